@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+
+export interface AppSecretsArgs {
+    /** Secret name prefix, e.g. `slipway/shop/staging/`. */
+    namePrefix: string;
+    /** NAME → secret value; every value must already be a secret Output. */
+    values: Record<string, pulumi.Output<string>>;
+    /**
+     * Keep the secret through `pulumi destroy` and a 30-day recovery window (production). When false
+     * the secret is deleted at once, so a recreated review stack can reuse the name.
+     * @default false
+     */
+    protect?: boolean;
+}
+
+/**
+ * The environment's app secrets as one Secrets Manager secret holding a JSON object (one secret per
+ * environment: $0.40/month instead of $0.40 per key). Consumers reference `<arn>:<NAME>::`.
+ */
+export class AppSecrets extends pulumi.ComponentResource {
+    readonly secret: secretsmanager.Secret;
+    readonly arn: pulumi.Output<string>;
+    /** Changes whenever any value changes; consumers roll on it (ECS reads secrets only at task start). */
+    readonly versionId: pulumi.Output<string>;
+    readonly names: string[];
+
+    constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:environment:AppSecrets", name, {}, opts);
+        const protect = args.protect ?? false;
+        this.names = Object.keys(args.values).sort();
+        this.secret = new secretsmanager.Secret(
+            "app",
+            {
+                namePrefix: args.namePrefix,
+                description: `App secrets: ${this.names.join(", ") || "(none yet)"}`,
+                recoveryWindowInDays: protect ? 30 : 0,
+            },
+            { parent: this, protect },
+        );
+        const json = pulumi.secret(pulumi.all(args.values).apply((v) => JSON.stringify(Object.fromEntries(this.names.map((n) => [n, v[n]])))));
+        const version = new secretsmanager.SecretVersion("current", { secretId: this.secret.id, secretString: json }, { parent: this, protect });
+        this.arn = this.secret.arn;
+        this.versionId = version.versionId;
+        this.registerOutputs({ arn: this.arn, versionId: this.versionId });
+    }
+
+    /** `valueFrom` for one key of the JSON secret (ECS and the Beanstalk start script both use it). */
+    valueFrom(name: string): pulumi.Output<string> {
+        return pulumi.interpolate`${this.arn}:${name}::`;
+    }
+}

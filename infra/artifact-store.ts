@@ -1,0 +1,114 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as kms from "@pulumi/aws/kms";
+import * as s3 from "@pulumi/aws/s3";
+import { AwsContext } from "./aws-context";
+import { policyDocument } from "./iam";
+
+export interface ArtifactStoreArgs {
+    /** Days after which pipeline artifacts expire (they are only needed for retries and rollbacks). @default 30 */
+    expireAfterDays?: number;
+    /** Protect the bucket and key; when false the bucket is emptied and deleted on destroy. @default true */
+    protect?: boolean;
+    ctx: AwsContext;
+}
+
+/**
+ * The pipeline's artifact store: a private, TLS-only, versioned S3 bucket encrypted with a customer
+ * managed KMS key (rotated yearly) that the pipeline and build roles are granted explicitly. The same
+ * key encrypts the notification topic. In a key policy, Resource "*" means "this key".
+ */
+export class ArtifactStore extends pulumi.ComponentResource {
+    readonly bucket: s3.Bucket;
+    readonly key: kms.Key;
+
+    constructor(name: string, args: ArtifactStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:delivery:ArtifactStore", name, {}, opts);
+        const protect = args.protect ?? true;
+        this.key = new kms.Key(
+            "key",
+            {
+                description: "slipway pipeline artifacts",
+                enableKeyRotation: true,
+                // KMS waits 7–30 days before deleting a key; 7 keeps test teardowns short.
+                deletionWindowInDays: protect ? 30 : 7,
+                policy: policyDocument([
+                    {
+                        // AWS's default key policy: IAM policies in this account decide who uses the key.
+                        Sid: "AccountAdministersKey",
+                        Principal: { AWS: pulumi.interpolate`arn:${args.ctx.partition}:iam::${args.ctx.accountId}:root` },
+                        Action: ["kms:*"],
+                        Resource: ["*"],
+                    },
+                    {
+                        // The pipeline's notification topic is encrypted with this key.
+                        Sid: "NotificationsEncryptTopic",
+                        Principal: { Service: "codestar-notifications.amazonaws.com" },
+                        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                        Resource: ["*"],
+                        Condition: { StringEquals: { "kms:ViaService": `sns.${args.ctx.region}.amazonaws.com` } },
+                    },
+                ]),
+            },
+            { parent: this, protect },
+        );
+        this.bucket = new s3.Bucket("bucket", { forceDestroy: !protect }, { parent: this, protect });
+        const bucket = this.bucket.id;
+        new s3.BucketPublicAccessBlock(
+            "public-access-block",
+            { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            { parent: this },
+        );
+        new s3.BucketOwnershipControls("ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
+        new s3.BucketServerSideEncryptionConfiguration(
+            "encryption",
+            {
+                bucket,
+                rules: [
+                    {
+                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
+                        bucketKeyEnabled: true,
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        new s3.BucketVersioning("versioning", { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+        const days = args.expireAfterDays ?? 30;
+        new s3.BucketLifecycleConfiguration(
+            "lifecycle",
+            {
+                bucket,
+                rules: [
+                    {
+                        id: "expire-artifacts",
+                        status: "Enabled",
+                        filter: {},
+                        expiration: { days },
+                        noncurrentVersionExpiration: { noncurrentDays: days },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        new s3.BucketPolicy(
+            "tls-only",
+            {
+                bucket,
+                policy: policyDocument([
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        // s3:* is the point of a deny-all-insecure-requests statement.
+                        Action: ["s3:*"],
+                        Resource: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
+                                ]),
+            },
+            { parent: this },
+        );
+        this.registerOutputs({ bucket: this.bucket.bucket, keyArn: this.key.arn });
+    }
+}

@@ -1,0 +1,455 @@
+// The one table of slipway's stack config keys. Pulumi.yaml's `config:` block, the README's key table
+// and the validator in config.ts are all derived from it, so a key cannot be declared in one place and
+// forgotten in another (test/config.test.ts checks Pulumi.yaml is in sync).
+import { z } from "zod";
+
+export type Role = "delivery" | "environment";
+export type ValueType = "string" | "integer" | "boolean" | "array" | "map";
+
+export interface KeySpec {
+    /** Key name without the `slipway:` namespace. */
+    key: string;
+    /** Stack roles that read the key. */
+    roles: Role[];
+    type: ValueType;
+    description: string;
+    /** Default written to Pulumi.yaml. Undefined: the key must be set in every stack. */
+    default?: string | number | boolean | string[];
+    /** True when the default is an empty placeholder and the role(s) that read it need a real value. */
+    requiredFor?: Role[];
+    /** Validates the decoded value. Its message says what is allowed. */
+    schema: z.ZodType;
+    /** Example value used in "how to set it" hints. */
+    example: string;
+    /** Map of `secure:` values (set with `pulumi config set --secret --path`). */
+    secretValues?: boolean;
+}
+
+const lowerName = (max: number) =>
+    z
+        .string()
+        .regex(
+            new RegExp(`^[a-z][a-z0-9-]{0,${max - 2}}[a-z0-9]$`),
+            `must be 2–${max} characters of a–z, 0–9 and '-', starting with a letter and not ending with '-'`,
+        );
+
+/** Fargate task sizes: cpu units → allowed memory (MiB). AWS "Task CPU and memory" table, Fargate Linux. */
+export const FARGATE_SIZES: Record<number, number[]> = {
+    256: [512, 1024, 2048],
+    512: [1024, 2048, 3072, 4096],
+    1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
+    2048: range(4096, 16384, 1024),
+    4096: range(8192, 30720, 1024),
+    8192: range(16384, 61440, 4096),
+    16384: range(32768, 122880, 8192),
+};
+
+function range(from: number, to: number, step: number): number[] {
+    const out: number[] = [];
+    for (let v = from; v <= to; v += step) out.push(v);
+    return out;
+}
+
+/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** CodeBuild compute types for Linux containers (on-demand, non-ARM). */
+export const CODEBUILD_COMPUTE_TYPES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"];
+
+const envVarName = z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, "names must be UPPER_SNAKE_CASE environment variable names");
+
+const arn = (service: string, resource: string) =>
+    z
+        .string()
+        .regex(
+            new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:${resource}`),
+            `must be an ARN like arn:aws:${service}:<region>:<account>:${resource}…`,
+        );
+
+const optional = (schema: z.ZodType) => z.union([z.literal(""), schema]);
+
+export const CONFIG_KEYS: KeySpec[] = [
+    // --- every stack ---------------------------------------------------------------------------------
+    {
+        key: "appName",
+        roles: ["delivery", "environment"],
+        type: "string",
+        description: "Short name of the app; prefixes every named resource (2–20 chars, a-z 0-9 -).",
+        schema: lowerName(20),
+        example: "shop",
+    },
+    {
+        key: "role",
+        roles: ["delivery", "environment"],
+        type: "string",
+        description: "What this stack declares: `delivery` (registry + pipeline, once per app) or `environment`. Empty: `delivery` for the stack named delivery, else `environment`.",
+        default: "",
+        schema: optional(z.enum(["delivery", "environment"])),
+        example: "environment",
+    },
+    // --- delivery ------------------------------------------------------------------------------------
+    {
+        key: "githubOwner",
+        roles: ["delivery"],
+        type: "string",
+        description: "GitHub user or organisation that owns the app repository.",
+        default: "",
+        requiredFor: ["delivery"],
+        schema: z
+            .string()
+            .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "must be a GitHub user or organisation name (1–39 letters, digits, single hyphens)"),
+        example: "acme",
+    },
+    {
+        key: "githubRepo",
+        roles: ["delivery"],
+        type: "string",
+        description: "Name of the app repository (without the owner).",
+        default: "",
+        requiredFor: ["delivery"],
+        schema: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be a GitHub repository name (letters, digits, '.', '_', '-')").refine((v) => v !== "." && v !== "..", "must not be '.' or '..'"),
+        example: "shop",
+    },
+    {
+        key: "githubBranch",
+        roles: ["delivery"],
+        type: "string",
+        description: "Release branch: only pushes to it start the pipeline and publish an image.",
+        default: "main",
+        schema: z
+            .string()
+            .regex(/^(?!\/|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*\/$)[A-Za-z0-9._\/-]{1,200}$/, "must be a valid git branch name (no spaces, '..', '//', leading or trailing '/')"),
+        example: "main",
+    },
+    {
+        key: "connectionArn",
+        roles: ["delivery"],
+        type: "string",
+        description: "ARN of the AWS CodeConnections (CodeStar) connection to GitHub; approve it once in the console.",
+        default: "",
+        requiredFor: ["delivery"],
+        schema: z
+            .string()
+            .regex(
+                /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/,
+                "must be a connection ARN like arn:aws:codeconnections:<region>:<account>:connection/<uuid>",
+            ),
+        example: "arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+    },
+    {
+        key: "pipelineStacks",
+        roles: ["delivery"],
+        type: "array",
+        description: "Environment stacks the pipeline deploys, in order; the last is production and is gated by a manual approval.",
+        default: ["staging", "production"],
+        schema: z
+            .array(lowerName(20))
+            .min(1, "must list at least one environment stack")
+            .max(4, "must list at most 4 environment stacks")
+            .refine((a) => new Set(a).size === a.length, "must not repeat a stack"),
+        example: '["staging","production"]',
+    },
+    {
+        key: "notificationEmails",
+        roles: ["delivery"],
+        type: "array",
+        description: "Email addresses subscribed to pipeline events and approval requests (each confirms once).",
+        default: [],
+        schema: z.array(z.email("must be an email address")).max(10, "must list at most 10 addresses"),
+        example: '["oncall@example.com"]',
+    },
+    {
+        key: "testCommand",
+        roles: ["delivery"],
+        type: "string",
+        description: "Shell command that runs the app's tests in the build stage, before the image is built. Empty: no tests.",
+        default: "npm ci && npm test",
+        schema: z.string().max(1000, "must be at most 1000 characters"),
+        example: "npm ci && npm test",
+    },
+    {
+        key: "buildCommand",
+        roles: ["delivery"],
+        type: "string",
+        description: "Shell command run after the tests and before `docker build` (e.g. an asset build). Empty: none.",
+        default: "",
+        schema: z.string().max(1000, "must be at most 1000 characters"),
+        example: "npm run build",
+    },
+    {
+        key: "dockerfile",
+        roles: ["delivery"],
+        type: "string",
+        description: "Path of the Dockerfile in the app repository.",
+        default: "Dockerfile",
+        schema: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]{1,200}$/, "must be a relative path inside the repository"),
+        example: "Dockerfile",
+    },
+    {
+        key: "dockerContext",
+        roles: ["delivery"],
+        type: "string",
+        description: "Docker build context directory in the app repository.",
+        default: ".",
+        schema: z.string().regex(/^(\.|(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]{1,200})$/, "must be '.' or a relative path inside the repository"),
+        example: ".",
+    },
+    {
+        key: "buildComputeType",
+        roles: ["delivery"],
+        type: "string",
+        description: "CodeBuild compute type of the build project.",
+        default: "BUILD_GENERAL1_SMALL",
+        schema: z.enum(CODEBUILD_COMPUTE_TYPES as [string, ...string[]]),
+        example: "BUILD_GENERAL1_MEDIUM",
+    },
+    {
+        key: "buildTimeoutMinutes",
+        roles: ["delivery"],
+        type: "integer",
+        description: "Build project timeout in minutes (CodeBuild allows 5–2160).",
+        default: 20,
+        schema: z.number().int().min(5, "must be at least 5").max(2160, "must be at most 2160"),
+        example: "30",
+    },
+    {
+        key: "keepImages",
+        roles: ["delivery"],
+        type: "integer",
+        description: "Registry lifecycle: keep this many most recent images.",
+        default: 50,
+        schema: z.number().int().min(5, "must be at least 5 (rollbacks need old images)").max(1000, "must be at most 1000"),
+        example: "50",
+    },
+    {
+        key: "untaggedImageDays",
+        roles: ["delivery"],
+        type: "integer",
+        description: "Registry lifecycle: expire untagged images after this many days.",
+        default: 7,
+        schema: z.number().int().min(1, "must be at least 1").max(365, "must be at most 365"),
+        example: "7",
+    },
+    {
+        key: "smokeTestAttempts",
+        roles: ["delivery"],
+        type: "integer",
+        description: "Smoke test: requests to the health URL before the stage fails (10 s apart).",
+        default: 12,
+        schema: z.number().int().min(1, "must be at least 1").max(60, "must be at most 60"),
+        example: "12",
+    },
+    {
+        key: "githubOidcProviderArn",
+        roles: ["delivery"],
+        type: "string",
+        description: "ARN of an existing GitHub OIDC provider in the account (an account holds one). Empty: create it.",
+        default: "",
+        schema: optional(arn("iam", "oidc-provider/token\\.actions\\.githubusercontent\\.com$")),
+        example: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+    },
+    {
+        key: "ciSecrets",
+        roles: ["delivery"],
+        type: "map",
+        secretValues: true,
+        description: "GitHub Actions secrets for the app repository, each a `secure:` value (e.g. PULUMI_ACCESS_TOKEN).",
+        schema: z.record(envVarName, z.string().min(1, "values must not be empty")),
+        example: "PULUMI_ACCESS_TOKEN",
+    },
+    // --- environment ---------------------------------------------------------------------------------
+    {
+        key: "tier",
+        roles: ["environment"],
+        type: "string",
+        description: "`production`, `staging` or `review`. Empty: from the stack name (production, review-pr-*, else staging). Production is protected.",
+        default: "",
+        schema: optional(z.enum(["production", "staging", "review"])),
+        example: "staging",
+    },
+    {
+        key: "deliveryStack",
+        roles: ["environment"],
+        type: "string",
+        description: "Stack reference to the delivery stack (`delivery`, or `org/project/delivery` on Pulumi Cloud).",
+        default: "delivery",
+        schema: z.string().regex(/^([A-Za-z0-9._-]+\/){0,2}[A-Za-z0-9._-]+$/, "must be a stack name or org/project/stack"),
+        example: "acme/slipway/delivery",
+    },
+    {
+        key: "imageStack",
+        roles: ["environment"],
+        type: "string",
+        description: "Whose last verified image this environment runs. Empty: its own (pipeline stacks); review stacks use staging's.",
+        default: "",
+        schema: optional(lowerName(20)),
+        example: "staging",
+    },
+    {
+        key: "containerPort",
+        roles: ["environment"],
+        type: "integer",
+        description: "Port the app listens on inside the container.",
+        default: 8080,
+        schema: z.number().int().min(1, "must be 1–65535").max(65535, "must be 1–65535"),
+        example: "8080",
+    },
+    {
+        key: "healthPath",
+        roles: ["environment"],
+        type: "string",
+        description: "HTTP path that answers 2xx when the app is healthy (load balancer check and smoke test).",
+        default: "/health",
+        schema: z.string().regex(/^\/[A-Za-z0-9._~\/-]{0,1023}$/, "must start with '/' and contain only URL path characters"),
+        example: "/healthz",
+    },
+    {
+        key: "cpu",
+        roles: ["environment"],
+        type: "integer",
+        description: "Fargate task CPU units (256 = 0.25 vCPU).",
+        default: 256,
+        schema: z
+            .number()
+            .int()
+            .refine((v) => v in FARGATE_SIZES, `must be one of ${Object.keys(FARGATE_SIZES).join(", ")}`),
+        example: "512",
+    },
+    {
+        key: "memory",
+        roles: ["environment"],
+        type: "integer",
+        description: "Fargate task memory in MiB; must pair with cpu (e.g. 256 → 512/1024/2048).",
+        default: 512,
+        schema: z.number().int().min(512, "must be at least 512"),
+        example: "1024",
+    },
+    {
+        key: "desiredCount",
+        roles: ["environment"],
+        type: "integer",
+        description: "Tasks to run initially; autoscaling then moves between minCount and maxCount.",
+        default: 1,
+        schema: z.number().int().min(0, "must be at least 0").max(100, "must be at most 100"),
+        example: "2",
+    },
+    {
+        key: "minCount",
+        roles: ["environment"],
+        type: "integer",
+        description: "Autoscaling floor.",
+        default: 1,
+        schema: z.number().int().min(0, "must be at least 0").max(100, "must be at most 100"),
+        example: "2",
+    },
+    {
+        key: "maxCount",
+        roles: ["environment"],
+        type: "integer",
+        description: "Autoscaling ceiling.",
+        default: 2,
+        schema: z.number().int().min(1, "must be at least 1").max(100, "must be at most 100"),
+        example: "4",
+    },
+    {
+        key: "cpuTargetPercent",
+        roles: ["environment"],
+        type: "integer",
+        description: "Autoscaling target: average service CPU utilisation in percent.",
+        default: 60,
+        schema: z.number().int().min(10, "must be 10–90").max(90, "must be 10–90"),
+        example: "50",
+    },
+    {
+        key: "fargateSpot",
+        roles: ["environment"],
+        type: "boolean",
+        description: "Run tasks on Fargate Spot (about 70% cheaper, may be interrupted). Suits staging and review stacks.",
+        default: false,
+        schema: z.boolean(),
+        example: "true",
+    },
+    {
+        key: "certificateArn",
+        roles: ["environment"],
+        type: "string",
+        description: "ACM certificate ARN for the HTTPS listener. Empty: HTTP only.",
+        default: "",
+        schema: optional(arn("acm", "certificate/[0-9a-f-]{36}$")),
+        example: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+    },
+    {
+        key: "domainName",
+        roles: ["environment"],
+        type: "string",
+        description: "DNS name the certificate covers and that points at the load balancer (you manage the record). Required with certificateArn.",
+        default: "",
+        schema: optional(
+            z
+                .string()
+                .max(253, "must be at most 253 characters")
+                .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lower-case DNS name like app.example.com"),
+        ),
+        example: "staging.shop.example.com",
+    },
+    {
+        key: "logRetentionDays",
+        roles: ["environment"],
+        type: "integer",
+        description: "CloudWatch Logs retention in days.",
+        default: 30,
+        schema: z
+            .number()
+            .int()
+            .refine((v) => LOG_RETENTION_DAYS.includes(v), `must be one of ${LOG_RETENTION_DAYS.join(", ")}`),
+        example: "90",
+    },
+    {
+        key: "vpcCidr",
+        roles: ["environment"],
+        type: "string",
+        description: "IPv4 CIDR of the environment's VPC (/16–/24).",
+        default: "10.20.0.0/16",
+        schema: z
+            .string()
+            .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(1[6-9]|2[0-4])$/, "must be an IPv4 CIDR from /16 to /24")
+            .refine((v) => v.split("/")[0].split(".").every((o) => Number(o) <= 255), "must have octets 0–255"),
+        example: "10.30.0.0/16",
+    },
+    {
+        key: "azCount",
+        roles: ["environment"],
+        type: "integer",
+        description: "Availability zones to spread subnets and tasks over (an ALB needs 2).",
+        default: 2,
+        schema: z.number().int().min(2, "must be 2 or 3 (an ALB needs two zones)").max(3, "must be 2 or 3"),
+        example: "3",
+    },
+    {
+        key: "appSettings",
+        roles: ["environment"],
+        type: "map",
+        description: "Plain app settings, passed as environment variables.",
+        schema: z.record(envVarName, z.string()),
+        example: "LOG_LEVEL",
+    },
+    {
+        key: "appSecrets",
+        roles: ["environment"],
+        type: "map",
+        secretValues: true,
+        description: "App secrets, each a `secure:` value; stored in Secrets Manager and injected at task start.",
+        schema: z.record(envVarName, z.string().min(1, "values must not be empty")),
+        example: "DATABASE_URL",
+    },
+];
+
+export const CONFIG_NAMESPACE = "slipway";
+
+export function specFor(key: string): KeySpec | undefined {
+    return CONFIG_KEYS.find((s) => s.key === key);
+}

@@ -1,0 +1,263 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as appautoscaling from "@pulumi/aws/appautoscaling";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as ecs from "@pulumi/aws/ecs";
+import * as iam from "@pulumi/aws/iam";
+import { AwsContext } from "./aws-context";
+import { policyDocument, serviceTrustPolicy, Statement } from "./iam";
+import { CONTAINER_NAME } from "./names";
+
+export interface FargateAppArgs {
+    /** Cluster, service and task family name (the pipeline deploys to it by name). */
+    name: string;
+    /** Image to run, `<repository>:<tag>`. */
+    image: pulumi.Input<string>;
+    repositoryArn: pulumi.Input<string>;
+    /** cpu units and MiB: must be a Fargate pair (checked in config). */
+    cpu: number;
+    memory: number;
+    containerPort: number;
+    vpcId: pulumi.Input<string>;
+    subnetIds: pulumi.Input<string>[];
+    /** Only this security group (the load balancer's) may reach the tasks. */
+    loadBalancerSecurityGroupId: pulumi.Input<string>;
+    targetGroupArn: pulumi.Input<string>;
+    /** Plain settings, as environment variables. */
+    environment: Record<string, string>;
+    /** App secrets: names and the JSON secret holding them. */
+    secrets?: { arn: pulumi.Input<string>; names: string[]; versionId: pulumi.Input<string> };
+    desiredCount: number;
+    minCount: number;
+    maxCount: number;
+    cpuTargetPercent: number;
+    /** Fargate Spot: ~70% cheaper, interruptible with a 2-minute warning. @default false */
+    spot?: boolean;
+    /** Container Insights metrics (billed per metric). @default false */
+    containerInsights?: boolean;
+    logRetentionDays: number;
+    logGroupName: string;
+    rolePath: string;
+    protect?: boolean;
+    ctx: AwsContext;
+}
+
+/** Container definitions of the app's task, as ECS's RegisterTaskDefinition expects them. */
+export function containerDefinitions(a: {
+    image: string;
+    containerPort: number;
+    environment: Record<string, string>;
+    secretArn?: string;
+    secretNames: string[];
+    secretsVersion?: string;
+    logGroup: string;
+    region: string;
+}): Record<string, unknown>[] {
+    return [
+        {
+            name: CONTAINER_NAME,
+            image: a.image,
+            essential: true,
+            portMappings: [{ containerPort: a.containerPort, protocol: "tcp" }],
+            environment: Object.entries(a.environment)
+                .sort(([x], [y]) => x.localeCompare(y))
+                .map(([name, value]) => ({ name, value })),
+            // Secrets are resolved by ECS at task start from Secrets Manager; they never sit in the definition.
+            secrets: a.secretArn ? a.secretNames.map((name) => ({ name, valueFrom: `${a.secretArn}:${name}::` })) : [],
+            // A label, not an env var: changes with every secret rotation so the service rolls new tasks.
+            dockerLabels: a.secretsVersion ? { "slipway.secrets-version": a.secretsVersion } : {},
+            logConfiguration: {
+                logDriver: "awslogs",
+                options: { "awslogs-group": a.logGroup, "awslogs-region": a.region, "awslogs-stream-prefix": CONTAINER_NAME },
+            },
+            privileged: false,
+        },
+    ];
+}
+
+/**
+ * The app on ECS Fargate: cluster, task definition with logs and secrets, a service behind the load
+ * balancer with circuit-breaker rollback, and CPU target-tracking autoscaling.
+ */
+export class FargateApp extends pulumi.ComponentResource {
+    readonly cluster: ecs.Cluster;
+    readonly service: ecs.Service;
+    readonly taskDefinition: ecs.TaskDefinition;
+    readonly logGroup: cloudwatch.LogGroup;
+    readonly executionRole: iam.Role;
+    readonly taskRole: iam.Role;
+
+    constructor(name: string, args: FargateAppArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:environment:FargateApp", name, {}, opts);
+        const protect = args.protect ?? false;
+        const { ctx } = args;
+        this.logGroup = new cloudwatch.LogGroup(
+            "logs",
+            { name: args.logGroupName, retentionInDays: args.logRetentionDays },
+            { parent: this, protect },
+        );
+        this.cluster = new ecs.Cluster(
+            "cluster",
+            { name: args.name, settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }] },
+            { parent: this },
+        );
+        new ecs.ClusterCapacityProviders(
+            "capacity",
+            { clusterName: this.cluster.name, capacityProviders: ["FARGATE", "FARGATE_SPOT"] },
+            { parent: this },
+        );
+
+        this.executionRole = new iam.Role(
+            "execution",
+            {
+                path: args.rolePath,
+                description: `ECS agent for ${args.name}: pull the image, write logs, read the app's secrets`,
+                assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", ctx.accountId),
+                maxSessionDuration: 3600,
+            },
+            { parent: this },
+        );
+        const statements: Statement[] = [
+            {
+                // GetAuthorizationToken has no resource type: AWS requires "*".
+                Sid: "RegistryLogin",
+                Action: ["ecr:GetAuthorizationToken"],
+                Resource: ["*"],
+            },
+            {
+                Sid: "PullAppImage",
+                Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+                Resource: [args.repositoryArn],
+            },
+            {
+                Sid: "WriteAppLogs",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: [pulumi.interpolate`${this.logGroup.arn}:*`],
+            },
+        ];
+        if (args.secrets && args.secrets.names.length) {
+            statements.push({ Sid: "ReadAppSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: [args.secrets.arn] });
+        }
+        new iam.RolePolicy("execution-policy", { role: this.executionRole.id, policy: policyDocument(statements) }, { parent: this });
+        // The app's own identity: distinct from the agent's, and granted nothing until the app needs it.
+        this.taskRole = new iam.Role(
+            "task",
+            {
+                path: args.rolePath,
+                description: `The app in ${args.name}`,
+                assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", ctx.accountId),
+                maxSessionDuration: 3600,
+            },
+            { parent: this },
+        );
+
+        const secrets = args.secrets && args.secrets.names.length ? args.secrets : undefined;
+        this.taskDefinition = new ecs.TaskDefinition(
+            "task",
+            {
+                family: args.name,
+                requiresCompatibilities: ["FARGATE"],
+                networkMode: "awsvpc",
+                cpu: String(args.cpu),
+                memory: String(args.memory),
+                runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+                executionRoleArn: this.executionRole.arn,
+                taskRoleArn: this.taskRole.arn,
+                containerDefinitions: pulumi
+                    .all([args.image, this.logGroup.name, secrets?.arn, secrets?.versionId])
+                    .apply(([image, logGroup, secretArn, secretsVersion]) =>
+                        JSON.stringify(
+                            containerDefinitions({
+                                image,
+                                containerPort: args.containerPort,
+                                environment: args.environment,
+                                secretArn,
+                                secretNames: secrets?.names ?? [],
+                                secretsVersion,
+                                logGroup,
+                                region: ctx.region,
+                            }),
+                        ),
+                    ),
+            },
+            { parent: this },
+        );
+
+        const taskSecurityGroup = new ec2.SecurityGroup(
+            "tasks",
+            {
+                vpcId: args.vpcId,
+                description: `Tasks of ${args.name}: reachable from the load balancer only`,
+                ingress: [
+                    {
+                        protocol: "tcp",
+                        fromPort: args.containerPort,
+                        toPort: args.containerPort,
+                        securityGroups: [args.loadBalancerSecurityGroupId],
+                        description: "From the load balancer",
+                    },
+                ],
+                // Outbound: registry, Secrets Manager, CloudWatch and whatever the app calls.
+                egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "All outbound" }],
+            },
+            { parent: this },
+        );
+
+        this.service = new ecs.Service(
+            "service",
+            {
+                name: args.name,
+                cluster: this.cluster.arn,
+                taskDefinition: this.taskDefinition.arn,
+                desiredCount: args.desiredCount,
+                capacityProviderStrategies: [{ capacityProvider: args.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1, base: 0 }],
+                networkConfiguration: {
+                    subnets: args.subnetIds,
+                    securityGroups: [taskSecurityGroup.id],
+                    // No NAT gateway: tasks reach ECR and Secrets Manager through their public IP.
+                    assignPublicIp: true,
+                },
+                loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: CONTAINER_NAME, containerPort: args.containerPort }],
+                // Zero-downtime roll: start new tasks before stopping old ones.
+                deploymentMinimumHealthyPercent: 100,
+                deploymentMaximumPercent: 200,
+                deploymentCircuitBreaker: { enable: true, rollback: true },
+                healthCheckGracePeriodSeconds: 30,
+                propagateTags: "SERVICE",
+                enableEcsManagedTags: true,
+                waitForSteadyState: false,
+            },
+            // Autoscaling owns the running count after creation.
+            { parent: this, ignoreChanges: ["desiredCount"] },
+        );
+
+        const target = new appautoscaling.Target(
+            "scaling",
+            {
+                serviceNamespace: "ecs",
+                scalableDimension: "ecs:service:DesiredCount",
+                resourceId: pulumi.interpolate`service/${this.cluster.name}/${this.service.name}`,
+                minCapacity: args.minCount,
+                maxCapacity: args.maxCount,
+            },
+            { parent: this },
+        );
+        new appautoscaling.Policy(
+            "cpu",
+            {
+                policyType: "TargetTrackingScaling",
+                serviceNamespace: target.serviceNamespace,
+                scalableDimension: target.scalableDimension,
+                resourceId: target.resourceId,
+                targetTrackingScalingPolicyConfiguration: {
+                    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+                    targetValue: args.cpuTargetPercent,
+                    scaleOutCooldown: 60,
+                    scaleInCooldown: 300,
+                },
+            },
+            { parent: this },
+        );
+        this.registerOutputs({ clusterName: this.cluster.name, serviceName: this.service.name, logGroup: this.logGroup.name });
+    }
+}

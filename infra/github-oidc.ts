@@ -1,0 +1,89 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as iam from "@pulumi/aws/iam";
+import { AwsContext } from "./aws-context";
+import { policyDocument, Statement } from "./iam";
+
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
+
+/** A role GitHub Actions workflows of one repository may assume, for the subjects listed. */
+export interface GitHubRoleSpec {
+    /** Logical name, e.g. `preview` or `deploy-production`. */
+    name: string;
+    description: string;
+    /**
+     * OIDC `sub` values allowed, without the `repo:OWNER/REPO:` prefix: `pull_request`,
+     * `environment:production`, `ref:refs/heads/main`. Never a bare wildcard.
+     */
+    subjects: string[];
+    statements: Statement[];
+}
+
+export interface GitHubOidcArgs {
+    owner: string;
+    repo: string;
+    /** Reuse the account's existing provider (an account holds one per URL). Empty: create it. */
+    existingProviderArn?: string;
+    roles: GitHubRoleSpec[];
+    rolePath: string;
+    ctx: AwsContext;
+}
+
+/** Trust policy for GitHub's OIDC tokens: audience pinned to STS, subject pinned to this repository. */
+export function githubTrustPolicy(providerArn: pulumi.Input<string>, owner: string, repo: string, subjects: string[]): pulumi.Output<string> {
+    for (const s of subjects) {
+        if (!s || s.includes("*")) throw new Error(`GitHub OIDC subject "${s}" must name one pull_request, environment or ref, without wildcards`);
+    }
+    return pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: providerArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+                        [`${GITHUB_OIDC_HOST}:sub`]: subjects.map((s) => `repo:${owner}/${repo}:${s}`),
+                    },
+                },
+            },
+        ],
+    });
+}
+
+/** GitHub Actions' OIDC identity provider and one role per job kind: no long-lived AWS keys anywhere. */
+export class GitHubOidc extends pulumi.ComponentResource {
+    readonly providerArn: pulumi.Output<string>;
+    readonly roles: Record<string, iam.Role> = {};
+
+    constructor(name: string, args: GitHubOidcArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:delivery:GitHubOidc", name, {}, opts);
+        if (args.existingProviderArn) {
+            this.providerArn = pulumi.output(args.existingProviderArn);
+        } else {
+            const provider = new iam.OpenIdConnectProvider(
+                "github",
+                // AWS validates GitHub's certificate against its trusted CAs; no thumbprint is needed.
+                { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: [GITHUB_OIDC_AUDIENCE] },
+                { parent: this },
+            );
+            this.providerArn = provider.arn;
+        }
+        for (const spec of args.roles) {
+            const role = new iam.Role(
+                spec.name,
+                {
+                    path: args.rolePath,
+                    description: spec.description,
+                    assumeRolePolicy: githubTrustPolicy(this.providerArn, args.owner, args.repo, spec.subjects),
+                    maxSessionDuration: 3600,
+                },
+                { parent: this },
+            );
+            new iam.RolePolicy(`${spec.name}-policy`, { role: role.id, policy: policyDocument(spec.statements) }, { parent: this });
+            this.roles[spec.name] = role;
+        }
+        this.registerOutputs({ providerArn: this.providerArn });
+    }
+}

@@ -1,0 +1,125 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as lb from "@pulumi/aws/lb";
+
+/** TLS 1.3 with a TLS 1.2 floor; the provider's default (2016-08) still allows TLS 1.0. */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+export interface WebLoadBalancerArgs {
+    vpcId: pulumi.Input<string>;
+    vpcCidr: string;
+    subnetIds: pulumi.Input<string>[];
+    /** Port the targets listen on. */
+    targetPort: number;
+    /** Health check path; must answer 2xx. */
+    healthPath: string;
+    /** ACM certificate: adds an HTTPS listener and turns port 80 into a redirect. */
+    certificateArn?: string;
+    /** Refuse deletion (production). @default false */
+    deletionProtection?: boolean;
+}
+
+/** Health checks and draining tuned for deploys measured in seconds, not minutes (AWS defaults: 5 × 30 s, 300 s). */
+export const TARGET_HEALTH = {
+    intervalSeconds: 10,
+    healthyThreshold: 2,
+    unhealthyThreshold: 3,
+    timeoutSeconds: 5,
+    deregistrationDelaySeconds: 15,
+};
+
+/** A public Application Load Balancer forwarding to one IP target group, HTTPS when a certificate is given. */
+export class WebLoadBalancer extends pulumi.ComponentResource {
+    readonly loadBalancer: lb.LoadBalancer;
+    readonly targetGroup: lb.TargetGroup;
+    readonly securityGroup: ec2.SecurityGroup;
+    readonly listener: lb.Listener;
+
+    constructor(name: string, args: WebLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:environment:WebLoadBalancer", name, {}, opts);
+        const https = Boolean(args.certificateArn);
+        const open = (port: number, description: string) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: ["0.0.0.0/0"], description });
+        this.securityGroup = new ec2.SecurityGroup(
+            "alb",
+            {
+                vpcId: args.vpcId,
+                description: "Public web traffic to the load balancer",
+                ingress: https ? [open(80, "HTTP, redirected to HTTPS"), open(443, "HTTPS")] : [open(80, "HTTP")],
+                egress: [
+                    {
+                        protocol: "tcp",
+                        fromPort: args.targetPort,
+                        toPort: args.targetPort,
+                        cidrBlocks: [args.vpcCidr],
+                        description: "To the app's tasks only",
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        this.loadBalancer = new lb.LoadBalancer(
+            "alb",
+            {
+                loadBalancerType: "application",
+                internal: false,
+                securityGroups: [this.securityGroup.id],
+                subnets: args.subnetIds,
+                dropInvalidHeaderFields: true,
+                enableDeletionProtection: args.deletionProtection ?? false,
+            },
+            { parent: this },
+        );
+        this.targetGroup = new lb.TargetGroup(
+            "app",
+            {
+                vpcId: args.vpcId,
+                port: args.targetPort,
+                protocol: "HTTP",
+                // Fargate tasks use awsvpc networking: targets are IPs, not instances.
+                targetType: "ip",
+                deregistrationDelay: TARGET_HEALTH.deregistrationDelaySeconds,
+                healthCheck: {
+                    path: args.healthPath,
+                    matcher: "200-299",
+                    interval: TARGET_HEALTH.intervalSeconds,
+                    healthyThreshold: TARGET_HEALTH.healthyThreshold,
+                    unhealthyThreshold: TARGET_HEALTH.unhealthyThreshold,
+                    timeout: TARGET_HEALTH.timeoutSeconds,
+                },
+            },
+            { parent: this },
+        );
+        const forward = [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
+        if (https) {
+            this.listener = new lb.Listener(
+                "https",
+                {
+                    loadBalancerArn: this.loadBalancer.arn,
+                    port: 443,
+                    protocol: "HTTPS",
+                    sslPolicy: TLS_POLICY,
+                    certificateArn: args.certificateArn,
+                    defaultActions: forward,
+                },
+                { parent: this },
+            );
+            new lb.Listener(
+                "http-redirect",
+                {
+                    loadBalancerArn: this.loadBalancer.arn,
+                    port: 80,
+                    protocol: "HTTP",
+                    defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+                },
+                { parent: this },
+            );
+        } else {
+            this.listener = new lb.Listener(
+                "http",
+                { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: forward },
+                { parent: this },
+            );
+        }
+        this.registerOutputs({ dnsName: this.loadBalancer.dnsName });
+    }
+}

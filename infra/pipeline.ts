@@ -1,0 +1,285 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as codepipeline from "@pulumi/aws/codepipeline";
+import * as codestarnotifications from "@pulumi/aws/codestarnotifications";
+import * as iam from "@pulumi/aws/iam";
+import * as inputs from "@pulumi/aws/types/input";
+import { arnOf, AwsContext } from "./aws-context";
+import { policyDocument, serviceTrustPolicy, Statement } from "./iam";
+
+/** One environment the pipeline deploys to, in order. */
+export interface PipelineTarget {
+    /** Environment stack name; also the stage name. */
+    stack: string;
+    /** The last target is production: a manual approval gates it. */
+    production: boolean;
+    /** ECS deploy: cluster and service names the environment stack creates. */
+    ecs: { clusterName: string; serviceName: string };
+    /** SSM parameter holding the environment's health URL (written by the environment stack). */
+    healthUrlParameter: string;
+    /** SSM parameter the smoke test writes the verified image tag to. */
+    imageTagParameter: string;
+}
+
+export interface DeliveryPipelineArgs {
+    /** CodeConnections connection to GitHub (approved once in the console). */
+    connectionArn: string;
+    /** `owner/repo` */
+    repository: string;
+    /** Only pushes to this branch start the pipeline. */
+    branch: string;
+    targets: PipelineTarget[];
+    artifactBucket: pulumi.Input<string>;
+    artifactBucketArn: pulumi.Input<string>;
+    artifactKeyArn: pulumi.Input<string>;
+    build: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> };
+    smokeTest: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string>; attempts: number };
+    /** Topic for approval requests and pipeline events. */
+    topicArn: pulumi.Input<string>;
+    /** IAM path of the environments' task roles the ECS deploy passes on. */
+    appRolePath: string;
+    ctx: AwsContext;
+}
+
+export const SOURCE_NAMESPACE = "SourceVariables";
+
+/** Stage names are the environment names, capitalised: `staging` → `Staging`. */
+export function stageName(stack: string): string {
+    return stack
+        .split("-")
+        .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+        .join("-");
+}
+
+function environmentVariables(vars: { name: string; value: string; type?: "PLAINTEXT" | "PARAMETER_STORE" }[]): string {
+    return JSON.stringify(vars.map((v) => ({ name: v.name, value: v.value, type: v.type ?? "PLAINTEXT" })));
+}
+
+/**
+ * The stages of the pipeline: Source → Build → for each target (Deploy → SmokeTest), with a manual
+ * approval before production. A failed deploy stage rolls back to its last successful execution.
+ */
+export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.PipelineStage[] {
+    const stages: inputs.codepipeline.PipelineStage[] = [
+        {
+            name: "Source",
+            actions: [
+                {
+                    name: "Source",
+                    category: "Source",
+                    owner: "AWS",
+                    provider: "CodeStarSourceConnection",
+                    version: "1",
+                    namespace: SOURCE_NAMESPACE,
+                    outputArtifacts: ["source"],
+                    configuration: {
+                        ConnectionArn: args.connectionArn,
+                        FullRepositoryId: args.repository,
+                        BranchName: args.branch,
+                        OutputArtifactFormat: "CODE_ZIP",
+                    },
+                },
+            ],
+        },
+        {
+            name: "Build",
+            actions: [
+                {
+                    name: "BuildAndPush",
+                    category: "Build",
+                    owner: "AWS",
+                    provider: "CodeBuild",
+                    version: "1",
+                    inputArtifacts: ["source"],
+                    outputArtifacts: ["image"],
+                    configuration: {
+                        ProjectName: args.build.projectName,
+                        EnvironmentVariables: environmentVariables([
+                            { name: "COMMIT_SHA", value: `#{${SOURCE_NAMESPACE}.CommitId}` },
+                            { name: "SOURCE_BRANCH", value: `#{${SOURCE_NAMESPACE}.BranchName}` },
+                        ]),
+                    },
+                },
+            ],
+        },
+    ];
+    for (const target of args.targets) {
+        if (target.production) {
+            stages.push({
+                name: `Approve-${stageName(target.stack)}`,
+                actions: [
+                    {
+                        name: "Approve",
+                        category: "Approval",
+                        owner: "AWS",
+                        provider: "Manual",
+                        version: "1",
+                        configuration: {
+                            NotificationArn: args.topicArn,
+                            CustomData: `Promote commit #{${SOURCE_NAMESPACE}.CommitId} to ${target.stack}: it passed the earlier stages' smoke tests.`,
+                        },
+                    },
+                ],
+            });
+        }
+        stages.push({
+            name: stageName(target.stack),
+            // V2 pipelines: a failed deploy or smoke test redeploys the stage's last successful artifacts.
+            onFailure: { result: "ROLLBACK" },
+            actions: [
+                {
+                    name: "Deploy",
+                    category: "Deploy",
+                    owner: "AWS",
+                    provider: "ECS",
+                    version: "1",
+                    runOrder: 1,
+                    inputArtifacts: ["image"],
+                    configuration: {
+                        ClusterName: target.ecs.clusterName,
+                        ServiceName: target.ecs.serviceName,
+                        FileName: "imagedefinitions.json",
+                        DeploymentTimeout: "15",
+                    },
+                },
+                {
+                    name: "SmokeTest",
+                    category: "Build",
+                    owner: "AWS",
+                    provider: "CodeBuild",
+                    version: "1",
+                    runOrder: 2,
+                    inputArtifacts: ["image"],
+                    configuration: {
+                        ProjectName: args.smokeTest.projectName,
+                        EnvironmentVariables: environmentVariables([
+                            { name: "HEALTH_URL", value: target.healthUrlParameter, type: "PARAMETER_STORE" },
+                            { name: "IMAGE_TAG_PARAMETER", value: target.imageTagParameter },
+                            { name: "ATTEMPTS", value: String(args.smokeTest.attempts) },
+                        ]),
+                    },
+                },
+            ],
+        });
+    }
+    return stages;
+}
+
+/** What the pipeline's role may do: exactly the actions its stages run, on exactly their resources. */
+export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
+    const { ctx } = args;
+    const statements: Statement[] = [
+        {
+            Sid: "UseGitHubConnection",
+            // Connections created as codestar-connections and as codeconnections answer to both prefixes.
+            Action: ["codestar-connections:UseConnection", "codeconnections:UseConnection"],
+            Resource: [args.connectionArn],
+        },
+        {
+            Sid: "Artifacts",
+            Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketVersioning"],
+            Resource: [args.artifactBucketArn, pulumi.interpolate`${args.artifactBucketArn}/*`],
+        },
+        { Sid: "ArtifactKey", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: [args.artifactKeyArn] },
+        {
+            Sid: "RunBuilds",
+            Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
+            Resource: [args.build.projectArn, args.smokeTest.projectArn],
+        },
+        { Sid: "RequestApproval", Action: ["sns:Publish"], Resource: [args.topicArn] },
+    ];
+    if (args.targets.length) {
+        statements.push(
+            {
+                Sid: "DeployEcsServices",
+                Action: ["ecs:DescribeServices", "ecs:UpdateService"],
+                Resource: args.targets.map((t) => arnOf(ctx, "ecs", `service/${t.ecs.clusterName}/${t.ecs.serviceName}`)),
+            },
+            {
+                Sid: "WatchDeployments",
+                Action: ["ecs:DescribeTasks"],
+                Resource: args.targets.map((t) => arnOf(ctx, "ecs", `task/${t.ecs.clusterName}/*`)),
+            },
+            {
+                // ListTasks has no resource type; the ecs:cluster condition scopes it to our clusters.
+                Sid: "ListDeploymentTasks",
+                Action: ["ecs:ListTasks"],
+                Resource: ["*"],
+                Condition: { ArnEquals: { "ecs:cluster": args.targets.map((t) => arnOf(ctx, "ecs", `cluster/${t.ecs.clusterName}`)) } },
+            },
+            {
+                // ECS offers no resource-level permissions for these two (service authorization reference).
+                Sid: "RegisterTaskDefinitions",
+                Action: ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"],
+                Resource: ["*"],
+            },
+            {
+                Sid: "TagTaskDefinitions",
+                Action: ["ecs:TagResource"],
+                Resource: args.targets.map((t) => arnOf(ctx, "ecs", `task-definition/${t.ecs.serviceName}:*`)),
+                Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
+            },
+            {
+                Sid: "PassTaskRoles",
+                Action: ["iam:PassRole"],
+                Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${args.appRolePath}*`],
+                Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+            },
+        );
+    }
+    return statements;
+}
+
+/** CodePipeline V2 from a GitHub branch through build, staged deploys and smoke tests to production. */
+export class DeliveryPipeline extends pulumi.ComponentResource {
+    readonly pipeline: codepipeline.Pipeline;
+    readonly role: iam.Role;
+
+    constructor(name: string, args: DeliveryPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:delivery:Pipeline", name, {}, opts);
+        this.role = new iam.Role(
+            "role",
+            {
+                path: args.appRolePath,
+                description: `CodePipeline: ${args.repository}`,
+                assumeRolePolicy: serviceTrustPolicy("codepipeline.amazonaws.com", args.ctx.accountId),
+                maxSessionDuration: 3600,
+            },
+            { parent: this },
+        );
+        const policy = new iam.RolePolicy("policy", { role: this.role.id, policy: policyDocument(pipelineStatements(args)) }, { parent: this });
+        this.pipeline = new codepipeline.Pipeline(
+            "pipeline",
+            {
+                // V2 is required for trigger filters and stage rollback (V1 is the provider default).
+                pipelineType: "V2",
+                // A newer commit replaces one still waiting for approval: production always gets the latest verified build.
+                executionMode: "SUPERSEDED",
+                roleArn: this.role.arn,
+                artifactStores: [{ type: "S3", location: args.artifactBucket, encryptionKey: { id: args.artifactKeyArn, type: "KMS" } }],
+                triggers: [
+                    {
+                        providerType: "CodeStarSourceConnection",
+                        gitConfiguration: { sourceActionName: "Source", pushes: [{ branches: { includes: [args.branch] } }] },
+                    },
+                ],
+                stages: pipelineStages(args),
+            },
+            { parent: this, dependsOn: [policy] },
+        );
+        new codestarnotifications.NotificationRule(
+            "events",
+            {
+                resource: this.pipeline.arn,
+                detailType: "FULL",
+                eventTypeIds: [
+                    "codepipeline-pipeline-pipeline-execution-failed",
+                    "codepipeline-pipeline-pipeline-execution-succeeded",
+                    "codepipeline-pipeline-pipeline-execution-canceled",
+                ],
+                targets: [{ address: args.topicArn, type: "SNS" }],
+            },
+            { parent: this },
+        );
+        this.registerOutputs({ pipelineName: this.pipeline.name, pipelineArn: this.pipeline.arn });
+    }
+}

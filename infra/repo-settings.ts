@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as github from "@pulumi/github";
+
+export interface RepoSettingsArgs {
+    /** Repository name (the provider carries the owner). */
+    repository: string;
+    /** Non-sensitive values CI reads as `vars.NAME` (role ARNs, registry URL, region). */
+    variables: Record<string, pulumi.Input<string>>;
+    /** Sensitive values CI reads as `secrets.NAME`; each must be a secret Output. */
+    secrets: Record<string, pulumi.Output<string>>;
+}
+
+/**
+ * The app repository's GitHub Actions variables and secrets. Secret values go through Pulumi as secret
+ * Outputs: encrypted in state, "[secret]" in every plan, and updated in GitHub when the config changes.
+ */
+export class RepoSettings extends pulumi.ComponentResource {
+    constructor(name: string, args: RepoSettingsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:delivery:RepoSettings", name, {}, opts);
+        for (const [variableName, value] of Object.entries(args.variables)) {
+            new github.ActionsVariable(variableName.toLowerCase(), { repository: args.repository, variableName, value }, { parent: this });
+        }
+        for (const [secretName, value] of Object.entries(args.secrets)) {
+            new github.ActionsSecret(
+                secretName.toLowerCase(),
+                // `value` replaces the deprecated plaintextValue; pulumi.secret keeps it out of plain state.
+                { repository: args.repository, secretName, value: pulumi.secret(value) },
+                { parent: this },
+            );
+        }
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,174 @@
+// The delivery stack, once per app: registry, build, pipeline, notifications, GitHub OIDC roles and the
+// app repository's CI variables. Environments are separate stacks, so tearing one down never touches this.
+import * as pulumi from "@pulumi/pulumi";
+import { Provider as GitHubProvider } from "@pulumi/github/provider";
+import * as ssm from "@pulumi/aws/ssm";
+import { awsContext, arnOf } from "../infra/aws-context";
+import { ArtifactStore } from "../infra/artifact-store";
+import { BuildProject, imageBuildSpec, smokeTestBuildSpec } from "../infra/build";
+import { DeliverySettings } from "../infra/config";
+import { environmentDeployerStatements, previewStatements } from "../infra/deployer-policy";
+import { GitHubOidc, GitHubRoleSpec } from "../infra/github-oidc";
+import { CONTAINER_NAME, environmentName, healthUrlParameter, imageTagParameter, repositoryName, rolePath } from "../infra/names";
+import { Notifications } from "../infra/notifications";
+import { DeliveryPipeline, PipelineTarget } from "../infra/pipeline";
+import { Registry } from "../infra/registry";
+import { RepoSettings } from "../infra/repo-settings";
+
+/** GitHub variable holding the deploy role ARN for an environment stack: AWS_DEPLOY_ROLE_ARN_STAGING. */
+export function deployRoleVariable(stack: string): string {
+    return `AWS_DEPLOY_ROLE_ARN_${stack.toUpperCase().replace(/-/g, "_")}`;
+}
+
+export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
+    const app = s.appName;
+    const ctx = awsContext(s.region);
+    const path = rolePath(app);
+    const protect = s.protect;
+
+    const registry = new Registry("registry", {
+        name: repositoryName(app),
+        keepImages: s.registry.keepImages,
+        untaggedImageDays: s.registry.untaggedImageDays,
+        protect,
+    });
+    const store = new ArtifactStore("artifacts", { protect, ctx });
+    const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, ctx });
+
+    const targets: PipelineTarget[] = s.targets.map((t) => ({
+        stack: t.stack,
+        production: t.tier === "production",
+        ecs: { clusterName: environmentName(app, t.stack), serviceName: environmentName(app, t.stack) },
+        healthUrlParameter: healthUrlParameter(app, t.stack),
+        imageTagParameter: imageTagParameter(app, t.stack),
+    }));
+    // The pipeline records each environment's last verified image here; the delivery stack creates
+    // the parameters so an environment can read one before the pipeline's first run.
+    for (const t of targets) {
+        new ssm.Parameter(
+            `image-tag-${t.stack}`,
+            {
+                name: t.imageTagParameter,
+                type: "String",
+                insecureValue: "latest",
+                description: `Image tag last verified on ${t.stack} (written by the pipeline's smoke test)`,
+            },
+            { ignoreChanges: ["insecureValue"] },
+        );
+    }
+
+    const artifactAccess = { artifactBucketArn: store.bucket.arn, artifactKeyArn: store.key.arn, ctx, rolePath: path, protect };
+    const build = new BuildProject("build", {
+        ...artifactAccess,
+        description: `Test, build and push ${app}'s image`,
+        buildspec: imageBuildSpec({ testCommand: s.build.testCommand, buildCommand: s.build.buildCommand }),
+        computeType: s.build.computeType,
+        timeoutMinutes: s.build.timeoutMinutes,
+        // CodeBuild needs privileged mode to run the Docker daemon for `docker build`.
+        privileged: true,
+        localCache: true,
+        variables: {
+            REPOSITORY_URL: registry.repositoryUrl,
+            RELEASE_BRANCH: s.github.branch,
+            CONTAINER_NAME,
+            DOCKERFILE: s.build.dockerfile,
+            DOCKER_CONTEXT: s.build.dockerContext,
+        },
+        statements: [
+            // GetAuthorizationToken has no resource type: AWS requires "*".
+            { Sid: "RegistryLogin", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
+            {
+                Sid: "PushAndPullAppImages",
+                Action: [
+                    "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:DescribeImages",
+                    "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+                ],
+                Resource: [registry.arn],
+            },
+        ],
+    });
+    const smoke = new BuildProject("smoke-test", {
+        ...artifactAccess,
+        description: `Smoke-test ${app} after each deploy`,
+        buildspec: smokeTestBuildSpec(),
+        timeoutMinutes: 10,
+        statements: [
+            {
+                // CodeBuild resolves PARAMETER_STORE variables with the project's role.
+                Sid: "ReadHealthUrls",
+                Action: ["ssm:GetParameters"],
+                Resource: targets.map((t) => arnOf(ctx, "ssm", `parameter${t.healthUrlParameter}`)),
+            },
+            {
+                Sid: "RecordVerifiedImage",
+                Action: ["ssm:PutParameter"],
+                Resource: targets.map((t) => arnOf(ctx, "ssm", `parameter${t.imageTagParameter}`)),
+            },
+        ],
+    });
+
+    const pipeline = new DeliveryPipeline("pipeline", {
+        connectionArn: s.connectionArn,
+        repository: `${s.github.owner}/${s.github.repo}`,
+        branch: s.github.branch,
+        targets,
+        artifactBucket: store.bucket.bucket,
+        artifactBucketArn: store.bucket.arn,
+        artifactKeyArn: store.key.arn,
+        build: { projectName: build.project.name, projectArn: build.project.arn },
+        smokeTest: { projectName: smoke.project.name, projectArn: smoke.project.arn, attempts: s.smokeTestAttempts },
+        topicArn: notifications.topic.arn,
+        appRolePath: path,
+        ctx,
+    });
+
+    // One role per job kind; each trusts only its own OIDC subject (GitHub puts the job's
+    // environment in `sub` when the job names one).
+    const roles: GitHubRoleSpec[] = [
+        {
+            name: "preview",
+            description: `GitHub Actions: pulumi preview for pull requests of ${s.github.owner}/${s.github.repo}`,
+            subjects: ["pull_request"],
+            statements: previewStatements(app, ctx),
+        },
+        ...s.targets.map((t) => ({
+            name: `deploy-${t.stack}`,
+            description: `GitHub Actions: pulumi up of the ${t.stack} stack`,
+            // Review stacks are deployed like staging, from jobs in the `review` environment.
+            subjects: t.tier === "production" ? [`environment:${t.stack}`] : [`environment:${t.stack}`, "environment:review"],
+            statements: environmentDeployerStatements(app, path, ctx),
+        })),
+    ];
+    const oidc = new GitHubOidc("github-oidc", {
+        owner: s.github.owner,
+        repo: s.github.repo,
+        existingProviderArn: s.githubOidcProviderArn,
+        roles,
+        rolePath: path,
+        ctx,
+    });
+
+    const githubProvider = new GitHubProvider("github", { owner: s.github.owner });
+    const variables: Record<string, pulumi.Input<string>> = {
+        AWS_REGION: s.region,
+        ECR_REPOSITORY_URL: registry.repositoryUrl,
+        PIPELINE_NAME: pipeline.pipeline.name,
+        AWS_PREVIEW_ROLE_ARN: oidc.roles.preview.arn,
+    };
+    for (const t of s.targets) variables[deployRoleVariable(t.stack)] = oidc.roles[`deploy-${t.stack}`].arn;
+    const secrets: Record<string, pulumi.Output<string>> = {};
+    for (const [name, v] of Object.entries(s.ciSecrets)) secrets[name] = pulumi.secret(v.value);
+    new RepoSettings("repo-settings", { repository: s.github.repo, variables, secrets }, { providers: [githubProvider] });
+
+    return {
+        repositoryUrl: registry.repositoryUrl,
+        repositoryArn: registry.arn,
+        pipelineName: pipeline.pipeline.name,
+        artifactBucket: store.bucket.bucket,
+        notificationTopicArn: notifications.topic.arn,
+        githubOidcProviderArn: oidc.providerArn,
+        previewRoleArn: oidc.roles.preview.arn,
+        deployRoleArns: Object.fromEntries(s.targets.map((t) => [t.stack, oidc.roles[`deploy-${t.stack}`].arn])),
+        pipelineStacks: s.targets.map((t) => t.stack),
+    };
+}

@@ -1,0 +1,18 @@
+// The Pulumi program: validate the stack's config, then declare the delivery or an environment stack.
+import { RunError } from "@pulumi/pulumi/errors";
+import { ConfigError, loadSettings, Settings } from "../infra/config";
+import { deliveryStack } from "./delivery";
+import { environmentStack } from "./environment";
+
+/** Declares the current stack's resources and returns its outputs. */
+export function program(): Record<string, unknown> {
+    let settings: Settings;
+    try {
+        settings = loadSettings();
+    } catch (e) {
+        // RunError prints the message alone, without a stack trace: config errors are the user's to fix.
+        if (e instanceof ConfigError) throw new RunError(e.message);
+        throw e;
+    }
+    return settings.role === "delivery" ? deliveryStack(settings) : environmentStack(settings);
+}

@@ -1,0 +1,309 @@
+// Runs the real slipway program under Pulumi's mock engine and records what the engine would receive:
+// every resource's type, name, parent, inputs (secrets as "[secret]"), protect and dependsOn. The
+// offline plan and the tests both use this, so what the tests assert is what the plan shows.
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The offline plan's JSON contract (documented in README "Plan JSON format"). */
+export interface Plan {
+    project: string;
+    stack: string;
+    resources: PlannedResource[];
+    outputs: Record<string, unknown>;
+}
+
+export interface PlannedResource {
+    urn: string;
+    /** Pulumi type token, e.g. `aws:ecr/repository:Repository`. */
+    type: string;
+    name: string;
+    /** URN of the parent resource, or null at the top. */
+    parent: string | null;
+    /** What the provider would receive; every secret is the string "[secret]". */
+    inputs: Record<string, unknown>;
+    protect: boolean;
+    /** URNs of explicit `dependsOn` resources (input-derived dependencies are not listed). */
+    dependsOn: string[];
+    /** Added compatibly: true for provider-backed resources, false for components. */
+    custom: boolean;
+    /** Added compatibly: `ignoreChanges` paths, `retainOnDelete`, `deleteBeforeReplace`. */
+    ignoreChanges: string[];
+    retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+}
+
+export const SECRET = "[secret]";
+export const UNKNOWN = "[unknown]";
+export const MOCK_ACCOUNT = "123456789012";
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Turns serialized engine values into plain JSON: secrets → "[secret]", resource refs → URN. */
+export function plainValue(v: unknown): unknown {
+    if (v === UNKNOWN_VALUE) return UNKNOWN;
+    if (Array.isArray(v)) return v.map(plainValue);
+    if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[SIG_KEY] === SECRET_SIG) return SECRET;
+        if (o[SIG_KEY] === RESOURCE_SIG) return o.urn;
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(o)) out[k] = plainValue(x);
+        return out;
+    }
+    return v;
+}
+
+/** Unwraps a mock-engine input that may be a secret envelope (the mocks see secrets wrapped). */
+function unwrap(v: unknown): unknown {
+    if (v && typeof v === "object" && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG) {
+        return (v as Record<string, unknown>).value;
+    }
+    return v;
+}
+
+const hash = (s: string) => createHash("sha256").update(s).digest("hex");
+
+interface EngineContext {
+    region: string;
+    appName: string;
+    seen: Record<string, number>;
+}
+
+/** Computed outputs a real provider would return, shaped like AWS's so the program's string work holds. */
+function mockState(type: string, name: string, inputs: Record<string, unknown>, ctx: EngineContext): { id: string; state: Record<string, unknown> } {
+    const { region } = ctx;
+    // Components reuse short logical names ("role", "logs"): number repeats so physical names stay unique.
+    const seen = (ctx.seen[`${type}/${name}`] = (ctx.seen[`${type}/${name}`] ?? 0) + 1);
+    name = seen > 1 ? `${name}-${seen}` : name;
+    const [pkg, mod] = type.split(":");
+    const service = (mod ?? "").split("/")[0];
+    const physical = typeof unwrap(inputs.name) === "string" ? (unwrap(inputs.name) as string) : `${name}-${hash(name).slice(0, 7)}`;
+    const id = `${physical}`;
+    const state: Record<string, unknown> = { ...inputs, id };
+    if (pkg === "aws") {
+        state.arn = `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${service}/${physical}`;
+        if (inputs.name === undefined) state.name = physical;
+    }
+    switch (type) {
+        case "aws:ecr/repository:Repository":
+            state.repositoryUrl = `${MOCK_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${physical}`;
+            state.arn = `arn:aws:ecr:${region}:${MOCK_ACCOUNT}:repository/${physical}`;
+            state.registryId = MOCK_ACCOUNT;
+            break;
+        case "aws:iam/role:Role":
+            state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:role${(unwrap(inputs.path) as string) ?? "/"}${physical}`;
+            break;
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+            break;
+        case "aws:s3/bucket:Bucket":
+            state.arn = `arn:aws:s3:::${physical}`;
+            state.bucket = physical;
+            break;
+        case "aws:lb/loadBalancer:LoadBalancer":
+            state.dnsName = `${physical}-1234567890.${region}.elb.amazonaws.com`;
+            state.arnSuffix = `app/${physical}/0123456789abcdef`;
+            state.zoneId = "Z35SXDOTRQ7X7K";
+            break;
+        case "aws:lb/targetGroup:TargetGroup":
+            state.arnSuffix = `targetgroup/${physical}/0123456789abcdef`;
+            break;
+        case "aws:secretsmanager/secretVersion:SecretVersion":
+            // AWS mints a new version id whenever the value changes; model that deterministically.
+            state.versionId = hash(JSON.stringify(unwrap(inputs.secretString) ?? "")).slice(0, 32);
+            break;
+        case "aws:ecs/cluster:Cluster":
+            state.arn = `arn:aws:ecs:${region}:${MOCK_ACCOUNT}:cluster/${physical}`;
+            break;
+        case "aws:ecs/taskDefinition:TaskDefinition":
+            state.arn = `arn:aws:ecs:${region}:${MOCK_ACCOUNT}:task-definition/${unwrap(inputs.family)}:1`;
+            state.revision = 1;
+            break;
+        case "aws:cloudwatch/logGroup:LogGroup":
+            state.arn = `arn:aws:logs:${region}:${MOCK_ACCOUNT}:log-group:${physical}`;
+            break;
+        case "aws:ec2/vpc:Vpc":
+            return { id: `vpc-${hash(name).slice(0, 17)}`, state: { ...state, id: undefined } };
+        case "aws:kms/key:Key":
+            state.arn = `arn:aws:kms:${region}:${MOCK_ACCOUNT}:key/${hash(name).slice(0, 8)}-0000-4000-8000-000000000000`;
+            break;
+        case "aws:elasticbeanstalk/environment:Environment":
+            state.cname = `${physical}.${region}.elasticbeanstalk.com`;
+            state.endpointUrl = state.cname;
+            break;
+        case "pulumi:pulumi:StackReference":
+            state.outputs = stackReferenceOutputs(String(inputs.name), ctx);
+            break;
+    }
+    return { id: type.startsWith("aws:ec2/") ? `${service}-${hash(name).slice(0, 17)}` : id, state };
+}
+
+/** Stack references resolve to placeholders shaped like the delivery stack's real outputs. */
+function stackReferenceOutputs(stackName: string, ctx: EngineContext): Record<string, unknown> {
+    return {
+        repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${ctx.region}.amazonaws.com/${ctx.appName}`,
+        repositoryArn: `arn:aws:ecr:${ctx.region}:${MOCK_ACCOUNT}:repository/${ctx.appName}`,
+        placeholderFrom: stackName,
+    };
+}
+
+function mockCall(token: string, inputs: Record<string, unknown>, ctx: EngineContext): Record<string, unknown> {
+    switch (token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return {
+                names: ["a", "b", "c"].map((z) => `${ctx.region}${z}`),
+                zoneIds: [1, 2, 3].map((n) => `use1-az${n}`),
+                state: "available",
+                id: ctx.region,
+            };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/plan`, userId: "AIDAPLAN", id: MOCK_ACCOUNT };
+        case "aws:index/getRegion:getRegion":
+            return { name: ctx.region, region: ctx.region, id: ctx.region, endpoint: `ec2.${ctx.region}.amazonaws.com` };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+        case "aws:ssm/getParameter:getParameter":
+            // The last verified image tag; "latest" until the pipeline has verified one.
+            return { name: inputs.name, value: "latest", type: "String", arn: `arn:aws:ssm:${ctx.region}:${MOCK_ACCOUNT}:parameter${inputs.name}`, id: inputs.name };
+        case "aws:elasticbeanstalk/getSolutionStack:getSolutionStack":
+            return { name: "64bit Amazon Linux 2023 v4.5.2 running Docker", nameRegex: inputs.nameRegex, mostRecent: inputs.mostRecent, id: "solution-stack" };
+        default:
+            throw new Error(`the offline plan has no mock for the invoke ${token}; add one in tools/mock-engine.ts`);
+    }
+}
+
+interface MonitorRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProtect(): boolean | undefined;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    getIgnorechangesList(): string[];
+    getRetainondelete(): boolean | undefined;
+    getDeletebeforereplace(): boolean;
+}
+
+type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
+
+interface PatchableMonitor {
+    registerResource(req: MonitorRequest, cb: Callback): void;
+    readResource(req: MonitorRequest, cb: Callback): void;
+}
+
+export interface RunOptions {
+    project: string;
+    stack: string;
+    /** Full config map (`namespace:key` → string) as Pulumi would pass it. */
+    config: Record<string, string>;
+    secretKeys: string[];
+}
+
+/**
+ * Runs `program` as stack `stack` under the mock engine and returns the recorded plan. Safe to call
+ * repeatedly in one process (each call installs a fresh mock monitor and config).
+ */
+export async function runUnderMocks(opts: RunOptions, program: () => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<Plan> {
+    const ctx: EngineContext = {
+        region: opts.config["aws:region"] ?? "us-east-1",
+        appName: opts.config["slipway:appName"] ?? "app",
+        seen: {},
+    };
+    const resources: PlannedResource[] = [];
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => mockState(args.type, args.name, args.inputs, ctx),
+            call: (args) => mockCall(args.token, args.inputs, ctx),
+        },
+        opts.project,
+        opts.stack,
+        false,
+    );
+    pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
+
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const settings = require("@pulumi/pulumi/runtime/settings") as {
+        getMonitor(): PatchableMonitor;
+        waitForRPCs(): Promise<void>;
+    };
+    const monitor = settings.getMonitor();
+    const record = (req: MonitorRequest, read: boolean): Callback => {
+        const propertyDeps = new Set<string>();
+        if (!read) req.getPropertydependenciesMap().forEach((v) => v.getUrnsList().forEach((u) => propertyDeps.add(u)));
+        const rawInputs = (read ? req.getProperties?.() : req.getObject())?.toJavaScript() ?? {};
+        const entry: PlannedResource = {
+            urn: "",
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || null,
+            inputs: plainValue(rawInputs) as Record<string, unknown>,
+            protect: !read && req.getProtect() === true,
+            dependsOn: read ? [] : req.getDependenciesList().filter((u) => !propertyDeps.has(u)),
+            custom: read ? true : req.getCustom(),
+            ignoreChanges: read ? [] : req.getIgnorechangesList(),
+            retainOnDelete: !read && req.getRetainondelete() === true,
+            deleteBeforeReplace: !read && req.getDeletebeforereplace(),
+        };
+        return (err, resp) => {
+            if (!err && resp) {
+                entry.urn = resp.getUrn();
+                resources.push(entry);
+            }
+        };
+    };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+        const done = record(req, false);
+        register(req, (err, resp) => {
+            done(err, resp);
+            cb(err, resp);
+        });
+    };
+    const read = monitor.readResource.bind(monitor);
+    monitor.readResource = (req, cb) => {
+        const done = record(req, true);
+        read(req, (err, resp) => {
+            done(err, resp);
+            cb(err, resp);
+        });
+    };
+
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+        const exported = await program();
+        const outputs: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(exported ?? {})) outputs[k] = await resolveOutput(v);
+        await settings.waitForRPCs();
+        if (failures.length) throw failures[0];
+        const order = new Map(resources.map((r, i) => [r.urn, i]));
+        resources.sort((a, b) => (order.get(a.urn) ?? 0) - (order.get(b.urn) ?? 0));
+        return { project: opts.project, stack: opts.stack, resources, outputs };
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}
+
+/** Resolves a stack output to plain JSON, keeping secrets hidden. */
+async function resolveOutput(v: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(v)) {
+        const out = v as pulumi.Output<unknown>;
+        const secret = await (out as unknown as { isSecret: Promise<boolean> }).isSecret;
+        const value = await new Promise<unknown>((resolve) => out.apply((x) => resolve(x)));
+        return secret ? SECRET : resolveOutput(value);
+    }
+    if (Array.isArray(v)) return Promise.all(v.map(resolveOutput));
+    if (v && typeof v === "object" && !pulumi.Resource.isInstance(v)) {
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) out[k] = await resolveOutput(x);
+        return out;
+    }
+    return v;
+}

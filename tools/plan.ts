@@ -1,0 +1,96 @@
+// The offline plan: runs the real program under Pulumi's mock engine with a stack's config and prints
+// every resource it would declare, as `pulumi preview` would; --json writes the plan contract.
+//
+//   npm run plan -- --stack <name> [--json <file>]
+//   npm run plan -- --all --json-dir <dir>
+import * as fs from "fs";
+import * as path from "path";
+import { RunError } from "@pulumi/pulumi/errors";
+import { Plan, runUnderMocks } from "./mock-engine";
+import { renderTree } from "./render";
+import { listStacks, loadStackConfig, StackNotFoundError } from "./stack-config";
+
+export interface PlanOptions {
+    stack?: string;
+    all: boolean;
+    json?: string;
+    jsonDir?: string;
+    quiet: boolean;
+}
+
+export class UsageError extends Error {}
+
+const USAGE = "usage: npm run plan -- --stack <name> [--json <file>] | --all [--json-dir <dir>] [--quiet]";
+
+export function parseArgs(argv: string[]): PlanOptions {
+    const opts: PlanOptions = { all: false, quiet: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const value = () => {
+            const v = argv[++i];
+            if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value. ${USAGE}`);
+            return v;
+        };
+        switch (arg) {
+            case "--stack":
+            case "-s":
+                opts.stack = value();
+                break;
+            case "--json":
+                opts.json = value();
+                break;
+            case "--json-dir":
+                opts.jsonDir = value();
+                break;
+            case "--all":
+                opts.all = true;
+                break;
+            case "--quiet":
+            case "-q":
+                opts.quiet = true;
+                break;
+            default:
+                throw new UsageError(`unknown option ${arg}. ${USAGE}`);
+        }
+    }
+    if (!opts.all && !opts.stack) throw new UsageError(`--stack is required. ${USAGE}`);
+    if (opts.all && opts.stack) throw new UsageError(`use --stack or --all, not both. ${USAGE}`);
+    if (opts.all && opts.json) throw new UsageError(`--json writes one stack; with --all use --json-dir. ${USAGE}`);
+    return opts;
+}
+
+/** Plans one stack of the project in `dir` (the program is loaded once and reused for every stack). */
+export async function planStack(dir: string, stack: string): Promise<Plan> {
+    const cfg = loadStackConfig(dir, stack);
+    // Loaded after the config so an unknown stack fails before the heavy provider modules load.
+    const { program } = await import("../stacks/program");
+    return runUnderMocks({ project: cfg.project, stack: cfg.stack, config: cfg.config, secretKeys: cfg.secretKeys }, program);
+}
+
+function writeJson(file: string, plan: Plan) {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(plan, null, 2) + "\n");
+}
+
+export async function main(argv: string[], dir = process.cwd()): Promise<number> {
+    const opts = parseArgs(argv);
+    const stacks = opts.all ? listStacks(dir) : [opts.stack as string];
+    for (const stack of stacks) {
+        const plan = await planStack(dir, stack);
+        if (!opts.quiet) process.stdout.write(renderTree(plan) + "\n");
+        if (opts.json) writeJson(opts.json, plan);
+        if (opts.jsonDir) writeJson(path.join(opts.jsonDir, `${stack}.json`), plan);
+    }
+    return 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (err: unknown) => {
+            const known = err instanceof UsageError || err instanceof StackNotFoundError || RunError.isInstance(err);
+            process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
+            process.exit(1);
+        },
+    );
+}
