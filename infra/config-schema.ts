@@ -91,6 +91,17 @@ export const CONFIG_KEYS: KeySpec[] = [
         schema: optional(z.enum(["delivery", "environment"])),
         example: "environment",
     },
+    {
+        key: "policyWaivers",
+        roles: ["delivery", "environment"],
+        type: "map",
+        description: "Policy rules this stack waives, each with the reason: RULE_ID: why (see README, Security).",
+        schema: z.record(
+            z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "rule ids are lower-case words joined by '-'"),
+            z.string().trim().min(10, "each waiver needs a written reason of at least 10 characters"),
+        ),
+        example: "ecr-tags-immutable",
+    },
     // --- delivery ------------------------------------------------------------------------------------
     {
         key: "githubOwner",

@@ -19,6 +19,8 @@ interface CommonSettings {
     stack: string;
     appName: string;
     region: string;
+    /** Policy rule id → the written reason it is waived for this stack. */
+    policyWaivers: Record<string, string>;
 }
 
 export interface DeployTarget {
@@ -182,6 +184,7 @@ export function parseSettings(raw: RawConfig): Settings {
         stack: raw.stack,
         appName: decoded.appName as string,
         region: region as string,
+        policyWaivers: decoded.policyWaivers as Record<string, string>,
     };
     const settings = role === "delivery" ? deliverySettings(common, decoded, raw, problems) : environmentSettings(common, decoded, raw, problems);
     if (problems.length) throw new ConfigError(problems);

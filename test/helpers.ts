@@ -1,0 +1,67 @@
+// Shared test helpers: run the real program for a shipped stack (optionally with config changed) under
+// the mock engine, and look resources up in the resulting plan.
+import * as path from "path";
+import { Plan, PlannedResource, runUnderMocks } from "../tools/mock-engine";
+import { loadStackConfig } from "../tools/stack-config";
+import { program } from "../stacks/program";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+export interface Overrides {
+    /** `namespace:key` → new plain value, or null to remove the key. */
+    set?: Record<string, string | null>;
+    /** `namespace:key` → new value that is marked secret (as `pulumi config set --secret` would). */
+    secret?: Record<string, string>;
+    /** Plan under another stack name (e.g. a review stack made from staging's config). */
+    stackName?: string;
+}
+
+/** Plans a shipped stack (Pulumi.<stack>.yaml) with optional config overrides. */
+export async function planStack(stack: string, overrides: Overrides = {}): Promise<Plan> {
+    const cfg = loadStackConfig(ROOT, stack);
+    const config = { ...cfg.config };
+    const secretKeys = new Set(cfg.secretKeys);
+    for (const [k, v] of Object.entries(overrides.set ?? {})) {
+        if (v === null) delete config[k];
+        else config[k] = v;
+    }
+    for (const [k, v] of Object.entries(overrides.secret ?? {})) {
+        config[k] = v;
+        secretKeys.add(k);
+    }
+    return runUnderMocks({ project: cfg.project, stack: overrides.stackName ?? stack, config, secretKeys: [...secretKeys] }, program);
+}
+
+/** Every resource of a type (optionally with a given logical name). */
+export function all(plan: Plan, type: string, name?: string): PlannedResource[] {
+    return plan.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+}
+
+/** The one resource of a type (and name); throws when there is not exactly one. */
+export function one(plan: Plan, type: string, name?: string): PlannedResource {
+    const found = all(plan, type, name);
+    if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
+    return found[0];
+}
+
+/** The resource's input parsed as JSON (policy documents, container definitions, buildspecs). */
+export function json<T = unknown>(r: PlannedResource, input: string): T {
+    const v = r.inputs[input];
+    if (typeof v !== "string") throw new Error(`${r.type} ${r.name}.${input} is not a string: ${JSON.stringify(v)}`);
+    return JSON.parse(v) as T;
+}
+
+/** Children of a component (direct). */
+export function childrenOf(plan: Plan, parent: PlannedResource): PlannedResource[] {
+    return plan.resources.filter((r) => r.parent === parent.urn);
+}
+
+/** Runs `fn` expecting it to reject; returns the error message. */
+export async function rejection(fn: () => Promise<unknown>): Promise<string> {
+    try {
+        await fn();
+    } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+    }
+    throw new Error("expected a rejection, but it resolved");
+}
