@@ -16,14 +16,21 @@ export interface PlanOptions {
     json?: string;
     jsonDir?: string;
     quiet: boolean;
+    /** Compare with a saved plan (issue: change review); exit 0 no changes, 2 changes, 1 error. */
+    diff?: string;
+    /** Render the diff as Markdown for a PR comment. */
+    markdown: boolean;
+    /** Exit non-zero when a mandatory policy rule is violated. */
+    check: boolean;
 }
 
 export class UsageError extends Error {}
 
-const USAGE = "usage: npm run plan -- --stack <name> [--json <file>] | --all [--json-dir <dir>] [--quiet]";
+const USAGE =
+    "usage: npm run plan -- --stack <name> [--json <file>] [--diff <base.json> [--markdown]] [--check] | --all [--json-dir <dir>] [--check] [--quiet]";
 
 export function parseArgs(argv: string[]): PlanOptions {
-    const opts: PlanOptions = { all: false, quiet: false };
+    const opts: PlanOptions = { all: false, quiet: false, markdown: false, check: false };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -45,6 +52,15 @@ export function parseArgs(argv: string[]): PlanOptions {
             case "--all":
                 opts.all = true;
                 break;
+            case "--diff":
+                opts.diff = value();
+                break;
+            case "--markdown":
+                opts.markdown = true;
+                break;
+            case "--check":
+                opts.check = true;
+                break;
             case "--quiet":
             case "-q":
                 opts.quiet = true;
@@ -55,6 +71,8 @@ export function parseArgs(argv: string[]): PlanOptions {
     }
     if (!opts.all && !opts.stack) throw new UsageError(`--stack is required. ${USAGE}`);
     if (opts.all && opts.stack) throw new UsageError(`use --stack or --all, not both. ${USAGE}`);
+    if (opts.markdown && !opts.diff) throw new UsageError(`--markdown renders a diff: add --diff <base.json>. ${USAGE}`);
+    if (opts.all && opts.diff) throw new UsageError(`--diff compares one stack: use --stack. ${USAGE}`);
     if (opts.all && opts.json) throw new UsageError(`--json writes one stack; with --all use --json-dir. ${USAGE}`);
     return opts;
 }
@@ -75,13 +93,22 @@ function writeJson(file: string, plan: Plan) {
 export async function main(argv: string[], dir = process.cwd()): Promise<number> {
     const opts = parseArgs(argv);
     const stacks = opts.all ? listStacks(dir) : [opts.stack as string];
+    let code = 0;
     for (const stack of stacks) {
         const plan = await planStack(dir, stack);
-        if (!opts.quiet) process.stdout.write(renderTree(plan) + "\n");
         if (opts.json) writeJson(opts.json, plan);
         if (opts.jsonDir) writeJson(path.join(opts.jsonDir, `${stack}.json`), plan);
+        if (opts.diff) {
+            const { diffCommand } = await import("./diff");
+            return diffCommand(plan, opts.diff, { markdown: opts.markdown, write: (s) => process.stdout.write(s) });
+        }
+        if (!opts.quiet) process.stdout.write(renderTree(plan) + "\n");
+        const { policyReport } = await import("../policy/offline");
+        const report = policyReport(plan, loadStackConfig(dir, stack));
+        if (!opts.quiet || report.mandatoryViolations > 0) process.stdout.write(report.text + "\n");
+        if (opts.check && report.mandatoryViolations > 0) code = 3;
     }
-    return 0;
+    return code;
 }
 
 if (require.main === module) {
