@@ -110,10 +110,12 @@ export function tierForStack(stack: string): Tier {
 
 export function parseSettings(raw: RawConfig): Settings {
     const problems: string[] = [];
-    const setHint = (key: string, example: string, secret = false) =>
-        secret
-            ? `pulumi config set --secret --path '${key}.NAME' <value> --stack ${raw.stack}`
-            : `pulumi config set ${key} '${example}' --stack ${raw.stack}`;
+    const setHint = (key: string, example: string, secret = false) => {
+        const spec = CONFIG_KEYS.find((s) => `${CONFIG_NAMESPACE}:${s.key}` === key);
+        if (secret) return `pulumi config set --secret --path '${key}.${example}' <value> --stack ${raw.stack}`;
+        if (spec?.type === "map") return `pulumi config set --path '${key}.${example}' <value> --stack ${raw.stack}`;
+        return `pulumi config set ${key} '${example}' --stack ${raw.stack}`;
+    };
 
     // Unknown keys in our namespace are almost always typos.
     for (const full of Object.keys(raw.values)) {
@@ -138,6 +140,7 @@ export function parseSettings(raw: RawConfig): Settings {
         if (!spec.roles.includes(role)) continue;
         const text = raw.values[full];
         const value = text === undefined ? spec.default : decode(spec, full, text, problems);
+        if (value === INVALID) continue;
         if (value === undefined) {
             if (spec.type === "map") {
                 decoded[spec.key] = {};
@@ -152,7 +155,10 @@ export function parseSettings(raw: RawConfig): Settings {
         }
         const result = spec.schema.safeParse(value);
         if (!result.success) {
-            const issue = result.error.issues[0];
+            let issue = result.error.issues[0];
+            // A bad map key is reported as a nested issue; its own message says what a key must be.
+            const nested = (issue as { issues?: typeof issue[] }).issues;
+            if (nested?.length) issue = { ...nested[0], path: [...issue.path, ...nested[0].path] };
             const where = issue.path.length ? ` (at ${issue.path.join(".")})` : "";
             problems.push(
                 `${full} = ${JSON.stringify(value)} is not valid${where}: it ${issue.message}. Fix: ${setHint(full, spec.example, spec.secretValues)}`,
@@ -303,10 +309,13 @@ function secretValues(map: Record<string, string>): Record<string, SecretValue> 
     return out;
 }
 
+/** decode() result for a value of the wrong type (already reported). */
+const INVALID = Symbol("invalid");
+
 function decode(spec: KeySpec, full: string, text: string, problems: string[]): unknown {
     const bad = (what: string) => {
-        problems.push(`${full} = ${JSON.stringify(text)} is not ${what}.`);
-        return undefined;
+        problems.push(`${full} = ${JSON.stringify(text)} is not ${what}. Fix: pulumi config set ${full} '${spec.example}'`);
+        return INVALID;
     };
     switch (spec.type) {
         case "string":

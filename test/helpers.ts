@@ -14,6 +14,8 @@ export interface Overrides {
     secret?: Record<string, string>;
     /** Plan under another stack name (e.g. a review stack made from staging's config). */
     stackName?: string;
+    /** Record secret inputs in clear (to follow a rotated value to its consumer). */
+    revealSecrets?: boolean;
 }
 
 /** Plans a shipped stack (Pulumi.<stack>.yaml) with optional config overrides. */
@@ -29,7 +31,7 @@ export async function planStack(stack: string, overrides: Overrides = {}): Promi
         config[k] = v;
         secretKeys.add(k);
     }
-    return runUnderMocks({ project: cfg.project, stack: overrides.stackName ?? stack, config, secretKeys: [...secretKeys] }, program);
+    return runUnderMocks({ project: cfg.project, stack: overrides.stackName ?? stack, config, secretKeys: [...secretKeys], revealSecrets: overrides.revealSecrets }, program);
 }
 
 /** Every resource of a type (optionally with a given logical name). */

@@ -41,16 +41,19 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** Turns serialized engine values into plain JSON: secrets → "[secret]", resource refs → URN. */
-export function plainValue(v: unknown): unknown {
+/**
+ * Turns serialized engine values into plain JSON: secrets → "[secret]", resource refs → URN.
+ * `reveal` (tests only) keeps secret values, to prove a rotated value reaches its consumer.
+ */
+export function plainValue(v: unknown, reveal = false): unknown {
     if (v === UNKNOWN_VALUE) return UNKNOWN;
-    if (Array.isArray(v)) return v.map(plainValue);
+    if (Array.isArray(v)) return v.map((x) => plainValue(x, reveal));
     if (v && typeof v === "object") {
         const o = v as Record<string, unknown>;
-        if (o[SIG_KEY] === SECRET_SIG) return SECRET;
+        if (o[SIG_KEY] === SECRET_SIG) return reveal ? plainValue(o.value, reveal) : SECRET;
         if (o[SIG_KEY] === RESOURCE_SIG) return o.urn;
         const out: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(o)) out[k] = plainValue(x);
+        for (const [k, x] of Object.entries(o)) out[k] = plainValue(x, reveal);
         return out;
     }
     return v;
@@ -203,6 +206,8 @@ export interface RunOptions {
     /** Full config map (`namespace:key` → string) as Pulumi would pass it. */
     config: Record<string, string>;
     secretKeys: string[];
+    /** Tests only: record secret inputs in clear instead of "[secret]". Never set by the plan tool. */
+    revealSecrets?: boolean;
 }
 
 /**
@@ -242,7 +247,7 @@ export async function runUnderMocks(opts: RunOptions, program: () => Record<stri
             type: req.getType(),
             name: req.getName(),
             parent: req.getParent() || null,
-            inputs: plainValue(rawInputs) as Record<string, unknown>,
+            inputs: plainValue(rawInputs, opts.revealSecrets) as Record<string, unknown>,
             protect: !read && req.getProtect() === true,
             dependsOn: read ? [] : req.getDependenciesList().filter((u) => !propertyDeps.has(u)),
             custom: read ? true : req.getCustom(),

@@ -1,0 +1,181 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError, parseSettings, RawConfig, Settings } from "../infra/config";
+import { CONFIG_KEYS } from "../infra/config-schema";
+import { projectFileText } from "../tools/gen-config";
+import { loadStackConfig } from "../tools/stack-config";
+import { planStack, rejection, ROOT } from "./helpers";
+
+/** Raw config of a shipped stack with some keys changed (null removes one). */
+function raw(stack: string, changes: Record<string, string | null> = {}, secret: string[] = []): RawConfig {
+    const cfg = loadStackConfig(ROOT, stack);
+    const values = { ...cfg.config };
+    for (const [k, v] of Object.entries(changes)) {
+        if (v === null) delete values[k];
+        else values[k] = v;
+    }
+    return {
+        project: cfg.project,
+        stack,
+        values,
+        secretKeys: new Set([...cfg.secretKeys, ...secret]),
+        readStackConfig: () => undefined,
+    };
+}
+
+function problemsOf(r: RawConfig): string[] {
+    try {
+        parseSettings(r);
+    } catch (e) {
+        if (e instanceof ConfigError) return e.problems;
+        throw e;
+    }
+    return [];
+}
+
+/** Asserts the config is rejected with one problem that names the key and contains each fragment. */
+function rejects(r: RawConfig, key: string, ...fragments: string[]) {
+    const problems = problemsOf(r);
+    assert.equal(problems.length, 1, `expected one problem, got ${JSON.stringify(problems)}`);
+    assert.match(problems[0], new RegExp(key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    for (const f of fragments) assert.ok(problems[0].includes(f), `"${problems[0]}" should mention "${f}"`);
+}
+
+test("every shipped stack file passes validation", () => {
+    const stacks = fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice(7, -5));
+    assert.ok(stacks.length >= 3);
+    for (const stack of stacks) assert.deepEqual(problemsOf(raw(stack)), [], stack);
+});
+
+test("Pulumi.yaml declares every config key the schema defines, with the same defaults", () => {
+    assert.equal(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"), projectFileText(), "run npm run gen:config");
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    for (const spec of CONFIG_KEYS.filter((s) => s.type !== "map")) assert.match(text, new RegExp(`\\n  ${spec.key}:\\n    type: ${spec.type}`));
+});
+
+test("a Fargate cpu value AWS does not offer is rejected with the allowed values", () => {
+    rejects(raw("staging", { "slipway:cpu": "300" }), "slipway:cpu", "300", "256, 512, 1024", "pulumi config set slipway:cpu");
+});
+
+test("a memory size that does not pair with the cpu is rejected with the valid sizes", () => {
+    rejects(raw("staging", { "slipway:cpu": "256", "slipway:memory": "4096" }), "slipway:memory", "4096", "512, 1024, 2048");
+});
+
+test("a non-integer where an integer is declared is rejected", () => {
+    rejects(raw("staging", { "slipway:desiredCount": "two" }), "slipway:desiredCount", "not an integer");
+});
+
+test("a non-boolean where a boolean is declared is rejected", () => {
+    rejects(raw("staging", { "slipway:fargateSpot": "yes" }), "slipway:fargateSpot", "true or false");
+});
+
+test("minCount above maxCount is rejected", () => {
+    rejects(raw("staging", { "slipway:minCount": "3", "slipway:maxCount": "2", "slipway:desiredCount": "3" }), "slipway:minCount", "greater than slipway:maxCount");
+});
+
+test("desiredCount outside min..max is rejected", () => {
+    rejects(raw("staging", { "slipway:desiredCount": "5" }), "slipway:desiredCount", "outside minCount..maxCount");
+});
+
+test("a missing required key says how to set it", () => {
+    rejects(raw("staging", { "slipway:appName": null }), "slipway:appName", "is required", "pulumi config set slipway:appName");
+});
+
+test("the delivery stack needs a GitHub repository and a connection", () => {
+    rejects(raw("delivery", { "slipway:connectionArn": "" }), "slipway:connectionArn", "required for a delivery stack");
+    rejects(raw("delivery", { "slipway:connectionArn": "arn:aws:s3:::bucket" }), "slipway:connectionArn", "connection ARN");
+    rejects(raw("delivery", { "slipway:githubOwner": "-acme" }), "slipway:githubOwner", "GitHub user or organisation");
+    rejects(raw("delivery", { "slipway:githubRepo": "shop app" }), "slipway:githubRepo", "GitHub repository name");
+});
+
+test("a branch name git would refuse is rejected", () => {
+    rejects(raw("delivery", { "slipway:githubBranch": "feature..x" }), "slipway:githubBranch", "valid git branch name");
+});
+
+test("an app name that AWS resource names cannot carry is rejected", () => {
+    rejects(raw("staging", { "slipway:appName": "Shop_App" }), "slipway:appName", "a–z, 0–9");
+    rejects(raw("staging", { "slipway:appName": "a-very-long-application-name" }), "slipway:appName", "2–20 characters");
+});
+
+test("an invalid region is rejected", () => {
+    rejects(raw("staging", { "aws:region": "mars-1" }), "aws:region", "AWS region code");
+    rejects(raw("staging", { "aws:region": null }), "aws:region", "is required");
+});
+
+test("an unknown key is reported with a did-you-mean", () => {
+    rejects(raw("staging", { "slipway:desiredCont": "2" }), "slipway:desiredCont", "did you mean slipway:desiredCount", "pulumi config rm");
+});
+
+test("HTTPS without a domain name is rejected", () => {
+    rejects(raw("production", { "slipway:domainName": "" }), "slipway:certificateArn", "slipway:domainName");
+});
+
+test("a malformed certificate ARN is rejected", () => {
+    rejects(raw("production", { "slipway:certificateArn": "arn:aws:acm:us-east-1:12:certificate/x" }), "slipway:certificateArn", "arn:aws:acm");
+});
+
+test("a log retention CloudWatch does not offer is rejected", () => {
+    rejects(raw("staging", { "slipway:logRetentionDays": "10" }), "slipway:logRetentionDays", "1, 3, 5, 7, 14");
+});
+
+test("a malformed VPC CIDR is rejected", () => {
+    rejects(raw("staging", { "slipway:vpcCidr": "10.0.0.0/8" }), "slipway:vpcCidr", "/16 to /24");
+    rejects(raw("staging", { "slipway:vpcCidr": "300.0.0.0/16" }), "slipway:vpcCidr", "octets 0–255");
+});
+
+test("notification emails must be addresses", () => {
+    rejects(raw("delivery", { "slipway:notificationEmails": '["not-an-email"]' }), "slipway:notificationEmails", "email address");
+});
+
+test("a list key given a scalar is rejected", () => {
+    rejects(raw("delivery", { "slipway:pipelineStacks": "staging" }), "slipway:pipelineStacks", "not a list");
+});
+
+test("app secrets set without --secret are refused", () => {
+    const r = raw("staging", { "slipway:appSecrets": '{"API_KEY":"plain"}' });
+    r.secretKeys = new Set();
+    rejects(r, "slipway:appSecrets", "plain-text", "pulumi config set --secret --path");
+});
+
+test("app secret and setting names must be environment variable names", () => {
+    rejects(raw("staging", { "slipway:appSettings": '{"log-level":"debug"}' }), "slipway:appSettings", "UPPER_SNAKE_CASE");
+});
+
+test("a name in both appSettings and appSecrets is rejected", () => {
+    rejects(raw("staging", { "slipway:appSettings": '{"API_KEY":"x"}' }), "API_KEY", "appSecrets only");
+});
+
+test("a stack name that cannot name AWS resources is rejected", () => {
+    const r = raw("staging");
+    r.stack = "Staging_EU";
+    assert.ok(problemsOf(r).some((p) => p.includes("stack name") && p.includes("Staging_EU")));
+});
+
+test("a policy waiver needs a written reason", () => {
+    rejects(raw("staging", { "slipway:policyWaivers": '{"ecr-tags-immutable":"ok"}' }), "slipway:policyWaivers", "written reason");
+});
+
+test("the tier follows the stack name unless set", () => {
+    const tierOf = (stack: string, set: Record<string, string> = {}) => {
+        const r = raw("staging", set);
+        r.stack = stack;
+        const s = parseSettings(r) as Extract<Settings, { role: "environment" }>;
+        return [s.tier, s.protect, s.imageStack];
+    };
+    assert.deepEqual(tierOf("staging"), ["staging", false, "staging"]);
+    assert.deepEqual(tierOf("production"), ["production", true, "production"]);
+    assert.deepEqual(tierOf("review-pr-42"), ["review", false, "staging"]);
+    assert.deepEqual(tierOf("eu-live", { "slipway:tier": "production" }), ["production", true, "eu-live"]);
+});
+
+test("all problems are reported together, one line each", () => {
+    const problems = problemsOf(raw("staging", { "slipway:cpu": "300", "slipway:healthPath": "health", "slipway:containerPort": "70000" }));
+    assert.equal(problems.length, 3);
+});
+
+test("a bad config stops the program before any resource is declared", async () => {
+    const message = await rejection(() => planStack("staging", { set: { "slipway:memory": "3000" } }));
+    assert.match(message, /slipway:memory = 3000/);
+});
