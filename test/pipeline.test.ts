@@ -1,20 +1,189 @@
-import { test } from "node:test";
+import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { one, planStack } from "./helpers";
+import { imageBuildSpec } from "../infra/build";
+import { Plan } from "../tools/mock-engine";
+import { all, json, one, planStack } from "./helpers";
 
+interface Action {
+    name: string;
+    category: string;
+    provider: string;
+    runOrder?: number;
+    namespace?: string;
+    inputArtifacts?: string[];
+    outputArtifacts?: string[];
+    configuration: Record<string, string>;
+}
 interface Stage {
     name: string;
     onFailure?: { result: string };
-    actions: { name: string; category: string; provider: string; runOrder?: number; configuration: Record<string, string> }[];
+    actions: Action[];
 }
 
-test("the pipeline runs source, build, staging, approval and production in that order", async () => {
-    const plan = await planStack("delivery");
-    const pipeline = one(plan, "aws:codepipeline/pipeline:Pipeline");
-    const stages = pipeline.inputs.stages as Stage[];
+let delivery: Plan;
+let staging: Plan;
+let stages: Stage[];
+before(async () => {
+    delivery = await planStack("delivery");
+    staging = await planStack("staging");
+    stages = one(delivery, "aws:codepipeline/pipeline:Pipeline").inputs.stages as Stage[];
+});
+
+const stage = (name: string) => {
+    const s = stages.find((x) => x.name === name);
+    assert.ok(s, `stage ${name}`);
+    return s;
+};
+const envVars = (a: Action) => JSON.parse(a.configuration.EnvironmentVariables) as { name: string; value: string; type: string }[];
+
+test("the pipeline runs source, build, staging, approval and production in that order", () => {
     assert.deepEqual(
         stages.map((s) => s.name),
         ["Source", "Build", "Staging", "Approve-Production", "Production"],
     );
+});
+
+test("the pipeline is V2 and only pushes to the release branch start it", () => {
+    const pipeline = one(delivery, "aws:codepipeline/pipeline:Pipeline");
     assert.equal(pipeline.inputs.pipelineType, "V2");
+    assert.deepEqual(pipeline.inputs.triggers, [
+        {
+            providerType: "CodeStarSourceConnection",
+            gitConfiguration: { sourceActionName: "Source", pushes: [{ branches: { includes: ["main"] } }] },
+        },
+    ]);
+});
+
+test("the source action reads the configured repository and branch through the connection", () => {
+    const [source] = stage("Source").actions;
+    assert.equal(source.provider, "CodeStarSourceConnection");
+    assert.equal(source.namespace, "SourceVariables");
+    assert.deepEqual(source.configuration, {
+        ConnectionArn: "arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+        FullRepositoryId: "acme/shop",
+        BranchName: "main",
+        OutputArtifactFormat: "CODE_ZIP",
+    });
+});
+
+test("the build action tags the image with the commit sha from the source action", () => {
+    const [build] = stage("Build").actions;
+    assert.equal(build.provider, "CodeBuild");
+    assert.deepEqual(envVars(build), [
+        { name: "COMMIT_SHA", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" },
+        { name: "SOURCE_BRANCH", value: "#{SourceVariables.BranchName}", type: "PLAINTEXT" },
+    ]);
+    assert.deepEqual(build.outputArtifacts, ["image"]);
+});
+
+test("each environment stage deploys the same image artifact, then smoke-tests it, and rolls back on failure", () => {
+    for (const name of ["Staging", "Production"]) {
+        const s = stage(name);
+        assert.deepEqual(s.onFailure, { result: "ROLLBACK" });
+        const [deploy, smoke] = s.actions;
+        assert.equal(deploy.provider, "ECS");
+        assert.equal(deploy.runOrder, 1);
+        assert.deepEqual(deploy.inputArtifacts, ["image"], "one image built once, promoted unchanged");
+        assert.equal(deploy.configuration.FileName, "imagedefinitions.json");
+        assert.equal(smoke.provider, "CodeBuild");
+        assert.equal(smoke.runOrder, 2);
+        const stack = name.toLowerCase();
+        assert.deepEqual(envVars(smoke).find((v) => v.name === "HEALTH_URL"), {
+            name: "HEALTH_URL",
+            value: `/slipway/shop/${stack}/health-url`,
+            type: "PARAMETER_STORE",
+        });
+    }
+});
+
+test("the ECS deploy targets the cluster and service the environment stack creates", () => {
+    const [deploy] = stage("Staging").actions;
+    const service = one(staging, "aws:ecs/service:Service");
+    const cluster = one(staging, "aws:ecs/cluster:Cluster");
+    assert.equal(deploy.configuration.ServiceName, service.inputs.name);
+    assert.equal(deploy.configuration.ClusterName, cluster.inputs.name);
+});
+
+test("the smoke test reads the health URL the environment stack publishes", () => {
+    const smoke = stage("Staging").actions[1];
+    const param = one(staging, "aws:ssm/parameter:Parameter", "health-url");
+    assert.equal(envVars(smoke).find((v) => v.name === "HEALTH_URL")?.value, param.inputs.name);
+    assert.match(String(param.inputs.insecureValue), /^http:\/\/.+\/health$/);
+});
+
+test("production waits for a manual approval that notifies the topic", () => {
+    const [approve] = stage("Approve-Production").actions;
+    assert.equal(approve.category, "Approval");
+    assert.equal(approve.provider, "Manual");
+    // The subscription's `topic` input is the topic's ARN.
+    const subscription = one(delivery, "aws:sns/topicSubscription:TopicSubscription");
+    assert.equal(approve.configuration.NotificationArn, subscription.inputs.topic);
+    assert.ok(stages.indexOf(stage("Approve-Production")) === stages.indexOf(stage("Production")) - 1);
+});
+
+test("a single-environment pipeline has no approval stage", async () => {
+    const plan = await planStack("delivery", { set: { "slipway:pipelineStacks": '["staging"]' } });
+    const names = (one(plan, "aws:codepipeline/pipeline:Pipeline").inputs.stages as Stage[]).map((s) => s.name);
+    assert.deepEqual(names, ["Source", "Build", "Staging"]);
+});
+
+test("artifacts are stored encrypted with the delivery KMS key", () => {
+    const pipeline = one(delivery, "aws:codepipeline/pipeline:Pipeline");
+    const [store] = pipeline.inputs.artifactStores as { type: string; encryptionKey: { type: string; id: string } }[];
+    assert.equal(store.type, "S3");
+    assert.equal(store.encryptionKey.type, "KMS");
+    assert.match(store.encryptionKey.id, /^arn:aws:kms:/);
+});
+
+test("pipeline events reach the topic and emails subscribe to it", () => {
+    const rule = one(delivery, "aws:codestarnotifications/notificationRule:NotificationRule");
+    assert.ok((rule.inputs.eventTypeIds as string[]).includes("codepipeline-pipeline-pipeline-execution-failed"));
+    const subs = all(delivery, "aws:sns/topicSubscription:TopicSubscription");
+    assert.deepEqual(subs.map((s) => [s.inputs.protocol, s.inputs.endpoint]), [["email", "releases@acme.example"]]);
+});
+
+test("the build runs tests first, builds with the registry cache, pushes the sha tag and moves latest only on the release branch", () => {
+    const project = all(delivery, "aws:codebuild/project:Project").find((p) => (p.inputs.environment as { privilegedMode: boolean }).privilegedMode);
+    assert.ok(project, "the image build project runs Docker in privileged mode");
+    const spec = JSON.parse((project.inputs.source as { buildspec: string }).buildspec) as {
+        phases: { pre_build: { commands: string[] }; build: { commands: string[] } };
+        artifacts: { files: string[] };
+    };
+    assert.ok(spec.phases.pre_build.commands.includes("npm ci && npm test"));
+    const build = spec.phases.build.commands.join("\n");
+    assert.match(build, /--cache-from "\$REPOSITORY_URL:latest"/);
+    assert.match(build, /docker push "\$REPOSITORY_URL:\$IMAGE_TAG"/);
+    assert.match(build, /if \[ "\$SOURCE_BRANCH" = "\$RELEASE_BRANCH" \]; then[\s\S]*:latest/);
+    assert.deepEqual(spec.artifacts.files.slice(0, 2), ["imagedefinitions.json", "image-tag.txt"]);
+    const vars = (project.inputs.environment as { environmentVariables: { name: string; value: string }[] }).environmentVariables;
+    assert.equal(vars.find((v) => v.name === "RELEASE_BRANCH")?.value, "main");
+    assert.deepEqual(project.inputs.cache, { type: "LOCAL", modes: ["LOCAL_DOCKER_LAYER_CACHE", "LOCAL_SOURCE_CACHE"] });
+});
+
+test("an empty test command adds no test step", () => {
+    const spec = imageBuildSpec({ testCommand: "", buildCommand: "" }) as { phases: { pre_build: { commands: string[] } } };
+    assert.equal(spec.phases.pre_build.commands.length, 4);
+});
+
+test("build projects log to CloudWatch with retention and time out well under CodeBuild's 8 hours", () => {
+    for (const p of all(delivery, "aws:codebuild/project:Project")) {
+        const logs = p.inputs.logsConfig as { cloudwatchLogs: { status: string; groupName: string } };
+        assert.equal(logs.cloudwatchLogs.status, "ENABLED");
+        assert.ok((p.inputs.buildTimeout as number) <= 60);
+    }
+    for (const g of all(delivery, "aws:cloudwatch/logGroup:LogGroup")) assert.ok((g.inputs.retentionInDays as number) > 0);
+});
+
+test("each pipeline environment gets an image-tag parameter the smoke test records into", () => {
+    const params = all(delivery, "aws:ssm/parameter:Parameter").map((p) => p.inputs.name);
+    assert.deepEqual(params.sort(), ["/slipway/shop/production/image-tag", "/slipway/shop/staging/image-tag"]);
+    const smoke = stage("Production").actions[1];
+    assert.equal(envVars(smoke).find((v) => v.name === "IMAGE_TAG_PARAMETER")?.value, "/slipway/shop/production/image-tag");
+    const smokeProject = all(delivery, "aws:codebuild/project:Project").find((p) => !(p.inputs.environment as { privilegedMode: boolean }).privilegedMode);
+    const policy = json<{ Statement: { Action: string[]; Resource: string[] }[] }>(
+        all(delivery, "aws:iam/rolePolicy:RolePolicy").find((r) => r.parent === smokeProject?.parent) ?? assert.fail("smoke policy"),
+        "policy",
+    );
+    const put = policy.Statement.find((s) => s.Action.includes("ssm:PutParameter"));
+    assert.deepEqual(put?.Resource.map((r) => r.split(":parameter")[1]).sort(), ["/slipway/shop/production/image-tag", "/slipway/shop/staging/image-tag"]);
 });
