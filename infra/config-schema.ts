@@ -62,13 +62,11 @@ const envVarName = z
     .string()
     .regex(/^[A-Z_][A-Z0-9_]*$/, "names must be UPPER_SNAKE_CASE environment variable names");
 
-const arn = (service: string, resource: string) =>
+/** ARN of `service` whose resource part matches `resource`; `example` is what the message shows. IAM ARNs have no region. */
+const arn = (service: string, resource: string, example: string) =>
     z
         .string()
-        .regex(
-            new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:${resource}`),
-            `must be an ARN like arn:aws:${service}:<region>:<account>:${resource}…`,
-        );
+        .regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:\\d{12}:${resource}`), `must be an ARN like ${example}`);
 
 const optional = (schema: z.ZodType) => z.union([z.literal(""), schema]);
 
@@ -260,7 +258,7 @@ export const CONFIG_KEYS: KeySpec[] = [
         type: "string",
         description: "ARN of an existing GitHub OIDC provider in the account (an account holds one). Empty: create it.",
         default: "",
-        schema: optional(arn("iam", "oidc-provider/token\\.actions\\.githubusercontent\\.com$")),
+        schema: optional(arn("iam", "oidc-provider/token\\.actions\\.githubusercontent\\.com$", "arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com")),
         example: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
     },
     {
@@ -390,7 +388,7 @@ export const CONFIG_KEYS: KeySpec[] = [
         type: "string",
         description: "ACM certificate ARN for the HTTPS listener. Empty: HTTP only.",
         default: "",
-        schema: optional(arn("acm", "certificate/[0-9a-f-]{36}$")),
+        schema: optional(arn("acm", "certificate/[0-9a-f-]{36}$", "arn:aws:acm:<region>:<account>:certificate/<uuid>")),
         example: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
     },
     {

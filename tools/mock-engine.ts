@@ -210,11 +210,21 @@ export interface RunOptions {
     revealSecrets?: boolean;
 }
 
+/** The Pulumi runtime is process-global: runs queue here so two plans never interleave. */
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
  * Runs `program` as stack `stack` under the mock engine and returns the recorded plan. Safe to call
- * repeatedly in one process (each call installs a fresh mock monitor and config).
+ * repeatedly, and concurrently, in one process (runs are serialized; each installs a fresh mock
+ * monitor and config).
  */
-export async function runUnderMocks(opts: RunOptions, program: () => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<Plan> {
+export function runUnderMocks(opts: RunOptions, program: () => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<Plan> {
+    const run = queue.then(() => runOnce(opts, program));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function runOnce(opts: RunOptions, program: () => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<Plan> {
     const ctx: EngineContext = {
         region: opts.config["aws:region"] ?? "us-east-1",
         appName: opts.config["slipway:appName"] ?? "app",

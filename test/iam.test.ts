@@ -1,0 +1,166 @@
+import { before, test } from "node:test";
+import * as assert from "node:assert/strict";
+import { Plan, PlannedResource } from "../tools/mock-engine";
+import { all, json, one, planStack } from "./helpers";
+
+interface Statement {
+    Sid?: string;
+    Effect: string;
+    Principal?: unknown;
+    Action: string | string[];
+    Resource?: string | string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+interface Doc {
+    Statement: Statement[];
+}
+
+/**
+ * Actions AWS's service authorization reference lists without a resource type, so "*" is the only
+ * possible Resource. Anything else with "*" must carry a narrowing condition.
+ */
+const NO_RESOURCE_LEVEL = new Set([
+    "ecr:GetAuthorizationToken",
+    "ecs:RegisterTaskDefinition",
+    "ecs:DescribeTaskDefinition",
+    "ecs:DeregisterTaskDefinition",
+    "ecs:ListTasks",
+    "ecs:CreateCluster",
+    "ec2:DescribeAvailabilityZones",
+    "elasticbeanstalk:ListAvailableSolutionStacks",
+    "ssm:DescribeParameters",
+    "logs:DescribeLogGroups",
+]);
+
+let plans: Plan[];
+before(async () => {
+    plans = await Promise.all(["delivery", "staging", "production"].map((s) => planStack(s)));
+});
+
+const identityPolicies = (plan: Plan): [PlannedResource, Doc][] => all(plan, "aws:iam/rolePolicy:RolePolicy").map((r) => [r, json<Doc>(r, "policy")]);
+const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+test("no role policy grants a wildcard action", () => {
+    for (const plan of plans) {
+        for (const [r, doc] of identityPolicies(plan)) {
+            for (const s of doc.Statement) {
+                for (const a of list(s.Action)) assert.ok(!a.includes("*"), `${plan.stack} ${r.name}: ${a}`);
+            }
+        }
+    }
+});
+
+test("a wildcard resource appears only for actions without resource-level permissions, or under a region/cluster condition", () => {
+    for (const plan of plans) {
+        for (const [r, doc] of identityPolicies(plan)) {
+            for (const s of doc.Statement.filter((x) => list(x.Resource).includes("*"))) {
+                const unscopable = list(s.Action).every((a) => NO_RESOURCE_LEVEL.has(a));
+                assert.ok(unscopable || s.Condition, `${plan.stack} ${r.name} ${s.Sid}: ${list(s.Action).join(",")} on *`);
+            }
+        }
+    }
+});
+
+test("PassRole is limited to the app's role path and names the service it passes to", () => {
+    for (const plan of plans) {
+        for (const [r, doc] of identityPolicies(plan)) {
+            for (const s of doc.Statement.filter((x) => list(x.Action).includes("iam:PassRole"))) {
+                for (const res of list(s.Resource)) assert.match(res, /:role\/slipway\/shop\/\*$/, `${r.name}`);
+                assert.ok(s.Condition?.StringEquals?.["iam:PassedToService"], `${r.name} PassRole without iam:PassedToService`);
+            }
+        }
+    }
+});
+
+test("the build role may push only to the app's repository", () => {
+    const delivery = plans[0];
+    const push = identityPolicies(delivery)
+        .flatMap(([, d]) => d.Statement)
+        .filter((s) => list(s.Action).includes("ecr:PutImage"));
+    assert.equal(push.length, 1);
+    assert.deepEqual(list(push[0].Resource), ["arn:aws:ecr:us-east-1:123456789012:repository/shop"]);
+});
+
+test("the pipeline role deploys only the pipeline's own services", () => {
+    const delivery = plans[0];
+    const pipeline = one(delivery, "slipway:delivery:Pipeline");
+    const update = identityPolicies(delivery)
+        .filter(([r]) => r.parent === pipeline.urn)
+        .flatMap(([, d]) => d.Statement)
+        .find((s) => list(s.Action).includes("ecs:UpdateService"));
+    assert.deepEqual(list(update?.Resource).sort(), [
+        "arn:aws:ecs:us-east-1:123456789012:service/shop-production/shop-production",
+        "arn:aws:ecs:us-east-1:123456789012:service/shop-staging/shop-staging",
+    ]);
+});
+
+test("the task execution role reads exactly this environment's secret and pulls only the app image", () => {
+    const staging = plans[1];
+    const exec = one(staging, "aws:iam/rolePolicy:RolePolicy", "execution-policy");
+    const doc = json<Doc>(exec, "policy");
+    const read = doc.Statement.find((s) => list(s.Action).includes("secretsmanager:GetSecretValue"));
+    assert.deepEqual(list(read?.Resource), [staging.outputs.secretArn]);
+    const pull = doc.Statement.find((s) => list(s.Action).includes("ecr:BatchGetImage"));
+    assert.deepEqual(list(pull?.Resource), ["arn:aws:ecr:us-east-1:123456789012:repository/shop"]);
+});
+
+test("the app's task role is a separate role from the execution role and has no policy", () => {
+    const staging = plans[1];
+    const def = one(staging, "aws:ecs/taskDefinition:TaskDefinition");
+    assert.notEqual(def.inputs.taskRoleArn, def.inputs.executionRoleArn);
+    assert.equal(all(staging, "aws:iam/rolePolicy:RolePolicy").length, 1);
+});
+
+test("service roles can be assumed only on behalf of this account", () => {
+    for (const plan of plans) {
+        for (const role of all(plan, "aws:iam/role:Role")) {
+            const trust = json<Doc>(role, "assumeRolePolicy");
+            for (const s of trust.Statement) {
+                const principal = s.Principal as { Service?: string; Federated?: string };
+                if (principal.Service) assert.equal(s.Condition?.StringEquals?.["aws:SourceAccount"], "123456789012", role.name);
+            }
+            assert.ok((role.inputs.maxSessionDuration as number) <= 3600, `${role.name} session over 1 h`);
+        }
+    }
+});
+
+test("GitHub OIDC roles pin the audience to STS and the subject to this repository", () => {
+    const delivery = plans[0];
+    const provider = one(delivery, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+    assert.deepEqual(provider.inputs.clientIdLists, ["sts.amazonaws.com"]);
+    const subjects: Record<string, string[]> = {};
+    for (const role of all(delivery, "aws:iam/role:Role")) {
+        const [s] = json<Doc>(role, "assumeRolePolicy").Statement;
+        if (s.Action !== "sts:AssumeRoleWithWebIdentity") continue;
+        assert.equal(s.Condition?.StringEquals?.["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com");
+        const sub = list(s.Condition?.StringEquals?.["token.actions.githubusercontent.com:sub"]);
+        for (const x of sub) assert.ok(x.startsWith("repo:acme/shop:") && !x.includes("*"), x);
+        assert.equal(s.Condition?.StringLike, undefined, "no wildcard matching on sub");
+        subjects[role.name] = sub;
+    }
+    assert.deepEqual(subjects, {
+        preview: ["repo:acme/shop:pull_request"],
+        "deploy-staging": ["repo:acme/shop:environment:staging", "repo:acme/shop:environment:review"],
+        "deploy-production": ["repo:acme/shop:environment:production"],
+    });
+});
+
+test("an existing OIDC provider is reused instead of created", async () => {
+    const arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+    const plan = await planStack("delivery", { set: { "slipway:githubOidcProviderArn": arn } });
+    assert.equal(all(plan, "aws:iam/openIdConnectProvider:OpenIdConnectProvider").length, 0);
+    const role = one(plan, "aws:iam/role:Role", "preview");
+    assert.equal((json<Doc>(role, "assumeRolePolicy").Statement[0].Principal as { Federated: string }).Federated, arn);
+});
+
+test("resource policies deny requests without TLS", () => {
+    const delivery = plans[0];
+    for (const [type, input] of [
+        ["aws:s3/bucketPolicy:BucketPolicy", "policy"],
+        ["aws:sns/topicPolicy:TopicPolicy", "policy"],
+    ]) {
+        const doc = json<Doc>(one(delivery, type), input);
+        const deny = doc.Statement.find((s) => s.Effect === "Deny");
+        assert.deepEqual(deny?.Condition, { Bool: { "aws:SecureTransport": "false" } }, type);
+    }
+});
