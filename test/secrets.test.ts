@@ -1,0 +1,72 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { renderTree } from "../tools/render";
+import { SECRET_PLACEHOLDER } from "../tools/stack-config";
+import { one, planStack } from "./helpers";
+
+const label = (containerDefinitions: string) =>
+    (JSON.parse(containerDefinitions) as { dockerLabels: Record<string, string> }[])[0].dockerLabels["slipway.secrets-version"];
+
+test("secret config values appear nowhere in the plan JSON, the tree or the outputs", async () => {
+    for (const stack of ["delivery", "staging", "production"]) {
+        const plan = await planStack(stack);
+        const text = JSON.stringify(plan) + renderTree(plan);
+        assert.ok(!text.includes(SECRET_PLACEHOLDER), `${stack} leaks a secret value`);
+        assert.ok(text.includes("[secret]"), `${stack} shows its secrets as [secret]`);
+    }
+});
+
+test("the secret's JSON value reaches Secrets Manager intact (seen only with secrets revealed)", async () => {
+    const plan = await planStack("staging", {
+        secret: { "slipway:appSecrets": JSON.stringify({ API_KEY: "k-1", DATABASE_URL: "postgres://x" }) },
+        revealSecrets: true,
+    });
+    const version = one(plan, "aws:secretsmanager/secretVersion:SecretVersion");
+    assert.deepEqual(JSON.parse(String(version.inputs.secretString)), { API_KEY: "k-1", DATABASE_URL: "postgres://x" });
+});
+
+test("rotating an app secret changes the task definition, so ECS starts tasks that read the new value", async () => {
+    const before = await planStack("staging", { secret: { "slipway:appSecrets": JSON.stringify({ API_KEY: "old", DATABASE_URL: "db" }) } });
+    const after = await planStack("staging", { secret: { "slipway:appSecrets": JSON.stringify({ API_KEY: "new", DATABASE_URL: "db" }) } });
+    const defBefore = String(one(before, "aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+    const defAfter = String(one(after, "aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+    assert.ok(label(defBefore), "the definition carries the secret version");
+    assert.notEqual(label(defBefore), label(defAfter));
+    // Only the version label moves: no secret material enters the definition.
+    assert.ok(!defAfter.includes("new") && !defBefore.includes("old"));
+    const unchanged = await planStack("staging", { secret: { "slipway:appSecrets": JSON.stringify({ API_KEY: "old", DATABASE_URL: "db" }) } });
+    assert.equal(label(String(one(unchanged, "aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions)), label(defBefore));
+});
+
+test("rotating a CI secret updates the GitHub Actions secret with the new value", async () => {
+    const rotated = await planStack("delivery", {
+        secret: { "slipway:ciSecrets": JSON.stringify({ PULUMI_ACCESS_TOKEN: "pul-new-token" }) },
+        revealSecrets: true,
+    });
+    const secret = one(rotated, "github:index/actionsSecret:ActionsSecret");
+    assert.equal(secret.inputs.secretName, "PULUMI_ACCESS_TOKEN");
+    assert.equal(secret.inputs.value, "pul-new-token");
+    assert.equal(secret.inputs.plaintextValue, undefined, "the deprecated plaintext input is not used");
+    const hidden = await planStack("delivery", { secret: { "slipway:ciSecrets": JSON.stringify({ PULUMI_ACCESS_TOKEN: "pul-new-token" }) } });
+    assert.equal(one(hidden, "github:index/actionsSecret:ActionsSecret").inputs.value, "[secret]");
+});
+
+test("non-sensitive CI values are GitHub variables, not secrets", async () => {
+    const plan = await planStack("delivery");
+    const variables = plan.resources.filter((r) => r.type === "github:index/actionsVariable:ActionsVariable").map((r) => r.inputs.variableName);
+    assert.deepEqual(
+        [...variables].sort(),
+        ["AWS_DEPLOY_ROLE_ARN_PRODUCTION", "AWS_DEPLOY_ROLE_ARN_STAGING", "AWS_PREVIEW_ROLE_ARN", "AWS_REGION", "ECR_REPOSITORY_URL", "PIPELINE_NAME"],
+    );
+});
+
+test("secret values never reach a CodeBuild environment variable in plain text", async () => {
+    const plan = await planStack("delivery");
+    for (const p of plan.resources.filter((r) => r.type === "aws:codebuild/project:Project")) {
+        const vars = (p.inputs.environment as { environmentVariables: { name: string; type: string }[] }).environmentVariables;
+        for (const v of vars) assert.equal(v.type, "PLAINTEXT", v.name);
+        assert.ok(!vars.some((v) => /TOKEN|SECRET|PASSWORD/.test(v.name)));
+    }
+    const secretVersion = one(await planStack("staging"), "aws:secretsmanager/secretVersion:SecretVersion");
+    assert.equal(secretVersion.inputs.secretString, "[secret]");
+});
