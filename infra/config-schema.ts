@@ -58,6 +58,34 @@ export const LOG_RETENTION_DAYS = [
 /** CodeBuild compute types for Linux containers (on-demand, non-ARM). */
 export const CODEBUILD_COMPUTE_TYPES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"];
 
+/** Where an environment runs its container: ECS Fargate or Elastic Beanstalk's Docker platform. */
+export const PLATFORMS = ["ecs", "beanstalk"] as const;
+
+/**
+ * EC2 families accepted for Beanstalk instances: current x86_64 general-purpose, compute- and memory-
+ * optimised families (EC2 "Instance types" naming: family, then size). Graviton (`…g`) families are
+ * left out on purpose: the pipeline builds x86_64 images (CodeBuild amazonlinux-x86_64), and an
+ * environment's InstanceTypes must share one architecture.
+ */
+export const BEANSTALK_INSTANCE_FAMILIES = [
+    "t3", "t3a", "m5", "m5a", "m6i", "m6a", "m7i", "m7a", "c5", "c5a", "c6i", "c6a", "c7i", "c7a", "r5", "r5a", "r6i", "r6a", "r7i", "r7a",
+];
+/** Burstable (t) families come from nano up; the others start at large (EC2 instance type tables). */
+const BURSTABLE_SIZES = ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"];
+const FIXED_SIZES = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"];
+
+/** True when `name` is `<family>.<size>` with a family and size from the lists above. */
+export function isBeanstalkInstanceType(name: string): boolean {
+    const [family, size, extra] = name.split(".");
+    if (extra !== undefined || !BEANSTALK_INSTANCE_FAMILIES.includes(family)) return false;
+    return (family.startsWith("t") ? BURSTABLE_SIZES : FIXED_SIZES).includes(size);
+}
+
+/** `aws:elasticbeanstalk:command` DeploymentPolicy values (EB "General options for all environments"). */
+export const BEANSTALK_DEPLOYMENT_POLICIES = ["AllAtOnce", "Rolling", "RollingWithAdditionalBatch", "Immutable", "TrafficSplitting"] as const;
+/** `aws:elasticbeanstalk:environment` EnvironmentType values. */
+export const BEANSTALK_ENVIRONMENT_TYPES = ["SingleInstance", "LoadBalanced"] as const;
+
 const envVarName = z
     .string()
     .regex(/^[A-Z_][A-Z0-9_]*$/, "names must be UPPER_SNAKE_CASE environment variable names");
@@ -437,6 +465,108 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: 2,
         schema: z.number().int().min(2, "must be 2 or 3 (an ALB needs two zones)").max(3, "must be 2 or 3"),
         example: "3",
+    },
+    // --- environment: platform and Elastic Beanstalk sizing (docs/beanstalk.md) ----------------------
+    {
+        key: "platform",
+        roles: ["environment"],
+        type: "string",
+        description: "Where the app runs: `ecs` (Fargate) or `beanstalk` (Elastic Beanstalk, Docker on Amazon Linux 2023). The delivery stack reads it from this stack file to pick the deploy action.",
+        default: "ecs",
+        schema: z.enum(PLATFORMS, { error: `must be one of ${PLATFORMS.join(", ")}` }),
+        example: "beanstalk",
+    },
+    {
+        key: "beanstalkInstanceTypes",
+        roles: ["environment"],
+        type: "array",
+        description: "Beanstalk: EC2 instance types, first preferred (x86_64 families such as t3, m6i, c7i).",
+        default: ["t3.small"],
+        schema: z
+            .array(
+                z.string().refine(isBeanstalkInstanceType, {
+                    error: `must be x86_64 EC2 instance type names like t3.small or m6i.large (families: ${BEANSTALK_INSTANCE_FAMILIES.join(", ")})`,
+                }),
+            )
+            .min(1, "must list at least one instance type")
+            .max(10, "must list at most 10 instance types")
+            .refine((a) => new Set(a).size === a.length, "must not repeat an instance type"),
+        example: '["t3.small"]',
+    },
+    {
+        key: "beanstalkEnvironmentType",
+        roles: ["environment"],
+        type: "string",
+        description: "Beanstalk: `SingleInstance` (no load balancer) or `LoadBalanced` (ALB, autoscaling). Empty: LoadBalanced for the production tier, SingleInstance otherwise.",
+        default: "",
+        schema: z.enum(["", ...BEANSTALK_ENVIRONMENT_TYPES], { error: `must be one of ${BEANSTALK_ENVIRONMENT_TYPES.join(", ")} (or empty: by tier)` }),
+        example: "LoadBalanced",
+    },
+    {
+        key: "beanstalkMinInstances",
+        roles: ["environment"],
+        type: "integer",
+        description: "Beanstalk, load-balanced: autoscaling floor (instances).",
+        default: 2,
+        schema: z.number().int().min(1, "must be at least 1").max(100, "must be at most 100"),
+        example: "2",
+    },
+    {
+        key: "beanstalkMaxInstances",
+        roles: ["environment"],
+        type: "integer",
+        description: "Beanstalk, load-balanced: autoscaling ceiling (instances).",
+        default: 4,
+        schema: z.number().int().min(1, "must be at least 1").max(100, "must be at most 100"),
+        example: "4",
+    },
+    {
+        key: "beanstalkDeploymentPolicy",
+        roles: ["environment"],
+        type: "string",
+        description: "Beanstalk: how a new version rolls out (AllAtOnce, Rolling, RollingWithAdditionalBatch, Immutable, TrafficSplitting). Empty: Immutable for the production tier, AllAtOnce otherwise.",
+        default: "",
+        schema: z.enum(["", ...BEANSTALK_DEPLOYMENT_POLICIES], { error: `must be one of ${BEANSTALK_DEPLOYMENT_POLICIES.join(", ")} (or empty: by tier)` }),
+        example: "Immutable",
+    },
+    {
+        key: "beanstalkBatchSizePercent",
+        roles: ["environment"],
+        type: "integer",
+        description: "Beanstalk: share of instances updated per batch in Rolling deployments, in percent.",
+        default: 50,
+        schema: z.number().int().min(1, "must be 1–100").max(100, "must be 1–100"),
+        example: "30",
+    },
+    {
+        key: "beanstalkSolutionStackRegex",
+        roles: ["environment"],
+        type: "string",
+        description: "Beanstalk: regular expression picking the newest matching platform (solution stack) name.",
+        default: "^64bit Amazon Linux 2023 (.*) running Docker$",
+        schema: z
+            .string()
+            .refine((v) => {
+                try {
+                    new RegExp(v);
+                    return true;
+                } catch {
+                    return false;
+                }
+            }, "must be a valid regular expression")
+            .refine((v) => /Amazon Linux 2023/.test(v) && /running Docker/.test(v), "must select the Docker platform on Amazon Linux 2023 (mention 'Amazon Linux 2023' and 'running Docker')"),
+        example: "^64bit Amazon Linux 2023 (.*) running Docker$",
+    },
+    {
+        key: "beanstalkMaintenanceWindow",
+        roles: ["environment"],
+        type: "string",
+        description: "Beanstalk: weekly start of the managed platform update window, `Day:HH:MM` in UTC (e.g. Sun:03:00).",
+        default: "Sun:03:00",
+        schema: z
+            .string()
+            .regex(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$/, "must be Day:HH:MM in UTC, with Day one of Mon Tue Wed Thu Fri Sat Sun (e.g. Sun:03:00)"),
+        example: "Sun:03:00",
     },
     {
         key: "appSettings",

@@ -3,10 +3,25 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { CONFIG_KEYS, CONFIG_NAMESPACE, FARGATE_SIZES, KeySpec, Role } from "./config-schema";
+import { CONFIG_KEYS, CONFIG_NAMESPACE, FARGATE_SIZES, KeySpec, PLATFORMS, Role } from "./config-schema";
 
 export type Tier = "production" | "staging" | "review";
-export type Platform = "ecs";
+export type Platform = (typeof PLATFORMS)[number];
+export type BeanstalkEnvironmentType = "SingleInstance" | "LoadBalanced";
+export type BeanstalkDeploymentPolicy = "AllAtOnce" | "Rolling" | "RollingWithAdditionalBatch" | "Immutable" | "TrafficSplitting";
+
+/** Elastic Beanstalk sizing and rollout, with the tier-dependent defaults already applied. */
+export interface BeanstalkSettings {
+    instanceTypes: string[];
+    environmentType: BeanstalkEnvironmentType;
+    minInstances: number;
+    maxInstances: number;
+    deploymentPolicy: BeanstalkDeploymentPolicy;
+    batchSizePercent: number;
+    solutionStackRegex: string;
+    /** `Day:HH:MM` UTC start of the weekly managed-update window. */
+    maintenanceWindow: string;
+}
 
 /** A config value that must stay secret; `value` is only ever wrapped with pulumi.secret by the caller. */
 export interface SecretValue {
@@ -74,6 +89,8 @@ export interface EnvironmentSettings extends CommonSettings {
     logRetentionDays: number;
     vpcCidr: string;
     azCount: number;
+    /** Elastic Beanstalk settings; present when platform is `beanstalk`. */
+    beanstalk?: BeanstalkSettings;
     appSettings: Record<string, string>;
     appSecrets: Record<string, SecretValue>;
     /** Production keeps its secrets, logs and data through a destroy; other tiers delete cleanly. */
@@ -204,7 +221,7 @@ function deliverySettings(common: CommonSettings, d: Record<string, unknown>, ra
             problems.push(`slipway:pipelineStacks lists ${stack}, the delivery stack itself; list environment stacks only.`);
         }
         const isLast = i === stacks.length - 1;
-        return { stack, tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack), platform: "ecs" };
+        return { stack, tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack), platform: targetPlatform(stack, raw, problems) };
     });
     checkNameLengths(common.appName, stacks, problems);
     return {
@@ -266,7 +283,7 @@ function environmentSettings(common: CommonSettings, d: Record<string, unknown>,
         ...common,
         role: "environment",
         tier,
-        platform: "ecs",
+        platform: d.platform as Platform,
         deliveryStack: d.deliveryStack as string,
         imageStack: (d.imageStack as string) || (tier === "review" ? "staging" : raw.stack),
         containerPort: d.containerPort as number,
@@ -283,9 +300,56 @@ function environmentSettings(common: CommonSettings, d: Record<string, unknown>,
         logRetentionDays: d.logRetentionDays as number,
         vpcCidr: d.vpcCidr as string,
         azCount: d.azCount as number,
+        beanstalk: d.platform === "beanstalk" ? beanstalkSettings(tier, d, raw, problems) : undefined,
         appSettings: settings,
         appSecrets: secretValues(d.appSecrets as Record<string, string>),
         protect: tier === "production",
+    };
+}
+
+/**
+ * A pipeline target's platform, from the target's own stack file (`slipway:platform`, default `ecs`):
+ * the environment's stack file is the single source of truth, the delivery stack only reads it.
+ */
+function targetPlatform(stack: string, raw: RawConfig, problems: string[]): Platform {
+    const value = raw.readStackConfig?.(stack)?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs";
+    if ((PLATFORMS as readonly string[]).includes(value)) return value as Platform;
+    problems.push(
+        `${CONFIG_NAMESPACE}:platform = ${JSON.stringify(value)} in Pulumi.${stack}.yaml is not valid: it must be one of ${PLATFORMS.join(", ")}. Fix: pulumi config set ${CONFIG_NAMESPACE}:platform ecs --stack ${stack}`,
+    );
+    return "ecs";
+}
+
+/**
+ * Beanstalk settings with tier defaults: production gets a load-balanced environment with immutable
+ * deployments; staging and review tiers a single instance (no load balancer: the cheapest shape) with
+ * all-at-once deployments. Pulumi.yaml defaults reach every stack alike, so "by tier" is "" there.
+ */
+function beanstalkSettings(tier: Tier, d: Record<string, unknown>, raw: RawConfig, problems: string[]): BeanstalkSettings {
+    const environmentType = ((d.beanstalkEnvironmentType as string) || (tier === "production" ? "LoadBalanced" : "SingleInstance")) as BeanstalkEnvironmentType;
+    const deploymentPolicy = ((d.beanstalkDeploymentPolicy as string) || (tier === "production" ? "Immutable" : "AllAtOnce")) as BeanstalkDeploymentPolicy;
+    const min = d.beanstalkMinInstances as number;
+    const max = d.beanstalkMaxInstances as number;
+    // EB "Deployment policies and settings": a single-instance environment supports AllAtOnce and Immutable only.
+    if (environmentType === "SingleInstance" && !["AllAtOnce", "Immutable"].includes(deploymentPolicy)) {
+        problems.push(
+            `slipway:beanstalkDeploymentPolicy = "${deploymentPolicy}" needs a load balancer; a SingleInstance environment allows AllAtOnce or Immutable. Fix: pulumi config set slipway:beanstalkDeploymentPolicy Immutable --stack ${raw.stack} (or pulumi config set slipway:beanstalkEnvironmentType LoadBalanced --stack ${raw.stack})`,
+        );
+    }
+    if (environmentType === "LoadBalanced" && min > max) {
+        problems.push(
+            `slipway:beanstalkMinInstances = ${min} is greater than slipway:beanstalkMaxInstances = ${max}. Fix: pulumi config set slipway:beanstalkMaxInstances ${min} --stack ${raw.stack}`,
+        );
+    }
+    return {
+        instanceTypes: d.beanstalkInstanceTypes as string[],
+        environmentType,
+        minInstances: min,
+        maxInstances: max,
+        deploymentPolicy,
+        batchSizePercent: d.beanstalkBatchSizePercent as number,
+        solutionStackRegex: d.beanstalkSolutionStackRegex as string,
+        maintenanceWindow: d.beanstalkMaintenanceWindow as string,
     };
 }
 
