@@ -1,0 +1,67 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseArgs, UsageError } from "../tools/plan";
+import { Plan } from "../tools/mock-engine";
+import { ROOT } from "./helpers";
+
+const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
+const plan = (...args: string[]) => spawnSync(tsx, [path.join(ROOT, "tools", "plan.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+
+test("the plan prints a tree of every resource and writes the JSON contract", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+    const file = path.join(dir, "staging.json");
+    const run = plan("--stack", "staging", "--json", file);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /\+ aws:ecs\/service:Service {2}service/);
+    const json = JSON.parse(fs.readFileSync(file, "utf8")) as Plan;
+    assert.deepEqual(Object.keys(json), ["project", "stack", "resources", "outputs"]);
+    assert.equal(json.project, "slipway");
+    assert.equal(json.stack, "staging");
+    for (const r of json.resources) {
+        for (const key of ["urn", "type", "name", "parent", "inputs", "protect", "dependsOn"]) assert.ok(key in r, `${r.name} lacks ${key}`);
+        assert.match(r.urn, /^urn:pulumi:staging::slipway::/);
+    }
+    const repoLine = json.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition");
+    assert.ok(repoLine);
+});
+
+test("an unknown stack exits non-zero and lists the stacks there are", () => {
+    const run = plan("--stack", "qa");
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /no stack "qa"/);
+    assert.match(run.stderr, /delivery, .*production, .*staging/);
+});
+
+test("a bad config value exits non-zero with the key, the value and the fix", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+    for (const f of ["Pulumi.yaml", "package.json"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    fs.writeFileSync(
+        path.join(dir, "Pulumi.broken.yaml"),
+        fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8").replace("slipway:memory: 512", "slipway:memory: 4096"),
+    );
+    const run = spawnSync(tsx, [path.join(ROOT, "tools", "plan.ts"), "--stack", "broken"], { cwd: dir, encoding: "utf8" });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /slipway:memory = 4096 does not pair with slipway:cpu = 256/);
+    assert.match(run.stderr, /pulumi config set slipway:memory 512 --stack broken/);
+    assert.doesNotMatch(run.stderr, /at \w+ \(/, "no stack trace for a config error");
+});
+
+test("--all plans every stack in one process into a JSON directory", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plans-"));
+    execFileSync(tsx, [path.join(ROOT, "tools", "plan.ts"), "--all", "--json-dir", dir, "--quiet"], { cwd: ROOT });
+    const stacks = fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => `${f.slice(7, -5)}.json`);
+    assert.deepEqual(fs.readdirSync(dir).sort(), stacks.sort());
+});
+
+test("bad flags are usage errors", () => {
+    assert.throws(() => parseArgs([]), UsageError);
+    assert.throws(() => parseArgs(["--stack"]), /needs a value/);
+    assert.throws(() => parseArgs(["--stack", "a", "--all"]), /not both/);
+    assert.throws(() => parseArgs(["--stak", "a"]), /unknown option --stak/);
+    assert.throws(() => parseArgs(["--all", "--json", "x"]), /--json-dir/);
+    assert.deepEqual(parseArgs(["-s", "staging", "--json", "p.json"]).json, "p.json");
+});
