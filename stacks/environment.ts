@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ssm from "@pulumi/aws/ssm";
 import { AppSecrets } from "../infra/app-secrets";
+import { ServiceDashboard } from "../infra/dashboard";
 import { awsContext } from "../infra/aws-context";
 import { EnvironmentSettings } from "../infra/config";
 import { FargateApp } from "../infra/ecs-service";
@@ -65,6 +66,15 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         ctx,
     }, { dependsOn: [web] });
 
+    const dashboard = new ServiceDashboard("dashboard", {
+        name,
+        region: s.region,
+        clusterName: fargate.cluster.name,
+        serviceName: fargate.service.name,
+        loadBalancerArnSuffix: web.loadBalancer.arnSuffix,
+        targetGroupArnSuffix: web.targetGroup.arnSuffix,
+    });
+
     const url = s.certificateArn
         ? pulumi.output(`https://${s.domainName}`)
         : pulumi.interpolate`http://${web.loadBalancer.dnsName}`;
@@ -80,6 +90,7 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         clusterName: fargate.cluster.name,
         serviceName: fargate.service.name,
         logGroup: fargate.logGroup.name,
+        dashboardUrl: dashboard.dashboard.url,
         secretArn: secrets.arn,
         platform: s.platform,
         tier: s.tier,

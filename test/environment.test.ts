@@ -176,3 +176,13 @@ test("container definitions are built from the given settings only", () => {
     assert.deepEqual(c.secrets, [{ name: "TOKEN", valueFrom: "arn:secret:TOKEN::" }]);
     assert.deepEqual(c.dockerLabels, { "slipway.secrets-version": "v2" });
 });
+
+test("each environment gets a CloudWatch dashboard of its own service and load balancer", () => {
+    const dash = one(staging, "aws:cloudwatch/dashboard:Dashboard");
+    assert.equal(dash.inputs.dashboardName, "shop-staging");
+    const body = JSON.parse(String(dash.inputs.dashboardBody)) as { widgets: { properties: { title: string; metrics: unknown[][] } }[] };
+    const titles = body.widgets.map((w) => w.properties.title);
+    assert.deepEqual(titles, ["Requests", "5xx responses", "Latency p95 (s)", "Healthy targets", "CPU %", "Memory %"]);
+    const cpu = body.widgets[4].properties.metrics[0];
+    assert.deepEqual(cpu.slice(0, 6), ["AWS/ECS", "CPUUtilization", "ClusterName", "shop-staging", "ServiceName", "shop-staging"]);
+});
