@@ -281,6 +281,15 @@ export const CONFIG_KEYS: KeySpec[] = [
         example: "12",
     },
     {
+        key: "seedImageContext",
+        roles: ["delivery"],
+        type: "string",
+        description: "Optional path to a local app checkout: `pulumi up` builds it once with your Docker engine and pushes it as `<repo>:seed`, so environments can start before the pipeline's first run.",
+        default: "",
+        schema: z.string().regex(/^$|^[A-Za-z0-9._\/~-]{1,300}$/, "must be a local directory path"),
+        example: "../shop",
+    },
+    {
         key: "githubOidcProviderArn",
         roles: ["delivery"],
         type: "string",

@@ -62,6 +62,8 @@ export interface DeliverySettings extends CommonSettings {
     registry: { keepImages: number; untaggedImageDays: number };
     smokeTestAttempts: number;
     githubOidcProviderArn?: string;
+    /** Local app checkout to build and push once as the `seed` image (opt-in bootstrap). */
+    seedImageContext?: string;
     ciSecrets: Record<string, SecretValue>;
     /** Registry, artifact bucket and logs are protected: production images live here. */
     protect: boolean;
@@ -242,6 +244,7 @@ function deliverySettings(common: CommonSettings, d: Record<string, unknown>, ra
         registry: { keepImages: d.keepImages as number, untaggedImageDays: d.untaggedImageDays as number },
         smokeTestAttempts: d.smokeTestAttempts as number,
         githubOidcProviderArn: (d.githubOidcProviderArn as string) || undefined,
+        seedImageContext: (d.seedImageContext as string) || undefined,
         ciSecrets: secretValues(d.ciSecrets as Record<string, string>),
         protect: true,
     };

@@ -14,6 +14,7 @@ import { Notifications } from "../infra/notifications";
 import { DeliveryPipeline, PipelineTarget } from "../infra/pipeline";
 import { Registry } from "../infra/registry";
 import { RepoSettings } from "../infra/repo-settings";
+import { SeedImage, SEED_TAG } from "../infra/seed-image";
 
 /** GitHub variable holding the deploy role ARN for an environment stack: AWS_DEPLOY_ROLE_ARN_STAGING. */
 export function deployRoleVariable(stack: string): string {
@@ -44,16 +45,21 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     }));
     // The pipeline records each environment's last verified image here; the delivery stack creates
     // the parameters so an environment can read one before the pipeline's first run.
+    // Opt-in bootstrap: a first image from a local checkout, which environments run until the
+    // pipeline has verified one of its own.
+    const seed = s.seedImageContext
+        ? new SeedImage("seed-image", { repositoryUrl: registry.repositoryUrl, context: s.seedImageContext, dockerfile: s.build.dockerfile })
+        : undefined;
     for (const t of targets) {
         new ssm.Parameter(
             `image-tag-${t.stack}`,
             {
                 name: t.imageTagParameter,
                 type: "String",
-                insecureValue: "latest",
+                insecureValue: seed ? SEED_TAG : "latest",
                 description: `Image tag last verified on ${t.stack} (written by the pipeline's smoke test)`,
             },
-            { ignoreChanges: ["insecureValue"] },
+            { ignoreChanges: ["insecureValue"], dependsOn: seed ? [seed] : [] },
         );
     }
 

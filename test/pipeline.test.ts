@@ -187,3 +187,14 @@ test("each pipeline environment gets an image-tag parameter the smoke test recor
     const put = policy.Statement.find((s) => s.Action.includes("ssm:PutParameter"));
     assert.deepEqual(put?.Resource.map((r) => r.split(":parameter")[1]).sort(), ["/slipway/shop/production/image-tag", "/slipway/shop/staging/image-tag"]);
 });
+
+test("an opt-in seed image is built once from a local checkout and environments start on it", async () => {
+    assert.equal(all(delivery, "docker:index/image:Image").length, 0, "off by default");
+    const seeded = await planStack("delivery", { set: { "slipway:seedImageContext": "../shop" } });
+    const image = one(seeded, "docker:index/image:Image");
+    assert.equal(image.inputs.imageName, "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop:seed");
+    assert.deepEqual(image.inputs.build, { context: "../shop", dockerfile: "../shop/Dockerfile", platform: "linux/amd64" });
+    assert.deepEqual(image.ignoreChanges, ["build"]);
+    assert.equal((image.inputs.registry as { password: string }).password, "[secret]");
+    for (const p of all(seeded, "aws:ssm/parameter:Parameter")) assert.equal(p.inputs.insecureValue, "seed");
+});

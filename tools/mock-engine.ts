@@ -168,6 +168,15 @@ function mockCall(token: string, inputs: Record<string, unknown>, ctx: EngineCon
             return { name: ctx.region, region: ctx.region, id: ctx.region, endpoint: `ec2.${ctx.region}.amazonaws.com` };
         case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+        case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+            return {
+                authorizationToken: "QVdTOnBsYW4=",
+                userName: "AWS",
+                password: "plan-registry-password",
+                proxyEndpoint: `https://${MOCK_ACCOUNT}.dkr.ecr.${ctx.region}.amazonaws.com`,
+                expiresAt: "2099-01-01T00:00:00Z",
+                id: ctx.region,
+            };
         case "aws:ssm/getParameter:getParameter":
             // The last verified image tag; "latest" until the pipeline has verified one.
             return { name: inputs.name, value: "latest", type: "String", arn: `arn:aws:ssm:${ctx.region}:${MOCK_ACCOUNT}:parameter${inputs.name}`, id: inputs.name };
