@@ -1,0 +1,393 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as elasticbeanstalk from "@pulumi/aws/elasticbeanstalk";
+import * as iam from "@pulumi/aws/iam";
+import * as s3 from "@pulumi/aws/s3";
+import { beanstalkBundleFiles, SECRET_ARN_PROPERTY, SECRETS_VERSION_PROPERTY } from "./beanstalk-bundle";
+import { BeanstalkSettings } from "./config";
+import { policyDocument, Statement } from "./iam";
+import { TARGET_HEALTH, TLS_POLICY } from "./load-balancer";
+
+/**
+ * Every EB namespace and option slipway sets, and nothing else: `setting()` only accepts these, and
+ * test/beanstalk-options.test.ts checks each against AWS's "General options for all environments".
+ * Environment properties (`aws:elasticbeanstalk:application:environment`) take any variable name.
+ */
+export const BEANSTALK_OPTIONS = {
+    "aws:autoscaling:asg": ["MinSize", "MaxSize"],
+    "aws:autoscaling:launchconfiguration": ["IamInstanceProfile", "DisableIMDSv1"],
+    "aws:autoscaling:updatepolicy:rollingupdate": ["RollingUpdateEnabled", "RollingUpdateType"],
+    "aws:ec2:instances": ["InstanceTypes"],
+    "aws:ec2:vpc": ["VPCId", "Subnets", "ELBSubnets", "ELBScheme", "AssociatePublicIpAddress"],
+    "aws:elasticbeanstalk:application": ["Application Healthcheck URL"],
+    "aws:elasticbeanstalk:application:environment": [],
+    "aws:elasticbeanstalk:cloudwatch:logs": ["StreamLogs", "DeleteOnTerminate", "RetentionInDays"],
+    "aws:elasticbeanstalk:cloudwatch:logs:health": ["HealthStreamingEnabled", "DeleteOnTerminate", "RetentionInDays"],
+    "aws:elasticbeanstalk:command": ["DeploymentPolicy", "BatchSizeType", "BatchSize"],
+    "aws:elasticbeanstalk:environment": ["EnvironmentType", "ServiceRole", "LoadBalancerType"],
+    "aws:elasticbeanstalk:environment:process:default": [
+        "HealthCheckPath", "MatcherHTTPCode", "Port", "Protocol", "HealthCheckInterval", "HealthCheckTimeout",
+        "HealthyThresholdCount", "UnhealthyThresholdCount", "DeregistrationDelay",
+    ],
+    "aws:elasticbeanstalk:healthreporting:system": ["SystemType"],
+    "aws:elasticbeanstalk:managedactions": ["ManagedActionsEnabled", "PreferredStartTime", "ServiceRoleForManagedUpdates"],
+    "aws:elasticbeanstalk:managedactions:platformupdate": ["UpdateLevel", "InstanceRefreshEnabled"],
+    "aws:elasticbeanstalk:trafficsplitting": ["NewVersionPercent", "EvaluationTime"],
+    // Documented as aws:elbv2:listener:listener_port; 443 is the HTTPS listener.
+    "aws:elbv2:listener:443": ["ListenerEnabled", "Protocol", "SSLCertificateArns", "SSLPolicy"],
+} as const;
+
+type Namespace = keyof typeof BEANSTALK_OPTIONS;
+type OptionName<N extends Namespace> = (typeof BEANSTALK_OPTIONS)[N][number];
+
+export interface BeanstalkSetting {
+    namespace: Namespace;
+    name: string;
+    value: pulumi.Input<string>;
+}
+
+function setting<N extends Namespace>(namespace: N, name: OptionName<N>, value: pulumi.Input<string>): BeanstalkSetting {
+    return { namespace, name, value };
+}
+
+function property(name: string, value: pulumi.Input<string>): BeanstalkSetting {
+    return { namespace: "aws:elasticbeanstalk:application:environment", name, value };
+}
+
+/** AWS managed policies Elastic Beanstalk needs (cdk-nag AwsSolutions-IAM4: each one documented). */
+export const BEANSTALK_MANAGED_POLICIES = {
+    /** Service role: EB reads instance, ELB and ASG state to compute enhanced health ("Service roles"). */
+    enhancedHealth: "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth",
+    /** Service role: lets EB run managed platform updates with this role ("Managed platform updates"). */
+    managedUpdates: "arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
+    /**
+     * Instance profile: the web-tier basics every instance needs: EB's storage bucket (bundle download,
+     * log upload), CloudWatch Logs streaming under /aws/elasticbeanstalk, and enhanced-health reporting
+     * (elasticbeanstalk:PutInstanceStatistics) ("Instance profiles").
+     */
+    webTier: "arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier",
+} as const;
+
+export interface BeanstalkOptionArgs {
+    settings: BeanstalkSettings;
+    serviceRoleArn: pulumi.Input<string>;
+    instanceProfileName: pulumi.Input<string>;
+    vpcId: pulumi.Input<string>;
+    subnetIds: pulumi.Input<string>[];
+    healthPath: string;
+    containerPort: number;
+    /** Plain app settings, as environment properties. */
+    environment: Record<string, string>;
+    secrets?: { arn: pulumi.Input<string>; versionId: pulumi.Input<string> };
+    certificateArn?: string;
+    logRetentionDays: number;
+    /** Keep streamed logs when the environment is terminated (production). */
+    keepLogs: boolean;
+}
+
+const joined = (ids: pulumi.Input<string>[]) => pulumi.all(ids).apply((v) => v.join(","));
+
+/** The environment's option settings: a pure function of the typed settings, testable on its own. */
+export function beanstalkOptionSettings(a: BeanstalkOptionArgs): BeanstalkSetting[] {
+    const s = a.settings;
+    const loadBalanced = s.environmentType === "LoadBalanced";
+    const out: BeanstalkSetting[] = [
+        setting("aws:elasticbeanstalk:environment", "EnvironmentType", s.environmentType),
+        setting("aws:elasticbeanstalk:environment", "ServiceRole", a.serviceRoleArn),
+        setting("aws:autoscaling:launchconfiguration", "IamInstanceProfile", a.instanceProfileName),
+        // IMDSv2 only: instance credentials cannot be read through a plain GET (SSRF hardening).
+        setting("aws:autoscaling:launchconfiguration", "DisableIMDSv1", "true"),
+        // Without Spot only the first type is used; the rest are ready for EnableSpot (aws:ec2:instances).
+        setting("aws:ec2:instances", "InstanceTypes", s.instanceTypes.join(",")),
+        setting("aws:ec2:vpc", "VPCId", a.vpcId),
+        setting("aws:ec2:vpc", "Subnets", joined(a.subnetIds)),
+        setting("aws:elasticbeanstalk:command", "DeploymentPolicy", s.deploymentPolicy),
+        setting("aws:elasticbeanstalk:healthreporting:system", "SystemType", "enhanced"),
+        // Managed updates need enhanced health, a PreferredStartTime and an UpdateLevel (aws:elasticbeanstalk:managedactions).
+        setting("aws:elasticbeanstalk:managedactions", "ManagedActionsEnabled", "true"),
+        setting("aws:elasticbeanstalk:managedactions", "PreferredStartTime", s.maintenanceWindow),
+        setting("aws:elasticbeanstalk:managedactions", "ServiceRoleForManagedUpdates", a.serviceRoleArn),
+        // Minor and patch updates stay on the AL2023 Docker branch; branch changes are never automatic.
+        setting("aws:elasticbeanstalk:managedactions:platformupdate", "UpdateLevel", "minor"),
+        setting("aws:elasticbeanstalk:managedactions:platformupdate", "InstanceRefreshEnabled", "false"),
+        setting("aws:elasticbeanstalk:cloudwatch:logs", "StreamLogs", "true"),
+        setting("aws:elasticbeanstalk:cloudwatch:logs", "RetentionInDays", String(a.logRetentionDays)),
+        setting("aws:elasticbeanstalk:cloudwatch:logs", "DeleteOnTerminate", String(!a.keepLogs)),
+        setting("aws:elasticbeanstalk:cloudwatch:logs:health", "HealthStreamingEnabled", "true"),
+        setting("aws:elasticbeanstalk:cloudwatch:logs:health", "RetentionInDays", String(a.logRetentionDays)),
+        setting("aws:elasticbeanstalk:cloudwatch:logs:health", "DeleteOnTerminate", String(!a.keepLogs)),
+        // Health requests go to this path (a single instance has no load balancer health check).
+        setting("aws:elasticbeanstalk:application", "Application Healthcheck URL", a.healthPath),
+    ];
+    if (s.deploymentPolicy === "Rolling" || s.deploymentPolicy === "RollingWithAdditionalBatch") {
+        out.push(
+            setting("aws:elasticbeanstalk:command", "BatchSizeType", "Percentage"),
+            setting("aws:elasticbeanstalk:command", "BatchSize", String(s.batchSizePercent)),
+        );
+    }
+    if (s.deploymentPolicy === "TrafficSplitting") {
+        // EB's documented defaults, set explicitly so the plan shows the canary: 10% for 5 minutes.
+        out.push(
+            setting("aws:elasticbeanstalk:trafficsplitting", "NewVersionPercent", "10"),
+            setting("aws:elasticbeanstalk:trafficsplitting", "EvaluationTime", "5"),
+        );
+    }
+    if (loadBalanced) {
+        out.push(
+            setting("aws:elasticbeanstalk:environment", "LoadBalancerType", "application"),
+            setting("aws:ec2:vpc", "ELBSubnets", joined(a.subnetIds)),
+            setting("aws:ec2:vpc", "ELBScheme", "public"),
+            // No NAT gateway: instances reach ECR and Secrets Manager through a public IP; EB's
+            // instance security group admits only the load balancer's.
+            setting("aws:ec2:vpc", "AssociatePublicIpAddress", "true"),
+            setting("aws:autoscaling:asg", "MinSize", String(s.minInstances)),
+            setting("aws:autoscaling:asg", "MaxSize", String(s.maxInstances)),
+            // Configuration changes (instance type, AMI) replace instances without downtime too.
+            setting("aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateEnabled", "true"),
+            setting("aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateType", s.deploymentPolicy === "Immutable" ? "Immutable" : "Health"),
+            // The Compose service publishes host port 80; checks tuned like the ECS target group.
+            setting("aws:elasticbeanstalk:environment:process:default", "Port", "80"),
+            setting("aws:elasticbeanstalk:environment:process:default", "Protocol", "HTTP"),
+            setting("aws:elasticbeanstalk:environment:process:default", "HealthCheckPath", a.healthPath),
+            setting("aws:elasticbeanstalk:environment:process:default", "MatcherHTTPCode", "200"),
+            setting("aws:elasticbeanstalk:environment:process:default", "HealthCheckInterval", String(TARGET_HEALTH.intervalSeconds)),
+            setting("aws:elasticbeanstalk:environment:process:default", "HealthCheckTimeout", String(TARGET_HEALTH.timeoutSeconds)),
+            setting("aws:elasticbeanstalk:environment:process:default", "HealthyThresholdCount", String(TARGET_HEALTH.healthyThreshold)),
+            setting("aws:elasticbeanstalk:environment:process:default", "UnhealthyThresholdCount", String(TARGET_HEALTH.unhealthyThreshold)),
+            setting("aws:elasticbeanstalk:environment:process:default", "DeregistrationDelay", String(TARGET_HEALTH.deregistrationDelaySeconds)),
+        );
+        if (a.certificateArn) {
+            out.push(
+                setting("aws:elbv2:listener:443", "ListenerEnabled", "true"),
+                setting("aws:elbv2:listener:443", "Protocol", "HTTPS"),
+                setting("aws:elbv2:listener:443", "SSLCertificateArns", a.certificateArn),
+                setting("aws:elbv2:listener:443", "SSLPolicy", TLS_POLICY),
+            );
+        }
+    }
+    // App settings are plain environment properties; secrets never are: only the secret's ARN and
+    // version id go here, and the bundle's prebuild hook fetches the values on the instance.
+    const props: Record<string, pulumi.Input<string>> = { ...a.environment, PORT: String(a.containerPort) };
+    if (a.secrets) {
+        props[SECRET_ARN_PROPERTY] = a.secrets.arn;
+        // A rotated secret gets a new version id: EB runs a configuration deployment, whose confighook
+        // rewrites the env file and restarts the container with the new values.
+        props[SECRETS_VERSION_PROPERTY] = a.secrets.versionId;
+    }
+    for (const name of Object.keys(props).sort()) out.push(property(name, props[name]));
+    return out;
+}
+
+/** Instance profile statements beyond AWSElasticBeanstalkWebTier: exactly this app's image, secret and bundles. */
+export function instanceStatements(a: { repositoryArn: pulumi.Input<string>; secretArn?: pulumi.Input<string>; bundleBucketArn: pulumi.Input<string> }): Statement[] {
+    const statements: Statement[] = [
+        // GetAuthorizationToken has no resource type: AWS requires "*".
+        { Sid: "RegistryLogin", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
+        {
+            Sid: "PullAppImage",
+            Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+            Resource: [a.repositoryArn],
+        },
+        { Sid: "ReadBundles", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`${a.bundleBucketArn}/*`] },
+    ];
+    if (a.secretArn) statements.push({ Sid: "ReadAppSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: [a.secretArn] });
+    return statements;
+}
+
+export interface BeanstalkEnvironmentArgs {
+    /** Environment name (the pipeline deploys to it by name): 4–40 letters, digits and '-'. */
+    name: string;
+    /** The app's EB application, declared once in the delivery stack. */
+    applicationName: pulumi.Input<string>;
+    /** Image to run, `<repository>:<tag>` (the tag the pipeline last verified). */
+    image: pulumi.Input<string>;
+    repositoryArn: pulumi.Input<string>;
+    vpcId: pulumi.Input<string>;
+    /** Public subnets for instances and, when load-balanced, the ALB. */
+    subnetIds: pulumi.Input<string>[];
+    containerPort: number;
+    healthPath: string;
+    /** Plain settings, as environment properties. */
+    environment: Record<string, string>;
+    /** The environment's JSON app secret; read on the instance by the bundle's hook, never a property. */
+    secrets?: { arn: pulumi.Input<string>; names: string[]; versionId: pulumi.Input<string> };
+    settings: BeanstalkSettings;
+    /** ACM certificate for an HTTPS listener (load-balanced only). */
+    certificateArn?: string;
+    /** Days EB keeps streamed instance and health logs (one of EB's RetentionInDays values). */
+    logRetentionDays: number;
+    rolePath: string;
+    /**
+     * Production: protect the environment and bundle bucket, keep streamed logs on terminate. When
+     * false everything deletes on `pulumi destroy`.
+     * @default false
+     */
+    protect?: boolean;
+}
+
+/**
+ * The app on Elastic Beanstalk's Docker platform (Amazon Linux 2023): service role, instance profile,
+ * a bucket holding the environment's first application version, and the environment itself in the
+ * given VPC with enhanced health, managed updates and log streaming. After creation the pipeline's
+ * Elastic Beanstalk action deploys new versions; `pulumi up` redeploys the last verified image.
+ */
+export class BeanstalkEnvironment extends pulumi.ComponentResource {
+    readonly environment: elasticbeanstalk.Environment;
+    readonly serviceRole: iam.Role;
+    readonly instanceRole: iam.Role;
+    readonly instanceProfile: iam.InstanceProfile;
+    readonly bundleBucket: s3.Bucket;
+    readonly solutionStackName: pulumi.Output<string>;
+    readonly url: pulumi.Output<string>;
+    /** Prefix of the log groups EB streams to (one per log file). */
+    readonly logGroupPrefix: string;
+
+    constructor(name: string, args: BeanstalkEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:environment:BeanstalkEnvironment", name, {}, opts);
+        const protect = args.protect ?? false;
+
+        this.serviceRole = new iam.Role(
+            "service",
+            {
+                path: args.rolePath,
+                description: `Elastic Beanstalk service role of ${args.name}: health and managed updates`,
+                // EB assumes its service role with the external id "elasticbeanstalk" ("Service roles").
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "elasticbeanstalk.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                            Condition: { StringEquals: { "sts:ExternalId": "elasticbeanstalk" } },
+                        },
+                    ],
+                }),
+                maxSessionDuration: 3600,
+            },
+            { parent: this },
+        );
+        new iam.RolePolicyAttachment("service-health", { role: this.serviceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.enhancedHealth }, { parent: this });
+        new iam.RolePolicyAttachment("service-updates", { role: this.serviceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.managedUpdates }, { parent: this });
+
+        this.bundleBucket = new s3.Bucket("bundles", { forceDestroy: !protect }, { parent: this, protect });
+        new s3.BucketPublicAccessBlock(
+            "bundles-public-access-block",
+            { bucket: this.bundleBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            { parent: this },
+        );
+        new s3.BucketServerSideEncryptionConfiguration(
+            "bundles-encryption",
+            { bucket: this.bundleBucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+            { parent: this },
+        );
+        new s3.BucketPolicy(
+            "bundles-tls-only",
+            {
+                bucket: this.bundleBucket.id,
+                policy: policyDocument([
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        // s3:* is the point of a deny-all-insecure-requests statement.
+                        Action: ["s3:*"],
+                        Resource: [this.bundleBucket.arn, pulumi.interpolate`${this.bundleBucket.arn}/*`],
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
+                ]),
+            },
+            { parent: this },
+        );
+
+        this.instanceRole = new iam.Role(
+            "instance",
+            {
+                path: args.rolePath,
+                description: `EC2 instances of ${args.name}: pull the image, read the app's secret, stream logs`,
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+                maxSessionDuration: 3600,
+            },
+            { parent: this },
+        );
+        new iam.RolePolicyAttachment("instance-web-tier", { role: this.instanceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.webTier }, { parent: this });
+        const secrets = args.secrets && args.secrets.names.length ? args.secrets : undefined;
+        const instancePolicy = new iam.RolePolicy(
+            "instance-policy",
+            {
+                role: this.instanceRole.id,
+                policy: policyDocument(instanceStatements({ repositoryArn: args.repositoryArn, secretArn: secrets?.arn, bundleBucketArn: this.bundleBucket.arn })),
+            },
+            { parent: this },
+        );
+        this.instanceProfile = new iam.InstanceProfile("instance", { path: args.rolePath, role: this.instanceRole.name }, { parent: this });
+
+        // The newest platform version matching the pattern, so platform releases are picked up on `pulumi up`.
+        this.solutionStackName = elasticbeanstalk
+            .getSolutionStackOutput({ nameRegex: args.settings.solutionStackRegex, mostRecent: true }, { parent: this })
+            .apply((r) => r.name);
+
+        const tag = pulumi.output(args.image).apply((image) => image.slice(image.lastIndexOf(":") + 1).replace(/[^A-Za-z0-9._-]/g, "-"));
+        const bundle = new s3.BucketObjectv2(
+            "bundle",
+            {
+                bucket: this.bundleBucket.id,
+                key: pulumi.interpolate`${args.name}/${tag}.zip`,
+                contentType: "application/zip",
+                source: pulumi.output(args.image).apply(
+                    (image) =>
+                        new pulumi.asset.AssetArchive(
+                            Object.fromEntries(Object.entries(beanstalkBundleFiles(image)).map(([file, content]) => [file, new pulumi.asset.StringAsset(content)])),
+                        ),
+                ),
+            },
+            { parent: this },
+        );
+        const version = new elasticbeanstalk.ApplicationVersion(
+            "version",
+            {
+                application: args.applicationName,
+                // Labels are unique per application: environment and image tag.
+                name: pulumi.interpolate`${args.name}-${tag}`,
+                description: pulumi.interpolate`${args.name}: ${args.image}`,
+                bucket: this.bundleBucket.id,
+                key: bundle.key,
+                // A replaced version may still be the deployed one until the environment moves on.
+                forceDelete: !protect,
+            },
+            { parent: this },
+        );
+
+        this.environment = new elasticbeanstalk.Environment(
+            "environment",
+            {
+                name: args.name,
+                application: args.applicationName,
+                tier: "WebServer",
+                solutionStackName: this.solutionStackName,
+                version: version.name,
+                settings: beanstalkOptionSettings({
+                    settings: args.settings,
+                    serviceRoleArn: this.serviceRole.arn,
+                    instanceProfileName: this.instanceProfile.name,
+                    vpcId: args.vpcId,
+                    subnetIds: args.subnetIds,
+                    healthPath: args.healthPath,
+                    containerPort: args.containerPort,
+                    environment: args.environment,
+                    secrets: secrets ? { arn: secrets.arn, versionId: secrets.versionId } : undefined,
+                    certificateArn: args.certificateArn,
+                    logRetentionDays: args.logRetentionDays,
+                    keepLogs: protect,
+                }),
+            },
+            // Instances must be able to pull and read secrets before EB's first health check.
+            { parent: this, protect, dependsOn: [instancePolicy] },
+        );
+        this.url = pulumi.interpolate`http://${this.environment.cname}`;
+        this.logGroupPrefix = `/aws/elasticbeanstalk/${args.name}/`;
+        this.registerOutputs({ environmentName: this.environment.name, cname: this.environment.cname, solutionStackName: this.solutionStackName });
+    }
+}
