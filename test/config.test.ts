@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, parseSettings, RawConfig, Settings } from "../infra/config";
 import { CONFIG_KEYS } from "../infra/config-schema";
-import { projectFileText } from "../tools/gen-config";
+import { projectFileText, readmeWithConfigTable } from "../tools/gen-config";
 import { loadStackConfig } from "../tools/stack-config";
 import { planStack, rejection, ROOT } from "./helpers";
 
@@ -178,4 +178,10 @@ test("all problems are reported together, one line each", () => {
 test("a bad config stops the program before any resource is declared", async () => {
     const message = await rejection(() => planStack("staging", { set: { "slipway:memory": "3000" } }));
     assert.match(message, /slipway:memory = 3000/);
+});
+
+test("the README's config table is generated from the schema", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    assert.equal(readme, readmeWithConfigTable(readme), "run npm run gen:config");
+    for (const spec of CONFIG_KEYS) assert.ok(readme.includes(`\`slipway:${spec.key}\``), spec.key);
 });
