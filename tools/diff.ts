@@ -1,14 +1,524 @@
-// Placeholder until the change-review issue lands: `--diff` compares a plan with a saved one.
-import { Plan } from "./mock-engine";
+// Plan diff: compares the offline plan of a stack with a saved plan (e.g. the base branch's) and tells a
+// reviewer what `pulumi up` would create, update, replace and delete, without cloud credentials.
+//
+//   npm run plan -- --stack staging --diff base/staging.json [--markdown]
+//   exit 0: no changes · 2: changes · 1: error (bad base file, program error)
+//
+// Secrets: the plan JSON holds every secret as "[secret]", so a changed secret VALUE is invisible when
+// both plans hold "[secret]". The diff never tries to reconstruct one (no hashes, no fingerprints). It
+// reports what it can see without learning anything about a value: an input that became or stopped
+// being secret, and, when both stack files are at hand, which `secure:` config keys have a different
+// ciphertext (ciphertexts are committed in the repository already, so naming the key leaks nothing).
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { Plan, PlannedResource, SECRET, UNKNOWN } from "./mock-engine";
+
+/** First line of the PR comment; a workflow finds and updates the one comment that carries it. */
+export const COMMENT_MARKER = "<!-- slipway-plan-diff -->";
+
+/** GitHub rejects issue comments over 65,536 characters; each stack's section stays well below. */
+export const MARKDOWN_BUDGET = 20_000;
+
+/**
+ * Inputs whose change makes the provider REPLACE the resource instead of updating it in place. These
+ * are the Terraform AWS/GitHub providers' `ForceNew` arguments, which pulumi-aws and pulumi-github
+ * bridge unchanged (each is documented as "Changing this forces a new resource"); `pulumi preview`
+ * shows them as `replace`. Only types this program declares (and their closest kin) are listed;
+ * a type missing here is diffed as an update, and the report says the table does not know it.
+ *
+ * `"*"` means every input forces replacement except those in `except`: ECS has no
+ * UpdateTaskDefinition API, task definition revisions are immutable, so the provider marks every
+ * argument but tags ForceNew (hashicorp/terraform#3924). Pulumi then registers a NEW REVISION of the
+ * same family (create-before-delete), points the service at it (the service updates and rolls its
+ * tasks), and deregisters the old revision (INACTIVE) unless `skipDestroy` is set.
+ */
+export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; except?: readonly string[]; note?: string }>> = {
+    "aws:ecr/repository:Repository": { inputs: ["name", "encryptionConfigurations"], note: "a new, empty repository: images are not copied" },
+    "aws:ecs/taskDefinition:TaskDefinition": {
+        inputs: ["*"],
+        except: ["tags", "tagsAll", "skipDestroy", "trackLatest"],
+        note: "new revision registered; the old one is deregistered (INACTIVE) and the service rolls to the new one",
+    },
+    "aws:ecs/cluster:Cluster": { inputs: ["name"] },
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": { inputs: ["repository"] },
+    "aws:ecs/service:Service": { inputs: ["name", "cluster", "schedulingStrategy", "iamRole"] },
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": { inputs: ["clusterName"] },
+    "aws:s3/bucket:Bucket": { inputs: ["bucket", "bucketPrefix", "objectLockEnabled"], note: "a new, empty bucket" },
+    "aws:s3/bucketV2:BucketV2": { inputs: ["bucket", "bucketPrefix", "objectLockEnabled"], note: "a new, empty bucket" },
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { inputs: ["bucket", "expectedBucketOwner"] },
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { inputs: ["bucket"] },
+    "aws:s3/bucketPolicy:BucketPolicy": { inputs: ["bucket"] },
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { inputs: ["bucket"] },
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": { inputs: ["bucket", "expectedBucketOwner"] },
+    "aws:s3/bucketVersioning:BucketVersioning": { inputs: ["bucket", "expectedBucketOwner"] },
+    "aws:lb/loadBalancer:LoadBalancer": { inputs: ["name", "namePrefix", "internal", "loadBalancerType"], note: "a new DNS name" },
+    "aws:lb/targetGroup:TargetGroup": {
+        inputs: ["name", "namePrefix", "port", "protocol", "protocolVersion", "vpcId", "targetType", "ipAddressType"],
+    },
+    "aws:lb/listener:Listener": { inputs: ["loadBalancerArn"] },
+    "aws:iam/role:Role": { inputs: ["name", "namePrefix", "path"], note: "a new ARN: trust policies and GitHub variables that name it change too" },
+    "aws:iam/rolePolicy:RolePolicy": { inputs: ["name", "namePrefix", "role"] },
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { inputs: ["url"] },
+    "aws:ec2/vpc:Vpc": { inputs: ["cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"], note: "everything in the VPC is replaced with it" },
+    "aws:ec2/subnet:Subnet": { inputs: ["cidrBlock", "vpcId", "availabilityZone", "availabilityZoneId"] },
+    "aws:ec2/securityGroup:SecurityGroup": { inputs: ["name", "namePrefix", "description", "vpcId"] },
+    "aws:ec2/routeTable:RouteTable": { inputs: ["vpcId"] },
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": { inputs: ["vpcId"] },
+    // Attaching an internet gateway to another VPC is an in-place detach/attach.
+    "aws:ec2/internetGateway:InternetGateway": { inputs: [] },
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": { inputs: ["subnetId", "gatewayId"] },
+    "aws:secretsmanager/secret:Secret": { inputs: ["name", "namePrefix"], note: "the old secret is scheduled for deletion (recovery window)" },
+    "aws:secretsmanager/secretVersion:SecretVersion": { inputs: ["secretId"] },
+    "aws:cloudwatch/logGroup:LogGroup": { inputs: ["name", "namePrefix", "logGroupClass"], note: "the old group and its logs are deleted" },
+    "aws:ssm/parameter:Parameter": { inputs: ["name"] },
+    "aws:cloudwatch/dashboard:Dashboard": { inputs: ["dashboardName"] },
+    "aws:codebuild/project:Project": { inputs: ["name"] },
+    "aws:codepipeline/pipeline:Pipeline": { inputs: ["name"] },
+    "aws:sns/topic:Topic": { inputs: ["name", "namePrefix", "fifoTopic"] },
+    "aws:sns/topicPolicy:TopicPolicy": { inputs: ["arn"] },
+    "aws:sns/topicSubscription:TopicSubscription": { inputs: ["topicArn", "protocol", "endpoint"], note: "an email endpoint must confirm the new subscription" },
+    "aws:codestarnotifications/notificationRule:NotificationRule": { inputs: ["name", "resource"] },
+    "aws:kms/key:Key": { inputs: ["customerMasterKeySpec", "keyUsage", "multiRegion"] },
+    "aws:appautoscaling/target:Target": { inputs: ["resourceId", "scalableDimension", "serviceNamespace"] },
+    "aws:appautoscaling/policy:Policy": { inputs: ["name", "resourceId", "scalableDimension", "serviceNamespace"] },
+    "github:index/actionsVariable:ActionsVariable": { inputs: ["repository", "variableName"] },
+    "github:index/actionsSecret:ActionsSecret": { inputs: ["repository", "secretName"] },
+};
+
+export type ChangeKind = "create" | "update" | "replace" | "delete";
+
+export interface PropertyChange {
+    /** Input path, e.g. `healthCheck.path`; inside a JSON-string input: `containerDefinitions{json}[0].image`. */
+    path: string;
+    /** Absent on one side: undefined. Secrets stay "[secret]". */
+    old: unknown;
+    new: unknown;
+    /** This input forces replacement (see REPLACE_ON). */
+    replaces: boolean;
+    /** Listed in the resource's `ignoreChanges`: `pulumi up` leaves it as it is. */
+    ignored: boolean;
+}
+
+export interface ResourceChange {
+    kind: ChangeKind;
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    /** Changed inputs (update and replace only). */
+    changes: PropertyChange[];
+    /** `protect` before → after, when it changes (shown even with no input change). */
+    protect?: { old: boolean; new: boolean };
+    /** Things a reviewer must know: protected deletes that will fail, retained deletes, replacement order. */
+    notes: string[];
+}
+
+export interface PlanDiff {
+    project: string;
+    stack: string;
+    baseStack: string;
+    resources: ResourceChange[];
+    /** Stack outputs whose value changes (path = output name). */
+    outputs: PropertyChange[];
+    /** `secure:` config keys whose ciphertext differs between the stack files (values never shown). */
+    secretConfig: string[];
+    /** Resources whose inputs hold secrets on both sides: a changed value there cannot be seen. */
+    secretInputs: string[];
+    /** Resources whose only changed inputs are in `ignoreChanges`: `pulumi up` leaves them alone. */
+    ignored: { resource: string; paths: string[] }[];
+    /** Replace-capable types the REPLACE_ON table does not know (their changes are shown as updates). */
+    unknownTypes: string[];
+}
+
+/** True when there is anything `pulumi up` would do. */
+export function hasChanges(d: PlanDiff): boolean {
+    return d.resources.length > 0 || d.outputs.length > 0 || d.secretConfig.length > 0;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Comparing
+
+/** URNs embed the stack name; comparing two stacks (staging vs a review stack) matches on the rest. */
+function urnKey(urn: string): string {
+    return urn.replace(/^urn:pulumi:[^:]+::/, "urn:pulumi:*::");
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const join = (base: string, key: string) => (IDENT.test(key) ? (base ? `${base}.${key}` : key) : `${base}[${JSON.stringify(key)}]`);
+
+/** Parses a string that holds a JSON object or array (policies, container definitions); else undefined. */
+function jsonDocument(v: unknown): unknown {
+    if (typeof v !== "string") return undefined;
+    const t = v.trim();
+    if (!(t.startsWith("{") || t.startsWith("["))) return undefined;
+    try {
+        const parsed: unknown = JSON.parse(t);
+        return parsed && typeof parsed === "object" ? parsed : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === "object" && !Array.isArray(v);
+
+/** Leaf-level differences between two input values; secrets compare equal (they cannot be compared). */
+export function valueChanges(old: unknown, now: unknown, at = ""): { path: string; old: unknown; new: unknown }[] {
+    if (old === now) return [];
+    if (old === SECRET && now === SECRET) return [];
+    const oldDoc = jsonDocument(old);
+    const newDoc = jsonDocument(now);
+    if (oldDoc !== undefined && newDoc !== undefined) return valueChanges(oldDoc, newDoc, `${at}{json}`);
+    if (Array.isArray(old) && Array.isArray(now)) {
+        const out: { path: string; old: unknown; new: unknown }[] = [];
+        // Lists of named entries (environment variables, container definitions): match by name, so
+        // one added variable reads as one change, not as every later index shifting.
+        const named = (a: unknown[]) => a.every((x) => isObject(x) && typeof x.name === "string") && new Set(a.map((x) => (x as { name: string }).name)).size === a.length;
+        if (named(old) && named(now) && (old.length || now.length)) {
+            const byName = (a: unknown[]) => new Map(a.map((x) => [(x as { name: string }).name, x]));
+            const a = byName(old);
+            const b = byName(now);
+            for (const n of [...new Set([...a.keys(), ...b.keys()])]) out.push(...valueChanges(a.get(n), b.get(n), `${at}[name=${n}]`));
+            return out;
+        }
+        for (let i = 0; i < Math.max(old.length, now.length); i++) out.push(...valueChanges(old[i], now[i], `${at}[${i}]`));
+        return out;
+    }
+    if (isObject(old) && isObject(now)) {
+        const out: { path: string; old: unknown; new: unknown }[] = [];
+        for (const k of [...new Set([...Object.keys(old), ...Object.keys(now)])].sort()) out.push(...valueChanges(old[k], now[k], join(at, k)));
+        return out;
+    }
+    if (JSON.stringify(old) === JSON.stringify(now)) return [];
+    return [{ path: at, old, new: now }];
+}
+
+/** The top-level input a change path belongs to. */
+function topInput(p: string): string {
+    const m = /^([^.[{]+)/.exec(p);
+    return m ? m[1] : p;
+}
+
+/** Pulumi `ignoreChanges` paths (`a.b`, `a[0]`, `a[*]`) cover the path itself and everything under it. */
+function isIgnored(p: string, ignoreChanges: string[]): boolean {
+    const norm = (s: string) => s.replace(/\{json\}/g, "");
+    const target = norm(p);
+    return ignoreChanges.some((ig) => {
+        const rx = new RegExp(
+            "^" + ig.split("[*]").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\[[^\\]]+\\]") + "(?=$|[.[])",
+        );
+        return rx.test(target);
+    });
+}
+
+function replaces(type: string, input: string): boolean {
+    const rule = REPLACE_ON[type];
+    if (!rule) return false;
+    if (rule.inputs.includes("*")) return !(rule.except ?? []).includes(input);
+    return rule.inputs.includes(input);
+}
+
+function containsSecret(v: unknown): boolean {
+    if (v === SECRET) return true;
+    if (Array.isArray(v)) return v.some(containsSecret);
+    if (isObject(v)) return Object.values(v).some(containsSecret);
+    return false;
+}
+
+const label = (r: PlannedResource) => `${r.type} ${r.name}`;
+
+/** Compares two plans of one project. Resources are matched by URN (with the stack name set aside). */
+export function diffPlans(base: Plan, head: Plan): PlanDiff {
+    if (base.project !== head.project) {
+        throw new Error(`the base plan is of project "${base.project}", this plan of "${head.project}": compare plans of one project`);
+    }
+    const before = new Map(base.resources.map((r) => [urnKey(r.urn), r]));
+    const after = new Map(head.resources.map((r) => [urnKey(r.urn), r]));
+    const resources: ResourceChange[] = [];
+    const secretInputs: string[] = [];
+    const unknownTypes = new Set<string>();
+    const ignored: { resource: string; paths: string[] }[] = [];
+
+    for (const [key, now] of after) {
+        const was = before.get(key);
+        const common = { urn: now.urn, type: now.type, name: now.name, custom: now.custom };
+        if (!was) {
+            resources.push({ ...common, kind: "create", changes: [], notes: now.protect ? ["created protected"] : [] });
+            continue;
+        }
+        const notes: string[] = [];
+        const protect = was.protect !== now.protect ? { old: was.protect, new: now.protect } : undefined;
+        // Component inputs are not sent to any provider: only their children can change.
+        const changes: PropertyChange[] = now.custom
+            ? valueChanges(was.inputs, now.inputs).map((c) => ({
+                  ...c,
+                  replaces: replaces(now.type, topInput(c.path)),
+                  ignored: isIgnored(c.path, now.ignoreChanges),
+              }))
+            : [];
+        if (now.custom && Object.entries(now.inputs).some(([k, v]) => containsSecret(v) && containsSecret(was.inputs[k]))) {
+            secretInputs.push(label(now));
+        }
+        const effective = changes.filter((c) => !c.ignored);
+        const kind: ChangeKind | undefined = effective.some((c) => c.replaces) ? "replace" : effective.length ? "update" : undefined;
+        if (kind && !REPLACE_ON[now.type] && /^(aws|github):/.test(now.type)) unknownTypes.add(now.type);
+        if (kind === "replace") {
+            const rule = REPLACE_ON[now.type];
+            if (rule?.note) notes.push(rule.note);
+            if (now.deleteBeforeReplace) notes.push("deletes the old one first (deleteBeforeReplace): a gap while it is recreated");
+            else if (typeof now.inputs.name === "string" && now.inputs.name === was.inputs.name) {
+                // Pulumi creates the replacement first; with the same fixed name the create fails.
+                notes.push(`fixed name "${now.inputs.name}" is kept: creating the replacement first will conflict unless deleteBeforeReplace is set`);
+            } else notes.push("creates the new one before deleting the old");
+            // Pulumi refuses to replace a resource its state marks protected; unprotect first.
+            if (was.protect) notes.push("PROTECTED: `pulumi up` fails until it is unprotected (`pulumi state unprotect`)");
+        }
+        if (kind || protect) resources.push({ ...common, kind: kind ?? "update", changes, protect, notes });
+        else if (changes.length) ignored.push({ resource: label(now), paths: changes.map((c) => c.path) });
+    }
+    for (const [key, was] of before) {
+        if (after.has(key)) continue;
+        const notes: string[] = [];
+        if (was.protect) notes.push("PROTECTED: `pulumi up` fails until it is unprotected (`pulumi state unprotect`)");
+        if (was.retainOnDelete) notes.push("retainOnDelete: stays in AWS, only leaves the stack");
+        resources.push({ kind: "delete", urn: was.urn, type: was.type, name: was.name, custom: was.custom, changes: [], notes });
+    }
+
+    // A delete and a create of one type under one parent is often a renamed resource: Pulumi creates
+    // the new one first, which fails where AWS allows one of a kind (a listener per port, a fixed name).
+    for (const c of resources.filter((r) => r.kind === "create" && r.custom)) {
+        const parent = after.get(urnKey(c.urn))?.parent ?? null;
+        for (const del of resources.filter((r) => r.kind === "delete" && r.type === c.type)) {
+            const delParent = before.get(urnKey(del.urn))?.parent ?? null;
+            if ((parent && urnKey(parent)) === (delParent && urnKey(delParent))) {
+                c.notes.push(`created before "${del.name}" is deleted: if it takes the same port or name, add \`aliases\` or deleteBeforeReplace`);
+            }
+        }
+    }
+    const outputs = valueChanges(base.outputs, head.outputs).map((c) => ({ ...c, replaces: false, ignored: false }));
+    return {
+        project: head.project,
+        stack: head.stack,
+        baseStack: base.stack,
+        resources: sortChanges(resources),
+        ignored,
+        outputs,
+        secretConfig: [],
+        secretInputs: [...new Set(secretInputs)],
+        unknownTypes: [...unknownTypes].sort(),
+    };
+}
+
+const ORDER: Record<ChangeKind, number> = { replace: 0, delete: 1, create: 2, update: 3 };
+function sortChanges(rs: ResourceChange[]): ResourceChange[] {
+    return [...rs].sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
+}
+
+/**
+ * `secure:` config keys (as `namespace:key` or `namespace:key.sub` paths) whose ciphertext differs
+ * between two stack files, or that exist on one side only. Ciphertexts are already in the repository;
+ * comparing them reveals only that a value was set again, never anything about the value.
+ */
+export function secureConfigChanges(baseText: string, headText: string): string[] {
+    const collect = (text: string) => {
+        const out = new Map<string, string>();
+        const doc = (parseYaml(text) ?? {}) as { config?: Record<string, unknown> };
+        const walk = (v: unknown, at: string) => {
+            if (isObject(v)) {
+                if (typeof v.secure === "string" && Object.keys(v).length === 1) out.set(at, v.secure);
+                else for (const [k, x] of Object.entries(v)) walk(x, at ? `${at}.${k}` : k);
+            } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}[${i}]`));
+        };
+        walk(doc.config ?? {}, "");
+        return out;
+    };
+    const a = collect(baseText);
+    const b = collect(headText);
+    return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).sort();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rendering
+
+const SYMBOL: Record<ChangeKind, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
+
+/** One value, short: strings unquoted when plain, long values cut with an ellipsis. */
+export function show(v: unknown, max = 80): string {
+    if (v === undefined) return "(none)";
+    if (v === UNKNOWN) return "(known after apply)";
+    const s = typeof v === "string" ? (v === SECRET ? SECRET : JSON.stringify(v)) : JSON.stringify(v);
+    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+export function counts(d: PlanDiff): Record<ChangeKind, number> {
+    const c: Record<ChangeKind, number> = { create: 0, update: 0, replace: 0, delete: 0 };
+    for (const r of d.resources) c[r.kind]++;
+    return c;
+}
+
+function summaryLine(d: PlanDiff): string {
+    const c = counts(d);
+    const parts = (["create", "update", "replace", "delete"] as ChangeKind[]).filter((k) => c[k]).map((k) => `${c[k]} to ${k}`);
+    if (d.outputs.length) parts.push(`${d.outputs.length} output${d.outputs.length > 1 ? "s" : ""} changed`);
+    if (d.secretConfig.length) parts.push(`${d.secretConfig.length} secret config value${d.secretConfig.length > 1 ? "s" : ""} changed`);
+    return parts.length ? parts.join(", ") : "no changes";
+}
+
+const against = (d: PlanDiff) => (d.baseStack === d.stack ? "" : ` (against stack ${d.baseStack})`);
+
+const SECRET_NOTE =
+    "Secret values are \"[secret]\" in both plans, so a changed secret value cannot be seen here; " +
+    "secret config keys whose ciphertext changed are listed above when both stack files were available.";
+
+const REPLACE_NOTE =
+    "A replaced resource gets a new ID/ARN; resources that reference it update too, which the offline plan may not show (its mock IDs stay stable).";
+
+const SECRET_CONFIG_NOTE =
+    "The offline plan uses placeholders for secure values, so the resources they feed show no change above; " +
+    "`pulumi up` writes the new values (app secrets: a new Secrets Manager version, a new task definition revision, the service rolls; CI secrets: the GitHub secret is updated).";
+
+export function renderText(d: PlanDiff): string {
+    const lines = [`Plan diff for stack ${d.stack}${against(d)}: ${summaryLine(d)}`];
+    for (const r of d.resources) {
+        const protect = r.protect ? `  [protect ${r.protect.old} → ${r.protect.new}]` : "";
+        lines.push(`  ${SYMBOL[r.kind].padEnd(2)} ${r.kind.padEnd(7)} ${r.type} ${r.name}${protect}`);
+        for (const c of r.changes) {
+            const tag = c.ignored ? "  (ignoreChanges: left as is)" : c.replaces ? "  (forces replacement)" : "";
+            lines.push(`        ${c.path}: ${show(c.old)} → ${show(c.new)}${tag}`);
+        }
+        for (const n of r.notes) lines.push(`        ! ${n}`);
+    }
+    if (d.outputs.length) {
+        lines.push("  Outputs:");
+        for (const o of d.outputs) lines.push(`     ${o.path}: ${show(o.old)} → ${show(o.new)}`);
+    }
+    if (d.secretConfig.length) lines.push(`  Secret config set again (values not shown): ${d.secretConfig.join(", ")}. ${SECRET_CONFIG_NOTE}`);
+    for (const i of d.ignored) lines.push(`  Unchanged (ignoreChanges): ${i.resource}: ${i.paths.join(", ")}`);
+    if (d.unknownTypes.length) lines.push(`  Replacement rules unknown for: ${d.unknownTypes.join(", ")} (shown as updates; check \`pulumi preview\`)`);
+    if (d.resources.some((r) => r.kind === "replace")) lines.push(`  Note: ${REPLACE_NOTE}`);
+    if (d.secretInputs.length) lines.push(`  Note: ${SECRET_NOTE}`);
+    return lines.join("\n") + "\n";
+}
+
+const md = (s: string) => s.replace(/[|`<>]/g, (ch) => `\\${ch}`);
+const code = (s: string) => "`" + s.replace(/`/g, "'") + "`";
+
+/**
+ * A compact Markdown section for one stack: a one-line summary, replacements and deletions always in
+ * view (they are what hurts), updates and details folded away. `budget` caps its length.
+ */
+export function renderMarkdown(d: PlanDiff, budget = MARKDOWN_BUDGET): string {
+    const c = counts(d);
+    const icon = c.replace || c.delete ? "⚠️" : hasChanges(d) ? "📝" : "✅";
+    const head = [`<!-- slipway-plan-diff stack=${d.stack} -->`, `### ${icon} \`${d.stack}\`${md(against(d))}: ${summaryLine(d)}`];
+    if (!hasChanges(d)) return head.join("\n") + "\n";
+
+    const row = (r: ResourceChange) => {
+        // One entry per top-level input; the folded value listing has the full paths.
+        const inputs = new Map<string, { n: number; replaces: boolean }>();
+        for (const ch of r.changes.filter((x) => !x.ignored)) {
+            const e = inputs.get(topInput(ch.path)) ?? { n: 0, replaces: false };
+            inputs.set(topInput(ch.path), { n: e.n + 1, replaces: e.replaces || ch.replaces });
+        }
+        const what = [...inputs].slice(0, 8).map(([k, e]) => code(k) + (e.n > 1 ? ` ×${e.n}` : "") + (e.replaces ? " (replaces)" : ""));
+        const more = inputs.size > 8 ? ` +${inputs.size - 8} more` : "";
+        const protect = r.protect ? ` protect ${r.protect.old} → ${r.protect.new}` : "";
+        const notes = r.notes.length ? `<br>${r.notes.map(md).join("<br>")}` : "";
+        return `| ${SYMBOL[r.kind]} ${r.kind} | ${code(r.type)} | ${code(r.name)} | ${what.join(", ")}${more}${protect}${notes} |`;
+    };
+    const table = (rs: ResourceChange[]) => ["| | type | name | changed inputs |", "|---|---|---|---|", ...rs.map(row)];
+    const severe = d.resources.filter((r) => r.kind === "replace" || r.kind === "delete");
+    const mild = d.resources.filter((r) => r.kind === "create" || r.kind === "update");
+
+    const body: string[] = [];
+    if (severe.length) body.push("", ...table(severe));
+    if (mild.length) {
+        body.push("", `<details><summary>${mild.length} created or updated</summary>`, "", ...table(mild), "", "</details>");
+    }
+    const detail: string[] = [];
+    for (const r of d.resources.filter((x) => x.changes.length)) {
+        detail.push(`${SYMBOL[r.kind]} ${r.type} ${r.name}`);
+        for (const ch of r.changes) {
+            detail.push(`    ${ch.path}: ${show(ch.old, 120)} → ${show(ch.new, 120)}${ch.ignored ? "  (ignoreChanges)" : ch.replaces ? "  (forces replacement)" : ""}`);
+        }
+    }
+    for (const o of d.outputs) detail.push(`output ${o.path}: ${show(o.old, 120)} → ${show(o.new, 120)}`);
+    const tail: string[] = [];
+    if (d.secretConfig.length) tail.push("", `🔑 Secret config set again (values not shown): ${d.secretConfig.map(code).join(", ")}. ${md(SECRET_CONFIG_NOTE)}`);
+    if (d.unknownTypes.length) tail.push("", `Replacement rules unknown for ${d.unknownTypes.map(code).join(", ")}: shown as updates, check \`pulumi preview\`.`);
+    if (c.replace) tail.push("", `<sub>${md(REPLACE_NOTE)}</sub>`);
+    if (d.secretInputs.length) tail.push("", `<sub>${md(SECRET_NOTE)}</sub>`);
+
+    const fold = (lines: string[]) => ["", "<details><summary>Changed values (old → new)</summary>", "", "```", ...lines, "```", "", "</details>"];
+    let text = [...head, ...body, ...(detail.length ? fold(detail) : []), ...tail].join("\n") + "\n";
+    if (text.length > budget) {
+        // Keep the tables and notes; cut the value listing first, then the update table.
+        const room = budget - [...head, ...body, ...tail].join("\n").length - 200;
+        const kept: string[] = [];
+        let used = 0;
+        for (const l of detail) {
+            if (used + l.length + 1 > room) break;
+            kept.push(l);
+            used += l.length + 1;
+        }
+        const cut = detail.length - kept.length;
+        const folded = kept.length ? fold([...kept, `… ${cut} more lines: run the plan diff locally`]) : [];
+        text = [...head, ...body, ...folded, ...tail].join("\n") + "\n";
+        if (text.length > budget) {
+            // Last resort: the summary, then as many replace/delete rows as fit.
+            const lines = [...head, ""];
+            const rows = severe.length ? table(severe) : [];
+            const end = `… resources not listed (comment size): run \`npm run plan -- --stack ${d.stack} --diff <base.json>\``;
+            let size = lines.join("\n").length + end.length + 4;
+            for (const r of rows) {
+                if (size + r.length + 1 > budget) break;
+                lines.push(r);
+                size += r.length + 1;
+            }
+            text = [...lines, "", end].join("\n") + "\n";
+        }
+    }
+    return text;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Command
 
 export interface DiffOutput {
     markdown: boolean;
     write: (text: string) => void;
+    /** Where the head stack files are (Pulumi.<stack>.yaml); default the working directory. */
+    headDir?: string;
 }
 
-/** Prints the difference between `plan` and the plan saved at `basePath`; returns the exit code. */
+function readPlan(file: string): Plan {
+    if (!fs.existsSync(file)) throw new Error(`--diff ${file}: no such file. Write a base plan first: npm run plan -- --stack <name> --json ${file}`);
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new Error(`--diff ${file}: not JSON (${e instanceof Error ? e.message : String(e)})`);
+    }
+    const p = parsed as Partial<Plan>;
+    if (!p || typeof p.project !== "string" || typeof p.stack !== "string" || !Array.isArray(p.resources) || typeof p.outputs !== "object") {
+        throw new Error(`--diff ${file}: not a plan (expected { project, stack, resources, outputs } from npm run plan -- --json)`);
+    }
+    return p as Plan;
+}
+
+/**
+ * Prints the difference between `plan` and the plan saved at `basePath`; returns the exit code
+ * (0 no changes, 2 changes). When the base plan sits next to its stack file (a base-branch checkout)
+ * and the head stack file is in `headDir`, changed `secure:` config keys are reported too.
+ */
 export function diffCommand(plan: Plan, basePath: string, out: DiffOutput): number {
-    void plan;
-    void out;
-    throw new Error(`--diff ${basePath}: plan diffs are not implemented yet`);
+    const base = readPlan(basePath);
+    const d = diffPlans(base, plan);
+    const baseFile = path.join(path.dirname(path.resolve(basePath)), `Pulumi.${base.stack}.yaml`);
+    const headFile = path.join(out.headDir ?? process.cwd(), `Pulumi.${plan.stack}.yaml`);
+    if (fs.existsSync(baseFile) && fs.existsSync(headFile) && path.resolve(baseFile) !== path.resolve(headFile)) {
+        d.secretConfig = secureConfigChanges(fs.readFileSync(baseFile, "utf8"), fs.readFileSync(headFile, "utf8"));
+    }
+    out.write(out.markdown ? renderMarkdown(d) : renderText(d));
+    return hasChanges(d) ? 2 : 0;
 }
