@@ -81,6 +81,9 @@ export function isBeanstalkInstanceType(name: string): boolean {
     return (family.startsWith("t") ? BURSTABLE_SIZES : FIXED_SIZES).includes(size);
 }
 
+/** RetentionInDays values of `aws:elasticbeanstalk:cloudwatch:logs` (EB "General options for all environments"). */
+export const BEANSTALK_LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653];
+
 /** `aws:elasticbeanstalk:command` DeploymentPolicy values (EB "General options for all environments"). */
 export const BEANSTALK_DEPLOYMENT_POLICIES = ["AllAtOnce", "Rolling", "RollingWithAdditionalBatch", "Immutable", "TrafficSplitting"] as const;
 /** `aws:elasticbeanstalk:environment` EnvironmentType values. */

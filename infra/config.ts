@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { CONFIG_KEYS, CONFIG_NAMESPACE, FARGATE_SIZES, KeySpec, PLATFORMS, Role } from "./config-schema";
+import { BEANSTALK_LOG_RETENTION_DAYS, CONFIG_KEYS, CONFIG_NAMESPACE, FARGATE_SIZES, KeySpec, PLATFORMS, Role } from "./config-schema";
 
 export type Tier = "production" | "staging" | "review";
 export type Platform = (typeof PLATFORMS)[number];
@@ -337,6 +337,13 @@ function beanstalkSettings(tier: Tier, d: Record<string, unknown>, raw: RawConfi
     if (environmentType === "SingleInstance" && !["AllAtOnce", "Immutable"].includes(deploymentPolicy)) {
         problems.push(
             `slipway:beanstalkDeploymentPolicy = "${deploymentPolicy}" needs a load balancer; a SingleInstance environment allows AllAtOnce or Immutable. Fix: pulumi config set slipway:beanstalkDeploymentPolicy Immutable --stack ${raw.stack} (or pulumi config set slipway:beanstalkEnvironmentType LoadBalanced --stack ${raw.stack})`,
+        );
+    }
+    // EB streams logs with its own RetentionInDays list, shorter than CloudWatch's (aws:elasticbeanstalk:cloudwatch:logs).
+    const days = d.logRetentionDays as number;
+    if (!BEANSTALK_LOG_RETENTION_DAYS.includes(days)) {
+        problems.push(
+            `slipway:logRetentionDays = ${days} is not one Elastic Beanstalk accepts: it must be one of ${BEANSTALK_LOG_RETENTION_DAYS.join(", ")}. Fix: pulumi config set slipway:logRetentionDays 30 --stack ${raw.stack}`,
         );
     }
     if (environmentType === "LoadBalanced" && min > max) {

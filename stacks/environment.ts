@@ -11,6 +11,7 @@ import { FargateApp } from "../infra/ecs-service";
 import { WebLoadBalancer } from "../infra/load-balancer";
 import { environmentName, healthUrlParameter, imageTagParameter, rolePath } from "../infra/names";
 import { Network } from "../infra/network";
+import { BeanstalkEnvironment } from "../infra/beanstalk-environment";
 
 export function environmentStack(s: EnvironmentSettings): Record<string, unknown> {
     const app = s.appName;
@@ -26,6 +27,9 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
     const imageTag = ssm.getParameterOutput({ name: imageTagParameter(app, s.imageStack) }).value;
 
     const network = new Network("network", { cidr: s.vpcCidr, azCount: s.azCount });
+    if (s.platform === "beanstalk") {
+        return beanstalkEnvironmentStack(s, { delivery, repositoryUrl, repositoryArn, imageTag, network });
+    }
     const web = new WebLoadBalancer("web", {
         vpcId: network.vpc.id,
         vpcCidr: s.vpcCidr,
@@ -94,5 +98,67 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         secretArn: secrets.arn,
         platform: s.platform,
         tier: s.tier,
+    };
+}
+
+/**
+ * The Beanstalk branch of an environment stack: the same network, secret and health-URL parameter as
+ * on ECS, with an Elastic Beanstalk environment (its own load balancer when load-balanced) in place
+ * of the ALB and Fargate service. Outputs keep the ECS names where they apply (url, logGroup, secretArn).
+ */
+function beanstalkEnvironmentStack(
+    s: EnvironmentSettings,
+    refs: {
+        delivery: pulumi.StackReference;
+        repositoryUrl: pulumi.Output<string>;
+        repositoryArn: pulumi.Output<string>;
+        imageTag: pulumi.Output<string>;
+        network: Network;
+    },
+): Record<string, unknown> {
+    const app = s.appName;
+    const name = environmentName(app, s.stack);
+    const eb = s.beanstalk;
+    if (!eb) throw new Error("platform beanstalk without beanstalk settings (config.ts always sets them)");
+    const secrets = new AppSecrets("secrets", {
+        namePrefix: `slipway/${app}/${s.stack}/`,
+        values: Object.fromEntries(Object.entries(s.appSecrets).map(([k, v]) => [k, pulumi.secret(v.value)])),
+        protect: s.protect,
+    });
+    const env = new BeanstalkEnvironment("app", {
+        name,
+        // The EB application is per app and lives in the delivery stack.
+        applicationName: refs.delivery.requireOutput("beanstalkApplicationName") as pulumi.Output<string>,
+        image: pulumi.interpolate`${refs.repositoryUrl}:${refs.imageTag}`,
+        repositoryArn: refs.repositoryArn,
+        vpcId: refs.network.vpc.id,
+        subnetIds: refs.network.publicSubnetIds,
+        containerPort: s.containerPort,
+        healthPath: s.healthPath,
+        environment: s.appSettings,
+        secrets: { arn: secrets.arn, names: secrets.names, versionId: secrets.versionId },
+        settings: eb,
+        certificateArn: s.certificateArn,
+        logRetentionDays: s.logRetentionDays,
+        rolePath: rolePath(app),
+        protect: s.protect,
+    });
+    const url = s.certificateArn && eb.environmentType === "LoadBalanced" ? pulumi.output(`https://${s.domainName}`) : env.url;
+    new ssm.Parameter("health-url", {
+        name: healthUrlParameter(app, s.stack),
+        type: "String",
+        insecureValue: pulumi.interpolate`${url}${s.healthPath}`,
+        description: `Health URL of ${name}, requested by the pipeline's smoke test`,
+    });
+    return {
+        url,
+        logGroup: env.logGroupPrefix,
+        secretArn: secrets.arn,
+        platform: s.platform,
+        tier: s.tier,
+        beanstalkEnvironmentName: env.environment.name,
+        beanstalkEnvironmentType: eb.environmentType,
+        beanstalkSolutionStack: env.solutionStackName,
+        beanstalkCname: env.environment.cname,
     };
 }

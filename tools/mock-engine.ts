@@ -149,6 +149,8 @@ function stackReferenceOutputs(stackName: string, ctx: EngineContext): Record<st
     return {
         repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${ctx.region}.amazonaws.com/${ctx.appName}`,
         repositoryArn: `arn:aws:ecr:${ctx.region}:${MOCK_ACCOUNT}:repository/${ctx.appName}`,
+        // The delivery stack names the Elastic Beanstalk application after the app (beanstalkApplicationName).
+        beanstalkApplicationName: ctx.appName,
         placeholderFrom: stackName,
     };
 }
