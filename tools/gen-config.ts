@@ -24,7 +24,9 @@ export function projectFileText(): string {
         {
             name: "slipway",
             description: "A team's whole container CI/CD pipeline on AWS: registry, CodePipeline, ECS or Beanstalk environments",
-            runtime: { name: "nodejs", options: { typescript: true, packagemanager: "npm" } },
+            // The same TypeScript loader as the offline plan and the tests (tsx, a devDependency),
+            // instead of Pulumi's built-in ts-node; type-checking is `npm run typecheck` (and CI).
+            runtime: { name: "nodejs", options: { typescript: false, nodeargs: "--import tsx", packagemanager: "npm" } },
             main: "index.ts",
             config,
         },
