@@ -40,7 +40,7 @@ export function environmentDeployerStatements(app: string, rolePathPrefix: strin
                 "ec2:CreateRouteTable", "ec2:DeleteRouteTable", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:DescribeRouteTables",
                 "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules",
                 "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
-                "ec2:CreateTags", "ec2:DeleteTags", "ec2:DescribeNetworkInterfaces", "ec2:DescribeAccountAttributes",
+                "ec2:CreateTags", "ec2:DeleteTags", "ec2:DescribeNetworkInterfaces", "ec2:DescribeAccountAttributes", "ec2:DescribeNetworkAcls",
                 "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyLoadBalancerAttributes",
                 "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
                 "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyTargetGroup",
@@ -82,6 +82,27 @@ export function environmentDeployerStatements(app: string, rolePathPrefix: strin
             Action: ["iam:PassRole"],
             Resource: [appRoles],
             Condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "elasticbeanstalk.amazonaws.com", "ec2.amazonaws.com"] } },
+        },
+        {
+            // First use of ECS, ELB and ECS autoscaling in an account creates their service-linked roles.
+            Sid: "ServiceLinkedRoles",
+            Action: ["iam:CreateServiceLinkedRole"],
+            Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role/aws-service-role/*`],
+            Condition: {
+                StringEquals: {
+                    "iam:AWSServiceName": [
+                        "ecs.amazonaws.com",
+                        "elasticloadbalancing.amazonaws.com",
+                        "ecs.application-autoscaling.amazonaws.com",
+                        "elasticbeanstalk.amazonaws.com",
+                    ],
+                },
+            },
+        },
+        {
+            Sid: "AppDashboards",
+            Action: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"],
+            Resource: [pulumi.interpolate`arn:${ctx.partition}:cloudwatch::${ctx.accountId}:dashboard/${app}-*`],
         },
         {
             Sid: "AppLogs",

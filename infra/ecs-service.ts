@@ -23,6 +23,8 @@ export interface FargateAppArgs {
     /** Only this security group (the load balancer's) may reach the tasks. */
     loadBalancerSecurityGroupId: pulumi.Input<string>;
     targetGroupArn: pulumi.Input<string>;
+    /** Resources the service must wait for: the listener that puts the target group behind the ALB. */
+    dependsOn?: pulumi.Resource[];
     /** Plain settings, as environment variables. */
     environment: Record<string, string>;
     /** App secrets: names and the JSON secret holding them. */
@@ -101,7 +103,7 @@ export class FargateApp extends pulumi.ComponentResource {
             { name: args.name, settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }] },
             { parent: this },
         );
-        new ecs.ClusterCapacityProviders(
+        const capacity = new ecs.ClusterCapacityProviders(
             "capacity",
             { clusterName: this.cluster.name, capacityProviders: ["FARGATE", "FARGATE_SPOT"] },
             { parent: this },
@@ -227,8 +229,9 @@ export class FargateApp extends pulumi.ComponentResource {
                 enableEcsManagedTags: true,
                 waitForSteadyState: false,
             },
-            // Autoscaling owns the running count after creation.
-            { parent: this, ignoreChanges: ["desiredCount"] },
+            // Autoscaling owns the running count after creation. ECS rejects a capacity provider strategy
+            // before the cluster has the providers, and a target group no listener uses.
+            { parent: this, ignoreChanges: ["desiredCount"], dependsOn: [capacity, ...(args.dependsOn ?? [])] },
         );
 
         const target = new appautoscaling.Target(

@@ -55,6 +55,7 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         subnetIds: network.publicSubnetIds,
         loadBalancerSecurityGroupId: web.securityGroup.id,
         targetGroupArn: web.targetGroup.arn,
+        dependsOn: [web.listener],
         environment: { ...s.appSettings, PORT: String(s.containerPort) },
         secrets: { arn: secrets.arn, names: secrets.names, versionId: secrets.versionId },
         desiredCount: s.desiredCount,
@@ -68,7 +69,7 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         rolePath: rolePath(app),
         protect,
         ctx,
-    }, { dependsOn: [web] });
+    });
 
     const dashboard = new ServiceDashboard("dashboard", {
         name,

@@ -186,3 +186,11 @@ test("each environment gets a CloudWatch dashboard of its own service and load b
     const cpu = body.widgets[4].properties.metrics[0];
     assert.deepEqual(cpu.slice(0, 6), ["AWS/ECS", "CPUUtilization", "ClusterName", "shop-staging", "ServiceName", "shop-staging"]);
 });
+
+test("the service waits for the capacity providers and the listener before it is created", () => {
+    const service = one(staging, "aws:ecs/service:Service");
+    const capacity = one(staging, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders");
+    const listener = one(staging, "aws:lb/listener:Listener");
+    assert.ok(service.dependsOn.includes(capacity.urn));
+    assert.ok(service.dependsOn.includes(listener.urn));
+});
