@@ -3,6 +3,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as codebuild from "@pulumi/aws/codebuild";
 import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "./aws-context";
+import { beanstalkBundleFiles, bundleBuildCommands } from "./beanstalk-bundle";
 import { policyDocument, serviceTrustPolicy, Statement } from "./iam";
 
 /** CodeBuild's Amazon Linux 2023 standard image: Docker, AWS CLI, curl, Node.js, Python preinstalled. */
@@ -117,6 +118,12 @@ export class BuildProject extends pulumi.ComponentResource {
 export interface ImageBuildSpecArgs {
     testCommand: string;
     buildCommand: string;
+    /**
+     * Also emit the Elastic Beanstalk source bundle (docker-compose.yml naming the sha-tagged image,
+     * plus the secrets hooks) at the artifact's root, for pipeline targets on Beanstalk.
+     * @default false
+     */
+    beanstalkBundle?: boolean;
 }
 
 /**
@@ -159,10 +166,11 @@ export function imageBuildSpec(args: ImageBuildSpecArgs): Record<string, unknown
                     ].join("\n"),
                     `printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "$REPOSITORY_URL:$IMAGE_TAG" > imagedefinitions.json`,
                     'printf "%s" "$IMAGE_TAG" > image-tag.txt',
+                    ...(args.beanstalkBundle ? bundleBuildCommands() : []),
                 ],
             },
         },
-        artifacts: { files: ["imagedefinitions.json", "image-tag.txt"] },
+        artifacts: { files: ["imagedefinitions.json", "image-tag.txt", ...(args.beanstalkBundle ? Object.keys(beanstalkBundleFiles()) : [])] },
     };
 }
 

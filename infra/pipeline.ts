@@ -4,6 +4,7 @@ import * as codestarnotifications from "@pulumi/aws/codestarnotifications";
 import * as iam from "@pulumi/aws/iam";
 import * as inputs from "@pulumi/aws/types/input";
 import { arnOf, AwsContext } from "./aws-context";
+import { beanstalkDeployAction, beanstalkDeployStatements, BeanstalkTarget } from "./beanstalk-pipeline";
 import { policyDocument, serviceTrustPolicy, Statement } from "./iam";
 
 /** One environment the pipeline deploys to, in order. */
@@ -12,8 +13,10 @@ export interface PipelineTarget {
     stack: string;
     /** The last target is production: a manual approval gates it. */
     production: boolean;
-    /** ECS deploy: cluster and service names the environment stack creates. */
-    ecs: { clusterName: string; serviceName: string };
+    /** ECS deploy (platform ecs): cluster and service names the environment stack creates. */
+    ecs?: { clusterName: string; serviceName: string };
+    /** Elastic Beanstalk deploy (platform beanstalk): the app's EB application and this environment. */
+    beanstalk?: BeanstalkTarget;
     /** SSM parameter holding the environment's health URL (written by the environment stack). */
     healthUrlParameter: string;
     /** SSM parameter the smoke test writes the verified image tag to. */
@@ -126,7 +129,8 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
             // V2 pipelines: a failed deploy or smoke test redeploys the stage's last successful artifacts.
             onFailure: { result: "ROLLBACK" },
             actions: [
-                {
+                // Beanstalk: the build artifact's root is also the EB source bundle (docker-compose.yml, hooks).
+                target.beanstalk ? beanstalkDeployAction(target.beanstalk, "image") : {
                     name: "Deploy",
                     category: "Deploy",
                     owner: "AWS",
@@ -135,8 +139,8 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
                     runOrder: 1,
                     inputArtifacts: ["image"],
                     configuration: {
-                        ClusterName: target.ecs.clusterName,
-                        ServiceName: target.ecs.serviceName,
+                        ClusterName: target.ecs?.clusterName ?? "",
+                        ServiceName: target.ecs?.serviceName ?? "",
                         FileName: "imagedefinitions.json",
                         DeploymentTimeout: "15",
                     },
@@ -187,24 +191,25 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
         },
         { Sid: "RequestApproval", Action: ["sns:Publish"], Resource: [args.topicArn] },
     ];
-    if (args.targets.length) {
+    const ecsTargets = args.targets.flatMap((t) => (t.ecs ? [{ ecs: t.ecs }] : []));
+    if (ecsTargets.length) {
         statements.push(
             {
                 Sid: "DeployEcsServices",
                 Action: ["ecs:DescribeServices", "ecs:UpdateService"],
-                Resource: args.targets.map((t) => arnOf(ctx, "ecs", `service/${t.ecs.clusterName}/${t.ecs.serviceName}`)),
+                Resource: ecsTargets.map((t) => arnOf(ctx, "ecs", `service/${t.ecs.clusterName}/${t.ecs.serviceName}`)),
             },
             {
                 Sid: "WatchDeployments",
                 Action: ["ecs:DescribeTasks"],
-                Resource: args.targets.map((t) => arnOf(ctx, "ecs", `task/${t.ecs.clusterName}/*`)),
+                Resource: ecsTargets.map((t) => arnOf(ctx, "ecs", `task/${t.ecs.clusterName}/*`)),
             },
             {
                 // ListTasks has no resource type; the ecs:cluster condition scopes it to our clusters.
                 Sid: "ListDeploymentTasks",
                 Action: ["ecs:ListTasks"],
                 Resource: ["*"],
-                Condition: { ArnEquals: { "ecs:cluster": args.targets.map((t) => arnOf(ctx, "ecs", `cluster/${t.ecs.clusterName}`)) } },
+                Condition: { ArnEquals: { "ecs:cluster": ecsTargets.map((t) => arnOf(ctx, "ecs", `cluster/${t.ecs.clusterName}`)) } },
             },
             {
                 // ECS offers no resource-level permissions for these two (service authorization reference).
@@ -215,7 +220,7 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
             {
                 Sid: "TagTaskDefinitions",
                 Action: ["ecs:TagResource"],
-                Resource: args.targets.map((t) => arnOf(ctx, "ecs", `task-definition/${t.ecs.serviceName}:*`)),
+                Resource: ecsTargets.map((t) => arnOf(ctx, "ecs", `task-definition/${t.ecs.serviceName}:*`)),
                 Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
             },
             {
@@ -226,6 +231,7 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
             },
         );
     }
+    statements.push(...beanstalkDeployStatements(ctx, args.targets.flatMap((t) => (t.beanstalk ? [t.beanstalk] : [])), args.appRolePath));
     return statements;
 }
 

@@ -3,8 +3,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider as GitHubProvider } from "@pulumi/github/provider";
 import * as ssm from "@pulumi/aws/ssm";
+import * as elasticbeanstalk from "@pulumi/aws/elasticbeanstalk";
 import { awsContext, arnOf } from "../infra/aws-context";
 import { ArtifactStore } from "../infra/artifact-store";
+import { beanstalkApplicationName } from "../infra/beanstalk-pipeline";
 import { BuildProject, imageBuildSpec, smokeTestBuildSpec } from "../infra/build";
 import { DeliverySettings } from "../infra/config";
 import { environmentDeployerStatements, previewStatements } from "../infra/deployer-policy";
@@ -36,10 +38,20 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const store = new ArtifactStore("artifacts", { protect, ctx });
     const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, ctx });
 
+    // One Elastic Beanstalk application per app, shared by its Beanstalk environments (any stack may
+    // choose slipway:platform beanstalk, review stacks included). It costs nothing; protected because
+    // deleting an EB application terminates every environment in it.
+    const beanstalkApp = new elasticbeanstalk.Application(
+        "beanstalk-app",
+        { name: beanstalkApplicationName(app), description: `${app}: environments on Elastic Beanstalk (slipway)` },
+        { protect },
+    );
+    // Each target's platform comes from its own stack file (slipway:platform), read in config.ts.
     const targets: PipelineTarget[] = s.targets.map((t) => ({
         stack: t.stack,
         production: t.tier === "production",
-        ecs: { clusterName: environmentName(app, t.stack), serviceName: environmentName(app, t.stack) },
+        ecs: t.platform === "ecs" ? { clusterName: environmentName(app, t.stack), serviceName: environmentName(app, t.stack) } : undefined,
+        beanstalk: t.platform === "beanstalk" ? { applicationName: beanstalkApplicationName(app), environmentName: environmentName(app, t.stack) } : undefined,
         healthUrlParameter: healthUrlParameter(app, t.stack),
         imageTagParameter: imageTagParameter(app, t.stack),
     }));
@@ -67,7 +79,11 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const build = new BuildProject("build", {
         ...artifactAccess,
         description: `Test, build and push ${app}'s image`,
-        buildspec: imageBuildSpec({ testCommand: s.build.testCommand, buildCommand: s.build.buildCommand }),
+        buildspec: imageBuildSpec({
+            testCommand: s.build.testCommand,
+            buildCommand: s.build.buildCommand,
+            beanstalkBundle: s.targets.some((t) => t.platform === "beanstalk"),
+        }),
         computeType: s.build.computeType,
         timeoutMinutes: s.build.timeoutMinutes,
         // CodeBuild needs privileged mode to run the Docker daemon for `docker build`.
@@ -168,6 +184,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
 
     return {
         repositoryUrl: registry.repositoryUrl,
+        beanstalkApplicationName: beanstalkApp.name,
         repositoryArn: registry.arn,
         pipelineName: pipeline.pipeline.name,
         artifactBucket: store.bucket.bucket,
