@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ecr from "@pulumi/aws/ecr";
 
 /** Tags that stay movable in an otherwise immutable registry. */
-export const MUTABLE_TAGS = ["latest", "buildcache"];
+export const MUTABLE_TAGS = ["latest"];
 
 export interface RegistryArgs {
     /** Repository name (one per app). */
