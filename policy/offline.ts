@@ -1,15 +1,57 @@
-// Placeholder until the policy pack issue lands: evaluates the pack's rules against a plan offline.
+// The policy pack, offline: evaluates the pack's rules (the same objects CrossGuard runs) against a
+// plan from the mock engine, with the stack's waivers from its config. `npm run plan` prints the
+// report after the tree; `npm run check` exits 3 when a mandatory rule is violated.
 import { Plan } from "../tools/mock-engine";
 import { StackConfig } from "../tools/stack-config";
+import { evaluate, Evaluation, Finding } from "./evaluate";
+import { parseWaivers, SlipwayRule } from "./kit";
+import { RULES } from "./rules";
+
+export const WAIVERS_KEY = "slipway:policyWaivers";
 
 export interface PolicyReport {
     /** Human-readable section printed after the plan tree. */
     text: string;
     mandatoryViolations: number;
+    evaluation: Evaluation;
 }
 
-export function policyReport(plan: Plan, config: StackConfig): PolicyReport {
-    void plan;
-    void config;
-    return { text: "Policy: no rules evaluated yet", mandatoryViolations: 0 };
+/** Evaluates `rules` on a plan; waivers come from the stack's config (`slipway:policyWaivers`). */
+export async function evaluatePlan(plan: Plan, waivers: Record<string, string>, rules: SlipwayRule[] = RULES): Promise<Evaluation> {
+    const resources = plan.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: r.inputs,
+        protect: r.protect,
+        ignoreChanges: r.ignoreChanges,
+        deleteBeforeReplace: r.deleteBeforeReplace,
+        parent: r.parent,
+    }));
+    return evaluate(rules, resources, waivers);
+}
+
+function where(plan: Plan, f: Finding): string {
+    const r = plan.resources.find((x) => x.urn === f.urn);
+    return r ? `${r.type} "${r.name}"` : "stack";
+}
+
+export async function policyReport(plan: Plan, config: StackConfig, rules: SlipwayRule[] = RULES): Promise<PolicyReport> {
+    const waivers = parseWaivers(config.config[WAIVERS_KEY]);
+    const evaluation = await evaluatePlan(plan, waivers, rules);
+    const mandatory = evaluation.violations.filter((v) => v.enforcementLevel === "mandatory");
+    const advisory = evaluation.violations.filter((v) => v.enforcementLevel === "advisory");
+    const mandatoryRules = rules.filter((r) => r.enforcementLevel === "mandatory").length;
+    const lines = [
+        "",
+        `Policy for ${plan.stack}: ${rules.length} rules (${mandatoryRules} mandatory, ${rules.length - mandatoryRules} advisory): ` +
+            `${mandatory.length + evaluation.unknownWaivers.length} mandatory violation(s), ${advisory.length} advisory warning(s), ${Object.keys(evaluation.waived).length} waived`,
+    ];
+    for (const id of evaluation.unknownWaivers) {
+        lines.push(`    ERROR  ${WAIVERS_KEY}.${id}: no policy rule is named "${id}" (see docs/security.md); fix or remove the waiver.`);
+    }
+    for (const v of mandatory) lines.push(`    ERROR  [${v.rule}, ${v.severity}] ${where(plan, v)}: ${v.message}`);
+    for (const v of advisory) lines.push(`    warn   [${v.rule}, ${v.severity}] ${where(plan, v)}: ${v.message}`);
+    for (const [id, reason] of Object.entries(evaluation.waived)) lines.push(`    waived [${id}] ${reason}`);
+    return { text: lines.join("\n"), mandatoryViolations: mandatory.length + evaluation.unknownWaivers.length, evaluation };
 }

@@ -1,6 +1,7 @@
 // The Pulumi program: validate the stack's config, then declare the delivery or an environment stack.
 import { RunError } from "@pulumi/pulumi/errors";
 import { ConfigError, loadSettings, Settings } from "../infra/config";
+import { PolicyContext } from "../policy/context-component";
 import { deliveryStack } from "./delivery";
 import { environmentStack } from "./environment";
 
@@ -14,5 +15,7 @@ export function program(): Record<string, unknown> {
         if (e instanceof ConfigError) throw new RunError(e.message);
         throw e;
     }
+    // The policy pack reads waivers and the tier from this component (CrossGuard cannot read config).
+    new PolicyContext({ waivers: settings.policyWaivers, tier: settings.role === "delivery" ? "delivery" : settings.tier });
     return settings.role === "delivery" ? deliveryStack(settings) : environmentStack(settings);
 }

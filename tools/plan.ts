@@ -104,7 +104,7 @@ export async function main(argv: string[], dir = process.cwd()): Promise<number>
         }
         if (!opts.quiet) process.stdout.write(renderTree(plan) + "\n");
         const { policyReport } = await import("../policy/offline");
-        const report = policyReport(plan, loadStackConfig(dir, stack));
+        const report = await policyReport(plan, loadStackConfig(dir, stack));
         if (!opts.quiet || report.mandatoryViolations > 0) process.stdout.write(report.text + "\n");
         if (opts.check && report.mandatoryViolations > 0) code = 3;
     }

@@ -1,0 +1,15 @@
+// Every slipway policy rule, in the order docs/security.md lists them. Import this (not policy/index.ts,
+// which starts the policy server) to evaluate rules offline.
+import { SlipwayRule } from "./kit";
+import { deliveryRules } from "./rules-delivery";
+import { environmentRules } from "./rules-environment";
+import { identityRules } from "./rules-identity";
+import { lifecycleRules } from "./rules-lifecycle";
+
+export const RULES: SlipwayRule[] = [...deliveryRules, ...environmentRules, ...identityRules, ...lifecycleRules];
+
+export const RULE_IDS: string[] = RULES.map((r) => r.name);
+
+export function ruleById(id: string): SlipwayRule | undefined {
+    return RULES.find((r) => r.name === id);
+}
