@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as github from "@pulumi/github";
+// Per-resource modules: the @pulumi/github index adds ~170 declaration files to every type-check.
+import { ActionsSecret } from "@pulumi/github/actionsSecret";
+import { ActionsVariable } from "@pulumi/github/actionsVariable";
 
 export interface RepoSettingsArgs {
     /** Repository name (the provider carries the owner). */
@@ -18,10 +20,10 @@ export class RepoSettings extends pulumi.ComponentResource {
     constructor(name: string, args: RepoSettingsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:delivery:RepoSettings", name, {}, opts);
         for (const [variableName, value] of Object.entries(args.variables)) {
-            new github.ActionsVariable(variableName.toLowerCase(), { repository: args.repository, variableName, value }, { parent: this });
+            new ActionsVariable(variableName.toLowerCase(), { repository: args.repository, variableName, value }, { parent: this });
         }
         for (const [secretName, value] of Object.entries(args.secrets)) {
-            new github.ActionsSecret(
+            new ActionsSecret(
                 secretName.toLowerCase(),
                 // `value` replaces the deprecated plaintextValue; pulumi.secret keeps it out of plain state.
                 { repository: args.repository, secretName, value: pulumi.secret(value) },

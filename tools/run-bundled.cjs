@@ -22,9 +22,36 @@ const vm = require("vm");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "slipway");
-const FORMAT = 1; // bump when the bundling options below change
+const FORMAT = 2; // bump when the bundling options below change
 /** Loaded by @pulumi/pulumi at start-up but used only to serialize closures: load on first use. */
 const LAZY = /^(typescript|@npmcli\/arborist)$/;
+/** Bundled although they mention __dirname/import.meta (see bundle()). */
+const SELF_LOCATING_OK = new Set(["@pulumi/pulumi", "@grpc/grpc-js"]);
+
+/** esbuild plugin: each LAZY module becomes a proxy that requires the real one on first property access. */
+/** @type {import("esbuild").Plugin} */
+const lazyModules = {
+    name: "lazy-modules",
+    setup(build) {
+        build.onResolve({ filter: LAZY }, (a) => ({ path: a.path, namespace: "lazy" }));
+        // `require(id)` with a variable is left to Node at run time, from the project's node_modules.
+        build.onLoad({ filter: /.*/, namespace: "lazy" }, (a) => ({
+            loader: "js",
+            contents: [
+                `const id = ${JSON.stringify(a.path)};`,
+                "let real;",
+                "const load = () => (real ??= require(id));",
+                "module.exports = new Proxy({}, {",
+                // __esModule: lets tslib's __importStar hand back the proxy instead of copying keys (a load).
+                '    get: (_, k) => (k === "__esModule" ? true : load()[k]),',
+                "    has: (_, k) => k in load(),",
+                "    ownKeys: () => Reflect.ownKeys(load()),",
+                "    getOwnPropertyDescriptor: (_, k) => Reflect.getOwnPropertyDescriptor(load(), k),",
+                "});",
+            ].join("\n"),
+        }));
+    },
+};
 
 /** @param {string[]} files */
 function hashFiles(files) {
@@ -71,7 +98,8 @@ async function bundle(entry) {
         throw new Error("esbuild is not installed: run `npm ci` (or use `npm run plan`, which needs only tsx)");
     }
     fs.mkdirSync(CACHE, { recursive: true });
-    const result = await esbuild.build({
+    /** @type {import("esbuild").BuildOptions & { metafile: true }} */
+    const options = {
         entryPoints: [path.join(ROOT, entry)],
         absWorkingDir: ROOT,
         bundle: true,
@@ -81,32 +109,29 @@ async function bundle(entry) {
         keepNames: true,
         outfile: out,
         metafile: true,
-        logLevel: "error",
-        plugins: [
-            {
-                name: "lazy-modules",
-                setup(build) {
-                    build.onResolve({ filter: LAZY }, (a) => ({ path: a.path, namespace: "lazy" }));
-                    // `require(id)` with a variable is left to Node at run time, from the project's node_modules.
-                    build.onLoad({ filter: /.*/, namespace: "lazy" }, (a) => ({
-                        loader: "js",
-                        contents: [
-                            `const id = ${JSON.stringify(a.path)};`,
-                            "let real;",
-                            "const load = () => (real ??= require(id));",
-                            "module.exports = new Proxy({}, {",
-                            // __esModule: lets tslib's __importStar hand back the proxy instead of copying keys (a load).
-                            '    get: (_, k) => (k === "__esModule" ? true : load()[k]),',
-                            "    has: (_, k) => k in load(),",
-                            "    ownKeys: () => Reflect.ownKeys(load()),",
-                            "    getOwnPropertyDescriptor: (_, k) => Reflect.getOwnPropertyDescriptor(load(), k),",
-                            "});",
-                        ].join("\n"),
-                    }));
-                },
-            },
-        ],
-    });
+        logLevel: "silent",
+        plugins: [lazyModules],
+    };
+    // A package that finds its own files through __dirname or import.meta breaks when bundled: leave
+    // it to Node (a first pass finds them). Audited exceptions: @pulumi/pulumi uses them only to find
+    // TypeScript for closure serialization (lazy here), @grpc/grpc-js only to load channelz/ORCA protos.
+    const probe = await esbuild.build({ ...options, write: false });
+    /** @type {Set<string>} */
+    const external = new Set();
+    for (const f of Object.keys(probe.metafile.inputs)) {
+        const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1];
+        if (!pkg || SELF_LOCATING_OK.has(pkg) || external.has(pkg)) continue;
+        if (/__dirname|__filename|import\.meta/.test(fs.readFileSync(path.join(ROOT, f), "utf8"))) external.add(pkg);
+    }
+    for (const pkg of external) {
+        // Loaded from node_modules, such a package would get its own copy of the Pulumi runtime, not the mocked one.
+        const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", pkg, "package.json"), "utf8"));
+        const deps = { ...manifest.dependencies, ...manifest.peerDependencies };
+        if (Object.keys(deps).some((d) => d.startsWith("@pulumi/"))) {
+            throw new Error(`${pkg} locates its own files and depends on Pulumi, so it can be neither bundled nor left out: use \`npm run plan\``);
+        }
+    }
+    const result = await esbuild.build({ ...options, external: [...external] });
     const inputs = Object.keys(result.metafile.inputs)
         .filter((f) => !f.includes("node_modules/") && !f.startsWith("lazy:"))
         .sort();

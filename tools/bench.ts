@@ -1,0 +1,224 @@
+// Benchmark of the offline plan, side by side with the CDK anchor of the same pipeline, in one run:
+// every command is timed as a whole process (wall time, peak RSS), several runs, medians compared.
+//
+//   npm run bench [-- --runs 5] [--no-anchor] [--no-test] [--json <file>]
+//
+// Peak RSS comes from GNU time (`/usr/bin/time -f %M`, the max RSS of the largest process in the tree,
+// as getrusage(RUSAGE_CHILDREN) reports it) or, without it, from polling /proc/<pid>/status VmHWM of
+// the process tree every 5 ms. Targets (issue 7): all stacks planned together in at most 1/3 of CDK's
+// synth time and at most 1/2 of its peak memory; `npm test` under 60 s on 2 cores.
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { listStacks } from "./stack-config";
+
+const ROOT = path.resolve(__dirname, "..");
+const GNU_TIME = "/usr/bin/time";
+export const TIME_TARGET = 1 / 3;
+export const MEMORY_TARGET = 1 / 2;
+export const TEST_TARGET_SECONDS = 60;
+
+export interface Sample {
+    seconds: number;
+    /** Peak resident set size in MB (10^6 bytes), or null when it could not be measured. */
+    peakMB: number | null;
+}
+
+export interface Measured {
+    label: string;
+    command: string[];
+    samples: Sample[];
+    medianSeconds: number;
+    medianPeakMB: number | null;
+}
+
+export function median(values: number[]): number {
+    if (!values.length) throw new Error("median of no values");
+    const s = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Parses the last line GNU time printed with `-f "%M"` (KiB) into MB. */
+export function parseGnuTimeKb(stderr: string): number | null {
+    const lines = stderr.trim().split("\n");
+    const kb = Number(lines[lines.length - 1]?.trim());
+    return Number.isFinite(kb) && kb > 0 ? (kb * 1024) / 1e6 : null;
+}
+
+export function measured(label: string, command: string[], samples: Sample[]): Measured {
+    const peaks = samples.map((s) => s.peakMB).filter((m): m is number => m !== null);
+    return {
+        label,
+        command,
+        samples,
+        medianSeconds: median(samples.map((s) => s.seconds)),
+        medianPeakMB: peaks.length === samples.length ? median(peaks) : null,
+    };
+}
+
+export interface Verdict {
+    timeRatio: number;
+    memoryRatio: number | null;
+    timeOk: boolean;
+    memoryOk: boolean | null;
+}
+
+/** Ours over the anchor's, medians, against the issue's targets. */
+export function compare(ours: Measured, anchor: Measured): Verdict {
+    const timeRatio = ours.medianSeconds / anchor.medianSeconds;
+    const memoryRatio = ours.medianPeakMB !== null && anchor.medianPeakMB !== null ? ours.medianPeakMB / anchor.medianPeakMB : null;
+    return {
+        timeRatio,
+        memoryRatio,
+        timeOk: timeRatio <= TIME_TARGET,
+        memoryOk: memoryRatio === null ? null : memoryRatio <= MEMORY_TARGET,
+    };
+}
+
+function descendants(pid: number): number[] {
+    // /proc/<pid>/task/<pid>/children lists direct children (Linux ≥ 3.5).
+    const out = [pid];
+    for (let i = 0; i < out.length; i++) {
+        try {
+            const kids = fs.readFileSync(`/proc/${out[i]}/task/${out[i]}/children`, "utf8").trim();
+            if (kids) out.push(...kids.split(/\s+/).map(Number));
+        } catch {
+            // the process has exited
+        }
+    }
+    return out;
+}
+
+function hwmKb(pid: number): number {
+    try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+        return m ? Number(m[1]) : 0;
+    } catch {
+        return 0;
+    }
+}
+
+/** Runs a command once as a whole process; throws when it fails. */
+export async function runOnce(command: string[], cwd = ROOT): Promise<Sample> {
+    const useGnuTime = fs.existsSync(GNU_TIME);
+    const argv = useGnuTime ? [GNU_TIME, "-f", "%M", ...command] : command;
+    const start = process.hrtime.bigint();
+    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    let polledKb = 0;
+    const canPoll = !useGnuTime && fs.existsSync("/proc/self/status");
+    const poll = canPoll
+        ? setInterval(() => {
+              if (child.pid) for (const p of descendants(child.pid)) polledKb = Math.max(polledKb, hwmKb(p));
+          }, 5)
+        : undefined;
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (poll) clearInterval(poll);
+    if (code !== 0) throw new Error(`${command.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`);
+    const peakMB = useGnuTime ? parseGnuTimeKb(stderr) : polledKb ? (polledKb * 1024) / 1e6 : null;
+    return { seconds, peakMB };
+}
+
+/** One untimed warm-up (installs, bundles, caches), then `runs` timed runs. */
+async function bench(label: string, command: string[], runs: number, log: (s: string) => void): Promise<Measured> {
+    log(`  ${label}: warm-up`);
+    await runOnce(command);
+    const samples: Sample[] = [];
+    for (let i = 0; i < runs; i++) samples.push(await runOnce(command));
+    const m = measured(label, command, samples);
+    log(`\r  ${label}: ${fmt(m)}\n`);
+    return m;
+}
+
+const mb = (v: number | null) => (v === null ? "n/a" : `${v.toFixed(0)} MB`);
+const fmt = (m: Measured) =>
+    `median ${m.medianSeconds.toFixed(2)} s (min ${Math.min(...m.samples.map((s) => s.seconds)).toFixed(2)}, max ${Math.max(...m.samples.map((s) => s.seconds)).toFixed(2)}), peak RSS ${mb(m.medianPeakMB)}`;
+
+interface BenchOptions {
+    runs: number;
+    anchor: boolean;
+    test: boolean;
+    json?: string;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+    const opts: BenchOptions = { runs: 5, anchor: true, test: true };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--runs") opts.runs = Number(argv[++i]);
+        else if (a === "--no-anchor") opts.anchor = false;
+        else if (a === "--no-test") opts.test = false;
+        else if (a === "--json") opts.json = argv[++i];
+        else throw new Error(`unknown option ${a}. usage: npm run bench [-- --runs N] [--no-anchor] [--no-test] [--json <file>]`);
+    }
+    if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error("--runs needs a whole number ≥ 1");
+    return opts;
+}
+
+export async function main(argv: string[]): Promise<number> {
+    const opts = parseBenchArgs(argv);
+    const log = (s: string) => process.stdout.write(s);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bench-"));
+    const node = process.execPath;
+    const tsxCli = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+    const fast = [node, path.join(ROOT, "tools", "run-bundled.cjs"), "tools/plan.ts"];
+    const stacks = listStacks(ROOT);
+    log(`slipway bench, ${new Date().toISOString()}: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${opts.runs} runs each\n`);
+    log(`peak RSS from ${fs.existsSync(GNU_TIME) ? "GNU time (%M)" : "/proc VmHWM polling"}; stacks: ${stacks.join(", ")}\n\n`);
+
+    const results: Measured[] = [];
+    const all = await bench("plan --all (plan:fast, bundled)", [...fast, "--all", "--json-dir", out, "--quiet"], opts.runs, log);
+    results.push(all);
+    results.push(await bench("plan --all (npm run plan's tsx)", [node, tsxCli, "tools/plan.ts", "--all", "--json-dir", out, "--quiet"], opts.runs, log));
+    for (const stack of stacks) {
+        results.push(await bench(`plan --stack ${stack} (plan:fast)`, [...fast, "--stack", stack, "--json", path.join(out, `${stack}.json`), "--quiet"], opts.runs, log));
+    }
+
+    let code = 0;
+    const anchorScript = path.resolve(ROOT, "..", "shared", "bench", "cdk-anchor", "run.sh");
+    if (!opts.anchor) {
+        log("\nCDK anchor skipped (--no-anchor)\n");
+    } else if (!fs.existsSync(anchorScript)) {
+        log(`\nCDK anchor not found at ${anchorScript} (shared/ beside the repo): skipping the comparison\n`);
+    } else {
+        const anchor = await bench("cdk synth (CDK anchor, run.sh)", ["bash", anchorScript], opts.runs, log);
+        results.push(anchor);
+        log("\nOurs / CDK (medians):\n");
+        for (const m of results.filter((r) => r !== anchor)) {
+            const v = compare(m, anchor);
+            const mem = v.memoryRatio === null ? "n/a" : v.memoryRatio.toFixed(2);
+            log(`  ${m.label.padEnd(40)} time ${v.timeRatio.toFixed(2)}  memory ${mem}\n`);
+        }
+        const v = compare(all, anchor);
+        const ok = (b: boolean | null) => (b === null ? "not measured" : b ? "met" : "MISSED");
+        log(`\nTarget, all stacks together: time ≤ ${TIME_TARGET.toFixed(2)} × CDK: ${ok(v.timeOk)}; memory ≤ ${MEMORY_TARGET.toFixed(2)} × CDK: ${ok(v.memoryOk)}\n`);
+        if (!v.timeOk || v.memoryOk === false) code = 2;
+    }
+
+    if (opts.test) {
+        log("\n  npm test: running once (type-check + every test)…");
+        const start = process.hrtime.bigint();
+        const r = spawnSync("npm", ["test"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        log(`\r  npm test: ${seconds.toFixed(1)} s (exit ${r.status}), target < ${TEST_TARGET_SECONDS} s on ${os.cpus().length} cores: ${seconds < TEST_TARGET_SECONDS ? "met" : "MISSED"}\n`);
+        results.push({ label: "npm test", command: ["npm", "test"], samples: [{ seconds, peakMB: null }], medianSeconds: seconds, medianPeakMB: null });
+        if (r.status !== 0 || seconds >= TEST_TARGET_SECONDS) code = code || 2;
+    }
+    if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ date: new Date().toISOString(), cores: os.cpus().length, node: process.version, results }, null, 2) + "\n");
+    fs.rmSync(out, { recursive: true, force: true });
+    return code;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (err: unknown) => {
+            process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+            process.exit(1);
+        },
+    );
+}
