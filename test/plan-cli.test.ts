@@ -65,3 +65,21 @@ test("bad flags are usage errors", () => {
     assert.throws(() => parseArgs(["--all", "--json", "x"]), /--json-dir/);
     assert.deepEqual(parseArgs(["-s", "staging", "--json", "p.json"]).json, "p.json");
 });
+
+test("the shipped stacks together declare the whole pipeline", async () => {
+    const { planStack } = await import("./helpers");
+    const types = new Set<string>();
+    for (const stack of ["delivery", "staging", "production"]) for (const r of (await planStack(stack)).resources) types.add(r.type);
+    for (const t of [
+        "aws:ecr/repository:Repository",
+        "aws:codebuild/project:Project",
+        "aws:codepipeline/pipeline:Pipeline",
+        "aws:ecs/service:Service",
+        "aws:iam/role:Role",
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+        "aws:secretsmanager/secret:Secret",
+        "github:index/actionsSecret:ActionsSecret",
+    ]) {
+        assert.ok(types.has(t), t);
+    }
+});
