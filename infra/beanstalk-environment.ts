@@ -280,6 +280,24 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
             { bucket: this.bundleBucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
             { parent: this },
         );
+        new s3.BucketVersioning("bundles-versioning", { bucket: this.bundleBucket.id, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+        // A new image tag writes a new key and Pulumi deletes the old object: only replaced versions pile up.
+        new s3.BucketLifecycleConfiguration(
+            "bundles-lifecycle",
+            {
+                bucket: this.bundleBucket.id,
+                rules: [
+                    {
+                        id: "expire-replaced-bundles",
+                        status: "Enabled",
+                        filter: {},
+                        noncurrentVersionExpiration: { noncurrentDays: 30 },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+                    },
+                ],
+            },
+            { parent: this },
+        );
         new s3.BucketPolicy(
             "bundles-tls-only",
             {
