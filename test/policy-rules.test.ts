@@ -1,0 +1,387 @@
+// Every policy rule, broken and kept: for each rule a resource set that violates it (and is caught) and
+// one that complies (and passes). The cases call the rules exactly as CrossGuard and the offline plan do.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { evaluate, CheckedResource } from "../policy/evaluate";
+import { CONTEXT_TYPE } from "../policy/kit";
+import { RULES, RULE_IDS } from "../policy/rules";
+
+type Props = Record<string, unknown>;
+interface Res {
+    type: string;
+    name?: string;
+    props: Props;
+    protect?: boolean;
+}
+interface Case {
+    violating: Res[];
+    compliant: Res[];
+    /** Stack tier the case runs in. @default "staging" */
+    tier?: string;
+}
+
+const doc = (...Statement: Props[]) => JSON.stringify({ Version: "2012-10-17", Statement: Statement.map((s) => ({ Effect: "Allow", ...s })) });
+const r = (type: string, props: Props, extra: Partial<Res> = {}): Res => ({ type, props, ...extra });
+
+const T = {
+    repo: "aws:ecr/repository:Repository",
+    lifecycle: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    repoPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
+    build: "aws:codebuild/project:Project",
+    pipeline: "aws:codepipeline/pipeline:Pipeline",
+    bucket: "aws:s3/bucket:Bucket",
+    pab: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    sse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    versioning: "aws:s3/bucketVersioning:BucketVersioning",
+    bucketLifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    bucketLogging: "aws:s3/bucketLogging:BucketLogging",
+    topic: "aws:sns/topic:Topic",
+    topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+    key: "aws:kms/key:Key",
+    taskDef: "aws:ecs/taskDefinition:TaskDefinition",
+    cluster: "aws:ecs/cluster:Cluster",
+    service: "aws:ecs/service:Service",
+    lb: "aws:lb/loadBalancer:LoadBalancer",
+    listener: "aws:lb/listener:Listener",
+    tg: "aws:lb/targetGroup:TargetGroup",
+    sg: "aws:ec2/securityGroup:SecurityGroup",
+    defaultSg: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    subnet: "aws:ec2/subnet:Subnet",
+    vpc: "aws:ec2/vpc:Vpc",
+    flowLog: "aws:ec2/flowLog:FlowLog",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    secret: "aws:secretsmanager/secret:Secret",
+    secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+    eb: "aws:elasticbeanstalk/environment:Environment",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    role: "aws:iam/role:Role",
+    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    variable: "github:index/actionsVariable:ActionsVariable",
+    parameter: "aws:ssm/parameter:Parameter",
+};
+
+// --- compliant building blocks, mutated by the breaking cases ---------------------------------------------
+const repo: Props = {
+    name: "shop",
+    imageScanningConfiguration: { scanOnPush: true },
+    imageTagMutability: "IMMUTABLE",
+    encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: "arn:aws:kms:us-east-1:123456789012:key/k" }],
+    forceDelete: true,
+};
+const ecrLifecycle = JSON.stringify({
+    rules: [
+        { rulePriority: 1, selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
+        { rulePriority: 2, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 50 }, action: { type: "expire" } },
+    ],
+});
+const dockerBuildspec = JSON.stringify({ phases: { build: { commands: ["docker build -t x .", "docker push x"] } } });
+const build: Props = {
+    buildTimeout: 20,
+    encryptionKey: "arn:aws:kms:us-east-1:123456789012:key/k",
+    source: { type: "CODEPIPELINE", buildspec: dockerBuildspec },
+    environment: { privilegedMode: true, environmentVariables: [{ name: "REPOSITORY_URL", value: "x", type: "PLAINTEXT" }] },
+    logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: "logs" } },
+};
+const deploy = (stage: string, cluster: string) => ({
+    name: stage,
+    onFailure: { result: "ROLLBACK" },
+    actions: [{ name: "Deploy", category: "Deploy", provider: "ECS", configuration: { ClusterName: cluster, ServiceName: cluster } }],
+});
+const approval = { name: "Approve-Production", actions: [{ name: "Approve", category: "Approval", provider: "Manual", configuration: {} }] };
+const source = { name: "Source", actions: [{ name: "Source", category: "Source", provider: "CodeStarSourceConnection", configuration: { BranchName: "main" } }] };
+const buildStage = {
+    name: "Build",
+    actions: [{ name: "Build", category: "Build", provider: "CodeBuild", configuration: { EnvironmentVariables: JSON.stringify([{ name: "COMMIT_SHA", value: "#{S.CommitId}", type: "PLAINTEXT" }]) } }],
+};
+const pipeline: Props = {
+    pipelineType: "V2",
+    artifactStores: [{ type: "S3", location: "b", encryptionKey: { id: "arn:aws:kms:us-east-1:123456789012:key/k", type: "KMS" } }],
+    triggers: [{ providerType: "CodeStarSourceConnection", gitConfiguration: { sourceActionName: "Source", pushes: [{ branches: { includes: ["main"] } }] } }],
+    stages: [source, buildStage, deploy("Staging", "shop-staging"), approval, deploy("Production", "shop-production")],
+};
+const bucketSet = (bucket: Props = { forceDestroy: true }): Res[] => [
+    r(T.bucket, bucket),
+    r(T.pab, { bucket: "b", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
+    r(T.bucketPolicy, { bucket: "b", policy: doc({ Effect: "Deny", Principal: "*", Action: ["s3:*"], Resource: ["arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }) }),
+    r(T.sse, { bucket: "b", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "k" } }] }),
+    r(T.versioning, { bucket: "b", versioningConfiguration: { status: "Enabled" } }),
+    r(T.bucketLifecycle, { bucket: "b", rules: [{ id: "x", status: "Enabled", expiration: { days: 30 }, noncurrentVersionExpiration: { noncurrentDays: 30 } }] }),
+    r(T.bucketLogging, { bucket: "b", targetBucket: "logs" }),
+];
+const without = (set: Res[], type: string) => set.filter((x) => x.type !== type);
+const container = (extra: Props = {}) => ({
+    name: "app",
+    image: "x",
+    environment: [{ name: "APP_ENV", value: "staging" }],
+    secrets: [{ name: "DATABASE_URL", valueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:s:DATABASE_URL::" }],
+    logConfiguration: { logDriver: "awslogs", options: {} },
+    readonlyRootFilesystem: true,
+    user: "1000",
+    ...extra,
+});
+const taskDef = (c: Props = container(), extra: Props = {}): Props => ({
+    containerDefinitions: JSON.stringify([c]),
+    executionRoleArn: "arn:aws:iam::123456789012:role/slipway/shop/execution",
+    taskRoleArn: "arn:aws:iam::123456789012:role/slipway/shop/task",
+    ...extra,
+});
+const service: Props = {
+    deploymentCircuitBreaker: { enable: true, rollback: true },
+    deploymentMinimumHealthyPercent: 100,
+    deploymentMaximumPercent: 200,
+    networkConfiguration: { assignPublicIp: false },
+};
+const lb: Props = { loadBalancerType: "application", internal: false, dropInvalidHeaderFields: true, accessLogs: { bucket: "logs", enabled: true }, enableDeletionProtection: true };
+const httpsListener: Props = { loadBalancerArn: "alb", port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", defaultActions: [{ type: "forward" }] };
+const redirect: Props = { loadBalancerArn: "alb", port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] };
+const tg: Props = { healthCheck: { path: "/health", interval: 10, healthyThreshold: 2 }, deregistrationDelay: 15 };
+const sg = (ingress: Props[]) => ({ ingress, egress: [] });
+const eb = (settings: [string, string, string][]) => ({ settings: settings.map(([namespace, name, value]) => ({ namespace, name, value })) });
+const ebGood: [string, string, string][] = [
+    ["aws:elasticbeanstalk:managedactions", "ManagedActionsEnabled", "true"],
+    ["aws:elasticbeanstalk:managedactions:platformupdate", "UpdateLevel", "minor"],
+    ["aws:elasticbeanstalk:healthreporting:system", "SystemType", "enhanced"],
+    ["aws:ec2:vpc", "VPCId", "vpc-1"],
+    ["aws:elasticbeanstalk:cloudwatch:logs", "StreamLogs", "true"],
+    ["aws:elasticbeanstalk:cloudwatch:logs", "RetentionInDays", "30"],
+];
+const ebWithout = (name: string) => eb(ebGood.filter(([, n]) => n !== name));
+const policy = (...s: Props[]) => r(T.rolePolicy, { role: "r", policy: doc(...s) });
+const OIDC = "token.actions.githubusercontent.com";
+const trust = (condition: Props) =>
+    JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${OIDC}` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }],
+    });
+const oidcRole = (sub: string[], extra: Props = {}, aud: Props = { [`${OIDC}:aud`]: "sts.amazonaws.com" }) => ({
+    path: "/slipway/shop/",
+    maxSessionDuration: 3600,
+    assumeRolePolicy: trust({ StringEquals: { ...aud, [`${OIDC}:sub`]: sub } }),
+    ...extra,
+});
+
+const CASES: Record<string, Case> = {
+    // ECR
+    "ecr-scan-on-push": { violating: [r(T.repo, { ...repo, imageScanningConfiguration: { scanOnPush: false } })], compliant: [r(T.repo, repo)] },
+    "ecr-tags-immutable": { violating: [r(T.repo, { ...repo, imageTagMutability: "MUTABLE" })], compliant: [r(T.repo, repo)] },
+    "ecr-tag-exclusions-narrow": {
+        violating: [r(T.repo, { ...repo, imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageTagMutabilityExclusionFilters: [{ filter: "*", filterType: "WILDCARD" }] })],
+        compliant: [r(T.repo, { ...repo, imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageTagMutabilityExclusionFilters: [{ filter: "latest", filterType: "WILDCARD" }] })],
+    },
+    "ecr-kms-encryption": { violating: [r(T.repo, { ...repo, encryptionConfigurations: [{ encryptionType: "AES256" }] })], compliant: [r(T.repo, repo)] },
+    "ecr-customer-managed-key": { violating: [r(T.repo, { ...repo, encryptionConfigurations: [{ encryptionType: "KMS" }] })], compliant: [r(T.repo, repo)] },
+    "ecr-lifecycle-policy": {
+        violating: [r(T.repo, repo), r(T.lifecycle, { repository: "shop", policy: JSON.stringify({ rules: [JSON.parse(ecrLifecycle).rules[1]] }) })],
+        compliant: [r(T.repo, repo), r(T.lifecycle, { repository: "shop", policy: ecrLifecycle })],
+    },
+    "ecr-policy-not-public": {
+        violating: [r(T.repoPolicy, { repository: "shop", policy: doc({ Principal: "*", Action: ["ecr:BatchGetImage"] }) })],
+        compliant: [r(T.repoPolicy, { repository: "shop", policy: doc({ Principal: { AWS: "arn:aws:iam::210987654321:root" }, Action: ["ecr:BatchGetImage"] }) })],
+    },
+    // CodeBuild
+    "codebuild-privileged-only-for-docker": {
+        violating: [r(T.build, { ...build, source: { type: "CODEPIPELINE", buildspec: JSON.stringify({ phases: { build: { commands: ["curl -f $URL"] } } }) } })],
+        compliant: [r(T.build, build)],
+    },
+    "codebuild-kms-encryption": { violating: [r(T.build, { ...build, encryptionKey: undefined })], compliant: [r(T.build, build)] },
+    "codebuild-no-plaintext-secrets": {
+        violating: [r(T.build, { ...build, environment: { ...(build.environment as Props), environmentVariables: [{ name: "NPM_TOKEN", value: "abc", type: "PLAINTEXT" }] } })],
+        compliant: [r(T.build, { ...build, environment: { ...(build.environment as Props), environmentVariables: [{ name: "NPM_TOKEN", value: "ci/npm-token", type: "SECRETS_MANAGER" }] } })],
+    },
+    "codebuild-logs-enabled": { violating: [r(T.build, { ...build, logsConfig: { cloudwatchLogs: { status: "DISABLED" } } })], compliant: [r(T.build, build)] },
+    "codebuild-timeout": { violating: [r(T.build, { ...build, buildTimeout: 480 })], compliant: [r(T.build, build)] },
+    // CodePipeline
+    "pipeline-artifacts-kms": { violating: [r(T.pipeline, { ...pipeline, artifactStores: [{ type: "S3", location: "b" }] })], compliant: [r(T.pipeline, pipeline)] },
+    "pipeline-v2": { violating: [r(T.pipeline, { ...pipeline, pipelineType: "V1" })], compliant: [r(T.pipeline, pipeline)] },
+    "pipeline-release-branch-only": {
+        violating: [r(T.pipeline, { ...pipeline, triggers: [{ providerType: "CodeStarSourceConnection", gitConfiguration: { sourceActionName: "Source", pushes: [{ branches: { includes: ["*"] } }] } }] })],
+        compliant: [r(T.pipeline, pipeline)],
+    },
+    "pipeline-production-approval": {
+        violating: [r(T.pipeline, { ...pipeline, stages: (pipeline.stages as Props[]).filter((s) => s !== approval) })],
+        compliant: [r(T.pipeline, pipeline)],
+    },
+    "pipeline-stage-rollback": {
+        violating: [r(T.pipeline, { ...pipeline, stages: [source, buildStage, { ...deploy("Staging", "shop-staging"), onFailure: undefined }] })],
+        compliant: [r(T.pipeline, pipeline)],
+    },
+    // S3
+    "s3-block-public-access": {
+        violating: [...without(bucketSet(), T.pab), r(T.pab, { bucket: "b", blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: true, restrictPublicBuckets: true })],
+        compliant: bucketSet(),
+    },
+    "s3-tls-only": { violating: without(bucketSet(), T.bucketPolicy), compliant: bucketSet() },
+    "s3-encryption": { violating: without(bucketSet(), T.sse), compliant: [...without(bucketSet(), T.sse), r(T.sse, { bucket: "b", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] })] },
+    "s3-encryption-kms": { violating: [...without(bucketSet(), T.sse), r(T.sse, { bucket: "b", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] })], compliant: bucketSet() },
+    "s3-versioning-production": { tier: "production", violating: without(bucketSet({ forceDestroy: false }), T.versioning), compliant: bucketSet({ forceDestroy: false }) },
+    "s3-lifecycle-expiry": { violating: without(bucketSet(), T.bucketLifecycle), compliant: bucketSet() },
+    "s3-access-logging": { violating: without(bucketSet(), T.bucketLogging), compliant: bucketSet() },
+    // SNS, KMS
+    "sns-encrypted": { violating: [r(T.topic, {})], compliant: [r(T.topic, { kmsMasterKeyId: "arn:aws:kms:us-east-1:123456789012:key/k" })] },
+    "sns-tls-only": {
+        violating: [r(T.topic, {}), r(T.topicPolicy, { arn: "t", policy: doc({ Principal: { Service: "codestar-notifications.amazonaws.com" }, Action: ["sns:Publish"], Resource: ["t"] }) })],
+        compliant: [r(T.topic, {}), r(T.topicPolicy, { arn: "t", policy: doc({ Effect: "Deny", Principal: "*", Action: ["sns:Publish"], Resource: ["t"], Condition: { Bool: { "aws:SecureTransport": "false" } } }) })],
+    },
+    "kms-key-rotation": { violating: [r(T.key, { enableKeyRotation: false })], compliant: [r(T.key, { enableKeyRotation: true })] },
+    // ECS
+    "ecs-no-plaintext-secrets": {
+        violating: [r(T.taskDef, taskDef(container({ environment: [{ name: "DB_PASSWORD", value: "hunter2" }] })))],
+        compliant: [r(T.taskDef, taskDef())],
+    },
+    "ecs-container-logging": { violating: [r(T.taskDef, taskDef(container({ logConfiguration: undefined })))], compliant: [r(T.taskDef, taskDef())] },
+    "ecs-task-role-distinct": {
+        violating: [r(T.taskDef, taskDef(container(), { taskRoleArn: "arn:aws:iam::123456789012:role/slipway/shop/execution" }))],
+        compliant: [r(T.taskDef, taskDef())],
+    },
+    "ecs-read-only-root-filesystem": { violating: [r(T.taskDef, taskDef(container({ readonlyRootFilesystem: false })))], compliant: [r(T.taskDef, taskDef())] },
+    "ecs-no-privileged-containers": { violating: [r(T.taskDef, taskDef(container({ privileged: true })))], compliant: [r(T.taskDef, taskDef())] },
+    "ecs-non-root-user": { violating: [r(T.taskDef, taskDef(container({ user: "root" })))], compliant: [r(T.taskDef, taskDef())] },
+    "ecs-container-insights": {
+        violating: [r(T.cluster, { settings: [{ name: "containerInsights", value: "disabled" }] })],
+        compliant: [r(T.cluster, { settings: [{ name: "containerInsights", value: "enabled" }] })],
+    },
+    "ecs-circuit-breaker-rollback": { violating: [r(T.service, { ...service, deploymentCircuitBreaker: { enable: true, rollback: false } })], compliant: [r(T.service, service)] },
+    "ecs-zero-downtime-roll": { violating: [r(T.service, { ...service, deploymentMinimumHealthyPercent: 50 })], compliant: [r(T.service, service)] },
+    "ecs-no-public-ip": { violating: [r(T.service, { ...service, networkConfiguration: { assignPublicIp: true } })], compliant: [r(T.service, service)] },
+    // Load balancer
+    "alb-modern-tls": { violating: [r(T.listener, { ...httpsListener, sslPolicy: "ELBSecurityPolicy-2016-08" })], compliant: [r(T.listener, httpsListener)] },
+    "alb-http-redirects-to-https": {
+        violating: [r(T.listener, httpsListener), r(T.listener, { loadBalancerArn: "alb", port: 80, protocol: "HTTP", defaultActions: [{ type: "forward" }] })],
+        compliant: [r(T.listener, httpsListener), r(T.listener, redirect)],
+    },
+    "alb-https-listener": {
+        violating: [r(T.lb, lb), r(T.listener, { loadBalancerArn: "alb", port: 80, protocol: "HTTP", defaultActions: [{ type: "forward" }] })],
+        compliant: [r(T.lb, lb), r(T.listener, httpsListener), r(T.listener, redirect)],
+    },
+    "alb-drop-invalid-headers": { violating: [r(T.lb, { ...lb, dropInvalidHeaderFields: false })], compliant: [r(T.lb, lb)] },
+    "alb-access-logs": { violating: [r(T.lb, { ...lb, accessLogs: undefined })], compliant: [r(T.lb, lb)] },
+    "alb-deletion-protection-production": { tier: "production", violating: [r(T.lb, { ...lb, enableDeletionProtection: false })], compliant: [r(T.lb, lb)] },
+    "target-group-fast-health": {
+        violating: [r("aws:lb/targetGroup:TargetGroup", { ...tg, deregistrationDelay: 300 })],
+        compliant: [r("aws:lb/targetGroup:TargetGroup", tg)],
+    },
+    // Security groups and VPC
+    "sg-no-world-ingress": {
+        violating: [r(T.sg, sg([{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }]))],
+        compliant: [r(T.sg, sg([{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }]))],
+    },
+    "sg-app-ports-from-groups-only": {
+        violating: [r(T.sg, sg([{ protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: ["10.20.0.0/16"] }]))],
+        compliant: [r(T.sg, sg([{ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: ["sg-alb"] }]))],
+    },
+    "vpc-default-sg-closed": {
+        violating: [r(T.defaultSg, { vpcId: "v", ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }], egress: [] })],
+        compliant: [r(T.defaultSg, { vpcId: "v", ingress: [], egress: [] })],
+    },
+    "subnet-no-auto-public-ip": { violating: [r(T.subnet, { mapPublicIpOnLaunch: true })], compliant: [r(T.subnet, { mapPublicIpOnLaunch: false })] },
+    "vpc-flow-logs": { violating: [r(T.vpc, { cidrBlock: "10.0.0.0/16" })], compliant: [r(T.vpc, { cidrBlock: "10.0.0.0/16" }), r(T.flowLog, { vpcId: "v" })] },
+    // Logs and secrets
+    "logs-retention-set": { violating: [r(T.logGroup, {})], compliant: [r(T.logGroup, { retentionInDays: 14 })] },
+    "logs-retention-one-year": { violating: [r(T.logGroup, { retentionInDays: 14 })], compliant: [r(T.logGroup, { retentionInDays: 400 })] },
+    "logs-kms": { violating: [r(T.logGroup, { retentionInDays: 14 })], compliant: [r(T.logGroup, { retentionInDays: 14, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k" })] },
+    "secrets-customer-managed-key": { violating: [r(T.secret, { recoveryWindowInDays: 0 })], compliant: [r(T.secret, { recoveryWindowInDays: 0, kmsKeyId: "k" })] },
+    "secrets-rotation-path": {
+        violating: [r(T.secret, { recoveryWindowInDays: 0 })],
+        compliant: [r(T.secret, { recoveryWindowInDays: 0 }), r(T.secretVersion, { secretId: "s", secretString: "[secret]" })],
+    },
+    // Elastic Beanstalk
+    "eb-managed-updates": { violating: [r(T.eb, ebWithout("ManagedActionsEnabled"))], compliant: [r(T.eb, eb(ebGood))] },
+    "eb-enhanced-health": { violating: [r(T.eb, ebWithout("SystemType"))], compliant: [r(T.eb, eb(ebGood))] },
+    "eb-vpc-and-logs": { violating: [r(T.eb, ebWithout("StreamLogs"))], compliant: [r(T.eb, eb(ebGood))] },
+    // IAM
+    "iam-no-admin": { violating: [policy({ Action: ["*"], Resource: ["*"] })], compliant: [policy({ Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::b/*"] })] },
+    "iam-no-wildcard-resource": {
+        violating: [policy({ Action: ["s3:GetObject"], Resource: ["*"] })],
+        compliant: [policy({ Sid: "RegistryLogin", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] })],
+    },
+    "iam-wildcard-resource-conditioned": {
+        violating: [policy({ Action: ["ec2:CreateVpc"], Resource: ["*"], Condition: { StringEquals: { "aws:RequestedRegion": "us-east-1" } } })],
+        compliant: [policy({ Action: ["ec2:DescribeVpcs"], Resource: ["*"], Condition: { StringEquals: { "aws:RequestedRegion": "us-east-1" } } })],
+    },
+    "iam-no-privilege-escalation": {
+        violating: [policy({ Action: ["iam:PutRolePolicy"], Resource: ["*"] })],
+        compliant: [policy({ Action: ["iam:PutRolePolicy"], Resource: ["arn:aws:iam::123456789012:role/slipway/shop/*"] })],
+    },
+    "iam-passrole-scoped": {
+        violating: [policy({ Action: ["iam:PassRole"], Resource: ["arn:aws:iam::123456789012:role/slipway/shop/*"] })],
+        compliant: [policy({ Action: ["iam:PassRole"], Resource: ["arn:aws:iam::123456789012:role/slipway/shop/*"], Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } })],
+    },
+    "iam-managed-policies-documented": {
+        violating: [r(T.attachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" })],
+        compliant: [r(T.attachment, { role: "r", policyArn: "arn:aws:iam::123456789012:policy/slipway-shop" })],
+    },
+    "iam-actions-exist": {
+        violating: [policy({ Action: ["s3:GetObjects"], Resource: ["arn:aws:s3:::b/*"] })],
+        compliant: [policy({ Action: ["s3:GetObject", "kms:GenerateDataKey*"], Resource: ["arn:aws:s3:::b/*"] })],
+    },
+    "iam-short-sessions": { violating: [r(T.role, oidcRole(["repo:acme/shop:pull_request"], { maxSessionDuration: 43200 }))], compliant: [r(T.role, oidcRole(["repo:acme/shop:pull_request"]))] },
+    "iam-roles-have-policies-scoped-to-app": {
+        violating: [r(T.role, oidcRole(["repo:acme/shop:pull_request"], { path: "/" }))],
+        compliant: [r(T.role, oidcRole(["repo:acme/shop:pull_request"]))],
+    },
+    // OIDC
+    "oidc-audience-sts": { violating: [r(T.role, oidcRole(["repo:acme/shop:pull_request"], {}, {}))], compliant: [r(T.role, oidcRole(["repo:acme/shop:pull_request"]))] },
+    "oidc-subject-pinned": { violating: [r(T.role, oidcRole(["repo:acme/*:*"]))], compliant: [r(T.role, oidcRole(["repo:acme/shop:environment:staging"]))] },
+    "oidc-production-subject": {
+        violating: [r(T.role, oidcRole(["repo:acme/shop:environment:production", "repo:acme/shop:pull_request"]), { name: "deploy-production" })],
+        compliant: [r(T.role, oidcRole(["repo:acme/shop:environment:production"]), { name: "deploy-production" })],
+    },
+    // Secrets stay secret
+    "no-plaintext-credentials": {
+        violating: [r(T.secret, { description: "key AKIAABCDEFGHIJKLMNOP", recoveryWindowInDays: 0 })],
+        compliant: [r(T.secret, { description: "App secrets: API_KEY", recoveryWindowInDays: 0 })],
+    },
+    "github-sensitive-as-secrets": {
+        violating: [r(T.variable, { repository: "shop", variableName: "NPM_TOKEN", value: "x" })],
+        compliant: [r(T.variable, { repository: "shop", variableName: "AWS_REGION", value: "us-east-1" })],
+    },
+    "ssm-sensitive-securestring": {
+        violating: [r(T.parameter, { name: "/slipway/shop/db-password", type: "String", value: "[secret]" })],
+        compliant: [r(T.parameter, { name: "/slipway/shop/db-password", type: "SecureString", value: "[secret]" })],
+    },
+    // Lifecycle
+    "stateful-resources-protected": { tier: "production", violating: [r(T.bucket, { forceDestroy: false })], compliant: [r(T.bucket, { forceDestroy: false }, { protect: true })] },
+    "nonproduction-destroys-cleanly": { violating: [r(T.repo, { ...repo, forceDelete: false })], compliant: [r(T.repo, repo)] },
+};
+
+/** Violations of one rule on a set of resources, in a stack of the given tier. */
+async function violationsOf(id: string, resources: Res[], tier = "staging"): Promise<string[]> {
+    const rule = RULES.find((x) => x.name === id);
+    assert.ok(rule, `no rule ${id}`);
+    const checked: CheckedResource[] = [{ type: CONTEXT_TYPE, name: "policy-waivers", urn: `urn:pulumi:test::slipway::${CONTEXT_TYPE}::policy-waivers`, props: { tier, waivers: {} }, protect: false }];
+    resources.forEach((x, i) =>
+        checked.push({ type: x.type, name: x.name ?? `r${i}`, urn: `urn:pulumi:test::slipway::${x.type}::${x.name ?? `r${i}`}`, props: x.props, protect: x.protect ?? false }),
+    );
+    const { violations } = await evaluate([rule], checked, {});
+    return violations.map((v) => v.message);
+}
+
+test("every rule has a breaking case and a passing case, and every case names a rule", () => {
+    assert.deepEqual(Object.keys(CASES).sort(), [...RULE_IDS].sort());
+});
+
+for (const [id, c] of Object.entries(CASES)) {
+    test(`${id}: catches the violating resource and passes the compliant one`, async () => {
+        const caught = await violationsOf(id, c.violating, c.tier);
+        assert.ok(caught.length > 0, `${id} did not catch its violating case`);
+        assert.deepEqual(await violationsOf(id, c.compliant, c.tier), []);
+    });
+}
+
+test("every rule documents its sources, severity, enforcement and what to change", () => {
+    for (const rule of RULES) {
+        assert.match(rule.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+        assert.ok(rule.sources.length > 0, rule.name);
+        assert.ok(rule.severity, rule.name);
+        assert.ok(["mandatory", "advisory"].includes(rule.enforcementLevel), rule.name);
+        assert.ok(rule.remediationSteps.length > 10, rule.name);
+    }
+    assert.ok(RULES.length >= 40);
+});
+
+test("the tier-dependent rules leave other tiers alone", async () => {
+    assert.deepEqual(await violationsOf("alb-deletion-protection-production", [r(T.lb, { ...lb, enableDeletionProtection: false })], "staging"), []);
+    assert.deepEqual(await violationsOf("stateful-resources-protected", [r(T.bucket, { forceDestroy: false })], "staging"), []);
+    assert.deepEqual(await violationsOf("nonproduction-destroys-cleanly", [r(T.bucket, { forceDestroy: false }, { protect: true })], "production"), []);
+});
