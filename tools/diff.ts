@@ -57,6 +57,11 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
         inputs: ["name", "namePrefix", "port", "protocol", "protocolVersion", "vpcId", "targetType", "ipAddressType"],
     },
     "aws:lb/listener:Listener": { inputs: ["loadBalancerArn"] },
+    // Elastic Beanstalk (terraform-provider-aws ForceNew: application name; environment name, cname
+    // prefix and tier; every identifying argument of an application version).
+    "aws:elasticbeanstalk/application:Application": { inputs: ["name"], note: "deleting an EB application terminates its environments" },
+    "aws:elasticbeanstalk/environment:Environment": { inputs: ["name", "cnamePrefix", "tier"], note: "a new environment: new instances and a new CNAME" },
+    "aws:elasticbeanstalk/applicationVersion:ApplicationVersion": { inputs: ["name", "application", "bucket", "key"] },
     "aws:iam/role:Role": { inputs: ["name", "namePrefix", "path"], note: "a new ARN: trust policies and GitHub variables that name it change too" },
     "aws:iam/rolePolicy:RolePolicy": { inputs: ["name", "namePrefix", "role"] },
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { inputs: ["url"] },
