@@ -1,0 +1,126 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { Plan, PlannedResource } from "../tools/mock-engine";
+import { buildStage, deploymentWaves, ecsDeployFloor, ecsSettingsFromPlan, FIGURES, modelLeadTime, parseLeadTimeArgs, TARGETS } from "../tools/lead-time";
+import { planStack } from "./helpers";
+
+function resource(type: string, name: string, inputs: Record<string, unknown>): PlannedResource {
+    return { urn: `urn:pulumi:t::p::${type}::${name}`, type, name, parent: null, inputs, protect: false, dependsOn: [], custom: true, ignoreChanges: [], retainOnDelete: false, deleteBeforeReplace: false };
+}
+
+function envPlan(stack: string, o: { interval?: number; dereg?: number; desired?: number; min?: number; max?: number } = {}): Plan {
+    return {
+        project: "slipway",
+        stack,
+        outputs: {},
+        resources: [
+            resource("aws:ecs/service:Service", "service", { desiredCount: o.desired ?? 1, deploymentMinimumHealthyPercent: o.min ?? 100, deploymentMaximumPercent: o.max ?? 200 }),
+            resource("aws:lb/targetGroup:TargetGroup", "app", { deregistrationDelay: o.dereg ?? 15, healthCheck: { interval: o.interval ?? 10, healthyThreshold: 2 } }),
+        ],
+    };
+}
+
+function deliveryPlan(cache: Record<string, unknown> = { type: "LOCAL", modes: ["LOCAL_DOCKER_LAYER_CACHE"] }, buildspec = "docker build --cache-from x"): Plan {
+    const deployStage = (name: string) => ({
+        name,
+        actions: [
+            { name: "Deploy", category: "Deploy", provider: "ECS" },
+            { name: "SmokeTest", category: "Build", provider: "CodeBuild" },
+        ],
+    });
+    return {
+        project: "slipway",
+        stack: "delivery",
+        outputs: { pipelineStacks: ["staging", "production"] },
+        resources: [
+            resource("aws:codebuild/project:Project", "project", { environment: { computeType: "BUILD_GENERAL1_SMALL", privilegedMode: true }, cache, source: { buildspec } }),
+            resource("aws:codebuild/project:Project", "project", { environment: { computeType: "BUILD_GENERAL1_SMALL", privilegedMode: false } }),
+            resource("aws:codepipeline/pipeline:Pipeline", "pipeline", {
+                stages: [
+                    { name: "Source", actions: [{ name: "Source", category: "Source", provider: "CodeStarSourceConnection" }] },
+                    { name: "Build", actions: [{ name: "BuildAndPush", category: "Build", provider: "CodeBuild" }] },
+                    deployStage("Staging"),
+                    { name: "Approve-Production", actions: [{ name: "Approve", category: "Approval", provider: "Manual" }] },
+                    deployStage("Production"),
+                ],
+            }),
+        ],
+    };
+}
+
+const base = { desiredCount: 1, minimumHealthyPercent: 100, maximumPercent: 200, healthCheckIntervalSeconds: 10, healthyThreshold: 2, deregistrationDelaySeconds: 15 };
+
+test("the ECS deploy floor is task start plus one health-check interval plus the deregistration delay", () => {
+    const f = ecsDeployFloor(base);
+    assert.equal(f.seconds, FIGURES.ecsActionSeconds + FIGURES.fargateTaskStartSeconds + 10 + 15 + FIGURES.taskStopSeconds);
+});
+
+test("a longer health-check interval or deregistration delay raises the ECS floor by exactly that much", () => {
+    const f = ecsDeployFloor(base).seconds;
+    assert.equal(ecsDeployFloor({ ...base, healthCheckIntervalSeconds: 30 }).seconds, f + 20);
+    assert.equal(ecsDeployFloor({ ...base, deregistrationDelaySeconds: 300 }).seconds, f + 285);
+});
+
+test("AWS's target-group defaults (30 s checks, 300 s draining) miss the 60 s ECS floor", () => {
+    assert.ok(ecsDeployFloor({ ...base, healthCheckIntervalSeconds: 30, healthyThreshold: 5, deregistrationDelaySeconds: 300 }).seconds > TARGETS.ecsDeployFloorSeconds);
+});
+
+test("maximum 200 % replaces every task in one wave; maximum 150 % needs two for two tasks", () => {
+    assert.equal(deploymentWaves({ desiredCount: 2, minimumHealthyPercent: 100, maximumPercent: 200 }), 1);
+    assert.equal(deploymentWaves({ desiredCount: 4, minimumHealthyPercent: 100, maximumPercent: 150 }), 2);
+    assert.equal(deploymentWaves({ desiredCount: 4, minimumHealthyPercent: 50, maximumPercent: 100 }), 2);
+    assert.throws(() => deploymentWaves({ desiredCount: 1, minimumHealthyPercent: 100, maximumPercent: 100 }), /cannot replace any task/);
+});
+
+test("the deploy settings are read from the plan's service and target group, with AWS defaults when unset", () => {
+    assert.deepEqual(ecsSettingsFromPlan(envPlan("staging", { interval: 5, dereg: 20, desired: 3 })), { ...base, desiredCount: 3, healthCheckIntervalSeconds: 5, deregistrationDelaySeconds: 20 });
+    const bare = envPlan("staging");
+    bare.resources[1].inputs = {};
+    assert.equal(ecsSettingsFromPlan(bare).deregistrationDelaySeconds, 300);
+    assert.equal(ecsSettingsFromPlan(bare).healthCheckIntervalSeconds, 30);
+});
+
+test("changing a setting in an environment plan changes the modelled lead time", () => {
+    const fast = modelLeadTime(deliveryPlan(), { staging: envPlan("staging"), production: envPlan("production") });
+    const slow = modelLeadTime(deliveryPlan(), { staging: envPlan("staging"), production: envPlan("production", { dereg: 300 }) });
+    assert.equal(slow.totalSeconds - fast.totalSeconds, 285);
+    assert.equal(slow.ecsFloors.production - fast.ecsFloors.production, 285);
+    assert.equal(slow.ecsFloors.staging, fast.ecsFloors.staging);
+});
+
+test("a build without any layer cache is modelled slower than a cached one", () => {
+    const project = deliveryPlan().resources[0];
+    const noCache = { ...project, inputs: { ...project.inputs, cache: { type: "NO_CACHE" }, source: { buildspec: "docker build ." } } };
+    assert.ok(buildStage(noCache, { testSeconds: 30, imageSeconds: 60 }).seconds > buildStage(project, { testSeconds: 30, imageSeconds: 60 }).seconds);
+    const plain = deliveryPlan({ type: "NO_CACHE" }, "docker build .");
+    const uncached = modelLeadTime(plain, { staging: envPlan("staging"), production: envPlan("production") });
+    const warm = modelLeadTime(deliveryPlan(), { staging: envPlan("staging"), production: envPlan("production") });
+    assert.equal(uncached.totalSeconds - warm.totalSeconds, 60 * (FIGURES.uncachedBuildFactor - 1));
+});
+
+test("the manual approval is excluded and every other action is counted", () => {
+    const m = modelLeadTime(deliveryPlan(), { staging: envPlan("staging"), production: envPlan("production") });
+    assert.match(m.excluded.join(), /Approve-Production/);
+    assert.deepEqual(
+        m.stages.map((s) => s.stage),
+        ["Source", "Build", "Staging: ECS deploy (staging)", "Staging: smoke test", "Production: ECS deploy (production)", "Production: smoke test", "CodePipeline between actions"],
+    );
+    assert.equal(m.stages[m.stages.length - 1].seconds, 6 * FIGURES.actionOverheadSeconds);
+});
+
+test("an environment plan missing for a pipeline stage is an error naming the stack", () => {
+    assert.throws(() => modelLeadTime(deliveryPlan(), { staging: envPlan("staging") }), /no plan for its environment stack production/);
+});
+
+test("lead-time options default to the delivery stack and reject unknown flags", () => {
+    assert.equal(parseLeadTimeArgs([]).stack, "delivery");
+    assert.equal(parseLeadTimeArgs(["--image-seconds", "90"]).app.imageSeconds, 90);
+    assert.throws(() => parseLeadTimeArgs(["--fast"]), /unknown option --fast/);
+});
+
+test("the shipped stacks' defaults meet the lead-time and ECS-floor targets", async () => {
+    const delivery = await planStack("delivery");
+    const m = modelLeadTime(delivery, { staging: await planStack("staging"), production: await planStack("production") });
+    assert.ok(m.totalSeconds < TARGETS.commitToProductionSeconds, `modelled ${m.totalSeconds} s`);
+    for (const [stack, s] of Object.entries(m.ecsFloors)) assert.ok(s < TARGETS.ecsDeployFloorSeconds, `${stack}: ${s} s`);
+});

@@ -1,0 +1,347 @@
+// Modelled lower bound of commit → production lead time, read from the plans: the delivery stack's
+// pipeline and build projects, and each environment stack the pipeline deploys (ECS service and
+// target-group settings). Approval waits are excluded. Every figure below names its source.
+//
+//   npm run lead-time -- [--stack delivery] [--test-seconds 30] [--image-seconds 60] [--json]
+//
+// A lower bound, not a forecast: it assumes a warm layer cache, an app that starts at once and a
+// first smoke-test request that passes. Real runs are slower; a setting that raises the bound
+// raises every real run too.
+import * as path from "path";
+import { Plan, PlannedResource } from "./mock-engine";
+import { StackNotFoundError } from "./stack-config";
+
+/** Figures the model uses, seconds. */
+export const FIGURES = {
+    /**
+     * Push → pipeline execution started, and the CodeConnections source action zipping the commit
+     * to S3 (OutputArtifactFormat CODE_ZIP). AWS publishes no figure: assumed.
+     */
+    sourceSeconds: 10,
+    /**
+     * CodePipeline's own time between actions (it polls each action's job). AWS publishes no
+     * figure: assumed 3 s per action.
+     */
+    actionOverheadSeconds: 3,
+    /**
+     * CodeBuild on-demand phases outside the buildspec, measured on a small Linux build:
+     * QUEUED 1 s, PROVISIONING 24 s, DOWNLOAD_SOURCE 4 s, UPLOAD_ARTIFACTS 5 s, FINALIZING 2 s
+     * (phase durations from CodeBuild's build details, blog.kriation.com/2021/codebuild-cache-for-jekyll-build.html).
+     */
+    codebuild: { queued: 1, provisioning: 24, downloadSource: 4, uploadArtifacts: 5, finalizing: 2 },
+    /** `aws ecr get-login-password | docker login` and the describe-images check: assumed 3 s. */
+    registryLoginSeconds: 3,
+    /**
+     * Image build + push without a usable layer cache, multiplied on the image-build assumption.
+     * Docker rebuilds every layer (dependency install included); assumed 3× the cached build.
+     */
+    uncachedBuildFactor: 3,
+    /** ECS deploy action: RegisterTaskDefinition + UpdateService and its first poll. Assumed 2 s. */
+    ecsActionSeconds: 2,
+    /**
+     * Fargate task from RunTask to RUNNING: "It is normal for new AWS Fargate tasks to take 30-45
+     * seconds or longer to start" (AWS re:Post, repost.aws/questions/QUjZAzJd27SZWxXM7MgyxOZw; the
+     * steps: capacity, ENI attach, image pull, unpack, start). Lower end taken.
+     */
+    fargateTaskStartSeconds: 30,
+    /**
+     * Health checks a newly registered target needs: "For newly registered targets, only one
+     * successful health check is needed ... regardless of the healthy threshold count" (Amazon ECS
+     * developer guide, "Optimize load balancer health check parameters",
+     * docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-healthcheck.html). The
+     * threshold counts only for a target recovering from unhealthy. Waiting one full interval for
+     * that first check is the bound used.
+     */
+    checksForNewTarget: 1,
+    /**
+     * After draining, ECS sends SIGTERM and the task stops; an app that handles SIGTERM exits at
+     * once (ECS docs, "Optimize load balancer connection draining parameters"). Assumed 2 s.
+     */
+    taskStopSeconds: 2,
+    /** Smoke test work: one curl that answers 2xx, then `aws ssm put-parameter`. Assumed 2 s. */
+    smokeWorkSeconds: 2,
+};
+
+/** CodeBuild compute types → vCPUs (CodeBuild "Build environment compute modes and types"). */
+const CODEBUILD_VCPUS: Record<string, number> = {
+    BUILD_GENERAL1_SMALL: 2,
+    BUILD_GENERAL1_MEDIUM: 4,
+    BUILD_GENERAL1_LARGE: 8,
+    BUILD_GENERAL1_XLARGE: 36,
+    BUILD_GENERAL1_2XLARGE: 72,
+};
+
+export interface AppAssumptions {
+    /** The app's test command on BUILD_GENERAL1_SMALL. */
+    testSeconds: number;
+    /** docker build + push with a warm layer cache (code layers only) on BUILD_GENERAL1_SMALL. */
+    imageSeconds: number;
+}
+
+export const DEFAULT_APP: AppAssumptions = { testSeconds: 30, imageSeconds: 60 };
+
+export interface Part {
+    label: string;
+    seconds: number;
+}
+
+export interface StageEstimate {
+    stage: string;
+    seconds: number;
+    parts: Part[];
+}
+
+export interface EcsDeploySettings {
+    desiredCount: number;
+    minimumHealthyPercent: number;
+    maximumPercent: number;
+    healthCheckIntervalSeconds: number;
+    healthyThreshold: number;
+    deregistrationDelaySeconds: number;
+}
+
+export class LeadTimeError extends Error {}
+
+const sum = (parts: Part[]) => parts.reduce((a, p) => a + p.seconds, 0);
+const num = (v: unknown, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? v : typeof v === "string" && v !== "" && Number.isFinite(Number(v)) ? Number(v) : fallback);
+
+/**
+ * Replacement waves of a rolling ECS deployment: how many rounds of "start new tasks, wait for
+ * healthy, drain old" it takes. ECS may run up to maximumPercent of desired tasks and must keep
+ * minimumHealthyPercent healthy (ECS service deployment parameters), so each round replaces
+ * (max% − 100%) × desired extra tasks plus (100% − min%) × desired stopped first.
+ */
+export function deploymentWaves(s: Pick<EcsDeploySettings, "desiredCount" | "minimumHealthyPercent" | "maximumPercent">): number {
+    const desired = Math.max(1, s.desiredCount);
+    const above = Math.floor((desired * s.maximumPercent) / 100) - desired;
+    const below = desired - Math.ceil((desired * s.minimumHealthyPercent) / 100);
+    const perWave = above + below;
+    if (perWave <= 0) throw new LeadTimeError(`an ECS service with minimumHealthyPercent ${s.minimumHealthyPercent} and maximumPercent ${s.maximumPercent} for ${desired} task(s) cannot replace any task`);
+    return Math.ceil(desired / perWave);
+}
+
+/** ECS deploy floor: action, then per wave task start + first health check, then draining and stop. */
+export function ecsDeployFloor(s: EcsDeploySettings): { seconds: number; parts: Part[] } {
+    const waves = deploymentWaves(s);
+    const health = FIGURES.checksForNewTarget * s.healthCheckIntervalSeconds;
+    const parts: Part[] = [
+        { label: "ECS action: register task definition, update service", seconds: FIGURES.ecsActionSeconds },
+        { label: `${waves} wave(s) × Fargate task start ${FIGURES.fargateTaskStartSeconds} s`, seconds: waves * FIGURES.fargateTaskStartSeconds },
+        { label: `${waves} wave(s) × ${FIGURES.checksForNewTarget} health check × ${s.healthCheckIntervalSeconds} s interval (threshold ${s.healthyThreshold} applies only on recovery)`, seconds: waves * health },
+        { label: `deregistration delay ${s.deregistrationDelaySeconds} s`, seconds: waves * s.deregistrationDelaySeconds },
+        { label: "old task(s) stop on SIGTERM", seconds: waves * FIGURES.taskStopSeconds },
+    ];
+    return { seconds: sum(parts), parts };
+}
+
+function only(plan: Plan, type: string, what: string): PlannedResource {
+    const found = plan.resources.filter((r) => r.type === type);
+    if (found.length !== 1) throw new LeadTimeError(`stack ${plan.stack}: expected one ${what} (${type}), found ${found.length}`);
+    return found[0];
+}
+
+/** The deploy settings of an environment plan's ECS service and its target group. */
+export function ecsSettingsFromPlan(plan: Plan): EcsDeploySettings {
+    const service = only(plan, "aws:ecs/service:Service", "ECS service");
+    const tg = only(plan, "aws:lb/targetGroup:TargetGroup", "target group");
+    const hc = (tg.inputs.healthCheck ?? {}) as Record<string, unknown>;
+    return {
+        desiredCount: num(service.inputs.desiredCount, 1),
+        // Defaults when unset are AWS's (ECS service: 100 / 200; target group: 30 s × 5, 300 s).
+        minimumHealthyPercent: num(service.inputs.deploymentMinimumHealthyPercent, 100),
+        maximumPercent: num(service.inputs.deploymentMaximumPercent, 200),
+        healthCheckIntervalSeconds: num(hc.interval, 30),
+        healthyThreshold: num(hc.healthyThreshold, 5),
+        deregistrationDelaySeconds: num(tg.inputs.deregistrationDelay, 300),
+    };
+}
+
+interface Action {
+    name: string;
+    category: string;
+    provider: string;
+    runOrder?: number;
+}
+interface Stage {
+    name: string;
+    actions: Action[];
+}
+
+function codebuildOverhead(withArtifacts: boolean): Part[] {
+    const c = FIGURES.codebuild;
+    const parts: Part[] = [
+        { label: "CodeBuild queued + provisioning", seconds: c.queued + c.provisioning },
+        { label: "download source artifact", seconds: c.downloadSource },
+    ];
+    if (withArtifacts) parts.push({ label: "upload artifacts", seconds: c.uploadArtifacts });
+    parts.push({ label: "finalizing", seconds: c.finalizing });
+    return parts;
+}
+
+/** Build stage: CodeBuild overhead plus the app's test and image build, scaled by compute and cache. */
+export function buildStage(project: PlannedResource, app: AppAssumptions): StageEstimate {
+    const env = (project.inputs.environment ?? {}) as Record<string, unknown>;
+    const computeType = String(env.computeType ?? "BUILD_GENERAL1_SMALL");
+    // The assumptions are for SMALL (2 vCPU); CPU-bound work shrinks with more vCPUs, at most 2× (I/O and push stay).
+    const speedup = Math.min(2, (CODEBUILD_VCPUS[computeType] ?? 2) / 2);
+    const cache = (project.inputs.cache ?? {}) as { type?: string; modes?: string[] };
+    const buildspec = String((project.inputs.source as Record<string, unknown> | undefined)?.buildspec ?? "");
+    const registryCache = /--cache-from|type=registry/.test(buildspec);
+    const localLayerCache = cache.type === "LOCAL" && (cache.modes ?? []).includes("LOCAL_DOCKER_LAYER_CACHE");
+    const cached = registryCache || localLayerCache;
+    const image = (app.imageSeconds * (cached ? 1 : FIGURES.uncachedBuildFactor)) / speedup;
+    const parts: Part[] = [
+        ...codebuildOverhead(true),
+        { label: "registry login + tag check", seconds: FIGURES.registryLoginSeconds },
+        { label: `app tests (${app.testSeconds} s on SMALL, ${computeType})`, seconds: app.testSeconds / speedup },
+        {
+            label: `image build + push (${cached ? `layer cache: ${[registryCache && "registry --cache-from", localLayerCache && "local docker layer"].filter(Boolean).join(" + ")}` : "no layer cache"})`,
+            seconds: image,
+        },
+    ];
+    return { stage: "Build", seconds: sum(parts), parts };
+}
+
+export function smokeStage(stage: string): StageEstimate {
+    const parts = [...codebuildOverhead(false), { label: "request health URL (first try passes) + record tag", seconds: FIGURES.smokeWorkSeconds }];
+    return { stage, seconds: sum(parts), parts };
+}
+
+export interface LeadTime {
+    deliveryStack: string;
+    stages: StageEstimate[];
+    totalSeconds: number;
+    /** ECS deploy floor per environment stack. */
+    ecsFloors: Record<string, number>;
+    excluded: string[];
+}
+
+/**
+ * The model: Source → Build → per environment (deploy, smoke test), approval excluded. `envs` maps
+ * each environment stack the pipeline deploys (delivery output `pipelineStacks`) to its plan.
+ */
+export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: AppAssumptions = DEFAULT_APP): LeadTime {
+    const pipeline = only(delivery, "aws:codepipeline/pipeline:Pipeline", "pipeline");
+    const stagesIn = (pipeline.inputs.stages ?? []) as Stage[];
+    const projects = delivery.resources.filter((r) => r.type === "aws:codebuild/project:Project");
+    // The image build is the privileged project (Docker daemon); the smoke test runs unprivileged.
+    const imageProject = projects.find((p) => (p.inputs.environment as Record<string, unknown> | undefined)?.privilegedMode === true);
+    if (!imageProject) throw new LeadTimeError(`stack ${delivery.stack}: no privileged CodeBuild project (the image build)`);
+    const targets = pipelineStacks(delivery);
+
+    const stages: StageEstimate[] = [];
+    const excluded: string[] = [];
+    const ecsFloors: Record<string, number> = {};
+    let actions = 0;
+    let target = 0;
+    for (const s of stagesIn) {
+        actions += s.actions.length;
+        if (s.actions.every((a) => a.category === "Approval")) {
+            excluded.push(`${s.name} (manual approval: waits for a person)`);
+            actions -= s.actions.length;
+            continue;
+        }
+        if (s.actions.some((a) => a.category === "Source")) {
+            stages.push({ stage: s.name, seconds: FIGURES.sourceSeconds, parts: [{ label: "push → execution, commit zipped to S3 (assumed)", seconds: FIGURES.sourceSeconds }] });
+            continue;
+        }
+        if (!s.actions.some((a) => a.category === "Deploy")) {
+            const b = buildStage(imageProject, app);
+            stages.push({ ...b, stage: s.name });
+            continue;
+        }
+        const stack = targets[target++];
+        const env = stack ? envs[stack] : undefined;
+        if (!env) throw new LeadTimeError(`pipeline stage ${s.name}: no plan for its environment stack ${stack ?? "(unknown)"}`);
+        const deploy = s.actions.find((a) => a.category === "Deploy") as Action;
+        if (deploy.provider !== "ECS") {
+            throw new LeadTimeError(`pipeline stage ${s.name} deploys with ${deploy.provider}: the model covers ECS deploys only`);
+        }
+        const floor = ecsDeployFloor(ecsSettingsFromPlan(env));
+        ecsFloors[stack] = floor.seconds;
+        stages.push({ stage: `${s.name}: ECS deploy (${stack})`, seconds: floor.seconds, parts: floor.parts });
+        if (s.actions.some((a) => a.category === "Build")) stages.push(smokeStage(`${s.name}: smoke test`));
+    }
+    stages.push({
+        stage: "CodePipeline between actions",
+        seconds: actions * FIGURES.actionOverheadSeconds,
+        parts: [{ label: `${actions} actions × ${FIGURES.actionOverheadSeconds} s (assumed)`, seconds: actions * FIGURES.actionOverheadSeconds }],
+    });
+    return { deliveryStack: delivery.stack, stages, totalSeconds: stages.reduce((a, s) => a + s.seconds, 0), ecsFloors, excluded };
+}
+
+/** The environment stacks the delivery stack's pipeline deploys, in order (its `pipelineStacks` output). */
+export function pipelineStacks(delivery: Plan): string[] {
+    const v = delivery.outputs.pipelineStacks;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
+        throw new LeadTimeError(`stack ${delivery.stack} has no pipelineStacks output: is it a delivery stack?`);
+    }
+    return v as string[];
+}
+
+export const TARGETS = { commitToProductionSeconds: 6 * 60, ecsDeployFloorSeconds: 60 };
+
+const secs = (s: number) => `${s.toFixed(0).padStart(4)} s`;
+const mins = (s: number) => `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, "0")} s`;
+
+export function render(m: LeadTime): string {
+    const lines = [`Lead time, commit → production (modelled lower bound; delivery stack ${m.deliveryStack})`, ""];
+    for (const s of m.stages) {
+        lines.push(`${secs(s.seconds)}  ${s.stage}`);
+        for (const p of s.parts) lines.push(`        ${secs(p.seconds)}  ${p.label}`);
+    }
+    lines.push("", `Total: ${mins(m.totalSeconds)} (${m.totalSeconds.toFixed(0)} s); target < ${TARGETS.commitToProductionSeconds / 60} min: ${m.totalSeconds < TARGETS.commitToProductionSeconds ? "met" : "MISSED"}`);
+    for (const [stack, s] of Object.entries(m.ecsFloors)) {
+        lines.push(`ECS deploy floor, ${stack}: ${s.toFixed(0)} s; target < ${TARGETS.ecsDeployFloorSeconds} s: ${s < TARGETS.ecsDeployFloorSeconds ? "met" : "MISSED"}`);
+    }
+    if (m.excluded.length) lines.push(`Excluded: ${m.excluded.join("; ")}`);
+    lines.push("Assumes a warm layer cache, an app that is healthy as soon as it listens, and a passing first smoke request.");
+    return lines.join("\n");
+}
+
+interface Options {
+    stack: string;
+    app: AppAssumptions;
+    json: boolean;
+}
+
+export function parseLeadTimeArgs(argv: string[]): Options {
+    const o: Options = { stack: "delivery", app: { ...DEFAULT_APP }, json: false };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        const n = () => {
+            const v = Number(argv[++i]);
+            if (!Number.isFinite(v) || v < 0) throw new LeadTimeError(`${a} needs a number of seconds ≥ 0`);
+            return v;
+        };
+        if (a === "--stack" || a === "-s") o.stack = argv[++i] ?? "";
+        else if (a === "--test-seconds") o.app.testSeconds = n();
+        else if (a === "--image-seconds") o.app.imageSeconds = n();
+        else if (a === "--json") o.json = true;
+        else throw new LeadTimeError(`unknown option ${a}. usage: npm run lead-time -- [--stack delivery] [--test-seconds N] [--image-seconds N] [--json]`);
+    }
+    if (!o.stack) throw new LeadTimeError("--stack needs a delivery stack name");
+    return o;
+}
+
+export async function main(argv: string[], dir = path.resolve(__dirname, "..")): Promise<number> {
+    const o = parseLeadTimeArgs(argv);
+    const { planStack } = await import("./plan");
+    const delivery = await planStack(dir, o.stack);
+    const envs: Record<string, Plan> = {};
+    for (const stack of pipelineStacks(delivery)) envs[stack] = await planStack(dir, stack);
+    const m = modelLeadTime(delivery, envs, o.app);
+    process.stdout.write((o.json ? JSON.stringify(m, null, 2) : render(m)) + "\n");
+    return 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (err: unknown) => {
+            const known = err instanceof LeadTimeError || err instanceof StackNotFoundError;
+            process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
+            process.exit(1);
+        },
+    );
+}
