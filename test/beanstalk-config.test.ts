@@ -1,0 +1,128 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { ConfigError, DeliverySettings, EnvironmentSettings, parseSettings, RawConfig } from "../infra/config";
+import { loadStackConfig } from "../tools/stack-config";
+import { ROOT } from "./helpers";
+
+/** Raw config of a shipped stack with keys changed; `stacks` answers readStackConfig for pipeline targets. */
+function raw(stack: string, changes: Record<string, string> = {}, stacks: Record<string, Record<string, string>> = {}): RawConfig {
+    const cfg = loadStackConfig(ROOT, stack);
+    return {
+        project: cfg.project,
+        stack,
+        values: { ...cfg.config, ...changes },
+        secretKeys: new Set(cfg.secretKeys),
+        readStackConfig: (s) => stacks[s],
+    };
+}
+
+function problemsOf(r: RawConfig): string[] {
+    try {
+        parseSettings(r);
+    } catch (e) {
+        if (e instanceof ConfigError) return e.problems;
+        throw e;
+    }
+    return [];
+}
+
+/** Exactly one problem, naming `key` and containing every fragment. */
+function rejects(r: RawConfig, key: string, ...fragments: string[]) {
+    const problems = problemsOf(r);
+    assert.equal(problems.length, 1, `expected one problem, got:\n${problems.join("\n")}`);
+    assert.ok(problems[0].includes(key), `problem does not name ${key}: ${problems[0]}`);
+    for (const f of fragments) assert.ok(problems[0].includes(f), `problem lacks "${f}": ${problems[0]}`);
+}
+
+const env = (r: RawConfig) => parseSettings(r) as EnvironmentSettings;
+
+test("a Beanstalk staging stack defaults to a single instance with all-at-once deploys", () => {
+    const s = env(raw("beanstalk-staging"));
+    assert.equal(s.platform, "beanstalk");
+    assert.equal(s.beanstalk?.environmentType, "SingleInstance");
+    assert.equal(s.beanstalk?.deploymentPolicy, "AllAtOnce");
+    assert.equal(s.beanstalk?.solutionStackRegex, "^64bit Amazon Linux 2023 (.*) running Docker$");
+});
+
+test("the production tier defaults to a load-balanced environment with immutable deploys", () => {
+    const s = env(raw("beanstalk-staging", { "slipway:tier": "production" }));
+    assert.equal(s.beanstalk?.environmentType, "LoadBalanced");
+    assert.equal(s.beanstalk?.deploymentPolicy, "Immutable");
+    assert.equal(s.beanstalk?.minInstances, 2);
+});
+
+test("an ECS stack has no Beanstalk settings", () => {
+    const s = env(raw("staging"));
+    assert.equal(s.platform, "ecs");
+    assert.equal(s.beanstalk, undefined);
+});
+
+test("an unknown platform is rejected with the allowed values and the fix", () => {
+    rejects(raw("staging", { "slipway:platform": "lambda" }), "slipway:platform", '"lambda"', "ecs, beanstalk", "pulumi config set slipway:platform 'beanstalk' --stack staging");
+});
+
+test("an instance type that is not an x86_64 EC2 type of a known family is rejected", () => {
+    rejects(raw("beanstalk-staging", { "slipway:beanstalkInstanceTypes": '["t3.small","t3.huge"]' }), "slipway:beanstalkInstanceTypes", "t3.huge", "(at 1)", "families: t3");
+    rejects(raw("beanstalk-staging", { "slipway:beanstalkInstanceTypes": '["m7g.large"]' }), "slipway:beanstalkInstanceTypes", "m7g.large", "x86_64");
+    rejects(raw("beanstalk-staging", { "slipway:beanstalkInstanceTypes": '["m6i.micro"]' }), "slipway:beanstalkInstanceTypes", "m6i.micro");
+});
+
+test("an unknown environment type is rejected with both allowed values", () => {
+    rejects(raw("beanstalk-staging", { "slipway:beanstalkEnvironmentType": "Single" }), "slipway:beanstalkEnvironmentType", '"Single"', "SingleInstance, LoadBalanced", "pulumi config set slipway:beanstalkEnvironmentType");
+});
+
+test("an unknown deployment policy is rejected with EB's five policies", () => {
+    rejects(
+        raw("beanstalk-staging", { "slipway:beanstalkDeploymentPolicy": "BlueGreen" }),
+        "slipway:beanstalkDeploymentPolicy",
+        '"BlueGreen"',
+        "AllAtOnce, Rolling, RollingWithAdditionalBatch, Immutable, TrafficSplitting",
+    );
+});
+
+test("a rolling deployment on a single instance is rejected, naming both fixes", () => {
+    rejects(
+        raw("beanstalk-staging", { "slipway:beanstalkDeploymentPolicy": "Rolling" }),
+        "slipway:beanstalkDeploymentPolicy",
+        "SingleInstance environment allows AllAtOnce or Immutable",
+        "slipway:beanstalkEnvironmentType LoadBalanced",
+    );
+});
+
+test("a load-balanced floor above the ceiling is rejected", () => {
+    rejects(raw("beanstalk-production", { "slipway:beanstalkMinInstances": "8" }), "slipway:beanstalkMinInstances", "= 8 is greater than slipway:beanstalkMaxInstances = 6");
+});
+
+test("instance counts and batch sizes outside their ranges are rejected", () => {
+    rejects(raw("beanstalk-production", { "slipway:beanstalkMaxInstances": "0" }), "slipway:beanstalkMaxInstances", "must be at least 1");
+    rejects(raw("beanstalk-production", { "slipway:beanstalkBatchSizePercent": "0" }), "slipway:beanstalkBatchSizePercent", "must be 1–100");
+});
+
+test("a platform pattern that is not a regular expression, or not AL2023 Docker, is rejected", () => {
+    rejects(raw("beanstalk-staging", { "slipway:beanstalkSolutionStackRegex": "(" }), "slipway:beanstalkSolutionStackRegex", "valid regular expression");
+    rejects(raw("beanstalk-staging", { "slipway:beanstalkSolutionStackRegex": "^64bit Amazon Linux 2023 (.*) running Node.js 20$" }), "slipway:beanstalkSolutionStackRegex", "running Docker");
+});
+
+test("a maintenance window not in Day:HH:MM form is rejected", () => {
+    rejects(raw("beanstalk-staging", { "slipway:beanstalkMaintenanceWindow": "Sunday 3am" }), "slipway:beanstalkMaintenanceWindow", "Day:HH:MM", "Sun:03:00");
+    rejects(raw("beanstalk-staging", { "slipway:beanstalkMaintenanceWindow": "Sun:24:00" }), "slipway:beanstalkMaintenanceWindow", "Day:HH:MM");
+});
+
+test("a log retention CloudWatch allows but Beanstalk does not is rejected on Beanstalk only", () => {
+    rejects(raw("beanstalk-staging", { "slipway:logRetentionDays": "1096" }), "slipway:logRetentionDays", "1096", "Elastic Beanstalk", "1827");
+    assert.deepEqual(problemsOf(raw("staging", { "slipway:logRetentionDays": "1096" })), []);
+});
+
+test("the delivery stack takes each target's platform from the target's own stack file", () => {
+    const s = parseSettings(
+        raw("delivery", {}, { staging: { "slipway:platform": "beanstalk" }, production: {} }),
+    ) as DeliverySettings;
+    assert.deepEqual(
+        s.targets.map((t) => [t.stack, t.platform]),
+        [["staging", "beanstalk"], ["production", "ecs"]],
+    );
+});
+
+test("a bad platform in a target's stack file fails the delivery stack, naming the file", () => {
+    rejects(raw("delivery", {}, { staging: { "slipway:platform": "eks" } }), "slipway:platform", "Pulumi.staging.yaml", '"eks"', "--stack staging");
+});
