@@ -1,0 +1,135 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { Plan, PlannedResource } from "../tools/mock-engine";
+import { CostEstimate, DEFAULT_ASSUMPTIONS, estimateCost, parseCostArgs, renderCost } from "../tools/cost";
+import { HOURS_PER_MONTH, PRICES } from "../tools/prices";
+import { planStack } from "./helpers";
+
+function resource(type: string, name: string, inputs: Record<string, unknown>, custom = true): PlannedResource {
+    return { urn: `urn:pulumi:t::p::${type}::${name}`, type, name, parent: null, inputs, protect: false, dependsOn: [], custom, ignoreChanges: [], retainOnDelete: false, deleteBeforeReplace: false };
+}
+
+function fargatePlan(o: { spot?: boolean; tasks?: number; cpu?: string; memory?: string; publicIp?: boolean; tier?: string } = {}): Plan {
+    return {
+        project: "slipway",
+        stack: "env",
+        outputs: { tier: o.tier ?? "staging" },
+        resources: [
+            resource("aws:ecs/taskDefinition:TaskDefinition", "task", { cpu: o.cpu ?? "256", memory: o.memory ?? "512" }),
+            resource("aws:ecs/service:Service", "service", {
+                desiredCount: o.tasks ?? 1,
+                capacityProviderStrategies: [{ capacityProvider: o.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
+                networkConfiguration: { assignPublicIp: o.publicIp ?? true },
+            }),
+        ],
+    };
+}
+
+const total = (e: CostEstimate) => e.total;
+const line = (e: CostEstimate, pattern: RegExp) => e.lines.filter((l) => pattern.test(l.item));
+
+test("Fargate Spot prices the same tasks lower than on-demand Fargate", () => {
+    assert.ok(total(estimateCost(fargatePlan({ spot: true }))) < total(estimateCost(fargatePlan({ spot: false }))));
+});
+
+test("more tasks and a bigger task size cost more", () => {
+    const one = total(estimateCost(fargatePlan({ tasks: 1 })));
+    assert.ok(total(estimateCost(fargatePlan({ tasks: 2 }))) > one);
+    assert.ok(total(estimateCost(fargatePlan({ cpu: "512", memory: "1024" }))) > one);
+});
+
+test("a task's vCPU and memory are priced at the table's hourly rates for a 730-hour month", () => {
+    const e = estimateCost(fargatePlan({ cpu: "1024", memory: "2048", publicIp: false }));
+    assert.equal(e.lines.length, 2);
+    assert.equal(Number(e.total.toFixed(6)), Number((HOURS_PER_MONTH * (PRICES.fargate.vcpuHour + 2 * PRICES.fargate.gbHour)).toFixed(6)));
+});
+
+test("each task with a public IP is billed $0.005 an hour for its IPv4 address", () => {
+    const e = estimateCost(fargatePlan({ tasks: 3 }));
+    const ip = line(e, /public IPv4/);
+    assert.equal(ip.length, 1);
+    assert.equal(ip[0].monthly, 3 * HOURS_PER_MONTH * 0.005);
+    assert.equal(line(estimateCost(fargatePlan({ publicIp: false })), /public IPv4/).length, 0);
+});
+
+test("a scale-to-zero schedule scales task hours but not the load balancer", () => {
+    const plan = fargatePlan({ publicIp: false });
+    plan.resources.push(resource("aws:lb/loadBalancer:LoadBalancer", "alb", { loadBalancerType: "application", subnets: ["a", "b"] }));
+    const full = estimateCost(plan);
+    const part = estimateCost(plan, { ...DEFAULT_ASSUMPTIONS, taskHoursFraction: 0.5 });
+    const fargate = (e: CostEstimate) => line(e, /Fargate/).reduce((s, l) => s + l.monthly, 0);
+    assert.equal(Number(fargate(part).toFixed(6)), Number((fargate(full) / 2).toFixed(6)));
+    assert.deepEqual(line(part, /ALB hours/), line(full, /ALB hours/));
+});
+
+test("an internet-facing ALB is priced by the hour, by LCU and by one public IPv4 per zone", () => {
+    const plan: Plan = { project: "p", stack: "s", outputs: {}, resources: [resource("aws:lb/loadBalancer:LoadBalancer", "alb", { loadBalancerType: "application", subnets: ["a", "b", "c"] })] };
+    const e = estimateCost(plan);
+    assert.equal(line(e, /ALB hours/)[0].monthly, HOURS_PER_MONTH * PRICES.alb.hour);
+    assert.equal(line(e, /public IPv4 × 3/).length, 1);
+    assert.equal(line(e, /LCU/).length, 1);
+});
+
+test("a NAT gateway, were one declared, is priced with its Elastic IP", () => {
+    const plan: Plan = { project: "p", stack: "s", outputs: {}, resources: [resource("aws:ec2/natGateway:NatGateway", "nat", {})] };
+    const e = estimateCost(plan);
+    assert.equal(e.total, HOURS_PER_MONTH * (PRICES.natGateway.hour + PRICES.publicIpv4Hour));
+});
+
+test("unknown resource types are listed as not priced, free plumbing and components are skipped", () => {
+    const plan: Plan = {
+        project: "p",
+        stack: "s",
+        outputs: {},
+        resources: [
+            resource("aws:rds/instance:Instance", "db", {}),
+            resource("aws:iam/role:Role", "role", {}),
+            resource("slipway:environment:Network", "network", {}, false),
+        ],
+    };
+    const e = estimateCost(plan);
+    assert.deepEqual(e.notPriced, ["Instance db (aws:rds/instance:Instance)"]);
+    assert.equal(e.total, 0);
+    assert.match(renderCost(e), /Not priced:\n {2}- Instance db/);
+});
+
+test("a single-instance Beanstalk environment pays for one instance and its Elastic IP, no load balancer", () => {
+    const settings = [
+        { namespace: "aws:elasticbeanstalk:environment", name: "EnvironmentType", value: "SingleInstance" },
+        { namespace: "aws:ec2:instances", name: "InstanceTypes", value: "t3.micro" },
+    ];
+    const e = estimateCost({ project: "p", stack: "s", outputs: {}, resources: [resource("aws:elasticbeanstalk/environment:Environment", "env", { settings })] });
+    assert.equal(line(e, /EC2 t3.micro × 1/)[0].monthly, HOURS_PER_MONTH * PRICES.ec2Hour["t3.micro"]);
+    assert.equal(line(e, /Elastic IP/).length, 1);
+    assert.equal(line(e, /ALB/).length, 0);
+});
+
+test("an instance type missing from the price table is reported, not guessed", () => {
+    const settings = [{ namespace: "aws:ec2:instances", name: "InstanceTypes", value: "r7a.large" }];
+    const e = estimateCost({ project: "p", stack: "s", outputs: {}, resources: [resource("aws:elasticbeanstalk/environment:Environment", "env", { settings })] });
+    assert.match(e.notPriced.join(), /EC2 r7a.large/);
+});
+
+test("more pipeline runs cost more build minutes", () => {
+    const project = resource("aws:codebuild/project:Project", "project", { environment: { computeType: "BUILD_GENERAL1_SMALL", privilegedMode: true } });
+    const plan: Plan = { project: "p", stack: "delivery", outputs: {}, resources: [project] };
+    const few = estimateCost(plan, { ...DEFAULT_ASSUMPTIONS, buildsPerMonth: 10 });
+    const many = estimateCost(plan, { ...DEFAULT_ASSUMPTIONS, buildsPerMonth: 100 });
+    assert.equal(Number((many.total / few.total).toFixed(6)), 10);
+});
+
+test("cost options need a stack and accept the build count and task-hours share", () => {
+    assert.throws(() => parseCostArgs([]), /--stack is required/);
+    const o = parseCostArgs(["--stack", "staging", "--builds", "40", "--task-hours", "0.36"]);
+    assert.equal(o.assumptions.buildsPerMonth, 40);
+    assert.equal(o.assumptions.taskHoursFraction, 0.36);
+    assert.throws(() => parseCostArgs(["--stack", "s", "--task-hours", "2"]), /from 0 to 1/);
+});
+
+test("the shipped staging plan is fully priced and its load balancer dominates the bill", async () => {
+    const e = estimateCost(await planStack("staging"));
+    assert.deepEqual(e.notPriced, []);
+    const alb = e.lines.filter((l) => l.resource.startsWith("LoadBalancer")).reduce((s, l) => s + l.monthly, 0);
+    assert.ok(alb > e.total / 2, `ALB $${alb.toFixed(2)} of $${e.total.toFixed(2)}`);
+    assert.ok(line(e, /Fargate Spot/).length > 0);
+});

@@ -1,0 +1,333 @@
+// Monthly cost estimate of a stack, read from its offline plan and priced with the dated us-east-1
+// table in tools/prices.ts. Usage that the plan cannot know (builds per month, log volume, load
+// balancer traffic, stored images) comes from stated assumptions, printed with the estimate.
+//
+//   npm run cost -- --stack staging [--builds 100] [--task-hours 1.0] [--json]
+import * as path from "path";
+import { buildStage, DEFAULT_APP, smokeStage } from "./lead-time";
+import { Plan, PlannedResource } from "./mock-engine";
+import { HOURS_PER_MONTH, PRICE_DATE, PRICE_REGION, PRICES } from "./prices";
+import { StackNotFoundError } from "./stack-config";
+
+export interface CostAssumptions {
+    /** Pipeline executions (= image builds) per month: about 5 merges per working day. */
+    buildsPerMonth: number;
+    /** Share of the month tasks run: 1 = always on; e.g. 0.36 for a weekday 08:00–20:00 schedule. */
+    taskHoursFraction: number;
+    /** Average load balancer capacity units: light test traffic outside production. */
+    lcu: { production: number; other: number };
+    /** App log volume ingested per environment per month, GB. */
+    appLogsGb: { production: number; other: number };
+    /** Each CodeBuild project's log volume per month, GB. */
+    buildLogsGb: number;
+    /** Images kept in ECR (lifecycle: last N plus untagged for a few days), GB stored after layer sharing. */
+    ecrStoredGb: number;
+    /** Pipeline artifacts and Beanstalk bundles in S3 (lifecycle-expired), GB. */
+    s3StoredGb: number;
+    /** Root volume of each Beanstalk instance, GB of gp3 (the Amazon Linux 2023 AMI's default size). */
+    ebRootVolumeGb: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
+    buildsPerMonth: 100,
+    taskHoursFraction: 1,
+    lcu: { production: 1, other: 0.05 },
+    appLogsGb: { production: 2, other: 0.5 },
+    buildLogsGb: 0.05,
+    ecrStoredGb: 1,
+    s3StoredGb: 0.5,
+    ebRootVolumeGb: 8,
+};
+
+export interface CostLine {
+    /** `type name` of the priced resource. */
+    resource: string;
+    item: string;
+    quantity: number;
+    unit: string;
+    unitPrice: number;
+    monthly: number;
+}
+
+export interface CostEstimate {
+    stack: string;
+    lines: CostLine[];
+    total: number;
+    /** Resources whose type the model has no price for (or usage it does not estimate). */
+    notPriced: string[];
+    assumptions: string[];
+}
+
+/** Types that cost nothing by themselves (IAM, networking plumbing, config, components). */
+const FREE_TYPES = new Set([
+    "aws:iam/role:Role",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/instanceProfile:InstanceProfile",
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/subnet:Subnet",
+    "aws:ec2/routeTable:RouteTable",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    "aws:ec2/internetGateway:InternetGateway",
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    "aws:ssm/parameter:Parameter", // standard tier parameters are free
+    "aws:ecs/cluster:Cluster", // ECS charges for the compute only (Container Insights: see below)
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    "aws:ecs/taskDefinition:TaskDefinition", // priced through the service that runs it
+    "aws:appautoscaling/target:Target",
+    "aws:lb/listener:Listener", // included in the load balancer's hours
+    "aws:lb/targetGroup:TargetGroup",
+    "aws:secretsmanager/secretVersion:SecretVersion", // priced per secret
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketVersioningV2:BucketVersioningV2",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketObjectv2:BucketObjectv2", // a few KB inside the bucket's stored GB
+    "aws:sns/topicPolicy:TopicPolicy",
+    "aws:sns/topicSubscription:TopicSubscription", // email: first 1,000 notifications a month are free
+    "aws:sns/topic:Topic",
+    "aws:codestarnotifications/notificationRule:NotificationRule", // no charge for notification rules
+    "aws:elasticbeanstalk/application:Application", // Beanstalk charges for the resources it creates
+    "aws:elasticbeanstalk/applicationVersion:ApplicationVersion",
+    "pulumi:pulumi:StackReference",
+    "pulumi:providers:github",
+    "pulumi:providers:aws",
+    "github:index/actionsVariable:ActionsVariable",
+    "github:index/actionsSecret:ActionsSecret",
+]);
+
+const label = (r: PlannedResource) => `${r.type.split(":").pop()} ${r.name}`;
+const num = (v: unknown, d: number) => (typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : d);
+
+/** `Plan.outputs.tier` of an environment stack; the delivery stack has none. */
+function isProduction(plan: Plan): boolean {
+    return plan.outputs.tier === "production";
+}
+
+function ebSetting(env: PlannedResource, namespace: string, name: string): string | undefined {
+    const settings = (env.inputs.settings ?? []) as { namespace: string; name: string; value: string }[];
+    return settings.find((s) => s.namespace === namespace && s.name === name)?.value;
+}
+
+export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTIONS): CostEstimate {
+    const lines: CostLine[] = [];
+    const notPriced: string[] = [];
+    const prod = isProduction(plan);
+    const add = (r: PlannedResource | string, item: string, quantity: number, unit: string, unitPrice: number) =>
+        lines.push({ resource: typeof r === "string" ? r : label(r), item, quantity, unit, unitPrice, monthly: quantity * unitPrice });
+    const ipv4 = (r: PlannedResource, count: number, why: string) => add(r, `public IPv4 × ${count} (${why})`, count * HOURS_PER_MONTH, "IP-h", PRICES.publicIpv4Hour);
+    const albHours = (r: PlannedResource, subnets: number) => {
+        add(r, "ALB hours", HOURS_PER_MONTH, "h", PRICES.alb.hour);
+        const lcu = prod ? a.lcu.production : a.lcu.other;
+        add(r, `LCU, ${lcu} average (assumed)`, lcu * HOURS_PER_MONTH, "LCU-h", PRICES.alb.lcuHour);
+        // An internet-facing ALB holds at least one public IPv4 per enabled zone.
+        ipv4(r, subnets, "one per load balancer zone");
+    };
+    const logs = (r: PlannedResource | string, gb: number, retentionDays: number) => {
+        add(r, `log ingestion, ${gb} GB (assumed)`, gb, "GB", PRICES.cloudwatch.logsIngestGb);
+        // Stored volume at steady state: a month's ingestion kept for the retention period (raw size; CloudWatch compresses).
+        add(r, `log storage, ${retentionDays} d retention`, gb * Math.max(1, retentionDays / 30), "GB-mo", PRICES.cloudwatch.logsStoreGbMonth);
+    };
+
+    const pipeline = plan.resources.find((r) => r.type === "aws:codepipeline/pipeline:Pipeline");
+    const stages = (pipeline?.inputs.stages ?? []) as { actions: { category: string }[] }[];
+    const imageProject = plan.resources.find((r) => r.type === "aws:codebuild/project:Project" && (r.inputs.environment as { privilegedMode?: boolean } | undefined)?.privilegedMode === true);
+    const smokeRunsPerExecution = stages.filter((s) => s.actions.some((x) => x.category === "Deploy") && s.actions.some((x) => x.category === "Build")).length;
+
+    for (const r of plan.resources) {
+        if (!r.custom || FREE_TYPES.has(r.type)) continue;
+        switch (r.type) {
+            case "aws:ecs/service:Service": {
+                const td = plan.resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition");
+                const scaling = plan.resources.find((x) => x.type === "aws:appautoscaling/target:Target");
+                const tasks = Math.max(num(r.inputs.desiredCount, 1), num(scaling?.inputs.minCapacity, 0));
+                const vcpu = num(td?.inputs.cpu, 256) / 1024;
+                const gb = num(td?.inputs.memory, 512) / 1024;
+                const strategies = (r.inputs.capacityProviderStrategies ?? []) as { capacityProvider: string }[];
+                const spot = strategies.length > 0 && strategies.every((s) => s.capacityProvider === "FARGATE_SPOT");
+                const rates = spot ? PRICES.fargateSpot : PRICES.fargate;
+                const hours = tasks * HOURS_PER_MONTH * a.taskHoursFraction;
+                const kind = spot ? "Fargate Spot" : "Fargate";
+                add(r, `${kind} vCPU: ${tasks} task(s) × ${vcpu} vCPU`, hours * vcpu, "vCPU-h", rates.vcpuHour);
+                add(r, `${kind} memory: ${tasks} task(s) × ${gb} GB`, hours * gb, "GB-h", rates.gbHour);
+                const net = (r.inputs.networkConfiguration ?? {}) as { assignPublicIp?: boolean };
+                if (net.assignPublicIp) add(r, `public IPv4 × ${tasks} (one per task, no NAT)`, hours, "IP-h", PRICES.publicIpv4Hour);
+                break;
+            }
+            case "aws:lb/loadBalancer:LoadBalancer": {
+                if (r.inputs.loadBalancerType !== undefined && r.inputs.loadBalancerType !== "application") {
+                    notPriced.push(`${label(r)}: ${String(r.inputs.loadBalancerType)} load balancer`);
+                    break;
+                }
+                const subnets = Array.isArray(r.inputs.subnets) ? r.inputs.subnets.length : 2;
+                if (r.inputs.internal === true) {
+                    add(r, "ALB hours", HOURS_PER_MONTH, "h", PRICES.alb.hour);
+                    add(r, `LCU, ${prod ? a.lcu.production : a.lcu.other} average (assumed)`, (prod ? a.lcu.production : a.lcu.other) * HOURS_PER_MONTH, "LCU-h", PRICES.alb.lcuHour);
+                } else albHours(r, subnets);
+                break;
+            }
+            case "aws:elasticbeanstalk/environment:Environment": {
+                const types = (ebSetting(r, "aws:ec2:instances", "InstanceTypes") ?? "t3.micro").split(",").map((t) => t.trim());
+                const type = types[0];
+                const single = ebSetting(r, "aws:elasticbeanstalk:environment", "EnvironmentType") === "SingleInstance";
+                const count = single ? 1 : num(ebSetting(r, "aws:autoscaling:asg", "MinSize"), 1);
+                const rate = PRICES.ec2Hour[type];
+                if (rate === undefined) notPriced.push(`${label(r)}: EC2 ${type} (not in the price table)`);
+                else add(r, `EC2 ${type} × ${count}${types.length > 1 ? ` (first of ${types.join(", ")})` : ""}`, count * HOURS_PER_MONTH * a.taskHoursFraction, "h", rate);
+                add(r, `EBS gp3 root volume × ${count} (${a.ebRootVolumeGb} GB, assumed)`, count * a.ebRootVolumeGb, "GB-mo", PRICES.ebsGp3GbMonth);
+                if (single) ipv4(r, 1, "the instance's Elastic IP");
+                else {
+                    const elbSubnets = (ebSetting(r, "aws:ec2:vpc", "ELBSubnets") ?? "a,b").split(",").length;
+                    albHours(r, elbSubnets);
+                    if (ebSetting(r, "aws:ec2:vpc", "AssociatePublicIpAddress") === "true") ipv4(r, count, "one per instance in a public subnet");
+                }
+                if (ebSetting(r, "aws:elasticbeanstalk:cloudwatch:logs", "StreamLogs") === "true") {
+                    logs(r, prod ? a.appLogsGb.production : a.appLogsGb.other, num(ebSetting(r, "aws:elasticbeanstalk:cloudwatch:logs", "RetentionInDays"), 7));
+                }
+                break;
+            }
+            case "aws:codebuild/project:Project": {
+                const env = (r.inputs.environment ?? {}) as { computeType?: string; privilegedMode?: boolean };
+                const computeType = env.computeType ?? "BUILD_GENERAL1_SMALL";
+                const rate = PRICES.codebuildMinute[computeType];
+                if (rate === undefined) {
+                    notPriced.push(`${label(r)}: CodeBuild compute type ${computeType}`);
+                    break;
+                }
+                // CodeBuild bills on-demand builds per minute, rounded up; durations from the lead-time model.
+                const image = env.privilegedMode === true;
+                const minutesPerRun = Math.ceil((image ? buildStage(r, DEFAULT_APP) : smokeStage("smoke")).seconds / 60);
+                const runs = a.buildsPerMonth * (image ? 1 : Math.max(1, smokeRunsPerExecution));
+                add(r, `${image ? "image builds" : "smoke tests"}: ${runs} × ${minutesPerRun} min (${computeType})`, runs * minutesPerRun, "min", rate);
+                break;
+            }
+            case "aws:codepipeline/pipeline:Pipeline": {
+                if (r.inputs.pipelineType === "V2") {
+                    // Each action execution billed by the minute, rounded up (assumed): source 1, build, and per
+                    // environment deploy 1 + smoke test 1; the manual approval is not counted.
+                    const buildMinutes = imageProject ? Math.ceil(buildStage(imageProject, DEFAULT_APP).seconds / 60) : 3;
+                    const perRun = 1 + buildMinutes + 2 * smokeRunsPerExecution;
+                    add(r, `V2 action minutes: ${a.buildsPerMonth} runs × ${perRun} min`, a.buildsPerMonth * perRun, "action-min", PRICES.codepipeline.v2ActionMinute);
+                } else add(r, "V1 active pipeline", 1, "pipeline-mo", PRICES.codepipeline.v1PipelineMonth);
+                break;
+            }
+            case "aws:ecr/repository:Repository":
+                add(r, `image storage, ${a.ecrStoredGb} GB (assumed)`, a.ecrStoredGb, "GB-mo", PRICES.ecrGbMonth);
+                break;
+            case "aws:secretsmanager/secret:Secret":
+                add(r, "secret", 1, "secret-mo", PRICES.secretsManager.secretMonth);
+                break;
+            case "aws:kms/key:Key":
+                add(r, "customer managed key", 1, "key-mo", PRICES.kmsKeyMonth);
+                break;
+            case "aws:cloudwatch/logGroup:LogGroup": {
+                const app = plan.resources.some((x) => x.type === "aws:ecs/service:Service") && /\/app$/.test(String(r.inputs.name ?? ""));
+                logs(r, app ? (prod ? a.appLogsGb.production : a.appLogsGb.other) : a.buildLogsGb, num(r.inputs.retentionInDays, 30));
+                break;
+            }
+            case "aws:cloudwatch/dashboard:Dashboard":
+                // The first 3 dashboards of an account are free; not deducted.
+                add(r, "dashboard", 1, "dashboard-mo", PRICES.cloudwatch.dashboardMonth);
+                break;
+            case "aws:appautoscaling/policy:Policy":
+                // Target tracking creates and manages two CloudWatch alarms (scale out, scale in).
+                if (r.inputs.policyType === "TargetTrackingScaling") add(r, "2 target-tracking alarms", 2, "alarm-mo", PRICES.cloudwatch.alarmMonth);
+                break;
+            case "aws:s3/bucket:Bucket":
+            case "aws:s3/bucketV2:BucketV2":
+                add(r, `storage, ${a.s3StoredGb} GB (assumed)`, a.s3StoredGb, "GB-mo", PRICES.s3GbMonth);
+                break;
+            case "aws:ec2/natGateway:NatGateway":
+                add(r, "NAT gateway hours (data processing extra)", HOURS_PER_MONTH, "h", PRICES.natGateway.hour);
+                ipv4(r, 1, "the NAT gateway's Elastic IP");
+                break;
+            case "aws:ec2/eip:Eip":
+                ipv4(r, 1, "Elastic IP");
+                break;
+            default:
+                notPriced.push(`${label(r)} (${r.type})`);
+        }
+    }
+    const cluster = plan.resources.find((r) => r.type === "aws:ecs/cluster:Cluster");
+    const insights = ((cluster?.inputs.settings ?? []) as { name: string; value: string }[]).some((s) => s.name === "containerInsights" && s.value !== "disabled");
+    if (cluster && insights) notPriced.push(`${label(cluster)}: Container Insights metrics and performance logs (billed per metric and GB; not estimated)`);
+
+    const total = lines.reduce((s, l) => s + l.monthly, 0);
+    const assumptions = [
+        `prices: ${PRICE_REGION} on-demand list prices read ${PRICE_DATE} (tools/prices.ts); free tiers not deducted; ${HOURS_PER_MONTH} h a month`,
+        `tasks and instances run ${Math.round(a.taskHoursFraction * 100)} % of the month at their minimum count (autoscaling adds more under load)`,
+        `Fargate Spot at 70 % off on-demand (AWS: "up to 70 %")`,
+        `${a.buildsPerMonth} pipeline runs a month, each approved to production; CodeBuild minutes from the lead-time model, rounded up per build`,
+        `load balancer capacity: ${a.lcu.other} LCU average outside production, ${a.lcu.production} in production`,
+        `logs ingested a month: app ${a.appLogsGb.other} GB (${a.appLogsGb.production} GB production), each build project ${a.buildLogsGb} GB`,
+        `stored: ECR ${a.ecrStoredGb} GB, S3 ${a.s3StoredGb} GB per bucket; data transfer out not included`,
+    ];
+    return { stack: plan.stack, lines, total, notPriced, assumptions };
+}
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+export function renderCost(e: CostEstimate): string {
+    const rows = e.lines.map((l) => [l.resource, l.item, `${+l.quantity.toFixed(3)} ${l.unit} × $${l.unitPrice}`, usd(l.monthly)]);
+    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), 8));
+    const out = [`Monthly cost estimate, stack ${e.stack} (USD, ${PRICE_REGION}, prices of ${PRICE_DATE})`, ""];
+    for (const r of rows) out.push(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3].padStart(8)}`);
+    out.push("", `Total: ${usd(e.total)} / month`);
+    if (e.notPriced.length) out.push("", "Not priced:", ...e.notPriced.map((n) => `  - ${n}`));
+    out.push("", "Assumptions:", ...e.assumptions.map((x) => `  - ${x}`));
+    return out.join("\n");
+}
+
+interface Options {
+    stack?: string;
+    assumptions: CostAssumptions;
+    json: boolean;
+}
+
+export class CostUsageError extends Error {}
+
+export function parseCostArgs(argv: string[]): Options {
+    const o: Options = { assumptions: structuredClone(DEFAULT_ASSUMPTIONS), json: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const n = (max = Infinity) => {
+            const v = Number(argv[++i]);
+            if (!Number.isFinite(v) || v < 0 || v > max) throw new CostUsageError(`${arg} needs a number from 0 to ${max}`);
+            return v;
+        };
+        if (arg === "--stack" || arg === "-s") o.stack = argv[++i];
+        else if (arg === "--builds") o.assumptions.buildsPerMonth = n();
+        else if (arg === "--task-hours") o.assumptions.taskHoursFraction = n(1);
+        else if (arg === "--json") o.json = true;
+        else throw new CostUsageError(`unknown option ${arg}. usage: npm run cost -- --stack <name> [--builds N] [--task-hours 0..1] [--json]`);
+    }
+    if (!o.stack) throw new CostUsageError("--stack is required. usage: npm run cost -- --stack <name> [--builds N] [--task-hours 0..1] [--json]");
+    return o;
+}
+
+export async function main(argv: string[], dir = path.resolve(__dirname, "..")): Promise<number> {
+    const o = parseCostArgs(argv);
+    const { planStack } = await import("./plan");
+    const e = estimateCost(await planStack(dir, o.stack as string), o.assumptions);
+    process.stdout.write((o.json ? JSON.stringify(e, null, 2) : renderCost(e)) + "\n");
+    return 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (err: unknown) => {
+            const known = err instanceof CostUsageError || err instanceof StackNotFoundError;
+            process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
+            process.exit(1);
+        },
+    );
+}

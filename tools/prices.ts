@@ -1,0 +1,91 @@
+// Dated on-demand list prices, US East (N. Virginia) us-east-1, USD, for the cost estimate
+// (tools/cost.ts). Read from AWS's public pricing pages on PRICE_DATE; refresh them together.
+// Free tiers are not deducted (an account's free allowance is shared by everything in it).
+
+export const PRICE_DATE = "2026-11-25";
+export const PRICE_REGION = "us-east-1";
+/** AWS prices monthly usage at 730 hours (the AWS Pricing Calculator's month). */
+export const HOURS_PER_MONTH = 730;
+
+export const PRICES = {
+    /**
+     * AWS Fargate, Linux/x86, per hour (aws.amazon.com/fargate/pricing/): $0.04048 per vCPU-hour and
+     * $0.004445 per GB-hour (= $0.000011244 per vCPU-second). 20 GB ephemeral storage included.
+     */
+    fargate: { vcpuHour: 0.04048, gbHour: 0.004445 },
+    /**
+     * Fargate Spot: "up to a 70% discount off the regular Fargate price" (same page). Spot rates move;
+     * the model takes the full 70 % off the on-demand rates above: $0.012144 / $0.0013335.
+     */
+    fargateSpot: { vcpuHour: 0.012144, gbHour: 0.0013335 },
+    /**
+     * Application Load Balancer (aws.amazon.com/elasticloadbalancing/pricing/, us-east-1):
+     * $0.0225 per ALB-hour and $0.008 per LCU-hour.
+     */
+    alb: { hour: 0.0225, lcuHour: 0.008 },
+    /**
+     * Public IPv4 addresses, in use or idle, including those AWS assigns to load balancers, Fargate
+     * tasks and instances: $0.005 per IP-hour since 2024-02-01 (aws.amazon.com/vpc/pricing/, "Public
+     * IPv4 Address" tab).
+     */
+    publicIpv4Hour: 0.005,
+    /** NAT gateway (aws.amazon.com/vpc/pricing/): $0.045 per hour and $0.045 per GB processed. */
+    natGateway: { hour: 0.045, gb: 0.045 },
+    /**
+     * EC2 on-demand Linux, per hour (aws.amazon.com/ec2/pricing/on-demand/), the families Beanstalk
+     * environments accept (infra/config-schema.ts BEANSTALK_INSTANCE_FAMILIES), common sizes.
+     */
+    ec2Hour: {
+        "t3.nano": 0.0052,
+        "t3.micro": 0.0104,
+        "t3.small": 0.0208,
+        "t3.medium": 0.0416,
+        "t3.large": 0.0832,
+        "t3a.nano": 0.0047,
+        "t3a.micro": 0.0094,
+        "t3a.small": 0.0188,
+        "t3a.medium": 0.0376,
+        "t3a.large": 0.0752,
+        "m5.large": 0.096,
+        "m6i.large": 0.096,
+        "m6a.large": 0.0864,
+        "m7i.large": 0.1008,
+        "c5.large": 0.085,
+        "c6i.large": 0.085,
+        "c7i.large": 0.08925,
+        "r6i.large": 0.126,
+    } as Record<string, number>,
+    /** EBS gp3 storage, per GB-month (aws.amazon.com/ebs/pricing/). */
+    ebsGp3GbMonth: 0.08,
+    /**
+     * CodeBuild on-demand, Linux x86 (aws.amazon.com/codebuild/pricing/), per build-minute:
+     * general1.small $0.005, general1.medium $0.01, general1.large $0.02.
+     */
+    codebuildMinute: {
+        BUILD_GENERAL1_SMALL: 0.005,
+        BUILD_GENERAL1_MEDIUM: 0.01,
+        BUILD_GENERAL1_LARGE: 0.02,
+    } as Record<string, number>,
+    /**
+     * CodePipeline (aws.amazon.com/codepipeline/pricing/): V2 $0.002 per action execution minute;
+     * V1 $1.00 per active pipeline per month.
+     */
+    codepipeline: { v2ActionMinute: 0.002, v1PipelineMonth: 1.0 },
+    /** Amazon ECR private repository storage, per GB-month (aws.amazon.com/ecr/pricing/). */
+    ecrGbMonth: 0.1,
+    /**
+     * Secrets Manager (aws.amazon.com/secrets-manager/pricing/): $0.40 per secret per month,
+     * $0.05 per 10,000 API calls.
+     */
+    secretsManager: { secretMonth: 0.4, per10kCalls: 0.05 },
+    /** AWS KMS customer managed key: $1.00 per key per month (aws.amazon.com/kms/pricing/). */
+    kmsKeyMonth: 1.0,
+    /**
+     * CloudWatch (aws.amazon.com/cloudwatch/pricing/): Logs $0.50 per GB ingested (standard class),
+     * $0.03 per GB-month stored; $3.00 per dashboard per month; $0.10 per standard-resolution alarm
+     * per month.
+     */
+    cloudwatch: { logsIngestGb: 0.5, logsStoreGbMonth: 0.03, dashboardMonth: 3.0, alarmMonth: 0.1 },
+    /** S3 Standard, first 50 TB, per GB-month (aws.amazon.com/s3/pricing/). */
+    s3GbMonth: 0.023,
+};
