@@ -1,0 +1,53 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { compare, measured, median, parseBenchArgs, parseGnuTimeKb } from "../tools/bench";
+import { listStacks } from "../tools/stack-config";
+import { planStack, ROOT } from "./helpers";
+
+test("the median of an odd count is the middle value, of an even count the mean of the two middle ones", () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.throws(() => median([]), /no values/);
+});
+
+test("GNU time's %M line (KiB) becomes MB, whatever the command printed before it", () => {
+    assert.equal(parseGnuTimeKb("warning: something\n465000\n"), (465000 * 1024) / 1e6);
+    assert.equal(parseGnuTimeKb("Command exited with non-zero status 1\n"), null);
+});
+
+test("ratios compare medians against the targets: a third of the time, half of the memory", () => {
+    const anchor = measured("cdk", ["cdk"], [{ seconds: 3, peakMB: 460 }, { seconds: 3.2, peakMB: 470 }, { seconds: 9, peakMB: 465 }]);
+    const fast = measured("plan", ["plan"], [{ seconds: 0.5, peakMB: 150 }, { seconds: 0.6, peakMB: 160 }, { seconds: 0.7, peakMB: 155 }]);
+    const v = compare(fast, anchor);
+    assert.equal(v.timeRatio, 0.6 / 3.2);
+    assert.equal(v.timeOk, true);
+    assert.equal(v.memoryOk, true);
+    const slow = measured("tsx", ["tsx"], [{ seconds: 2, peakMB: 240 }]);
+    assert.equal(compare(slow, anchor).timeOk, false);
+    assert.equal(compare(slow, anchor).memoryOk, false);
+    assert.equal(compare(measured("x", ["x"], [{ seconds: 1, peakMB: null }]), anchor).memoryOk, null);
+});
+
+test("bench options default to five runs with the anchor and npm test", () => {
+    assert.deepEqual(parseBenchArgs([]), { runs: 5, anchor: true, test: true });
+    assert.equal(parseBenchArgs(["--runs", "3", "--no-anchor"]).runs, 3);
+    assert.throws(() => parseBenchArgs(["--runs", "0"]), /whole number/);
+    assert.throws(() => parseBenchArgs(["--fast"]), /unknown option/);
+});
+
+test("the bundled fast plan (npm run plan:fast) writes exactly the plans the program produces", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-fast-"));
+    try {
+        execFileSync(process.execPath, [path.join(ROOT, "tools", "run-bundled.cjs"), "tools/plan.ts", "--all", "--json-dir", out, "--quiet"], { cwd: ROOT, stdio: "pipe" });
+        for (const stack of listStacks(ROOT)) {
+            const expected = JSON.stringify(await planStack(stack), null, 2) + "\n";
+            assert.equal(fs.readFileSync(path.join(out, `${stack}.json`), "utf8"), expected, `plan of ${stack}`);
+        }
+    } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+    }
+});
