@@ -46,6 +46,14 @@ async function runMain(argv: string[]): Promise<{ code: number; out: string }> {
     }
 }
 
+/** Plans of the shipped stacks as they are, made once for the file (callers clone before editing). */
+const shipped = new Map<string, Promise<Plan>>();
+const asShipped = (stack: string): Promise<Plan> => {
+    if (!shipped.has(stack)) shipped.set(stack, planStack(stack));
+    return shipped.get(stack) as Promise<Plan>;
+};
+const clone = (p: Plan): Plan => JSON.parse(JSON.stringify(p)) as Plan;
+
 const find = (changes: ResourceChange[], type: string, name?: string) => {
     const found = changes.filter((r) => r.type === type && (name === undefined || r.name === name));
     assert.equal(found.length, 1, `expected one change of ${type} ${name ?? ""}, found ${found.length}: ${changes.map((r) => `${r.kind} ${r.type} ${r.name}`).join("; ")}`);
@@ -53,7 +61,7 @@ const find = (changes: ResourceChange[], type: string, name?: string) => {
 };
 
 test("a plan compared with itself has no changes and main() exits 0", async () => {
-    const base = writePlan("same.json", await planStack("staging"));
+    const base = writePlan("same.json", await asShipped("staging"));
     const { code, out } = await runMain(["--stack", "staging", "--diff", base]);
     assert.equal(code, 0);
     assert.match(out, /Plan diff for stack staging: no changes/);
@@ -69,7 +77,7 @@ test("a changed setting is an in-place update with the input path and old → ne
 });
 
 test("adding a certificate creates the HTTPS and redirect listeners and flags the look-alike delete", async () => {
-    const base = await planStack("staging");
+    const base = await asShipped("staging");
     const head = await planStack("staging", {
         set: {
             "slipway:certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
@@ -87,7 +95,7 @@ test("adding a certificate creates the HTTPS and redirect listeners and flags th
 });
 
 test("a new container port replaces the target group and registers a new task definition revision", async () => {
-    const base = await planStack("staging");
+    const base = await asShipped("staging");
     const head = await planStack("staging", { set: { "slipway:containerPort": "9090" } });
     const d = diffPlans(base, head);
     const tg = find(d.resources, "aws:lb/targetGroup:TargetGroup");
@@ -103,7 +111,7 @@ test("a new container port replaces the target group and registers a new task de
 });
 
 test("a new VPC range replaces the VPC and its subnets", async () => {
-    const d = diffPlans(await planStack("staging"), await planStack("staging", { set: { "slipway:vpcCidr": "10.40.0.0/16" } }));
+    const d = diffPlans(await asShipped("staging"), await planStack("staging", { set: { "slipway:vpcCidr": "10.40.0.0/16" } }));
     assert.equal(find(d.resources, "aws:ec2/vpc:Vpc").kind, "replace");
     const subnets = d.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet");
     assert.equal(subnets.length, 2);
@@ -111,7 +119,7 @@ test("a new VPC range replaces the VPC and its subnets", async () => {
 });
 
 test("fewer availability zones delete the third subnet and its route table association", async () => {
-    const d = diffPlans(await planStack("staging", { set: { "slipway:azCount": "3" } }), await planStack("staging"));
+    const d = diffPlans(await planStack("staging", { set: { "slipway:azCount": "3" } }), await asShipped("staging"));
     const deleted = d.resources.filter((r) => r.kind === "delete").map((r) => `${r.type} ${r.name}`);
     assert.ok(deleted.includes("aws:ec2/subnet:Subnet public-2"), deleted.join(", "));
     assert.ok(deleted.includes("aws:ec2/routeTableAssociation:RouteTableAssociation public-2"));
@@ -119,8 +127,8 @@ test("fewer availability zones delete the third subnet and its route table assoc
 });
 
 test("deleting or replacing a protected resource is flagged: pulumi up would refuse", async () => {
-    const base = await planStack("delivery");
-    const head = await planStack("delivery");
+    const base = await asShipped("delivery");
+    const head = clone(base);
     const repoUrn = head.resources.find((r) => r.type === "aws:ecr/repository:Repository")?.urn;
     assert.ok(base.resources.find((r) => r.urn === repoUrn)?.protect, "the delivery registry is protected");
     // The registry renamed (replace) and the artifact bucket gone (delete), on the same real plan.
@@ -137,14 +145,14 @@ test("deleting or replacing a protected resource is flagged: pulumi up would ref
 });
 
 test("protect changes are shown even when no input changes", async () => {
-    const d = diffPlans(await planStack("staging"), await planStack("staging", { set: { "slipway:tier": "production" } }));
+    const d = diffPlans(await asShipped("staging"), await planStack("staging", { set: { "slipway:tier": "production" } }));
     const logs = find(d.resources, "aws:cloudwatch/logGroup:LogGroup");
     assert.deepEqual(logs.protect, { old: false, new: true });
     assert.match(renderText(d), /\[protect false → true\]/);
 });
 
 test("a change covered by ignoreChanges is no change (desiredCount is owned by autoscaling)", async () => {
-    const d = diffPlans(await planStack("staging"), await planStack("staging", { set: { "slipway:desiredCount": "2" } }));
+    const d = diffPlans(await asShipped("staging"), await planStack("staging", { set: { "slipway:desiredCount": "2" } }));
     assert.equal(hasChanges(d), false, renderText(d));
     assert.deepEqual(d.ignored, [{ resource: "aws:ecs/service:Service service", paths: ["desiredCount"] }]);
     assert.match(renderText(d), /Unchanged \(ignoreChanges\): aws:ecs\/service:Service service: desiredCount/);
@@ -165,8 +173,8 @@ test("a changed secret value never appears: secret inputs stay [secret] and the 
 });
 
 test("an input that becomes secret shows its old plain value and [secret], never a new value", async () => {
-    const base = await planStack("staging");
-    const head: Plan = JSON.parse(JSON.stringify(base)) as Plan;
+    const base = await asShipped("staging");
+    const head = clone(base);
     const param = head.resources.find((r) => r.type === "aws:ssm/parameter:Parameter");
     assert.ok(param);
     param.inputs.insecureValue = "[secret]";
@@ -185,7 +193,7 @@ test("secure config keys whose ciphertext changed are named, without the ciphert
 });
 
 test("a rotated secret in the stack file makes the diff report it and exit 2, though the plans are equal", async () => {
-    const plan = await planStack("staging");
+    const plan = await asShipped("staging");
     const dir = fs.mkdtempSync(path.join(tmp, "base-"));
     const stackFile = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
     const rotated = stackFile.replace(/(API_KEY:\n\s+secure: )(\S+)/, "$1v1:rotatedCiphertextXYZ");
@@ -201,7 +209,7 @@ test("a rotated secret in the stack file makes the diff report it and exit 2, th
 });
 
 test("the Markdown is one compact section: marker, summary, replacements in view, details folded", async () => {
-    const d = diffPlans(await planStack("staging"), await planStack("staging", { set: { "slipway:containerPort": "9090", "slipway:logRetentionDays": "30" } }));
+    const d = diffPlans(await asShipped("staging"), await planStack("staging", { set: { "slipway:containerPort": "9090", "slipway:logRetentionDays": "30" } }));
     const text = renderMarkdown(d);
     assert.ok(text.startsWith("<!-- slipway-plan-diff stack=staging -->\n### "));
     assert.ok(!text.includes(COMMENT_MARKER), "the comment marker is the workflow's, one per comment");
@@ -211,7 +219,7 @@ test("the Markdown is one compact section: marker, summary, replacements in view
 });
 
 test("the Markdown stays within its budget on a large diff (staging against production)", async () => {
-    const d = diffPlans(await planStack("production"), await planStack("staging"));
+    const d = diffPlans(await asShipped("production"), await asShipped("staging"));
     assert.ok(d.resources.length > 10);
     assert.match(renderMarkdown(d), /against stack production/);
     for (const budget of [20_000, 4_000, 1_500]) assert.ok(renderMarkdown(d, budget).length <= budget, `over ${budget}`);
@@ -219,14 +227,14 @@ test("the Markdown stays within its budget on a large diff (staging against prod
 });
 
 test("no changes render as a one-line Markdown section", async () => {
-    const plan = await planStack("staging");
+    const plan = await asShipped("staging");
     assert.equal(renderMarkdown(diffPlans(plan, plan)), "<!-- slipway-plan-diff stack=staging -->\n### ✅ `staging`: no changes\n");
 });
 
 test("every provider resource type the shipped stacks declare has a replacement rule", async () => {
     const types = new Set<string>();
     for (const stack of ["delivery", "staging", "production"]) {
-        for (const r of (await planStack(stack)).resources) if (r.custom && /^(aws|github):/.test(r.type)) types.add(r.type);
+        for (const r of (await asShipped(stack)).resources) if (r.custom && /^(aws|github):/.test(r.type)) types.add(r.type);
     }
     const missing = [...types].filter((t) => !REPLACE_ON[t]);
     assert.deepEqual(missing, [], "add these to REPLACE_ON in tools/diff.ts, citing the provider's ForceNew arguments");
