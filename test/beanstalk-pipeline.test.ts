@@ -1,0 +1,157 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+    beanstalkBundleFiles,
+    bundleBuildCommands,
+    COMPOSE_FILE,
+    CONFIG_PREBUILD_HOOK,
+    PREBUILD_HOOK,
+    SECRETS_ENV_FILE,
+    secretsHook,
+} from "../infra/beanstalk-bundle";
+import { Plan } from "../tools/mock-engine";
+import { childrenOf, json, one, planStack } from "./helpers";
+
+interface Action {
+    name: string;
+    provider: string;
+    inputArtifacts?: string[];
+    configuration: Record<string, string>;
+}
+interface Stage {
+    name: string;
+    actions: Action[];
+}
+interface PolicyDoc {
+    Statement: { Sid: string; Action: string[]; Resource: string[] | string; Condition?: Record<string, Record<string, unknown>> }[];
+}
+
+/** The delivery stack with staging replaced by the shipped Beanstalk staging stack (its stack file says beanstalk). */
+const mixedPipeline = () => planStack("delivery", { set: { "slipway:pipelineStacks": JSON.stringify(["beanstalk-staging", "production"]) } });
+
+const stagesOf = (plan: Plan) => one(plan, "aws:codepipeline/pipeline:Pipeline").inputs.stages as Stage[];
+/** The pipeline role's policy (a child of the pipeline component). */
+function pipelinePolicy(plan: Plan): PolicyDoc {
+    const policy = childrenOf(plan, one(plan, "slipway:delivery:Pipeline", "pipeline")).find((r) => r.type === "aws:iam/rolePolicy:RolePolicy");
+    if (!policy) throw new Error("no pipeline role policy");
+    return json<PolicyDoc>(policy, "policy");
+}
+const deployOf = (plan: Plan, stage: string) => stagesOf(plan).find((s) => s.name === stage)?.actions.find((a) => a.name === "Deploy");
+
+test("a mixed pipeline deploys Beanstalk staging with the ElasticBeanstalk action and ECS production with the ECS action", async () => {
+    const plan = await mixedPipeline();
+    assert.deepEqual(
+        stagesOf(plan).map((s) => s.name),
+        ["Source", "Build", "Beanstalk-Staging", "Approve-Production", "Production"],
+    );
+    const staging = deployOf(plan, "Beanstalk-Staging");
+    assert.equal(staging?.provider, "ElasticBeanstalk");
+    assert.deepEqual(staging?.configuration, { ApplicationName: "shop", EnvironmentName: "shop-beanstalk-staging" });
+    assert.deepEqual(staging?.inputArtifacts, ["image"]);
+    const production = deployOf(plan, "Production");
+    assert.equal(production?.provider, "ECS");
+    assert.equal(production?.configuration.ClusterName, "shop-production");
+    assert.equal(production?.configuration.FileName, "imagedefinitions.json");
+});
+
+test("the same pipeline can run staging on ECS and production on Beanstalk", async () => {
+    const plan = await planStack("delivery", { set: { "slipway:pipelineStacks": JSON.stringify(["staging", "beanstalk-production"]) } });
+    assert.equal(deployOf(plan, "Staging")?.provider, "ECS");
+    assert.deepEqual(deployOf(plan, "Beanstalk-Production")?.configuration, { ApplicationName: "shop", EnvironmentName: "shop-beanstalk-production" });
+});
+
+test("the build emits the Beanstalk bundle beside imagedefinitions.json only when a target runs on Beanstalk", async () => {
+    const buildspecOf = (plan: Plan) => {
+        const build = one(plan, "slipway:delivery:BuildProject", "build");
+        const project = childrenOf(plan, build).find((r) => r.type === "aws:codebuild/project:Project");
+        if (!project) throw new Error("no build project");
+        return JSON.parse((project.inputs.source as { buildspec: string }).buildspec) as { artifacts: { files: string[] }; phases: { build: { commands: string[] } } };
+    };
+    const mixed = buildspecOf(await mixedPipeline());
+    assert.deepEqual(mixed.artifacts.files, ["imagedefinitions.json", "image-tag.txt", COMPOSE_FILE, PREBUILD_HOOK, CONFIG_PREBUILD_HOOK]);
+    assert.ok(mixed.phases.build.commands.some((c) => c.includes(`sed -i "s|@IMAGE_URI@|$REPOSITORY_URL:$IMAGE_TAG|" ${COMPOSE_FILE}`)));
+    const ecsOnly = buildspecOf(await planStack("delivery"));
+    assert.deepEqual(ecsOnly.artifacts.files, ["imagedefinitions.json", "image-tag.txt"]);
+});
+
+test("the pipeline role's Beanstalk rights name the app, its environments and EB's awseb- resources", async () => {
+    const doc = pipelinePolicy(await mixedPipeline());
+    const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
+    assert.deepEqual(bySid.DeployBeanstalkEnvironments.Resource, [
+        "arn:aws:elasticbeanstalk:us-east-1:123456789012:application/shop",
+        "arn:aws:elasticbeanstalk:us-east-1:123456789012:applicationversion/shop/*",
+        "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/shop/shop-beanstalk-staging",
+        "arn:aws:elasticbeanstalk:us-east-1::solutionstack/*",
+    ]);
+    assert.deepEqual(bySid.BeanstalkEnvironmentStacks.Resource, ["arn:aws:cloudformation:us-east-1:123456789012:stack/awseb-e-*"]);
+    assert.deepEqual(bySid.BeanstalkStorageBucket.Resource, ["arn:aws:s3:::elasticbeanstalk-us-east-1-123456789012", "arn:aws:s3:::elasticbeanstalk-us-east-1-123456789012/*"]);
+    assert.deepEqual(bySid.PassInstanceRoles.Condition, { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } });
+    for (const s of doc.Statement) {
+        for (const a of s.Action) assert.ok(!a.endsWith(":*"), `service-wide action ${a} in ${s.Sid}`);
+        // "*" only where AWS offers no resource-level scoping, and then only in this region.
+        if ([s.Resource].flat().includes("*") && s.Sid !== "ListDeploymentTasks" && s.Sid !== "RegisterTaskDefinitions") {
+            assert.equal(s.Sid, "BeanstalkUnscopableCalls");
+            assert.deepEqual(s.Condition, { StringEquals: { "aws:RequestedRegion": "us-east-1" } });
+        }
+    }
+    // ECS rights cover only the ECS target.
+    assert.deepEqual(bySid.DeployEcsServices.Resource, ["arn:aws:ecs:us-east-1:123456789012:service/shop-production/shop-production"]);
+});
+
+test("an ECS-only pipeline gets no Beanstalk rights", async () => {
+    const doc = pipelinePolicy(await planStack("delivery"));
+    assert.ok(!doc.Statement.some((s) => s.Sid.startsWith("Beanstalk") || s.Action.some((a) => a.startsWith("elasticbeanstalk:"))));
+});
+
+test("the delivery stack declares the app's one EB application, protected, and exports its name", async () => {
+    const plan = await planStack("delivery");
+    const app = one(plan, "aws:elasticbeanstalk/application:Application");
+    assert.equal(app.inputs.name, "shop");
+    assert.ok(app.protect, "deleting an EB application terminates its environments");
+    assert.equal(plan.outputs.beanstalkApplicationName, "shop");
+});
+
+test("the bundle's Compose file runs the sha-tagged image on port 80 with EB's properties and the secrets file", () => {
+    const compose = beanstalkBundleFiles("123456789012.dkr.ecr.us-east-1.amazonaws.com/shop:0123abc")[COMPOSE_FILE];
+    assert.match(compose, /image: "123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/shop:0123abc"/);
+    assert.match(compose, /- "80:\$\{PORT\}"/);
+    assert.match(compose, new RegExp(`env_file:\\n {6}- \\.env\\n {6}- ${SECRETS_ENV_FILE.replace(/\//g, "\\/")}`));
+});
+
+test("the buildspec commands write the bundle with the image substituted and the hooks executable", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bundle-"));
+    const script = ["set -e", 'REPOSITORY_URL="123456789012.dkr.ecr.us-east-1.amazonaws.com/shop"', 'IMAGE_TAG="0123abcdef"', ...bundleBuildCommands()].join("\n");
+    execFileSync("bash", ["-c", script], { cwd: dir });
+    assert.match(fs.readFileSync(path.join(dir, COMPOSE_FILE), "utf8"), /image: "123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/shop:0123abcdef"/);
+    for (const hook of [PREBUILD_HOOK, CONFIG_PREBUILD_HOOK]) {
+        assert.equal(fs.readFileSync(path.join(dir, hook), "utf8"), secretsHook());
+        assert.ok(fs.statSync(path.join(dir, hook)).mode & 0o100, `${hook} is not executable`);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("the hook writes the JSON secret as NAME=value lines, mode 600, without printing a value", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-hook-"));
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin);
+    const out = path.join(dir, "secrets", "secrets.env");
+    // Stand-ins for EB's get-config and the AWS CLI; the hook's paths are pointed into the temp dir.
+    fs.writeFileSync(path.join(bin, "get-config"), '#!/bin/bash\n[ "$1" = "environment" ] && [ "$2" = "-k" ] && [ "$3" = "SLIPWAY_SECRET_ARN" ] && echo "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x"\n', { mode: 0o755 });
+    fs.writeFileSync(
+        path.join(bin, "aws"),
+        '#!/bin/bash\necho "$@" > "$(dirname "$0")/aws-args"\necho \'{"DATABASE_URL":"postgres://u:p@db/app?x=1","API_KEY":"s3cr3t"}\'\n',
+        { mode: 0o755 },
+    );
+    const hook = secretsHook().split("/opt/elasticbeanstalk/bin/get-config").join(path.join(bin, "get-config")).split(SECRETS_ENV_FILE).join(out);
+    const stdout = execFileSync("bash", ["-c", hook], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } }).toString();
+    assert.equal(fs.readFileSync(out, "utf8"), "API_KEY=s3cr3t\nDATABASE_URL=postgres://u:p@db/app?x=1\n");
+    assert.equal(fs.statSync(out).mode & 0o777, 0o600);
+    assert.ok(!stdout.includes("s3cr3t") && !stdout.includes("postgres://"), `the hook printed a secret: ${stdout}`);
+    // The region comes from the secret's ARN.
+    assert.match(fs.readFileSync(path.join(bin, "aws-args"), "utf8"), /secretsmanager get-secret-value --region eu-west-1 --secret-id arn:aws:secretsmanager:eu-west-1:/);
+    fs.rmSync(dir, { recursive: true, force: true });
+});
