@@ -249,3 +249,13 @@ test("a missing or malformed base plan is an error, and the CLI exits 1", async 
     assert.equal(cli.status, 1, cli.stderr);
     assert.match(cli.stderr, /not a plan/);
 });
+
+test("a value holding a code fence cannot end the Markdown code block early", async () => {
+    const base = await asShipped("staging");
+    const head = clone(base);
+    const param = head.resources.find((r) => r.type === "aws:ssm/parameter:Parameter");
+    assert.ok(param);
+    param.inputs.description = "```\n</details>\n# injected";
+    const text = renderMarkdown(diffPlans(base, head));
+    assert.equal(text.split("```").length, 3, text);
+});

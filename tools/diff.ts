@@ -405,7 +405,7 @@ export function renderText(d: PlanDiff): string {
     return lines.join("\n") + "\n";
 }
 
-const md = (s: string) => s.replace(/[|`<>]/g, (ch) => `\\${ch}`);
+const md = (s: string) => s.replace(/[|<>]/g, (ch) => `\\${ch}`);
 const code = (s: string) => "`" + s.replace(/`/g, "'") + "`";
 
 /**
@@ -427,7 +427,7 @@ export function renderMarkdown(d: PlanDiff, budget = MARKDOWN_BUDGET): string {
         }
         const what = [...inputs].slice(0, 8).map(([k, e]) => code(k) + (e.n > 1 ? ` ×${e.n}` : "") + (e.replaces ? " (replaces)" : ""));
         const more = inputs.size > 8 ? ` +${inputs.size - 8} more` : "";
-        const protect = r.protect ? ` protect ${r.protect.old} → ${r.protect.new}` : "";
+        const protect = r.protect ? `${what.length ? " · " : ""}protect ${r.protect.old} → ${r.protect.new}` : "";
         const notes = r.notes.length ? `<br>${r.notes.map(md).join("<br>")}` : "";
         return `| ${SYMBOL[r.kind]} ${r.kind} | ${code(r.type)} | ${code(r.name)} | ${what.join(", ")}${more}${protect}${notes} |`;
     };
@@ -454,7 +454,9 @@ export function renderMarkdown(d: PlanDiff, budget = MARKDOWN_BUDGET): string {
     if (c.replace) tail.push("", `<sub>${md(REPLACE_NOTE)}</sub>`);
     if (d.secretInputs.length) tail.push("", `<sub>${md(SECRET_NOTE)}</sub>`);
 
-    const fold = (lines: string[]) => ["", "<details><summary>Changed values (old → new)</summary>", "", "```", ...lines, "```", "", "</details>"];
+    // Values come from pull request code: a fence inside one must not end the code block early.
+    const fence = (l: string) => l.replace(/`{3,}/g, (m) => "ˋ".repeat(m.length));
+    const fold = (lines: string[]) => ["", "<details><summary>Changed values (old → new)</summary>", "", "```", ...lines.map(fence), "```", "", "</details>"];
     let text = [...head, ...body, ...(detail.length ? fold(detail) : []), ...tail].join("\n") + "\n";
     if (text.length > budget) {
         // Keep the tables and notes; cut the value listing first, then the update table.
