@@ -204,8 +204,3 @@ export const RESOURCE_POLICY_INPUTS: Record<string, string> = {
 export function ofType(resources: PolicyResource[], type: string): PolicyResource[] {
     return resources.filter((r) => r.type === type);
 }
-
-/** Short label for a resource in a message: `Repository "repository"`. */
-export function label(r: { type: string; name: string }): string {
-    return `${r.type.split(":").pop()} "${r.name}"`;
-}

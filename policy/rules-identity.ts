@@ -72,6 +72,17 @@ const CREDENTIAL_PATTERNS: [RegExp, string][] = [
     [/PLACEHOLDER-SECRET/, "a secret config value (the offline plan's placeholder)"],
 ];
 
+/**
+ * Inputs made to carry secrets. CrossGuard hands policies secret values unwrapped, so the credential
+ * scan skips these paths (offline they are "[secret]" anyway).
+ */
+export const SECRET_INPUTS: Record<string, string[]> = {
+    "github:index/actionsSecret:ActionsSecret": ["value", "plaintextValue", "encryptedValue"],
+    "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": ["value", "plaintextValue", "encryptedValue"],
+    "aws:secretsmanager/secretVersion:SecretVersion": ["secretString", "secretBinary"],
+    "aws:ssm/parameter:Parameter": ["value"],
+};
+
 /** Every string inside a value, with its path. */
 function strings(v: unknown, path: string, out: [string, string][] = []): [string, string][] {
     if (typeof v === "string") out.push([path, v]);
@@ -309,8 +320,10 @@ export const identityRules: SlipwayRule[] = [
             remediationSteps: "Pass secrets as secret Outputs (pulumi.secret / `pulumi config set --secret`) into secret-carrying inputs only; never into names, descriptions or tags.",
         },
         ["*"],
-        (p, report) => {
+        (p, report, args) => {
+            const secretInputs = SECRET_INPUTS[args.type] ?? [];
             for (const [path, value] of strings(p, "")) {
+                if (secretInputs.includes(path.split(/[.[]/)[0])) continue;
                 const hit = CREDENTIAL_PATTERNS.find(([re]) => re.test(value));
                 if (hit) report(`input ${path} contains ${hit[1]}: pass it as a secret into a secret-carrying input instead.`);
             }
@@ -350,7 +363,7 @@ export const identityRules: SlipwayRule[] = [
     ),
     stackRule(
         {
-            name: "iam-roles-have-policies-scoped-to-app",
+            name: "iam-role-path-scoped",
             description: "Roles slipway creates live under the app's IAM path, so PassRole and deployer grants can be scoped to it.",
             sources: ["AWS IAM best practice (paths for scoping)"],
             severity: "low",

@@ -316,7 +316,7 @@ const CASES: Record<string, Case> = {
         compliant: [policy({ Action: ["s3:GetObject", "kms:GenerateDataKey*"], Resource: ["arn:aws:s3:::b/*"] })],
     },
     "iam-short-sessions": { violating: [r(T.role, oidcRole(["repo:acme/shop:pull_request"], { maxSessionDuration: 43200 }))], compliant: [r(T.role, oidcRole(["repo:acme/shop:pull_request"]))] },
-    "iam-roles-have-policies-scoped-to-app": {
+    "iam-role-path-scoped": {
         violating: [r(T.role, oidcRole(["repo:acme/shop:pull_request"], { path: "/" }))],
         compliant: [r(T.role, oidcRole(["repo:acme/shop:pull_request"]))],
     },
@@ -330,7 +330,11 @@ const CASES: Record<string, Case> = {
     // Secrets stay secret
     "no-plaintext-credentials": {
         violating: [r(T.secret, { description: "key AKIAABCDEFGHIJKLMNOP", recoveryWindowInDays: 0 })],
-        compliant: [r(T.secret, { description: "App secrets: API_KEY", recoveryWindowInDays: 0 })],
+        compliant: [
+            r(T.secret, { description: "App secrets: API_KEY", recoveryWindowInDays: 0 }),
+            // CrossGuard hands policies secret values unwrapped: a secret-carrying input may hold a credential.
+            r("github:index/actionsSecret:ActionsSecret", { repository: "shop", secretName: "GH_TOKEN", value: `ghp_${"a".repeat(36)}` }),
+        ],
     },
     "github-sensitive-as-secrets": {
         violating: [r(T.variable, { repository: "shop", variableName: "NPM_TOKEN", value: "x" })],
