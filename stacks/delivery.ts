@@ -40,7 +40,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
 
     // One Elastic Beanstalk application per app, shared by its Beanstalk environments (any stack may
     // choose slipway:platform beanstalk, review stacks included). It costs nothing; protected because
-    // deleting an EB application terminates every environment in it.
+    // every Beanstalk environment of the app lives in it (EB refuses to delete an application with running environments unless forced to terminate them).
     const beanstalkApp = new elasticbeanstalk.Application(
         "beanstalk-app",
         { name: beanstalkApplicationName(app), description: `${app}: environments on Elastic Beanstalk (slipway)` },

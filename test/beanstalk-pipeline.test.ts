@@ -111,7 +111,7 @@ test("the delivery stack declares the app's one EB application, protected, and e
     const plan = await planStack("delivery");
     const app = one(plan, "aws:elasticbeanstalk/application:Application");
     assert.equal(app.inputs.name, "shop");
-    assert.ok(app.protect, "deleting an EB application terminates its environments");
+    assert.ok(app.protect, "the app's Beanstalk environments live in it");
     assert.equal(plan.outputs.beanstalkApplicationName, "shop");
 });
 

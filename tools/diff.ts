@@ -59,7 +59,7 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:lb/listener:Listener": { inputs: ["loadBalancerArn"] },
     // Elastic Beanstalk (terraform-provider-aws ForceNew: application name; environment name, cname
     // prefix and tier; every identifying argument of an application version).
-    "aws:elasticbeanstalk/application:Application": { inputs: ["name"], note: "deleting an EB application terminates its environments" },
+    "aws:elasticbeanstalk/application:Application": { inputs: ["name"], note: "a new application: the environments in the old one must be recreated in it" },
     "aws:elasticbeanstalk/environment:Environment": { inputs: ["name", "cnamePrefix", "tier"], note: "a new environment: new instances and a new CNAME" },
     "aws:elasticbeanstalk/applicationVersion:ApplicationVersion": { inputs: ["name", "application", "bucket", "key"] },
     "aws:iam/role:Role": { inputs: ["name", "namePrefix", "path"], note: "a new ARN: trust policies and GitHub variables that name it change too" },
