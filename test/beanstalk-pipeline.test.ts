@@ -93,7 +93,7 @@ test("the pipeline role's Beanstalk rights name the app, its environments and EB
     for (const s of doc.Statement) {
         for (const a of s.Action) assert.ok(!a.endsWith(":*"), `service-wide action ${a} in ${s.Sid}`);
         // "*" only where AWS offers no resource-level scoping, and then only in this region.
-        if ([s.Resource].flat().includes("*") && s.Sid !== "ListDeploymentTasks" && s.Sid !== "RegisterTaskDefinitions") {
+        if ([s.Resource].flat().includes("*") && (s.Sid.startsWith("Beanstalk") || s.Action.some((x) => x.startsWith("elasticbeanstalk:")))) {
             assert.equal(s.Sid, "BeanstalkUnscopableCalls");
             assert.deepEqual(s.Condition, { StringEquals: { "aws:RequestedRegion": "us-east-1" } });
         }
