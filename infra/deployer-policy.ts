@@ -50,7 +50,7 @@ export function environmentDeployerStatements(app: string, rolePathPrefix: strin
                 "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:DescribeScalableTargets",
                 "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DescribeScalingPolicies",
                 "application-autoscaling:TagResource", "application-autoscaling:ListTagsForResource",
-                "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:CreateCluster",
+                "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition",
                 "logs:DescribeLogGroups",
             ],
             Resource: ["*"],
@@ -59,7 +59,7 @@ export function environmentDeployerStatements(app: string, rolePathPrefix: strin
         {
             Sid: "EcsClusterAndService",
             Action: [
-                "ecs:DeleteCluster", "ecs:DescribeClusters", "ecs:PutClusterCapacityProviders", "ecs:UpdateCluster", "ecs:UpdateClusterSettings",
+                "ecs:CreateCluster", "ecs:RegisterTaskDefinition", "ecs:DeleteCluster", "ecs:DescribeClusters", "ecs:PutClusterCapacityProviders", "ecs:UpdateCluster", "ecs:UpdateClusterSettings",
                 "ecs:CreateService", "ecs:DeleteService", "ecs:UpdateService", "ecs:DescribeServices", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource",
             ],
             Resource: [

@@ -212,9 +212,15 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
                 Condition: { ArnEquals: { "ecs:cluster": ecsTargets.map((t) => arnOf(ctx, "ecs", `cluster/${t.ecs.clusterName}`)) } },
             },
             {
-                // ECS offers no resource-level permissions for these two (service authorization reference).
+                // The deploy registers a new revision of each service's own task family.
                 Sid: "RegisterTaskDefinitions",
-                Action: ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"],
+                Action: ["ecs:RegisterTaskDefinition"],
+                Resource: ecsTargets.map((t) => arnOf(ctx, "ecs", `task-definition/${t.ecs.serviceName}:*`)),
+            },
+            {
+                // DescribeTaskDefinition has no resource type in the service authorization reference: "*" only.
+                Sid: "ReadTaskDefinitions",
+                Action: ["ecs:DescribeTaskDefinition"],
                 Resource: ["*"],
             },
             {
