@@ -169,7 +169,7 @@ export const deliveryRules: SlipwayRule[] = [
         {
             name: "codebuild-no-plaintext-secrets",
             description: "No CodeBuild or pipeline build-action environment variable carries a secret as PLAINTEXT.",
-            sources: ["AWS Config codebuild-project-envvar-awscred-check", "awsguard (CodeBuild credentials in environment)"],
+            sources: ["AWS Config codebuild-project-envvar-awscred-check (extended to any secret-looking name)"],
             severity: "critical",
             enforcementLevel: "mandatory",
             remediationSteps: "Store the value in Secrets Manager or SSM and reference it with type SECRETS_MANAGER or PARAMETER_STORE.",
@@ -335,7 +335,7 @@ export const deliveryRules: SlipwayRule[] = [
         {
             name: "s3-block-public-access",
             description: "Every S3 bucket has a public access block with all four settings on.",
-            sources: ["cdk-nag AwsSolutions-S2", "Checkov CKV2_AWS_6", "awsguard s3-bucket-no-public-read/write"],
+            sources: ["cdk-nag AwsSolutions-S2", "Checkov CKV2_AWS_6", "AWS Config s3-bucket-public-read-prohibited / s3-bucket-public-write-prohibited"],
             severity: "critical",
             enforcementLevel: "mandatory",
             remediationSteps: "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
@@ -354,7 +354,7 @@ export const deliveryRules: SlipwayRule[] = [
         {
             name: "s3-tls-only",
             description: "Every S3 bucket policy denies requests that do not use TLS (aws:SecureTransport = false).",
-            sources: ["cdk-nag AwsSolutions-S10"],
+            sources: ["cdk-nag AwsSolutions-S10", "AWS Config s3-bucket-ssl-requests-only"],
             severity: "high",
             enforcementLevel: "mandatory",
             remediationSteps: "Add a BucketPolicy statement: Effect Deny, Principal *, Action s3:*, Resource bucket and bucket/*, Condition Bool aws:SecureTransport false.",
@@ -371,7 +371,7 @@ export const deliveryRules: SlipwayRule[] = [
         {
             name: "s3-encryption",
             description: "Every S3 bucket encrypts objects by default (SSE-S3 or SSE-KMS).",
-            sources: ["awsguard s3-bucket-server-side-encryption-enabled", "Checkov CKV_AWS_145 (KMS variant: s3-encryption-kms)"],
+            sources: ["AWS Config s3-bucket-server-side-encryption-enabled", "Checkov CKV_AWS_145 (its KMS part: s3-encryption-kms)"],
             severity: "medium",
             enforcementLevel: "mandatory",
             remediationSteps: "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket.",
@@ -484,7 +484,7 @@ export const deliveryRules: SlipwayRule[] = [
         {
             name: "kms-key-rotation",
             description: "Customer-managed KMS keys rotate yearly.",
-            sources: ["cdk-nag AwsSolutions-KMS5", "Checkov CKV_AWS_7"],
+            sources: ["cdk-nag AwsSolutions-KMS5", "Checkov CKV_AWS_7", "awsguard cmk-backing-key-rotation-enabled"],
             severity: "medium",
             enforcementLevel: "mandatory",
             remediationSteps: "Set enableKeyRotation: true on the key.",

@@ -61,7 +61,7 @@ export const environmentRules: SlipwayRule[] = [
         {
             name: "ecs-no-plaintext-secrets",
             description: "Container secrets come from `secrets` (valueFrom Secrets Manager/SSM), never from `environment`.",
-            sources: ["cdk-nag AwsSolutions-ECS2", "tfsec aws-ecs-no-plaintext-secrets"],
+            sources: ["tfsec aws-ecs-no-plaintext-secrets", "cdk-nag AwsSolutions-ECS2 (which flags every plain variable; slipway keeps non-secret settings there)"],
             severity: "critical",
             enforcementLevel: "mandatory",
             remediationSteps: "Move the value to Secrets Manager (slipway:appSecrets) so it reaches the container through `secrets`/`valueFrom`.",
@@ -140,7 +140,7 @@ export const environmentRules: SlipwayRule[] = [
         {
             name: "ecs-non-root-user",
             description: "Containers name a non-root user (advisory: the image's USER may already do so).",
-            sources: ["awsguard (ECS container user)", "Docker/ECS hardening guidance"],
+            sources: ["CIS Docker Benchmark 4.1 (run as a non-root user)"],
             severity: "low",
             enforcementLevel: "advisory",
             remediationSteps: "Set user (e.g. \"1000\") in the container definition, or make sure the image's Dockerfile sets a non-root USER.",
@@ -342,7 +342,7 @@ export const environmentRules: SlipwayRule[] = [
         {
             name: "sg-no-world-ingress",
             description: "No security group admits 0.0.0.0/0 or ::/0 except on ports 80 and 443.",
-            sources: ["cdk-nag AwsSolutions-EC23", "Checkov CKV_AWS_24/CKV_AWS_25/CKV_AWS_277", "awsguard ec2-security-group-ingress"],
+            sources: ["cdk-nag AwsSolutions-EC23", "Checkov CKV_AWS_24 / CKV_AWS_25 / CKV_AWS_277"],
             severity: "critical",
             enforcementLevel: "mandatory",
             remediationSteps: "Restrict the rule's source to a security group or a known CIDR; only the load balancer may be open to the world, on 80/443.",
@@ -522,7 +522,7 @@ export const environmentRules: SlipwayRule[] = [
         {
             name: "eb-vpc-and-logs",
             description: "Beanstalk environments run in slipway's VPC and stream logs to CloudWatch with retention.",
-            sources: ["cdk-nag AwsSolutions-EB1", "cdk-nag AwsSolutions-EB4 (instance logs retained)"],
+            sources: ["cdk-nag AwsSolutions-EB1", "cdk-nag AwsSolutions-EB4 (instance logs kept; EB4 itself asks for S3 upload)"],
             severity: "medium",
             enforcementLevel: "mandatory",
             remediationSteps: "Set aws:ec2:vpc VPCId (and Subnets), and aws:elasticbeanstalk:cloudwatch:logs StreamLogs=true with RetentionInDays.",

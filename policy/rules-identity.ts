@@ -154,7 +154,7 @@ export const identityRules: SlipwayRule[] = [
         {
             name: "iam-no-privilege-escalation",
             description: "No identity policy allows privilege-escalation actions (iam:PassRole, iam:PutRolePolicy, iam:CreatePolicyVersion, …) on Resource \"*\".",
-            sources: ["Checkov CKV_AWS_286", "awsguard iam (no unrestricted PassRole)"],
+            sources: ["Checkov CKV_AWS_286"],
             severity: "critical",
             enforcementLevel: "mandatory",
             remediationSteps: "Scope the action to the roles or policies slipway creates (e.g. arn:aws:iam::<account>:role/slipway/<app>/*).",
