@@ -90,22 +90,40 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
             Resource: [arnOf(ctx, "cloudwatch", "alarm:awseb-e-*")],
         },
         {
-            // Describe calls have no resource types, and instance launches authorize against generated
-            // ids (instance, volume, network interface), so these cannot be pinned to names.
+            // Describe calls have no resource types (DescribeAlarms lists all alarms), and RunInstances
+            // authorizes against generated ids (instance, volume, network interface) and AMIs it cannot name.
             Sid: "BeanstalkUnscopableCalls",
             Action: [
                 "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations",
                 "autoscaling:DescribeScalingActivities", "autoscaling:DescribeScheduledActions", "autoscaling:DescribePolicies",
                 "ec2:DescribeInstances", "ec2:DescribeImages", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "ec2:DescribeSecurityGroups",
-                "ec2:DescribeAccountAttributes", "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions",
-                "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate", "ec2:RunInstances", "ec2:CreateTags",
-                "ec2:TerminateInstances",
+                "ec2:DescribeAccountAttributes", "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions", "ec2:RunInstances",
                 "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
                 "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules",
                 "cloudwatch:DescribeAlarms", "cloudwatch:GetMetricStatistics",
             ],
             Resource: ["*"],
             Condition: regionOnly,
+        },
+        {
+            Sid: "BeanstalkLaunchTemplates",
+            Action: ["ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate"],
+            Resource: [arnOf(ctx, "ec2", "launch-template/*")],
+            Condition: regionOnly,
+        },
+        {
+            // Tags only while creating (EB tags what it launches); never re-tagging existing resources.
+            Sid: "BeanstalkTagOnCreate",
+            Action: ["ec2:CreateTags"],
+            Resource: [arnOf(ctx, "ec2", "instance/*"), arnOf(ctx, "ec2", "volume/*"), arnOf(ctx, "ec2", "network-interface/*"), arnOf(ctx, "ec2", "launch-template/*")],
+            Condition: { StringEquals: { "ec2:CreateAction": ["RunInstances", "CreateLaunchTemplate", "CreateLaunchTemplateVersion"] } },
+        },
+        {
+            // EB tags its instances with the environment's name: only those can be terminated.
+            Sid: "BeanstalkTerminateOwnInstances",
+            Action: ["ec2:TerminateInstances"],
+            Resource: [arnOf(ctx, "ec2", "instance/*")],
+            Condition: { StringEquals: { "aws:ResourceTag/elasticbeanstalk:environment-name": targets.map((t) => t.environmentName) } },
         },
         {
             // Immutable deploys launch instances with the environment's instance profile.
