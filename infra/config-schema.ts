@@ -423,6 +423,15 @@ export const CONFIG_KEYS: KeySpec[] = [
         example: "true",
     },
     {
+        key: "highAvailability",
+        roles: ["environment"],
+        type: "boolean",
+        description: "The environment must survive losing a task, instance or zone: requires at least 2 tasks (or Beanstalk instances behind a load balancer) on on-demand capacity.",
+        default: false,
+        schema: z.boolean(),
+        example: "true",
+    },
+    {
         key: "certificateArn",
         roles: ["environment"],
         type: "string",

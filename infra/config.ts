@@ -275,6 +275,12 @@ function environmentSettings(common: CommonSettings, d: Record<string, unknown>,
             `slipway:certificateArn is set but slipway:domainName is empty: HTTPS needs the name the certificate covers. Fix: pulumi config set slipway:domainName app.example.com --stack ${raw.stack}`,
         );
     }
+    if (d.domainName && !d.certificateArn) {
+        problems.push(
+            `slipway:domainName is set but slipway:certificateArn is empty: the domain is only used for HTTPS. Fix: pulumi config set slipway:certificateArn <acm-certificate-arn> --stack ${raw.stack} (or pulumi config rm slipway:domainName --stack ${raw.stack})`,
+        );
+    }
+    if (d.highAvailability) checkHighAvailability(d, tier, raw.stack, problems);
     checkNameLengths(common.appName, [raw.stack], problems);
     const settings = { ...d.appSettings as Record<string, string> };
     for (const name of Object.keys(d.appSecrets as object)) {
@@ -308,6 +314,21 @@ function environmentSettings(common: CommonSettings, d: Record<string, unknown>,
         appSecrets: secretValues(d.appSecrets as Record<string, string>),
         protect: tier === "production",
     };
+}
+
+/** `highAvailability: true` is a promise the sizing must keep: two of everything, no Spot interruptions. */
+function checkHighAvailability(d: Record<string, unknown>, tier: Tier, stack: string, problems: string[]) {
+    const need = (what: string, fix: string) =>
+        problems.push(`slipway:highAvailability is true but ${what}. Fix: ${fix} --stack ${stack} (or pulumi config set slipway:highAvailability false --stack ${stack})`);
+    if (d.platform === "beanstalk") {
+        const type = (d.beanstalkEnvironmentType as string) || (tier === "production" ? "LoadBalanced" : "SingleInstance");
+        if (type === "SingleInstance") need("the Beanstalk environment is SingleInstance", "pulumi config set slipway:beanstalkEnvironmentType LoadBalanced");
+        if ((d.beanstalkMinInstances as number) < 2) need(`slipway:beanstalkMinInstances is ${d.beanstalkMinInstances}`, "pulumi config set slipway:beanstalkMinInstances 2");
+        return;
+    }
+    if ((d.minCount as number) < 2) need(`slipway:minCount is ${d.minCount}: one task is a single point of failure`, "pulumi config set slipway:minCount 2");
+    if ((d.desiredCount as number) < 2) need(`slipway:desiredCount is ${d.desiredCount}`, "pulumi config set slipway:desiredCount 2");
+    if (d.fargateSpot) need("slipway:fargateSpot is true: Spot tasks can all be reclaimed at once", "pulumi config set slipway:fargateSpot false");
 }
 
 /**

@@ -185,3 +185,18 @@ test("the README's config table is generated from the schema", () => {
     assert.equal(readme, readmeWithConfigTable(readme), "run npm run gen:config");
     for (const spec of CONFIG_KEYS) assert.ok(readme.includes(`\`slipway:${spec.key}\``), spec.key);
 });
+
+test("a domain name without a certificate is a conflict", () => {
+    rejects(raw("staging", { "slipway:domainName": "staging.shop.example" }), "slipway:domainName", "certificateArn is empty");
+});
+
+test("high availability refuses a single task, a single desired task and Spot capacity", () => {
+    rejects(raw("production", { "slipway:minCount": "1" }), "slipway:highAvailability", "minCount is 1", "pulumi config set slipway:minCount 2");
+    rejects(raw("production", { "slipway:fargateSpot": "true" }), "slipway:highAvailability", "fargateSpot is true");
+    assert.equal(problemsOf(raw("staging", { "slipway:highAvailability": "true" })).length, 3, "staging's single Spot task breaks all three");
+});
+
+test("high availability on Beanstalk needs a load-balanced environment of two instances", () => {
+    rejects(raw("beanstalk-production", { "slipway:beanstalkEnvironmentType": "SingleInstance", "slipway:beanstalkDeploymentPolicy": "Immutable" }), "slipway:highAvailability", "SingleInstance");
+    rejects(raw("beanstalk-production", { "slipway:beanstalkMinInstances": "1" }), "slipway:highAvailability", "beanstalkMinInstances is 1");
+});
