@@ -200,3 +200,9 @@ test("high availability on Beanstalk needs a load-balanced environment of two in
     rejects(raw("beanstalk-production", { "slipway:beanstalkEnvironmentType": "SingleInstance", "slipway:beanstalkDeploymentPolicy": "Immutable" }), "slipway:highAvailability", "SingleInstance");
     rejects(raw("beanstalk-production", { "slipway:beanstalkMinInstances": "1" }), "slipway:highAvailability", "beanstalkMinInstances is 1");
 });
+
+test("an app and stack name too long for AWS's 40-character names is rejected", () => {
+    const r = raw("staging", { "slipway:appName": "inventory-service-xx" });
+    r.stack = "review-pr-1234567890123";
+    assert.ok(problemsOf(r).some((p) => p.includes("inventory-service-xx-review-pr-1234567890123") && p.includes("40-character")));
+});
