@@ -112,6 +112,8 @@ export interface Evaluation {
     violations: Finding[];
     /** Rule id → reason, for waived rules that exist. */
     waived: Record<string, string>;
+    /** Waived rule id → how many violations the waiver hides (0: the waiver is no longer needed). */
+    hidden: Record<string, number>;
     /** Waiver ids that name no rule (an error: a typo would silently waive nothing). */
     unknownWaivers: string[];
 }
@@ -126,14 +128,18 @@ export async function evaluate(rules: SlipwayRule[], resources: CheckedResource[
     const policyResources = resources.map(toPolicyResource);
     const violations: Finding[] = [];
     const waived: Record<string, string> = {};
+    const hidden: Record<string, number> = {};
     for (const rule of rules) {
+        const found: Finding[] = [];
+        await runRule(rule, policyResources, (message, urn) =>
+            found.push({ rule: rule.name, enforcementLevel: rule.enforcementLevel, severity: rule.severity ?? "low", message, urn }),
+        );
         if (waivers[rule.name]) {
             waived[rule.name] = waivers[rule.name];
-            continue;
+            hidden[rule.name] = found.length;
+        } else {
+            violations.push(...found);
         }
-        await runRule(rule, policyResources, (message, urn) =>
-            violations.push({ rule: rule.name, enforcementLevel: rule.enforcementLevel, severity: rule.severity ?? "low", message, urn }),
-        );
     }
-    return { violations, waived, unknownWaivers: unknownWaivers(waivers, rules) };
+    return { violations, waived, hidden, unknownWaivers: unknownWaivers(waivers, rules) };
 }

@@ -52,6 +52,9 @@ export async function policyReport(plan: Plan, config: StackConfig, rules: Slipw
     }
     for (const v of mandatory) lines.push(`    ERROR  [${v.rule}, ${v.severity}] ${where(plan, v)}: ${v.message}`);
     for (const v of advisory) lines.push(`    warn   [${v.rule}, ${v.severity}] ${where(plan, v)}: ${v.message}`);
-    for (const [id, reason] of Object.entries(evaluation.waived)) lines.push(`    waived [${id}] ${reason}`);
+    for (const [id, reason] of Object.entries(evaluation.waived)) {
+        const unused = evaluation.hidden[id] === 0 ? " (unused: the stack passes this rule without it; remove the waiver)" : "";
+        lines.push(`    waived [${id}] ${reason}${unused}`);
+    }
     return { text: lines.join("\n"), mandatoryViolations: mandatory.length + evaluation.unknownWaivers.length, evaluation };
 }

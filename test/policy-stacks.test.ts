@@ -27,9 +27,10 @@ test("there are shipped stacks to check", () => {
 });
 
 for (const stack of STACKS) {
-    test(`the ${stack} stack violates no mandatory rule`, async () => {
+    test(`the ${stack} stack violates no mandatory rule and keeps no unused waiver`, async () => {
         const report = await policyReport(await plan(stack), loadStackConfig(ROOT, stack));
         assert.equal(report.mandatoryViolations, 0, report.text);
+        for (const [id, hidden] of Object.entries(report.evaluation.hidden)) assert.ok(hidden > 0, `${stack}: the waiver for ${id} is unused; remove it`);
     });
 }
 
@@ -46,6 +47,13 @@ test("a waived rule shows in the plan's policy section with its reason", async (
     const reason = JSON.parse(cfg.config[WAIVERS_KEY])["ecr-tags-immutable"] as string;
     const report = await policyReport(await plan("delivery"), cfg);
     assert.ok(report.text.includes(`waived [ecr-tags-immutable] ${reason}`), report.text);
+});
+
+test("a waiver the stack no longer needs is flagged as unused", async () => {
+    const cfg = loadStackConfig(ROOT, "staging");
+    const report = await policyReport(await plan("staging"), { ...cfg, config: { ...cfg.config, [WAIVERS_KEY]: JSON.stringify({ "kms-key-rotation": "staging declares no KMS key" }) } });
+    assert.match(report.text, /waived \[kms-key-rotation\] staging declares no KMS key \(unused: /);
+    assert.equal(report.mandatoryViolations, 0);
 });
 
 test("without its waiver the delivery stack fails ecr-tags-immutable", async () => {
