@@ -171,9 +171,15 @@ export async function main(argv: string[]): Promise<number> {
     log(`peak RSS from ${fs.existsSync(GNU_TIME) ? "GNU time (%M)" : "/proc VmHWM polling"}; stacks: ${stacks.join(", ")}\n\n`);
 
     const results: Measured[] = [];
-    const all = await bench("plan --all (plan:fast, bundled)", [...fast, "--all", "--json-dir", out, "--quiet"], opts.runs, log);
+    const fastDir = path.join(out, "fast");
+    const tsxDir = path.join(out, "tsx");
+    const all = await bench("plan --all (plan:fast, bundled)", [...fast, "--all", "--json-dir", fastDir, "--quiet"], opts.runs, log);
     results.push(all);
-    results.push(await bench("plan --all (npm run plan's tsx)", [node, tsxCli, "tools/plan.ts", "--all", "--json-dir", out, "--quiet"], opts.runs, log));
+    results.push(await bench("plan --all (npm run plan's tsx)", [node, tsxCli, "tools/plan.ts", "--all", "--json-dir", tsxDir, "--quiet"], opts.runs, log));
+    // The fast path is only worth timing if it plans exactly what the program plans.
+    const differing = stacks.filter((s) => fs.readFileSync(path.join(fastDir, `${s}.json`), "utf8") !== fs.readFileSync(path.join(tsxDir, `${s}.json`), "utf8"));
+    if (differing.length) throw new Error(`plan:fast and npm run plan disagree on ${differing.join(", ")}: fix tools/run-bundled.cjs before trusting its timings`);
+    log(`  plans of plan:fast and npm run plan identical for ${stacks.length} stacks\n`);
     for (const stack of stacks) {
         results.push(await bench(`plan --stack ${stack} (plan:fast)`, [...fast, "--stack", stack, "--json", path.join(out, `${stack}.json`), "--quiet"], opts.runs, log));
     }
