@@ -7,6 +7,15 @@ import { appliesTo, SlipwayRule } from "./kit";
 /** Thrown by notApplicable() in the args this module builds; the rule is then skipped for that resource. */
 class NotApplicable extends Error {}
 
+/**
+ * CrossGuard wraps props in a proxy that throws UnknownValueError when a policy reads a value not known
+ * until the update (an ARN during the first preview). A resource policy would be skipped for that one
+ * resource; the wrapped rules do the same, and check it again on `pulumi up`, when the value is known.
+ */
+function isUnknownValue(e: unknown): boolean {
+    return e instanceof Error && e.constructor.name === "UnknownValueError";
+}
+
 /** The minimum a resource needs to be checked: what the plan JSON and CrossGuard both know. */
 export interface CheckedResource {
     type: string;
@@ -91,7 +100,7 @@ export async function runRule(rule: SlipwayRule, resources: PolicyResource[], re
                 try {
                     await validate(resourceArgs(r), (message, urn) => report(message, urn ?? r.urn));
                 } catch (e) {
-                    if (!(e instanceof NotApplicable)) throw e;
+                    if (!(e instanceof NotApplicable) && !isUnknownValue(e)) throw e;
                 }
             }
         }

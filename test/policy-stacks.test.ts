@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { resourceArgs, stackArgs, toPolicyResource } from "../policy/evaluate";
+import { resourceArgs, runRule, stackArgs, toPolicyResource } from "../policy/evaluate";
 import { CONTEXT_TYPE } from "../policy/kit";
 import { evaluatePlan, policyReport, WAIVERS_KEY } from "../policy/offline";
 import { packPolicies, WAIVERS_RULE } from "../policy/pack";
@@ -132,4 +132,22 @@ test("a resource rule sees a resource as CrossGuard describes it (type, props, p
     assert.equal(args.type, "aws:cloudwatch/logGroup:LogGroup");
     assert.equal(args.opts.protect, true);
     assert.equal(args.props.retentionInDays, logs.inputs.retentionInDays);
+});
+
+test("a value unknown during preview skips that resource only, as CrossGuard does for a resource policy", async () => {
+    class UnknownValueError extends Error {}
+    const unknownProps = new Proxy({} as Record<string, unknown>, {
+        get: () => {
+            throw new UnknownValueError("string value at .encryptionKey can't be known during preview");
+        },
+    });
+    const resources = [
+        toPolicyResource({ type: "aws:codebuild/project:Project", name: "a", urn: "urn:pulumi:s::p::aws:codebuild/project:Project::a", props: unknownProps, protect: false }),
+        toPolicyResource({ type: "aws:codebuild/project:Project", name: "b", urn: "urn:pulumi:s::p::aws:codebuild/project:Project::b", props: {}, protect: false }),
+    ];
+    const violations: string[] = [];
+    const rule = RULES.find((x) => x.name === "codebuild-kms-encryption");
+    assert.ok(rule);
+    await runRule(rule, resources, (_m, urn) => violations.push(String(urn)));
+    assert.deepEqual(violations, ["urn:pulumi:s::p::aws:codebuild/project:Project::b"]);
 });
