@@ -18,6 +18,7 @@ import {
     secureConfigChanges,
 } from "../tools/diff";
 import { main } from "../tools/plan";
+import { listStacks } from "../tools/stack-config";
 import { ROOT, planStack } from "./helpers";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-diff-"));
@@ -233,7 +234,7 @@ test("no changes render as a one-line Markdown section", async () => {
 
 test("every provider resource type the shipped stacks declare has a replacement rule", async () => {
     const types = new Set<string>();
-    for (const stack of ["delivery", "staging", "production"]) {
+    for (const stack of listStacks(ROOT)) {
         for (const r of (await asShipped(stack)).resources) if (r.custom && /^(aws|github):/.test(r.type)) types.add(r.type);
     }
     const missing = [...types].filter((t) => !REPLACE_ON[t]);
