@@ -124,6 +124,8 @@ test("cost options need a stack and accept the build count and task-hours share"
     assert.equal(o.assumptions.buildsPerMonth, 40);
     assert.equal(o.assumptions.taskHoursFraction, 0.36);
     assert.throws(() => parseCostArgs(["--stack", "s", "--task-hours", "2"]), /from 0 to 1/);
+    assert.deepEqual(parseCostArgs(["--stack", "s", "--set", "cpu=512", "--set", 'aws:region=us-east-2']).set, { "slipway:cpu": "512", "aws:region": "us-east-2" });
+    assert.throws(() => parseCostArgs(["--stack", "s", "--set", "cpu"]), /key=value/);
 });
 
 test("the shipped staging plan is fully priced and its load balancer dominates the bill", async () => {

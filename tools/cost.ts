@@ -2,8 +2,12 @@
 // table in tools/prices.ts. Usage that the plan cannot know (builds per month, log volume, load
 // balancer traffic, stored images) comes from stated assumptions, printed with the estimate.
 //
-//   npm run cost -- --stack staging [--builds 100] [--task-hours 1.0] [--json]
+//   npm run cost -- --stack staging [--builds 100] [--task-hours 1.0] [--set key=value ...] [--json]
+//
+// --set prices a what-if: the stack's config with `key` (e.g. slipway:cpu, or
+// 'slipway:beanstalkInstanceTypes=["t3.micro"]') changed, planned under the mock engine as usual.
 import * as path from "path";
+import { RunError } from "@pulumi/pulumi/errors";
 import { buildStage, DEFAULT_APP, smokeStage } from "./lead-time";
 import { Plan, PlannedResource } from "./mock-engine";
 import { HOURS_PER_MONTH, PRICE_DATE, PRICE_REGION, PRICES } from "./prices";
@@ -290,12 +294,16 @@ interface Options {
     stack?: string;
     assumptions: CostAssumptions;
     json: boolean;
+    /** Config overrides, `namespace:key` → value as `pulumi config set` would store it. */
+    set: Record<string, string>;
 }
 
 export class CostUsageError extends Error {}
 
+const COST_USAGE = "usage: npm run cost -- --stack <name> [--builds N] [--task-hours 0..1] [--set key=value ...] [--json]";
+
 export function parseCostArgs(argv: string[]): Options {
-    const o: Options = { assumptions: structuredClone(DEFAULT_ASSUMPTIONS), json: false };
+    const o: Options = { assumptions: structuredClone(DEFAULT_ASSUMPTIONS), json: false, set: {} };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const n = (max = Infinity) => {
@@ -307,16 +315,29 @@ export function parseCostArgs(argv: string[]): Options {
         else if (arg === "--builds") o.assumptions.buildsPerMonth = n();
         else if (arg === "--task-hours") o.assumptions.taskHoursFraction = n(1);
         else if (arg === "--json") o.json = true;
-        else throw new CostUsageError(`unknown option ${arg}. usage: npm run cost -- --stack <name> [--builds N] [--task-hours 0..1] [--json]`);
+        else if (arg === "--set") {
+            const m = /^([A-Za-z0-9_-]+(?::[A-Za-z0-9_-]+)?)=(.*)$/s.exec(argv[++i] ?? "");
+            if (!m) throw new CostUsageError("--set needs key=value, e.g. --set slipway:desiredCount=2");
+            o.set[m[1].includes(":") ? m[1] : `slipway:${m[1]}`] = m[2];
+        } else throw new CostUsageError(`unknown option ${arg}. ${COST_USAGE}`);
     }
-    if (!o.stack) throw new CostUsageError("--stack is required. usage: npm run cost -- --stack <name> [--builds N] [--task-hours 0..1] [--json]");
+    if (!o.stack) throw new CostUsageError(`--stack is required. ${COST_USAGE}`);
     return o;
+}
+
+/** Plans `stack` as `npm run plan` does, with config overrides applied on top of its stack file. */
+async function planWith(dir: string, stack: string, set: Record<string, string>): Promise<Plan> {
+    const { loadStackConfig } = await import("./stack-config");
+    const { runUnderMocks } = await import("./mock-engine");
+    const { program } = await import("../stacks/program");
+    const cfg = loadStackConfig(dir, stack);
+    return runUnderMocks({ project: cfg.project, stack: cfg.stack, config: { ...cfg.config, ...set }, secretKeys: cfg.secretKeys }, program);
 }
 
 export async function main(argv: string[], dir = path.resolve(__dirname, "..")): Promise<number> {
     const o = parseCostArgs(argv);
-    const { planStack } = await import("./plan");
-    const e = estimateCost(await planStack(dir, o.stack as string), o.assumptions);
+    const e = estimateCost(await planWith(dir, o.stack as string, o.set), o.assumptions);
+    if (Object.keys(o.set).length) e.assumptions.unshift(`what-if: ${Object.entries(o.set).map(([k, v]) => `${k}=${v}`).join(", ")} (not the stack file's values)`);
     process.stdout.write((o.json ? JSON.stringify(e, null, 2) : renderCost(e)) + "\n");
     return 0;
 }
@@ -325,7 +346,7 @@ if (require.main === module) {
     main(process.argv.slice(2)).then(
         (code) => process.exit(code),
         (err: unknown) => {
-            const known = err instanceof CostUsageError || err instanceof StackNotFoundError;
+            const known = err instanceof CostUsageError || err instanceof StackNotFoundError || RunError.isInstance(err);
             process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
             process.exit(1);
         },
