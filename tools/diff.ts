@@ -279,7 +279,8 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
                 notes.push(`fixed name "${now.inputs.name}" is kept: creating the replacement first will conflict unless deleteBeforeReplace is set`);
             } else notes.push("creates the new one before deleting the old");
             // Pulumi refuses to replace a resource its state marks protected; unprotect first.
-            if (was.protect) notes.push("PROTECTED: `pulumi up` fails until it is unprotected (`pulumi state unprotect`)");
+            if (was.protect && now.protect) notes.push("PROTECTED: `pulumi up` fails until it is unprotected (`pulumi state unprotect`)");
+            else if (was.protect) notes.push("protected until now: if `pulumi up` refuses, run it once with protect removed, or `pulumi state unprotect`");
         }
         if (kind || protect) resources.push({ ...common, kind: kind ?? "update", changes, protect, notes });
         else if (changes.length) ignored.push({ resource: label(now), paths: changes.map((c) => c.path) });
