@@ -165,6 +165,7 @@ export async function main(argv: string[]): Promise<number> {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bench-"));
     const node = process.execPath;
     const tsxCli = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+    // `npm run plan:fast` and `npm run plan` without npm's own start-up (~0.3 s), like the anchor's `node dist/app.js`.
     const fast = [node, path.join(ROOT, "tools", "run-bundled.cjs"), "tools/plan.ts"];
     const stacks = listStacks(ROOT);
     log(`slipway bench, ${new Date().toISOString()}: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${opts.runs} runs each\n`);
@@ -175,7 +176,9 @@ export async function main(argv: string[]): Promise<number> {
     const tsxDir = path.join(out, "tsx");
     const all = await bench("plan --all (plan:fast, bundled)", [...fast, "--all", "--json-dir", fastDir, "--quiet"], opts.runs, log);
     results.push(all);
-    results.push(await bench("plan --all (npm run plan's tsx)", [node, tsxCli, "tools/plan.ts", "--all", "--json-dir", tsxDir, "--quiet"], opts.runs, log));
+    const lazy = path.join(ROOT, "tools", "lazy-modules.cjs");
+    results.push(await bench("plan --all (npm run plan: tsx + preload)", [node, tsxCli, "--require", lazy, "tools/plan.ts", "--all", "--json-dir", tsxDir, "--quiet"], opts.runs, log));
+    results.push(await bench("plan --all (tsx, as before issue 7)", [node, tsxCli, "tools/plan.ts", "--all", "--json-dir", path.join(out, "before"), "--quiet"], opts.runs, log));
     // The fast path is only worth timing if it plans exactly what the program plans.
     const differing = stacks.filter((s) => fs.readFileSync(path.join(fastDir, `${s}.json`), "utf8") !== fs.readFileSync(path.join(tsxDir, `${s}.json`), "utf8"));
     if (differing.length) throw new Error(`plan:fast and npm run plan disagree on ${differing.join(", ")}: fix tools/run-bundled.cjs before trusting its timings`);
