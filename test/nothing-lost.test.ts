@@ -249,7 +249,9 @@ const SERVICE_OF_MODULE: Record<string, string[]> = {
     cloudwatch: ["logs", "cloudwatch"],
     secretsmanager: ["secretsmanager"],
     ssm: ["ssm"],
-    elasticbeanstalk: ["elasticbeanstalk"],
+    // Elastic Beanstalk builds each environment's CloudFormation stack (Auto Scaling group, instances,
+    // load balancer, log groups, alarms) with the caller's credentials.
+    elasticbeanstalk: ["elasticbeanstalk", "cloudformation", "autoscaling", "ec2", "elasticloadbalancing", "s3", "cloudwatch", "logs"],
     s3: ["s3"],
 };
 
