@@ -288,3 +288,29 @@ test("every action in every policy of every stack exists in AWS's service author
         }
     }
 });
+
+/** Whether an IAM resource pattern (with * and ?) matches an ARN. */
+function matches(pattern: string, arn: string): boolean {
+    return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(arn);
+}
+
+test(
+    "the staging/review deploy role cannot change production's service, read its secrets or rewrite its roles",
+    { todo: "infra/deployer-policy.ts scopes the deployer to the app (shop-*, slipway/shop/*), not to the stack: reported to the lead" },
+    async () => {
+        const p = await plan("delivery");
+        const staging = all(p, "aws:iam/rolePolicy:RolePolicy", "deploy-staging-policy")[0];
+        const production = [
+            ["ecs:UpdateService", "arn:aws:ecs:us-east-1:123456789012:service/shop-production/shop-production"],
+            ["secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/shop/production/app-AbCdEf"],
+            ["iam:PutRolePolicy", "arn:aws:iam::123456789012:role/slipway/shop/production/execution-1234567"],
+        ];
+        for (const s of json<Doc>(staging, "policy").Statement) {
+            const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+            const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+            for (const [action, arn] of production) {
+                if (actions.includes(action)) assert.ok(!resources.some((r) => matches(r, arn)), `deploy-staging may ${action} on ${arn}`);
+            }
+        }
+    },
+);
