@@ -103,8 +103,10 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+            // Same logical name as the HTTP-only listener: adding a certificate later updates the
+            // port-80 listener in place (AWS refuses a second listener on one port).
             new lb.Listener(
-                "http-redirect",
+                "http",
                 {
                     loadBalancerArn: this.loadBalancer.arn,
                     port: 80,

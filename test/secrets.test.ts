@@ -70,3 +70,27 @@ test("secret values never reach a CodeBuild environment variable in plain text",
     const secretVersion = one(await planStack("staging"), "aws:secretsmanager/secretVersion:SecretVersion");
     assert.equal(secretVersion.inputs.secretString, "[secret]");
 });
+
+test("re-encrypting a secret in the stack file shows as a new secret version in the offline plan", async () => {
+    const { loadStackConfig } = await import("../tools/stack-config");
+    const fs = await import("fs");
+    const os = await import("os");
+    const path = await import("path");
+    const { ROOT } = await import("./helpers");
+    const { runUnderMocks } = await import("../tools/mock-engine");
+    const { program } = await import("../stacks/program");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rotate-"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const original = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+    const labelOf = async (text: string) => {
+        fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), text);
+        const cfg = loadStackConfig(dir, "staging");
+        const plan = await runUnderMocks({ project: cfg.project, stack: "staging", config: cfg.config, secretKeys: cfg.secretKeys }, program);
+        return label(String(one(plan, "aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions));
+    };
+    const before = await labelOf(original);
+    assert.equal(await labelOf(original), before, "same ciphertext, same version");
+    const rotated = original.replace(/(API_KEY:\n\s+secure: )v1:[^\n]+/, "$1v1:cm90YXRlZA==:bmV3LWNpcGhlcnRleHQ=");
+    assert.notEqual(rotated, original);
+    assert.notEqual(await labelOf(rotated), before);
+});

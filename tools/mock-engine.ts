@@ -115,7 +115,10 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
             state.arnSuffix = `targetgroup/${physical}/0123456789abcdef`;
             break;
         case "aws:secretsmanager/secretVersion:SecretVersion":
-            // AWS mints a new version id whenever the value changes; model that deterministically.
+            // AWS mints a new version id whenever the value changes; model that deterministically so
+            // saved plans compare. The offline plan never holds a real secret: its secret values are
+            // placeholders derived from the committed ciphertext (tools/stack-config.ts), so a rotation
+            // shows as a new version while the id reveals nothing.
             state.versionId = hash(JSON.stringify(unwrap(inputs.secretString) ?? "")).slice(0, 32);
             break;
         case "aws:ecs/cluster:Cluster":

@@ -1,6 +1,7 @@
 // Builds the config map Pulumi would hand the program for a stack, from Pulumi.yaml and
 // Pulumi.<stack>.yaml, without the Pulumi CLI: declared defaults first, then the stack's values.
 // `secure:` values cannot be decrypted offline; each becomes a placeholder that stays secret.
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
@@ -59,9 +60,10 @@ export function loadStackConfig(dir: string, stack: string): StackConfig {
     const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
     for (const [key, value] of Object.entries(doc.config ?? {})) {
         let secret = false;
-        config[qualify(key)] = configText(value, () => {
+        config[qualify(key)] = configText(value, (ciphertext) => {
             secret = true;
-            return `${SECRET_PLACEHOLDER}-${key}`;
+            // Distinct per ciphertext (public in the repo), so a rotated secret plans as a change.
+            return `${SECRET_PLACEHOLDER}-${createHash("sha256").update(ciphertext).digest("hex").slice(0, 12)}`;
         });
         if (secret) secretKeys.add(qualify(key));
     }
