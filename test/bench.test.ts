@@ -4,7 +4,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { compare, measured, median, parseBenchArgs, parseGnuTimeKb } from "../tools/bench";
+import { compare, measured, median, parseBenchArgs, parseGnuTime } from "../tools/bench";
 import { listStacks } from "../tools/stack-config";
 import { planStack, ROOT } from "./helpers";
 
@@ -14,9 +14,9 @@ test("the median of an odd count is the middle value, of an even count the mean 
     assert.throws(() => median([]), /no values/);
 });
 
-test("GNU time's %M line (KiB) becomes MB, whatever the command printed before it", () => {
-    assert.equal(parseGnuTimeKb("warning: something\n465000\n"), (465000 * 1024) / 1e6);
-    assert.equal(parseGnuTimeKb("Command exited with non-zero status 1\n"), null);
+test("GNU time's last line (KiB, user s, system s) becomes MB and CPU seconds, whatever the command printed before", () => {
+    assert.deepEqual(parseGnuTime("warning: something\n465000 1.50 0.25\n"), { peakMB: (465000 * 1024) / 1e6, cpuSeconds: 1.75 });
+    assert.deepEqual(parseGnuTime("Command exited with non-zero status 1\n"), { peakMB: null, cpuSeconds: null });
 });
 
 test("ratios compare medians against the targets: a third of the time, half of the memory", () => {

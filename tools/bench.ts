@@ -3,9 +3,10 @@
 //
 //   npm run bench [-- --runs 5] [--no-anchor] [--no-test] [--json <file>]
 //
-// Peak RSS comes from GNU time (`/usr/bin/time -f %M`, the max RSS of the largest process in the tree,
-// as getrusage(RUSAGE_CHILDREN) reports it) or, without it, from polling /proc/<pid>/status VmHWM of
-// the process tree every 5 ms. Targets (issue 7): all stacks planned together in at most 1/3 of CDK's
+// Peak RSS comes from GNU time (`/usr/bin/time -f "%M %U %S"`, the max RSS of the largest process in
+// the tree, as getrusage(RUSAGE_CHILDREN) reports it, plus user and system CPU seconds, which other
+// load on the machine barely changes) or, without it, from polling /proc/<pid>/status VmHWM of the
+// process tree every 5 ms (no CPU figure then). Targets (issue 7): all stacks planned together in at most 1/3 of CDK's
 // synth time and at most 1/2 of its peak memory; `npm test` under 60 s on 2 cores.
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
@@ -23,6 +24,8 @@ export interface Sample {
     seconds: number;
     /** Peak resident set size in MB (10^6 bytes), or null when it could not be measured. */
     peakMB: number | null;
+    /** User + system CPU seconds of the process tree, or null without GNU time. */
+    cpuSeconds?: number | null;
 }
 
 export interface Measured {
@@ -31,6 +34,7 @@ export interface Measured {
     samples: Sample[];
     medianSeconds: number;
     medianPeakMB: number | null;
+    medianCpuSeconds: number | null;
 }
 
 export function median(values: number[]): number {
@@ -40,11 +44,14 @@ export function median(values: number[]): number {
     return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Parses the last line GNU time printed with `-f "%M"` (KiB) into MB. */
-export function parseGnuTimeKb(stderr: string): number | null {
+/** Parses the last line GNU time printed with `-f "%M %U %S"`: peak RSS (KiB) into MB, CPU seconds. */
+export function parseGnuTime(stderr: string): { peakMB: number | null; cpuSeconds: number | null } {
     const lines = stderr.trim().split("\n");
-    const kb = Number(lines[lines.length - 1]?.trim());
-    return Number.isFinite(kb) && kb > 0 ? (kb * 1024) / 1e6 : null;
+    const [kb, user, sys] = (lines[lines.length - 1] ?? "").trim().split(/\s+/).map(Number);
+    return {
+        peakMB: Number.isFinite(kb) && kb > 0 ? (kb * 1024) / 1e6 : null,
+        cpuSeconds: Number.isFinite(user) && Number.isFinite(sys) ? user + sys : null,
+    };
 }
 
 export function measured(label: string, command: string[], samples: Sample[]): Measured {
@@ -55,6 +62,7 @@ export function measured(label: string, command: string[], samples: Sample[]): M
         samples,
         medianSeconds: median(samples.map((s) => s.seconds)),
         medianPeakMB: peaks.length === samples.length ? median(peaks) : null,
+        medianCpuSeconds: samples.every((s) => typeof s.cpuSeconds === "number") ? median(samples.map((s) => s.cpuSeconds as number)) : null,
     };
 }
 
@@ -103,7 +111,7 @@ function hwmKb(pid: number): number {
 /** Runs a command once as a whole process; throws when it fails. */
 export async function runOnce(command: string[], cwd = ROOT): Promise<Sample> {
     const useGnuTime = fs.existsSync(GNU_TIME);
-    const argv = useGnuTime ? [GNU_TIME, "-f", "%M", ...command] : command;
+    const argv = useGnuTime ? [GNU_TIME, "-f", "%M %U %S", ...command] : command;
     const start = process.hrtime.bigint();
     const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
@@ -119,8 +127,8 @@ export async function runOnce(command: string[], cwd = ROOT): Promise<Sample> {
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (poll) clearInterval(poll);
     if (code !== 0) throw new Error(`${command.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`);
-    const peakMB = useGnuTime ? parseGnuTimeKb(stderr) : polledKb ? (polledKb * 1024) / 1e6 : null;
-    return { seconds, peakMB };
+    if (useGnuTime) return { seconds, ...parseGnuTime(stderr) };
+    return { seconds, peakMB: polledKb ? (polledKb * 1024) / 1e6 : null, cpuSeconds: null };
 }
 
 /** One untimed warm-up (installs, bundles, caches), then `runs` timed runs. */
@@ -134,9 +142,10 @@ async function bench(label: string, command: string[], runs: number, log: (s: st
     return m;
 }
 
+const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 const mb = (v: number | null) => (v === null ? "n/a" : `${v.toFixed(0)} MB`);
 const fmt = (m: Measured) =>
-    `median ${m.medianSeconds.toFixed(2)} s (min ${Math.min(...m.samples.map((s) => s.seconds)).toFixed(2)}, max ${Math.max(...m.samples.map((s) => s.seconds)).toFixed(2)}), peak RSS ${mb(m.medianPeakMB)}`;
+    `median ${m.medianSeconds.toFixed(2)} s (min ${Math.min(...m.samples.map((s) => s.seconds)).toFixed(2)}, max ${Math.max(...m.samples.map((s) => s.seconds)).toFixed(2)}), CPU ${m.medianCpuSeconds === null ? "n/a" : `${m.medianCpuSeconds.toFixed(2)} s`}, peak RSS ${mb(m.medianPeakMB)}`;
 
 interface BenchOptions {
     runs: number;
@@ -169,7 +178,7 @@ export async function main(argv: string[]): Promise<number> {
     const fast = [node, path.join(ROOT, "tools", "run-bundled.cjs"), "tools/plan.ts"];
     const stacks = listStacks(ROOT);
     log(`slipway bench, ${new Date().toISOString()}: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${opts.runs} runs each\n`);
-    log(`peak RSS from ${fs.existsSync(GNU_TIME) ? "GNU time (%M)" : "/proc VmHWM polling"}; stacks: ${stacks.join(", ")}\n\n`);
+    log(`peak RSS from ${fs.existsSync(GNU_TIME) ? "GNU time (%M %U %S)" : "/proc VmHWM polling"}; stacks: ${stacks.join(", ")}; load average ${loadavg()}\n\n`);
 
     const results: Measured[] = [];
     const fastDir = path.join(out, "fast");
@@ -200,7 +209,8 @@ export async function main(argv: string[]): Promise<number> {
         for (const m of results.filter((r) => r !== anchor)) {
             const v = compare(m, anchor);
             const mem = v.memoryRatio === null ? "n/a" : v.memoryRatio.toFixed(2);
-            log(`  ${m.label.padEnd(40)} time ${v.timeRatio.toFixed(2)}  memory ${mem}\n`);
+            const cpu = m.medianCpuSeconds !== null && anchor.medianCpuSeconds ? (m.medianCpuSeconds / anchor.medianCpuSeconds).toFixed(2) : "n/a";
+            log(`  ${m.label.padEnd(44)} time ${v.timeRatio.toFixed(2)}  CPU ${cpu}  memory ${mem}\n`);
         }
         const v = compare(all, anchor);
         const ok = (b: boolean | null) => (b === null ? "not measured" : b ? "met" : "MISSED");
@@ -214,9 +224,10 @@ export async function main(argv: string[]): Promise<number> {
         const r = spawnSync("npm", ["test"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
         log(`\r  npm test: ${seconds.toFixed(1)} s (exit ${r.status}), target < ${TEST_TARGET_SECONDS} s on ${os.cpus().length} cores: ${seconds < TEST_TARGET_SECONDS ? "met" : "MISSED"}\n`);
-        results.push({ label: "npm test", command: ["npm", "test"], samples: [{ seconds, peakMB: null }], medianSeconds: seconds, medianPeakMB: null });
+        results.push({ label: "npm test", command: ["npm", "test"], samples: [{ seconds, peakMB: null }], medianSeconds: seconds, medianPeakMB: null, medianCpuSeconds: null });
         if (r.status !== 0 || seconds >= TEST_TARGET_SECONDS) code = code || 2;
     }
+    log(`\nload average at the end: ${loadavg()} (other work on the machine slows wall times, not CPU or memory)\n`);
     if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ date: new Date().toISOString(), cores: os.cpus().length, node: process.version, results }, null, 2) + "\n");
     fs.rmSync(out, { recursive: true, force: true });
     return code;
