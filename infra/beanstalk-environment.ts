@@ -193,7 +193,14 @@ export function instanceStatements(a: { repositoryArn: pulumi.Input<string>; sec
     return statements;
 }
 
+/** Name prefix of an app's bundle buckets (S3 allows 37 characters of prefix; app names have at most 20). */
+export function bundleBucketPrefix(app: string): string {
+    return `${app}-eb-bundles-`;
+}
+
 export interface BeanstalkEnvironmentArgs {
+    /** The app's name: prefixes the bundle bucket. */
+    appName: string;
     /** Environment name (the pipeline deploys to it by name): 4–40 letters, digits and '-'. */
     name: string;
     /** The app's EB application, declared once in the delivery stack. */
@@ -269,7 +276,8 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
         new iam.RolePolicyAttachment("service-health", { role: this.serviceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.enhancedHealth }, { parent: this });
         new iam.RolePolicyAttachment("service-updates", { role: this.serviceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.managedUpdates }, { parent: this });
 
-        this.bundleBucket = new s3.Bucket("bundles", { forceDestroy: !protect }, { parent: this, protect });
+        // A known prefix lets the GitHub deploy role be scoped to the app's bundle buckets.
+        this.bundleBucket = new s3.Bucket("bundles", { bucketPrefix: bundleBucketPrefix(args.appName), forceDestroy: !protect }, { parent: this, protect });
         new s3.BucketPublicAccessBlock(
             "bundles-public-access-block",
             { bucket: this.bundleBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },

@@ -6,6 +6,7 @@ import * as ssm from "@pulumi/aws/ssm";
 import * as elasticbeanstalk from "@pulumi/aws/elasticbeanstalk";
 import { awsContext, arnOf } from "../infra/aws-context";
 import { ArtifactStore } from "../infra/artifact-store";
+import { beanstalkDeployerStatements } from "../infra/beanstalk-deployer";
 import { beanstalkApplicationName } from "../infra/beanstalk-pipeline";
 import { BuildProject, imageBuildSpec, smokeTestBuildSpec } from "../infra/build";
 import { DeliverySettings } from "../infra/config";
@@ -158,7 +159,11 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             description: `GitHub Actions: pulumi up of the ${t.stack} stack`,
             // Review stacks are deployed like staging, from jobs in the `review` environment.
             subjects: t.tier === "production" ? [`environment:${t.stack}`] : [`environment:${t.stack}`, "environment:review"],
-            statements: environmentDeployerStatements(app, path, ctx),
+            // Beanstalk rights for Beanstalk targets, and for staging-like roles whose review stacks may pick Beanstalk.
+            statements: [
+                ...environmentDeployerStatements(app, path, ctx),
+                ...(t.platform === "beanstalk" || t.tier !== "production" ? beanstalkDeployerStatements(app, path, ctx) : []),
+            ],
         })),
     ];
     const oidc = new GitHubOidc("github-oidc", {

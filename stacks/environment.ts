@@ -127,6 +127,7 @@ function beanstalkEnvironmentStack(
         protect: s.protect,
     });
     const env = new BeanstalkEnvironment("app", {
+        appName: app,
         name,
         // The EB application is per app and lives in the delivery stack.
         applicationName: refs.delivery.requireOutput("beanstalkApplicationName") as pulumi.Output<string>,
