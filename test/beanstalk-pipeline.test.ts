@@ -155,3 +155,30 @@ test("the hook writes the JSON secret as NAME=value lines, mode 600, without pri
     assert.match(fs.readFileSync(path.join(bin, "aws-args"), "utf8"), /secretsmanager get-secret-value --region eu-west-1 --secret-id arn:aws:secretsmanager:eu-west-1:/);
     fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test("GitHub deploy roles get Beanstalk rights scoped to the app; an ECS production role gets none", async () => {
+    const plan = await mixedPipeline();
+    const policyFor = (name: string) => json<PolicyDoc>(one(plan, "aws:iam/rolePolicy:RolePolicy", name), "policy");
+    const staging = Object.fromEntries(policyFor("deploy-beanstalk-staging-policy").Statement.map((s) => [s.Sid, s]));
+    assert.deepEqual(staging.BeanstalkEnvironments.Resource, [
+        "arn:aws:elasticbeanstalk:us-east-1:123456789012:application/shop",
+        "arn:aws:elasticbeanstalk:us-east-1:123456789012:applicationversion/shop/*",
+        "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/shop/shop-*",
+        "arn:aws:elasticbeanstalk:us-east-1::solutionstack/*",
+        "arn:aws:elasticbeanstalk:us-east-1::platform/*",
+    ]);
+    assert.ok([staging.BeanstalkBuckets.Resource].flat().includes("arn:aws:s3:::shop-eb-bundles-*"));
+    assert.deepEqual(staging.AttachBeanstalkManagedPolicies.Condition, {
+        ArnEquals: {
+            "iam:PolicyARN": [
+                "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth",
+                "arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
+                "arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier",
+            ],
+        },
+    });
+    const production = policyFor("deploy-production-policy").Statement;
+    // (The shared ProgramLookups statement keeps elasticbeanstalk:ListAvailableSolutionStacks for every role.)
+    const ebActions = production.flatMap((s) => s.Action).filter((a) => /^(elasticbeanstalk|cloudformation|autoscaling):/.test(a));
+    assert.deepEqual(ebActions, ["elasticbeanstalk:ListAvailableSolutionStacks"]);
+});
