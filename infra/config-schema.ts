@@ -155,6 +155,39 @@ export const CONFIG_KEYS: KeySpec[] = [
         example: "shop",
     },
     {
+        key: "infraRepository",
+        roles: ["delivery"],
+        type: "string",
+        description: "`owner/repo` holding this Pulumi program and its workflows, when it is not the app repository: the OIDC roles trust it and its Actions get the role variables and ciSecrets. Empty: the app repository.",
+        default: "",
+        schema: optional(
+            z
+                .string()
+                .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/[A-Za-z0-9._-]{1,100}$/, "must be owner/repo"),
+        ),
+        example: "acme/platform",
+    },
+    {
+        key: "productionReviewers",
+        roles: ["delivery"],
+        type: "array",
+        description: "GitHub users who must approve a production deployment (the `production` environment of the infra repository; no self-review, no admin bypass).",
+        default: [],
+        schema: z
+            .array(z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "must list GitHub user names"))
+            .max(6, "must list at most 6 reviewers (GitHub's limit per environment)"),
+        example: '["alice","bob"]',
+    },
+    {
+        key: "pulumiBackendUrl",
+        roles: ["delivery"],
+        type: "string",
+        description: "State backend the workflows log in to. Empty: Pulumi Cloud (PULUMI_ACCESS_TOKEN). `s3://bucket[/prefix]`: the CI roles get read/write on that bucket prefix.",
+        default: "",
+        schema: optional(z.string().regex(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9._\/-]*)?(\?[A-Za-z0-9=&_.-]*)?|https:\/\/[A-Za-z0-9.-]+(\/.*)?)$/, "must be s3://bucket[/prefix] or an https:// Pulumi Cloud URL")),
+        example: "s3://acme-pulumi-state/shop",
+    },
+    {
         key: "githubBranch",
         roles: ["delivery"],
         type: "string",
@@ -306,7 +339,7 @@ export const CONFIG_KEYS: KeySpec[] = [
         roles: ["delivery"],
         type: "map",
         secretValues: true,
-        description: "GitHub Actions secrets for the app repository, each a `secure:` value (e.g. PULUMI_ACCESS_TOKEN).",
+        description: "GitHub Actions secrets for the infra repository's workflows, each a `secure:` value (e.g. PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE).",
         schema: z.record(envVarName, z.string().min(1, "values must not be empty")),
         example: "PULUMI_ACCESS_TOKEN",
     },

@@ -48,6 +48,11 @@ export interface DeployTarget {
 export interface DeliverySettings extends CommonSettings {
     role: "delivery";
     github: { owner: string; repo: string; branch: string };
+    /** Repository of this program and its workflows (defaults to the app repository). */
+    infraRepository: { owner: string; repo: string };
+    productionReviewers: string[];
+    /** `s3://bucket[/prefix]` or a Pulumi Cloud URL; undefined: Pulumi Cloud. */
+    pulumiBackendUrl?: string;
     connectionArn: string;
     targets: DeployTarget[];
     notificationEmails: string[];
@@ -230,6 +235,11 @@ function deliverySettings(common: CommonSettings, d: Record<string, unknown>, ra
         ...common,
         role: "delivery",
         github: { owner: d.githubOwner as string, repo: d.githubRepo as string, branch: d.githubBranch as string },
+        infraRepository: d.infraRepository
+            ? { owner: (d.infraRepository as string).split("/")[0], repo: (d.infraRepository as string).split("/")[1] }
+            : { owner: d.githubOwner as string, repo: d.githubRepo as string },
+        productionReviewers: d.productionReviewers as string[],
+        pulumiBackendUrl: (d.pulumiBackendUrl as string) || undefined,
         connectionArn: d.connectionArn as string,
         targets,
         notificationEmails: d.notificationEmails as string[],

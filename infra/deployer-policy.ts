@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "./aws-context";
 import { Statement } from "./iam";
-import { parameterPrefix } from "./names";
+import { environmentName, environmentRolePath, parameterPrefix } from "./names";
 
 /** Reads a preview needs: the invokes the program makes, and nothing that reveals data. */
 export function previewStatements(app: string, ctx: AwsContext): Statement[] {
@@ -23,10 +23,15 @@ export function previewStatements(app: string, ctx: AwsContext): Statement[] {
     ];
 }
 
-/** Everything `pulumi up` and `pulumi destroy` of an environment stack of `app` calls. */
-export function environmentDeployerStatements(app: string, rolePathPrefix: string, ctx: AwsContext): Statement[] {
+/**
+ * Everything `pulumi up` and `pulumi destroy` of the environment stacks named by `stacks` (exact names
+ * or `review-*`) calls. Named resources (cluster, service, task family, roles, logs, secrets,
+ * parameters, dashboard) are pinned to those stacks, so the staging role cannot touch production's.
+ */
+export function environmentDeployerStatements(app: string, stacks: string[], ctx: AwsContext): Statement[] {
     const regionOnly = { StringEquals: { "aws:RequestedRegion": ctx.region } };
-    const appRoles = pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${rolePathPrefix}*`;
+    const each = (f: (stack: string) => pulumi.Input<string>) => stacks.map(f);
+    const appRoles = each((st) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, st)}*`);
     return [
         ...previewStatements(app, ctx),
         {
@@ -63,9 +68,9 @@ export function environmentDeployerStatements(app: string, rolePathPrefix: strin
                 "ecs:CreateService", "ecs:DeleteService", "ecs:UpdateService", "ecs:DescribeServices", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource",
             ],
             Resource: [
-                arnOf(ctx, "ecs", `cluster/${app}-*`),
-                arnOf(ctx, "ecs", `service/${app}-*/*`),
-                arnOf(ctx, "ecs", `task-definition/${app}-*:*`),
+                ...each((st) => arnOf(ctx, "ecs", `cluster/${environmentName(app, st)}`)),
+                ...each((st) => arnOf(ctx, "ecs", `service/${environmentName(app, st)}/*`)),
+                ...each((st) => arnOf(ctx, "ecs", `task-definition/${environmentName(app, st)}:*`)),
             ],
         },
         {
@@ -75,12 +80,12 @@ export function environmentDeployerStatements(app: string, rolePathPrefix: strin
                 "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
                 "iam:ListInstanceProfilesForRole",
             ],
-            Resource: [appRoles],
+            Resource: appRoles,
         },
         {
             Sid: "PassAppRoles",
             Action: ["iam:PassRole"],
-            Resource: [appRoles],
+            Resource: appRoles,
             Condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "elasticbeanstalk.amazonaws.com", "ec2.amazonaws.com"] } },
         },
         {
@@ -102,12 +107,12 @@ export function environmentDeployerStatements(app: string, rolePathPrefix: strin
         {
             Sid: "AppDashboards",
             Action: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:cloudwatch::${ctx.accountId}:dashboard/${app}-*`],
+            Resource: each((st) => pulumi.interpolate`arn:${ctx.partition}:cloudwatch::${ctx.accountId}:dashboard/${environmentName(app, st)}`),
         },
         {
             Sid: "AppLogs",
             Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"],
-            Resource: [arnOf(ctx, "logs", `log-group:/slipway/${app}/*`)],
+            Resource: each((st) => arnOf(ctx, "logs", `log-group:/slipway/${app}/${st}/*`)),
         },
         {
             Sid: "AppSecrets",
@@ -115,18 +120,44 @@ export function environmentDeployerStatements(app: string, rolePathPrefix: strin
                 "secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue",
                 "secretsmanager:GetSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:TagResource", "secretsmanager:GetResourcePolicy",
             ],
-            Resource: [arnOf(ctx, "secretsmanager", `secret:slipway/${app}/*`)],
+            Resource: each((st) => arnOf(ctx, "secretsmanager", `secret:slipway/${app}/${st}/*`)),
         },
         {
             Sid: "AppParameters",
             Action: ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:GetParameters", "ssm:AddTagsToResource", "ssm:ListTagsForResource"],
-            Resource: [arnOf(ctx, "ssm", `parameter${parameterPrefix(app)}/*`)],
+            Resource: each((st) => arnOf(ctx, "ssm", `parameter${parameterPrefix(app)}/${st}/*`)),
         },
         {
             Sid: "DescribeParameters",
             Action: ["ssm:DescribeParameters"],
             Resource: ["*"],
             Condition: regionOnly,
+        },
+    ];
+}
+
+/**
+ * Read/write on an S3 state backend (`s3://bucket[/prefix]`), for every CI role: even a preview takes
+ * the backend's lock file. Nothing for a Pulumi Cloud backend (it authenticates with its own token).
+ */
+export function stateBackendStatements(backendUrl: string | undefined, ctx: AwsContext): Statement[] {
+    const match = backendUrl ? /^s3:\/\/([^/?]+)\/?([^?]*)/.exec(backendUrl) : null;
+    if (!match) return [];
+    const [, bucket, rawPrefix] = match;
+    const prefix = rawPrefix.replace(/\/+$/, "");
+    const objects = prefix ? `${prefix}/*` : "*";
+    return [
+        {
+            Sid: "StateBucketList",
+            Action: ["s3:ListBucket"],
+            Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::${bucket}`],
+            ...(prefix ? { Condition: { StringLike: { "s3:prefix": [prefix, `${prefix}/*`] } } } : {}),
+        },
+        { Sid: "StateBucketLocation", Action: ["s3:GetBucketLocation"], Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::${bucket}`] },
+        {
+            Sid: "StateObjects",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::${bucket}/${objects}`],
         },
     ];
 }

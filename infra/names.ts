@@ -19,6 +19,14 @@ export function rolePath(app: string): string {
     return `/slipway/${app}/`;
 }
 
+/**
+ * IAM path of an environment stack's own roles, inside the app's path: the pipeline may pass any of
+ * the app's roles, while a stack's deploy role may only touch its own stack's.
+ */
+export function environmentRolePath(app: string, stack: string): string {
+    return `${rolePath(app)}${stack}/`;
+}
+
 /** SSM parameter prefix under which an app's environments publish facts for the pipeline. */
 export function parameterPrefix(app: string): string {
     return `/slipway/${app}`;

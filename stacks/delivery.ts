@@ -10,7 +10,8 @@ import { beanstalkDeployerStatements } from "../infra/beanstalk-deployer";
 import { beanstalkApplicationName } from "../infra/beanstalk-pipeline";
 import { BuildProject, imageBuildSpec, smokeTestBuildSpec } from "../infra/build";
 import { DeliverySettings } from "../infra/config";
-import { environmentDeployerStatements, previewStatements } from "../infra/deployer-policy";
+import { environmentDeployerStatements, previewStatements, stateBackendStatements } from "../infra/deployer-policy";
+import { DeploymentEnvironments } from "../infra/github-environments";
 import { GitHubOidc, GitHubRoleSpec } from "../infra/github-oidc";
 import { CONTAINER_NAME, environmentName, healthUrlParameter, imageTagParameter, repositoryName, rolePath } from "../infra/names";
 import { Notifications } from "../infra/notifications";
@@ -147,12 +148,13 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
 
     // One role per job kind; each trusts only its own OIDC subject (GitHub puts the job's
     // environment in `sub` when the job names one).
+    const infra = s.infraRepository;
     const roles: GitHubRoleSpec[] = [
         {
             name: "preview",
-            description: `GitHub Actions: pulumi preview for pull requests of ${s.github.owner}/${s.github.repo}`,
+            description: `GitHub Actions: pulumi preview for pull requests of ${infra.owner}/${infra.repo}`,
             subjects: ["pull_request"],
-            statements: previewStatements(app, ctx),
+            statements: [...previewStatements(app, ctx), ...stateBackendStatements(s.pulumiBackendUrl, ctx)],
         },
         ...s.targets.map((t) => ({
             name: `deploy-${t.stack}`,
@@ -161,31 +163,61 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             subjects: t.tier === "production" ? [`environment:${t.stack}`] : [`environment:${t.stack}`, "environment:review"],
             // Beanstalk rights for Beanstalk targets, and for staging-like roles whose review stacks may pick Beanstalk.
             statements: [
-                ...environmentDeployerStatements(app, path, ctx),
+                // Review stacks (review-pr-N) are deployed with the staging role, never production's.
+                ...environmentDeployerStatements(app, t.tier === "production" ? [t.stack] : [t.stack, "review-*"], ctx),
+                ...stateBackendStatements(s.pulumiBackendUrl, ctx),
                 ...(t.platform === "beanstalk" || t.tier !== "production" ? beanstalkDeployerStatements(app, path, ctx) : []),
             ],
         })),
     ];
     const oidc = new GitHubOidc("github-oidc", {
-        owner: s.github.owner,
-        repo: s.github.repo,
+        // The workflows that assume these roles run in the repository of this program.
+        owner: infra.owner,
+        repo: infra.repo,
         existingProviderArn: s.githubOidcProviderArn,
         roles,
         rolePath: path,
         ctx,
     });
 
-    const githubProvider = new GitHubProvider("github", { owner: s.github.owner });
-    const variables: Record<string, pulumi.Input<string>> = {
+    // The app repository's CI learns where images live; the infra repository's workflows get the
+    // roles, the state backend and the CI secrets. One repository may be both.
+    const appVariables: Record<string, pulumi.Input<string>> = {
         AWS_REGION: s.region,
         ECR_REPOSITORY_URL: registry.repositoryUrl,
         PIPELINE_NAME: pipeline.pipeline.name,
-        AWS_PREVIEW_ROLE_ARN: oidc.roles.preview.arn,
     };
-    for (const t of s.targets) variables[deployRoleVariable(t.stack)] = oidc.roles[`deploy-${t.stack}`].arn;
+    const infraVariables: Record<string, pulumi.Input<string>> = { AWS_REGION: s.region, AWS_PREVIEW_ROLE_ARN: oidc.roles.preview.arn };
+    for (const t of s.targets) infraVariables[deployRoleVariable(t.stack)] = oidc.roles[`deploy-${t.stack}`].arn;
+    if (s.pulumiBackendUrl) infraVariables.PULUMI_BACKEND_URL = s.pulumiBackendUrl;
     const secrets: Record<string, pulumi.Output<string>> = {};
     for (const [name, v] of Object.entries(s.ciSecrets)) secrets[name] = pulumi.secret(v.value);
-    new RepoSettings("repo-settings", { repository: s.github.repo, variables, secrets }, { providers: [githubProvider] });
+
+    const appProvider = new GitHubProvider("github", { owner: s.github.owner });
+    const sameRepository = infra.owner === s.github.owner && infra.repo === s.github.repo;
+    const infraProvider = infra.owner === s.github.owner ? appProvider : new GitHubProvider("github-infra", { owner: infra.owner });
+    if (sameRepository) {
+        new RepoSettings("repo-settings", { repository: s.github.repo, variables: { ...appVariables, ...infraVariables }, secrets }, { providers: [appProvider] });
+    } else {
+        new RepoSettings("app-repo-settings", { repository: s.github.repo, variables: appVariables, secrets: {} }, { providers: [appProvider] });
+        new RepoSettings("infra-repo-settings", { repository: infra.repo, variables: infraVariables, secrets }, { providers: [infraProvider] });
+    }
+    new DeploymentEnvironments(
+        "deployment-environments",
+        {
+            repository: infra.repo,
+            environments: [
+                ...s.targets.map((t) => ({
+                    name: t.stack,
+                    branch: s.github.branch,
+                    reviewers: t.tier === "production" ? s.productionReviewers : [],
+                })),
+                // Review stacks deploy pull-request branches.
+                { name: "review" },
+            ],
+        },
+        { providers: [infraProvider] },
+    );
 
     return {
         repositoryUrl: registry.repositoryUrl,

@@ -9,7 +9,7 @@ import { awsContext } from "../infra/aws-context";
 import { EnvironmentSettings } from "../infra/config";
 import { FargateApp } from "../infra/ecs-service";
 import { WebLoadBalancer } from "../infra/load-balancer";
-import { environmentName, healthUrlParameter, imageTagParameter, rolePath } from "../infra/names";
+import { environmentName, environmentRolePath, healthUrlParameter, imageTagParameter } from "../infra/names";
 import { Network } from "../infra/network";
 import { BeanstalkEnvironment } from "../infra/beanstalk-environment";
 
@@ -66,7 +66,7 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         containerInsights: s.tier === "production",
         logRetentionDays: s.logRetentionDays,
         logGroupName: `/slipway/${app}/${s.stack}/app`,
-        rolePath: rolePath(app),
+        rolePath: environmentRolePath(app, s.stack),
         protect,
         ctx,
     });
@@ -142,7 +142,7 @@ function beanstalkEnvironmentStack(
         settings: eb,
         certificateArn: s.certificateArn,
         logRetentionDays: s.logRetentionDays,
-        rolePath: rolePath(app),
+        rolePath: environmentRolePath(app, s.stack),
         protect: s.protect,
     });
     const url = s.certificateArn && eb.environmentType === "LoadBalanced" ? pulumi.output(`https://${s.domainName}`) : env.url;

@@ -85,13 +85,16 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:codepipeline/pipeline:Pipeline": { inputs: ["name"] },
     "aws:sns/topic:Topic": { inputs: ["name", "namePrefix", "fifoTopic"] },
     "aws:sns/topicPolicy:TopicPolicy": { inputs: ["arn"] },
-    "aws:sns/topicSubscription:TopicSubscription": { inputs: ["topicArn", "protocol", "endpoint"], note: "an email endpoint must confirm the new subscription" },
+    "aws:sns/topicSubscription:TopicSubscription": { inputs: ["topic", "protocol", "endpoint"], note: "an email endpoint must confirm the new subscription" },
     "aws:codestarnotifications/notificationRule:NotificationRule": { inputs: ["name", "resource"] },
     "aws:kms/key:Key": { inputs: ["customerMasterKeySpec", "keyUsage", "multiRegion"] },
     "aws:appautoscaling/target:Target": { inputs: ["resourceId", "scalableDimension", "serviceNamespace"] },
     "aws:appautoscaling/policy:Policy": { inputs: ["name", "resourceId", "scalableDimension", "serviceNamespace"] },
     "github:index/actionsVariable:ActionsVariable": { inputs: ["repository", "variableName"] },
     "github:index/actionsSecret:ActionsSecret": { inputs: ["repository", "secretName"] },
+    // terraform-provider-github: repository and environment are ForceNew on both environment resources.
+    "github:index/repositoryEnvironment:RepositoryEnvironment": { inputs: ["repository", "environment"] },
+    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": { inputs: ["repository", "environment"] },
 };
 
 export type ChangeKind = "create" | "update" | "replace" | "delete";

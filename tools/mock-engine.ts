@@ -182,6 +182,11 @@ function mockCall(token: string, inputs: Record<string, unknown>, ctx: EngineCon
                 expiresAt: "2099-01-01T00:00:00Z",
                 id: ctx.region,
             };
+        case "github:index/getUser:getUser": {
+            const login = String(inputs.username);
+            // GitHub user ids are numbers; derive a stable one from the login.
+            return { login, id: String(parseInt(hash(login).slice(0, 7), 16)), nodeId: `U_${login}`, name: login };
+        }
         case "aws:ssm/getParameter:getParameter":
             // The last verified image tag; "latest" until the pipeline has verified one.
             return { name: inputs.name, value: "latest", type: "String", arn: `arn:aws:ssm:${ctx.region}:${MOCK_ACCOUNT}:parameter${inputs.name}`, id: inputs.name };

@@ -1,0 +1,77 @@
+import { before, test } from "node:test";
+import * as assert from "node:assert/strict";
+import { Plan } from "../tools/mock-engine";
+import { all, json, one, planStack } from "./helpers";
+
+interface Doc {
+    Statement: { Sid?: string; Action: string[] | string; Resource: string[] | string; Condition?: Record<string, Record<string, string | string[]>> }[];
+}
+
+let delivery: Plan;
+before(async () => {
+    delivery = await planStack("delivery");
+});
+
+const environment = (plan: Plan, name: string) =>
+    all(plan, "github:index/repositoryEnvironment:RepositoryEnvironment").find((e) => e.inputs.environment === name) ?? assert.fail(`no ${name} environment`);
+
+test("production deploys need a reviewer who is not the author, and admins cannot bypass", () => {
+    const production = environment(delivery, "production");
+    const reviewers = production.inputs.reviewers as { users: number[] }[];
+    assert.equal(reviewers.length, 1);
+    assert.equal(reviewers[0].users.length, 1);
+    assert.ok(Number.isInteger(reviewers[0].users[0]), "GitHub wants numeric user ids");
+    assert.equal(production.inputs.preventSelfReview, true);
+    assert.equal(production.inputs.canAdminsBypass, false);
+});
+
+test("pipeline environments accept deployments from the release branch only; review accepts any branch", () => {
+    for (const name of ["staging", "production"]) {
+        assert.deepEqual(environment(delivery, name).inputs.deploymentBranchPolicy, { protectedBranches: false, customBranchPolicies: true });
+        const policy = all(delivery, "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy").find(
+            (p) => p.inputs.environment === name,
+        );
+        assert.equal(policy?.inputs.branchPattern, "main");
+    }
+    assert.equal(environment(delivery, "review").inputs.deploymentBranchPolicy, undefined);
+});
+
+test("with a separate infra repository the roles trust it and only it gets the role variables and CI secrets", async () => {
+    const plan = await planStack("delivery", { set: { "slipway:infraRepository": "acme/platform" } });
+    for (const role of all(plan, "aws:iam/role:Role").filter((r) => String(r.inputs.assumeRolePolicy).includes("AssumeRoleWithWebIdentity"))) {
+        const sub = json<Doc>(role, "assumeRolePolicy").Statement[0].Condition?.StringEquals?.["token.actions.githubusercontent.com:sub"];
+        for (const s of [sub].flat()) assert.match(String(s), /^repo:acme\/platform:/);
+    }
+    const byRepo = (repo: string) =>
+        all(plan, "github:index/actionsVariable:ActionsVariable")
+            .filter((v) => v.inputs.repository === repo)
+            .map((v) => v.inputs.variableName)
+            .sort();
+    assert.deepEqual(byRepo("shop"), ["AWS_REGION", "ECR_REPOSITORY_URL", "PIPELINE_NAME"]);
+    assert.deepEqual(byRepo("platform"), ["AWS_DEPLOY_ROLE_ARN_PRODUCTION", "AWS_DEPLOY_ROLE_ARN_STAGING", "AWS_PREVIEW_ROLE_ARN", "AWS_REGION"]);
+    assert.deepEqual(all(plan, "github:index/actionsSecret:ActionsSecret").map((s) => s.inputs.repository), ["platform"]);
+    assert.ok(all(plan, "github:index/repositoryEnvironment:RepositoryEnvironment").every((e) => e.inputs.repository === "platform"));
+    assert.deepEqual(all(plan, "pulumi:providers:github").map((p) => p.inputs.owner).sort(), ["acme"]);
+});
+
+test("an S3 state backend is granted to every CI role and published to the workflows", async () => {
+    const plan = await planStack("delivery", { set: { "slipway:pulumiBackendUrl": "s3://acme-pulumi-state/shop" } });
+    const variable = all(plan, "github:index/actionsVariable:ActionsVariable").find((v) => v.inputs.variableName === "PULUMI_BACKEND_URL");
+    assert.equal(variable?.inputs.value, "s3://acme-pulumi-state/shop");
+    for (const name of ["preview-policy", "deploy-staging-policy", "deploy-production-policy"]) {
+        const statements = json<Doc>(one(plan, "aws:iam/rolePolicy:RolePolicy", name), "policy").Statement;
+        const objects = statements.find((s) => s.Sid === "StateObjects");
+        assert.deepEqual(objects?.Resource, ["arn:aws:s3:::acme-pulumi-state/shop/*"], name);
+        const list = statements.find((s) => s.Sid === "StateBucketList");
+        assert.deepEqual(list?.Condition, { StringLike: { "s3:prefix": ["shop", "shop/*"] } });
+    }
+    const cloud = json<Doc>(one(delivery, "aws:iam/rolePolicy:RolePolicy", "preview-policy"), "policy").Statement;
+    assert.ok(!cloud.some((s) => s.Sid === "StateObjects"), "no S3 rights with Pulumi Cloud");
+});
+
+test("a malformed infra repository or backend URL is rejected before anything is declared", async () => {
+    const { rejection } = await import("./helpers");
+    assert.match(await rejection(() => planStack("delivery", { set: { "slipway:infraRepository": "platform" } })), /slipway:infraRepository = "platform" is not valid: it must be owner\/repo/);
+    assert.match(await rejection(() => planStack("delivery", { set: { "slipway:pulumiBackendUrl": "file:///tmp" } })), /slipway:pulumiBackendUrl .* s3:\/\/bucket/);
+    assert.match(await rejection(() => planStack("delivery", { set: { "slipway:productionReviewers": '["not a user"]' } })), /GitHub user names/);
+});
