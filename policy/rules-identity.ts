@@ -364,16 +364,16 @@ export const identityRules: SlipwayRule[] = [
     stackRule(
         {
             name: "iam-role-path-scoped",
-            description: "Roles slipway creates live under the app's IAM path, so PassRole and deployer grants can be scoped to it.",
+            description: "Roles slipway creates live under the app's IAM path (an environment's under its own sub-path), so PassRole and deployer grants can be scoped to them.",
             sources: ["AWS IAM best practice (paths for scoping)"],
             severity: "low",
             enforcementLevel: "mandatory",
-            remediationSteps: "Set path: rolePath(app) (\"/slipway/<app>/\") on every role.",
+            remediationSteps: "Set path: rolePath(app) (\"/slipway/<app>/\") on delivery roles and environmentRolePath(app, stack) (\"/slipway/<app>/<stack>/\") on environment roles.",
         },
         (resources, _ctx, report) => {
             for (const r of ofType(resources, ROLE)) {
                 const path = String((r.props as Props).path ?? "/");
-                if (!/^\/slipway\/[^/]+\/$/.test(path)) report(`role ${r.name} has path ${path}: put it under /slipway/<app>/.`, r.urn);
+                if (!/^\/slipway\/[^/]+\/([^/]+\/)?$/.test(path)) report(`role ${r.name} has path ${path}: put it under /slipway/<app>/ or /slipway/<app>/<stack>/.`, r.urn);
             }
         },
     ),

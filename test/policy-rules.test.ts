@@ -317,8 +317,8 @@ const CASES: Record<string, Case> = {
     },
     "iam-short-sessions": { violating: [r(T.role, oidcRole(["repo:acme/shop:pull_request"], { maxSessionDuration: 43200 }))], compliant: [r(T.role, oidcRole(["repo:acme/shop:pull_request"]))] },
     "iam-role-path-scoped": {
-        violating: [r(T.role, oidcRole(["repo:acme/shop:pull_request"], { path: "/" }))],
-        compliant: [r(T.role, oidcRole(["repo:acme/shop:pull_request"]))],
+        violating: [r(T.role, oidcRole(["repo:acme/shop:pull_request"], { path: "/" })), r(T.role, oidcRole(["repo:acme/shop:pull_request"], { path: "/slipway/shop/a/b/" }))],
+        compliant: [r(T.role, oidcRole(["repo:acme/shop:pull_request"])), r(T.role, oidcRole(["repo:acme/shop:pull_request"], { path: "/slipway/shop/staging/" }))],
     },
     // OIDC
     "oidc-audience-sts": { violating: [r(T.role, oidcRole(["repo:acme/shop:pull_request"], {}, {}))], compliant: [r(T.role, oidcRole(["repo:acme/shop:pull_request"]))] },
