@@ -8,9 +8,21 @@ import { arnOf, AwsContext } from "./aws-context";
 import { BEANSTALK_MANAGED_POLICIES, bundleBucketPrefix } from "./beanstalk-environment";
 import { beanstalkApplicationName } from "./beanstalk-pipeline";
 import { Statement } from "./iam";
+import { environmentName, environmentRolePath } from "./names";
 
-export function beanstalkDeployerStatements(app: string, rolePathPrefix: string, ctx: AwsContext): Statement[] {
+/**
+ * Rights for the stacks a deploy role may `pulumi up` (`stacks` may hold a pattern like `review-*`),
+ * scoped like infra/deployer-policy.ts: each stack's own environment, log groups, roles and instance
+ * profiles. Bundle buckets share one per-app prefix (S3 bucket prefixes are too short for stack names).
+ */
+/** The tag EB puts on the resources it creates for an environment (its CloudFormation stack, groups, instances). */
+export const EB_ENVIRONMENT_TAG = "elasticbeanstalk:environment-name";
+
+export function beanstalkDeployerStatements(app: string, stacks: string[], ctx: AwsContext): Statement[] {
     const application = beanstalkApplicationName(app);
+    const each = <T>(f: (stack: string) => T) => stacks.map(f);
+    const names = each((st) => environmentName(app, st));
+    const asg = pulumi.interpolate`arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*`;
     const eb = (resource: string) => arnOf(ctx, "elasticbeanstalk", resource);
     const regionOnly = { StringEquals: { "aws:RequestedRegion": ctx.region } };
     const bundles = pulumi.interpolate`arn:${ctx.partition}:s3:::${bundleBucketPrefix(app)}*`;
@@ -29,7 +41,7 @@ export function beanstalkDeployerStatements(app: string, rolePathPrefix: string,
             Resource: [
                 eb(`application/${application}`),
                 eb(`applicationversion/${application}/*`),
-                eb(`environment/${application}/${app}-*`),
+                ...each((st) => eb(`environment/${application}/${environmentName(app, st)}`)),
                 // Platforms are AWS-owned resources without an account.
                 pulumi.interpolate`arn:${ctx.partition}:elasticbeanstalk:${ctx.region}::solutionstack/*`,
                 pulumi.interpolate`arn:${ctx.partition}:elasticbeanstalk:${ctx.region}::platform/*`,
@@ -43,24 +55,51 @@ export function beanstalkDeployerStatements(app: string, rolePathPrefix: string,
             Condition: regionOnly,
         },
         {
-            Sid: "BeanstalkEnvironmentStacks",
+            Sid: "ReadBeanstalkEnvironmentStacks",
             Action: [
-                "cloudformation:CreateStack", "cloudformation:DeleteStack", "cloudformation:UpdateStack", "cloudformation:CancelUpdateStack",
                 "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStackResource",
                 "cloudformation:DescribeStackResources", "cloudformation:GetTemplate", "cloudformation:ListStackResources",
             ],
             Resource: [arnOf(ctx, "cloudformation", "stack/awseb-e-*")],
         },
+        // EB's stacks and groups are named after a random environment id (awseb-e-…), so names cannot tell
+        // one stack's environment from another's; EB's elasticbeanstalk:environment-name tag can.
         {
-            Sid: "BeanstalkAutoScalingGroups",
+            Sid: "CreateOwnBeanstalkStacks",
+            Action: ["cloudformation:CreateStack", "cloudformation:TagResource"],
+            Resource: [arnOf(ctx, "cloudformation", "stack/awseb-e-*")],
+            Condition: { StringLike: { [`aws:RequestTag/${EB_ENVIRONMENT_TAG}`]: names } },
+        },
+        {
+            Sid: "ChangeOwnBeanstalkStacks",
+            Action: ["cloudformation:UpdateStack"],
+            Resource: [arnOf(ctx, "cloudformation", "stack/awseb-e-*")],
+            Condition: { StringLike: { [`aws:ResourceTag/${EB_ENVIRONMENT_TAG}`]: names } },
+        },
+        {
+            // DeleteStack and CancelUpdateStack take no tag condition keys (service authorization
+            // reference): only the awseb-e- name pins them. Terminating an environment needs DeleteStack.
+            Sid: "DeleteBeanstalkStacks",
+            Action: ["cloudformation:DeleteStack", "cloudformation:CancelUpdateStack"],
+            Resource: [arnOf(ctx, "cloudformation", "stack/awseb-e-*")],
+        },
+        {
+            Sid: "CreateOwnBeanstalkGroups",
+            Action: ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags"],
+            Resource: [asg],
+            Condition: { StringLike: { [`aws:RequestTag/${EB_ENVIRONMENT_TAG}`]: names } },
+        },
+        {
+            Sid: "ChangeOwnBeanstalkGroups",
             Action: [
-                "autoscaling:CreateAutoScalingGroup", "autoscaling:DeleteAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup",
+                "autoscaling:DeleteAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup",
                 "autoscaling:SuspendProcesses", "autoscaling:ResumeProcesses", "autoscaling:SetDesiredCapacity",
-                "autoscaling:TerminateInstanceInAutoScalingGroup", "autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags",
+                "autoscaling:TerminateInstanceInAutoScalingGroup", "autoscaling:DeleteTags",
                 "autoscaling:PutNotificationConfiguration", "autoscaling:DeleteNotificationConfiguration",
                 "autoscaling:PutScalingPolicy", "autoscaling:DeletePolicy", "autoscaling:PutScheduledUpdateGroupAction", "autoscaling:DeleteScheduledAction",
             ],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*`],
+            Resource: [asg],
+            Condition: { StringLike: { [`aws:ResourceTag/${EB_ENVIRONMENT_TAG}`]: names } },
         },
         {
             Sid: "BeanstalkInstances",
@@ -75,7 +114,7 @@ export function beanstalkDeployerStatements(app: string, rolePathPrefix: string,
             Sid: "BeanstalkTerminateOwnInstances",
             Action: ["ec2:TerminateInstances"],
             Resource: [arnOf(ctx, "ec2", "instance/*")],
-            Condition: { StringLike: { "aws:ResourceTag/elasticbeanstalk:environment-name": `${app}-*` } },
+            Condition: { StringLike: { [`aws:ResourceTag/${EB_ENVIRONMENT_TAG}`]: names } },
         },
         {
             // RunInstances authorizes against generated ids and AWS-owned AMIs; Describe calls and
@@ -100,7 +139,7 @@ export function beanstalkDeployerStatements(app: string, rolePathPrefix: string,
             // EB streams instance and health logs to /aws/elasticbeanstalk/<environment>/….
             Sid: "BeanstalkLogGroups",
             Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:ListTagsForResource"],
-            Resource: [arnOf(ctx, "logs", `log-group:/aws/elasticbeanstalk/${app}-*`)],
+            Resource: each((st) => arnOf(ctx, "logs", `log-group:/aws/elasticbeanstalk/${environmentName(app, st)}/*`)),
         },
         {
             Sid: "BeanstalkBuckets",
@@ -118,13 +157,13 @@ export function beanstalkDeployerStatements(app: string, rolePathPrefix: string,
                 "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:AddRoleToInstanceProfile",
                 "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile",
             ],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:instance-profile${rolePathPrefix}*`],
+            Resource: each((st) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:instance-profile${environmentRolePath(app, st)}*`),
         },
         {
             // Only EB's three documented managed policies, only onto the app's roles.
             Sid: "AttachBeanstalkManagedPolicies",
             Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${rolePathPrefix}*`],
+            Resource: each((st) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, st)}*`),
             Condition: { ArnEquals: { "iam:PolicyARN": Object.values(BEANSTALK_MANAGED_POLICIES) } },
         },
     ];

@@ -166,7 +166,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
                 // Review stacks (review-pr-N) are deployed with the staging role, never production's.
                 ...environmentDeployerStatements(app, t.tier === "production" ? [t.stack] : [t.stack, "review-*"], ctx),
                 ...stateBackendStatements(s.pulumiBackendUrl, ctx),
-                ...(t.platform === "beanstalk" || t.tier !== "production" ? beanstalkDeployerStatements(app, path, ctx) : []),
+                ...(t.platform === "beanstalk" || t.tier !== "production" ? beanstalkDeployerStatements(app, t.tier === "production" ? [t.stack] : [t.stack, "review-*"], ctx) : []),
             ],
         })),
     ];

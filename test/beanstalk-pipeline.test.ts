@@ -163,11 +163,16 @@ test("GitHub deploy roles get Beanstalk rights scoped to the app; an ECS product
     assert.deepEqual(staging.BeanstalkEnvironments.Resource, [
         "arn:aws:elasticbeanstalk:us-east-1:123456789012:application/shop",
         "arn:aws:elasticbeanstalk:us-east-1:123456789012:applicationversion/shop/*",
-        "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/shop/shop-*",
+        "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/shop/shop-beanstalk-staging",
+        "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/shop/shop-review-*",
         "arn:aws:elasticbeanstalk:us-east-1::solutionstack/*",
         "arn:aws:elasticbeanstalk:us-east-1::platform/*",
     ]);
     assert.ok([staging.BeanstalkBuckets.Resource].flat().includes("arn:aws:s3:::shop-eb-bundles-*"));
+    assert.deepEqual(staging.BeanstalkInstanceProfiles.Resource, [
+        "arn:aws:iam::123456789012:instance-profile/slipway/shop/beanstalk-staging/*",
+        "arn:aws:iam::123456789012:instance-profile/slipway/shop/review-*/*",
+    ]);
     assert.deepEqual(staging.AttachBeanstalkManagedPolicies.Condition, {
         ArnEquals: {
             "iam:PolicyARN": [
