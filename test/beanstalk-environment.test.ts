@@ -180,3 +180,12 @@ test("production's smoke test requests the HTTPS domain, not the EB CNAME", asyn
     const plan = await planStack("beanstalk-production");
     assert.equal(one(plan, "aws:ssm/parameter:Parameter", "health-url").inputs.insecureValue, "https://shop.acme.example/health");
 });
+
+test("a review stack on Beanstalk is a single instance named after the review, and destroys cleanly", async () => {
+    const plan = await planStack("beanstalk-staging", { stackName: "review-pr-7" });
+    assert.equal(plan.outputs.tier, "review");
+    assert.equal(option(settingsOf(plan), "aws:elasticbeanstalk:environment", "EnvironmentType"), "SingleInstance");
+    assert.equal(one(plan, ENV).inputs.name, "shop-review-pr-7");
+    assert.deepEqual(protectedTypes(plan), []);
+    assert.match(String(one(plan, "aws:elasticbeanstalk/applicationVersion:ApplicationVersion").inputs.name), /^shop-review-pr-7-/);
+});
