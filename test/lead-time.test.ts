@@ -48,7 +48,7 @@ function deliveryPlan(cache: Record<string, unknown> = { type: "LOCAL", modes: [
     };
 }
 
-const base = { desiredCount: 1, minimumHealthyPercent: 100, maximumPercent: 200, healthCheckIntervalSeconds: 10, healthyThreshold: 2, deregistrationDelaySeconds: 15 };
+const base = { loadBalanced: true, desiredCount: 1, minimumHealthyPercent: 100, maximumPercent: 200, healthCheckIntervalSeconds: 10, healthyThreshold: 2, deregistrationDelaySeconds: 15 };
 
 test("the ECS deploy floor is task start plus one health-check interval plus the deregistration delay", () => {
     const f = ecsDeployFloor(base);
@@ -78,6 +78,16 @@ test("the deploy settings are read from the plan's service and target group, wit
     bare.resources[1].inputs = {};
     assert.equal(ecsSettingsFromPlan(bare).deregistrationDelaySeconds, 300);
     assert.equal(ecsSettingsFromPlan(bare).healthCheckIntervalSeconds, 30);
+});
+
+test("an ECS service without a load balancer has no health-check wait or draining unless its container checks health", () => {
+    const plan = envPlan("staging");
+    plan.resources = plan.resources.filter((r) => r.type !== "aws:lb/targetGroup:TargetGroup");
+    plan.resources.push(resource("aws:ecs/taskDefinition:TaskDefinition", "task", { containerDefinitions: JSON.stringify([{ name: "app" }]) }));
+    const bare = ecsDeployFloor(ecsSettingsFromPlan(plan));
+    assert.equal(bare.seconds, FIGURES.ecsActionSeconds + FIGURES.fargateTaskStartSeconds + FIGURES.taskStopSeconds);
+    plan.resources[plan.resources.length - 1].inputs.containerDefinitions = JSON.stringify([{ name: "app", healthCheck: { command: ["CMD", "true"], interval: 5 } }]);
+    assert.equal(ecsDeployFloor(ecsSettingsFromPlan(plan)).seconds, bare.seconds + 5);
 });
 
 test("changing a setting in an environment plan changes the modelled lead time", () => {

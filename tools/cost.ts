@@ -18,11 +18,13 @@ export interface CostAssumptions {
     buildsPerMonth: number;
     /** Share of the month tasks run: 1 = always on; e.g. 0.36 for a weekday 08:00–20:00 schedule. */
     taskHoursFraction: number;
+    /** Requests a month through an HTTP API ingress, millions. */
+    apiMillionRequests: { production: number; other: number };
     /** Average load balancer capacity units: light test traffic outside production. */
     lcu: { production: number; other: number };
     /** App log volume ingested per environment per month, GB. */
     appLogsGb: { production: number; other: number };
-    /** Each CodeBuild project's log volume per month, GB. */
+    /** Each other log group's volume per month (build projects, API access logs), GB. */
     buildLogsGb: number;
     /** Images kept in ECR (lifecycle: last N plus untagged for a few days), GB stored after layer sharing. */
     ecrStoredGb: number;
@@ -35,6 +37,7 @@ export interface CostAssumptions {
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
     buildsPerMonth: 100,
     taskHoursFraction: 1,
+    apiMillionRequests: { production: 10, other: 0.1 },
     lcu: { production: 1, other: 0.05 },
     appLogsGb: { production: 2, other: 0.5 },
     buildLogsGb: 0.05,
@@ -106,6 +109,12 @@ const FREE_TYPES = new Set([
     "pulumi:providers:aws",
     "github:index/actionsVariable:ActionsVariable",
     "github:index/actionsSecret:ActionsSecret",
+    "aws:apigatewayv2/vpcLink:VpcLink", // no charge for HTTP API VPC links
+    "aws:apigatewayv2/integration:Integration", // API Gateway bills the API's requests only
+    "aws:apigatewayv2/route:Route",
+    "aws:apigatewayv2/stage:Stage",
+    "aws:apigatewayv2/domainName:DomainName",
+    "aws:apigatewayv2/apiMapping:ApiMapping",
 ]);
 
 const label = (r: PlannedResource) => `${r.type.split(":").pop()} ${r.name}`;
@@ -147,7 +156,8 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
     const smokeRunsPerExecution = stages.filter((s) => s.actions.some((x) => x.category === "Deploy") && s.actions.some((x) => x.category === "Build")).length;
 
     for (const r of plan.resources) {
-        if (!r.custom || FREE_TYPES.has(r.type)) continue;
+        // GitHub settings and Pulumi's own resources are not AWS bills.
+        if (!r.custom || FREE_TYPES.has(r.type) || r.type.startsWith("github:") || r.type.startsWith("pulumi:")) continue;
         switch (r.type) {
             case "aws:ecs/service:Service": {
                 const td = plan.resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition");
@@ -249,6 +259,27 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
             case "aws:s3/bucketV2:BucketV2":
                 add(r, `storage, ${a.s3StoredGb} GB (assumed)`, a.s3StoredGb, "GB-mo", PRICES.s3GbMonth);
                 break;
+            case "aws:apigatewayv2/api:Api": {
+                if (r.inputs.protocolType !== "HTTP") {
+                    notPriced.push(`${label(r)}: ${String(r.inputs.protocolType)} API`);
+                    break;
+                }
+                const m = prod ? a.apiMillionRequests.production : a.apiMillionRequests.other;
+                add(r, `HTTP API requests, ${m} million (assumed)`, m, "M requests", PRICES.httpApiPerMillionRequests);
+                break;
+            }
+            case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
+            case "aws:servicediscovery/publicDnsNamespace:PublicDnsNamespace":
+                add(r, "Route 53 hosted zone of the namespace", 1, "zone-mo", PRICES.route53HostedZoneMonth);
+                break;
+            case "aws:servicediscovery/httpNamespace:HttpNamespace":
+                break;
+            case "aws:servicediscovery/service:Service": {
+                const ecsService = plan.resources.find((x) => x.type === "aws:ecs/service:Service");
+                const instances = Math.max(1, num(ecsService?.inputs.desiredCount, 1));
+                add(r, `Cloud Map registered instances × ${instances} (one per task)`, instances, "instance-mo", PRICES.cloudMapInstanceMonth);
+                break;
+            }
             case "aws:ec2/natGateway:NatGateway":
                 add(r, "NAT gateway hours (data processing extra)", HOURS_PER_MONTH, "h", PRICES.natGateway.hour);
                 ipv4(r, 1, "the NAT gateway's Elastic IP");
@@ -270,8 +301,8 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
         `tasks and instances run ${Math.round(a.taskHoursFraction * 100)} % of the month at their minimum count (autoscaling adds more under load)`,
         `Fargate Spot at 70 % off on-demand (AWS: "up to 70 %")`,
         `${a.buildsPerMonth} pipeline runs a month, each approved to production; CodeBuild minutes from the lead-time model, rounded up per build`,
-        `load balancer capacity: ${a.lcu.other} LCU average outside production, ${a.lcu.production} in production`,
-        `logs ingested a month: app ${a.appLogsGb.other} GB (${a.appLogsGb.production} GB production), each build project ${a.buildLogsGb} GB`,
+        `load balancer capacity: ${a.lcu.other} LCU average outside production, ${a.lcu.production} in production; HTTP API requests: ${a.apiMillionRequests.other} million a month outside production, ${a.apiMillionRequests.production} million in production`,
+        `logs ingested a month: app ${a.appLogsGb.other} GB (${a.appLogsGb.production} GB production), each other log group (builds, API access) ${a.buildLogsGb} GB`,
         `stored: ECR ${a.ecrStoredGb} GB, S3 ${a.s3StoredGb} GB per bucket; data transfer out not included`,
     ];
     return { stack: plan.stack, lines, total, notPriced, assumptions };

@@ -92,6 +92,8 @@ export interface StageEstimate {
 }
 
 export interface EcsDeploySettings {
+    /** Behind an ALB target group; false for a service without one (e.g. an HTTP API over Cloud Map). */
+    loadBalanced?: boolean;
     desiredCount: number;
     minimumHealthyPercent: number;
     maximumPercent: number;
@@ -124,11 +126,14 @@ export function deploymentWaves(s: Pick<EcsDeploySettings, "desiredCount" | "min
 export function ecsDeployFloor(s: EcsDeploySettings): { seconds: number; parts: Part[] } {
     const waves = deploymentWaves(s);
     const health = FIGURES.checksForNewTarget * s.healthCheckIntervalSeconds;
+    const lb = s.loadBalanced !== false;
     const parts: Part[] = [
         { label: "ECS action: register task definition, update service", seconds: FIGURES.ecsActionSeconds },
         { label: `${waves} wave(s) × Fargate task start ${FIGURES.fargateTaskStartSeconds} s`, seconds: waves * FIGURES.fargateTaskStartSeconds },
-        { label: `${waves} wave(s) × ${FIGURES.checksForNewTarget} health check × ${s.healthCheckIntervalSeconds} s interval (threshold ${s.healthyThreshold} applies only on recovery)`, seconds: waves * health },
-        { label: `deregistration delay ${s.deregistrationDelaySeconds} s`, seconds: waves * s.deregistrationDelaySeconds },
+        lb
+            ? { label: `${waves} wave(s) × ${FIGURES.checksForNewTarget} health check × ${s.healthCheckIntervalSeconds} s interval (threshold ${s.healthyThreshold} applies only on recovery)`, seconds: waves * health }
+            : { label: s.healthCheckIntervalSeconds ? `${waves} wave(s) × container health check, ${s.healthCheckIntervalSeconds} s interval` : "no load balancer or container health check: healthy once RUNNING", seconds: waves * health },
+        { label: lb ? `deregistration delay ${s.deregistrationDelaySeconds} s` : "no load balancer: no draining delay", seconds: waves * s.deregistrationDelaySeconds },
         { label: "old task(s) stop on SIGTERM", seconds: waves * FIGURES.taskStopSeconds },
     ];
     return { seconds: sum(parts), parts };
@@ -140,12 +145,39 @@ function only(plan: Plan, type: string, what: string): PlannedResource {
     return found[0];
 }
 
-/** The deploy settings of an environment plan's ECS service and its target group. */
+/** A container health check's interval from the task definition (ECS default 30 s), or 0 without one. */
+function containerHealthInterval(plan: Plan): number {
+    const td = plan.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition");
+    try {
+        const defs = JSON.parse(String(td?.inputs.containerDefinitions ?? "[]")) as { essential?: boolean; healthCheck?: { interval?: number } }[];
+        const checks = defs.filter((d) => d.healthCheck).map((d) => num(d.healthCheck?.interval, 30));
+        return checks.length ? Math.max(...checks) : 0;
+    } catch {
+        return 0;
+    }
+}
+
+/** The deploy settings of an environment plan's ECS service and its target group (if it has one). */
 export function ecsSettingsFromPlan(plan: Plan): EcsDeploySettings {
     const service = only(plan, "aws:ecs/service:Service", "ECS service");
+    const groups = plan.resources.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup");
+    if (groups.length === 0) {
+        // Without a load balancer ECS counts a task healthy once RUNNING (and its container health
+        // check passes, if it has one) and stops old tasks without draining.
+        return {
+            loadBalanced: false,
+            desiredCount: num(service.inputs.desiredCount, 1),
+            minimumHealthyPercent: num(service.inputs.deploymentMinimumHealthyPercent, 100),
+            maximumPercent: num(service.inputs.deploymentMaximumPercent, 200),
+            healthCheckIntervalSeconds: containerHealthInterval(plan),
+            healthyThreshold: 1,
+            deregistrationDelaySeconds: 0,
+        };
+    }
     const tg = only(plan, "aws:lb/targetGroup:TargetGroup", "target group");
     const hc = (tg.inputs.healthCheck ?? {}) as Record<string, unknown>;
     return {
+        loadBalanced: true,
         desiredCount: num(service.inputs.desiredCount, 1),
         // Defaults when unset are AWS's (ECS service: 100 / 200; target group: 30 s × 5, 300 s).
         minimumHealthyPercent: num(service.inputs.deploymentMinimumHealthyPercent, 100),

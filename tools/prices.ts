@@ -88,4 +88,13 @@ export const PRICES = {
     cloudwatch: { logsIngestGb: 0.5, logsStoreGbMonth: 0.03, dashboardMonth: 3.0, alarmMonth: 0.1 },
     /** S3 Standard, first 50 TB, per GB-month (aws.amazon.com/s3/pricing/). */
     s3GbMonth: 0.023,
+    /**
+     * API Gateway HTTP APIs (aws.amazon.com/api-gateway/pricing/): $1.00 per million requests (first
+     * 300 million a month); VPC links for HTTP APIs carry no charge.
+     */
+    httpApiPerMillionRequests: 1.0,
+    /** AWS Cloud Map (aws.amazon.com/cloud-map/pricing/): $0.10 per registered instance per month. */
+    cloudMapInstanceMonth: 0.1,
+    /** Route 53 hosted zone, public or private (a Cloud Map DNS namespace creates one): $0.50 per month (aws.amazon.com/route53/pricing/). */
+    route53HostedZoneMonth: 0.5,
 };
