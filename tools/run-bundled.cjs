@@ -22,7 +22,7 @@ const vm = require("vm");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "slipway");
-const FORMAT = 2; // bump when the bundling options below change
+const FORMAT = 3; // bump when the bundling options below change
 /** Loaded by @pulumi/pulumi at start-up but used only to serialize closures: load on first use. */
 const LAZY = /^(typescript|@npmcli\/arborist)$/;
 /** Bundled although they mention __dirname/import.meta (see bundle()). */
@@ -131,7 +131,9 @@ async function bundle(entry) {
             throw new Error(`${pkg} locates its own files and depends on Pulumi, so it can be neither bundled nor left out: use \`npm run plan\``);
         }
     }
-    const result = await esbuild.build({ ...options, external: [...external] });
+    // Written atomically: another plan:fast may be reading the previous bundle right now.
+    const result = await esbuild.build({ ...options, external: [...external], write: false });
+    for (const f of result.outputFiles ?? []) writeAtomic(f.path, f.contents);
     const inputs = Object.keys(result.metafile.inputs)
         .filter((f) => !f.includes("node_modules/") && !f.startsWith("lazy:"))
         .sort();
