@@ -90,6 +90,9 @@ export interface EnvironmentSettings extends CommonSettings {
     maxCount: number;
     cpuTargetPercent: number;
     fargateSpot: boolean;
+    /** How requests reach ECS tasks (tier default applied). */
+    ingress: "alb" | "api";
+    dashboard: boolean;
     certificateArn?: string;
     /** Public DNS name of the app; required with a certificate (the health URL uses it). */
     domainName?: string;
@@ -314,6 +317,8 @@ function environmentSettings(common: CommonSettings, d: Record<string, unknown>,
         maxCount: max,
         cpuTargetPercent: d.cpuTargetPercent as number,
         fargateSpot: d.fargateSpot as boolean,
+        ingress: ((d.ingress as string) || (tier === "production" ? "alb" : "api")) as "alb" | "api",
+        dashboard: d.dashboard as boolean,
         certificateArn: (d.certificateArn as string) || undefined,
         domainName: (d.domainName as string) || undefined,
         logRetentionDays: d.logRetentionDays as number,

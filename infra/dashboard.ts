@@ -8,14 +8,15 @@ export interface ServiceDashboardArgs {
     /** ECS cluster and service names (AWS/ECS metric dimensions). */
     clusterName: pulumi.Input<string>;
     serviceName: pulumi.Input<string>;
-    /** ALB `arnSuffix` values (AWS/ApplicationELB metric dimensions). */
-    loadBalancerArnSuffix: pulumi.Input<string>;
-    targetGroupArnSuffix: pulumi.Input<string>;
+    /** Where the traffic metrics come from: the ALB (`arnSuffix` dimensions) or the HTTP API (`ApiId`). */
+    traffic:
+        | { kind: "alb"; loadBalancerArnSuffix: pulumi.Input<string>; targetGroupArnSuffix: pulumi.Input<string> }
+        | { kind: "api"; apiId: pulumi.Input<string> };
 }
 
 /**
- * A CloudWatch dashboard for one environment: traffic, errors, latency, healthy targets, CPU and
- * memory. Built with awsx's classic CloudWatch widgets, which run in-process and declare a plain
+ * A CloudWatch dashboard for one environment: traffic, errors, latency, healthy targets (or 4xx on an
+ * HTTP API), CPU and memory. Built with awsx's classic CloudWatch widgets, which run in-process and declare a plain
  * `aws:cloudwatch/dashboard:Dashboard`, so the offline plan shows (and tests read) its body.
  */
 export class ServiceDashboard extends pulumi.ComponentResource {
@@ -23,15 +24,36 @@ export class ServiceDashboard extends pulumi.ComponentResource {
 
     constructor(name: string, args: ServiceDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:environment:ServiceDashboard", name, {}, opts);
-        const alb = (metric: string, statistic: cw.MetricStatistic | undefined, extra: Record<string, pulumi.Input<string>> = {}, extendedStatistic?: number) =>
-            new cw.Metric({
-                namespace: "AWS/ApplicationELB",
-                name: metric,
-                dimensions: { LoadBalancer: args.loadBalancerArnSuffix, ...extra },
-                statistic,
-                extendedStatistic,
-                period: 60,
-            });
+        const traffic = args.traffic;
+        const metric = (namespace: string, name: string, dimensions: Record<string, pulumi.Input<string>>, statistic?: cw.MetricStatistic, extendedStatistic?: number) =>
+            new cw.Metric({ namespace, name, dimensions, statistic, extendedStatistic, period: 60 });
+        // The same four traffic widgets from either source (AWS/ApplicationELB or AWS/ApiGateway metrics).
+        const trafficWidgets =
+            traffic.kind === "alb"
+                ? (() => {
+                      const lb = { LoadBalancer: traffic.loadBalancerArnSuffix };
+                      return [
+                          { title: "Requests", metrics: [metric("AWS/ApplicationELB", "RequestCount", lb, "Sum")] },
+                          {
+                              title: "5xx responses",
+                              metrics: [metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", lb, "Sum"), metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", lb, "Sum")],
+                          },
+                          { title: "Latency p95 (s)", metrics: [metric("AWS/ApplicationELB", "TargetResponseTime", lb, undefined, 95)] },
+                          {
+                              title: "Healthy targets",
+                              metrics: [metric("AWS/ApplicationELB", "HealthyHostCount", { ...lb, TargetGroup: traffic.targetGroupArnSuffix }, "Minimum")],
+                          },
+                      ];
+                  })()
+                : (() => {
+                      const api = { ApiId: traffic.apiId };
+                      return [
+                          { title: "Requests", metrics: [metric("AWS/ApiGateway", "Count", api, "Sum")] },
+                          { title: "5xx responses", metrics: [metric("AWS/ApiGateway", "5xx", api, "Sum")] },
+                          { title: "Latency p95 (ms)", metrics: [metric("AWS/ApiGateway", "IntegrationLatency", api, undefined, 95)] },
+                          { title: "4xx responses", metrics: [metric("AWS/ApiGateway", "4xx", api, "Sum")] },
+                      ];
+                  })();
         const ecsMetric = (metric: string) =>
             new cw.Metric({
                 namespace: "AWS/ECS",
@@ -46,21 +68,9 @@ export class ServiceDashboard extends pulumi.ComponentResource {
                 name: args.name,
                 region: args.region as cw.DashboardArgs["region"],
                 widgets: [
+                    new cw.RowWidget(...trafficWidgets.slice(0, 3).map((w) => new cw.LineGraphMetricWidget({ ...w, width: 8 }))),
                     new cw.RowWidget(
-                        new cw.LineGraphMetricWidget({ title: "Requests", metrics: [alb("RequestCount", "Sum")], width: 8 }),
-                        new cw.LineGraphMetricWidget({
-                            title: "5xx responses",
-                            metrics: [alb("HTTPCode_Target_5XX_Count", "Sum"), alb("HTTPCode_ELB_5XX_Count", "Sum")],
-                            width: 8,
-                        }),
-                        new cw.LineGraphMetricWidget({ title: "Latency p95 (s)", metrics: [alb("TargetResponseTime", undefined, {}, 95)], width: 8 }),
-                    ),
-                    new cw.RowWidget(
-                        new cw.LineGraphMetricWidget({
-                            title: "Healthy targets",
-                            metrics: [alb("HealthyHostCount", "Minimum", { TargetGroup: args.targetGroupArnSuffix })],
-                            width: 8,
-                        }),
+                        new cw.LineGraphMetricWidget({ ...trafficWidgets[3], width: 8 }),
                         new cw.LineGraphMetricWidget({ title: "CPU %", metrics: [ecsMetric("CPUUtilization")], width: 8 }),
                         new cw.LineGraphMetricWidget({ title: "Memory %", metrics: [ecsMetric("MemoryUtilization")], width: 8 }),
                     ),

@@ -100,9 +100,38 @@ export function environmentDeployerStatements(app: string, stacks: string[], ctx
                         "elasticloadbalancing.amazonaws.com",
                         "ecs.application-autoscaling.amazonaws.com",
                         "elasticbeanstalk.amazonaws.com",
+                        // API Gateway's VPC links.
+                        "ops.apigateway.amazonaws.com",
                     ],
                 },
             },
+        },
+        {
+            // HTTP API ingress. API Gateway authorizes by REST path; API and link ids are generated,
+            // so the paths are the narrowest scope there is.
+            Sid: "HttpApiIngress",
+            Action: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
+            Resource: ["/apis", "/apis/*", "/vpclinks", "/vpclinks/*", "/domainnames", "/domainnames/*", "/tags/*"].map(
+                (path) => pulumi.interpolate`arn:${ctx.partition}:apigateway:${ctx.region}::${path}`,
+            ),
+        },
+        {
+            // Cloud Map namespaces and services (ids are generated) and the private hosted zone a DNS
+            // namespace creates; creation calls have no resource type.
+            Sid: "ServiceDiscovery",
+            Action: [
+                "servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:CreateService", "servicediscovery:GetOperation",
+                "servicediscovery:GetNamespace", "servicediscovery:DeleteNamespace", "servicediscovery:GetService", "servicediscovery:UpdateService",
+                "servicediscovery:DeleteService", "servicediscovery:ListInstances", "servicediscovery:DeregisterInstance",
+                "servicediscovery:TagResource", "servicediscovery:ListTagsForResource",
+                "route53:CreateHostedZone", "route53:GetHostedZone", "route53:DeleteHostedZone", "route53:ListHostedZonesByName",
+                "route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetChange",
+                // HTTP API access logs are delivered by CloudWatch Logs' vended-log mechanism.
+                "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+                "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
+            ],
+            Resource: ["*"],
+            Condition: { StringEquals: { "aws:RequestedRegion": [ctx.region, "us-east-1"] } },
         },
         {
             Sid: "AppDashboards",

@@ -20,9 +20,12 @@ export interface FargateAppArgs {
     containerPort: number;
     vpcId: pulumi.Input<string>;
     subnetIds: pulumi.Input<string>[];
-    /** Only this security group (the load balancer's) may reach the tasks. */
-    loadBalancerSecurityGroupId: pulumi.Input<string>;
-    targetGroupArn: pulumi.Input<string>;
+    /** Only this security group (the load balancer's or the API's VPC link's) may reach the tasks. */
+    ingressSecurityGroupId: pulumi.Input<string>;
+    /** Behind an ALB: the target group the tasks register in. */
+    targetGroupArn?: pulumi.Input<string>;
+    /** Behind an HTTP API: the Cloud Map service the tasks register in. */
+    serviceRegistryArn?: pulumi.Input<string>;
     /** Resources the service must wait for: the listener that puts the target group behind the ALB. */
     dependsOn?: pulumi.Resource[];
     /** Plain settings, as environment variables. */
@@ -189,14 +192,14 @@ export class FargateApp extends pulumi.ComponentResource {
             "tasks",
             {
                 vpcId: args.vpcId,
-                description: `Tasks of ${args.name}: reachable from the load balancer only`,
+                description: `Tasks of ${args.name}: reachable from the ingress only`,
                 ingress: [
                     {
                         protocol: "tcp",
                         fromPort: args.containerPort,
                         toPort: args.containerPort,
-                        securityGroups: [args.loadBalancerSecurityGroupId],
-                        description: "From the load balancer",
+                        securityGroups: [args.ingressSecurityGroupId],
+                        description: "From the load balancer or the API's VPC link",
                     },
                 ],
                 // Outbound: registry, Secrets Manager, CloudWatch and whatever the app calls.
@@ -219,12 +222,16 @@ export class FargateApp extends pulumi.ComponentResource {
                     // No NAT gateway: tasks reach ECR and Secrets Manager through their public IP.
                     assignPublicIp: true,
                 },
-                loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: CONTAINER_NAME, containerPort: args.containerPort }],
+                loadBalancers: args.targetGroupArn ? [{ targetGroupArn: args.targetGroupArn, containerName: CONTAINER_NAME, containerPort: args.containerPort }] : [],
+                serviceRegistries: args.serviceRegistryArn
+                    ? { registryArn: args.serviceRegistryArn, containerName: CONTAINER_NAME, containerPort: args.containerPort }
+                    : undefined,
                 // Zero-downtime roll: start new tasks before stopping old ones.
                 deploymentMinimumHealthyPercent: 100,
                 deploymentMaximumPercent: 200,
                 deploymentCircuitBreaker: { enable: true, rollback: true },
-                healthCheckGracePeriodSeconds: 30,
+                // Only meaningful (and only accepted) with a load balancer's health checks.
+                healthCheckGracePeriodSeconds: args.targetGroupArn ? 30 : undefined,
                 propagateTags: "SERVICE",
                 enableEcsManagedTags: true,
                 waitForSteadyState: false,

@@ -4,8 +4,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ssm from "@pulumi/aws/ssm";
 import { AppSecrets } from "../infra/app-secrets";
-import { ServiceDashboard } from "../infra/dashboard";
-import { awsContext } from "../infra/aws-context";
+import type { ServiceDashboard as Dashboard } from "../infra/dashboard";
+import { HttpApiIngress } from "../infra/api-ingress";
+import { AwsContext, awsContext } from "../infra/aws-context";
 import { EnvironmentSettings } from "../infra/config";
 import { FargateApp } from "../infra/ecs-service";
 import { WebLoadBalancer } from "../infra/load-balancer";
@@ -13,51 +14,100 @@ import { environmentName, environmentRolePath, healthUrlParameter, imageTagParam
 import { Network } from "../infra/network";
 import { BeanstalkEnvironment } from "../infra/beanstalk-environment";
 
+/** What an app front (ECS or Beanstalk) gives the stack: its public base URL and its own outputs. */
+interface AppFront {
+    url: pulumi.Output<string>;
+    outputs: Record<string, unknown>;
+}
+
+/** Facts every front needs, resolved once per stack. */
+interface Shared {
+    name: string;
+    image: pulumi.Output<string>;
+    repositoryArn: pulumi.Output<string>;
+    network: Network;
+    secrets: AppSecrets;
+    delivery: pulumi.StackReference;
+    ctx: AwsContext;
+}
+
 export function environmentStack(s: EnvironmentSettings): Record<string, unknown> {
     const app = s.appName;
     const name = environmentName(app, s.stack);
-    const ctx = awsContext(s.region);
-    const protect = s.protect;
-
     const delivery = new pulumi.StackReference("delivery", { name: s.deliveryStack });
     const repositoryUrl = delivery.requireOutput("repositoryUrl") as pulumi.Output<string>;
-    const repositoryArn = delivery.requireOutput("repositoryArn") as pulumi.Output<string>;
     // Run the image the pipeline last verified here, so `pulumi up` never rolls an environment back
     // or forward to an unverified build ("latest" until the pipeline's first smoke test passes).
     const imageTag = ssm.getParameterOutput({ name: imageTagParameter(app, s.imageStack) }).value;
-
-    const network = new Network("network", { cidr: s.vpcCidr, azCount: s.azCount });
-    if (s.platform === "beanstalk") {
-        return beanstalkEnvironmentStack(s, { delivery, repositoryUrl, repositoryArn, imageTag, network });
-    }
-    const web = new WebLoadBalancer("web", {
-        vpcId: network.vpc.id,
-        vpcCidr: s.vpcCidr,
-        subnetIds: network.publicSubnetIds,
-        targetPort: s.containerPort,
-        healthPath: s.healthPath,
-        certificateArn: s.certificateArn,
-        deletionProtection: protect,
-    });
-    const secrets = new AppSecrets("secrets", {
-        namePrefix: `slipway/${app}/${s.stack}/`,
-        values: Object.fromEntries(Object.entries(s.appSecrets).map(([k, v]) => [k, pulumi.secret(v.value)])),
-        protect,
-    });
-    const fargate = new FargateApp("app", {
+    const shared: Shared = {
         name,
         image: pulumi.interpolate`${repositoryUrl}:${imageTag}`,
-        repositoryArn,
+        repositoryArn: delivery.requireOutput("repositoryArn") as pulumi.Output<string>,
+        network: new Network("network", { cidr: s.vpcCidr, azCount: s.azCount }),
+        secrets: new AppSecrets("secrets", {
+            namePrefix: `slipway/${app}/${s.stack}/`,
+            values: Object.fromEntries(Object.entries(s.appSecrets).map(([k, v]) => [k, pulumi.secret(v.value)])),
+            protect: s.protect,
+        }),
+        delivery,
+        ctx: awsContext(s.region),
+    };
+    const front = s.platform === "beanstalk" ? beanstalkFront(s, shared) : ecsFront(s, shared);
+    new ssm.Parameter("health-url", {
+        name: healthUrlParameter(app, s.stack),
+        type: "String",
+        insecureValue: pulumi.interpolate`${front.url}${s.healthPath}`,
+        description: `Health URL of ${name}, requested by the pipeline's smoke test`,
+    });
+    return { url: front.url, ...front.outputs, secretArn: shared.secrets.arn, platform: s.platform, tier: s.tier };
+}
+
+/** The app on ECS Fargate, behind an ALB or an API Gateway HTTP API. */
+function ecsFront(s: EnvironmentSettings, shared: Shared): AppFront {
+    const app = s.appName;
+    const { name, network } = shared;
+    const logPrefix = `/slipway/${app}/${s.stack}`;
+    const web =
+        s.ingress === "alb"
+            ? new WebLoadBalancer("web", {
+                  vpcId: network.vpc.id,
+                  vpcCidr: s.vpcCidr,
+                  subnetIds: network.publicSubnetIds,
+                  targetPort: s.containerPort,
+                  healthPath: s.healthPath,
+                  certificateArn: s.certificateArn,
+                  deletionProtection: s.protect,
+              })
+            : undefined;
+    const api =
+        s.ingress === "api"
+            ? new HttpApiIngress("web", {
+                  name,
+                  vpcId: network.vpc.id,
+                  vpcCidr: s.vpcCidr,
+                  subnetIds: network.publicSubnetIds,
+                  targetPort: s.containerPort,
+                  certificateArn: s.certificateArn,
+                  domainName: s.domainName,
+                  logRetentionDays: s.logRetentionDays,
+                  logGroupName: `${logPrefix}/api-access`,
+              })
+            : undefined;
+    const fargate = new FargateApp("app", {
+        name,
+        image: shared.image,
+        repositoryArn: shared.repositoryArn,
         cpu: s.cpu,
         memory: s.memory,
         containerPort: s.containerPort,
         vpcId: network.vpc.id,
         subnetIds: network.publicSubnetIds,
-        loadBalancerSecurityGroupId: web.securityGroup.id,
-        targetGroupArn: web.targetGroup.arn,
-        dependsOn: [web.listener],
+        ingressSecurityGroupId: (web?.securityGroup ?? (api as HttpApiIngress).securityGroup).id,
+        targetGroupArn: web?.targetGroup.arn,
+        serviceRegistryArn: api?.discoveryService.arn,
+        dependsOn: web ? [web.listener] : [],
         environment: { ...s.appSettings, PORT: String(s.containerPort) },
-        secrets: { arn: secrets.arn, names: secrets.names, versionId: secrets.versionId },
+        secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
         desiredCount: s.desiredCount,
         minCount: s.minCount,
         maxCount: s.maxCount,
@@ -65,80 +115,63 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         spot: s.fargateSpot,
         containerInsights: s.tier === "production",
         logRetentionDays: s.logRetentionDays,
-        logGroupName: `/slipway/${app}/${s.stack}/app`,
+        logGroupName: `${logPrefix}/app`,
         rolePath: environmentRolePath(app, s.stack),
-        protect,
-        ctx,
+        protect: s.protect,
+        ctx: shared.ctx,
     });
-
-    const dashboard = new ServiceDashboard("dashboard", {
-        name,
-        region: s.region,
-        clusterName: fargate.cluster.name,
-        serviceName: fargate.service.name,
-        loadBalancerArnSuffix: web.loadBalancer.arnSuffix,
-        targetGroupArnSuffix: web.targetGroup.arnSuffix,
-    });
-
-    const url = s.certificateArn
-        ? pulumi.output(`https://${s.domainName}`)
-        : pulumi.interpolate`http://${web.loadBalancer.dnsName}`;
-    new ssm.Parameter("health-url", {
-        name: healthUrlParameter(app, s.stack),
-        type: "String",
-        insecureValue: pulumi.interpolate`${url}${s.healthPath}`,
-        description: `Health URL of ${name}, requested by the pipeline's smoke test`,
-    });
-
-    return {
-        url,
+    const outputs: Record<string, unknown> = {
         clusterName: fargate.cluster.name,
         serviceName: fargate.service.name,
         logGroup: fargate.logGroup.name,
-        dashboardUrl: dashboard.dashboard.url,
-        secretArn: secrets.arn,
-        platform: s.platform,
-        tier: s.tier,
+        ingress: s.ingress,
     };
+    if (web) outputs.loadBalancerDnsName = web.loadBalancer.dnsName;
+    if (api) outputs.apiEndpoint = api.api.apiEndpoint;
+    if (s.dashboard) {
+        // Loaded only when asked for: awsx's CloudWatch widgets pull in the whole @pulumi/aws index.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { ServiceDashboard } = require("../infra/dashboard") as { ServiceDashboard: typeof Dashboard };
+        const dashboard = new ServiceDashboard("dashboard", {
+            name,
+            region: s.region,
+            clusterName: fargate.cluster.name,
+            serviceName: fargate.service.name,
+            traffic: web
+                ? { kind: "alb", loadBalancerArnSuffix: web.loadBalancer.arnSuffix, targetGroupArnSuffix: web.targetGroup.arnSuffix }
+                : { kind: "api", apiId: (api as HttpApiIngress).api.id },
+        });
+        outputs.dashboardUrl = dashboard.dashboard.url;
+    }
+    const url = web
+        ? s.certificateArn
+            ? pulumi.output(`https://${s.domainName}`)
+            : pulumi.interpolate`http://${web.loadBalancer.dnsName}`
+        : (api as HttpApiIngress).url;
+    return { url, outputs };
 }
 
 /**
- * The Beanstalk branch of an environment stack: the same network, secret and health-URL parameter as
- * on ECS, with an Elastic Beanstalk environment (its own load balancer when load-balanced) in place
- * of the ALB and Fargate service. Outputs keep the ECS names where they apply (url, logGroup, secretArn).
+ * The app on Elastic Beanstalk (its own load balancer when load-balanced). Outputs keep the ECS
+ * names where they apply (url, logGroup).
  */
-function beanstalkEnvironmentStack(
-    s: EnvironmentSettings,
-    refs: {
-        delivery: pulumi.StackReference;
-        repositoryUrl: pulumi.Output<string>;
-        repositoryArn: pulumi.Output<string>;
-        imageTag: pulumi.Output<string>;
-        network: Network;
-    },
-): Record<string, unknown> {
+function beanstalkFront(s: EnvironmentSettings, shared: Shared): AppFront {
     const app = s.appName;
-    const name = environmentName(app, s.stack);
     const eb = s.beanstalk;
     if (!eb) throw new Error("platform beanstalk without beanstalk settings (config.ts always sets them)");
-    const secrets = new AppSecrets("secrets", {
-        namePrefix: `slipway/${app}/${s.stack}/`,
-        values: Object.fromEntries(Object.entries(s.appSecrets).map(([k, v]) => [k, pulumi.secret(v.value)])),
-        protect: s.protect,
-    });
     const env = new BeanstalkEnvironment("app", {
         appName: app,
-        name,
+        name: shared.name,
         // The EB application is per app and lives in the delivery stack.
-        applicationName: refs.delivery.requireOutput("beanstalkApplicationName") as pulumi.Output<string>,
-        image: pulumi.interpolate`${refs.repositoryUrl}:${refs.imageTag}`,
-        repositoryArn: refs.repositoryArn,
-        vpcId: refs.network.vpc.id,
-        subnetIds: refs.network.publicSubnetIds,
+        applicationName: shared.delivery.requireOutput("beanstalkApplicationName") as pulumi.Output<string>,
+        image: shared.image,
+        repositoryArn: shared.repositoryArn,
+        vpcId: shared.network.vpc.id,
+        subnetIds: shared.network.publicSubnetIds,
         containerPort: s.containerPort,
         healthPath: s.healthPath,
         environment: s.appSettings,
-        secrets: { arn: secrets.arn, names: secrets.names, versionId: secrets.versionId },
+        secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
         settings: eb,
         certificateArn: s.certificateArn,
         logRetentionDays: s.logRetentionDays,
@@ -146,21 +179,14 @@ function beanstalkEnvironmentStack(
         protect: s.protect,
     });
     const url = s.certificateArn && eb.environmentType === "LoadBalanced" ? pulumi.output(`https://${s.domainName}`) : env.url;
-    new ssm.Parameter("health-url", {
-        name: healthUrlParameter(app, s.stack),
-        type: "String",
-        insecureValue: pulumi.interpolate`${url}${s.healthPath}`,
-        description: `Health URL of ${name}, requested by the pipeline's smoke test`,
-    });
     return {
         url,
-        logGroup: env.logGroupPrefix,
-        secretArn: secrets.arn,
-        platform: s.platform,
-        tier: s.tier,
-        beanstalkEnvironmentName: env.environment.name,
-        beanstalkEnvironmentType: eb.environmentType,
-        beanstalkSolutionStack: env.solutionStackName,
-        beanstalkCname: env.environment.cname,
+        outputs: {
+            logGroup: env.logGroupPrefix,
+            beanstalkEnvironmentName: env.environment.name,
+            beanstalkEnvironmentType: eb.environmentType,
+            beanstalkSolutionStack: env.solutionStackName,
+            beanstalkCname: env.environment.cname,
+        },
     };
 }

@@ -19,7 +19,14 @@ import {
 } from "../tools/diff";
 import { main } from "../tools/plan";
 import { listStacks } from "../tools/stack-config";
-import { ROOT, planStack } from "./helpers";
+import { Overrides, ROOT, planStack as planShipped } from "./helpers";
+
+/**
+ * These tests exercise the diff on the load-balanced shape (ALB, target group, listeners), whose
+ * resources cover most replacement rules; shipped staging defaults to the HTTP API ingress.
+ */
+const planStack = (stack: string, o: Overrides = {}): Promise<Plan> =>
+    planShipped(stack, stack === "staging" ? { ...o, set: { "slipway:ingress": "alb", ...o.set } } : o);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-diff-"));
 const writePlan = (name: string, plan: Plan) => {
@@ -62,14 +69,15 @@ const find = (changes: ResourceChange[], type: string, name?: string) => {
 };
 
 test("a plan compared with itself has no changes and main() exits 0", async () => {
-    const base = writePlan("same.json", await asShipped("staging"));
+    // main() plans the shipped config, so compare with the shipped plan itself.
+    const base = writePlan("same.json", await planShipped("staging"));
     const { code, out } = await runMain(["--stack", "staging", "--diff", base]);
     assert.equal(code, 0);
     assert.match(out, /Plan diff for stack staging: no changes/);
 });
 
 test("a changed setting is an in-place update with the input path and old → new values, and main() exits 2", async () => {
-    const base = writePlan("retention.json", await planStack("staging", { set: { "slipway:logRetentionDays": "7" } }));
+    const base = writePlan("retention.json", await planShipped("staging", { set: { "slipway:logRetentionDays": "7" } }));
     const { code, out } = await runMain(["--stack", "staging", "--diff", base]);
     assert.equal(code, 2);
     assert.match(out, /~ +update +aws:cloudwatch\/logGroup:LogGroup logs/);
@@ -236,7 +244,7 @@ test("no changes render as a one-line Markdown section", async () => {
 test("every provider resource type the shipped stacks declare has a replacement rule", async () => {
     const types = new Set<string>();
     for (const stack of listStacks(ROOT)) {
-        for (const r of (await asShipped(stack)).resources) if (r.custom && /^(aws|github):/.test(r.type)) types.add(r.type);
+        for (const r of (await planShipped(stack)).resources) if (r.custom && /^(aws|github):/.test(r.type)) types.add(r.type);
     }
     const missing = [...types].filter((t) => !REPLACE_ON[t]);
     assert.deepEqual(missing, [], "add these to REPLACE_ON in tools/diff.ts, citing the provider's ForceNew arguments");

@@ -16,9 +16,11 @@ interface Container {
 }
 
 let staging: Plan;
+let stagingAlb: Plan;
 let production: Plan;
 before(async () => {
     staging = await planStack("staging");
+    stagingAlb = await planStack("staging", { set: { "slipway:ingress": "alb" } });
     production = await planStack("production");
 });
 
@@ -39,9 +41,9 @@ test("subnet CIDRs split the VPC range without overlap", () => {
 });
 
 test("without a certificate the load balancer serves HTTP on port 80 only", () => {
-    const listeners = all(staging, "aws:lb/listener:Listener");
+    const listeners = all(stagingAlb, "aws:lb/listener:Listener");
     assert.deepEqual(listeners.map((l) => [l.inputs.port, l.inputs.protocol]), [[80, "HTTP"]]);
-    assert.match(String(staging.outputs.url), /^http:\/\/[a-z0-9-]+\.us-east-1\.elb\.amazonaws\.com$/);
+    assert.match(String(stagingAlb.outputs.url), /^http:\/\/[a-z0-9-]+\.us-east-1\.elb\.amazonaws\.com$/);
 });
 
 test("with a certificate the load balancer serves HTTPS with a TLS 1.2+ policy and redirects HTTP", () => {
@@ -59,13 +61,13 @@ test("with a certificate the load balancer serves HTTPS with a TLS 1.2+ policy a
 });
 
 test("the load balancer drops invalid headers and is deletion-protected in production only", () => {
-    assert.equal(one(staging, "aws:lb/loadBalancer:LoadBalancer").inputs.dropInvalidHeaderFields, true);
-    assert.equal(one(staging, "aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, false);
+    assert.equal(one(stagingAlb, "aws:lb/loadBalancer:LoadBalancer").inputs.dropInvalidHeaderFields, true);
+    assert.equal(one(stagingAlb, "aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, false);
     assert.equal(one(production, "aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, true);
 });
 
 test("the target group checks the health path fast and drains in seconds", () => {
-    const tg = one(staging, "aws:lb/targetGroup:TargetGroup");
+    const tg = one(stagingAlb, "aws:lb/targetGroup:TargetGroup");
     assert.equal(tg.inputs.targetType, "ip");
     assert.equal(tg.inputs.port, 8080);
     assert.equal(tg.inputs.deregistrationDelay, 15);
@@ -80,13 +82,13 @@ test("the target group checks the health path fast and drains in seconds", () =>
 });
 
 test("tasks accept traffic only from the load balancer's security group", () => {
-    const sg = one(staging, "aws:ec2/securityGroup:SecurityGroup", "tasks");
+    const sg = one(stagingAlb, "aws:ec2/securityGroup:SecurityGroup", "tasks");
     const ingress = sg.inputs.ingress as { fromPort: number; securityGroups?: string[]; cidrBlocks?: string[] }[];
     assert.equal(ingress.length, 1);
     assert.equal(ingress[0].fromPort, 8080);
     assert.equal(ingress[0].cidrBlocks, undefined);
     assert.equal(ingress[0].securityGroups?.length, 1);
-    const alb = one(staging, "aws:ec2/securityGroup:SecurityGroup", "alb");
+    const alb = one(stagingAlb, "aws:ec2/securityGroup:SecurityGroup", "alb");
     for (const rule of alb.inputs.ingress as { fromPort: number; cidrBlocks: string[] }[]) assert.ok([80, 443].includes(rule.fromPort));
 });
 
@@ -130,8 +132,8 @@ test("the container logs to a CloudWatch group with the configured retention", (
     const [c] = containers(staging);
     assert.equal(c.logConfiguration.logDriver, "awslogs");
     assert.equal(c.logConfiguration.options["awslogs-group"], "/slipway/shop/staging/app");
-    assert.equal(one(staging, "aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays, 14);
-    assert.equal(one(production, "aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays, 90);
+    assert.equal(one(staging, "aws:cloudwatch/logGroup:LogGroup", "logs").inputs.retentionInDays, 14);
+    assert.equal(one(production, "aws:cloudwatch/logGroup:LogGroup", "logs").inputs.retentionInDays, 90);
 });
 
 test("autoscaling tracks CPU between the configured minimum and maximum", () => {
@@ -177,20 +179,79 @@ test("container definitions are built from the given settings only", () => {
     assert.deepEqual(c.dockerLabels, { "slipway.secrets-version": "v2" });
 });
 
-test("each environment gets a CloudWatch dashboard of its own service and load balancer", () => {
-    const dash = one(staging, "aws:cloudwatch/dashboard:Dashboard");
-    assert.equal(dash.inputs.dashboardName, "shop-staging");
+test("production gets a CloudWatch dashboard of its own service and load balancer; staging only when asked", async () => {
+    assert.equal(staging.resources.filter((r) => r.type === "aws:cloudwatch/dashboard:Dashboard").length, 0);
+    const dash = one(production, "aws:cloudwatch/dashboard:Dashboard");
+    assert.equal(dash.inputs.dashboardName, "shop-production");
     const body = JSON.parse(String(dash.inputs.dashboardBody)) as { widgets: { properties: { title: string; metrics: unknown[][] } }[] };
-    const titles = body.widgets.map((w) => w.properties.title);
-    assert.deepEqual(titles, ["Requests", "5xx responses", "Latency p95 (s)", "Healthy targets", "CPU %", "Memory %"]);
-    const cpu = body.widgets[4].properties.metrics[0];
-    assert.deepEqual(cpu.slice(0, 6), ["AWS/ECS", "CPUUtilization", "ClusterName", "shop-staging", "ServiceName", "shop-staging"]);
+    assert.deepEqual(body.widgets.map((w) => w.properties.title), ["Requests", "5xx responses", "Latency p95 (s)", "Healthy targets", "CPU %", "Memory %"]);
+    assert.deepEqual(body.widgets[4].properties.metrics[0].slice(0, 6), ["AWS/ECS", "CPUUtilization", "ClusterName", "shop-production", "ServiceName", "shop-production"]);
+    const withApi = await planStack("staging", { set: { "slipway:dashboard": "true" } });
+    const apiBody = JSON.parse(String(one(withApi, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody)) as typeof body;
+    assert.deepEqual(apiBody.widgets[0].properties.metrics[0].slice(0, 3), ["AWS/ApiGateway", "Count", "ApiId"]);
 });
 
 test("the service waits for the capacity providers and the listener before it is created", () => {
-    const service = one(staging, "aws:ecs/service:Service");
-    const capacity = one(staging, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders");
-    const listener = one(staging, "aws:lb/listener:Listener");
+    const service = one(stagingAlb, "aws:ecs/service:Service");
+    const capacity = one(stagingAlb, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders");
+    const listener = one(stagingAlb, "aws:lb/listener:Listener");
     assert.ok(service.dependsOn.includes(capacity.urn));
     assert.ok(service.dependsOn.includes(listener.urn));
+});
+
+test("staging is served by an HTTP API that reaches the tasks through a VPC link and Cloud Map, without a load balancer", () => {
+    assert.equal(staging.outputs.ingress, "api");
+    assert.equal(staging.resources.filter((r) => r.type.startsWith("aws:lb/")).length, 0);
+    const api = one(staging, "aws:apigatewayv2/api:Api");
+    assert.equal(api.inputs.protocolType, "HTTP");
+    const integration = one(staging, "aws:apigatewayv2/integration:Integration");
+    assert.deepEqual(
+        [integration.inputs.integrationType, integration.inputs.connectionType, integration.inputs.integrationMethod],
+        ["HTTP_PROXY", "VPC_LINK", "ANY"],
+    );
+    const discovery = one(staging, "aws:servicediscovery/service:Service");
+    assert.deepEqual((discovery.inputs.dnsConfig as { dnsRecords: unknown[] }).dnsRecords, [{ type: "SRV", ttl: 10 }]);
+    const service = one(staging, "aws:ecs/service:Service");
+    assert.deepEqual(service.inputs.loadBalancers, []);
+    assert.equal((service.inputs.serviceRegistries as { containerPort: number }).containerPort, 8080);
+    assert.equal(service.inputs.healthCheckGracePeriodSeconds, undefined);
+    const stage = one(staging, "aws:apigatewayv2/stage:Stage");
+    assert.equal(stage.inputs.name, "$default");
+    assert.deepEqual(stage.inputs.defaultRouteSettings, { throttlingRateLimit: 50, throttlingBurstLimit: 100 });
+    assert.match(String(staging.outputs.url), /^https:\/\/[a-z0-9]+\.execute-api\.us-east-1\.amazonaws\.com$/);
+});
+
+test("behind the HTTP API, tasks accept traffic only from the VPC link's security group", () => {
+    const link = one(staging, "aws:ec2/securityGroup:SecurityGroup", "vpc-link");
+    assert.deepEqual(link.inputs.ingress, []);
+    assert.deepEqual((link.inputs.egress as { cidrBlocks: string[] }[])[0].cidrBlocks, ["10.20.0.0/16"]);
+    const tasks = one(staging, "aws:ec2/securityGroup:SecurityGroup", "tasks");
+    const ingress = tasks.inputs.ingress as { fromPort: number; securityGroups: string[]; cidrBlocks?: string[] }[];
+    assert.equal(ingress.length, 1);
+    assert.equal(ingress[0].cidrBlocks, undefined);
+    assert.equal(ingress[0].securityGroups.length, 1);
+});
+
+test("an HTTP API with a certificate serves on the custom domain", async () => {
+    const plan = await planStack("staging", {
+        set: {
+            "slipway:certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+            "slipway:domainName": "staging.shop.example",
+        },
+    });
+    const domain = one(plan, "aws:apigatewayv2/domainName:DomainName");
+    assert.deepEqual(domain.inputs.domainNameConfiguration, {
+        certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+        endpointType: "REGIONAL",
+        securityPolicy: "TLS_1_2",
+    });
+    assert.equal(plan.outputs.url, "https://staging.shop.example");
+});
+
+test("production defaults to the load balancer, other tiers to the HTTP API", async () => {
+    assert.equal(production.outputs.ingress, "alb");
+    const review = await planStack("staging", { stackName: "review-pr-3" });
+    assert.equal(review.outputs.ingress, "api");
+    const prodLike = await planStack("staging", { set: { "slipway:tier": "production" } });
+    assert.equal(prodLike.outputs.ingress, "alb");
 });

@@ -253,6 +253,9 @@ const SERVICE_OF_MODULE: Record<string, string[]> = {
     // load balancer, log groups, alarms) with the caller's credentials.
     elasticbeanstalk: ["elasticbeanstalk", "cloudformation", "autoscaling", "ec2", "elasticloadbalancing", "s3", "cloudwatch", "logs"],
     s3: ["s3"],
+    apigatewayv2: ["apigateway"],
+    // A private DNS namespace is a Route 53 hosted zone created through Cloud Map.
+    servicediscovery: ["servicediscovery", "route53"],
 };
 
 test("the deploy roles reach only the services environment stacks declare, and never the registry or pipeline", async () => {

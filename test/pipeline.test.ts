@@ -108,7 +108,7 @@ test("the smoke test reads the health URL the environment stack publishes", () =
     const smoke = stage("Staging").actions[1];
     const param = one(staging, "aws:ssm/parameter:Parameter", "health-url");
     assert.equal(envVars(smoke).find((v) => v.name === "HEALTH_URL")?.value, param.inputs.name);
-    assert.match(String(param.inputs.insecureValue), /^http:\/\/.+\/health$/);
+    assert.match(String(param.inputs.insecureValue), /^https:\/\/.+\/health$/);
 });
 
 test("production waits for a manual approval that notifies the topic", () => {

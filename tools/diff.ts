@@ -92,6 +92,16 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:appautoscaling/policy:Policy": { inputs: ["name", "resourceId", "scalableDimension", "serviceNamespace"] },
     "github:index/actionsVariable:ActionsVariable": { inputs: ["repository", "variableName"] },
     "github:index/actionsSecret:ActionsSecret": { inputs: ["repository", "secretName"] },
+    // HTTP API ingress (terraform-provider-aws ForceNew arguments).
+    "aws:apigatewayv2/api:Api": { inputs: ["protocolType"] },
+    "aws:apigatewayv2/vpcLink:VpcLink": { inputs: ["subnetIds", "securityGroupIds"] },
+    "aws:apigatewayv2/integration:Integration": { inputs: ["apiId", "integrationType"] },
+    "aws:apigatewayv2/route:Route": { inputs: ["apiId"] },
+    "aws:apigatewayv2/stage:Stage": { inputs: ["apiId", "name"] },
+    "aws:apigatewayv2/domainName:DomainName": { inputs: ["domainName"] },
+    "aws:apigatewayv2/apiMapping:ApiMapping": { inputs: ["domainName"] },
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": { inputs: ["name", "vpc"] },
+    "aws:servicediscovery/service:Service": { inputs: ["name", "namespaceId", "healthCheckCustomConfig"] },
     // terraform-provider-github: repository and environment are ForceNew on both environment resources.
     "github:index/repositoryEnvironment:RepositoryEnvironment": { inputs: ["repository", "environment"] },
     "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": { inputs: ["repository", "environment"] },

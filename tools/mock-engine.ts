@@ -121,6 +121,9 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
             // shows as a new version while the id reveals nothing.
             state.versionId = hash(JSON.stringify(unwrap(inputs.secretString) ?? "")).slice(0, 32);
             break;
+        case "aws:apigatewayv2/api:Api":
+            state.apiEndpoint = `https://${hash(name).slice(0, 10)}.execute-api.${region}.amazonaws.com`;
+            break;
         case "aws:ecs/cluster:Cluster":
             state.arn = `arn:aws:ecs:${region}:${MOCK_ACCOUNT}:cluster/${physical}`;
             break;
