@@ -1,38 +1,9 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { ConfigError, DeliverySettings, EnvironmentSettings, parseSettings, RawConfig } from "../infra/config";
-import { loadStackConfig } from "../tools/stack-config";
-import { ROOT } from "./helpers";
+import { DeliverySettings, EnvironmentSettings, parseSettings, RawConfig } from "../infra/config";
+import { problemsOf, rawConfig, rejects } from "./config-helpers";
 
-/** Raw config of a shipped stack with keys changed; `stacks` answers readStackConfig for pipeline targets. */
-function raw(stack: string, changes: Record<string, string> = {}, stacks: Record<string, Record<string, string>> = {}): RawConfig {
-    const cfg = loadStackConfig(ROOT, stack);
-    return {
-        project: cfg.project,
-        stack,
-        values: { ...cfg.config, ...changes },
-        secretKeys: new Set(cfg.secretKeys),
-        readStackConfig: (s) => stacks[s],
-    };
-}
-
-function problemsOf(r: RawConfig): string[] {
-    try {
-        parseSettings(r);
-    } catch (e) {
-        if (e instanceof ConfigError) return e.problems;
-        throw e;
-    }
-    return [];
-}
-
-/** Exactly one problem, naming `key` and containing every fragment. */
-function rejects(r: RawConfig, key: string, ...fragments: string[]) {
-    const problems = problemsOf(r);
-    assert.equal(problems.length, 1, `expected one problem, got:\n${problems.join("\n")}`);
-    assert.ok(problems[0].includes(key), `problem does not name ${key}: ${problems[0]}`);
-    for (const f of fragments) assert.ok(problems[0].includes(f), `problem lacks "${f}": ${problems[0]}`);
-}
+const raw = rawConfig;
 
 const env = (r: RawConfig) => parseSettings(r) as EnvironmentSettings;
 

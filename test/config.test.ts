@@ -2,45 +2,17 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, parseSettings, RawConfig, Settings } from "../infra/config";
+import { parseSettings, RawConfig, Settings } from "../infra/config";
 import { CONFIG_KEYS } from "../infra/config-schema";
 import { projectFileText, readmeWithConfigTable } from "../tools/gen-config";
-import { loadStackConfig } from "../tools/stack-config";
+import { problemsOf, rawConfig, rejects } from "./config-helpers";
 import { planStack, rejection, ROOT } from "./helpers";
 
-/** Raw config of a shipped stack with some keys changed (null removes one). */
+/** A shipped stack's raw config with keys changed; `secret` marks extra keys as secret. */
 function raw(stack: string, changes: Record<string, string | null> = {}, secret: string[] = []): RawConfig {
-    const cfg = loadStackConfig(ROOT, stack);
-    const values = { ...cfg.config };
-    for (const [k, v] of Object.entries(changes)) {
-        if (v === null) delete values[k];
-        else values[k] = v;
-    }
-    return {
-        project: cfg.project,
-        stack,
-        values,
-        secretKeys: new Set([...cfg.secretKeys, ...secret]),
-        readStackConfig: () => undefined,
-    };
-}
-
-function problemsOf(r: RawConfig): string[] {
-    try {
-        parseSettings(r);
-    } catch (e) {
-        if (e instanceof ConfigError) return e.problems;
-        throw e;
-    }
-    return [];
-}
-
-/** Asserts the config is rejected with one problem that names the key and contains each fragment. */
-function rejects(r: RawConfig, key: string, ...fragments: string[]) {
-    const problems = problemsOf(r);
-    assert.equal(problems.length, 1, `expected one problem, got ${JSON.stringify(problems)}`);
-    assert.match(problems[0], new RegExp(key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
-    for (const f of fragments) assert.ok(problems[0].includes(f), `"${problems[0]}" should mention "${f}"`);
+    const r = rawConfig(stack, changes);
+    r.secretKeys = new Set([...r.secretKeys, ...secret]);
+    return r;
 }
 
 test("every shipped stack file passes validation", () => {
