@@ -4,7 +4,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as s3 from "@pulumi/aws/s3";
 import { beanstalkBundleFiles, SECRET_ARN_PROPERTY, SECRETS_VERSION_PROPERTY } from "./beanstalk-bundle";
 import { BeanstalkSettings } from "./config";
-import { policyDocument, Statement } from "./iam";
+import { policyDocument, serviceRole, Statement } from "./iam";
 import { TARGET_HEALTH, TLS_POLICY } from "./load-balancer";
 
 /**
@@ -252,24 +252,14 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
         super("slipway:environment:BeanstalkEnvironment", name, {}, opts);
         const protect = args.protect ?? false;
 
-        this.serviceRole = new iam.Role(
+        this.serviceRole = serviceRole(
             "service",
             {
-                path: args.rolePath,
+                service: "elasticbeanstalk.amazonaws.com",
                 description: `Elastic Beanstalk service role of ${args.name}: health and managed updates`,
+                path: args.rolePath,
                 // EB assumes its service role with the external id "elasticbeanstalk" ("Service roles").
-                assumeRolePolicy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Service: "elasticbeanstalk.amazonaws.com" },
-                            Action: "sts:AssumeRole",
-                            Condition: { StringEquals: { "sts:ExternalId": "elasticbeanstalk" } },
-                        },
-                    ],
-                }),
-                maxSessionDuration: 3600,
+                condition: { StringEquals: { "sts:ExternalId": "elasticbeanstalk" } },
             },
             { parent: this },
         );
@@ -325,16 +315,12 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.instanceRole = new iam.Role(
+        this.instanceRole = serviceRole(
             "instance",
             {
-                path: args.rolePath,
+                service: "ec2.amazonaws.com",
                 description: `EC2 instances of ${args.name}: pull the image, read the app's secret, stream logs`,
-                assumeRolePolicy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                }),
-                maxSessionDuration: 3600,
+                path: args.rolePath,
             },
             { parent: this },
         );

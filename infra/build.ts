@@ -4,7 +4,7 @@ import * as codebuild from "@pulumi/aws/codebuild";
 import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "./aws-context";
 import { beanstalkBundleFiles, bundleBuildCommands } from "./beanstalk-bundle";
-import { policyDocument, serviceTrustPolicy, Statement } from "./iam";
+import { policyDocument, serviceRole, Statement } from "./iam";
 
 /** CodeBuild's Amazon Linux 2023 standard image: Docker, AWS CLI, curl, Node.js, Python preinstalled. */
 export const BUILD_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
@@ -52,14 +52,9 @@ export class BuildProject extends pulumi.ComponentResource {
             { retentionInDays: args.logRetentionDays ?? 30 },
             { parent: this, protect: args.protect ?? false },
         );
-        this.role = new iam.Role(
+        this.role = serviceRole(
             "role",
-            {
-                path: args.rolePath,
-                description: `CodeBuild: ${args.description}`,
-                assumeRolePolicy: serviceTrustPolicy("codebuild.amazonaws.com", args.ctx.accountId),
-                maxSessionDuration: 3600,
-            },
+            { service: "codebuild.amazonaws.com", description: `CodeBuild: ${args.description}`, path: args.rolePath, accountId: args.ctx.accountId },
             { parent: this },
         );
         const policy = new iam.RolePolicy(

@@ -5,7 +5,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "./aws-context";
-import { policyDocument, serviceTrustPolicy, Statement } from "./iam";
+import { policyDocument, serviceRole, Statement } from "./iam";
 import { CONTAINER_NAME } from "./names";
 
 export interface FargateAppArgs {
@@ -112,13 +112,13 @@ export class FargateApp extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.executionRole = new iam.Role(
+        this.executionRole = serviceRole(
             "execution",
             {
-                path: args.rolePath,
+                service: "ecs-tasks.amazonaws.com",
                 description: `ECS agent for ${args.name}: pull the image, write logs, read the app's secrets`,
-                assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", ctx.accountId),
-                maxSessionDuration: 3600,
+                path: args.rolePath,
+                accountId: ctx.accountId,
             },
             { parent: this },
         );
@@ -145,14 +145,9 @@ export class FargateApp extends pulumi.ComponentResource {
         }
         new iam.RolePolicy("execution-policy", { role: this.executionRole.id, policy: policyDocument(statements) }, { parent: this });
         // The app's own identity: distinct from the agent's, and granted nothing until the app needs it.
-        this.taskRole = new iam.Role(
+        this.taskRole = serviceRole(
             "task",
-            {
-                path: args.rolePath,
-                description: `The app in ${args.name}`,
-                assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", ctx.accountId),
-                maxSessionDuration: 3600,
-            },
+            { service: "ecs-tasks.amazonaws.com", description: `The app in ${args.name}`, path: args.rolePath, accountId: ctx.accountId },
             { parent: this },
         );
 

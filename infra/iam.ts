@@ -1,5 +1,6 @@
 // Typed IAM policy builders: documents are built from data with pulumi.jsonStringify, never hand-written JSON.
 import * as pulumi from "@pulumi/pulumi";
+import * as iam from "@pulumi/aws/iam";
 
 export interface Statement {
     Sid?: string;
@@ -19,18 +20,40 @@ export function policyDocument(statements: Statement[]): pulumi.Output<string> {
     });
 }
 
-/** Trust policy letting an AWS service assume a role, limited to this account where AWS supports it. */
-export function serviceTrustPolicy(service: string, accountId?: pulumi.Input<string>): pulumi.Output<string> {
+/**
+ * Trust policy letting an AWS service assume a role. With `accountId`, only calls on behalf of this
+ * account may (confused-deputy guard); `condition` replaces that where the service documents another.
+ */
+export function serviceTrustPolicy(service: string, accountId?: pulumi.Input<string>, condition?: Statement["Condition"]): pulumi.Output<string> {
+    const guard = condition ?? (accountId ? { StringEquals: { "aws:SourceAccount": accountId } } : undefined);
     return pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Principal: { Service: service },
-                Action: "sts:AssumeRole",
-                // Confused-deputy guard: only calls on behalf of this account may assume the role.
-                ...(accountId ? { Condition: { StringEquals: { "aws:SourceAccount": accountId } } } : {}),
-            },
-        ],
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(guard ? { Condition: guard } : {}) }],
     });
+}
+
+export interface ServiceRoleArgs {
+    /** Service principal, e.g. `codebuild.amazonaws.com`. */
+    service: string;
+    description: pulumi.Input<string>;
+    /** IAM path (the app's, or an environment's inside it). */
+    path: string;
+    /** Limit assumption to calls on behalf of this account (aws:SourceAccount). */
+    accountId?: pulumi.Input<string>;
+    /** A documented trust condition instead of aws:SourceAccount (e.g. Beanstalk's sts:ExternalId). */
+    condition?: Statement["Condition"];
+}
+
+/** A role an AWS service assumes: one-hour sessions, trust guarded as above. */
+export function serviceRole(name: string, args: ServiceRoleArgs, opts?: pulumi.CustomResourceOptions): iam.Role {
+    return new iam.Role(
+        name,
+        {
+            path: args.path,
+            description: args.description,
+            assumeRolePolicy: serviceTrustPolicy(args.service, args.accountId, args.condition),
+            maxSessionDuration: 3600,
+        },
+        opts,
+    );
 }

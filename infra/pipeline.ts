@@ -5,7 +5,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as inputs from "@pulumi/aws/types/input";
 import { arnOf, AwsContext } from "./aws-context";
 import { beanstalkDeployAction, beanstalkDeployStatements, BeanstalkTarget } from "./beanstalk-pipeline";
-import { policyDocument, serviceTrustPolicy, Statement } from "./iam";
+import { policyDocument, serviceRole, Statement } from "./iam";
 
 /** One environment the pipeline deploys to, in order. */
 export interface PipelineTarget {
@@ -248,14 +248,9 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
 
     constructor(name: string, args: DeliveryPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:delivery:Pipeline", name, {}, opts);
-        this.role = new iam.Role(
+        this.role = serviceRole(
             "role",
-            {
-                path: args.appRolePath,
-                description: `CodePipeline: ${args.repository}`,
-                assumeRolePolicy: serviceTrustPolicy("codepipeline.amazonaws.com", args.ctx.accountId),
-                maxSessionDuration: 3600,
-            },
+            { service: "codepipeline.amazonaws.com", description: `CodePipeline: ${args.repository}`, path: args.appRolePath, accountId: args.ctx.accountId },
             { parent: this },
         );
         const policy = new iam.RolePolicy("policy", { role: this.role.id, policy: policyDocument(pipelineStatements(args)) }, { parent: this });
