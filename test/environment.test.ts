@@ -70,14 +70,14 @@ test("the target group checks the health path fast and drains in seconds", () =>
     const tg = one(stagingAlb, "aws:lb/targetGroup:TargetGroup");
     assert.equal(tg.inputs.targetType, "ip");
     assert.equal(tg.inputs.port, 8080);
-    assert.equal(tg.inputs.deregistrationDelay, 15);
+    assert.equal(tg.inputs.deregistrationDelay, 10);
     assert.deepEqual(tg.inputs.healthCheck, {
         path: "/health",
         matcher: "200-299",
-        interval: 10,
+        interval: 5,
         healthyThreshold: 2,
         unhealthyThreshold: 3,
-        timeout: 5,
+        timeout: 4,
     });
 });
 

@@ -15,7 +15,7 @@ test("the README gives the two commands and the real pulumi up path", () => {
     assert.ok(readme.includes("npm ci && npm run plan -- --stack staging"));
     assert.ok(readme.includes("npm ci && npm test"));
     for (const step of ["pulumi up -s delivery", "pulumi up -s staging", "pulumi up -s production", "pulumi destroy -s staging"]) assert.ok(readme.includes(step), step);
-    for (const section of ["## Security", "## Day to day", "## Plan JSON format", "## Configuration"]) assert.ok(readme.includes(section), section);
+    for (const section of ["## Security", "## Day to day", "## Performance and cost", "## Plan JSON format", "## Configuration"]) assert.ok(readme.includes(section), section);
     assert.match(readme, /```mermaid\n/);
 });
 
