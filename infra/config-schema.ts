@@ -465,6 +465,15 @@ export const CONFIG_KEYS: KeySpec[] = [
         example: "api",
     },
     {
+        key: "containerHealthCheck",
+        roles: ["environment"],
+        type: "string",
+        description: "Shell command run inside the container to judge its health (e.g. `curl -fsS http://localhost:8080/health`); the image must contain the tool. Gates rolling deploys where no load balancer checks health. Empty: none.",
+        default: "",
+        schema: z.string().max(1000, "must be at most 1000 characters"),
+        example: "curl -fsS http://localhost:8080/health || exit 1",
+    },
+    {
         key: "dashboard",
         roles: ["environment"],
         type: "boolean",

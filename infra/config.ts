@@ -92,6 +92,8 @@ export interface EnvironmentSettings extends CommonSettings {
     fargateSpot: boolean;
     /** How requests reach ECS tasks (tier default applied). */
     ingress: "alb" | "api";
+    /** Command ECS runs in the container to judge health; undefined: none. */
+    containerHealthCheck?: string;
     dashboard: boolean;
     certificateArn?: string;
     /** Public DNS name of the app; required with a certificate (the health URL uses it). */
@@ -319,6 +321,7 @@ function environmentSettings(common: CommonSettings, d: Record<string, unknown>,
         fargateSpot: d.fargateSpot as boolean,
         ingress: ((d.ingress as string) || (tier === "production" ? "alb" : "api")) as "alb" | "api",
         dashboard: d.dashboard as boolean,
+        containerHealthCheck: (d.containerHealthCheck as string) || undefined,
         certificateArn: (d.certificateArn as string) || undefined,
         domainName: (d.domainName as string) || undefined,
         logRetentionDays: d.logRetentionDays as number,

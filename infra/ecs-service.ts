@@ -30,6 +30,8 @@ export interface FargateAppArgs {
     dependsOn?: pulumi.Resource[];
     /** Plain settings, as environment variables. */
     environment: Record<string, string>;
+    /** Shell command ECS runs in the container to judge its health (the image must contain the tool). */
+    healthCheckCommand?: string;
     /** App secrets: names and the JSON secret holding them. */
     secrets?: { arn: pulumi.Input<string>; names: string[]; versionId: pulumi.Input<string> };
     desiredCount: number;
@@ -57,6 +59,7 @@ export function containerDefinitions(a: {
     secretsVersion?: string;
     logGroup: string;
     region: string;
+    healthCheckCommand?: string;
 }): Record<string, unknown>[] {
     return [
         {
@@ -76,6 +79,10 @@ export function containerDefinitions(a: {
                 options: { "awslogs-group": a.logGroup, "awslogs-region": a.region, "awslogs-stream-prefix": CONTAINER_NAME },
             },
             privileged: false,
+            // ECS stops routing to (and the circuit breaker counts) a task whose command fails 3 times.
+            ...(a.healthCheckCommand
+                ? { healthCheck: { command: ["CMD-SHELL", a.healthCheckCommand], interval: 10, timeout: 5, retries: 3, startPeriod: 15 } }
+                : {}),
         },
     ];
 }
@@ -176,6 +183,7 @@ export class FargateApp extends pulumi.ComponentResource {
                                 secretsVersion,
                                 logGroup,
                                 region: ctx.region,
+                                healthCheckCommand: args.healthCheckCommand,
                             }),
                         ),
                     ),

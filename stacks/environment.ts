@@ -107,6 +107,7 @@ function ecsFront(s: EnvironmentSettings, shared: Shared): AppFront {
         serviceRegistryArn: api?.discoveryService.arn,
         dependsOn: web ? [web.listener] : [],
         environment: { ...s.appSettings, PORT: String(s.containerPort) },
+        healthCheckCommand: s.containerHealthCheck,
         secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
         desiredCount: s.desiredCount,
         minCount: s.minCount,

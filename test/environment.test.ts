@@ -255,3 +255,12 @@ test("production defaults to the load balancer, other tiers to the HTTP API", as
     const prodLike = await planStack("staging", { set: { "slipway:tier": "production" } });
     assert.equal(prodLike.outputs.ingress, "alb");
 });
+
+test("a configured container health check gates the roll where no load balancer checks health", async () => {
+    assert.equal((containers(staging)[0] as unknown as { healthCheck?: unknown }).healthCheck, undefined);
+    const plan = await planStack("staging", { set: { "slipway:containerHealthCheck": "curl -fsS http://localhost:8080/health || exit 1" } });
+    const [c] = containers(plan) as unknown as { healthCheck: { command: string[]; interval: number; retries: number } }[];
+    assert.deepEqual(c.healthCheck.command, ["CMD-SHELL", "curl -fsS http://localhost:8080/health || exit 1"]);
+    assert.equal(c.healthCheck.interval, 10);
+    assert.equal(c.healthCheck.retries, 3);
+});
