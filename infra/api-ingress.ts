@@ -3,6 +3,7 @@ import * as apigatewayv2 from "@pulumi/aws/apigatewayv2";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as servicediscovery from "@pulumi/aws/servicediscovery";
+import { toTasksOnly } from "./load-balancer";
 
 export interface HttpApiIngressArgs {
     /** Environment name (`<app>-<stack>`): names the service-discovery namespace. */
@@ -45,15 +46,7 @@ export class HttpApiIngress extends pulumi.ComponentResource {
                 vpcId: args.vpcId,
                 description: "API Gateway VPC link to the app's tasks",
                 ingress: [],
-                egress: [
-                    {
-                        protocol: "tcp",
-                        fromPort: args.targetPort,
-                        toPort: args.targetPort,
-                        cidrBlocks: [args.vpcCidr],
-                        description: "To the app's tasks only",
-                    },
-                ],
+                egress: [toTasksOnly(args.targetPort, args.vpcCidr)],
             },
             { parent: this },
         );

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as lb from "@pulumi/aws/lb";
+import * as inputs from "@pulumi/aws/types/input";
 
 /** TLS 1.3 with a TLS 1.2 floor; the provider's default (2016-08) still allows TLS 1.0. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -33,6 +34,11 @@ export const TARGET_HEALTH = {
     deregistrationDelaySeconds: 10,
 };
 
+/** Egress rule of an ingress (ALB or VPC link): only the tasks' port, only inside the VPC. */
+export function toTasksOnly(port: number, vpcCidr: string): inputs.ec2.SecurityGroupEgress {
+    return { protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [vpcCidr], description: "To the app's tasks only" };
+}
+
 /** A public Application Load Balancer forwarding to one IP target group, HTTPS when a certificate is given. */
 export class WebLoadBalancer extends pulumi.ComponentResource {
     readonly loadBalancer: lb.LoadBalancer;
@@ -50,15 +56,7 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                 vpcId: args.vpcId,
                 description: "Public web traffic to the load balancer",
                 ingress: https ? [open(80, "HTTP, redirected to HTTPS"), open(443, "HTTPS")] : [open(80, "HTTP")],
-                egress: [
-                    {
-                        protocol: "tcp",
-                        fromPort: args.targetPort,
-                        toPort: args.targetPort,
-                        cidrBlocks: [args.vpcCidr],
-                        description: "To the app's tasks only",
-                    },
-                ],
+                egress: [toTasksOnly(args.targetPort, args.vpcCidr)],
             },
             { parent: this },
         );
