@@ -149,6 +149,11 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // One role per job kind; each trusts only its own OIDC subject (GitHub puts the job's
     // environment in `sub` when the job names one).
     const infra = s.infraRepository;
+    const deployStatements = (stacks: string[], beanstalk: boolean) => [
+        ...environmentDeployerStatements(app, stacks, ctx),
+        ...stateBackendStatements(s.pulumiBackendUrl, ctx),
+        ...(beanstalk ? beanstalkDeployerStatements(app, stacks, ctx) : []),
+    ];
     const roles: GitHubRoleSpec[] = [
         {
             name: "preview",
@@ -159,16 +164,17 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         ...s.targets.map((t) => ({
             name: `deploy-${t.stack}`,
             description: `GitHub Actions: pulumi up of the ${t.stack} stack`,
-            // Review stacks are deployed like staging, from jobs in the `review` environment.
-            subjects: t.tier === "production" ? [`environment:${t.stack}`] : [`environment:${t.stack}`, "environment:review"],
-            // Beanstalk rights for Beanstalk targets, and for staging-like roles whose review stacks may pick Beanstalk.
-            statements: [
-                // Review stacks (review-pr-N) are deployed with the staging role, never production's.
-                ...environmentDeployerStatements(app, t.tier === "production" ? [t.stack] : [t.stack, "review-*"], ctx),
-                ...stateBackendStatements(s.pulumiBackendUrl, ctx),
-                ...(t.platform === "beanstalk" || t.tier !== "production" ? beanstalkDeployerStatements(app, t.tier === "production" ? [t.stack] : [t.stack, "review-*"], ctx) : []),
-            ],
+            subjects: [`environment:${t.stack}`],
+            statements: deployStatements([t.stack], t.platform === "beanstalk"),
         })),
+        {
+            // Pull-request jobs deploy review stacks with a role of their own: it cannot touch staging.
+            name: "deploy-review",
+            description: "GitHub Actions: pulumi up and destroy of review-pr-* stacks",
+            subjects: ["environment:review"],
+            // A review stack is made from staging's config, so it may be on either platform.
+            statements: deployStatements(["review-*"], true),
+        },
     ];
     const oidc = new GitHubOidc("github-oidc", {
         // The workflows that assume these roles run in the repository of this program.
@@ -189,6 +195,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     };
     const infraVariables: Record<string, pulumi.Input<string>> = { AWS_REGION: s.region, AWS_PREVIEW_ROLE_ARN: oidc.roles.preview.arn };
     for (const t of s.targets) infraVariables[deployRoleVariable(t.stack)] = oidc.roles[`deploy-${t.stack}`].arn;
+    infraVariables[deployRoleVariable("review")] = oidc.roles["deploy-review"].arn;
     if (s.pulumiBackendUrl) infraVariables.PULUMI_BACKEND_URL = s.pulumiBackendUrl;
     const secrets: Record<string, pulumi.Output<string>> = {};
     for (const [name, v] of Object.entries(s.ciSecrets)) secrets[name] = pulumi.secret(v.value);
@@ -228,7 +235,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         notificationTopicArn: notifications.topic.arn,
         githubOidcProviderArn: oidc.providerArn,
         previewRoleArn: oidc.roles.preview.arn,
-        deployRoleArns: Object.fromEntries(s.targets.map((t) => [t.stack, oidc.roles[`deploy-${t.stack}`].arn])),
+        deployRoleArns: Object.fromEntries([...s.targets.map((t) => t.stack), "review"].map((st) => [st, oidc.roles[`deploy-${st}`].arn])),
         pipelineStacks: s.targets.map((t) => t.stack),
     };
 }

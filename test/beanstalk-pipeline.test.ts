@@ -156,7 +156,7 @@ test("the hook writes the JSON secret as NAME=value lines, mode 600, without pri
     fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("GitHub deploy roles get Beanstalk rights scoped to the app; an ECS production role gets none", async () => {
+test("GitHub deploy roles get Beanstalk rights scoped to their own stacks; an ECS production role gets none", async () => {
     const plan = await mixedPipeline();
     const policyFor = (name: string) => json<PolicyDoc>(one(plan, "aws:iam/rolePolicy:RolePolicy", name), "policy");
     const staging = Object.fromEntries(policyFor("deploy-beanstalk-staging-policy").Statement.map((s) => [s.Sid, s]));
@@ -164,15 +164,14 @@ test("GitHub deploy roles get Beanstalk rights scoped to the app; an ECS product
         "arn:aws:elasticbeanstalk:us-east-1:123456789012:application/shop",
         "arn:aws:elasticbeanstalk:us-east-1:123456789012:applicationversion/shop/*",
         "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/shop/shop-beanstalk-staging",
-        "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/shop/shop-review-*",
         "arn:aws:elasticbeanstalk:us-east-1::solutionstack/*",
         "arn:aws:elasticbeanstalk:us-east-1::platform/*",
     ]);
     assert.ok([staging.BeanstalkBuckets.Resource].flat().includes("arn:aws:s3:::shop-eb-bundles-*"));
-    assert.deepEqual(staging.BeanstalkInstanceProfiles.Resource, [
-        "arn:aws:iam::123456789012:instance-profile/slipway/shop/beanstalk-staging/*",
-        "arn:aws:iam::123456789012:instance-profile/slipway/shop/review-*/*",
-    ]);
+    assert.deepEqual(staging.BeanstalkInstanceProfiles.Resource, ["arn:aws:iam::123456789012:instance-profile/slipway/shop/beanstalk-staging/*"]);
+    // Review stacks, on either platform, belong to the review role alone.
+    const review = Object.fromEntries(policyFor("deploy-review-policy").Statement.map((s) => [s.Sid, s]));
+    assert.deepEqual(review.BeanstalkInstanceProfiles.Resource, ["arn:aws:iam::123456789012:instance-profile/slipway/shop/review-*/*"]);
     assert.deepEqual(staging.AttachBeanstalkManagedPolicies.Condition, {
         ArnEquals: {
             "iam:PolicyARN": [

@@ -48,7 +48,7 @@ test("with a separate infra repository the roles trust it and only it gets the r
             .map((v) => v.inputs.variableName)
             .sort();
     assert.deepEqual(byRepo("shop"), ["AWS_REGION", "ECR_REPOSITORY_URL", "PIPELINE_NAME"]);
-    assert.deepEqual(byRepo("platform"), ["AWS_DEPLOY_ROLE_ARN_PRODUCTION", "AWS_DEPLOY_ROLE_ARN_STAGING", "AWS_PREVIEW_ROLE_ARN", "AWS_REGION"]);
+    assert.deepEqual(byRepo("platform"), ["AWS_DEPLOY_ROLE_ARN_PRODUCTION", "AWS_DEPLOY_ROLE_ARN_REVIEW", "AWS_DEPLOY_ROLE_ARN_STAGING", "AWS_PREVIEW_ROLE_ARN", "AWS_REGION"]);
     assert.deepEqual(all(plan, "github:index/actionsSecret:ActionsSecret").map((s) => s.inputs.repository), ["platform"]);
     assert.ok(all(plan, "github:index/repositoryEnvironment:RepositoryEnvironment").every((e) => e.inputs.repository === "platform"));
     assert.deepEqual(all(plan, "pulumi:providers:github").map((p) => p.inputs.owner).sort(), ["acme"]);

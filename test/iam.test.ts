@@ -60,7 +60,8 @@ test("PassRole is limited to the app's role path and names the service it passes
         for (const [r, doc] of identityPolicies(plan)) {
             for (const s of doc.Statement.filter((x) => list(x.Action).includes("iam:PassRole"))) {
                 // The pipeline passes any of the app's roles; a deploy role only its own stacks' roles.
-                const allowed = r.name.startsWith("deploy-") ? /:role\/slipway\/shop\/(staging|production|review-\*)\/\*$/ : /:role\/slipway\/shop\/\*$/;
+                const own = r.name.startsWith("deploy-") ? r.name.replace(/^deploy-(.*)-policy$/, "$1").replace("review", "review-\\*") : "";
+                const allowed = own ? new RegExp(`:role\\/slipway\\/shop\\/${own}\\/\\*$`) : /:role\/slipway\/shop\/\*$/;
                 for (const res of list(s.Resource)) assert.match(res, allowed, `${r.name}`);
                 assert.ok(s.Condition?.StringEquals?.["iam:PassedToService"], `${r.name} PassRole without iam:PassedToService`);
             }
@@ -136,8 +137,9 @@ test("GitHub OIDC roles pin the audience to STS and the subject to this reposito
     }
     assert.deepEqual(subjects, {
         preview: ["repo:acme/shop:pull_request"],
-        "deploy-staging": ["repo:acme/shop:environment:staging", "repo:acme/shop:environment:review"],
+        "deploy-staging": ["repo:acme/shop:environment:staging"],
         "deploy-production": ["repo:acme/shop:environment:production"],
+        "deploy-review": ["repo:acme/shop:environment:review"],
     });
 });
 

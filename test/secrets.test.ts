@@ -56,7 +56,7 @@ test("non-sensitive CI values are GitHub variables, not secrets", async () => {
     const variables = plan.resources.filter((r) => r.type === "github:index/actionsVariable:ActionsVariable").map((r) => r.inputs.variableName);
     assert.deepEqual(
         [...variables].sort(),
-        ["AWS_DEPLOY_ROLE_ARN_PRODUCTION", "AWS_DEPLOY_ROLE_ARN_STAGING", "AWS_PREVIEW_ROLE_ARN", "AWS_REGION", "ECR_REPOSITORY_URL", "PIPELINE_NAME"],
+        ["AWS_DEPLOY_ROLE_ARN_PRODUCTION", "AWS_DEPLOY_ROLE_ARN_REVIEW", "AWS_DEPLOY_ROLE_ARN_STAGING", "AWS_PREVIEW_ROLE_ARN", "AWS_REGION", "ECR_REPOSITORY_URL", "PIPELINE_NAME"],
     );
 });
 
