@@ -2,6 +2,7 @@
 // app repository's CI variables. Environments are separate stacks, so tearing one down never touches this.
 import * as pulumi from "@pulumi/pulumi";
 import { Provider as GitHubProvider } from "@pulumi/github/provider";
+import * as iam from "@pulumi/aws/iam";
 import * as ssm from "@pulumi/aws/ssm";
 import * as elasticbeanstalk from "@pulumi/aws/elasticbeanstalk";
 import { awsContext, arnOf } from "../infra/aws-context";
@@ -13,6 +14,7 @@ import { DeliverySettings } from "../infra/config";
 import { environmentDeployerStatements, previewStatements, stateBackendStatements } from "../infra/deployer-policy";
 import { DeploymentEnvironments } from "../infra/github-environments";
 import { GitHubOidc, GitHubRoleSpec } from "../infra/github-oidc";
+import { policyDocument, serviceRole } from "../infra/iam";
 import { CONTAINER_NAME, environmentName, healthUrlParameter, imageTagParameter, repositoryName, rolePath } from "../infra/names";
 import { Notifications } from "../infra/notifications";
 import { DeliveryPipeline, PipelineTarget } from "../infra/pipeline";
@@ -43,9 +45,35 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // One Elastic Beanstalk application per app, shared by its Beanstalk environments (any stack may
     // choose slipway:platform beanstalk, review stacks included). It costs nothing; protected because
     // every Beanstalk environment of the app lives in it (EB refuses to delete an application with running environments unless forced to terminate them).
+    // Every Beanstalk deploy adds an application version and an account holds at most 1,000: EB's
+    // version lifecycle keeps the newest 200, assuming this role to delete the rest.
+    const versionsRole = serviceRole("beanstalk-versions", {
+        service: "elasticbeanstalk.amazonaws.com",
+        description: `Elastic Beanstalk: expire old application versions of ${app}`,
+        path: rolePath(app),
+        condition: { StringEquals: { "sts:ExternalId": "elasticbeanstalk" } },
+    });
+    new iam.RolePolicy("beanstalk-versions-policy", {
+        role: versionsRole.id,
+        policy: policyDocument([
+            {
+                Sid: "ExpireOldVersions",
+                Action: ["elasticbeanstalk:DescribeApplicationVersions", "elasticbeanstalk:DeleteApplicationVersion"],
+                Resource: [
+                    arnOf(ctx, "elasticbeanstalk", `application/${beanstalkApplicationName(app)}`),
+                    arnOf(ctx, "elasticbeanstalk", `applicationversion/${beanstalkApplicationName(app)}/*`),
+                ],
+            },
+        ]),
+    });
     const beanstalkApp = new elasticbeanstalk.Application(
         "beanstalk-app",
-        { name: beanstalkApplicationName(app), description: `${app}: environments on Elastic Beanstalk (slipway)` },
+        {
+            name: beanstalkApplicationName(app),
+            description: `${app}: environments on Elastic Beanstalk (slipway)`,
+            // Bundles stay in S3 (the buckets expire them); only the version records go.
+            appversionLifecycle: { serviceRole: versionsRole.arn, maxCount: 200, deleteSourceFromS3: false },
+        },
         { protect },
     );
     // Each target's platform comes from its own stack file (slipway:platform), read in config.ts.

@@ -186,3 +186,14 @@ test("GitHub deploy roles get Beanstalk rights scoped to their own stacks; an EC
     const ebActions = production.flatMap((s) => s.Action).filter((a) => /^(elasticbeanstalk|cloudformation|autoscaling):/.test(a));
     assert.deepEqual(ebActions, ["elasticbeanstalk:ListAvailableSolutionStacks"]);
 });
+
+test("the Beanstalk application expires old versions before the account's 1,000-version quota", async () => {
+    const { planStack } = await import("./helpers");
+    const plan = await planStack("delivery");
+    const app = one(plan, "aws:elasticbeanstalk/application:Application");
+    const lifecycle = app.inputs.appversionLifecycle as { serviceRole: string; maxCount: number; deleteSourceFromS3: boolean };
+    assert.equal(lifecycle.maxCount, 200);
+    assert.match(lifecycle.serviceRole, /:role\/slipway\/shop\/beanstalk-versions/);
+    const policy = json<PolicyDoc>(one(plan, "aws:iam/rolePolicy:RolePolicy", "beanstalk-versions-policy"), "policy");
+    assert.deepEqual(policy.Statement.flatMap((s) => s.Action).sort(), ["elasticbeanstalk:DeleteApplicationVersion", "elasticbeanstalk:DescribeApplicationVersions"]);
+});

@@ -108,13 +108,17 @@ test("the app's task role is a separate role from the execution role and has no 
     assert.equal(all(staging, "aws:iam/rolePolicy:RolePolicy").length, 1);
 });
 
-test("service roles can be assumed only on behalf of this account", () => {
+test("service roles can be assumed only on behalf of this account (Beanstalk: with its documented external id)", () => {
     for (const plan of plans) {
         for (const role of all(plan, "aws:iam/role:Role")) {
             const trust = json<Doc>(role, "assumeRolePolicy");
             for (const s of trust.Statement) {
                 const principal = s.Principal as { Service?: string; Federated?: string };
-                if (principal.Service) assert.equal(s.Condition?.StringEquals?.["aws:SourceAccount"], "123456789012", role.name);
+                if (principal.Service === "elasticbeanstalk.amazonaws.com") {
+                    assert.equal(s.Condition?.StringEquals?.["sts:ExternalId"], "elasticbeanstalk", role.name);
+                } else if (principal.Service) {
+                    assert.equal(s.Condition?.StringEquals?.["aws:SourceAccount"], "123456789012", role.name);
+                }
             }
             assert.ok((role.inputs.maxSessionDuration as number) <= 3600, `${role.name} session over 1 h`);
         }
