@@ -39,7 +39,10 @@ export class AppSecrets extends pulumi.ComponentResource {
             { parent: this, protect },
         );
         const json = pulumi.secret(pulumi.all(args.values).apply((v) => JSON.stringify(Object.fromEntries(this.names.map((n) => [n, v[n]])))));
-        const version = new secretsmanager.SecretVersion("current", { secretId: this.secret.id, secretString: json }, { parent: this, protect });
+        // Not protected, unlike the secret: a new value replaces the version resource (the provider's
+        // secret_string is ForceNew), and a protected version would make every production rotation
+        // fail. Replacing it only moves AWSCURRENT; the secret and its history stay.
+        const version = new secretsmanager.SecretVersion("current", { secretId: this.secret.id, secretString: json }, { parent: this });
         this.arn = this.secret.arn;
         this.versionId = version.versionId;
         this.registerOutputs({ arn: this.arn, versionId: this.versionId });

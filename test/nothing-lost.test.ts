@@ -37,11 +37,13 @@ test("the delivery stack protects the registry, the artifact bucket, its KMS key
 
 test("production protects its secrets and log groups, keeps a recovery window and refuses load balancer deletion", async () => {
     const p = await plan("production");
-    for (const type of ["aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretVersion:SecretVersion", "aws:cloudwatch/logGroup:LogGroup"]) {
+    for (const type of ["aws:secretsmanager/secret:Secret", "aws:cloudwatch/logGroup:LogGroup"]) {
         const found = all(p, type);
         assert.ok(found.length > 0, `production declares no ${type}`);
         for (const r of found) assert.equal(r.protect, true, `${type} ${r.name} is not protected`);
     }
+    // A rotation replaces the version resource: protecting it would block every production rotation.
+    for (const v of all(p, "aws:secretsmanager/secretVersion:SecretVersion")) assert.equal(v.protect, false);
     for (const s of all(p, "aws:secretsmanager/secret:Secret")) assert.equal(s.inputs.recoveryWindowInDays, 30);
     for (const lb of all(p, "aws:lb/loadBalancer:LoadBalancer")) assert.equal(lb.inputs.enableDeletionProtection, true);
 });

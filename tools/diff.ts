@@ -77,7 +77,8 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:ec2/internetGateway:InternetGateway": { inputs: [] },
     "aws:ec2/routeTableAssociation:RouteTableAssociation": { inputs: ["subnetId", "gatewayId"] },
     "aws:secretsmanager/secret:Secret": { inputs: ["name", "namePrefix"], note: "the old secret is scheduled for deletion (recovery window)" },
-    "aws:secretsmanager/secretVersion:SecretVersion": { inputs: ["secretId"] },
+    // secret_string / secret_binary are ForceNew: a new value is a new version (AWSCURRENT moves to it).
+    "aws:secretsmanager/secretVersion:SecretVersion": { inputs: ["secretId", "secretString", "secretBinary"] },
     "aws:cloudwatch/logGroup:LogGroup": { inputs: ["name", "namePrefix", "logGroupClass"], note: "the old group and its logs are deleted" },
     "aws:ssm/parameter:Parameter": { inputs: ["name"] },
     "aws:cloudwatch/dashboard:Dashboard": { inputs: ["dashboardName"] },
