@@ -33,7 +33,7 @@ export function beanstalkDeployAction(target: BeanstalkTarget, artifact: string)
 }
 
 /** Pipeline role statements for deploying to `targets` (empty when there are none). */
-export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTarget[], appRolePath: string): Statement[] {
+export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTarget[], environmentRolePaths: string[]): Statement[] {
     if (!targets.length) return [];
     const eb = (resource: string) => arnOf(ctx, "elasticbeanstalk", resource);
     const apps = [...new Set(targets.map((t) => t.applicationName))];
@@ -129,7 +129,7 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
             // Immutable deploys launch instances with the environment's instance profile.
             Sid: "PassInstanceRoles",
             Action: ["iam:PassRole"],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${appRolePath}*`],
+            Resource: environmentRolePaths.map((p) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${p}*`),
             Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
         },
     ];

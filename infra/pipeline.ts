@@ -191,7 +191,7 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
         },
         { Sid: "RequestApproval", Action: ["sns:Publish"], Resource: [args.topicArn] },
     ];
-    const ecsTargets = args.targets.flatMap((t) => (t.ecs ? [{ ecs: t.ecs }] : []));
+    const ecsTargets = args.targets.flatMap((t) => (t.ecs ? [{ stack: t.stack, ecs: t.ecs }] : []));
     if (ecsTargets.length) {
         statements.push(
             {
@@ -230,14 +230,22 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
                 Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
             },
             {
+                // Only the deployed environments' own roles (their stack's sub-path), never delivery's.
                 Sid: "PassTaskRoles",
                 Action: ["iam:PassRole"],
-                Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${args.appRolePath}*`],
+                Resource: ecsTargets.map((t) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${args.appRolePath}${t.stack}/*`),
                 Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
             },
         );
     }
-    statements.push(...beanstalkDeployStatements(ctx, args.targets.flatMap((t) => (t.beanstalk ? [t.beanstalk] : [])), args.appRolePath));
+    const beanstalkTargets = args.targets.filter((t) => t.beanstalk);
+    statements.push(
+        ...beanstalkDeployStatements(
+            ctx,
+            beanstalkTargets.flatMap((t) => (t.beanstalk ? [t.beanstalk] : [])),
+            beanstalkTargets.map((t) => `${args.appRolePath}${t.stack}/`),
+        ),
+    );
     return statements;
 }
 

@@ -55,13 +55,14 @@ test("a wildcard resource appears only for actions without resource-level permis
     }
 });
 
-test("PassRole is limited to the app's role path and names the service it passes to", () => {
+test("PassRole reaches only environment roles (a deploy role only its own stacks') and names the service it passes to", () => {
     for (const plan of plans) {
         for (const [r, doc] of identityPolicies(plan)) {
             for (const s of doc.Statement.filter((x) => list(x.Action).includes("iam:PassRole"))) {
-                // The pipeline passes any of the app's roles; a deploy role only its own stacks' roles.
-                const own = r.name.startsWith("deploy-") ? r.name.replace(/^deploy-(.*)-policy$/, "$1").replace("review", "review-\\*") : "";
-                const allowed = own ? new RegExp(`:role\\/slipway\\/shop\\/${own}\\/\\*$`) : /:role\/slipway\/shop\/\*$/;
+                // The pipeline passes only the environments' roles (never delivery's own); a deploy role
+                // only its own stacks' roles.
+                const own = r.name.startsWith("deploy-") ? r.name.replace(/^deploy-(.*)-policy$/, "$1").replace("review", "review-\\*") : "(staging|production)";
+                const allowed = new RegExp(`:role\\/slipway\\/shop\\/${own}\\/\\*$`);
                 for (const res of list(s.Resource)) assert.match(res, allowed, `${r.name}`);
                 assert.ok(s.Condition?.StringEquals?.["iam:PassedToService"], `${r.name} PassRole without iam:PassedToService`);
             }
