@@ -8,7 +8,7 @@ import * as path from "path";
 import { RunError } from "@pulumi/pulumi/errors";
 import { Plan, runUnderMocks } from "./mock-engine";
 import { renderTree } from "./render";
-import { listStacks, loadStackConfig, StackNotFoundError } from "./stack-config";
+import { listStacks, loadStackConfig, StackConfig, StackNotFoundError } from "./stack-config";
 
 export interface PlanOptions {
     stack?: string;
@@ -79,10 +79,16 @@ export function parseArgs(argv: string[]): PlanOptions {
 
 /** Plans one stack of the project in `dir` (the program is loaded once and reused for every stack). */
 export async function planStack(dir: string, stack: string): Promise<Plan> {
+    return (await planWithConfig(dir, stack)).plan;
+}
+
+/** The plan and the stack config it was made from (the policy report reads the config's waivers). */
+async function planWithConfig(dir: string, stack: string): Promise<{ plan: Plan; cfg: StackConfig }> {
     const cfg = loadStackConfig(dir, stack);
     // Loaded after the config so an unknown stack fails before the heavy provider modules load.
     const { program } = await import("../stacks/program");
-    return runUnderMocks({ project: cfg.project, stack: cfg.stack, config: cfg.config, secretKeys: cfg.secretKeys }, program);
+    const plan = await runUnderMocks({ project: cfg.project, stack: cfg.stack, config: cfg.config, secretKeys: cfg.secretKeys }, program);
+    return { plan, cfg };
 }
 
 function writeJson(file: string, plan: Plan) {
@@ -95,7 +101,7 @@ export async function main(argv: string[], dir = process.cwd()): Promise<number>
     const stacks = opts.all ? listStacks(dir) : [opts.stack as string];
     let code = 0;
     for (const stack of stacks) {
-        const plan = await planStack(dir, stack);
+        const { plan, cfg } = await planWithConfig(dir, stack);
         if (opts.json) writeJson(opts.json, plan);
         if (opts.jsonDir) writeJson(path.join(opts.jsonDir, `${stack}.json`), plan);
         if (opts.diff) {
@@ -104,7 +110,7 @@ export async function main(argv: string[], dir = process.cwd()): Promise<number>
         }
         if (!opts.quiet) process.stdout.write(renderTree(plan) + "\n");
         const { policyReport } = await import("../policy/offline");
-        const report = await policyReport(plan, loadStackConfig(dir, stack));
+        const report = await policyReport(plan, cfg);
         if (!opts.quiet || report.mandatoryViolations > 0) process.stdout.write(report.text + "\n");
         if (opts.check && report.mandatoryViolations > 0) code = 3;
     }
