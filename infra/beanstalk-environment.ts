@@ -4,7 +4,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as s3 from "@pulumi/aws/s3";
 import { beanstalkBundleFiles, SECRET_ARN_PROPERTY, SECRETS_VERSION_PROPERTY } from "./beanstalk-bundle";
 import { BeanstalkSettings } from "./config";
-import { policyDocument, serviceRole, Statement } from "./iam";
+import { policyDocument, serviceRole } from "./iam";
 import { TARGET_HEALTH, TLS_POLICY } from "./load-balancer";
 
 /**
@@ -177,22 +177,6 @@ export function beanstalkOptionSettings(a: BeanstalkOptionArgs): BeanstalkSettin
     return out;
 }
 
-/** Instance profile statements beyond AWSElasticBeanstalkWebTier: exactly this app's image, secret and bundles. */
-export function instanceStatements(a: { repositoryArn: pulumi.Input<string>; secretArn?: pulumi.Input<string>; bundleBucketArn: pulumi.Input<string> }): Statement[] {
-    const statements: Statement[] = [
-        // GetAuthorizationToken has no resource type: AWS requires "*".
-        { Sid: "RegistryLogin", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
-        {
-            Sid: "PullAppImage",
-            Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
-            Resource: [a.repositoryArn],
-        },
-        { Sid: "ReadBundles", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`${a.bundleBucketArn}/*`] },
-    ];
-    if (a.secretArn) statements.push({ Sid: "ReadAppSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: [a.secretArn] });
-    return statements;
-}
-
 /** Name prefix of an app's bundle buckets (S3 allows 37 characters of prefix; app names have at most 20). */
 export function bundleBucketPrefix(app: string): string {
     return `${app}-eb-bundles-`;
@@ -207,7 +191,8 @@ export interface BeanstalkEnvironmentArgs {
     applicationName: pulumi.Input<string>;
     /** Image to run, `<repository>:<tag>` (the tag the pipeline last verified). */
     image: pulumi.Input<string>;
-    repositoryArn: pulumi.Input<string>;
+    /** The stack's `beanstalk-instance` runtime policy (delivery stack): image pull, secret read, bundles. */
+    instancePolicyArn: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
     /** Public subnets for instances and, when load-balanced, the ALB. */
     subnetIds: pulumi.Input<string>[];
@@ -326,14 +311,8 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
         );
         new iam.RolePolicyAttachment("instance-web-tier", { role: this.instanceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.webTier }, { parent: this });
         const secrets = args.secrets && args.secrets.names.length ? args.secrets : undefined;
-        const instancePolicy = new iam.RolePolicy(
-            "instance-policy",
-            {
-                role: this.instanceRole.id,
-                policy: policyDocument(instanceStatements({ repositoryArn: args.repositoryArn, secretArn: secrets?.arn, bundleBucketArn: this.bundleBucket.arn })),
-            },
-            { parent: this },
-        );
+        // The delivery stack owns this policy (infra/runtime-policies.ts): the deploy role only attaches it.
+        const instancePolicy = new iam.RolePolicyAttachment("instance-policy", { role: this.instanceRole.name, policyArn: args.instancePolicyArn }, { parent: this });
         this.instanceProfile = new iam.InstanceProfile("instance", { path: args.rolePath, role: this.instanceRole.name }, { parent: this });
 
         // The newest platform version matching the pattern, so platform releases are picked up on `pulumi up`.

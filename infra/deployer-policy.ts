@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "./aws-context";
 import { Statement } from "./iam";
 import { environmentName, environmentRolePath, parameterPrefix } from "./names";
+import { RUNTIME_KINDS, runtimePolicyArn } from "./runtime-policies";
 
 /** Reads a preview needs: the invokes the program makes, and nothing that reveals data. */
 export function previewStatements(app: string, ctx: AwsContext): Statement[] {
@@ -76,11 +77,24 @@ export function environmentDeployerStatements(app: string, stacks: string[], ctx
         {
             Sid: "AppRoles",
             Action: [
+                // No iam:PutRolePolicy: a deploy role never writes a permission (see AttachRuntimePolicies).
                 "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole",
-                "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+                "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
                 "iam:ListInstanceProfilesForRole",
             ],
             Resource: appRoles,
+        },
+        {
+            // The only permissions a deploy role can give its stacks' roles: the runtime policies the
+            // delivery stack wrote for exactly those stacks.
+            Sid: "AttachRuntimePolicies",
+            Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+            Resource: appRoles,
+            Condition: {
+                ArnEquals: {
+                    "iam:PolicyARN": stacks.flatMap((st) => RUNTIME_KINDS.map((kind) => runtimePolicyArn(ctx, app, st === "review-*" ? "review" : st, kind))),
+                },
+            },
         },
         {
             Sid: "PassAppRoles",

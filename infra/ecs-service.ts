@@ -5,7 +5,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "./aws-context";
-import { policyDocument, serviceRole, Statement } from "./iam";
+import { serviceRole } from "./iam";
 import { CONTAINER_NAME } from "./names";
 
 export interface FargateAppArgs {
@@ -13,7 +13,8 @@ export interface FargateAppArgs {
     name: string;
     /** Image to run, `<repository>:<tag>`. */
     image: pulumi.Input<string>;
-    repositoryArn: pulumi.Input<string>;
+    /** The stack's `task-execution` runtime policy (delivery stack): image pull, logs, secret read. */
+    executionPolicyArn: pulumi.Input<string>;
     /** cpu units and MiB: must be a Fargate pair (checked in config). */
     cpu: number;
     memory: number;
@@ -129,28 +130,8 @@ export class FargateApp extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const statements: Statement[] = [
-            {
-                // GetAuthorizationToken has no resource type: AWS requires "*".
-                Sid: "RegistryLogin",
-                Action: ["ecr:GetAuthorizationToken"],
-                Resource: ["*"],
-            },
-            {
-                Sid: "PullAppImage",
-                Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
-                Resource: [args.repositoryArn],
-            },
-            {
-                Sid: "WriteAppLogs",
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                Resource: [pulumi.interpolate`${this.logGroup.arn}:*`],
-            },
-        ];
-        if (args.secrets && args.secrets.names.length) {
-            statements.push({ Sid: "ReadAppSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: [args.secrets.arn] });
-        }
-        new iam.RolePolicy("execution-policy", { role: this.executionRole.id, policy: policyDocument(statements) }, { parent: this });
+        // The delivery stack owns this policy (infra/runtime-policies.ts): the deploy role only attaches it.
+        new iam.RolePolicyAttachment("execution-policy", { role: this.executionRole.name, policyArn: args.executionPolicyArn }, { parent: this });
         // The app's own identity: distinct from the agent's, and granted nothing until the app needs it.
         this.taskRole = serviceRole(
             "task",

@@ -20,6 +20,7 @@ import { Notifications } from "../infra/notifications";
 import { DeliveryPipeline, PipelineTarget } from "../infra/pipeline";
 import { Registry } from "../infra/registry";
 import { RepoSettings } from "../infra/repo-settings";
+import { RuntimePolicies } from "../infra/runtime-policies";
 import { SeedImage, SEED_TAG } from "../infra/seed-image";
 
 /** GitHub variable holding the deploy role ARN for an environment stack: AWS_DEPLOY_ROLE_ARN_STAGING. */
@@ -40,6 +41,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         protect,
     });
     const store = new ArtifactStore("artifacts", { protect, ctx });
+    // What each environment's workloads may do, owned here so deploy roles only attach it.
+    new RuntimePolicies("runtime-policies", { app, stacks: [...s.targets.map((t) => t.stack), "review"], repositoryArn: registry.arn, ctx });
     const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, ctx });
 
     // One Elastic Beanstalk application per app, shared by its Beanstalk environments (any stack may

@@ -12,6 +12,7 @@ import { FargateApp } from "../infra/ecs-service";
 import { WebLoadBalancer } from "../infra/load-balancer";
 import { environmentName, environmentRolePath, healthUrlParameter, imageTagParameter } from "../infra/names";
 import { Network } from "../infra/network";
+import { runtimePolicyArn, runtimePolicyStack } from "../infra/runtime-policies";
 import { BeanstalkEnvironment } from "../infra/beanstalk-environment";
 
 /** What an app front (ECS or Beanstalk) gives the stack: its public base URL and its own outputs. */
@@ -24,7 +25,6 @@ interface AppFront {
 interface Shared {
     name: string;
     image: pulumi.Output<string>;
-    repositoryArn: pulumi.Output<string>;
     network: Network;
     secrets: AppSecrets;
     delivery: pulumi.StackReference;
@@ -42,7 +42,6 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
     const shared: Shared = {
         name,
         image: pulumi.interpolate`${repositoryUrl}:${imageTag}`,
-        repositoryArn: delivery.requireOutput("repositoryArn") as pulumi.Output<string>,
         network: new Network("network", { cidr: s.vpcCidr, azCount: s.azCount }),
         secrets: new AppSecrets("secrets", {
             namePrefix: `slipway/${app}/${s.stack}/`,
@@ -96,7 +95,7 @@ function ecsFront(s: EnvironmentSettings, shared: Shared): AppFront {
     const fargate = new FargateApp("app", {
         name,
         image: shared.image,
-        repositoryArn: shared.repositoryArn,
+        executionPolicyArn: runtimePolicyArn(shared.ctx, app, runtimePolicyStack(s.stack, s.tier), "task-execution"),
         cpu: s.cpu,
         memory: s.memory,
         containerPort: s.containerPort,
@@ -166,7 +165,7 @@ function beanstalkFront(s: EnvironmentSettings, shared: Shared): AppFront {
         // The EB application is per app and lives in the delivery stack.
         applicationName: shared.delivery.requireOutput("beanstalkApplicationName") as pulumi.Output<string>,
         image: shared.image,
-        repositoryArn: shared.repositoryArn,
+        instancePolicyArn: runtimePolicyArn(shared.ctx, app, runtimePolicyStack(s.stack, s.tier), "beanstalk-instance"),
         vpcId: shared.network.vpc.id,
         subnetIds: shared.network.publicSubnetIds,
         containerPort: s.containerPort,

@@ -97,18 +97,18 @@ test("rotating a secret changes the version property, so EB redeploys the runnin
     assert.equal(after.SLIPWAY_SECRET_ARN, before.SLIPWAY_SECRET_ARN, "same secret, new version");
 });
 
-function policyOf(plan: Plan, name: string): PolicyDoc {
-    return json<PolicyDoc>(one(plan, "aws:iam/rolePolicy:RolePolicy", name), "policy");
-}
-
-test("the instance role pulls only from the app's repository and reads exactly this environment's secret", async () => {
+test("the instance role gets the stack's runtime policy: the app image, this stack's secrets and the bundles", async () => {
     const plan = await planStack("beanstalk-staging");
-    const doc = policyOf(plan, "instance-policy");
+    const attachment = one(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "instance-policy");
+    assert.equal(attachment.inputs.policyArn, "arn:aws:iam::123456789012:policy/slipway/shop/shop-beanstalk-staging-beanstalk-instance");
+    // The delivery stack writes it for every stack its pipeline deploys.
+    const delivery = await planStack("delivery", { set: { "slipway:pipelineStacks": '["beanstalk-staging","production"]' } });
+    const doc = json<PolicyDoc>(one(delivery, "aws:iam/policy:Policy", "beanstalk-staging-beanstalk-instance"), "policy");
     const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
     assert.deepEqual(bySid.PullAppImage.Resource, ["arn:aws:ecr:us-east-1:123456789012:repository/shop"]);
-    const secretArn = properties(settingsOf(plan)).SLIPWAY_SECRET_ARN;
     assert.deepEqual(bySid.ReadAppSecrets.Action, ["secretsmanager:GetSecretValue"]);
-    assert.deepEqual(bySid.ReadAppSecrets.Resource, [secretArn]);
+    // The environment's secret lives under the prefix the policy grants.
+    assert.match(properties(settingsOf(plan)).SLIPWAY_SECRET_ARN, /:secret:slipway\/shop\/beanstalk-staging\//);
     // Only GetAuthorizationToken (no resource type in ECR) may use "*".
     for (const s of doc.Statement) {
         if ([s.Resource].flat().includes("*")) assert.deepEqual(s.Action, ["ecr:GetAuthorizationToken"]);
@@ -120,6 +120,7 @@ test("the service role and instance profile attach only the documented EB manage
     const plan = await planStack("beanstalk-staging");
     const attached = all(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) => r.inputs.policyArn).sort();
     assert.deepEqual(attached, [
+        "arn:aws:iam::123456789012:policy/slipway/shop/shop-beanstalk-staging-beanstalk-instance",
         "arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
         "arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier",
         "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth",
@@ -127,9 +128,9 @@ test("the service role and instance profile attach only the documented EB manage
     const trust = json<{ Statement: { Principal: { Service: string }; Condition?: unknown }[] }>(one(plan, "aws:iam/role:Role", "service"), "assumeRolePolicy");
     assert.equal(trust.Statement[0].Principal.Service, "elasticbeanstalk.amazonaws.com");
     assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "sts:ExternalId": "elasticbeanstalk" } });
-    // The profile wraps the role the inline policy is attached to.
+    // The profile wraps the role the runtime policy is attached to.
     const profile = one(plan, "aws:iam/instanceProfile:InstanceProfile");
-    assert.equal(profile.inputs.role, one(plan, "aws:iam/rolePolicy:RolePolicy", "instance-policy").inputs.role);
+    assert.equal(profile.inputs.role, one(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "instance-policy").inputs.role);
     const settings = settingsOf(plan);
     assert.match(option(settings, "aws:autoscaling:launchconfiguration", "IamInstanceProfile") ?? "", /^instance-/);
     assert.match(option(settings, "aws:elasticbeanstalk:environment", "ServiceRole") ?? "", /^arn:aws:iam::123456789012:role\/slipway\/shop\//);

@@ -92,21 +92,44 @@ test("the pipeline role deploys only the pipeline's own services", () => {
     ]);
 });
 
-test("the task execution role reads exactly this environment's secret and pulls only the app image", () => {
-    const staging = plans[1];
-    const exec = one(staging, "aws:iam/rolePolicy:RolePolicy", "execution-policy");
-    const doc = json<Doc>(exec, "policy");
-    const read = doc.Statement.find((s) => list(s.Action).includes("secretsmanager:GetSecretValue"));
-    assert.deepEqual(list(read?.Resource), [staging.outputs.secretArn]);
-    const pull = doc.Statement.find((s) => list(s.Action).includes("ecr:BatchGetImage"));
-    assert.deepEqual(list(pull?.Resource), ["arn:aws:ecr:us-east-1:123456789012:repository/shop"]);
+test("the task execution role gets the stack's runtime policy from the delivery stack: its own secrets, logs and the app image", () => {
+    const [delivery, staging] = plans;
+    const attachment = one(staging, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "execution-policy");
+    assert.equal(attachment.inputs.policyArn, "arn:aws:iam::123456789012:policy/slipway/shop/shop-staging-task-execution");
+    const policy = one(delivery, "aws:iam/policy:Policy", "staging-task-execution");
+    assert.equal(policy.inputs.name, "shop-staging-task-execution");
+    assert.equal(policy.inputs.path, "/slipway/shop/");
+    const bySid = Object.fromEntries(json<Doc>(policy, "policy").Statement.map((s) => [s.Sid, s]));
+    assert.deepEqual(list(bySid.ReadAppSecrets.Resource), ["arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/shop/staging/*"]);
+    assert.deepEqual(list(bySid.WriteAppLogs.Resource), ["arn:aws:logs:us-east-1:123456789012:log-group:/slipway/shop/staging/*"]);
+    assert.deepEqual(list(bySid.PullAppImage.Resource), ["arn:aws:ecr:us-east-1:123456789012:repository/shop"]);
+    // The environment's secret is named under that prefix, so the policy covers it and no other stack's.
+    assert.match(String(staging.outputs.secretArn), /:secret:slipway\/shop\/staging\//);
+    const review = json<Doc>(one(delivery, "aws:iam/policy:Policy", "review-task-execution"), "policy");
+    assert.deepEqual(list(review.Statement.find((s) => s.Sid === "ReadAppSecrets")?.Resource), ["arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/shop/review-*/*"]);
 });
 
-test("the app's task role is a separate role from the execution role and has no policy", () => {
+test("the app's task role is a separate role from the execution role and has no policy at all", () => {
     const staging = plans[1];
     const def = one(staging, "aws:ecs/taskDefinition:TaskDefinition");
     assert.notEqual(def.inputs.taskRoleArn, def.inputs.executionRoleArn);
-    assert.equal(all(staging, "aws:iam/rolePolicy:RolePolicy").length, 1);
+    assert.equal(all(staging, "aws:iam/rolePolicy:RolePolicy").length, 0, "environments write no inline policy");
+    assert.equal(all(staging, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 1, "only the execution role gets a policy");
+});
+
+test("deploy roles never write permissions: they only attach their own stacks' runtime policies", () => {
+    const delivery = plans[0];
+    for (const name of ["deploy-staging-policy", "deploy-production-policy", "deploy-review-policy"]) {
+        const statements = json<Doc>(one(delivery, "aws:iam/rolePolicy:RolePolicy", name), "policy").Statement;
+        for (const s of statements) assert.ok(!list(s.Action).includes("iam:PutRolePolicy"), `${name} may write inline policies`);
+        const attach = statements.find((s) => s.Sid === "AttachRuntimePolicies");
+        const allowed = list(attach?.Condition?.ArnEquals?.["iam:PolicyARN"]);
+        const stack = name.replace(/^deploy-(.*)-policy$/, "$1");
+        assert.deepEqual(allowed, [
+            `arn:aws:iam::123456789012:policy/slipway/shop/shop-${stack}-task-execution`,
+            `arn:aws:iam::123456789012:policy/slipway/shop/shop-${stack}-beanstalk-instance`,
+        ]);
+    }
 });
 
 test("service roles can be assumed only on behalf of this account (Beanstalk: with its documented external id)", () => {

@@ -151,9 +151,9 @@ const actionsOf = (r: PlannedResource) =>
     json<Doc>(r, "policy")
         .Statement.filter((s) => (s.Effect ?? "Allow") === "Allow")
         .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-/** The inline policy of the role `role` under the component `component`. */
+/** The inline or managed policy `name` under the component `component`. */
 function policyOf(p: Plan, component: string, name: string): PlannedResource {
-    const found = all(p, "aws:iam/rolePolicy:RolePolicy", name).filter((r) => r.parent?.endsWith(`::${component}`));
+    const found = [...all(p, "aws:iam/rolePolicy:RolePolicy", name), ...all(p, "aws:iam/policy:Policy", name)].filter((r) => r.parent?.endsWith(`::${component}`));
     assert.equal(found.length, 1, `${component}/${name}`);
     return found[0];
 }
@@ -202,9 +202,10 @@ const WORKLOAD_ROLES: { stack: string; component: string; policy: string; action
         },
     },
     {
-        stack: "production",
-        component: "app",
-        policy: "execution-policy",
+        // Production's ECS execution role gets this managed policy attached (the delivery stack owns it).
+        stack: "delivery",
+        component: "runtime-policies",
+        policy: "production-task-execution",
         actions: {
             "ecr:GetAuthorizationToken": "the ECS agent logs in to ECR",
             "ecr:BatchCheckLayerAvailability": "pulls the image",

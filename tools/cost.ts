@@ -70,6 +70,7 @@ const FREE_TYPES = new Set([
     "aws:iam/role:Role",
     "aws:iam/rolePolicy:RolePolicy",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/policy:Policy",
     "aws:iam/instanceProfile:InstanceProfile",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
     "aws:ec2/vpc:Vpc",

@@ -66,6 +66,7 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:iam/role:Role": { inputs: ["name", "namePrefix", "path"], note: "a new ARN: trust policies and GitHub variables that name it change too" },
     "aws:iam/rolePolicy:RolePolicy": { inputs: ["name", "namePrefix", "role"] },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { inputs: ["role", "policyArn"] },
+    "aws:iam/policy:Policy": { inputs: ["name", "namePrefix", "path"] },
     "aws:iam/instanceProfile:InstanceProfile": { inputs: ["name", "namePrefix", "path"] },
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { inputs: ["url"] },
     "aws:ec2/vpc:Vpc": { inputs: ["cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"], note: "everything in the VPC is replaced with it" },

@@ -83,7 +83,13 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
     name = seen > 1 ? `${name}-${seen}` : name;
     const [pkg, mod] = type.split(":");
     const service = (mod ?? "").split("/")[0];
-    const physical = typeof unwrap(inputs.name) === "string" ? (unwrap(inputs.name) as string) : `${name}-${hash(name).slice(0, 7)}`;
+    const prefix = unwrap(inputs.namePrefix);
+    const physical =
+        typeof unwrap(inputs.name) === "string"
+            ? (unwrap(inputs.name) as string)
+            : typeof prefix === "string"
+              ? `${prefix}${hash(name).slice(0, 7)}`
+              : `${name}-${hash(name).slice(0, 7)}`;
     const id = `${physical}`;
     const state: Record<string, unknown> = { ...inputs, id };
     if (pkg === "aws") {
@@ -123,6 +129,10 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
             break;
         case "aws:apigatewayv2/api:Api":
             state.apiEndpoint = `https://${hash(name).slice(0, 10)}.execute-api.${region}.amazonaws.com`;
+            break;
+        case "aws:secretsmanager/secret:Secret":
+            // Secrets Manager appends six random characters to the name in the ARN.
+            state.arn = `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT}:secret:${physical}-AbCdEf`;
             break;
         case "aws:ecs/cluster:Cluster":
             state.arn = `arn:aws:ecs:${region}:${MOCK_ACCOUNT}:cluster/${physical}`;
