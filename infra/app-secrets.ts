@@ -47,9 +47,4 @@ export class AppSecrets extends pulumi.ComponentResource {
         this.versionId = version.versionId;
         this.registerOutputs({ arn: this.arn, versionId: this.versionId });
     }
-
-    /** `valueFrom` for one key of the JSON secret (ECS and the Beanstalk start script both use it). */
-    valueFrom(name: string): pulumi.Output<string> {
-        return pulumi.interpolate`${this.arn}:${name}::`;
-    }
 }

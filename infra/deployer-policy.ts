@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "./aws-context";
 import { Statement } from "./iam";
 import { environmentName, environmentRolePath, parameterPrefix } from "./names";
-import { RUNTIME_KINDS, runtimePolicyArn } from "./runtime-policies";
+import { RUNTIME_KINDS, runtimePolicyArn, stackPattern } from "./runtime-policies";
 
 /** Reads a preview needs: the invokes the program makes, and nothing that reveals data. */
 export function previewStatements(app: string, ctx: AwsContext): Statement[] {
@@ -25,13 +25,14 @@ export function previewStatements(app: string, ctx: AwsContext): Statement[] {
 }
 
 /**
- * Everything `pulumi up` and `pulumi destroy` of the environment stacks named by `stacks` (exact names
- * or `review-*`) calls. Named resources (cluster, service, task family, roles, logs, secrets,
- * parameters, dashboard) are pinned to those stacks, so the staging role cannot touch production's.
+ * Everything `pulumi up` and `pulumi destroy` of the environment stacks a deploy role owns calls.
+ * `policyStacks` are runtime-policy stacks (`review` stands for every `review-*` stack). Named
+ * resources (cluster, service, task family, roles, logs, secrets, parameters, dashboard) are pinned
+ * to those stacks, so the staging role cannot touch production's.
  */
-export function environmentDeployerStatements(app: string, stacks: string[], ctx: AwsContext): Statement[] {
+export function environmentDeployerStatements(app: string, policyStacks: string[], ctx: AwsContext): Statement[] {
     const regionOnly = { StringEquals: { "aws:RequestedRegion": ctx.region } };
-    const each = (f: (stack: string) => pulumi.Input<string>) => stacks.map(f);
+    const each = (f: (stack: string) => pulumi.Input<string>) => policyStacks.map(stackPattern).map(f);
     const appRoles = each((st) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, st)}*`);
     return [
         ...previewStatements(app, ctx),
@@ -92,7 +93,7 @@ export function environmentDeployerStatements(app: string, stacks: string[], ctx
             Resource: appRoles,
             Condition: {
                 ArnEquals: {
-                    "iam:PolicyARN": stacks.flatMap((st) => RUNTIME_KINDS.map((kind) => runtimePolicyArn(ctx, app, st === "review-*" ? "review" : st, kind))),
+                    "iam:PolicyARN": policyStacks.flatMap((st) => RUNTIME_KINDS.map((kind) => runtimePolicyArn(ctx, app, st, kind))),
                 },
             },
         },

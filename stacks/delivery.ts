@@ -20,7 +20,7 @@ import { Notifications } from "../infra/notifications";
 import { DeliveryPipeline, PipelineTarget } from "../infra/pipeline";
 import { Registry } from "../infra/registry";
 import { RepoSettings } from "../infra/repo-settings";
-import { RuntimePolicies } from "../infra/runtime-policies";
+import { RuntimePolicies, stackPattern } from "../infra/runtime-policies";
 import { SeedImage, SEED_TAG } from "../infra/seed-image";
 
 /** GitHub variable holding the deploy role ARN for an environment stack: AWS_DEPLOY_ROLE_ARN_STAGING. */
@@ -180,10 +180,11 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // One role per job kind; each trusts only its own OIDC subject (GitHub puts the job's
     // environment in `sub` when the job names one).
     const infra = s.infraRepository;
-    const deployStatements = (stacks: string[], beanstalk: boolean) => [
-        ...environmentDeployerStatements(app, stacks, ctx),
+    /** A deploy role's rights over its runtime-policy stacks (`review` stands for every review-* stack). */
+    const deployStatements = (policyStacks: string[], beanstalk: boolean) => [
+        ...environmentDeployerStatements(app, policyStacks, ctx),
         ...stateBackendStatements(s.pulumiBackendUrl, ctx),
-        ...(beanstalk ? beanstalkDeployerStatements(app, stacks, ctx) : []),
+        ...(beanstalk ? beanstalkDeployerStatements(app, policyStacks.map(stackPattern), ctx) : []),
     ];
     const roles: GitHubRoleSpec[] = [
         {
@@ -204,7 +205,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             description: "GitHub Actions: pulumi up and destroy of review-pr-* stacks",
             subjects: ["environment:review"],
             // A review stack is made from staging's config, so it may be on either platform.
-            statements: deployStatements(["review-*"], true),
+            statements: deployStatements(["review"], true),
         },
     ];
     const oidc = new GitHubOidc("github-oidc", {
