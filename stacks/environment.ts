@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ssm from "@pulumi/aws/ssm";
 import { AppSecrets } from "../infra/app-secrets";
-import type { ServiceDashboard as Dashboard } from "../infra/dashboard";
+import type { ServiceDashboard as Dashboard, ServiceDashboardArgs } from "../infra/dashboard";
 import { HttpApiIngress } from "../infra/api-ingress";
 import { AwsContext, awsContext } from "../infra/aws-context";
 import { EnvironmentSettings } from "../infra/config";
@@ -62,36 +62,65 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
 }
 
 /** The app on ECS Fargate, behind an ALB or an API Gateway HTTP API. */
+/** What the Fargate service needs from its ingress, whichever kind it is. */
+interface Ingress {
+    url: pulumi.Output<string>;
+    securityGroupId: pulumi.Output<string>;
+    targetGroupArn?: pulumi.Output<string>;
+    serviceRegistryArn?: pulumi.Output<string>;
+    dependsOn: pulumi.Resource[];
+    traffic: ServiceDashboardArgs["traffic"];
+    outputs: Record<string, unknown>;
+}
+
+/** An ALB (production's default) or an API Gateway HTTP API reaching the tasks through Cloud Map. */
+function ecsIngress(s: EnvironmentSettings, shared: Shared): Ingress {
+    const { name, network } = shared;
+    if (s.ingress === "alb") {
+        const web = new WebLoadBalancer("web", {
+            vpcId: network.vpc.id,
+            vpcCidr: s.vpcCidr,
+            subnetIds: network.publicSubnetIds,
+            targetPort: s.containerPort,
+            healthPath: s.healthPath,
+            certificateArn: s.certificateArn,
+            deletionProtection: s.protect,
+        });
+        return {
+            url: s.certificateArn ? pulumi.output(`https://${s.domainName}`) : pulumi.interpolate`http://${web.loadBalancer.dnsName}`,
+            securityGroupId: web.securityGroup.id,
+            targetGroupArn: web.targetGroup.arn,
+            dependsOn: [web.listener],
+            traffic: { kind: "alb", loadBalancerArnSuffix: web.loadBalancer.arnSuffix, targetGroupArnSuffix: web.targetGroup.arnSuffix },
+            outputs: { loadBalancerDnsName: web.loadBalancer.dnsName },
+        };
+    }
+    const api = new HttpApiIngress("web", {
+        name,
+        vpcId: network.vpc.id,
+        vpcCidr: s.vpcCidr,
+        subnetIds: network.publicSubnetIds,
+        targetPort: s.containerPort,
+        certificateArn: s.certificateArn,
+        domainName: s.domainName,
+        logRetentionDays: s.logRetentionDays,
+        logGroupName: `/slipway/${s.appName}/${s.stack}/api-access`,
+    });
+    return {
+        url: api.url,
+        securityGroupId: api.securityGroup.id,
+        serviceRegistryArn: api.discoveryService.arn,
+        dependsOn: [],
+        traffic: { kind: "api", apiId: api.api.id },
+        outputs: { apiEndpoint: api.api.apiEndpoint },
+    };
+}
+
+/** The app on ECS Fargate, behind an ALB or an API Gateway HTTP API. */
 function ecsFront(s: EnvironmentSettings, shared: Shared): AppFront {
     const app = s.appName;
     const { name, network } = shared;
-    const logPrefix = `/slipway/${app}/${s.stack}`;
-    const web =
-        s.ingress === "alb"
-            ? new WebLoadBalancer("web", {
-                  vpcId: network.vpc.id,
-                  vpcCidr: s.vpcCidr,
-                  subnetIds: network.publicSubnetIds,
-                  targetPort: s.containerPort,
-                  healthPath: s.healthPath,
-                  certificateArn: s.certificateArn,
-                  deletionProtection: s.protect,
-              })
-            : undefined;
-    const api =
-        s.ingress === "api"
-            ? new HttpApiIngress("web", {
-                  name,
-                  vpcId: network.vpc.id,
-                  vpcCidr: s.vpcCidr,
-                  subnetIds: network.publicSubnetIds,
-                  targetPort: s.containerPort,
-                  certificateArn: s.certificateArn,
-                  domainName: s.domainName,
-                  logRetentionDays: s.logRetentionDays,
-                  logGroupName: `${logPrefix}/api-access`,
-              })
-            : undefined;
+    const ingress = ecsIngress(s, shared);
     const fargate = new FargateApp("app", {
         name,
         image: shared.image,
@@ -101,10 +130,10 @@ function ecsFront(s: EnvironmentSettings, shared: Shared): AppFront {
         containerPort: s.containerPort,
         vpcId: network.vpc.id,
         subnetIds: network.publicSubnetIds,
-        ingressSecurityGroupId: (web?.securityGroup ?? (api as HttpApiIngress).securityGroup).id,
-        targetGroupArn: web?.targetGroup.arn,
-        serviceRegistryArn: api?.discoveryService.arn,
-        dependsOn: web ? [web.listener] : [],
+        ingressSecurityGroupId: ingress.securityGroupId,
+        targetGroupArn: ingress.targetGroupArn,
+        serviceRegistryArn: ingress.serviceRegistryArn,
+        dependsOn: ingress.dependsOn,
         environment: { ...s.appSettings, PORT: String(s.containerPort) },
         healthCheckCommand: s.containerHealthCheck,
         secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
@@ -115,7 +144,7 @@ function ecsFront(s: EnvironmentSettings, shared: Shared): AppFront {
         spot: s.fargateSpot,
         containerInsights: s.tier === "production",
         logRetentionDays: s.logRetentionDays,
-        logGroupName: `${logPrefix}/app`,
+        logGroupName: `/slipway/${app}/${s.stack}/app`,
         rolePath: environmentRolePath(app, s.stack),
         protect: s.protect,
         ctx: shared.ctx,
@@ -125,9 +154,8 @@ function ecsFront(s: EnvironmentSettings, shared: Shared): AppFront {
         serviceName: fargate.service.name,
         logGroup: fargate.logGroup.name,
         ingress: s.ingress,
+        ...ingress.outputs,
     };
-    if (web) outputs.loadBalancerDnsName = web.loadBalancer.dnsName;
-    if (api) outputs.apiEndpoint = api.api.apiEndpoint;
     if (s.dashboard) {
         // Loaded only when asked for: awsx's CloudWatch widgets pull in the whole @pulumi/aws index.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -137,18 +165,11 @@ function ecsFront(s: EnvironmentSettings, shared: Shared): AppFront {
             region: s.region,
             clusterName: fargate.cluster.name,
             serviceName: fargate.service.name,
-            traffic: web
-                ? { kind: "alb", loadBalancerArnSuffix: web.loadBalancer.arnSuffix, targetGroupArnSuffix: web.targetGroup.arnSuffix }
-                : { kind: "api", apiId: (api as HttpApiIngress).api.id },
+            traffic: ingress.traffic,
         });
         outputs.dashboardUrl = dashboard.dashboard.url;
     }
-    const url = web
-        ? s.certificateArn
-            ? pulumi.output(`https://${s.domainName}`)
-            : pulumi.interpolate`http://${web.loadBalancer.dnsName}`
-        : (api as HttpApiIngress).url;
-    return { url, outputs };
+    return { url: ingress.url, outputs };
 }
 
 /**
