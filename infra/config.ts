@@ -506,8 +506,12 @@ export function configText(value: unknown, onSecure: (ciphertext: string) => str
     return typeof p === "string" ? p : JSON.stringify(p);
 }
 
-/** Reads the running stack's config from the Pulumi runtime (real engine or the offline plan's mocks). */
-export function loadSettings(): Settings {
+/**
+ * Reads the running stack's config from the Pulumi runtime (real engine or the offline plan's mocks).
+ * Other stacks' files (the pipeline's targets) are read from `stackDir`: the project directory, where
+ * Pulumi runs programs, unless a test points it at its own fixtures.
+ */
+export function loadSettings(stackDir: string = process.cwd()): Settings {
     // Imported here so config parsing stays usable (and fast to test) without the Pulumi runtime.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
@@ -521,7 +525,6 @@ export function loadSettings(): Settings {
         stack: pulumi.getStack(),
         values,
         secretKeys,
-        // Pulumi runs programs with the project directory as the working directory.
-        readStackConfig: (stack) => readStackFile(process.cwd(), stack),
+        readStackConfig: (stack) => readStackFile(stackDir, stack),
     });
 }

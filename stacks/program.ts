@@ -5,11 +5,16 @@ import { PolicyContext } from "../policy/context-component";
 import { deliveryStack } from "./delivery";
 import { environmentStack } from "./environment";
 
+export interface ProgramOptions {
+    /** Directory of the `Pulumi.<stack>.yaml` files. @default the working directory (Pulumi's project directory) */
+    stackDir?: string;
+}
+
 /** Declares the current stack's resources and returns its outputs. */
-export function program(): Record<string, unknown> {
+export function program(opts: ProgramOptions = {}): Record<string, unknown> {
     let settings: Settings;
     try {
-        settings = loadSettings();
+        settings = loadSettings(opts.stackDir);
     } catch (e) {
         // RunError prints the message alone, without a stack trace: config errors are the user's to fix.
         if (e instanceof ConfigError) throw new RunError(e.message);

@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { compare, measured, median, parseBenchArgs, parseGnuTime } from "../tools/bench";
 import { listStacks } from "../tools/stack-config";
-import { planStack, ROOT } from "./helpers";
+import { FIXTURES, planStack, ROOT } from "./helpers";
 
 test("the median of an odd count is the middle value, of an even count the mean of the two middle ones", () => {
     assert.equal(median([3, 1, 2]), 2);
@@ -42,9 +42,9 @@ test("bench options default to five runs with the anchor and npm test", () => {
 test("the bundled fast plan (npm run plan:fast) writes exactly the plans the program produces", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-fast-"));
     try {
-        execFileSync(process.execPath, [path.join(ROOT, "tools", "run-bundled.cjs"), "tools/plan.ts", "--all", "--json-dir", out, "--quiet"], { cwd: ROOT, stdio: "pipe" });
+        execFileSync(process.execPath, [path.join(ROOT, "tools", "run-bundled.cjs"), path.join(ROOT, "tools", "plan.ts"), "--all", "--json-dir", out, "--quiet"], { cwd: FIXTURES, stdio: "pipe" });
         // Two roles keep the suite quick; `npm run bench` compares every stack before timing.
-        for (const stack of listStacks(ROOT).filter((s) => s === "delivery" || s === "staging")) {
+        for (const stack of listStacks(FIXTURES).filter((s) => s === "delivery" || s === "staging")) {
             const expected = JSON.stringify(await planStack(stack), null, 2) + "\n";
             assert.equal(fs.readFileSync(path.join(out, `${stack}.json`), "utf8"), expected, `plan of ${stack}`);
         }

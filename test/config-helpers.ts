@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { ConfigError, parseSettings, RawConfig } from "../infra/config";
 import { loadStackConfig } from "../tools/stack-config";
-import { ROOT } from "./helpers";
+import { FIXTURES } from "./helpers";
 
 /**
  * Raw config of a shipped stack with keys changed (null removes one); `stacks` answers
@@ -14,7 +14,7 @@ export function rawConfig(
     changes: Record<string, string | null> = {},
     stacks: Record<string, Record<string, string>> = {},
 ): RawConfig {
-    const cfg = loadStackConfig(ROOT, stack);
+    const cfg = loadStackConfig(FIXTURES, stack);
     const values = { ...cfg.config };
     for (const [k, v] of Object.entries(changes)) {
         if (v === null) delete values[k];

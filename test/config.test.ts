@@ -6,7 +6,7 @@ import { parseSettings, RawConfig, Settings } from "../infra/config";
 import { CONFIG_KEYS } from "../infra/config-schema";
 import { projectFileText, readmeWithConfigTable } from "../tools/gen-config";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
-import { planStack, rejection, ROOT } from "./helpers";
+import { FIXTURES, planStack, rejection, ROOT } from "./helpers";
 
 /** A shipped stack's raw config with keys changed; `secret` marks extra keys as secret. */
 function raw(stack: string, changes: Record<string, string | null> = {}, secret: string[] = []): RawConfig {
@@ -16,7 +16,7 @@ function raw(stack: string, changes: Record<string, string | null> = {}, secret:
 }
 
 test("every shipped stack file passes validation", () => {
-    const stacks = fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice(7, -5));
+    const stacks = fs.readdirSync(FIXTURES).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice(7, -5));
     assert.ok(stacks.length >= 3);
     for (const stack of stacks) assert.deepEqual(problemsOf(raw(stack)), [], stack);
 });

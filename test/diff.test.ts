@@ -19,7 +19,7 @@ import {
 } from "../tools/diff";
 import { main } from "../tools/plan";
 import { listStacks } from "../tools/stack-config";
-import { Overrides, ROOT, planStack as planShipped } from "./helpers";
+import { FIXTURES, Overrides, ROOT, planStack as planShipped } from "./helpers";
 
 /**
  * These tests exercise the diff on the load-balanced shape (ALB, target group, listeners), whose
@@ -47,7 +47,7 @@ async function runMain(argv: string[]): Promise<{ code: number; out: string }> {
         return true;
     }) as typeof process.stdout.write;
     try {
-        const code = await main(argv, ROOT);
+        const code = await main(argv, FIXTURES);
         return { code, out };
     } finally {
         process.stdout.write = write;
@@ -205,14 +205,14 @@ test("secure config keys whose ciphertext changed are named, without the ciphert
 test("a rotated secret in the stack file makes the diff report it and exit 2, though the plans are equal", async () => {
     const plan = await asShipped("staging");
     const dir = fs.mkdtempSync(path.join(tmp, "base-"));
-    const stackFile = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+    const stackFile = fs.readFileSync(path.join(FIXTURES, "Pulumi.staging.yaml"), "utf8");
     const rotated = stackFile.replace(/(API_KEY:\n\s+secure: )(\S+)/, "$1v1:rotatedCiphertextXYZ");
     assert.notEqual(rotated, stackFile);
     fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), rotated);
     const basePath = path.join(dir, "staging.json");
     fs.writeFileSync(basePath, JSON.stringify(plan));
     let out = "";
-    const code = diffCommand(plan, basePath, { markdown: true, write: (s) => (out += s), headDir: ROOT });
+    const code = diffCommand(plan, basePath, { markdown: true, write: (s) => (out += s), headDir: FIXTURES });
     assert.equal(code, 2);
     assert.match(out, /Secret config set again \(values not shown\): `slipway:appSecrets.API_KEY`/);
     assert.ok(!out.includes("rotatedCiphertextXYZ"));
@@ -243,7 +243,7 @@ test("no changes render as a one-line Markdown section", async () => {
 
 test("every provider resource type the shipped stacks declare has a replacement rule", async () => {
     const types = new Set<string>();
-    for (const stack of listStacks(ROOT)) {
+    for (const stack of listStacks(FIXTURES)) {
         for (const r of (await planShipped(stack)).resources) if (r.custom && /^(aws|github):/.test(r.type)) types.add(r.type);
     }
     const missing = [...types].filter((t) => !REPLACE_ON[t]);
@@ -255,7 +255,7 @@ test("a missing or malformed base plan is an error, and the CLI exits 1", async 
     const bad = path.join(tmp, "bad.json");
     fs.writeFileSync(bad, JSON.stringify({ hello: 1 }));
     await assert.rejects(runMain(["--stack", "staging", "--diff", bad]), /not a plan/);
-    const cli = spawnSync(process.execPath, ["--import", "tsx", "tools/plan.ts", "--stack", "staging", "--diff", bad], { cwd: ROOT, encoding: "utf8" });
+    const cli = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/plan.ts"), "--stack", "staging", "--diff", bad], { cwd: FIXTURES, encoding: "utf8" });
     assert.equal(cli.status, 1, cli.stderr);
     assert.match(cli.stderr, /not a plan/);
 });

@@ -6,6 +6,12 @@ import { loadStackConfig } from "../tools/stack-config";
 import { program } from "../stacks/program";
 
 export const ROOT = path.resolve(__dirname, "..");
+/**
+ * slipway's own stack files. The repository root's Pulumi.<stack>.yaml are examples a user rewrites
+ * for their app (checked by `npm run check`); the tests never read them, so they stay green when a
+ * user does. Pulumi.yaml here is a link to the project's.
+ */
+export const FIXTURES = path.join(__dirname, "fixtures");
 
 export interface Overrides {
     /** `namespace:key` → new plain value, or null to remove the key. */
@@ -18,9 +24,9 @@ export interface Overrides {
     revealSecrets?: boolean;
 }
 
-/** Plans a shipped stack (Pulumi.<stack>.yaml) with optional config overrides. */
+/** Plans a fixture stack (test/fixtures/Pulumi.<stack>.yaml) with optional config overrides. */
 export async function planStack(stack: string, overrides: Overrides = {}): Promise<Plan> {
-    const cfg = loadStackConfig(ROOT, stack);
+    const cfg = loadStackConfig(FIXTURES, stack);
     const config = { ...cfg.config };
     const secretKeys = new Set(cfg.secretKeys);
     for (const [k, v] of Object.entries(overrides.set ?? {})) {
@@ -31,7 +37,9 @@ export async function planStack(stack: string, overrides: Overrides = {}): Promi
         config[k] = v;
         secretKeys.add(k);
     }
-    return runUnderMocks({ project: cfg.project, stack: overrides.stackName ?? stack, config, secretKeys: [...secretKeys], revealSecrets: overrides.revealSecrets }, program);
+    return runUnderMocks({ project: cfg.project, stack: overrides.stackName ?? stack, config, secretKeys: [...secretKeys], revealSecrets: overrides.revealSecrets }, () =>
+        program({ stackDir: FIXTURES }),
+    );
 }
 
 /** Every resource of a type (optionally with a given logical name). */

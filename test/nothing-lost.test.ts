@@ -8,9 +8,9 @@ import { STATEFUL_TYPES } from "../policy/rules-lifecycle";
 import { Plan, PlannedResource } from "../tools/mock-engine";
 import { renderTree } from "../tools/render";
 import { listStacks, loadStackConfig, SECRET_PLACEHOLDER } from "../tools/stack-config";
-import { all, json, planStack, ROOT } from "./helpers";
+import { all, FIXTURES, json, planStack } from "./helpers";
 
-const STACKS = listStacks(ROOT);
+const STACKS = listStacks(FIXTURES);
 const plans = new Map<string, Promise<Plan>>();
 function plan(stack: string): Promise<Plan> {
     if (!plans.has(stack)) plans.set(stack, planStack(stack));
@@ -102,7 +102,7 @@ const KNOWN_SECRET = "hunter2-s3cr3t-value-for-the-test";
 test("no secret config value appears in any plan JSON, tree, policy report or stack output", async () => {
     for (const stack of STACKS) {
         const p = await plan(stack);
-        const report = await policyReport(p, loadStackConfig(ROOT, stack));
+        const report = await policyReport(p, loadStackConfig(FIXTURES, stack));
         for (const [what, text] of [["plan JSON", JSON.stringify(p)], ["tree", renderTree(p)], ["policy report", report.text], ["outputs", JSON.stringify(p.outputs)]]) {
             assert.ok(!text.includes(SECRET_PLACEHOLDER), `${stack}: a secret placeholder appears in the ${what}`);
         }

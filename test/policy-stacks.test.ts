@@ -13,9 +13,9 @@ import { RULES } from "../policy/rules";
 import { Plan } from "../tools/mock-engine";
 import { main } from "../tools/plan";
 import { listStacks, loadStackConfig } from "../tools/stack-config";
-import { one, planStack, rejection, ROOT } from "./helpers";
+import { FIXTURES, one, planStack, rejection, ROOT } from "./helpers";
 
-const STACKS = listStacks(ROOT);
+const STACKS = listStacks(FIXTURES);
 const plans = new Map<string, Promise<Plan>>();
 const plan = (stack: string) => {
     if (!plans.has(stack)) plans.set(stack, planStack(stack));
@@ -28,7 +28,7 @@ test("there are shipped stacks to check", () => {
 
 for (const stack of STACKS) {
     test(`the ${stack} stack violates no mandatory rule and keeps no unused waiver`, async () => {
-        const report = await policyReport(await plan(stack), loadStackConfig(ROOT, stack));
+        const report = await policyReport(await plan(stack), loadStackConfig(FIXTURES, stack));
         assert.equal(report.mandatoryViolations, 0, report.text);
         for (const [id, hidden] of Object.entries(report.evaluation.hidden)) assert.ok(hidden > 0, `${stack}: the waiver for ${id} is unused; remove it`);
     });
@@ -37,20 +37,20 @@ for (const stack of STACKS) {
 test("the program registers the stack's waivers and tier on the Waivers component", async () => {
     const delivery = one(await plan("delivery"), CONTEXT_TYPE);
     assert.equal(delivery.inputs.tier, "delivery");
-    assert.deepEqual(Object.keys(delivery.inputs.waivers as object).sort(), Object.keys(JSON.parse(loadStackConfig(ROOT, "delivery").config[WAIVERS_KEY])).sort());
+    assert.deepEqual(Object.keys(delivery.inputs.waivers as object).sort(), Object.keys(JSON.parse(loadStackConfig(FIXTURES, "delivery").config[WAIVERS_KEY])).sort());
     assert.equal(one(await plan("production"), CONTEXT_TYPE).inputs.tier, "production");
     assert.equal(one(await plan("staging"), CONTEXT_TYPE).inputs.tier, "staging");
 });
 
 test("a waived rule shows in the plan's policy section with its reason", async () => {
-    const cfg = loadStackConfig(ROOT, "delivery");
+    const cfg = loadStackConfig(FIXTURES, "delivery");
     const reason = JSON.parse(cfg.config[WAIVERS_KEY])["ecr-tags-immutable"] as string;
     const report = await policyReport(await plan("delivery"), cfg);
     assert.ok(report.text.includes(`waived [ecr-tags-immutable] ${reason}`), report.text);
 });
 
 test("a waiver the stack no longer needs is flagged as unused", async () => {
-    const cfg = loadStackConfig(ROOT, "staging");
+    const cfg = loadStackConfig(FIXTURES, "staging");
     const report = await policyReport(await plan("staging"), { ...cfg, config: { ...cfg.config, [WAIVERS_KEY]: JSON.stringify({ "kms-key-rotation": "staging declares no KMS key" }) } });
     assert.match(report.text, /waived \[kms-key-rotation\] staging declares no KMS key \(unused: /);
     assert.equal(report.mandatoryViolations, 0);
@@ -62,7 +62,7 @@ test("without its waiver the delivery stack fails ecr-tags-immutable", async () 
 });
 
 test("a waiver naming no rule is an error", async () => {
-    const cfg = loadStackConfig(ROOT, "staging");
+    const cfg = loadStackConfig(FIXTURES, "staging");
     const report = await policyReport(await plan("staging"), { ...cfg, config: { ...cfg.config, [WAIVERS_KEY]: JSON.stringify({ "ecr-scan-on-pushh": "a typo in the rule id" }) } });
     assert.ok(report.mandatoryViolations > 0);
     assert.match(report.text, /ERROR {2}slipway:policyWaivers\.ecr-scan-on-pushh: no policy rule is named/);
@@ -77,7 +77,7 @@ test("a waiver without a written reason is rejected before anything is declared"
 test("npm run check exits 3 on a mandatory violation and 0 when every stack passes", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-check-"));
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const staging = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+    const staging = fs.readFileSync(path.join(FIXTURES, "Pulumi.staging.yaml"), "utf8");
     fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), staging);
     try {
         assert.equal(await main(["--all", "--check", "--quiet"], dir), 0);

@@ -76,16 +76,16 @@ test("re-encrypting a secret in the stack file shows as a new secret version in 
     const fs = await import("fs");
     const os = await import("os");
     const path = await import("path");
-    const { ROOT } = await import("./helpers");
+    const { FIXTURES, ROOT } = await import("./helpers");
     const { runUnderMocks } = await import("../tools/mock-engine");
     const { program } = await import("../stacks/program");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rotate-"));
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const original = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");
+    const original = fs.readFileSync(path.join(FIXTURES, "Pulumi.staging.yaml"), "utf8");
     const labelOf = async (text: string) => {
         fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), text);
         const cfg = loadStackConfig(dir, "staging");
-        const plan = await runUnderMocks({ project: cfg.project, stack: "staging", config: cfg.config, secretKeys: cfg.secretKeys }, program);
+        const plan = await runUnderMocks({ project: cfg.project, stack: "staging", config: cfg.config, secretKeys: cfg.secretKeys }, () => program({ stackDir: dir }));
         return label(String(one(plan, "aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions));
     };
     const before = await labelOf(original);

@@ -87,7 +87,7 @@ async function planWithConfig(dir: string, stack: string): Promise<{ plan: Plan;
     const cfg = loadStackConfig(dir, stack);
     // Loaded after the config so an unknown stack fails before the heavy provider modules load.
     const { program } = await import("../stacks/program");
-    const plan = await runUnderMocks({ project: cfg.project, stack: cfg.stack, config: cfg.config, secretKeys: cfg.secretKeys }, program);
+    const plan = await runUnderMocks({ project: cfg.project, stack: cfg.stack, config: cfg.config, secretKeys: cfg.secretKeys }, () => program({ stackDir: dir }));
     return { plan, cfg };
 }
 
