@@ -4,6 +4,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as servicediscovery from "@pulumi/aws/servicediscovery";
 import { toTasksOnly } from "./load-balancer";
+import { renamedFrom } from "./names";
 
 export interface HttpApiIngressArgs {
     /** Environment name (`<app>-<stack>`): names the service-discovery namespace. */
@@ -41,22 +42,22 @@ export class HttpApiIngress extends pulumi.ComponentResource {
     constructor(name: string, args: HttpApiIngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:environment:HttpApiIngress", name, {}, opts);
         this.securityGroup = new ec2.SecurityGroup(
-            "vpc-link",
+            `${name}-vpc-link`,
             {
                 vpcId: args.vpcId,
                 description: "API Gateway VPC link to the app's tasks",
                 ingress: [],
                 egress: [toTasksOnly(args.targetPort, args.vpcCidr)],
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("vpc-link") },
         );
         const namespace = new servicediscovery.PrivateDnsNamespace(
-            "namespace",
+            `${name}-namespace`,
             { name: `${args.name}.slipway.internal`, vpc: args.vpcId, description: `Tasks of ${args.name}` },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("namespace") },
         );
         this.discoveryService = new servicediscovery.Service(
-            "app",
+            `${name}-app`,
             {
                 name: "app",
                 // SRV records carry each task's port, which the API Gateway integration needs.
@@ -66,12 +67,12 @@ export class HttpApiIngress extends pulumi.ComponentResource {
                 // Tasks still registered must not block a teardown.
                 forceDestroy: true,
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("app") },
         );
-        const link = new apigatewayv2.VpcLink("link", { name: args.name, subnetIds: args.subnetIds, securityGroupIds: [this.securityGroup.id] }, { parent: this });
-        this.api = new apigatewayv2.Api("api", { name: args.name, protocolType: "HTTP", description: `Public entry of ${args.name}` }, { parent: this });
+        const link = new apigatewayv2.VpcLink(`${name}-link`, { name: args.name, subnetIds: args.subnetIds, securityGroupIds: [this.securityGroup.id] }, { parent: this, aliases: renamedFrom("link") });
+        this.api = new apigatewayv2.Api(`${name}-api`, { name: args.name, protocolType: "HTTP", description: `Public entry of ${args.name}` }, { parent: this, aliases: renamedFrom("api") });
         const integration = new apigatewayv2.Integration(
-            "tasks",
+            `${name}-tasks`,
             {
                 apiId: this.api.id,
                 integrationType: "HTTP_PROXY",
@@ -81,12 +82,12 @@ export class HttpApiIngress extends pulumi.ComponentResource {
                 integrationUri: this.discoveryService.arn,
                 payloadFormatVersion: "1.0",
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("tasks") },
         );
-        const route = new apigatewayv2.Route("default", { apiId: this.api.id, routeKey: "$default", target: pulumi.interpolate`integrations/${integration.id}` }, { parent: this });
-        this.logGroup = new cloudwatch.LogGroup("access-logs", { name: args.logGroupName, retentionInDays: args.logRetentionDays }, { parent: this });
+        const route = new apigatewayv2.Route(`${name}-default`, { apiId: this.api.id, routeKey: "$default", target: pulumi.interpolate`integrations/${integration.id}` }, { parent: this, aliases: renamedFrom("default") });
+        this.logGroup = new cloudwatch.LogGroup(`${name}-access-logs`, { name: args.logGroupName, retentionInDays: args.logRetentionDays }, { parent: this, aliases: renamedFrom("access-logs") });
         const stage = new apigatewayv2.Stage(
-            "default",
+            `${name}-default`,
             {
                 apiId: this.api.id,
                 // The $default stage serves at the root, so requests reach the app without a stage prefix.
@@ -106,18 +107,18 @@ export class HttpApiIngress extends pulumi.ComponentResource {
                     }),
                 },
             },
-            { parent: this, dependsOn: [route] },
+            { parent: this, aliases: renamedFrom("default"), dependsOn: [route] },
         );
         if (args.certificateArn && args.domainName) {
             const domain = new apigatewayv2.DomainName(
-                "domain",
+                `${name}-domain`,
                 {
                     domainName: args.domainName,
                     domainNameConfiguration: { certificateArn: args.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
                 },
-                { parent: this },
+                { parent: this, aliases: renamedFrom("domain") },
             );
-            new apigatewayv2.ApiMapping("mapping", { apiId: this.api.id, domainName: domain.id, stage: stage.id }, { parent: this });
+            new apigatewayv2.ApiMapping(`${name}-mapping`, { apiId: this.api.id, domainName: domain.id, stage: stage.id }, { parent: this, aliases: renamedFrom("mapping") });
             this.url = pulumi.output(`https://${args.domainName}`);
         } else {
             this.url = this.api.apiEndpoint;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import { renamedFrom } from "./names";
 
 export interface AppSecretsArgs {
     /** Secret name prefix, e.g. `slipway/shop/staging/`. */
@@ -30,19 +31,19 @@ export class AppSecrets extends pulumi.ComponentResource {
         const protect = args.protect ?? false;
         this.names = Object.keys(args.values).sort();
         this.secret = new secretsmanager.Secret(
-            "app",
+            `${name}-app`,
             {
                 namePrefix: args.namePrefix,
                 description: `App secrets: ${this.names.join(", ") || "(none yet)"}`,
                 recoveryWindowInDays: protect ? 30 : 0,
             },
-            { parent: this, protect },
+            { parent: this, aliases: renamedFrom("app"), protect },
         );
         const json = pulumi.secret(pulumi.all(args.values).apply((v) => JSON.stringify(Object.fromEntries(this.names.map((n) => [n, v[n]])))));
         // Not protected, unlike the secret: a new value replaces the version resource (the provider's
         // secret_string is ForceNew), and a protected version would make every production rotation
         // fail. Replacing it only moves AWSCURRENT; the secret and its history stay.
-        const version = new secretsmanager.SecretVersion("current", { secretId: this.secret.id, secretString: json }, { parent: this });
+        const version = new secretsmanager.SecretVersion(`${name}-current`, { secretId: this.secret.id, secretString: json }, { parent: this, aliases: renamedFrom("current") });
         this.arn = this.secret.arn;
         this.versionId = version.versionId;
         this.registerOutputs({ arn: this.arn, versionId: this.versionId });

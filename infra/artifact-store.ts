@@ -3,6 +3,7 @@ import * as kms from "@pulumi/aws/kms";
 import * as s3 from "@pulumi/aws/s3";
 import { AwsContext } from "./aws-context";
 import { policyDocument } from "./iam";
+import { renamedFrom } from "./names";
 
 export interface ArtifactStoreArgs {
     /** Days after which pipeline artifacts expire (they are only needed for retries and rollbacks). @default 30 */
@@ -25,7 +26,7 @@ export class ArtifactStore extends pulumi.ComponentResource {
         super("slipway:delivery:ArtifactStore", name, {}, opts);
         const protect = args.protect ?? true;
         this.key = new kms.Key(
-            "key",
+            `${name}-key`,
             {
                 description: "slipway pipeline artifacts",
                 enableKeyRotation: true,
@@ -49,18 +50,18 @@ export class ArtifactStore extends pulumi.ComponentResource {
                     },
                 ]),
             },
-            { parent: this, protect },
+            { parent: this, aliases: renamedFrom("key"), protect },
         );
-        this.bucket = new s3.Bucket("bucket", { forceDestroy: !protect }, { parent: this, protect });
+        this.bucket = new s3.Bucket(`${name}-bucket`, { forceDestroy: !protect }, { parent: this, aliases: renamedFrom("bucket"), protect });
         const bucket = this.bucket.id;
         new s3.BucketPublicAccessBlock(
-            "public-access-block",
+            `${name}-public-access-block`,
             { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("public-access-block") },
         );
-        new s3.BucketOwnershipControls("ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
+        new s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this, aliases: renamedFrom("ownership") });
         new s3.BucketServerSideEncryptionConfiguration(
-            "encryption",
+            `${name}-encryption`,
             {
                 bucket,
                 rules: [
@@ -70,12 +71,12 @@ export class ArtifactStore extends pulumi.ComponentResource {
                     },
                 ],
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("encryption") },
         );
-        new s3.BucketVersioning("versioning", { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+        new s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this, aliases: renamedFrom("versioning") });
         const days = args.expireAfterDays ?? 30;
         new s3.BucketLifecycleConfiguration(
-            "lifecycle",
+            `${name}-lifecycle`,
             {
                 bucket,
                 rules: [
@@ -89,10 +90,10 @@ export class ArtifactStore extends pulumi.ComponentResource {
                     },
                 ],
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("lifecycle") },
         );
         new s3.BucketPolicy(
-            "tls-only",
+            `${name}-tls-only`,
             {
                 bucket,
                 policy: policyDocument([
@@ -107,7 +108,7 @@ export class ArtifactStore extends pulumi.ComponentResource {
                     },
                                 ]),
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("tls-only") },
         );
         this.registerOutputs({ bucket: this.bucket.bucket, keyArn: this.key.arn });
     }

@@ -6,6 +6,7 @@ import { beanstalkBundleFiles, SECRET_ARN_PROPERTY, SECRETS_VERSION_PROPERTY } f
 import { BeanstalkSettings } from "./config";
 import { policyDocument, serviceRole } from "./iam";
 import { TARGET_HEALTH, TLS_POLICY } from "./load-balancer";
+import { renamedFrom } from "./names";
 
 /**
  * Every EB namespace and option slipway sets, and nothing else: `setting()` only accepts these, and
@@ -238,7 +239,7 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
         const protect = args.protect ?? false;
 
         this.serviceRole = serviceRole(
-            "service",
+            `${name}-service`,
             {
                 service: "elasticbeanstalk.amazonaws.com",
                 description: `Elastic Beanstalk service role of ${args.name}: health and managed updates`,
@@ -246,27 +247,27 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
                 // EB assumes its service role with the external id "elasticbeanstalk" ("Service roles").
                 condition: { StringEquals: { "sts:ExternalId": "elasticbeanstalk" } },
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("service") },
         );
-        new iam.RolePolicyAttachment("service-health", { role: this.serviceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.enhancedHealth }, { parent: this });
-        new iam.RolePolicyAttachment("service-updates", { role: this.serviceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.managedUpdates }, { parent: this });
+        new iam.RolePolicyAttachment(`${name}-service-health`, { role: this.serviceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.enhancedHealth }, { parent: this, aliases: renamedFrom("service-health") });
+        new iam.RolePolicyAttachment(`${name}-service-updates`, { role: this.serviceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.managedUpdates }, { parent: this, aliases: renamedFrom("service-updates") });
 
         // A known prefix lets the GitHub deploy role be scoped to the app's bundle buckets.
-        this.bundleBucket = new s3.Bucket("bundles", { bucketPrefix: bundleBucketPrefix(args.appName), forceDestroy: !protect }, { parent: this, protect });
+        this.bundleBucket = new s3.Bucket(`${name}-bundles`, { bucketPrefix: bundleBucketPrefix(args.appName), forceDestroy: !protect }, { parent: this, aliases: renamedFrom("bundles"), protect });
         new s3.BucketPublicAccessBlock(
-            "bundles-public-access-block",
+            `${name}-bundles-public-access-block`,
             { bucket: this.bundleBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("bundles-public-access-block") },
         );
         new s3.BucketServerSideEncryptionConfiguration(
-            "bundles-encryption",
+            `${name}-bundles-encryption`,
             { bucket: this.bundleBucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("bundles-encryption") },
         );
-        new s3.BucketVersioning("bundles-versioning", { bucket: this.bundleBucket.id, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+        new s3.BucketVersioning(`${name}-bundles-versioning`, { bucket: this.bundleBucket.id, versioningConfiguration: { status: "Enabled" } }, { parent: this, aliases: renamedFrom("bundles-versioning") });
         // A new image tag writes a new key and Pulumi deletes the old object: only replaced versions pile up.
         new s3.BucketLifecycleConfiguration(
-            "bundles-lifecycle",
+            `${name}-bundles-lifecycle`,
             {
                 bucket: this.bundleBucket.id,
                 rules: [
@@ -279,10 +280,10 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
                     },
                 ],
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("bundles-lifecycle") },
         );
         new s3.BucketPolicy(
-            "bundles-tls-only",
+            `${name}-bundles-tls-only`,
             {
                 bucket: this.bundleBucket.id,
                 policy: policyDocument([
@@ -297,23 +298,23 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
                     },
                 ]),
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("bundles-tls-only") },
         );
 
         this.instanceRole = serviceRole(
-            "instance",
+            `${name}-instance`,
             {
                 service: "ec2.amazonaws.com",
                 description: `EC2 instances of ${args.name}: pull the image, read the app's secret, stream logs`,
                 path: args.rolePath,
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("instance") },
         );
-        new iam.RolePolicyAttachment("instance-web-tier", { role: this.instanceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.webTier }, { parent: this });
+        new iam.RolePolicyAttachment(`${name}-instance-web-tier`, { role: this.instanceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.webTier }, { parent: this, aliases: renamedFrom("instance-web-tier") });
         const secrets = args.secrets && args.secrets.names.length ? args.secrets : undefined;
         // The delivery stack owns this policy (infra/runtime-policies.ts): the deploy role only attaches it.
-        const instancePolicy = new iam.RolePolicyAttachment("instance-policy", { role: this.instanceRole.name, policyArn: args.instancePolicyArn }, { parent: this });
-        this.instanceProfile = new iam.InstanceProfile("instance", { path: args.rolePath, role: this.instanceRole.name }, { parent: this });
+        const instancePolicy = new iam.RolePolicyAttachment(`${name}-instance-policy`, { role: this.instanceRole.name, policyArn: args.instancePolicyArn }, { parent: this, aliases: renamedFrom("instance-policy") });
+        this.instanceProfile = new iam.InstanceProfile(`${name}-instance`, { path: args.rolePath, role: this.instanceRole.name }, { parent: this, aliases: renamedFrom("instance") });
 
         // The newest platform version matching the pattern, so platform releases are picked up on `pulumi up`.
         this.solutionStackName = elasticbeanstalk
@@ -322,7 +323,7 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
 
         const tag = pulumi.output(args.image).apply((image) => image.slice(image.lastIndexOf(":") + 1).replace(/[^A-Za-z0-9._-]/g, "-"));
         const bundle = new s3.BucketObjectv2(
-            "bundle",
+            `${name}-bundle`,
             {
                 bucket: this.bundleBucket.id,
                 key: pulumi.interpolate`${args.name}/${tag}.zip`,
@@ -334,10 +335,10 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
                         ),
                 ),
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("bundle") },
         );
         const version = new elasticbeanstalk.ApplicationVersion(
-            "version",
+            `${name}-version`,
             {
                 application: args.applicationName,
                 // Labels are unique per application: environment and image tag.
@@ -348,11 +349,11 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
                 // A replaced version may still be the deployed one until the environment moves on.
                 forceDelete: !protect,
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("version") },
         );
 
         this.environment = new elasticbeanstalk.Environment(
-            "environment",
+            `${name}-environment`,
             {
                 name: args.name,
                 application: args.applicationName,
@@ -375,7 +376,7 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
                 }),
             },
             // Instances must be able to pull and read secrets before EB's first health check.
-            { parent: this, protect, dependsOn: [instancePolicy] },
+            { parent: this, aliases: renamedFrom("environment"), protect, dependsOn: [instancePolicy] },
         );
         this.url = pulumi.interpolate`http://${this.environment.cname}`;
         this.logGroupPrefix = `/aws/elasticbeanstalk/${args.name}/`;

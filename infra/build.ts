@@ -5,6 +5,7 @@ import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "./aws-context";
 import { beanstalkBundleFiles, bundleBuildCommands } from "./beanstalk-bundle";
 import { policyDocument, serviceRole, Statement } from "./iam";
+import { renamedFrom } from "./names";
 
 /** CodeBuild's Amazon Linux 2023 standard image: Docker, AWS CLI, curl, Node.js, Python preinstalled. */
 export const BUILD_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
@@ -37,6 +38,12 @@ export interface BuildProjectArgs {
     protect?: boolean;
     ctx: AwsContext;
     rolePath: string;
+    /**
+     * Alias each child to its name before children were named after their component. Only the first
+     * BuildProject of a stack can: two instances' children had one URN, so the engine stopped at the second.
+     * @default true
+     */
+    aliasLegacyNames?: boolean;
 }
 
 /** A CodeBuild project run as a pipeline action, with its own least-privilege role and log group. */
@@ -48,17 +55,17 @@ export class BuildProject extends pulumi.ComponentResource {
     constructor(name: string, args: BuildProjectArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:delivery:BuildProject", name, {}, opts);
         this.logGroup = new cloudwatch.LogGroup(
-            "logs",
+            `${name}-logs`,
             { retentionInDays: args.logRetentionDays ?? 30 },
-            { parent: this, protect: args.protect ?? false },
+            { parent: this, aliases: renamedFrom("logs", args.aliasLegacyNames), protect: args.protect ?? false },
         );
         this.role = serviceRole(
-            "role",
+            `${name}-role`,
             { service: "codebuild.amazonaws.com", description: `CodeBuild: ${args.description}`, path: args.rolePath, accountId: args.ctx.accountId },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("role", args.aliasLegacyNames) },
         );
         const policy = new iam.RolePolicy(
-            "policy",
+            `${name}-policy`,
             {
                 role: this.role.id,
                 policy: policyDocument([
@@ -80,10 +87,10 @@ export class BuildProject extends pulumi.ComponentResource {
                     ...(args.statements ?? []),
                 ]),
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("policy", args.aliasLegacyNames) },
         );
         this.project = new codebuild.Project(
-            "project",
+            `${name}-project`,
             {
                 description: args.description,
                 serviceRole: this.role.arn,
@@ -104,7 +111,7 @@ export class BuildProject extends pulumi.ComponentResource {
                 logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: this.logGroup.name }, s3Logs: { status: "DISABLED" } },
             },
             // The role's policy must exist before the first build, or CodeBuild cannot write its logs.
-            { parent: this, dependsOn: [policy] },
+            { parent: this, aliases: renamedFrom("project", args.aliasLegacyNames), dependsOn: [policy] },
         );
         this.registerOutputs({ projectName: this.project.name, roleArn: this.role.arn });
     }

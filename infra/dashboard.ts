@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cw from "@pulumi/awsx/classic/cloudwatch";
+import { renamedFrom } from "./names";
 
 export interface ServiceDashboardArgs {
     /** Dashboard name: unique per account and region. */
@@ -63,7 +64,7 @@ export class ServiceDashboard extends pulumi.ComponentResource {
                 period: 60,
             });
         this.dashboard = new cw.Dashboard(
-            "dashboard",
+            `${name}-dashboard`,
             {
                 name: args.name,
                 region: args.region as cw.DashboardArgs["region"],
@@ -76,7 +77,7 @@ export class ServiceDashboard extends pulumi.ComponentResource {
                     ),
                 ],
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("dashboard") },
         );
         this.registerOutputs({ dashboardName: this.dashboard.dashboardName });
     }

@@ -6,7 +6,7 @@ import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "./aws-context";
 import { serviceRole } from "./iam";
-import { CONTAINER_NAME } from "./names";
+import { CONTAINER_NAME, renamedFrom } from "./names";
 
 export interface FargateAppArgs {
     /** Cluster, service and task family name (the pipeline deploys to it by name). */
@@ -105,43 +105,43 @@ export class FargateApp extends pulumi.ComponentResource {
         const protect = args.protect ?? false;
         const { ctx } = args;
         this.logGroup = new cloudwatch.LogGroup(
-            "logs",
+            `${name}-logs`,
             { name: args.logGroupName, retentionInDays: args.logRetentionDays },
-            { parent: this, protect },
+            { parent: this, aliases: renamedFrom("logs"), protect },
         );
         this.cluster = new ecs.Cluster(
-            "cluster",
+            `${name}-cluster`,
             { name: args.name, settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }] },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("cluster") },
         );
         const capacity = new ecs.ClusterCapacityProviders(
-            "capacity",
+            `${name}-capacity`,
             { clusterName: this.cluster.name, capacityProviders: ["FARGATE", "FARGATE_SPOT"] },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("capacity") },
         );
 
         this.executionRole = serviceRole(
-            "execution",
+            `${name}-execution`,
             {
                 service: "ecs-tasks.amazonaws.com",
                 description: `ECS agent for ${args.name}: pull the image, write logs, read the app's secrets`,
                 path: args.rolePath,
                 accountId: ctx.accountId,
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("execution") },
         );
         // The delivery stack owns this policy (infra/runtime-policies.ts): the deploy role only attaches it.
-        new iam.RolePolicyAttachment("execution-policy", { role: this.executionRole.name, policyArn: args.executionPolicyArn }, { parent: this });
+        new iam.RolePolicyAttachment(`${name}-execution-policy`, { role: this.executionRole.name, policyArn: args.executionPolicyArn }, { parent: this, aliases: renamedFrom("execution-policy") });
         // The app's own identity: distinct from the agent's, and granted nothing until the app needs it.
         this.taskRole = serviceRole(
-            "task",
+            `${name}-task`,
             { service: "ecs-tasks.amazonaws.com", description: `The app in ${args.name}`, path: args.rolePath, accountId: ctx.accountId },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("task") },
         );
 
         const secrets = args.secrets && args.secrets.names.length ? args.secrets : undefined;
         this.taskDefinition = new ecs.TaskDefinition(
-            "task",
+            `${name}-task`,
             {
                 family: args.name,
                 requiresCompatibilities: ["FARGATE"],
@@ -169,11 +169,11 @@ export class FargateApp extends pulumi.ComponentResource {
                         ),
                     ),
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("task") },
         );
 
         const taskSecurityGroup = new ec2.SecurityGroup(
-            "tasks",
+            `${name}-tasks`,
             {
                 vpcId: args.vpcId,
                 description: `Tasks of ${args.name}: reachable from the ingress only`,
@@ -189,11 +189,11 @@ export class FargateApp extends pulumi.ComponentResource {
                 // Outbound: registry, Secrets Manager, CloudWatch and whatever the app calls.
                 egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "All outbound" }],
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("tasks") },
         );
 
         this.service = new ecs.Service(
-            "service",
+            `${name}-service`,
             {
                 name: args.name,
                 cluster: this.cluster.arn,
@@ -222,11 +222,11 @@ export class FargateApp extends pulumi.ComponentResource {
             },
             // Autoscaling owns the running count after creation. ECS rejects a capacity provider strategy
             // before the cluster has the providers, and a target group no listener uses.
-            { parent: this, ignoreChanges: ["desiredCount"], dependsOn: [capacity, ...(args.dependsOn ?? [])] },
+            { parent: this, aliases: renamedFrom("service"), ignoreChanges: ["desiredCount"], dependsOn: [capacity, ...(args.dependsOn ?? [])] },
         );
 
         const target = new appautoscaling.Target(
-            "scaling",
+            `${name}-scaling`,
             {
                 serviceNamespace: "ecs",
                 scalableDimension: "ecs:service:DesiredCount",
@@ -234,10 +234,10 @@ export class FargateApp extends pulumi.ComponentResource {
                 minCapacity: args.minCount,
                 maxCapacity: args.maxCount,
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("scaling") },
         );
         new appautoscaling.Policy(
-            "cpu",
+            `${name}-cpu`,
             {
                 policyType: "TargetTrackingScaling",
                 serviceNamespace: target.serviceNamespace,
@@ -250,7 +250,7 @@ export class FargateApp extends pulumi.ComponentResource {
                     scaleInCooldown: 300,
                 },
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("cpu") },
         );
         this.registerOutputs({ clusterName: this.cluster.name, serviceName: this.service.name, logGroup: this.logGroup.name });
     }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getUserOutput } from "@pulumi/github/getUser";
 import { RepositoryEnvironment } from "@pulumi/github/repositoryEnvironment";
 import { RepositoryEnvironmentDeploymentPolicy } from "@pulumi/github/repositoryEnvironmentDeploymentPolicy";
+import { renamedFrom } from "./names";
 
 export interface DeploymentEnvironmentSpec {
     /** GitHub environment name, e.g. `staging`; OIDC tokens of jobs in it carry `environment:<name>`. */
@@ -30,7 +31,7 @@ export class DeploymentEnvironments extends pulumi.ComponentResource {
         for (const env of args.environments) {
             const userIds = (env.reviewers ?? []).map((username) => getUserOutput({ username }, { parent: this }).id.apply(Number));
             const environment = new RepositoryEnvironment(
-                env.name,
+                `${name}-${env.name}`,
                 {
                     repository: args.repository,
                     environment: env.name,
@@ -40,13 +41,13 @@ export class DeploymentEnvironments extends pulumi.ComponentResource {
                     canAdminsBypass: false,
                     deploymentBranchPolicy: env.branch ? { protectedBranches: false, customBranchPolicies: true } : undefined,
                 },
-                { parent: this },
+                { parent: this, aliases: renamedFrom(env.name) },
             );
             if (env.branch) {
                 new RepositoryEnvironmentDeploymentPolicy(
-                    `${env.name}-branch`,
+                    `${name}-${env.name}-branch`,
                     { repository: args.repository, environment: environment.environment, branchPattern: env.branch },
-                    { parent: this },
+                    { parent: this, aliases: renamedFrom(`${env.name}-branch`) },
                 );
             }
         }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "./aws-context";
 import { policyDocument, Statement } from "./iam";
+import { renamedFrom } from "./names";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
@@ -63,25 +64,25 @@ export class GitHubOidc extends pulumi.ComponentResource {
             this.providerArn = pulumi.output(args.existingProviderArn);
         } else {
             const provider = new iam.OpenIdConnectProvider(
-                "github",
+                `${name}-github`,
                 // AWS validates GitHub's certificate against its trusted CAs; no thumbprint is needed.
                 { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: [GITHUB_OIDC_AUDIENCE] },
-                { parent: this },
+                { parent: this, aliases: renamedFrom("github") },
             );
             this.providerArn = provider.arn;
         }
         for (const spec of args.roles) {
             const role = new iam.Role(
-                spec.name,
+                `${name}-${spec.name}`,
                 {
                     path: args.rolePath,
                     description: spec.description,
                     assumeRolePolicy: githubTrustPolicy(this.providerArn, args.owner, args.repo, spec.subjects),
                     maxSessionDuration: 3600,
                 },
-                { parent: this },
+                { parent: this, aliases: renamedFrom(spec.name) },
             );
-            new iam.RolePolicy(`${spec.name}-policy`, { role: role.id, policy: policyDocument(spec.statements) }, { parent: this });
+            new iam.RolePolicy(`${name}-${spec.name}-policy`, { role: role.id, policy: policyDocument(spec.statements) }, { parent: this, aliases: renamedFrom(`${spec.name}-policy`) });
             this.roles[spec.name] = role;
         }
         this.registerOutputs({ providerArn: this.providerArn });

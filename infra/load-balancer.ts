@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as lb from "@pulumi/aws/lb";
 import * as inputs from "@pulumi/aws/types/input";
+import { renamedFrom } from "./names";
 
 /** TLS 1.3 with a TLS 1.2 floor; the provider's default (2016-08) still allows TLS 1.0. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -51,17 +52,17 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
         const https = Boolean(args.certificateArn);
         const open = (port: number, description: string) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: ["0.0.0.0/0"], description });
         this.securityGroup = new ec2.SecurityGroup(
-            "alb",
+            `${name}-alb`,
             {
                 vpcId: args.vpcId,
                 description: "Public web traffic to the load balancer",
                 ingress: https ? [open(80, "HTTP, redirected to HTTPS"), open(443, "HTTPS")] : [open(80, "HTTP")],
                 egress: [toTasksOnly(args.targetPort, args.vpcCidr)],
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("alb") },
         );
         this.loadBalancer = new lb.LoadBalancer(
-            "alb",
+            `${name}-alb`,
             {
                 loadBalancerType: "application",
                 internal: false,
@@ -70,10 +71,10 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                 dropInvalidHeaderFields: true,
                 enableDeletionProtection: args.deletionProtection ?? false,
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("alb") },
         );
         this.targetGroup = new lb.TargetGroup(
-            "app",
+            `${name}-app`,
             {
                 vpcId: args.vpcId,
                 port: args.targetPort,
@@ -90,12 +91,12 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                     timeout: TARGET_HEALTH.timeoutSeconds,
                 },
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("app") },
         );
         const forward = [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
         if (https) {
             this.listener = new lb.Listener(
-                "https",
+                `${name}-https`,
                 {
                     loadBalancerArn: this.loadBalancer.arn,
                     port: 443,
@@ -104,25 +105,25 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                     certificateArn: args.certificateArn,
                     defaultActions: forward,
                 },
-                { parent: this },
+                { parent: this, aliases: renamedFrom("https") },
             );
             // Same logical name as the HTTP-only listener: adding a certificate later updates the
             // port-80 listener in place (AWS refuses a second listener on one port).
             new lb.Listener(
-                "http",
+                `${name}-http`,
                 {
                     loadBalancerArn: this.loadBalancer.arn,
                     port: 80,
                     protocol: "HTTP",
                     defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
                 },
-                { parent: this },
+                { parent: this, aliases: renamedFrom("http") },
             );
         } else {
             this.listener = new lb.Listener(
-                "http",
+                `${name}-http`,
                 { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: forward },
-                { parent: this },
+                { parent: this, aliases: renamedFrom("http") },
             );
         }
         this.registerOutputs({ dnsName: this.loadBalancer.dnsName });

@@ -1,5 +1,16 @@
 // Names that two stacks must agree on (the pipeline deploys into resources an environment stack owns),
 // derived in one place. Everything else is auto-named by Pulumi.
+import type { Alias } from "@pulumi/pulumi";
+
+/**
+ * Aliases for a component's child now named `${component}-${suffix}`, to `legacyName`, the name it had
+ * before children were named after their component. A child's URN carries its parent's type, not its
+ * name, so two instances of a component with children named alike ("role") collided; a stack deployed
+ * with the old names keeps its resources through the alias instead of replacing them.
+ */
+export function renamedFrom(legacyName: string, enabled = true): Alias[] {
+    return enabled ? [{ name: legacyName }] : [];
+}
 
 /** Name of the environment's ECS cluster and service, and of its Beanstalk environment. */
 export function environmentName(app: string, stack: string): string {

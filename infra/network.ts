@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
+import { renamedFrom } from "./names";
 
 export interface NetworkArgs {
     /** IPv4 CIDR of the VPC, /16 to /24. @default "10.20.0.0/16" */
@@ -36,19 +37,19 @@ export class Network extends pulumi.ComponentResource {
         super("slipway:environment:Network", name, {}, opts);
         const cidr = args.cidr ?? "10.20.0.0/16";
         const count = args.azCount ?? 2;
-        this.vpc = new ec2.Vpc("vpc", { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true }, { parent: this });
+        this.vpc = new ec2.Vpc(`${name}-vpc`, { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true }, { parent: this, aliases: renamedFrom("vpc") });
         // Nothing may use the default security group: it would allow all traffic between its members.
-        new ec2.DefaultSecurityGroup("default-sg", { vpcId: this.vpc.id, ingress: [], egress: [] }, { parent: this });
-        const gateway = new ec2.InternetGateway("igw", { vpcId: this.vpc.id }, { parent: this });
+        new ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: this.vpc.id, ingress: [], egress: [] }, { parent: this, aliases: renamedFrom("default-sg") });
+        const gateway = new ec2.InternetGateway(`${name}-igw`, { vpcId: this.vpc.id }, { parent: this, aliases: renamedFrom("igw") });
         const routes = new ec2.RouteTable(
-            "public",
+            `${name}-public`,
             { vpcId: this.vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }] },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("public") },
         );
         const zones = getAvailabilityZonesOutput({ state: "available" }, { parent: this });
         this.publicSubnetIds = subnetCidrs(cidr, count).map((subnetCidr, i) => {
             const subnet = new ec2.Subnet(
-                `public-${i}`,
+                `${name}-public-${i}`,
                 {
                     vpcId: this.vpc.id,
                     cidrBlock: subnetCidr,
@@ -56,9 +57,9 @@ export class Network extends pulumi.ComponentResource {
                     // Instances launched here get no public IP unless a service asks for one.
                     mapPublicIpOnLaunch: false,
                 },
-                { parent: this },
+                { parent: this, aliases: renamedFrom(`public-${i}`) },
             );
-            new ec2.RouteTableAssociation(`public-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, { parent: this });
+            new ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, { parent: this, aliases: renamedFrom(`public-${i}`) });
             return subnet.id;
         });
         this.registerOutputs({ vpcId: this.vpc.id, publicSubnetIds: this.publicSubnetIds });

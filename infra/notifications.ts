@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as sns from "@pulumi/aws/sns";
 import { AwsContext } from "./aws-context";
 import { policyDocument } from "./iam";
+import { renamedFrom } from "./names";
 
 export interface NotificationsArgs {
     /** Email addresses to subscribe; each receives a confirmation mail from AWS first. */
@@ -17,9 +18,9 @@ export class Notifications extends pulumi.ComponentResource {
 
     constructor(name: string, args: NotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:delivery:Notifications", name, {}, opts);
-        this.topic = new sns.Topic("topic", { kmsMasterKeyId: args.kmsKeyArn }, { parent: this });
+        this.topic = new sns.Topic(`${name}-topic`, { kmsMasterKeyId: args.kmsKeyArn }, { parent: this, aliases: renamedFrom("topic") });
         new sns.TopicPolicy(
-            "policy",
+            `${name}-policy`,
             {
                 arn: this.topic.arn,
                 policy: policyDocument([
@@ -40,10 +41,10 @@ export class Notifications extends pulumi.ComponentResource {
                     },
                 ]),
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("policy") },
         );
         args.emails.forEach((email, i) => {
-            new sns.TopicSubscription(`email-${i}`, { topic: this.topic.arn, protocol: "email", endpoint: email }, { parent: this });
+            new sns.TopicSubscription(`${name}-email-${i}`, { topic: this.topic.arn, protocol: "email", endpoint: email }, { parent: this, aliases: renamedFrom(`email-${i}`) });
         });
         this.registerOutputs({ topicArn: this.topic.arn });
     }

@@ -6,6 +6,7 @@ import * as inputs from "@pulumi/aws/types/input";
 import { arnOf, AwsContext } from "./aws-context";
 import { beanstalkDeployAction, beanstalkDeployStatements, BeanstalkTarget } from "./beanstalk-pipeline";
 import { policyDocument, serviceRole, Statement } from "./iam";
+import { renamedFrom } from "./names";
 
 /** One environment the pipeline deploys to, in order. */
 export interface PipelineTarget {
@@ -257,13 +258,13 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
     constructor(name: string, args: DeliveryPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:delivery:Pipeline", name, {}, opts);
         this.role = serviceRole(
-            "role",
+            `${name}-role`,
             { service: "codepipeline.amazonaws.com", description: `CodePipeline: ${args.repository}`, path: args.appRolePath, accountId: args.ctx.accountId },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("role") },
         );
-        const policy = new iam.RolePolicy("policy", { role: this.role.id, policy: policyDocument(pipelineStatements(args)) }, { parent: this });
+        const policy = new iam.RolePolicy(`${name}-policy`, { role: this.role.id, policy: policyDocument(pipelineStatements(args)) }, { parent: this, aliases: renamedFrom("policy") });
         this.pipeline = new codepipeline.Pipeline(
-            "pipeline",
+            `${name}-pipeline`,
             {
                 // V2 is required for trigger filters and stage rollback (V1 is the provider default).
                 pipelineType: "V2",
@@ -279,10 +280,10 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
                 ],
                 stages: pipelineStages(args),
             },
-            { parent: this, dependsOn: [policy] },
+            { parent: this, aliases: renamedFrom("pipeline"), dependsOn: [policy] },
         );
         new codestarnotifications.NotificationRule(
-            "events",
+            `${name}-events`,
             {
                 resource: this.pipeline.arn,
                 detailType: "FULL",
@@ -293,7 +294,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
                 ],
                 targets: [{ address: args.topicArn, type: "SNS" }],
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("events") },
         );
         this.registerOutputs({ pipelineName: this.pipeline.name, pipelineArn: this.pipeline.arn });
     }

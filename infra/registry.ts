@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ecr from "@pulumi/aws/ecr";
+import { renamedFrom } from "./names";
 
 /** Tags that stay movable in an otherwise immutable registry. */
 export const MUTABLE_TAGS = ["latest"];
@@ -52,7 +53,7 @@ export class Registry extends pulumi.ComponentResource {
         super("slipway:delivery:Registry", name, {}, opts);
         const protect = args.protect ?? true;
         this.repository = new ecr.Repository(
-            "repository",
+            `${name}-repository`,
             {
                 name: args.name,
                 imageScanningConfiguration: { scanOnPush: true },
@@ -62,15 +63,15 @@ export class Registry extends pulumi.ComponentResource {
                 encryptionConfigurations: [{ encryptionType: "KMS" }],
                 forceDelete: !protect,
             },
-            { parent: this, protect },
+            { parent: this, aliases: renamedFrom("repository"), protect },
         );
         new ecr.LifecyclePolicy(
-            "lifecycle",
+            `${name}-lifecycle`,
             {
                 repository: this.repository.name,
                 policy: lifecyclePolicy(args.untaggedImageDays ?? 7, args.keepImages ?? 50),
             },
-            { parent: this },
+            { parent: this, aliases: renamedFrom("lifecycle") },
         );
         this.repositoryUrl = this.repository.repositoryUrl;
         this.arn = this.repository.arn;

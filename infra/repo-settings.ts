@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 // Per-resource modules: the @pulumi/github index adds ~170 declaration files to every type-check.
 import { ActionsSecret } from "@pulumi/github/actionsSecret";
 import { ActionsVariable } from "@pulumi/github/actionsVariable";
+import { renamedFrom } from "./names";
 
 export interface RepoSettingsArgs {
     /** Repository name (the provider carries the owner). */
@@ -10,6 +11,12 @@ export interface RepoSettingsArgs {
     variables: Record<string, pulumi.Input<string>>;
     /** Sensitive values CI reads as `secrets.NAME`; each must be a secret Output. */
     secrets: Record<string, pulumi.Output<string>>;
+    /**
+     * Alias each child to its name before children were named after their component. Only the first
+     * RepoSettings of a stack can: two instances' children had one URN, so the engine stopped at the second.
+     * @default true
+     */
+    aliasLegacyNames?: boolean;
 }
 
 /**
@@ -20,14 +27,15 @@ export class RepoSettings extends pulumi.ComponentResource {
     constructor(name: string, args: RepoSettingsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:delivery:RepoSettings", name, {}, opts);
         for (const [variableName, value] of Object.entries(args.variables)) {
-            new ActionsVariable(variableName.toLowerCase(), { repository: args.repository, variableName, value }, { parent: this });
+            const legacy = variableName.toLowerCase();
+            new ActionsVariable(`${name}-${legacy}`, { repository: args.repository, variableName, value }, { parent: this, aliases: renamedFrom(legacy, args.aliasLegacyNames) });
         }
         for (const [secretName, value] of Object.entries(args.secrets)) {
             new ActionsSecret(
-                secretName.toLowerCase(),
+                `${name}-${secretName.toLowerCase()}`,
                 // `value` replaces the deprecated plaintextValue; pulumi.secret keeps it out of plain state.
                 { repository: args.repository, secretName, value: pulumi.secret(value) },
-                { parent: this },
+                { parent: this, aliases: renamedFrom(secretName.toLowerCase(), args.aliasLegacyNames) },
             );
         }
         this.registerOutputs({});

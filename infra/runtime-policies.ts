@@ -7,7 +7,7 @@ import * as iam from "@pulumi/aws/iam";
 import { arnOf, AwsContext } from "./aws-context";
 import { policyDocument, Statement } from "./iam";
 import { bundleBucketPrefix } from "./beanstalk-environment";
-import { rolePath } from "./names";
+import { rolePath, renamedFrom } from "./names";
 
 export type RuntimeKind = "task-execution" | "beanstalk-instance";
 export const RUNTIME_KINDS: RuntimeKind[] = ["task-execution", "beanstalk-instance"];
@@ -68,14 +68,14 @@ export class RuntimePolicies extends pulumi.ComponentResource {
         for (const stack of args.stacks) {
             for (const kind of RUNTIME_KINDS) {
                 new iam.Policy(
-                    `${stack}-${kind}`,
+                    `${name}-${stack}-${kind}`,
                     {
                         name: runtimePolicyName(args.app, stack, kind),
                         path: rolePath(args.app),
                         description: `${kind} permissions of ${args.app}'s ${stackPattern(stack)} stack(s)`,
                         policy: policyDocument(runtimeStatements(args.app, stackPattern(stack), kind, args.repositoryArn, args.ctx)),
                     },
-                    { parent: this },
+                    { parent: this, aliases: renamedFrom(`${stack}-${kind}`) },
                 );
             }
         }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Image } from "@pulumi/docker/image";
 import { getAuthorizationTokenOutput } from "@pulumi/aws/ecr/getAuthorizationToken";
+import { renamedFrom } from "./names";
 
 /** The tag a seed image is pushed under (once: later `pulumi up`s never rebuild it). */
 export const SEED_TAG = "seed";
@@ -27,7 +28,7 @@ export class SeedImage extends pulumi.ComponentResource {
         const registryId = pulumi.output(args.repositoryUrl).apply((url) => url.split(".")[0]);
         const token = getAuthorizationTokenOutput({ registryId }, { parent: this });
         const image = new Image(
-            "image",
+            `${name}-image`,
             {
                 imageName: pulumi.interpolate`${args.repositoryUrl}:${SEED_TAG}`,
                 // Fargate runs linux/amd64 (our task definitions pin X86_64), whatever the laptop is.
@@ -35,7 +36,7 @@ export class SeedImage extends pulumi.ComponentResource {
                 registry: { server: args.repositoryUrl, username: token.userName, password: pulumi.secret(token.password) },
             },
             // The seed tag is immutable like every other: build it once.
-            { parent: this, ignoreChanges: ["build"] },
+            { parent: this, aliases: renamedFrom("image"), ignoreChanges: ["build"] },
         );
         this.imageRef = image.imageName;
         this.registerOutputs({ imageRef: this.imageRef });

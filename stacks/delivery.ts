@@ -145,6 +145,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const smoke = new BuildProject("smoke-test", {
         ...artifactAccess,
         description: `Smoke-test ${app} after each deploy`,
+        // The first `pulumi up` stopped at this project's children (their URNs were the build's): nothing to keep.
+        aliasLegacyNames: false,
         buildspec: smokeTestBuildSpec(),
         timeoutMinutes: 10,
         statements: [
@@ -239,7 +241,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         new RepoSettings("repo-settings", { repository: s.github.repo, variables: { ...appVariables, ...infraVariables }, secrets }, { providers: [appProvider] });
     } else {
         new RepoSettings("app-repo-settings", { repository: s.github.repo, variables: appVariables, secrets: {} }, { providers: [appProvider] });
-        new RepoSettings("infra-repo-settings", { repository: infra.repo, variables: infraVariables, secrets }, { providers: [infraProvider] });
+        // aliasLegacyNames: false, as for the smoke test: the engine stopped at this component's first child.
+        new RepoSettings("infra-repo-settings", { repository: infra.repo, variables: infraVariables, secrets, aliasLegacyNames: false }, { providers: [infraProvider] });
     }
     new DeploymentEnvironments(
         "deployment-environments",

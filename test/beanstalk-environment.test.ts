@@ -69,7 +69,7 @@ test("the environment runs in its own VPC's subnets on the newest AL2023 Docker 
     const env = one(plan, ENV);
     const settings = env.inputs.settings as Setting[];
     // The network component's subnets and route associations carry the VPC and subnet ids.
-    assert.equal(option(settings, "aws:ec2:vpc", "VPCId"), one(plan, "aws:ec2/subnet:Subnet", "public-0").inputs.vpcId);
+    assert.equal(option(settings, "aws:ec2:vpc", "VPCId"), one(plan, "aws:ec2/subnet:Subnet", "network-public-0").inputs.vpcId);
     const subnets = all(plan, "aws:ec2/routeTableAssociation:RouteTableAssociation").map((r) => r.inputs.subnetId).sort();
     assert.deepEqual(option(settings, "aws:ec2:vpc", "Subnets")?.split(",").sort(), subnets);
     assert.equal(env.inputs.solutionStackName, "64bit Amazon Linux 2023 v4.5.2 running Docker");
@@ -99,11 +99,11 @@ test("rotating a secret changes the version property, so EB redeploys the runnin
 
 test("the instance role gets the stack's runtime policy: the app image, this stack's secrets and the bundles", async () => {
     const plan = await planStack("beanstalk-staging");
-    const attachment = one(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "instance-policy");
+    const attachment = one(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "app-instance-policy");
     assert.equal(attachment.inputs.policyArn, "arn:aws:iam::123456789012:policy/slipway/shop/shop-beanstalk-staging-beanstalk-instance");
     // The delivery stack writes it for every stack its pipeline deploys.
     const delivery = await planStack("delivery", { set: { "slipway:pipelineStacks": '["beanstalk-staging","production"]' } });
-    const doc = json<PolicyDoc>(one(delivery, "aws:iam/policy:Policy", "beanstalk-staging-beanstalk-instance"), "policy");
+    const doc = json<PolicyDoc>(one(delivery, "aws:iam/policy:Policy", "runtime-policies-beanstalk-staging-beanstalk-instance"), "policy");
     const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
     assert.deepEqual(bySid.PullAppImage.Resource, ["arn:aws:ecr:us-east-1:123456789012:repository/shop"]);
     assert.deepEqual(bySid.ReadAppSecrets.Action, ["secretsmanager:GetSecretValue"]);
@@ -125,14 +125,14 @@ test("the service role and instance profile attach only the documented EB manage
         "arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier",
         "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth",
     ]);
-    const trust = json<{ Statement: { Principal: { Service: string }; Condition?: unknown }[] }>(one(plan, "aws:iam/role:Role", "service"), "assumeRolePolicy");
+    const trust = json<{ Statement: { Principal: { Service: string }; Condition?: unknown }[] }>(one(plan, "aws:iam/role:Role", "app-service"), "assumeRolePolicy");
     assert.equal(trust.Statement[0].Principal.Service, "elasticbeanstalk.amazonaws.com");
     assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "sts:ExternalId": "elasticbeanstalk" } });
     // The profile wraps the role the runtime policy is attached to.
     const profile = one(plan, "aws:iam/instanceProfile:InstanceProfile");
-    assert.equal(profile.inputs.role, one(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "instance-policy").inputs.role);
+    assert.equal(profile.inputs.role, one(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "app-instance-policy").inputs.role);
     const settings = settingsOf(plan);
-    assert.match(option(settings, "aws:autoscaling:launchconfiguration", "IamInstanceProfile") ?? "", /^instance-/);
+    assert.match(option(settings, "aws:autoscaling:launchconfiguration", "IamInstanceProfile") ?? "", /^app-instance-/);
     assert.match(option(settings, "aws:elasticbeanstalk:environment", "ServiceRole") ?? "", /^arn:aws:iam::123456789012:role\/slipway\/shop\//);
 });
 

@@ -159,7 +159,7 @@ test("the hook writes the JSON secret as NAME=value lines, mode 600, without pri
 test("GitHub deploy roles get Beanstalk rights scoped to their own stacks; an ECS production role gets none", async () => {
     const plan = await mixedPipeline();
     const policyFor = (name: string) => json<PolicyDoc>(one(plan, "aws:iam/rolePolicy:RolePolicy", name), "policy");
-    const staging = Object.fromEntries(policyFor("deploy-beanstalk-staging-policy").Statement.map((s) => [s.Sid, s]));
+    const staging = Object.fromEntries(policyFor("github-oidc-deploy-beanstalk-staging-policy").Statement.map((s) => [s.Sid, s]));
     assert.deepEqual(staging.BeanstalkEnvironments.Resource, [
         "arn:aws:elasticbeanstalk:us-east-1:123456789012:application/shop",
         "arn:aws:elasticbeanstalk:us-east-1:123456789012:applicationversion/shop/*",
@@ -170,7 +170,7 @@ test("GitHub deploy roles get Beanstalk rights scoped to their own stacks; an EC
     assert.ok([staging.BeanstalkBuckets.Resource].flat().includes("arn:aws:s3:::shop-eb-bundles-*"));
     assert.deepEqual(staging.BeanstalkInstanceProfiles.Resource, ["arn:aws:iam::123456789012:instance-profile/slipway/shop/beanstalk-staging/*"]);
     // Review stacks, on either platform, belong to the review role alone.
-    const review = Object.fromEntries(policyFor("deploy-review-policy").Statement.map((s) => [s.Sid, s]));
+    const review = Object.fromEntries(policyFor("github-oidc-deploy-review-policy").Statement.map((s) => [s.Sid, s]));
     assert.deepEqual(review.BeanstalkInstanceProfiles.Resource, ["arn:aws:iam::123456789012:instance-profile/slipway/shop/review-*/*"]);
     assert.deepEqual(staging.AttachBeanstalkManagedPolicies.Condition, {
         ArnEquals: {
@@ -181,7 +181,7 @@ test("GitHub deploy roles get Beanstalk rights scoped to their own stacks; an EC
             ],
         },
     });
-    const production = policyFor("deploy-production-policy").Statement;
+    const production = policyFor("github-oidc-deploy-production-policy").Statement;
     // (The shared ProgramLookups statement keeps elasticbeanstalk:ListAvailableSolutionStacks for every role.)
     const ebActions = production.flatMap((s) => s.Action).filter((a) => /^(elasticbeanstalk|cloudformation|autoscaling):/.test(a));
     assert.deepEqual(ebActions, ["elasticbeanstalk:ListAvailableSolutionStacks"]);

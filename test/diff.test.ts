@@ -80,7 +80,7 @@ test("a changed setting is an in-place update with the input path and old → ne
     const base = writePlan("retention.json", await planShipped("staging", { set: { "slipway:logRetentionDays": "7" } }));
     const { code, out } = await runMain(["--stack", "staging", "--diff", base]);
     assert.equal(code, 2);
-    assert.match(out, /~ +update +aws:cloudwatch\/logGroup:LogGroup logs/);
+    assert.match(out, /~ +update +aws:cloudwatch\/logGroup:LogGroup app-logs/);
     assert.match(out, /retentionInDays: 7 → 14/);
     assert.doesNotMatch(out, /replace/);
 });
@@ -95,9 +95,9 @@ test("adding a certificate creates the HTTPS listener and turns the port-80 list
     });
     const d = diffPlans(base, head);
     const created = d.resources.filter((r) => r.kind === "create" && r.type === "aws:lb/listener:Listener");
-    assert.deepEqual(created.map((r) => r.name), ["https"], renderText(d));
+    assert.deepEqual(created.map((r) => r.name), ["web-https"], renderText(d));
     // Same logical name, so Pulumi updates it: AWS would refuse a second listener on port 80.
-    const http = find(d.resources, "aws:lb/listener:Listener", "http");
+    const http = find(d.resources, "aws:lb/listener:Listener", "web-http");
     assert.equal(http.kind, "update");
     assert.ok(d.resources.every((r) => r.kind !== "delete"));
     assert.equal(find(d.resources, "aws:ssm/parameter:Parameter", "health-url").kind, "update");
@@ -117,7 +117,7 @@ test("a new container port replaces the target group and registers a new task de
     assert.ok(task.notes.some((n) => /new revision/.test(n)));
     // The service only updates: its load balancer port changes in place.
     assert.equal(find(d.resources, "aws:ecs/service:Service").kind, "update");
-    assert.match(renderText(d), /\+- replace aws:lb\/targetGroup:TargetGroup app/);
+    assert.match(renderText(d), /\+- replace aws:lb\/targetGroup:TargetGroup web-app/);
 });
 
 test("a new VPC range replaces the VPC and its subnets", async () => {
@@ -131,9 +131,9 @@ test("a new VPC range replaces the VPC and its subnets", async () => {
 test("fewer availability zones delete the third subnet and its route table association", async () => {
     const d = diffPlans(await planStack("staging", { set: { "slipway:azCount": "3" } }), await asShipped("staging"));
     const deleted = d.resources.filter((r) => r.kind === "delete").map((r) => `${r.type} ${r.name}`);
-    assert.ok(deleted.includes("aws:ec2/subnet:Subnet public-2"), deleted.join(", "));
-    assert.ok(deleted.includes("aws:ec2/routeTableAssociation:RouteTableAssociation public-2"));
-    assert.match(renderText(d), /- +delete +aws:ec2\/subnet:Subnet public-2/);
+    assert.ok(deleted.includes("aws:ec2/subnet:Subnet network-public-2"), deleted.join(", "));
+    assert.ok(deleted.includes("aws:ec2/routeTableAssociation:RouteTableAssociation network-public-2"));
+    assert.match(renderText(d), /- +delete +aws:ec2\/subnet:Subnet network-public-2/);
 });
 
 test("deleting or replacing a protected resource is flagged: pulumi up would refuse", async () => {
@@ -164,8 +164,8 @@ test("protect changes are shown even when no input changes", async () => {
 test("a change covered by ignoreChanges is no change (desiredCount is owned by autoscaling)", async () => {
     const d = diffPlans(await asShipped("staging"), await planStack("staging", { set: { "slipway:desiredCount": "2" } }));
     assert.equal(hasChanges(d), false, renderText(d));
-    assert.deepEqual(d.ignored, [{ resource: "aws:ecs/service:Service service", paths: ["desiredCount"] }]);
-    assert.match(renderText(d), /Unchanged \(ignoreChanges\): aws:ecs\/service:Service service: desiredCount/);
+    assert.deepEqual(d.ignored, [{ resource: "aws:ecs/service:Service app-service", paths: ["desiredCount"] }]);
+    assert.match(renderText(d), /Unchanged \(ignoreChanges\): aws:ecs\/service:Service app-service: desiredCount/);
 });
 
 test("a changed secret value never appears: secret inputs stay [secret] and the limitation is stated", async () => {
@@ -176,7 +176,7 @@ test("a changed secret value never appears: secret inputs stay [secret] and the 
     const d = diffPlans(base, head);
     // Both plans hold "[secret]" for the value: the SecretVersion itself shows no visible change…
     assert.equal(d.resources.filter((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion").length, 0);
-    assert.ok(d.secretInputs.includes("aws:secretsmanager/secretVersion:SecretVersion current"));
+    assert.ok(d.secretInputs.includes("aws:secretsmanager/secretVersion:SecretVersion secrets-current"));
     const text = renderText(d) + renderMarkdown(d);
     for (const s of [oldSecret, newSecret, "old-password", "new-password"]) assert.ok(!text.includes(s), `leaked ${s}`);
     assert.match(text, /a changed secret value cannot be seen here/);
@@ -223,7 +223,7 @@ test("the Markdown is one compact section: marker, summary, replacements in view
     const text = renderMarkdown(d);
     assert.ok(text.startsWith("<!-- slipway-plan-diff stack=staging -->\n### "));
     assert.ok(!text.includes(COMMENT_MARKER), "the comment marker is the workflow's, one per comment");
-    assert.match(text, /\| \+- replace \| `aws:lb\/targetGroup:TargetGroup` \| `app` \| `port` \(replaces\)/);
+    assert.match(text, /\| \+- replace \| `aws:lb\/targetGroup:TargetGroup` \| `web-app` \| `port` \(replaces\)/);
     assert.match(text, /<details><summary>\d+ created or updated<\/summary>/);
     assert.match(text, /<details><summary>Changed values \(old → new\)<\/summary>/);
 });

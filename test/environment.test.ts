@@ -82,13 +82,13 @@ test("the target group checks the health path fast and drains in seconds", () =>
 });
 
 test("tasks accept traffic only from the load balancer's security group", () => {
-    const sg = one(stagingAlb, "aws:ec2/securityGroup:SecurityGroup", "tasks");
+    const sg = one(stagingAlb, "aws:ec2/securityGroup:SecurityGroup", "app-tasks");
     const ingress = sg.inputs.ingress as { fromPort: number; securityGroups?: string[]; cidrBlocks?: string[] }[];
     assert.equal(ingress.length, 1);
     assert.equal(ingress[0].fromPort, 8080);
     assert.equal(ingress[0].cidrBlocks, undefined);
     assert.equal(ingress[0].securityGroups?.length, 1);
-    const alb = one(stagingAlb, "aws:ec2/securityGroup:SecurityGroup", "alb");
+    const alb = one(stagingAlb, "aws:ec2/securityGroup:SecurityGroup", "web-alb");
     for (const rule of alb.inputs.ingress as { fromPort: number; cidrBlocks: string[] }[]) assert.ok([80, 443].includes(rule.fromPort));
 });
 
@@ -132,8 +132,8 @@ test("the container logs to a CloudWatch group with the configured retention", (
     const [c] = containers(staging);
     assert.equal(c.logConfiguration.logDriver, "awslogs");
     assert.equal(c.logConfiguration.options["awslogs-group"], "/slipway/shop/staging/app");
-    assert.equal(one(staging, "aws:cloudwatch/logGroup:LogGroup", "logs").inputs.retentionInDays, 14);
-    assert.equal(one(production, "aws:cloudwatch/logGroup:LogGroup", "logs").inputs.retentionInDays, 90);
+    assert.equal(one(staging, "aws:cloudwatch/logGroup:LogGroup", "app-logs").inputs.retentionInDays, 14);
+    assert.equal(one(production, "aws:cloudwatch/logGroup:LogGroup", "app-logs").inputs.retentionInDays, 90);
 });
 
 test("autoscaling tracks CPU between the configured minimum and maximum", () => {
@@ -222,10 +222,10 @@ test("staging is served by an HTTP API that reaches the tasks through a VPC link
 });
 
 test("behind the HTTP API, tasks accept traffic only from the VPC link's security group", () => {
-    const link = one(staging, "aws:ec2/securityGroup:SecurityGroup", "vpc-link");
+    const link = one(staging, "aws:ec2/securityGroup:SecurityGroup", "web-vpc-link");
     assert.deepEqual(link.inputs.ingress, []);
     assert.deepEqual((link.inputs.egress as { cidrBlocks: string[] }[])[0].cidrBlocks, ["10.20.0.0/16"]);
-    const tasks = one(staging, "aws:ec2/securityGroup:SecurityGroup", "tasks");
+    const tasks = one(staging, "aws:ec2/securityGroup:SecurityGroup", "app-tasks");
     const ingress = tasks.inputs.ingress as { fromPort: number; securityGroups: string[]; cidrBlocks?: string[] }[];
     assert.equal(ingress.length, 1);
     assert.equal(ingress[0].cidrBlocks, undefined);

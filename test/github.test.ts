@@ -58,14 +58,14 @@ test("an S3 state backend is granted to every CI role and published to the workf
     const plan = await planStack("delivery", { set: { "slipway:pulumiBackendUrl": "s3://acme-pulumi-state/shop" } });
     const variable = all(plan, "github:index/actionsVariable:ActionsVariable").find((v) => v.inputs.variableName === "PULUMI_BACKEND_URL");
     assert.equal(variable?.inputs.value, "s3://acme-pulumi-state/shop");
-    for (const name of ["preview-policy", "deploy-staging-policy", "deploy-production-policy"]) {
+    for (const name of ["github-oidc-preview-policy", "github-oidc-deploy-staging-policy", "github-oidc-deploy-production-policy"]) {
         const statements = json<Doc>(one(plan, "aws:iam/rolePolicy:RolePolicy", name), "policy").Statement;
         const objects = statements.find((s) => s.Sid === "StateObjects");
         assert.deepEqual(objects?.Resource, ["arn:aws:s3:::acme-pulumi-state/shop/*"], name);
         const list = statements.find((s) => s.Sid === "StateBucketList");
         assert.deepEqual(list?.Condition, { StringLike: { "s3:prefix": ["shop", "shop/*"] } });
     }
-    const cloud = json<Doc>(one(delivery, "aws:iam/rolePolicy:RolePolicy", "preview-policy"), "policy").Statement;
+    const cloud = json<Doc>(one(delivery, "aws:iam/rolePolicy:RolePolicy", "github-oidc-preview-policy"), "policy").Statement;
     assert.ok(!cloud.some((s) => s.Sid === "StateObjects"), "no S3 rights with Pulumi Cloud");
 });
 

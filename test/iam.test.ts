@@ -61,7 +61,7 @@ test("PassRole reaches only environment roles (a deploy role only its own stacks
             for (const s of doc.Statement.filter((x) => list(x.Action).includes("iam:PassRole"))) {
                 // The pipeline passes only the environments' roles (never delivery's own); a deploy role
                 // only its own stacks' roles.
-                const own = r.name.startsWith("deploy-") ? r.name.replace(/^deploy-(.*)-policy$/, "$1").replace("review", "review-\\*") : "(staging|production)";
+                const own = r.name.startsWith("github-oidc-deploy-") ? r.name.replace(/^github-oidc-deploy-(.*)-policy$/, "$1").replace("review", "review-\\*") : "(staging|production)";
                 const allowed = new RegExp(`:role\\/slipway\\/shop\\/${own}\\/\\*$`);
                 for (const res of list(s.Resource)) assert.match(res, allowed, `${r.name}`);
                 assert.ok(s.Condition?.StringEquals?.["iam:PassedToService"], `${r.name} PassRole without iam:PassedToService`);
@@ -94,9 +94,9 @@ test("the pipeline role deploys only the pipeline's own services", () => {
 
 test("the task execution role gets the stack's runtime policy from the delivery stack: its own secrets, logs and the app image", () => {
     const [delivery, staging] = plans;
-    const attachment = one(staging, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "execution-policy");
+    const attachment = one(staging, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "app-execution-policy");
     assert.equal(attachment.inputs.policyArn, "arn:aws:iam::123456789012:policy/slipway/shop/shop-staging-task-execution");
-    const policy = one(delivery, "aws:iam/policy:Policy", "staging-task-execution");
+    const policy = one(delivery, "aws:iam/policy:Policy", "runtime-policies-staging-task-execution");
     assert.equal(policy.inputs.name, "shop-staging-task-execution");
     assert.equal(policy.inputs.path, "/slipway/shop/");
     const bySid = Object.fromEntries(json<Doc>(policy, "policy").Statement.map((s) => [s.Sid, s]));
@@ -105,7 +105,7 @@ test("the task execution role gets the stack's runtime policy from the delivery 
     assert.deepEqual(list(bySid.PullAppImage.Resource), ["arn:aws:ecr:us-east-1:123456789012:repository/shop"]);
     // The environment's secret is named under that prefix, so the policy covers it and no other stack's.
     assert.match(String(staging.outputs.secretArn), /:secret:slipway\/shop\/staging\//);
-    const review = json<Doc>(one(delivery, "aws:iam/policy:Policy", "review-task-execution"), "policy");
+    const review = json<Doc>(one(delivery, "aws:iam/policy:Policy", "runtime-policies-review-task-execution"), "policy");
     assert.deepEqual(list(review.Statement.find((s) => s.Sid === "ReadAppSecrets")?.Resource), ["arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/shop/review-*/*"]);
 });
 
@@ -119,12 +119,12 @@ test("the app's task role is a separate role from the execution role and has no 
 
 test("deploy roles never write permissions: they only attach their own stacks' runtime policies", () => {
     const delivery = plans[0];
-    for (const name of ["deploy-staging-policy", "deploy-production-policy", "deploy-review-policy"]) {
+    for (const name of ["github-oidc-deploy-staging-policy", "github-oidc-deploy-production-policy", "github-oidc-deploy-review-policy"]) {
         const statements = json<Doc>(one(delivery, "aws:iam/rolePolicy:RolePolicy", name), "policy").Statement;
         for (const s of statements) assert.ok(!list(s.Action).includes("iam:PutRolePolicy"), `${name} may write inline policies`);
         const attach = statements.find((s) => s.Sid === "AttachRuntimePolicies");
         const allowed = list(attach?.Condition?.ArnEquals?.["iam:PolicyARN"]);
-        const stack = name.replace(/^deploy-(.*)-policy$/, "$1");
+        const stack = name.replace(/^github-oidc-deploy-(.*)-policy$/, "$1");
         assert.deepEqual(allowed, [
             `arn:aws:iam::123456789012:policy/slipway/shop/shop-${stack}-task-execution`,
             `arn:aws:iam::123456789012:policy/slipway/shop/shop-${stack}-beanstalk-instance`,
@@ -164,10 +164,10 @@ test("GitHub OIDC roles pin the audience to STS and the subject to this reposito
         subjects[role.name] = sub;
     }
     assert.deepEqual(subjects, {
-        preview: ["repo:acme/shop:pull_request"],
-        "deploy-staging": ["repo:acme/shop:environment:staging"],
-        "deploy-production": ["repo:acme/shop:environment:production"],
-        "deploy-review": ["repo:acme/shop:environment:review"],
+        "github-oidc-preview": ["repo:acme/shop:pull_request"],
+        "github-oidc-deploy-staging": ["repo:acme/shop:environment:staging"],
+        "github-oidc-deploy-production": ["repo:acme/shop:environment:production"],
+        "github-oidc-deploy-review": ["repo:acme/shop:environment:review"],
     });
 });
 
@@ -175,7 +175,7 @@ test("an existing OIDC provider is reused instead of created", async () => {
     const arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
     const plan = await planStack("delivery", { set: { "slipway:githubOidcProviderArn": arn } });
     assert.equal(all(plan, "aws:iam/openIdConnectProvider:OpenIdConnectProvider").length, 0);
-    const role = one(plan, "aws:iam/role:Role", "preview");
+    const role = one(plan, "aws:iam/role:Role", "github-oidc-preview");
     assert.equal((json<Doc>(role, "assumeRolePolicy").Statement[0].Principal as { Federated: string }).Federated, arn);
 });
 

@@ -163,7 +163,7 @@ const WORKLOAD_ROLES: { stack: string; component: string; policy: string; action
     {
         stack: "delivery",
         component: "build",
-        policy: "policy",
+        policy: "build-policy",
         actions: {
             "logs:CreateLogStream": "CodeBuild writes the build log",
             "logs:PutLogEvents": "CodeBuild writes the build log",
@@ -187,7 +187,7 @@ const WORKLOAD_ROLES: { stack: string; component: string; policy: string; action
     {
         stack: "delivery",
         component: "smoke-test",
-        policy: "policy",
+        policy: "smoke-test-policy",
         actions: {
             "logs:CreateLogStream": "CodeBuild writes the build log",
             "logs:PutLogEvents": "CodeBuild writes the build log",
@@ -205,7 +205,7 @@ const WORKLOAD_ROLES: { stack: string; component: string; policy: string; action
         // Production's ECS execution role gets this managed policy attached (the delivery stack owns it).
         stack: "delivery",
         component: "runtime-policies",
-        policy: "production-task-execution",
+        policy: "runtime-policies-production-task-execution",
         actions: {
             "ecr:GetAuthorizationToken": "the ECS agent logs in to ECR",
             "ecr:BatchCheckLayerAvailability": "pulls the image",
@@ -219,7 +219,7 @@ const WORKLOAD_ROLES: { stack: string; component: string; policy: string; action
     {
         stack: "delivery",
         component: "github-oidc",
-        policy: "preview-policy",
+        policy: "github-oidc-preview-policy",
         actions: {
             "ec2:DescribeAvailabilityZones": "the program's getAvailabilityZones invoke",
             "elasticbeanstalk:ListAvailableSolutionStacks": "the program's getSolutionStack invoke",
@@ -237,9 +237,9 @@ for (const role of WORKLOAD_ROLES) {
 
 test("the ECS task role (the app's identity) is granted nothing", async () => {
     const p = await plan("production");
-    const taskPolicies = all(p, "aws:iam/rolePolicy:RolePolicy").filter((r) => r.name.startsWith("task"));
+    const taskPolicies = all(p, "aws:iam/rolePolicy:RolePolicy").filter((r) => r.name.startsWith("app-task"));
     assert.equal(taskPolicies.length, 0);
-    assert.equal(all(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) => r.name.startsWith("task")).length, 0);
+    assert.equal(all(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) => r.name.startsWith("app-task")).length, 0);
 });
 
 /** IAM service prefixes for the resource modules an environment stack declares. */
@@ -272,7 +272,7 @@ test("the deploy roles reach only the services environment stacks declare, and n
         }
     }
     const delivery = await plan("delivery");
-    const deployPolicies = all(delivery, "aws:iam/rolePolicy:RolePolicy").filter((r) => r.name.startsWith("deploy-"));
+    const deployPolicies = all(delivery, "aws:iam/rolePolicy:RolePolicy").filter((r) => r.name.startsWith("github-oidc-deploy-"));
     assert.ok(deployPolicies.length >= 2);
     for (const r of deployPolicies) {
         for (const action of actionsOf(r)) {
@@ -305,7 +305,7 @@ test(
     {},
     async () => {
         const p = await plan("delivery");
-        const staging = all(p, "aws:iam/rolePolicy:RolePolicy", "deploy-staging-policy")[0];
+        const staging = all(p, "aws:iam/rolePolicy:RolePolicy", "github-oidc-deploy-staging-policy")[0];
         const production = [
             ["ecs:UpdateService", "arn:aws:ecs:us-east-1:123456789012:service/shop-production/shop-production"],
             ["secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/shop/production/app-AbCdEf"],

@@ -16,7 +16,7 @@ test("the plan prints a tree of every resource and writes the JSON contract", ()
     const file = path.join(dir, "staging.json");
     const run = plan("--stack", "staging", "--json", file);
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /\+ aws:ecs\/service:Service {2}service/);
+    assert.match(run.stdout, /\+ aws:ecs\/service:Service {2}app-service/);
     const json = JSON.parse(fs.readFileSync(file, "utf8")) as Plan;
     assert.deepEqual(Object.keys(json), ["project", "stack", "resources", "outputs"]);
     assert.equal(json.project, "slipway");

@@ -72,15 +72,11 @@ const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 interface EngineContext {
     region: string;
     appName: string;
-    seen: Record<string, number>;
 }
 
 /** Computed outputs a real provider would return, shaped like AWS's so the program's string work holds. */
 function mockState(type: string, name: string, inputs: Record<string, unknown>, ctx: EngineContext): { id: string; state: Record<string, unknown> } {
     const { region } = ctx;
-    // Components reuse short logical names ("role", "logs"): number repeats so physical names stay unique.
-    const seen = (ctx.seen[`${type}/${name}`] = (ctx.seen[`${type}/${name}`] ?? 0) + 1);
-    name = seen > 1 ? `${name}-${seen}` : name;
     const [pkg, mod] = type.split(":");
     const service = (mod ?? "").split("/")[0];
     const prefix = unwrap(inputs.namePrefix);
@@ -210,6 +206,59 @@ function mockCall(token: string, inputs: Record<string, unknown>, ctx: EngineCon
     }
 }
 
+/** What the Pulumi engine refuses at registration, found by the offline plan first. */
+export class EngineViolation extends Error {
+    constructor(readonly problems: string[]) {
+        super(`the Pulumi engine would refuse this program:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "EngineViolation";
+    }
+}
+
+/** Pulumi's property-path syntax (ignoreChanges, replaceOnChanges): `a.b[0]["k.ey"].c`, `a[*]`. */
+export function parsesAsPropertyPath(path: string): boolean {
+    let i = 0;
+    const key = /^[A-Za-z0-9_$-]+/;
+    if (!path) return false;
+    let first = true;
+    while (i < path.length) {
+        if (path[i] === "[") {
+            const close = path.indexOf("]", i);
+            if (close < 0) return false;
+            const inner = path.slice(i + 1, close);
+            if (!/^(\d+|\*|"(?:[^"\\]|\\.)*")$/.test(inner)) return false;
+            i = close + 1;
+        } else {
+            if (!first) {
+                if (path[i] !== ".") return false;
+                i++;
+            }
+            const m = key.exec(path.slice(i)) ?? (path[i] === "*" ? ["*"] : null);
+            if (!m) return false;
+            i += m[0].length;
+        }
+        first = false;
+    }
+    return true;
+}
+
+/** `pkg:module:Type`, as the engine parses type tokens. */
+const TYPE_TOKEN = /^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_.\/-]*:[A-Za-z0-9_.-]+$/;
+
+interface AliasSpecMessage {
+    getName(): string;
+    getType(): string;
+    getStack(): string;
+    getProject(): string;
+    getParenturn(): string;
+    getNoparent(): boolean;
+}
+
+interface AliasMessage {
+    hasUrn(): boolean;
+    getUrn(): string;
+    getSpec(): AliasSpecMessage | undefined;
+}
+
 interface MonitorRequest {
     getType(): string;
     getName(): string;
@@ -223,6 +272,8 @@ interface MonitorRequest {
     getIgnorechangesList(): string[];
     getRetainondelete(): boolean | undefined;
     getDeletebeforereplace(): boolean;
+    getAliasesList?(): AliasMessage[];
+    getProvider?(): string;
 }
 
 type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
@@ -230,6 +281,17 @@ type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
 interface PatchableMonitor {
     registerResource(req: MonitorRequest, cb: Callback): void;
     readResource(req: MonitorRequest, cb: Callback): void;
+    newUrn(parent: string, type: string, name: string): string;
+}
+
+/**
+ * A URN as the engine builds it: the parent's whole qualified type chain, then the child's type
+ * (`urn:pulumi:<stack>::<project>::<parentType>$<childType>::<name>`). The mock monitor keeps only the
+ * immediate parent's type, which would hide or invent collisions two levels down.
+ */
+export function engineUrn(stack: string, project: string, parent: string, type: string, name: string): string {
+    const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
 export interface RunOptions {
@@ -260,7 +322,6 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
     const ctx: EngineContext = {
         region: opts.config["aws:region"] ?? "us-east-1",
         appName: opts.config["slipway:appName"] ?? "app",
-        seen: {},
     };
     const resources: PlannedResource[] = [];
     await pulumi.runtime.setMocks(
@@ -280,6 +341,42 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         waitForRPCs(): Promise<void>;
     };
     const monitor = settings.getMonitor();
+    monitor.newUrn = (parent, type, name) => engineUrn(opts.stack, opts.project, parent, type, name);
+    const violations: string[] = [];
+    const urns = new Set<string>();
+    /** alias URN → the resource that claims it */
+    const aliased = new Map<string, string>();
+    const aliasUrns = (req: MonitorRequest): string[] =>
+        (req.getAliasesList?.() ?? []).map((a) => {
+            if (a.hasUrn()) return a.getUrn();
+            const spec = a.getSpec();
+            const parent = spec?.getNoparent() ? "" : spec?.getParenturn() || req.getParent();
+            return engineUrn(spec?.getStack() || opts.stack, spec?.getProject() || opts.project, parent, spec?.getType() || req.getType(), spec?.getName() || req.getName());
+        });
+    /** The engine's registration checks (pulumi/pulumi pkg/resource/deploy: step generator, resource monitor). */
+    const check = (req: MonitorRequest, urn: string, read: boolean) => {
+        if (!TYPE_TOKEN.test(req.getType())) violations.push(`resource type "${req.getType()}" is not a pkg:module:Type token`);
+        if (!req.getName()) violations.push(`a ${req.getType()} has an empty name`);
+        if (urns.has(urn)) violations.push(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+        urns.add(urn);
+        if (read) return;
+        // A resource may list one alias twice (the provider's type alias and the SDK's copy of it).
+        for (const alias of new Set(aliasUrns(req))) {
+            if (alias === urn) continue;
+            const other = aliased.get(alias);
+            if (other && other !== urn) violations.push(`Two resources ('${other}' and '${urn}') aliased to the same: '${alias}'`);
+            aliased.set(alias, urn);
+        }
+        for (const path of req.getIgnorechangesList()) {
+            if (!parsesAsPropertyPath(path)) violations.push(`ignoreChanges path "${path}" of ${urn} does not parse as a property path`);
+        }
+        const provider = req.getProvider?.() ?? "";
+        if (provider && req.getCustom()) {
+            const providerType = provider.split("::")[2] ?? "";
+            const pkg = req.getType().split(":")[0];
+            if (providerType !== `pulumi:providers:${pkg}`) violations.push(`${urn} uses provider ${provider.split("::")[0]}, which is not a ${pkg} provider`);
+        }
+    };
     const record = (req: MonitorRequest, read: boolean): Callback => {
         const propertyDeps = new Set<string>();
         if (!read) req.getPropertydependenciesMap().forEach((v) => v.getUrnsList().forEach((u) => propertyDeps.add(u)));
@@ -300,6 +397,7 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         return (err, resp) => {
             if (!err && resp) {
                 entry.urn = resp.getUrn();
+                check(req, entry.urn, read);
                 resources.push(entry);
             }
         };
@@ -330,6 +428,11 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         for (const [k, v] of Object.entries(exported ?? {})) outputs[k] = await resolveOutput(v);
         await settings.waitForRPCs();
         if (failures.length) throw failures[0];
+        // An alias may only name a resource that is gone from the program (its old name).
+        for (const [alias, owner] of aliased) {
+            if (urns.has(alias)) violations.push(`alias ${alias} of ${owner} is the URN of another resource in this program`);
+        }
+        if (violations.length) throw new EngineViolation(violations);
         const order = new Map(resources.map((r, i) => [r.urn, i]));
         resources.sort((a, b) => (order.get(a.urn) ?? 0) - (order.get(b.urn) ?? 0));
         return { project: opts.project, stack: opts.stack, resources, outputs };
