@@ -1,128 +1,152 @@
-// What the GitHub deploy role additionally needs to `pulumi up` / `pulumi destroy` a Beanstalk
-// environment stack (infra/deployer-policy.ts covers the network, secret, logs and parameters both
-// platforms share). Creating or terminating an environment makes EB build its CloudFormation stack
-// (`awseb-e-…`) with the caller's credentials, so the role needs the Auto Scaling, EC2 and ELB calls
-// that stack makes; ELB and security-group calls are already in the shared statements.
+// What a GitHub deploy role additionally needs to `pulumi up` / `pulumi destroy` a Beanstalk
+// environment stack (infra/deployer-policy.ts covers what both platforms share). Creating, updating or
+// terminating an environment makes EB build its CloudFormation stack (`awseb-e-…`) with the caller's
+// credentials, so the role needs the CloudFormation, Auto Scaling, EC2 and ELB calls that stack makes.
+// EB applies an environment's tags (the program's defaultTags, `slipway:stack`) to that
+// CloudFormation stack, which propagates them to the groups, instances and load balancer it creates
+// (EB "Tagging resources in your environments"): the same tag conditions scope all of them.
 import * as pulumi from "@pulumi/pulumi";
-import { arnOf, AwsContext } from "./aws-context";
-import { BEANSTALK_MANAGED_POLICIES, bundleBucketPrefix } from "./beanstalk-environment";
+import { arnOf } from "./aws-context";
 import { beanstalkApplicationName } from "./beanstalk-pipeline";
+import { DeployerScope } from "./deployer-policy";
 import { Statement } from "./iam";
-import { environmentName, environmentRolePath } from "./names";
+import { environmentName, stackPattern, stackTag, STACK_TAG } from "./names";
 
-/**
- * Rights for the stacks a deploy role may `pulumi up` (`stacks` may hold a pattern like `review-*`),
- * scoped like infra/deployer-policy.ts: each stack's own environment, log groups, roles and instance
- * profiles. Bundle buckets share one per-app prefix (S3 bucket prefixes are too short for stack names).
- */
-/** The tag EB puts on the resources it creates for an environment (its CloudFormation stack, groups, instances). */
-export const EB_ENVIRONMENT_TAG = "elasticbeanstalk:environment-name";
+/** Name prefix of an environment's bundle bucket: one bucket per stack, so no stack can write another's bundles. */
+export function bundleBucketPrefix(app: string, stack: string): string {
+    return `${environmentName(app, stack)}-`;
+}
 
-export function beanstalkDeployerStatements(app: string, stacks: string[], ctx: AwsContext): Statement[] {
-    const application = beanstalkApplicationName(app);
-    const each = <T>(f: (stack: string) => T) => stacks.map(f);
-    const names = each((st) => environmentName(app, st));
-    const asg = pulumi.interpolate`arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*`;
-    const eb = (resource: string) => arnOf(ctx, "elasticbeanstalk", resource);
+/** EB environments and versions, and the CloudFormation stacks and Auto Scaling groups EB makes. */
+export function beanstalkEnvironmentStatements(scope: DeployerScope): Statement[] {
+    return beanstalkDeployerStatements(scope).filter((st) => st.Action.every((a) => /^(elasticbeanstalk|cloudformation|autoscaling):/.test(a)));
+}
+
+/** The instances, launch templates, addresses, alarms and buckets of a Beanstalk environment. */
+export function beanstalkResourceStatements(scope: DeployerScope): Statement[] {
+    return beanstalkDeployerStatements(scope).filter((st) => !st.Action.every((a) => /^(elasticbeanstalk|cloudformation|autoscaling):/.test(a)));
+}
+
+function beanstalkDeployerStatements(scope: DeployerScope): Statement[] {
+    const { ctx, app } = scope;
+    const pattern = stackPattern(scope.policyStack);
+    const value = stackTag(app, pattern);
+    const owned = { StringLike: { [`aws:ResourceTag/${STACK_TAG}`]: value } };
+    const creating = { StringLike: { [`aws:RequestTag/${STACK_TAG}`]: value } };
+    const retagging = { StringLike: { [`aws:ResourceTag/${STACK_TAG}`]: value }, StringLikeIfExists: { [`aws:RequestTag/${STACK_TAG}`]: value } };
     const regionOnly = { StringEquals: { "aws:RequestedRegion": ctx.region } };
-    const bundles = pulumi.interpolate`arn:${ctx.partition}:s3:::${bundleBucketPrefix(app)}*`;
+    const application = beanstalkApplicationName(app);
+    const env = environmentName(app, pattern);
+    const eb = (resource: string) => arnOf(ctx, "elasticbeanstalk", resource);
+    const stacks = arnOf(ctx, "cloudformation", "stack/awseb-e-*");
+    const asg = pulumi.interpolate`arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*`;
+    const bundles = pulumi.interpolate`arn:${ctx.partition}:s3:::${bundleBucketPrefix(app, pattern)}*`;
+    // EB's own storage bucket: EB reads and writes it for the environment (templates, logs); the
+    // pipeline's deploy action uploads bundles there, so deploy roles only read it.
     const storage = pulumi.interpolate`arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}`;
+    const ec2 = (type: string) => arnOf(ctx, "ec2", `${type}/*`);
     return [
         {
-            Sid: "BeanstalkEnvironments",
+            // Environments and their application versions are named after the stack (versions `<env>-<tag>`).
+            Sid: "OwnBeanstalkEnvironments",
             Action: [
                 "elasticbeanstalk:CreateEnvironment", "elasticbeanstalk:UpdateEnvironment", "elasticbeanstalk:TerminateEnvironment",
                 "elasticbeanstalk:DescribeEnvironments", "elasticbeanstalk:DescribeEnvironmentResources", "elasticbeanstalk:DescribeEvents",
                 "elasticbeanstalk:DescribeConfigurationSettings", "elasticbeanstalk:DescribeConfigurationOptions", "elasticbeanstalk:ValidateConfigurationSettings",
                 "elasticbeanstalk:CreateApplicationVersion", "elasticbeanstalk:DeleteApplicationVersion", "elasticbeanstalk:UpdateApplicationVersion",
                 "elasticbeanstalk:DescribeApplicationVersions", "elasticbeanstalk:DescribeApplications",
-                "elasticbeanstalk:AddTags", "elasticbeanstalk:ListTagsForResource", "elasticbeanstalk:UpdateTagsForResource",
+                "elasticbeanstalk:AddTags", "elasticbeanstalk:RemoveTags", "elasticbeanstalk:ListTagsForResource", "elasticbeanstalk:UpdateTagsForResource",
             ],
             Resource: [
                 eb(`application/${application}`),
-                eb(`applicationversion/${application}/*`),
-                ...each((st) => eb(`environment/${application}/${environmentName(app, st)}`)),
+                eb(`applicationversion/${application}/${env}-*`),
+                eb(`environment/${application}/${env}`),
                 // Platforms are AWS-owned resources without an account.
                 pulumi.interpolate`arn:${ctx.partition}:elasticbeanstalk:${ctx.region}::solutionstack/*`,
                 pulumi.interpolate`arn:${ctx.partition}:elasticbeanstalk:${ctx.region}::platform/*`,
             ],
         },
         {
-            // No resource types: EB's storage bucket setup and CNAME check (the platform lookup is in ProgramLookups).
+            // No resource types: EB's storage-bucket setup and CNAME check (the platform lookup is in ProgramLookups).
             Sid: "BeanstalkAccountCalls",
             Action: ["elasticbeanstalk:CreateStorageLocation", "elasticbeanstalk:CheckDNSAvailability"],
             Resource: ["*"],
             Condition: regionOnly,
         },
         {
-            Sid: "ReadBeanstalkEnvironmentStacks",
-            Action: [
-                "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStackResource",
-                "cloudformation:DescribeStackResources", "cloudformation:GetTemplate", "cloudformation:ListStackResources",
-            ],
-            Resource: [arnOf(ctx, "cloudformation", "stack/awseb-e-*")],
-        },
-        // EB's stacks and groups are named after a random environment id (awseb-e-…), so names cannot tell
-        // one stack's environment from another's; EB's elasticbeanstalk:environment-name tag can.
-        {
+            // EB's stacks are named after a generated environment id (awseb-e-…): the stack tag tells them apart.
             Sid: "CreateOwnBeanstalkStacks",
             Action: ["cloudformation:CreateStack", "cloudformation:TagResource"],
-            Resource: [arnOf(ctx, "cloudformation", "stack/awseb-e-*")],
-            Condition: { StringLike: { [`aws:RequestTag/${EB_ENVIRONMENT_TAG}`]: names } },
+            Resource: [stacks],
+            Condition: creating,
         },
         {
             Sid: "ChangeOwnBeanstalkStacks",
-            Action: ["cloudformation:UpdateStack"],
-            Resource: [arnOf(ctx, "cloudformation", "stack/awseb-e-*")],
-            Condition: { StringLike: { [`aws:ResourceTag/${EB_ENVIRONMENT_TAG}`]: names } },
+            Action: [
+                "cloudformation:UpdateStack", "cloudformation:DeleteStack", "cloudformation:CancelUpdateStack", "cloudformation:DescribeStacks",
+                "cloudformation:DescribeStackEvents", "cloudformation:DescribeStackResource", "cloudformation:DescribeStackResources",
+                "cloudformation:GetTemplate", "cloudformation:ListStackResources", "cloudformation:TagResource", "cloudformation:UntagResource",
+            ],
+            Resource: [stacks],
+            Condition: owned,
         },
-        {
-            // DeleteStack and CancelUpdateStack take no tag condition keys (service authorization
-            // reference): only the awseb-e- name pins them. Terminating an environment needs DeleteStack.
-            Sid: "DeleteBeanstalkStacks",
-            Action: ["cloudformation:DeleteStack", "cloudformation:CancelUpdateStack"],
-            Resource: [arnOf(ctx, "cloudformation", "stack/awseb-e-*")],
-        },
-        {
-            Sid: "CreateOwnBeanstalkGroups",
-            Action: ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags"],
-            Resource: [asg],
-            Condition: { StringLike: { [`aws:RequestTag/${EB_ENVIRONMENT_TAG}`]: names } },
-        },
+        { Sid: "CreateOwnBeanstalkGroups", Action: ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags"], Resource: [asg], Condition: creating },
+        { Sid: "RetagOwnBeanstalkGroups", Action: ["autoscaling:CreateOrUpdateTags"], Resource: [asg], Condition: retagging },
         {
             Sid: "ChangeOwnBeanstalkGroups",
             Action: [
                 "autoscaling:DeleteAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup",
                 "autoscaling:SuspendProcesses", "autoscaling:ResumeProcesses", "autoscaling:SetDesiredCapacity",
-                "autoscaling:TerminateInstanceInAutoScalingGroup", "autoscaling:DeleteTags",
+                "autoscaling:TerminateInstanceInAutoScalingGroup", "autoscaling:AttachInstances", "autoscaling:DetachInstances",
                 "autoscaling:PutNotificationConfiguration", "autoscaling:DeleteNotificationConfiguration",
                 "autoscaling:PutScalingPolicy", "autoscaling:DeletePolicy", "autoscaling:PutScheduledUpdateGroupAction", "autoscaling:DeleteScheduledAction",
             ],
             Resource: [asg],
-            Condition: { StringLike: { [`aws:ResourceTag/${EB_ENVIRONMENT_TAG}`]: names } },
+            Condition: owned,
         },
         {
-            Sid: "BeanstalkInstances",
+            // Instances, their volumes and interfaces, launch templates and the single instance's Elastic IP.
+            Sid: "CreateOwnBeanstalkInstances",
+            Action: ["ec2:RunInstances", "ec2:CreateLaunchTemplate", "ec2:AllocateAddress"],
+            Resource: [ec2("instance"), ec2("volume"), ec2("network-interface"), ec2("launch-template"), ec2("elastic-ip")],
+            Condition: creating,
+        },
+        {
+            // Tags only while creating; an existing resource is re-tagged only if it is already this stack's (below).
+            Sid: "BeanstalkTagOnCreate",
+            Action: ["ec2:CreateTags"],
+            Resource: [ec2("instance"), ec2("volume"), ec2("network-interface"), ec2("launch-template"), ec2("elastic-ip")],
+            Condition: { StringEquals: { "ec2:CreateAction": ["RunInstances", "CreateLaunchTemplate", "AllocateAddress"] }, ...creating },
+        },
+        {
+            // RunInstances also authorizes the AMI (AWS-owned, untaggable by us), the subnet and the group it uses.
+            Sid: "LaunchFromOwnNetwork",
+            Action: ["ec2:RunInstances"],
+            Resource: [ec2("subnet"), ec2("security-group")],
+            Condition: owned,
+        },
+        { Sid: "LaunchPublicImages", Action: ["ec2:RunInstances"], Resource: [pulumi.interpolate`arn:${ctx.partition}:ec2:${ctx.region}::image/*`] },
+        {
+            Sid: "ChangeOwnBeanstalkInstances",
             Action: [
-                "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate", "ec2:ModifyLaunchTemplate",
+                "ec2:TerminateInstances", "ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate", "ec2:DeleteLaunchTemplate",
+                "ec2:AssociateAddress", "ec2:DisassociateAddress", "ec2:ReleaseAddress", "ec2:CreateTags",
             ],
-            Resource: [arnOf(ctx, "ec2", "launch-template/*")],
-            Condition: regionOnly,
+            Resource: [ec2("instance"), ec2("launch-template"), ec2("elastic-ip"), ec2("network-interface"), ec2("volume")],
+            Condition: retagging,
         },
         {
-            // EB tags its instances with the environment's name: only the app's can be terminated.
-            Sid: "BeanstalkTerminateOwnInstances",
-            Action: ["ec2:TerminateInstances"],
-            Resource: [arnOf(ctx, "ec2", "instance/*")],
-            Condition: { StringLike: { [`aws:ResourceTag/${EB_ENVIRONMENT_TAG}`]: names } },
+            Sid: "UntagOwnBeanstalkInstances",
+            Action: ["ec2:DeleteTags"],
+            Resource: [ec2("instance"), ec2("launch-template"), ec2("elastic-ip"), ec2("network-interface"), ec2("volume")],
+            Condition: { ...owned, "ForAllValues:StringNotEquals": { "aws:TagKeys": [STACK_TAG] } },
         },
         {
-            // RunInstances authorizes against generated ids and AWS-owned AMIs; Describe calls and
-            // Elastic IPs (a single instance gets one) have no useful resource scoping.
-            Sid: "BeanstalkUnscopableCalls",
+            // Describe calls have no resource types (service authorization reference).
+            Sid: "BeanstalkReads",
             Action: [
-                "ec2:RunInstances", "ec2:DescribeInstances", "ec2:DescribeImages", "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions",
-                "ec2:DescribeKeyPairs", "ec2:AllocateAddress", "ec2:AssociateAddress", "ec2:DisassociateAddress", "ec2:ReleaseAddress", "ec2:DescribeAddresses",
+                "ec2:DescribeInstances", "ec2:DescribeImages", "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions",
+                "ec2:DescribeKeyPairs", "ec2:DescribeAddresses", "ec2:DescribeInstanceTypes",
                 "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations",
                 "autoscaling:DescribeScalingActivities", "autoscaling:DescribeScheduledActions", "autoscaling:DescribePolicies",
                 "autoscaling:DescribeNotificationConfigurations", "cloudwatch:DescribeAlarms", "cloudformation:ValidateTemplate",
@@ -131,40 +155,28 @@ export function beanstalkDeployerStatements(app: string, stacks: string[], ctx: 
             Condition: regionOnly,
         },
         {
-            Sid: "BeanstalkAlarms",
-            Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
+            Sid: "OwnBeanstalkAlarms",
+            Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource"],
             Resource: [arnOf(ctx, "cloudwatch", "alarm:awseb-e-*")],
+            Condition: owned,
         },
         {
-            // EB streams instance and health logs to /aws/elasticbeanstalk/<environment>/….
-            Sid: "BeanstalkLogGroups",
-            Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:ListTagsForResource"],
-            Resource: each((st) => arnOf(ctx, "logs", `log-group:/aws/elasticbeanstalk/${environmentName(app, st)}/*`)),
-        },
-        {
-            Sid: "BeanstalkBuckets",
+            Sid: "OwnBundleBuckets",
             Action: [
                 "s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation", "s3:GetBucketPolicy", "s3:PutBucketPolicy",
                 "s3:DeleteBucketPolicy", "s3:GetBucketVersioning", "s3:PutBucketVersioning", "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration",
                 "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock",
-                "s3:GetBucketTagging", "s3:PutBucketTagging", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion",
+                "s3:GetBucketTagging", "s3:PutBucketTagging", "s3:GetBucketAcl", "s3:GetAccelerateConfiguration", "s3:GetBucketCORS", "s3:GetBucketWebsite",
+                "s3:GetBucketLogging", "s3:GetReplicationConfiguration", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketRequestPayment",
+                "s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls",
+                "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:DeleteObjectVersion",
             ],
-            Resource: [bundles, pulumi.interpolate`${bundles}/*`, storage, pulumi.interpolate`${storage}/*`],
+            Resource: [bundles, pulumi.interpolate`${bundles}/*`],
         },
         {
-            Sid: "BeanstalkInstanceProfiles",
-            Action: [
-                "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:AddRoleToInstanceProfile",
-                "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile",
-            ],
-            Resource: each((st) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:instance-profile${environmentRolePath(app, st)}*`),
-        },
-        {
-            // Only EB's three documented managed policies, only onto the app's roles.
-            Sid: "AttachBeanstalkManagedPolicies",
-            Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-            Resource: each((st) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, st)}*`),
-            Condition: { ArnEquals: { "iam:PolicyARN": Object.values(BEANSTALK_MANAGED_POLICIES) } },
+            Sid: "ReadBeanstalkStorage",
+            Action: ["s3:CreateBucket", "s3:GetBucketLocation", "s3:ListBucket", "s3:GetBucketPolicy", "s3:GetObject"],
+            Resource: [storage, pulumi.interpolate`${storage}/*`],
         },
     ];
 }

@@ -7,6 +7,7 @@ import { BeanstalkSettings } from "./config";
 import { policyDocument, serviceRole } from "./iam";
 import { TARGET_HEALTH, TLS_POLICY } from "./load-balancer";
 import { renamedFrom } from "./names";
+import { bundleBucketPrefix } from "./beanstalk-deployer";
 
 /**
  * Every EB namespace and option slipway sets, and nothing else: `setting()` only accepts these, and
@@ -178,10 +179,6 @@ export function beanstalkOptionSettings(a: BeanstalkOptionArgs): BeanstalkSettin
     return out;
 }
 
-/** Name prefix of an app's bundle buckets (S3 allows 37 characters of prefix; app names have at most 20). */
-export function bundleBucketPrefix(app: string): string {
-    return `${app}-eb-bundles-`;
-}
 
 export interface BeanstalkEnvironmentArgs {
     /** The app's name: prefixes the bundle bucket. */
@@ -194,6 +191,10 @@ export interface BeanstalkEnvironmentArgs {
     image: pulumi.Input<string>;
     /** The stack's `beanstalk-instance` runtime policy (delivery stack): image pull, secret read, bundles. */
     instancePolicyArn: pulumi.Input<string>;
+    /** The stack's permissions boundary (delivery stack): every role here carries it. */
+    permissionsBoundary: pulumi.Input<string>;
+    /** Stack name: names the bundle bucket (one per stack, so no other stack's deploy role can write it). */
+    stack: string;
     vpcId: pulumi.Input<string>;
     /** Public subnets for instances and, when load-balanced, the ALB. */
     subnetIds: pulumi.Input<string>[];
@@ -246,14 +247,15 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
                 path: args.rolePath,
                 // EB assumes its service role with the external id "elasticbeanstalk" ("Service roles").
                 condition: { StringEquals: { "sts:ExternalId": "elasticbeanstalk" } },
+                permissionsBoundary: args.permissionsBoundary,
             },
             { parent: this, aliases: renamedFrom("service") },
         );
         new iam.RolePolicyAttachment(`${name}-service-health`, { role: this.serviceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.enhancedHealth }, { parent: this, aliases: renamedFrom("service-health") });
         new iam.RolePolicyAttachment(`${name}-service-updates`, { role: this.serviceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.managedUpdates }, { parent: this, aliases: renamedFrom("service-updates") });
 
-        // A known prefix lets the GitHub deploy role be scoped to the app's bundle buckets.
-        this.bundleBucket = new s3.Bucket(`${name}-bundles`, { bucketPrefix: bundleBucketPrefix(args.appName), forceDestroy: !protect }, { parent: this, aliases: renamedFrom("bundles"), protect });
+        // A per-stack prefix scopes each GitHub deploy role to its own stack's bundles: their hooks run as root.
+        this.bundleBucket = new s3.Bucket(`${name}-bundles`, { bucketPrefix: bundleBucketPrefix(args.appName, args.stack), forceDestroy: !protect }, { parent: this, aliases: renamedFrom("bundles"), protect });
         new s3.BucketPublicAccessBlock(
             `${name}-bundles-public-access-block`,
             { bucket: this.bundleBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
@@ -307,6 +309,7 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
                 service: "ec2.amazonaws.com",
                 description: `EC2 instances of ${args.name}: pull the image, read the app's secret, stream logs`,
                 path: args.rolePath,
+                permissionsBoundary: args.permissionsBoundary,
             },
             { parent: this, aliases: renamedFrom("instance") },
         );

@@ -15,6 +15,8 @@ export interface FargateAppArgs {
     image: pulumi.Input<string>;
     /** The stack's `task-execution` runtime policy (delivery stack): image pull, logs, secret read. */
     executionPolicyArn: pulumi.Input<string>;
+    /** The stack's permissions boundary (delivery stack): every role here carries it. */
+    permissionsBoundary: pulumi.Input<string>;
     /** cpu units and MiB: must be a Fargate pair (checked in config). */
     cpu: number;
     memory: number;
@@ -127,6 +129,7 @@ export class FargateApp extends pulumi.ComponentResource {
                 description: `ECS agent for ${args.name}: pull the image, write logs, read the app's secrets`,
                 path: args.rolePath,
                 accountId: ctx.accountId,
+                permissionsBoundary: args.permissionsBoundary,
             },
             { parent: this, aliases: renamedFrom("execution") },
         );
@@ -135,7 +138,7 @@ export class FargateApp extends pulumi.ComponentResource {
         // The app's own identity: distinct from the agent's, and granted nothing until the app needs it.
         this.taskRole = serviceRole(
             `${name}-task`,
-            { service: "ecs-tasks.amazonaws.com", description: `The app in ${args.name}`, path: args.rolePath, accountId: ctx.accountId },
+            { service: "ecs-tasks.amazonaws.com", description: `The app in ${args.name}`, path: args.rolePath, accountId: ctx.accountId, permissionsBoundary: args.permissionsBoundary },
             { parent: this, aliases: renamedFrom("task") },
         );
 

@@ -17,7 +17,13 @@ export interface GitHubRoleSpec {
      * `environment:production`, `ref:refs/heads/main`. Never a bare wildcard.
      */
     subjects: string[];
-    statements: Statement[];
+    /** Inline statements (kept small: a role's inline policies together may hold 10,240 characters). */
+    statements?: Statement[];
+    /**
+     * Managed policies, one per concern, each attached to the role (a managed policy may hold 6,144
+     * characters; a role may have 10 attached). `name` is the policy's IAM name.
+     */
+    policies?: { name: string; description: string; statements: Statement[] }[];
 }
 
 export interface GitHubOidcArgs {
@@ -82,7 +88,17 @@ export class GitHubOidc extends pulumi.ComponentResource {
                 },
                 { parent: this, aliases: renamedFrom(spec.name) },
             );
-            new iam.RolePolicy(`${name}-${spec.name}-policy`, { role: role.id, policy: policyDocument(spec.statements) }, { parent: this, aliases: renamedFrom(`${spec.name}-policy`) });
+            if (spec.statements?.length) {
+                new iam.RolePolicy(`${name}-${spec.name}-policy`, { role: role.id, policy: policyDocument(spec.statements) }, { parent: this, aliases: renamedFrom(`${spec.name}-policy`) });
+            }
+            for (const p of spec.policies ?? []) {
+                const policy = new iam.Policy(
+                    `${name}-${p.name}`,
+                    { name: p.name, path: args.rolePath, description: p.description, policy: policyDocument(p.statements) },
+                    { parent: this },
+                );
+                new iam.RolePolicyAttachment(`${name}-${p.name}`, { role: role.name, policyArn: policy.arn }, { parent: this });
+            }
             this.roles[spec.name] = role;
         }
         this.registerOutputs({ providerArn: this.providerArn });

@@ -8,7 +8,9 @@ export interface Statement {
     /** Only for resource policies (bucket, topic, key policies). */
     Principal?: "*" | Record<string, pulumi.Input<string | string[]>>;
     Action: string[];
-    Resource: pulumi.Input<string>[] | pulumi.Input<string>;
+    /** One of Resource and NotResource (NotResource only in Deny statements). */
+    Resource?: pulumi.Input<string>[] | pulumi.Input<string>;
+    NotResource?: pulumi.Input<string>[];
     Condition?: Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[]>>;
 }
 
@@ -42,6 +44,8 @@ export interface ServiceRoleArgs {
     accountId?: pulumi.Input<string>;
     /** A documented trust condition instead of aws:SourceAccount (e.g. Beanstalk's sts:ExternalId). */
     condition?: Statement["Condition"];
+    /** Permissions boundary (environment roles carry their stack's: its deploy role may create no other). */
+    permissionsBoundary?: pulumi.Input<string>;
 }
 
 /** A role an AWS service assumes: one-hour sessions, trust guarded as above. */
@@ -53,6 +57,7 @@ export function serviceRole(name: string, args: ServiceRoleArgs, opts?: pulumi.C
             description: args.description,
             assumeRolePolicy: serviceTrustPolicy(args.service, args.accountId, args.condition),
             maxSessionDuration: 3600,
+            permissionsBoundary: args.permissionsBoundary,
         },
         opts,
     );

@@ -55,3 +55,75 @@ export function imageTagParameter(app: string, stack: string): string {
 export function healthUrlParameter(app: string, stack: string): string {
     return `${parameterPrefix(app)}/${stack}/health-url`;
 }
+
+// --- Stack ownership: the tag every AWS resource of a stack carries, and what AWS enforces with it ---
+
+/**
+ * Tag key on every AWS resource a slipway stack declares (the provider's defaultTags). Deploy roles
+ * may create only resources tagged for their own stacks (`aws:RequestTag`) and change or delete only
+ * resources tagged so (`aws:ResourceTag`).
+ */
+export const STACK_TAG = "slipway:stack";
+
+/**
+ * The stack tag's value: `<app>/<stack>`. The app is part of the value so that app `shop`'s review
+ * pattern (`shop/review-*`) can never match another app's stacks, whatever their names.
+ */
+export function stackTag(app: string, stackOrPattern: string): string {
+    return `${app}/${stackOrPattern}`;
+}
+
+/** Review stacks share one policy set (and KMS key); every other stack has its own. */
+export function policyStackOf(stack: string, tier: string): string {
+    return tier === "review" ? "review" : stack;
+}
+
+/** The stack-name pattern a policy set covers: `review` covers every `review-*` stack. */
+export function stackPattern(policyStack: string): string {
+    return policyStack === "review" ? "review-*" : policyStack;
+}
+
+/** Name of a managed policy the delivery stack owns for a policy stack: `<app>-<stack>-<concern>`. */
+export function managedPolicyName(app: string, policyStack: string, concern: string): string {
+    return `${app}-${policyStack}-${concern}`;
+}
+
+/** The permissions boundary every role of a policy stack's environments must carry. */
+export const BOUNDARY_CONCERN = "boundary";
+
+/** Tag marking a managed policy that is a permissions boundary: a ceiling on roles, not a grant (the policy pack reads it). */
+export const POLICY_PURPOSE_TAG = "slipway:purpose";
+export const BOUNDARY_PURPOSE = "permissions-boundary";
+
+/** KMS alias of a policy stack's secrets provider (`pulumi stack init --secrets-provider awskms://…`). */
+export function secretsKeyAlias(app: string, policyStack: string): string {
+    return `alias/slipway/${app}/${policyStack}`;
+}
+
+/** The secrets-provider URL a stack is created with. */
+export function secretsProviderUrl(app: string, policyStack: string, region: string): string {
+    return `awskms://${secretsKeyAlias(app, policyStack)}?region=${region}`;
+}
+
+/** Secrets Manager name prefix of an environment's app secret. */
+export function secretNamePrefix(app: string, stack: string): string {
+    return `slipway/${app}/${stack}/`;
+}
+
+/** CloudWatch log-group prefix of an environment's own log groups. */
+export function logGroupPrefix(app: string, stack: string): string {
+    return `/slipway/${app}/${stack}/`;
+}
+
+/** GitHub variable holding the deploy role ARN for an environment stack: AWS_DEPLOY_ROLE_ARN_STAGING. */
+export function deployRoleVariable(stack: string): string {
+    return `AWS_DEPLOY_ROLE_ARN_${stack.toUpperCase().replace(/-/g, "_")}`;
+}
+
+/** Stage names are the environment names, capitalised: `staging` → `Staging`. */
+export function stageName(stack: string): string {
+    return stack
+        .split("-")
+        .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+        .join("-");
+}

@@ -1,34 +1,35 @@
 // What an environment's workloads may do at run time (the ECS agent's execution role, the Beanstalk
-// instance role), as managed policies the delivery stack owns. Environment stacks only attach them,
-// so a GitHub deploy role never writes a permission: it may attach exactly these policies to its own
-// stacks' roles, and nothing else (no iam:PutRolePolicy anywhere in the deploy roles).
+// instance role), the permissions boundary every role of the stack carries, and the stack's
+// secrets-provider key — all owned by the delivery stack. Environment stacks only attach the policies
+// and set the boundary, so a GitHub deploy role never writes a permission: it may attach exactly these
+// policies to its own stacks' roles, and create roles only with this boundary.
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
+import * as kms from "@pulumi/aws/kms";
 import { arnOf, AwsContext } from "./aws-context";
+import { bundleBucketPrefix } from "./beanstalk-deployer";
 import { policyDocument, Statement } from "./iam";
-import { bundleBucketPrefix } from "./beanstalk-environment";
-import { rolePath, renamedFrom } from "./names";
+import {
+    BOUNDARY_CONCERN, BOUNDARY_PURPOSE, environmentRolePath, POLICY_PURPOSE_TAG, logGroupPrefix, managedPolicyName, renamedFrom, rolePath, secretNamePrefix, secretsKeyAlias,
+    stackPattern, stackTag, STACK_TAG,
+} from "./names";
 
 export type RuntimeKind = "task-execution" | "beanstalk-instance";
 export const RUNTIME_KINDS: RuntimeKind[] = ["task-execution", "beanstalk-instance"];
 
-/** Review stacks share one set of runtime policies; every other stack has its own. */
-export function runtimePolicyStack(stack: string, tier: string): string {
-    return tier === "review" ? "review" : stack;
+/** A managed policy's ARN, known without a stack reference (IAM policy ARNs are path + name). */
+export function managedPolicyArn(ctx: AwsContext, app: string, policyStack: string, concern: string): pulumi.Output<string> {
+    return pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:policy${rolePath(app)}${managedPolicyName(app, policyStack, concern)}`;
 }
 
-/** The stack-name pattern a policy set covers: `review` covers every `review-*` stack. */
-export function stackPattern(policyStack: string): string {
-    return policyStack === "review" ? "review-*" : policyStack;
-}
-
-export function runtimePolicyName(app: string, policyStack: string, kind: RuntimeKind): string {
-    return `${app}-${policyStack}-${kind}`;
-}
-
-/** The policy's ARN, known without a stack reference (IAM policy ARNs are path + name). */
+/** The runtime policy of one kind of workload role for a policy stack. */
 export function runtimePolicyArn(ctx: AwsContext, app: string, policyStack: string, kind: RuntimeKind): pulumi.Output<string> {
-    return pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:policy${rolePath(app)}${runtimePolicyName(app, policyStack, kind)}`;
+    return managedPolicyArn(ctx, app, policyStack, kind);
+}
+
+/** The permissions boundary of a policy stack's roles. */
+export function boundaryArn(ctx: AwsContext, app: string, policyStack: string): pulumi.Output<string> {
+    return managedPolicyArn(ctx, app, policyStack, BOUNDARY_CONCERN);
 }
 
 /** The runtime permissions of one kind of workload role for the stacks matching `pattern`. */
@@ -38,47 +39,128 @@ export function runtimeStatements(app: string, pattern: string, kind: RuntimeKin
         { Sid: "RegistryLogin", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
         { Sid: "PullAppImage", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: [repositoryArn] },
         // One JSON secret per environment, named slipway/<app>/<stack>/…
-        { Sid: "ReadAppSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: [arnOf(ctx, "secretsmanager", `secret:slipway/${app}/${pattern}/*`)] },
+        { Sid: "ReadAppSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefix(app, pattern)}*`)] },
     ];
     if (kind === "task-execution") {
         statements.push({
             Sid: "WriteAppLogs",
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: [arnOf(ctx, "logs", `log-group:/slipway/${app}/${pattern}/*`)],
+            Resource: [arnOf(ctx, "logs", `log-group:${logGroupPrefix(app, pattern)}*`)],
         });
     } else {
         // The instance fetches its application version's bundle (EB's own log streaming is in the managed web-tier policy).
-        statements.push({ Sid: "ReadBundles", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::${bundleBucketPrefix(app)}*/*`] });
+        statements.push({ Sid: "ReadBundles", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::${bundleBucketPrefix(app, pattern)}*/*`] });
     }
     return statements;
 }
 
-export interface RuntimePoliciesArgs {
+/**
+ * The ceiling of every role an environment stack creates (its deploy role may create roles only with
+ * it). It allows the services the runtime policies and EB's managed policies use, and denies anything
+ * on a resource tagged for another stack, other stacks' secrets, passing other stacks' roles, and every
+ * IAM write: whatever is attached to such a role, it cannot reach beyond its stack.
+ */
+export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext): Statement[] {
+    const pattern = stackPattern(policyStack);
+    return [
+        {
+            // The services of the runtime policies and of EB's managed policies (AWSElasticBeanstalkEnhancedHealth,
+            // AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy, AWSElasticBeanstalkWebTier; policy/data/service-role-needs.json).
+            Sid: "WorkloadServices",
+            Action: [
+                "autoscaling:*", "cloudformation:*", "cloudwatch:*", "ec2:*", "ecs:*", "elasticbeanstalk:*", "elasticloadbalancing:*", "logs:*",
+                "s3:*", "sns:*", "sqs:*", "xray:*", "ecr:*", "rds:Describe*", "kms:Decrypt", "secretsmanager:GetSecretValue", "ssm:GetParameters", "iam:PassRole",
+            ],
+            Resource: ["*"],
+        },
+        {
+            Sid: "NothingOfOtherStacks",
+            Effect: "Deny",
+            Action: ["*"],
+            Resource: ["*"],
+            Condition: { Null: { [`aws:ResourceTag/${STACK_TAG}`]: "false" }, StringNotLike: { [`aws:ResourceTag/${STACK_TAG}`]: stackTag(app, pattern) } },
+        },
+        {
+            Sid: "OnlyOwnSecrets",
+            Effect: "Deny",
+            Action: ["secretsmanager:GetSecretValue"],
+            NotResource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefix(app, pattern)}*`)],
+        },
+        {
+            Sid: "PassOnlyOwnRoles",
+            Effect: "Deny",
+            Action: ["iam:PassRole"],
+            NotResource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, pattern)}*`],
+        },
+    ];
+}
+
+/**
+ * The key a policy stack's config and state secrets are encrypted with (Pulumi's awskms secrets
+ * provider). IAM policies in the account decide who uses it (the standard key policy): the stack's own
+ * deploy role is the only slipway role granted it, so no pull request or other stack can decrypt it.
+ */
+export function secretsKeyPolicy(ctx: AwsContext): pulumi.Output<string> {
+    return policyDocument([
+        {
+            Sid: "AccountAdministersKey",
+            Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+            Action: ["kms:*"],
+            Resource: ["*"],
+        },
+    ]);
+}
+
+export interface StackAccessArgs {
     app: string;
     /** Policy stacks: each pipeline environment, plus `review` for every review stack. */
     stacks: string[];
     repositoryArn: pulumi.Input<string>;
+    /** Keep the secrets-provider keys through a destroy (KMS waits 30 days before deleting). @default true */
+    protect?: boolean;
     ctx: AwsContext;
 }
 
-/** Both kinds of runtime policy for every environment stack (free: IAM policies cost nothing). */
-export class RuntimePolicies extends pulumi.ComponentResource {
-    constructor(name: string, args: RuntimePoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("slipway:delivery:RuntimePolicies", name, {}, opts);
+/**
+ * Per policy stack: the runtime policies, the permissions boundary and the secrets-provider key (with
+ * its alias `alias/slipway/<app>/<stack>`). IAM policies cost nothing; a KMS key costs $1/month.
+ */
+export class StackAccess extends pulumi.ComponentResource {
+    /** Policy stack → secrets-provider key ARN. */
+    readonly secretsKeyArns: Record<string, pulumi.Output<string>> = {};
+
+    constructor(name: string, args: StackAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:delivery:StackAccess", name, {}, { ...opts, aliases: [{ type: "slipway:delivery:RuntimePolicies" }, ...(opts?.aliases ?? [])] });
+        const { app, ctx } = args;
+        const policy = (stack: string, concern: string, description: string, statements: Statement[], tags?: Record<string, string>) =>
+            new iam.Policy(
+                `${name}-${stack}-${concern}`,
+                { name: managedPolicyName(app, stack, concern), path: rolePath(app), description, policy: policyDocument(statements), tags },
+                { parent: this, aliases: renamedFrom(`${stack}-${concern}`) },
+            );
         for (const stack of args.stacks) {
             for (const kind of RUNTIME_KINDS) {
-                new iam.Policy(
-                    `${name}-${stack}-${kind}`,
-                    {
-                        name: runtimePolicyName(args.app, stack, kind),
-                        path: rolePath(args.app),
-                        description: `${kind} permissions of ${args.app}'s ${stackPattern(stack)} stack(s)`,
-                        policy: policyDocument(runtimeStatements(args.app, stackPattern(stack), kind, args.repositoryArn, args.ctx)),
-                    },
-                    { parent: this, aliases: renamedFrom(`${stack}-${kind}`) },
-                );
+                policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, runtimeStatements(app, stackPattern(stack), kind, args.repositoryArn, ctx));
             }
+            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx), {
+                // The policy pack judges boundaries as ceilings (iam-boundary-confines), not as grants.
+                [POLICY_PURPOSE_TAG]: BOUNDARY_PURPOSE,
+            });
+            const key = new kms.Key(
+                `${name}-${stack}-secrets-key`,
+                {
+                    description: `Pulumi secrets provider of ${app}'s ${stackPattern(stack)} stack(s)`,
+                    enableKeyRotation: true,
+                    deletionWindowInDays: 30,
+                    policy: secretsKeyPolicy(ctx),
+                    tags: { [STACK_TAG]: stackTag(app, stackPattern(stack)) },
+                },
+                // A lost key makes the stack's config and state secrets unreadable: never deleted by accident.
+                { parent: this, protect: args.protect ?? true },
+            );
+            new kms.Alias(`${name}-${stack}-secrets-key-alias`, { name: secretsKeyAlias(app, stack), targetKeyId: key.keyId }, { parent: this });
+            this.secretsKeyArns[stack] = key.arn;
         }
-        this.registerOutputs({});
+        this.registerOutputs({ secretsKeyArns: this.secretsKeyArns });
     }
 }

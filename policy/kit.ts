@@ -152,6 +152,7 @@ export interface PolicyStatement {
     Action: string[];
     NotAction: string[];
     Resource: string[];
+    NotResource: string[];
     Condition?: Record<string, Record<string, unknown>>;
 }
 
@@ -166,6 +167,7 @@ export function statements(doc: unknown): PolicyStatement[] {
         Action: asArray(s.Action).map(String),
         NotAction: asArray(s.NotAction).map(String),
         Resource: asArray(s.Resource).map(String),
+        NotResource: asArray(s.NotResource).map(String),
         Condition: s.Condition && typeof s.Condition === "object" ? (s.Condition as Record<string, Record<string, unknown>>) : undefined,
     }));
 }
@@ -183,6 +185,15 @@ export function isPublicPrincipal(p: unknown): boolean {
 
 /** Identity policies slipway declares: inline role policies, managed policies and a role's inline policies. */
 export const IDENTITY_POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/role:Role"];
+
+export { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../infra/names";
+import { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../infra/names";
+
+/** True for a managed policy tagged as a permissions boundary (its Allow statements grant nothing). */
+export function isBoundaryPolicy(type: string, props: Props): boolean {
+    const tags = (props.tags ?? {}) as Record<string, unknown>;
+    return type === "aws:iam/policy:Policy" && tags[POLICY_PURPOSE_TAG] === BOUNDARY_PURPOSE;
+}
 
 /** The identity-policy documents of one resource. */
 export function identityDocuments(type: string, props: Props): unknown[] {

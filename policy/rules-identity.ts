@@ -6,6 +6,7 @@ import {
     get,
     identityDocuments,
     IDENTITY_POLICY_TYPES,
+    isBoundaryPolicy,
     ofType,
     PolicyStatement,
     Props,
@@ -23,6 +24,8 @@ const OIDC_HOST = "token.actions.githubusercontent.com";
 
 /** Allow statements of every identity policy a resource carries. */
 function allows(type: string, p: Props): PolicyStatement[] {
+    // A permissions boundary's Allow statements grant nothing; iam-boundary-confines checks boundaries.
+    if (isBoundaryPolicy(type, p)) return [];
     return identityDocuments(type, p).flatMap((d) => statements(d)).filter((s) => s.Effect === "Allow");
 }
 
@@ -169,6 +172,49 @@ export const identityRules: SlipwayRule[] = [
                 });
                 if (bad.length) report(`${statementLabel(s, i)} allows ${bad.join(", ")} on every resource: scope it to slipway's own roles.`);
             });
+        },
+    ),
+    resourceRule(
+        {
+            name: "iam-boundary-confines",
+            description: "A permissions boundary confines its roles to their stack: it denies every action on resources tagged for another stack, other stacks' secrets, passing other roles, and allows no IAM writes.",
+            sources: ["AWS IAM docs (permissions boundaries)", "Checkov CKV_AWS_286"],
+            severity: "critical",
+            enforcementLevel: "mandatory",
+            remediationSteps: "Build the boundary with boundaryStatements() (infra/runtime-policies.ts): Deny * where aws:ResourceTag/slipway:stack is another stack's, Deny secretsmanager:GetSecretValue and iam:PassRole outside the stack's own (NotResource).",
+        },
+        ["aws:iam/policy:Policy"],
+        (p, report, args) => {
+            if (!isBoundaryPolicy(args.type, p)) return;
+            const all = identityDocuments(args.type, p).flatMap((d) => statements(d));
+            const denies = all.filter((s) => s.Effect === "Deny");
+            const deniesOtherStacks = denies.some(
+                (s) => s.Action.includes("*") && Object.entries(s.Condition ?? {}).some(([op, block]) => /^StringNotLike|^StringNotEquals/.test(op) && Object.keys(block).some((k) => k.startsWith("aws:ResourceTag/slipway:stack"))),
+            );
+            if (!deniesOtherStacks) report("does not deny actions on resources tagged for another stack (aws:ResourceTag/slipway:stack).");
+            for (const action of ["secretsmanager:GetSecretValue", "iam:PassRole"]) {
+                if (!denies.some((s) => s.Action.includes(action) && s.NotResource.length > 0)) report(`does not deny ${action} outside the stack's own resources (Deny with NotResource).`);
+            }
+            for (const s of all.filter((x) => x.Effect === "Allow")) {
+                const writes = s.Action.filter((a) => /^iam:(\*|create|put|attach|detach|delete|update|add|remove|set|tag|untag)/i.test(a));
+                if (writes.length) report(`allows IAM writes (${writes.join(", ")}): a role under this boundary must never change permissions.`);
+            }
+        },
+    ),
+    stackRule(
+        {
+            name: "iam-environment-roles-bounded",
+            description: "Every role an environment stack creates carries its stack's permissions boundary (the only kind of role its deploy role may create).",
+            sources: ["AWS IAM docs (permissions boundaries)"],
+            severity: "high",
+            enforcementLevel: "mandatory",
+            remediationSteps: "Pass permissionsBoundary: boundaryArn(ctx, app, policyStackOf(stack, tier)) to every role of the environment stack.",
+        },
+        (resources, ctx, report) => {
+            if (ctx.tier === "delivery") return;
+            for (const r of ofType(resources, ROLE)) {
+                if (!(r.props as Props).permissionsBoundary) report(`role ${r.name} has no permissions boundary: its stack's deploy role could not create it.`, r.urn);
+            }
         },
     ),
     resourceRule(

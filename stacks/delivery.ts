@@ -7,26 +7,27 @@ import * as ssm from "@pulumi/aws/ssm";
 import * as elasticbeanstalk from "@pulumi/aws/elasticbeanstalk";
 import { awsContext, arnOf } from "../infra/aws-context";
 import { ArtifactStore } from "../infra/artifact-store";
-import { beanstalkDeployerStatements } from "../infra/beanstalk-deployer";
+import { beanstalkEnvironmentStatements, beanstalkResourceStatements } from "../infra/beanstalk-deployer";
+import { BEANSTALK_MANAGED_POLICIES } from "../infra/beanstalk-environment";
 import { beanstalkApplicationName } from "../infra/beanstalk-pipeline";
 import { BuildProject, imageBuildSpec, smokeTestBuildSpec } from "../infra/build";
 import { DeliverySettings } from "../infra/config";
-import { environmentDeployerStatements, previewStatements, stateBackendStatements } from "../infra/deployer-policy";
+import {
+    apiIngressStatements, computeStatements, dataStatements, DeployerScope, identityStatements, loadBalancerStatements, networkStatements, previewStatements, stateBackendStatements,
+} from "../infra/deployer-policy";
 import { DeploymentEnvironments } from "../infra/github-environments";
 import { GitHubOidc, GitHubRoleSpec } from "../infra/github-oidc";
-import { policyDocument, serviceRole } from "../infra/iam";
-import { CONTAINER_NAME, environmentName, healthUrlParameter, imageTagParameter, repositoryName, rolePath } from "../infra/names";
+import { policyDocument, serviceRole, Statement } from "../infra/iam";
+import {
+    CONTAINER_NAME, deployRoleVariable, environmentName, healthUrlParameter, imageTagParameter, managedPolicyName, repositoryName, rolePath,
+    secretsProviderUrl, stackPattern,
+} from "../infra/names";
 import { Notifications } from "../infra/notifications";
 import { DeliveryPipeline, PipelineTarget } from "../infra/pipeline";
 import { Registry } from "../infra/registry";
 import { RepoSettings } from "../infra/repo-settings";
-import { RuntimePolicies, stackPattern } from "../infra/runtime-policies";
+import { RUNTIME_KINDS, runtimePolicyArn, StackAccess } from "../infra/runtime-policies";
 import { SeedImage, SEED_TAG } from "../infra/seed-image";
-
-/** GitHub variable holding the deploy role ARN for an environment stack: AWS_DEPLOY_ROLE_ARN_STAGING. */
-export function deployRoleVariable(stack: string): string {
-    return `AWS_DEPLOY_ROLE_ARN_${stack.toUpperCase().replace(/-/g, "_")}`;
-}
 
 export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const app = s.appName;
@@ -42,7 +43,9 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     });
     const store = new ArtifactStore("artifacts", { protect, ctx });
     // What each environment's workloads may do, owned here so deploy roles only attach it.
-    new RuntimePolicies("runtime-policies", { app, stacks: [...s.targets.map((t) => t.stack), "review"], repositoryArn: registry.arn, ctx });
+    // …with the boundary every role of each stack carries, and the key each stack's config secrets are encrypted with.
+    const policyStacks = [...s.targets.map((t) => t.stack), "review"];
+    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ctx });
     const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, ctx });
 
     // One Elastic Beanstalk application per app, shared by its Beanstalk environments (any stack may
@@ -182,32 +185,63 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // One role per job kind; each trusts only its own OIDC subject (GitHub puts the job's
     // environment in `sub` when the job names one).
     const infra = s.infraRepository;
-    /** A deploy role's rights over its runtime-policy stacks (`review` stands for every review-* stack). */
-    const deployStatements = (policyStacks: string[], beanstalk: boolean) => [
-        ...environmentDeployerStatements(app, policyStacks, ctx),
-        ...stateBackendStatements(s.pulumiBackendUrl, ctx),
-        ...(beanstalk ? beanstalkDeployerStatements(app, policyStacks.map(stackPattern), ctx) : []),
-    ];
+    /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
+    const deployPolicies = (policyStack: string, beanstalk: boolean, pipelineName?: pulumi.Input<string>) => {
+        const scope: DeployerScope = {
+            app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project,
+        };
+        const attachable = [
+            ...RUNTIME_KINDS.map((kind) => runtimePolicyArn(ctx, app, policyStack, kind)),
+            ...(beanstalk ? Object.values(BEANSTALK_MANAGED_POLICIES) : []),
+        ];
+        const concerns: [string, string, Statement[]][] = [
+            ["deploy-network", "VPC, subnets, routes and security groups", networkStatements(scope)],
+            ["deploy-load-balancer", "the load balancer, its listeners and target groups", loadBalancerStatements(scope)],
+            ["deploy-compute", "the ECS cluster, service, task family and autoscaling", computeStatements(scope)],
+            ["deploy-api-ingress", "the HTTP API ingress: API Gateway, VPC link, access logs and Cloud Map", apiIngressStatements(scope)],
+            ["deploy-identity", "the stack's roles, under its boundary", identityStatements(scope, attachable)],
+            ["deploy-data", "secrets, parameters, logs, the secrets-provider key and state", dataStatements(scope)],
+            ...(beanstalk
+                ? ([
+                      ["deploy-beanstalk", "Elastic Beanstalk environments and the stacks and groups EB creates", beanstalkEnvironmentStatements(scope)],
+                      ["deploy-beanstalk-resources", "the instances, addresses, alarms and buckets of its Beanstalk environments", beanstalkResourceStatements(scope)],
+                  ] as [string, string, Statement[]][])
+                : []),
+        ];
+        return concerns.map(([concern, what, statements]) => ({
+            name: managedPolicyName(app, policyStack, concern),
+            description: `GitHub deploy role of ${app}'s ${stackPattern(policyStack)} stack(s): ${what}`,
+            statements,
+        }));
+    };
+    // Pull-request previews reach only staging-tier pipeline stacks: production and delivery get the offline plan only.
+    const previewable = s.targets.filter((t) => t.tier === "staging").map((t) => t.stack);
     const roles: GitHubRoleSpec[] = [
         {
             name: "preview",
-            description: `GitHub Actions: pulumi preview for pull requests of ${infra.owner}/${infra.repo}`,
-            subjects: ["pull_request"],
-            statements: [...previewStatements(app, ctx), ...stateBackendStatements(s.pulumiBackendUrl, ctx)],
+            description: `GitHub Actions: pulumi preview for pull requests of ${infra.owner}/${infra.repo} (staging-tier stacks only)`,
+            subjects: ["environment:preview"],
+            statements: [
+                ...previewStatements(app, ctx),
+                ...(previewable.length
+                    ? [{ Sid: "DecryptPreviewableStacks", Action: ["kms:Decrypt"], Resource: previewable.map((st) => access.secretsKeyArns[st]) }]
+                    : []),
+                ...stateBackendStatements(s.pulumiBackendUrl, ctx, s.project, previewable, "read"),
+            ],
         },
         ...s.targets.map((t) => ({
             name: `deploy-${t.stack}`,
             description: `GitHub Actions: pulumi up of the ${t.stack} stack`,
             subjects: [`environment:${t.stack}`],
-            statements: deployStatements([t.stack], t.platform === "beanstalk"),
+            policies: deployPolicies(t.stack, t.platform === "beanstalk", pipeline.pipeline.name),
         })),
         {
             // Pull-request jobs deploy review stacks with a role of their own: it cannot touch staging.
             name: "deploy-review",
             description: "GitHub Actions: pulumi up and destroy of review-pr-* stacks",
             subjects: ["environment:review"],
-            // A review stack is made from staging's config, so it may be on either platform.
-            statements: deployStatements(["review"], true),
+            // A review stack is made from the review template's config, so it may be on either platform.
+            policies: deployPolicies("review", true),
         },
     ];
     const oidc = new GitHubOidc("github-oidc", {
@@ -227,7 +261,13 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         ECR_REPOSITORY_URL: registry.repositoryUrl,
         PIPELINE_NAME: pipeline.pipeline.name,
     };
-    const infraVariables: Record<string, pulumi.Input<string>> = { AWS_REGION: s.region, AWS_PREVIEW_ROLE_ARN: oidc.roles.preview.arn };
+    const infraVariables: Record<string, pulumi.Input<string>> = {
+        AWS_REGION: s.region,
+        AWS_PREVIEW_ROLE_ARN: oidc.roles.preview.arn,
+        PIPELINE_NAME: pipeline.pipeline.name,
+        // Review stacks are created with this secrets provider (review-stack.yml).
+        REVIEW_STACKS_KMS_URL: secretsProviderUrl(app, "review", s.region),
+    };
     for (const t of s.targets) infraVariables[deployRoleVariable(t.stack)] = oidc.roles[`deploy-${t.stack}`].arn;
     infraVariables[deployRoleVariable("review")] = oidc.roles["deploy-review"].arn;
     if (s.pulumiBackendUrl) infraVariables.PULUMI_BACKEND_URL = s.pulumiBackendUrl;

@@ -10,9 +10,9 @@ import { AwsContext, awsContext } from "../infra/aws-context";
 import { EnvironmentSettings } from "../infra/config";
 import { FargateApp } from "../infra/ecs-service";
 import { WebLoadBalancer } from "../infra/load-balancer";
-import { environmentName, environmentRolePath, healthUrlParameter, imageTagParameter } from "../infra/names";
+import { environmentName, environmentRolePath, healthUrlParameter, imageTagParameter, logGroupPrefix, policyStackOf, secretNamePrefix } from "../infra/names";
 import { Network } from "../infra/network";
-import { runtimePolicyArn, runtimePolicyStack } from "../infra/runtime-policies";
+import { boundaryArn, runtimePolicyArn } from "../infra/runtime-policies";
 import { BeanstalkEnvironment } from "../infra/beanstalk-environment";
 
 /** What an app front (ECS or Beanstalk) gives the stack: its public base URL and its own outputs. */
@@ -44,7 +44,7 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         image: pulumi.interpolate`${repositoryUrl}:${imageTag}`,
         network: new Network("network", { cidr: s.vpcCidr, azCount: s.azCount }),
         secrets: new AppSecrets("secrets", {
-            namePrefix: `slipway/${app}/${s.stack}/`,
+            namePrefix: secretNamePrefix(app, s.stack),
             values: Object.fromEntries(Object.entries(s.appSecrets).map(([k, v]) => [k, pulumi.secret(v.value)])),
             protect: s.protect,
         }),
@@ -104,7 +104,7 @@ function ecsIngress(s: EnvironmentSettings, shared: Shared): Ingress {
         certificateArn: s.certificateArn,
         domainName: s.domainName,
         logRetentionDays: s.logRetentionDays,
-        logGroupName: `/slipway/${s.appName}/${s.stack}/api-access`,
+        logGroupName: `${logGroupPrefix(s.appName, s.stack)}api-access`,
     });
     return {
         url: api.url,
@@ -124,7 +124,8 @@ function ecsFront(s: EnvironmentSettings, shared: Shared): AppFront {
     const fargate = new FargateApp("app", {
         name,
         image: shared.image,
-        executionPolicyArn: runtimePolicyArn(shared.ctx, app, runtimePolicyStack(s.stack, s.tier), "task-execution"),
+        executionPolicyArn: runtimePolicyArn(shared.ctx, app, policyStackOf(s.stack, s.tier), "task-execution"),
+        permissionsBoundary: boundaryArn(shared.ctx, app, policyStackOf(s.stack, s.tier)),
         cpu: s.cpu,
         memory: s.memory,
         containerPort: s.containerPort,
@@ -144,7 +145,7 @@ function ecsFront(s: EnvironmentSettings, shared: Shared): AppFront {
         spot: s.fargateSpot,
         containerInsights: s.tier === "production",
         logRetentionDays: s.logRetentionDays,
-        logGroupName: `/slipway/${app}/${s.stack}/app`,
+        logGroupName: `${logGroupPrefix(app, s.stack)}app`,
         rolePath: environmentRolePath(app, s.stack),
         protect: s.protect,
         ctx: shared.ctx,
@@ -182,11 +183,13 @@ function beanstalkFront(s: EnvironmentSettings, shared: Shared): AppFront {
     if (!eb) throw new Error("platform beanstalk without beanstalk settings (config.ts always sets them)");
     const env = new BeanstalkEnvironment("app", {
         appName: app,
+        stack: s.stack,
         name: shared.name,
         // The EB application is per app and lives in the delivery stack.
         applicationName: shared.delivery.requireOutput("beanstalkApplicationName") as pulumi.Output<string>,
         image: shared.image,
-        instancePolicyArn: runtimePolicyArn(shared.ctx, app, runtimePolicyStack(s.stack, s.tier), "beanstalk-instance"),
+        instancePolicyArn: runtimePolicyArn(shared.ctx, app, policyStackOf(s.stack, s.tier), "beanstalk-instance"),
+        permissionsBoundary: boundaryArn(shared.ctx, app, policyStackOf(s.stack, s.tier)),
         vpcId: shared.network.vpc.id,
         subnetIds: shared.network.publicSubnetIds,
         containerPort: s.containerPort,

@@ -3,6 +3,7 @@
 // offline plan and the tests both use this, so what the tests assert is what the plan shows.
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 
 /** The offline plan's JSON contract (documented in README "Plan JSON format"). */
 export interface Plan {
@@ -79,7 +80,7 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
     const { region } = ctx;
     const [pkg, mod] = type.split(":");
     const service = (mod ?? "").split("/")[0];
-    const prefix = unwrap(inputs.namePrefix);
+    const prefix = unwrap(inputs.namePrefix) ?? unwrap(inputs.bucketPrefix);
     const physical =
         typeof unwrap(inputs.name) === "string"
             ? (unwrap(inputs.name) as string)
@@ -100,6 +101,12 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
             break;
         case "aws:iam/role:Role":
             state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:role${(unwrap(inputs.path) as string) ?? "/"}${physical}`;
+            break;
+        case "aws:iam/policy:Policy":
+            state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:policy${(unwrap(inputs.path) as string) ?? "/"}${physical}`;
+            break;
+        case "aws:iam/instanceProfile:InstanceProfile":
+            state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:instance-profile${(unwrap(inputs.path) as string) ?? "/"}${physical}`;
             break;
         case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
             state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
@@ -241,6 +248,9 @@ export function parsesAsPropertyPath(path: string): boolean {
     return true;
 }
 
+/** The root resource every program runs in (registered by the runtime, as `pulumi up` does). */
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
 /** `pkg:module:Type`, as the engine parses type tokens. */
 const TYPE_TOKEN = /^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_.\/-]*:[A-Za-z0-9_.-]+$/;
 
@@ -290,7 +300,9 @@ interface PatchableMonitor {
  * immediate parent's type, which would hide or invent collisions two levels down.
  */
 export function engineUrn(stack: string, project: string, parent: string, type: string, name: string): string {
-    const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
+    const parentType = parent ? parent.split("::")[2] : "";
+    // The root stack's type is left out of its children's URNs.
+    const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
@@ -423,7 +435,13 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
     try {
-        const exported = await program();
+        // As the language host runs a program: inside the root stack resource, so stack transformations
+        // and stack-level defaults behave as under `pulumi up`.
+        let exported: Record<string, unknown> | undefined;
+        await runInPulumiStack(async () => {
+            exported = await program();
+            return exported;
+        });
         const outputs: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(exported ?? {})) outputs[k] = await resolveOutput(v);
         await settings.waitForRPCs();
@@ -433,6 +451,9 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
             if (urns.has(alias)) violations.push(`alias ${alias} of ${owner} is the URN of another resource in this program`);
         }
         if (violations.length) throw new EngineViolation(violations);
+        // The plan lists the program's resources; the root stack is implicit (its children have no parent).
+        const root = resources.find((r) => r.type === ROOT_STACK_TYPE)?.urn;
+        resources.splice(0, resources.length, ...resources.filter((r) => r.type !== ROOT_STACK_TYPE).map((r) => (r.parent === root ? { ...r, parent: null } : r)));
         const order = new Map(resources.map((r, i) => [r.urn, i]));
         resources.sort((a, b) => (order.get(a.urn) ?? 0) - (order.get(b.urn) ?? 0));
         return { project: opts.project, stack: opts.stack, resources, outputs };

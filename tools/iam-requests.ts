@@ -1,0 +1,471 @@
+// The requests a role's job makes, built from an offline plan: for each resource a deploy role
+// manages, every action AWS's CloudFormation handler lists for creating, reading, updating and deleting
+// its type (policy/data/cfn-handler-permissions.json), plus the calls the Terraform-based provider makes
+// beyond them, each against the ARNs of the resource types AWS authorizes for that action, with the tag
+// and IAM context keys a real request carries. Also the destructive requests against another stack's
+// resources that containment must deny.
+import * as fs from "fs";
+import * as path from "path";
+import { actionFacts, Request, resourceTypeFacts } from "./iam-sim";
+import { MOCK_ACCOUNT, Plan, PlannedResource } from "./mock-engine";
+import { physicalName } from "./iam-sim";
+import { STACK_TAG } from "../infra/names";
+
+type Op = "create" | "read" | "update" | "delete";
+const OPS: Op[] = ["create", "read", "update", "delete"];
+
+interface HandlerData {
+    retrieved: string;
+    types: Record<string, { create?: string[]; read?: string[]; update?: string[]; delete?: string[] }>;
+    providerExtras?: Record<string, { create?: string[]; read?: string[]; update?: string[]; delete?: string[] }>;
+}
+
+let handlerData: HandlerData | undefined;
+export function handlers(): HandlerData {
+    handlerData ??= JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "data", "cfn-handler-permissions.json"), "utf8")) as HandlerData;
+    return handlerData;
+}
+
+/** Where a plan lives: its region and the value of its stack tag. */
+export interface StackView {
+    plan: Plan;
+    region: string;
+    /** `<app>/<stack>` */
+    tag: string;
+    app: string;
+}
+
+const hex = (s: string, n = 17) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createHash } = require("crypto") as typeof import("crypto");
+    return createHash("sha256").update(s).digest("hex").slice(0, n);
+};
+
+/** ARN of a resource of a service authorization reference type, for one plan resource. */
+interface OwnArn {
+    service: string;
+    sarType: string;
+    arn: string;
+}
+
+/** The ARNs AWS authorizes requests about a plan resource against (its own, and the ones it lives in). */
+export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
+    const A = MOCK_ACCOUNT;
+    const R = v.region;
+    const id = (prefix: string) => `${prefix}-${hex(`${v.plan.stack}/${r.urn}`)}`;
+    const name = physicalName(r);
+    const ec2 = (type: string, value: string): OwnArn => ({ service: "ec2", sarType: type, arn: `arn:aws:ec2:${R}:${A}:${type}/${value}` });
+    const inputs = r.inputs;
+    switch (r.type) {
+        case "aws:ec2/vpc:Vpc":
+            return [ec2("vpc", id("vpc"))];
+        case "aws:ec2/subnet:Subnet":
+            return [ec2("subnet", id("subnet"))];
+        case "aws:ec2/internetGateway:InternetGateway":
+            return [ec2("internet-gateway", id("igw"))];
+        case "aws:ec2/routeTable:RouteTable":
+            return [ec2("route-table", id("rtb"))];
+        case "aws:ec2/routeTableAssociation:RouteTableAssociation":
+            return [ec2("route-table", id("rtb")), ec2("subnet", id("subnet"))];
+        case "aws:ec2/securityGroup:SecurityGroup":
+        case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
+            return [ec2("security-group", id("sg"))];
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return [{ service: "elasticloadbalancing", sarType: "loadbalancer/app/", arn: `arn:aws:elasticloadbalancing:${R}:${A}:loadbalancer/app/${name.slice(0, 32)}/${hex(r.urn, 16)}` }];
+        case "aws:lb/targetGroup:TargetGroup":
+            return [{ service: "elasticloadbalancing", sarType: "targetgroup", arn: `arn:aws:elasticloadbalancing:${R}:${A}:targetgroup/${name.slice(0, 32)}/${hex(r.urn, 16)}` }];
+        case "aws:lb/listener:Listener":
+            return [{ service: "elasticloadbalancing", sarType: "listener/app", arn: `arn:aws:elasticloadbalancing:${R}:${A}:listener/app/web-lb/${hex("lb", 16)}/${hex(r.urn, 16)}` }];
+        case "aws:ecs/cluster:Cluster":
+        case "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders":
+            return [{ service: "ecs", sarType: "cluster", arn: `arn:aws:ecs:${R}:${A}:cluster/${String(inputs.name ?? inputs.clusterName)}` }];
+        case "aws:ecs/service:Service": {
+            const cluster = String(inputs.cluster ?? "").split("/").pop();
+            return [{ service: "ecs", sarType: "service", arn: `arn:aws:ecs:${R}:${A}:service/${cluster}/${name}` }];
+        }
+        case "aws:ecs/taskDefinition:TaskDefinition":
+            return [{ service: "ecs", sarType: "task-definition", arn: `arn:aws:ecs:${R}:${A}:task-definition/${String(inputs.family)}:1` }];
+        case "aws:appautoscaling/target:Target":
+        case "aws:appautoscaling/policy:Policy":
+            return [{ service: "application-autoscaling", sarType: "ScalableTarget", arn: `arn:aws:application-autoscaling:${R}:${A}:scalable-target/${hex(`${v.plan.stack}/target`, 24)}` }];
+        case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
+            return [{ service: "servicediscovery", sarType: "namespace", arn: `arn:aws:servicediscovery:${R}:${A}:namespace/ns-${hex(r.urn, 16)}` }];
+        case "aws:servicediscovery/service:Service":
+            return [
+                { service: "servicediscovery", sarType: "service", arn: `arn:aws:servicediscovery:${R}:${A}:service/srv-${hex(r.urn, 16)}` },
+                { service: "servicediscovery", sarType: "namespace", arn: `arn:aws:servicediscovery:${R}:${A}:namespace/ns-${hex(v.plan.stack, 16)}` },
+            ];
+        case "aws:apigatewayv2/api:Api":
+            return [{ service: "apigateway", sarType: "Api", arn: `arn:aws:apigateway:${R}::/apis/${hex(`${v.plan.stack}/api`, 10)}` }];
+        case "aws:apigatewayv2/integration:Integration":
+            return [{ service: "apigateway", sarType: "Integration", arn: `arn:aws:apigateway:${R}::/apis/${hex(`${v.plan.stack}/api`, 10)}/integrations/${hex(r.urn, 7)}` }];
+        case "aws:apigatewayv2/route:Route":
+            return [{ service: "apigateway", sarType: "Route", arn: `arn:aws:apigateway:${R}::/apis/${hex(`${v.plan.stack}/api`, 10)}/routes/${hex(r.urn, 7)}` }];
+        case "aws:apigatewayv2/stage:Stage":
+            return [{ service: "apigateway", sarType: "Stage", arn: `arn:aws:apigateway:${R}::/apis/${hex(`${v.plan.stack}/api`, 10)}/stages/$default` }];
+        case "aws:apigatewayv2/vpcLink:VpcLink":
+            return [{ service: "apigateway", sarType: "VpcLink", arn: `arn:aws:apigateway:${R}::/vpclinks/${hex(r.urn, 6)}` }];
+        case "aws:apigatewayv2/domainName:DomainName":
+            return [{ service: "apigateway", sarType: "DomainName", arn: `arn:aws:apigateway:${R}::/domainnames/${String(inputs.domainName)}` }];
+        case "aws:apigatewayv2/apiMapping:ApiMapping":
+            return [{ service: "apigateway", sarType: "ApiMapping", arn: `arn:aws:apigateway:${R}::/domainnames/app.example.com/apimappings/${hex(r.urn, 6)}` }];
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return [{ service: "logs", sarType: "log-group", arn: `arn:aws:logs:${R}:${A}:log-group:${name}` }];
+        case "aws:cloudwatch/dashboard:Dashboard":
+            return [{ service: "cloudwatch", sarType: "dashboard", arn: `arn:aws:cloudwatch::${A}:dashboard/${String(inputs.dashboardName ?? name)}` }];
+        case "aws:secretsmanager/secret:Secret":
+        case "aws:secretsmanager/secretVersion:SecretVersion": {
+            const secret = v.plan.resources.find((x) => x.type === "aws:secretsmanager/secret:Secret");
+            return [{ service: "secretsmanager", sarType: "Secret", arn: `arn:aws:secretsmanager:${R}:${A}:secret:${secret ? physicalName(secret) : name}-AbCdEf` }];
+        }
+        case "aws:ssm/parameter:Parameter":
+            return [{ service: "ssm", sarType: "parameter", arn: `arn:aws:ssm:${R}:${A}:parameter${String(inputs.name)}` }];
+        case "aws:iam/role:Role":
+            return [{ service: "iam", sarType: "role", arn: `arn:aws:iam::${A}:role${String(inputs.path ?? "/")}${name}` }];
+        case "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+            const role = v.plan.resources.find((x) => x.type === "aws:iam/role:Role" && physicalName(x) === inputs.role);
+            return role ? ownArns(role, v) : [];
+        }
+        case "aws:iam/instanceProfile:InstanceProfile":
+            return [{ service: "iam", sarType: "instance-profile", arn: `arn:aws:iam::${A}:instance-profile${String(inputs.path ?? "/")}${name}` }];
+        case "aws:s3/bucket:Bucket":
+            return [{ service: "s3", sarType: "bucket", arn: `arn:aws:s3:::${name}` }];
+        case "aws:s3/bucketObjectv2:BucketObjectv2": {
+            const bucket = v.plan.resources.find((x) => x.type === "aws:s3/bucket:Bucket");
+            return [{ service: "s3", sarType: "object", arn: `arn:aws:s3:::${bucket ? physicalName(bucket) : "bucket"}/${hex(r.urn, 8)}.zip` }];
+        }
+        case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
+        case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+        case "aws:s3/bucketVersioning:BucketVersioning":
+        case "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration":
+        case "aws:s3/bucketPolicy:BucketPolicy":
+        case "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {
+            const bucket = v.plan.resources.find((x) => x.type === "aws:s3/bucket:Bucket");
+            return bucket ? ownArns(bucket, v) : [];
+        }
+        case "aws:elasticbeanstalk/environment:Environment":
+            return [{ service: "elasticbeanstalk", sarType: "environment", arn: `arn:aws:elasticbeanstalk:${R}:${A}:environment/${v.app}/${String(inputs.name)}` }];
+        case "aws:elasticbeanstalk/applicationVersion:ApplicationVersion":
+            return [
+                { service: "elasticbeanstalk", sarType: "applicationversion", arn: `arn:aws:elasticbeanstalk:${R}:${A}:applicationversion/${v.app}/${String(inputs.name).replace(/\[unknown\]/, "abc1234")}` },
+                { service: "elasticbeanstalk", sarType: "application", arn: `arn:aws:elasticbeanstalk:${R}:${A}:application/${v.app}` },
+            ];
+        default:
+            return [];
+    }
+}
+
+/** The action that brings a resource of this type into being (its request carries the new tags, not old ones). */
+const CREATES: Record<string, string[]> = {
+    "aws:ec2/vpc:Vpc": ["ec2:CreateVpc"],
+    "aws:ec2/subnet:Subnet": ["ec2:CreateSubnet"],
+    "aws:ec2/internetGateway:InternetGateway": ["ec2:CreateInternetGateway"],
+    "aws:ec2/routeTable:RouteTable": ["ec2:CreateRouteTable"],
+    "aws:ec2/securityGroup:SecurityGroup": ["ec2:CreateSecurityGroup"],
+    "aws:lb/loadBalancer:LoadBalancer": ["elasticloadbalancing:CreateLoadBalancer"],
+    "aws:lb/targetGroup:TargetGroup": ["elasticloadbalancing:CreateTargetGroup"],
+    "aws:lb/listener:Listener": ["elasticloadbalancing:CreateListener"],
+    "aws:ecs/cluster:Cluster": ["ecs:CreateCluster"],
+    "aws:ecs/service:Service": ["ecs:CreateService"],
+    "aws:ecs/taskDefinition:TaskDefinition": ["ecs:RegisterTaskDefinition"],
+    "aws:appautoscaling/target:Target": ["application-autoscaling:RegisterScalableTarget"],
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": ["servicediscovery:CreatePrivateDnsNamespace"],
+    "aws:servicediscovery/service:Service": ["servicediscovery:CreateService"],
+    "aws:apigatewayv2/api:Api": ["apigateway:POST"],
+    "aws:apigatewayv2/vpcLink:VpcLink": ["apigateway:POST"],
+    "aws:apigatewayv2/domainName:DomainName": ["apigateway:POST"],
+    "aws:cloudwatch/logGroup:LogGroup": ["logs:CreateLogGroup"],
+    "aws:secretsmanager/secret:Secret": ["secretsmanager:CreateSecret"],
+    "aws:ssm/parameter:Parameter": ["ssm:PutParameter"],
+    "aws:iam/role:Role": ["iam:CreateRole"],
+    "aws:iam/instanceProfile:InstanceProfile": ["iam:CreateInstanceProfile"],
+    "aws:s3/bucket:Bucket": ["s3:CreateBucket"],
+    "aws:elasticbeanstalk/environment:Environment": ["elasticbeanstalk:CreateEnvironment"],
+    "aws:elasticbeanstalk/applicationVersion:ApplicationVersion": ["elasticbeanstalk:CreateApplicationVersion"],
+    "aws:cloudwatch/dashboard:Dashboard": ["cloudwatch:PutDashboard"],
+};
+
+/** Where an API Gateway create lands: the collection, not the new API's own path. */
+const CREATE_COLLECTION: Record<string, (v: StackView) => string> = {
+    "aws:apigatewayv2/api:Api": (v) => `arn:aws:apigateway:${v.region}::/apis`,
+    "aws:apigatewayv2/vpcLink:VpcLink": (v) => `arn:aws:apigateway:${v.region}::/vpclinks`,
+    "aws:apigatewayv2/domainName:DomainName": (v) => `arn:aws:apigateway:${v.region}::/domainnames`,
+};
+
+const TAGGING = /^(ec2:CreateTags|elasticloadbalancing:AddTags|[a-z0-9-]+:TagResource|iam:Tag(Role|InstanceProfile|Policy)|ssm:AddTagsToResource|logs:TagLogGroup|elasticbeanstalk:(AddTags|UpdateTagsForResource)|autoscaling:CreateOrUpdateTags)$/;
+
+/** Service principals a role is passed to, by the type of the resource whose request passes it. */
+const PASSED_TO: Record<string, string> = {
+    "aws:ecs/taskDefinition:TaskDefinition": "ecs-tasks.amazonaws.com",
+    "aws:elasticbeanstalk/environment:Environment": "elasticbeanstalk.amazonaws.com",
+    "aws:iam/instanceProfile:InstanceProfile": "ec2.amazonaws.com",
+};
+
+/**
+ * Handler actions the Pulumi provider demonstrably never calls for what slipway declares, each with why.
+ * A predicate gets the resource, so an exception holds only while the program keeps that shape.
+ */
+export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; when: (r: PlannedResource) => boolean; why: string }[] = [
+    {
+        type: "aws:iam/role:Role",
+        actions: ["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"],
+        when: (r) => !r.inputs.inlinePolicies || (r.inputs.inlinePolicies as unknown[]).length === 0,
+        why: "the role declares no inline policy (CloudFormation's handler writes Policies; the provider calls these only for inlinePolicies)",
+    },
+    {
+        type: "aws:iam/role:Role",
+        actions: ["iam:DeleteRolePermissionsBoundary"],
+        when: (r) => Boolean(r.inputs.permissionsBoundary),
+        why: "the role keeps its boundary; removing one is denied to deploy roles on purpose",
+    },
+    {
+        type: "aws:iam/role:Role",
+        actions: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+        when: (r) => !r.inputs.managedPolicyArns,
+        why: "the role sets no managedPolicyArns; attachments are RolePolicyAttachment resources, simulated with their policy ARN",
+    },
+    {
+        type: "aws:ec2/vpc:Vpc",
+        actions: ["ec2:CreateVpcEncryptionControl", "ec2:DescribeVpcEncryptionControls", "ec2:ModifyVpcTenancy"],
+        when: (r) => r.inputs.instanceTenancy === undefined,
+        why: "no encryption control or tenancy is declared (CloudFormation-only features)",
+    },
+    {
+        type: "aws:ec2/subnet:Subnet",
+        actions: ["ec2:AssociateSubnetCidrBlock", "ec2:DisassociateSubnetCidrBlock"],
+        when: (r) => r.inputs.ipv6CidrBlock === undefined,
+        why: "the subnet has no IPv6 block",
+    },
+    {
+        type: "aws:ecs/service:Service",
+        actions: ["iam:PassRole"],
+        when: (r) => r.inputs.iamRole === undefined,
+        why: "the service sets no iamRole (awsvpc services use ECS's service-linked role)",
+    },
+    {
+        type: "aws:elasticbeanstalk/environment:Environment",
+        actions: ["elasticbeanstalk:AssociateEnvironmentOperationsRole", "elasticbeanstalk:DisassociateEnvironmentOperationsRole"],
+        when: () => true,
+        why: "no operations role is declared",
+    },
+    {
+        type: "aws:cloudwatch/logGroup:LogGroup",
+        actions: [
+            "logs:DescribeIndexPolicies", "logs:PutIndexPolicy", "logs:DeleteIndexPolicy", "logs:GetDataProtectionPolicy", "logs:PutDataProtectionPolicy",
+            "logs:DeleteDataProtectionPolicy", "logs:PutBearerTokenAuthentication", "logs:DeleteResourcePolicy", "firehose:TagDeliveryStream",
+        ],
+        when: () => true,
+        why: "CloudFormation-only log group features (field indexes, data protection, bearer tokens, resource policies, Firehose tags): the provider's log group never calls them",
+    },
+    {
+        type: "aws:cloudwatch/logGroup:LogGroup",
+        actions: ["logs:AssociateKmsKey", "logs:DisassociateKmsKey"],
+        when: (r) => r.inputs.kmsKeyId === undefined,
+        why: "no KMS key is set on the log group",
+    },
+    {
+        type: "aws:cloudwatch/logGroup:LogGroup",
+        actions: ["logs:PutLogGroupDeletionProtection"],
+        when: (r) => r.inputs.deletionProtectionEnabled === undefined,
+        why: "deletion protection is not set on the log group (the stack's protect option guards it)",
+    },
+    {
+        type: "aws:ecs/cluster:Cluster",
+        actions: ["ecs:PutAccountSetting", "ecs:PutAccountSettingDefault", "kms:DescribeKey"],
+        when: (r) => r.inputs.configuration === undefined,
+        why: "account settings are CloudFormation-only; no managed-storage KMS key is configured",
+    },
+    {
+        type: "aws:secretsmanager/secret:Secret",
+        actions: ["secretsmanager:GetRandomPassword"],
+        when: () => true,
+        why: "CloudFormation's GenerateSecretString only; the provider never generates a value",
+    },
+    {
+        type: "aws:apigatewayv2/api:Api",
+        actions: ["s3:GetObject"],
+        when: (r) => r.inputs.body === undefined,
+        why: "the API is not imported from an S3 OpenAPI body",
+    },
+    {
+        type: "aws:lb/loadBalancer:LoadBalancer",
+        actions: ["elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:DescribeCapacityReservation", "elasticloadbalancing:ModifyIpPools", "ec2:DescribeIpamPools"],
+        when: (r) => r.inputs.minimumLoadBalancerCapacity === undefined && r.inputs.ipamPools === undefined,
+        why: "no capacity reservation and no IPAM pools are declared",
+    },
+    {
+        type: "aws:lb/listener:Listener",
+        actions: ["cognito-idp:DescribeUserPoolClient"],
+        when: (r) => !JSON.stringify(r.inputs.defaultActions ?? "").includes("authenticate-cognito"),
+        why: "no listener action authenticates with Cognito",
+    },
+    {
+        type: "aws:ecs/service:Service",
+        actions: ["ecs:StopServiceDeployment", "ecs:DescribeServiceDeployments", "ecs:ListServiceDeployments"],
+        when: () => true,
+        why: "the provider waits on DescribeServices; it never stops or lists service deployments (CloudFormation's handler does)",
+    },
+    {
+        type: "aws:appautoscaling/target:Target",
+        actions: ["application-autoscaling:DescribeScheduledActions", "application-autoscaling:PutScheduledAction", "application-autoscaling:DeleteScheduledAction"],
+        when: (r) => r.inputs.scheduledActions === undefined,
+        why: "no scheduled actions are declared on the target",
+    },
+    {
+        type: "aws:appautoscaling/policy:Policy",
+        actions: ["cloudwatch:GetMetricData"],
+        when: () => true,
+        why: "CloudFormation's handler validates the metric; the provider does not",
+    },
+    {
+        type: "aws:apigatewayv2/vpcLink:VpcLink",
+        actions: ["iam:DeleteServiceLinkedRole", "iam:GetServiceLinkedRoleDeletionStatus"],
+        when: () => true,
+        why: "the provider never deletes API Gateway's service-linked role",
+    },
+    {
+        type: "aws:servicediscovery/service:Service",
+        actions: ["servicediscovery:GetServiceAttributes", "servicediscovery:UpdateServiceAttributes", "servicediscovery:DeleteServiceAttributes"],
+        when: () => true,
+        why: "service attributes are CloudFormation-only; the provider's service has none",
+    },
+];
+
+function excepted(r: PlannedResource, action: string): boolean {
+    return PROVIDER_CALLS_LESS.some((e) => e.type === r.type && e.actions.includes(action) && e.when(r));
+}
+
+/** Context keys of a request about a resource of `v`'s stack. */
+function tagContext(tag: string, exists: boolean, sendsTags: boolean): Record<string, string | string[]> {
+    const c: Record<string, string | string[]> = {};
+    if (exists) {
+        for (const svc of ["aws", "ec2", "elasticloadbalancing", "ecs", "iam", "autoscaling"]) c[`${svc}:ResourceTag/${STACK_TAG}`] = tag;
+        c[`ssm:resourceTag/${STACK_TAG}`] = tag;
+    }
+    if (sendsTags) {
+        c[`aws:RequestTag/${STACK_TAG}`] = tag;
+        c["aws:TagKeys"] = [STACK_TAG];
+    }
+    return c;
+}
+
+/** Role ARNs a resource refers to in its inputs (the roles its requests pass). */
+function rolesIn(r: PlannedResource, v: StackView): string[] {
+    const out = new Set<string>();
+    const visit = (x: unknown) => {
+        if (typeof x === "string") {
+            if (/^arn:aws:iam::\d+:role\//.test(x)) out.add(x);
+            const role = v.plan.resources.find((y) => y.type === "aws:iam/role:Role" && physicalName(y) === x);
+            if (role) out.add(ownArns(role, v)[0].arn);
+        } else if (Array.isArray(x)) x.forEach(visit);
+        else if (x && typeof x === "object") Object.values(x).forEach(visit);
+    };
+    visit(r.inputs);
+    if (r.type === "aws:elasticbeanstalk/environment:Environment") {
+        for (const role of v.plan.resources.filter((y) => y.type === "aws:iam/role:Role")) out.add(ownArns(role, v)[0].arn);
+    }
+    return [...out];
+}
+
+/** ARNs of a resource type within the stack, for an action's related (required) resources. */
+function relatedArn(service: string, sarType: string, v: StackView): string | undefined {
+    for (const r of v.plan.resources) {
+        const hit = ownArns(r, v).find((a) => a.service === service && a.sarType === sarType);
+        if (hit) return hit.arn;
+    }
+    return undefined;
+}
+
+/** Fills an ARN template for a resource the stack's job creates that the plan does not list (EB's own). */
+async function synthesizedArn(service: string, sarType: string, v: StackView, seed: string): Promise<string | undefined> {
+    const t = await resourceTypeFacts(service, sarType);
+    if (!t) return undefined;
+    return t.templates[0]
+        .replace("${Partition}", "aws")
+        .replace("${Region}", v.region)
+        .replace("${Account}", MOCK_ACCOUNT)
+        .replace(/\$\{[A-Za-z]+\}/g, (m) => (/Name/.test(m) ? `awseb-e-${hex(seed, 10)}` : hex(seed, 12)));
+}
+
+/** AWS-owned resources a request names (public AMIs, platforms): never tagged by anyone here. */
+const AWS_OWNED = new Set(["ec2/image", "elasticbeanstalk/solutionstack", "elasticbeanstalk/platform"]);
+
+/** Every request the deploy role of `v`'s stack makes to create, read, update and delete its resources. */
+export async function deployRequests(v: StackView): Promise<Request[]> {
+    const data = handlers();
+    const out: Request[] = [];
+    for (const r of v.plan.resources) {
+        if (!r.custom || !r.type.startsWith("aws:")) continue;
+        const own = ownArns(r, v);
+        const h = data.types[r.type];
+        if (!h) throw new Error(`no CloudFormation handler permissions for ${r.type}: add it to policy/data/cfn-handler-permissions.json`);
+        for (const op of OPS) {
+            const actions = new Set([...(h[op] ?? []), ...(data.providerExtras?.[r.type]?.[op] ?? [])]);
+            for (const action of actions) {
+                if (excepted(r, action)) continue;
+                out.push(...(await requestsFor(action, op, r, own, v)));
+            }
+        }
+    }
+    return out;
+}
+
+/** The service-linked role a resource's first use creates, by resource type. */
+const SERVICE_LINKED: Record<string, string> = {
+    "aws:ecs/cluster:Cluster": "ecs.amazonaws.com",
+    "aws:ecs/service:Service": "ecs.amazonaws.com",
+    "aws:lb/loadBalancer:LoadBalancer": "elasticloadbalancing.amazonaws.com",
+    "aws:appautoscaling/target:Target": "ecs.application-autoscaling.amazonaws.com",
+    "aws:apigatewayv2/vpcLink:VpcLink": "ops.apigateway.amazonaws.com",
+    "aws:elasticbeanstalk/environment:Environment": "elasticbeanstalk.amazonaws.com",
+};
+
+/** Calls Cloud Map makes to Route 53 on the caller's behalf (forward access sessions). */
+const VIA_SERVICE: Record<string, string[]> = {
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": ["route53:"],
+};
+
+async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnArn[], v: StackView): Promise<Request[]> {
+    const facts = await actionFacts(action);
+    if (!facts) return [];
+    const why = `${v.plan.stack} ${r.type} ${r.name} ${op}`;
+    const creating = op === "create" && (CREATES[r.type] ?? []).includes(action);
+    const tagging = TAGGING.test(action);
+    const base: Record<string, string | string[]> = { "aws:RequestedRegion": action.startsWith("iam:") ? "us-east-1" : v.region };
+    if ((VIA_SERVICE[r.type] ?? []).some((p) => action.startsWith(p))) base["aws:ViaAWSService"] = "true";
+    if (action === "iam:PassRole") {
+        return rolesIn(r, v).map((arn) => ({ action, resource: arn, context: { ...base, "iam:PassedToService": PASSED_TO[r.type] ?? "ecs-tasks.amazonaws.com" }, why }));
+    }
+    if (action === "iam:CreateServiceLinkedRole") {
+        const service = SERVICE_LINKED[r.type] ?? "ecs.amazonaws.com";
+        return [{ action, resource: `arn:aws:iam::${MOCK_ACCOUNT}:role/aws-service-role/${service}/AWSServiceRoleFor${hex(service, 6)}`, context: { ...base, "iam:AWSServiceName": service }, why }];
+    }
+    const service = action.split(":")[0];
+    const mineOfService = own.filter((o) => o.service === service);
+    // API Gateway authorizes its verbs against the resource's own path; the reference's per-verb lists are v1's.
+    if (service === "apigateway" && mineOfService.length) {
+        const arn = creating && CREATE_COLLECTION[r.type] ? CREATE_COLLECTION[r.type](v) : mineOfService[0].arn;
+        return [{ action, resource: arn, context: { ...base, ...tagContext(v.tag, !creating, creating || tagging) }, why }];
+    }
+    if (facts.resourceTypes.length === 0) return [{ action, resource: "*", context: { ...base, ...tagContext(v.tag, false, creating || tagging) }, why }];
+    const required = facts.resourceTypes.filter((t) => t.required).map((t) => t.name);
+    const types = required.length ? required : [facts.resourceTypes.map((t) => t.name).find((t) => mineOfService.some((o) => o.sarType === t)) ?? facts.resourceTypes[0].name];
+    const requests: Request[] = [];
+    for (const type of types) {
+        const mine = mineOfService.find((o) => o.sarType === type);
+        const related = mine ? undefined : relatedArn(service, type, v);
+        // ELB's reference merges v1 and v2: a v2 resource answers for a v1-named type of its own service.
+        const sameFamily = !mine && !related && mineOfService.length === 1 && types.length === 1 ? mineOfService[0] : undefined;
+        const arn = mine?.arn ?? related ?? sameFamily?.arn ?? (await synthesizedArn(service, type, v, `${r.urn}/${type}`));
+        if (!arn) continue;
+        const awsOwned = AWS_OWNED.has(`${service}/${type}`);
+        const isNew = creating && (mine !== undefined || sameFamily !== undefined);
+        const context: Record<string, string | string[]> = { ...base, ...(awsOwned ? {} : tagContext(v.tag, !isNew, creating || tagging)) };
+        if (action === "ec2:CreateTags" && op === "create") context["ec2:CreateAction"] = (CREATES[r.type] ?? ["ec2:CreateVpc"])[0].split(":")[1];
+        if (action === "elasticloadbalancing:AddTags" && op === "create") context["elasticloadbalancing:CreateAction"] = (CREATES[r.type] ?? ["x:CreateLoadBalancer"])[0].split(":")[1];
+        if (/^iam:(Attach|Detach)RolePolicy$/.test(action) && r.inputs.policyArn) context["iam:PolicyARN"] = String(r.inputs.policyArn);
+        if (/^iam:(CreateRole|PutRolePermissionsBoundary)$/.test(action) && r.inputs.permissionsBoundary) context["iam:PermissionsBoundary"] = String(r.inputs.permissionsBoundary);
+        requests.push({ action, resource: arn, context, why });
+    }
+    return requests;
+}

