@@ -2,11 +2,16 @@
 // (test/workflows-scripts.test.ts) instead of living untested in YAML shell.
 //
 //   npx tsx .github/scripts/ci.ts affected-stacks < changed-files.txt      → stack names, one a line
+//   npx tsx .github/scripts/ci.ts preview-stacks < changed-files.txt       → affected ∩ previewable, one a line
 //   npx tsx .github/scripts/ci.ts stale-review-stacks stacks.json prs.json <idleDays>  → JSON array
+//   npx tsx .github/scripts/ci.ts rotation-key <stack> <key>               → slipway:appSecrets.<NAME>
+//   npx tsx .github/scripts/ci.ts stack-platform <stack>                   → ecs | beanstalk
+//   npx tsx .github/scripts/ci.ts stage-name <stack>                       → the pipeline stage of the stack
 import * as fs from "fs";
+import { parse as parseYaml } from "yaml";
 
-/** Changes to these reach every stack's program; anything else outside Pulumi.<stack>.yaml reaches none. */
-const PROGRAM_PATHS = [/^infra\//, /^stacks\//, /^index\.ts$/, /^Pulumi\.yaml$/, /^package(-lock)?\.json$/, /^tsconfig\.json$/];
+/** Changes to these reach every stack's program (or what `pulumi preview`/`up` checks it against). */
+const PROGRAM_PATHS = [/^infra\//, /^stacks\//, /^policy\//, /^index\.ts$/, /^Pulumi\.yaml$/, /^package(-lock)?\.json$/, /^tsconfig\.json$/];
 
 /**
  * The stacks a pull request affects, given its changed files and the stacks of the head branch:
@@ -18,6 +23,116 @@ export function affectedStacks(changedFiles: string[], stacks: string[]): string
     const touched = new Set(files.map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => Boolean(s)));
     return stacks.filter((s) => touched.has(s)).sort();
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Stack files: the few settings the workflows decide on, read the way infra/config.ts reads them
+// (stack file first, then Pulumi.yaml's declared default), without decrypting anything.
+
+/** A parsed `Pulumi.yaml` or `Pulumi.<stack>.yaml`: only `config` matters here. */
+export interface ConfigDoc {
+    config?: Record<string, unknown>;
+}
+
+const NAMESPACE = "slipway";
+
+/** A plain `slipway:<key>` setting of a stack: its stack file's value, else Pulumi.yaml's default, else "". */
+export function stackSetting(key: string, stackDoc: ConfigDoc, projectDoc: ConfigDoc = {}): string {
+    const own = stackDoc.config?.[`${NAMESPACE}:${key}`];
+    if (typeof own === "string" || typeof own === "number" || typeof own === "boolean") return String(own);
+    const decl = projectDoc.config?.[key] ?? projectDoc.config?.[`${NAMESPACE}:${key}`];
+    if (decl && typeof decl === "object" && !Array.isArray(decl)) {
+        const d = decl as Record<string, unknown>;
+        const v = "value" in d ? d.value : d.default;
+        if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return String(v);
+    } else if (typeof decl === "string") return decl;
+    return "";
+}
+
+export type Tier = "production" | "staging" | "review";
+
+/** `slipway:tier` if set, else from the stack name: production/prod, review…, everything else staging. */
+export function stackTier(stack: string, stackDoc: ConfigDoc, projectDoc: ConfigDoc = {}): Tier {
+    const set = stackSetting("tier", stackDoc, projectDoc);
+    if (set === "production" || set === "staging" || set === "review") return set;
+    if (stack === "production" || stack === "prod") return "production";
+    if (stack.startsWith("review")) return "review";
+    return "staging";
+}
+
+/** `slipway:role` if set, else `delivery` for the stack named delivery, else `environment` (as infra/config.ts). */
+export function stackRole(stack: string, stackDoc: ConfigDoc, projectDoc: ConfigDoc = {}): "delivery" | "environment" {
+    const set = stackSetting("role", stackDoc, projectDoc);
+    if (set === "delivery" || set === "environment") return set;
+    return stack === "delivery" ? "delivery" : "environment";
+}
+
+/**
+ * A stack a pull request may `pulumi preview` with the read-only preview role: an environment stack of
+ * the staging tier. Production and delivery (and review stacks, made per pull request) get only the
+ * offline plan diff: the preview role cannot read them, and pull request code must not.
+ */
+export function isPreviewable(stack: string, stackDoc: ConfigDoc, projectDoc: ConfigDoc = {}): boolean {
+    return stackRole(stack, stackDoc, projectDoc) === "environment" && stackTier(stack, stackDoc, projectDoc) === "staging";
+}
+
+/** The affected stacks a pull request previews: affected ∩ previewable. */
+export function previewStacks(affected: string[], docs: Record<string, ConfigDoc>, projectDoc: ConfigDoc = {}): string[] {
+    return affected.filter((s) => docs[s] !== undefined && isPreviewable(s, docs[s], projectDoc)).sort();
+}
+
+/** `ecs` unless the stack (or Pulumi.yaml) says `beanstalk`. */
+export function stackPlatform(stackDoc: ConfigDoc, projectDoc: ConfigDoc = {}): "ecs" | "beanstalk" {
+    return stackSetting("platform", stackDoc, projectDoc) === "beanstalk" ? "beanstalk" : "ecs";
+}
+
+/** The pipeline's stage for a stack: the name capitalised per `-`-separated part (infra/pipeline.ts stageName). */
+export function stageName(stack: string): string {
+    return stack
+        .split("-")
+        .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+        .join("-");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Secret rotation
+
+/** The stacks Rotate secret offers: environment stacks CI deploys (review stacks are made per pull request). */
+export const ROTATABLE_STACKS = ["staging", "production"] as const;
+
+const SECRET_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+export interface RotationTarget {
+    stack: string;
+    /** For `pulumi config set --secret --path`. */
+    configPath: string;
+    name: string;
+}
+
+/**
+ * Checks a rotation request before anything else runs: only `appSecrets.<NAME>` of an environment stack.
+ * `ciSecrets.<environment>.<NAME>` are the delivery stack's, which CI never deploys: they are refused
+ * with the command to run instead. Throws with a message for the person who asked.
+ */
+export function rotationTarget(stack: string, key: string): RotationTarget {
+    // Messages never repeat the key as typed: a value pasted into the wrong field would land in the log.
+    if (!(ROTATABLE_STACKS as readonly string[]).includes(stack)) throw new Error(`stack must be one of ${ROTATABLE_STACKS.join(", ")}`);
+    if (/^ciSecrets\./.test(key)) {
+        const ci = /^ciSecrets\.([a-z0-9-]+)\.([A-Z_][A-Z0-9_]*)$/.exec(key);
+        const path = ci ? `slipway:ciSecrets.${ci[1]}.${ci[2]}` : "slipway:ciSecrets.<environment>.<NAME>";
+        throw new Error(
+            "ciSecrets are the delivery stack's, which this workflow cannot deploy; an administrator rotates them: " +
+                `pulumi config set --secret --path '${path}' -s delivery < value.txt && pulumi up -s delivery`,
+        );
+    }
+    const app = /^appSecrets\.([^.]+)$/.exec(key);
+    if (!app) throw new Error("key must be appSecrets.<NAME>, e.g. appSecrets.API_KEY");
+    const name = app[1];
+    if (!SECRET_NAME.test(name)) throw new Error(`the name after appSecrets. must match ${SECRET_NAME.source} (upper case letters, digits and _, not starting with a digit)`);
+    return { stack, configPath: `${NAMESPACE}:appSecrets.${name}`, name };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Review stack teardown
 
 export interface StackSummary {
     /** As `pulumi stack ls --json` prints it: `review-pr-12` or `org/slipway/review-pr-12`. */
@@ -65,15 +180,29 @@ export function staleReviewStacks(stacks: StackSummary[], prs: PullRequestSummar
     return out;
 }
 
+// ---------------------------------------------------------------------------------------------------
+
+function stackFiles(dir = "."): string[] {
+    return fs
+        .readdirSync(dir)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => Boolean(s));
+}
+
+const readDoc = (file: string): ConfigDoc => (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as ConfigDoc;
+
+function stackDoc(stack: string): ConfigDoc {
+    if (!/^[A-Za-z0-9._-]+$/.test(stack) || !fs.existsSync(`Pulumi.${stack}.yaml`)) throw new Error(`no Pulumi.${stack}.yaml here`);
+    return readDoc(`Pulumi.${stack}.yaml`);
+}
+
 function cli(argv: string[]): void {
     const [command, ...args] = argv;
-    if (command === "affected-stacks") {
-        const stacks = fs
-            .readdirSync(".")
-            .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-            .filter((s): s is string => Boolean(s));
-        const changed = fs.readFileSync(0, "utf8").split("\n");
-        process.stdout.write(affectedStacks(changed, stacks).join("\n") + "\n");
+    const lines = (xs: string[]) => process.stdout.write(xs.join("\n") + "\n");
+    if (command === "affected-stacks" || command === "preview-stacks") {
+        const affected = affectedStacks(fs.readFileSync(0, "utf8").split("\n"), stackFiles());
+        if (command === "affected-stacks") lines(affected);
+        else lines(previewStacks(affected, Object.fromEntries(affected.map((s) => [s, stackDoc(s)])), readDoc("Pulumi.yaml")));
     } else if (command === "stale-review-stacks") {
         const [stacksFile, prsFile, days] = args;
         const idleDays = Number(days);
@@ -83,8 +212,14 @@ function cli(argv: string[]): void {
         const stacks = JSON.parse(fs.readFileSync(stacksFile, "utf8")) as StackSummary[];
         const prs = JSON.parse(fs.readFileSync(prsFile, "utf8")) as PullRequestSummary[];
         process.stdout.write(JSON.stringify(staleReviewStacks(stacks, prs, new Date(), idleDays)) + "\n");
+    } else if (command === "rotation-key") {
+        lines([rotationTarget(args[0] ?? "", args[1] ?? "").configPath]);
+    } else if (command === "stack-platform") {
+        lines([stackPlatform(stackDoc(args[0] ?? ""), readDoc("Pulumi.yaml"))]);
+    } else if (command === "stage-name") {
+        lines([stageName(args[0] ?? "")]);
     } else {
-        throw new Error(`unknown command ${command ?? "(none)"}: affected-stacks | stale-review-stacks`);
+        throw new Error(`unknown command ${command ?? "(none)"}: affected-stacks | preview-stacks | stale-review-stacks | rotation-key | stack-platform | stage-name`);
     }
 }
 
