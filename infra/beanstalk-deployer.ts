@@ -76,7 +76,7 @@ function beanstalkDeployerStatements(scope: DeployerScope): Statement[] {
         {
             // EB's stacks are named after a generated environment id (awseb-e-…): the stack tag tells them apart.
             Sid: "CreateOwnBeanstalkStacks",
-            Action: ["cloudformation:CreateStack", "cloudformation:TagResource"],
+            Action: ["cloudformation:CreateStack"],
             Resource: [stacks],
             Condition: creating,
         },
@@ -85,12 +85,21 @@ function beanstalkDeployerStatements(scope: DeployerScope): Statement[] {
             Action: [
                 "cloudformation:UpdateStack", "cloudformation:DeleteStack", "cloudformation:CancelUpdateStack", "cloudformation:DescribeStacks",
                 "cloudformation:DescribeStackEvents", "cloudformation:DescribeStackResource", "cloudformation:DescribeStackResources",
-                "cloudformation:GetTemplate", "cloudformation:ListStackResources", "cloudformation:TagResource", "cloudformation:UntagResource",
+                "cloudformation:GetTemplate", "cloudformation:ListStackResources", "cloudformation:UntagResource",
             ],
             Resource: [stacks],
             Condition: owned,
         },
-        { Sid: "CreateOwnBeanstalkGroups", Action: ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags"], Resource: [asg], Condition: creating },
+        { Sid: "RetagOwnBeanstalkStacks", Action: ["cloudformation:TagResource"], Resource: [stacks], Condition: retagging },
+        { Sid: "CreateOwnBeanstalkGroups", Action: ["autoscaling:CreateAutoScalingGroup"], Resource: [asg], Condition: creating },
+        {
+            // Tagging a group while it is created needs CreateOrUpdateTags too; only a group that carries no
+            // stack tag yet (a new one) may be tagged into this stack.
+            Sid: "TagNewBeanstalkGroups",
+            Action: ["autoscaling:CreateOrUpdateTags"],
+            Resource: [asg],
+            Condition: { Null: { [`aws:ResourceTag/${STACK_TAG}`]: "true" }, ...creating },
+        },
         { Sid: "RetagOwnBeanstalkGroups", Action: ["autoscaling:CreateOrUpdateTags"], Resource: [asg], Condition: retagging },
         {
             Sid: "ChangeOwnBeanstalkGroups",
@@ -174,8 +183,11 @@ function beanstalkDeployerStatements(scope: DeployerScope): Statement[] {
             Resource: [bundles, pulumi.interpolate`${bundles}/*`],
         },
         {
-            Sid: "ReadBeanstalkStorage",
-            Action: ["s3:CreateBucket", "s3:GetBucketLocation", "s3:ListBucket", "s3:GetBucketPolicy", "s3:GetObject"],
+            // EB's per-region storage bucket is shared by every environment of the account (EB's design); an
+            // environment update sets its bucket policy with the caller's credentials (CloudFormation's
+            // Environment handler). Deploy roles may not write its objects: the pipeline's bundles live there.
+            Sid: "BeanstalkStorage",
+            Action: ["s3:CreateBucket", "s3:GetBucketLocation", "s3:ListBucket", "s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:GetObject"],
             Resource: [storage, pulumi.interpolate`${storage}/*`],
         },
     ];

@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "./aws-context";
 import { Statement } from "./iam";
 import {
-    BOUNDARY_CONCERN, environmentName, environmentRolePath, logGroupPrefix, managedPolicyName, parameterPrefix, rolePath,
+    BOUNDARY_CONCERN, environmentName, environmentRolePath, healthUrlParameter, logGroupPrefix, managedPolicyName, parameterPrefix, rolePath,
     secretNamePrefix, stackPattern, stackTag, stageName, STACK_TAG,
 } from "./names";
 
@@ -47,6 +47,7 @@ function tagConditions(scope: DeployerScope) {
             StringLike: { [`aws:ResourceTag/${STACK_TAG}`]: value },
             StringLikeIfExists: { [`aws:RequestTag/${STACK_TAG}`]: value },
         },
+        // Where AWS sends aws:TagKeys with an untag call, the stack tag cannot be among them.
         untagging: {
             StringLike: { [`aws:ResourceTag/${STACK_TAG}`]: value },
             "ForAllValues:StringNotEquals": { "aws:TagKeys": [STACK_TAG] },
@@ -102,7 +103,7 @@ function networkAndLoadBalancerStatements(scope: DeployerScope): Statement[] {
             Action: [
                 "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeInternetGateways", "ec2:DescribeRouteTables",
                 "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkInterfaces", "ec2:DescribeAccountAttributes",
-                "ec2:DescribeNetworkAcls", "ec2:DescribeRegions", "ec2:DescribeTags", "ec2:DescribeAvailabilityZones",
+                "ec2:DescribeNetworkAcls", "ec2:DescribeRegions", "ec2:DescribeTags", "ec2:DescribeAvailabilityZones", "ec2:DescribeInstances",
             ],
             Resource: ["*"],
             Condition: t.region,
@@ -249,6 +250,14 @@ function computeAndIngressStatements(scope: DeployerScope): Statement[] {
             Resource: ["*"],
             Condition: t.region,
         },
+        // FARGATE and FARGATE_SPOT are AWS-managed capacity providers; reading them changes nothing.
+        { Sid: "ReadCapacityProviders", Action: ["ecs:DescribeCapacityProviders"], Resource: [arnOf(ctx, "ecs", "capacity-provider/*")] },
+        {
+            // Target tracking's alarms (application-autoscaling creates them as TargetTracking-<resource id>-…).
+            Sid: "OwnScalingAlarms",
+            Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms"],
+            Resource: [arnOf(ctx, "cloudwatch", `alarm:TargetTracking-service/${name}/${name}-*`)],
+        },
         { Sid: "CreateOwnScalableTargets", Action: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource"], Resource: [scalableTargets], Condition: t.creating },
         {
             Sid: "ChangeOwnScalableTargets",
@@ -270,16 +279,24 @@ function computeAndIngressStatements(scope: DeployerScope): Statement[] {
         {
             // CreatePrivateDnsNamespace has no resource type; the request tag is its only scope.
             Sid: "CreateOwnNamespaces",
-            Action: ["servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:CreateService", "servicediscovery:TagResource"],
+            Action: ["servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:CreateService"],
             Resource: ["*"],
             Condition: t.creating,
         },
         {
+            // Cloud Map's TagResource and UntagResource have no resource type, so they could reach any
+            // namespace: they may never touch the stack tag, which is set only by the create call.
+            Sid: "NamespaceTagsButTheStackTag",
+            Action: ["servicediscovery:TagResource", "servicediscovery:UntagResource"],
+            Resource: ["*"],
+            // Null: a request without tag keys must not pass the ForAllValues test vacuously.
+            Condition: { ...t.region, "ForAllValues:StringNotEquals": { "aws:TagKeys": [STACK_TAG] }, Null: { "aws:TagKeys": "false" } },
+        },
+        {
             Sid: "ChangeOwnNamespaces",
             Action: [
-                "servicediscovery:CreateService", "servicediscovery:GetNamespace", "servicediscovery:DeleteNamespace", "servicediscovery:GetService",
+                "servicediscovery:CreateService", "servicediscovery:GetNamespace", "servicediscovery:UpdatePrivateDnsNamespace", "servicediscovery:DeleteNamespace", "servicediscovery:GetService",
                 "servicediscovery:UpdateService", "servicediscovery:DeleteService", "servicediscovery:ListInstances", "servicediscovery:DeregisterInstance",
-                "servicediscovery:TagResource", "servicediscovery:UntagResource", "servicediscovery:ListTagsForResource",
             ],
             Resource: cloudMap,
             Condition: t.owned,
@@ -288,7 +305,7 @@ function computeAndIngressStatements(scope: DeployerScope): Statement[] {
             // Cloud Map's API permissions reference: creating a private DNS namespace needs these on the
             // caller. They have no resource type; creating a zone changes no existing one.
             Sid: "NamespaceHostedZone",
-            Action: ["servicediscovery:ListNamespaces", "route53:CreateHostedZone", "route53:ListHostedZonesByName"],
+            Action: ["servicediscovery:ListNamespaces", "servicediscovery:ListServices", "servicediscovery:ListTagsForResource", "route53:CreateHostedZone", "route53:ListHostedZonesByName"],
             Resource: ["*"],
             Condition: t.region,
         },
@@ -421,19 +438,20 @@ export function dataStatements(scope: DeployerScope): Statement[] {
             Action: [
                 "secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue",
                 "secretsmanager:GetSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource",
-                "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds",
+                "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds", "secretsmanager:UpdateSecretVersionStage",
             ],
             Resource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefix(app, pattern)}*`)],
         },
         {
+            // Only the health URL the stack publishes: its image-tag parameter is the pipeline's (delivery stack).
             Sid: "OwnParameters",
             Action: ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource"],
-            Resource: [arnOf(ctx, "ssm", `parameter${parameterPrefix(app)}/${pattern}/*`)],
+            Resource: [arnOf(ctx, "ssm", `parameter${healthUrlParameter(app, pattern)}`)],
         },
         { Sid: "DescribeParameters", Action: ["ssm:DescribeParameters"], Resource: ["*"], Condition: t.region },
         {
             Sid: "OwnDashboards",
-            Action: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards", "cloudwatch:TagResource", "cloudwatch:ListTagsForResource"],
+            Action: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
             Resource: [pulumi.interpolate`arn:${ctx.partition}:cloudwatch::${ctx.accountId}:dashboard/${environmentName(app, pattern)}`],
         },
         {

@@ -10,7 +10,7 @@ import { arnOf, AwsContext } from "./aws-context";
 import { bundleBucketPrefix } from "./beanstalk-deployer";
 import { policyDocument, Statement } from "./iam";
 import {
-    BOUNDARY_CONCERN, BOUNDARY_PURPOSE, environmentRolePath, POLICY_PURPOSE_TAG, logGroupPrefix, managedPolicyName, renamedFrom, rolePath, secretNamePrefix, secretsKeyAlias,
+    BOUNDARY_CONCERN, BOUNDARY_PURPOSE, environmentRolePath, POLICY_PURPOSE_TAG, managedPolicyName, renamedFrom, rolePath, secretsKeyAlias,
     stackPattern, stackTag, STACK_TAG,
 } from "./names";
 
@@ -32,24 +32,32 @@ export function boundaryArn(ctx: AwsContext, app: string, policyStack: string): 
     return managedPolicyArn(ctx, app, policyStack, BOUNDARY_CONCERN);
 }
 
+/**
+ * The IAM policy variable for the caller's own stack: every role carries the stack tag (`<app>/<stack>`),
+ * so one policy shared by all review stacks still gives `review-pr-7`'s tasks only review-pr-7's secrets.
+ */
+export const OWN_STACK = `\${aws:PrincipalTag/${STACK_TAG}}`;
+
 /** The runtime permissions of one kind of workload role for the stacks matching `pattern`. */
 export function runtimeStatements(app: string, pattern: string, kind: RuntimeKind, repositoryArn: pulumi.Input<string>, ctx: AwsContext): Statement[] {
+    // Secret and log names are slipway/<app>/<stack>/… and /slipway/<app>/<stack>/…: the tag value fills <app>/<stack>.
     const statements: Statement[] = [
         // GetAuthorizationToken has no resource type: AWS requires "*".
         { Sid: "RegistryLogin", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
         { Sid: "PullAppImage", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: [repositoryArn] },
         // One JSON secret per environment, named slipway/<app>/<stack>/…
-        { Sid: "ReadAppSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefix(app, pattern)}*`)] },
+        { Sid: "ReadAppSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: [arnOf(ctx, "secretsmanager", `secret:slipway/${OWN_STACK}/*`)] },
     ];
     if (kind === "task-execution") {
         statements.push({
             Sid: "WriteAppLogs",
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: [arnOf(ctx, "logs", `log-group:${logGroupPrefix(app, pattern)}*`)],
+            Resource: [arnOf(ctx, "logs", `log-group:/slipway/${OWN_STACK}/*`)],
         });
     } else {
         // The instance fetches its application version's bundle (EB's own log streaming is in the managed web-tier policy).
         statements.push({ Sid: "ReadBundles", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::${bundleBucketPrefix(app, pattern)}*/*`] });
+
     }
     return statements;
 }
@@ -67,9 +75,19 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             // The services of the runtime policies and of EB's managed policies (AWSElasticBeanstalkEnhancedHealth,
             // AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy, AWSElasticBeanstalkWebTier; policy/data/service-role-needs.json).
             Sid: "WorkloadServices",
+            // Wildcards only for the services those policies grant broadly; account-level calls of the others
+            // (log index or resource policies, ECS account settings) stay outside every role of a stack.
             Action: [
-                "autoscaling:*", "cloudformation:*", "cloudwatch:*", "ec2:*", "ecs:*", "elasticbeanstalk:*", "elasticloadbalancing:*", "logs:*",
-                "s3:*", "sns:*", "sqs:*", "xray:*", "ecr:*", "rds:Describe*", "kms:Decrypt", "secretsmanager:GetSecretValue", "ssm:GetParameters", "iam:PassRole",
+                "autoscaling:*", "cloudformation:*", "ec2:*", "elasticbeanstalk:*", "elasticloadbalancing:*", "s3:*",
+                "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutRetentionPolicy", "logs:DeleteLogGroup",
+                "cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms", "cloudwatch:GetMetricStatistics", "cloudwatch:PutMetricData",
+                "ecs:CreateCluster", "ecs:DeleteCluster", "ecs:DescribeClusters", "ecs:RegisterTaskDefinition", "ecs:TagResource",
+                "sns:CreateTopic", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Publish",
+                "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+                "xray:GetSamplingRules", "xray:GetSamplingStatisticSummaries", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments",
+                "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:DescribeRepositories", "ecr:ListImages", "ecr:GetRepositoryPolicy",
+                "rds:DescribeDBEngineVersions", "rds:DescribeDBInstances", "rds:DescribeOrderableDBInstanceOptions",
+                "elasticbeanstalk:PutInstanceStatistics", "kms:Decrypt", "secretsmanager:GetSecretValue", "ssm:GetParameters", "iam:PassRole",
             ],
             Resource: ["*"],
         },
@@ -78,13 +96,13 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Effect: "Deny",
             Action: ["*"],
             Resource: ["*"],
-            Condition: { Null: { [`aws:ResourceTag/${STACK_TAG}`]: "false" }, StringNotLike: { [`aws:ResourceTag/${STACK_TAG}`]: stackTag(app, pattern) } },
+            Condition: { Null: { [`aws:ResourceTag/${STACK_TAG}`]: "false" }, StringNotEquals: { [`aws:ResourceTag/${STACK_TAG}`]: OWN_STACK } },
         },
         {
             Sid: "OnlyOwnSecrets",
             Effect: "Deny",
             Action: ["secretsmanager:GetSecretValue"],
-            NotResource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefix(app, pattern)}*`)],
+            NotResource: [arnOf(ctx, "secretsmanager", `secret:slipway/${OWN_STACK}/*`)],
         },
         {
             Sid: "PassOnlyOwnRoles",

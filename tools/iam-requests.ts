@@ -86,8 +86,14 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
         case "aws:ecs/taskDefinition:TaskDefinition":
             return [{ service: "ecs", sarType: "task-definition", arn: `arn:aws:ecs:${R}:${A}:task-definition/${String(inputs.family)}:1` }];
         case "aws:appautoscaling/target:Target":
-        case "aws:appautoscaling/policy:Policy":
-            return [{ service: "application-autoscaling", sarType: "ScalableTarget", arn: `arn:aws:application-autoscaling:${R}:${A}:scalable-target/${hex(`${v.plan.stack}/target`, 24)}` }];
+        case "aws:appautoscaling/policy:Policy": {
+            // Target tracking's alarms are named TargetTracking-<resource id>-AlarmHigh|Low-<uuid>.
+            const resourceId = String(inputs.resourceId ?? "").replace(/\[unknown\]/g, v.plan.stack);
+            return [
+                { service: "application-autoscaling", sarType: "ScalableTarget", arn: `arn:aws:application-autoscaling:${R}:${A}:scalable-target/${hex(`${v.plan.stack}/target`, 24)}` },
+                { service: "cloudwatch", sarType: "alarm", arn: `arn:aws:cloudwatch:${R}:${A}:alarm:TargetTracking-${resourceId}-AlarmHigh-${hex(r.urn, 8)}` },
+            ];
+        }
         case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
             return [{ service: "servicediscovery", sarType: "namespace", arn: `arn:aws:servicediscovery:${R}:${A}:namespace/ns-${hex(r.urn, 16)}` }];
         case "aws:servicediscovery/service:Service":
@@ -129,7 +135,8 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
         case "aws:iam/instanceProfile:InstanceProfile":
             return [{ service: "iam", sarType: "instance-profile", arn: `arn:aws:iam::${A}:instance-profile${String(inputs.path ?? "/")}${name}` }];
         case "aws:s3/bucket:Bucket":
-            return [{ service: "s3", sarType: "bucket", arn: `arn:aws:s3:::${name}` }];
+            // Emptying a bucket on destroy (forceDestroy) deletes its objects.
+            return [{ service: "s3", sarType: "bucket", arn: `arn:aws:s3:::${name}` }, { service: "s3", sarType: "object", arn: `arn:aws:s3:::${name}/${hex(r.urn, 8)}` }];
         case "aws:s3/bucketObjectv2:BucketObjectv2": {
             const bucket = v.plan.resources.find((x) => x.type === "aws:s3/bucket:Bucket");
             return [{ service: "s3", sarType: "object", arn: `arn:aws:s3:::${bucket ? physicalName(bucket) : "bucket"}/${hex(r.urn, 8)}.zip` }];
@@ -143,8 +150,26 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
             const bucket = v.plan.resources.find((x) => x.type === "aws:s3/bucket:Bucket");
             return bucket ? ownArns(bucket, v) : [];
         }
+        case "aws:ecr/repository:Repository":
+            return [{ service: "ecr", sarType: "repository", arn: `arn:aws:ecr:${R}:${A}:repository/${name}` }];
+        case "aws:codepipeline/pipeline:Pipeline":
+            return [{ service: "codepipeline", sarType: "pipeline", arn: `arn:aws:codepipeline:${R}:${A}:${name}` }];
+        case "aws:codebuild/project:Project":
+            return [{ service: "codebuild", sarType: "project", arn: `arn:aws:codebuild:${R}:${A}:project/${name}` }];
+        case "aws:kms/key:Key":
+            return [{ service: "kms", sarType: "key", arn: `arn:aws:kms:${R}:${A}:key/${hex(r.urn, 8)}-0000-4000-8000-000000000000` }];
+        case "aws:iam/policy:Policy":
+            return [{ service: "iam", sarType: "policy", arn: `arn:aws:iam::${A}:policy${String(inputs.path ?? "/")}${name}` }];
+        case "aws:sns/topic:Topic":
+            return [{ service: "sns", sarType: "topic", arn: `arn:aws:sns:${R}:${A}:${name}` }];
+        case "aws:elasticbeanstalk/application:Application":
+            return [{ service: "elasticbeanstalk", sarType: "application", arn: `arn:aws:elasticbeanstalk:${R}:${A}:application/${name}` }];
         case "aws:elasticbeanstalk/environment:Environment":
-            return [{ service: "elasticbeanstalk", sarType: "environment", arn: `arn:aws:elasticbeanstalk:${R}:${A}:environment/${v.app}/${String(inputs.name)}` }];
+            return [
+                { service: "elasticbeanstalk", sarType: "environment", arn: `arn:aws:elasticbeanstalk:${R}:${A}:environment/${v.app}/${String(inputs.name)}` },
+                // EB keeps its templates and logs in its per-region storage bucket.
+                { service: "s3", sarType: "bucket", arn: `arn:aws:s3:::elasticbeanstalk-${R}-${A}` },
+            ];
         case "aws:elasticbeanstalk/applicationVersion:ApplicationVersion":
             return [
                 { service: "elasticbeanstalk", sarType: "applicationversion", arn: `arn:aws:elasticbeanstalk:${R}:${A}:applicationversion/${v.app}/${String(inputs.name).replace(/\[unknown\]/, "abc1234")}` },
@@ -192,6 +217,7 @@ const CREATE_COLLECTION: Record<string, (v: StackView) => string> = {
     "aws:apigatewayv2/domainName:DomainName": (v) => `arn:aws:apigateway:${v.region}::/domainnames`,
 };
 
+const UNTAGGING = /^(ec2:DeleteTags|elasticloadbalancing:RemoveTags|[a-z0-9-]+:UntagResource|iam:Untag(Role|InstanceProfile|Policy)|ssm:RemoveTagsFromResource|elasticbeanstalk:RemoveTags)$/;
 const TAGGING = /^(ec2:CreateTags|elasticloadbalancing:AddTags|[a-z0-9-]+:TagResource|iam:Tag(Role|InstanceProfile|Policy)|ssm:AddTagsToResource|logs:TagLogGroup|elasticbeanstalk:(AddTags|UpdateTagsForResource)|autoscaling:CreateOrUpdateTags)$/;
 
 /** Service principals a role is passed to, by the type of the resource whose request passes it. */
@@ -205,7 +231,14 @@ const PASSED_TO: Record<string, string> = {
  * Handler actions the Pulumi provider demonstrably never calls for what slipway declares, each with why.
  * A predicate gets the resource, so an exception holds only while the program keeps that shape.
  */
-export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; when: (r: PlannedResource) => boolean; why: string }[] = [
+export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; ops?: Op[]; when: (r: PlannedResource, plan: Plan) => boolean; why: string }[] = [
+    {
+        type: "aws:servicediscovery/service:Service",
+        actions: ["servicediscovery:TagResource"],
+        ops: ["create"],
+        when: () => true,
+        why: "the provider passes the tags in CreateService itself; TagResource is called only when tags change later",
+    },
     {
         type: "aws:iam/role:Role",
         actions: ["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"],
@@ -329,20 +362,60 @@ export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; when: (r: P
         when: () => true,
         why: "service attributes are CloudFormation-only; the provider's service has none",
     },
+    {
+        type: "aws:iam/role:Role",
+        actions: ["iam:RemoveRoleFromInstanceProfile"],
+        when: (r, plan) => !plan.resources.some((x) => x.type === "aws:iam/instanceProfile:InstanceProfile" && x.inputs.role === physicalName(r)),
+        why: "the provider removes a role only from the instance profiles it is in (ListInstanceProfilesForRole), and no profile holds this role",
+    },
+    {
+        type: "aws:secretsmanager/secret:Secret",
+        actions: ["secretsmanager:ReplicateSecretToRegions", "secretsmanager:RemoveRegionsFromReplication"],
+        when: (r) => r.inputs.replicas === undefined,
+        why: "the secret declares no replica regions",
+    },
+    {
+        type: "aws:appautoscaling/target:Target",
+        actions: ["lambda:DeleteProvisionedConcurrencyConfig", "lambda:GetProvisionedConcurrencyConfig", "lambda:PutProvisionedConcurrencyConfig"],
+        when: (r) => r.inputs.serviceNamespace === "ecs",
+        why: "the scalable target is an ECS service, not a Lambda function",
+    },
+    {
+        type: "aws:s3/bucket:Bucket",
+        actions: [
+            "s3:CreateBucketMetadataTableConfiguration", "s3:GetBucketMetadataTableConfiguration", "s3:DeleteBucketMetadataTableConfiguration",
+            "s3:UpdateBucketMetadataAnnotationTableConfiguration", "s3:UpdateBucketMetadataInventoryTableConfiguration", "s3:UpdateBucketMetadataJournalTableConfiguration",
+            "s3:PutAccelerateConfiguration", "s3:PutAnalyticsConfiguration", "s3:GetAnalyticsConfiguration", "s3:PutBucketAbac", "s3:GetBucketAbac",
+            "s3:PutBucketCORS", "s3:PutBucketLogging", "s3:PutBucketNotification", "s3:GetBucketNotification", "s3:PutBucketObjectLockConfiguration",
+            "s3:PutBucketWebsite", "s3:DeleteBucketWebsite", "s3:PutIntelligentTieringConfiguration", "s3:GetIntelligentTieringConfiguration",
+            "s3:PutInventoryConfiguration", "s3:GetInventoryConfiguration", "s3:PutMetricsConfiguration", "s3:GetMetricsConfiguration",
+            "s3:PutReplicationConfiguration", "s3:TagResource", "s3:UntagResource", "s3:ListTagsForResource", "s3:PutBucketAcl", "s3:PutObjectAcl",
+            "s3tables:CreateNamespace", "s3tables:CreateTable", "s3tables:CreateTableBucket", "s3tables:GetTable", "s3tables:GetTableMetadataLocation",
+            "s3tables:PutTableBucketPolicy", "s3tables:PutTableEncryption", "s3tables:PutTablePolicy", "s3tables:UpdateTableMetadataLocation",
+        ],
+        when: () => true,
+        why: "CloudFormation's Bucket carries every bucket feature inline; the provider's bucket creates, tags (PutBucketTagging) and reads it, and each configuration slipway sets is its own resource (versioning, encryption, lifecycle, policy, public access block, ownership), simulated as such",
+    },
 ];
 
-function excepted(r: PlannedResource, action: string): boolean {
-    return PROVIDER_CALLS_LESS.some((e) => e.type === r.type && e.actions.includes(action) && e.when(r));
+function excepted(r: PlannedResource, action: string, op: Op, plan: Plan): boolean {
+    return PROVIDER_CALLS_LESS.some((e) => e.type === r.type && e.actions.includes(action) && (!e.ops || e.ops.includes(op)) && e.when(r, plan));
 }
 
-/** Context keys of a request about a resource of `v`'s stack. */
-function tagContext(tag: string, exists: boolean, sendsTags: boolean): Record<string, string | string[]> {
+/**
+ * Context keys of a request about a resource of `v`'s stack. A create sends the resource's tags, the
+ * stack tag among them; a later tag change sends only the tags that change, never the stack tag.
+ */
+function tagContext(tag: string, exists: boolean, sendsTags: boolean | "other"): Record<string, string | string[]> {
     const c: Record<string, string | string[]> = {};
     if (exists) {
         for (const svc of ["aws", "ec2", "elasticloadbalancing", "ecs", "iam", "autoscaling"]) c[`${svc}:ResourceTag/${STACK_TAG}`] = tag;
         c[`ssm:resourceTag/${STACK_TAG}`] = tag;
     }
-    if (sendsTags) {
+    if (sendsTags === "other") {
+        c["aws:RequestTag/Name"] = "renamed";
+        c["aws:TagKeys"] = ["Name"];
+    } else if (sendsTags) {
         c[`aws:RequestTag/${STACK_TAG}`] = tag;
         c["aws:TagKeys"] = [STACK_TAG];
     }
@@ -402,11 +475,12 @@ export async function deployRequests(v: StackView): Promise<Request[]> {
         for (const op of OPS) {
             const actions = new Set([...(h[op] ?? []), ...(data.providerExtras?.[r.type]?.[op] ?? [])]);
             for (const action of actions) {
-                if (excepted(r, action)) continue;
+                if (excepted(r, action, op, v.plan)) continue;
                 out.push(...(await requestsFor(action, op, r, own, v)));
             }
         }
     }
+    out.push(...beanstalkOperationRequests(v));
     return out;
 }
 
@@ -430,7 +504,7 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
     if (!facts) return [];
     const why = `${v.plan.stack} ${r.type} ${r.name} ${op}`;
     const creating = op === "create" && (CREATES[r.type] ?? []).includes(action);
-    const tagging = TAGGING.test(action);
+    const tagging: boolean | "other" = TAGGING.test(action) ? (op === "create" ? true : "other") : UNTAGGING.test(action) ? "other" : false;
     const base: Record<string, string | string[]> = { "aws:RequestedRegion": action.startsWith("iam:") ? "us-east-1" : v.region };
     if ((VIA_SERVICE[r.type] ?? []).some((p) => action.startsWith(p))) base["aws:ViaAWSService"] = "true";
     if (action === "iam:PassRole") {
@@ -448,14 +522,19 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
         return [{ action, resource: arn, context: { ...base, ...tagContext(v.tag, !creating, creating || tagging) }, why }];
     }
     if (facts.resourceTypes.length === 0) return [{ action, resource: "*", context: { ...base, ...tagContext(v.tag, false, creating || tagging) }, why }];
-    const required = facts.resourceTypes.filter((t) => t.required).map((t) => t.name);
-    const types = required.length ? required : [facts.resourceTypes.map((t) => t.name).find((t) => mineOfService.some((o) => o.sarType === t)) ?? facts.resourceTypes[0].name];
+    // Access points are never used; of alternative types of one family (listener/app|gwy|net) the resource is one.
+    const required = alternativesResolved(
+        facts.resourceTypes.filter((t) => t.required && !t.name.startsWith("accesspoint")).map((t) => t.name),
+        mineOfService.map((o) => o.sarType),
+    );
+    const optional = facts.resourceTypes.map((t) => t.name).filter((t) => !t.startsWith("accesspoint"));
+    const types = required.length ? required : [optional.find((t) => mineOfService.some((o) => o.sarType === t)) ?? optional[0] ?? facts.resourceTypes[0].name];
     const requests: Request[] = [];
     for (const type of types) {
         const mine = mineOfService.find((o) => o.sarType === type);
         const related = mine ? undefined : relatedArn(service, type, v);
         // ELB's reference merges v1 and v2: a v2 resource answers for a v1-named type of its own service.
-        const sameFamily = !mine && !related && mineOfService.length === 1 && types.length === 1 ? mineOfService[0] : undefined;
+        const sameFamily = !mine && !related && service === "elasticloadbalancing" && mineOfService.length === 1 && types.length === 1 ? mineOfService[0] : undefined;
         const arn = mine?.arn ?? related ?? sameFamily?.arn ?? (await synthesizedArn(service, type, v, `${r.urn}/${type}`));
         if (!arn) continue;
         const awsOwned = AWS_OWNED.has(`${service}/${type}`);
@@ -468,4 +547,152 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
         requests.push({ action, resource: arn, context, why });
     }
     return requests;
+}
+
+/** Of required types sharing a family (`listener/app`, `listener/gwy`, `listener/net`), keeps the one the resource is. */
+function alternativesResolved(required: string[], own: string[]): string[] {
+    const family = (t: string) => t.split("/")[0];
+    const out: string[] = [];
+    for (const t of required) {
+        const siblings = required.filter((x) => family(x) === family(t));
+        if (siblings.length > 1) {
+            const chosen = siblings.find((x) => own.includes(x)) ?? siblings[0];
+            if (t !== chosen) continue;
+        }
+        out.push(t);
+    }
+    return out;
+}
+
+/**
+ * What Elastic Beanstalk does with the caller's credentials when it creates, updates or terminates an
+ * environment: it builds the environment's CloudFormation stack (`awseb-e-…`), whose resources are made
+ * and changed with those credentials (AWS's CodePipeline Elastic Beanstalk action reference and EB's
+ * AdministratorAccess-AWSElasticBeanstalk policy list these services; the calls below are the ones a
+ * Docker environment's stack makes: policy/data/service-role-needs.json `codepipeline:beanstalk-deploy-action`).
+ * `creates` carry the environment's tags (EB propagates them to the stack and its resources); `changes`
+ * act on resources that already carry them.
+ */
+export const EB_OPERATIONS: { creates: [string, string][]; changes: [string, string][]; reads: string[] } = {
+    creates: [
+        ["cloudformation:CreateStack", "cloudformation/stack"],
+        ["autoscaling:CreateAutoScalingGroup", "autoscaling/autoScalingGroup"],
+        ["autoscaling:CreateOrUpdateTags", "autoscaling/autoScalingGroup"],
+        ["ec2:RunInstances", "ec2/instance"],
+        ["ec2:CreateLaunchTemplate", "ec2/launch-template"],
+        ["ec2:AllocateAddress", "ec2/elastic-ip"],
+        ["ec2:CreateSecurityGroup", "ec2/security-group"],
+    ],
+    changes: [
+        ["cloudformation:UpdateStack", "cloudformation/stack"],
+        ["cloudformation:DeleteStack", "cloudformation/stack"],
+        ["cloudformation:DescribeStacks", "cloudformation/stack"],
+        ["cloudformation:DescribeStackEvents", "cloudformation/stack"],
+        ["cloudformation:DescribeStackResources", "cloudformation/stack"],
+        ["cloudformation:GetTemplate", "cloudformation/stack"],
+        ["autoscaling:UpdateAutoScalingGroup", "autoscaling/autoScalingGroup"],
+        ["autoscaling:DeleteAutoScalingGroup", "autoscaling/autoScalingGroup"],
+        ["autoscaling:SuspendProcesses", "autoscaling/autoScalingGroup"],
+        ["autoscaling:ResumeProcesses", "autoscaling/autoScalingGroup"],
+        ["autoscaling:SetDesiredCapacity", "autoscaling/autoScalingGroup"],
+        ["autoscaling:PutScalingPolicy", "autoscaling/autoScalingGroup"],
+        ["autoscaling:PutNotificationConfiguration", "autoscaling/autoScalingGroup"],
+        ["autoscaling:TerminateInstanceInAutoScalingGroup", "autoscaling/autoScalingGroup"],
+        ["ec2:TerminateInstances", "ec2/instance"],
+        ["ec2:CreateLaunchTemplateVersion", "ec2/launch-template"],
+        ["ec2:DeleteLaunchTemplate", "ec2/launch-template"],
+        ["ec2:AssociateAddress", "ec2/elastic-ip"],
+        ["ec2:ReleaseAddress", "ec2/elastic-ip"],
+        ["ec2:AuthorizeSecurityGroupIngress", "ec2/security-group"],
+        ["ec2:RevokeSecurityGroupEgress", "ec2/security-group"],
+        ["ec2:DeleteSecurityGroup", "ec2/security-group"],
+        ["cloudwatch:PutMetricAlarm", "cloudwatch/alarm"],
+        ["cloudwatch:DeleteAlarms", "cloudwatch/alarm"],
+    ],
+    reads: [
+        "ec2:DescribeInstances", "ec2:DescribeImages", "ec2:DescribeLaunchTemplates", "ec2:DescribeAddresses", "ec2:DescribeSecurityGroups",
+        "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeScalingActivities", "cloudwatch:DescribeAlarms", "cloudformation:ValidateTemplate",
+    ],
+};
+
+/** EB's own resource ARNs for one environment (generated names: `awseb-e-<id>-stack…`). */
+function ebArn(kind: string, v: StackView, seed: string): string {
+    const A = MOCK_ACCOUNT;
+    const R = v.region;
+    const id = hex(`${v.plan.stack}/${seed}`, 10);
+    switch (kind) {
+        case "cloudformation/stack": return `arn:aws:cloudformation:${R}:${A}:stack/awseb-e-${id}-stack/${hex(seed, 8)}-0000-4000-8000-000000000000`;
+        case "autoscaling/autoScalingGroup": return `arn:aws:autoscaling:${R}:${A}:autoScalingGroup:${hex(seed, 8)}-0000-4000-8000-000000000000:autoScalingGroupName/awseb-e-${id}-stack-AWSEBAutoScalingGroup-${hex(seed, 6)}`;
+        case "ec2/instance": return `arn:aws:ec2:${R}:${A}:instance/i-${hex(seed, 17)}`;
+        case "ec2/launch-template": return `arn:aws:ec2:${R}:${A}:launch-template/lt-${hex(seed, 17)}`;
+        case "ec2/elastic-ip": return `arn:aws:ec2:${R}:${A}:elastic-ip/eipalloc-${hex(seed, 17)}`;
+        case "ec2/security-group": return `arn:aws:ec2:${R}:${A}:security-group/sg-${hex(`${seed}/eb`, 17)}`;
+        case "cloudwatch/alarm": return `arn:aws:cloudwatch:${R}:${A}:alarm:awseb-e-${id}-stack-AWSEBCloudwatchAlarmHigh-${hex(seed, 6)}`;
+        default: throw new Error(`no EB resource kind ${kind}`);
+    }
+}
+
+/** The requests Elastic Beanstalk makes with the caller's credentials for the environments of a plan. */
+export function beanstalkOperationRequests(v: StackView): Request[] {
+    const out: Request[] = [];
+    const base = { "aws:RequestedRegion": v.region };
+    for (const env of v.plan.resources.filter((r) => r.type === "aws:elasticbeanstalk/environment:Environment")) {
+        const why = `${v.plan.stack} Elastic Beanstalk's own stack for ${env.name}`;
+        const vpc = relatedArn("ec2", "vpc", v);
+        const subnet = relatedArn("ec2", "subnet", v);
+        for (const [action, kind] of EB_OPERATIONS.creates) {
+            out.push({ action, resource: ebArn(kind, v, kind), context: { ...base, ...tagContext(v.tag, false, true) }, why });
+            if (action === "ec2:CreateSecurityGroup" && vpc) out.push({ action, resource: vpc, context: { ...base, ...tagContext(v.tag, true, true) }, why });
+            if (action === "ec2:RunInstances") {
+                for (const arn of [subnet, ebArn("ec2/security-group", v, "ec2/security-group")]) if (arn) out.push({ action, resource: arn, context: { ...base, ...tagContext(v.tag, true, true) }, why });
+                out.push({ action, resource: `arn:aws:ec2:${v.region}::image/ami-${hex("al2023", 17)}`, context: base, why });
+                for (const kind2 of ["volume", "network-interface"]) out.push({ action, resource: `arn:aws:ec2:${v.region}:${MOCK_ACCOUNT}:${kind2}/${hex(kind2, 17)}`, context: { ...base, ...tagContext(v.tag, false, true) }, why });
+            }
+        }
+        for (const [action, kind] of EB_OPERATIONS.changes) out.push({ action, resource: ebArn(kind, v, kind), context: { ...base, ...tagContext(v.tag, true, false) }, why });
+        for (const action of EB_OPERATIONS.reads) out.push({ action, resource: "*", context: base, why });
+        out.push({ action: "ec2:CreateTags", resource: ebArn("ec2/instance", v, "ec2/instance"), context: { ...base, ...tagContext(v.tag, false, true), "ec2:CreateAction": "RunInstances" }, why });
+    }
+    return out;
+}
+
+const READ_ONLY = /^[a-z0-9-]+:(Describe|Get|List|BatchGet|Check|Validate)/;
+
+/**
+ * Destructive and secret-reading requests against `target`'s resources, made by a principal whose own
+ * stack tag is `ownTag`: every update and delete its CloudFormation handlers list, re-tagging into the
+ * attacker's stack, reading its secrets and secrets-provider key. Containment must deny each one.
+ */
+export async function attackRequests(target: StackView, ownTag: string): Promise<Request[]> {
+    const data = handlers();
+    const out: Request[] = [];
+    for (const r of target.plan.resources) {
+        if (!r.custom || !r.type.startsWith("aws:")) continue;
+        const h = data.types[r.type];
+        const own = ownArns(r, target);
+        if (!h || !own.length) continue;
+        const actions = new Set([...(h.update ?? []), ...(h.delete ?? [])].filter((a) => !READ_ONLY.test(a) && a !== "iam:PassRole"));
+        if (r.type === "aws:secretsmanager/secret:Secret") actions.add("secretsmanager:GetSecretValue");
+        if (r.type === "aws:kms/key:Key") ["kms:Decrypt", "kms:Encrypt", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"].forEach((a) => actions.add(a));
+        if (r.type === "aws:ecr/repository:Repository") ["ecr:PutImage", "ecr:BatchDeleteImage", "ecr:InitiateLayerUpload"].forEach((a) => actions.add(a));
+        if (r.type === "aws:iam/role:Role") ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary"].forEach((a) => actions.add(a));
+        if (r.type === "aws:iam/policy:Policy") ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:SetDefaultPolicyVersion"].forEach((a) => actions.add(a));
+        if (r.type === "aws:codepipeline/pipeline:Pipeline") ["codepipeline:UpdatePipeline", "codepipeline:DeletePipeline", "codepipeline:StartPipelineExecution"].forEach((a) => actions.add(a));
+        for (const action of actions) {
+            const facts = await actionFacts(action);
+            if (!facts) continue;
+            const service = action.split(":")[0];
+            for (const o of own.filter((x) => x.service === service)) {
+                if (facts.resourceTypes.length && !facts.resourceTypes.some((t) => t.name === o.sarType) && service !== "apigateway" && service !== "elasticloadbalancing") continue;
+                const context: Record<string, string | string[]> = { "aws:RequestedRegion": target.region, ...tagContext(target.tag, true, false) };
+                // Tagging calls try to move the resource into the attacker's stack.
+                if (TAGGING.test(action)) Object.assign(context, { [`aws:RequestTag/${STACK_TAG}`]: ownTag, "aws:TagKeys": [STACK_TAG] });
+                // Untagging calls try to drop the stack tag, taking the resource out of its stack's reach.
+                if (/Untag|RemoveTags|DeleteTags/.test(action)) context["aws:TagKeys"] = [STACK_TAG];
+                if (action === "iam:AttachRolePolicy") context["iam:PolicyARN"] = "arn:aws:iam::aws:policy/AdministratorAccess";
+                out.push({ action, resource: facts.resourceTypes.length ? o.arn : "*", context, why: `${target.plan.stack} ${r.type} ${r.name}` });
+            }
+        }
+    }
+    return out;
 }

@@ -23,6 +23,8 @@ export interface Principal {
     arn: string;
     policies: { name: string; doc: Doc }[];
     boundary?: Doc;
+    /** The role's tags (aws:PrincipalTag/… in its sessions' requests). */
+    tags?: Record<string, string>;
 }
 
 export interface Request {
@@ -141,7 +143,11 @@ export async function decide(principal: Principal, request: Request, resourcePol
                 principal: principal.arn,
                 action: request.action,
                 resource: { resource: request.resource, accountId: MOCK_ACCOUNT },
-                contextVariables: { "aws:PrincipalArn": principal.arn, ...applicableContext(request.context, match.keys) },
+                contextVariables: {
+                    "aws:PrincipalArn": principal.arn,
+                    ...Object.fromEntries(Object.entries(principal.tags ?? {}).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
+                    ...applicableContext(request.context, match.keys),
+                },
             },
             identityPolicies: principal.policies.map((p) => ({ name: p.name, policy: p.doc })),
             serviceControlPolicies: [],
@@ -160,7 +166,7 @@ export async function decide(principal: Principal, request: Request, resourcePol
 const json = (v: unknown): Doc => JSON.parse(String(v)) as Doc;
 
 /** The role named `roleName` in `plan`, with every policy attached to it found in `policySources`. */
-export function principalOf(plan: Plan, roleName: string, policySources: Plan[] = [plan], awsManaged: Record<string, Doc> = {}): Principal {
+export function principalOf(plan: Plan, roleName: string, policySources: Plan[] = [plan], awsManaged: Record<string, Doc> = {}, tags: Record<string, string> = {}): Principal {
     const role = plan.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === roleName);
     if (!role) throw new Error(`no role ${roleName} in ${plan.stack}`);
     const physical = physicalName(role);
@@ -180,7 +186,7 @@ export function principalOf(plan: Plan, roleName: string, policySources: Plan[] 
     const boundaryArn = role.inputs.permissionsBoundary ? String(role.inputs.permissionsBoundary) : undefined;
     const boundary = boundaryArn ? findManagedPolicy(policySources, boundaryArn) : undefined;
     if (boundaryArn && !boundary) throw new Error(`${plan.stack} ${roleName}: boundary ${boundaryArn} is not declared by any plan given`);
-    return { name: `${plan.stack}/${roleName}`, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role${path}${physical}`, policies, boundary: boundary ? json(boundary.inputs.policy) : undefined };
+    return { name: `${plan.stack}/${roleName}`, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role${path}${physical}`, policies, boundary: boundary ? json(boundary.inputs.policy) : undefined, tags };
 }
 
 function findManagedPolicy(plans: Plan[], arn: string): PlannedResource | undefined {

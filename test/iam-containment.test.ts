@@ -1,0 +1,166 @@
+// Every credential reaches only its own stack, proven by simulation (tools/iam-sim.ts): each role's
+// destructive and secret-reading requests against every stack it does not own are evaluated and must be
+// denied, including re-tagging a resource into the role's own stack, and a role of its own with a broad
+// managed policy attached. A widened policy fails here, naming role, action and resource.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { Plan } from "../tools/mock-engine";
+import { actionFacts, decide, Doc, Principal, principalOf, Request } from "../tools/iam-sim";
+import { attackRequests, StackView } from "../tools/iam-requests";
+import { planStack } from "./helpers";
+
+/**
+ * Actions AWS gives no resource type and no tag condition key, which a deploy role needs: they reach
+ * every stack of the account by AWS's design. Each is checked below to really have no resource type.
+ */
+const ACCOUNT_WIDE: Record<string, string> = {
+    "logs:CreateLogDelivery": "HTTP API access logs are CloudWatch Logs vended deliveries (API Gateway's logging permissions); another stack's delivery can be created, never read",
+    "logs:PutResourcePolicy": "the account's CloudWatch Logs resource policies let API Gateway deliver access logs; replacing one can stop other stacks' access logs, not reveal or change them",
+    "ecs:DeregisterTaskDefinition": "marks a revision INACTIVE; services keep running and scaling it, and the pipeline's next deploy registers a new one",
+};
+
+/**
+ * Resources Elastic Beanstalk shares between every environment of an account and region (EB's design):
+ * its storage bucket, whose policy an environment update sets with the caller's credentials.
+ */
+const SHARED_BY_AWS: { action: string; resource: RegExp; why: string }[] = [
+    { action: "s3:PutBucketPolicy", resource: /^arn:aws:s3:::elasticbeanstalk-[a-z0-9-]+-\d{12}$/, why: "EB's per-region storage bucket: every Beanstalk-capable deploy role sets its policy on environment updates" },
+];
+
+const view = (plan: Plan, stack = plan.stack): StackView => ({ plan, region: "us-east-1", tag: `shop/${stack}`, app: "shop" });
+
+/** The attacks `principal` gets through, as "role: action on resource (why)". */
+async function breaches(principal: Principal, requests: Request[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const r of requests) {
+        if (ACCOUNT_WIDE[r.action] || SHARED_BY_AWS.some((x) => x.action === r.action && x.resource.test(r.resource))) continue;
+        if ((await decide(principal, r)) === "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is allowed (${r.why})`);
+    }
+    return out;
+}
+
+const plans = new Map<string, Promise<Plan>>();
+const plan = (stack: string, as?: string, set?: Record<string, string>) => {
+    const key = `${stack}/${as ?? ""}/${JSON.stringify(set ?? {})}`;
+    if (!plans.has(key)) plans.set(key, planStack(stack, { ...(as ? { stackName: as } : {}), ...(set ? { set } : {}) }));
+    return plans.get(key) as Promise<Plan>;
+};
+
+const CASES: { role: string; own: string; victims: [string, string?][] }[] = [
+    { role: "github-oidc-deploy-review", own: "review-pr-7", victims: [["staging"], ["production"], ["delivery"], ["beanstalk-staging"]] },
+    { role: "github-oidc-deploy-staging", own: "staging", victims: [["production"], ["delivery"], ["staging", "review-pr-8"], ["beanstalk-production"]] },
+    { role: "github-oidc-deploy-production", own: "production", victims: [["staging"], ["delivery"], ["staging", "review-pr-8"]] },
+    { role: "github-oidc-preview", own: "preview", victims: [["staging"], ["production"], ["delivery"]] },
+];
+
+for (const c of CASES) {
+    for (const [victim, as] of c.victims) {
+        test(`${c.role} can change nothing of ${as ?? victim} and read none of its secrets`, async () => {
+            const delivery = await plan("delivery");
+            const requests = await attackRequests(view(await plan(victim, as), as ?? victim), `shop/${c.own}`);
+            assert.ok(requests.length > 50, `only ${requests.length} attacks`);
+            assert.deepEqual(await breaches(principalOf(delivery, c.role), requests), []);
+        });
+    }
+}
+
+test("with an S3 state backend no pull-request or other-stack role can write a stack's state, and previews cannot read production's", async () => {
+    const set = { "slipway:pulumiBackendUrl": "s3://acme-pulumi-state/shop" };
+    const delivery = await plan("delivery", undefined, set);
+    const object = (kind: string, stack: string) => `arn:aws:s3:::acme-pulumi-state/shop/.pulumi/${kind}/slipway/${stack}${kind === "stacks" ? ".json" : "/x.json"}`;
+    const attempts = (stack: string, actions: string[]): Request[] =>
+        ["stacks", "history", "backups"].flatMap((kind) => actions.map((action) => ({ action, resource: object(kind, stack), context: {}, why: `${stack} state` })));
+    const preview = principalOf(delivery, "github-oidc-preview");
+    assert.deepEqual(await breaches(preview, [...attempts("staging", ["s3:PutObject", "s3:DeleteObject"]), ...attempts("production", ["s3:GetObject", "s3:PutObject"]), ...attempts("delivery", ["s3:GetObject"])]), []);
+    const review = principalOf(delivery, "github-oidc-deploy-review");
+    assert.deepEqual(await breaches(review, [...attempts("staging", ["s3:PutObject", "s3:GetObject"]), ...attempts("production", ["s3:PutObject"])]), []);
+    const staging = principalOf(delivery, "github-oidc-deploy-staging");
+    assert.deepEqual(await breaches(staging, attempts("production", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])), []);
+    // …while each keeps what its own job needs.
+    assert.equal(await decide(staging, { action: "s3:PutObject", resource: object("stacks", "staging"), context: {}, why: "own state" }), "Allowed");
+    assert.equal(await decide(preview, { action: "s3:GetObject", resource: object("stacks", "staging"), context: {}, why: "preview reads staging" }), "Allowed");
+});
+
+test("a deploy role cannot mint itself more rights: no unbounded role, no broad policy, no inline policy, no boundary removal", async () => {
+    const delivery = await plan("delivery");
+    const review = principalOf(delivery, "github-oidc-deploy-review");
+    const ownRole = "arn:aws:iam::123456789012:role/slipway/shop/review-pr-7/app-task-abc1234";
+    const requests: Request[] = [
+        { action: "iam:CreateRole", resource: ownRole, context: {}, why: "a role without the boundary" },
+        { action: "iam:CreateRole", resource: ownRole, context: { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" }, why: "a role with a broad boundary" },
+        { action: "iam:AttachRolePolicy", resource: ownRole, context: { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" }, why: "AdministratorAccess on its own role" },
+        { action: "iam:PutRolePolicy", resource: ownRole, context: {}, why: "an inline policy on its own role" },
+        { action: "iam:DeleteRolePermissionsBoundary", resource: ownRole, context: {}, why: "dropping the boundary" },
+        { action: "iam:CreatePolicyVersion", resource: "arn:aws:iam::123456789012:policy/slipway/shop/shop-review-boundary", context: {}, why: "rewriting its boundary" },
+        { action: "iam:CreatePolicyVersion", resource: "arn:aws:iam::123456789012:policy/slipway/shop/shop-review-deploy-data", context: {}, why: "rewriting its own policy" },
+        { action: "iam:PassRole", resource: "arn:aws:iam::123456789012:role/slipway/shop/production/app-task-abc1234", context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, why: "passing production's role" },
+    ];
+    assert.deepEqual(await breaches(review, requests), []);
+});
+
+/** A role of `stack` with AdministratorAccess attached, under its stack's boundary. */
+async function unleashed(stack: string, as: string, roleName: string): Promise<Principal> {
+    const delivery = await plan("delivery");
+    const env = await plan(stack, as);
+    const role = principalOf(env, roleName, [env, delivery], {}, { "slipway:stack": `shop/${as}` });
+    const admin: Doc = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+    return { ...role, policies: [...role.policies, { name: "AdministratorAccess", doc: admin }] };
+}
+
+test("the permissions boundary holds a review stack's role to its stack even with AdministratorAccess attached", async () => {
+    const role = await unleashed("staging", "review-pr-7", "app-task");
+    assert.ok(role.boundary, "environment roles carry the boundary");
+    for (const [victim, as] of [["staging"], ["production"], ["staging", "review-pr-8"]] as [string, string?][]) {
+        const requests = await attackRequests(view(await plan(victim, as), as ?? victim), "shop/review-pr-7");
+        assert.deepEqual(await breaches(role, requests.filter((r) => !r.action.startsWith("iam:"))), [], `against ${as ?? victim}`);
+    }
+    const secret: Request = { action: "secretsmanager:GetSecretValue", resource: "arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/shop/review-pr-8/app-abc-AbCdEf", context: {}, why: "review-pr-8's secret" };
+    assert.equal(await decide(role, secret), "ExplicitlyDenied");
+});
+
+test("review stacks share one runtime policy, yet review-pr-7's tasks read only review-pr-7's secrets", async () => {
+    const delivery = await plan("delivery");
+    const env = await plan("staging", "review-pr-7");
+    const execution = principalOf(env, "app-execution", [env, delivery], {}, { "slipway:stack": "shop/review-pr-7" });
+    const secretOf = (stack: string): Request => ({ action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/shop/${stack}/app-abc-AbCdEf`, context: {}, why: `${stack}'s secret` });
+    assert.equal(await decide(execution, secretOf("review-pr-7")), "Allowed");
+    assert.notEqual(await decide(execution, secretOf("review-pr-8")), "Allowed");
+    assert.notEqual(await decide(execution, secretOf("staging")), "Allowed");
+});
+
+test("a widened deploy policy is caught, naming the role, the action and the resource", async () => {
+    const delivery = await plan("delivery");
+    const review = principalOf(delivery, "github-oidc-deploy-review");
+    const widened: Principal = { ...review, policies: [...review.policies, { name: "oops", doc: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ec2:DeleteVpc"], Resource: "*" }] } }] };
+    const found = await breaches(widened, await attackRequests(view(await plan("production")), "shop/review-pr-7"));
+    assert.ok(found.some((b) => /^delivery\/github-oidc-deploy-review: ec2:DeleteVpc on arn:aws:ec2:us-east-1:123456789012:vpc\/vpc-\w+ is allowed \(production aws:ec2\/vpc:Vpc network-vpc\)$/.test(b)), found.join("\n"));
+});
+
+test("a re-tag into the attacker's stack is denied before anything could follow it", async () => {
+    const delivery = await plan("delivery");
+    const review = principalOf(delivery, "github-oidc-deploy-review");
+    const retag = (resource: string, action = "ec2:CreateTags"): Request => ({
+        action,
+        resource,
+        context: { "aws:ResourceTag/slipway:stack": "shop/production", "ec2:ResourceTag/slipway:stack": "shop/production", "aws:RequestTag/slipway:stack": "shop/review-pr-7", "aws:TagKeys": ["slipway:stack"] },
+        why: "re-tag production's resource into review-pr-7",
+    });
+    for (const r of [
+        retag("arn:aws:ec2:us-east-1:123456789012:security-group/sg-0123456789abcdef0"),
+        retag("arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0"),
+        retag("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/prod/0123456789abcdef", "elasticloadbalancing:AddTags"),
+        retag("arn:aws:cloudformation:us-east-1:123456789012:stack/awseb-e-abc-stack/0000", "cloudformation:TagResource"),
+        retag("arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0000:autoScalingGroupName/awseb-e-abc-stack-AWSEBAutoScalingGroup-x", "autoscaling:CreateOrUpdateTags"),
+        retag("*", "servicediscovery:TagResource"),
+    ]) {
+        assert.notEqual(await decide(review, r), "Allowed", `${r.action} on ${r.resource}`);
+    }
+});
+
+test("every account-wide action really has no resource type in AWS's service authorization reference", async () => {
+    for (const [action, why] of Object.entries(ACCOUNT_WIDE)) {
+        const facts = await actionFacts(action);
+        assert.ok(facts, `${action} does not exist`);
+        assert.equal(facts.resourceTypes.length, 0, `${action} has resource types: scope it instead of listing it (${why})`);
+    }
+});

@@ -1,0 +1,113 @@
+// Every role's needs, simulated as allowed (tools/iam-sim.ts): a deploy role must be able to create,
+// read, update and delete every resource of the stacks it deploys, as AWS's CloudFormation handlers and
+// the provider call them, with realistic ARNs and tag context. A missing permission fails here, naming
+// role, action and resource.
+import { before, test } from "node:test";
+import * as assert from "node:assert/strict";
+import { Plan } from "../tools/mock-engine";
+import { decide, Principal, principalOf, Request } from "../tools/iam-sim";
+import { deployRequests, handlers, PROVIDER_CALLS_LESS } from "../tools/iam-requests";
+import { actionFacts } from "../tools/iam-sim";
+import { planStack } from "./helpers";
+
+/** Requests the principal is not allowed, as "role: action on resource (why)". */
+export async function denials(principal: Principal, requests: Request[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const r of requests) {
+        const d = await decide(principal, r);
+        if (d !== "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is ${d} (${r.why})`);
+    }
+    return out;
+}
+
+interface Case {
+    /** Fixture stack file planned. */
+    stack: string;
+    /** Stack name it is planned as (review stacks). */
+    as?: string;
+    /** Delivery-stack role that deploys it. */
+    role: string;
+    /** The delivery stack's pipelineStacks, when it is not the fixture's. */
+    pipeline?: string[];
+}
+
+const CASES: Case[] = [
+    { stack: "staging", role: "github-oidc-deploy-staging" },
+    { stack: "production", role: "github-oidc-deploy-production" },
+    { stack: "staging", as: "review-pr-7", role: "github-oidc-deploy-review" },
+    { stack: "beanstalk-staging", as: "review-pr-8", role: "github-oidc-deploy-review" },
+    { stack: "beanstalk-staging", role: "github-oidc-deploy-beanstalk-staging", pipeline: ["beanstalk-staging", "beanstalk-production"] },
+    { stack: "beanstalk-production", role: "github-oidc-deploy-beanstalk-production", pipeline: ["beanstalk-staging", "beanstalk-production"] },
+];
+
+const deliveries = new Map<string, Promise<Plan>>();
+const deliveryFor = (pipeline?: string[]) => {
+    const key = JSON.stringify(pipeline ?? null);
+    if (!deliveries.has(key)) deliveries.set(key, planStack("delivery", pipeline ? { set: { "slipway:pipelineStacks": JSON.stringify(pipeline) } } : {}));
+    return deliveries.get(key) as Promise<Plan>;
+};
+
+async function jobOf(c: Case): Promise<{ principal: Principal; requests: Request[] }> {
+    const delivery = await deliveryFor(c.pipeline);
+    const plan = await planStack(c.stack, c.as ? { stackName: c.as } : {});
+    const requests = await deployRequests({ plan, region: "us-east-1", tag: `shop/${c.as ?? c.stack}`, app: "shop" });
+    return { principal: principalOf(delivery, c.role), requests };
+}
+
+for (const c of CASES) {
+    test(`${c.role} can create, read, update and delete everything ${c.as ?? c.stack} declares`, async () => {
+        const { principal, requests } = await jobOf(c);
+        assert.ok(requests.length > 100, `only ${requests.length} requests simulated`);
+        assert.deepEqual(await denials(principal, requests), []);
+    });
+}
+
+test("a deploy role that lost a statement is caught, naming the role, the action and the resource", async () => {
+    const { principal, requests } = await jobOf(CASES[0]);
+    const weakened: Principal = {
+        ...principal,
+        policies: principal.policies.map((p) => ({ ...p, doc: { ...p.doc, Statement: p.doc.Statement.filter((s) => (s as { Sid?: string }).Sid !== "ChangeOwnEcs") } })),
+    };
+    const found = await denials(weakened, requests);
+    assert.ok(found.some((d) => /github-oidc-deploy-staging: ecs:UpdateService on arn:aws:ecs:us-east-1:123456789012:service\/shop-staging\/shop-staging is ImplicitlyDenied \(staging aws:ecs\/service:Service app-service update\)/.test(d)), found.join("\n"));
+});
+
+test("a tag condition on an action AWS gives no tag keys does not count as satisfied", async () => {
+    // iam-simulate accepts aws:ResourceTag on every action; AWS sends it only where the reference lists it.
+    const principal: Principal = {
+        name: "probe",
+        arn: "arn:aws:iam::123456789012:role/probe",
+        policies: [{ name: "p", doc: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "route53:ChangeResourceRecordSets", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/slipway:stack": "shop/staging" } } }] } }],
+    };
+    const request: Request = { action: "route53:ChangeResourceRecordSets", resource: "arn:aws:route53:::hostedzone/Z1", context: { "aws:ResourceTag/slipway:stack": "shop/staging" }, why: "probe" };
+    assert.equal(await decide(principal, request), "ImplicitlyDenied");
+});
+
+let allActions: string[];
+before(() => {
+    const data = handlers();
+    allActions = [...new Set(Object.values(data.types).flatMap((t) => [...(t.create ?? []), ...(t.read ?? []), ...(t.update ?? []), ...(t.delete ?? [])]))];
+});
+
+test("every provider exception names a type and actions of its CloudFormation handler, with a reason", async () => {
+    const data = handlers();
+    for (const e of PROVIDER_CALLS_LESS) {
+        const h = data.types[e.type];
+        assert.ok(h, `no handler data for ${e.type}`);
+        const extra = data.providerExtras?.[e.type] ?? {};
+        const listed = new Set([h, extra].flatMap((x) => [...(x.create ?? []), ...(x.read ?? []), ...(x.update ?? []), ...(x.delete ?? [])]));
+        for (const a of e.actions) assert.ok(listed.has(a), `${e.type}: ${a} is not in its handler permissions, so the exception excuses nothing`);
+        assert.ok(e.why.length > 20, `${e.type}: say why the provider never calls ${e.actions.join(", ")}`);
+    }
+    assert.ok(allActions.length > 300);
+});
+
+test("the vendored handler data is dated and its actions exist in AWS's service authorization reference", async () => {
+    const data = handlers();
+    assert.match(data.retrieved, /^\d{4}-\d{2}-\d{2}$/);
+    const unknown: string[] = [];
+    for (const a of allActions) if (!(await actionFacts(a))) unknown.push(a);
+    // The data file lists the ones AWS's reference lacks under unknownActions; none may be simulated silently.
+    const listedUnknown = new Set(Object.values(data.types as Record<string, { unknownActions?: string[] }>).flatMap((t) => t.unknownActions ?? []));
+    assert.deepEqual(unknown.filter((a) => !listedUnknown.has(a)), []);
+});
