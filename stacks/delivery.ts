@@ -38,6 +38,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         name: repositoryName(app),
         keepImages: s.registry.keepImages,
         untaggedImageDays: s.registry.untaggedImageDays,
+        // The smoke test tags each image it verifies per stack; those tags keep it from expiring.
+        verifiedStacks: s.targets.map((t) => t.stack),
         protect,
     });
     const store = new ArtifactStore("artifacts", { protect, ctx });
