@@ -15,7 +15,7 @@ import { environmentDeployerStatements, previewStatements, stateBackendStatement
 import { DeploymentEnvironments } from "../infra/github-environments";
 import { GitHubOidc, GitHubRoleSpec } from "../infra/github-oidc";
 import { policyDocument, serviceRole } from "../infra/iam";
-import { CONTAINER_NAME, environmentName, healthUrlParameter, imageTagParameter, repositoryName, rolePath } from "../infra/names";
+import { CONTAINER_NAME, environmentName, healthUrlParameter, imageTagParameter, parameterPrefix, repositoryName, rolePath } from "../infra/names";
 import { Notifications } from "../infra/notifications";
 import { DeliveryPipeline, PipelineTarget } from "../infra/pipeline";
 import { Registry } from "../infra/registry";
@@ -97,16 +97,28 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const seed = s.seedImageContext
         ? new SeedImage("seed-image", { repositoryUrl: registry.repositoryUrl, context: s.seedImageContext, dockerfile: s.build.dockerfile })
         : undefined;
+    // What the pipeline has recorded so far (GetParametersByPath answers an empty list, not an error,
+    // when nothing is stored yet). A parameter created again (replaced, or re-created after a refresh
+    // found it gone) starts from the recorded sha, never from "latest" over a verified image.
+    const recorded = ssm.getParametersByPathOutput({ path: parameterPrefix(app), recursive: true, withDecryption: false });
     for (const t of targets) {
+        const initial = seed ? SEED_TAG : "latest";
+        const value = recorded.apply((r) => {
+            const i = r.names.indexOf(t.imageTagParameter);
+            return i >= 0 ? r.values[i] : initial;
+        });
         new ssm.Parameter(
             `image-tag-${t.stack}`,
             {
                 name: t.imageTagParameter,
                 type: "String",
-                insecureValue: seed ? SEED_TAG : "latest",
+                // The provider marks every value of the lookup secret; an image tag is not one.
+                insecureValue: pulumi.unsecret(value),
                 description: `Image tag last verified on ${t.stack} (written by the pipeline's smoke test)`,
             },
-            { ignoreChanges: ["insecureValue"], dependsOn: seed ? [seed] : [] },
+            // The smoke test owns the value once the parameter exists. The name is fixed, so a replacement
+            // must delete first (a second parameter of that name cannot exist beside the old one).
+            { ignoreChanges: ["insecureValue"], deleteBeforeReplace: true, dependsOn: seed ? [seed] : [] },
         );
     }
 

@@ -1,7 +1,7 @@
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { imageBuildSpec } from "../infra/build";
-import { Plan } from "../tools/mock-engine";
+import { Plan, PlannedResource } from "../tools/mock-engine";
 import { all, json, one, planStack } from "./helpers";
 
 interface Action {
@@ -197,4 +197,46 @@ test("an opt-in seed image is built once from a local checkout and environments 
     assert.deepEqual(image.ignoreChanges, ["build"]);
     assert.equal((image.inputs.registry as { password: string }).password, "[secret]");
     for (const p of all(seeded, "aws:ssm/parameter:Parameter")) assert.equal(p.inputs.insecureValue, "seed");
+});
+
+const RECORDED_SHA = "0123456789abcdef0123456789abcdef01234567";
+
+test("image-tag parameters start from what the pipeline already recorded, so a re-created one never writes latest back", async () => {
+    // The mock answers getParametersByPath from mock:ssmParameters, as AWS would with these parameters stored.
+    const plan = await planStack("delivery", { set: { "mock:ssmParameters": JSON.stringify({ "/slipway/shop/production/image-tag": RECORDED_SHA, "/slipway/shop/staging/health-url": "https://x/health" }) } });
+    const byName = Object.fromEntries(all(plan, "aws:ssm/parameter:Parameter").map((p): [string, PlannedResource] => [String(p.inputs.name), p]));
+    assert.equal(byName["/slipway/shop/production/image-tag"].inputs.insecureValue, RECORDED_SHA);
+    assert.equal(byName["/slipway/shop/staging/image-tag"].inputs.insecureValue, "latest", "nothing recorded yet: latest");
+    for (const p of Object.values(byName)) {
+        assert.deepEqual(p.ignoreChanges, ["insecureValue"], "the pipeline owns the value after creation");
+        // A fixed name can only be replaced by deleting first; the value read before the delete is the one written back.
+        assert.equal(p.deleteBeforeReplace, true);
+    }
+});
+
+test("with a seed image, only parameters the pipeline never wrote start at the seed tag", async () => {
+    const plan = await planStack("delivery", { set: { "slipway:seedImageContext": "../shop", "mock:ssmParameters": JSON.stringify({ "/slipway/shop/staging/image-tag": RECORDED_SHA }) } });
+    const byName = Object.fromEntries(all(plan, "aws:ssm/parameter:Parameter").map((p) => [p.inputs.name, p.inputs.insecureValue]));
+    assert.deepEqual(byName, { "/slipway/shop/staging/image-tag": RECORDED_SHA, "/slipway/shop/production/image-tag": "seed" });
+});
+
+test("the mock answers getParametersByPath as AWS does: the path's children (all levels only when recursive), never another app's", async () => {
+    const { runUnderMocks } = await import("../tools/mock-engine");
+    const { getParametersByPathOutput } = await import("@pulumi/aws/ssm/getParametersByPath");
+    let answer: unknown;
+    await runUnderMocks({ project: "slipway", stack: "t", config: { "mock:ssmParameters": JSON.stringify({ "/slipway/shop/staging/image-tag": "abc1234", "/slipway/other/staging/image-tag": "x", "/slipway/shop/deep/er/p": "y" }) }, secretKeys: [] }, async () => {
+        answer = await new Promise((resolve) => getParametersByPathOutput({ path: "/slipway/shop", recursive: false }).apply(resolve));
+        return {};
+    });
+    // Shaped like the provider's result: parallel lists; only direct children without recursive, no other app's.
+    assert.deepEqual((answer as { names: string[] }).names, []);
+    await runUnderMocks({ project: "slipway", stack: "t", config: { "mock:ssmParameters": JSON.stringify({ "/slipway/shop/staging/image-tag": "abc1234", "/slipway/other/staging/image-tag": "x" }) }, secretKeys: [] }, async () => {
+        answer = await new Promise((resolve) => getParametersByPathOutput({ path: "/slipway/shop", recursive: true }).apply(resolve));
+        return {};
+    });
+    const a = answer as { names: string[]; values: string[]; types: string[]; arns: string[] };
+    assert.deepEqual(a.names, ["/slipway/shop/staging/image-tag"]);
+    assert.deepEqual(a.values, ["abc1234"]);
+    assert.deepEqual(a.types, ["String"]);
+    assert.equal(a.arns[0], "arn:aws:ssm:us-east-1:123456789012:parameter/slipway/shop/staging/image-tag");
 });
