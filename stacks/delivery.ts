@@ -17,7 +17,7 @@ import { GitHubOidc, GitHubRoleSpec } from "../infra/github-oidc";
 import { policyDocument, serviceRole } from "../infra/iam";
 import { CONTAINER_NAME, environmentName, healthUrlParameter, imageTagParameter, parameterPrefix, repositoryName, rolePath } from "../infra/names";
 import { Notifications } from "../infra/notifications";
-import { DeliveryPipeline, PipelineTarget } from "../infra/pipeline";
+import { DeliveryPipeline, PipelineTarget, smokeTestStatements } from "../infra/pipeline";
 import { Registry } from "../infra/registry";
 import { RepoSettings } from "../infra/repo-settings";
 import { RuntimePolicies, stackPattern } from "../infra/runtime-policies";
@@ -163,19 +163,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         aliasLegacyNames: false,
         buildspec: smokeTestBuildSpec(),
         timeoutMinutes: 10,
-        statements: [
-            {
-                // CodeBuild resolves PARAMETER_STORE variables with the project's role.
-                Sid: "ReadHealthUrls",
-                Action: ["ssm:GetParameters"],
-                Resource: targets.map((t) => arnOf(ctx, "ssm", `parameter${t.healthUrlParameter}`)),
-            },
-            {
-                Sid: "RecordVerifiedImage",
-                Action: ["ssm:PutParameter"],
-                Resource: targets.map((t) => arnOf(ctx, "ssm", `parameter${t.imageTagParameter}`)),
-            },
-        ],
+        // Reads what each environment runs before recording an image as verified there (smokeTestScript).
+        statements: smokeTestStatements(targets, registry.arn, ctx),
     });
 
     const pipeline = new DeliveryPipeline("pipeline", {
@@ -187,7 +176,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         artifactBucketArn: store.bucket.arn,
         artifactKeyArn: store.key.arn,
         build: { projectName: build.project.name, projectArn: build.project.arn },
-        smokeTest: { projectName: smoke.project.name, projectArn: smoke.project.arn, attempts: s.smokeTestAttempts },
+        smokeTest: { projectName: smoke.project.name, projectArn: smoke.project.arn, attempts: s.smokeTestAttempts, repositoryUrl: registry.repositoryUrl },
         topicArn: notifications.topic.arn,
         appRolePath: path,
         ctx,

@@ -240,3 +240,62 @@ test("the mock answers getParametersByPath as AWS does: the path's children (all
     assert.deepEqual(a.types, ["String"]);
     assert.equal(a.arns[0], "arn:aws:ssm:us-east-1:123456789012:parameter/slipway/shop/staging/image-tag");
 });
+
+interface PolicyStatement {
+    Sid: string;
+    Action: string[];
+    Resource: string[];
+    Condition?: Record<string, Record<string, unknown>>;
+}
+/** The smoke-test role's inline policy (a child of the smoke-test component). */
+function smokePolicy(plan: Plan): PolicyStatement[] {
+    const policy = all(plan, "aws:iam/rolePolicy:RolePolicy", "smoke-test-policy");
+    assert.equal(policy.length, 1);
+    return json<{ Statement: PolicyStatement[] }>(policy[0], "policy").Statement;
+}
+
+test("the smoke test is told where the environment runs and which image to find, with the environment stack's own names", () => {
+    const vars = Object.fromEntries(envVars(stage("Staging").actions[1]).map((v) => [v.name, v.value]));
+    const service = one(staging, "aws:ecs/service:Service");
+    const cluster = one(staging, "aws:ecs/cluster:Cluster");
+    const [container] = JSON.parse(String(one(staging, "aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions)) as { name: string }[];
+    assert.equal(vars.PLATFORM, "ecs");
+    assert.equal(vars.CLUSTER_NAME, cluster.inputs.name);
+    assert.equal(vars.SERVICE_NAME, service.inputs.name);
+    assert.equal(vars.CONTAINER_NAME, container.name);
+    assert.equal(vars.REPOSITORY_URL, delivery.outputs.repositoryUrl);
+    assert.equal(vars.STACK, "staging");
+    assert.equal(vars.VERIFIED_TAG_PREFIX, "verified-staging-");
+    assert.ok(!("EB_APPLICATION" in vars));
+    const production = Object.fromEntries(envVars(stage("Production").actions[1]).map((v) => [v.name, v.value]));
+    assert.equal(production.CLUSTER_NAME, "shop-production");
+    assert.equal(production.VERIFIED_TAG_PREFIX, "verified-production-");
+});
+
+test("the smoke-test role reads only the pipeline's ECS services and tasks, and tags images only in the app's registry", () => {
+    const statements = smokePolicy(delivery);
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    const arn = (r: string) => `arn:aws:ecs:us-east-1:123456789012:${r}`;
+    assert.deepEqual(bySid.ReadServiceDeployments, {
+        Sid: "ReadServiceDeployments",
+        Effect: "Allow",
+        Action: ["ecs:DescribeServices"],
+        Resource: [arn("service/shop-staging/shop-staging"), arn("service/shop-production/shop-production")],
+    });
+    // DescribeTaskDefinition has no resource type: "*" is all AWS allows.
+    assert.deepEqual([bySid.ReadTaskDefinitionImages.Action, bySid.ReadTaskDefinitionImages.Resource], [["ecs:DescribeTaskDefinition"], ["*"]]);
+    assert.deepEqual(bySid.ListServiceTasks.Condition, { ArnEquals: { "ecs:cluster": [arn("cluster/shop-staging"), arn("cluster/shop-production")] } });
+    assert.deepEqual(bySid.ReadServiceTasks.Resource, [arn("task/shop-staging/*"), arn("task/shop-production/*")]);
+    assert.deepEqual(bySid.TagVerifiedImage.Action, ["ecr:BatchGetImage", "ecr:PutImage"]);
+    assert.deepEqual(bySid.TagVerifiedImage.Resource, [delivery.outputs.repositoryArn]);
+    // Exactly the calls the script makes, plus logs and artifacts; nothing for a platform no target uses.
+    assert.deepEqual([...new Set(statements.flatMap((s) => s.Action))].sort(), [
+        "ecr:BatchGetImage", "ecr:PutImage",
+        "ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:DescribeTasks", "ecs:ListTasks",
+        "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey",
+        "logs:CreateLogStream", "logs:PutLogEvents",
+        "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject",
+        "ssm:GetParameters", "ssm:PutParameter",
+    ]);
+    assert.ok(!statements.some((s) => s.Resource.some((r) => r.includes("elasticbeanstalk"))));
+});
