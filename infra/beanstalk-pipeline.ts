@@ -135,6 +135,36 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
     ];
 }
 
+/**
+ * Smoke-test role statements for reading what `targets` run (empty when there are none): the
+ * environment's status and version label, the version's source bundle location, and the bundle
+ * itself. Elastic Beanstalk keeps application versions in its per-region storage bucket
+ * `elasticbeanstalk-<region>-<account>` ("Using Elastic Beanstalk with Amazon S3", EB Developer Guide);
+ * that is where the pipeline's deploy action versions live. A version from elsewhere stays unreadable
+ * to the smoke test, which then refuses to record it.
+ */
+export function beanstalkSmokeTestStatements(ctx: AwsContext, targets: BeanstalkTarget[]): Statement[] {
+    if (!targets.length) return [];
+    const eb = (resource: string) => arnOf(ctx, "elasticbeanstalk", resource);
+    const apps = [...new Set(targets.map((t) => t.applicationName))];
+    return [
+        {
+            Sid: "ReadBeanstalkEnvironments",
+            Action: ["elasticbeanstalk:DescribeEnvironments", "elasticbeanstalk:DescribeApplicationVersions"],
+            Resource: [
+                ...apps.map((a) => eb(`application/${a}`)),
+                ...targets.map((t) => eb(`environment/${t.applicationName}/${t.environmentName}`)),
+                ...apps.map((a) => eb(`applicationversion/${a}/*`)),
+            ],
+        },
+        {
+            Sid: "ReadBeanstalkBundles",
+            Action: ["s3:GetObject"],
+            Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}/*`],
+        },
+    ];
+}
+
 /** The app's one Elastic Beanstalk application (declared in the delivery stack; environments join it). */
 export function beanstalkApplicationName(app: string): string {
     return app;

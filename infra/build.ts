@@ -3,7 +3,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as codebuild from "@pulumi/aws/codebuild";
 import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "./aws-context";
-import { beanstalkBundleFiles, bundleBuildCommands } from "./beanstalk-bundle";
+import { beanstalkBundleFiles, bundleBuildCommands, COMPOSE_FILE } from "./beanstalk-bundle";
 import { policyDocument, serviceRole, Statement } from "./iam";
 import { renamedFrom } from "./names";
 
@@ -177,30 +177,128 @@ export function imageBuildSpec(args: ImageBuildSpecArgs): Record<string, unknown
 }
 
 /**
- * Buildspec of the smoke test: request HEALTH_URL until it answers 2xx (ATTEMPTS tries, 10 s apart),
- * failing the stage otherwise; on success record the verified image tag in IMAGE_TAG_PARAMETER so
- * the environment stack keeps running it.
+ * The smoke test's shell (bash). It records an image as verified only after proving that the expected
+ * image — `$REPOSITORY_URL:<sha>` from the build artifact's image-tag.txt — is what the environment
+ * runs, and that it answers: another writer (a `pulumi up` of the environment, a rollback) may be
+ * serving something else at that moment, and its health answer proves nothing about this sha.
+ *
+ *  1. The environment runs the expected image, polled up to ATTEMPTS times, 10 s apart:
+ *     - ECS: the service has one deployment, PRIMARY with rolloutState COMPLETED; its task definition's
+ *       CONTAINER_NAME container image is exactly the expected image; every task of the service with
+ *       desired status RUNNING runs that task definition, and at least one is RUNNING.
+ *     - Beanstalk: the environment is Ready with no abortable operation in progress; the application
+ *       version it runs (VersionLabel) has a source bundle whose docker-compose.yml image line is the
+ *       expected image (see beanstalk-bundle.ts).
+ *     A settled environment running another image fails at once, naming what runs instead.
+ *  2. HEALTH_URL answers 2xx (within the same attempts).
+ *  3. Step 1 still holds (nothing replaced the image while the URL was requested).
+ *  4. The image gets the immutable tag VERIFIED_TAG_PREFIX<sha> (ECR put-image with its own manifest;
+ *     the registry's lifecycle policy keeps each stack's newest verified images), then the sha is
+ *     written to IMAGE_TAG_PARAMETER — so the parameter only ever names a protected image.
+ * Any failure exits non-zero before step 4: the stage fails and rolls back, the parameter unchanged.
+ *
+ * Variables (pipeline action): PLATFORM (ecs | beanstalk), STACK, REPOSITORY_URL, HEALTH_URL,
+ * IMAGE_TAG_PARAMETER, VERIFIED_TAG_PREFIX, ATTEMPTS; ecs: CLUSTER_NAME, SERVICE_NAME, CONTAINER_NAME;
+ * beanstalk: EB_APPLICATION, EB_ENVIRONMENT. Tools: the AWS CLI v2, curl and unzip of CodeBuild's
+ * standard image.
  */
+export function smokeTestScript(): string {
+    return [
+        "# slipway smoke test: prove the expected image runs and answers, then (only then) record it.",
+        'refuse() { echo "smoke test on ${STACK}: ${expected:-the image of this build} is NOT recorded as verified: $*" >&2; echo "${IMAGE_TAG_PARAMETER} keeps the last verified image; the stage fails and rolls back." >&2; exit 1; }',
+        'tag="$(cat image-tag.txt 2>/dev/null)"',
+        `[[ "$tag" =~ ^[0-9a-f]{7,40}$ ]] || refuse "image-tag.txt says \\"$tag\\", which is not a commit sha"`,
+        'expected="$REPOSITORY_URL:$tag"',
+        'repository="${REPOSITORY_URL#*/}"',
+        // Every check sets state (ok | pending | wrong) and detail (what it saw); a failed AWS call refuses.
+        "ecs_check() {",
+        "  local out n status rollout td img arns described running=0 others='' arn tdarn last",
+        '  out="$(aws ecs describe-services --cluster "$CLUSTER_NAME" --services "$SERVICE_NAME" --query \'services[0].deployments[].[status,rolloutState,taskDefinition]\' --output text 2>&1)" || refuse "aws ecs describe-services failed: $out"',
+        '  if [ -z "$out" ] || [ "$out" = None ]; then refuse "service $SERVICE_NAME not found in cluster $CLUSTER_NAME"; fi',
+        '  n="$(printf \'%s\\n\' "$out" | grep -c .)"',
+        '  if [ "$n" != 1 ]; then state=pending; detail="$n deployments of $SERVICE_NAME: $(printf \'%s\' "$out" | tr \'\\t\\n\' \'  \')"; return; fi',
+        "  IFS=$'\\t' read -r status rollout td <<< \"$out\"",
+        '  if [ "$rollout" = FAILED ]; then state=wrong; detail="the deployment of ${td##*/} FAILED"; return; fi',
+        '  if [ "$status" != PRIMARY ] || [ "$rollout" != COMPLETED ]; then state=pending; detail="the deployment of ${td##*/} is $status $rollout"; return; fi',
+        '  img="$(aws ecs describe-task-definition --task-definition "$td" --query "taskDefinition.containerDefinitions[?name==\'$CONTAINER_NAME\'].image | [0]" --output text 2>&1)" || refuse "aws ecs describe-task-definition failed: $img"',
+        '  if [ "$img" != "$expected" ]; then state=wrong; detail="$SERVICE_NAME runs $img (task definition ${td##*/}, container $CONTAINER_NAME), not $expected"; return; fi',
+        '  arns="$(aws ecs list-tasks --cluster "$CLUSTER_NAME" --service-name "$SERVICE_NAME" --desired-status RUNNING --query \'taskArns[]\' --output text 2>&1)" || refuse "aws ecs list-tasks failed: $arns"',
+        '  if [ -z "$arns" ] || [ "$arns" = None ]; then state=pending; detail="no task of $SERVICE_NAME is running yet"; return; fi',
+        // describe-tasks takes at most 100 tasks a call.
+        '  described="$(xargs -n 100 aws ecs describe-tasks --cluster "$CLUSTER_NAME" --query \'tasks[].[taskArn,taskDefinitionArn,lastStatus]\' --output text --tasks <<< "$arns" 2>&1)" || refuse "aws ecs describe-tasks failed: $described"',
+        "  while IFS=$'\\t' read -r arn tdarn last; do",
+        '    [ -n "$arn" ] || continue',
+        '    if [ "$tdarn" != "$td" ]; then others="$others ${arn##*/} runs ${tdarn##*/} ($last);"; elif [ "$last" = RUNNING ]; then running=$((running + 1)); fi',
+        '  done <<< "$described"',
+        '  if [ -n "$others" ]; then state=pending; detail="tasks of another task definition still run:$others"; return; fi',
+        '  if [ "$running" = 0 ]; then state=pending; detail="no task of ${td##*/} is RUNNING yet"; return; fi',
+        '  state=ok; detail="$running task(s) of ${td##*/} run $expected"',
+        "}",
+        "beanstalk_check() {",
+        "  local out status abortable label bucket key bundle err img",
+        '  out="$(aws elasticbeanstalk describe-environments --application-name "$EB_APPLICATION" --environment-names "$EB_ENVIRONMENT" --no-include-deleted --query \'Environments[0].[Status,AbortableOperationInProgress,VersionLabel]\' --output text 2>&1)" || refuse "aws elasticbeanstalk describe-environments failed: $out"',
+        "  IFS=$'\\t' read -r status abortable label <<< \"$out\"",
+        '  if [ -z "$status" ] || [ "$status" = None ]; then refuse "environment $EB_ENVIRONMENT of application $EB_APPLICATION not found"; fi',
+        '  if [ "$status" != Ready ] || [ "$abortable" = True ]; then state=pending; detail="$EB_ENVIRONMENT is $status (operation in progress: $abortable)"; return; fi',
+        '  if [ -z "$label" ] || [ "$label" = None ]; then state=wrong; detail="$EB_ENVIRONMENT runs no application version"; return; fi',
+        '  out="$(aws elasticbeanstalk describe-application-versions --application-name "$EB_APPLICATION" --version-labels "$label" --query \'ApplicationVersions[0].SourceBundle.[S3Bucket,S3Key]\' --output text 2>&1)" || refuse "aws elasticbeanstalk describe-application-versions failed: $out"',
+        "  IFS=$'\\t' read -r bucket key <<< \"$out\"",
+        '  if [ -z "$bucket" ] || [ "$bucket" = None ]; then state=wrong; detail="$EB_ENVIRONMENT runs version $label, which has no source bundle"; return; fi',
+        '  bundle="$(mktemp)"; err="$(mktemp)"',
+        // Only bundles in Elastic Beanstalk's storage bucket (where the pipeline's deploys put them) are readable.
+        '  if ! aws s3 cp "s3://$bucket/$key" - > "$bundle" 2> "$err"; then state=wrong; detail="$EB_ENVIRONMENT runs version $label, whose bundle s3://$bucket/$key the smoke test cannot read (not a pipeline deploy?): $(tr \'\\n\' \' \' < "$err")"; rm -f "$bundle" "$err"; return; fi',
+        `  img="$(unzip -p "$bundle" ${COMPOSE_FILE} 2>/dev/null | sed -n -E 's/^[[:space:]]+image:[[:space:]]*"?([^"[:space:]]+)"?[[:space:]]*$/\\1/p' | head -n 1)"`,
+        '  rm -f "$bundle" "$err"',
+        `  if [ -z "$img" ]; then state=wrong; detail="$EB_ENVIRONMENT runs version $label, whose bundle has no ${COMPOSE_FILE} image line"; return; fi`,
+        '  if [ "$img" != "$expected" ]; then state=wrong; detail="$EB_ENVIRONMENT runs version $label with image $img, not $expected"; return; fi',
+        '  state=ok; detail="$EB_ENVIRONMENT runs version $label with $expected"',
+        "}",
+        "check() {",
+        '  case "$PLATFORM" in ecs) ecs_check ;; beanstalk) beanstalk_check ;; *) refuse "unknown PLATFORM \\"$PLATFORM\\"" ;; esac',
+        "}",
+        'echo "smoke test on $STACK: expecting $expected"',
+        "ok=0",
+        'for i in $(seq 1 "$ATTEMPTS"); do',
+        "  check",
+        '  echo "attempt $i: $detail"',
+        '  [ "$state" = wrong ] && refuse "$detail"',
+        '  if [ "$state" = ok ]; then',
+        '    code="$(curl --silent --output /dev/null --write-out "%{http_code}" --max-time 5 "$HEALTH_URL" || true)"',
+        '    echo "attempt $i: $HEALTH_URL -> ${code:-no answer}"',
+        '    case "$code" in 2??) ok=1; break ;; esac',
+        '    detail="$HEALTH_URL answered ${code:-nothing}"',
+        "  fi",
+        '  [ "$i" -lt "$ATTEMPTS" ] && sleep 10',
+        "done",
+        '[ "$ok" = 1 ] || refuse "after $ATTEMPTS attempts: $detail"',
+        "check",
+        '[ "$state" = ok ] || refuse "the environment changed while the health URL was requested: $detail"',
+        // Retag with the image's own manifest (ECR User Guide, "Retagging an image").
+        'out="$(aws ecr batch-get-image --repository-name "$repository" --image-ids imageTag="$tag" --query \'images[0].[imageId.imageDigest,imageManifestMediaType]\' --output text 2>&1)" || refuse "aws ecr batch-get-image failed: $out"',
+        "IFS=$'\\t' read -r digest media <<< \"$out\"",
+        '[[ "$digest" == sha256:* ]] || refuse "$expected is not in the registry"',
+        'manifest="$(aws ecr batch-get-image --repository-name "$repository" --image-ids imageTag="$tag" --query \'images[0].imageManifest\' --output text 2>&1)" || refuse "aws ecr batch-get-image failed: $manifest"',
+        "media_type=(); [ -n \"$media\" ] && [ \"$media\" != None ] && media_type=(--image-manifest-media-type \"$media\")",
+        'verified="$VERIFIED_TAG_PREFIX$tag"',
+        'if out="$(aws ecr put-image --repository-name "$repository" --image-tag "$verified" --image-manifest "$manifest" "${media_type[@]}" --query \'image.imageId.imageDigest\' --output text 2>&1)"; then',
+        // A changed manifest (say, a lost trailing newline) would be a new image: the tag must name the one that ran.
+        '  [ "$out" = "$digest" ] || refuse "tagging $verified produced image $out, not $digest"',
+        '  echo "tagged $REPOSITORY_URL:$verified"',
+        "elif [[ \"$out\" == *ImageAlreadyExistsException* ]]; then",
+        '  echo "$REPOSITORY_URL:$verified was already tagged (verified before)"',
+        "else",
+        '  refuse "could not tag $verified: $out"',
+        "fi",
+        'aws ssm put-parameter --name "$IMAGE_TAG_PARAMETER" --type String --overwrite --value "$tag" > /dev/null || refuse "could not write $IMAGE_TAG_PARAMETER"',
+        'echo "recorded $tag in $IMAGE_TAG_PARAMETER: $STACK verified $expected"',
+    ].join("\n");
+}
+
+/** Buildspec of the smoke test: one bash command, smokeTestScript(). */
 export function smokeTestBuildSpec(): Record<string, unknown> {
     return {
         version: 0.2,
         env: { shell: "bash" },
-        phases: {
-            build: {
-                commands: [
-                    [
-                        "ok=0",
-                        'for i in $(seq 1 "$ATTEMPTS"); do',
-                        '  code=$(curl --silent --output /dev/null --write-out "%{http_code}" --max-time 5 "$HEALTH_URL" || true);',
-                        '  echo "attempt $i: $HEALTH_URL -> $code";',
-                        '  case "$code" in 2??) ok=1; break;; esac;',
-                        "  sleep 10;",
-                        "done",
-                    ].join("\n"),
-                    'if [ "$ok" != 1 ]; then echo "smoke test failed: $HEALTH_URL never answered 2xx" >&2; exit 1; fi',
-                    'aws ssm put-parameter --name "$IMAGE_TAG_PARAMETER" --type String --overwrite --value "$(cat image-tag.txt)"',
-                ],
-            },
-        },
+        phases: { build: { commands: [smokeTestScript()] } },
     };
 }

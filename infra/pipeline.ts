@@ -4,9 +4,10 @@ import * as codestarnotifications from "@pulumi/aws/codestarnotifications";
 import * as iam from "@pulumi/aws/iam";
 import * as inputs from "@pulumi/aws/types/input";
 import { arnOf, AwsContext } from "./aws-context";
-import { beanstalkDeployAction, beanstalkDeployStatements, BeanstalkTarget } from "./beanstalk-pipeline";
+import { beanstalkDeployAction, beanstalkDeployStatements, beanstalkSmokeTestStatements, BeanstalkTarget } from "./beanstalk-pipeline";
 import { policyDocument, serviceRole, Statement } from "./iam";
-import { renamedFrom } from "./names";
+import { CONTAINER_NAME, renamedFrom } from "./names";
+import { verifiedTagPrefix } from "./registry";
 
 /** One environment the pipeline deploys to, in order. */
 export interface PipelineTarget {
@@ -36,7 +37,11 @@ export interface DeliveryPipelineArgs {
     artifactBucketArn: pulumi.Input<string>;
     artifactKeyArn: pulumi.Input<string>;
     build: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> };
-    smokeTest: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string>; attempts: number };
+    /**
+     * The smoke-test project, its attempts (10 s apart) and the registry whose image it must find
+     * running (`<repositoryUrl>:<sha>`) before it records the sha.
+     */
+    smokeTest: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string>; attempts: number; repositoryUrl: pulumi.Input<string> };
     /** Topic for approval requests and pipeline events. */
     topicArn: pulumi.Input<string>;
     /** IAM path of the environments' task roles the ECS deploy passes on. */
@@ -54,8 +59,48 @@ export function stageName(stack: string): string {
         .join("-");
 }
 
-function environmentVariables(vars: { name: string; value: string; type?: "PLAINTEXT" | "PARAMETER_STORE" }[]): string {
-    return JSON.stringify(vars.map((v) => ({ name: v.name, value: v.value, type: v.type ?? "PLAINTEXT" })));
+interface ActionVariable {
+    name: string;
+    value: pulumi.Input<string>;
+    type?: "PLAINTEXT" | "PARAMETER_STORE";
+}
+
+function environmentVariables(vars: ActionVariable[]): pulumi.Output<string> {
+    return pulumi.jsonStringify(vars.map((v) => ({ name: v.name, value: v.value, type: v.type ?? "PLAINTEXT" })));
+}
+
+/**
+ * What the smoke test of `target` is told (see smokeTestScript in build.ts): where to find what the
+ * environment runs, the image it must find there, and where to record it. Names come from the target,
+ * which the delivery stack derives with the same functions as the environment stacks.
+ */
+export function smokeTestVariables(target: PipelineTarget, smokeTest: DeliveryPipelineArgs["smokeTest"]): ActionVariable[] {
+    const runs: ActionVariable[] = target.beanstalk
+        ? [
+              { name: "PLATFORM", value: "beanstalk" },
+              { name: "EB_APPLICATION", value: target.beanstalk.applicationName },
+              { name: "EB_ENVIRONMENT", value: target.beanstalk.environmentName },
+          ]
+        : [
+              { name: "PLATFORM", value: "ecs" },
+              { name: "CLUSTER_NAME", value: ecsOf(target).clusterName },
+              { name: "SERVICE_NAME", value: ecsOf(target).serviceName },
+              { name: "CONTAINER_NAME", value: CONTAINER_NAME },
+          ];
+    return [
+        { name: "HEALTH_URL", value: target.healthUrlParameter, type: "PARAMETER_STORE" },
+        { name: "IMAGE_TAG_PARAMETER", value: target.imageTagParameter },
+        { name: "ATTEMPTS", value: String(smokeTest.attempts) },
+        { name: "STACK", value: target.stack },
+        { name: "REPOSITORY_URL", value: smokeTest.repositoryUrl },
+        { name: "VERIFIED_TAG_PREFIX", value: verifiedTagPrefix(target.stack) },
+        ...runs,
+    ];
+}
+
+function ecsOf(target: PipelineTarget): { clusterName: string; serviceName: string } {
+    if (!target.ecs) throw new Error(`pipeline target ${target.stack} has neither ecs nor beanstalk: say where it runs`);
+    return target.ecs;
 }
 
 /**
@@ -140,8 +185,8 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
                     runOrder: 1,
                     inputArtifacts: ["image"],
                     configuration: {
-                        ClusterName: target.ecs?.clusterName ?? "",
-                        ServiceName: target.ecs?.serviceName ?? "",
+                        ClusterName: ecsOf(target).clusterName,
+                        ServiceName: ecsOf(target).serviceName,
                         FileName: "imagedefinitions.json",
                         DeploymentTimeout: "15",
                     },
@@ -156,11 +201,7 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
                     inputArtifacts: ["image"],
                     configuration: {
                         ProjectName: args.smokeTest.projectName,
-                        EnvironmentVariables: environmentVariables([
-                            { name: "HEALTH_URL", value: target.healthUrlParameter, type: "PARAMETER_STORE" },
-                            { name: "IMAGE_TAG_PARAMETER", value: target.imageTagParameter },
-                            { name: "ATTEMPTS", value: String(args.smokeTest.attempts) },
-                        ]),
+                        EnvironmentVariables: environmentVariables(smokeTestVariables(target, args.smokeTest)),
                     },
                 },
             ],
@@ -247,6 +288,64 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
             beanstalkTargets.map((t) => `${args.appRolePath}${t.stack}/`),
         ),
     );
+    return statements;
+}
+
+/**
+ * What the smoke-test project's role needs beyond its logs and artifacts: the health URLs, reading
+ * what each target runs (only the platforms the targets use), tagging the verified image, and
+ * recording its sha. Every call is one smokeTestScript (build.ts) makes.
+ */
+export function smokeTestStatements(targets: PipelineTarget[], registryArn: pulumi.Input<string>, ctx: AwsContext): Statement[] {
+    const statements: Statement[] = [
+        {
+            // CodeBuild resolves PARAMETER_STORE variables with the project's role.
+            Sid: "ReadHealthUrls",
+            Action: ["ssm:GetParameters"],
+            Resource: targets.map((t) => arnOf(ctx, "ssm", `parameter${t.healthUrlParameter}`)),
+        },
+        {
+            // batch-get-image reads the sha tag's manifest; put-image adds the immutable verified-<stack>-<sha> tag.
+            Sid: "TagVerifiedImage",
+            Action: ["ecr:BatchGetImage", "ecr:PutImage"],
+            Resource: [registryArn],
+        },
+        {
+            Sid: "RecordVerifiedImage",
+            Action: ["ssm:PutParameter"],
+            Resource: targets.map((t) => arnOf(ctx, "ssm", `parameter${t.imageTagParameter}`)),
+        },
+    ];
+    const ecsTargets = targets.flatMap((t) => (t.ecs ? [t.ecs] : []));
+    if (ecsTargets.length) {
+        statements.push(
+            {
+                Sid: "ReadServiceDeployments",
+                Action: ["ecs:DescribeServices"],
+                Resource: ecsTargets.map((e) => arnOf(ctx, "ecs", `service/${e.clusterName}/${e.serviceName}`)),
+            },
+            {
+                // DescribeTaskDefinition has no resource type in the service authorization reference: "*" only.
+                Sid: "ReadTaskDefinitionImages",
+                Action: ["ecs:DescribeTaskDefinition"],
+                Resource: ["*"],
+            },
+            {
+                // The service authorization reference gives ListTasks only the container-instance resource
+                // type, which cannot name a service's tasks; the ecs:cluster condition scopes it to our clusters.
+                Sid: "ListServiceTasks",
+                Action: ["ecs:ListTasks"],
+                Resource: ["*"],
+                Condition: { ArnEquals: { "ecs:cluster": ecsTargets.map((e) => arnOf(ctx, "ecs", `cluster/${e.clusterName}`)) } },
+            },
+            {
+                Sid: "ReadServiceTasks",
+                Action: ["ecs:DescribeTasks"],
+                Resource: ecsTargets.map((e) => arnOf(ctx, "ecs", `task/${e.clusterName}/*`)),
+            },
+        );
+    }
+    statements.push(...beanstalkSmokeTestStatements(ctx, targets.flatMap((t) => (t.beanstalk ? [t.beanstalk] : []))));
     return statements;
 }
 

@@ -19,11 +19,11 @@ import { DeploymentEnvironments } from "../infra/github-environments";
 import { GitHubOidc, GitHubRoleSpec } from "../infra/github-oidc";
 import { policyDocument, serviceRole, Statement } from "../infra/iam";
 import {
-    CONTAINER_NAME, deployRoleVariable, environmentName, healthUrlParameter, imageTagParameter, managedPolicyName, repositoryName, rolePath,
+    CONTAINER_NAME, deployRoleVariable, environmentName, healthUrlParameter, imageTagParameter, managedPolicyName, parameterPrefix, repositoryName, rolePath,
     secretsProviderUrl, stackPattern,
 } from "../infra/names";
 import { Notifications } from "../infra/notifications";
-import { DeliveryPipeline, PipelineTarget } from "../infra/pipeline";
+import { DeliveryPipeline, PipelineTarget, smokeTestStatements } from "../infra/pipeline";
 import { Registry } from "../infra/registry";
 import { RepoSettings } from "../infra/repo-settings";
 import { RUNTIME_KINDS, runtimePolicyArn, StackAccess } from "../infra/runtime-policies";
@@ -39,6 +39,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         name: repositoryName(app),
         keepImages: s.registry.keepImages,
         untaggedImageDays: s.registry.untaggedImageDays,
+        // The smoke test tags each image it verifies per stack; those tags keep it from expiring.
+        verifiedStacks: s.targets.map((t) => t.stack),
         protect,
     });
     const store = new ArtifactStore("artifacts", { protect, ctx });
@@ -98,16 +100,28 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const seed = s.seedImageContext
         ? new SeedImage("seed-image", { repositoryUrl: registry.repositoryUrl, context: s.seedImageContext, dockerfile: s.build.dockerfile })
         : undefined;
+    // What the pipeline has recorded so far (GetParametersByPath answers an empty list, not an error,
+    // when nothing is stored yet). A parameter created again (replaced, or re-created after a refresh
+    // found it gone) starts from the recorded sha, never from "latest" over a verified image.
+    const recorded = ssm.getParametersByPathOutput({ path: parameterPrefix(app), recursive: true, withDecryption: false });
     for (const t of targets) {
+        const initial = seed ? SEED_TAG : "latest";
+        const value = recorded.apply((r) => {
+            const i = r.names.indexOf(t.imageTagParameter);
+            return i >= 0 ? r.values[i] : initial;
+        });
         new ssm.Parameter(
             `image-tag-${t.stack}`,
             {
                 name: t.imageTagParameter,
                 type: "String",
-                insecureValue: seed ? SEED_TAG : "latest",
+                // The provider marks every value of the lookup secret; an image tag is not one.
+                insecureValue: pulumi.unsecret(value),
                 description: `Image tag last verified on ${t.stack} (written by the pipeline's smoke test)`,
             },
-            { ignoreChanges: ["insecureValue"], dependsOn: seed ? [seed] : [] },
+            // The smoke test owns the value once the parameter exists. The name is fixed, so a replacement
+            // must delete first (a second parameter of that name cannot exist beside the old one).
+            { ignoreChanges: ["insecureValue"], deleteBeforeReplace: true, dependsOn: seed ? [seed] : [] },
         );
     }
 
@@ -152,19 +166,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         aliasLegacyNames: false,
         buildspec: smokeTestBuildSpec(),
         timeoutMinutes: 10,
-        statements: [
-            {
-                // CodeBuild resolves PARAMETER_STORE variables with the project's role.
-                Sid: "ReadHealthUrls",
-                Action: ["ssm:GetParameters"],
-                Resource: targets.map((t) => arnOf(ctx, "ssm", `parameter${t.healthUrlParameter}`)),
-            },
-            {
-                Sid: "RecordVerifiedImage",
-                Action: ["ssm:PutParameter"],
-                Resource: targets.map((t) => arnOf(ctx, "ssm", `parameter${t.imageTagParameter}`)),
-            },
-        ],
+        // Reads what each environment runs before recording an image as verified there (smokeTestScript).
+        statements: smokeTestStatements(targets, registry.arn, ctx),
     });
 
     const pipeline = new DeliveryPipeline("pipeline", {
@@ -176,7 +179,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         artifactBucketArn: store.bucket.arn,
         artifactKeyArn: store.key.arn,
         build: { projectName: build.project.name, projectArn: build.project.arn },
-        smokeTest: { projectName: smoke.project.name, projectArn: smoke.project.arn, attempts: s.smokeTestAttempts },
+        smokeTest: { projectName: smoke.project.name, projectArn: smoke.project.arn, attempts: s.smokeTestAttempts, repositoryUrl: registry.repositoryUrl },
         topicArn: notifications.topic.arn,
         appRolePath: path,
         ctx,

@@ -197,3 +197,46 @@ test("the Beanstalk application expires old versions before the account's 1,000-
     const policy = json<PolicyDoc>(one(plan, "aws:iam/rolePolicy:RolePolicy", "beanstalk-versions-policy"), "policy");
     assert.deepEqual(policy.Statement.flatMap((s) => s.Action).sort(), ["elasticbeanstalk:DeleteApplicationVersion", "elasticbeanstalk:DescribeApplicationVersions"]);
 });
+
+/** The smoke-test role's inline policy. */
+function smokePolicy(plan: Plan): PolicyDoc {
+    return json<PolicyDoc>(one(plan, "aws:iam/rolePolicy:RolePolicy", "smoke-test-policy"), "policy");
+}
+const smokeVars = (plan: Plan, stage: string) => {
+    const action = stagesOf(plan).find((s) => s.name === stage)?.actions.find((a) => a.name === "SmokeTest");
+    if (!action) throw new Error(`no smoke test in ${stage}`);
+    return Object.fromEntries((JSON.parse(action.configuration.EnvironmentVariables) as { name: string; value: string }[]).map((v) => [v.name, v.value]));
+};
+
+test("a Beanstalk stage's smoke test is told the EB application and environment its deploy action targets", async () => {
+    const plan = await mixedPipeline();
+    const vars = smokeVars(plan, "Beanstalk-Staging");
+    const deploy = deployOf(plan, "Beanstalk-Staging");
+    assert.equal(vars.PLATFORM, "beanstalk");
+    assert.equal(vars.EB_APPLICATION, deploy?.configuration.ApplicationName);
+    assert.equal(vars.EB_ENVIRONMENT, deploy?.configuration.EnvironmentName);
+    assert.equal(vars.EB_APPLICATION, one(plan, "aws:elasticbeanstalk/application:Application").inputs.name);
+    assert.equal(vars.VERIFIED_TAG_PREFIX, "verified-beanstalk-staging-");
+    assert.ok(!("CLUSTER_NAME" in vars));
+    assert.equal(smokeVars(plan, "Production").PLATFORM, "ecs");
+});
+
+test("the smoke-test role reads the app's EB environments and versions and the bundles in EB's storage bucket", async () => {
+    const bySid = Object.fromEntries(smokePolicy(await mixedPipeline()).Statement.map((s) => [s.Sid, s]));
+    assert.deepEqual(bySid.ReadBeanstalkEnvironments.Action, ["elasticbeanstalk:DescribeEnvironments", "elasticbeanstalk:DescribeApplicationVersions"]);
+    assert.deepEqual(bySid.ReadBeanstalkEnvironments.Resource, [
+        "arn:aws:elasticbeanstalk:us-east-1:123456789012:application/shop",
+        "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/shop/shop-beanstalk-staging",
+        "arn:aws:elasticbeanstalk:us-east-1:123456789012:applicationversion/shop/*",
+    ]);
+    assert.deepEqual(bySid.ReadBeanstalkBundles, { Sid: "ReadBeanstalkBundles", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::elasticbeanstalk-us-east-1-123456789012/*"] });
+    // Production is on ECS: its service is readable too.
+    assert.deepEqual(bySid.ReadServiceDeployments.Resource, ["arn:aws:ecs:us-east-1:123456789012:service/shop-production/shop-production"]);
+});
+
+test("an all-Beanstalk pipeline's smoke-test role gets no ECS rights", async () => {
+    const plan = await planStack("delivery", { set: { "slipway:pipelineStacks": JSON.stringify(["beanstalk-staging", "beanstalk-production"]) } });
+    const actions = smokePolicy(plan).Statement.flatMap((s) => s.Action);
+    assert.ok(!actions.some((a) => a.startsWith("ecs:")), actions.join(", "));
+    assert.ok(actions.includes("elasticbeanstalk:DescribeEnvironments"));
+});

@@ -1,7 +1,7 @@
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { imageBuildSpec } from "../infra/build";
-import { Plan } from "../tools/mock-engine";
+import { Plan, PlannedResource } from "../tools/mock-engine";
 import { all, json, one, planStack } from "./helpers";
 
 interface Action {
@@ -197,4 +197,105 @@ test("an opt-in seed image is built once from a local checkout and environments 
     assert.deepEqual(image.ignoreChanges, ["build"]);
     assert.equal((image.inputs.registry as { password: string }).password, "[secret]");
     for (const p of all(seeded, "aws:ssm/parameter:Parameter")) assert.equal(p.inputs.insecureValue, "seed");
+});
+
+const RECORDED_SHA = "0123456789abcdef0123456789abcdef01234567";
+
+test("image-tag parameters start from what the pipeline already recorded, so a re-created one never writes latest back", async () => {
+    // The mock answers getParametersByPath from mock:ssmParameters, as AWS would with these parameters stored.
+    const plan = await planStack("delivery", { set: { "mock:ssmParameters": JSON.stringify({ "/slipway/shop/production/image-tag": RECORDED_SHA, "/slipway/shop/staging/health-url": "https://x/health" }) } });
+    const byName = Object.fromEntries(all(plan, "aws:ssm/parameter:Parameter").map((p): [string, PlannedResource] => [String(p.inputs.name), p]));
+    assert.equal(byName["/slipway/shop/production/image-tag"].inputs.insecureValue, RECORDED_SHA);
+    assert.equal(byName["/slipway/shop/staging/image-tag"].inputs.insecureValue, "latest", "nothing recorded yet: latest");
+    for (const p of Object.values(byName)) {
+        assert.deepEqual(p.ignoreChanges, ["insecureValue"], "the pipeline owns the value after creation");
+        // A fixed name can only be replaced by deleting first; the value read before the delete is the one written back.
+        assert.equal(p.deleteBeforeReplace, true);
+    }
+});
+
+test("with a seed image, only parameters the pipeline never wrote start at the seed tag", async () => {
+    const plan = await planStack("delivery", { set: { "slipway:seedImageContext": "../shop", "mock:ssmParameters": JSON.stringify({ "/slipway/shop/staging/image-tag": RECORDED_SHA }) } });
+    const byName = Object.fromEntries(all(plan, "aws:ssm/parameter:Parameter").map((p) => [p.inputs.name, p.inputs.insecureValue]));
+    assert.deepEqual(byName, { "/slipway/shop/staging/image-tag": RECORDED_SHA, "/slipway/shop/production/image-tag": "seed" });
+});
+
+test("the mock answers getParametersByPath as AWS does: the path's children (all levels only when recursive), never another app's", async () => {
+    const { runUnderMocks } = await import("../tools/mock-engine");
+    const { getParametersByPathOutput } = await import("@pulumi/aws/ssm/getParametersByPath");
+    let answer: unknown;
+    await runUnderMocks({ project: "slipway", stack: "t", config: { "mock:ssmParameters": JSON.stringify({ "/slipway/shop/staging/image-tag": "abc1234", "/slipway/other/staging/image-tag": "x", "/slipway/shop/deep/er/p": "y" }) }, secretKeys: [] }, async () => {
+        answer = await new Promise((resolve) => getParametersByPathOutput({ path: "/slipway/shop", recursive: false }).apply(resolve));
+        return {};
+    });
+    // Shaped like the provider's result: parallel lists; only direct children without recursive, no other app's.
+    assert.deepEqual((answer as { names: string[] }).names, []);
+    await runUnderMocks({ project: "slipway", stack: "t", config: { "mock:ssmParameters": JSON.stringify({ "/slipway/shop/staging/image-tag": "abc1234", "/slipway/other/staging/image-tag": "x" }) }, secretKeys: [] }, async () => {
+        answer = await new Promise((resolve) => getParametersByPathOutput({ path: "/slipway/shop", recursive: true }).apply(resolve));
+        return {};
+    });
+    const a = answer as { names: string[]; values: string[]; types: string[]; arns: string[] };
+    assert.deepEqual(a.names, ["/slipway/shop/staging/image-tag"]);
+    assert.deepEqual(a.values, ["abc1234"]);
+    assert.deepEqual(a.types, ["String"]);
+    assert.equal(a.arns[0], "arn:aws:ssm:us-east-1:123456789012:parameter/slipway/shop/staging/image-tag");
+});
+
+interface PolicyStatement {
+    Sid: string;
+    Action: string[];
+    Resource: string[];
+    Condition?: Record<string, Record<string, unknown>>;
+}
+/** The smoke-test role's inline policy (a child of the smoke-test component). */
+function smokePolicy(plan: Plan): PolicyStatement[] {
+    const policy = all(plan, "aws:iam/rolePolicy:RolePolicy", "smoke-test-policy");
+    assert.equal(policy.length, 1);
+    return json<{ Statement: PolicyStatement[] }>(policy[0], "policy").Statement;
+}
+
+test("the smoke test is told where the environment runs and which image to find, with the environment stack's own names", () => {
+    const vars = Object.fromEntries(envVars(stage("Staging").actions[1]).map((v) => [v.name, v.value]));
+    const service = one(staging, "aws:ecs/service:Service");
+    const cluster = one(staging, "aws:ecs/cluster:Cluster");
+    const [container] = JSON.parse(String(one(staging, "aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions)) as { name: string }[];
+    assert.equal(vars.PLATFORM, "ecs");
+    assert.equal(vars.CLUSTER_NAME, cluster.inputs.name);
+    assert.equal(vars.SERVICE_NAME, service.inputs.name);
+    assert.equal(vars.CONTAINER_NAME, container.name);
+    assert.equal(vars.REPOSITORY_URL, delivery.outputs.repositoryUrl);
+    assert.equal(vars.STACK, "staging");
+    assert.equal(vars.VERIFIED_TAG_PREFIX, "verified-staging-");
+    assert.ok(!("EB_APPLICATION" in vars));
+    const production = Object.fromEntries(envVars(stage("Production").actions[1]).map((v) => [v.name, v.value]));
+    assert.equal(production.CLUSTER_NAME, "shop-production");
+    assert.equal(production.VERIFIED_TAG_PREFIX, "verified-production-");
+});
+
+test("the smoke-test role reads only the pipeline's ECS services and tasks, and tags images only in the app's registry", () => {
+    const statements = smokePolicy(delivery);
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    const arn = (r: string) => `arn:aws:ecs:us-east-1:123456789012:${r}`;
+    assert.deepEqual(bySid.ReadServiceDeployments, {
+        Sid: "ReadServiceDeployments",
+        Effect: "Allow",
+        Action: ["ecs:DescribeServices"],
+        Resource: [arn("service/shop-staging/shop-staging"), arn("service/shop-production/shop-production")],
+    });
+    // DescribeTaskDefinition has no resource type: "*" is all AWS allows.
+    assert.deepEqual([bySid.ReadTaskDefinitionImages.Action, bySid.ReadTaskDefinitionImages.Resource], [["ecs:DescribeTaskDefinition"], ["*"]]);
+    assert.deepEqual(bySid.ListServiceTasks.Condition, { ArnEquals: { "ecs:cluster": [arn("cluster/shop-staging"), arn("cluster/shop-production")] } });
+    assert.deepEqual(bySid.ReadServiceTasks.Resource, [arn("task/shop-staging/*"), arn("task/shop-production/*")]);
+    assert.deepEqual(bySid.TagVerifiedImage.Action, ["ecr:BatchGetImage", "ecr:PutImage"]);
+    assert.deepEqual(bySid.TagVerifiedImage.Resource, [delivery.outputs.repositoryArn]);
+    // Exactly the calls the script makes, plus logs and artifacts; nothing for a platform no target uses.
+    assert.deepEqual([...new Set(statements.flatMap((s) => s.Action))].sort(), [
+        "ecr:BatchGetImage", "ecr:PutImage",
+        "ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:DescribeTasks", "ecs:ListTasks",
+        "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey",
+        "logs:CreateLogStream", "logs:PutLogEvents",
+        "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject",
+        "ssm:GetParameters", "ssm:PutParameter",
+    ]);
+    assert.ok(!statements.some((s) => s.Resource.some((r) => r.includes("elasticbeanstalk"))));
 });

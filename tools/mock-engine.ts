@@ -203,9 +203,34 @@ function mockCall(token: string, inputs: Record<string, unknown>, ctx: EngineCon
             // GitHub user ids are numbers; derive a stable one from the login.
             return { login, id: String(parseInt(hash(login).slice(0, 7), 16)), nodeId: `U_${login}`, name: login };
         }
-        case "aws:ssm/getParameter:getParameter":
-            // The last verified image tag; "latest" until the pipeline has verified one.
-            return { name: inputs.name, value: "latest", type: "String", arn: `arn:aws:ssm:${ctx.region}:${MOCK_ACCOUNT}:parameter${inputs.name}`, id: inputs.name };
+        case "aws:ssm/getParameter:getParameter": {
+            // The last verified image tag: a value seeded with the config key mock:ssmParameters (a JSON
+            // map of parameter name → value, tests only), else "latest", as before the pipeline's first run.
+            const stored = JSON.parse(pulumi.runtime.getConfig("mock:ssmParameters") ?? "{}") as Record<string, string>;
+            const value = stored[String(inputs.name)] ?? "latest";
+            return { name: inputs.name, value, insecureValue: value, type: "String", arn: `arn:aws:ssm:${ctx.region}:${MOCK_ACCOUNT}:parameter${inputs.name}`, id: inputs.name };
+        }
+        case "aws:ssm/getParametersByPath:getParametersByPath": {
+            // Like GetParametersByPath: the parameters under the path (only its direct children unless
+            // recursive), none — not an error — when there are none, as the provider's parallel lists.
+            // Stored parameters come from mock:ssmParameters (tests only); the plan has none.
+            const stored = JSON.parse(pulumi.runtime.getConfig("mock:ssmParameters") ?? "{}") as Record<string, string>;
+            const base = String(inputs.path).replace(/\/$/, "");
+            const names = Object.keys(stored)
+                .filter((n) => n.startsWith(`${base}/`) && (inputs.recursive === true || !n.slice(base.length + 1).includes("/")))
+                .sort();
+            return {
+                path: inputs.path,
+                recursive: inputs.recursive,
+                withDecryption: inputs.withDecryption,
+                names,
+                values: names.map((n) => stored[n]),
+                types: names.map(() => "String"),
+                arns: names.map((n) => `arn:aws:ssm:${ctx.region}:${MOCK_ACCOUNT}:parameter${n}`),
+                region: ctx.region,
+                id: inputs.path,
+            };
+        }
         case "aws:elasticbeanstalk/getSolutionStack:getSolutionStack":
             return { name: "64bit Amazon Linux 2023 v4.5.2 running Docker", nameRegex: inputs.nameRegex, mostRecent: inputs.mostRecent, id: "solution-stack" };
         default:
