@@ -3,7 +3,7 @@
 // forgotten in another (test/config.test.ts checks Pulumi.yaml is in sync).
 import { z } from "zod";
 
-export type Role = "delivery" | "environment";
+export type Role = (typeof ROLES)[number];
 export type ValueType = "string" | "integer" | "boolean" | "array" | "map";
 
 export interface KeySpec {
@@ -101,6 +101,68 @@ const arn = (service: string, resource: string, example: string) =>
 
 const optional = (schema: z.ZodType) => z.union([z.literal(""), schema]);
 
+export const ROLES = ["delivery", "environment"] as const;
+
+/** Who approves a production deploy (see productionGate). */
+export const PRODUCTION_GATES = ["github-reviewers", "pipeline-approval"] as const;
+
+/**
+ * Checks config.ts makes before any resource exists that a stack may waive in slipway:policyWaivers,
+ * like a policy rule, with a written reason. No policy rule carries these ids.
+ */
+export const CONFIG_WAIVERS: Record<string, string> = {
+    "production-tier": "a production-named stack (production, prod, *-production, *-prod) runs a lower slipway:tier",
+    "production-reviewers": "the delivery stack's production gate is github-reviewers but slipway:productionReviewers is empty",
+    "production-https": "a production-tier environment serves plain HTTP (no slipway:certificateArn and slipway:domainName)",
+};
+
+/**
+ * VPC CIDR sizes: AWS allows /16 to /28 for a VPC ("VPC CIDR blocks", Amazon VPC User Guide) and /28
+ * as the smallest subnet; an Application Load Balancer's subnets need /27 or larger with 8 free
+ * addresses (ELB "Subnets for your load balancer"). Network splits the VPC into subnets two bits longer.
+ */
+export const VPC_PREFIX = { min: 16, max: 28, smallestSubnet: 28, smallestLoadBalancerSubnet: 27, subnetExtraBits: 2 };
+
+/**
+ * AWS Regions slipway accepts for aws:region. Source: AWS "Regions and Availability Zones"
+ * (docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html), checked on
+ * AWS_REGIONS_CHECKED against the Region values AWS's own APIs list (AWS Security Incident Response
+ * ImpactedAwsRegion, docs.aws.amazon.com/security-ir/latest/APIReference/API_ImpactedAwsRegion.html) and
+ * @pulumi/aws 7.48.0's Region enum. Opt-in regions (launched after 2019-03-20) must be enabled in the
+ * account first. Isolated (ISO) regions are not public and are left out. When AWS opens a region, add it.
+ */
+export const AWS_REGIONS_CHECKED = "2026-12-01";
+export const AWS_REGIONS = {
+    commercial: [
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+        "af-south-1",
+        "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2",
+        "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7",
+        "ca-central-1", "ca-west-1",
+        "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
+        "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1",
+    ],
+    /** AWS GovCloud (US): a separate partition (arn:aws-us-gov) and account. */
+    govCloud: ["us-gov-east-1", "us-gov-west-1"],
+    /** China, operated by Sinnet (Beijing) and NWCD (Ningxia): partition arn:aws-cn. */
+    china: ["cn-north-1", "cn-northwest-1"],
+    /** AWS European Sovereign Cloud (Brandenburg, opened 2026-01-15): partition arn:aws-eusc. */
+    europeanSovereignCloud: ["eusc-de-east-1"],
+};
+export const ALL_AWS_REGIONS: string[] = Object.values(AWS_REGIONS).flat();
+
+/**
+ * GitHub Actions secret names (GitHub "Secrets reference", docs.github.com/en/actions/reference/security/secrets,
+ * checked 2026-12-01): letters, digits and `_`, not starting with a digit or with `GITHUB_`; case-insensitive
+ * (GitHub stores them upper-cased), unique per environment, at most 100 per environment. The page states no
+ * length limit; 255 characters is slipway's own bound.
+ */
+export const GITHUB_SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const GITHUB_SECRET_NAME_MAX = 255;
+export const GITHUB_ENVIRONMENT_SECRETS_MAX = 100;
+/** GitHub environments the delivery stack may hold CI secrets for, besides each pipeline stack. */
+export const CI_SECRET_EXTRA_ENVIRONMENTS = ["review", "preview"];
+
 export const CONFIG_KEYS: KeySpec[] = [
     // --- every stack ---------------------------------------------------------------------------------
     {
@@ -115,16 +177,17 @@ export const CONFIG_KEYS: KeySpec[] = [
         key: "role",
         roles: ["delivery", "environment"],
         type: "string",
-        description: "What this stack declares: `delivery` (registry + pipeline, once per app) or `environment`. Empty: `delivery` for the stack named delivery, else `environment`.",
+        description: "What this stack declares: `delivery` (registry, build, pipeline and GitHub settings, once per app) or `environment` (staging, production, review stacks). Required in every stack file: slipway does not guess it from the stack name.",
         default: "",
-        schema: optional(z.enum(["delivery", "environment"])),
+        requiredFor: ["delivery", "environment"],
+        schema: z.enum(ROLES, { error: `must be one of ${ROLES.join(", ")}` }),
         example: "environment",
     },
     {
         key: "policyWaivers",
         roles: ["delivery", "environment"],
         type: "map",
-        description: "Policy rules this stack waives, each with the reason: RULE_ID: why (see README, Security).",
+        description: `Policy rules (and config checks: ${Object.keys(CONFIG_WAIVERS).join(", ")}) this stack waives, each with the written reason: RULE_ID: why (see README, Security). An empty reason is not a waiver.`,
         schema: z.record(
             z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "rule ids are lower-case words joined by '-'"),
             z.string().trim().min(10, "each waiver needs a written reason of at least 10 characters"),
@@ -171,12 +234,26 @@ export const CONFIG_KEYS: KeySpec[] = [
         key: "productionReviewers",
         roles: ["delivery"],
         type: "array",
-        description: "GitHub users who must approve a production deployment (the `production` environment of the infra repository; no self-review, no admin bypass).",
+        description: "GitHub users who must approve a production deployment (the `production` environment of the infra repository; no self-review, no admin bypass). Required while productionGate is `github-reviewers`.",
         default: [],
         schema: z
             .array(z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "must list GitHub user names"))
             .max(6, "must list at most 6 reviewers (GitHub's limit per environment)"),
         example: '["alice","bob"]',
+    },
+    {
+        key: "productionGate",
+        roles: ["delivery"],
+        type: "string",
+        // GitHub "Managing environments for deployment" (docs.github.com/en/actions/how-tos/deploy/
+        // configure-and-manage-deployments/manage-environments, checked 2026-12-01): environments and
+        // environment secrets in private repositories need GitHub Pro, Team or Enterprise; on Free, Pro
+        // and Team, required reviewers (and wait timers) work only in public repositories.
+        description:
+            "What stops an unreviewed `pulumi up` of production. `github-reviewers`: the production GitHub environment's required reviewers (productionReviewers) approve each deploy; needs a public repository, or GitHub Enterprise for a private one. `pipeline-approval`: for private repositories on GitHub Free, Pro or Team, where required reviewers are unavailable: CodePipeline's manual approval stays the gate and productionReviewers may be empty (GitHub Free has no environments at all in private repositories).",
+        default: "github-reviewers",
+        schema: z.enum(PRODUCTION_GATES, { error: `must be one of ${PRODUCTION_GATES.join(", ")}` }),
+        example: "pipeline-approval",
     },
     {
         key: "pulumiBackendUrl",
@@ -339,16 +416,18 @@ export const CONFIG_KEYS: KeySpec[] = [
         roles: ["delivery"],
         type: "map",
         secretValues: true,
-        description: "GitHub Actions secrets for the infra repository's workflows, each a `secure:` value (e.g. PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE).",
-        schema: z.record(envVarName, z.string().min(1, "values must not be empty")),
-        example: "PULUMI_ACCESS_TOKEN",
+        description:
+            "GitHub Actions *environment* secrets for the infra repository's workflows: GitHub environment → NAME → `secure:` value, so each environment's jobs get only their own (e.g. `ciSecrets.production.PULUMI_ACCESS_TOKEN`). Environments: each pipelineStacks entry, `review` and `preview`. NAME: letters, digits and `_`, not starting with a digit or `GITHUB_`. Private repositories need GitHub Pro, Team or Enterprise for environment secrets.",
+        // The structure (environment → NAME → value) is checked in config.ts, leaf by leaf.
+        schema: z.record(z.string(), z.unknown()),
+        example: "production.PULUMI_ACCESS_TOKEN",
     },
     // --- environment ---------------------------------------------------------------------------------
     {
         key: "tier",
         roles: ["environment"],
         type: "string",
-        description: "`production`, `staging` or `review`. Empty: from the stack name (production, review-pr-*, else staging). Production is protected.",
+        description: "`production`, `staging` or `review`. Empty: from the stack name (production, prod, *-production, *-prod: production; review, review-*: review; else staging). A production-named stack with a lower tier needs the production-tier waiver. Production is protected and serves HTTPS.",
         default: "",
         schema: optional(z.enum(["production", "staging", "review"])),
         example: "staging",
@@ -357,7 +436,7 @@ export const CONFIG_KEYS: KeySpec[] = [
         key: "deliveryStack",
         roles: ["environment"],
         type: "string",
-        description: "Stack reference to the delivery stack (`delivery`, or `org/project/delivery` on Pulumi Cloud).",
+        description: "Stack reference to the delivery stack (`delivery`, or `org/project/delivery` on Pulumi Cloud). Its stack file (Pulumi.<last part>.yaml, next to this one) must list this stack in pipelineStacks, unless this is a review stack.",
         default: "delivery",
         schema: z.string().regex(/^([A-Za-z0-9._-]+\/){0,2}[A-Za-z0-9._-]+$/, "must be a stack name or org/project/stack"),
         example: "acme/slipway/delivery",
@@ -495,7 +574,7 @@ export const CONFIG_KEYS: KeySpec[] = [
         key: "certificateArn",
         roles: ["environment"],
         type: "string",
-        description: "ACM certificate ARN for the HTTPS listener. Empty: HTTP only.",
+        description: "ACM certificate ARN for the HTTPS listener. Empty: HTTP only (a production-tier stack behind a load balancer then needs the production-https waiver).",
         default: "",
         schema: optional(arn("acm", "certificate/[0-9a-f-]{36}$", "arn:aws:acm:<region>:<account>:certificate/<uuid>")),
         example: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
@@ -530,12 +609,16 @@ export const CONFIG_KEYS: KeySpec[] = [
         key: "vpcCidr",
         roles: ["environment"],
         type: "string",
-        description: "IPv4 CIDR of the environment's VPC (/16–/24).",
+        description: "IPv4 network of the environment's VPC, /16–/26 (host bits zero): each zone gets a public subnet two bits longer, and AWS's smallest subnet is /28 (/27 behind a load balancer).",
         default: "10.20.0.0/16",
         schema: z
             .string()
-            .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(1[6-9]|2[0-4])$/, "must be an IPv4 CIDR from /16 to /24")
-            .refine((v) => v.split("/")[0].split(".").every((o) => Number(o) <= 255), "must have octets 0–255"),
+            .regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}$/, "must be an IPv4 CIDR like 10.20.0.0/16")
+            .refine((v) => v.split("/")[0].split(".").every((o) => Number(o) <= 255), "must have octets 0–255")
+            .refine((v) => {
+                const bits = Number(v.split("/")[1]);
+                return bits >= VPC_PREFIX.min && bits <= VPC_PREFIX.max;
+            }, `must have a prefix from /${VPC_PREFIX.min} to /${VPC_PREFIX.max} (the VPC sizes AWS allows)`),
         example: "10.30.0.0/16",
     },
     {
@@ -662,7 +745,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         roles: ["environment"],
         type: "map",
         secretValues: true,
-        description: "App secrets, each a `secure:` value; stored in Secrets Manager and injected at task start.",
+        description:
+            "App secrets, each a `secure:` value; stored in Secrets Manager and injected at task start. `npm run plan` checks every `secure:` value's ciphertext and, for a passphrase stack with PULUMI_CONFIG_PASSPHRASE set, decrypts it; cloud KMS and Pulumi Cloud stacks get the form check only (their keys live in the key service).",
         schema: z.record(envVarName, z.string().min(1, "values must not be empty")),
         example: "DATABASE_URL",
     },

@@ -3,12 +3,31 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { BEANSTALK_LOG_RETENTION_DAYS, CONFIG_KEYS, CONFIG_NAMESPACE, FARGATE_SIZES, KeySpec, PLATFORMS, Role } from "./config-schema";
+import {
+    ALL_AWS_REGIONS,
+    AWS_REGIONS_CHECKED,
+    BEANSTALK_LOG_RETENTION_DAYS,
+    CI_SECRET_EXTRA_ENVIRONMENTS,
+    CONFIG_KEYS,
+    CONFIG_NAMESPACE,
+    FARGATE_SIZES,
+    GITHUB_ENVIRONMENT_SECRETS_MAX,
+    GITHUB_SECRET_NAME,
+    GITHUB_SECRET_NAME_MAX,
+    KeySpec,
+    PLATFORMS,
+    PRODUCTION_GATES,
+    Role,
+    ROLES,
+    specFor,
+    VPC_PREFIX,
+} from "./config-schema";
 
 export type Tier = "production" | "staging" | "review";
 export type Platform = (typeof PLATFORMS)[number];
 export type BeanstalkEnvironmentType = "SingleInstance" | "LoadBalanced";
 export type BeanstalkDeploymentPolicy = "AllAtOnce" | "Rolling" | "RollingWithAdditionalBatch" | "Immutable" | "TrafficSplitting";
+export type ProductionGate = (typeof PRODUCTION_GATES)[number];
 
 /** Elastic Beanstalk sizing and rollout, with the tier-dependent defaults already applied. */
 export interface BeanstalkSettings {
@@ -51,6 +70,13 @@ export interface DeliverySettings extends CommonSettings {
     /** Repository of this program and its workflows (defaults to the app repository). */
     infraRepository: { owner: string; repo: string };
     productionReviewers: string[];
+    /**
+     * What gates `pulumi up` of production. `github-reviewers`: the production GitHub environment's
+     * required reviewers (productionReviewers, never empty unless waived). `pipeline-approval`: GitHub
+     * plans without required reviewers for private repositories; CodePipeline's manual approval is the
+     * gate, and productionReviewers may be empty (do not configure GitHub reviewers then: the API refuses them).
+     */
+    productionGate: ProductionGate;
     /** `s3://bucket[/prefix]` or a Pulumi Cloud URL; undefined: Pulumi Cloud. */
     pulumiBackendUrl?: string;
     connectionArn: string;
@@ -69,7 +95,12 @@ export interface DeliverySettings extends CommonSettings {
     githubOidcProviderArn?: string;
     /** Local app checkout to build and push once as the `seed` image (opt-in bootstrap). */
     seedImageContext?: string;
-    ciSecrets: Record<string, SecretValue>;
+    /**
+     * GitHub *environment* secrets of the infra repository: environment (a target stack, `review` or
+     * `preview`) → secret NAME → value. Each environment's jobs get only their own, so a staging job never
+     * sees production's token. Private repositories need GitHub Pro, Team or Enterprise for them.
+     */
+    ciSecrets: Record<string /* environment */, Record<string, SecretValue>>;
     /** Registry, artifact bucket and logs are protected: production images live here. */
     protect: boolean;
 }
@@ -119,6 +150,14 @@ export interface RawConfig {
     secretKeys: ReadonlySet<string>;
     /** Reads another stack's config (for the pipeline's targets); undefined when it has no stack file. */
     readStackConfig?: (stack: string) => Record<string, string> | undefined;
+    /**
+     * The `config:` block of this stack's own file, as written: keys namespaced (`slipway:appSecrets`),
+     * `secure:` leaves kept as `{ secure }`. It says what the stack file itself sets: Pulumi.yaml's
+     * defaults reach every stack, so `values` cannot. Undefined when the stack has no file here (its
+     * config then comes from Pulumi.yaml, an ESC environment or the service); the checks that need the
+     * file are then skipped.
+     */
+    stackFile?: Record<string, unknown>;
 }
 
 /** Every problem found in the config, one per line, each naming the key and the fix. */
@@ -129,22 +168,25 @@ export class ConfigError extends Error {
     }
 }
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+/** `production`, `prod`, or a name ending in `-production` / `-prod`. */
+export function isProductionName(stack: string): boolean {
+    return /^(.+-)?(production|prod)$/.test(stack);
+}
+
+/** `review` (the review template stack) or `review-*` (a pull request's stack). */
+export function isReviewName(stack: string): boolean {
+    return stack === "review" || stack.startsWith("review-");
+}
 
 export function tierForStack(stack: string): Tier {
-    if (stack === "production" || stack === "prod") return "production";
-    if (stack.startsWith("review-")) return "review";
+    if (isProductionName(stack)) return "production";
+    if (isReviewName(stack)) return "review";
     return "staging";
 }
 
 export function parseSettings(raw: RawConfig): Settings {
     const problems: string[] = [];
-    const setHint = (key: string, example: string, secret = false) => {
-        const spec = CONFIG_KEYS.find((s) => `${CONFIG_NAMESPACE}:${s.key}` === key);
-        if (secret) return `pulumi config set --secret --path '${key}.${example}' <value> --stack ${raw.stack}`;
-        if (spec?.type === "map") return `pulumi config set --path '${key}.${example}' <value> --stack ${raw.stack}`;
-        return `pulumi config set ${key} '${example}' --stack ${raw.stack}`;
-    };
+    const setHint = (key: string, example: string, secret = false) => fixHint(key, example, raw.stack, secret);
 
     // Unknown keys in our namespace are almost always typos.
     for (const full of Object.keys(raw.values)) {
@@ -158,17 +200,22 @@ export function parseSettings(raw: RawConfig): Settings {
         }
     }
 
-    const roleRaw = raw.values[`${CONFIG_NAMESPACE}:role`] ?? "";
-    const role: Role =
-        roleRaw === "delivery" || roleRaw === "environment" ? roleRaw : raw.stack === "delivery" ? "delivery" : "environment";
+    const role = roleOf(raw, problems);
+    checkRegion(raw, problems);
+    if (!role) throw new ConfigError(problems);
+
+    const misplaced = checkStackFileKeys(raw, role, problems);
 
     const decoded: Record<string, unknown> = {};
+    const beforeDecoding = problems.length;
     for (const spec of CONFIG_KEYS) {
         const full = `${CONFIG_NAMESPACE}:${spec.key}`;
         // Pulumi.yaml's defaults reach every stack; only the keys this role reads are checked.
-        if (!spec.roles.includes(role)) continue;
+        if (!spec.roles.includes(role) || spec.key === "role" || misplaced.has(full)) continue;
         const text = raw.values[full];
-        const value = text === undefined ? spec.default : decode(spec, full, text, problems);
+        // A secret's value never appears in a message (CI logs keep them): only its shape does.
+        const secret = Boolean(spec.secretValues) || raw.secretKeys.has(full);
+        const value = text === undefined ? spec.default : decode(spec, full, text, raw.stack, secret, problems);
         if (value === INVALID) continue;
         if (value === undefined) {
             if (spec.type === "map") {
@@ -190,40 +237,142 @@ export function parseSettings(raw: RawConfig): Settings {
             if (nested?.length) issue = { ...nested[0], path: [...issue.path, ...nested[0].path] };
             const where = issue.path.length ? ` (at ${issue.path.join(".")})` : "";
             problems.push(
-                `${full} = ${JSON.stringify(value)} is not valid${where}: it ${issue.message}. Fix: ${setHint(full, spec.example, spec.secretValues)}`,
+                `${full} = ${shown(value, secret)} is not valid${where}: it ${issue.message}. Fix: ${setHint(full, spec.example, spec.secretValues)}`,
             );
             continue;
         }
-        if (spec.secretValues && Object.keys(value as object).length > 0 && !raw.secretKeys.has(full)) {
+        // Without the stack file (or for a value set elsewhere) only the whole key's secrecy is known.
+        const leafChecked = raw.stackFile !== undefined && full in raw.stackFile;
+        if (spec.secretValues && !leafChecked && Object.keys(value as object).length > 0 && !raw.secretKeys.has(full)) {
             problems.push(
-                `${full} holds plain-text values; app secrets must be encrypted. Re-set each with: ${setHint(full, spec.example, true)}`,
+                `${full} holds plain-text values; secrets must be encrypted. Re-set each with: ${setHint(full, spec.example, true)}`,
             );
             continue;
         }
         decoded[spec.key] = value;
     }
 
-    const region = raw.values["aws:region"];
-    if (!region) {
-        problems.push(`aws:region is required. Set it with: pulumi config set aws:region us-east-1 --stack ${raw.stack}`);
-    } else if (!REGION.test(region)) {
-        problems.push(
-            `aws:region = ${JSON.stringify(region)} is not an AWS region code (like us-east-1). Fix: pulumi config set aws:region us-east-1 --stack ${raw.stack}`,
-        );
-    }
-
-    if (problems.length) throw new ConfigError(problems);
+    // The cross-key checks below need every value decoded; the problems so far (an unknown key, the
+    // region, a key of the other role) do not stop them, so they are all reported together.
+    if (problems.length > beforeDecoding || misplaced.size > 0) throw new ConfigError(problems);
 
     const common: CommonSettings = {
         project: raw.project,
         stack: raw.stack,
         appName: decoded.appName as string,
-        region: region as string,
+        region: raw.values["aws:region"],
         policyWaivers: decoded.policyWaivers as Record<string, string>,
     };
     const settings = role === "delivery" ? deliverySettings(common, decoded, raw, problems) : environmentSettings(common, decoded, raw, problems);
     if (problems.length) throw new ConfigError(problems);
     return settings;
+}
+
+/** The stack's declared role, or undefined (reported) when it is missing or not a role. */
+function roleOf(raw: RawConfig, problems: string[]): Role | undefined {
+    const full = `${CONFIG_NAMESPACE}:role`;
+    const value = raw.values[full] ?? "";
+    if ((ROLES as readonly string[]).includes(value)) return value as Role;
+    const where = raw.stackFile ? `in Pulumi.${raw.stack}.yaml` : `for stack ${raw.stack}`;
+    const guess: Role = raw.stack === "delivery" || raw.stack.endsWith("-delivery") ? "delivery" : "environment";
+    const other: Role = guess === "delivery" ? "environment" : "delivery";
+    const what = { delivery: "the registry, build, pipeline and GitHub settings, once per app", environment: "an app environment: staging, production, review-*" };
+    const fix = `pulumi config set ${full} ${guess} --stack ${raw.stack} (${what[guess]}) or pulumi config set ${full} ${other} --stack ${raw.stack} (${what[other]})`;
+    problems.push(
+        value === ""
+            ? `${full} is not set ${where}: every stack file says what the stack declares (slipway no longer guesses it from the stack name). Set it with: ${fix}`
+            : `${full} = ${JSON.stringify(value)} is not valid: it must be one of ${ROLES.join(", ")}. Fix: ${fix}`,
+    );
+    return undefined;
+}
+
+function checkRegion(raw: RawConfig, problems: string[]) {
+    const region = raw.values["aws:region"];
+    if (!region) {
+        problems.push(`aws:region is required. Set it with: pulumi config set aws:region us-east-1 --stack ${raw.stack}`);
+        return;
+    }
+    if (ALL_AWS_REGIONS.includes(region)) return;
+    const guess = closest(region, ALL_AWS_REGIONS);
+    problems.push(
+        `aws:region = ${JSON.stringify(region)} is not an AWS region code (slipway's list of AWS's commercial, GovCloud, China and European Sovereign Cloud regions, from AWS "Regions and Availability Zones", checked ${AWS_REGIONS_CHECKED})${guess ? `; did you mean ${guess}?` : ""} Fix: pulumi config set aws:region ${guess ?? "us-east-1"} --stack ${raw.stack} (if AWS opened this region since, add it to AWS_REGIONS in infra/config-schema.ts)`,
+    );
+}
+
+/**
+ * What the stack file itself sets, judged leaf by leaf: keys of the other role (Pulumi.yaml's defaults
+ * reach every stack, so only the file tells), plain text inside a secret map, and `secure:` values under
+ * keys that are not secrets (they would be used in clear, e.g. in a task definition's `environment`).
+ */
+function checkStackFileKeys(raw: RawConfig, role: Role, problems: string[]): Set<string> {
+    const file = `Pulumi.${raw.stack}.yaml`;
+    /** Keys holding a secure: value they must not: their values are not decoded (one problem per mistake). */
+    const misplaced = new Set<string>();
+    for (const [full, value] of Object.entries(raw.stackFile ?? {})) {
+        if (!full.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
+        const spec = specFor(full.slice(CONFIG_NAMESPACE.length + 1));
+        if (!spec) continue; // reported as an unknown key
+        if (!spec.roles.includes(role)) {
+            const owner = spec.roles.join(" and ");
+            problems.push(
+                `${full} is ${owner === "environment" ? "an" : "a"} ${owner} setting, but ${file} declares ${role === "environment" ? "an" : "a"} ${role} stack (slipway:role ${role}), which never reads it. Remove it with: pulumi config rm ${full} --stack ${raw.stack}`,
+            );
+            continue;
+        }
+        for (const leaf of leavesOf(value)) {
+            const at = full + leaf.suffix;
+            if (spec.secretValues) {
+                // ciSecrets: environment → NAME → value; a depth-1 leaf is the old flat form, reported with its own fix.
+                const depth = spec.key === "ciSecrets" ? 2 : 1;
+                if (leaf.secure || leaf.depth !== depth) continue;
+                problems.push(
+                    `${at} is plain text in ${file}: every value in ${full} must be a secure: value (one secure entry makes Pulumi treat the whole key as secret, so a plain one would pass unnoticed). Fix: pulumi config set --secret --path '${at}' <value> --stack ${raw.stack}`,
+                );
+            } else if (leaf.secure) {
+                problems.push(secureUnderPlainKey(at, spec, role, raw.stack));
+                misplaced.add(full);
+            }
+        }
+    }
+    // Keys marked secret that were not set in the stack file (or without one): only the whole key is known.
+    for (const full of raw.secretKeys) {
+        if (!full.startsWith(`${CONFIG_NAMESPACE}:`) || (raw.stackFile && full in raw.stackFile)) continue;
+        const spec = specFor(full.slice(CONFIG_NAMESPACE.length + 1));
+        if (spec && !spec.secretValues && spec.roles.includes(role)) {
+            problems.push(secureUnderPlainKey(full, spec, role, raw.stack));
+            misplaced.add(full);
+        }
+    }
+    return misplaced;
+}
+
+function secureUnderPlainKey(at: string, spec: KeySpec, role: Role, stack: string): string {
+    if (spec.key === "appSettings") {
+        const name = at.slice("slipway:appSettings.".length);
+        return `${at} is a secure: value, but slipway:appSettings reaches the container in clear (the task definition's environment); secrets belong in slipway:appSecrets. Fix: pulumi config rm --path '${at}' --stack ${stack} && pulumi config set --secret --path 'slipway:appSecrets.${name}' <value> --stack ${stack}`;
+    }
+    const home = role === "environment" ? "slipway:appSecrets (injected from Secrets Manager)" : "slipway:ciSecrets (GitHub environment secrets)";
+    const set = at === `${CONFIG_NAMESPACE}:${spec.key}` ? `pulumi config set ${at} '<value>' --stack ${stack}` : `pulumi config set --path '${at}' <value> --stack ${stack}`;
+    return `${at} is a secure: value, but ${CONFIG_NAMESPACE}:${spec.key} is not a secret setting: slipway would use it in clear (in resource inputs such as a task definition). Set it in plain text: ${set}; a secret belongs in ${home}.`;
+}
+
+interface Leaf {
+    /** Path below the key in `--path` syntax: `.API_KEY`, `.production.TOKEN`, `[0]`. */
+    suffix: string;
+    depth: number;
+    secure: boolean;
+}
+
+/** Every scalar of a stack-file value with its path; a `{ secure }` object is one (secure) leaf. */
+function leavesOf(value: unknown, suffix = "", depth = 0): Leaf[] {
+    if (value === null || value === undefined) return [];
+    if (Array.isArray(value)) return value.flatMap((v, i) => leavesOf(v, `${suffix}[${i}]`, depth + 1));
+    if (typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        if (Object.keys(o).length === 1 && typeof o.secure === "string") return [{ suffix, depth, secure: true }];
+        return Object.entries(o).flatMap(([k, v]) => leavesOf(v, `${suffix}.${k}`, depth + 1));
+    }
+    return [{ suffix, depth, secure: false }];
 }
 
 function deliverySettings(common: CommonSettings, d: Record<string, unknown>, raw: RawConfig, problems: string[]): DeliverySettings {
@@ -233,9 +382,17 @@ function deliverySettings(common: CommonSettings, d: Record<string, unknown>, ra
             problems.push(`slipway:pipelineStacks lists ${stack}, the delivery stack itself; list environment stacks only.`);
         }
         const isLast = i === stacks.length - 1;
-        return { stack, tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack), platform: targetPlatform(stack, raw, problems) };
+        return { stack, tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack), platform: targetPlatform(stack, i, raw, problems) };
     });
     checkNameLengths(common.appName, stacks, problems);
+    const productionGate = d.productionGate as ProductionGate;
+    const reviewers = d.productionReviewers as string[];
+    if (productionGate === "github-reviewers" && reviewers.length === 0 && targets.some((t) => t.tier === "production") && !waived(common, "production-reviewers")) {
+        const production = targets.filter((t) => t.tier === "production").map((t) => t.stack).join(", ");
+        problems.push(
+            `slipway:productionReviewers is empty while slipway:productionGate is github-reviewers: nobody would have to approve a pulumi up of ${production}. Fix: pulumi config set --path 'slipway:productionReviewers[0]' <github-user> --stack ${raw.stack} (or, for a private repository on GitHub Free, Pro or Team, where required reviewers are unavailable: pulumi config set slipway:productionGate pipeline-approval --stack ${raw.stack}; or waive it with a written reason: ${waiverHint("production-reviewers", raw.stack)})`,
+        );
+    }
     return {
         ...common,
         role: "delivery",
@@ -243,7 +400,8 @@ function deliverySettings(common: CommonSettings, d: Record<string, unknown>, ra
         infraRepository: d.infraRepository
             ? { owner: (d.infraRepository as string).split("/")[0], repo: (d.infraRepository as string).split("/")[1] }
             : { owner: d.githubOwner as string, repo: d.githubRepo as string },
-        productionReviewers: d.productionReviewers as string[],
+        productionReviewers: reviewers,
+        productionGate,
         pulumiBackendUrl: (d.pulumiBackendUrl as string) || undefined,
         connectionArn: d.connectionArn as string,
         targets,
@@ -260,9 +418,83 @@ function deliverySettings(common: CommonSettings, d: Record<string, unknown>, ra
         smokeTestAttempts: d.smokeTestAttempts as number,
         githubOidcProviderArn: (d.githubOidcProviderArn as string) || undefined,
         seedImageContext: (d.seedImageContext as string) || undefined,
-        ciSecrets: secretValues(d.ciSecrets as Record<string, string>),
+        ciSecrets: ciSecretsOf(d.ciSecrets as Record<string, unknown>, [...stacks, ...CI_SECRET_EXTRA_ENVIRONMENTS], raw.stack, problems),
         protect: true,
     };
+}
+
+/** True when the stack waives a config check (slipway:policyWaivers), with a reason (the schema refuses empty ones). */
+function waived(common: CommonSettings, id: string): boolean {
+    return Boolean(common.policyWaivers[id]?.trim());
+}
+
+function waiverHint(id: string, stack: string): string {
+    return `pulumi config set --path 'slipway:policyWaivers.${id}' '<why this stack is an exception>' --stack ${stack}`;
+}
+
+/**
+ * `slipway:ciSecrets`: GitHub environment → secret NAME → value. The old flat form (NAME → value, one
+ * repository-wide secret every workflow could read) is refused with the move that replaces it.
+ */
+function ciSecretsOf(map: Record<string, unknown>, environments: string[], stack: string, problems: string[]): Record<string, Record<string, SecretValue>> {
+    const out: Record<string, Record<string, SecretValue>> = {};
+    const key = `${CONFIG_NAMESPACE}:ciSecrets`;
+    const list = environments.join(", ");
+    for (const [environment, secrets] of Object.entries(map)) {
+        const at = `${key}.${environment}`;
+        if (typeof secrets === "string") {
+            problems.push(
+                `${at} is a repository-wide CI secret (the old flat form): CI secrets are now GitHub environment secrets, so each environment's workflows get only their own. Move it under each environment that needs it (${list}): pulumi config rm --path '${at}' --stack ${stack} && pulumi config set --secret --path '${key}.${environments.includes("production") ? "production" : environments[0]}.${environment}' <value> --stack ${stack}`,
+            );
+            continue;
+        }
+        if (!environments.includes(environment)) {
+            const guess = closest(environment, environments);
+            problems.push(
+                `${at}: "${environment}" is not a GitHub environment this delivery stack creates (its environments: ${list})${guess ? `; did you mean ${guess}?` : ""} Fix: pulumi config rm --path '${at}' --stack ${stack} and set each secret under one of those: pulumi config set --secret --path '${key}.${guess ?? environments[0]}.NAME' <value> --stack ${stack}`,
+            );
+            continue;
+        }
+        if (!secrets || typeof secrets !== "object" || Array.isArray(secrets)) {
+            problems.push(`${at} must be a map of NAME: secure value. Fix: pulumi config rm --path '${at}' --stack ${stack} && pulumi config set --secret --path '${at}.PULUMI_ACCESS_TOKEN' <value> --stack ${stack}`);
+            continue;
+        }
+        const seen = new Map<string, string>();
+        const names = Object.entries(secrets as Record<string, unknown>);
+        if (names.length > GITHUB_ENVIRONMENT_SECRETS_MAX) {
+            problems.push(`${at} holds ${names.length} secrets; GitHub allows ${GITHUB_ENVIRONMENT_SECRETS_MAX} per environment. Remove some with: pulumi config rm --path '${at}.NAME' --stack ${stack}`);
+        }
+        out[environment] = {};
+        for (const [name, value] of names) {
+            const leaf = `${at}.${name}`;
+            const problem = githubSecretNameProblem(name);
+            if (problem) {
+                problems.push(`${leaf}: "${name}" is not a GitHub secret name: it ${problem}. Fix: pulumi config rm --path '${leaf}' --stack ${stack} && pulumi config set --secret --path '${at}.PULUMI_ACCESS_TOKEN' <value> --stack ${stack}`);
+                continue;
+            }
+            // GitHub stores secret names upper-cased: two names differing in case are one secret.
+            const upper = name.toUpperCase();
+            if (seen.has(upper)) {
+                problems.push(`${leaf} and ${at}.${seen.get(upper)} are one GitHub secret (names are case-insensitive). Remove one: pulumi config rm --path '${leaf}' --stack ${stack}`);
+                continue;
+            }
+            seen.set(upper, name);
+            if (typeof value !== "string" || value === "") {
+                problems.push(`${leaf} must be a non-empty secure value. Fix: pulumi config set --secret --path '${leaf}' <value> --stack ${stack}`);
+                continue;
+            }
+            out[environment][name] = { secret: true, value };
+        }
+    }
+    return out;
+}
+
+/** Why `name` cannot be a GitHub Actions secret name, or undefined when it can. */
+export function githubSecretNameProblem(name: string): string | undefined {
+    if (!GITHUB_SECRET_NAME.test(name)) return "must contain only letters, digits and '_', and not start with a digit";
+    if (name.toUpperCase().startsWith("GITHUB_")) return "must not start with GITHUB_ (GitHub reserves the prefix)";
+    if (name.length > GITHUB_SECRET_NAME_MAX) return `must be at most ${GITHUB_SECRET_NAME_MAX} characters`;
+    return undefined;
 }
 
 function environmentSettings(common: CommonSettings, d: Record<string, unknown>, raw: RawConfig, problems: string[]): EnvironmentSettings {
@@ -297,6 +529,16 @@ function environmentSettings(common: CommonSettings, d: Record<string, unknown>,
     }
     if (d.highAvailability) checkHighAvailability(d, tier, raw.stack, problems);
     checkNameLengths(common.appName, [raw.stack], problems);
+    if (isProductionName(raw.stack) && tier !== "production" && !waived(common, "production-tier")) {
+        problems.push(
+            `slipway:tier = "${tier}" on stack ${raw.stack}: a production-named stack (production, prod, *-production, *-prod) must be the production tier, which protects its data, serves HTTPS and is deployed through the reviewed pipeline. Fix: pulumi config set slipway:tier production --stack ${raw.stack} (or rename the stack, or waive it with a written reason: ${waiverHint("production-tier", raw.stack)})`,
+        );
+    }
+    checkDeployedByDelivery(d.deliveryStack as string, tier, raw, problems);
+    const ingress = ((d.ingress as string) || (tier === "production" ? "alb" : "api")) as "alb" | "api";
+    const beanstalk = d.platform === "beanstalk" ? beanstalkSettings(tier, d, raw, problems) : undefined;
+    checkVpcCidr(d.vpcCidr as string, d.azCount as number, beanstalk ? beanstalk.environmentType === "LoadBalanced" : ingress === "alb", raw.stack, problems);
+    if (tier === "production" && !waived(common, "production-https")) checkProductionHttps(d, ingress, beanstalk, raw.stack, problems);
     const settings = { ...d.appSettings as Record<string, string> };
     for (const name of Object.keys(d.appSecrets as object)) {
         if (name in settings) {
@@ -319,7 +561,7 @@ function environmentSettings(common: CommonSettings, d: Record<string, unknown>,
         maxCount: max,
         cpuTargetPercent: d.cpuTargetPercent as number,
         fargateSpot: d.fargateSpot as boolean,
-        ingress: ((d.ingress as string) || (tier === "production" ? "alb" : "api")) as "alb" | "api",
+        ingress,
         dashboard: d.dashboard as boolean,
         containerHealthCheck: (d.containerHealthCheck as string) || undefined,
         certificateArn: (d.certificateArn as string) || undefined,
@@ -327,11 +569,98 @@ function environmentSettings(common: CommonSettings, d: Record<string, unknown>,
         logRetentionDays: d.logRetentionDays as number,
         vpcCidr: d.vpcCidr as string,
         azCount: d.azCount as number,
-        beanstalk: d.platform === "beanstalk" ? beanstalkSettings(tier, d, raw, problems) : undefined,
+        beanstalk,
         appSettings: settings,
         appSecrets: secretValues(d.appSecrets as Record<string, string>),
         protect: tier === "production",
     };
+}
+
+/**
+ * A production-tier environment serves HTTPS. Behind a load balancer (ECS `alb` ingress, or a
+ * load-balanced Beanstalk environment) that needs the certificate and the name; the HTTP API's own
+ * execute-api endpoint is HTTPS already. A single-instance Beanstalk environment has no load balancer
+ * to hold a certificate, so it serves HTTP whatever is set.
+ */
+function checkProductionHttps(d: Record<string, unknown>, ingress: "alb" | "api", beanstalk: BeanstalkSettings | undefined, stack: string, problems: string[]) {
+    const fix = `pulumi config set slipway:certificateArn <acm-certificate-arn> --stack ${stack} && pulumi config set slipway:domainName app.example.com --stack ${stack}`;
+    const waive = `or waive it with a written reason: ${waiverHint("production-https", stack)}`;
+    if (beanstalk?.environmentType === "SingleInstance") {
+        problems.push(
+            `slipway:beanstalkEnvironmentType is SingleInstance on the production tier: a single instance has no load balancer to hold slipway:certificateArn, so production would serve plain HTTP. Fix: pulumi config set slipway:beanstalkEnvironmentType LoadBalanced --stack ${stack} (${waive})`,
+        );
+        return;
+    }
+    if (d.certificateArn || (!beanstalk && ingress === "api")) return;
+    problems.push(
+        `slipway:certificateArn and slipway:domainName are empty on the production tier: ${beanstalk ? "the Beanstalk load balancer" : "the load balancer"} would serve production over plain HTTP. Fix: ${fix} (${waive})`,
+    );
+}
+
+/** The CIDR's network address (host bits cleared), e.g. 10.20.0.0/16 for 10.20.1.0/16. */
+export function cidrNetwork(cidr: string): string {
+    const [base, bitsText] = cidr.split("/");
+    const bits = Number(bitsText);
+    const address = base.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+    const size = 2 ** (32 - bits);
+    const network = Math.floor(address / size) * size;
+    return `${[24, 16, 8, 0].map((s) => Math.floor(network / 2 ** s) % 256).join(".")}/${bits}`;
+}
+
+/** Host bits must be zero, and azCount subnets two bits longer must fit and be subnets AWS allows. */
+function checkVpcCidr(cidr: string, count: number, behindLoadBalancer: boolean, stack: string, problems: string[]) {
+    const network = cidrNetwork(cidr);
+    if (network !== cidr) {
+        problems.push(`slipway:vpcCidr = "${cidr}" has host bits set: AWS takes a VPC's network address, which for ${cidr} is ${network}. Fix: pulumi config set slipway:vpcCidr ${network} --stack ${stack}`);
+        return;
+    }
+    const bits = Number(cidr.split("/")[1]);
+    const subnetBits = bits + VPC_PREFIX.subnetExtraBits;
+    const smallest = behindLoadBalancer ? VPC_PREFIX.smallestLoadBalancerSubnet : VPC_PREFIX.smallestSubnet;
+    const largestVpc = smallest - VPC_PREFIX.subnetExtraBits;
+    if (count > 2 ** VPC_PREFIX.subnetExtraBits || subnetBits > smallest) {
+        const example = `${network.split("/")[0]}/${Math.min(bits, largestVpc)}`;
+        problems.push(
+            `slipway:vpcCidr = "${cidr}" is too small for slipway:azCount = ${count} subnets: each zone's subnet is two bits longer (/${subnetBits}), and AWS's smallest subnet is /${VPC_PREFIX.smallestSubnet}${behindLoadBalancer ? ` (/${VPC_PREFIX.smallestLoadBalancerSubnet} for a load balancer's subnets)` : ""}. Fix: pulumi config set slipway:vpcCidr ${example} --stack ${stack} (a /${largestVpc} or larger network)`,
+        );
+    }
+}
+
+/**
+ * An environment stack must be deployed by its delivery stack: listed in the delivery stack file's
+ * slipway:pipelineStacks, unless it is a review stack (deployed per pull request by the review workflow).
+ */
+function checkDeployedByDelivery(reference: string, tier: Tier, raw: RawConfig, problems: string[]) {
+    if (tier === "review") return;
+    const name = reference.split("/").pop() as string;
+    const delivery = raw.readStackConfig?.(name);
+    if (!delivery) {
+        problems.push(
+            `slipway:deliveryStack = "${reference}", but there is no Pulumi.${name}.yaml next to Pulumi.${raw.stack}.yaml, so nothing shows that the delivery stack deploys ${raw.stack}. Create the delivery stack (pulumi stack init ${name} && pulumi config set slipway:role delivery --stack ${name}) or point at the one that exists: pulumi config set slipway:deliveryStack <delivery-stack> --stack ${raw.stack}`,
+        );
+        return;
+    }
+    if (delivery[`${CONFIG_NAMESPACE}:role`] === "environment") {
+        problems.push(`slipway:deliveryStack = "${reference}" names Pulumi.${name}.yaml, an environment stack (slipway:role environment). Fix: pulumi config set slipway:deliveryStack <delivery-stack> --stack ${raw.stack}`);
+        return;
+    }
+    const stacks = pipelineStacksOf(delivery);
+    if (!stacks || stacks.includes(raw.stack)) return;
+    problems.push(
+        `stack ${raw.stack} is not deployed by its delivery stack: slipway:pipelineStacks in Pulumi.${name}.yaml lists ${stacks.join(", ")}, and only review stacks (review, review-*) are deployed outside the pipeline. Fix: pulumi config set --path 'slipway:pipelineStacks[${stacks.length}]' ${raw.stack} --stack ${name} (or pulumi config set slipway:deliveryStack <the delivery stack that deploys it> --stack ${raw.stack})`,
+    );
+}
+
+/** The delivery stack file's pipelineStacks (Pulumi.yaml's default when the file does not set it); undefined when unreadable. */
+function pipelineStacksOf(delivery: Record<string, string>): string[] | undefined {
+    const text = delivery[`${CONFIG_NAMESPACE}:pipelineStacks`];
+    if (text === undefined) return specFor("pipelineStacks")?.default as string[];
+    try {
+        const parsed: unknown = JSON.parse(text);
+        return Array.isArray(parsed) && parsed.every((s) => typeof s === "string") ? parsed : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 /** `highAvailability: true` is a promise the sizing must keep: two of everything, no Spot interruptions. */
@@ -351,10 +680,22 @@ function checkHighAvailability(d: Record<string, unknown>, tier: Tier, stack: st
 
 /**
  * A pipeline target's platform, from the target's own stack file (`slipway:platform`, default `ecs`):
- * the environment's stack file is the single source of truth, the delivery stack only reads it.
+ * the environment's stack file is the single source of truth, the delivery stack only reads it. A
+ * target without a stack file is a stack that does not exist (or a typo), not an ECS stack.
  */
-function targetPlatform(stack: string, raw: RawConfig, problems: string[]): Platform {
-    const value = raw.readStackConfig?.(stack)?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs";
+function targetPlatform(stack: string, index: number, raw: RawConfig, problems: string[]): Platform {
+    const target = raw.readStackConfig?.(stack);
+    if (!target) {
+        problems.push(
+            `slipway:pipelineStacks lists "${stack}", but there is no Pulumi.${stack}.yaml next to Pulumi.${raw.stack}.yaml: the pipeline would deploy a stack that does not exist. Create it (pulumi stack init ${stack} && pulumi config set slipway:role environment --stack ${stack}) or fix the entry: pulumi config set --path 'slipway:pipelineStacks[${index}]' <stack> --stack ${raw.stack}`,
+        );
+        return "ecs";
+    }
+    if (target[`${CONFIG_NAMESPACE}:role`] === "delivery") {
+        problems.push(`slipway:pipelineStacks lists "${stack}", a delivery stack (slipway:role delivery in Pulumi.${stack}.yaml); list environment stacks only. Fix: pulumi config set --path 'slipway:pipelineStacks[${index}]' <environment-stack> --stack ${raw.stack}`);
+        return "ecs";
+    }
+    const value = target[`${CONFIG_NAMESPACE}:platform`] ?? "ecs";
     if ((PLATFORMS as readonly string[]).includes(value)) return value as Platform;
     problems.push(
         `${CONFIG_NAMESPACE}:platform = ${JSON.stringify(value)} in Pulumi.${stack}.yaml is not valid: it must be one of ${PLATFORMS.join(", ")}. Fix: pulumi config set ${CONFIG_NAMESPACE}:platform ecs --stack ${stack}`,
@@ -425,9 +766,17 @@ function secretValues(map: Record<string, string>): Record<string, SecretValue> 
 /** decode() result for a value of the wrong type (already reported). */
 const INVALID = Symbol("invalid");
 
-function decode(spec: KeySpec, full: string, text: string, problems: string[]): unknown {
+/** A value as a message may show it: JSON, with a secret's scalars replaced by [secret] (map keys stay). */
+function shown(value: unknown, secret: boolean): string {
+    if (!secret) return JSON.stringify(value);
+    const mask = (v: unknown): unknown =>
+        v && typeof v === "object" ? (Array.isArray(v) ? v.map(mask) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mask(x)]))) : "[secret]";
+    return JSON.stringify(mask(value));
+}
+
+function decode(spec: KeySpec, full: string, text: string, stack: string, secret: boolean, problems: string[]): unknown {
     const bad = (what: string) => {
-        problems.push(`${full} = ${JSON.stringify(text)} is not ${what}. Fix: pulumi config set ${full} '${spec.example}'`);
+        problems.push(`${full} = ${secret ? '"[secret]"' : JSON.stringify(text)} is not ${what}. Fix: ${fixHint(full, spec.example, stack, spec.secretValues)}`);
         return INVALID;
     };
     switch (spec.type) {
@@ -453,6 +802,21 @@ function decode(spec: KeySpec, full: string, text: string, problems: string[]): 
     }
 }
 
+/**
+ * The command that sets `key` to `example` on `stack`. Lists are set item by item with --path (a list
+ * typed in Pulumi.yaml refuses a JSON string), maps one NAME at a time, secrets with --secret.
+ */
+export function fixHint(key: string, example: string, stack: string, secret = false): string {
+    const spec = CONFIG_KEYS.find((s) => `${CONFIG_NAMESPACE}:${s.key}` === key);
+    if (secret) return `pulumi config set --secret --path '${key}.${example}' <value> --stack ${stack}`;
+    if (spec?.type === "map") return `pulumi config set --path '${key}.${example}' <value> --stack ${stack}`;
+    if (spec?.type === "array") {
+        const items = JSON.parse(example) as string[];
+        return [`pulumi config rm ${key} --stack ${stack}`, ...items.map((v, i) => `pulumi config set --path '${key}[${i}]' ${v} --stack ${stack}`)].join(" && ");
+    }
+    return `pulumi config set ${key} '${example}' --stack ${stack}`;
+}
+
 /** Nearest key by edit distance, if it is close enough to be a plausible typo. */
 export function closest(word: string, candidates: string[]): string | undefined {
     let best: string | undefined;
@@ -464,7 +828,9 @@ export function closest(word: string, candidates: string[]): string | undefined 
             bestDistance = d;
         }
     }
-    return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+    if (bestDistance <= Math.max(2, Math.floor(word.length / 3))) return best;
+    // An abbreviation (`prod` for `production`) is far in edits but plain to a reader.
+    return word.length >= 3 ? candidates.find((c) => c.toLowerCase().startsWith(word.toLowerCase())) : undefined;
 }
 
 function editDistance(a: string, b: string): number {
@@ -485,11 +851,22 @@ function editDistance(a: string, b: string): number {
  */
 export function readStackFile(dir: string, stack: string): Record<string, string> | undefined {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) return undefined;
+    if (!/^[A-Za-z0-9._-]+$/.test(stack) || !fs.existsSync(file)) return undefined;
     const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(doc?.config ?? {})) out[k] = configText(v, () => "[secure]");
     return out;
+}
+
+/**
+ * The `config:` block of `Pulumi.<stack>.yaml` as written, keys namespaced (a bare key belongs to the
+ * project), `secure:` leaves kept as `{ secure }`; undefined when there is no such file.
+ */
+export function readStackFileConfig(dir: string, stack: string, project: string): Record<string, unknown> | undefined {
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    if (!/^[A-Za-z0-9._-]+$/.test(stack) || !fs.existsSync(file)) return undefined;
+    const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    return Object.fromEntries(Object.entries(doc?.config ?? {}).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v]));
 }
 
 /** Pulumi's string form of a config value; `onSecure` decides what a `secure:` leaf becomes. */
@@ -520,11 +897,14 @@ export function loadSettings(stackDir: string = process.cwd()): Settings {
     const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
     const values = pulumi.runtime.allConfig();
     const secretKeys = new Set(Object.keys(values).filter((k) => runtimeConfig.isConfigSecret(k)));
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
     return parseSettings({
-        project: pulumi.getProject(),
-        stack: pulumi.getStack(),
+        project,
+        stack,
         values,
         secretKeys,
-        readStackConfig: (stack) => readStackFile(stackDir, stack),
+        readStackConfig: (other) => readStackFile(stackDir, other),
+        stackFile: readStackFileConfig(stackDir, stack, project),
     });
 }

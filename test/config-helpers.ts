@@ -1,13 +1,16 @@
-// Helpers for config validation tests: a shipped stack's raw config with keys changed, and the
+// Helpers for config validation tests: a fixture stack's raw config with keys changed, and the
 // problems parseSettings reports for it.
 import * as assert from "node:assert/strict";
-import { ConfigError, parseSettings, RawConfig } from "../infra/config";
+import { ConfigError, parseSettings, RawConfig, readStackFile, readStackFileConfig } from "../infra/config";
+import { specFor } from "../infra/config-schema";
 import { loadStackConfig } from "../tools/stack-config";
 import { FIXTURES } from "./helpers";
 
 /**
- * Raw config of a shipped stack with keys changed (null removes one); `stacks` answers
- * readStackConfig for the delivery stack's pipeline targets.
+ * Raw config of a fixture stack with keys changed (null removes one), as if its stack file said so:
+ * each change is made to the stack file's own keys too. `stacks` answers readStackConfig for other
+ * stacks (the delivery stack's pipeline targets, an environment's delivery stack); any stack it does
+ * not name is read from its fixture file.
  */
 export function rawConfig(
     stack: string,
@@ -16,11 +19,35 @@ export function rawConfig(
 ): RawConfig {
     const cfg = loadStackConfig(FIXTURES, stack);
     const values = { ...cfg.config };
+    const stackFile = { ...(readStackFileConfig(FIXTURES, stack, cfg.project) ?? {}) };
     for (const [k, v] of Object.entries(changes)) {
-        if (v === null) delete values[k];
-        else values[k] = v;
+        if (v === null) {
+            delete values[k];
+            delete stackFile[k];
+        } else {
+            values[k] = v;
+            stackFile[k] = asWritten(k, v);
+        }
     }
-    return { project: cfg.project, stack, values, secretKeys: new Set(cfg.secretKeys), readStackConfig: (s) => stacks[s] };
+    return {
+        project: cfg.project,
+        stack,
+        values,
+        secretKeys: new Set(cfg.secretKeys),
+        readStackConfig: (s) => stacks[s] ?? readStackFile(FIXTURES, s),
+        stackFile,
+    };
+}
+
+/** A changed value as a stack file holds it: lists and maps as YAML structures, the rest as text. */
+function asWritten(key: string, text: string): unknown {
+    const type = specFor(key.replace(/^slipway:/, ""))?.type;
+    if (type !== "array" && type !== "map") return text;
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
 }
 
 /** Every problem parseSettings reports, or none. */

@@ -35,8 +35,8 @@ test("a memory size that does not pair with the cpu is rejected with the valid s
     rejects(raw("staging", { "slipway:cpu": "256", "slipway:memory": "4096" }), "slipway:memory", "4096", "512, 1024, 2048");
 });
 
-test("a non-integer where an integer is declared is rejected", () => {
-    rejects(raw("staging", { "slipway:desiredCount": "two" }), "slipway:desiredCount", "not an integer");
+test("a non-integer where an integer is declared is rejected, with a fix for this stack", () => {
+    rejects(raw("staging", { "slipway:desiredCount": "two" }), "slipway:desiredCount", "not an integer", "pulumi config set slipway:desiredCount '2' --stack staging");
 });
 
 test("a non-boolean where a boolean is declared is rejected", () => {
@@ -93,7 +93,8 @@ test("a log retention CloudWatch does not offer is rejected", () => {
 });
 
 test("a malformed VPC CIDR is rejected", () => {
-    rejects(raw("staging", { "slipway:vpcCidr": "10.0.0.0/8" }), "slipway:vpcCidr", "/16 to /24");
+    rejects(raw("staging", { "slipway:vpcCidr": "10.0.0.0/8" }), "slipway:vpcCidr", "/16 to /28");
+    rejects(raw("staging", { "slipway:vpcCidr": "10.0.0/16" }), "slipway:vpcCidr", "IPv4 CIDR like 10.20.0.0/16");
     rejects(raw("staging", { "slipway:vpcCidr": "300.0.0.0/16" }), "slipway:vpcCidr", "octets 0–255");
 });
 
@@ -101,14 +102,20 @@ test("notification emails must be addresses", () => {
     rejects(raw("delivery", { "slipway:notificationEmails": '["not-an-email"]' }), "slipway:notificationEmails", "email address");
 });
 
-test("a list key given a scalar is rejected", () => {
-    rejects(raw("delivery", { "slipway:pipelineStacks": "staging" }), "slipway:pipelineStacks", "not a list");
+test("a list key given a scalar is rejected, with a fix that sets a list (item by item, as Pulumi.yaml types it)", () => {
+    rejects(
+        raw("delivery", { "slipway:pipelineStacks": "staging" }),
+        "slipway:pipelineStacks",
+        "not a list",
+        "pulumi config rm slipway:pipelineStacks --stack delivery && pulumi config set --path 'slipway:pipelineStacks[0]' staging --stack delivery && pulumi config set --path 'slipway:pipelineStacks[1]' production --stack delivery",
+    );
+    rejects(raw("delivery", { "slipway:productionReviewers": '["not a user"]' }), "slipway:productionReviewers", "pulumi config set --path 'slipway:productionReviewers[0]' alice --stack delivery");
 });
 
 test("app secrets set without --secret are refused", () => {
     const r = raw("staging", { "slipway:appSecrets": '{"API_KEY":"plain"}' });
     r.secretKeys = new Set();
-    rejects(r, "slipway:appSecrets", "plain-text", "pulumi config set --secret --path");
+    rejects(r, "slipway:appSecrets.API_KEY", "plain text", "pulumi config set --secret --path 'slipway:appSecrets.API_KEY' <value> --stack staging");
 });
 
 test("app secret and setting names must be environment variable names", () => {
@@ -130,21 +137,35 @@ test("a policy waiver needs a written reason", () => {
 });
 
 test("the tier follows the stack name unless set", () => {
+    const https = {
+        "slipway:certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+        "slipway:domainName": "shop.acme.example",
+    };
+    // Pipeline stacks other than staging must be listed by the delivery stack.
+    const delivery = { "slipway:role": "delivery", "slipway:pipelineStacks": JSON.stringify(["staging", "prod", "eu-production", "reproduction", "eu-live", "production"]) };
     const tierOf = (stack: string, set: Record<string, string> = {}) => {
         const r = raw("staging", set);
+        r.readStackConfig = (s) => (s === "delivery" ? delivery : undefined);
         r.stack = stack;
         const s = parseSettings(r) as Extract<Settings, { role: "environment" }>;
         return [s.tier, s.protect, s.imageStack];
     };
     assert.deepEqual(tierOf("staging"), ["staging", false, "staging"]);
-    assert.deepEqual(tierOf("production"), ["production", true, "production"]);
+    assert.deepEqual(tierOf("production", https), ["production", true, "production"]);
+    assert.deepEqual(tierOf("prod", https), ["production", true, "prod"]);
+    assert.deepEqual(tierOf("eu-production", https), ["production", true, "eu-production"]);
     assert.deepEqual(tierOf("review-pr-42"), ["review", false, "staging"]);
-    assert.deepEqual(tierOf("eu-live", { "slipway:tier": "production" }), ["production", true, "eu-live"]);
+    assert.deepEqual(tierOf("review"), ["review", false, "staging"]);
+    assert.deepEqual(tierOf("reproduction"), ["staging", false, "reproduction"]);
+    assert.deepEqual(tierOf("eu-live", { ...https, "slipway:tier": "production" }), ["production", true, "eu-live"]);
 });
 
 test("all problems are reported together, one line each", () => {
     const problems = problemsOf(raw("staging", { "slipway:cpu": "300", "slipway:healthPath": "health", "slipway:containerPort": "70000" }));
     assert.equal(problems.length, 3);
+    // A bad region or a stray key does not hide the checks that relate keys to each other or to other stacks.
+    const mixed = problemsOf(raw("delivery", { "aws:region": "us-east-9", "slipway:tier": "production", "slipway:pipelineStacks": '["staging","qa","production"]' }));
+    assert.deepEqual(mixed.map((p) => p.split(" ")[0]), ["aws:region", "slipway:tier", "slipway:pipelineStacks"]);
 });
 
 test("a bad config stops the program before any resource is declared", async () => {
@@ -169,7 +190,13 @@ test("high availability refuses a single task, a single desired task and Spot ca
 });
 
 test("high availability on Beanstalk needs a load-balanced environment of two instances", () => {
-    rejects(raw("beanstalk-production", { "slipway:beanstalkEnvironmentType": "SingleInstance", "slipway:beanstalkDeploymentPolicy": "Immutable" }), "slipway:highAvailability", "SingleInstance");
+    // The production-https waiver keeps this to the availability problem (a single instance also serves plain HTTP).
+    const waiver = JSON.stringify({ "production-https": "availability is what this test breaks" });
+    rejects(
+        raw("beanstalk-production", { "slipway:beanstalkEnvironmentType": "SingleInstance", "slipway:beanstalkDeploymentPolicy": "Immutable", "slipway:policyWaivers": waiver }),
+        "slipway:highAvailability",
+        "SingleInstance",
+    );
     rejects(raw("beanstalk-production", { "slipway:beanstalkMinInstances": "1" }), "slipway:highAvailability", "beanstalkMinInstances is 1");
 });
 
