@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getUserOutput } from "@pulumi/github/getUser";
 import { RepositoryEnvironment } from "@pulumi/github/repositoryEnvironment";
 import { RepositoryEnvironmentDeploymentPolicy } from "@pulumi/github/repositoryEnvironmentDeploymentPolicy";
+import { ActionsEnvironmentSecret } from "@pulumi/github/actionsEnvironmentSecret";
 import { renamedFrom } from "./names";
 
 export interface DeploymentEnvironmentSpec {
@@ -12,6 +13,11 @@ export interface DeploymentEnvironmentSpec {
     reviewers?: string[];
     /** Only this branch may deploy (the release branch); undefined: any branch (review stacks). */
     branch?: string;
+    /**
+     * Secrets only this environment's jobs can read (environment secrets, not repository secrets): a
+     * pull-request job that names no environment, or another one, never sees them. Each must be a secret Output.
+     */
+    secrets?: Record<string, pulumi.Output<string>>;
 }
 
 export interface DeploymentEnvironmentsArgs {
@@ -43,6 +49,14 @@ export class DeploymentEnvironments extends pulumi.ComponentResource {
                 },
                 { parent: this, aliases: renamedFrom(env.name) },
             );
+            for (const [secretName, value] of Object.entries(env.secrets ?? {})) {
+                new ActionsEnvironmentSecret(
+                    `${name}-${env.name}-${secretName.toLowerCase()}`,
+                    // `value` is the non-deprecated input; pulumi.secret keeps it encrypted in state.
+                    { repository: args.repository, environment: environment.environment, secretName, value: pulumi.secret(value) },
+                    { parent: this },
+                );
+            }
             if (env.branch) {
                 new RepositoryEnvironmentDeploymentPolicy(
                     `${name}-${env.name}-branch`,

@@ -91,9 +91,7 @@ export function managedPolicyName(app: string, policyStack: string, concern: str
 /** The permissions boundary every role of a policy stack's environments must carry. */
 export const BOUNDARY_CONCERN = "boundary";
 
-/** Tag marking a managed policy that is a permissions boundary: a ceiling on roles, not a grant (the policy pack reads it). */
-export const POLICY_PURPOSE_TAG = "slipway:purpose";
-export const BOUNDARY_PURPOSE = "permissions-boundary";
+// The tag marking a boundary (POLICY_PURPOSE_TAG) is the policy pack's vocabulary: policy/kit.ts.
 
 /** KMS alias of a policy stack's secrets provider (`pulumi stack init --secrets-provider awskms://…`). */
 export function secretsKeyAlias(app: string, policyStack: string): string {

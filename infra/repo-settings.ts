@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 // Per-resource modules: the @pulumi/github index adds ~170 declaration files to every type-check.
-import { ActionsSecret } from "@pulumi/github/actionsSecret";
 import { ActionsVariable } from "@pulumi/github/actionsVariable";
 import { renamedFrom } from "./names";
 
@@ -9,8 +8,6 @@ export interface RepoSettingsArgs {
     repository: string;
     /** Non-sensitive values CI reads as `vars.NAME` (role ARNs, registry URL, region). */
     variables: Record<string, pulumi.Input<string>>;
-    /** Sensitive values CI reads as `secrets.NAME`; each must be a secret Output. */
-    secrets: Record<string, pulumi.Output<string>>;
     /**
      * Alias each child to its name before children were named after their component. Only the first
      * RepoSettings of a stack can: two instances' children had one URN, so the engine stopped at the second.
@@ -20,8 +17,9 @@ export interface RepoSettingsArgs {
 }
 
 /**
- * The app repository's GitHub Actions variables and secrets. Secret values go through Pulumi as secret
- * Outputs: encrypted in state, "[secret]" in every plan, and updated in GitHub when the config changes.
+ * A repository's GitHub Actions variables (non-sensitive: role ARNs, registry URL, region). Secrets are
+ * never repository secrets: each is an environment secret of the GitHub environment whose jobs use it
+ * (infra/github-environments.ts), so a pull-request job cannot read production's.
  */
 export class RepoSettings extends pulumi.ComponentResource {
     constructor(name: string, args: RepoSettingsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -29,14 +27,6 @@ export class RepoSettings extends pulumi.ComponentResource {
         for (const [variableName, value] of Object.entries(args.variables)) {
             const legacy = variableName.toLowerCase();
             new ActionsVariable(`${name}-${legacy}`, { repository: args.repository, variableName, value }, { parent: this, aliases: renamedFrom(legacy, args.aliasLegacyNames) });
-        }
-        for (const [secretName, value] of Object.entries(args.secrets)) {
-            new ActionsSecret(
-                `${name}-${secretName.toLowerCase()}`,
-                // `value` replaces the deprecated plaintextValue; pulumi.secret keeps it out of plain state.
-                { repository: args.repository, secretName, value: pulumi.secret(value) },
-                { parent: this, aliases: renamedFrom(secretName.toLowerCase(), args.aliasLegacyNames) },
-            );
         }
         this.registerOutputs({});
     }

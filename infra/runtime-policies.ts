@@ -9,8 +9,10 @@ import * as kms from "@pulumi/aws/kms";
 import { arnOf, AwsContext } from "./aws-context";
 import { bundleBucketPrefix } from "./beanstalk-deployer";
 import { policyDocument, Statement } from "./iam";
+// The pack's own tag vocabulary (type-only imports there: nothing of @pulumi/policy loads here).
+import { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../policy/kit";
 import {
-    BOUNDARY_CONCERN, BOUNDARY_PURPOSE, environmentRolePath, POLICY_PURPOSE_TAG, managedPolicyName, renamedFrom, rolePath, secretsKeyAlias,
+    BOUNDARY_CONCERN, environmentRolePath, managedPolicyName, renamedFrom, rolePath, secretsKeyAlias,
     stackPattern, stackTag, STACK_TAG,
 } from "./names";
 

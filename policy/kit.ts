@@ -186,8 +186,9 @@ export function isPublicPrincipal(p: unknown): boolean {
 /** Identity policies slipway declares: inline role policies, managed policies and a role's inline policies. */
 export const IDENTITY_POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/role:Role"];
 
-export { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../infra/names";
-import { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../infra/names";
+/** Tag marking a managed policy that is a permissions boundary: a ceiling on roles, not a grant. */
+export const POLICY_PURPOSE_TAG = "slipway:purpose";
+export const BOUNDARY_PURPOSE = "permissions-boundary";
 
 /** True for a managed policy tagged as a permissions boundary (its Allow statements grant nothing). */
 export function isBoundaryPolicy(type: string, props: Props): boolean {

@@ -270,22 +270,25 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         PIPELINE_NAME: pipeline.pipeline.name,
         // Review stacks are created with this secrets provider (review-stack.yml).
         REVIEW_STACKS_KMS_URL: secretsProviderUrl(app, "review", s.region),
+        // Which gate keeps production: the environment's required reviewers, or CodePipeline's approval alone.
+        PRODUCTION_GATE: s.productionGate,
     };
     for (const t of s.targets) infraVariables[deployRoleVariable(t.stack)] = oidc.roles[`deploy-${t.stack}`].arn;
     infraVariables[deployRoleVariable("review")] = oidc.roles["deploy-review"].arn;
     if (s.pulumiBackendUrl) infraVariables.PULUMI_BACKEND_URL = s.pulumiBackendUrl;
-    const secrets: Record<string, pulumi.Output<string>> = {};
-    for (const [name, v] of Object.entries(s.ciSecrets)) secrets[name] = pulumi.secret(v.value);
+    /** A GitHub environment's own CI secrets (slipway:ciSecrets.<environment>.<NAME>). */
+    const ciSecretsOf = (environment: string): Record<string, pulumi.Output<string>> =>
+        Object.fromEntries(Object.entries(s.ciSecrets[environment] ?? {}).map(([name, v]) => [name, pulumi.secret(v.value)]));
 
     const appProvider = new GitHubProvider("github", { owner: s.github.owner });
     const sameRepository = infra.owner === s.github.owner && infra.repo === s.github.repo;
     const infraProvider = infra.owner === s.github.owner ? appProvider : new GitHubProvider("github-infra", { owner: infra.owner });
     if (sameRepository) {
-        new RepoSettings("repo-settings", { repository: s.github.repo, variables: { ...appVariables, ...infraVariables }, secrets }, { providers: [appProvider] });
+        new RepoSettings("repo-settings", { repository: s.github.repo, variables: { ...appVariables, ...infraVariables } }, { providers: [appProvider] });
     } else {
-        new RepoSettings("app-repo-settings", { repository: s.github.repo, variables: appVariables, secrets: {} }, { providers: [appProvider] });
+        new RepoSettings("app-repo-settings", { repository: s.github.repo, variables: appVariables }, { providers: [appProvider] });
         // aliasLegacyNames: false, as for the smoke test: the engine stopped at this component's first child.
-        new RepoSettings("infra-repo-settings", { repository: infra.repo, variables: infraVariables, secrets, aliasLegacyNames: false }, { providers: [infraProvider] });
+        new RepoSettings("infra-repo-settings", { repository: infra.repo, variables: infraVariables, aliasLegacyNames: false }, { providers: [infraProvider] });
     }
     new DeploymentEnvironments(
         "deployment-environments",
@@ -295,10 +298,14 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
                 ...s.targets.map((t) => ({
                     name: t.stack,
                     branch: s.github.branch,
-                    reviewers: t.tier === "production" ? s.productionReviewers : [],
+                    // With pipeline-approval (private repositories without required reviewers on their
+                    // GitHub plan) CodePipeline's manual approval is the production gate.
+                    reviewers: t.tier === "production" && s.productionGate === "github-reviewers" ? s.productionReviewers : [],
+                    secrets: ciSecretsOf(t.stack),
                 })),
-                // Review stacks deploy pull-request branches.
-                { name: "review" },
+                // Review stacks deploy pull-request branches; previews of pull requests run in `preview`.
+                { name: "review", secrets: ciSecretsOf("review") },
+                { name: "preview", secrets: ciSecretsOf("preview") },
             ],
         },
         { providers: [infraProvider] },

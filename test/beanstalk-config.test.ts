@@ -16,7 +16,7 @@ test("a Beanstalk staging stack defaults to a single instance with all-at-once d
 });
 
 test("the production tier defaults to a load-balanced environment with immutable deploys", () => {
-    const s = env(raw("beanstalk-staging", { "slipway:tier": "production" }));
+    const s = env(raw("beanstalk-staging", { "slipway:tier": "production", "slipway:policyWaivers": JSON.stringify({ "production-https": "a production-tier copy of staging, planned offline only" }) }));
     assert.equal(s.beanstalk?.environmentType, "LoadBalanced");
     assert.equal(s.beanstalk?.deploymentPolicy, "Immutable");
     assert.equal(s.beanstalk?.minInstances, 2);

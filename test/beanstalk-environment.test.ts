@@ -102,7 +102,7 @@ test("the instance role gets the stack's runtime policy: the app image, this sta
     const attachment = one(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "app-instance-policy");
     assert.equal(attachment.inputs.policyArn, "arn:aws:iam::123456789012:policy/slipway/shop/shop-beanstalk-staging-beanstalk-instance");
     // The delivery stack writes it for every stack its pipeline deploys.
-    const delivery = await planStack("delivery", { set: { "slipway:pipelineStacks": '["beanstalk-staging","production"]' } });
+    const delivery = await planStack("delivery", { set: { "slipway:pipelineStacks": '["beanstalk-staging","production"]', "slipway:ciSecrets": "{}" } });
     const doc = json<PolicyDoc>(one(delivery, "aws:iam/policy:Policy", "runtime-policies-beanstalk-staging-beanstalk-instance"), "policy");
     const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
     assert.deepEqual(bySid.PullAppImage.Resource, ["arn:aws:ecr:us-east-1:123456789012:repository/shop"]);

@@ -14,7 +14,7 @@ import {
     secretsHook,
 } from "../infra/beanstalk-bundle";
 import { Plan } from "../tools/mock-engine";
-import { childrenOf, json, one, planStack } from "./helpers";
+import { all, childrenOf, json, one, planStack } from "./helpers";
 
 interface Action {
     name: string;
@@ -31,7 +31,7 @@ interface PolicyDoc {
 }
 
 /** The delivery stack with staging replaced by the shipped Beanstalk staging stack (its stack file says beanstalk). */
-const mixedPipeline = () => planStack("delivery", { set: { "slipway:pipelineStacks": JSON.stringify(["beanstalk-staging", "production"]) } });
+const mixedPipeline = () => planStack("delivery", { set: { "slipway:pipelineStacks": JSON.stringify(["beanstalk-staging", "production"]), "slipway:ciSecrets": "{}" } });
 
 const stagesOf = (plan: Plan) => one(plan, "aws:codepipeline/pipeline:Pipeline").inputs.stages as Stage[];
 /** The pipeline role's policy (a child of the pipeline component). */
@@ -59,7 +59,7 @@ test("a mixed pipeline deploys Beanstalk staging with the ElasticBeanstalk actio
 });
 
 test("the same pipeline can run staging on ECS and production on Beanstalk", async () => {
-    const plan = await planStack("delivery", { set: { "slipway:pipelineStacks": JSON.stringify(["staging", "beanstalk-production"]) } });
+    const plan = await planStack("delivery", { set: { "slipway:pipelineStacks": JSON.stringify(["staging", "beanstalk-production"]), "slipway:ciSecrets": "{}" } });
     assert.equal(deployOf(plan, "Staging")?.provider, "ECS");
     assert.deepEqual(deployOf(plan, "Beanstalk-Production")?.configuration, { ApplicationName: "shop", EnvironmentName: "shop-beanstalk-production" });
 });
@@ -158,33 +158,34 @@ test("the hook writes the JSON secret as NAME=value lines, mode 600, without pri
 
 test("GitHub deploy roles get Beanstalk rights scoped to their own stacks; an ECS production role gets none", async () => {
     const plan = await mixedPipeline();
-    const policyFor = (name: string) => json<PolicyDoc>(one(plan, "aws:iam/rolePolicy:RolePolicy", name), "policy");
-    const staging = Object.fromEntries(policyFor("github-oidc-deploy-beanstalk-staging-policy").Statement.map((s) => [s.Sid, s]));
-    assert.deepEqual(staging.BeanstalkEnvironments.Resource, [
+    /** Every statement of a deploy role's managed policies (one per concern: shop-<stack>-deploy-*). */
+    const statementsOf = (policyStack: string) =>
+        all(plan, "aws:iam/policy:Policy")
+            .filter((r) => String(r.inputs.name).startsWith(`shop-${policyStack}-deploy-`))
+            .flatMap((r) => json<PolicyDoc>(r, "policy").Statement);
+    const staging = Object.fromEntries(statementsOf("beanstalk-staging").map((s) => [s.Sid, s]));
+    assert.deepEqual(staging.OwnBeanstalkEnvironments.Resource, [
         "arn:aws:elasticbeanstalk:us-east-1:123456789012:application/shop",
-        "arn:aws:elasticbeanstalk:us-east-1:123456789012:applicationversion/shop/*",
+        "arn:aws:elasticbeanstalk:us-east-1:123456789012:applicationversion/shop/shop-beanstalk-staging-*",
         "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/shop/shop-beanstalk-staging",
         "arn:aws:elasticbeanstalk:us-east-1::solutionstack/*",
         "arn:aws:elasticbeanstalk:us-east-1::platform/*",
     ]);
-    assert.ok([staging.BeanstalkBuckets.Resource].flat().includes("arn:aws:s3:::shop-eb-bundles-*"));
-    assert.deepEqual(staging.BeanstalkInstanceProfiles.Resource, ["arn:aws:iam::123456789012:instance-profile/slipway/shop/beanstalk-staging/*"]);
+    assert.ok([staging.OwnBundleBuckets.Resource].flat().includes("arn:aws:s3:::shop-beanstalk-staging-*"));
+    assert.deepEqual(staging.OwnInstanceProfiles.Resource, ["arn:aws:iam::123456789012:instance-profile/slipway/shop/beanstalk-staging/*"]);
     // Review stacks, on either platform, belong to the review role alone.
-    const review = Object.fromEntries(policyFor("github-oidc-deploy-review-policy").Statement.map((s) => [s.Sid, s]));
-    assert.deepEqual(review.BeanstalkInstanceProfiles.Resource, ["arn:aws:iam::123456789012:instance-profile/slipway/shop/review-*/*"]);
-    assert.deepEqual(staging.AttachBeanstalkManagedPolicies.Condition, {
-        ArnEquals: {
-            "iam:PolicyARN": [
-                "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth",
-                "arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
-                "arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier",
-            ],
-        },
-    });
-    const production = policyFor("github-oidc-deploy-production-policy").Statement;
+    const review = Object.fromEntries(statementsOf("review").map((s) => [s.Sid, s]));
+    assert.deepEqual(review.OwnInstanceProfiles.Resource, ["arn:aws:iam::123456789012:instance-profile/slipway/shop/review-*/*"]);
+    assert.deepEqual((staging.AttachOwnPolicies.Condition as { ArnEquals: Record<string, string[]> }).ArnEquals["iam:PolicyARN"].slice(2), [
+        "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth",
+        "arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
+        "arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier",
+    ]);
+    const production = statementsOf("production");
     // (The shared ProgramLookups statement keeps elasticbeanstalk:ListAvailableSolutionStacks for every role.)
     const ebActions = production.flatMap((s) => s.Action).filter((a) => /^(elasticbeanstalk|cloudformation|autoscaling):/.test(a));
     assert.deepEqual(ebActions, ["elasticbeanstalk:ListAvailableSolutionStacks"]);
+    assert.ok(!all(plan, "aws:iam/policy:Policy").some((r) => String(r.inputs.name).startsWith("shop-production-deploy-beanstalk")));
 });
 
 test("the Beanstalk application expires old versions before the account's 1,000-version quota", async () => {

@@ -155,7 +155,7 @@ test("deleting or replacing a protected resource is flagged: pulumi up would ref
 });
 
 test("protect changes are shown even when no input changes", async () => {
-    const d = diffPlans(await asShipped("staging"), await planStack("staging", { set: { "slipway:tier": "production" } }));
+    const d = diffPlans(await asShipped("staging"), await planStack("staging", { set: { "slipway:tier": "production", "slipway:policyWaivers": JSON.stringify({ "production-https": "a production-tier copy of staging, planned offline only" }) } }));
     const logs = find(d.resources, "aws:cloudwatch/logGroup:LogGroup");
     assert.deepEqual(logs.protect, { old: false, new: true });
     assert.match(renderText(d), /\[protect false → true\]/);

@@ -252,7 +252,7 @@ test("production defaults to the load balancer, other tiers to the HTTP API", as
     assert.equal(production.outputs.ingress, "alb");
     const review = await planStack("staging", { stackName: "review-pr-3" });
     assert.equal(review.outputs.ingress, "api");
-    const prodLike = await planStack("staging", { set: { "slipway:tier": "production" } });
+    const prodLike = await planStack("staging", { set: { "slipway:tier": "production", "slipway:policyWaivers": JSON.stringify({ "production-https": "a production-tier copy of staging, planned offline only" }) } });
     assert.equal(prodLike.outputs.ingress, "alb");
 });
 

@@ -48,25 +48,32 @@ test("with a separate infra repository the roles trust it and only it gets the r
             .map((v) => v.inputs.variableName)
             .sort();
     assert.deepEqual(byRepo("shop"), ["AWS_REGION", "ECR_REPOSITORY_URL", "PIPELINE_NAME"]);
-    assert.deepEqual(byRepo("platform"), ["AWS_DEPLOY_ROLE_ARN_PRODUCTION", "AWS_DEPLOY_ROLE_ARN_REVIEW", "AWS_DEPLOY_ROLE_ARN_STAGING", "AWS_PREVIEW_ROLE_ARN", "AWS_REGION"]);
-    assert.deepEqual(all(plan, "github:index/actionsSecret:ActionsSecret").map((s) => s.inputs.repository), ["platform"]);
+    assert.deepEqual(byRepo("platform"), [
+        "AWS_DEPLOY_ROLE_ARN_PRODUCTION", "AWS_DEPLOY_ROLE_ARN_REVIEW", "AWS_DEPLOY_ROLE_ARN_STAGING", "AWS_PREVIEW_ROLE_ARN", "AWS_REGION",
+        "PIPELINE_NAME", "PRODUCTION_GATE", "REVIEW_STACKS_KMS_URL",
+    ]);
+    const secrets = all(plan, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
+    assert.ok(secrets.length > 0 && secrets.every((s) => s.inputs.repository === "platform"));
     assert.ok(all(plan, "github:index/repositoryEnvironment:RepositoryEnvironment").every((e) => e.inputs.repository === "platform"));
     assert.deepEqual(all(plan, "pulumi:providers:github").map((p) => p.inputs.owner).sort(), ["acme"]);
 });
 
-test("an S3 state backend is granted to every CI role and published to the workflows", async () => {
+test("an S3 state backend is published to the workflows and each CI role reaches only its own stacks' state", async () => {
     const plan = await planStack("delivery", { set: { "slipway:pulumiBackendUrl": "s3://acme-pulumi-state/shop" } });
     const variable = all(plan, "github:index/actionsVariable:ActionsVariable").find((v) => v.inputs.variableName === "PULUMI_BACKEND_URL");
     assert.equal(variable?.inputs.value, "s3://acme-pulumi-state/shop");
-    for (const name of ["github-oidc-preview-policy", "github-oidc-deploy-staging-policy", "github-oidc-deploy-production-policy"]) {
-        const statements = json<Doc>(one(plan, "aws:iam/rolePolicy:RolePolicy", name), "policy").Statement;
-        const objects = statements.find((s) => s.Sid === "StateObjects");
-        assert.deepEqual(objects?.Resource, ["arn:aws:s3:::acme-pulumi-state/shop/*"], name);
-        const list = statements.find((s) => s.Sid === "StateBucketList");
-        assert.deepEqual(list?.Condition, { StringLike: { "s3:prefix": ["shop", "shop/*"] } });
-    }
+    const statementsOf = (policyName: string) => json<Doc>(all(plan, "aws:iam/policy:Policy").find((r) => r.inputs.name === policyName) ?? one(plan, "aws:iam/rolePolicy:RolePolicy", policyName), "policy").Statement;
+    const staging = statementsOf("shop-staging-deploy-data");
+    assert.deepEqual(staging.find((s) => s.Sid === "StateWrite")?.Resource, [
+        "arn:aws:s3:::acme-pulumi-state/shop/.pulumi/stacks/slipway/staging.json*",
+        "arn:aws:s3:::acme-pulumi-state/shop/.pulumi/history/slipway/staging/*",
+        "arn:aws:s3:::acme-pulumi-state/shop/.pulumi/backups/slipway/staging/*",
+    ]);
+    assert.deepEqual(staging.find((s) => s.Sid === "StateBucketList")?.Condition, { StringLike: { "s3:prefix": ["shop/.pulumi", "shop/.pulumi/*"] } });
+    const preview = statementsOf("github-oidc-preview-policy");
+    assert.ok(!preview.some((s) => s.Sid === "StateWrite"), "a preview never writes a checkpoint");
     const cloud = json<Doc>(one(delivery, "aws:iam/rolePolicy:RolePolicy", "github-oidc-preview-policy"), "policy").Statement;
-    assert.ok(!cloud.some((s) => s.Sid === "StateObjects"), "no S3 rights with Pulumi Cloud");
+    assert.ok(!cloud.some((s) => /^State/.test(s.Sid ?? "")), "no S3 rights with Pulumi Cloud");
 });
 
 test("a malformed infra repository or backend URL is rejected before anything is declared", async () => {

@@ -29,6 +29,8 @@ export async function planStack(stack: string, overrides: Overrides = {}): Promi
     const cfg = loadStackConfig(FIXTURES, stack);
     const config = { ...cfg.config };
     const secretKeys = new Set(cfg.secretKeys);
+    // The fixture's CI secrets belong to its own pipeline's environments: another pipeline starts with none.
+    if (overrides.set?.["slipway:pipelineStacks"] && !("slipway:ciSecrets" in overrides.set)) config["slipway:ciSecrets"] = "{}";
     for (const [k, v] of Object.entries(overrides.set ?? {})) {
         if (v === null) delete config[k];
         else config[k] = v;

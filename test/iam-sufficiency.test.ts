@@ -27,8 +27,8 @@ interface Case {
     as?: string;
     /** Delivery-stack role that deploys it. */
     role: string;
-    /** The delivery stack's pipelineStacks, when it is not the fixture's. */
-    pipeline?: string[];
+    /** The delivery stack that deploys it. @default "delivery" */
+    delivery?: string;
 }
 
 const CASES: Case[] = [
@@ -36,19 +36,18 @@ const CASES: Case[] = [
     { stack: "production", role: "github-oidc-deploy-production" },
     { stack: "staging", as: "review-pr-7", role: "github-oidc-deploy-review" },
     { stack: "beanstalk-staging", as: "review-pr-8", role: "github-oidc-deploy-review" },
-    { stack: "beanstalk-staging", role: "github-oidc-deploy-beanstalk-staging", pipeline: ["beanstalk-staging", "beanstalk-production"] },
-    { stack: "beanstalk-production", role: "github-oidc-deploy-beanstalk-production", pipeline: ["beanstalk-staging", "beanstalk-production"] },
+    { stack: "beanstalk-staging", role: "github-oidc-deploy-beanstalk-staging", delivery: "beanstalk-delivery" },
+    { stack: "beanstalk-production", role: "github-oidc-deploy-beanstalk-production", delivery: "beanstalk-delivery" },
 ];
 
 const deliveries = new Map<string, Promise<Plan>>();
-const deliveryFor = (pipeline?: string[]) => {
-    const key = JSON.stringify(pipeline ?? null);
-    if (!deliveries.has(key)) deliveries.set(key, planStack("delivery", pipeline ? { set: { "slipway:pipelineStacks": JSON.stringify(pipeline) } } : {}));
-    return deliveries.get(key) as Promise<Plan>;
+const deliveryFor = (stack = "delivery") => {
+    if (!deliveries.has(stack)) deliveries.set(stack, planStack(stack));
+    return deliveries.get(stack) as Promise<Plan>;
 };
 
 async function jobOf(c: Case): Promise<{ principal: Principal; requests: Request[] }> {
-    const delivery = await deliveryFor(c.pipeline);
+    const delivery = await deliveryFor(c.delivery);
     const plan = await planStack(c.stack, c.as ? { stackName: c.as } : {});
     const requests = await deployRequests({ plan, region: "us-east-1", tag: `shop/${c.as ?? c.stack}`, app: "shop" });
     return { principal: principalOf(delivery, c.role), requests };

@@ -31,7 +31,11 @@ before(async () => {
     plans = await Promise.all(["delivery", "staging", "production"].map((s) => planStack(s)));
 });
 
-const identityPolicies = (plan: Plan): [PlannedResource, Doc][] => all(plan, "aws:iam/rolePolicy:RolePolicy").map((r) => [r, json<Doc>(r, "policy")]);
+/** Inline and managed identity policies (permissions boundaries are ceilings, checked by the policy pack and the simulation). */
+const identityPolicies = (plan: Plan): [PlannedResource, Doc][] =>
+    [...all(plan, "aws:iam/rolePolicy:RolePolicy"), ...all(plan, "aws:iam/policy:Policy").filter((r) => (r.inputs.tags as Record<string, string> | undefined)?.["slipway:purpose"] !== "permissions-boundary")].map((r) => [r, json<Doc>(r, "policy")]);
+/** The policy stack a deploy policy serves (`shop-<stack>-deploy-<concern>`), or undefined. */
+const deployStackOf = (r: PlannedResource) => /^shop-(.+)-deploy-[a-z-]+$/.exec(String(r.inputs.name ?? ""))?.[1];
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 test("no role policy grants a wildcard action", () => {
@@ -61,7 +65,8 @@ test("PassRole reaches only environment roles (a deploy role only its own stacks
             for (const s of doc.Statement.filter((x) => list(x.Action).includes("iam:PassRole"))) {
                 // The pipeline passes only the environments' roles (never delivery's own); a deploy role
                 // only its own stacks' roles.
-                const own = r.name.startsWith("github-oidc-deploy-") ? r.name.replace(/^github-oidc-deploy-(.*)-policy$/, "$1").replace("review", "review-\\*") : "(staging|production)";
+                const deployStack = deployStackOf(r);
+                const own = deployStack ? deployStack.replace("review", "review-\\*") : "(staging|production)";
                 const allowed = new RegExp(`:role\\/slipway\\/shop\\/${own}\\/\\*$`);
                 for (const res of list(s.Resource)) assert.match(res, allowed, `${r.name}`);
                 assert.ok(s.Condition?.StringEquals?.["iam:PassedToService"], `${r.name} PassRole without iam:PassedToService`);
@@ -72,11 +77,12 @@ test("PassRole reaches only environment roles (a deploy role only its own stacks
 
 test("the build role may push only to the app's repository", () => {
     const delivery = plans[0];
-    const push = identityPolicies(delivery)
-        .flatMap(([, d]) => d.Statement)
-        .filter((s) => list(s.Action).includes("ecr:PutImage"));
-    assert.equal(push.length, 1);
-    assert.deepEqual(list(push[0].Resource), ["arn:aws:ecr:us-east-1:123456789012:repository/shop"]);
+    // The build pushes images; the smoke test adds the verified-<stack>-<sha> tag (a PutImage of the same manifest).
+    const push = identityPolicies(delivery).filter(([, d]) => d.Statement.some((s) => list(s.Action).includes("ecr:PutImage")));
+    assert.deepEqual(push.map(([r]) => r.name).sort(), ["build-policy", "smoke-test-policy"]);
+    for (const [, d] of push) {
+        for (const s of d.Statement.filter((x) => list(x.Action).includes("ecr:PutImage"))) assert.deepEqual(list(s.Resource), ["arn:aws:ecr:us-east-1:123456789012:repository/shop"]);
+    }
 });
 
 test("the pipeline role deploys only the pipeline's own services", () => {
@@ -100,13 +106,15 @@ test("the task execution role gets the stack's runtime policy from the delivery 
     assert.equal(policy.inputs.name, "shop-staging-task-execution");
     assert.equal(policy.inputs.path, "/slipway/shop/");
     const bySid = Object.fromEntries(json<Doc>(policy, "policy").Statement.map((s) => [s.Sid, s]));
-    assert.deepEqual(list(bySid.ReadAppSecrets.Resource), ["arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/shop/staging/*"]);
-    assert.deepEqual(list(bySid.WriteAppLogs.Resource), ["arn:aws:logs:us-east-1:123456789012:log-group:/slipway/shop/staging/*"]);
+    // The caller's own stack tag (shop/staging) fills the name: the policy reaches this stack's secret and logs only.
+    assert.deepEqual(list(bySid.ReadAppSecrets.Resource), ["arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/${aws:PrincipalTag/slipway:stack}/*"]);
+    assert.deepEqual(list(bySid.WriteAppLogs.Resource), ["arn:aws:logs:us-east-1:123456789012:log-group:/slipway/${aws:PrincipalTag/slipway:stack}/*"]);
     assert.deepEqual(list(bySid.PullAppImage.Resource), ["arn:aws:ecr:us-east-1:123456789012:repository/shop"]);
     // The environment's secret is named under that prefix, so the policy covers it and no other stack's.
     assert.match(String(staging.outputs.secretArn), /:secret:slipway\/shop\/staging\//);
     const review = json<Doc>(one(delivery, "aws:iam/policy:Policy", "runtime-policies-review-task-execution"), "policy");
-    assert.deepEqual(list(review.Statement.find((s) => s.Sid === "ReadAppSecrets")?.Resource), ["arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/shop/review-*/*"]);
+    // Shared by every review stack, yet per stack: the tag differs per review-pr-N (test/iam-containment.test.ts).
+    assert.deepEqual(list(review.Statement.find((s) => s.Sid === "ReadAppSecrets")?.Resource), ["arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/${aws:PrincipalTag/slipway:stack}/*"]);
 });
 
 test("the app's task role is a separate role from the execution role and has no policy at all", () => {
@@ -117,18 +125,22 @@ test("the app's task role is a separate role from the execution role and has no 
     assert.equal(all(staging, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 1, "only the execution role gets a policy");
 });
 
-test("deploy roles never write permissions: they only attach their own stacks' runtime policies", () => {
+test("deploy roles never write permissions: they only attach their own stacks' runtime policies, and create only bounded roles", () => {
     const delivery = plans[0];
-    for (const name of ["github-oidc-deploy-staging-policy", "github-oidc-deploy-production-policy", "github-oidc-deploy-review-policy"]) {
-        const statements = json<Doc>(one(delivery, "aws:iam/rolePolicy:RolePolicy", name), "policy").Statement;
-        for (const s of statements) assert.ok(!list(s.Action).includes("iam:PutRolePolicy"), `${name} may write inline policies`);
-        const attach = statements.find((s) => s.Sid === "AttachRuntimePolicies");
-        const allowed = list(attach?.Condition?.ArnEquals?.["iam:PolicyARN"]);
-        const stack = name.replace(/^github-oidc-deploy-(.*)-policy$/, "$1");
-        assert.deepEqual(allowed, [
+    for (const stack of ["staging", "production", "review"]) {
+        const policies = identityPolicies(delivery).filter(([r]) => deployStackOf(r) === stack);
+        assert.ok(policies.length >= 5, `${stack}: ${policies.length} deploy policies`);
+        const statements = policies.flatMap(([, d]) => d.Statement);
+        for (const s of statements) {
+            for (const a of ["iam:PutRolePolicy", "iam:CreatePolicyVersion", "iam:DeleteRolePermissionsBoundary"]) assert.ok(!list(s.Action).includes(a), `${stack} may ${a}`);
+        }
+        const attach = statements.find((s) => s.Sid === "AttachOwnPolicies");
+        assert.deepEqual(list(attach?.Condition?.ArnEquals?.["iam:PolicyARN"]).slice(0, 2), [
             `arn:aws:iam::123456789012:policy/slipway/shop/shop-${stack}-task-execution`,
             `arn:aws:iam::123456789012:policy/slipway/shop/shop-${stack}-beanstalk-instance`,
         ]);
+        const create = statements.find((s) => s.Sid === "CreateBoundedRoles");
+        assert.deepEqual(create?.Condition, { StringEquals: { "iam:PermissionsBoundary": `arn:aws:iam::123456789012:policy/slipway/shop/shop-${stack}-boundary` } });
     }
 });
 
@@ -164,7 +176,7 @@ test("GitHub OIDC roles pin the audience to STS and the subject to this reposito
         subjects[role.name] = sub;
     }
     assert.deepEqual(subjects, {
-        "github-oidc-preview": ["repo:acme/shop:pull_request"],
+        "github-oidc-preview": ["repo:acme/shop:environment:preview"],
         "github-oidc-deploy-staging": ["repo:acme/shop:environment:staging"],
         "github-oidc-deploy-production": ["repo:acme/shop:environment:production"],
         "github-oidc-deploy-review": ["repo:acme/shop:environment:review"],

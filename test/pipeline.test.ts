@@ -122,7 +122,7 @@ test("production waits for a manual approval that notifies the topic", () => {
 });
 
 test("a single-environment pipeline has no approval stage", async () => {
-    const plan = await planStack("delivery", { set: { "slipway:pipelineStacks": '["staging"]' } });
+    const plan = await planStack("delivery", { set: { "slipway:pipelineStacks": '["staging"]', "slipway:ciSecrets": "{}" } });
     const names = (one(plan, "aws:codepipeline/pipeline:Pipeline").inputs.stages as Stage[]).map((s) => s.name);
     assert.deepEqual(names, ["Source", "Build", "Staging"]);
 });

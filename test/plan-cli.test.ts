@@ -78,7 +78,7 @@ test("the shipped stacks together declare the whole pipeline", async () => {
         "aws:iam/role:Role",
         "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
         "aws:secretsmanager/secret:Secret",
-        "github:index/actionsSecret:ActionsSecret",
+        "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
     ]) {
         assert.ok(types.has(t), t);
     }

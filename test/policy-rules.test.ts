@@ -316,6 +316,35 @@ const CASES: Record<string, Case> = {
         compliant: [policy({ Action: ["s3:GetObject", "kms:GenerateDataKey*"], Resource: ["arn:aws:s3:::b/*"] })],
     },
     "iam-short-sessions": { violating: [r(T.role, oidcRole(["repo:acme/shop:pull_request"], { maxSessionDuration: 43200 }))], compliant: [r(T.role, oidcRole(["repo:acme/shop:pull_request"]))] },
+    "iam-boundary-confines": {
+        violating: [
+            r("aws:iam/policy:Policy", { tags: { "slipway:purpose": "permissions-boundary" }, policy: doc({ Action: ["ec2:*"], Resource: ["*"] }) }),
+            r("aws:iam/policy:Policy", {
+                tags: { "slipway:purpose": "permissions-boundary" },
+                policy: doc(
+                    { Action: ["ec2:*", "iam:CreateRole"], Resource: ["*"] },
+                    { Effect: "Deny", Action: ["*"], Resource: ["*"], Condition: { StringNotEquals: { "aws:ResourceTag/slipway:stack": "${aws:PrincipalTag/slipway:stack}" } } },
+                    { Effect: "Deny", Action: ["secretsmanager:GetSecretValue"], NotResource: ["arn:aws:secretsmanager:us-east-1:1:secret:slipway/x/*"] },
+                    { Effect: "Deny", Action: ["iam:PassRole"], NotResource: ["arn:aws:iam::1:role/slipway/shop/staging/*"] },
+                ),
+            }),
+        ],
+        compliant: [
+            r("aws:iam/policy:Policy", {
+                tags: { "slipway:purpose": "permissions-boundary" },
+                policy: doc(
+                    { Action: ["ec2:*", "iam:PassRole"], Resource: ["*"] },
+                    { Effect: "Deny", Action: ["*"], Resource: ["*"], Condition: { StringNotEquals: { "aws:ResourceTag/slipway:stack": "${aws:PrincipalTag/slipway:stack}" } } },
+                    { Effect: "Deny", Action: ["secretsmanager:GetSecretValue"], NotResource: ["arn:aws:secretsmanager:us-east-1:1:secret:slipway/x/*"] },
+                    { Effect: "Deny", Action: ["iam:PassRole"], NotResource: ["arn:aws:iam::1:role/slipway/shop/staging/*"] },
+                ),
+            }),
+        ],
+    },
+    "iam-environment-roles-bounded": {
+        violating: [r(T.role, { path: "/slipway/shop/staging/", assumeRolePolicy: "{}" })],
+        compliant: [r(T.role, { path: "/slipway/shop/staging/", assumeRolePolicy: "{}", permissionsBoundary: "arn:aws:iam::123456789012:policy/slipway/shop/shop-staging-boundary" })],
+    },
     "iam-role-path-scoped": {
         violating: [r(T.role, oidcRole(["repo:acme/shop:pull_request"], { path: "/" })), r(T.role, oidcRole(["repo:acme/shop:pull_request"], { path: "/slipway/shop/a/b/" }))],
         compliant: [r(T.role, oidcRole(["repo:acme/shop:pull_request"])), r(T.role, oidcRole(["repo:acme/shop:pull_request"], { path: "/slipway/shop/staging/" }))],

@@ -77,6 +77,8 @@ test("a waiver without a written reason is rejected before anything is declared"
 test("npm run check exits 3 on a mandatory violation and 0 when every stack passes", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-check-"));
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    // staging needs the delivery stack that deploys it, and that one its other pipeline stack.
+    for (const f of ["Pulumi.delivery.yaml", "Pulumi.production.yaml"]) fs.copyFileSync(path.join(FIXTURES, f), path.join(dir, f));
     const staging = fs.readFileSync(path.join(FIXTURES, "Pulumi.staging.yaml"), "utf8");
     fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), staging);
     try {

@@ -38,17 +38,18 @@ test("rotating an app secret changes the task definition, so ECS starts tasks th
     assert.equal(label(String(one(unchanged, "aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions)), label(defBefore));
 });
 
-test("rotating a CI secret updates the GitHub Actions secret with the new value", async () => {
+test("rotating a CI secret updates that GitHub environment's secret with the new value, and only that environment's", async () => {
     const rotated = await planStack("delivery", {
-        secret: { "slipway:ciSecrets": JSON.stringify({ PULUMI_ACCESS_TOKEN: "pul-new-token" }) },
+        secret: { "slipway:ciSecrets": JSON.stringify({ production: { PULUMI_ACCESS_TOKEN: "pul-new-token" } }) },
         revealSecrets: true,
     });
-    const secret = one(rotated, "github:index/actionsSecret:ActionsSecret");
+    const secret = one(rotated, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
     assert.equal(secret.inputs.secretName, "PULUMI_ACCESS_TOKEN");
+    assert.equal(secret.inputs.environment, "production");
     assert.equal(secret.inputs.value, "pul-new-token");
     assert.equal(secret.inputs.plaintextValue, undefined, "the deprecated plaintext input is not used");
-    const hidden = await planStack("delivery", { secret: { "slipway:ciSecrets": JSON.stringify({ PULUMI_ACCESS_TOKEN: "pul-new-token" }) } });
-    assert.equal(one(hidden, "github:index/actionsSecret:ActionsSecret").inputs.value, "[secret]");
+    const hidden = await planStack("delivery", { secret: { "slipway:ciSecrets": JSON.stringify({ production: { PULUMI_ACCESS_TOKEN: "pul-new-token" } }) } });
+    assert.equal(one(hidden, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret").inputs.value, "[secret]");
 });
 
 test("non-sensitive CI values are GitHub variables, not secrets", async () => {
@@ -56,7 +57,10 @@ test("non-sensitive CI values are GitHub variables, not secrets", async () => {
     const variables = plan.resources.filter((r) => r.type === "github:index/actionsVariable:ActionsVariable").map((r) => r.inputs.variableName);
     assert.deepEqual(
         [...variables].sort(),
-        ["AWS_DEPLOY_ROLE_ARN_PRODUCTION", "AWS_DEPLOY_ROLE_ARN_REVIEW", "AWS_DEPLOY_ROLE_ARN_STAGING", "AWS_PREVIEW_ROLE_ARN", "AWS_REGION", "ECR_REPOSITORY_URL", "PIPELINE_NAME"],
+        [
+            "AWS_DEPLOY_ROLE_ARN_PRODUCTION", "AWS_DEPLOY_ROLE_ARN_REVIEW", "AWS_DEPLOY_ROLE_ARN_STAGING", "AWS_PREVIEW_ROLE_ARN", "AWS_REGION", "ECR_REPOSITORY_URL",
+            "PIPELINE_NAME", "PRODUCTION_GATE", "REVIEW_STACKS_KMS_URL",
+        ],
     );
 });
 
@@ -81,6 +85,8 @@ test("re-encrypting a secret in the stack file shows as a new secret version in 
     const { program } = await import("../stacks/program");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rotate-"));
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    // The delivery stack that deploys staging (an environment stack needs one).
+    fs.copyFileSync(path.join(FIXTURES, "Pulumi.delivery.yaml"), path.join(dir, "Pulumi.delivery.yaml"));
     const original = fs.readFileSync(path.join(FIXTURES, "Pulumi.staging.yaml"), "utf8");
     const labelOf = async (text: string) => {
         fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), text);
@@ -90,7 +96,7 @@ test("re-encrypting a secret in the stack file shows as a new secret version in 
     };
     const before = await labelOf(original);
     assert.equal(await labelOf(original), before, "same ciphertext, same version");
-    const rotated = original.replace(/(API_KEY:\n\s+secure: )v1:[^\n]+/, "$1v1:cm90YXRlZA==:bmV3LWNpcGhlcnRleHQ=");
+    const rotated = original.replace(/(API_KEY:\n\s+secure: )v1:[^\n]+/, "$1v1:cm90YXRlZG5vbmNl:bmV3LWNpcGhlcnRleHQtd2l0aC10YWc=");
     assert.notEqual(rotated, original);
     assert.notEqual(await labelOf(rotated), before);
 });

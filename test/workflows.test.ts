@@ -458,8 +458,8 @@ const reviewStacks: Rule = (wf, files) => {
     const [did, djob] = deploy;
     if (!needsOf(djob).includes(aid)) out.push(`review-stack.yml ${did}: must need ${aid}, before assuming the review role`);
     const r = runs(djob);
-    if (jobEnv(djob).SECRETS_PROVIDER_REVIEW !== "${{ vars.SECRETS_PROVIDER_REVIEW }}") out.push(`review-stack.yml ${did}: SECRETS_PROVIDER_REVIEW from the repository variable`);
-    if (!r.includes('pulumi stack init "$STACK" --secrets-provider "$SECRETS_PROVIDER_REVIEW"')) out.push(`review-stack.yml ${did}: creates the stack with the review secrets provider`);
+    if (jobEnv(djob).REVIEW_STACKS_KMS_URL !== "${{ vars.REVIEW_STACKS_KMS_URL }}") out.push(`review-stack.yml ${did}: REVIEW_STACKS_KMS_URL from the repository variable`);
+    if (!r.includes('pulumi stack init "$STACK" --secrets-provider "$REVIEW_STACKS_KMS_URL"')) out.push(`review-stack.yml ${did}: creates the stack with the review secrets provider`);
     if (!r.includes('pulumi config cp --stack review --dest "$STACK"')) out.push(`review-stack.yml ${did}: copies config from the review template stack`);
     if (/\bpulumi config (set|rm)\b/.test(r)) out.push(`review-stack.yml ${did}: tweaks config keys (the review template holds the review settings)`);
     if (jobEnv(djob).STACK !== "review-pr-${{ github.event.pull_request.number }}") out.push(`review-stack.yml ${did}: the stack is review-pr-<N>`);
@@ -646,7 +646,7 @@ test("a rotation that skips validation, deploys, pushes to the release branch or
 
 test("a review stack from staging's config, without the review secrets provider, or without the labeller check is caught", () => {
     assert.match(broken(reviewStacks, "review-stack.yml", (t) => t.replace('pulumi config cp --stack review --dest "$STACK"', 'pulumi config cp --stack staging --dest "$STACK"')), /copies config from a stack other than the review template/);
-    assert.match(broken(reviewStacks, "review-stack.yml", (t) => t.replace(' --secrets-provider "$SECRETS_PROVIDER_REVIEW"', "")), /creates the stack with the review secrets provider/);
+    assert.match(broken(reviewStacks, "review-stack.yml", (t) => t.replace(' --secrets-provider "$REVIEW_STACKS_KMS_URL"', "")), /creates the stack with the review secrets provider/);
     assert.match(broken(reviewStacks, "review-stack.yml", (t) => t.replace('pulumi config cp --stack review --dest "$STACK"', 'pulumi config cp --stack review --dest "$STACK"\n          pulumi config set --stack "$STACK" slipway:cpu 256')), /tweaks config keys/);
     assert.match(broken(reviewStacks, "review-stack.yml", (t) => t.replace("    needs: authorize\n", "")), /review-stack.yml deploy: must need authorize/);
     assert.match(broken(reviewStacks, "review-stack.yml", (t) => t.replace('const ALLOWED = ["admin", "maintain", "write"];', 'const ALLOWED = ["admin", "maintain", "write", "triage"];')), /allows exactly admin, maintain and write/);

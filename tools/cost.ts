@@ -110,6 +110,8 @@ const FREE_TYPES = new Set([
     "pulumi:providers:aws",
     "github:index/actionsVariable:ActionsVariable",
     "github:index/actionsSecret:ActionsSecret",
+    "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+    "aws:kms/alias:Alias", // aliases are free; the key they name is priced
     "aws:apigatewayv2/vpcLink:VpcLink", // no charge for HTTP API VPC links
     "aws:apigatewayv2/integration:Integration", // API Gateway bills the API's requests only
     "aws:apigatewayv2/route:Route",

@@ -94,6 +94,10 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:appautoscaling/policy:Policy": { inputs: ["name", "resourceId", "scalableDimension", "serviceNamespace"] },
     "github:index/actionsVariable:ActionsVariable": { inputs: ["repository", "variableName"] },
     "github:index/actionsSecret:ActionsSecret": { inputs: ["repository", "secretName"] },
+    // terraform-provider-github actions_environment_secret: repository, environment and secret_name are ForceNew.
+    "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": { inputs: ["repository", "environment", "secretName"] },
+    // terraform-provider-aws kms_alias: name (and name_prefix) are ForceNew; target_key_id updates in place.
+    "aws:kms/alias:Alias": { inputs: ["name", "namePrefix"] },
     // HTTP API ingress (terraform-provider-aws ForceNew arguments).
     "aws:apigatewayv2/api:Api": { inputs: ["protocolType"] },
     "aws:apigatewayv2/vpcLink:VpcLink": { inputs: ["subnetIds", "securityGroupIds"] },

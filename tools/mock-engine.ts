@@ -463,10 +463,19 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         // As the language host runs a program: inside the root stack resource, so stack transformations
         // and stack-level defaults behave as under `pulumi up`.
         let exported: Record<string, unknown> | undefined;
+        let thrown: { error: unknown } | undefined;
         await runInPulumiStack(async () => {
-            exported = await program();
-            return exported;
+            // A program that throws (bad config) must fail this run, not leave the stack's own promises rejected.
+            try {
+                exported = await program();
+            } catch (error) {
+                thrown = { error };
+            }
+            return thrown ? {} : exported;
         });
+        // The root stack registers its outputs asynchronously: let that reach this run's monitor, not the next one's.
+        await settings.waitForRPCs();
+        if (thrown) throw thrown.error;
         const outputs: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(exported ?? {})) outputs[k] = await resolveOutput(v);
         await settings.waitForRPCs();
