@@ -45,7 +45,7 @@ export class HttpApiIngress extends pulumi.ComponentResource {
             `${name}-vpc-link`,
             {
                 vpcId: args.vpcId,
-                description: "API Gateway VPC link to the app's tasks",
+                description: "API Gateway VPC link to the app tasks",
                 ingress: [],
                 egress: [toTasksOnly(args.targetPort, args.vpcCidr)],
             },

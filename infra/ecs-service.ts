@@ -186,7 +186,7 @@ export class FargateApp extends pulumi.ComponentResource {
                         fromPort: args.containerPort,
                         toPort: args.containerPort,
                         securityGroups: [args.ingressSecurityGroupId],
-                        description: "From the load balancer or the API's VPC link",
+                        description: "From the load balancer or the API VPC link",
                     },
                 ],
                 // Outbound: registry, Secrets Manager, CloudWatch and whatever the app calls.

@@ -37,7 +37,7 @@ export const TARGET_HEALTH = {
 
 /** Egress rule of an ingress (ALB or VPC link): only the tasks' port, only inside the VPC. */
 export function toTasksOnly(port: number, vpcCidr: string): inputs.ec2.SecurityGroupEgress {
-    return { protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [vpcCidr], description: "To the app's tasks only" };
+    return { protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [vpcCidr], description: "To the app tasks only" };
 }
 
 /** A public Application Load Balancer forwarding to one IP target group, HTTPS when a certificate is given. */

@@ -4,6 +4,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import { assertWithinLimits } from "./aws-limits";
 
 /** The offline plan's JSON contract (documented in README "Plan JSON format"). */
 export interface Plan {
@@ -490,7 +491,10 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         resources.splice(0, resources.length, ...resources.filter((r) => r.type !== ROOT_STACK_TYPE).map((r) => (r.parent === root ? { ...r, parent: null } : r)));
         const order = new Map(resources.map((r, i) => [r.urn, i]));
         resources.sort((a, b) => (order.get(a.urn) ?? 0) - (order.get(b.urn) ?? 0));
-        return { project: opts.project, stack: opts.stack, resources, outputs };
+        const plan = { project: opts.project, stack: opts.stack, resources, outputs };
+        // What AWS's quotas and validation would refuse, the plan refuses first (tools/aws-limits.ts).
+        assertWithinLimits(plan);
+        return plan;
     } finally {
         process.off("unhandledRejection", onRejection);
     }

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { RunError } from "@pulumi/pulumi/errors";
+import { LimitError } from "./aws-limits";
 import { EngineViolation, Plan, runUnderMocks } from "./mock-engine";
 import { renderTree } from "./render";
 import { listStacks, loadStackConfig, StackConfig, StackNotFoundError } from "./stack-config";
@@ -121,7 +122,7 @@ if (require.main === module) {
     main(process.argv.slice(2)).then(
         (code) => process.exit(code),
         (err: unknown) => {
-            const known = err instanceof UsageError || err instanceof StackNotFoundError || err instanceof EngineViolation || RunError.isInstance(err);
+            const known = err instanceof UsageError || err instanceof StackNotFoundError || err instanceof EngineViolation || err instanceof LimitError || RunError.isInstance(err);
             process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
             process.exit(1);
         },
