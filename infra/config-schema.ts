@@ -2,6 +2,7 @@
 // and the validator in config.ts are all derived from it, so a key cannot be declared in one place and
 // forgotten in another (test/config.test.ts checks Pulumi.yaml is in sync).
 import { z } from "zod";
+import { STACK_FILE_CHECKS } from "../policy/kit";
 
 export type Role = (typeof ROLES)[number];
 export type ValueType = "string" | "integer" | "boolean" | "array" | "map";
@@ -110,11 +111,10 @@ export const PRODUCTION_GATES = ["github-reviewers", "pipeline-approval"] as con
  * Checks config.ts makes before any resource exists that a stack may waive in slipway:policyWaivers,
  * like a policy rule, with a written reason. No policy rule carries these ids.
  */
-export const CONFIG_WAIVERS: Record<string, string> = {
-    "production-tier": "a production-named stack (production, prod, *-production, *-prod) runs a lower slipway:tier",
-    "production-reviewers": "the delivery stack's production gate is github-reviewers but slipway:productionReviewers is empty",
-    "production-https": "a production-tier environment serves plain HTTP (no slipway:certificateArn and slipway:domainName)",
-};
+/** The config checks a stack may waive (ids and what each means: policy/kit.ts, beside the pack's rules). */
+export const CONFIG_WAIVERS: Record<string, string> = Object.fromEntries(
+    Object.entries(STACK_FILE_CHECKS).filter(([id]) => id !== "stack-secrets-provider"),
+);
 
 /**
  * VPC CIDR sizes: AWS allows /16 to /28 for a VPC ("VPC CIDR blocks", Amazon VPC User Guide) and /28

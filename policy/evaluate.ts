@@ -2,6 +2,7 @@
 // applies waivers. Used by the pack on the real path (policy/pack.ts) and by the offline plan
 // (policy/offline.ts), so both report the same violations.
 import type { PolicyResource, PolicyResourceOptions, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import { STACK_FILE_CHECKS } from "./kit";
 import { appliesTo, SlipwayRule } from "./kit";
 
 /** Thrown by notApplicable() in the args this module builds; the rule is then skipped for that resource. */
@@ -129,7 +130,7 @@ export interface Evaluation {
 
 /** Waiver ids that name no rule of `rules`. */
 export function unknownWaivers(waivers: Record<string, string>, rules: SlipwayRule[]): string[] {
-    return Object.keys(waivers).filter((id) => !rules.some((r) => r.name === id));
+    return Object.keys(waivers).filter((id) => !rules.some((r) => r.name === id) && !(id in STACK_FILE_CHECKS));
 }
 
 /** Evaluates every rule on a stack's resources, skipping waived rules. */

@@ -186,6 +186,17 @@ export function isPublicPrincipal(p: unknown): boolean {
 /** Identity policies slipway declares: inline role policies, managed policies and a role's inline policies. */
 export const IDENTITY_POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/role:Role"];
 
+/**
+ * Checks made on the stack's config and stack file rather than on its resources (infra/config.ts and
+ * policy/offline.ts): their ids are waivable like rules' (slipway:policyWaivers).
+ */
+export const STACK_FILE_CHECKS: Record<string, string> = {
+    "production-tier": "a production-named stack (production, prod, *-production, *-prod) runs a lower slipway:tier",
+    "production-reviewers": "the delivery stack's production gate is github-reviewers but slipway:productionReviewers is empty",
+    "production-https": "a production-tier environment serves plain HTTP (no slipway:certificateArn and slipway:domainName)",
+    "stack-secrets-provider": "an environment stack's config is not encrypted with its own KMS key (awskms://alias/slipway/<app>/<stack>)",
+};
+
 /** Tag marking a managed policy that is a permissions boundary: a ceiling on roles, not a grant. */
 export const POLICY_PURPOSE_TAG = "slipway:purpose";
 export const BOUNDARY_PURPOSE = "permissions-boundary";

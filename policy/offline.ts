@@ -4,7 +4,8 @@
 import { Plan } from "../tools/mock-engine";
 import { StackConfig } from "../tools/stack-config";
 import { evaluate, Evaluation, Finding } from "./evaluate";
-import { parseWaivers, SlipwayRule } from "./kit";
+import { CONTEXT_TYPE, parseWaivers, SlipwayRule, STACK_FILE_CHECKS } from "./kit";
+import { policyStackOf, secretsKeyAlias } from "../infra/names";
 import { RULES } from "./rules";
 
 export const WAIVERS_KEY = "slipway:policyWaivers";
@@ -36,9 +37,31 @@ function where(plan: Plan, f: Finding): string {
     return r ? `${r.type} "${r.name}"` : "stack";
 }
 
+/**
+ * The stack-file check CrossGuard cannot make (it never sees the stack's secrets provider): an
+ * environment stack's config and state secrets are encrypted with its own KMS key, which only its own
+ * deploy role may use, so no pull request or other stack can decrypt them.
+ */
+export function secretsProviderProblem(plan: Plan, config: StackConfig): string | undefined {
+    const tier = String(plan.resources.find((r) => r.type === CONTEXT_TYPE)?.inputs.tier ?? "");
+    if (!tier || tier === "delivery") return undefined;
+    const app = config.config["slipway:appName"];
+    const expected = `awskms://${secretsKeyAlias(app, policyStackOf(config.stack, tier))}`;
+    const actual = config.secretsProvider ?? "";
+    if (actual === expected || actual.startsWith(`${expected}?`)) return undefined;
+    return `the stack's secrets are encrypted with ${actual || "a passphrase or Pulumi Cloud's default key"}, which its own deploy role does not alone control (${STACK_FILE_CHECKS["stack-secrets-provider"]}). Fix: pulumi stack change-secrets-provider "${expected}?region=${config.config["aws:region"]}" --stack ${config.stack}`;
+}
+
 export async function policyReport(plan: Plan, config: StackConfig, rules: SlipwayRule[] = RULES): Promise<PolicyReport> {
     const waivers = parseWaivers(config.config[WAIVERS_KEY]);
     const evaluation = await evaluatePlan(plan, waivers, rules);
+    const provider = secretsProviderProblem(plan, config);
+    if (provider && !waivers["stack-secrets-provider"]) {
+        evaluation.violations.push({ rule: "stack-secrets-provider", severity: "critical", enforcementLevel: "mandatory", message: provider });
+    } else if (waivers["stack-secrets-provider"]) {
+        evaluation.waived["stack-secrets-provider"] = waivers["stack-secrets-provider"];
+        evaluation.hidden["stack-secrets-provider"] = provider ? 1 : 0;
+    }
     const mandatory = evaluation.violations.filter((v) => v.enforcementLevel === "mandatory");
     const advisory = evaluation.violations.filter((v) => v.enforcementLevel === "advisory");
     const mandatoryRules = rules.filter((r) => r.enforcementLevel === "mandatory").length;

@@ -51,9 +51,25 @@ test("a waived rule shows in the plan's policy section with its reason", async (
 
 test("a waiver the stack no longer needs is flagged as unused", async () => {
     const cfg = loadStackConfig(FIXTURES, "staging");
-    const report = await policyReport(await plan("staging"), { ...cfg, config: { ...cfg.config, [WAIVERS_KEY]: JSON.stringify({ "kms-key-rotation": "staging declares no KMS key" }) } });
+    const own = JSON.parse(cfg.config[WAIVERS_KEY]) as Record<string, string>;
+    const report = await policyReport(await plan("staging"), { ...cfg, config: { ...cfg.config, [WAIVERS_KEY]: JSON.stringify({ ...own, "kms-key-rotation": "staging declares no KMS key" }) } });
     assert.match(report.text, /waived \[kms-key-rotation\] staging declares no KMS key \(unused: /);
     assert.equal(report.mandatoryViolations, 0);
+});
+
+test("an environment stack whose config is not encrypted with its own KMS key fails stack-secrets-provider, with the command that fixes it", async () => {
+    const cfg = loadStackConfig(FIXTURES, "staging");
+    const unwaived = { ...cfg, config: { ...cfg.config, [WAIVERS_KEY]: "{}" } };
+    const failing = await policyReport(await plan("staging"), unwaived);
+    assert.equal(failing.mandatoryViolations, 1);
+    assert.match(failing.text, /\[stack-secrets-provider, critical\] stack: .*pulumi stack change-secrets-provider "awskms:\/\/alias\/slipway\/shop\/staging\?region=us-east-1" --stack staging/);
+    const kms = await policyReport(await plan("staging"), { ...unwaived, secretsProvider: "awskms://alias/slipway/shop/staging?region=us-east-1" });
+    assert.equal(kms.mandatoryViolations, 0, kms.text);
+    // Another stack's key is not this stack's: review stacks share the review key, nobody else.
+    const other = await policyReport(await plan("staging"), { ...unwaived, secretsProvider: "awskms://alias/slipway/shop/production?region=us-east-1" });
+    assert.equal(other.mandatoryViolations, 1);
+    const review = await policyReport(await planStack("staging", { stackName: "review-pr-4" }), { ...unwaived, stack: "review-pr-4", secretsProvider: "awskms://alias/slipway/shop/review?region=us-east-1" });
+    assert.equal(review.mandatoryViolations, 0, review.text);
 });
 
 test("without its waiver the delivery stack fails ecr-tags-immutable", async () => {
@@ -83,7 +99,7 @@ test("npm run check exits 3 on a mandatory violation and 0 when every stack pass
     fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), staging);
     try {
         assert.equal(await main(["--all", "--check", "--quiet"], dir), 0);
-        fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), `${staging}\n  ${WAIVERS_KEY}:\n    no-such-rule: "a waiver for a rule that does not exist"\n`);
+        fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), `${staging}    no-such-rule: "a waiver for a rule that does not exist"\n`);
         assert.equal(await main(["--all", "--check", "--quiet"], dir), 3);
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -23,6 +23,8 @@ export interface StackConfig {
     stack: string;
     config: Record<string, string>;
     secretKeys: string[];
+    /** The stack file's `secretsprovider:` (undefined: passphrase or the Pulumi Cloud default). */
+    secretsProvider?: string;
 }
 
 export class StackNotFoundError extends Error {}
@@ -91,7 +93,7 @@ export function loadStackConfig(dir: string, stack: string, opts: LoadOptions = 
         });
         if (secret) secretKeys.add(qualify(key));
     }
-    return { project: project.name, stack, config, secretKeys: [...secretKeys] };
+    return { project: project.name, stack, config, secretKeys: [...secretKeys], secretsProvider: typeof doc.secretsprovider === "string" ? doc.secretsprovider : undefined };
 }
 
 /** A stack file's top level: its config and how its secrets are encrypted. */
