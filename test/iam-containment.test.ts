@@ -6,38 +6,11 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Plan } from "../tools/mock-engine";
 import { actionFacts, decide, Doc, Principal, principalOf, Request } from "../tools/iam-sim";
+import { ACCOUNT_WIDE, breaches } from "../tools/iam-check";
 import { attackRequests, StackView } from "../tools/iam-requests";
 import { planStack } from "./helpers";
 
-/**
- * Actions AWS gives no resource type and no tag condition key, which a deploy role needs: they reach
- * every stack of the account by AWS's design. Each is checked below to really have no resource type.
- */
-const ACCOUNT_WIDE: Record<string, string> = {
-    "logs:CreateLogDelivery": "HTTP API access logs are CloudWatch Logs vended deliveries (API Gateway's logging permissions); another stack's delivery can be created, never read",
-    "logs:PutResourcePolicy": "the account's CloudWatch Logs resource policies let API Gateway deliver access logs; replacing one can stop other stacks' access logs, not reveal or change them",
-    "ecs:DeregisterTaskDefinition": "marks a revision INACTIVE; services keep running and scaling it, and the pipeline's next deploy registers a new one",
-};
-
-/**
- * Resources Elastic Beanstalk shares between every environment of an account and region (EB's design):
- * its storage bucket, whose policy an environment update sets with the caller's credentials.
- */
-const SHARED_BY_AWS: { action: string; resource: RegExp; why: string }[] = [
-    { action: "s3:PutBucketPolicy", resource: /^arn:aws:s3:::elasticbeanstalk-[a-z0-9-]+-\d{12}$/, why: "EB's per-region storage bucket: every Beanstalk-capable deploy role sets its policy on environment updates" },
-];
-
 const view = (plan: Plan, stack = plan.stack): StackView => ({ plan, region: "us-east-1", tag: `shop/${stack}`, app: "shop" });
-
-/** The attacks `principal` gets through, as "role: action on resource (why)". */
-async function breaches(principal: Principal, requests: Request[]): Promise<string[]> {
-    const out: string[] = [];
-    for (const r of requests) {
-        if (ACCOUNT_WIDE[r.action] || SHARED_BY_AWS.some((x) => x.action === r.action && x.resource.test(r.resource))) continue;
-        if ((await decide(principal, r)) === "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is allowed (${r.why})`);
-    }
-    return out;
-}
 
 const plans = new Map<string, Promise<Plan>>();
 const plan = (stack: string, as?: string, set?: Record<string, string>) => {

@@ -7,18 +7,9 @@ import * as assert from "node:assert/strict";
 import { Plan } from "../tools/mock-engine";
 import { decide, Principal, principalOf, Request } from "../tools/iam-sim";
 import { deployRequests, handlers, PROVIDER_CALLS_LESS } from "../tools/iam-requests";
+import { denials } from "../tools/iam-check";
 import { actionFacts } from "../tools/iam-sim";
 import { planStack } from "./helpers";
-
-/** Requests the principal is not allowed, as "role: action on resource (why)". */
-export async function denials(principal: Principal, requests: Request[]): Promise<string[]> {
-    const out: string[] = [];
-    for (const r of requests) {
-        const d = await decide(principal, r);
-        if (d !== "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is ${d} (${r.why})`);
-    }
-    return out;
-}
 
 interface Case {
     /** Fixture stack file planned. */
@@ -109,4 +100,24 @@ test("the vendored handler data is dated and its actions exist in AWS's service 
     // The data file lists the ones AWS's reference lacks under unknownActions; none may be simulated silently.
     const listedUnknown = new Set(Object.values(data.types as Record<string, { unknownActions?: string[] }>).flatMap((t) => t.unknownActions ?? []));
     assert.deepEqual(unknown.filter((a) => !listedUnknown.has(a)), []);
+});
+
+test("npm run check's IAM simulation reports a deploy role that cannot do its stack's job, and one that reaches another stack", async () => {
+    const { deployRoleProblems } = await import("../tools/iam-check");
+    const delivery = structuredClone(await deliveryFor());
+    const stacks = async (d: Plan) => [
+        { plan: d, region: "us-east-1", app: "shop", tier: "delivery", role: "delivery" as const },
+        { plan: await planStack("staging"), region: "us-east-1", app: "shop", tier: "staging", role: "environment" as const, deliveryStack: "delivery" },
+        { plan: await planStack("production"), region: "us-east-1", app: "shop", tier: "production", role: "environment" as const, deliveryStack: "delivery" },
+    ];
+    assert.deepEqual(await deployRoleProblems(await stacks(delivery)), []);
+    const compute = delivery.resources.find((r) => r.inputs.name === "shop-staging-deploy-compute");
+    assert.ok(compute);
+    const doc = JSON.parse(String(compute.inputs.policy)) as { Statement: { Sid?: string; Effect?: string; Action: string[]; Resource: unknown; Condition?: unknown }[] };
+    doc.Statement = doc.Statement.filter((s) => s.Sid !== "ChangeOwnEcs");
+    doc.Statement.push({ Sid: "Oops", Effect: "Allow", Action: ["ecs:UpdateService"], Resource: "*" });
+    compute.inputs.policy = JSON.stringify(doc);
+    const problems = await deployRoleProblems(await stacks(delivery));
+    assert.ok(problems.some((p) => /github-oidc-deploy-staging: ecs:DeleteService on arn:aws:ecs:us-east-1:123456789012:service\/shop-staging\/shop-staging is ImplicitlyDenied/.test(p)), problems.join("\n"));
+    assert.ok(problems.some((p) => /github-oidc-deploy-staging: ecs:UpdateService on arn:aws:ecs:us-east-1:123456789012:service\/shop-production\/shop-production is allowed/.test(p)), problems.join("\n"));
 });

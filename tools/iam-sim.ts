@@ -131,8 +131,27 @@ export function applicableContext(context: Record<string, string | string[]>, ke
     return out;
 }
 
+const validated = new WeakSet<Doc>();
+
+/** IAM refuses a document whose statements lack an Effect, an action element or a resource element. */
+function assertValidDocument(doc: Doc, where: string): void {
+    if (validated.has(doc)) return;
+    for (const [i, raw] of doc.Statement.entries()) {
+        const st = raw as Record<string, unknown>;
+        const problems = [
+            st.Effect !== "Allow" && st.Effect !== "Deny" ? "Effect must be Allow or Deny" : "",
+            !("Action" in st) === !("NotAction" in st) ? "exactly one of Action and NotAction" : "",
+            !("Resource" in st) === !("NotResource" in st) ? "exactly one of Resource and NotResource" : "",
+        ].filter(Boolean);
+        if (problems.length) throw new Error(`${where}: statement ${String(st.Sid ?? i)} is not a valid IAM statement: ${problems.join(", ")}`);
+    }
+    validated.add(doc);
+}
+
 /** AWS's decision on one request. A request the simulator cannot evaluate (bad ARN, unknown action) throws. */
 export async function decide(principal: Principal, request: Request, resourcePolicy?: Doc): Promise<Decision> {
+    for (const p of principal.policies) assertValidDocument(p.doc, `${principal.name} ${p.name}`);
+    if (principal.boundary) assertValidDocument(principal.boundary, `${principal.name} boundary`);
     const match = await matchResourceType(request.action, request.resource);
     if (!match) throw new Error(`${request.why}: ${request.action} on ${request.resource}: no such action, or the ARN is not one of its resource types`);
     // Validation is done above (the action exists, the ARN is one of its resource types, only applicable

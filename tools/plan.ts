@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { RunError } from "@pulumi/pulumi/errors";
 import { LimitError } from "./aws-limits";
+import type { CheckedStack } from "./iam-check";
 import { EngineViolation, Plan, runUnderMocks } from "./mock-engine";
 import { renderTree } from "./render";
 import { listStacks, loadStackConfig, StackConfig, StackNotFoundError } from "./stack-config";
@@ -101,8 +102,10 @@ export async function main(argv: string[], dir = process.cwd()): Promise<number>
     const opts = parseArgs(argv);
     const stacks = opts.all ? listStacks(dir) : [opts.stack as string];
     let code = 0;
+    const checked: CheckedStack[] = [];
     for (const stack of stacks) {
         const { plan, cfg } = await planWithConfig(dir, stack);
+        checked.push(checkedStack(plan, cfg));
         if (opts.json) writeJson(opts.json, plan);
         if (opts.jsonDir) writeJson(path.join(opts.jsonDir, `${stack}.json`), plan);
         if (opts.diff) {
@@ -115,7 +118,28 @@ export async function main(argv: string[], dir = process.cwd()): Promise<number>
         if (!opts.quiet || report.mandatoryViolations > 0) process.stdout.write(report.text + "\n");
         if (opts.check && report.mandatoryViolations > 0) code = 3;
     }
+    if (opts.check && opts.all) {
+        // Permissions evaluated, not read: each deploy role can do its stacks' whole job and nothing to another stack.
+        const { deployRoleProblems } = await import("./iam-check");
+        const problems = await deployRoleProblems(checked);
+        process.stdout.write(`\nIAM simulation of the deploy roles (every needed request allowed, every other stack's resource denied): ${problems.length} problem(s)\n`);
+        for (const p of problems) process.stdout.write(`    ERROR  ${p}\n`);
+        if (problems.length) code = 3;
+    }
     return code;
+}
+
+/** What the IAM check needs of a planned stack. */
+function checkedStack(plan: Plan, cfg: StackConfig): CheckedStack {
+    const tier = String(plan.resources.find((r) => r.type === "slipway:policy:Waivers")?.inputs.tier ?? "");
+    return {
+        plan,
+        region: cfg.config["aws:region"],
+        app: cfg.config["slipway:appName"],
+        tier,
+        role: tier === "delivery" ? "delivery" : "environment",
+        deliveryStack: (cfg.config["slipway:deliveryStack"] ?? "delivery").split("/").pop(),
+    };
 }
 
 if (require.main === module) {

@@ -1,0 +1,81 @@
+// `npm run check` over a project's own stacks: every GitHub deploy role can do all its stacks' job
+// (sufficiency) and nothing to any other stack (containment), evaluated with iam-simulate on the plans
+// just made. The same functions back test/iam-sufficiency.test.ts and test/iam-containment.test.ts.
+import { Plan } from "./mock-engine";
+import { decide, Principal, principalOf, Request } from "./iam-sim";
+import { attackRequests, deployRequests, StackView } from "./iam-requests";
+import { policyStackOf } from "../infra/names";
+
+/**
+ * Actions AWS gives no resource type and no tag condition key, which a deploy role needs: they reach
+ * every stack of the account by AWS's design (test/iam-containment.test.ts checks each has no resource type).
+ */
+export const ACCOUNT_WIDE: Record<string, string> = {
+    "logs:CreateLogDelivery": "HTTP API access logs are CloudWatch Logs vended deliveries (API Gateway's logging permissions); another stack's delivery can be created, never read",
+    "logs:PutResourcePolicy": "the account's CloudWatch Logs resource policies let API Gateway deliver access logs; replacing one can stop other stacks' access logs, not reveal or change them",
+    "ecs:DeregisterTaskDefinition": "marks a revision INACTIVE; services keep running and scaling it, and the pipeline's next deploy registers a new one",
+};
+
+/**
+ * Resources Elastic Beanstalk shares between every environment of an account and region (EB's design):
+ * its storage bucket, whose policy an environment update sets with the caller's credentials.
+ */
+export const SHARED_BY_AWS: { action: string; resource: RegExp; why: string }[] = [
+    { action: "s3:PutBucketPolicy", resource: /^arn:aws:s3:::elasticbeanstalk-[a-z0-9-]+-\d{12}$/, why: "EB's per-region storage bucket: every Beanstalk-capable deploy role sets its policy on environment updates" },
+];
+
+/** Requests the principal is not allowed, as "role: action on resource is <decision> (why)". */
+export async function denials(principal: Principal, requests: Request[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const r of requests) {
+        const d = await decide(principal, r);
+        if (d !== "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is ${d} (${r.why})`);
+    }
+    return out;
+}
+
+/** Attacks the principal gets through, as "role: action on resource is allowed (why)". */
+export async function breaches(principal: Principal, requests: Request[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const r of requests) {
+        if (ACCOUNT_WIDE[r.action] || SHARED_BY_AWS.some((x) => x.action === r.action && x.resource.test(r.resource))) continue;
+        if ((await decide(principal, r)) === "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is allowed (${r.why})`);
+    }
+    return out;
+}
+
+/** One planned stack with what the checks need to know of its config. */
+export interface CheckedStack {
+    plan: Plan;
+    region: string;
+    app: string;
+    tier: string;
+    role: "delivery" | "environment";
+    /** The delivery stack that deploys it (environments). */
+    deliveryStack?: string;
+}
+
+const viewOf = (s: CheckedStack): StackView => ({ plan: s.plan, region: s.region, tag: `${s.app}/${s.plan.stack}`, app: s.app });
+
+/** Every sufficiency and containment problem of the deploy roles of `stacks`; [] when none. */
+export async function deployRoleProblems(stacks: CheckedStack[]): Promise<string[]> {
+    const problems: string[] = [];
+    const byName = new Map(stacks.map((s) => [s.plan.stack, s]));
+    const environments = stacks.filter((s) => s.role === "environment");
+    for (const env of environments) {
+        // The review template (stack `review`) only holds config for review-pr-N stacks; it is never deployed.
+        if (env.plan.stack === "review" && env.tier === "review") continue;
+        const delivery = byName.get(env.deliveryStack ?? "delivery");
+        if (!delivery) continue;
+        const roleName = `github-oidc-deploy-${policyStackOf(env.plan.stack, env.tier)}`;
+        if (!delivery.plan.resources.some((r) => r.type === "aws:iam/role:Role" && r.name === roleName)) continue;
+        const principal = principalOf(delivery.plan, roleName);
+        problems.push(...(await denials(principal, await deployRequests(viewOf(env)))));
+        // Everything of every other stack of the project is out of reach.
+        for (const other of stacks) {
+            if (other === env || (other.role === "environment" && policyStackOf(other.plan.stack, other.tier) === policyStackOf(env.plan.stack, env.tier))) continue;
+            problems.push(...(await breaches(principal, await attackRequests(viewOf(other), `${env.app}/${env.plan.stack}`))));
+        }
+    }
+    return problems;
+}
