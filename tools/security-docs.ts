@@ -22,7 +22,7 @@ export function securityDoc(): string {
         "",
         "- Offline: `npm run plan -- --stack <name>` prints every violation, warning and waiver after the tree;",
         "  `npm run check` plans every shipped stack and exits 3 on a mandatory violation.",
-        "- Real path: `(cd policy && npm install)` once, then `pulumi preview --policy-pack policy` (or `pulumi up --policy-pack policy`).",
+        "- Real path: `pulumi preview --policy-pack policy` (or `pulumi up --policy-pack policy`) after the root `npm ci`: the pack resolves its packages from the root node_modules, and every workflow passes it.",
         "  The rules run as stack policies at the end of the preview, so a mandatory violation stops `pulumi up` before it changes anything.",
         "",
         "### Waiving a rule",
