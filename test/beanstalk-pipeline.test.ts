@@ -115,6 +115,26 @@ test("the delivery stack declares the app's one EB application, protected, and e
     assert.equal(plan.outputs.beanstalkApplicationName, "shop");
 });
 
+/** An environment for shell tests that owes nothing to the machine's start-up files or PATH. */
+function hermeticEnv(home: string): NodeJS.ProcessEnv {
+    return { PATH: "/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" };
+}
+
+test("a shell test is immune to the machine's start-up files: BASH_ENV with a real-looking aws on the PATH changes nothing", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-hostile-"));
+    const evil = path.join(dir, "evil");
+    fs.mkdirSync(evil);
+    fs.writeFileSync(path.join(evil, "aws"), "#!/bin/bash\necho REAL-AWS; exit 42\n", { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, "bashrc"), `export PATH="${evil}:$PATH"\n`);
+    const probe = "command -v aws || echo none";
+    const hostile = { ...process.env, BASH_ENV: path.join(dir, "bashrc"), PATH: `/usr/bin:/bin` };
+    // Inheriting the environment, bash sources BASH_ENV and the stand-in `aws` answers…
+    assert.match(execFileSync("bash", ["-c", probe], { env: hostile }).toString(), /evil\/aws/);
+    // …while the hermetic environment the shell tests use keeps it out.
+    assert.equal(execFileSync("bash", ["--noprofile", "--norc", "-c", probe], { env: hermeticEnv(dir) }).toString().trim(), "none");
+    fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test("the bundle's Compose file runs the sha-tagged image on port 80 with EB's properties and the secrets file", () => {
     const compose = beanstalkBundleFiles("123456789012.dkr.ecr.us-east-1.amazonaws.com/shop:0123abc")[COMPOSE_FILE];
     assert.match(compose, /image: "123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/shop:0123abc"/);
@@ -125,7 +145,7 @@ test("the bundle's Compose file runs the sha-tagged image on port 80 with EB's p
 test("the buildspec commands write the bundle with the image substituted and the hooks executable", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bundle-"));
     const script = ["set -e", 'REPOSITORY_URL="123456789012.dkr.ecr.us-east-1.amazonaws.com/shop"', 'IMAGE_TAG="0123abcdef"', ...bundleBuildCommands()].join("\n");
-    execFileSync("bash", ["-c", script], { cwd: dir });
+    execFileSync("bash", ["--noprofile", "--norc", "-c", script], { cwd: dir, env: hermeticEnv(dir) });
     assert.match(fs.readFileSync(path.join(dir, COMPOSE_FILE), "utf8"), /image: "123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/shop:0123abcdef"/);
     for (const hook of [PREBUILD_HOOK, CONFIG_PREBUILD_HOOK]) {
         assert.equal(fs.readFileSync(path.join(dir, hook), "utf8"), secretsHook());
@@ -147,7 +167,9 @@ test("the hook writes the JSON secret as NAME=value lines, mode 600, without pri
         { mode: 0o755 },
     );
     const hook = secretsHook().split("/opt/elasticbeanstalk/bin/get-config").join(path.join(bin, "get-config")).split(SECRETS_ENV_FILE).join(out);
-    const stdout = execFileSync("bash", ["-c", hook], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } }).toString();
+    // Hermetic: no profile or rc files, no BASH_ENV (bash reads it even with --norc), the stand-ins first on
+    // an explicit PATH, so a real `aws` on the machine can never answer instead.
+    const stdout = execFileSync("bash", ["--noprofile", "--norc", "-c", hook], { env: { ...hermeticEnv(dir), PATH: `${bin}:/usr/bin:/bin` } }).toString();
     assert.equal(fs.readFileSync(out, "utf8"), "API_KEY=s3cr3t\nDATABASE_URL=postgres://u:p@db/app?x=1\n");
     assert.equal(fs.statSync(out).mode & 0o777, 0o600);
     assert.ok(!stdout.includes("s3cr3t") && !stdout.includes("postgres://"), `the hook printed a secret: ${stdout}`);

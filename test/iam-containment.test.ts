@@ -137,3 +137,38 @@ test("every account-wide action really has no resource type in AWS's service aut
         assert.equal(facts.resourceTypes.length, 0, `${action} has resource types: scope it instead of listing it (${why})`);
     }
 });
+
+test("no pull-request job can decrypt production's config or read its state: the workflows' environments and the roles they get", async () => {
+    const fs = await import("fs");
+    const path = await import("path");
+    const { parse } = await import("yaml");
+    const { ROOT } = await import("./helpers");
+    type Job = { environment?: string | { name: string }; steps?: { with?: Record<string, unknown>; env?: Record<string, unknown> }[]; env?: Record<string, unknown> };
+    // Workflows that run a pull request's code: the jobs' environments decide which secrets and roles they get.
+    const prEnvironments = new Set<string>();
+    for (const file of ["pull-request.yml", "review-stack.yml"]) {
+        const wf = parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", file), "utf8")) as { jobs: Record<string, Job> };
+        for (const [id, job] of Object.entries(wf.jobs)) {
+            const env = typeof job.environment === "string" ? job.environment : job.environment?.name;
+            if (env) prEnvironments.add(env);
+            const text = JSON.stringify(job);
+            assert.ok(!/AWS_DEPLOY_ROLE_ARN_(PRODUCTION|STAGING)|secrets\.PULUMI_CONFIG_PASSPHRASE/.test(text), `${file} ${id} names a production or staging credential`);
+            if (!env) assert.ok(!/\$\{\{\s*secrets\.(?!GITHUB_TOKEN)/.test(text), `${file} ${id} reads a secret without naming an environment`);
+        }
+    }
+    assert.deepEqual([...prEnvironments].sort(), ["preview", "review"]);
+    // Those environments' roles cannot decrypt production's key (the key its stack file must use: stack-secrets-provider).
+    const delivery = await plan("delivery");
+    const productionKey = delivery.resources.find((r) => r.type === "aws:kms/key:Key" && r.name === "runtime-policies-production-secrets-key");
+    assert.ok(productionKey, "the delivery stack creates production's secrets-provider key");
+    const keyArn = `arn:aws:kms:us-east-1:123456789012:key/production-secrets-key`;
+    for (const role of ["github-oidc-preview", "github-oidc-deploy-review"]) {
+        for (const action of ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]) {
+            assert.notEqual(await decide(principalOf(delivery, role), { action, resource: keyArn, context: {}, why: "production's config" }), "Allowed", `${role} ${action}`);
+        }
+    }
+    // …while production's own deploy role can (its policy names the key the delivery stack made).
+    const production = principalOf(delivery, "github-oidc-deploy-production");
+    const granted = production.policies.flatMap((p) => p.doc.Statement as { Sid?: string; Resource?: unknown }[]).find((s) => s.Sid === "OwnSecretsProviderKey");
+    assert.ok(granted, "production's deploy role is granted its own key");
+});
