@@ -20,7 +20,7 @@ import {
 } from "../.github/scripts/ci";
 import { tierForStack } from "../infra/config";
 import { stageName as pipelineStageName } from "../infra/pipeline";
-import { ROOT } from "./helpers";
+import { FIXTURES, ROOT } from "./helpers";
 
 const STACKS = ["delivery", "production", "staging"];
 
@@ -84,7 +84,8 @@ test("an open pull request's review stack goes only when both it and the stack a
 // Previewable stacks
 
 const doc = (config: Record<string, unknown> = {}): ConfigDoc => ({ config });
-const shipped = (stack: string) => parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as ConfigDoc;
+/** slipway's own fixtures (the shipped examples are the user's to rewrite). */
+const shipped = (stack: string) => parse(fs.readFileSync(path.join(FIXTURES, `Pulumi.${stack}.yaml`), "utf8")) as ConfigDoc;
 const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as ConfigDoc;
 
 test("the tier is slipway:tier when set, else production for production/prod, review for review…, else staging", () => {
@@ -110,7 +111,7 @@ test("only environment stacks of the staging tier are previewable", () => {
     assert.ok(!isPreviewable("review-pr-4", doc()));
 });
 
-test("the shipped stacks: staging and beanstalk-staging are previewed, production, beanstalk-production and delivery never", () => {
+test("the fixture stacks: staging and beanstalk-staging are previewed, production, beanstalk-production and delivery never", () => {
     const stacks = ["beanstalk-production", "beanstalk-staging", "delivery", "production", "staging"];
     const docs = Object.fromEntries(stacks.map((s) => [s, shipped(s)]));
     assert.deepEqual(previewStacks(stacks, docs, project), ["beanstalk-staging", "staging"]);
