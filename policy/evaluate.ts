@@ -1,6 +1,6 @@
 // Runs slipway's rules (the very objects the CrossGuard pack wraps) against a set of resources, and
 // applies waivers. Used by the pack on the real path (policy/pack.ts) and by the offline plan
-// (policy/offline.ts), so both report the same violations.
+// (tools/check/policy-report.ts), so both report the same violations.
 import type { PolicyResource, PolicyResourceOptions, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { STACK_FILE_CHECKS } from "./kit";
 import { appliesTo, SlipwayRule } from "./kit";

@@ -1,7 +1,7 @@
 // The building blocks every slipway policy rule is made of: a rule is a plain @pulumi/policy
 // ResourceValidationPolicy or StackValidationPolicy carrying a little extra metadata (the source rules it
 // mirrors and what to change). The same objects run under CrossGuard (policy/index.ts) and offline
-// (policy/offline.ts). Nothing here starts the policy server.
+// (tools/check/policy-report.ts). Nothing here starts the policy server.
 import type {
     EnforcementLevel,
     PolicyResource,
@@ -188,7 +188,7 @@ export const IDENTITY_POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/
 
 /**
  * Checks made on the stack's config and stack file rather than on its resources (infra/config.ts and
- * policy/offline.ts): their ids are waivable like rules' (slipway:policyWaivers).
+ * tools/check/policy-report.ts): their ids are waivable like rules' (slipway:policyWaivers).
  */
 export const STACK_FILE_CHECKS: Record<string, string> = {
     "production-tier": "a production-named stack (production, prod, *-production, *-prod) runs a lower slipway:tier",

@@ -4,8 +4,8 @@
 import { execFileSync } from "child_process";
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { Plan, PlannedResource, SECRET, UNKNOWN } from "../tools/mock-engine";
-import { listStacks } from "../tools/stack-config";
+import { Plan, PlannedResource, SECRET, UNKNOWN } from "../tools/plan/mock-engine";
+import { listStacks } from "../tools/plan/stack-config";
 import {
     AUTO_NAME_SUFFIX_LENGTH,
     CHECKED,
@@ -18,7 +18,7 @@ import {
     assertWithinLimits,
     parseCidr,
     planIdentifiers,
-} from "../tools/aws-limits";
+} from "../tools/check/aws-limits";
 import { FIXTURES, planStack } from "./helpers";
 
 type Inputs = Record<string, unknown>;
@@ -610,7 +610,7 @@ test("LimitError's message has one line per violation naming the type, logical n
 });
 
 test("the module reads only the plan: it loads without the Pulumi runtime", () => {
-    const script = `require(${JSON.stringify(require.resolve("../tools/aws-limits"))}); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes("@pulumi"))))`;
+    const script = `require(${JSON.stringify(require.resolve("../tools/check/aws-limits"))}); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes("@pulumi"))))`;
     const loaded = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8" });
     assert.deepEqual(JSON.parse(loaded), []);
     // Its placeholders are the plan contract's.
@@ -643,7 +643,7 @@ test("every fixture stack plans within AWS's limits (the plan itself refuses oth
 });
 
 test("the offline plan refuses a stack over an AWS limit, with one line naming resource, value and limit", async () => {
-    const { runUnderMocks } = await import("../tools/mock-engine");
+    const { runUnderMocks } = await import("../tools/plan/mock-engine");
     const sg = await import("@pulumi/aws/ec2");
     const message = await (async () => {
         try {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { Plan, PlannedResource } from "../tools/mock-engine";
+import { Plan, PlannedResource } from "../tools/plan/mock-engine";
 import { COMPOSE_FILE, PREBUILD_HOOK, CONFIG_PREBUILD_HOOK, SECRETS_ENV_FILE } from "../infra/beanstalk-bundle";
 import { all, json, one, planStack } from "./helpers";
 

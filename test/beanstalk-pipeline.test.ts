@@ -13,7 +13,7 @@ import {
     SECRETS_ENV_FILE,
     secretsHook,
 } from "../infra/beanstalk-bundle";
-import { Plan } from "../tools/mock-engine";
+import { Plan } from "../tools/plan/mock-engine";
 import { all, childrenOf, json, one, planStack } from "./helpers";
 
 interface Action {

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { compare, measured, median, parseBenchArgs, parseGnuTime } from "../tools/bench";
-import { listStacks } from "../tools/stack-config";
+import { listStacks } from "../tools/plan/stack-config";
 import { FIXTURES, planStack, ROOT } from "./helpers";
 
 test("the median of an odd count is the middle value, of an even count the mean of the two middle ones", () => {
@@ -39,10 +39,10 @@ test("bench options default to five runs with the anchor and npm test", () => {
     assert.throws(() => parseBenchArgs(["--fast"]), /unknown option/);
 });
 
-test("the bundled fast plan (npm run plan:fast) writes exactly the plans the program produces", async () => {
+test("the bundled plan (npm run plan) writes exactly the plans the program produces", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-fast-"));
     try {
-        execFileSync(process.execPath, [path.join(ROOT, "tools", "run-bundled.cjs"), path.join(ROOT, "tools", "plan.ts"), "--all", "--json-dir", out, "--quiet"], { cwd: FIXTURES, stdio: "pipe" });
+        execFileSync(process.execPath, [path.join(ROOT, "tools", "run.cjs"), path.join(ROOT, "tools", "plan", "cli.ts"), "--all", "--json-dir", out, "--quiet"], { cwd: FIXTURES, stdio: "pipe" });
         // Two roles keep the suite quick; `npm run bench` compares every stack before timing.
         for (const stack of listStacks(FIXTURES).filter((s) => s === "delivery" || s === "staging")) {
             const expected = JSON.stringify(await planStack(stack), null, 2) + "\n";

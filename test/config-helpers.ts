@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { ConfigError, parseSettings, RawConfig, readStackFile, readStackFileConfig } from "../infra/config";
 import { specFor } from "../infra/config-schema";
-import { loadStackConfig } from "../tools/stack-config";
+import { loadStackConfig } from "../tools/plan/stack-config";
 import { FIXTURES } from "./helpers";
 
 /**

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { parseSettings, readStackFileConfig } from "../infra/config";
-import { listStacks } from "../tools/stack-config";
+import { listStacks } from "../tools/plan/stack-config";
 import { problemsOf, rawConfig as raw, rejects } from "./config-helpers";
 import { FIXTURES, planStack, rejection } from "./helpers";
 

@@ -8,8 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { RunError } from "@pulumi/pulumi/errors";
-import { encrypt, EXAMPLE_PASSPHRASE } from "../tools/encrypt-example";
-import { decryptV1, listStacks, loadStackConfig, passphraseKey, secretsProviderOf, secureValueProblems, StackFile, v1CiphertextProblem } from "../tools/stack-config";
+import { encrypt, EXAMPLE_PASSPHRASE } from "../tools/docs/encrypt-example";
+import { decryptV1, listStacks, loadStackConfig, passphraseKey, secretsProviderOf, secureValueProblems, StackFile, v1CiphertextProblem } from "../tools/plan/stack-config";
 import { FIXTURES, ROOT } from "./helpers";
 
 const fixture = (stack: string) => parseYaml(fs.readFileSync(path.join(FIXTURES, `Pulumi.${stack}.yaml`), "utf8")) as StackFile;
@@ -142,7 +142,7 @@ test("a bare key's leaf is named with the project namespace, and a top-level sec
 
 test("npm run plan with a wrong passphrase exits 1 with the message and no stack trace", () => {
     const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
-    const run = spawnSync(tsx, [path.join(ROOT, "tools", "plan.ts"), "--stack", "staging", "--quiet"], {
+    const run = spawnSync(tsx, [path.join(ROOT, "tools", "plan", "cli.ts"), "--stack", "staging", "--quiet"], {
         cwd: FIXTURES,
         encoding: "utf8",
         env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" },

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseSettings, RawConfig, Settings } from "../infra/config";
 import { CONFIG_KEYS } from "../infra/config-schema";
-import { projectFileText, readmeWithConfigTable } from "../tools/gen-config";
+import { projectFileText, readmeWithConfigTable } from "../tools/docs/gen-config";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
 import { FIXTURES, planStack, rejection, ROOT } from "./helpers";
 

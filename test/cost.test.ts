@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { Plan, PlannedResource } from "../tools/mock-engine";
-import { CostEstimate, DEFAULT_ASSUMPTIONS, estimateCost, parseCostArgs, renderCost } from "../tools/cost";
-import { HOURS_PER_MONTH, PRICES } from "../tools/prices";
+import { Plan, PlannedResource } from "../tools/plan/mock-engine";
+import { CostEstimate, DEFAULT_ASSUMPTIONS, estimateCost, parseCostArgs, renderCost } from "../tools/estimates/cost";
+import { HOURS_PER_MONTH, PRICES } from "../tools/estimates/prices";
 import { planStack } from "./helpers";
 
 function resource(type: string, name: string, inputs: Record<string, unknown>, custom = true): PlannedResource {

@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Plan } from "../tools/mock-engine";
+import { Plan } from "../tools/plan/mock-engine";
 import {
     COMMENT_MARKER,
     REPLACE_ON,
@@ -16,9 +16,9 @@ import {
     renderMarkdown,
     renderText,
     secureConfigChanges,
-} from "../tools/diff";
-import { main } from "../tools/plan";
-import { listStacks } from "../tools/stack-config";
+} from "../tools/plan/diff";
+import { main } from "../tools/plan/cli";
+import { listStacks } from "../tools/plan/stack-config";
 import { FIXTURES, Overrides, ROOT, planStack as planShipped } from "./helpers";
 
 /**
@@ -35,7 +35,7 @@ const writePlan = (name: string, plan: Plan) => {
     return file;
 };
 
-/** Runs tools/plan.ts main() with stdout captured; returns its exit code and output. */
+/** Runs tools/plan/cli.ts main() with stdout captured; returns its exit code and output. */
 async function runMain(argv: string[]): Promise<{ code: number; out: string }> {
     const write = process.stdout.write.bind(process.stdout);
     let out = "";
@@ -247,7 +247,7 @@ test("every provider resource type the shipped stacks declare has a replacement 
         for (const r of (await planShipped(stack)).resources) if (r.custom && /^(aws|github):/.test(r.type)) types.add(r.type);
     }
     const missing = [...types].filter((t) => !REPLACE_ON[t]);
-    assert.deepEqual(missing, [], "add these to REPLACE_ON in tools/diff.ts, citing the provider's ForceNew arguments");
+    assert.deepEqual(missing, [], "add these to REPLACE_ON in tools/plan/diff.ts, citing the provider's ForceNew arguments");
 });
 
 test("a missing or malformed base plan is an error, and the CLI exits 1", async () => {
@@ -255,7 +255,7 @@ test("a missing or malformed base plan is an error, and the CLI exits 1", async 
     const bad = path.join(tmp, "bad.json");
     fs.writeFileSync(bad, JSON.stringify({ hello: 1 }));
     await assert.rejects(runMain(["--stack", "staging", "--diff", bad]), /not a plan/);
-    const cli = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/plan.ts"), "--stack", "staging", "--diff", bad], { cwd: FIXTURES, encoding: "utf8" });
+    const cli = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/plan/cli.ts"), "--stack", "staging", "--diff", bad], { cwd: FIXTURES, encoding: "utf8" });
     assert.equal(cli.status, 1, cli.stderr);
     assert.match(cli.stderr, /not a plan/);
 });

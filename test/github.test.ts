@@ -1,6 +1,6 @@
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { Plan } from "../tools/mock-engine";
+import { Plan } from "../tools/plan/mock-engine";
 import { all, json, one, planStack } from "./helpers";
 
 interface Doc {

@@ -1,8 +1,8 @@
 // Shared test helpers: run the real program for a shipped stack (optionally with config changed) under
 // the mock engine, and look resources up in the resulting plan.
 import * as path from "path";
-import { Plan, PlannedResource, runUnderMocks } from "../tools/mock-engine";
-import { loadStackConfig } from "../tools/stack-config";
+import { Plan, PlannedResource, runUnderMocks } from "../tools/plan/mock-engine";
+import { loadStackConfig } from "../tools/plan/stack-config";
 import { program } from "../stacks/program";
 
 export const ROOT = path.resolve(__dirname, "..");

@@ -1,13 +1,13 @@
-// Every credential reaches only its own stack, proven by simulation (tools/iam-sim.ts): each role's
+// Every credential reaches only its own stack, proven by simulation (tools/check/iam-sim.ts): each role's
 // destructive and secret-reading requests against every stack it does not own are evaluated and must be
 // denied, including re-tagging a resource into the role's own stack, and a role of its own with a broad
 // managed policy attached. A widened policy fails here, naming role, action and resource.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { Plan } from "../tools/mock-engine";
-import { actionFacts, decide, Doc, Principal, principalOf, Request } from "../tools/iam-sim";
-import { ACCOUNT_WIDE, breaches } from "../tools/iam-check";
-import { attackRequests, StackView } from "../tools/iam-requests";
+import { Plan } from "../tools/plan/mock-engine";
+import { actionFacts, decide, Doc, Principal, principalOf, Request } from "../tools/check/iam-sim";
+import { ACCOUNT_WIDE, breaches } from "../tools/check/iam-check";
+import { attackRequests, StackView } from "../tools/check/iam-requests";
 import { planStack } from "./helpers";
 
 const view = (plan: Plan, stack = plan.stack): StackView => ({ plan, region: "us-east-1", tag: `shop/${stack}`, app: "shop" });

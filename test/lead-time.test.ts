@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { Plan, PlannedResource } from "../tools/mock-engine";
-import { buildStage, deploymentWaves, ecsDeployFloor, ecsSettingsFromPlan, FIGURES, modelLeadTime, parseLeadTimeArgs, TARGETS } from "../tools/lead-time";
+import { Plan, PlannedResource } from "../tools/plan/mock-engine";
+import { buildStage, deploymentWaves, ecsDeployFloor, ecsSettingsFromPlan, FIGURES, modelLeadTime, parseLeadTimeArgs, TARGETS } from "../tools/estimates/lead-time";
 import { planStack } from "./helpers";
 
 function resource(type: string, name: string, inputs: Record<string, unknown>): PlannedResource {

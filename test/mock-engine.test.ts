@@ -4,8 +4,8 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
-import { EngineViolation, runUnderMocks } from "../tools/mock-engine";
-import { listStacks } from "../tools/stack-config";
+import { EngineViolation, runUnderMocks } from "../tools/plan/mock-engine";
+import { listStacks } from "../tools/plan/stack-config";
 import { FIXTURES, planStack, rejection } from "./helpers";
 
 const opts = { project: "slipway", stack: "engine", config: { "aws:region": "us-east-1" }, secretKeys: [] };

@@ -3,11 +3,11 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { expandAction } from "../policy/iam-reference";
-import { policyReport } from "../policy/offline";
+import { policyReport } from "../tools/check/policy-report";
 import { STATEFUL_TYPES } from "../policy/rules-lifecycle";
-import { Plan, PlannedResource } from "../tools/mock-engine";
-import { renderTree } from "../tools/render";
-import { listStacks, loadStackConfig, SECRET_PLACEHOLDER } from "../tools/stack-config";
+import { Plan, PlannedResource } from "../tools/plan/mock-engine";
+import { renderTree } from "../tools/plan/render";
+import { listStacks, loadStackConfig, SECRET_PLACEHOLDER } from "../tools/plan/stack-config";
 import { all, FIXTURES, json, planStack } from "./helpers";
 
 const STACKS = listStacks(FIXTURES);

@@ -1,7 +1,7 @@
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { imageBuildSpec } from "../infra/build";
-import { Plan, PlannedResource } from "../tools/mock-engine";
+import { Plan, PlannedResource } from "../tools/plan/mock-engine";
 import { all, json, one, planStack } from "./helpers";
 
 interface Action {
@@ -221,7 +221,7 @@ test("with a seed image, only parameters the pipeline never wrote start at the s
 });
 
 test("the mock answers getParametersByPath as AWS does: the path's children (all levels only when recursive), never another app's", async () => {
-    const { runUnderMocks } = await import("../tools/mock-engine");
+    const { runUnderMocks } = await import("../tools/plan/mock-engine");
     const { getParametersByPathOutput } = await import("@pulumi/aws/ssm/getParametersByPath");
     let answer: unknown;
     await runUnderMocks({ project: "slipway", stack: "t", config: { "mock:ssmParameters": JSON.stringify({ "/slipway/shop/staging/image-tag": "abc1234", "/slipway/other/staging/image-tag": "x", "/slipway/shop/deep/er/p": "y" }) }, secretKeys: [] }, async () => {

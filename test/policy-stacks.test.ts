@@ -7,12 +7,12 @@ import * as os from "os";
 import * as path from "path";
 import { resourceArgs, runRule, stackArgs, toPolicyResource } from "../policy/evaluate";
 import { CONTEXT_TYPE } from "../policy/kit";
-import { evaluatePlan, policyReport, WAIVERS_KEY } from "../policy/offline";
+import { evaluatePlan, policyReport, WAIVERS_KEY } from "../tools/check/policy-report";
 import { packPolicies, WAIVERS_RULE } from "../policy/pack";
 import { RULES } from "../policy/rules";
-import { Plan } from "../tools/mock-engine";
-import { main } from "../tools/plan";
-import { listStacks, loadStackConfig } from "../tools/stack-config";
+import { Plan } from "../tools/plan/mock-engine";
+import { main } from "../tools/plan/cli";
+import { listStacks, loadStackConfig } from "../tools/plan/stack-config";
 import { FIXTURES, one, planStack, rejection, ROOT } from "./helpers";
 
 const STACKS = listStacks(FIXTURES);

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { asSection, assembleReadme } from "../tools/gen-readme";
+import { asSection, assembleReadme } from "../tools/docs/gen-readme";
 import { ROOT } from "./helpers";
 
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");

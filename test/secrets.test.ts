@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { renderTree } from "../tools/render";
-import { SECRET_PLACEHOLDER } from "../tools/stack-config";
+import { renderTree } from "../tools/plan/render";
+import { SECRET_PLACEHOLDER } from "../tools/plan/stack-config";
 import { one, planStack } from "./helpers";
 
 const label = (containerDefinitions: string) =>
@@ -76,12 +76,12 @@ test("secret values never reach a CodeBuild environment variable in plain text",
 });
 
 test("re-encrypting a secret in the stack file shows as a new secret version in the offline plan", async () => {
-    const { loadStackConfig } = await import("../tools/stack-config");
+    const { loadStackConfig } = await import("../tools/plan/stack-config");
     const fs = await import("fs");
     const os = await import("os");
     const path = await import("path");
     const { FIXTURES, ROOT } = await import("./helpers");
-    const { runUnderMocks } = await import("../tools/mock-engine");
+    const { runUnderMocks } = await import("../tools/plan/mock-engine");
     const { program } = await import("../stacks/program");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rotate-"));
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));

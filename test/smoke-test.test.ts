@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { beanstalkBundleFiles } from "../infra/beanstalk-bundle";
 import { smokeTestBuildSpec } from "../infra/build";
-import { Plan } from "../tools/mock-engine";
+import { Plan } from "../tools/plan/mock-engine";
 import { all, one, planStack } from "./helpers";
 
 interface Stage {

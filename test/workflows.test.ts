@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { COMMENT_MARKER } from "../tools/diff";
+import { COMMENT_MARKER } from "../tools/plan/diff";
 import { ROTATABLE_STACKS, stageName } from "../.github/scripts/ci";
 import { ROOT } from "./helpers";
 

@@ -12,7 +12,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { listStacks } from "./stack-config";
+import { listStacks } from "./plan/stack-config";
 
 const ROOT = path.resolve(__dirname, "..");
 const GNU_TIME = "/usr/bin/time";
@@ -187,20 +187,18 @@ export async function main(argv: string[]): Promise<number> {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bench-"));
     const node = process.execPath;
     const tsxCli = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
-    // `npm run plan:fast` and `npm run plan` without npm's own start-up (~0.3 s), like the anchor's `node dist/app.js`.
-    const fast = [node, path.join(ROOT, "tools", "run-bundled.cjs"), "tools/plan.ts"];
+    // `npm run plan` without npm's own start-up (~0.3 s), like the anchor's `node dist/app.js`.
+    const fast = [node, path.join(ROOT, "tools", "run.cjs"), "tools/plan/cli.ts"];
     const stacks = listStacks(ROOT);
     log(`slipway bench, ${new Date().toISOString()}: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${opts.runs} runs each\n`);
     log(`peak RSS from ${fs.existsSync(GNU_TIME) ? "GNU time (%M %U %S)" : "/proc VmHWM polling"}; stacks: ${stacks.join(", ")}; load average ${loadavg()}\n\n`);
 
     const fastDir = path.join(out, "fast");
     const tsxDir = path.join(out, "tsx");
-    const lazy = path.join(ROOT, "tools", "lazy-modules.cjs");
     const candidates: Candidate[] = [
-        { label: "plan --all (plan:fast, bundled)", command: [...fast, "--all", "--json-dir", fastDir, "--quiet"] },
-        { label: "plan --all (npm run plan: tsx + preload)", command: [node, tsxCli, "--require", lazy, "tools/plan.ts", "--all", "--json-dir", tsxDir, "--quiet"] },
-        { label: "plan --all (tsx, as before issue 7)", command: [node, tsxCli, "tools/plan.ts", "--all", "--json-dir", path.join(out, "before"), "--quiet"] },
-        ...stacks.map((stack) => ({ label: `plan --stack ${stack} (plan:fast)`, command: [...fast, "--stack", stack, "--json", path.join(out, `${stack}.json`), "--quiet"] })),
+        { label: "plan --all (npm run plan, bundled)", command: [...fast, "--all", "--json-dir", fastDir, "--quiet"] },
+        { label: "plan --all (tsx, unbundled)", command: [node, tsxCli, "tools/plan/cli.ts", "--all", "--json-dir", tsxDir, "--quiet"] },
+        ...stacks.map((stack) => ({ label: `plan --stack ${stack} (npm run plan)`, command: [...fast, "--stack", stack, "--json", path.join(out, `${stack}.json`), "--quiet"] })),
     ];
     const anchorScript = path.resolve(ROOT, "..", "shared", "bench", "cdk-anchor", "run.sh");
     const anchorLabel = "cdk synth (CDK anchor, run.sh)";
@@ -211,8 +209,8 @@ export async function main(argv: string[]): Promise<number> {
     const results = await benchInterleaved(candidates, opts.runs, log);
     // The fast path is only worth timing if it plans exactly what the program plans.
     const differing = stacks.filter((s) => fs.readFileSync(path.join(fastDir, `${s}.json`), "utf8") !== fs.readFileSync(path.join(tsxDir, `${s}.json`), "utf8"));
-    if (differing.length) throw new Error(`plan:fast and npm run plan disagree on ${differing.join(", ")}: fix tools/run-bundled.cjs before trusting its timings`);
-    log(`  plans of plan:fast and npm run plan identical for ${stacks.length} stacks\n`);
+    if (differing.length) throw new Error(`the bundled and unbundled plans disagree on ${differing.join(", ")}: fix tools/run.cjs before trusting its timings`);
+    log(`  plans of the bundled and unbundled runs identical for ${stacks.length} stacks\n`);
 
     let code = 0;
     const all = results[0];
@@ -227,7 +225,7 @@ export async function main(argv: string[]): Promise<number> {
         }
         const v = compare(all, anchor);
         const ok = (b: boolean | null) => (b === null ? "not measured" : b ? "met" : "MISSED");
-        log(`\nTarget, all stacks together (plan:fast): time ≤ ${TIME_TARGET.toFixed(2)} × CDK: ${ok(v.timeOk)}; memory ≤ ${MEMORY_TARGET.toFixed(2)} × CDK: ${ok(v.memoryOk)}\n`);
+        log(`\nTarget, all stacks together (npm run plan): time ≤ ${TIME_TARGET.toFixed(2)} × CDK: ${ok(v.timeOk)}; memory ≤ ${MEMORY_TARGET.toFixed(2)} × CDK: ${ok(v.memoryOk)}\n`);
         if (!v.timeOk || v.memoryOk === false) code = 2;
     }
 

@@ -3,10 +3,10 @@
 //   npm run docs:security          (rewrites docs/security.md; a test fails when it is stale)
 import * as fs from "fs";
 import * as path from "path";
-import { WAIVERS_RULE } from "../policy/pack";
-import { RULES } from "../policy/rules";
+import { WAIVERS_RULE } from "../../policy/pack";
+import { RULES } from "../../policy/rules";
 
-export const SECURITY_DOC = path.resolve(__dirname, "..", "docs", "security.md");
+export const SECURITY_DOC = path.resolve(__dirname, "..", "..", "docs", "security.md");
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 

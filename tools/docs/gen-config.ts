@@ -2,7 +2,7 @@
 // suite fails when Pulumi.yaml and the schema disagree.
 import * as fs from "fs";
 import { stringify } from "yaml";
-import { CONFIG_KEYS } from "../infra/config-schema";
+import { CONFIG_KEYS } from "../../infra/config-schema";
 
 export function projectFileText(): string {
     const config: Record<string, unknown> = {};

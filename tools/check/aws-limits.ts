@@ -7,12 +7,12 @@
 // against the models the AWS SDKs are generated from (botocore 1.43.11 `service-2.json`: the
 // `min`/`max`/`pattern` of each request member), on 2026-12-01. docs/limits.md says what is left out.
 import { createHash } from "crypto";
-import type { Plan, PlannedResource } from "./mock-engine";
+import type { Plan, PlannedResource } from "../plan/mock-engine";
 
 /** When every limit below was last read on its source page. */
 export const CHECKED = "2026-12-01";
 
-// The Plan JSON contract's placeholders (tools/mock-engine.ts SECRET / UNKNOWN), repeated so this module
+// The Plan JSON contract's placeholders (tools/plan/mock-engine.ts SECRET / UNKNOWN), repeated so this module
 // loads without the Pulumi runtime. A value that is one of them cannot be checked offline.
 const SECRET = "[secret]";
 const UNKNOWN = "[unknown]";
@@ -812,7 +812,7 @@ function record(v: unknown): Record<string, unknown> | undefined {
 const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 
 /**
- * The physical name and id the offline plan gives a resource, as tools/mock-engine.ts mints them: the
+ * The physical name and id the offline plan gives a resource, as tools/plan/mock-engine.ts mints them: the
  * name input, else namePrefix + 7 hex, else `<logical>-<7 hex>`; EC2 ids `vpc-`/`ec2-` + 17 hex. Other
  * resources' inputs refer to a resource by these (a role policy's `role` is the role's name).
  */

@@ -7,9 +7,8 @@
 // A lower bound, not a forecast: it assumes a warm layer cache, an app that starts at once and a
 // first smoke-test request that passes. Real runs are slower; a setting that raises the bound
 // raises every real run too.
-import * as path from "path";
-import { Plan, PlannedResource } from "./mock-engine";
-import { StackNotFoundError } from "./stack-config";
+import { Plan, PlannedResource } from "../plan/mock-engine";
+import { StackNotFoundError } from "../plan/stack-config";
 
 /** Figures the model uses, seconds. */
 export const FIGURES = {
@@ -356,9 +355,9 @@ export function parseLeadTimeArgs(argv: string[]): Options {
     return o;
 }
 
-export async function main(argv: string[], dir = path.resolve(__dirname, "..")): Promise<number> {
+export async function main(argv: string[], dir = process.cwd()): Promise<number> {
     const o = parseLeadTimeArgs(argv);
-    const { planStack } = await import("./plan");
+    const { planStack } = await import("../plan/cli");
     const delivery = await planStack(dir, o.stack);
     const envs: Record<string, Plan> = {};
     for (const stack of pipelineStacks(delivery)) envs[stack] = await planStack(dir, stack);
@@ -367,13 +366,13 @@ export async function main(argv: string[], dir = path.resolve(__dirname, "..")):
     return 0;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (err: unknown) => {
-            const known = err instanceof LeadTimeError || err instanceof StackNotFoundError;
-            process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
-            process.exit(1);
-        },
-    );
+/** The command line: runs main(), printing a known error as one line (no stack trace); resolves to the exit code. */
+export function cli(argv: string[]): Promise<number> {
+    return main(argv).catch((err: unknown) => {
+        const known = err instanceof LeadTimeError || err instanceof StackNotFoundError;
+        process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
+        return 1;
+    });
 }
+
+if (require.main === module) cli(process.argv.slice(2)).then((code) => process.exit(code));

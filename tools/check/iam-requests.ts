@@ -4,12 +4,11 @@
 // beyond them, each against the ARNs of the resource types AWS authorizes for that action, with the tag
 // and IAM context keys a real request carries. Also the destructive requests against another stack's
 // resources that containment must deny.
-import * as fs from "fs";
-import * as path from "path";
+import handlerPermissions from "../../policy/data/cfn-handler-permissions.json";
 import { actionFacts, Request, resourceTypeFacts } from "./iam-sim";
-import { MOCK_ACCOUNT, Plan, PlannedResource } from "./mock-engine";
+import { MOCK_ACCOUNT, Plan, PlannedResource } from "../plan/mock-engine";
 import { physicalName } from "./iam-sim";
-import { STACK_TAG } from "../infra/names";
+import { STACK_TAG } from "../../infra/names";
 
 type Op = "create" | "read" | "update" | "delete";
 const OPS: Op[] = ["create", "read", "update", "delete"];
@@ -20,10 +19,9 @@ interface HandlerData {
     providerExtras?: Record<string, { create?: string[]; read?: string[]; update?: string[]; delete?: string[] }>;
 }
 
-let handlerData: HandlerData | undefined;
+/** AWS's CloudFormation handler permissions, vendored with their source and date (bundled with the tools). */
 export function handlers(): HandlerData {
-    handlerData ??= JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "data", "cfn-handler-permissions.json"), "utf8")) as HandlerData;
-    return handlerData;
+    return handlerPermissions as unknown as HandlerData;
 }
 
 /** Where a plan lives: its region and the value of its stack tag. */

@@ -4,7 +4,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
-import { assertWithinLimits } from "./aws-limits";
+import { assertWithinLimits } from "../check/aws-limits";
 
 /** The offline plan's JSON contract (documented in README "Plan JSON format"). */
 export interface Plan {
@@ -127,7 +127,7 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
         case "aws:secretsmanager/secretVersion:SecretVersion":
             // AWS mints a new version id whenever the value changes; model that deterministically so
             // saved plans compare. The offline plan never holds a real secret: its secret values are
-            // placeholders derived from the committed ciphertext (tools/stack-config.ts), so a rotation
+            // placeholders derived from the committed ciphertext (tools/plan/stack-config.ts), so a rotation
             // shows as a new version while the id reveals nothing.
             state.versionId = hash(JSON.stringify(unwrap(inputs.secretString) ?? "")).slice(0, 32);
             break;
@@ -235,7 +235,7 @@ function mockCall(token: string, inputs: Record<string, unknown>, ctx: EngineCon
         case "aws:elasticbeanstalk/getSolutionStack:getSolutionStack":
             return { name: "64bit Amazon Linux 2023 v4.5.2 running Docker", nameRegex: inputs.nameRegex, mostRecent: inputs.mostRecent, id: "solution-stack" };
         default:
-            throw new Error(`the offline plan has no mock for the invoke ${token}; add one in tools/mock-engine.ts`);
+            throw new Error(`the offline plan has no mock for the invoke ${token}; add one in tools/plan/mock-engine.ts`);
     }
 }
 
@@ -492,7 +492,7 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         const order = new Map(resources.map((r, i) => [r.urn, i]));
         resources.sort((a, b) => (order.get(a.urn) ?? 0) - (order.get(b.urn) ?? 0));
         const plan = { project: opts.project, stack: opts.stack, resources, outputs };
-        // What AWS's quotas and validation would refuse, the plan refuses first (tools/aws-limits.ts).
+        // What AWS's quotas and validation would refuse, the plan refuses first (tools/check/aws-limits.ts).
         assertWithinLimits(plan);
         return plan;
     } finally {

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readmeWithConfigTable } from "./gen-config";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 const INCLUDE = /<!-- include: (docs\/[A-Za-z0-9._-]+\.md) -->\n[\s\S]*?<!-- \/include -->/g;
 
 /** The file's Markdown with headings shifted so its first heading is level 2. */

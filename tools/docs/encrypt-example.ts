@@ -1,6 +1,6 @@
 // Encrypts example `secure:` values the way Pulumi's passphrase secrets provider does (PBKDF2-SHA256,
 // 1,000,000 rounds, AES-256-GCM), so the shipped stack files decrypt with the documented example
-// passphrase. Usage: tsx tools/encrypt-example.ts <salt-line-or-"new"> <plaintext>
+// passphrase. Usage: tsx tools/docs/encrypt-example.ts <salt-line-or-"new"> <plaintext>
 import { createCipheriv, pbkdf2Sync, randomBytes } from "crypto";
 
 export const EXAMPLE_PASSPHRASE = "slipway-example";

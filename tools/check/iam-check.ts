@@ -1,10 +1,10 @@
 // `npm run check` over a project's own stacks: every GitHub deploy role can do all its stacks' job
 // (sufficiency) and nothing to any other stack (containment), evaluated with iam-simulate on the plans
 // just made. The same functions back test/iam-sufficiency.test.ts and test/iam-containment.test.ts.
-import { Plan } from "./mock-engine";
+import { Plan } from "../plan/mock-engine";
 import { decide, Principal, principalOf, Request } from "./iam-sim";
 import { attackRequests, deployRequests, StackView } from "./iam-requests";
-import { policyStackOf } from "../infra/names";
+import { policyStackOf } from "../../infra/names";
 
 /**
  * Actions AWS gives no resource type and no tag condition key, which a deploy role needs: they reach

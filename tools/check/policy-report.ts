@@ -1,12 +1,12 @@
 // The policy pack, offline: evaluates the pack's rules (the same objects CrossGuard runs) against a
 // plan from the mock engine, with the stack's waivers from its config. `npm run plan` prints the
 // report after the tree; `npm run check` exits 3 when a mandatory rule is violated.
-import { Plan } from "../tools/mock-engine";
-import { StackConfig } from "../tools/stack-config";
-import { evaluate, Evaluation, Finding } from "./evaluate";
-import { CONTEXT_TYPE, parseWaivers, SlipwayRule, STACK_FILE_CHECKS } from "./kit";
-import { policyStackOf, secretsKeyAlias } from "../infra/names";
-import { RULES } from "./rules";
+import { Plan } from "../plan/mock-engine";
+import { StackConfig } from "../plan/stack-config";
+import { evaluate, Evaluation, Finding } from "../../policy/evaluate";
+import { CONTEXT_TYPE, parseWaivers, SlipwayRule, STACK_FILE_CHECKS } from "../../policy/kit";
+import { policyStackOf, secretsKeyAlias } from "../../infra/names";
+import { RULES } from "../../policy/rules";
 
 export const WAIVERS_KEY = "slipway:policyWaivers";
 

@@ -6,8 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { RunError } from "@pulumi/pulumi/errors";
-import { LimitError } from "./aws-limits";
-import type { CheckedStack } from "./iam-check";
+import { LimitError } from "../check/aws-limits";
+import type { CheckedStack } from "../check/iam-check";
 import { EngineViolation, Plan, runUnderMocks } from "./mock-engine";
 import { renderTree } from "./render";
 import { listStacks, loadStackConfig, StackConfig, StackNotFoundError } from "./stack-config";
@@ -88,7 +88,7 @@ export async function planStack(dir: string, stack: string): Promise<Plan> {
 async function planWithConfig(dir: string, stack: string): Promise<{ plan: Plan; cfg: StackConfig }> {
     const cfg = loadStackConfig(dir, stack);
     // Loaded after the config so an unknown stack fails before the heavy provider modules load.
-    const { program } = await import("../stacks/program");
+    const { program } = await import("../../stacks/program");
     const plan = await runUnderMocks({ project: cfg.project, stack: cfg.stack, config: cfg.config, secretKeys: cfg.secretKeys }, () => program({ stackDir: dir }));
     return { plan, cfg };
 }
@@ -113,14 +113,14 @@ export async function main(argv: string[], dir = process.cwd()): Promise<number>
             return diffCommand(plan, opts.diff, { markdown: opts.markdown, write: (s) => process.stdout.write(s) });
         }
         if (!opts.quiet) process.stdout.write(renderTree(plan) + "\n");
-        const { policyReport } = await import("../policy/offline");
+        const { policyReport } = await import("../check/policy-report");
         const report = await policyReport(plan, cfg);
         if (!opts.quiet || report.mandatoryViolations > 0) process.stdout.write(report.text + "\n");
         if (opts.check && report.mandatoryViolations > 0) code = 3;
     }
     if (opts.check && opts.all) {
         // Permissions evaluated, not read: each deploy role can do its stacks' whole job and nothing to another stack.
-        const { deployRoleProblems } = await import("./iam-check");
+        const { deployRoleProblems } = await import("../check/iam-check");
         const problems = await deployRoleProblems(checked);
         process.stdout.write(`\nIAM simulation of the deploy roles (every needed request allowed, every other stack's resource denied): ${problems.length} problem(s)\n`);
         for (const p of problems) process.stdout.write(`    ERROR  ${p}\n`);
@@ -142,13 +142,13 @@ function checkedStack(plan: Plan, cfg: StackConfig): CheckedStack {
     };
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (err: unknown) => {
-            const known = err instanceof UsageError || err instanceof StackNotFoundError || err instanceof EngineViolation || err instanceof LimitError || RunError.isInstance(err);
-            process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
-            process.exit(1);
-        },
-    );
+/** The command line: runs main(), printing a known error as one line (no stack trace); resolves to the exit code. */
+export function cli(argv: string[]): Promise<number> {
+    return main(argv).catch((err: unknown) => {
+        const known = err instanceof UsageError || err instanceof StackNotFoundError || err instanceof EngineViolation || err instanceof LimitError || RunError.isInstance(err);
+        process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
+        return 1;
+    });
 }
+
+if (require.main === module) cli(process.argv.slice(2)).then((code) => process.exit(code));

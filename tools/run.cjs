@@ -1,22 +1,16 @@
 #!/usr/bin/env node
-// @ts-check
-// Fast entry for the offline tools: bundles a TypeScript entry (e.g. tools/plan.ts) with esbuild into
-// node_modules/.cache/slipway/, then runs the bundle with a V8 code cache. Same program, same output as
-// `tsx tools/plan.ts`; about 4× faster to start (measured in docs/performance.md).
+// The one way the offline tools run (npm run plan, check, cost, lead-time): the TypeScript entry is
+// bundled with esbuild into node_modules/.cache/slipway (rebuilt when a source file or the lockfile
+// changes) and run with V8's code cache kept beside the bundle. Modules @pulumi/pulumi loads at start
+// but uses only to serialize closures (typescript, @npmcli/arborist) become proxies in the bundle, loaded
+// on first use. Only public Node APIs: esbuild, vm.Script's cachedData and module.createRequire; Node's
+// module loader is not patched. The entry exports `cli(argv): Promise<number>` (its exit code).
 //
-//   node tools/run-bundled.cjs tools/plan.ts --all --json-dir .plan      (npm run plan:fast -- ...)
-//
-// Why it is faster than tsx:
-// - one file instead of ~1,500 module resolutions and reads, and no per-file TypeScript transform;
-// - `typescript` and `@npmcli/arborist`, which @pulumi/pulumi requires at load time only for closure
-//   serialization (unused here, ~0.3 s and ~50 MB), become proxies that load on first use;
-// - V8's code cache (vm.Script cachedData) skips re-parsing the bundle on every run after the first.
-// The bundle is rebuilt when any of its own source files or package-lock.json changes (content hash).
-// Plain JS on purpose: it must start without tsx. Nothing here is needed by `npm run plan` or tests.
+//   node tools/run.cjs tools/plan/cli.ts --all --check --quiet
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
-const Module = require("module");
+const { createRequire } = require("module");
 const path = require("path");
 const vm = require("vm");
 
@@ -95,7 +89,7 @@ async function bundle(entry) {
     try {
         esbuild = require("esbuild");
     } catch {
-        throw new Error("esbuild is not installed: run `npm ci` (or use `npm run plan`, which needs only tsx)");
+        throw new Error("esbuild is not installed: run `npm ci`");
     }
     fs.mkdirSync(CACHE, { recursive: true });
     /** @type {import("esbuild").BuildOptions & { metafile: true }} */
@@ -128,10 +122,10 @@ async function bundle(entry) {
         const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", pkg, "package.json"), "utf8"));
         const deps = { ...manifest.dependencies, ...manifest.peerDependencies };
         if (Object.keys(deps).some((d) => d.startsWith("@pulumi/"))) {
-            throw new Error(`${pkg} locates its own files and depends on Pulumi, so it can be neither bundled nor left out: use \`npm run plan\``);
+            throw new Error(`${pkg} locates its own files and depends on Pulumi, so it can be neither bundled nor left out`);
         }
     }
-    // Written atomically: another plan:fast may be reading the previous bundle right now.
+    // Written atomically: another run may be reading the previous bundle right now.
     const result = await esbuild.build({ ...options, external: [...external], write: false });
     for (const f of result.outputFiles ?? []) writeAtomic(f.path, f.contents);
     const inputs = Object.keys(result.metafile.inputs)
@@ -147,8 +141,12 @@ async function bundle(entry) {
     return out;
 }
 
-/** Runs `file` as the main module, with V8's code cache kept beside it. @param {string} file */
-function runMain(file) {
+/**
+ * Loads the bundle as a CommonJS module with V8's code cache and returns its exports.
+ * @param {string} file
+ * @returns {{ cli?: (argv: string[]) => Promise<number> }}
+ */
+function load(file) {
     const cacheFile = `${file}.v8cache`;
     /** @type {Buffer | undefined} */
     let cachedData;
@@ -157,18 +155,9 @@ function runMain(file) {
     } catch {
         cachedData = undefined;
     }
-    const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), {
-        filename: file,
-        cachedData,
-        importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    });
-    const mod = new Module(file, undefined);
-    mod.filename = file;
-    mod.paths = Module._nodeModulePaths(path.dirname(file));
-    const req = Module.createRequire(file);
-    // The bundle's `require.main === module` check must see it as the main module, as `node bundle.js` would.
-    req.main = mod;
-    process.mainModule = mod;
+    // The CommonJS wrapper Node gives every module, written out (its arguments are the module's scope).
+    const source = `(function (exports, require, module, __filename, __dirname) { ${fs.readFileSync(file, "utf8")}\n})`;
+    const script = new vm.Script(source, { filename: file, cachedData });
     if (!cachedData || script.cachedDataRejected) {
         // After the run, so the cache also holds the functions the run compiled.
         process.on("exit", () => {
@@ -179,18 +168,21 @@ function runMain(file) {
             }
         });
     }
-    script.runInThisContext()(mod.exports, req, mod, file, path.dirname(file));
+    const mod = { exports: {}, filename: file, id: file, loaded: false };
+    script.runInThisContext()(mod.exports, createRequire(file), mod, file, path.dirname(file));
+    mod.loaded = true;
+    return mod.exports;
 }
 
 async function main() {
     const [entry, ...args] = process.argv.slice(2);
     if (!entry || !entry.endsWith(".ts")) {
-        process.stderr.write("usage: node tools/run-bundled.cjs <entry.ts> [args...]\n");
+        process.stderr.write("usage: node tools/run.cjs <entry.ts> [args...]\n");
         process.exit(2);
     }
-    const file = await bundle(path.relative(ROOT, path.resolve(entry)));
-    process.argv = [process.argv[0], file, ...args];
-    runMain(file);
+    const exported = load(await bundle(path.relative(ROOT, path.resolve(entry))));
+    if (typeof exported.cli !== "function") throw new Error(`${entry} exports no cli(argv)`);
+    process.exit(await exported.cli(args));
 }
 
 main().catch((err) => {

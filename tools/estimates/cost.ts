@@ -1,17 +1,16 @@
 // Monthly cost estimate of a stack, read from its offline plan and priced with the dated us-east-1
-// table in tools/prices.ts. Usage that the plan cannot know (builds per month, log volume, load
+// table in tools/estimates/prices.ts. Usage that the plan cannot know (builds per month, log volume, load
 // balancer traffic, stored images) comes from stated assumptions, printed with the estimate.
 //
 //   npm run cost -- --stack staging [--builds 100] [--task-hours 1.0] [--set key=value ...] [--json]
 //
 // --set prices a what-if: the stack's config with `key` (e.g. slipway:cpu, or
 // 'slipway:beanstalkInstanceTypes=["t3.micro"]') changed, planned under the mock engine as usual.
-import * as path from "path";
 import { RunError } from "@pulumi/pulumi/errors";
 import { buildStage, DEFAULT_APP, smokeStage } from "./lead-time";
-import { Plan, PlannedResource } from "./mock-engine";
+import { Plan, PlannedResource } from "../plan/mock-engine";
 import { HOURS_PER_MONTH, PRICE_DATE, PRICE_REGION, PRICES } from "./prices";
-import { StackNotFoundError } from "./stack-config";
+import { StackNotFoundError } from "../plan/stack-config";
 
 export interface CostAssumptions {
     /** Pipeline executions (= image builds) per month: about 5 merges per working day. */
@@ -300,7 +299,7 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
 
     const total = lines.reduce((s, l) => s + l.monthly, 0);
     const assumptions = [
-        `prices: ${PRICE_REGION} on-demand list prices read ${PRICE_DATE} (tools/prices.ts); free tiers not deducted; ${HOURS_PER_MONTH} h a month`,
+        `prices: ${PRICE_REGION} on-demand list prices read ${PRICE_DATE} (tools/estimates/prices.ts); free tiers not deducted; ${HOURS_PER_MONTH} h a month`,
         `tasks and instances run ${Math.round(a.taskHoursFraction * 100)} % of the month at their minimum count (autoscaling adds more under load)`,
         `Fargate Spot at 70 % off on-demand (AWS: "up to 70 %")`,
         `${a.buildsPerMonth} pipeline runs a month, each approved to production; CodeBuild minutes from the lead-time model, rounded up per build`,
@@ -361,14 +360,14 @@ export function parseCostArgs(argv: string[]): Options {
 
 /** Plans `stack` as `npm run plan` does, with config overrides applied on top of its stack file. */
 async function planWith(dir: string, stack: string, set: Record<string, string>): Promise<Plan> {
-    const { loadStackConfig } = await import("./stack-config");
-    const { runUnderMocks } = await import("./mock-engine");
-    const { program } = await import("../stacks/program");
+    const { loadStackConfig } = await import("../plan/stack-config");
+    const { runUnderMocks } = await import("../plan/mock-engine");
+    const { program } = await import("../../stacks/program");
     const cfg = loadStackConfig(dir, stack);
     return runUnderMocks({ project: cfg.project, stack: cfg.stack, config: { ...cfg.config, ...set }, secretKeys: cfg.secretKeys }, program);
 }
 
-export async function main(argv: string[], dir = path.resolve(__dirname, "..")): Promise<number> {
+export async function main(argv: string[], dir = process.cwd()): Promise<number> {
     const o = parseCostArgs(argv);
     const e = estimateCost(await planWith(dir, o.stack as string, o.set), o.assumptions);
     if (Object.keys(o.set).length) e.assumptions.unshift(`what-if: ${Object.entries(o.set).map(([k, v]) => `${k}=${v}`).join(", ")} (not the stack file's values)`);
@@ -376,13 +375,13 @@ export async function main(argv: string[], dir = path.resolve(__dirname, "..")):
     return 0;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (err: unknown) => {
-            const known = err instanceof CostUsageError || err instanceof StackNotFoundError || RunError.isInstance(err);
-            process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
-            process.exit(1);
-        },
-    );
+/** The command line: runs main(), printing a known error as one line (no stack trace); resolves to the exit code. */
+export function cli(argv: string[]): Promise<number> {
+    return main(argv).catch((err: unknown) => {
+        const known = err instanceof CostUsageError || err instanceof StackNotFoundError || RunError.isInstance(err);
+        process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
+        return 1;
+    });
 }
+
+if (require.main === module) cli(process.argv.slice(2)).then((code) => process.exit(code));

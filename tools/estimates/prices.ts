@@ -1,5 +1,5 @@
 // Dated on-demand list prices, US East (N. Virginia) us-east-1, USD, for the cost estimate
-// (tools/cost.ts). Read from AWS's public pricing pages on PRICE_DATE; refresh them together.
+// (tools/estimates/cost.ts). Read from AWS's public pricing pages on PRICE_DATE; refresh them together.
 // Free tiers are not deducted (an account's free allowance is shared by everything in it).
 
 export const PRICE_DATE = "2026-11-25";
