@@ -6,7 +6,7 @@
 // resources that containment must deny.
 import * as fs from "fs";
 import * as path from "path";
-import { actionFacts, Request, resourceTypeFacts } from "./iam-sim";
+import { actionFacts, Doc, Principal, Request, resourceTypeFacts } from "./iam-sim";
 import { MOCK_ACCOUNT, Plan, PlannedResource } from "./mock-engine";
 import { physicalName } from "./iam-sim";
 import { STACK_TAG } from "../infra/names";
@@ -406,7 +406,7 @@ function excepted(r: PlannedResource, action: string, op: Op, plan: Plan): boole
  * Context keys of a request about a resource of `v`'s stack. A create sends the resource's tags, the
  * stack tag among them; a later tag change sends only the tags that change, never the stack tag.
  */
-function tagContext(tag: string, exists: boolean, sendsTags: boolean | "other"): Record<string, string | string[]> {
+export function tagContext(tag: string, exists: boolean, sendsTags: boolean | "other"): Record<string, string | string[]> {
     const c: Record<string, string | string[]> = {};
     if (exists) {
         for (const svc of ["aws", "ec2", "elasticloadbalancing", "ecs", "iam", "autoscaling"]) c[`${svc}:ResourceTag/${STACK_TAG}`] = tag;
@@ -616,7 +616,7 @@ export const EB_OPERATIONS: { creates: [string, string][]; changes: [string, str
 };
 
 /** EB's own resource ARNs for one environment (generated names: `awseb-e-<id>-stack…`). */
-function ebArn(kind: string, v: StackView, seed: string): string {
+export function ebArn(kind: string, v: StackView, seed: string): string {
     const A = MOCK_ACCOUNT;
     const R = v.region;
     const id = hex(`${v.plan.stack}/${seed}`, 10);
@@ -628,19 +628,26 @@ function ebArn(kind: string, v: StackView, seed: string): string {
         case "ec2/elastic-ip": return `arn:aws:ec2:${R}:${A}:elastic-ip/eipalloc-${hex(seed, 17)}`;
         case "ec2/security-group": return `arn:aws:ec2:${R}:${A}:security-group/sg-${hex(`${seed}/eb`, 17)}`;
         case "cloudwatch/alarm": return `arn:aws:cloudwatch:${R}:${A}:alarm:awseb-e-${id}-stack-AWSEBCloudwatchAlarmHigh-${hex(seed, 6)}`;
+        // A load-balanced environment's default process (EB names its target groups awseb-AWSEB-…).
+        case "elasticloadbalancing/targetgroup": return `arn:aws:elasticloadbalancing:${R}:${A}:targetgroup/awseb-AWSEB-${id.toUpperCase()}/${hex(seed, 16)}`;
         default: throw new Error(`no EB resource kind ${kind}`);
     }
 }
 
-/** The requests Elastic Beanstalk makes with the caller's credentials for the environments of a plan. */
-export function beanstalkOperationRequests(v: StackView): Request[] {
+/**
+ * The requests Elastic Beanstalk makes with the caller's credentials for the environments of a plan.
+ * `only.creates` keeps those of EB_OPERATIONS.creates (every one by default); `only.why` says whose
+ * operation it is (a deployment, a managed update) in each request's `why`.
+ */
+export function beanstalkOperationRequests(v: StackView, only: { creates?: string[]; why?: string } = {}): Request[] {
     const out: Request[] = [];
     const base = { "aws:RequestedRegion": v.region };
     for (const env of v.plan.resources.filter((r) => r.type === "aws:elasticbeanstalk/environment:Environment")) {
-        const why = `${v.plan.stack} Elastic Beanstalk's own stack for ${env.name}`;
+        const why = `${v.plan.stack} Elastic Beanstalk's own stack for ${env.name}${only.why ? ` (${only.why})` : ""}`;
         const vpc = relatedArn("ec2", "vpc", v);
         const subnet = relatedArn("ec2", "subnet", v);
         for (const [action, kind] of EB_OPERATIONS.creates) {
+            if (only.creates && !only.creates.includes(action)) continue;
             out.push({ action, resource: ebArn(kind, v, kind), context: { ...base, ...tagContext(v.tag, false, true) }, why });
             if (action === "ec2:CreateSecurityGroup" && vpc) out.push({ action, resource: vpc, context: { ...base, ...tagContext(v.tag, true, true) }, why });
             if (action === "ec2:RunInstances") {
@@ -651,7 +658,9 @@ export function beanstalkOperationRequests(v: StackView): Request[] {
         }
         for (const [action, kind] of EB_OPERATIONS.changes) out.push({ action, resource: ebArn(kind, v, kind), context: { ...base, ...tagContext(v.tag, true, false) }, why });
         for (const action of EB_OPERATIONS.reads) out.push({ action, resource: "*", context: base, why });
-        out.push({ action: "ec2:CreateTags", resource: ebArn("ec2/instance", v, "ec2/instance"), context: { ...base, ...tagContext(v.tag, false, true), "ec2:CreateAction": "RunInstances" }, why });
+        if (!only.creates || only.creates.includes("ec2:RunInstances")) {
+            out.push({ action: "ec2:CreateTags", resource: ebArn("ec2/instance", v, "ec2/instance"), context: { ...base, ...tagContext(v.tag, false, true), "ec2:CreateAction": "RunInstances" }, why });
+        }
     }
     return out;
 }
@@ -695,4 +704,37 @@ export async function attackRequests(target: StackView, ownTag: string): Promise
         }
     }
     return out;
+}
+
+/**
+ * The mock engine gives a resource without an ARN rule of its own the generic
+ * `arn:aws:<module>:<region>:<account>:<module>/<name>` (tools/mock-engine.ts), where AWS's ARN has
+ * another shape for several types (CodeBuild `project/<name>`, SNS `<name>`, CodePipeline `<name>`).
+ * A policy built from such an output (the pipeline role's RunBuilds, RequestApproval) holds the
+ * placeholder where AWS would hold the real ARN: this rewrites it, in `principal`'s identity policies,
+ * to the ARN requests name (ownArns), so a request is judged against what AWS would have stored.
+ */
+export function withAwsArns(principal: Principal, views: StackView[]): Principal {
+    const real = new Map<string, string>();
+    for (const v of views) {
+        for (const r of v.plan.resources) {
+            if (!r.custom || !r.type.startsWith("aws:")) continue;
+            const module = (r.type.split(":")[1] ?? "").split("/")[0];
+            const placeholder = `arn:aws:${module}:${v.region}:${MOCK_ACCOUNT}:${module}/${physicalName(r)}`;
+            const arn = ownArns(r, v)[0]?.arn;
+            if (arn && arn !== placeholder) real.set(placeholder, arn);
+        }
+    }
+    const rewrite = (x: unknown): unknown => {
+        if (typeof x === "string") {
+            for (const [placeholder, arn] of real) {
+                if (x === placeholder || x.startsWith(`${placeholder}/`) || x.startsWith(`${placeholder}:`)) return arn + x.slice(placeholder.length);
+            }
+            return x;
+        }
+        if (Array.isArray(x)) return x.map(rewrite);
+        if (x && typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, rewrite(y)]));
+        return x;
+    };
+    return { ...principal, policies: principal.policies.map((p) => ({ ...p, doc: rewrite(p.doc) as Doc })) };
 }
