@@ -1,21 +1,28 @@
 // The pipeline side of a Beanstalk environment: the deploy action and what the pipeline's role needs
 // to run it. CodePipeline's Elastic Beanstalk action (provider "ElasticBeanstalk", configuration
-// ApplicationName + EnvironmentName, one input artifact: the source bundle) creates an application
-// version and calls UpdateEnvironment with the pipeline role's credentials. EB then changes the
-// environment through its CloudFormation stack (`awseb-e-…`) as that caller, which is why a deploy
-// needs CloudFormation, Auto Scaling, EC2, ELB and S3 rights: AWS documents `elasticbeanstalk:*`,
-// `ec2:*`, `autoscaling:*`, `cloudformation:*`, `s3:*` … as the minimum ("Elastic Beanstalk deploy
-// action reference", service role permissions). Below, every right EB's resources can be named for
-// is pinned to the `awseb-` names EB gives them; only calls AWS cannot scope use "*", limited to the
-// stack's region.
+// ApplicationName + EnvironmentName, one input artifact: the source bundle) uploads the bundle to EB's
+// storage bucket, creates an application version and calls UpdateEnvironment with the pipeline role's
+// credentials. EB then changes the environment through its CloudFormation stack (`awseb-e-…`) as that
+// caller — and an immutable deploy launches a temporary Auto Scaling group outside the environment's
+// own ("Configuration changes", EB Developer Guide) — which is why a deploy needs CloudFormation, Auto
+// Scaling, EC2, ELB and S3 rights: AWS documents `elasticbeanstalk:*`, `ec2:*`, `autoscaling:*`,
+// `cloudformation:*`, `s3:*` … as the minimum (CodePipeline User Guide, "Add permissions to the
+// CodePipeline service role"; policy/data/service-role-needs.json). Below, scoped like the GitHub
+// deploy roles (beanstalk-deployer.ts): EB's own resources by name, everything EB's stacks create by
+// the targets' stack tags (EB applies an environment's tags to its stack, which propagates them), so
+// the pipeline can change no other stack's groups, instances or alarms; only calls AWS cannot scope use
+// "*", limited to the stack's region. test/iam-service-roles.test.ts simulates every call.
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "@pulumi/aws/types/input";
 import { arnOf, AwsContext } from "./aws-context";
 import { Statement } from "./iam";
+import { STACK_TAG } from "./names";
 
 export interface BeanstalkTarget {
     applicationName: string;
     environmentName: string;
+    /** The environment stack's tag (`<app>/<stack>`), which EB's stack and everything it creates carry. */
+    stackTag: string;
 }
 
 /** The stage's deploy action for a Beanstalk environment; `artifact` holds the source bundle at its root. */
@@ -37,9 +44,15 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
     if (!targets.length) return [];
     const eb = (resource: string) => arnOf(ctx, "elasticbeanstalk", resource);
     const apps = [...new Set(targets.map((t) => t.applicationName))];
+    const tags = targets.map((t) => t.stackTag);
+    const owned = { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: tags } };
+    const creating = { StringEquals: { [`aws:RequestTag/${STACK_TAG}`]: tags } };
     const regionOnly = { StringEquals: { "aws:RequestedRegion": ctx.region } };
     // EB's per-region storage bucket, where application versions and bundles are kept.
     const storage = pulumi.interpolate`arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}`;
+    const stacks = arnOf(ctx, "cloudformation", "stack/awseb-e-*");
+    const groups = pulumi.interpolate`arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*`;
+    const ec2 = (type: string) => arnOf(ctx, "ec2", `${type}/*`);
     return [
         {
             Sid: "DeployBeanstalkEnvironments",
@@ -60,73 +73,92 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
             Action: ["s3:CreateBucket", "s3:GetBucketLocation", "s3:ListBucket", "s3:GetBucketPolicy", "s3:GetObject", "s3:GetObjectAcl", "s3:PutObject", "s3:PutObjectAcl"],
             Resource: [storage, pulumi.interpolate`${storage}/*`],
         },
+        // An immutable deploy's temporary stack; EB's stacks are named after generated ids, told apart by the tag.
+        { Sid: "CreateBeanstalkStacks", Action: ["cloudformation:CreateStack"], Resource: [stacks], Condition: creating },
         {
             Sid: "BeanstalkEnvironmentStacks",
             Action: [
                 "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStackResource", "cloudformation:DescribeStackResources",
-                "cloudformation:GetTemplate", "cloudformation:ListStackResources", "cloudformation:UpdateStack", "cloudformation:CancelUpdateStack",
+                "cloudformation:GetTemplate", "cloudformation:ListStackResources", "cloudformation:UpdateStack", "cloudformation:CancelUpdateStack", "cloudformation:DeleteStack",
             ],
-            Resource: [arnOf(ctx, "cloudformation", "stack/awseb-e-*")],
+            Resource: [stacks],
+            Condition: owned,
         },
         {
-            // Rolling and immutable deploys suspend, resize and (immutable) create and delete EB's groups.
+            // Tagging a group while it is created needs CreateOrUpdateTags too: only on a group that has no stack tag yet.
+            Sid: "CreateBeanstalkGroups",
+            Action: ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags"],
+            Resource: [groups],
+            Condition: { Null: { [`aws:ResourceTag/${STACK_TAG}`]: "true" }, ...creating },
+        },
+        {
+            // Rolling and immutable deploys suspend, resize, move instances between and delete EB's groups.
             Sid: "BeanstalkAutoScalingGroups",
             Action: [
-                "autoscaling:CreateAutoScalingGroup", "autoscaling:DeleteAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup",
-                "autoscaling:SuspendProcesses", "autoscaling:ResumeProcesses", "autoscaling:SetDesiredCapacity",
-                "autoscaling:TerminateInstanceInAutoScalingGroup", "autoscaling:AttachInstances", "autoscaling:DetachInstances",
-                "autoscaling:CreateOrUpdateTags", "autoscaling:PutNotificationConfiguration", "autoscaling:PutScalingPolicy",
+                "autoscaling:DeleteAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup", "autoscaling:SuspendProcesses", "autoscaling:ResumeProcesses",
+                "autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup", "autoscaling:AttachInstances", "autoscaling:DetachInstances",
+                "autoscaling:PutNotificationConfiguration", "autoscaling:PutScalingPolicy",
             ],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*`],
+            Resource: [groups],
+            Condition: owned,
         },
         {
             Sid: "BeanstalkTargetRegistration",
             Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
             Resource: [arnOf(ctx, "elasticloadbalancing", "targetgroup/awseb-*/*")],
+            Condition: owned,
+        },
+        { Sid: "BeanstalkAlarms", Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"], Resource: [arnOf(ctx, "cloudwatch", "alarm:awseb-e-*")], Condition: owned },
+        {
+            // New instances, their volumes and interfaces, and launch templates carry the target's tag from the start.
+            Sid: "LaunchBeanstalkInstances",
+            Action: ["ec2:RunInstances", "ec2:CreateLaunchTemplate"],
+            Resource: [ec2("instance"), ec2("volume"), ec2("network-interface"), ec2("launch-template")],
+            Condition: creating,
         },
         {
-            Sid: "BeanstalkAlarms",
-            Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
-            Resource: [arnOf(ctx, "cloudwatch", "alarm:awseb-e-*")],
+            // RunInstances also authorizes the subnet, security group and launch template it uses: the target's own.
+            Sid: "LaunchFromOwnNetwork",
+            Action: ["ec2:RunInstances"],
+            Resource: [ec2("subnet"), ec2("security-group"), ec2("launch-template")],
+            Condition: owned,
+        },
+        // Public AMIs are AWS's: no tag of ours.
+        { Sid: "LaunchPublicImages", Action: ["ec2:RunInstances"], Resource: [pulumi.interpolate`arn:${ctx.partition}:ec2:${ctx.region}::image/*`] },
+        {
+            // Tags only while creating; never re-tagging an existing resource.
+            Sid: "BeanstalkTagOnCreate",
+            Action: ["ec2:CreateTags"],
+            Resource: [ec2("instance"), ec2("volume"), ec2("network-interface"), ec2("launch-template")],
+            Condition: { StringEquals: { "ec2:CreateAction": ["RunInstances", "CreateLaunchTemplate"], [`aws:RequestTag/${STACK_TAG}`]: tags } },
         },
         {
-            // Describe calls have no resource types (DescribeAlarms lists all alarms), and RunInstances
-            // authorizes against generated ids (instance, volume, network interface) and AMIs it cannot name.
+            Sid: "ChangeBeanstalkInstances",
+            Action: [
+                "ec2:TerminateInstances", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate", "ec2:AssociateAddress", "ec2:ReleaseAddress",
+                "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:DeleteSecurityGroup",
+            ],
+            Resource: [ec2("instance"), ec2("launch-template"), ec2("elastic-ip"), ec2("security-group")],
+            Condition: owned,
+        },
+        {
+            // Describe calls have no resource types (DescribeAlarms lists all alarms), nor have EB's storage
+            // setup and CloudFormation's template check.
             Sid: "BeanstalkUnscopableCalls",
             Action: [
                 "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations",
                 "autoscaling:DescribeScalingActivities", "autoscaling:DescribeScheduledActions", "autoscaling:DescribePolicies",
-                "ec2:DescribeInstances", "ec2:DescribeImages", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "ec2:DescribeSecurityGroups",
-                "ec2:DescribeAccountAttributes", "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions", "ec2:RunInstances",
+                "ec2:DescribeInstances", "ec2:DescribeImages", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "ec2:DescribeSecurityGroups", "ec2:DescribeAddresses",
+                "ec2:DescribeAccountAttributes", "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions",
                 "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
                 "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules",
-                "cloudwatch:DescribeAlarms", "cloudwatch:GetMetricStatistics",
+                "cloudwatch:DescribeAlarms", "cloudwatch:GetMetricStatistics", "cloudformation:ValidateTemplate", "elasticbeanstalk:CreateStorageLocation",
             ],
             Resource: ["*"],
             Condition: regionOnly,
         },
         {
-            Sid: "BeanstalkLaunchTemplates",
-            Action: ["ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate"],
-            Resource: [arnOf(ctx, "ec2", "launch-template/*")],
-            Condition: regionOnly,
-        },
-        {
-            // Tags only while creating (EB tags what it launches); never re-tagging existing resources.
-            Sid: "BeanstalkTagOnCreate",
-            Action: ["ec2:CreateTags"],
-            Resource: [arnOf(ctx, "ec2", "instance/*"), arnOf(ctx, "ec2", "volume/*"), arnOf(ctx, "ec2", "network-interface/*"), arnOf(ctx, "ec2", "launch-template/*")],
-            Condition: { StringEquals: { "ec2:CreateAction": ["RunInstances", "CreateLaunchTemplate", "CreateLaunchTemplateVersion"] } },
-        },
-        {
-            // EB tags its instances with the environment's name: only those can be terminated.
-            Sid: "BeanstalkTerminateOwnInstances",
-            Action: ["ec2:TerminateInstances"],
-            Resource: [arnOf(ctx, "ec2", "instance/*")],
-            Condition: { StringEquals: { "aws:ResourceTag/elasticbeanstalk:environment-name": targets.map((t) => t.environmentName) } },
-        },
-        {
-            // Immutable deploys launch instances with the environment's instance profile.
+            // New instances launch with the environment's instance profile.
             Sid: "PassInstanceRoles",
             Action: ["iam:PassRole"],
             Resource: environmentRolePaths.map((p) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${p}*`),

@@ -70,15 +70,19 @@ export class BuildProject extends pulumi.ComponentResource {
                 role: this.role.id,
                 policy: policyDocument([
                     {
+                        // CodeBuild's documented service-role basics ("Create a CodeBuild service role") include
+                        // CreateLogGroup: harmless on the group the stack already declares, and no other.
                         Sid: "WriteOwnLogs",
-                        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                        Resource: [pulumi.interpolate`${this.logGroup.arn}:*`],
+                        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                        Resource: [this.logGroup.arn, pulumi.interpolate`${this.logGroup.arn}:*`],
                     },
                     {
                         Sid: "ReadWriteArtifacts",
                         Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
                         Resource: [pulumi.interpolate`${args.artifactBucketArn}/*`],
                     },
+                    // The same basics: CodeBuild checks the artifact bucket's ACL and region.
+                    { Sid: "LocateArtifactBucket", Action: ["s3:GetBucketAcl", "s3:GetBucketLocation"], Resource: [args.artifactBucketArn] },
                     {
                         Sid: "UseArtifactKey",
                         Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],

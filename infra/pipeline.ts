@@ -210,15 +210,23 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
     return stages;
 }
 
+/** A connection's ARN under both service prefixes (codestar-connections, codeconnections): one connection. */
+export function connectionArns(arn: string): string[] {
+    const [codestar, codeconnections] = [":codestar-connections:", ":codeconnections:"];
+    const other = arn.includes(codestar) ? arn.replace(codestar, codeconnections) : arn.replace(codeconnections, codestar);
+    return other === arn ? [arn] : [arn, other];
+}
+
 /** What the pipeline's role may do: exactly the actions its stages run, on exactly their resources. */
 export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
     const { ctx } = args;
     const statements: Statement[] = [
         {
             Sid: "UseGitHubConnection",
-            // Connections created as codestar-connections and as codeconnections answer to both prefixes.
+            // Connections created as codestar-connections and as codeconnections answer to both prefixes,
+            // each action authorized against its own prefix's ARN of the connection.
             Action: ["codestar-connections:UseConnection", "codeconnections:UseConnection"],
-            Resource: [args.connectionArn],
+            Resource: connectionArns(args.connectionArn),
         },
         {
             Sid: "Artifacts",

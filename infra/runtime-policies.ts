@@ -70,8 +70,9 @@ export function runtimeStatements(app: string, pattern: string, kind: RuntimeKin
  * on a resource tagged for another stack, other stacks' secrets, passing other stacks' roles, and every
  * IAM write: whatever is attached to such a role, it cannot reach beyond its stack.
  */
-export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext): Statement[] {
+export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>): Statement[] {
     const pattern = stackPattern(policyStack);
+    const application = arnOf(ctx, "elasticbeanstalk", `application/${app}`);
     return [
         {
             // The services of the runtime policies and of EB's managed policies (AWSElasticBeanstalkEnhancedHealth,
@@ -97,8 +98,14 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Sid: "NothingOfOtherStacks",
             Effect: "Deny",
             Action: ["*"],
-            Resource: ["*"],
+            NotResource: [repositoryArn, application],
             Condition: { Null: { [`aws:ResourceTag/${STACK_TAG}`]: "false" }, StringNotEquals: { [`aws:ResourceTag/${STACK_TAG}`]: OWN_STACK } },
+        },
+        {
+            Sid: "SharedApplicationUnchanged",
+            Effect: "Deny",
+            Action: ["elasticbeanstalk:DeleteApplication", "elasticbeanstalk:UpdateApplication", "elasticbeanstalk:UpdateApplicationResourceLifecycle", "elasticbeanstalk:AddTags", "elasticbeanstalk:RemoveTags", "elasticbeanstalk:UpdateTagsForResource"],
+            Resource: [application],
         },
         {
             Sid: "OnlyOwnSecrets",
@@ -162,7 +169,7 @@ export class StackAccess extends pulumi.ComponentResource {
             for (const kind of RUNTIME_KINDS) {
                 policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, runtimeStatements(app, stackPattern(stack), kind, args.repositoryArn, ctx));
             }
-            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx), {
+            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn), {
                 // The policy pack judges boundaries as ceilings (iam-boundary-confines), not as grants.
                 [POLICY_PURPOSE_TAG]: BOUNDARY_PURPOSE,
             });

@@ -20,7 +20,7 @@ import { GitHubOidc, GitHubRoleSpec } from "../infra/github-oidc";
 import { policyDocument, serviceRole, Statement } from "../infra/iam";
 import {
     CONTAINER_NAME, deployRoleVariable, environmentName, healthUrlParameter, imageTagParameter, managedPolicyName, parameterPrefix, repositoryName, rolePath,
-    secretsProviderUrl, stackPattern,
+    secretsProviderUrl, stackPattern, stackTag,
 } from "../infra/names";
 import { Notifications } from "../infra/notifications";
 import { DeliveryPipeline, PipelineTarget, smokeTestStatements } from "../infra/pipeline";
@@ -89,7 +89,10 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         stack: t.stack,
         production: t.tier === "production",
         ecs: t.platform === "ecs" ? { clusterName: environmentName(app, t.stack), serviceName: environmentName(app, t.stack) } : undefined,
-        beanstalk: t.platform === "beanstalk" ? { applicationName: beanstalkApplicationName(app), environmentName: environmentName(app, t.stack) } : undefined,
+        beanstalk:
+            t.platform === "beanstalk"
+                ? { applicationName: beanstalkApplicationName(app), environmentName: environmentName(app, t.stack), stackTag: stackTag(app, t.stack) }
+                : undefined,
         healthUrlParameter: healthUrlParameter(app, t.stack),
         imageTagParameter: imageTagParameter(app, t.stack),
     }));

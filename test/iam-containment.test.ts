@@ -91,6 +91,22 @@ test("the permissions boundary holds a review stack's role to its stack even wit
     assert.equal(await decide(role, secret), "ExplicitlyDenied");
 });
 
+test("the boundary lets a review stack's role read the shared registry and EB application, never change them", async () => {
+    const role = await unleashed("staging", "review-pr-7", "app-task");
+    // Both belong to the delivery stack and carry its tag; the boundary exempts them from
+    // NothingOfOtherStacks so tasks and instances can pull and report health, so these must stay denied.
+    const delivery = { "aws:ResourceTag/slipway:stack": "shop/delivery" };
+    const repo = "arn:aws:ecr:us-east-1:123456789012:repository/shop";
+    const app = "arn:aws:elasticbeanstalk:us-east-1:123456789012:application/shop";
+    const writes: Request[] = [
+        ...["ecr:PutImage", "ecr:BatchDeleteImage", "ecr:DeleteRepository", "ecr:SetRepositoryPolicy", "ecr:PutLifecyclePolicy", "ecr:TagResource", "ecr:InitiateLayerUpload"].map((action) => ({ action, resource: repo, context: delivery, why: "change the shared registry" })),
+        ...["elasticbeanstalk:DeleteApplication", "elasticbeanstalk:UpdateApplication", "elasticbeanstalk:UpdateApplicationResourceLifecycle", "elasticbeanstalk:AddTags", "elasticbeanstalk:RemoveTags", "elasticbeanstalk:UpdateTagsForResource"].map((action) => ({ action, resource: app, context: delivery, why: "change the shared application" })),
+    ];
+    for (const r of writes) assert.notEqual(await decide(role, r), "Allowed", `${r.action} on ${r.resource}`);
+    const pull: Request = { action: "ecr:BatchGetImage", resource: repo, context: delivery, why: "pull the image" };
+    assert.equal(await decide(role, pull), "Allowed");
+});
+
 test("review stacks share one runtime policy, yet review-pr-7's tasks read only review-pr-7's secrets", async () => {
     const delivery = await plan("delivery");
     const env = await plan("staging", "review-pr-7");

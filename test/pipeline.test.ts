@@ -288,13 +288,14 @@ test("the smoke-test role reads only the pipeline's ECS services and tasks, and 
     assert.deepEqual(bySid.ReadServiceTasks.Resource, [arn("task/shop-staging/*"), arn("task/shop-production/*")]);
     assert.deepEqual(bySid.TagVerifiedImage.Action, ["ecr:BatchGetImage", "ecr:PutImage"]);
     assert.deepEqual(bySid.TagVerifiedImage.Resource, [delivery.outputs.repositoryArn]);
-    // Exactly the calls the script makes, plus logs and artifacts; nothing for a platform no target uses.
+    // Exactly the calls the script makes, plus CodeBuild's documented basics (logs, artifacts, the
+    // artifact bucket's ACL and location); nothing for a platform no target uses.
     assert.deepEqual([...new Set(statements.flatMap((s) => s.Action))].sort(), [
         "ecr:BatchGetImage", "ecr:PutImage",
         "ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:DescribeTasks", "ecs:ListTasks",
         "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey",
-        "logs:CreateLogStream", "logs:PutLogEvents",
-        "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject",
+        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
+        "s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject",
         "ssm:GetParameters", "ssm:PutParameter",
     ]);
     assert.ok(!statements.some((s) => s.Resource.some((r) => r.includes("elasticbeanstalk"))));

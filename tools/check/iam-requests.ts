@@ -404,7 +404,7 @@ function excepted(r: PlannedResource, action: string, op: Op, plan: Plan): boole
  * Context keys of a request about a resource of `v`'s stack. A create sends the resource's tags, the
  * stack tag among them; a later tag change sends only the tags that change, never the stack tag.
  */
-function tagContext(tag: string, exists: boolean, sendsTags: boolean | "other"): Record<string, string | string[]> {
+export function tagContext(tag: string, exists: boolean, sendsTags: boolean | "other"): Record<string, string | string[]> {
     const c: Record<string, string | string[]> = {};
     if (exists) {
         for (const svc of ["aws", "ec2", "elasticloadbalancing", "ecs", "iam", "autoscaling"]) c[`${svc}:ResourceTag/${STACK_TAG}`] = tag;
@@ -614,7 +614,7 @@ export const EB_OPERATIONS: { creates: [string, string][]; changes: [string, str
 };
 
 /** EB's own resource ARNs for one environment (generated names: `awseb-e-<id>-stack…`). */
-function ebArn(kind: string, v: StackView, seed: string): string {
+export function ebArn(kind: string, v: StackView, seed: string): string {
     const A = MOCK_ACCOUNT;
     const R = v.region;
     const id = hex(`${v.plan.stack}/${seed}`, 10);
@@ -626,19 +626,26 @@ function ebArn(kind: string, v: StackView, seed: string): string {
         case "ec2/elastic-ip": return `arn:aws:ec2:${R}:${A}:elastic-ip/eipalloc-${hex(seed, 17)}`;
         case "ec2/security-group": return `arn:aws:ec2:${R}:${A}:security-group/sg-${hex(`${seed}/eb`, 17)}`;
         case "cloudwatch/alarm": return `arn:aws:cloudwatch:${R}:${A}:alarm:awseb-e-${id}-stack-AWSEBCloudwatchAlarmHigh-${hex(seed, 6)}`;
+        // A load-balanced environment's default process (EB names its target groups awseb-AWSEB-…).
+        case "elasticloadbalancing/targetgroup": return `arn:aws:elasticloadbalancing:${R}:${A}:targetgroup/awseb-AWSEB-${id.toUpperCase()}/${hex(seed, 16)}`;
         default: throw new Error(`no EB resource kind ${kind}`);
     }
 }
 
-/** The requests Elastic Beanstalk makes with the caller's credentials for the environments of a plan. */
-export function beanstalkOperationRequests(v: StackView): Request[] {
+/**
+ * The requests Elastic Beanstalk makes with the caller's credentials for the environments of a plan.
+ * `only.creates` keeps those of EB_OPERATIONS.creates (every one by default); `only.why` says whose
+ * operation it is (a deployment, a managed update) in each request's `why`.
+ */
+export function beanstalkOperationRequests(v: StackView, only: { creates?: string[]; why?: string } = {}): Request[] {
     const out: Request[] = [];
     const base = { "aws:RequestedRegion": v.region };
     for (const env of v.plan.resources.filter((r) => r.type === "aws:elasticbeanstalk/environment:Environment")) {
-        const why = `${v.plan.stack} Elastic Beanstalk's own stack for ${env.name}`;
+        const why = `${v.plan.stack} Elastic Beanstalk's own stack for ${env.name}${only.why ? ` (${only.why})` : ""}`;
         const vpc = relatedArn("ec2", "vpc", v);
         const subnet = relatedArn("ec2", "subnet", v);
         for (const [action, kind] of EB_OPERATIONS.creates) {
+            if (only.creates && !only.creates.includes(action)) continue;
             out.push({ action, resource: ebArn(kind, v, kind), context: { ...base, ...tagContext(v.tag, false, true) }, why });
             if (action === "ec2:CreateSecurityGroup" && vpc) out.push({ action, resource: vpc, context: { ...base, ...tagContext(v.tag, true, true) }, why });
             if (action === "ec2:RunInstances") {
@@ -649,7 +656,9 @@ export function beanstalkOperationRequests(v: StackView): Request[] {
         }
         for (const [action, kind] of EB_OPERATIONS.changes) out.push({ action, resource: ebArn(kind, v, kind), context: { ...base, ...tagContext(v.tag, true, false) }, why });
         for (const action of EB_OPERATIONS.reads) out.push({ action, resource: "*", context: base, why });
-        out.push({ action: "ec2:CreateTags", resource: ebArn("ec2/instance", v, "ec2/instance"), context: { ...base, ...tagContext(v.tag, false, true), "ec2:CreateAction": "RunInstances" }, why });
+        if (!only.creates || only.creates.includes("ec2:RunInstances")) {
+            out.push({ action: "ec2:CreateTags", resource: ebArn("ec2/instance", v, "ec2/instance"), context: { ...base, ...tagContext(v.tag, false, true), "ec2:CreateAction": "RunInstances" }, why });
+        }
     }
     return out;
 }
@@ -694,3 +703,4 @@ export async function attackRequests(target: StackView, ownTag: string): Promise
     }
     return out;
 }
+

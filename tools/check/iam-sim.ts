@@ -1,7 +1,8 @@
 // IAM, evaluated rather than read: every role slipway declares is put through AWS's policy evaluation
 // logic with @cloud-copilot/iam-simulate, against requests built from the offline plans with realistic
 // ARNs and context keys. Two questions, asked in test/iam-sufficiency.test.ts and
-// test/iam-containment.test.ts:
+// test/iam-containment.test.ts for the deploy roles, and in test/iam-service-roles.test.ts for the roles
+// AWS services assume (pipeline, CodeBuild, workloads, Elastic Beanstalk):
 // - sufficiency: is every request the role's job makes (AWS's CloudFormation handler permissions for each
 //   resource it deploys, plus what the Terraform-based provider demonstrably calls) allowed?
 // - containment: is every destructive or secret-reading request against another stack's resources denied?
@@ -172,7 +173,9 @@ export async function decide(principal: Principal, request: Request, resourcePol
             serviceControlPolicies: [],
             resourceControlPolicies: [],
             permissionBoundaryPolicies: principal.boundary ? [{ name: "boundary", policy: principal.boundary }] : undefined,
-            resourcePolicy,
+            // iam-simulate loads a plain resource policy without a name and then fails reading it when a
+            // statement applies; a validated-policy envelope (its documented plain shape) carries one.
+            resourcePolicy: resourcePolicy ? { __validated: true, policyDocument: resourcePolicy, metadata: { name: "resource-policy" }, errors: [] } : undefined,
         },
         {},
     ) as string;

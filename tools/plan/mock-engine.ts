@@ -76,11 +76,154 @@ interface EngineContext {
     appName: string;
 }
 
+/** EC2's id prefix for each resource type slipway declares (AWS ids are the prefix and 17 hex digits). */
+const EC2_IDS: Record<string, [sarType: string, prefix: string]> = {
+    "aws:ec2/vpc:Vpc": ["vpc", "vpc"],
+    "aws:ec2/subnet:Subnet": ["subnet", "subnet"],
+    "aws:ec2/securityGroup:SecurityGroup": ["security-group", "sg"],
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ["security-group", "sg"],
+    "aws:ec2/routeTable:RouteTable": ["route-table", "rtb"],
+    "aws:ec2/internetGateway:InternetGateway": ["internet-gateway", "igw"],
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": ["", "rtbassoc"],
+};
+
+/**
+ * The ARN AWS gives a resource of `type`, in the shape its service authorization reference documents,
+ * so a policy that names a planned resource's `arn` is simulated against what AWS would store. Types
+ * not listed get no ARN from the mock (a test checks every declared type whose provider class has an
+ * `arn` output is listed, and that each ARN matches one of the service's documented ARN formats).
+ */
+export function mockArn(type: string, name: string, physical: string, id: string, inputs: Record<string, unknown>, region: string): string | undefined {
+    const A = MOCK_ACCOUNT;
+    const R = region;
+    const path = (unwrap(inputs.path) as string | undefined) ?? "/";
+    const suffix = hash(name).slice(0, 16);
+    const ec2 = EC2_IDS[type];
+    if (ec2) return ec2[0] ? `arn:aws:ec2:${R}:${A}:${ec2[0]}/${id}` : undefined;
+    switch (type) {
+        case "aws:ecr/repository:Repository":
+            return `arn:aws:ecr:${R}:${A}:repository/${physical}`;
+        case "aws:iam/role:Role":
+            return `arn:aws:iam::${A}:role${path}${physical}`;
+        case "aws:iam/policy:Policy":
+            return `arn:aws:iam::${A}:policy${path}${physical}`;
+        case "aws:iam/instanceProfile:InstanceProfile":
+            return `arn:aws:iam::${A}:instance-profile${path}${physical}`;
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            return `arn:aws:iam::${A}:oidc-provider/token.actions.githubusercontent.com`;
+        case "aws:s3/bucket:Bucket":
+            return `arn:aws:s3:::${physical}`;
+        case "aws:s3/bucketObjectv2:BucketObjectv2":
+            return `arn:aws:s3:::${String(unwrap(inputs.bucket))}/${String(unwrap(inputs.key))}`;
+        case "aws:secretsmanager/secret:Secret":
+            // Secrets Manager appends six random characters to the name in the ARN.
+            return `arn:aws:secretsmanager:${R}:${A}:secret:${physical}-AbCdEf`;
+        case "aws:ecs/cluster:Cluster":
+            return `arn:aws:ecs:${R}:${A}:cluster/${physical}`;
+        case "aws:ecs/service:Service":
+            return `arn:aws:ecs:${R}:${A}:service/${String(unwrap(inputs.cluster) ?? "").split("/").pop()}/${physical}`;
+        case "aws:ecs/taskDefinition:TaskDefinition":
+            return `arn:aws:ecs:${R}:${A}:task-definition/${String(unwrap(inputs.family))}:1`;
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return `arn:aws:logs:${R}:${A}:log-group:${physical}`;
+        case "aws:sns/topicPolicy:TopicPolicy":
+            return String(unwrap(inputs.arn));
+        case "aws:secretsmanager/secretVersion:SecretVersion":
+            return String(unwrap(inputs.secretId));
+        case "aws:kms/key:Key":
+            return `arn:aws:kms:${R}:${A}:key/${id}`;
+        case "aws:kms/alias:Alias":
+            return `arn:aws:kms:${R}:${A}:${physical}`;
+        case "aws:ssm/parameter:Parameter":
+            return `arn:aws:ssm:${R}:${A}:parameter${physical.startsWith("/") ? "" : "/"}${physical}`;
+        case "aws:sns/topic:Topic":
+            return `arn:aws:sns:${R}:${A}:${physical}`;
+        case "aws:sns/topicSubscription:TopicSubscription":
+            return `${String(unwrap(inputs.topic))}:${hash(name).slice(0, 8)}-0000-4000-8000-000000000000`;
+        case "aws:codebuild/project:Project":
+            return `arn:aws:codebuild:${R}:${A}:project/${physical}`;
+        case "aws:codepipeline/pipeline:Pipeline":
+            return `arn:aws:codepipeline:${R}:${A}:${physical}`;
+        case "aws:codestarnotifications/notificationRule:NotificationRule":
+            return `arn:aws:codestar-notifications:${R}:${A}:notificationrule/${hash(name).slice(0, 40)}`;
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return `arn:aws:elasticloadbalancing:${R}:${A}:loadbalancer/app/${physical}/${suffix}`;
+        case "aws:lb/targetGroup:TargetGroup":
+            return `arn:aws:elasticloadbalancing:${R}:${A}:targetgroup/${physical}/${suffix}`;
+        case "aws:lb/listener:Listener": {
+            const lb = String(unwrap(inputs.loadBalancerArn) ?? "").split(":loadbalancer/")[1] ?? `app/lb/${suffix}`;
+            return `arn:aws:elasticloadbalancing:${R}:${A}:listener/${lb}/${suffix}`;
+        }
+        case "aws:appautoscaling/target:Target":
+            return `arn:aws:application-autoscaling:${R}:${A}:scalable-target/${hash(name).slice(0, 28)}`;
+        case "aws:appautoscaling/policy:Policy":
+            return `arn:aws:autoscaling:${R}:${A}:scalingPolicy:${hash(name).slice(0, 8)}-0000-4000-8000-000000000000:resource/${String(unwrap(inputs.serviceNamespace))}/${String(unwrap(inputs.resourceId))}:policyName/${physical}`;
+        case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
+            return `arn:aws:servicediscovery:${R}:${A}:namespace/${id}`;
+        case "aws:servicediscovery/service:Service":
+            return `arn:aws:servicediscovery:${R}:${A}:service/${id}`;
+        case "aws:apigatewayv2/api:Api":
+            return `arn:aws:apigateway:${R}::/apis/${id}`;
+        case "aws:apigatewayv2/vpcLink:VpcLink":
+            return `arn:aws:apigateway:${R}::/vpclinks/${id}`;
+        case "aws:apigatewayv2/stage:Stage":
+            return `arn:aws:apigateway:${R}::/apis/${String(unwrap(inputs.apiId))}/stages/${physical}`;
+        case "aws:elasticbeanstalk/application:Application":
+            return `arn:aws:elasticbeanstalk:${R}:${A}:application/${physical}`;
+        case "aws:elasticbeanstalk/environment:Environment":
+            return `arn:aws:elasticbeanstalk:${R}:${A}:environment/${String(unwrap(inputs.application))}/${physical}`;
+        case "aws:elasticbeanstalk/applicationVersion:ApplicationVersion":
+            return `arn:aws:elasticbeanstalk:${R}:${A}:applicationversion/${String(unwrap(inputs.application))}/${physical}`;
+        default:
+            return undefined;
+    }
+}
+
+/**
+ * Types whose provider id is their ARN (the Terraform provider's import ids, in the provider docs'
+ * "Import" sections): a program reading `.id` of one gets the ARN on AWS, so it gets it here too.
+ */
+const ID_IS_ARN = new Set([
+    "aws:secretsmanager/secret:Secret",
+    "aws:iam/policy:Policy",
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+    "aws:sns/topic:Topic",
+    "aws:sns/topicSubscription:TopicSubscription",
+    "aws:ecs/cluster:Cluster",
+    "aws:ecs/service:Service",
+    "aws:codebuild/project:Project",
+    "aws:codestarnotifications/notificationRule:NotificationRule",
+    "aws:lb/loadBalancer:LoadBalancer",
+    "aws:lb/targetGroup:TargetGroup",
+    "aws:lb/listener:Listener",
+]);
+
+/** The id AWS gives a resource of `type` (EC2's prefixed hex ids, Cloud Map's and API Gateway's short ids). */
+export function mockId(type: string, name: string, physical: string): string {
+    const ec2 = EC2_IDS[type];
+    if (ec2) return `${ec2[1]}-${hash(name).slice(0, 17)}`;
+    switch (type) {
+        case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
+            return `ns-${hash(name).slice(0, 16)}`;
+        case "aws:servicediscovery/service:Service":
+            return `srv-${hash(name).slice(0, 16)}`;
+        case "aws:apigatewayv2/api:Api":
+            return hash(name).slice(0, 10);
+        case "aws:apigatewayv2/vpcLink:VpcLink":
+            return hash(name).slice(0, 6);
+        case "aws:kms/key:Key":
+            return `${hash(name).slice(0, 8)}-0000-4000-8000-000000000000`;
+        case "aws:elasticbeanstalk/environment:Environment":
+            return `e-${hash(name).slice(0, 10)}`;
+        default:
+            return physical;
+    }
+}
+
 /** Computed outputs a real provider would return, shaped like AWS's so the program's string work holds. */
 function mockState(type: string, name: string, inputs: Record<string, unknown>, ctx: EngineContext): { id: string; state: Record<string, unknown> } {
     const { region } = ctx;
-    const [pkg, mod] = type.split(":");
-    const service = (mod ?? "").split("/")[0];
+    const [pkg] = type.split(":");
     const prefix = unwrap(inputs.namePrefix) ?? unwrap(inputs.bucketPrefix);
     const physical =
         typeof unwrap(inputs.name) === "string"
@@ -88,41 +231,30 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
             : typeof prefix === "string"
               ? `${prefix}${hash(name).slice(0, 7)}`
               : `${name}-${hash(name).slice(0, 7)}`;
-    const id = `${physical}`;
-    const state: Record<string, unknown> = { ...inputs, id };
+    let id = mockId(type, name, physical);
+    const state: Record<string, unknown> = { ...inputs };
     if (pkg === "aws") {
-        state.arn = `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${service}/${physical}`;
+        const arn = mockArn(type, name, physical, id, inputs, region);
+        if (arn) state.arn = arn;
+        if (arn && ID_IS_ARN.has(type)) id = arn;
         if (inputs.name === undefined) state.name = physical;
     }
+    state.id = id;
     switch (type) {
         case "aws:ecr/repository:Repository":
             state.repositoryUrl = `${MOCK_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${physical}`;
-            state.arn = `arn:aws:ecr:${region}:${MOCK_ACCOUNT}:repository/${physical}`;
             state.registryId = MOCK_ACCOUNT;
             break;
-        case "aws:iam/role:Role":
-            state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:role${(unwrap(inputs.path) as string) ?? "/"}${physical}`;
-            break;
-        case "aws:iam/policy:Policy":
-            state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:policy${(unwrap(inputs.path) as string) ?? "/"}${physical}`;
-            break;
-        case "aws:iam/instanceProfile:InstanceProfile":
-            state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:instance-profile${(unwrap(inputs.path) as string) ?? "/"}${physical}`;
-            break;
-        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
-            state.arn = `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-            break;
         case "aws:s3/bucket:Bucket":
-            state.arn = `arn:aws:s3:::${physical}`;
             state.bucket = physical;
             break;
         case "aws:lb/loadBalancer:LoadBalancer":
             state.dnsName = `${physical}-1234567890.${region}.elb.amazonaws.com`;
-            state.arnSuffix = `app/${physical}/0123456789abcdef`;
+            state.arnSuffix = `app/${physical}/${hash(name).slice(0, 16)}`;
             state.zoneId = "Z35SXDOTRQ7X7K";
             break;
         case "aws:lb/targetGroup:TargetGroup":
-            state.arnSuffix = `targetgroup/${physical}/0123456789abcdef`;
+            state.arnSuffix = `targetgroup/${physical}/${hash(name).slice(0, 16)}`;
             break;
         case "aws:secretsmanager/secretVersion:SecretVersion":
             // AWS mints a new version id whenever the value changes; model that deterministically so
@@ -132,26 +264,14 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
             state.versionId = hash(JSON.stringify(unwrap(inputs.secretString) ?? "")).slice(0, 32);
             break;
         case "aws:apigatewayv2/api:Api":
-            state.apiEndpoint = `https://${hash(name).slice(0, 10)}.execute-api.${region}.amazonaws.com`;
-            break;
-        case "aws:secretsmanager/secret:Secret":
-            // Secrets Manager appends six random characters to the name in the ARN.
-            state.arn = `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT}:secret:${physical}-AbCdEf`;
-            break;
-        case "aws:ecs/cluster:Cluster":
-            state.arn = `arn:aws:ecs:${region}:${MOCK_ACCOUNT}:cluster/${physical}`;
+            state.apiEndpoint = `https://${id}.execute-api.${region}.amazonaws.com`;
             break;
         case "aws:ecs/taskDefinition:TaskDefinition":
-            state.arn = `arn:aws:ecs:${region}:${MOCK_ACCOUNT}:task-definition/${unwrap(inputs.family)}:1`;
             state.revision = 1;
             break;
-        case "aws:cloudwatch/logGroup:LogGroup":
-            state.arn = `arn:aws:logs:${region}:${MOCK_ACCOUNT}:log-group:${physical}`;
-            break;
-        case "aws:ec2/vpc:Vpc":
-            return { id: `vpc-${hash(name).slice(0, 17)}`, state: { ...state, id: undefined } };
-        case "aws:kms/key:Key":
-            state.arn = `arn:aws:kms:${region}:${MOCK_ACCOUNT}:key/${hash(name).slice(0, 8)}-0000-4000-8000-000000000000`;
+        case "aws:cloudwatch/dashboard:Dashboard":
+            // The provider names it dashboardArn, not arn.
+            state.dashboardArn = `arn:aws:cloudwatch::${MOCK_ACCOUNT}:dashboard/${String(unwrap(inputs.dashboardName) ?? physical)}`;
             break;
         case "aws:elasticbeanstalk/environment:Environment":
             state.cname = `${physical}.${region}.elasticbeanstalk.com`;
@@ -161,7 +281,7 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
             state.outputs = stackReferenceOutputs(String(inputs.name), ctx);
             break;
     }
-    return { id: type.startsWith("aws:ec2/") ? `${service}-${hash(name).slice(0, 17)}` : id, state };
+    return { id, state };
 }
 
 /** Stack references resolve to placeholders shaped like the delivery stack's real outputs. */

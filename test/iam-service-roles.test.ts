@@ -1,0 +1,877 @@
+// The roles AWS services assume (the pipeline's, the CodeBuild projects', the workloads', Elastic
+// Beanstalk's), evaluated like the GitHub deploy roles (tools/check/iam-sim.ts): what AWS documents each one
+// needs (policy/data/service-role-needs.json), as requests with the ARNs the plans give and the context
+// keys AWS sends, is allowed; the same job against another stack or another app is denied. Every
+// documented action is simulated or excused with a reason here. A missing or widened permission fails,
+// naming role, action and resource.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { MOCK_ACCOUNT, Plan, PlannedResource } from "../tools/plan/mock-engine";
+import { decide, Doc, physicalName, Principal, principalOf, Request } from "../tools/check/iam-sim";
+import { attackRequests, beanstalkOperationRequests, ebArn, ownArns, StackView, tagContext } from "../tools/check/iam-requests";
+import { iamPolicySize } from "../tools/check/aws-limits";
+import { BEANSTALK_MANAGED_POLICIES } from "../infra/beanstalk-environment";
+import { SECRET_ARN_PROPERTY, COMPOSE_FILE } from "../infra/beanstalk-bundle";
+import { STACK_TAG } from "../infra/names";
+import { all, one, planStack, ROOT } from "./helpers";
+
+const R = "us-east-1";
+const A = MOCK_ACCOUNT;
+const hex = (s: string, n: number) => createHash("sha256").update(s).digest("hex").slice(0, n);
+
+// ---------------------------------------------------------------------------------------------------
+// What AWS documents
+
+interface Need {
+    source: string;
+    actions: string[];
+}
+const NEEDS = (JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "data", "service-role-needs.json"), "utf8")) as { needs: Record<string, Need> }).needs;
+function need(key: string): Need {
+    const n = NEEDS[key];
+    if (!n) throw new Error(`no ${key} in policy/data/service-role-needs.json`);
+    return n;
+}
+/** Does an IAM action pattern (`s3:Get*`, `ec2:*`) cover `action`? */
+const covers = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test(action);
+const documented = (key: string, action: string) => need(key).actions.some((p) => covers(p, action));
+
+/**
+ * AWS managed policies, approximated from their action lists in service-role-needs.json as
+ * `{Allow, Action: <list>, Resource: "*"}`. The real documents (the MAMIP copies the entries' notes
+ * cite) scope several statements to EB's names and buckets and condition PassRole, so these are
+ * broader than AWS's: a request they allow may still be denied by the real policy. They cannot hide
+ * the permissions boundary, and what slipway's own runtime policy must grant is checked without them.
+ */
+const approximated = (key: string): Doc => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: need(key).actions, Resource: "*" }] });
+const AWS_MANAGED: Record<string, Doc> = {
+    [BEANSTALK_MANAGED_POLICIES.webTier]: approximated("elasticbeanstalk:instance-profile-web-tier"),
+    [BEANSTALK_MANAGED_POLICIES.enhancedHealth]: approximated("elasticbeanstalk:service-role-enhanced-health"),
+    [BEANSTALK_MANAGED_POLICIES.managedUpdates]: approximated("elasticbeanstalk:service-role-managed-updates"),
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Plans, views, principals
+
+/**
+ * Key policies, by the ARN the mock engine gives a key (`key/<sha256 of its logical name, 8>-0000-4000-8000-000000000000`):
+ * KMS counts identity policies only when the key policy trusts the account, and iam-simulate models that.
+ */
+const KEY_POLICIES = new Map<string, Doc>();
+const resourcePolicyOf = (r: Request) => KEY_POLICIES.get(r.resource);
+
+const plans = new Map<string, Promise<Plan>>();
+function plan(stack: string, as?: string, app?: string, set: Record<string, string> = {}): Promise<Plan> {
+    const key = `${stack}/${as ?? ""}/${app ?? ""}/${JSON.stringify(set)}`;
+    if (!plans.has(key)) {
+        const planned = planStack(stack, { ...(as ? { stackName: as } : {}), set: { ...set, ...(app ? { "slipway:appName": app } : {}) } }).then((p) => {
+            for (const k of all(p, "aws:kms/key:Key")) if (typeof k.inputs.policy === "string") KEY_POLICIES.set(`arn:aws:kms:${R}:${A}:key/${hex(k.name, 8)}-0000-4000-8000-000000000000`, JSON.parse(k.inputs.policy) as Doc);
+            return p;
+        });
+        plans.set(key, planned);
+    }
+    return plans.get(key) as Promise<Plan>;
+}
+const view = (p: Plan, app = "shop"): StackView => ({ plan: p, region: R, tag: `${app}/${p.stack}`, app });
+
+/** The pipelines of the fixtures, and the environment stacks each deploys (its slipway:pipelineStacks). */
+const PIPELINES: Record<string, string[]> = { delivery: ["staging", "production"], "beanstalk-delivery": ["beanstalk-staging", "beanstalk-production"] };
+/** The delivery fixture deploying Beanstalk staging, then ECS production: both deploy actions in one role. */
+const MIXED = { "slipway:pipelineStacks": JSON.stringify(["beanstalk-staging", "production"]), "slipway:ciSecrets": "{}" };
+
+/** A delivery-stack role (tagged with the delivery stack), its policies' mock ARNs replaced by AWS's. */
+async function deliveryRole(delivery: string, role: string, set?: Record<string, string>): Promise<Principal> {
+    const d = await plan(delivery, undefined, undefined, set);
+    return principalOf(d, role, [d], {}, { [STACK_TAG]: `shop/${delivery}` });
+}
+
+/** An environment's role with its attachments (the delivery stack's runtime policies, AWS's approximated) and boundary. */
+async function environmentRole(stack: string, role: string, delivery: string, as?: string, app?: string): Promise<Principal> {
+    const env = await plan(stack, as, app);
+    const d = await plan(delivery, undefined, app);
+    return principalOf(env, role, [env, d], AWS_MANAGED, { [STACK_TAG]: `${app ?? "shop"}/${as ?? stack}` });
+}
+
+const withoutBoundary = (p: Principal): Principal => ({ ...p, name: `${p.name} (identity policies only)`, boundary: undefined });
+const onlyPolicies = (p: Principal, match: RegExp): Principal => ({ ...p, name: `${p.name} (${match.source} only)`, policies: p.policies.filter((x) => match.test(x.name)) });
+
+/** Requests `principal` is not allowed, as "role: action on resource is … (why)". */
+async function denials(principal: Principal, requests: Request[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const r of requests) {
+        const d = await decide(principal, r, resourcePolicyOf(r));
+        if (d !== "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is ${d} (${r.why})`);
+    }
+    return out;
+}
+
+/**
+ * Requests the role's job makes that reach every stack by AWS's design, so containment cannot deny
+ * them: each with why. Everything else of another stack's job must be denied.
+ */
+const SHARED: { test: (r: Request, victim: StackView) => boolean; why: string }[] = [
+    { test: (r) => r.resource === "*" && !r.context["ecs:cluster"], why: "actions without a resource type (Describe*, CreateStorageLocation, ValidateTemplate) answer for the whole account" },
+    { test: (r) => /^arn:aws:s3:::elasticbeanstalk-[a-z0-9-]+-\d{12}(\/|$)/.test(r.resource), why: "EB's per-region storage bucket holds every environment's bundles (EB's design)" },
+    { test: (r) => /^arn:aws:ec2:[a-z0-9-]+::image\//.test(r.resource), why: "public AMIs are AWS's" },
+    {
+        test: (r, victim) => victim.app === "shop" && /^elasticbeanstalk:(CreateApplicationVersion|DescribeApplicationVersions|DescribeApplications)$/.test(r.action),
+        why: "the app's one EB application holds every environment's versions: a version record deploys nothing",
+    },
+];
+
+/** The requests of `requests` that `principal` gets through, as "role: action on resource is allowed (why)". */
+async function breaches(principal: Principal, requests: Request[], victim: StackView): Promise<string[]> {
+    const out: string[] = [];
+    for (const r of requests) {
+        if (SHARED.some((s) => s.test(r, victim))) continue;
+        if ((await decide(principal, r, resourcePolicyOf(r))) === "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is allowed (${r.why})`);
+    }
+    return out;
+}
+
+/** The requests `principal` is allowed, with nothing excused. */
+async function allowedOf(principal: Principal, requests: Request[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const r of requests) if ((await decide(principal, r, resourcePolicyOf(r))) === "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is allowed (${r.why})`);
+    return out;
+}
+
+/** Documented actions neither simulated nor excused. */
+function uncovered(keys: string[], requests: Request[], excused: Record<string, string>): string[] {
+    const out: string[] = [];
+    for (const key of keys) {
+        for (const action of need(key).actions) {
+            if (excused[action]) continue;
+            // A service wildcard (`ec2:*`) counts as simulated when its service is.
+            if (!requests.some((r) => covers(action, r.action))) out.push(`${key}: ${action}`);
+        }
+    }
+    return out;
+}
+
+const region = { "aws:RequestedRegion": R };
+/** Context of a request about an existing resource of `v`'s stack (it carries the stack tag). */
+const owned = (v: StackView) => ({ ...region, ...tagContext(v.tag, true, false) });
+
+// ---------------------------------------------------------------------------------------------------
+// The pipeline's jobs
+
+interface StageAction {
+    name: string;
+    category: string;
+    provider: string;
+    inputArtifacts?: string[];
+    outputArtifacts?: string[];
+    configuration: Record<string, string>;
+}
+interface Pipeline {
+    resource: PlannedResource;
+    name: string;
+    actions: StageAction[];
+    bucket: string;
+    keyArn: string;
+}
+function pipelineOf(d: Plan): Pipeline {
+    const resource = one(d, "aws:codepipeline/pipeline:Pipeline");
+    const stages = resource.inputs.stages as { actions: StageAction[] }[];
+    const store = (resource.inputs.artifactStores as { location: string; encryptionKey: { id: string } }[])[0];
+    return { resource, name: physicalName(resource), actions: stages.flatMap((s) => s.actions), bucket: store.location, keyArn: store.encryptionKey.id };
+}
+
+/** The CodeBuild project a pipeline action runs, by its physical name. */
+function projectNamed(d: Plan, name: string): PlannedResource {
+    const found = all(d, "aws:codebuild/project:Project").find((r) => physicalName(r) === name);
+    if (!found) throw new Error(`no CodeBuild project ${name} in ${d.stack}`);
+    return found;
+}
+
+/** An artifact object of the pipeline's store: `<bucket>/<pipeline>/<artifact>/<id>` (how CodePipeline keys them). */
+const artifactObject = (p: Pipeline, artifact: string) => `arn:aws:s3:::${p.bucket}/${p.name.slice(0, 20)}/${artifact.slice(0, 20)}/${hex(artifact, 7)}`;
+
+/** The connection's ARN under both service prefixes: each UseConnection is authorized against its own prefix's ARN. */
+const connectionAliases = (arn: string) => [arn, arn.includes(":codeconnections:") ? arn.replace(":codeconnections:", ":codestar-connections:") : arn.replace(":codestar-connections:", ":codeconnections:")];
+
+/** What CodePipeline does with its role for source, builds, artifacts and approvals. */
+function pipelineCoreRequests(d: Plan, p: Pipeline): Request[] {
+    const dv = view(d);
+    const out: Request[] = [];
+    const key = (why: string, via: string): Request[] =>
+        ["kms:Decrypt", "kms:GenerateDataKey"].map((action) => ({ action, resource: p.keyArn, context: { ...region, "kms:ViaService": `${via}.${R}.amazonaws.com` }, why }));
+    for (const a of p.actions) {
+        const why = `${d.stack} pipeline action ${a.name} (${a.provider})`;
+        if (a.provider === "CodeStarSourceConnection") {
+            for (const arn of connectionAliases(a.configuration.ConnectionArn)) {
+                const service = arn.split(":")[2];
+                out.push({ action: `${service}:UseConnection`, resource: arn, context: { ...region, [`${service}:FullRepositoryId`]: a.configuration.FullRepositoryId, [`${service}:BranchName`]: a.configuration.BranchName }, why: `${why}, codepipeline:codestar-source-action` });
+            }
+        }
+        if (a.provider === "CodeBuild") {
+            const project = ownArns(projectNamed(d, a.configuration.ProjectName), dv)[0].arn;
+            for (const action of ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]) out.push({ action, resource: project, context: owned(dv), why: `${why}, codepipeline:codebuild-action` });
+        }
+        if (a.provider === "Manual") {
+            const topic = ownArns(one(d, "aws:sns/topic:Topic"), dv)[0].arn;
+            out.push({ action: "sns:Publish", resource: topic, context: owned(dv), why: `${why}, codepipeline:manual-approval-sns` });
+            // The topic is encrypted with the artifact key: a publisher needs GenerateDataKey and Decrypt on it (SNS encryption at rest).
+            if (one(d, "aws:sns/topic:Topic").inputs.kmsMasterKeyId) out.push(...key(`${why}: the topic's key`, "sns"));
+        }
+        // CodePipeline moves every input and output artifact through its store with the pipeline's role.
+        for (const artifact of a.inputArtifacts ?? []) {
+            for (const action of ["s3:GetObject", "s3:GetObjectVersion"]) out.push({ action, resource: artifactObject(p, artifact), context: owned(dv), why: `${why} reads artifact ${artifact}` });
+            out.push(...key(`${why} reads artifact ${artifact}`, "s3"));
+        }
+        for (const artifact of a.outputArtifacts ?? []) {
+            out.push({ action: "s3:PutObject", resource: artifactObject(p, artifact), context: owned(dv), why: `${why} writes artifact ${artifact}` });
+            out.push(...key(`${why} writes artifact ${artifact}`, "s3"));
+        }
+    }
+    out.push({ action: "s3:GetBucketVersioning", resource: `arn:aws:s3:::${p.bucket}`, context: owned(dv), why: `${d.stack} pipeline checks its artifact store` });
+    return out;
+}
+
+/** The ECS standard deploy action against `ev`'s service (codepipeline:ecs-deploy-action). */
+function ecsDeployRequests(ev: StackView): Request[] {
+    const why = `deploy ${ev.plan.stack} with the ECS action, codepipeline:ecs-deploy-action`;
+    const service = one(ev.plan, "aws:ecs/service:Service");
+    const cluster = one(ev.plan, "aws:ecs/cluster:Cluster");
+    const taskDefinition = one(ev.plan, "aws:ecs/taskDefinition:TaskDefinition");
+    const family = String(taskDefinition.inputs.family);
+    const clusterArn = ownArns(cluster, ev)[0].arn;
+    const serviceArn = ownArns(service, ev)[0].arn;
+    // The action registers the family's next revision (copying its tags) and points the service at it.
+    const revision = `arn:aws:ecs:${R}:${A}:task-definition/${family}:2`;
+    const task = `arn:aws:ecs:${R}:${A}:task/${String(cluster.inputs.name)}/${hex(`${ev.plan.stack}/task`, 32)}`;
+    const inCluster = { ...owned(ev), "ecs:cluster": clusterArn };
+    const newTags = { ...region, [`aws:RequestTag/${STACK_TAG}`]: ev.tag, "aws:TagKeys": [STACK_TAG] };
+    return [
+        { action: "ecs:DescribeServices", resource: serviceArn, context: inCluster, why },
+        { action: "ecs:UpdateService", resource: serviceArn, context: { ...inCluster, "ecs:task-definition": revision }, why },
+        { action: "ecs:DescribeTaskDefinition", resource: "*", context: region, why },
+        { action: "ecs:RegisterTaskDefinition", resource: revision, context: newTags, why },
+        { action: "ecs:TagResource", resource: revision, context: { ...newTags, "ecs:CreateAction": "RegisterTaskDefinition" }, why },
+        { action: "ecs:ListTasks", resource: "*", context: { ...region, "ecs:cluster": clusterArn }, why },
+        { action: "ecs:DescribeTasks", resource: task, context: inCluster, why },
+        ...[taskDefinition.inputs.executionRoleArn, taskDefinition.inputs.taskRoleArn].map((role) => ({
+            action: "iam:PassRole",
+            resource: String(role),
+            context: { ...owned(ev), "iam:PassedToService": "ecs-tasks.amazonaws.com" },
+            why: `${why}: the task definition's roles`,
+        })),
+    ];
+}
+
+/** The environment resource of an EB plan, and whether it runs behind a load balancer. */
+function beanstalkEnvironmentOf(ev: StackView): { env: PlannedResource; arn: string; loadBalanced: boolean; settings: Record<string, string> } {
+    const env = one(ev.plan, "aws:elasticbeanstalk/environment:Environment");
+    const settings = Object.fromEntries((env.inputs.settings as { namespace: string; name: string; value: string }[]).map((s) => [`${s.namespace}:${s.name}`, s.value]));
+    return { env, arn: ownArns(env, ev)[0].arn, loadBalanced: settings["aws:elasticbeanstalk:environment:EnvironmentType"] === "LoadBalanced", settings };
+}
+const storageBucket = `arn:aws:s3:::elasticbeanstalk-${R}-${A}`;
+/** The app's one EB application (the delivery stack's). */
+const applicationOf = (ev: StackView) => `arn:aws:elasticbeanstalk:${R}:${A}:application/${ev.app}`;
+/** A version the pipeline's deploy action creates (a label of CodePipeline's own under the app). */
+const pipelineVersionLabel = (ev: StackView) => `code-pipeline-${hex(`${ev.plan.stack}/version`, 12)}`;
+
+/**
+ * What a deployment does: of EB_OPERATIONS.creates, the ones a deployment makes. Immutable deploys
+ * launch a temporary Auto Scaling group "outside of your environment" (EB Developer Guide,
+ * "Configuration changes"; "Immutable environment updates") with its launch template and instances;
+ * a deployment never allocates the environment's address or makes its security group (its stack has them).
+ */
+const DEPLOY_CREATES = ["cloudformation:CreateStack", "autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags", "ec2:RunInstances", "ec2:CreateLaunchTemplate"];
+
+/** The Elastic Beanstalk deploy action against `ev`'s environment, with the pipeline role's credentials. */
+function beanstalkDeployRequests(ev: StackView): Request[] {
+    const why = `deploy ${ev.plan.stack} with the ElasticBeanstalk action, codepipeline:beanstalk-deploy-action`;
+    const { arn: envArn, loadBalanced } = beanstalkEnvironmentOf(ev);
+    const label = pipelineVersionLabel(ev);
+    const version = `arn:aws:elasticbeanstalk:${R}:${A}:applicationversion/${ev.app}/${label}`;
+    const application = applicationOf(ev);
+    const bundle = `${storageBucket}/${ev.app}/${label}.zip`;
+    const instanceRole = ownArns(one(ev.plan, "aws:iam/role:Role", "app-instance"), ev)[0].arn;
+    const group = ebArn("autoscaling/autoScalingGroup", ev, "autoscaling/autoScalingGroup");
+    const out: Request[] = [
+        // The action uploads the input artifact as the version's source bundle to EB's storage bucket.
+        { action: "elasticbeanstalk:CreateStorageLocation", resource: "*", context: region, why },
+        ...["s3:CreateBucket", "s3:GetBucketLocation", "s3:ListBucket"].map((action) => ({ action, resource: storageBucket, context: region, why: `${why}: EB's storage bucket` })),
+        ...["s3:PutObject", "s3:GetObject"].map((action) => ({ action, resource: bundle, context: region, why: `${why}: the source bundle` })),
+        { action: "elasticbeanstalk:CreateApplicationVersion", resource: version, context: region, why },
+        { action: "elasticbeanstalk:CreateApplicationVersion", resource: application, context: region, why },
+        { action: "elasticbeanstalk:DescribeApplicationVersions", resource: version, context: region, why },
+        { action: "elasticbeanstalk:DescribeApplications", resource: application, context: region, why },
+        ...["elasticbeanstalk:UpdateEnvironment", "elasticbeanstalk:DescribeEnvironments", "elasticbeanstalk:DescribeEvents"].map((action) => ({
+            action,
+            resource: envArn,
+            context: { ...owned(ev), ...(action === "elasticbeanstalk:UpdateEnvironment" ? { "elasticbeanstalk:FromApplicationVersion": version } : {}) },
+            why,
+        })),
+        // EB then changes the environment's CloudFormation stack with the same credentials.
+        ...beanstalkOperationRequests(ev, { creates: DEPLOY_CREATES, why: "a deployment" }),
+        // Immutable deploys move the new instances into the environment's group, and drop the temporary group's.
+        ...["autoscaling:AttachInstances", "autoscaling:DetachInstances"].map((action) => ({ action, resource: group, context: owned(ev), why: `${why}: immutable promotion` })),
+        // New instances launch with the environment's instance profile.
+        { action: "iam:PassRole", resource: instanceRole, context: { ...owned(ev), "iam:PassedToService": "ec2.amazonaws.com" }, why: `${why}: the instance profile's role` },
+    ];
+    if (loadBalanced) {
+        const targets = ebArn("elasticloadbalancing/targetgroup", ev, "elasticloadbalancing/targetgroup");
+        for (const action of ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"]) out.push({ action, resource: targets, context: owned(ev), why: `${why}: batches leave and rejoin the load balancer` });
+    }
+    return out;
+}
+
+interface PipelineJob {
+    principal: Principal;
+    core: Request[];
+    deploys: Request[];
+    targets: StackView[];
+}
+async function pipelineJob(delivery: string, set?: typeof MIXED): Promise<PipelineJob> {
+    const d = await plan(delivery, undefined, undefined, set);
+    const p = pipelineOf(d);
+    const stacks = set ? (JSON.parse(set["slipway:pipelineStacks"]) as string[]) : PIPELINES[delivery];
+    const targets = await Promise.all(stacks.map(async (s) => view(await plan(s))));
+    const deploys: Request[] = [];
+    for (const a of p.actions.filter((x) => x.provider === "ECS" || x.provider === "ElasticBeanstalk")) {
+        const target =
+            a.provider === "ECS"
+                ? targets.find((t) => t.plan.resources.some((r) => r.type === "aws:ecs/service:Service" && r.inputs.name === a.configuration.ServiceName))
+                : targets.find((t) => t.plan.resources.some((r) => r.type === "aws:elasticbeanstalk/environment:Environment" && r.inputs.name === a.configuration.EnvironmentName));
+        if (!target) throw new Error(`${delivery}: deploy action ${JSON.stringify(a.configuration)} names nothing its target stacks declare`);
+        deploys.push(...(a.provider === "ECS" ? ecsDeployRequests(target) : beanstalkDeployRequests(target)));
+    }
+    assert.equal(p.actions.filter((a) => a.category === "Deploy").length, stacks.length, "one deploy action per target");
+    return { principal: await deliveryRole(delivery, "pipeline-role", set), core: pipelineCoreRequests(d, p), deploys, targets };
+}
+
+const PIPELINE_NEEDS = ["codepipeline:codestar-source-action", "codepipeline:codebuild-action", "codepipeline:manual-approval-sns"];
+const PIPELINE_EXCUSED: Record<string, Record<string, string>> = {
+    beanstalk: {
+        "ecs:*": "EB's Docker platform on Amazon Linux 2023 runs Compose on its instances: no ECS resource in the environment's stack",
+        "rds:*": "no database is part of slipway's Beanstalk environments",
+        "sns:*": "no EB notification topic is configured (no Notification Endpoint); the approval topic is simulated apart",
+        "sqs:*": "web-server tier only: no worker queue",
+    },
+};
+
+const PIPELINE_CASES: { name: string; delivery: string; set?: typeof MIXED; needs: string[] }[] = [
+    { name: "delivery", delivery: "delivery", needs: ["codepipeline:ecs-deploy-action"] },
+    { name: "beanstalk-delivery", delivery: "beanstalk-delivery", needs: ["codepipeline:beanstalk-deploy-action"] },
+    { name: "mixed (Beanstalk staging, ECS production)", delivery: "delivery", set: MIXED, needs: ["codepipeline:ecs-deploy-action", "codepipeline:beanstalk-deploy-action"] },
+];
+for (const c of PIPELINE_CASES) {
+    test(`the ${c.name} pipeline role can run every action of its pipeline, as AWS documents them`, async (t) => {
+        const job = await pipelineJob(c.delivery, c.set);
+        const requests = [...job.core, ...job.deploys];
+        t.diagnostic(`${requests.length} requests (${job.core.length} source/build/artifact/approval, ${job.deploys.length} deploy)`);
+        assert.ok(requests.length > (c.needs.includes("codepipeline:beanstalk-deploy-action") ? 100 : 40), `only ${requests.length} requests simulated`);
+        assert.deepEqual(await denials(job.principal, requests), []);
+        const beanstalkTargets = job.targets.filter((x) => x.plan.resources.some((r) => r.type === "aws:elasticbeanstalk/environment:Environment"));
+        const excused = {
+            ...(beanstalkTargets.length ? PIPELINE_EXCUSED.beanstalk : {}),
+            ...(beanstalkTargets.some((x) => beanstalkEnvironmentOf(x).loadBalanced) ? {} : { "elasticloadbalancing:*": "no Beanstalk target runs behind a load balancer" }),
+        };
+        assert.deepEqual(uncovered([...PIPELINE_NEEDS, ...c.needs], requests, excused), []);
+        // The excuses hold: web-server tier, no database, no EB notifications.
+        for (const ev of beanstalkTargets) {
+            const { env, settings } = beanstalkEnvironmentOf(ev);
+            assert.equal(env.inputs.tier, "WebServer");
+            assert.ok(!Object.keys(settings).some((k) => /^aws:rds:|Notification Endpoint$/.test(k)), `${ev.plan.stack}: a database or notification setting appeared`);
+        }
+    });
+}
+
+/** Stacks and apps a pipeline must not reach: `[stack, planned as, app]`. */
+const PIPELINE_VICTIMS: Record<string, [string, string?, string?][]> = {
+    delivery: [["staging", "review-pr-7"], ["beanstalk-staging"], ["staging", undefined, "other"]],
+    "beanstalk-delivery": [["beanstalk-staging", "review-pr-8"], ["staging"], ["beanstalk-staging", undefined, "other"], ["beanstalk-production", undefined, "other"]],
+};
+for (const [delivery, victims] of Object.entries(PIPELINE_VICTIMS)) {
+    for (const [stack, as, app] of victims) {
+        const name = `${app ? `${app}'s ` : ""}${as ?? stack}`;
+        test(`the ${delivery} pipeline role cannot deploy to, change or read the secrets of ${name}`, async (t) => {
+            const job = await pipelineJob(delivery);
+            const victim = view(await plan(stack, as, app), app);
+            const isBeanstalk = victim.plan.resources.some((r) => r.type === "aws:elasticbeanstalk/environment:Environment");
+            const requests = [...(isBeanstalk ? beanstalkDeployRequests(victim) : ecsDeployRequests(victim)), ...(await attackRequests(victim, `shop/${delivery}`))];
+            assert.ok(requests.length > 50, `only ${requests.length} requests`);
+            t.diagnostic(`${requests.length} requests, ${requests.filter((r) => !SHARED.some((x) => x.test(r, victim))).length} of them must be denied`);
+            assert.deepEqual(await breaches(job.principal, requests, victim), []);
+        });
+    }
+}
+
+test("a pipeline role that lost a statement is caught, naming the role, the action and the resource", async () => {
+    const job = await pipelineJob("delivery");
+    const weakened: Principal = {
+        ...job.principal,
+        policies: job.principal.policies.map((p) => ({ ...p, doc: { ...p.doc, Statement: p.doc.Statement.filter((s) => (s as { Sid?: string }).Sid !== "DeployEcsServices") } })),
+    };
+    const found = await denials(weakened, job.deploys);
+    assert.ok(
+        found.some((d) => d === "delivery/pipeline-role: ecs:UpdateService on arn:aws:ecs:us-east-1:123456789012:service/shop-production/shop-production is ImplicitlyDenied (deploy production with the ECS action, codepipeline:ecs-deploy-action)"),
+        found.join("\n"),
+    );
+    // The same for a Beanstalk target: without its stacks' statement, EB cannot update the environment's stack.
+    const eb = await pipelineJob("beanstalk-delivery");
+    const withoutStacks: Principal = {
+        ...eb.principal,
+        policies: eb.principal.policies.map((p) => ({ ...p, doc: { ...p.doc, Statement: p.doc.Statement.filter((s) => (s as { Sid?: string }).Sid !== "BeanstalkEnvironmentStacks") } })),
+    };
+    const lost = await denials(withoutStacks, eb.deploys);
+    assert.ok(lost.some((d) => /^beanstalk-delivery\/pipeline-role: cloudformation:UpdateStack on arn:aws:cloudformation:us-east-1:123456789012:stack\/awseb-e-\w+-stack\/[\w-]+ is ImplicitlyDenied \(beanstalk-production Elastic Beanstalk's own stack for app-environment \(a deployment\)\)$/.test(d)), lost.join("\n"));
+});
+
+test("the pipeline role's inline policy stays within IAM's 10,240 characters on either platform and both at once", async (t) => {
+    const mixed = await plan("delivery", undefined, undefined, MIXED);
+    const beanstalkOnly = await plan("beanstalk-delivery");
+    for (const [name, d] of [["delivery", await plan("delivery")], ["beanstalk-delivery", beanstalkOnly], ["mixed", mixed]] as [string, Plan][]) {
+        const role = physicalName(one(d, "aws:iam/role:Role", "pipeline-role"));
+        const size = all(d, "aws:iam/rolePolicy:RolePolicy").filter((r) => r.inputs.role === role).reduce((n, r) => n + iamPolicySize(String(r.inputs.policy)), 0);
+        t.diagnostic(`${name}: ${size} characters`);
+        assert.ok(size <= 10240, `${name}: ${size} characters`);
+    }
+});
+
+// ---------------------------------------------------------------------------------------------------
+// CodeBuild: the image build and the smoke test
+
+interface Variable {
+    name: string;
+    value: string;
+    type: string;
+}
+/** The CodeBuild project of a BuildProject component, the pipeline actions that run it, and their variables. */
+function buildJob(d: Plan, component: "build" | "smoke-test") {
+    const project = one(d, "aws:codebuild/project:Project", `${component}-project`);
+    const p = pipelineOf(d);
+    const actions = p.actions.filter((a) => a.provider === "CodeBuild" && a.configuration.ProjectName === physicalName(project));
+    const env = project.inputs.environment as { environmentVariables?: Variable[] };
+    const variables = [...(env.environmentVariables ?? []), ...actions.flatMap((a) => JSON.parse(a.configuration.EnvironmentVariables ?? "[]") as Variable[])];
+    const logGroup = String((project.inputs.logsConfig as { cloudwatchLogs: { groupName: string } }).cloudwatchLogs.groupName);
+    return { project, actions, variables, logGroup, pipeline: p };
+}
+
+/** What CodeBuild does with a project's role for every build (codebuild:service-role-basics), and its variables. */
+function codebuildBasics(d: Plan, component: "build" | "smoke-test"): Request[] {
+    const dv = view(d);
+    const { actions, variables, logGroup, pipeline } = buildJob(d, component);
+    const why = `${d.stack} ${component} build, codebuild:service-role-basics`;
+    const group = `arn:aws:logs:${R}:${A}:log-group:${logGroup}`;
+    const stream = `${group}:log-stream:${hex(`${component}/build`, 8)}-0000-4000-8000-000000000000`;
+    const out: Request[] = [
+        { action: "logs:CreateLogGroup", resource: group, context: owned(dv), why },
+        { action: "logs:CreateLogStream", resource: stream, context: owned(dv), why },
+        { action: "logs:PutLogEvents", resource: stream, context: owned(dv), why },
+        ...["s3:GetBucketAcl", "s3:GetBucketLocation"].map((action) => ({ action, resource: `arn:aws:s3:::${pipeline.bucket}`, context: owned(dv), why })),
+    ];
+    for (const a of actions) {
+        for (const artifact of a.inputArtifacts ?? []) {
+            for (const action of ["s3:GetObject", "s3:GetObjectVersion"]) out.push({ action, resource: artifactObject(pipeline, artifact), context: owned(dv), why: `${why}: input ${artifact}` });
+        }
+        for (const artifact of a.outputArtifacts ?? []) out.push({ action: "s3:PutObject", resource: artifactObject(pipeline, artifact), context: owned(dv), why: `${why}: output ${artifact}` });
+    }
+    for (const action of ["kms:Decrypt", "kms:GenerateDataKey"]) out.push({ action, resource: pipeline.keyArn, context: { ...region, "kms:ViaService": `s3.${R}.amazonaws.com` }, why: `${why}: the artifact key` });
+    // PARAMETER_STORE and SECRETS_MANAGER variables are resolved with the project's role when a build starts.
+    for (const v of variables.filter((x) => x.type === "PARAMETER_STORE")) {
+        const parameter = `arn:aws:ssm:${R}:${A}:parameter${v.value}`;
+        out.push({ action: "ssm:GetParameters", resource: parameter, context: region, why: `${d.stack} ${component} variable ${v.name}, codebuild:parameter-store-env` });
+    }
+    for (const v of variables.filter((x) => x.type === "SECRETS_MANAGER")) {
+        out.push({ action: "secretsmanager:GetSecretValue", resource: v.value, context: region, why: `${d.stack} ${component} variable ${v.name}, codebuild:secrets-manager-env` });
+    }
+    return out;
+}
+
+const registryOf = (d: Plan) => ({ arn: ownArns(one(d, "aws:ecr/repository:Repository"), view(d))[0].arn, context: owned(view(d)) });
+
+function imageBuildRequests(d: Plan): Request[] {
+    const registry = registryOf(d);
+    const why = `${d.stack} image build: login, cache pull, describe, push; codebuild:docker-ecr-push`;
+    return [
+        ...codebuildBasics(d, "build"),
+        { action: "ecr:GetAuthorizationToken", resource: "*", context: region, why },
+        ...[
+            "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:DescribeImages",
+            "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+        ].map((action) => ({ action, resource: registry.arn, context: registry.context, why })),
+    ];
+}
+
+/** Every call smokeTestScript (infra/build.ts) makes, for every target of the pipeline. */
+async function smokeTestRequests(delivery: string): Promise<Request[]> {
+    const d = await plan(delivery);
+    const registry = registryOf(d);
+    const out: Request[] = [...codebuildBasics(d, "smoke-test")];
+    const { actions } = buildJob(d, "smoke-test");
+    for (const a of actions) {
+        const vars = Object.fromEntries((JSON.parse(a.configuration.EnvironmentVariables) as Variable[]).map((v) => [v.name, v.value]));
+        const why = `${delivery} smoke test of ${vars.STACK}`;
+        assert.equal(`${A}.dkr.ecr.${R}.amazonaws.com/${registry.arn.split("/").pop()}`, vars.REPOSITORY_URL, "the smoke test is told the registry the delivery stack declares");
+        out.push(
+            ...["ecr:BatchGetImage", "ecr:PutImage"].map((action) => ({ action, resource: registry.arn, context: registry.context, why: `${why}: retag as ${vars.VERIFIED_TAG_PREFIX}<sha>` })),
+            { action: "ssm:PutParameter", resource: `arn:aws:ssm:${R}:${A}:parameter${vars.IMAGE_TAG_PARAMETER}`, context: { ...owned(view(d)), "ssm:Overwrite": "true" }, why: `${why}: record the verified sha` },
+        );
+        const target = view(await plan(vars.STACK));
+        if (vars.PLATFORM === "ecs") {
+            const cluster = one(target.plan, "aws:ecs/cluster:Cluster");
+            const clusterArn = ownArns(cluster, target)[0].arn;
+            assert.equal(vars.CLUSTER_NAME, cluster.inputs.name);
+            const inCluster = { ...owned(target), "ecs:cluster": clusterArn };
+            out.push(
+                { action: "ecs:DescribeServices", resource: ownArns(one(target.plan, "aws:ecs/service:Service"), target)[0].arn, context: inCluster, why },
+                { action: "ecs:DescribeTaskDefinition", resource: "*", context: region, why },
+                { action: "ecs:ListTasks", resource: "*", context: { ...region, "ecs:cluster": clusterArn }, why },
+                { action: "ecs:DescribeTasks", resource: `arn:aws:ecs:${R}:${A}:task/${vars.CLUSTER_NAME}/${hex(`${vars.STACK}/task`, 32)}`, context: inCluster, why },
+            );
+        } else {
+            const { arn, env } = beanstalkEnvironmentOf(target);
+            assert.equal(vars.EB_ENVIRONMENT, env.inputs.name);
+            const label = pipelineVersionLabel(target);
+            out.push(
+                { action: "elasticbeanstalk:DescribeEnvironments", resource: arn, context: owned(target), why },
+                { action: "elasticbeanstalk:DescribeApplicationVersions", resource: `arn:aws:elasticbeanstalk:${R}:${A}:applicationversion/${vars.EB_APPLICATION}/${label}`, context: region, why },
+                { action: "s3:GetObject", resource: `${storageBucket}/${vars.EB_APPLICATION}/${label}.zip`, context: region, why: `${why}: the running version's bundle` },
+            );
+        }
+    }
+    return out;
+}
+
+/** Documented CodeBuild needs a project does not have, by role. */
+const CODEBUILD_EXCUSED: Record<"build" | "smoke-test", Record<string, string>> = {
+    build: {
+        "secretsmanager:GetSecretValue": "the build project has no SECRETS_MANAGER variables (checked: none are simulated)",
+        "ssm:GetParameters": "the build project has no PARAMETER_STORE variables (checked: none are simulated)",
+    },
+    "smoke-test": {
+        // codebuild:service-role-basics pulls a custom build image from ECR; both projects run CodeBuild's curated image.
+        "ecr:BatchCheckLayerAvailability": "the project runs CodeBuild's own image (imagePullCredentialsType CODEBUILD); the script reads manifests only",
+        "ecr:GetDownloadUrlForLayer": "the project runs CodeBuild's own image; the script pulls no layers",
+        "ecr:GetAuthorizationToken": "the script calls the ECR API (batch-get-image, put-image), never docker login",
+        "s3:PutObject": "the smoke-test action has no output artifact",
+        "secretsmanager:GetSecretValue": "the smoke-test project has no SECRETS_MANAGER variables",
+    },
+};
+
+test("the build role can log, move artifacts, log in to ECR and push the app's image", async (t) => {
+    const d = await plan("delivery");
+    const requests = imageBuildRequests(d);
+    t.diagnostic(`${requests.length} requests`);
+    assert.deepEqual(await denials(await deliveryRole("delivery", "build-role"), requests), []);
+    assert.deepEqual(uncovered(["codebuild:service-role-basics", "codebuild:docker-ecr-push", "codebuild:parameter-store-env", "codebuild:secrets-manager-env"], requests, CODEBUILD_EXCUSED.build), []);
+    assert.ok(!buildJob(d, "build").variables.some((v) => v.type !== "PLAINTEXT"), "a secret or parameter variable was added: simulate it");
+});
+
+for (const delivery of Object.keys(PIPELINES)) {
+    test(`the ${delivery} smoke-test role can make every call its script makes, on every target`, async (t) => {
+        const requests = await smokeTestRequests(delivery);
+        t.diagnostic(`${requests.length} requests`);
+        // The excuses hold: CodeBuild's own image, no output artifact, no secret variables.
+        const job = buildJob(await plan(delivery), "smoke-test");
+        const env = job.project.inputs.environment as { image: string; imagePullCredentialsType: string };
+        assert.ok(env.image.startsWith("aws/codebuild/") && env.imagePullCredentialsType === "CODEBUILD", env.image);
+        assert.ok(job.actions.every((a) => !a.outputArtifacts?.length) && !job.variables.some((v) => v.type === "SECRETS_MANAGER"));
+        assert.ok(requests.length > 20, `only ${requests.length} requests`);
+        assert.deepEqual(await denials(await deliveryRole(delivery, "smoke-test-role"), requests), []);
+        assert.deepEqual(uncovered(["codebuild:service-role-basics", "codebuild:parameter-store-env", "codebuild:secrets-manager-env"], requests, CODEBUILD_EXCUSED["smoke-test"]), []);
+    });
+}
+
+test("the CodeBuild roles cannot push to another app's registry, record another stack's image or read another stack's URLs", async () => {
+    const build = await deliveryRole("delivery", "build-role");
+    const smoke = await deliveryRole("delivery", "smoke-test-role");
+    const other = (service: string, resource: string) => `arn:aws:${service}:${R}:${A}:${resource}`;
+    const attempts: [Principal, Request][] = [
+        [build, { action: "ecr:PutImage", resource: other("ecr", "repository/other"), context: region, why: "another app's registry" }],
+        [build, { action: "ecr:InitiateLayerUpload", resource: other("ecr", "repository/other"), context: region, why: "another app's registry" }],
+        [build, { action: "s3:PutObject", resource: "arn:aws:s3:::shop-staging-bundles/x.zip", context: region, why: "a bucket outside the artifact store" }],
+        [build, { action: "logs:PutLogEvents", resource: other("logs", "log-group:/slipway/shop/staging/app:log-stream:x"), context: region, why: "an environment's log group" }],
+        [smoke, { action: "ssm:PutParameter", resource: other("ssm", "parameter/slipway/shop/review-pr-7/image-tag"), context: region, why: "a review stack's verified tag" }],
+        [smoke, { action: "ssm:PutParameter", resource: other("ssm", "parameter/slipway/other/staging/image-tag"), context: region, why: "another app's verified tag" }],
+        [smoke, { action: "ssm:GetParameters", resource: other("ssm", "parameter/slipway/shop/review-pr-7/health-url"), context: region, why: "a review stack's health URL" }],
+        [smoke, { action: "ecr:PutImage", resource: other("ecr", "repository/other"), context: region, why: "another app's registry" }],
+        [smoke, { action: "ecs:DescribeServices", resource: other("ecs", "service/shop-review-pr-7/shop-review-pr-7"), context: region, why: "a review stack's service" }],
+    ];
+    const allowed = await Promise.all(attempts.map(([p, r]) => allowedOf(p, [r])));
+    assert.deepEqual(allowed.flat(), []);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Workloads: the ECS task execution role and the Beanstalk instance role
+
+/** Requests against a resource of the delivery stack (the registry, the EB application), which its boundary is asked to let through. */
+const ofDelivery = (r: Request) => String(r.context[`aws:ResourceTag/${STACK_TAG}`] ?? "").match(/^shop\/(beanstalk-)?delivery$/) !== null;
+
+/** ECR pull of `image` (`<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`) from the delivery stack's registry. */
+function pullRequests(image: string, delivery: string, why: string): Request[] {
+    const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:@]+)/.exec(image);
+    if (!m) throw new Error(`${why}: ${image} is not an ECR image`);
+    const repository = `arn:aws:ecr:${m[2]}:${m[1]}:repository/${m[3]}`;
+    const tagged = { ...region, ...tagContext(`shop/${delivery}`, true, false) };
+    return [
+        { action: "ecr:GetAuthorizationToken", resource: "*", context: region, why },
+        ...["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"].map((action) => ({ action, resource: repository, context: tagged, why })),
+    ];
+}
+
+interface ContainerDefinition {
+    image: string;
+    secrets?: { valueFrom: string }[];
+    logConfiguration?: { options: Record<string, string> };
+}
+
+/** What the ECS agent does with the execution role when a task of `ev` starts and runs (ecs:task-execution-role, -secrets). */
+function taskExecutionRequests(ev: StackView, delivery: string): Request[] {
+    const task = one(ev.plan, "aws:ecs/taskDefinition:TaskDefinition");
+    const out: Request[] = [];
+    for (const c of JSON.parse(String(task.inputs.containerDefinitions)) as ContainerDefinition[]) {
+        const why = `${ev.plan.stack} task start, ecs:task-execution-role`;
+        out.push(...pullRequests(c.image, delivery, `${why}: pull ${c.image}`));
+        const group = c.logConfiguration?.options["awslogs-group"];
+        if (group) {
+            assert.ok(all(ev.plan, "aws:cloudwatch/logGroup:LogGroup").some((r) => r.inputs.name === group), `${group} is declared by ${ev.plan.stack}`);
+            const stream = `arn:aws:logs:${R}:${A}:log-group:${group}:log-stream:${c.logConfiguration?.options["awslogs-stream-prefix"]}/app/${hex(ev.plan.stack, 32)}`;
+            for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) out.push({ action, resource: stream, context: owned(ev), why: `${why}: awslogs` });
+        }
+        // valueFrom is `<secret ARN>:<json key>::`; the secret is the stack's own.
+        for (const s of c.secrets ?? []) {
+            const secret = s.valueFrom.split(":").slice(0, 7).join(":");
+            out.push({ action: "secretsmanager:GetSecretValue", resource: secret, context: owned(ev), why: `${ev.plan.stack} task start, ecs:task-execution-secrets` });
+        }
+    }
+    return out;
+}
+
+const EXECUTION_CASES: { stack: string; as?: string }[] = [{ stack: "staging" }, { stack: "production" }, { stack: "staging", as: "review-pr-7" }];
+const EXECUTION_EXCUSED: Record<string, string> = {
+    "kms:Decrypt": "the app secret is encrypted with Secrets Manager's AWS managed key (no kmsKeyId), which needs no grant",
+    "ssm:GetParameters": "no container reads a Parameter Store parameter",
+};
+
+for (const c of EXECUTION_CASES) {
+    const stack = c.as ?? c.stack;
+    test(`${stack}'s ECS execution role can pull its image, write its logs and read its own secret, under its boundary`, async (t) => {
+        const ev = view(await plan(c.stack, c.as));
+        const requests = taskExecutionRequests(ev, "delivery");
+        t.diagnostic(`${requests.length} requests`);
+        // The excuses hold: the secret has no customer managed key, no container reads Parameter Store.
+        assert.ok(all(ev.plan, "aws:secretsmanager/secret:Secret").every((x) => x.inputs.kmsKeyId === undefined));
+        assert.ok(!String(one(ev.plan, "aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions).includes(":ssm:"));
+        const role = await environmentRole(c.stack, "app-execution", "delivery", c.as);
+        assert.ok(role.boundary, "the role carries its stack's boundary");
+        assert.ok(requests.filter((r) => r.action === "secretsmanager:GetSecretValue").length >= 1);
+        assert.deepEqual(await denials(role, requests.filter((r) => !ofDelivery(r))), []);
+        // The delivery stack's registry: granted by the runtime policy (its boundary: see the to-do below).
+        assert.deepEqual(await denials(withoutBoundary(role), requests.filter(ofDelivery)), []);
+        assert.deepEqual(uncovered(["ecs:task-execution-role", "ecs:task-execution-secrets"], requests, EXECUTION_EXCUSED), []);
+    });
+}
+
+// To do: the registry is the delivery stack's and carries its tag (shop/delivery); ECR sends
+// aws:ResourceTag for repository actions, and every environment role's boundary denies "*" on resources
+// tagged for another stack (boundaryStatements, NothingOfOtherStacks), so on AWS no task could pull its
+// image. The same holds for the app's EB application (PutInstanceStatistics, below). A fix that passes
+// these and every containment test: NothingOfOtherStacks with NotResource [the registry, the EB
+// application], plus a Deny of the application's own changes (Delete/UpdateApplication, tag edits); the
+// boundary's WorkloadServices already keeps ECR read-only.
+for (const c of EXECUTION_CASES) {
+    const stack = c.as ?? c.stack;
+    test(`${stack}'s ECS execution role can pull from the delivery stack's registry under its boundary`, async () => {
+        const ev = view(await plan(c.stack, c.as));
+        const role = await environmentRole(c.stack, "app-execution", "delivery", c.as);
+        assert.deepEqual(await denials(role, taskExecutionRequests(ev, "delivery").filter(ofDelivery)), []);
+    });
+}
+
+test("an execution role reads no other stack's or app's secret and writes no other stack's logs", async (t) => {
+    const review = await environmentRole("staging", "app-execution", "delivery", "review-pr-7");
+    const staging = await environmentRole("staging", "app-execution", "delivery");
+    const victims = [view(await plan("staging")), view(await plan("production")), view(await plan("staging", "review-pr-8")), view(await plan("staging", undefined, "other"), "other")];
+    for (const [role, own] of [[review, "review-pr-7"], [staging, "staging"]] as [Principal, string][]) {
+        for (const vv of victims) {
+            if (vv.tag === `shop/${own}`) continue;
+            const requests = taskExecutionRequests(vv, "delivery").filter((r) => !r.action.startsWith("ecr:"));
+            assert.ok(requests.length >= 3);
+            t.diagnostic(`${own} against ${vv.tag}: ${requests.length} requests`);
+            assert.deepEqual(await breaches(role, requests, vv), [], `${own} against ${vv.tag}`);
+        }
+    }
+});
+
+/** The Beanstalk instance's own calls: image pull, the app secret (the bundle's hook), bundles, log streaming, enhanced health. */
+function instanceRequests(ev: StackView, delivery: string): Request[] {
+    const { arn: envArn, env, settings } = beanstalkEnvironmentOf(ev);
+    const name = String(env.inputs.name);
+    const bundle = one(ev.plan, "aws:s3/bucketObjectv2:BucketObjectv2");
+    const compose = String(((bundle.inputs.source as { assets: Record<string, { text: string }> }).assets[COMPOSE_FILE]).text);
+    const image = /image:\s*"?([^"\s]+)"?/.exec(compose)?.[1] ?? "";
+    const why = `${ev.plan.stack} instance`;
+    const instance = `i-${hex(`${ev.plan.stack}/instance`, 17)}`;
+    const out: Request[] = [
+        ...pullRequests(image, delivery, `${why}: docker compose pulls ${image}, elasticbeanstalk:instance-profile-ecr-pull`),
+        { action: "secretsmanager:GetSecretValue", resource: settings[`aws:elasticbeanstalk:application:environment:${SECRET_ARN_PROPERTY}`], context: owned(ev), why: `${why}: the prebuild hook reads the app secret` },
+        // The stack's first version's bundle, in its own bundle bucket; the pipeline's, in EB's storage bucket.
+        { action: "s3:GetObject", resource: `arn:aws:s3:::${String(bundle.inputs.bucket)}/${String(bundle.inputs.key)}`, context: owned(ev), why: `${why}: downloads its version's bundle` },
+        { action: "s3:GetObject", resource: `${storageBucket}/${ev.app}/${pipelineVersionLabel(ev)}.zip`, context: region, why: `${why}: downloads a pipeline version's bundle, elasticbeanstalk:instance-profile-web-tier` },
+        { action: "s3:ListBucket", resource: storageBucket, context: region, why: `${why}: EB's storage bucket, elasticbeanstalk:instance-profile-web-tier` },
+        { action: "s3:PutObject", resource: `${storageBucket}/resources/environments/logs/tail/${name}/${instance}/tail.zip`, context: region, why: `${why}: uploads requested logs, elasticbeanstalk:instance-profile-web-tier` },
+        ...[applicationOf(ev), envArn].map((resource) => ({
+            action: "elasticbeanstalk:PutInstanceStatistics",
+            resource,
+            context: { ...region, ...tagContext(resource === envArn ? ev.tag : `shop/${delivery}`, true, false) },
+            why: `${why}: enhanced health reports, elasticbeanstalk:instance-profile-web-tier`,
+        })),
+    ];
+    if (settings["aws:elasticbeanstalk:cloudwatch:logs:StreamLogs"] === "true") {
+        for (const file of ["var/log/eb-engine.log", "var/log/eb-docker/containers/eb-current-app/stdouterr.log"]) {
+            const group = `arn:aws:logs:${R}:${A}:log-group:/aws/elasticbeanstalk/${name}/${file}`;
+            const w = `${why}: streams ${file}, elasticbeanstalk:instance-profile-web-tier`;
+            out.push(
+                { action: "logs:CreateLogStream", resource: `${group}:log-stream:${instance}`, context: owned(ev), why: w },
+                { action: "logs:PutLogEvents", resource: `${group}:log-stream:${instance}`, context: owned(ev), why: w },
+                { action: "logs:DescribeLogStreams", resource: group, context: owned(ev), why: w },
+            );
+        }
+        out.push({ action: "logs:DescribeLogGroups", resource: "*", context: region, why: `${why}: log streaming` });
+    }
+    return out;
+}
+
+const INSTANCE_EXCUSED: Record<string, string> = {
+    "ecr:DescribeRepositories": "docker pull never calls it (AWS offers AmazonEC2ContainerRegistryReadOnly, which has it, as the alternative)",
+    "ecr:GetRepositoryPolicy": "docker pull never calls it",
+    "ecr:ListImages": "docker pull never calls it",
+    "xray:GetSamplingRules": "no X-Ray daemon is enabled on slipway's environments",
+    "xray:GetSamplingStatisticSummaries": "no X-Ray daemon",
+    "xray:GetSamplingTargets": "no X-Ray daemon",
+    "xray:PutTelemetryRecords": "no X-Ray daemon",
+    "xray:PutTraceSegments": "no X-Ray daemon",
+};
+
+const BEANSTALK_CASES: { stack: string; as?: string }[] = [{ stack: "beanstalk-staging" }, { stack: "beanstalk-production" }, { stack: "beanstalk-staging", as: "review-pr-8" }];
+for (const c of BEANSTALK_CASES) {
+    const stack = c.as ?? c.stack;
+    test(`${stack}'s Beanstalk instance role can pull, read its secret and bundles, stream logs and report health, under its boundary`, async (t) => {
+        const ev = view(await plan(c.stack, c.as));
+        const requests = instanceRequests(ev, "beanstalk-delivery");
+        t.diagnostic(`${requests.length} requests`);
+        assert.ok(!Object.keys(beanstalkEnvironmentOf(ev).settings).some((k) => k.startsWith("aws:elasticbeanstalk:xray:")), "X-Ray was enabled: simulate its calls");
+        const role = await environmentRole(c.stack, "app-instance", "beanstalk-delivery", c.as);
+        assert.ok(role.boundary && role.policies.some((p) => p.name === BEANSTALK_MANAGED_POLICIES.webTier));
+        assert.deepEqual(await denials(role, requests.filter((r) => !ofDelivery(r))), []);
+        assert.deepEqual(await denials(withoutBoundary(role), requests.filter(ofDelivery)), []);
+        // The runtime policy alone grants the image, the secret and the stack's own bundle (the web-tier approximation is broad).
+        const runtime = onlyPolicies(withoutBoundary(role), /beanstalk-instance$/);
+        assert.deepEqual(await denials(runtime, requests.filter((r) => /^(ecr|secretsmanager):/.test(r.action) || (r.action === "s3:GetObject" && !r.resource.startsWith(storageBucket)))), []);
+        assert.deepEqual(uncovered(["elasticbeanstalk:instance-profile-web-tier", "elasticbeanstalk:instance-profile-ecr-pull"], requests, INSTANCE_EXCUSED), []);
+    });
+    // The registry and the EB application are the delivery stack's, tagged so; the boundary denies both (see above).
+    test(`${stack}'s Beanstalk instance role can pull from the registry and report to the app's EB application under its boundary`, async () => {
+        const ev = view(await plan(c.stack, c.as));
+        const role = await environmentRole(c.stack, "app-instance", "beanstalk-delivery", c.as);
+        assert.deepEqual(await denials(role, instanceRequests(ev, "beanstalk-delivery").filter(ofDelivery)), []);
+    });
+}
+
+test("a Beanstalk instance role reads no other stack's secret or bundles and reports no other environment's health", async (t) => {
+    const role = await environmentRole("beanstalk-staging", "app-instance", "beanstalk-delivery", "review-pr-8");
+    for (const [stack, as, app] of [["beanstalk-staging"], ["beanstalk-production"], ["beanstalk-staging", "review-pr-9"], ["beanstalk-staging", undefined, "other"]] as [string, string?, string?][]) {
+        const ev = view(await plan(stack, as, app), app);
+        const requests = instanceRequests(ev, "beanstalk-delivery").filter((r) => !r.action.startsWith("ecr:") && !ofDelivery(r));
+        t.diagnostic(`against ${ev.tag}: ${requests.length} requests, ${requests.filter((r) => !SHARED.some((x) => x.test(r, ev))).length} of them must be denied`);
+        assert.deepEqual(await breaches(role, requests, ev), [], `against ${ev.tag}`);
+    }
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Elastic Beanstalk's service role and the version-lifecycle role
+
+/** What EB does with the service role: managed platform updates (a deployment with the new platform) and enhanced health. */
+function serviceRoleRequests(ev: StackView): Request[] {
+    const { arn: envArn, env, settings } = beanstalkEnvironmentOf(ev);
+    const why = `${ev.plan.stack} managed platform update, elasticbeanstalk:service-role-managed-updates`;
+    const health = `${ev.plan.stack} enhanced health, elasticbeanstalk:service-role-enhanced-health`;
+    const instanceRole = ownArns(one(ev.plan, "aws:iam/role:Role", "app-instance"), ev)[0].arn;
+    const out: Request[] = [
+        ...["elasticbeanstalk:UpdateEnvironment", "elasticbeanstalk:DescribeEnvironments", "elasticbeanstalk:DescribeEnvironmentResources", "elasticbeanstalk:DescribeEvents"].map((action) => ({
+            action,
+            resource: envArn,
+            context: owned(ev),
+            why,
+        })),
+        // The managed update's calls of EB's own stack, as far as the managed policy lists them.
+        ...beanstalkOperationRequests(ev, { why: "managed platform update" }).filter((r) => documented("elasticbeanstalk:service-role-managed-updates", r.action)),
+        { action: "iam:PassRole", resource: instanceRole, context: { ...owned(ev), "iam:PassedToService": "ec2.amazonaws.com" }, why: `${why}: new instances' profile` },
+        ...["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeNotificationConfigurations", "autoscaling:DescribeScalingActivities",
+            "ec2:DescribeAddresses", "ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "ec2:DescribeSecurityGroups",
+            "elasticloadbalancing:DescribeInstanceHealth", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetHealth"].map((action) => ({ action, resource: "*", context: region, why: health })),
+        { action: "ec2:GetConsoleOutput", resource: ebArn("ec2/instance", ev, "ec2/instance"), context: owned(ev), why: health },
+        { action: "ec2:AssociateAddress", resource: ebArn("ec2/elastic-ip", ev, "ec2/elastic-ip"), context: owned(ev), why: health },
+    ];
+    if (settings["aws:elasticbeanstalk:cloudwatch:logs:health:HealthStreamingEnabled"] === "true") {
+        const group = `arn:aws:logs:${R}:${A}:log-group:/aws/elasticbeanstalk/${String(env.inputs.name)}/environment-health.log`;
+        out.push(
+            ...["logs:CreateLogStream", "logs:PutLogEvents"].map((action) => ({ action, resource: `${group}:log-stream:${hex(ev.plan.stack, 12)}`, context: owned(ev), why: `${health}: health streaming` })),
+            { action: "logs:DescribeLogStreams", resource: group, context: owned(ev), why: `${health}: health streaming` },
+        );
+    }
+    return out;
+}
+
+const SERVICE_EXCUSED: Record<string, string> = {
+    "sns:Publish": "no EB notification topic is configured",
+    "sqs:GetQueueAttributes": "web-server tier: no worker queue",
+    "sqs:GetQueueUrl": "web-server tier: no worker queue",
+};
+
+for (const c of BEANSTALK_CASES) {
+    const stack = c.as ?? c.stack;
+    test(`${stack}'s Beanstalk service role can run managed updates and enhanced health on its own environment, under its boundary`, async (t) => {
+        const ev = view(await plan(c.stack, c.as));
+        const requests = serviceRoleRequests(ev);
+        t.diagnostic(`${requests.length} requests`);
+        const role = await environmentRole(c.stack, "app-service", "beanstalk-delivery", c.as);
+        assert.ok(role.boundary);
+        assert.ok(requests.length > 40, `only ${requests.length} requests`);
+        assert.deepEqual(await denials(role, requests), []);
+        assert.deepEqual(uncovered(["elasticbeanstalk:service-role-enhanced-health"], requests, SERVICE_EXCUSED), []);
+    });
+}
+
+test("the boundary holds a Beanstalk service role to its own environment: the same managed-update calls on another stack's resources are denied", async (t) => {
+    const role = await environmentRole("beanstalk-staging", "app-service", "beanstalk-delivery");
+    for (const [stack, as, app] of [["beanstalk-production"], ["beanstalk-staging", "review-pr-8"], ["beanstalk-staging", undefined, "other"]] as [string, string?, string?][]) {
+        const ev = view(await plan(stack, as, app), app);
+        // Creations carry the new resource's tags, not an owner's: only what already exists is another stack's.
+        const requests = serviceRoleRequests(ev).filter((r) => r.context[`aws:ResourceTag/${STACK_TAG}`] || r.action === "iam:PassRole");
+        assert.ok(requests.length > 25, `only ${requests.length} requests against ${ev.tag}`);
+        t.diagnostic(`against ${ev.tag}: ${requests.length} requests`);
+        assert.deepEqual(await breaches(role, requests, ev), [], `against ${ev.tag}`);
+    }
+});
+
+test("the beanstalk-versions role can list and expire the app's versions, and nothing of another app or any environment", async () => {
+    const role = await deliveryRole("beanstalk-delivery", "beanstalk-versions");
+    const labels: string[] = [];
+    for (const stack of PIPELINES["beanstalk-delivery"]) {
+        const ev = view(await plan(stack));
+        labels.push(String(one(ev.plan, "aws:elasticbeanstalk/applicationVersion:ApplicationVersion").inputs.name), pipelineVersionLabel(ev));
+    }
+    const version = (app: string, label: string) => `arn:aws:elasticbeanstalk:${R}:${A}:applicationversion/${app}/${label}`;
+    const requests = labels.flatMap((label) =>
+        ["elasticbeanstalk:DescribeApplicationVersions", "elasticbeanstalk:DeleteApplicationVersion"].map((action) => ({ action, resource: version("shop", label), context: region, why: `the app's version lifecycle (maxCount) expires ${label}` })),
+    );
+    assert.equal(requests.length, 8);
+    assert.deepEqual(await denials(role, requests), []);
+    const staging = beanstalkEnvironmentOf(view(await plan("beanstalk-staging"))).arn;
+    const forbidden: Request[] = [
+        { action: "elasticbeanstalk:DeleteApplicationVersion", resource: version("other", "v1"), context: region, why: "another app's version" },
+        { action: "elasticbeanstalk:UpdateEnvironment", resource: staging, context: region, why: "an environment" },
+        { action: "elasticbeanstalk:TerminateEnvironment", resource: staging, context: region, why: "an environment" },
+        { action: "s3:DeleteObject", resource: `${storageBucket}/shop/v1.zip`, context: region, why: "bundles stay (deleteSourceFromS3: false)" },
+    ];
+    assert.deepEqual(await allowedOf(role, forbidden), []);
+});
