@@ -95,7 +95,7 @@ export function stackContext(resources: PolicyResource[]): StackContext {
     let tier = typeof props.tier === "string" ? props.tier : "";
     if (!tier) {
         // Without the component (a program that predates it), fall back to the stack name in the URN,
-        // with the naming convention infra/config.ts uses.
+        // with the naming convention infra/config/settings.ts uses.
         const stack = /^urn:pulumi:([^:]+)::/.exec(resources[0]?.urn ?? "")?.[1] ?? "";
         tier = stack === "delivery" ? "delivery" : stack === "production" || stack === "prod" ? "production" : stack.startsWith("review-") ? "review" : "staging";
     }
@@ -187,7 +187,7 @@ export function isPublicPrincipal(p: unknown): boolean {
 export const IDENTITY_POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/role:Role"];
 
 /**
- * Checks made on the stack's config and stack file rather than on its resources (infra/config.ts and
+ * Checks made on the stack's config and stack file rather than on its resources (infra/config/settings.ts and
  * tools/check/policy-report.ts): their ids are waivable like rules' (slipway:policyWaivers).
  */
 export const STACK_FILE_CHECKS: Record<string, string> = {

@@ -181,7 +181,7 @@ export const identityRules: SlipwayRule[] = [
             sources: ["AWS IAM docs (permissions boundaries)", "Checkov CKV_AWS_286"],
             severity: "critical",
             enforcementLevel: "mandatory",
-            remediationSteps: "Build the boundary with boundaryStatements() (infra/runtime-policies.ts): Deny * where aws:ResourceTag/slipway:stack is another stack's, Deny secretsmanager:GetSecretValue and iam:PassRole outside the stack's own (NotResource).",
+            remediationSteps: "Build the boundary with boundaryStatements() (infra/delivery/stack-access.ts): Deny * where aws:ResourceTag/slipway:stack is another stack's, Deny secretsmanager:GetSecretValue and iam:PassRole outside the stack's own (NotResource).",
         },
         ["aws:iam/policy:Policy"],
         (p, report, args) => {

@@ -2,32 +2,26 @@
 // app repository's CI variables. Environments are separate stacks, so tearing one down never touches this.
 import * as pulumi from "@pulumi/pulumi";
 import { Provider as GitHubProvider } from "@pulumi/github/provider";
-import * as iam from "@pulumi/aws/iam";
 import * as ssm from "@pulumi/aws/ssm";
-import * as elasticbeanstalk from "@pulumi/aws/elasticbeanstalk";
-import { awsContext, arnOf } from "../infra/aws-context";
-import { ArtifactStore } from "../infra/artifact-store";
-import { beanstalkEnvironmentStatements, beanstalkResourceStatements } from "../infra/beanstalk-deployer";
-import { BEANSTALK_MANAGED_POLICIES } from "../infra/beanstalk-environment";
-import { beanstalkApplicationName } from "../infra/beanstalk-pipeline";
-import { BuildProject, imageBuildSpec, smokeTestBuildSpec } from "../infra/build";
-import { DeliverySettings } from "../infra/config";
+import { DeliverySettings } from "../infra/config/settings";
 import {
-    apiIngressStatements, computeStatements, dataStatements, DeployerScope, identityStatements, loadBalancerStatements, networkStatements, previewStatements, stateBackendStatements,
-} from "../infra/deployer-policy";
-import { DeploymentEnvironments } from "../infra/github-environments";
-import { GitHubOidc, GitHubRoleSpec } from "../infra/github-oidc";
-import { policyDocument, serviceRole, Statement } from "../infra/iam";
-import {
-    CONTAINER_NAME, deployRoleVariable, environmentName, healthUrlParameter, imageTagParameter, managedPolicyName, parameterPrefix, repositoryName, rolePath,
-    secretsProviderUrl, stackPattern, stackTag,
-} from "../infra/names";
-import { Notifications } from "../infra/notifications";
-import { DeliveryPipeline, PipelineTarget, smokeTestStatements } from "../infra/pipeline";
-import { Registry } from "../infra/registry";
-import { RepoSettings } from "../infra/repo-settings";
-import { RUNTIME_KINDS, runtimePolicyArn, StackAccess } from "../infra/runtime-policies";
-import { SeedImage, SEED_TAG } from "../infra/seed-image";
+    CONTAINER_NAME, DELIVERY_OUTPUTS, deployRoleVariable, GITHUB_VARIABLES, healthUrlParameter, imageTagParameter, parameterPrefix, PREVIEW_ENVIRONMENT,
+    repositoryName, REVIEW_ENVIRONMENT, rolePath, secretsProviderUrl,
+} from "../infra/contract";
+import { ArtifactStore } from "../infra/delivery/artifact-store";
+import { BuildProject, imageBuildSpec, imageBuildStatements, smokeTestBuildSpec } from "../infra/delivery/build";
+import { deployRolePolicies, previewStatements, stateBackendStatements } from "../infra/delivery/deployer-policy";
+import { DeploymentEnvironments } from "../infra/delivery/github-environments";
+import { GitHubOidc, GitHubRoleSpec } from "../infra/delivery/github-oidc";
+import { Notifications } from "../infra/delivery/notifications";
+import { DeliveryPipeline, PipelineTarget, smokeTestStatements } from "../infra/delivery/pipeline";
+import { Registry } from "../infra/delivery/registry";
+import { RepoSettings } from "../infra/delivery/repo-settings";
+import { SeedImage, SEED_TAG } from "../infra/delivery/seed-image";
+import { StackAccess } from "../infra/delivery/stack-access";
+import { platformNamed, PLATFORMS } from "../infra/platforms";
+import type { Platform } from "../infra/platforms/platform";
+import { awsContext } from "../infra/shared/aws-context";
 
 export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const app = s.appName;
@@ -50,49 +44,14 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ctx });
     const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, ctx });
 
-    // One Elastic Beanstalk application per app, shared by its Beanstalk environments (any stack may
-    // choose slipway:platform beanstalk, review stacks included). It costs nothing; protected because
-    // every Beanstalk environment of the app lives in it (EB refuses to delete an application with running environments unless forced to terminate them).
-    // Every Beanstalk deploy adds an application version and an account holds at most 1,000: EB's
-    // version lifecycle keeps the newest 200, assuming this role to delete the rest.
-    const versionsRole = serviceRole("beanstalk-versions", {
-        service: "elasticbeanstalk.amazonaws.com",
-        description: `Elastic Beanstalk: expire old application versions of ${app}`,
-        path: rolePath(app),
-        condition: { StringEquals: { "sts:ExternalId": "elasticbeanstalk" } },
-    });
-    new iam.RolePolicy("beanstalk-versions-policy", {
-        role: versionsRole.id,
-        policy: policyDocument([
-            {
-                Sid: "ExpireOldVersions",
-                Action: ["elasticbeanstalk:DescribeApplicationVersions", "elasticbeanstalk:DeleteApplicationVersion"],
-                Resource: [
-                    arnOf(ctx, "elasticbeanstalk", `application/${beanstalkApplicationName(app)}`),
-                    arnOf(ctx, "elasticbeanstalk", `applicationversion/${beanstalkApplicationName(app)}/*`),
-                ],
-            },
-        ]),
-    });
-    const beanstalkApp = new elasticbeanstalk.Application(
-        "beanstalk-app",
-        {
-            name: beanstalkApplicationName(app),
-            description: `${app}: environments on Elastic Beanstalk (slipway)`,
-            // Bundles stay in S3 (the buckets expire them); only the version records go.
-            appversionLifecycle: { serviceRole: versionsRole.arn, maxCount: 200, deleteSourceFromS3: false },
-        },
-        { protect },
-    );
+    // What each platform keeps in the delivery stack for its environments (Beanstalk: the app's EB application).
+    const platformOutputs: Record<string, pulumi.Output<unknown>> = Object.assign({}, ...PLATFORMS.map((p) => p.delivery?.({ app, ctx, protect }) ?? {}));
     // Each target's platform comes from its own stack file (slipway:platform), read in config.ts.
     const targets: PipelineTarget[] = s.targets.map((t) => ({
         stack: t.stack,
         production: t.tier === "production",
-        ecs: t.platform === "ecs" ? { clusterName: environmentName(app, t.stack), serviceName: environmentName(app, t.stack) } : undefined,
-        beanstalk:
-            t.platform === "beanstalk"
-                ? { applicationName: beanstalkApplicationName(app), environmentName: environmentName(app, t.stack), stackTag: stackTag(app, t.stack) }
-                : undefined,
+        platform: t.platform,
+        deploy: platformNamed(t.platform).target(app, t.stack),
         healthUrlParameter: healthUrlParameter(app, t.stack),
         imageTagParameter: imageTagParameter(app, t.stack),
     }));
@@ -135,7 +94,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         buildspec: imageBuildSpec({
             testCommand: s.build.testCommand,
             buildCommand: s.build.buildCommand,
-            beanstalkBundle: s.targets.some((t) => t.platform === "beanstalk"),
+            platformArtifacts: PLATFORMS.filter((p) => s.targets.some((t) => t.platform === p.name)).flatMap((p) => (p.buildArtifacts ? [p.buildArtifacts] : [])),
         }),
         computeType: s.build.computeType,
         timeoutMinutes: s.build.timeoutMinutes,
@@ -149,18 +108,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             DOCKERFILE: s.build.dockerfile,
             DOCKER_CONTEXT: s.build.dockerContext,
         },
-        statements: [
-            // GetAuthorizationToken has no resource type: AWS requires "*".
-            { Sid: "RegistryLogin", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
-            {
-                Sid: "PushAndPullAppImages",
-                Action: [
-                    "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:DescribeImages",
-                    "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
-                ],
-                Resource: [registry.arn],
-            },
-        ],
+        statements: imageBuildStatements(registry.arn),
     });
     const smoke = new BuildProject("smoke-test", {
         ...artifactAccess,
@@ -184,7 +132,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         build: { projectName: build.project.name, projectArn: build.project.arn },
         smokeTest: { projectName: smoke.project.name, projectArn: smoke.project.arn, attempts: s.smokeTestAttempts, repositoryUrl: registry.repositoryUrl },
         topicArn: notifications.topic.arn,
-        appRolePath: path,
+        app,
         ctx,
     });
 
@@ -192,34 +140,9 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // environment in `sub` when the job names one).
     const infra = s.infraRepository;
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
-    const deployPolicies = (policyStack: string, beanstalk: boolean, pipelineName?: pulumi.Input<string>) => {
-        const scope: DeployerScope = {
-            app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project,
-        };
-        const attachable = [
-            ...RUNTIME_KINDS.map((kind) => runtimePolicyArn(ctx, app, policyStack, kind)),
-            ...(beanstalk ? Object.values(BEANSTALK_MANAGED_POLICIES) : []),
-        ];
-        const concerns: [string, string, Statement[]][] = [
-            ["deploy-network", "VPC, subnets, routes and security groups", networkStatements(scope)],
-            ["deploy-load-balancer", "the load balancer, its listeners and target groups", loadBalancerStatements(scope)],
-            ["deploy-compute", "the ECS cluster, service, task family and autoscaling", computeStatements(scope)],
-            ["deploy-api-ingress", "the HTTP API ingress: API Gateway, VPC link, access logs and Cloud Map", apiIngressStatements(scope)],
-            ["deploy-identity", "the stack's roles, under its boundary", identityStatements(scope, attachable)],
-            ["deploy-data", "secrets, parameters, logs, the secrets-provider key and state", dataStatements(scope)],
-            ...(beanstalk
-                ? ([
-                      ["deploy-beanstalk", "Elastic Beanstalk environments and the stacks and groups EB creates", beanstalkEnvironmentStatements(scope)],
-                      ["deploy-beanstalk-resources", "the instances, addresses, alarms and buckets of its Beanstalk environments", beanstalkResourceStatements(scope)],
-                  ] as [string, string, Statement[]][])
-                : []),
-        ];
-        return concerns.map(([concern, what, statements]) => ({
-            name: managedPolicyName(app, policyStack, concern),
-            description: `GitHub deploy role of ${app}'s ${stackPattern(policyStack)} stack(s): ${what}`,
-            statements,
-        }));
-    };
+    /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
+    const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>) =>
+        deployRolePolicies({ app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project }, platforms);
     // Pull-request previews reach only staging-tier pipeline stacks: production and delivery get the offline plan only.
     const previewable = s.targets.filter((t) => t.tier === "staging").map((t) => t.stack);
     const roles: GitHubRoleSpec[] = [
@@ -239,15 +162,15 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             name: `deploy-${t.stack}`,
             description: `GitHub Actions: pulumi up of the ${t.stack} stack`,
             subjects: [`environment:${t.stack}`],
-            policies: deployPolicies(t.stack, t.platform === "beanstalk", pipeline.pipeline.name),
+            policies: deployPolicies(t.stack, [platformNamed(t.platform)], pipeline.pipeline.name),
         })),
         {
             // Pull-request jobs deploy review stacks with a role of their own: it cannot touch staging.
             name: "deploy-review",
             description: "GitHub Actions: pulumi up and destroy of review-pr-* stacks",
             subjects: ["environment:review"],
-            // A review stack is made from the review template's config, so it may be on either platform.
-            policies: deployPolicies("review", true),
+            // A review stack is made from the review template's config, so it may be on any platform.
+            policies: deployPolicies("review", PLATFORMS),
         },
     ];
     const oidc = new GitHubOidc("github-oidc", {
@@ -262,23 +185,24 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
 
     // The app repository's CI learns where images live; the infra repository's workflows get the
     // roles, the state backend and the CI secrets. One repository may be both.
+    const V = GITHUB_VARIABLES;
     const appVariables: Record<string, pulumi.Input<string>> = {
-        AWS_REGION: s.region,
-        ECR_REPOSITORY_URL: registry.repositoryUrl,
-        PIPELINE_NAME: pipeline.pipeline.name,
+        [V.region]: s.region,
+        [V.repositoryUrl]: registry.repositoryUrl,
+        [V.pipelineName]: pipeline.pipeline.name,
     };
     const infraVariables: Record<string, pulumi.Input<string>> = {
-        AWS_REGION: s.region,
-        AWS_PREVIEW_ROLE_ARN: oidc.roles.preview.arn,
-        PIPELINE_NAME: pipeline.pipeline.name,
+        [V.region]: s.region,
+        [V.previewRoleArn]: oidc.roles.preview.arn,
+        [V.pipelineName]: pipeline.pipeline.name,
         // Review stacks are created with this secrets provider (review-stack.yml).
-        REVIEW_STACKS_KMS_URL: secretsProviderUrl(app, "review", s.region),
+        [V.reviewStacksKmsUrl]: secretsProviderUrl(app, "review", s.region),
         // Which gate keeps production: the environment's required reviewers, or CodePipeline's approval alone.
-        PRODUCTION_GATE: s.productionGate,
+        [V.productionGate]: s.productionGate,
     };
     for (const t of s.targets) infraVariables[deployRoleVariable(t.stack)] = oidc.roles[`deploy-${t.stack}`].arn;
     infraVariables[deployRoleVariable("review")] = oidc.roles["deploy-review"].arn;
-    if (s.pulumiBackendUrl) infraVariables.PULUMI_BACKEND_URL = s.pulumiBackendUrl;
+    if (s.pulumiBackendUrl) infraVariables[V.backendUrl] = s.pulumiBackendUrl;
     /** A GitHub environment's own CI secrets (slipway:ciSecrets.<environment>.<NAME>). */
     const ciSecretsOf = (environment: string): Record<string, pulumi.Output<string>> =>
         Object.fromEntries(Object.entries(s.ciSecrets[environment] ?? {}).map(([name, v]) => [name, pulumi.secret(v.value)]));
@@ -307,17 +231,17 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
                     secrets: ciSecretsOf(t.stack),
                 })),
                 // Review stacks deploy pull-request branches; previews of pull requests run in `preview`.
-                { name: "review", secrets: ciSecretsOf("review") },
-                { name: "preview", secrets: ciSecretsOf("preview") },
+                { name: REVIEW_ENVIRONMENT, secrets: ciSecretsOf(REVIEW_ENVIRONMENT) },
+                { name: PREVIEW_ENVIRONMENT, secrets: ciSecretsOf(PREVIEW_ENVIRONMENT) },
             ],
         },
         { providers: [infraProvider] },
     );
 
     return {
-        repositoryUrl: registry.repositoryUrl,
-        beanstalkApplicationName: beanstalkApp.name,
-        repositoryArn: registry.arn,
+        [DELIVERY_OUTPUTS.repositoryUrl]: registry.repositoryUrl,
+        ...platformOutputs,
+        [DELIVERY_OUTPUTS.repositoryArn]: registry.arn,
         pipelineName: pipeline.pipeline.name,
         artifactBucket: store.bucket.bucket,
         notificationTopicArn: notifications.topic.arn,

@@ -2,11 +2,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RunError } from "@pulumi/pulumi/errors";
 import { Provider as AwsProvider } from "@pulumi/aws/provider";
-import { ConfigError, loadSettings, Settings } from "../infra/config";
+import { ConfigError, loadSettings, Settings } from "../infra/config/settings";
 import { PolicyContext } from "../policy/context-component";
 import { deliveryStack } from "./delivery";
 import { environmentStack } from "./environment";
-import { stackTag, STACK_TAG } from "../infra/names";
+import { stackTag, STACK_TAG } from "../infra/contract";
 
 /**
  * Every AWS resource of the stack goes through one provider whose defaultTags carry the stack tag

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { DeliverySettings, EnvironmentSettings, parseSettings, RawConfig } from "../infra/config";
+import { DeliverySettings, EnvironmentSettings, parseSettings, RawConfig } from "../infra/config/settings";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
 
 const raw = rawConfig;

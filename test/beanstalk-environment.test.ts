@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Plan, PlannedResource } from "../tools/plan/mock-engine";
-import { COMPOSE_FILE, PREBUILD_HOOK, CONFIG_PREBUILD_HOOK, SECRETS_ENV_FILE } from "../infra/beanstalk-bundle";
+import { COMPOSE_FILE, PREBUILD_HOOK, CONFIG_PREBUILD_HOOK, SECRETS_ENV_FILE } from "../infra/platforms/beanstalk/bundle";
 import { all, json, one, planStack } from "./helpers";
 
 interface Setting {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { BEANSTALK_OPTIONS } from "../infra/beanstalk-environment";
+import { BEANSTALK_OPTIONS } from "../infra/platforms/beanstalk/environment";
 import { one, planStack } from "./helpers";
 
 /**

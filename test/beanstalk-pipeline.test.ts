@@ -12,7 +12,7 @@ import {
     PREBUILD_HOOK,
     SECRETS_ENV_FILE,
     secretsHook,
-} from "../infra/beanstalk-bundle";
+} from "../infra/platforms/beanstalk/bundle";
 import { Plan } from "../tools/plan/mock-engine";
 import { all, childrenOf, json, one, planStack } from "./helpers";
 
@@ -198,7 +198,9 @@ test("GitHub deploy roles get Beanstalk rights scoped to their own stacks; an EC
     // Review stacks, on either platform, belong to the review role alone.
     const review = Object.fromEntries(statementsOf("review").map((s) => [s.Sid, s]));
     assert.deepEqual(review.OwnInstanceProfiles.Resource, ["arn:aws:iam::123456789012:instance-profile/slipway/shop/review-*/*"]);
-    assert.deepEqual((staging.AttachOwnPolicies.Condition as { ArnEquals: Record<string, string[]> }).ArnEquals["iam:PolicyARN"].slice(2), [
+    // Only its own platform's runtime policy, then the AWS managed policies EB documents.
+    assert.deepEqual((staging.AttachOwnPolicies.Condition as { ArnEquals: Record<string, string[]> }).ArnEquals["iam:PolicyARN"], [
+        "arn:aws:iam::123456789012:policy/slipway/shop/shop-beanstalk-staging-beanstalk-instance",
         "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth",
         "arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
         "arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier",
@@ -208,6 +210,11 @@ test("GitHub deploy roles get Beanstalk rights scoped to their own stacks; an EC
     const ebActions = production.flatMap((s) => s.Action).filter((a) => /^(elasticbeanstalk|cloudformation|autoscaling):/.test(a));
     assert.deepEqual(ebActions, ["elasticbeanstalk:ListAvailableSolutionStacks"]);
     assert.ok(!all(plan, "aws:iam/policy:Policy").some((r) => String(r.inputs.name).startsWith("shop-production-deploy-beanstalk")));
+    // …and a Beanstalk stack's role gets no ECS or API Gateway rights, nor may its roles get the ECS runtime policy.
+    assert.ok(!all(plan, "aws:iam/policy:Policy").some((r) => /^shop-beanstalk-staging-deploy-(compute|api-ingress)$/.test(String(r.inputs.name))));
+    assert.ok(!statementsOf("beanstalk-staging").flatMap((st) => st.Action).some((a) => /^(ecs|apigateway|servicediscovery):/.test(a)));
+    const productionAttach = Object.fromEntries(production.map((st) => [st.Sid, st])).AttachOwnPolicies.Condition as { ArnEquals: Record<string, string[]> };
+    assert.deepEqual(productionAttach.ArnEquals["iam:PolicyARN"], ["arn:aws:iam::123456789012:policy/slipway/shop/shop-production-task-execution"]);
 });
 
 test("the Beanstalk application expires old versions before the account's 1,000-version quota", async () => {

@@ -1,8 +1,8 @@
 // Item 2: inputs the offline plan would accept and AWS (or the pipeline) would refuse.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { cidrNetwork, DeliverySettings, parseSettings } from "../infra/config";
-import { ALL_AWS_REGIONS, AWS_REGIONS, AWS_REGIONS_CHECKED } from "../infra/config-schema";
+import { cidrNetwork, DeliverySettings, parseSettings } from "../infra/config/settings";
+import { ALL_AWS_REGIONS, AWS_REGIONS, AWS_REGIONS_CHECKED } from "../infra/config/schema";
 import { problemsOf, rawConfig as raw, rejects } from "./config-helpers";
 import { planStack, rejection } from "./helpers";
 

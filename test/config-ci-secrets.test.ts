@@ -1,7 +1,7 @@
 // Item 4: CI secrets per GitHub environment (slipway:ciSecrets.<environment>.<NAME>).
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { DeliverySettings, githubSecretNameProblem, parseSettings, RawConfig } from "../infra/config";
+import { DeliverySettings, githubSecretNameProblem, parseSettings, RawConfig } from "../infra/config/settings";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
 import { planStack, rejection } from "./helpers";
 

@@ -1,8 +1,8 @@
 // Helpers for config validation tests: a fixture stack's raw config with keys changed, and the
 // problems parseSettings reports for it.
 import * as assert from "node:assert/strict";
-import { ConfigError, parseSettings, RawConfig, readStackFile, readStackFileConfig } from "../infra/config";
-import { specFor } from "../infra/config-schema";
+import { ConfigError, parseSettings, RawConfig, readStackFile, readStackFileConfig } from "../infra/config/settings";
+import { specFor } from "../infra/config/schema";
 import { loadStackConfig } from "../tools/plan/stack-config";
 import { FIXTURES } from "./helpers";
 

@@ -1,7 +1,7 @@
 // Item 1: every stack file declares its role; keys of the other role in a stack file are refused.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { parseSettings, readStackFileConfig } from "../infra/config";
+import { parseSettings, readStackFileConfig } from "../infra/config/settings";
 import { listStacks } from "../tools/plan/stack-config";
 import { problemsOf, rawConfig as raw, rejects } from "./config-helpers";
 import { FIXTURES, planStack, rejection } from "./helpers";

@@ -1,8 +1,8 @@
 // Item 3: config that would weaken security is refused, naming the key (or the leaf) and the fix.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { DeliverySettings, EnvironmentSettings, isProductionName, parseSettings, RawConfig } from "../infra/config";
-import { CONFIG_WAIVERS } from "../infra/config-schema";
+import { DeliverySettings, EnvironmentSettings, isProductionName, parseSettings, RawConfig } from "../infra/config/settings";
+import { CONFIG_WAIVERS } from "../infra/config/schema";
 import { problemsOf, rawConfig as raw, rejects } from "./config-helpers";
 import { planStack, rejection } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { containerDefinitions } from "../infra/ecs-service";
-import { subnetCidrs } from "../infra/network";
+import { containerDefinitions } from "../infra/platforms/ecs/service";
+import { subnetCidrs } from "../infra/environment/network";
 import { Plan } from "../tools/plan/mock-engine";
 import { all, json, one, planStack } from "./helpers";
 

@@ -13,9 +13,9 @@ import { MOCK_ACCOUNT, Plan, PlannedResource } from "../tools/plan/mock-engine";
 import { decide, Doc, physicalName, Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { attackRequests, beanstalkOperationRequests, ebArn, ownArns, StackView, tagContext } from "../tools/check/iam-requests";
 import { iamPolicySize } from "../tools/check/aws-limits";
-import { BEANSTALK_MANAGED_POLICIES } from "../infra/beanstalk-environment";
-import { SECRET_ARN_PROPERTY, COMPOSE_FILE } from "../infra/beanstalk-bundle";
-import { STACK_TAG } from "../infra/names";
+import { BEANSTALK_MANAGED_POLICIES } from "../infra/platforms/beanstalk/environment";
+import { SECRET_ARN_PROPERTY, COMPOSE_FILE } from "../infra/platforms/beanstalk/bundle";
+import { STACK_TAG } from "../infra/contract";
 import { all, one, planStack, ROOT } from "./helpers";
 
 const R = "us-east-1";
@@ -500,7 +500,7 @@ function imageBuildRequests(d: Plan): Request[] {
     ];
 }
 
-/** Every call smokeTestScript (infra/build.ts) makes, for every target of the pipeline. */
+/** Every call smokeTestScript (infra/delivery/build.ts) makes, for every target of the pipeline. */
 async function smokeTestRequests(delivery: string): Promise<Request[]> {
     const d = await plan(delivery);
     const registry = registryOf(d);

@@ -12,7 +12,7 @@ function envPlan(stack: string, o: { interval?: number; dereg?: number; desired?
     return {
         project: "slipway",
         stack,
-        outputs: {},
+        outputs: { platform: "ecs" },
         resources: [
             resource("aws:ecs/service:Service", "service", { desiredCount: o.desired ?? 1, deploymentMinimumHealthyPercent: o.min ?? 100, deploymentMaximumPercent: o.max ?? 200 }),
             resource("aws:lb/targetGroup:TargetGroup", "app", { deregistrationDelay: o.dereg ?? 15, healthCheck: { interval: o.interval ?? 10, healthyThreshold: 2 } }),
@@ -133,4 +133,20 @@ test("the shipped stacks' defaults meet the lead-time and ECS-floor targets", as
     const m = modelLeadTime(delivery, { staging: await planStack("staging"), production: await planStack("production") });
     assert.ok(m.totalSeconds < TARGETS.commitToProductionSeconds, `modelled ${m.totalSeconds} s`);
     for (const [stack, s] of Object.entries(m.ecsFloors)) assert.ok(s < TARGETS.ecsDeployFloorSeconds, `${stack}: ${s} s`);
+});
+
+test("a pipeline of Beanstalk stacks gets an estimate that names its deploys as not modelled, not a made-up figure", async () => {
+    const m = modelLeadTime(await planStack("beanstalk-delivery"), { "beanstalk-staging": await planStack("beanstalk-staging"), "beanstalk-production": await planStack("beanstalk-production") });
+    assert.deepEqual(
+        m.excluded.filter((e) => e.includes("not modelled")),
+        ["Beanstalk-Staging: beanstalk deploy (beanstalk-staging) is not modelled; the total leaves it out", "Beanstalk-Production: beanstalk deploy (beanstalk-production) is not modelled; the total leaves it out"],
+    );
+    assert.deepEqual(m.ecsFloors, {});
+    assert.ok(m.stages.some((s) => s.stage === "Beanstalk-Staging: smoke test"));
+});
+
+test("an environment plan without a platform output is refused by name", () => {
+    const env = envPlan("staging");
+    env.outputs = {};
+    assert.throws(() => modelLeadTime(deliveryPlan(), { staging: env, production: envPlan("production") }), /stack staging has no known platform output \(none\)/);
 });

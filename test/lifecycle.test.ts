@@ -10,7 +10,7 @@
 //     ("If you specify multiple tags, only the images with all specified tags are selected").
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { LifecycleRule, lifecycleRules, verifiedTag } from "../infra/registry";
+import { LifecycleRule, lifecycleRules, verifiedTag } from "../infra/delivery/registry";
 
 interface Image {
     digest: string;

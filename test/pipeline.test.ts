@@ -1,6 +1,6 @@
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { imageBuildSpec } from "../infra/build";
+import { imageBuildSpec } from "../infra/delivery/build";
 import { Plan, PlannedResource } from "../tools/plan/mock-engine";
 import { all, json, one, planStack } from "./helpers";
 

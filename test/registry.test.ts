@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { LifecycleRule, lifecyclePolicy, lifecycleRules, verifiedTag, verifiedTagPrefix } from "../infra/registry";
+import { LifecycleRule, lifecyclePolicy, lifecycleRules, verifiedTag, verifiedTagPrefix } from "../infra/delivery/registry";
 import { json, one, planStack } from "./helpers";
 
 test("the registry scans on push, keeps sha tags immutable and lets only latest move", async () => {

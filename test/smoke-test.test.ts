@@ -9,8 +9,8 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { beanstalkBundleFiles } from "../infra/beanstalk-bundle";
-import { smokeTestBuildSpec } from "../infra/build";
+import { beanstalkBundleFiles } from "../infra/platforms/beanstalk/bundle";
+import { smokeTestBuildSpec } from "../infra/delivery/build";
 import { Plan } from "../tools/plan/mock-engine";
 import { all, one, planStack } from "./helpers";
 
@@ -289,7 +289,7 @@ test("an image-tag.txt that is not a commit sha is refused before anything is as
 
 // --- Elastic Beanstalk ------------------------------------------------------------------------------
 
-/** A source bundle as the build writes it (infra/beanstalk-bundle.ts), zipped like the pipeline artifact. */
+/** A source bundle as the build writes it (infra/platforms/beanstalk/bundle.ts), zipped like the pipeline artifact. */
 function bundle(imageUri: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bundle-"));
     for (const [file, content] of Object.entries(beanstalkBundleFiles(imageUri))) {

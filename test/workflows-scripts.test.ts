@@ -18,14 +18,14 @@ import {
     stageName,
     staleReviewStacks,
 } from "../.github/scripts/ci";
-import { tierForStack } from "../infra/config";
-import { stageName as pipelineStageName } from "../infra/pipeline";
+import { tierForStack } from "../infra/config/settings";
+import { stageName as pipelineStageName } from "../infra/contract";
 import { FIXTURES, ROOT } from "./helpers";
 
 const STACKS = ["delivery", "production", "staging"];
 
 test("a change to the program or its dependencies affects every stack", () => {
-    for (const f of ["infra/network.ts", "stacks/environment.ts", "Pulumi.yaml", "package-lock.json", "index.ts"]) {
+    for (const f of ["infra/environment/network.ts", "stacks/environment.ts", "Pulumi.yaml", "package-lock.json", "index.ts"]) {
         assert.deepEqual(affectedStacks(["README.md", f], STACKS), STACKS, f);
     }
 });
@@ -96,7 +96,7 @@ test("the tier is slipway:tier when set, else production for production/prod, re
     assert.equal(stackTier("staging", doc()), "staging");
     assert.equal(stackTier("eu-live", doc({ "slipway:tier": "production" })), "production");
     assert.equal(stackTier("production", doc({ "slipway:tier": "staging" })), "staging");
-    // Where the names agree with the program's own rule (infra/config.ts), the tiers do too.
+    // Where the names agree with the program's own rule (infra/config/settings.ts), the tiers do too.
     for (const s of ["production", "prod", "staging", "review-pr-3", "beanstalk-staging", "qa"]) assert.equal(stackTier(s, doc()), tierForStack(s), s);
 });
 

@@ -25,7 +25,7 @@ export function affectedStacks(changedFiles: string[], stacks: string[]): string
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Stack files: the few settings the workflows decide on, read the way infra/config.ts reads them
+// Stack files: the few settings the workflows decide on, read the way infra/config/settings.ts reads them
 // (stack file first, then Pulumi.yaml's declared default), without decrypting anything.
 
 /** A parsed `Pulumi.yaml` or `Pulumi.<stack>.yaml`: only `config` matters here. */
@@ -59,7 +59,7 @@ export function stackTier(stack: string, stackDoc: ConfigDoc, projectDoc: Config
     return "staging";
 }
 
-/** `slipway:role` if set, else `delivery` for the stack named delivery, else `environment` (as infra/config.ts). */
+/** `slipway:role` if set, else `delivery` for the stack named delivery, else `environment` (as infra/config/settings.ts). */
 export function stackRole(stack: string, stackDoc: ConfigDoc, projectDoc: ConfigDoc = {}): "delivery" | "environment" {
     const set = stackSetting("role", stackDoc, projectDoc);
     if (set === "delivery" || set === "environment") return set;
@@ -85,7 +85,7 @@ export function stackPlatform(stackDoc: ConfigDoc, projectDoc: ConfigDoc = {}): 
     return stackSetting("platform", stackDoc, projectDoc) === "beanstalk" ? "beanstalk" : "ecs";
 }
 
-/** The pipeline's stage for a stack: the name capitalised per `-`-separated part (infra/pipeline.ts stageName). */
+/** The pipeline's stage for a stack: the name capitalised per `-`-separated part (infra/delivery/pipeline.ts stageName). */
 export function stageName(stack: string): string {
     return stack
         .split("-")

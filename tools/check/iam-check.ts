@@ -4,7 +4,7 @@
 import { Plan } from "../plan/mock-engine";
 import { decide, Principal, principalOf, Request } from "./iam-sim";
 import { attackRequests, deployRequests, StackView } from "./iam-requests";
-import { policyStackOf } from "../../infra/names";
+import { policyStackOf } from "../../infra/contract";
 
 /**
  * Actions AWS gives no resource type and no tag condition key, which a deploy role needs: they reach

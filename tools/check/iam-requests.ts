@@ -8,7 +8,7 @@ import handlerPermissions from "../../policy/data/cfn-handler-permissions.json";
 import { actionFacts, Request, resourceTypeFacts } from "./iam-sim";
 import { MOCK_ACCOUNT, Plan, PlannedResource } from "../plan/mock-engine";
 import { physicalName } from "./iam-sim";
-import { STACK_TAG } from "../../infra/names";
+import { STACK_TAG } from "../../infra/contract";
 
 type Op = "create" | "read" | "update" | "delete";
 const OPS: Op[] = ["create", "read", "update", "delete"];

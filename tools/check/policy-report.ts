@@ -5,7 +5,7 @@ import { Plan } from "../plan/mock-engine";
 import { StackConfig } from "../plan/stack-config";
 import { evaluate, Evaluation, Finding } from "../../policy/evaluate";
 import { CONTEXT_TYPE, parseWaivers, SlipwayRule, STACK_FILE_CHECKS } from "../../policy/kit";
-import { policyStackOf, secretsKeyAlias } from "../../infra/names";
+import { policyStackOf, secretsKeyAlias } from "../../infra/contract";
 import { RULES } from "../../policy/rules";
 
 export const WAIVERS_KEY = "slipway:policyWaivers";

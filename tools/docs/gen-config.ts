@@ -1,8 +1,8 @@
-// Writes Pulumi.yaml's `config:` block from infra/config-schema.ts (npm run gen:config). The test
+// Writes Pulumi.yaml's `config:` block from infra/config/schema.ts (npm run gen:config). The test
 // suite fails when Pulumi.yaml and the schema disagree.
 import * as fs from "fs";
 import { stringify } from "yaml";
-import { CONFIG_KEYS } from "../../infra/config-schema";
+import { CONFIG_KEYS } from "../../infra/config/schema";
 
 export function projectFileText(): string {
     const config: Record<string, unknown> = {};
@@ -16,7 +16,7 @@ export function projectFileText(): string {
         config[spec.key] = decl;
     }
     const header = [
-        "# Generated from infra/config-schema.ts by `npm run gen:config`: edit the schema, not this block.",
+        "# Generated from infra/config/schema.ts by `npm run gen:config`: edit the schema, not this block.",
         "# Map-valued keys (appSettings, appSecrets, ciSecrets) are set per stack with --path; Pulumi cannot",
         "# declare object types, so the program validates them (see README, Configuration).",
     ].join("\n");

@@ -7,6 +7,7 @@
 // A lower bound, not a forecast: it assumes a warm layer cache, an app that starts at once and a
 // first smoke-test request that passes. Real runs are slower; a setting that raises the bound
 // raises every real run too.
+import type { PlatformName } from "../../infra/platforms/platform";
 import { Plan, PlannedResource } from "../plan/mock-engine";
 import { StackNotFoundError } from "../plan/stack-config";
 
@@ -238,6 +239,17 @@ export function smokeStage(stage: string): StageEstimate {
     return { stage, seconds: sum(parts), parts };
 }
 
+/**
+ * Each platform's deploy model, from the environment's plan; null: not modelled (its stages are
+ * listed as excluded). Keyed by PlatformName, so a new platform must say which.
+ */
+export const DEPLOY_MODELS: Record<PlatformName, { label: string; floor(env: Plan): { seconds: number; parts: Part[] } } | null> = {
+    ecs: { label: "ECS", floor: (env) => ecsDeployFloor(ecsSettingsFromPlan(env)) },
+    // Beanstalk's deploy time depends on the deployment policy, instance boot and EB's own health
+    // checks, for which we have no documented floors: not modelled rather than guessed.
+    beanstalk: null,
+};
+
 export interface LeadTime {
     deliveryStack: string;
     stages: StageEstimate[];
@@ -284,13 +296,16 @@ export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: A
         const stack = targets[target++];
         const env = stack ? envs[stack] : undefined;
         if (!env) throw new LeadTimeError(`pipeline stage ${s.name}: no plan for its environment stack ${stack ?? "(unknown)"}`);
-        const deploy = s.actions.find((a) => a.category === "Deploy") as Action;
-        if (deploy.provider !== "ECS") {
-            throw new LeadTimeError(`pipeline stage ${s.name} deploys with ${deploy.provider}: the model covers ECS deploys only`);
+        const platform = String(env.outputs.platform ?? "") as PlatformName;
+        if (!(platform in DEPLOY_MODELS)) throw new LeadTimeError(`pipeline stage ${s.name}: stack ${stack} has no known platform output (${platform || "none"})`);
+        const model = DEPLOY_MODELS[platform];
+        if (model) {
+            const floor = model.floor(env);
+            if (platform === "ecs") ecsFloors[stack] = floor.seconds;
+            stages.push({ stage: `${s.name}: ${model.label} deploy (${stack})`, seconds: floor.seconds, parts: floor.parts });
+        } else {
+            excluded.push(`${s.name}: ${platform} deploy (${stack}) is not modelled; the total leaves it out`);
         }
-        const floor = ecsDeployFloor(ecsSettingsFromPlan(env));
-        ecsFloors[stack] = floor.seconds;
-        stages.push({ stage: `${s.name}: ECS deploy (${stack})`, seconds: floor.seconds, parts: floor.parts });
         if (s.actions.some((a) => a.category === "Build")) stages.push(smokeStage(`${s.name}: smoke test`));
     }
     stages.push({

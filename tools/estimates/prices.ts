@@ -33,7 +33,7 @@ export const PRICES = {
     natGateway: { hour: 0.045, gb: 0.045 },
     /**
      * EC2 on-demand Linux, per hour (aws.amazon.com/ec2/pricing/on-demand/), the families Beanstalk
-     * environments accept (infra/config-schema.ts BEANSTALK_INSTANCE_FAMILIES), common sizes.
+     * environments accept (infra/config/schema.ts BEANSTALK_INSTANCE_FAMILIES), common sizes.
      */
     ec2Hour: {
         "t3.nano": 0.0052,

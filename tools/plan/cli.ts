@@ -125,6 +125,12 @@ export async function main(argv: string[], dir = process.cwd()): Promise<number>
         process.stdout.write(`\nIAM simulation of the deploy roles (every needed request allowed, every other stack's resource denied): ${problems.length} problem(s)\n`);
         for (const p of problems) process.stdout.write(`    ERROR  ${p}\n`);
         if (problems.length) code = 3;
+        // Both sides of each stack boundary derive the same names (infra/contract.ts).
+        const { projectContractProblems } = await import("../check/contract");
+        const broken = projectContractProblems(checked, path.join(dir, ".github", "workflows"));
+        process.stdout.write(`Contract between the delivery stack, its environments and the workflows: ${broken.length} problem(s)\n`);
+        for (const p of broken) process.stdout.write(`    ERROR  ${p}\n`);
+        if (broken.length) code = 3;
     }
     return code;
 }

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { assertWithinLimits } from "../check/aws-limits";
 import { idIsArn, MOCK_ACCOUNT, mockArn, mockId, physicalNameOf } from "./identities";
+import { beanstalkApplicationName, DELIVERY_OUTPUTS, repositoryName } from "../../infra/contract";
 
 export { MOCK_ACCOUNT, mockArn, mockId } from "./identities";
 
@@ -139,10 +140,9 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
 /** Stack references resolve to placeholders shaped like the delivery stack's real outputs. */
 function stackReferenceOutputs(stackName: string, ctx: EngineContext): Record<string, unknown> {
     return {
-        repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${ctx.region}.amazonaws.com/${ctx.appName}`,
-        repositoryArn: `arn:aws:ecr:${ctx.region}:${MOCK_ACCOUNT}:repository/${ctx.appName}`,
-        // The delivery stack names the Elastic Beanstalk application after the app (beanstalkApplicationName).
-        beanstalkApplicationName: ctx.appName,
+        [DELIVERY_OUTPUTS.repositoryUrl]: `${MOCK_ACCOUNT}.dkr.ecr.${ctx.region}.amazonaws.com/${repositoryName(ctx.appName)}`,
+        [DELIVERY_OUTPUTS.repositoryArn]: `arn:aws:ecr:${ctx.region}:${MOCK_ACCOUNT}:repository/${repositoryName(ctx.appName)}`,
+        [DELIVERY_OUTPUTS.beanstalkApplicationName]: beanstalkApplicationName(ctx.appName),
         placeholderFrom: stackName,
     };
 }

@@ -14,7 +14,7 @@ import { createDecipheriv, createHash, pbkdf2Sync } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, configText } from "../../infra/config";
+import { ConfigError, configText } from "../../infra/config/settings";
 
 export const SECRET_PLACEHOLDER = "PLACEHOLDER-SECRET";
 

@@ -6,62 +6,28 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
-import { arnOf, AwsContext } from "./aws-context";
-import { bundleBucketPrefix } from "./beanstalk-deployer";
-import { policyDocument, Statement } from "./iam";
+import { arnOf, AwsContext } from "../shared/aws-context";
+import { policyDocument, Statement } from "../shared/iam";
+import { PLATFORMS } from "../platforms";
+import type { Platform } from "../platforms/platform";
 // The pack's own tag vocabulary (type-only imports there: nothing of @pulumi/policy loads here).
-import { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../policy/kit";
+import { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../../policy/kit";
 import {
-    BOUNDARY_CONCERN, environmentRolePath, managedPolicyName, renamedFrom, rolePath, secretsKeyAlias,
+    BOUNDARY_CONCERN, environmentRolePath, managedPolicyName, OWN_STACK, renamedFrom, rolePath, secretNamePrefixOfTag, secretsKeyAlias,
     stackPattern, stackTag, STACK_TAG,
-} from "./names";
+} from "../contract";
 
-export type RuntimeKind = "task-execution" | "beanstalk-instance";
-export const RUNTIME_KINDS: RuntimeKind[] = ["task-execution", "beanstalk-instance"];
-
-/** A managed policy's ARN, known without a stack reference (IAM policy ARNs are path + name). */
-export function managedPolicyArn(ctx: AwsContext, app: string, policyStack: string, concern: string): pulumi.Output<string> {
-    return pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:policy${rolePath(app)}${managedPolicyName(app, policyStack, concern)}`;
-}
-
-/** The runtime policy of one kind of workload role for a policy stack. */
-export function runtimePolicyArn(ctx: AwsContext, app: string, policyStack: string, kind: RuntimeKind): pulumi.Output<string> {
-    return managedPolicyArn(ctx, app, policyStack, kind);
-}
-
-/** The permissions boundary of a policy stack's roles. */
-export function boundaryArn(ctx: AwsContext, app: string, policyStack: string): pulumi.Output<string> {
-    return managedPolicyArn(ctx, app, policyStack, BOUNDARY_CONCERN);
-}
-
-/**
- * The IAM policy variable for the caller's own stack: every role carries the stack tag (`<app>/<stack>`),
- * so one policy shared by all review stacks still gives `review-pr-7`'s tasks only review-pr-7's secrets.
- */
-export const OWN_STACK = `\${aws:PrincipalTag/${STACK_TAG}}`;
-
-/** The runtime permissions of one kind of workload role for the stacks matching `pattern`. */
-export function runtimeStatements(app: string, pattern: string, kind: RuntimeKind, repositoryArn: pulumi.Input<string>, ctx: AwsContext): Statement[] {
-    // Secret and log names are slipway/<app>/<stack>/… and /slipway/<app>/<stack>/…: the tag value fills <app>/<stack>.
-    const statements: Statement[] = [
+/** The runtime permissions of `platform`'s workload role for the stacks matching `pattern`. */
+export function runtimeStatements(platform: Platform, app: string, pattern: string, repositoryArn: pulumi.Input<string>, ctx: AwsContext): Statement[] {
+    // Secret names are slipway/<app>/<stack>/…: the tag value fills <app>/<stack>.
+    return [
         // GetAuthorizationToken has no resource type: AWS requires "*".
         { Sid: "RegistryLogin", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
         { Sid: "PullAppImage", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: [repositoryArn] },
         // One JSON secret per environment, named slipway/<app>/<stack>/…
-        { Sid: "ReadAppSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: [arnOf(ctx, "secretsmanager", `secret:slipway/${OWN_STACK}/*`)] },
+        { Sid: "ReadAppSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefixOfTag(OWN_STACK)}*`)] },
+        ...platform.runtime.statements(app, pattern, ctx),
     ];
-    if (kind === "task-execution") {
-        statements.push({
-            Sid: "WriteAppLogs",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: [arnOf(ctx, "logs", `log-group:/slipway/${OWN_STACK}/*`)],
-        });
-    } else {
-        // The instance fetches its application version's bundle (EB's own log streaming is in the managed web-tier policy).
-        statements.push({ Sid: "ReadBundles", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::${bundleBucketPrefix(app, pattern)}*/*`] });
-
-    }
-    return statements;
 }
 
 /**
@@ -111,7 +77,7 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Sid: "OnlyOwnSecrets",
             Effect: "Deny",
             Action: ["secretsmanager:GetSecretValue"],
-            NotResource: [arnOf(ctx, "secretsmanager", `secret:slipway/${OWN_STACK}/*`)],
+            NotResource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefixOfTag(OWN_STACK)}*`)],
         },
         {
             Sid: "PassOnlyOwnRoles",
@@ -166,8 +132,10 @@ export class StackAccess extends pulumi.ComponentResource {
                 { parent: this, aliases: renamedFrom(`${stack}-${concern}`) },
             );
         for (const stack of args.stacks) {
-            for (const kind of RUNTIME_KINDS) {
-                policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, runtimeStatements(app, stackPattern(stack), kind, args.repositoryArn, ctx));
+            // Every platform's: a policy stack may run on any (review stacks on whichever their template picks).
+            for (const platform of PLATFORMS) {
+                const kind = platform.runtime.kind;
+                policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx));
             }
             policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn), {
                 // The policy pack judges boundaries as ceilings (iam-boundary-confines), not as grants.

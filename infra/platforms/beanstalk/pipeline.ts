@@ -13,34 +13,49 @@
 // the pipeline can change no other stack's groups, instances or alarms; only calls AWS cannot scope use
 // "*", limited to the stack's region. test/iam-service-roles.test.ts simulates every call.
 import * as pulumi from "@pulumi/pulumi";
-import * as inputs from "@pulumi/aws/types/input";
-import { arnOf, AwsContext } from "./aws-context";
-import { Statement } from "./iam";
-import { STACK_TAG } from "./names";
+import { arnOf, AwsContext } from "../../shared/aws-context";
+import { Statement } from "../../shared/iam";
+import { beanstalkApplicationName, environmentName, environmentRolePath, stackTag, STACK_TAG } from "../../contract";
+import type { PlatformTarget } from "../platform";
+import { COMPOSE_FILE } from "./bundle";
 
-export interface BeanstalkTarget {
+export interface BeanstalkTarget extends PlatformTarget {
     applicationName: string;
     environmentName: string;
     /** The environment stack's tag (`<app>/<stack>`), which EB's stack and everything it creates carry. */
     stackTag: string;
 }
 
-/** The stage's deploy action for a Beanstalk environment; `artifact` holds the source bundle at its root. */
-export function beanstalkDeployAction(target: BeanstalkTarget, artifact: string): inputs.codepipeline.PipelineStageAction {
+/** The pipeline's target for Beanstalk environment stack `stack`: the app's application, the stack's environment. */
+export function beanstalkTarget(app: string, stack: string): BeanstalkTarget {
+    const applicationName = beanstalkApplicationName(app);
+    const environment = environmentName(app, stack);
     return {
-        name: "Deploy",
-        category: "Deploy",
-        owner: "AWS",
-        provider: "ElasticBeanstalk",
-        version: "1",
-        runOrder: 1,
-        inputArtifacts: [artifact],
-        configuration: { ApplicationName: target.applicationName, EnvironmentName: target.environmentName },
+        stack,
+        applicationName,
+        environmentName: environment,
+        stackTag: stackTag(app, stack),
+        // The build artifact's root is also the EB source bundle (docker-compose.yml, hooks).
+        deployAction: (artifact) => ({
+            name: "Deploy",
+            category: "Deploy",
+            owner: "AWS",
+            provider: "ElasticBeanstalk",
+            version: "1",
+            runOrder: 1,
+            inputArtifacts: [artifact],
+            configuration: { ApplicationName: applicationName, EnvironmentName: environment },
+        }),
+        smokeTestVariables: [
+            { name: "PLATFORM", value: "beanstalk" },
+            { name: "EB_APPLICATION", value: applicationName },
+            { name: "EB_ENVIRONMENT", value: environment },
+        ],
     };
 }
 
 /** Pipeline role statements for deploying to `targets` (empty when there are none). */
-export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTarget[], environmentRolePaths: string[]): Statement[] {
+export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTarget[], app: string): Statement[] {
     if (!targets.length) return [];
     const eb = (resource: string) => arnOf(ctx, "elasticbeanstalk", resource);
     const apps = [...new Set(targets.map((t) => t.applicationName))];
@@ -161,7 +176,7 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
             // New instances launch with the environment's instance profile.
             Sid: "PassInstanceRoles",
             Action: ["iam:PassRole"],
-            Resource: environmentRolePaths.map((p) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${p}*`),
+            Resource: targets.map((t) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
             Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
         },
     ];
@@ -197,7 +212,27 @@ export function beanstalkSmokeTestStatements(ctx: AwsContext, targets: Beanstalk
     ];
 }
 
-/** The app's one Elastic Beanstalk application (declared in the delivery stack; environments join it). */
-export function beanstalkApplicationName(app: string): string {
-    return app;
-}
+/**
+ * The smoke test's Beanstalk check (bash): the environment is Ready with no abortable operation in
+ * progress; the application version it runs (VersionLabel) has a source bundle whose
+ * docker-compose.yml image line is the expected image (see bundle.ts). Variables: EB_APPLICATION, EB_ENVIRONMENT.
+ */
+export const BEANSTALK_SMOKE_TEST_CHECK = [
+    "  local out status abortable label bucket key bundle err img",
+    '  out="$(aws elasticbeanstalk describe-environments --application-name "$EB_APPLICATION" --environment-names "$EB_ENVIRONMENT" --no-include-deleted --query \'Environments[0].[Status,AbortableOperationInProgress,VersionLabel]\' --output text 2>&1)" || refuse "aws elasticbeanstalk describe-environments failed: $out"',
+    "  IFS=$'\\t' read -r status abortable label <<< \"$out\"",
+    '  if [ -z "$status" ] || [ "$status" = None ]; then refuse "environment $EB_ENVIRONMENT of application $EB_APPLICATION not found"; fi',
+    '  if [ "$status" != Ready ] || [ "$abortable" = True ]; then state=pending; detail="$EB_ENVIRONMENT is $status (operation in progress: $abortable)"; return; fi',
+    '  if [ -z "$label" ] || [ "$label" = None ]; then state=wrong; detail="$EB_ENVIRONMENT runs no application version"; return; fi',
+    '  out="$(aws elasticbeanstalk describe-application-versions --application-name "$EB_APPLICATION" --version-labels "$label" --query \'ApplicationVersions[0].SourceBundle.[S3Bucket,S3Key]\' --output text 2>&1)" || refuse "aws elasticbeanstalk describe-application-versions failed: $out"',
+    "  IFS=$'\\t' read -r bucket key <<< \"$out\"",
+    '  if [ -z "$bucket" ] || [ "$bucket" = None ]; then state=wrong; detail="$EB_ENVIRONMENT runs version $label, which has no source bundle"; return; fi',
+    '  bundle="$(mktemp)"; err="$(mktemp)"',
+    // Only bundles in Elastic Beanstalk's storage bucket (where the pipeline's deploys put them) are readable.
+    '  if ! aws s3 cp "s3://$bucket/$key" - > "$bundle" 2> "$err"; then state=wrong; detail="$EB_ENVIRONMENT runs version $label, whose bundle s3://$bucket/$key the smoke test cannot read (not a pipeline deploy?): $(tr \'\\n\' \' \' < "$err")"; rm -f "$bundle" "$err"; return; fi',
+    `  img="$(unzip -p "$bundle" ${COMPOSE_FILE} 2>/dev/null | sed -n -E 's/^[[:space:]]+image:[[:space:]]*"?([^"[:space:]]+)"?[[:space:]]*$/\\1/p' | head -n 1)"`,
+    '  rm -f "$bundle" "$err"',
+    `  if [ -z "$img" ]; then state=wrong; detail="$EB_ENVIRONMENT runs version $label, whose bundle has no ${COMPOSE_FILE} image line"; return; fi`,
+    '  if [ "$img" != "$expected" ]; then state=wrong; detail="$EB_ENVIRONMENT runs version $label with image $img, not $expected"; return; fi',
+    '  state=ok; detail="$EB_ENVIRONMENT runs version $label with $expected"',
+];

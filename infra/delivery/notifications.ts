@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as sns from "@pulumi/aws/sns";
-import { AwsContext } from "./aws-context";
-import { policyDocument } from "./iam";
-import { renamedFrom } from "./names";
+import { AwsContext } from "../shared/aws-context";
+import { policyDocument } from "../shared/iam";
+import { renamedFrom } from "../contract";
 
 export interface NotificationsArgs {
     /** Email addresses to subscribe; each receives a confirmation mail from AWS first. */

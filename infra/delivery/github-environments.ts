@@ -4,7 +4,7 @@ import { getUserOutput } from "@pulumi/github/getUser";
 import { RepositoryEnvironment } from "@pulumi/github/repositoryEnvironment";
 import { RepositoryEnvironmentDeploymentPolicy } from "@pulumi/github/repositoryEnvironmentDeploymentPolicy";
 import { ActionsEnvironmentSecret } from "@pulumi/github/actionsEnvironmentSecret";
-import { renamedFrom } from "./names";
+import { renamedFrom } from "../contract";
 
 export interface DeploymentEnvironmentSpec {
     /** GitHub environment name, e.g. `staging`; OIDC tokens of jobs in it carry `environment:<name>`. */

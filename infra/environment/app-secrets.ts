@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
-import { renamedFrom } from "./names";
+import { renamedFrom } from "../contract";
 
 export interface AppSecretsArgs {
     /** Secret name prefix, e.g. `slipway/shop/staging/`. */

@@ -3,10 +3,11 @@ import * as codepipeline from "@pulumi/aws/codepipeline";
 import * as codestarnotifications from "@pulumi/aws/codestarnotifications";
 import * as iam from "@pulumi/aws/iam";
 import * as inputs from "@pulumi/aws/types/input";
-import { arnOf, AwsContext } from "./aws-context";
-import { beanstalkDeployAction, beanstalkDeployStatements, beanstalkSmokeTestStatements, BeanstalkTarget } from "./beanstalk-pipeline";
-import { policyDocument, serviceRole, Statement } from "./iam";
-import { CONTAINER_NAME, renamedFrom } from "./names";
+import { arnOf, AwsContext } from "../shared/aws-context";
+import { PLATFORMS } from "../platforms";
+import type { ActionVariable, PlatformName, PlatformTarget } from "../platforms/platform";
+import { policyDocument, serviceRole, Statement } from "../shared/iam";
+import { renamedFrom, rolePath, stageName } from "../contract";
 import { verifiedTagPrefix } from "./registry";
 
 /** One environment the pipeline deploys to, in order. */
@@ -15,10 +16,9 @@ export interface PipelineTarget {
     stack: string;
     /** The last target is production: a manual approval gates it. */
     production: boolean;
-    /** ECS deploy (platform ecs): cluster and service names the environment stack creates. */
-    ecs?: { clusterName: string; serviceName: string };
-    /** Elastic Beanstalk deploy (platform beanstalk): the app's EB application and this environment. */
-    beanstalk?: BeanstalkTarget;
+    /** The platform the stack runs on, and how the pipeline reaches it there (its deploy action, its names). */
+    platform: PlatformName;
+    deploy: PlatformTarget;
     /** SSM parameter holding the environment's health URL (written by the environment stack). */
     healthUrlParameter: string;
     /** SSM parameter the smoke test writes the verified image tag to. */
@@ -44,26 +44,14 @@ export interface DeliveryPipelineArgs {
     smokeTest: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string>; attempts: number; repositoryUrl: pulumi.Input<string> };
     /** Topic for approval requests and pipeline events. */
     topicArn: pulumi.Input<string>;
-    /** IAM path of the environments' task roles the ECS deploy passes on. */
-    appRolePath: string;
+    /** The app: its delivery roles' IAM path, and the paths of its environments' roles the deploys pass on. */
+    app: string;
     ctx: AwsContext;
 }
 
 export const SOURCE_NAMESPACE = "SourceVariables";
 
-/** Stage names are the environment names, capitalised: `staging` → `Staging`. */
-export function stageName(stack: string): string {
-    return stack
-        .split("-")
-        .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
-        .join("-");
-}
 
-interface ActionVariable {
-    name: string;
-    value: pulumi.Input<string>;
-    type?: "PLAINTEXT" | "PARAMETER_STORE";
-}
 
 function environmentVariables(vars: ActionVariable[]): pulumi.Output<string> {
     return pulumi.jsonStringify(vars.map((v) => ({ name: v.name, value: v.value, type: v.type ?? "PLAINTEXT" })));
@@ -75,18 +63,6 @@ function environmentVariables(vars: ActionVariable[]): pulumi.Output<string> {
  * which the delivery stack derives with the same functions as the environment stacks.
  */
 export function smokeTestVariables(target: PipelineTarget, smokeTest: DeliveryPipelineArgs["smokeTest"]): ActionVariable[] {
-    const runs: ActionVariable[] = target.beanstalk
-        ? [
-              { name: "PLATFORM", value: "beanstalk" },
-              { name: "EB_APPLICATION", value: target.beanstalk.applicationName },
-              { name: "EB_ENVIRONMENT", value: target.beanstalk.environmentName },
-          ]
-        : [
-              { name: "PLATFORM", value: "ecs" },
-              { name: "CLUSTER_NAME", value: ecsOf(target).clusterName },
-              { name: "SERVICE_NAME", value: ecsOf(target).serviceName },
-              { name: "CONTAINER_NAME", value: CONTAINER_NAME },
-          ];
     return [
         { name: "HEALTH_URL", value: target.healthUrlParameter, type: "PARAMETER_STORE" },
         { name: "IMAGE_TAG_PARAMETER", value: target.imageTagParameter },
@@ -94,13 +70,8 @@ export function smokeTestVariables(target: PipelineTarget, smokeTest: DeliveryPi
         { name: "STACK", value: target.stack },
         { name: "REPOSITORY_URL", value: smokeTest.repositoryUrl },
         { name: "VERIFIED_TAG_PREFIX", value: verifiedTagPrefix(target.stack) },
-        ...runs,
+        ...target.deploy.smokeTestVariables,
     ];
-}
-
-function ecsOf(target: PipelineTarget): { clusterName: string; serviceName: string } {
-    if (!target.ecs) throw new Error(`pipeline target ${target.stack} has neither ecs nor beanstalk: say where it runs`);
-    return target.ecs;
 }
 
 /**
@@ -175,22 +146,7 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
             // V2 pipelines: a failed deploy or smoke test redeploys the stage's last successful artifacts.
             onFailure: { result: "ROLLBACK" },
             actions: [
-                // Beanstalk: the build artifact's root is also the EB source bundle (docker-compose.yml, hooks).
-                target.beanstalk ? beanstalkDeployAction(target.beanstalk, "image") : {
-                    name: "Deploy",
-                    category: "Deploy",
-                    owner: "AWS",
-                    provider: "ECS",
-                    version: "1",
-                    runOrder: 1,
-                    inputArtifacts: ["image"],
-                    configuration: {
-                        ClusterName: ecsOf(target).clusterName,
-                        ServiceName: ecsOf(target).serviceName,
-                        FileName: "imagedefinitions.json",
-                        DeploymentTimeout: "15",
-                    },
-                },
+                target.deploy.deployAction("image"),
                 {
                     name: "SmokeTest",
                     category: "Build",
@@ -241,61 +197,11 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
         },
         { Sid: "RequestApproval", Action: ["sns:Publish"], Resource: [args.topicArn] },
     ];
-    const ecsTargets = args.targets.flatMap((t) => (t.ecs ? [{ stack: t.stack, ecs: t.ecs }] : []));
-    if (ecsTargets.length) {
-        statements.push(
-            {
-                Sid: "DeployEcsServices",
-                Action: ["ecs:DescribeServices", "ecs:UpdateService"],
-                Resource: ecsTargets.map((t) => arnOf(ctx, "ecs", `service/${t.ecs.clusterName}/${t.ecs.serviceName}`)),
-            },
-            {
-                Sid: "WatchDeployments",
-                Action: ["ecs:DescribeTasks"],
-                Resource: ecsTargets.map((t) => arnOf(ctx, "ecs", `task/${t.ecs.clusterName}/*`)),
-            },
-            {
-                // ListTasks has no resource type; the ecs:cluster condition scopes it to our clusters.
-                Sid: "ListDeploymentTasks",
-                Action: ["ecs:ListTasks"],
-                Resource: ["*"],
-                Condition: { ArnEquals: { "ecs:cluster": ecsTargets.map((t) => arnOf(ctx, "ecs", `cluster/${t.ecs.clusterName}`)) } },
-            },
-            {
-                // The deploy registers a new revision of each service's own task family.
-                Sid: "RegisterTaskDefinitions",
-                Action: ["ecs:RegisterTaskDefinition"],
-                Resource: ecsTargets.map((t) => arnOf(ctx, "ecs", `task-definition/${t.ecs.serviceName}:*`)),
-            },
-            {
-                // DescribeTaskDefinition has no resource type in the service authorization reference: "*" only.
-                Sid: "ReadTaskDefinitions",
-                Action: ["ecs:DescribeTaskDefinition"],
-                Resource: ["*"],
-            },
-            {
-                Sid: "TagTaskDefinitions",
-                Action: ["ecs:TagResource"],
-                Resource: ecsTargets.map((t) => arnOf(ctx, "ecs", `task-definition/${t.ecs.serviceName}:*`)),
-                Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
-            },
-            {
-                // Only the deployed environments' own roles (their stack's sub-path), never delivery's.
-                Sid: "PassTaskRoles",
-                Action: ["iam:PassRole"],
-                Resource: ecsTargets.map((t) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${args.appRolePath}${t.stack}/*`),
-                Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-            },
-        );
+    // Each platform once, for all of its targets.
+    for (const platform of PLATFORMS) {
+        const targets = args.targets.filter((t) => t.platform === platform.name).map((t) => t.deploy);
+        if (targets.length) statements.push(...platform.pipelineStatements(ctx, targets, args.app));
     }
-    const beanstalkTargets = args.targets.filter((t) => t.beanstalk);
-    statements.push(
-        ...beanstalkDeployStatements(
-            ctx,
-            beanstalkTargets.flatMap((t) => (t.beanstalk ? [t.beanstalk] : [])),
-            beanstalkTargets.map((t) => `${args.appRolePath}${t.stack}/`),
-        ),
-    );
     return statements;
 }
 
@@ -324,36 +230,10 @@ export function smokeTestStatements(targets: PipelineTarget[], registryArn: pulu
             Resource: targets.map((t) => arnOf(ctx, "ssm", `parameter${t.imageTagParameter}`)),
         },
     ];
-    const ecsTargets = targets.flatMap((t) => (t.ecs ? [t.ecs] : []));
-    if (ecsTargets.length) {
-        statements.push(
-            {
-                Sid: "ReadServiceDeployments",
-                Action: ["ecs:DescribeServices"],
-                Resource: ecsTargets.map((e) => arnOf(ctx, "ecs", `service/${e.clusterName}/${e.serviceName}`)),
-            },
-            {
-                // DescribeTaskDefinition has no resource type in the service authorization reference: "*" only.
-                Sid: "ReadTaskDefinitionImages",
-                Action: ["ecs:DescribeTaskDefinition"],
-                Resource: ["*"],
-            },
-            {
-                // The service authorization reference gives ListTasks only the container-instance resource
-                // type, which cannot name a service's tasks; the ecs:cluster condition scopes it to our clusters.
-                Sid: "ListServiceTasks",
-                Action: ["ecs:ListTasks"],
-                Resource: ["*"],
-                Condition: { ArnEquals: { "ecs:cluster": ecsTargets.map((e) => arnOf(ctx, "ecs", `cluster/${e.clusterName}`)) } },
-            },
-            {
-                Sid: "ReadServiceTasks",
-                Action: ["ecs:DescribeTasks"],
-                Resource: ecsTargets.map((e) => arnOf(ctx, "ecs", `task/${e.clusterName}/*`)),
-            },
-        );
+    for (const platform of PLATFORMS) {
+        const ofPlatform = targets.filter((t) => t.platform === platform.name).map((t) => t.deploy);
+        if (ofPlatform.length) statements.push(...platform.smokeTestStatements(ctx, ofPlatform));
     }
-    statements.push(...beanstalkSmokeTestStatements(ctx, targets.flatMap((t) => (t.beanstalk ? [t.beanstalk] : []))));
     return statements;
 }
 
@@ -366,7 +246,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         super("slipway:delivery:Pipeline", name, {}, opts);
         this.role = serviceRole(
             `${name}-role`,
-            { service: "codepipeline.amazonaws.com", description: `CodePipeline: ${args.repository}`, path: args.appRolePath, accountId: args.ctx.accountId },
+            { service: "codepipeline.amazonaws.com", description: `CodePipeline: ${args.repository}`, path: rolePath(args.app), accountId: args.ctx.accountId },
             { parent: this, aliases: renamedFrom("role") },
         );
         const policy = new iam.RolePolicy(`${name}-policy`, { role: this.role.id, policy: policyDocument(pipelineStatements(args)) }, { parent: this, aliases: renamedFrom("policy") });

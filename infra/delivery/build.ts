@@ -2,10 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as codebuild from "@pulumi/aws/codebuild";
 import * as iam from "@pulumi/aws/iam";
-import { AwsContext } from "./aws-context";
-import { beanstalkBundleFiles, bundleBuildCommands, COMPOSE_FILE } from "./beanstalk-bundle";
-import { policyDocument, serviceRole, Statement } from "./iam";
-import { renamedFrom } from "./names";
+import { AwsContext } from "../shared/aws-context";
+import { PLATFORMS } from "../platforms";
+import type { Platform } from "../platforms/platform";
+import { policyDocument, serviceRole, Statement } from "../shared/iam";
+import { renamedFrom } from "../contract";
 
 /** CodeBuild's Amazon Linux 2023 standard image: Docker, AWS CLI, curl, Node.js, Python preinstalled. */
 export const BUILD_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
@@ -121,15 +122,31 @@ export class BuildProject extends pulumi.ComponentResource {
     }
 }
 
+/** The image build's registry rights: log in, push the commit's image, read `latest` as layer cache. */
+export function imageBuildStatements(registryArn: pulumi.Input<string>): Statement[] {
+    return [
+        // GetAuthorizationToken has no resource type: AWS requires "*".
+        { Sid: "RegistryLogin", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
+        {
+            Sid: "PushAndPullAppImages",
+            Action: [
+                "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:DescribeImages",
+                "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+            ],
+            Resource: [registryArn],
+        },
+    ];
+}
+
 export interface ImageBuildSpecArgs {
     testCommand: string;
     buildCommand: string;
     /**
-     * Also emit the Elastic Beanstalk source bundle (docker-compose.yml naming the sha-tagged image,
-     * plus the secrets hooks) at the artifact's root, for pipeline targets on Beanstalk.
-     * @default false
+     * What the pipeline targets' platforms also need in the build artifact (Beanstalk: its source
+     * bundle at the artifact's root), each platform once.
+     * @default none
      */
-    beanstalkBundle?: boolean;
+    platformArtifacts?: { commands: string[]; files: string[] }[];
 }
 
 /**
@@ -172,11 +189,11 @@ export function imageBuildSpec(args: ImageBuildSpecArgs): Record<string, unknown
                     ].join("\n"),
                     `printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "$REPOSITORY_URL:$IMAGE_TAG" > imagedefinitions.json`,
                     'printf "%s" "$IMAGE_TAG" > image-tag.txt',
-                    ...(args.beanstalkBundle ? bundleBuildCommands() : []),
+                    ...(args.platformArtifacts ?? []).flatMap((a) => a.commands),
                 ],
             },
         },
-        artifacts: { files: ["imagedefinitions.json", "image-tag.txt", ...(args.beanstalkBundle ? Object.keys(beanstalkBundleFiles()) : [])] },
+        artifacts: { files: ["imagedefinitions.json", "image-tag.txt", ...(args.platformArtifacts ?? []).flatMap((a) => a.files)] },
     };
 }
 
@@ -186,14 +203,10 @@ export function imageBuildSpec(args: ImageBuildSpecArgs): Record<string, unknown
  * runs, and that it answers: another writer (a `pulumi up` of the environment, a rollback) may be
  * serving something else at that moment, and its health answer proves nothing about this sha.
  *
- *  1. The environment runs the expected image, polled up to ATTEMPTS times, 10 s apart:
- *     - ECS: the service has one deployment, PRIMARY with rolloutState COMPLETED; its task definition's
- *       CONTAINER_NAME container image is exactly the expected image; every task of the service with
- *       desired status RUNNING runs that task definition, and at least one is RUNNING.
- *     - Beanstalk: the environment is Ready with no abortable operation in progress; the application
- *       version it runs (VersionLabel) has a source bundle whose docker-compose.yml image line is the
- *       expected image (see beanstalk-bundle.ts).
- *     A settled environment running another image fails at once, naming what runs instead.
+ *  1. The environment runs the expected image, polled up to ATTEMPTS times, 10 s apart: each
+ *     platform's `<name>_check` decides (Platform.smokeTestCheck: ECS_SMOKE_TEST_CHECK,
+ *     BEANSTALK_SMOKE_TEST_CHECK). A settled environment running another image fails at once, naming
+ *     what runs instead.
  *  2. HEALTH_URL answers 2xx (within the same attempts).
  *  3. Step 1 still holds (nothing replaced the image while the URL was requested).
  *  4. The image gets the immutable tag VERIFIED_TAG_PREFIX<sha> (ECR put-image with its own manifest;
@@ -201,12 +214,11 @@ export function imageBuildSpec(args: ImageBuildSpecArgs): Record<string, unknown
  *     written to IMAGE_TAG_PARAMETER — so the parameter only ever names a protected image.
  * Any failure exits non-zero before step 4: the stage fails and rolls back, the parameter unchanged.
  *
- * Variables (pipeline action): PLATFORM (ecs | beanstalk), STACK, REPOSITORY_URL, HEALTH_URL,
- * IMAGE_TAG_PARAMETER, VERIFIED_TAG_PREFIX, ATTEMPTS; ecs: CLUSTER_NAME, SERVICE_NAME, CONTAINER_NAME;
- * beanstalk: EB_APPLICATION, EB_ENVIRONMENT. Tools: the AWS CLI v2, curl and unzip of CodeBuild's
- * standard image.
+ * Variables (pipeline action): PLATFORM (a registered platform's name), STACK, REPOSITORY_URL,
+ * HEALTH_URL, IMAGE_TAG_PARAMETER, VERIFIED_TAG_PREFIX, ATTEMPTS, and the platform's own
+ * (PlatformTarget.smokeTestVariables). Tools: the AWS CLI v2, curl and unzip of CodeBuild's standard image.
  */
-export function smokeTestScript(): string {
+export function smokeTestScript(checks: readonly Pick<Platform, "name" | "smokeTestCheck">[] = PLATFORMS): string {
     return [
         "# slipway smoke test: prove the expected image runs and answers, then (only then) record it.",
         'refuse() { echo "smoke test on ${STACK}: ${expected:-the image of this build} is NOT recorded as verified: $*" >&2; echo "${IMAGE_TAG_PARAMETER} keeps the last verified image; the stage fails and rolls back." >&2; exit 1; }',
@@ -215,50 +227,9 @@ export function smokeTestScript(): string {
         'expected="$REPOSITORY_URL:$tag"',
         'repository="${REPOSITORY_URL#*/}"',
         // Every check sets state (ok | pending | wrong) and detail (what it saw); a failed AWS call refuses.
-        "ecs_check() {",
-        "  local out n status rollout td img arns described running=0 others='' arn tdarn last",
-        '  out="$(aws ecs describe-services --cluster "$CLUSTER_NAME" --services "$SERVICE_NAME" --query \'services[0].deployments[].[status,rolloutState,taskDefinition]\' --output text 2>&1)" || refuse "aws ecs describe-services failed: $out"',
-        '  if [ -z "$out" ] || [ "$out" = None ]; then refuse "service $SERVICE_NAME not found in cluster $CLUSTER_NAME"; fi',
-        '  n="$(printf \'%s\\n\' "$out" | grep -c .)"',
-        '  if [ "$n" != 1 ]; then state=pending; detail="$n deployments of $SERVICE_NAME: $(printf \'%s\' "$out" | tr \'\\t\\n\' \'  \')"; return; fi',
-        "  IFS=$'\\t' read -r status rollout td <<< \"$out\"",
-        '  if [ "$rollout" = FAILED ]; then state=wrong; detail="the deployment of ${td##*/} FAILED"; return; fi',
-        '  if [ "$status" != PRIMARY ] || [ "$rollout" != COMPLETED ]; then state=pending; detail="the deployment of ${td##*/} is $status $rollout"; return; fi',
-        '  img="$(aws ecs describe-task-definition --task-definition "$td" --query "taskDefinition.containerDefinitions[?name==\'$CONTAINER_NAME\'].image | [0]" --output text 2>&1)" || refuse "aws ecs describe-task-definition failed: $img"',
-        '  if [ "$img" != "$expected" ]; then state=wrong; detail="$SERVICE_NAME runs $img (task definition ${td##*/}, container $CONTAINER_NAME), not $expected"; return; fi',
-        '  arns="$(aws ecs list-tasks --cluster "$CLUSTER_NAME" --service-name "$SERVICE_NAME" --desired-status RUNNING --query \'taskArns[]\' --output text 2>&1)" || refuse "aws ecs list-tasks failed: $arns"',
-        '  if [ -z "$arns" ] || [ "$arns" = None ]; then state=pending; detail="no task of $SERVICE_NAME is running yet"; return; fi',
-        // describe-tasks takes at most 100 tasks a call.
-        '  described="$(xargs -n 100 aws ecs describe-tasks --cluster "$CLUSTER_NAME" --query \'tasks[].[taskArn,taskDefinitionArn,lastStatus]\' --output text --tasks <<< "$arns" 2>&1)" || refuse "aws ecs describe-tasks failed: $described"',
-        "  while IFS=$'\\t' read -r arn tdarn last; do",
-        '    [ -n "$arn" ] || continue',
-        '    if [ "$tdarn" != "$td" ]; then others="$others ${arn##*/} runs ${tdarn##*/} ($last);"; elif [ "$last" = RUNNING ]; then running=$((running + 1)); fi',
-        '  done <<< "$described"',
-        '  if [ -n "$others" ]; then state=pending; detail="tasks of another task definition still run:$others"; return; fi',
-        '  if [ "$running" = 0 ]; then state=pending; detail="no task of ${td##*/} is RUNNING yet"; return; fi',
-        '  state=ok; detail="$running task(s) of ${td##*/} run $expected"',
-        "}",
-        "beanstalk_check() {",
-        "  local out status abortable label bucket key bundle err img",
-        '  out="$(aws elasticbeanstalk describe-environments --application-name "$EB_APPLICATION" --environment-names "$EB_ENVIRONMENT" --no-include-deleted --query \'Environments[0].[Status,AbortableOperationInProgress,VersionLabel]\' --output text 2>&1)" || refuse "aws elasticbeanstalk describe-environments failed: $out"',
-        "  IFS=$'\\t' read -r status abortable label <<< \"$out\"",
-        '  if [ -z "$status" ] || [ "$status" = None ]; then refuse "environment $EB_ENVIRONMENT of application $EB_APPLICATION not found"; fi',
-        '  if [ "$status" != Ready ] || [ "$abortable" = True ]; then state=pending; detail="$EB_ENVIRONMENT is $status (operation in progress: $abortable)"; return; fi',
-        '  if [ -z "$label" ] || [ "$label" = None ]; then state=wrong; detail="$EB_ENVIRONMENT runs no application version"; return; fi',
-        '  out="$(aws elasticbeanstalk describe-application-versions --application-name "$EB_APPLICATION" --version-labels "$label" --query \'ApplicationVersions[0].SourceBundle.[S3Bucket,S3Key]\' --output text 2>&1)" || refuse "aws elasticbeanstalk describe-application-versions failed: $out"',
-        "  IFS=$'\\t' read -r bucket key <<< \"$out\"",
-        '  if [ -z "$bucket" ] || [ "$bucket" = None ]; then state=wrong; detail="$EB_ENVIRONMENT runs version $label, which has no source bundle"; return; fi',
-        '  bundle="$(mktemp)"; err="$(mktemp)"',
-        // Only bundles in Elastic Beanstalk's storage bucket (where the pipeline's deploys put them) are readable.
-        '  if ! aws s3 cp "s3://$bucket/$key" - > "$bundle" 2> "$err"; then state=wrong; detail="$EB_ENVIRONMENT runs version $label, whose bundle s3://$bucket/$key the smoke test cannot read (not a pipeline deploy?): $(tr \'\\n\' \' \' < "$err")"; rm -f "$bundle" "$err"; return; fi',
-        `  img="$(unzip -p "$bundle" ${COMPOSE_FILE} 2>/dev/null | sed -n -E 's/^[[:space:]]+image:[[:space:]]*"?([^"[:space:]]+)"?[[:space:]]*$/\\1/p' | head -n 1)"`,
-        '  rm -f "$bundle" "$err"',
-        `  if [ -z "$img" ]; then state=wrong; detail="$EB_ENVIRONMENT runs version $label, whose bundle has no ${COMPOSE_FILE} image line"; return; fi`,
-        '  if [ "$img" != "$expected" ]; then state=wrong; detail="$EB_ENVIRONMENT runs version $label with image $img, not $expected"; return; fi',
-        '  state=ok; detail="$EB_ENVIRONMENT runs version $label with $expected"',
-        "}",
+        ...checks.flatMap((p) => [`${p.name}_check() {`, ...p.smokeTestCheck, "}"]),
         "check() {",
-        '  case "$PLATFORM" in ecs) ecs_check ;; beanstalk) beanstalk_check ;; *) refuse "unknown PLATFORM \\"$PLATFORM\\"" ;; esac',
+        `  case "$PLATFORM" in ${checks.map((p) => `${p.name}) ${p.name}_check ;; `).join("")}*) refuse "unknown PLATFORM \\"$PLATFORM\\"" ;; esac`,
         "}",
         'echo "smoke test on $STACK: expecting $expected"',
         "ok=0",

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as kms from "@pulumi/aws/kms";
 import * as s3 from "@pulumi/aws/s3";
-import { AwsContext } from "./aws-context";
-import { policyDocument } from "./iam";
-import { renamedFrom } from "./names";
+import { AwsContext } from "../shared/aws-context";
+import { policyDocument } from "../shared/iam";
+import { renamedFrom } from "../contract";
 
 export interface ArtifactStoreArgs {
     /** Days after which pipeline artifacts expire (they are only needed for retries and rollbacks). @default 30 */

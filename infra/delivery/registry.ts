@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ecr from "@pulumi/aws/ecr";
-import { renamedFrom } from "./names";
+import { renamedFrom } from "../contract";
 import { SEED_TAG } from "./seed-image";
 
 /** Tags that stay movable in an otherwise immutable registry. */

@@ -1,4 +1,4 @@
-// The one place that reads stack config. It validates every key against infra/config-schema.ts and
+// The one place that reads stack config. It validates every key against infra/config/schema.ts and
 // returns typed settings; a bad value stops the program before any resource is declared.
 import * as fs from "fs";
 import * as path from "path";
@@ -21,7 +21,7 @@ import {
     ROLES,
     specFor,
     VPC_PREFIX,
-} from "./config-schema";
+} from "./schema";
 
 export type Tier = "production" | "staging" | "review";
 export type Platform = (typeof PLATFORMS)[number];
@@ -295,7 +295,7 @@ function checkRegion(raw: RawConfig, problems: string[]) {
     if (ALL_AWS_REGIONS.includes(region)) return;
     const guess = closest(region, ALL_AWS_REGIONS);
     problems.push(
-        `aws:region = ${JSON.stringify(region)} is not an AWS region code (slipway's list of AWS's commercial, GovCloud, China and European Sovereign Cloud regions, from AWS "Regions and Availability Zones", checked ${AWS_REGIONS_CHECKED})${guess ? `; did you mean ${guess}?` : ""} Fix: pulumi config set aws:region ${guess ?? "us-east-1"} --stack ${raw.stack} (if AWS opened this region since, add it to AWS_REGIONS in infra/config-schema.ts)`,
+        `aws:region = ${JSON.stringify(region)} is not an AWS region code (slipway's list of AWS's commercial, GovCloud, China and European Sovereign Cloud regions, from AWS "Regions and Availability Zones", checked ${AWS_REGIONS_CHECKED})${guess ? `; did you mean ${guess}?` : ""} Fix: pulumi config set aws:region ${guess ?? "us-east-1"} --stack ${raw.stack} (if AWS opened this region since, add it to AWS_REGIONS in infra/config/schema.ts)`,
     );
 }
 

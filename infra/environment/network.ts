@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
-import { renamedFrom } from "./names";
+import { renamedFrom } from "../contract";
 
 export interface NetworkArgs {
     /** IPv4 CIDR of the VPC, /16 to /24. @default "10.20.0.0/16" */

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as lb from "@pulumi/aws/lb";
 import * as inputs from "@pulumi/aws/types/input";
-import { renamedFrom } from "./names";
+import { renamedFrom } from "../../contract";
 
 /** TLS 1.3 with a TLS 1.2 floor; the provider's default (2016-08) still allows TLS 1.0. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";

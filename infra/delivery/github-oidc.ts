@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
-import { AwsContext } from "./aws-context";
-import { policyDocument, Statement } from "./iam";
-import { renamedFrom } from "./names";
+import { AwsContext } from "../shared/aws-context";
+import { policyDocument, Statement } from "../shared/iam";
+import { renamedFrom } from "../contract";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";

@@ -1,21 +1,15 @@
 // What a GitHub deploy role additionally needs to `pulumi up` / `pulumi destroy` a Beanstalk
-// environment stack (infra/deployer-policy.ts covers what both platforms share). Creating, updating or
+// environment stack (infra/delivery/deployer-policy.ts covers what both platforms share). Creating, updating or
 // terminating an environment makes EB build its CloudFormation stack (`awseb-e-…`) with the caller's
 // credentials, so the role needs the CloudFormation, Auto Scaling, EC2 and ELB calls that stack makes.
 // EB applies an environment's tags (the program's defaultTags, `slipway:stack`) to that
 // CloudFormation stack, which propagates them to the groups, instances and load balancer it creates
 // (EB "Tagging resources in your environments"): the same tag conditions scope all of them.
 import * as pulumi from "@pulumi/pulumi";
-import { arnOf } from "./aws-context";
-import { beanstalkApplicationName } from "./beanstalk-pipeline";
-import { DeployerScope } from "./deployer-policy";
-import { Statement } from "./iam";
-import { environmentName, stackPattern, stackTag, STACK_TAG } from "./names";
-
-/** Name prefix of an environment's bundle bucket: one bucket per stack, so no stack can write another's bundles. */
-export function bundleBucketPrefix(app: string, stack: string): string {
-    return `${environmentName(app, stack)}-`;
-}
+import { arnOf } from "../../shared/aws-context";
+import { DeployerScope } from "../../delivery/deployer-policy";
+import { Statement } from "../../shared/iam";
+import { beanstalkApplicationName, bundleBucketPrefix, environmentName, stackPattern, stackTag, STACK_TAG } from "../../contract";
 
 /** EB environments and versions, and the CloudFormation stacks and Auto Scaling groups EB makes. */
 export function beanstalkEnvironmentStatements(scope: DeployerScope): Statement[] {

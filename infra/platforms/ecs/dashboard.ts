@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cw from "@pulumi/awsx/classic/cloudwatch";
-import { renamedFrom } from "./names";
+import { renamedFrom } from "../../contract";
 
 export interface ServiceDashboardArgs {
     /** Dashboard name: unique per account and region. */

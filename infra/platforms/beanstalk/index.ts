@@ -1,0 +1,85 @@
+// Elastic Beanstalk as a slipway platform. The environment stack gets a Docker environment in its
+// own VPC (its own load balancer when load-balanced) joining the app's EB application; the delivery
+// stack holds that application, the EB deploy action, the smoke test's Beanstalk check, the Beanstalk
+// parts of the deploy and runtime policies, and the bundle the build emits for EB.
+import * as pulumi from "@pulumi/pulumi";
+import type { EnvironmentSettings } from "../../config/settings";
+import { boundaryArn, bundleBucketPrefix, DELIVERY_OUTPUTS, environmentRolePath, runtimePolicyArn } from "../../contract";
+import type { AppFront, EnvironmentBase, Platform } from "../platform";
+import { BeanstalkApplication } from "./application";
+import { beanstalkBundleFiles, bundleBuildCommands } from "./bundle";
+import { beanstalkEnvironmentStatements, beanstalkResourceStatements } from "./deployer";
+import { BEANSTALK_MANAGED_POLICIES, BeanstalkEnvironment } from "./environment";
+import { BEANSTALK_SMOKE_TEST_CHECK, beanstalkDeployStatements, beanstalkSmokeTestStatements, BeanstalkTarget, beanstalkTarget } from "./pipeline";
+
+/** The runtime policy kind of Beanstalk instances (`<app>-<stack>-beanstalk-instance`). */
+export const BEANSTALK_RUNTIME_KIND = "beanstalk-instance";
+
+export const beanstalk: Platform<BeanstalkTarget> = {
+    name: "beanstalk",
+    environment: (s, base) => beanstalkEnvironment(s, base),
+    target: beanstalkTarget,
+    pipelineStatements: beanstalkDeployStatements,
+    smokeTestStatements: (ctx, targets) => beanstalkSmokeTestStatements(ctx, targets),
+    smokeTestCheck: BEANSTALK_SMOKE_TEST_CHECK,
+    // The EB source bundle (docker-compose.yml naming the sha-tagged image, plus the secrets hooks) at the artifact's root.
+    buildArtifacts: { commands: bundleBuildCommands(), files: Object.keys(beanstalkBundleFiles()) },
+    delivery: ({ app, ctx, protect }) => {
+        // Free; protected because every Beanstalk environment of the app lives in it.
+        const application = new BeanstalkApplication("beanstalk", { app, ctx, protect });
+        return { [DELIVERY_OUTPUTS.beanstalkApplicationName]: application.application.name };
+    },
+    deployConcerns: (scope) => [
+        { concern: "deploy-beanstalk", what: "Elastic Beanstalk environments and the stacks and groups EB creates", statements: beanstalkEnvironmentStatements(scope) },
+        { concern: "deploy-beanstalk-resources", what: "the instances, addresses, alarms and buckets of its Beanstalk environments", statements: beanstalkResourceStatements(scope) },
+    ],
+    runtime: {
+        kind: BEANSTALK_RUNTIME_KIND,
+        description: "the stack's Beanstalk instances: pull the image, read the secret and the stack's own bundles",
+        // The instance fetches its application version's bundle (EB's own log streaming is in the managed web-tier policy).
+        statements: (app, pattern, ctx) => [{ Sid: "ReadBundles", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::${bundleBucketPrefix(app, pattern)}*/*`] }],
+    },
+    awsManagedPolicies: Object.values(BEANSTALK_MANAGED_POLICIES),
+};
+
+/**
+ * The app on Elastic Beanstalk (its own load balancer when load-balanced). Outputs keep the ECS
+ * names where they apply (url, logGroup).
+ */
+function beanstalkEnvironment(s: EnvironmentSettings, shared: EnvironmentBase): AppFront {
+    const app = s.appName;
+    const eb = s.beanstalk;
+    if (!eb) throw new Error("platform beanstalk without beanstalk settings (config/settings.ts always sets them)");
+    const env = new BeanstalkEnvironment("app", {
+        appName: app,
+        stack: s.stack,
+        name: shared.name,
+        // The EB application is per app and lives in the delivery stack.
+        applicationName: shared.delivery.requireOutput(DELIVERY_OUTPUTS.beanstalkApplicationName) as pulumi.Output<string>,
+        image: shared.image,
+        instancePolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, BEANSTALK_RUNTIME_KIND),
+        permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
+        vpcId: shared.network.vpc.id,
+        subnetIds: shared.network.publicSubnetIds,
+        containerPort: s.containerPort,
+        healthPath: s.healthPath,
+        environment: s.appSettings,
+        secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
+        settings: eb,
+        certificateArn: s.certificateArn,
+        logRetentionDays: s.logRetentionDays,
+        rolePath: environmentRolePath(app, s.stack),
+        protect: s.protect,
+    });
+    const url = s.certificateArn && eb.environmentType === "LoadBalanced" ? pulumi.output(`https://${s.domainName}`) : env.url;
+    return {
+        url,
+        outputs: {
+            logGroup: env.logGroupPrefix,
+            beanstalkEnvironmentName: env.environment.name,
+            beanstalkEnvironmentType: eb.environmentType,
+            beanstalkSolutionStack: env.solutionStackName,
+            beanstalkCname: env.environment.cname,
+        },
+    };
+}

@@ -1,0 +1,151 @@
+// ECS Fargate as a slipway platform. The environment stack gets the app on Fargate behind an ALB
+// (production's default) or an API Gateway HTTP API reaching the tasks through Cloud Map, with an
+// optional CloudWatch dashboard; the delivery stack gets the ECS deploy action, the smoke test's ECS
+// check and the ECS parts of the deploy and runtime policies.
+import * as pulumi from "@pulumi/pulumi";
+import type { EnvironmentSettings } from "../../config/settings";
+import { boundaryArn, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, runtimePolicyArn } from "../../contract";
+import { arnOf } from "../../shared/aws-context";
+import type { AppFront, EnvironmentBase, Platform } from "../platform";
+import { apiIngressStatements, computeStatements } from "./deployer";
+import { ECS_SMOKE_TEST_CHECK, ecsDeployStatements, ecsSmokeTestStatements, EcsTarget, ecsTarget } from "./pipeline";
+import { HttpApiIngress } from "./api-ingress";
+import type { ServiceDashboard as Dashboard, ServiceDashboardArgs } from "./dashboard";
+import { WebLoadBalancer } from "./load-balancer";
+import { FargateApp } from "./service";
+
+/** The runtime policy kind of ECS tasks' execution role (`<app>-<stack>-task-execution`). */
+export const ECS_RUNTIME_KIND = "task-execution";
+
+export const ecs: Platform<EcsTarget> = {
+    name: "ecs",
+    environment: (s, base) => ecsEnvironment(s, base),
+    target: ecsTarget,
+    pipelineStatements: ecsDeployStatements,
+    smokeTestStatements: ecsSmokeTestStatements,
+    smokeTestCheck: ECS_SMOKE_TEST_CHECK,
+    deployConcerns: (scope) => [
+        { concern: "deploy-compute", what: "the ECS cluster, service, task family and autoscaling", statements: computeStatements(scope) },
+        { concern: "deploy-api-ingress", what: "the HTTP API ingress: API Gateway, VPC link, access logs and Cloud Map", statements: apiIngressStatements(scope) },
+    ],
+    runtime: {
+        kind: ECS_RUNTIME_KIND,
+        description: "the ECS agent of the stack's tasks: pull the image, read the secret, write the logs",
+        // Log groups are /slipway/<app>/<stack>/…: the tag value fills <app>/<stack>.
+        statements: (_app, _pattern, ctx) => [
+            { Sid: "WriteAppLogs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [arnOf(ctx, "logs", `log-group:${logGroupPrefixOfTag(OWN_STACK)}*`)] },
+        ],
+    },
+    awsManagedPolicies: [],
+};
+
+/** What the Fargate service needs from its ingress, whichever kind it is. */
+interface Ingress {
+    url: pulumi.Output<string>;
+    securityGroupId: pulumi.Output<string>;
+    targetGroupArn?: pulumi.Output<string>;
+    serviceRegistryArn?: pulumi.Output<string>;
+    dependsOn: pulumi.Resource[];
+    traffic: ServiceDashboardArgs["traffic"];
+    outputs: Record<string, unknown>;
+}
+
+/** An ALB (production's default) or an API Gateway HTTP API reaching the tasks through Cloud Map. */
+function ecsIngress(s: EnvironmentSettings, shared: EnvironmentBase): Ingress {
+    const { name, network } = shared;
+    if (s.ingress === "alb") {
+        const web = new WebLoadBalancer("web", {
+            vpcId: network.vpc.id,
+            vpcCidr: s.vpcCidr,
+            subnetIds: network.publicSubnetIds,
+            targetPort: s.containerPort,
+            healthPath: s.healthPath,
+            certificateArn: s.certificateArn,
+            deletionProtection: s.protect,
+        });
+        return {
+            url: s.certificateArn ? pulumi.output(`https://${s.domainName}`) : pulumi.interpolate`http://${web.loadBalancer.dnsName}`,
+            securityGroupId: web.securityGroup.id,
+            targetGroupArn: web.targetGroup.arn,
+            dependsOn: [web.listener],
+            traffic: { kind: "alb", loadBalancerArnSuffix: web.loadBalancer.arnSuffix, targetGroupArnSuffix: web.targetGroup.arnSuffix },
+            outputs: { loadBalancerDnsName: web.loadBalancer.dnsName },
+        };
+    }
+    const api = new HttpApiIngress("web", {
+        name,
+        vpcId: network.vpc.id,
+        vpcCidr: s.vpcCidr,
+        subnetIds: network.publicSubnetIds,
+        targetPort: s.containerPort,
+        certificateArn: s.certificateArn,
+        domainName: s.domainName,
+        logRetentionDays: s.logRetentionDays,
+        logGroupName: `${logGroupPrefix(s.appName, s.stack)}api-access`,
+    });
+    return {
+        url: api.url,
+        securityGroupId: api.securityGroup.id,
+        serviceRegistryArn: api.discoveryService.arn,
+        dependsOn: [],
+        traffic: { kind: "api", apiId: api.api.id },
+        outputs: { apiEndpoint: api.api.apiEndpoint },
+    };
+}
+
+/** The app on ECS Fargate, behind an ALB or an API Gateway HTTP API. */
+export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase): AppFront {
+    const app = s.appName;
+    const { name, network } = shared;
+    const ingress = ecsIngress(s, shared);
+    const fargate = new FargateApp("app", {
+        name,
+        image: shared.image,
+        executionPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ECS_RUNTIME_KIND),
+        permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
+        cpu: s.cpu,
+        memory: s.memory,
+        containerPort: s.containerPort,
+        vpcId: network.vpc.id,
+        subnetIds: network.publicSubnetIds,
+        ingressSecurityGroupId: ingress.securityGroupId,
+        targetGroupArn: ingress.targetGroupArn,
+        serviceRegistryArn: ingress.serviceRegistryArn,
+        dependsOn: ingress.dependsOn,
+        environment: { ...s.appSettings, PORT: String(s.containerPort) },
+        healthCheckCommand: s.containerHealthCheck,
+        secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
+        desiredCount: s.desiredCount,
+        minCount: s.minCount,
+        maxCount: s.maxCount,
+        cpuTargetPercent: s.cpuTargetPercent,
+        spot: s.fargateSpot,
+        containerInsights: s.tier === "production",
+        logRetentionDays: s.logRetentionDays,
+        logGroupName: `${logGroupPrefix(app, s.stack)}app`,
+        rolePath: environmentRolePath(app, s.stack),
+        protect: s.protect,
+        ctx: shared.ctx,
+    });
+    const outputs: Record<string, unknown> = {
+        clusterName: fargate.cluster.name,
+        serviceName: fargate.service.name,
+        logGroup: fargate.logGroup.name,
+        ingress: s.ingress,
+        ...ingress.outputs,
+    };
+    if (s.dashboard) {
+        // Loaded only when asked for: awsx's CloudWatch widgets pull in the whole @pulumi/aws index.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { ServiceDashboard } = require("./dashboard") as { ServiceDashboard: typeof Dashboard };
+        const dashboard = new ServiceDashboard("dashboard", {
+            name,
+            region: s.region,
+            clusterName: fargate.cluster.name,
+            serviceName: fargate.service.name,
+            traffic: ingress.traffic,
+        });
+        outputs.dashboardUrl = dashboard.dashboard.url;
+    }
+    return { url: ingress.url, outputs };
+}

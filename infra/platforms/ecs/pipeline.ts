@@ -1,0 +1,150 @@
+// The pipeline side of an ECS environment: CodePipeline's ECS deploy action (imagedefinitions.json →
+// RegisterTaskDefinition + UpdateService), what the pipeline's and the smoke test's roles need for it,
+// and the smoke test's check that the service runs the expected image.
+import * as pulumi from "@pulumi/pulumi";
+import { arnOf, AwsContext } from "../../shared/aws-context";
+import { Statement } from "../../shared/iam";
+import { CONTAINER_NAME, environmentName, environmentRolePath } from "../../contract";
+import type { PlatformTarget } from "../platform";
+
+export interface EcsTarget extends PlatformTarget {
+    /** Cluster and service the environment stack creates (contract.ts environmentName). */
+    clusterName: string;
+    serviceName: string;
+}
+
+export function ecsTarget(app: string, stack: string): EcsTarget {
+    const clusterName = environmentName(app, stack);
+    const serviceName = environmentName(app, stack);
+    return {
+        stack,
+        clusterName,
+        serviceName,
+        deployAction: (artifact) => ({
+            name: "Deploy",
+            category: "Deploy",
+            owner: "AWS",
+            provider: "ECS",
+            version: "1",
+            runOrder: 1,
+            inputArtifacts: [artifact],
+            configuration: { ClusterName: clusterName, ServiceName: serviceName, FileName: "imagedefinitions.json", DeploymentTimeout: "15" },
+        }),
+        smokeTestVariables: [
+            { name: "PLATFORM", value: "ecs" },
+            { name: "CLUSTER_NAME", value: clusterName },
+            { name: "SERVICE_NAME", value: serviceName },
+            { name: "CONTAINER_NAME", value: CONTAINER_NAME },
+        ],
+    };
+}
+
+/** What the pipeline's role needs to deploy to `targets`: exactly the calls of the ECS deploy action. */
+export function ecsDeployStatements(ctx: AwsContext, targets: EcsTarget[], app: string): Statement[] {
+    if (!targets.length) return [];
+    return [
+        {
+            Sid: "DeployEcsServices",
+            Action: ["ecs:DescribeServices", "ecs:UpdateService"],
+            Resource: targets.map((t) => arnOf(ctx, "ecs", `service/${t.clusterName}/${t.serviceName}`)),
+        },
+        {
+            Sid: "WatchDeployments",
+            Action: ["ecs:DescribeTasks"],
+            Resource: targets.map((t) => arnOf(ctx, "ecs", `task/${t.clusterName}/*`)),
+        },
+        {
+            // ListTasks has no resource type; the ecs:cluster condition scopes it to our clusters.
+            Sid: "ListDeploymentTasks",
+            Action: ["ecs:ListTasks"],
+            Resource: ["*"],
+            Condition: { ArnEquals: { "ecs:cluster": targets.map((t) => arnOf(ctx, "ecs", `cluster/${t.clusterName}`)) } },
+        },
+        {
+            // The deploy registers a new revision of each service's own task family.
+            Sid: "RegisterTaskDefinitions",
+            Action: ["ecs:RegisterTaskDefinition"],
+            Resource: targets.map((t) => arnOf(ctx, "ecs", `task-definition/${t.serviceName}:*`)),
+        },
+        {
+            // DescribeTaskDefinition has no resource type in the service authorization reference: "*" only.
+            Sid: "ReadTaskDefinitions",
+            Action: ["ecs:DescribeTaskDefinition"],
+            Resource: ["*"],
+        },
+        {
+            Sid: "TagTaskDefinitions",
+            Action: ["ecs:TagResource"],
+            Resource: targets.map((t) => arnOf(ctx, "ecs", `task-definition/${t.serviceName}:*`)),
+            Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
+        },
+        {
+            // Only the deployed environments' own roles (their stack's sub-path), never delivery's.
+            Sid: "PassTaskRoles",
+            Action: ["iam:PassRole"],
+            Resource: targets.map((t) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
+            Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+        },
+    ];
+}
+
+/** What the smoke test's role needs to read what `targets` run (the calls of ecsSmokeTestCheck). */
+export function ecsSmokeTestStatements(ctx: AwsContext, targets: EcsTarget[]): Statement[] {
+    if (!targets.length) return [];
+    return [
+        {
+            Sid: "ReadServiceDeployments",
+            Action: ["ecs:DescribeServices"],
+            Resource: targets.map((e) => arnOf(ctx, "ecs", `service/${e.clusterName}/${e.serviceName}`)),
+        },
+        {
+            // DescribeTaskDefinition has no resource type in the service authorization reference: "*" only.
+            Sid: "ReadTaskDefinitionImages",
+            Action: ["ecs:DescribeTaskDefinition"],
+            Resource: ["*"],
+        },
+        {
+            // The service authorization reference gives ListTasks only the container-instance resource
+            // type, which cannot name a service's tasks; the ecs:cluster condition scopes it to our clusters.
+            Sid: "ListServiceTasks",
+            Action: ["ecs:ListTasks"],
+            Resource: ["*"],
+            Condition: { ArnEquals: { "ecs:cluster": targets.map((e) => arnOf(ctx, "ecs", `cluster/${e.clusterName}`)) } },
+        },
+        {
+            Sid: "ReadServiceTasks",
+            Action: ["ecs:DescribeTasks"],
+            Resource: targets.map((e) => arnOf(ctx, "ecs", `task/${e.clusterName}/*`)),
+        },
+    ];
+}
+
+/**
+ * The smoke test's ECS check (bash): the service has one deployment, PRIMARY with rolloutState
+ * COMPLETED; its task definition's CONTAINER_NAME container image is exactly the expected image; every
+ * task of the service with desired status RUNNING runs that task definition, and at least one is RUNNING.
+ * Variables: CLUSTER_NAME, SERVICE_NAME, CONTAINER_NAME.
+ */
+export const ECS_SMOKE_TEST_CHECK = [
+    "  local out n status rollout td img arns described running=0 others='' arn tdarn last",
+    '  out="$(aws ecs describe-services --cluster "$CLUSTER_NAME" --services "$SERVICE_NAME" --query \'services[0].deployments[].[status,rolloutState,taskDefinition]\' --output text 2>&1)" || refuse "aws ecs describe-services failed: $out"',
+    '  if [ -z "$out" ] || [ "$out" = None ]; then refuse "service $SERVICE_NAME not found in cluster $CLUSTER_NAME"; fi',
+    '  n="$(printf \'%s\\n\' "$out" | grep -c .)"',
+    '  if [ "$n" != 1 ]; then state=pending; detail="$n deployments of $SERVICE_NAME: $(printf \'%s\' "$out" | tr \'\\t\\n\' \'  \')"; return; fi',
+    "  IFS=$'\\t' read -r status rollout td <<< \"$out\"",
+    '  if [ "$rollout" = FAILED ]; then state=wrong; detail="the deployment of ${td##*/} FAILED"; return; fi',
+    '  if [ "$status" != PRIMARY ] || [ "$rollout" != COMPLETED ]; then state=pending; detail="the deployment of ${td##*/} is $status $rollout"; return; fi',
+    '  img="$(aws ecs describe-task-definition --task-definition "$td" --query "taskDefinition.containerDefinitions[?name==\'$CONTAINER_NAME\'].image | [0]" --output text 2>&1)" || refuse "aws ecs describe-task-definition failed: $img"',
+    '  if [ "$img" != "$expected" ]; then state=wrong; detail="$SERVICE_NAME runs $img (task definition ${td##*/}, container $CONTAINER_NAME), not $expected"; return; fi',
+    '  arns="$(aws ecs list-tasks --cluster "$CLUSTER_NAME" --service-name "$SERVICE_NAME" --desired-status RUNNING --query \'taskArns[]\' --output text 2>&1)" || refuse "aws ecs list-tasks failed: $arns"',
+    '  if [ -z "$arns" ] || [ "$arns" = None ]; then state=pending; detail="no task of $SERVICE_NAME is running yet"; return; fi',
+    // describe-tasks takes at most 100 tasks a call.
+    '  described="$(xargs -n 100 aws ecs describe-tasks --cluster "$CLUSTER_NAME" --query \'tasks[].[taskArn,taskDefinitionArn,lastStatus]\' --output text --tasks <<< "$arns" 2>&1)" || refuse "aws ecs describe-tasks failed: $described"',
+    "  while IFS=$'\\t' read -r arn tdarn last; do",
+    '    [ -n "$arn" ] || continue',
+    '    if [ "$tdarn" != "$td" ]; then others="$others ${arn##*/} runs ${tdarn##*/} ($last);"; elif [ "$last" = RUNNING ]; then running=$((running + 1)); fi',
+    '  done <<< "$described"',
+    '  if [ -n "$others" ]; then state=pending; detail="tasks of another task definition still run:$others"; return; fi',
+    '  if [ "$running" = 0 ]; then state=pending; detail="no task of ${td##*/} is RUNNING yet"; return; fi',
+    '  state=ok; detail="$running task(s) of ${td##*/} run $expected"',
+];

@@ -1,0 +1,93 @@
+// What a place to run the app (ECS Fargate, Elastic Beanstalk, …) contributes to each side of the
+// pipeline. The stacks never ask which platform they hold: they look the platform up in the registry
+// (./index.ts) and call these. A new platform is a folder implementing this interface, its name in
+// PLATFORM_NAMES and one line in the registry; the registry and the lead-time model
+// (tools/estimates/lead-time.ts DEPLOY_MODELS) are keyed by PlatformName, so the compiler asks for both.
+import type * as pulumi from "@pulumi/pulumi";
+import type * as inputs from "@pulumi/aws/types/input";
+import type { EnvironmentSettings } from "../config/settings";
+import type { DeployerScope } from "../delivery/deployer-policy";
+import type { AppSecrets } from "../environment/app-secrets";
+import type { Network } from "../environment/network";
+import type { AwsContext } from "../shared/aws-context";
+import type { Statement } from "../shared/iam";
+
+/** The registered platforms' names (slipway:platform); ./index.ts maps each to its implementation. */
+export const PLATFORM_NAMES = ["ecs", "beanstalk"] as const;
+export type PlatformName = (typeof PLATFORM_NAMES)[number];
+
+/** What the environment stack resolves once and hands to its platform. */
+export interface EnvironmentBase {
+    /** `<app>-<stack>`: names the platform's main resources (the pipeline derives the same, contract.ts). */
+    name: string;
+    /** The image to run: `<repository>:<last verified tag>`. */
+    image: pulumi.Output<string>;
+    network: Network;
+    secrets: AppSecrets;
+    /** The delivery stack's outputs (contract.ts DELIVERY_OUTPUTS). */
+    delivery: pulumi.StackReference;
+    /** The stack's policy stack: `review` for every review stack, else the stack itself. */
+    policyStack: string;
+    ctx: AwsContext;
+}
+
+/** What a platform's environment gives back: the app's public base URL and the stack outputs it adds. */
+export interface AppFront {
+    url: pulumi.Output<string>;
+    outputs: Record<string, unknown>;
+}
+
+/** A variable of a pipeline action (CodePipeline's EnvironmentVariables). */
+export interface ActionVariable {
+    name: string;
+    value: pulumi.Input<string>;
+    type?: "PLAINTEXT" | "PARAMETER_STORE";
+}
+
+/** How the pipeline reaches one environment stack on this platform (names from contract.ts). */
+export interface PlatformTarget {
+    /** The environment stack. */
+    stack: string;
+    /** The stage's deploy action, reading the build's output artifact `artifact`. */
+    deployAction(artifact: string): inputs.codepipeline.PipelineStageAction;
+    /** What the smoke test is told about where the environment runs: PLATFORM and the platform's names. */
+    smokeTestVariables: ActionVariable[];
+}
+
+/** One of a deploy role's managed policies: `<app>-<stack>-<concern>`. */
+export interface DeployConcern {
+    concern: string;
+    /** What it covers, for the policy's description. */
+    what: string;
+    statements: Statement[];
+}
+
+export interface Platform<T extends PlatformTarget = PlatformTarget> {
+    readonly name: PlatformName;
+
+    // --- environment stack ---
+    /** Declares the app on this platform (its environment component and what it needs). */
+    environment(s: EnvironmentSettings, base: EnvironmentBase): AppFront;
+
+    // --- delivery stack: the pipeline ---
+    /** The pipeline's target for environment stack `stack` of `app`. */
+    target(app: string, stack: string): T;
+    /** The pipeline role's rights to deploy to `targets` (all of this platform's targets at once, so Sids stay unique). */
+    pipelineStatements(ctx: AwsContext, targets: T[], app: string): Statement[];
+    /** The smoke-test role's rights to read what `targets` run. */
+    smokeTestStatements(ctx: AwsContext, targets: T[]): Statement[];
+    /** Bash lines of the smoke test's `<name>_check` function: sets state (ok | pending | wrong) and detail. */
+    readonly smokeTestCheck: string[];
+    /** What the image build also emits for this platform's deploy action (commands and artifact files). */
+    readonly buildArtifacts?: { commands: string[]; files: string[] };
+    /** Resources the delivery stack holds for this platform's environments (named outputs it exports). */
+    delivery?(args: { app: string; ctx: AwsContext; protect: boolean }): Record<string, pulumi.Output<unknown>>;
+
+    // --- delivery stack: who may do what ---
+    /** The deploy role's managed policies this platform's stacks need beyond the shared ones. */
+    deployConcerns(scope: DeployerScope): DeployConcern[];
+    /** The runtime policy of this platform's workloads: its kind (`<app>-<stack>-<kind>`) and its own statements. */
+    readonly runtime: { kind: string; description: string; statements(app: string, pattern: string, ctx: AwsContext): Statement[] };
+    /** AWS managed policies this platform's roles attach (a deploy role may attach exactly these). */
+    readonly awsManagedPolicies: string[];
+}

@@ -1,0 +1,131 @@
+// The delivery stack and the environment stacks its pipeline deploys agree on every name they share
+// (infra/contract.ts), and the workflows read only what the delivery stack provides. Each check is
+// also broken on purpose: one side renamed, the disagreement named.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { contractProblems, iamMatch, workflowProblems } from "../tools/check/contract";
+import { Plan } from "../tools/plan/mock-engine";
+import { FIXTURES, planStack, ROOT } from "./helpers";
+
+const PIPELINES: [delivery: string, environments: string[]][] = [
+    ["delivery", ["staging", "production"]],
+    ["beanstalk-delivery", ["beanstalk-staging", "beanstalk-production"]],
+];
+const clone = (p: Plan): Plan => JSON.parse(JSON.stringify(p)) as Plan;
+const input = async (delivery: string, environments: string[]) => ({
+    delivery: await planStack(delivery),
+    environments: await Promise.all(environments.map((e) => planStack(e))),
+    region: "us-east-1",
+    app: "shop",
+});
+
+for (const [delivery, environments] of PIPELINES) {
+    test(`${delivery} and ${environments.join(", ")} agree on every shared name`, async () => {
+        assert.deepEqual(contractProblems(await input(delivery, environments)), []);
+    });
+}
+
+test("a review stack agrees with the delivery stack's review policies, whichever platform its template picks", async () => {
+    const review = await planStack("staging", { stackName: "review-pr-7" });
+    const beanstalkReview = await planStack("beanstalk-staging", { stackName: "review-pr-8" });
+    assert.deepEqual(contractProblems({ delivery: await planStack("delivery"), environments: [review, beanstalkReview], region: "us-east-1", app: "shop" }), []);
+});
+
+test("a cluster renamed on the environment side is named as the disagreement", async () => {
+    const i = await input("delivery", ["staging"]);
+    const staging = clone(i.environments[0]);
+    const cluster = staging.resources.find((r) => r.type === "aws:ecs/cluster:Cluster");
+    assert.ok(cluster);
+    cluster.inputs.name = "shop-staging-v2";
+    const problems = contractProblems({ ...i, environments: [staging] });
+    assert.ok(problems.some((p) => /delivery ↔ staging: the pipeline deploys to cluster shop-staging; the stack's clusters: shop-staging-v2/.test(p)), problems.join("\n"));
+});
+
+test("a secret or log group outside the contract's prefixes is one the deploy role and the tasks cannot reach", async () => {
+    const i = await input("delivery", ["staging"]);
+    const staging = clone(i.environments[0]);
+    const secret = staging.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret");
+    const logs = staging.resources.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && String(r.inputs.name).endsWith("/app"));
+    assert.ok(secret && logs);
+    secret.inputs.namePrefix = "shop/staging/";
+    logs.inputs.name = "/shop/staging/app";
+    const problems = contractProblems({ ...i, environments: [staging] });
+    assert.ok(problems.some((p) => /may not secretsmanager:CreateSecret arn:aws:secretsmanager:us-east-1:123456789012:secret:shop\/staging\//.test(p)), problems.join("\n"));
+    assert.ok(problems.some((p) => /workloads may not secretsmanager:GetSecretValue/.test(p)), problems.join("\n"));
+    assert.ok(problems.some((p) => /its tasks may not write \/shop\/staging\/app/.test(p)), problems.join("\n"));
+});
+
+test("a role without its stack's boundary, or attaching a policy the delivery stack does not own, is named", async () => {
+    const i = await input("delivery", ["staging"]);
+    const staging = clone(i.environments[0]);
+    const role = staging.resources.find((r) => r.type === "aws:iam/role:Role");
+    const attachment = staging.resources.find((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    assert.ok(role && attachment);
+    role.inputs.permissionsBoundary = "arn:aws:iam::123456789012:policy/slipway/shop/shop-production-boundary";
+    attachment.inputs.policyArn = "arn:aws:iam::123456789012:policy/slipway/shop/shop-staging-task";
+    const problems = contractProblems({ ...i, environments: [staging] });
+    assert.ok(problems.some((p) => p.includes(`role ${role.name} has boundary arn:aws:iam::123456789012:policy/slipway/shop/shop-production-boundary, not the delivery stack's shop-staging-boundary`)), problems.join("\n"));
+    assert.ok(problems.some((p) => p.includes("attaches arn:aws:iam::123456789012:policy/slipway/shop/shop-staging-task, which the delivery stack does not declare")), problems.join("\n"));
+});
+
+test("the smoke test's parameters and the Beanstalk names are checked against both sides", async () => {
+    const i = await input("beanstalk-delivery", ["beanstalk-staging"]);
+    const staging = clone(i.environments[0]);
+    const env = staging.resources.find((r) => r.type === "aws:elasticbeanstalk/environment:Environment");
+    const health = staging.resources.find((r) => r.type === "aws:ssm/parameter:Parameter");
+    assert.ok(env && health);
+    env.inputs.application = "shop-eb";
+    health.inputs.name = "/slipway/shop/beanstalk-staging/health";
+    const problems = contractProblems({ ...i, environments: [staging] });
+    assert.ok(problems.some((p) => /deploys into application shop, the stack's environments are in shop-eb/.test(p)), problems.join("\n"));
+    assert.ok(problems.some((p) => /reads the health URL from \/slipway\/shop\/beanstalk-staging\/health-url; the stack publishes \/slipway\/shop\/beanstalk-staging\/health$/.test(p)), problems.join("\n"));
+});
+
+test("every variable and environment the workflows read is one the delivery stack provides", async () => {
+    assert.deepEqual(workflowProblems(await planStack("delivery"), path.join(ROOT, ".github", "workflows")), []);
+});
+
+test("a workflow reading a variable the delivery stack never sets is caught", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-workflows-"));
+    try {
+        fs.writeFileSync(
+            path.join(dir, "deploy.yml"),
+            "on: push\njobs:\n  up:\n    runs-on: ubuntu-latest\n    environment: qa\n    steps:\n      - run: echo ${{ vars.AWS_DEPLOY_ROLE_ARN_QA }}\n",
+        );
+        const problems = workflowProblems(await planStack("delivery"), dir);
+        assert.ok(problems.some((p) => p.startsWith("deploy.yml reads vars.AWS_DEPLOY_ROLE_ARN_QA, which the delivery stack delivery does not set")), problems.join("\n"));
+        assert.ok(problems.some((p) => p.startsWith("deploy.yml job up runs in environment qa, which the delivery stack delivery does not create")), problems.join("\n"));
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+});
+
+test("IAM wildcards match as IAM matches them", () => {
+    assert.ok(iamMatch("arn:aws:logs:*:1:log-group:/slipway/shop/*", "arn:aws:logs:us-east-1:1:log-group:/slipway/shop/staging/app"));
+    assert.ok(iamMatch("shop-review-?", "shop-review-7"));
+    assert.ok(!iamMatch("shop-review-?", "shop-review-77"));
+    assert.ok(!iamMatch("arn:aws:s3:::shop-staging-*", "arn:aws:s3:::shop-production-1"));
+});
+
+test("npm run check reports the contract of the project's own stacks", async () => {
+    const { main } = await import("../tools/plan/cli");
+    const write = process.stdout.write.bind(process.stdout);
+    let out = "";
+    // The test runner reports through this process's stdout in binary chunks: pass those through.
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        if (typeof chunk !== "string") return (write as (c: Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+        out += chunk;
+        return true;
+    }) as typeof process.stdout.write;
+    let code: number;
+    try {
+        code = await main(["--all", "--check", "--quiet"], FIXTURES);
+    } finally {
+        process.stdout.write = write;
+    }
+    assert.equal(code, 0, out);
+    assert.match(out, /Contract between the delivery stack, its environments and the workflows: 0 problem\(s\)/);
+});
