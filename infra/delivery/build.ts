@@ -4,6 +4,7 @@ import * as codebuild from "@pulumi/aws/codebuild";
 import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "../shared/aws-context";
 import { PLATFORMS } from "../platforms";
+import { HEALTH } from "../shared/health";
 import type { Platform } from "../platforms/platform";
 import { policyDocument, serviceRole, Statement } from "../shared/iam";
 import { renamedFrom } from "../contract";
@@ -203,7 +204,7 @@ export function imageBuildSpec(args: ImageBuildSpecArgs): Record<string, unknown
  * runs, and that it answers: another writer (a `pulumi up` of the environment, a rollback) may be
  * serving something else at that moment, and its health answer proves nothing about this sha.
  *
- *  1. The environment runs the expected image, polled up to ATTEMPTS times, 10 s apart: each
+ *  1. The environment runs the expected image, polled up to ATTEMPTS times (HEALTH.smokeTest): each
  *     platform's `<name>_check` decides (Platform.smokeTestCheck: ECS_SMOKE_TEST_CHECK,
  *     BEANSTALK_SMOKE_TEST_CHECK). A settled environment running another image fails at once, naming
  *     what runs instead.
@@ -238,12 +239,12 @@ export function smokeTestScript(checks: readonly Pick<Platform, "name" | "smokeT
         '  echo "attempt $i: $detail"',
         '  [ "$state" = wrong ] && refuse "$detail"',
         '  if [ "$state" = ok ]; then',
-        '    code="$(curl --silent --output /dev/null --write-out "%{http_code}" --max-time 5 "$HEALTH_URL" || true)"',
+        `    code="$(curl --silent --output /dev/null --write-out "%{http_code}" --max-time ${HEALTH.smokeTest.requestTimeoutSeconds} "$HEALTH_URL" || true)"`,
         '    echo "attempt $i: $HEALTH_URL -> ${code:-no answer}"',
         '    case "$code" in 2??) ok=1; break ;; esac',
         '    detail="$HEALTH_URL answered ${code:-nothing}"',
         "  fi",
-        '  [ "$i" -lt "$ATTEMPTS" ] && sleep 10',
+        `  [ "$i" -lt "$ATTEMPTS" ] && sleep ${HEALTH.smokeTest.attemptIntervalSeconds}`,
         "done",
         '[ "$ok" = 1 ] || refuse "after $ATTEMPTS attempts: $detail"',
         "check",

@@ -38,7 +38,7 @@ export interface DeliveryPipelineArgs {
     artifactKeyArn: pulumi.Input<string>;
     build: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> };
     /**
-     * The smoke-test project, its attempts (10 s apart) and the registry whose image it must find
+     * The smoke-test project, its attempts (HEALTH.smokeTest.attemptIntervalSeconds apart) and the registry whose image it must find
      * running (`<repositoryUrl>:<sha>`) before it records the sha.
      */
     smokeTest: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string>; attempts: number; repositoryUrl: pulumi.Input<string> };

@@ -5,7 +5,9 @@ import * as s3 from "@pulumi/aws/s3";
 import { beanstalkBundleFiles, SECRET_ARN_PROPERTY, SECRETS_VERSION_PROPERTY } from "./bundle";
 import { BeanstalkSettings } from "../../config/settings";
 import { policyDocument, serviceRole } from "../../shared/iam";
-import { TARGET_HEALTH, TLS_POLICY } from "../ecs/load-balancer";
+import { HEALTH, TLS_POLICY } from "../../shared/health";
+
+const TARGET_HEALTH = HEALTH.target;
 import { beanstalkLogGroupPrefix, bundleBucketPrefix, renamedFrom } from "../../contract";
 
 /**

@@ -5,6 +5,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as servicediscovery from "@pulumi/aws/servicediscovery";
 import { toTasksOnly } from "./load-balancer";
 import { renamedFrom } from "../../contract";
+import { HEALTH } from "../../shared/health";
 
 export interface HttpApiIngressArgs {
     /** Environment name (`<app>-<stack>`): names the service-discovery namespace. */
@@ -63,7 +64,7 @@ export class HttpApiIngress extends pulumi.ComponentResource {
                 // SRV records carry each task's port, which the API Gateway integration needs.
                 dnsConfig: { namespaceId: namespace.id, routingPolicy: "MULTIVALUE", dnsRecords: [{ type: "SRV", ttl: 10 }] },
                 // ECS reports task health to Cloud Map itself (custom health checks).
-                healthCheckCustomConfig: { failureThreshold: 1 },
+                healthCheckCustomConfig: { failureThreshold: HEALTH.cloudMapFailureThreshold },
                 // Tasks still registered must not block a teardown.
                 forceDestroy: true,
             },

@@ -3,9 +3,8 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as lb from "@pulumi/aws/lb";
 import * as inputs from "@pulumi/aws/types/input";
 import { renamedFrom } from "../../contract";
+import { HEALTH, TLS_POLICY } from "../../shared/health";
 
-/** TLS 1.3 with a TLS 1.2 floor; the provider's default (2016-08) still allows TLS 1.0. */
-export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 export interface WebLoadBalancerArgs {
     vpcId: pulumi.Input<string>;
@@ -21,19 +20,8 @@ export interface WebLoadBalancerArgs {
     deletionProtection?: boolean;
 }
 
-/**
- * Health checks and draining tuned for deploys measured in seconds, not minutes (AWS defaults: 5 × 30 s
- * checks, 300 s draining). 5 s is the shortest interval ELB allows (the timeout must be shorter); a new
- * target serves after one passing check. 10 s of draining suits request/response apps whose requests
- * finish within seconds; raise it for long-lived connections.
- */
-export const TARGET_HEALTH = {
-    intervalSeconds: 5,
-    healthyThreshold: 2,
-    unhealthyThreshold: 3,
-    timeoutSeconds: 4,
-    deregistrationDelaySeconds: 10,
-};
+/** The target group's checks and draining (infra/shared/health.ts). */
+export const TARGET_HEALTH = HEALTH.target;
 
 /** Egress rule of an ingress (ALB or VPC link): only the tasks' port, only inside the VPC. */
 export function toTasksOnly(port: number, vpcCidr: string): inputs.ec2.SecurityGroupEgress {

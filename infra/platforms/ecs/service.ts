@@ -7,6 +7,7 @@ import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "../../shared/aws-context";
 import { serviceRole } from "../../shared/iam";
 import { CONTAINER_NAME, renamedFrom } from "../../contract";
+import { HEALTH } from "../../shared/health";
 
 export interface FargateAppArgs {
     /** Cluster, service and task family name (the pipeline deploys to it by name). */
@@ -82,9 +83,17 @@ export function containerDefinitions(a: {
                 options: { "awslogs-group": a.logGroup, "awslogs-region": a.region, "awslogs-stream-prefix": CONTAINER_NAME },
             },
             privileged: false,
-            // ECS stops routing to (and the circuit breaker counts) a task whose command fails 3 times.
+            // ECS stops routing to (and the circuit breaker counts) a task whose command fails `retries` times.
             ...(a.healthCheckCommand
-                ? { healthCheck: { command: ["CMD-SHELL", a.healthCheckCommand], interval: 10, timeout: 5, retries: 3, startPeriod: 15 } }
+                ? {
+                      healthCheck: {
+                          command: ["CMD-SHELL", a.healthCheckCommand],
+                          interval: HEALTH.container.intervalSeconds,
+                          timeout: HEALTH.container.timeoutSeconds,
+                          retries: HEALTH.container.retries,
+                          startPeriod: HEALTH.container.startPeriodSeconds,
+                      },
+                  }
                 : {}),
         },
     ];
@@ -218,7 +227,7 @@ export class FargateApp extends pulumi.ComponentResource {
                 deploymentMaximumPercent: 200,
                 deploymentCircuitBreaker: { enable: true, rollback: true },
                 // Only meaningful (and only accepted) with a load balancer's health checks.
-                healthCheckGracePeriodSeconds: args.targetGroupArn ? 30 : undefined,
+                healthCheckGracePeriodSeconds: args.targetGroupArn ? HEALTH.gracePeriodSeconds : undefined,
                 propagateTags: "SERVICE",
                 enableEcsManagedTags: true,
                 waitForSteadyState: false,
