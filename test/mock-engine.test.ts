@@ -2,6 +2,7 @@
 // program that breaks it on purpose, and every fixture stack must plan without any violation.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
 import * as fs from "fs";
@@ -100,6 +101,94 @@ test("violations are reported together, as one EngineViolation", async () => {
         }),
         (e: unknown) => e instanceof EngineViolation && e.problems.length === 2,
     );
+});
+
+/** A provider instance of any package (ProviderResource is abstract). */
+class Provider extends pulumi.ProviderResource {
+    constructor(pkg: string, name: string, o?: pulumi.ResourceOptions) {
+        super(pkg, name, {}, o);
+    }
+}
+
+test("a resource given another package's provider is refused, naming that provider", async () => {
+    const message = await rejection(() =>
+        runUnderMocks(opts, () => {
+            const github = new Provider("github", "gh");
+            new iam.Role("r", { assumeRolePolicy: trust }, { provider: github });
+            return {};
+        }),
+    );
+    assert.match(message, /::aws:iam\/role:Role::r uses provider urn:pulumi:engine::slipway::pulumi:providers:github::gh, which is not a aws provider/);
+});
+
+test("a provider inside a component serves its own package's resources", async () => {
+    const plan = await runUnderMocks(opts, () => {
+        const box = new pulumi.ComponentResource("test:index:Box", "box", {});
+        const aws = new Provider("aws", "east", { parent: box });
+        new iam.Role("r", { assumeRolePolicy: trust }, { provider: aws, parent: box });
+        return {};
+    });
+    assert.ok(plan.resources.some((r) => r.type === "aws:iam/role:Role"));
+});
+
+test("a resource type that is not a pkg:module:Type token is refused", async () => {
+    const message = await rejection(() =>
+        runUnderMocks(opts, () => {
+            new pulumi.ComponentResource("slipway-box", "x", {});
+            return {};
+        }),
+    );
+    assert.match(message, /resource type "slipway-box" is not a pkg:module:Type token/);
+});
+
+test("the plan records the options the engine receives: parent, protect, explicit dependsOn, ignoreChanges, retainOnDelete, deleteBeforeReplace", async () => {
+    const plan = await runUnderMocks(opts, () => {
+        const box = new pulumi.ComponentResource("test:index:Box", "box", {});
+        const a = new iam.Role("a", { assumeRolePolicy: trust }, { parent: box, protect: true, retainOnDelete: true, deleteBeforeReplace: true, ignoreChanges: ["tags", "inlinePolicies[0]"] });
+        new iam.Role("b", { assumeRolePolicy: trust }, { dependsOn: [a] });
+        // An input-derived dependency is not an explicit dependsOn.
+        new iam.RolePolicy("p", { role: a.name, policy: trust });
+        return {};
+    });
+    const byName = new Map(plan.resources.map((r) => [r.name, r]));
+    const a = byName.get("a");
+    assert.equal(a?.parent, byName.get("box")?.urn);
+    assert.deepEqual([a?.protect, a?.retainOnDelete, a?.deleteBeforeReplace, a?.ignoreChanges], [true, true, true, ["tags", "inlinePolicies[0]"]]);
+    assert.deepEqual(byName.get("b")?.dependsOn, [a?.urn]);
+    assert.deepEqual(byName.get("p")?.dependsOn, []);
+    assert.deepEqual([byName.get("b")?.protect, byName.get("b")?.retainOnDelete, byName.get("b")?.deleteBeforeReplace, byName.get("b")?.ignoreChanges], [false, false, false, []]);
+});
+
+test("a stack reference is recorded as a read, and a secret output stays hidden", async () => {
+    const plan = await runUnderMocks(opts, () => {
+        const ref = new pulumi.StackReference("org/slipway/delivery");
+        return { url: ref.getOutput("repositoryUrl"), token: pulumi.secret("t0ken") };
+    });
+    const ref = plan.resources.find((r) => r.type === "pulumi:pulumi:StackReference");
+    assert.deepEqual(ref?.inputs, { name: "org/slipway/delivery" });
+    assert.deepEqual(plan.outputs, { url: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app", token: "[secret]" });
+});
+
+test("a resource registered after the program finished fails loudly instead of landing in the next plan", () => {
+    const script = [
+        'const iam = require("@pulumi/aws/iam");',
+        'const { runUnderMocks } = require("./tools/plan/mock-engine");',
+        'runUnderMocks({ project: "p", stack: "s", config: {}, secretKeys: [] }, () => {',
+        '    setTimeout(() => new iam.Role("late", { assumeRolePolicy: "{}" }), 100);',
+        "    return {};",
+        "}).then(() => setTimeout(() => process.exit(0), 1000));",
+    ].join("\n");
+    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /registering aws:iam\/role:Role late reached the offline plan after the program finished/);
+});
+
+test("the mock engine reaches Pulumi's runtime through its public API only", () => {
+    const src = fs.readFileSync(path.join(ROOT, "tools", "plan", "mock-engine.ts"), "utf8");
+    // No private runtime modules, no require() around the type checker, no copied wire-format constants.
+    assert.doesNotMatch(src, /@pulumi\/pulumi\/runtime\//);
+    assert.doesNotMatch(src, /\brequire\(/);
+    assert.doesNotMatch(src, /["'][0-9a-f]{32}["']|04da6b54-80e4-46f7-96ec-b56ff0331ba9/);
 });
 
 test("every fixture stack plans without an engine violation", async () => {

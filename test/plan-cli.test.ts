@@ -66,6 +66,18 @@ test("bad flags are usage errors", () => {
     assert.deepEqual(parseArgs(["-s", "staging", "--json", "p.json"]).json, "p.json");
 });
 
+test("flags also take their value inline, short flags group, and each combination rule names its fix", () => {
+    assert.equal(parseArgs(["--stack=staging"]).stack, "staging");
+    assert.deepEqual(parseArgs(["-qs", "staging"]), { all: false, quiet: true, markdown: false, check: false, stack: "staging" });
+    assert.equal(parseArgs(["--all", "--json-dir=out"]).jsonDir, "out");
+    assert.throws(() => parseArgs(["staging"]), /unexpected argument "staging"/);
+    assert.throws(() => parseArgs(["--stack", "--all"]), /--stack needs a value \(--all is the next flag\)/);
+    assert.throws(() => parseArgs(["--all=yes"]), /--all takes no value/);
+    assert.throws(() => parseArgs(["--stack", "s", "--markdown"]), /add --diff <base.json>/);
+    assert.throws(() => parseArgs(["--all", "--diff", "b.json"]), /--diff compares one stack: use --stack/);
+    assert.throws(() => parseArgs(["--stack", ""]), /--stack is required/);
+});
+
 test("the shipped stacks together declare the whole pipeline", async () => {
     const { planStack } = await import("./helpers");
     const types = new Set<string>();

@@ -12,6 +12,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { numberFlag, parseFlags } from "./flags";
 import { listStacks } from "./plan/stack-config";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -167,17 +168,27 @@ interface BenchOptions {
     json?: string;
 }
 
+export class BenchUsageError extends Error {}
+
+const BENCH_USAGE = "usage: npm run bench [-- --runs N] [--no-anchor] [--no-test] [--json <file>]";
+
+const BENCH_FLAGS = {
+    runs: { type: "string" },
+    // Node 20's parseArgs has no allowNegative: the --no- flags are flags of their own.
+    "no-anchor": { type: "boolean" },
+    "no-test": { type: "boolean" },
+    json: { type: "string" },
+} as const;
+
 export function parseBenchArgs(argv: string[]): BenchOptions {
-    const opts: BenchOptions = { runs: 5, anchor: true, test: true };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--runs") opts.runs = Number(argv[++i]);
-        else if (a === "--no-anchor") opts.anchor = false;
-        else if (a === "--no-test") opts.test = false;
-        else if (a === "--json") opts.json = argv[++i];
-        else throw new Error(`unknown option ${a}. usage: npm run bench [-- --runs N] [--no-anchor] [--no-test] [--json <file>]`);
-    }
-    if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error("--runs needs a whole number ≥ 1");
+    const fail = (m: string) => new BenchUsageError(m);
+    const v = parseFlags(argv, BENCH_FLAGS, BENCH_USAGE, fail);
+    const opts: BenchOptions = {
+        runs: v.runs === undefined ? 5 : numberFlag("--runs", v.runs, { min: 1, integer: true }, fail),
+        anchor: v["no-anchor"] !== true,
+        test: v["no-test"] !== true,
+    };
+    if (v.json !== undefined) opts.json = v.json;
     return opts;
 }
 
@@ -244,12 +255,12 @@ export async function main(argv: string[]): Promise<number> {
     return code;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (err: unknown) => {
-            process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-            process.exit(1);
-        },
-    );
+/** The command line: runs main(), printing any error as one line (bench errors carry their own explanation); resolves to the exit code. */
+export function cli(argv: string[]): Promise<number> {
+    return main(argv).catch((err: unknown) => {
+        process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+        return 1;
+    });
 }
+
+if (require.main === module) cli(process.argv.slice(2)).then((code) => process.exit(code));

@@ -11,6 +11,7 @@ import { buildStage, DEFAULT_APP, smokeStage } from "./lead-time";
 import { Plan, PlannedResource } from "../plan/mock-engine";
 import { HOURS_PER_MONTH, PRICE_DATE, PRICE_REGION, PRICES } from "./prices";
 import { StackNotFoundError } from "../plan/stack-config";
+import { numberFlag, parseFlags } from "../flags";
 
 export interface CostAssumptions {
     /** Pipeline executions (= image builds) per month: about 5 merges per working day. */
@@ -335,24 +336,25 @@ export class CostUsageError extends Error {}
 
 const COST_USAGE = "usage: npm run cost -- --stack <name> [--builds N] [--task-hours 0..1] [--set key=value ...] [--json]";
 
+const COST_FLAGS = {
+    stack: { type: "string", short: "s" },
+    builds: { type: "string" },
+    "task-hours": { type: "string" },
+    set: { type: "string", multiple: true },
+    json: { type: "boolean" },
+} as const;
+
 export function parseCostArgs(argv: string[]): Options {
-    const o: Options = { assumptions: structuredClone(DEFAULT_ASSUMPTIONS), json: false, set: {} };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const n = (max = Infinity) => {
-            const v = Number(argv[++i]);
-            if (!Number.isFinite(v) || v < 0 || v > max) throw new CostUsageError(`${arg} needs a number from 0 to ${max}`);
-            return v;
-        };
-        if (arg === "--stack" || arg === "-s") o.stack = argv[++i];
-        else if (arg === "--builds") o.assumptions.buildsPerMonth = n();
-        else if (arg === "--task-hours") o.assumptions.taskHoursFraction = n(1);
-        else if (arg === "--json") o.json = true;
-        else if (arg === "--set") {
-            const m = /^([A-Za-z0-9_-]+(?::[A-Za-z0-9_-]+)?)=(.*)$/s.exec(argv[++i] ?? "");
-            if (!m) throw new CostUsageError("--set needs key=value, e.g. --set slipway:desiredCount=2");
-            o.set[m[1].includes(":") ? m[1] : `slipway:${m[1]}`] = m[2];
-        } else throw new CostUsageError(`unknown option ${arg}. ${COST_USAGE}`);
+    const fail = (m: string) => new CostUsageError(m);
+    const v = parseFlags(argv, COST_FLAGS, COST_USAGE, fail);
+    const o: Options = { assumptions: structuredClone(DEFAULT_ASSUMPTIONS), json: v.json === true, set: {} };
+    if (v.stack !== undefined) o.stack = v.stack;
+    if (v.builds !== undefined) o.assumptions.buildsPerMonth = numberFlag("--builds", v.builds, { min: 0 }, fail);
+    if (v["task-hours"] !== undefined) o.assumptions.taskHoursFraction = numberFlag("--task-hours", v["task-hours"], { min: 0, max: 1 }, fail);
+    for (const kv of v.set ?? []) {
+        const m = /^([A-Za-z0-9_-]+(?::[A-Za-z0-9_-]+)?)=(.*)$/s.exec(kv);
+        if (!m) throw new CostUsageError(`--set needs key=value, not "${kv}", e.g. --set slipway:desiredCount=2`);
+        o.set[m[1].includes(":") ? m[1] : `slipway:${m[1]}`] = m[2];
     }
     if (!o.stack) throw new CostUsageError(`--stack is required. ${COST_USAGE}`);
     return o;

@@ -10,6 +10,7 @@
 import type { PlatformName } from "../../infra/platforms/platform";
 import { Plan, PlannedResource } from "../plan/mock-engine";
 import { StackNotFoundError } from "../plan/stack-config";
+import { numberFlag, parseFlags } from "../flags";
 
 /** Figures the model uses, seconds. */
 export const FIGURES = {
@@ -351,22 +352,22 @@ interface Options {
     json: boolean;
 }
 
+const LEAD_TIME_USAGE = "usage: npm run lead-time -- [--stack delivery] [--test-seconds N] [--image-seconds N] [--json]";
+
+const LEAD_TIME_FLAGS = {
+    stack: { type: "string", short: "s" },
+    "test-seconds": { type: "string" },
+    "image-seconds": { type: "string" },
+    json: { type: "boolean" },
+} as const;
+
 export function parseLeadTimeArgs(argv: string[]): Options {
-    const o: Options = { stack: "delivery", app: { ...DEFAULT_APP }, json: false };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const n = () => {
-            const v = Number(argv[++i]);
-            if (!Number.isFinite(v) || v < 0) throw new LeadTimeError(`${a} needs a number of seconds ≥ 0`);
-            return v;
-        };
-        if (a === "--stack" || a === "-s") o.stack = argv[++i] ?? "";
-        else if (a === "--test-seconds") o.app.testSeconds = n();
-        else if (a === "--image-seconds") o.app.imageSeconds = n();
-        else if (a === "--json") o.json = true;
-        else throw new LeadTimeError(`unknown option ${a}. usage: npm run lead-time -- [--stack delivery] [--test-seconds N] [--image-seconds N] [--json]`);
-    }
-    if (!o.stack) throw new LeadTimeError("--stack needs a delivery stack name");
+    const fail = (m: string) => new LeadTimeError(m);
+    const v = parseFlags(argv, LEAD_TIME_FLAGS, LEAD_TIME_USAGE, fail);
+    const o: Options = { stack: v.stack ?? "delivery", app: { ...DEFAULT_APP }, json: v.json === true };
+    if (v["test-seconds"] !== undefined) o.app.testSeconds = numberFlag("--test-seconds", v["test-seconds"], { min: 0 }, fail);
+    if (v["image-seconds"] !== undefined) o.app.imageSeconds = numberFlag("--image-seconds", v["image-seconds"], { min: 0 }, fail);
+    if (!o.stack) throw new LeadTimeError(`--stack needs a delivery stack name. ${LEAD_TIME_USAGE}`);
     return o;
 }
 

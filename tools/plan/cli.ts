@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { RunError } from "@pulumi/pulumi/errors";
 import { LimitError } from "../check/aws-limits";
+import { parseFlags } from "../flags";
 import type { CheckedStack } from "../check/iam-check";
 import { EngineViolation, Plan, runUnderMocks } from "./mock-engine";
 import { renderTree } from "./render";
@@ -31,46 +32,24 @@ export class UsageError extends Error {}
 const USAGE =
     "usage: npm run plan -- --stack <name> [--json <file>] [--diff <base.json> [--markdown]] [--check] | --all [--json-dir <dir>] [--check] [--quiet]";
 
+const FLAGS = {
+    stack: { type: "string", short: "s" },
+    all: { type: "boolean" },
+    json: { type: "string" },
+    "json-dir": { type: "string" },
+    diff: { type: "string" },
+    markdown: { type: "boolean" },
+    check: { type: "boolean" },
+    quiet: { type: "boolean", short: "q" },
+} as const;
+
 export function parseArgs(argv: string[]): PlanOptions {
-    const opts: PlanOptions = { all: false, quiet: false, markdown: false, check: false };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value. ${USAGE}`);
-            return v;
-        };
-        switch (arg) {
-            case "--stack":
-            case "-s":
-                opts.stack = value();
-                break;
-            case "--json":
-                opts.json = value();
-                break;
-            case "--json-dir":
-                opts.jsonDir = value();
-                break;
-            case "--all":
-                opts.all = true;
-                break;
-            case "--diff":
-                opts.diff = value();
-                break;
-            case "--markdown":
-                opts.markdown = true;
-                break;
-            case "--check":
-                opts.check = true;
-                break;
-            case "--quiet":
-            case "-q":
-                opts.quiet = true;
-                break;
-            default:
-                throw new UsageError(`unknown option ${arg}. ${USAGE}`);
-        }
-    }
+    const v = parseFlags(argv, FLAGS, USAGE, (m) => new UsageError(m));
+    const opts: PlanOptions = { all: v.all === true, quiet: v.quiet === true, markdown: v.markdown === true, check: v.check === true };
+    if (v.stack !== undefined) opts.stack = v.stack;
+    if (v.json !== undefined) opts.json = v.json;
+    if (v["json-dir"] !== undefined) opts.jsonDir = v["json-dir"];
+    if (v.diff !== undefined) opts.diff = v.diff;
     if (!opts.all && !opts.stack) throw new UsageError(`--stack is required. ${USAGE}`);
     if (opts.all && opts.stack) throw new UsageError(`use --stack or --all, not both. ${USAGE}`);
     if (opts.markdown && !opts.diff) throw new UsageError(`--markdown renders a diff: add --diff <base.json>. ${USAGE}`);

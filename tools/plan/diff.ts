@@ -23,9 +23,11 @@ export const MARKDOWN_BUDGET = 20_000;
 /**
  * Inputs whose change makes the provider REPLACE the resource instead of updating it in place. These
  * are the Terraform AWS/GitHub providers' `ForceNew` arguments, which pulumi-aws and pulumi-github
- * bridge unchanged (each is documented as "Changing this forces a new resource"); `pulumi preview`
- * shows them as `replace`. Only types this program declares (and their closest kin) are listed;
- * a type missing here is diffed as an update, and the report says the table does not know it.
+ * bridge unchanged; `pulumi preview` shows them as `replace`. test/force-new.test.ts checks every
+ * entry against tools/plan/data/force-new.json (read from the providers' schema code, source and
+ * date in its README): each listed input forces a new resource there, unconditionally or under a
+ * condition, and no unconditional one is missing. Only types this program declares (and their
+ * closest kin) are listed; a type missing here is diffed as an update, and the report says so.
  *
  * `"*"` means every input forces replacement except those in `except`: ECS has no
  * UpdateTaskDefinition API, task definition revisions are immutable, so the provider marks every
@@ -37,15 +39,16 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:ecr/repository:Repository": { inputs: ["name", "encryptionConfigurations"], note: "a new, empty repository: images are not copied" },
     "aws:ecs/taskDefinition:TaskDefinition": {
         inputs: ["*"],
-        except: ["tags", "tagsAll", "skipDestroy", "trackLatest"],
+        except: ["tags", "skipDestroy", "trackLatest"],
         note: "new revision registered; the old one is deregistered (INACTIVE) and the service rolls to the new one",
     },
     "aws:ecs/cluster:Cluster": { inputs: ["name"] },
-    "aws:ecr/lifecyclePolicy:LifecyclePolicy": { inputs: ["repository"] },
-    "aws:ecs/service:Service": { inputs: ["name", "cluster", "schedulingStrategy", "iamRole"] },
+    // The provider has no update for a lifecycle policy: a new policy text replaces it.
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": { inputs: ["repository", "policy"] },
+    "aws:ecs/service:Service": { inputs: ["name", "cluster", "schedulingStrategy", "iamRole", "launchType"] },
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": { inputs: ["clusterName"] },
-    "aws:s3/bucket:Bucket": { inputs: ["bucket", "bucketPrefix", "objectLockEnabled"], note: "a new, empty bucket" },
-    "aws:s3/bucketV2:BucketV2": { inputs: ["bucket", "bucketPrefix", "objectLockEnabled"], note: "a new, empty bucket" },
+    "aws:s3/bucket:Bucket": { inputs: ["bucket", "bucketPrefix", "bucketNamespace", "objectLockEnabled"], note: "a new, empty bucket" },
+    "aws:s3/bucketV2:BucketV2": { inputs: ["bucket", "bucketPrefix", "bucketNamespace", "objectLockEnabled"], note: "a new, empty bucket" },
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { inputs: ["bucket", "expectedBucketOwner"] },
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { inputs: ["bucket"] },
     "aws:s3/bucketPolicy:BucketPolicy": { inputs: ["bucket"] },
@@ -53,9 +56,9 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { inputs: ["bucket"] },
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": { inputs: ["bucket", "expectedBucketOwner"] },
     "aws:s3/bucketVersioning:BucketVersioning": { inputs: ["bucket", "expectedBucketOwner"] },
-    "aws:lb/loadBalancer:LoadBalancer": { inputs: ["name", "namePrefix", "internal", "loadBalancerType"], note: "a new DNS name" },
+    "aws:lb/loadBalancer:LoadBalancer": { inputs: ["name", "namePrefix", "internal", "loadBalancerType", "customerOwnedIpv4Pool"], note: "a new DNS name" },
     "aws:lb/targetGroup:TargetGroup": {
-        inputs: ["name", "namePrefix", "port", "protocol", "protocolVersion", "vpcId", "targetType", "ipAddressType"],
+        inputs: ["name", "namePrefix", "port", "protocol", "protocolVersion", "vpcId", "targetType", "ipAddressType", "targetControlPort"],
     },
     "aws:lb/listener:Listener": { inputs: ["loadBalancerArn"] },
     // Elastic Beanstalk (terraform-provider-aws ForceNew: application name; environment name, cname
@@ -66,49 +69,54 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:iam/role:Role": { inputs: ["name", "namePrefix", "path"], note: "a new ARN: trust policies and GitHub variables that name it change too" },
     "aws:iam/rolePolicy:RolePolicy": { inputs: ["name", "namePrefix", "role"] },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { inputs: ["role", "policyArn"] },
-    "aws:iam/policy:Policy": { inputs: ["name", "namePrefix", "path"] },
+    // IAM cannot change a managed policy's description.
+    "aws:iam/policy:Policy": { inputs: ["name", "namePrefix", "path", "description"] },
     "aws:iam/instanceProfile:InstanceProfile": { inputs: ["name", "namePrefix", "path"] },
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { inputs: ["url"] },
     "aws:ec2/vpc:Vpc": { inputs: ["cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"], note: "everything in the VPC is replaced with it" },
-    "aws:ec2/subnet:Subnet": { inputs: ["cidrBlock", "vpcId", "availabilityZone", "availabilityZoneId"] },
+    "aws:ec2/subnet:Subnet": {
+        inputs: ["cidrBlock", "vpcId", "availabilityZone", "availabilityZoneId", "ipv4IpamPoolId", "ipv4NetmaskLength", "ipv6IpamPoolId", "ipv6NetmaskLength", "ipv6Native", "outpostArn"],
+    },
     "aws:ec2/securityGroup:SecurityGroup": { inputs: ["name", "namePrefix", "description", "vpcId"] },
     "aws:ec2/routeTable:RouteTable": { inputs: ["vpcId"] },
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": { inputs: ["vpcId"] },
     // Attaching an internet gateway to another VPC is an in-place detach/attach.
     "aws:ec2/internetGateway:InternetGateway": { inputs: [] },
     "aws:ec2/routeTableAssociation:RouteTableAssociation": { inputs: ["subnetId", "gatewayId"] },
-    "aws:secretsmanager/secret:Secret": { inputs: ["name", "namePrefix"], note: "the old secret is scheduled for deletion (recovery window)" },
-    // secret_string / secret_binary are ForceNew: a new value is a new version (AWSCURRENT moves to it).
+    "aws:secretsmanager/secret:Secret": { inputs: ["name", "namePrefix", "type"], note: "the old secret is scheduled for deletion (recovery window)" },
+    // A new value is a new version (AWSCURRENT moves to it): secret_binary is ForceNew, secret_string
+    // forced new by the provider's CustomizeDiff whenever the value changes.
     "aws:secretsmanager/secretVersion:SecretVersion": { inputs: ["secretId", "secretString", "secretBinary"] },
     "aws:cloudwatch/logGroup:LogGroup": { inputs: ["name", "namePrefix", "logGroupClass"], note: "the old group and its logs are deleted" },
-    "aws:ssm/parameter:Parameter": { inputs: ["name"] },
+    "aws:ssm/parameter:Parameter": { inputs: ["name", "dataType"] },
     "aws:cloudwatch/dashboard:Dashboard": { inputs: ["dashboardName"] },
     "aws:codebuild/project:Project": { inputs: ["name"] },
     "aws:codepipeline/pipeline:Pipeline": { inputs: ["name"] },
     "aws:sns/topic:Topic": { inputs: ["name", "namePrefix", "fifoTopic"] },
     "aws:sns/topicPolicy:TopicPolicy": { inputs: ["arn"] },
     "aws:sns/topicSubscription:TopicSubscription": { inputs: ["topic", "protocol", "endpoint"], note: "an email endpoint must confirm the new subscription" },
-    "aws:codestarnotifications/notificationRule:NotificationRule": { inputs: ["name", "resource"] },
-    "aws:kms/key:Key": { inputs: ["customerMasterKeySpec", "keyUsage", "multiRegion"] },
+    // A notification rule is renamed in place.
+    "aws:codestarnotifications/notificationRule:NotificationRule": { inputs: ["resource"] },
+    "aws:kms/key:Key": { inputs: ["customerMasterKeySpec", "keyUsage", "multiRegion", "customKeyStoreId", "xksKeyId"] },
     "aws:appautoscaling/target:Target": { inputs: ["resourceId", "scalableDimension", "serviceNamespace"] },
     "aws:appautoscaling/policy:Policy": { inputs: ["name", "resourceId", "scalableDimension", "serviceNamespace"] },
+    // terraform-provider-github: `repository` forces a new resource unless the change is a rename of the
+    // same repository (diffRepository compares repository_id), which the offline plan cannot tell.
     "github:index/actionsVariable:ActionsVariable": { inputs: ["repository", "variableName"] },
     "github:index/actionsSecret:ActionsSecret": { inputs: ["repository", "secretName"] },
-    // terraform-provider-github actions_environment_secret: repository, environment and secret_name are ForceNew.
     "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": { inputs: ["repository", "environment", "secretName"] },
-    // terraform-provider-aws kms_alias: name (and name_prefix) are ForceNew; target_key_id updates in place.
+    // target_key_id updates in place.
     "aws:kms/alias:Alias": { inputs: ["name", "namePrefix"] },
-    // HTTP API ingress (terraform-provider-aws ForceNew arguments).
-    "aws:apigatewayv2/api:Api": { inputs: ["protocolType"] },
+    // routeKey, target and credentialsArn are quick-create arguments: AWS only takes them at creation.
+    "aws:apigatewayv2/api:Api": { inputs: ["protocolType", "routeKey", "target", "credentialsArn"] },
     "aws:apigatewayv2/vpcLink:VpcLink": { inputs: ["subnetIds", "securityGroupIds"] },
-    "aws:apigatewayv2/integration:Integration": { inputs: ["apiId", "integrationType"] },
+    "aws:apigatewayv2/integration:Integration": { inputs: ["apiId", "integrationType", "integrationSubtype"] },
     "aws:apigatewayv2/route:Route": { inputs: ["apiId"] },
     "aws:apigatewayv2/stage:Stage": { inputs: ["apiId", "name"] },
     "aws:apigatewayv2/domainName:DomainName": { inputs: ["domainName"] },
-    "aws:apigatewayv2/apiMapping:ApiMapping": { inputs: ["domainName"] },
+    "aws:apigatewayv2/apiMapping:ApiMapping": { inputs: ["domainName", "apiId"] },
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": { inputs: ["name", "vpc"] },
-    "aws:servicediscovery/service:Service": { inputs: ["name", "namespaceId", "healthCheckCustomConfig"] },
-    // terraform-provider-github: repository and environment are ForceNew on both environment resources.
+    "aws:servicediscovery/service:Service": { inputs: ["name", "namespaceId", "healthCheckCustomConfig", "type"] },
     "github:index/repositoryEnvironment:RepositoryEnvironment": { inputs: ["repository", "environment"] },
     "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": { inputs: ["repository", "environment"] },
 };
@@ -238,7 +246,14 @@ function isIgnored(p: string, ignoreChanges: string[]): boolean {
     });
 }
 
-function replaces(type: string, input: string): boolean {
+/**
+ * Inputs that replace any resource of a provider: terraform-provider-aws v6 forces a new resource when
+ * a resource's own `region` changes (forceNewIfRegionChanges, for SDK and framework resources alike).
+ */
+export const REPLACE_ON_EVERY: Readonly<Record<string, readonly string[]>> = { aws: ["region"] };
+
+export function replaces(type: string, input: string): boolean {
+    if (REPLACE_ON_EVERY[type.split(":")[0]]?.includes(input)) return true;
     const rule = REPLACE_ON[type];
     if (!rule) return false;
     if (rule.inputs.includes("*")) return !(rule.except ?? []).includes(input);

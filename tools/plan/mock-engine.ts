@@ -3,7 +3,10 @@
 // offline plan and the tests both use this, so what the tests assert is what the plan shows.
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { assertWithinLimits } from "../check/aws-limits";
 import { idIsArn, MOCK_ACCOUNT, mockArn, mockId, physicalNameOf } from "./identities";
 import { beanstalkApplicationName, DELIVERY_OUTPUTS, repositoryName } from "../../infra/contract";
@@ -41,10 +44,8 @@ export interface PlannedResource {
 export const SECRET = "[secret]";
 export const UNKNOWN = "[unknown]";
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+// The wire format's markers, as @pulumi/pulumi exports them (runtime/rpc, re-exported by pulumi.runtime).
+const { specialSigKey: SIG_KEY, specialSecretSig: SECRET_SIG, specialResourceSig: RESOURCE_SIG, unknownValue: UNKNOWN_VALUE } = pulumi.runtime;
 
 /**
  * Turns serialized engine values into plain JSON: secrets → "[secret]", resource refs → URN.
@@ -65,12 +66,7 @@ export function plainValue(v: unknown, reveal = false): unknown {
 }
 
 /** Unwraps a mock-engine input that may be a secret envelope (the mocks see secrets wrapped). */
-function unwrap(v: unknown): unknown {
-    if (v && typeof v === "object" && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG) {
-        return (v as Record<string, unknown>).value;
-    }
-    return v;
-}
+const unwrap = (v: unknown): unknown => pulumi.runtime.unwrapRpcSecret(v);
 
 const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -247,61 +243,148 @@ export function parsesAsPropertyPath(path: string): boolean {
 }
 
 /** The root resource every program runs in (registered by the runtime, as `pulumi up` does). */
-const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+const ROOT_STACK_TYPE = pulumi.runtime.rootPulumiStackTypeName;
 
 /** `pkg:module:Type`, as the engine parses type tokens. */
 const TYPE_TOKEN = /^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_.\/-]*:[A-Za-z0-9_.-]+$/;
 
-interface AliasSpecMessage {
-    getName(): string;
-    getType(): string;
-    getStack(): string;
-    getProject(): string;
-    getParenturn(): string;
-    getNoparent(): boolean;
-}
-
-interface AliasMessage {
-    hasUrn(): boolean;
-    getUrn(): string;
-    getSpec(): AliasSpecMessage | undefined;
-}
-
-interface MonitorRequest {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getCustom(): boolean;
-    getProtect(): boolean | undefined;
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-    getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
-    getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
-    getIgnorechangesList(): string[];
-    getRetainondelete(): boolean | undefined;
-    getDeletebeforereplace(): boolean;
-    getAliasesList?(): AliasMessage[];
-    getProvider?(): string;
-}
-
-type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
-
-interface PatchableMonitor {
-    registerResource(req: MonitorRequest, cb: Callback): void;
-    readResource(req: MonitorRequest, cb: Callback): void;
-    newUrn(parent: string, type: string, name: string): string;
-}
-
 /**
  * A URN as the engine builds it: the parent's whole qualified type chain, then the child's type
- * (`urn:pulumi:<stack>::<project>::<parentType>$<childType>::<name>`). The mock monitor keeps only the
- * immediate parent's type, which would hide or invent collisions two levels down.
+ * (`urn:pulumi:<stack>::<project>::<parentType>$<childType>::<name>`). Pulumi's MockMonitor keeps only
+ * the immediate parent's type, which would hide or invent collisions two levels down.
  */
 export function engineUrn(stack: string, project: string, parent: string, type: string, name: string): string {
     const parentType = parent ? parent.split("::")[2] : "";
     // The root stack's type is left out of its children's URNs.
     const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/** A registration the monitor accepted: the request as the SDK sent it, and the URN it got. */
+export type Registration = { read: false; req: resproto.RegisterResourceRequest; urn: string } | { read: true; req: resproto.ReadResourceRequest; urn: string };
+
+type Callback<T> = (err: unknown, resp?: T) => void;
+
+/** A value a protobuf Struct holds. */
+type StructValue = Parameters<typeof Struct.fromJavaScript>[0][string];
+
+/**
+ * The resource monitor the SDK talks to under the offline plan, installed with the public
+ * `pulumi.runtime.setMockOptions`. It answers as Pulumi's own MockMonitor (what `setMocks` installs)
+ * does, with two differences that `setMocks` cannot carry: URNs are built as the engine builds them
+ * (engineUrn), and every accepted request reaches `accepted` whole (parent, protect, dependsOn,
+ * aliases, provider, ignoreChanges ...), where `Mocks.newResource` sees only type, name and inputs.
+ * Requests and responses are the resource monitor protocol's own messages (@pulumi/pulumi/proto).
+ */
+class PlanMonitor {
+    /** URN → what a `pulumi:pulumi:getResource` invoke returns, as MockMonitor keeps it. */
+    private readonly registered = new Map<string, { urn: string; id: string | null; state: StructValue }>();
+    private closed = false;
+
+    constructor(
+        private readonly mocks: pulumi.runtime.Mocks,
+        private readonly urnOf: (parent: string, type: string, name: string) => string,
+        private readonly accepted: (r: Registration) => void,
+    ) {}
+
+    /** After `pulumi.runtime.disconnect()`, as the real monitor's connection is gone: a late request fails loudly. */
+    close(): void {
+        this.closed = true;
+    }
+
+    private open(what: string): void {
+        if (this.closed) throw new Error(`${what} reached the offline plan after the program finished`);
+    }
+
+    async invoke(req: resproto.ResourceInvokeRequest, callback: Callback<provproto.InvokeResponse>): Promise<void> {
+        try {
+            this.open(`invoke ${req.getTok()}`);
+            const tok = req.getTok();
+            const inputs = pulumi.runtime.deserializeProperties(req.getArgs() ?? new Struct());
+            const response = new provproto.InvokeResponse();
+            if (tok === "pulumi:pulumi:getResource") {
+                const known = this.registered.get(String(inputs.urn));
+                if (!known) throw new Error(`unknown resource ${inputs.urn}`);
+                response.setReturn(Struct.fromJavaScript(known));
+            } else {
+                const result = await this.mocks.call({ token: tok, inputs, provider: req.getProvider() });
+                response.setReturn(Struct.fromJavaScript(await pulumi.runtime.serializeProperties("", result)));
+            }
+            callback(null, response);
+        } catch (err) {
+            callback(err, undefined);
+        }
+    }
+
+    async readResource(req: resproto.ReadResourceRequest, callback: Callback<resproto.ReadResourceResponse>): Promise<void> {
+        try {
+            this.open(`reading ${req.getType()} ${req.getName()}`);
+            const result = await this.mocks.newResource({
+                type: req.getType(),
+                name: req.getName(),
+                inputs: pulumi.runtime.deserializeProperties(req.getProperties() ?? new Struct()),
+                provider: req.getProvider(),
+                custom: true,
+                id: req.getId(),
+            });
+            const urn = this.urnOf(req.getParent(), req.getType(), req.getName());
+            const state = await pulumi.runtime.serializeProperties("", result.state);
+            this.registered.set(urn, { urn, id: result.id ?? null, state });
+            const response = new resproto.ReadResourceResponse();
+            response.setUrn(urn);
+            response.setProperties(Struct.fromJavaScript(state));
+            this.accepted({ read: true, req, urn });
+            callback(null, response);
+        } catch (err) {
+            callback(err, undefined);
+        }
+    }
+
+    async registerResource(req: resproto.RegisterResourceRequest, callback: Callback<resproto.RegisterResourceResponse>): Promise<void> {
+        try {
+            this.open(`registering ${req.getType()} ${req.getName()}`);
+            const result = await this.mocks.newResource({
+                type: req.getType(),
+                name: req.getName(),
+                inputs: pulumi.runtime.deserializeProperties(req.getObject() ?? new Struct()),
+                provider: req.getProvider(),
+                custom: req.getCustom(),
+                id: req.getImportid(),
+            });
+            const urn = this.urnOf(req.getParent(), req.getType(), req.getName());
+            const state = await pulumi.runtime.serializeProperties("", result.state);
+            this.registered.set(urn, { urn, id: result.id ?? null, state });
+            const response = new resproto.RegisterResourceResponse();
+            response.setUrn(urn);
+            response.setId(result.id || "");
+            response.setObject(Struct.fromJavaScript(state));
+            this.accepted({ read: false, req, urn });
+            callback(null, response);
+        } catch (err) {
+            callback(err, undefined);
+        }
+    }
+
+    registerResourceOutputs(req: resproto.RegisterResourceOutputsRequest, callback: Callback<Empty>): void {
+        try {
+            this.open(`outputs of ${req.getUrn()}`);
+            const known = this.registered.get(req.getUrn());
+            if (!known) throw new Error(`unknown resource ${req.getUrn()}`);
+            known.state = req.getOutputs()?.toJavaScript() ?? {};
+            callback(null, new Empty());
+        } catch (err) {
+            callback(err, undefined);
+        }
+    }
+
+    /** As MockMonitor: every feature but outputValues, so inputs arrive as plain values, not Output envelopes. */
+    supportsFeature(req: resproto.SupportsFeatureRequest, callback: Callback<resproto.SupportsFeatureResponse>): void {
+        callback(null, new resproto.SupportsFeatureResponse().setHassupport(req.getId() !== "outputValues"));
+    }
+
+    registerPackage(_req: resproto.RegisterPackageRequest, callback: Callback<resproto.RegisterPackageResponse>): void {
+        callback(null, new resproto.RegisterPackageResponse().setRef("mock-uuid"));
+    }
 }
 
 export interface RunOptions {
@@ -334,37 +417,19 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         appName: opts.config["slipway:appName"] ?? "app",
     };
     const resources: PlannedResource[] = [];
-    await pulumi.runtime.setMocks(
-        {
-            newResource: (args) => mockState(args.type, args.name, args.inputs, ctx),
-            call: (args) => mockCall(args.token, args.inputs, ctx),
-        },
-        opts.project,
-        opts.stack,
-        false,
-    );
-    pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
-
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const settings = require("@pulumi/pulumi/runtime/settings") as {
-        getMonitor(): PatchableMonitor;
-        waitForRPCs(): Promise<void>;
-    };
-    const monitor = settings.getMonitor();
-    monitor.newUrn = (parent, type, name) => engineUrn(opts.stack, opts.project, parent, type, name);
     const violations: string[] = [];
     const urns = new Set<string>();
     /** alias URN → the resource that claims it */
     const aliased = new Map<string, string>();
-    const aliasUrns = (req: MonitorRequest): string[] =>
-        (req.getAliasesList?.() ?? []).map((a) => {
+    const aliasUrns = (req: resproto.RegisterResourceRequest): string[] =>
+        req.getAliasesList().map((a) => {
             if (a.hasUrn()) return a.getUrn();
             const spec = a.getSpec();
             const parent = spec?.getNoparent() ? "" : spec?.getParenturn() || req.getParent();
             return engineUrn(spec?.getStack() || opts.stack, spec?.getProject() || opts.project, parent, spec?.getType() || req.getType(), spec?.getName() || req.getName());
         });
     /** The engine's registration checks (pulumi/pulumi pkg/resource/deploy: step generator, resource monitor). */
-    const check = (req: MonitorRequest, urn: string, read: boolean) => {
+    const check = ({ req, urn, read }: Registration) => {
         if (!TYPE_TOKEN.test(req.getType())) violations.push(`resource type "${req.getType()}" is not a pkg:module:Type token`);
         if (!req.getName()) violations.push(`a ${req.getType()} has an empty name`);
         if (urns.has(urn)) violations.push(`Duplicate resource URN '${urn}'; try giving it a unique name`);
@@ -380,54 +445,49 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         for (const path of req.getIgnorechangesList()) {
             if (!parsesAsPropertyPath(path)) violations.push(`ignoreChanges path "${path}" of ${urn} does not parse as a property path`);
         }
-        const provider = req.getProvider?.() ?? "";
+        // A provider reference is `<provider URN>::<provider id>`; a provider inside a component has a qualified type.
+        const provider = req.getProvider();
         if (provider && req.getCustom()) {
-            const providerType = provider.split("::")[2] ?? "";
+            const providerUrn = provider.slice(0, provider.lastIndexOf("::"));
             const pkg = req.getType().split(":")[0];
-            if (providerType !== `pulumi:providers:${pkg}`) violations.push(`${urn} uses provider ${provider.split("::")[0]}, which is not a ${pkg} provider`);
+            if (providerUrn.split("::")[2]?.split("$").pop() !== `pulumi:providers:${pkg}`) violations.push(`${urn} uses provider ${providerUrn}, which is not a ${pkg} provider`);
         }
     };
-    const record = (req: MonitorRequest, read: boolean): Callback => {
+    const plannedOf = (r: Registration): PlannedResource => {
+        const common = { urn: r.urn, type: r.req.getType(), name: r.req.getName(), parent: r.req.getParent() || null };
+        if (r.read) {
+            const inputs = plainValue(r.req.getProperties()?.toJavaScript() ?? {}, opts.revealSecrets) as Record<string, unknown>;
+            return { ...common, inputs, protect: false, dependsOn: [], custom: true, ignoreChanges: [], retainOnDelete: false, deleteBeforeReplace: false };
+        }
+        const req = r.req;
         const propertyDeps = new Set<string>();
-        if (!read) req.getPropertydependenciesMap().forEach((v) => v.getUrnsList().forEach((u) => propertyDeps.add(u)));
-        const rawInputs = (read ? req.getProperties?.() : req.getObject())?.toJavaScript() ?? {};
-        const entry: PlannedResource = {
-            urn: "",
-            type: req.getType(),
-            name: req.getName(),
-            parent: req.getParent() || null,
-            inputs: plainValue(rawInputs, opts.revealSecrets) as Record<string, unknown>,
-            protect: !read && req.getProtect() === true,
-            dependsOn: read ? [] : req.getDependenciesList().filter((u) => !propertyDeps.has(u)),
-            custom: read ? true : req.getCustom(),
-            ignoreChanges: read ? [] : req.getIgnorechangesList(),
-            retainOnDelete: !read && req.getRetainondelete() === true,
-            deleteBeforeReplace: !read && req.getDeletebeforereplace(),
-        };
-        return (err, resp) => {
-            if (!err && resp) {
-                entry.urn = resp.getUrn();
-                check(req, entry.urn, read);
-                resources.push(entry);
-            }
+        req.getPropertydependenciesMap().forEach((v) => v.getUrnsList().forEach((u) => propertyDeps.add(u)));
+        return {
+            ...common,
+            inputs: plainValue(req.getObject()?.toJavaScript() ?? {}, opts.revealSecrets) as Record<string, unknown>,
+            protect: req.getProtect() === true,
+            dependsOn: req.getDependenciesList().filter((u) => !propertyDeps.has(u)),
+            custom: req.getCustom(),
+            ignoreChanges: req.getIgnorechangesList(),
+            retainOnDelete: req.getRetainondelete() === true,
+            deleteBeforeReplace: req.getDeletebeforereplace(),
         };
     };
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, cb) => {
-        const done = record(req, false);
-        register(req, (err, resp) => {
-            done(err, resp);
-            cb(err, resp);
-        });
-    };
-    const read = monitor.readResource.bind(monitor);
-    monitor.readResource = (req, cb) => {
-        const done = record(req, true);
-        read(req, (err, resp) => {
-            done(err, resp);
-            cb(err, resp);
-        });
-    };
+    const monitor = new PlanMonitor(
+        {
+            newResource: (args) => mockState(args.type, args.name, args.inputs, ctx),
+            call: (args) => mockCall(args.token, args.inputs, ctx),
+        },
+        (parent, type, name) => engineUrn(opts.stack, opts.project, parent, type, name),
+        (r) => {
+            check(r);
+            resources.push(plannedOf(r));
+        },
+    );
+    // Public API (runtime/settings): installs our monitor as `setMocks` installs MockMonitor. The SDK
+    // asks it which features it supports when the root stack registers, as it asks the real engine.
+    pulumi.runtime.setMockOptions(monitor, opts.project, opts.stack, false);
+    pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
 
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
@@ -437,7 +497,7 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         // and stack-level defaults behave as under `pulumi up`.
         let exported: Record<string, unknown> | undefined;
         let thrown: { error: unknown } | undefined;
-        await runInPulumiStack(async () => {
+        await pulumi.runtime.runInPulumiStack(async () => {
             // A program that throws (bad config) must fail this run, not leave the stack's own promises rejected.
             try {
                 exported = await program();
@@ -446,12 +506,14 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
             }
             return thrown ? {} : exported;
         });
-        // The root stack registers its outputs asynchronously: let that reach this run's monitor, not the next one's.
-        await settings.waitForRPCs();
+        // The root stack registers its outputs asynchronously: let that reach this run's monitor, not the
+        // next one's. disconnect() waits for every outstanding request, then closes the monitor, as the
+        // language host does when a program ends.
+        await pulumi.runtime.disconnect();
         if (thrown) throw thrown.error;
         const outputs: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(exported ?? {})) outputs[k] = await resolveOutput(v);
-        await settings.waitForRPCs();
+        await pulumi.runtime.disconnect();
         if (failures.length) throw failures[0];
         // An alias may only name a resource that is gone from the program (its old name).
         for (const [alias, owner] of aliased) {
@@ -461,8 +523,6 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         // The plan lists the program's resources; the root stack is implicit (its children have no parent).
         const root = resources.find((r) => r.type === ROOT_STACK_TYPE)?.urn;
         resources.splice(0, resources.length, ...resources.filter((r) => r.type !== ROOT_STACK_TYPE).map((r) => (r.parent === root ? { ...r, parent: null } : r)));
-        const order = new Map(resources.map((r, i) => [r.urn, i]));
-        resources.sort((a, b) => (order.get(a.urn) ?? 0) - (order.get(b.urn) ?? 0));
         const plan = { project: opts.project, stack: opts.stack, resources, outputs };
         // What AWS's quotas and validation would refuse, the plan refuses first (tools/check/aws-limits.ts).
         assertWithinLimits(plan);
