@@ -1,61 +1,19 @@
-// The one table of slipway's stack config keys. Pulumi.yaml's `config:` block, the README's key table
-// and the validator in config.ts are all derived from it, so a key cannot be declared in one place and
-// forgotten in another (test/config.test.ts checks Pulumi.yaml is in sync).
+// The one table of slipway's stack config keys: every role's, then each platform's own
+// (infra/platforms/*/settings.ts). Pulumi.yaml's `config:` block, the key reference and the validator
+// (settings.ts) are all derived from it, so a key cannot be declared in one place and forgotten in
+// another (test/config.test.ts checks Pulumi.yaml is in sync). Each role's keys are one zod object, and
+// its config type is z.infer of that object.
 import { z } from "zod";
 import { STACK_FILE_CHECKS } from "../../policy/kit";
+import { BEANSTALK_KEYS } from "../platforms/beanstalk/settings";
+import { ECS_KEYS } from "../platforms/ecs/settings";
 import { PLATFORM_NAMES } from "../platforms/platform";
+import { arn, envVarName, key, KeySpec, LOG_RETENTION_DAYS, lowerName, optional, Role, roleObject, ROLES } from "./keys";
 
-export type Role = (typeof ROLES)[number];
-export type ValueType = "string" | "integer" | "boolean" | "array" | "map";
-
-export interface KeySpec {
-    /** Key name without the `slipway:` namespace. */
-    key: string;
-    /** Stack roles that read the key. */
-    roles: Role[];
-    type: ValueType;
-    description: string;
-    /** Default written to Pulumi.yaml. Undefined: the key must be set in every stack. */
-    default?: string | number | boolean | string[];
-    /** True when the default is an empty placeholder and the role(s) that read it need a real value. */
-    requiredFor?: Role[];
-    /** Validates the decoded value. Its message says what is allowed. */
-    schema: z.ZodType;
-    /** Example value used in "how to set it" hints. */
-    example: string;
-    /** Map of `secure:` values (set with `pulumi config set --secret --path`). */
-    secretValues?: boolean;
-}
-
-const lowerName = (max: number) =>
-    z
-        .string()
-        .regex(
-            new RegExp(`^[a-z][a-z0-9-]{0,${max - 2}}[a-z0-9]$`),
-            `must be 2–${max} characters of a–z, 0–9 and '-', starting with a letter and not ending with '-'`,
-        );
-
-/** Fargate task sizes: cpu units → allowed memory (MiB). AWS "Task CPU and memory" table, Fargate Linux. */
-export const FARGATE_SIZES: Record<number, number[]> = {
-    256: [512, 1024, 2048],
-    512: [1024, 2048, 3072, 4096],
-    1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
-    2048: range(4096, 16384, 1024),
-    4096: range(8192, 30720, 1024),
-    8192: range(16384, 61440, 4096),
-    16384: range(32768, 122880, 8192),
-};
-
-function range(from: number, to: number, step: number): number[] {
-    const out: number[] = [];
-    for (let v = from; v <= to; v += step) out.push(v);
-    return out;
-}
-
-/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
-export const LOG_RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+export { LOG_RETENTION_DAYS, ROLES };
+export type { KeySpec, Role };
+export { FARGATE_SIZES } from "../platforms/ecs/settings";
+export { BEANSTALK_LOG_RETENTION_DAYS, BEANSTALK_DEPLOYMENT_POLICIES, BEANSTALK_ENVIRONMENT_TYPES, isBeanstalkInstanceType } from "../platforms/beanstalk/settings";
 
 /** CodeBuild compute types for Linux containers (on-demand, non-ARM). */
 export const CODEBUILD_COMPUTE_TYPES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"];
@@ -63,55 +21,9 @@ export const CODEBUILD_COMPUTE_TYPES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_
 /** Where an environment runs its container (infra/platforms): ECS Fargate or Elastic Beanstalk's Docker platform. */
 export const PLATFORMS = PLATFORM_NAMES;
 
-/**
- * EC2 families accepted for Beanstalk instances: current x86_64 general-purpose, compute- and memory-
- * optimised families (EC2 "Instance types" naming: family, then size). Graviton (`…g`) families are
- * left out on purpose: the pipeline builds x86_64 images (CodeBuild amazonlinux-x86_64), and an
- * environment's InstanceTypes must share one architecture.
- */
-export const BEANSTALK_INSTANCE_FAMILIES = [
-    "t3", "t3a", "m5", "m5a", "m6i", "m6a", "m7i", "m7a", "c5", "c5a", "c6i", "c6a", "c7i", "c7a", "r5", "r5a", "r6i", "r6a", "r7i", "r7a",
-];
-/** Burstable (t) families come from nano up; the others start at large (EC2 instance type tables). */
-const BURSTABLE_SIZES = ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"];
-const FIXED_SIZES = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"];
-
-/** True when `name` is `<family>.<size>` with a family and size from the lists above. */
-export function isBeanstalkInstanceType(name: string): boolean {
-    const [family, size, extra] = name.split(".");
-    if (extra !== undefined || !BEANSTALK_INSTANCE_FAMILIES.includes(family)) return false;
-    return (family.startsWith("t") ? BURSTABLE_SIZES : FIXED_SIZES).includes(size);
-}
-
-/** RetentionInDays values of `aws:elasticbeanstalk:cloudwatch:logs` (EB "General options for all environments"). */
-export const BEANSTALK_LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653];
-
-/** `aws:elasticbeanstalk:command` DeploymentPolicy values (EB "General options for all environments"). */
-export const BEANSTALK_DEPLOYMENT_POLICIES = ["AllAtOnce", "Rolling", "RollingWithAdditionalBatch", "Immutable", "TrafficSplitting"] as const;
-/** `aws:elasticbeanstalk:environment` EnvironmentType values. */
-export const BEANSTALK_ENVIRONMENT_TYPES = ["SingleInstance", "LoadBalanced"] as const;
-
-const envVarName = z
-    .string()
-    .regex(/^[A-Z_][A-Z0-9_]*$/, "names must be UPPER_SNAKE_CASE environment variable names");
-
-/** ARN of `service` whose resource part matches `resource`; `example` is what the message shows. IAM ARNs have no region. */
-const arn = (service: string, resource: string, example: string) =>
-    z
-        .string()
-        .regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:\\d{12}:${resource}`), `must be an ARN like ${example}`);
-
-const optional = (schema: z.ZodType) => z.union([z.literal(""), schema]);
-
-export const ROLES = ["delivery", "environment"] as const;
-
 /** Who approves a production deploy (see productionGate). */
 export const PRODUCTION_GATES = ["github-reviewers", "pipeline-approval"] as const;
 
-/**
- * Checks config.ts makes before any resource exists that a stack may waive in slipway:policyWaivers,
- * like a policy rule, with a written reason. No policy rule carries these ids.
- */
 /** The config checks a stack may waive (ids and what each means: policy/kit.ts, beside the pack's rules). */
 export const CONFIG_WAIVERS: Record<string, string> = Object.fromEntries(
     Object.entries(STACK_FILE_CHECKS).filter(([id]) => id !== "stack-secrets-provider"),
@@ -164,17 +76,17 @@ export const GITHUB_ENVIRONMENT_SECRETS_MAX = 100;
 /** GitHub environments the delivery stack may hold CI secrets for, besides each pipeline stack. */
 export const CI_SECRET_EXTRA_ENVIRONMENTS = ["review", "preview"];
 
-export const CONFIG_KEYS: KeySpec[] = [
+export const CONFIG_KEYS = [
     // --- every stack ---------------------------------------------------------------------------------
-    {
+    key({
         key: "appName",
         roles: ["delivery", "environment"],
         type: "string",
         description: "Short name of the app; prefixes every named resource (2–20 chars, a-z 0-9 -).",
         schema: lowerName(20),
         example: "shop",
-    },
-    {
+    }),
+    key({
         key: "role",
         roles: ["delivery", "environment"],
         type: "string",
@@ -183,8 +95,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         requiredFor: ["delivery", "environment"],
         schema: z.enum(ROLES, { error: `must be one of ${ROLES.join(", ")}` }),
         example: "environment",
-    },
-    {
+    }),
+    key({
         key: "policyWaivers",
         roles: ["delivery", "environment"],
         type: "map",
@@ -194,9 +106,9 @@ export const CONFIG_KEYS: KeySpec[] = [
             z.string().trim().min(10, "each waiver needs a written reason of at least 10 characters"),
         ),
         example: "ecr-tags-immutable",
-    },
+    }),
     // --- delivery ------------------------------------------------------------------------------------
-    {
+    key({
         key: "githubOwner",
         roles: ["delivery"],
         type: "string",
@@ -207,8 +119,8 @@ export const CONFIG_KEYS: KeySpec[] = [
             .string()
             .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "must be a GitHub user or organisation name (1–39 letters, digits, single hyphens)"),
         example: "acme",
-    },
-    {
+    }),
+    key({
         key: "githubRepo",
         roles: ["delivery"],
         type: "string",
@@ -217,8 +129,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         requiredFor: ["delivery"],
         schema: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be a GitHub repository name (letters, digits, '.', '_', '-')").refine((v) => v !== "." && v !== "..", "must not be '.' or '..'"),
         example: "shop",
-    },
-    {
+    }),
+    key({
         key: "infraRepository",
         roles: ["delivery"],
         type: "string",
@@ -230,8 +142,8 @@ export const CONFIG_KEYS: KeySpec[] = [
                 .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/[A-Za-z0-9._-]{1,100}$/, "must be owner/repo"),
         ),
         example: "acme/platform",
-    },
-    {
+    }),
+    key({
         key: "productionReviewers",
         roles: ["delivery"],
         type: "array",
@@ -241,8 +153,8 @@ export const CONFIG_KEYS: KeySpec[] = [
             .array(z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "must list GitHub user names"))
             .max(6, "must list at most 6 reviewers (GitHub's limit per environment)"),
         example: '["alice","bob"]',
-    },
-    {
+    }),
+    key({
         key: "productionGate",
         roles: ["delivery"],
         type: "string",
@@ -255,8 +167,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: "github-reviewers",
         schema: z.enum(PRODUCTION_GATES, { error: `must be one of ${PRODUCTION_GATES.join(", ")}` }),
         example: "pipeline-approval",
-    },
-    {
+    }),
+    key({
         key: "pulumiBackendUrl",
         roles: ["delivery"],
         type: "string",
@@ -264,8 +176,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: "",
         schema: optional(z.string().regex(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9._\/-]*)?(\?[A-Za-z0-9=&_.-]*)?|https:\/\/[A-Za-z0-9.-]+(\/.*)?)$/, "must be s3://bucket[/prefix] or an https:// Pulumi Cloud URL")),
         example: "s3://acme-pulumi-state/shop",
-    },
-    {
+    }),
+    key({
         key: "githubBranch",
         roles: ["delivery"],
         type: "string",
@@ -275,8 +187,8 @@ export const CONFIG_KEYS: KeySpec[] = [
             .string()
             .regex(/^(?!\/|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*\/$)[A-Za-z0-9._\/-]{1,200}$/, "must be a valid git branch name (no spaces, '..', '//', leading or trailing '/')"),
         example: "main",
-    },
-    {
+    }),
+    key({
         key: "connectionArn",
         roles: ["delivery"],
         type: "string",
@@ -290,8 +202,8 @@ export const CONFIG_KEYS: KeySpec[] = [
                 "must be a connection ARN like arn:aws:codeconnections:<region>:<account>:connection/<uuid>",
             ),
         example: "arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
-    },
-    {
+    }),
+    key({
         key: "pipelineStacks",
         roles: ["delivery"],
         type: "array",
@@ -303,8 +215,8 @@ export const CONFIG_KEYS: KeySpec[] = [
             .max(4, "must list at most 4 environment stacks")
             .refine((a) => new Set(a).size === a.length, "must not repeat a stack"),
         example: '["staging","production"]',
-    },
-    {
+    }),
+    key({
         key: "notificationEmails",
         roles: ["delivery"],
         type: "array",
@@ -312,8 +224,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: [],
         schema: z.array(z.email("must be an email address")).max(10, "must list at most 10 addresses"),
         example: '["oncall@example.com"]',
-    },
-    {
+    }),
+    key({
         key: "testCommand",
         roles: ["delivery"],
         type: "string",
@@ -321,8 +233,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: "npm ci && npm test",
         schema: z.string().max(1000, "must be at most 1000 characters"),
         example: "npm ci && npm test",
-    },
-    {
+    }),
+    key({
         key: "buildCommand",
         roles: ["delivery"],
         type: "string",
@@ -330,8 +242,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: "",
         schema: z.string().max(1000, "must be at most 1000 characters"),
         example: "npm run build",
-    },
-    {
+    }),
+    key({
         key: "dockerfile",
         roles: ["delivery"],
         type: "string",
@@ -339,8 +251,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: "Dockerfile",
         schema: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]{1,200}$/, "must be a relative path inside the repository"),
         example: "Dockerfile",
-    },
-    {
+    }),
+    key({
         key: "dockerContext",
         roles: ["delivery"],
         type: "string",
@@ -348,8 +260,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: ".",
         schema: z.string().regex(/^(\.|(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]{1,200})$/, "must be '.' or a relative path inside the repository"),
         example: ".",
-    },
-    {
+    }),
+    key({
         key: "buildComputeType",
         roles: ["delivery"],
         type: "string",
@@ -357,8 +269,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: "BUILD_GENERAL1_SMALL",
         schema: z.enum(CODEBUILD_COMPUTE_TYPES as [string, ...string[]]),
         example: "BUILD_GENERAL1_MEDIUM",
-    },
-    {
+    }),
+    key({
         key: "buildTimeoutMinutes",
         roles: ["delivery"],
         type: "integer",
@@ -366,8 +278,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: 20,
         schema: z.number().int().min(5, "must be at least 5").max(2160, "must be at most 2160"),
         example: "30",
-    },
-    {
+    }),
+    key({
         key: "keepImages",
         roles: ["delivery"],
         type: "integer",
@@ -375,8 +287,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: 50,
         schema: z.number().int().min(5, "must be at least 5 (rollbacks need old images)").max(1000, "must be at most 1000"),
         example: "50",
-    },
-    {
+    }),
+    key({
         key: "untaggedImageDays",
         roles: ["delivery"],
         type: "integer",
@@ -384,8 +296,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: 7,
         schema: z.number().int().min(1, "must be at least 1").max(365, "must be at most 365"),
         example: "7",
-    },
-    {
+    }),
+    key({
         key: "smokeTestAttempts",
         roles: ["delivery"],
         type: "integer",
@@ -393,8 +305,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: 12,
         schema: z.number().int().min(1, "must be at least 1").max(60, "must be at most 60"),
         example: "12",
-    },
-    {
+    }),
+    key({
         key: "seedImageContext",
         roles: ["delivery"],
         type: "string",
@@ -402,8 +314,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: "",
         schema: z.string().regex(/^$|^[A-Za-z0-9._\/~-]{1,300}$/, "must be a local directory path"),
         example: "../shop",
-    },
-    {
+    }),
+    key({
         key: "githubOidcProviderArn",
         roles: ["delivery"],
         type: "string",
@@ -411,8 +323,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: "",
         schema: optional(arn("iam", "oidc-provider/token\\.actions\\.githubusercontent\\.com$", "arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com")),
         example: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
-    },
-    {
+    }),
+    key({
         key: "ciSecrets",
         roles: ["delivery"],
         type: "map",
@@ -422,18 +334,19 @@ export const CONFIG_KEYS: KeySpec[] = [
         // The structure (environment → NAME → value) is checked in config.ts, leaf by leaf.
         schema: z.record(z.string(), z.unknown()),
         example: "production.PULUMI_ACCESS_TOKEN",
-    },
+    }),
     // --- environment ---------------------------------------------------------------------------------
-    {
+    key({
         key: "tier",
+        byTier: true,
         roles: ["environment"],
         type: "string",
         description: "`production`, `staging` or `review`. Empty: from the stack name (production, prod, *-production, *-prod: production; review, review-*: review; else staging). A production-named stack with a lower tier needs the production-tier waiver. Production is protected and serves HTTPS.",
         default: "",
         schema: optional(z.enum(["production", "staging", "review"])),
         example: "staging",
-    },
-    {
+    }),
+    key({
         key: "deliveryStack",
         roles: ["environment"],
         type: "string",
@@ -441,17 +354,18 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: "delivery",
         schema: z.string().regex(/^([A-Za-z0-9._-]+\/){0,2}[A-Za-z0-9._-]+$/, "must be a stack name or org/project/stack"),
         example: "acme/slipway/delivery",
-    },
-    {
+    }),
+    key({
         key: "imageStack",
+        byTier: true,
         roles: ["environment"],
         type: "string",
         description: "Whose last verified image this environment runs. Empty: its own (pipeline stacks); review stacks use staging's.",
         default: "",
         schema: optional(lowerName(20)),
         example: "staging",
-    },
-    {
+    }),
+    key({
         key: "containerPort",
         roles: ["environment"],
         type: "integer",
@@ -459,8 +373,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: 8080,
         schema: z.number().int().min(1, "must be 1–65535").max(65535, "must be 1–65535"),
         example: "8080",
-    },
-    {
+    }),
+    key({
         key: "healthPath",
         roles: ["environment"],
         type: "string",
@@ -468,101 +382,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: "/health",
         schema: z.string().regex(/^\/[A-Za-z0-9._~\/-]{0,1023}$/, "must start with '/' and contain only URL path characters"),
         example: "/healthz",
-    },
-    {
-        key: "cpu",
-        roles: ["environment"],
-        type: "integer",
-        description: "Fargate task CPU units (256 = 0.25 vCPU).",
-        default: 256,
-        schema: z
-            .number()
-            .int()
-            .refine((v) => v in FARGATE_SIZES, `must be one of ${Object.keys(FARGATE_SIZES).join(", ")}`),
-        example: "512",
-    },
-    {
-        key: "memory",
-        roles: ["environment"],
-        type: "integer",
-        description: "Fargate task memory in MiB; must pair with cpu (e.g. 256 → 512/1024/2048).",
-        default: 512,
-        schema: z.number().int().min(512, "must be at least 512"),
-        example: "1024",
-    },
-    {
-        key: "desiredCount",
-        roles: ["environment"],
-        type: "integer",
-        description: "Tasks to run initially; autoscaling then moves between minCount and maxCount.",
-        default: 1,
-        schema: z.number().int().min(0, "must be at least 0").max(100, "must be at most 100"),
-        example: "2",
-    },
-    {
-        key: "minCount",
-        roles: ["environment"],
-        type: "integer",
-        description: "Autoscaling floor.",
-        default: 1,
-        schema: z.number().int().min(0, "must be at least 0").max(100, "must be at most 100"),
-        example: "2",
-    },
-    {
-        key: "maxCount",
-        roles: ["environment"],
-        type: "integer",
-        description: "Autoscaling ceiling.",
-        default: 2,
-        schema: z.number().int().min(1, "must be at least 1").max(100, "must be at most 100"),
-        example: "4",
-    },
-    {
-        key: "cpuTargetPercent",
-        roles: ["environment"],
-        type: "integer",
-        description: "Autoscaling target: average service CPU utilisation in percent.",
-        default: 60,
-        schema: z.number().int().min(10, "must be 10–90").max(90, "must be 10–90"),
-        example: "50",
-    },
-    {
-        key: "fargateSpot",
-        roles: ["environment"],
-        type: "boolean",
-        description: "Run tasks on Fargate Spot (about 70% cheaper, may be interrupted). Suits staging and review stacks.",
-        default: false,
-        schema: z.boolean(),
-        example: "true",
-    },
-    {
-        key: "ingress",
-        roles: ["environment"],
-        type: "string",
-        description: "How requests reach ECS tasks: `alb` (Application Load Balancer) or `api` (API Gateway HTTP API + Cloud Map: billed per request, no hourly charge). Empty: `alb` for production, `api` otherwise.",
-        default: "",
-        schema: optional(z.enum(["alb", "api"])),
-        example: "api",
-    },
-    {
-        key: "containerHealthCheck",
-        roles: ["environment"],
-        type: "string",
-        description: "Shell command run inside the container to judge its health (e.g. `curl -fsS http://localhost:8080/health`); the image must contain the tool. Gates rolling deploys where no load balancer checks health. Empty: none.",
-        default: "",
-        schema: z.string().max(1000, "must be at most 1000 characters"),
-        example: "curl -fsS http://localhost:8080/health || exit 1",
-    },
-    {
-        key: "dashboard",
-        roles: ["environment"],
-        type: "boolean",
-        description: "Create a CloudWatch dashboard for the environment ($3/month beyond an account's first three).",
-        default: false,
-        schema: z.boolean(),
-        example: "true",
-    },
-    {
+    }),
+    key({
         key: "highAvailability",
         roles: ["environment"],
         type: "boolean",
@@ -570,8 +391,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: false,
         schema: z.boolean(),
         example: "true",
-    },
-    {
+    }),
+    key({
         key: "certificateArn",
         roles: ["environment"],
         type: "string",
@@ -579,8 +400,8 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: "",
         schema: optional(arn("acm", "certificate/[0-9a-f-]{36}$", "arn:aws:acm:<region>:<account>:certificate/<uuid>")),
         example: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
-    },
-    {
+    }),
+    key({
         key: "domainName",
         roles: ["environment"],
         type: "string",
@@ -593,8 +414,8 @@ export const CONFIG_KEYS: KeySpec[] = [
                 .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lower-case DNS name like app.example.com"),
         ),
         example: "staging.shop.example.com",
-    },
-    {
+    }),
+    key({
         key: "logRetentionDays",
         roles: ["environment"],
         type: "integer",
@@ -605,8 +426,8 @@ export const CONFIG_KEYS: KeySpec[] = [
             .int()
             .refine((v) => LOG_RETENTION_DAYS.includes(v), `must be one of ${LOG_RETENTION_DAYS.join(", ")}`),
         example: "90",
-    },
-    {
+    }),
+    key({
         key: "vpcCidr",
         roles: ["environment"],
         type: "string",
@@ -621,8 +442,8 @@ export const CONFIG_KEYS: KeySpec[] = [
                 return bits >= VPC_PREFIX.min && bits <= VPC_PREFIX.max;
             }, `must have a prefix from /${VPC_PREFIX.min} to /${VPC_PREFIX.max} (the VPC sizes AWS allows)`),
         example: "10.30.0.0/16",
-    },
-    {
+    }),
+    key({
         key: "azCount",
         roles: ["environment"],
         type: "integer",
@@ -630,9 +451,9 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: 2,
         schema: z.number().int().min(2, "must be 2 or 3 (an ALB needs two zones)").max(3, "must be 2 or 3"),
         example: "3",
-    },
-    // --- environment: platform and Elastic Beanstalk sizing (docs/beanstalk.md) ----------------------
-    {
+    }),
+    // --- environment: where it runs (each platform's own keys follow) --------------------------------
+    key({
         key: "platform",
         roles: ["environment"],
         type: "string",
@@ -640,108 +461,16 @@ export const CONFIG_KEYS: KeySpec[] = [
         default: "ecs",
         schema: z.enum(PLATFORMS, { error: `must be one of ${PLATFORMS.join(", ")}` }),
         example: "beanstalk",
-    },
-    {
-        key: "beanstalkInstanceTypes",
-        roles: ["environment"],
-        type: "array",
-        description: "Beanstalk: EC2 instance types, first preferred (x86_64 families such as t3, m6i, c7i).",
-        default: ["t3.small"],
-        schema: z
-            .array(
-                z.string().refine(isBeanstalkInstanceType, {
-                    error: `must be x86_64 EC2 instance type names like t3.small or m6i.large (families: ${BEANSTALK_INSTANCE_FAMILIES.join(", ")})`,
-                }),
-            )
-            .min(1, "must list at least one instance type")
-            .max(10, "must list at most 10 instance types")
-            .refine((a) => new Set(a).size === a.length, "must not repeat an instance type"),
-        example: '["t3.small"]',
-    },
-    {
-        key: "beanstalkEnvironmentType",
-        roles: ["environment"],
-        type: "string",
-        description: "Beanstalk: `SingleInstance` (no load balancer) or `LoadBalanced` (ALB, autoscaling). Empty: LoadBalanced for the production tier, SingleInstance otherwise.",
-        default: "",
-        schema: z.enum(["", ...BEANSTALK_ENVIRONMENT_TYPES], { error: `must be one of ${BEANSTALK_ENVIRONMENT_TYPES.join(", ")} (or empty: by tier)` }),
-        example: "LoadBalanced",
-    },
-    {
-        key: "beanstalkMinInstances",
-        roles: ["environment"],
-        type: "integer",
-        description: "Beanstalk, load-balanced: autoscaling floor (instances).",
-        default: 2,
-        schema: z.number().int().min(1, "must be at least 1").max(100, "must be at most 100"),
-        example: "2",
-    },
-    {
-        key: "beanstalkMaxInstances",
-        roles: ["environment"],
-        type: "integer",
-        description: "Beanstalk, load-balanced: autoscaling ceiling (instances).",
-        default: 4,
-        schema: z.number().int().min(1, "must be at least 1").max(100, "must be at most 100"),
-        example: "4",
-    },
-    {
-        key: "beanstalkDeploymentPolicy",
-        roles: ["environment"],
-        type: "string",
-        description: "Beanstalk: how a new version rolls out (AllAtOnce, Rolling, RollingWithAdditionalBatch, Immutable, TrafficSplitting). Empty: Immutable for the production tier, AllAtOnce otherwise.",
-        default: "",
-        schema: z.enum(["", ...BEANSTALK_DEPLOYMENT_POLICIES], { error: `must be one of ${BEANSTALK_DEPLOYMENT_POLICIES.join(", ")} (or empty: by tier)` }),
-        example: "Immutable",
-    },
-    {
-        key: "beanstalkBatchSizePercent",
-        roles: ["environment"],
-        type: "integer",
-        description: "Beanstalk: share of instances updated per batch in Rolling deployments, in percent.",
-        default: 50,
-        schema: z.number().int().min(1, "must be 1–100").max(100, "must be 1–100"),
-        example: "30",
-    },
-    {
-        key: "beanstalkSolutionStackRegex",
-        roles: ["environment"],
-        type: "string",
-        description: "Beanstalk: regular expression picking the newest matching platform (solution stack) name.",
-        default: "^64bit Amazon Linux 2023 (.*) running Docker$",
-        schema: z
-            .string()
-            .refine((v) => {
-                try {
-                    new RegExp(v);
-                    return true;
-                } catch {
-                    return false;
-                }
-            }, "must be a valid regular expression")
-            .refine((v) => /Amazon Linux 2023/.test(v) && /running Docker/.test(v), "must select the Docker platform on Amazon Linux 2023 (mention 'Amazon Linux 2023' and 'running Docker')"),
-        example: "^64bit Amazon Linux 2023 (.*) running Docker$",
-    },
-    {
-        key: "beanstalkMaintenanceWindow",
-        roles: ["environment"],
-        type: "string",
-        description: "Beanstalk: weekly start of the managed platform update window, `Day:HH:MM` in UTC (e.g. Sun:03:00).",
-        default: "Sun:03:00",
-        schema: z
-            .string()
-            .regex(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$/, "must be Day:HH:MM in UTC, with Day one of Mon Tue Wed Thu Fri Sat Sun (e.g. Sun:03:00)"),
-        example: "Sun:03:00",
-    },
-    {
+    }),
+    key({
         key: "appSettings",
         roles: ["environment"],
         type: "map",
         description: "Plain app settings, passed as environment variables.",
         schema: z.record(envVarName, z.string()),
         example: "LOG_LEVEL",
-    },
-    {
+    }),
+    key({
         key: "appSecrets",
         roles: ["environment"],
         type: "map",
@@ -750,11 +479,22 @@ export const CONFIG_KEYS: KeySpec[] = [
             "App secrets, each a `secure:` value; stored in Secrets Manager and injected at task start. `npm run plan` checks every `secure:` value's ciphertext and, for a passphrase stack with PULUMI_CONFIG_PASSPHRASE set, decrypts it; cloud KMS and Pulumi Cloud stacks get the form check only (their keys live in the key service).",
         schema: z.record(envVarName, z.string().min(1, "values must not be empty")),
         example: "DATABASE_URL",
-    },
-];
+    }),
+    ...ECS_KEYS,
+    ...BEANSTALK_KEYS,
+] as const;
 
 export const CONFIG_NAMESPACE = "slipway";
 
-export function specFor(key: string): KeySpec | undefined {
-    return CONFIG_KEYS.find((s) => s.key === key);
+/** Every key, as the untyped spec the generators and the key-by-key validation read. */
+export const ALL_KEYS: readonly KeySpec[] = CONFIG_KEYS;
+
+export function specFor(name: string): KeySpec | undefined {
+    return ALL_KEYS.find((s) => s.key === name);
 }
+
+/** Each role's keys as one zod object; a role's config is z.infer of it (infra/config/settings.ts). */
+export const DELIVERY_CONFIG = roleObject(CONFIG_KEYS, "delivery");
+export const ENVIRONMENT_CONFIG = roleObject(CONFIG_KEYS, "environment");
+export type DeliveryConfig = z.infer<typeof DELIVERY_CONFIG>;
+export type EnvironmentConfig = z.infer<typeof ENVIRONMENT_CONFIG>;

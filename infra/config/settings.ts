@@ -1,16 +1,15 @@
 // The one place that reads stack config. It validates every key against infra/config/schema.ts and
 // returns typed settings; a bad value stops the program before any resource is declared.
-import * as fs from "fs";
-import * as path from "path";
-import { parse as parseYaml } from "yaml";
 import {
     ALL_AWS_REGIONS,
+    ALL_KEYS,
     AWS_REGIONS_CHECKED,
-    BEANSTALK_LOG_RETENTION_DAYS,
     CI_SECRET_EXTRA_ENVIRONMENTS,
-    CONFIG_KEYS,
     CONFIG_NAMESPACE,
-    FARGATE_SIZES,
+    DELIVERY_CONFIG,
+    DeliveryConfig,
+    ENVIRONMENT_CONFIG,
+    EnvironmentConfig,
     GITHUB_ENVIRONMENT_SECRETS_MAX,
     GITHUB_SECRET_NAME,
     GITHUB_SECRET_NAME_MAX,
@@ -22,25 +21,19 @@ import {
     specFor,
     VPC_PREFIX,
 } from "./schema";
+import { PULUMI_VALUE } from "./keys";
+import { readStackFile, readStackFileConfig } from "./stack-files";
+import { isProductionName, Tier, TIER_DEFAULTS, tierForStack } from "./tiers";
+import { beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems } from "../platforms/beanstalk/settings";
+import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
 
-export type Tier = "production" | "staging" | "review";
+export { configText, readStackFile, readStackFileConfig } from "./stack-files";
+export { isProductionName, isReviewName, tierForStack } from "./tiers";
+export type { Tier } from "./tiers";
+export type { BeanstalkSettings } from "../platforms/beanstalk/settings";
+
 export type Platform = (typeof PLATFORMS)[number];
-export type BeanstalkEnvironmentType = "SingleInstance" | "LoadBalanced";
-export type BeanstalkDeploymentPolicy = "AllAtOnce" | "Rolling" | "RollingWithAdditionalBatch" | "Immutable" | "TrafficSplitting";
 export type ProductionGate = (typeof PRODUCTION_GATES)[number];
-
-/** Elastic Beanstalk sizing and rollout, with the tier-dependent defaults already applied. */
-export interface BeanstalkSettings {
-    instanceTypes: string[];
-    environmentType: BeanstalkEnvironmentType;
-    minInstances: number;
-    maxInstances: number;
-    deploymentPolicy: BeanstalkDeploymentPolicy;
-    batchSizePercent: number;
-    solutionStackRegex: string;
-    /** `Day:HH:MM` UTC start of the weekly managed-update window. */
-    maintenanceWindow: string;
-}
 
 /** A config value that must stay secret; `value` is only ever wrapped with pulumi.secret by the caller. */
 export interface SecretValue {
@@ -138,6 +131,8 @@ export interface EnvironmentSettings extends CommonSettings {
     appSecrets: Record<string, SecretValue>;
     /** Production keeps its secrets, logs and data through a destroy; other tiers delete cleanly. */
     protect: boolean;
+    /** ECS Container Insights (by tier). */
+    containerInsights: boolean;
 }
 
 export type Settings = DeliverySettings | EnvironmentSettings;
@@ -168,22 +163,6 @@ export class ConfigError extends Error {
     }
 }
 
-/** `production`, `prod`, or a name ending in `-production` / `-prod`. */
-export function isProductionName(stack: string): boolean {
-    return /^(.+-)?(production|prod)$/.test(stack);
-}
-
-/** `review` (the review template stack) or `review-*` (a pull request's stack). */
-export function isReviewName(stack: string): boolean {
-    return stack === "review" || stack.startsWith("review-");
-}
-
-export function tierForStack(stack: string): Tier {
-    if (isProductionName(stack)) return "production";
-    if (isReviewName(stack)) return "review";
-    return "staging";
-}
-
 export function parseSettings(raw: RawConfig): Settings {
     const problems: string[] = [];
     const setHint = (key: string, example: string, secret = false) => fixHint(key, example, raw.stack, secret);
@@ -192,8 +171,8 @@ export function parseSettings(raw: RawConfig): Settings {
     for (const full of Object.keys(raw.values)) {
         if (!full.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
         const key = full.slice(CONFIG_NAMESPACE.length + 1);
-        if (!CONFIG_KEYS.some((s) => s.key === key)) {
-            const guess = closest(key, CONFIG_KEYS.map((s) => s.key));
+        if (!ALL_KEYS.some((s) => s.key === key)) {
+            const guess = closest(key, ALL_KEYS.map((s) => s.key));
             problems.push(
                 `${full} is not a slipway setting${guess ? `; did you mean ${CONFIG_NAMESPACE}:${guess}?` : ""} Remove it with: pulumi config rm ${full} --stack ${raw.stack}`,
             );
@@ -208,7 +187,7 @@ export function parseSettings(raw: RawConfig): Settings {
 
     const decoded: Record<string, unknown> = {};
     const beforeDecoding = problems.length;
-    for (const spec of CONFIG_KEYS) {
+    for (const spec of ALL_KEYS) {
         const full = `${CONFIG_NAMESPACE}:${spec.key}`;
         // Pulumi.yaml's defaults reach every stack; only the keys this role reads are checked.
         if (!spec.roles.includes(role) || spec.key === "role" || misplaced.has(full)) continue;
@@ -256,14 +235,23 @@ export function parseSettings(raw: RawConfig): Settings {
     // region, a key of the other role) do not stop them, so they are all reported together.
     if (problems.length > beforeDecoding || misplaced.size > 0) throw new ConfigError(problems);
 
-    const common: CommonSettings = {
+    // Every key the role reads is decoded and valid by now: the role's zod object types them all at once.
+    decoded.role = role;
+    const common = (d: { appName: string; policyWaivers: Record<string, string> }): CommonSettings => ({
         project: raw.project,
         stack: raw.stack,
-        appName: decoded.appName as string,
+        appName: d.appName,
         region: raw.values["aws:region"],
-        policyWaivers: decoded.policyWaivers as Record<string, string>,
-    };
-    const settings = role === "delivery" ? deliverySettings(common, decoded, raw, problems) : environmentSettings(common, decoded, raw, problems);
+        policyWaivers: d.policyWaivers,
+    });
+    let settings: Settings;
+    if (role === "delivery") {
+        const d = DELIVERY_CONFIG.parse(decoded);
+        settings = deliverySettings(common(d), d, raw, problems);
+    } else {
+        const d = ENVIRONMENT_CONFIG.parse(decoded);
+        settings = environmentSettings(common(d), d, raw, problems);
+    }
     if (problems.length) throw new ConfigError(problems);
     return settings;
 }
@@ -375,8 +363,8 @@ function leavesOf(value: unknown, suffix = "", depth = 0): Leaf[] {
     return [{ suffix, depth, secure: false }];
 }
 
-function deliverySettings(common: CommonSettings, d: Record<string, unknown>, raw: RawConfig, problems: string[]): DeliverySettings {
-    const stacks = d.pipelineStacks as string[];
+function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawConfig, problems: string[]): DeliverySettings {
+    const stacks = d.pipelineStacks;
     const targets: DeployTarget[] = stacks.map((stack, i) => {
         if (stack === raw.stack) {
             problems.push(`slipway:pipelineStacks lists ${stack}, the delivery stack itself; list environment stacks only.`);
@@ -385,8 +373,8 @@ function deliverySettings(common: CommonSettings, d: Record<string, unknown>, ra
         return { stack, tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack), platform: targetPlatform(stack, i, raw, problems) };
     });
     checkNameLengths(common.appName, stacks, problems);
-    const productionGate = d.productionGate as ProductionGate;
-    const reviewers = d.productionReviewers as string[];
+    const productionGate = d.productionGate;
+    const reviewers = d.productionReviewers;
     if (productionGate === "github-reviewers" && reviewers.length === 0 && targets.some((t) => t.tier === "production") && !waived(common, "production-reviewers")) {
         const production = targets.filter((t) => t.tier === "production").map((t) => t.stack).join(", ");
         problems.push(
@@ -396,29 +384,29 @@ function deliverySettings(common: CommonSettings, d: Record<string, unknown>, ra
     return {
         ...common,
         role: "delivery",
-        github: { owner: d.githubOwner as string, repo: d.githubRepo as string, branch: d.githubBranch as string },
+        github: { owner: d.githubOwner, repo: d.githubRepo, branch: d.githubBranch },
         infraRepository: d.infraRepository
-            ? { owner: (d.infraRepository as string).split("/")[0], repo: (d.infraRepository as string).split("/")[1] }
-            : { owner: d.githubOwner as string, repo: d.githubRepo as string },
+            ? { owner: d.infraRepository.split("/")[0], repo: d.infraRepository.split("/")[1] }
+            : { owner: d.githubOwner, repo: d.githubRepo },
         productionReviewers: reviewers,
         productionGate,
-        pulumiBackendUrl: (d.pulumiBackendUrl as string) || undefined,
-        connectionArn: d.connectionArn as string,
+        pulumiBackendUrl: d.pulumiBackendUrl || undefined,
+        connectionArn: d.connectionArn,
         targets,
-        notificationEmails: d.notificationEmails as string[],
+        notificationEmails: d.notificationEmails,
         build: {
-            testCommand: d.testCommand as string,
-            buildCommand: d.buildCommand as string,
-            dockerfile: d.dockerfile as string,
-            dockerContext: d.dockerContext as string,
-            computeType: d.buildComputeType as string,
-            timeoutMinutes: d.buildTimeoutMinutes as number,
+            testCommand: d.testCommand,
+            buildCommand: d.buildCommand,
+            dockerfile: d.dockerfile,
+            dockerContext: d.dockerContext,
+            computeType: d.buildComputeType,
+            timeoutMinutes: d.buildTimeoutMinutes,
         },
-        registry: { keepImages: d.keepImages as number, untaggedImageDays: d.untaggedImageDays as number },
-        smokeTestAttempts: d.smokeTestAttempts as number,
-        githubOidcProviderArn: (d.githubOidcProviderArn as string) || undefined,
-        seedImageContext: (d.seedImageContext as string) || undefined,
-        ciSecrets: ciSecretsOf(d.ciSecrets as Record<string, unknown>, [...stacks, ...CI_SECRET_EXTRA_ENVIRONMENTS], raw.stack, problems),
+        registry: { keepImages: d.keepImages, untaggedImageDays: d.untaggedImageDays },
+        smokeTestAttempts: d.smokeTestAttempts,
+        githubOidcProviderArn: d.githubOidcProviderArn || undefined,
+        seedImageContext: d.seedImageContext || undefined,
+        ciSecrets: ciSecretsOf(d.ciSecrets, [...stacks, ...CI_SECRET_EXTRA_ENVIRONMENTS], raw.stack, problems),
         protect: true,
     };
 }
@@ -497,26 +485,10 @@ export function githubSecretNameProblem(name: string): string | undefined {
     return undefined;
 }
 
-function environmentSettings(common: CommonSettings, d: Record<string, unknown>, raw: RawConfig, problems: string[]): EnvironmentSettings {
-    const tier = ((d.tier as string) || tierForStack(raw.stack)) as Tier;
-    const cpu = d.cpu as number;
-    const memory = d.memory as number;
-    const allowed = FARGATE_SIZES[cpu];
-    if (!allowed.includes(memory)) {
-        problems.push(
-            `slipway:memory = ${memory} does not pair with slipway:cpu = ${cpu}: Fargate allows ${allowed.join(", ")} MiB for ${cpu} cpu units. Fix: pulumi config set slipway:memory ${allowed[0]} --stack ${raw.stack}`,
-        );
-    }
-    const min = d.minCount as number;
-    const max = d.maxCount as number;
-    const desired = d.desiredCount as number;
-    if (min > max) {
-        problems.push(`slipway:minCount = ${min} is greater than slipway:maxCount = ${max}. Fix: pulumi config set slipway:maxCount ${min} --stack ${raw.stack}`);
-    } else if (desired < min || desired > max) {
-        problems.push(
-            `slipway:desiredCount = ${desired} is outside minCount..maxCount (${min}..${max}). Fix: pulumi config set slipway:desiredCount ${min} --stack ${raw.stack}`,
-        );
-    }
+function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: RawConfig, problems: string[]): EnvironmentSettings {
+    const tier: Tier = d.tier || tierForStack(raw.stack);
+    const byTier = TIER_DEFAULTS[tier];
+    if (d.platform === "ecs") problems.push(...ecsSizingProblems(d, raw.stack));
     if (d.certificateArn && !d.domainName) {
         problems.push(
             `slipway:certificateArn is set but slipway:domainName is empty: HTTPS needs the name the certificate covers. Fix: pulumi config set slipway:domainName app.example.com --stack ${raw.stack}`,
@@ -527,20 +499,25 @@ function environmentSettings(common: CommonSettings, d: Record<string, unknown>,
             `slipway:domainName is set but slipway:certificateArn is empty: the domain is only used for HTTPS. Fix: pulumi config set slipway:certificateArn <acm-certificate-arn> --stack ${raw.stack} (or pulumi config rm slipway:domainName --stack ${raw.stack})`,
         );
     }
-    if (d.highAvailability) checkHighAvailability(d, tier, raw.stack, problems);
+    if (d.highAvailability) {
+        const found = d.platform === "beanstalk" ? beanstalkHighAvailabilityProblems(d, byTier) : ecsHighAvailabilityProblems(d);
+        for (const [what, fix] of found) {
+            problems.push(`slipway:highAvailability is true but ${what}. Fix: ${fix} --stack ${raw.stack} (or pulumi config set slipway:highAvailability false --stack ${raw.stack})`);
+        }
+    }
     checkNameLengths(common.appName, [raw.stack], problems);
     if (isProductionName(raw.stack) && tier !== "production" && !waived(common, "production-tier")) {
         problems.push(
             `slipway:tier = "${tier}" on stack ${raw.stack}: a production-named stack (production, prod, *-production, *-prod) must be the production tier, which protects its data, serves HTTPS and is deployed through the reviewed pipeline. Fix: pulumi config set slipway:tier production --stack ${raw.stack} (or rename the stack, or waive it with a written reason: ${waiverHint("production-tier", raw.stack)})`,
         );
     }
-    checkDeployedByDelivery(d.deliveryStack as string, tier, raw, problems);
-    const ingress = ((d.ingress as string) || (tier === "production" ? "alb" : "api")) as "alb" | "api";
-    const beanstalk = d.platform === "beanstalk" ? beanstalkSettings(tier, d, raw, problems) : undefined;
-    checkVpcCidr(d.vpcCidr as string, d.azCount as number, beanstalk ? beanstalk.environmentType === "LoadBalanced" : ingress === "alb", raw.stack, problems);
+    checkDeployedByDelivery(d.deliveryStack, tier, raw, problems);
+    const ingress = d.ingress || byTier.ingress;
+    const beanstalk = d.platform === "beanstalk" ? beanstalkSettings(byTier, d, raw.stack, problems) : undefined;
+    checkVpcCidr(d.vpcCidr, d.azCount, beanstalk ? beanstalk.environmentType === "LoadBalanced" : ingress === "alb", raw.stack, problems);
     if (tier === "production" && !waived(common, "production-https")) checkProductionHttps(d, ingress, beanstalk, raw.stack, problems);
-    const settings = { ...d.appSettings as Record<string, string> };
-    for (const name of Object.keys(d.appSecrets as object)) {
+    const settings = { ...d.appSettings };
+    for (const name of Object.keys(d.appSecrets)) {
         if (name in settings) {
             problems.push(`${name} is both in slipway:appSettings and slipway:appSecrets; keep it in appSecrets only. Fix: pulumi config rm --path 'slipway:appSettings.${name}' --stack ${raw.stack}`);
         }
@@ -549,30 +526,31 @@ function environmentSettings(common: CommonSettings, d: Record<string, unknown>,
         ...common,
         role: "environment",
         tier,
-        platform: d.platform as Platform,
-        deliveryStack: d.deliveryStack as string,
-        imageStack: (d.imageStack as string) || (tier === "review" ? "staging" : raw.stack),
-        containerPort: d.containerPort as number,
-        healthPath: d.healthPath as string,
-        cpu,
-        memory,
-        desiredCount: desired,
-        minCount: min,
-        maxCount: max,
-        cpuTargetPercent: d.cpuTargetPercent as number,
-        fargateSpot: d.fargateSpot as boolean,
+        platform: d.platform,
+        deliveryStack: d.deliveryStack,
+        imageStack: d.imageStack || byTier.imageStack || raw.stack,
+        containerPort: d.containerPort,
+        healthPath: d.healthPath,
+        cpu: d.cpu,
+        memory: d.memory,
+        desiredCount: d.desiredCount,
+        minCount: d.minCount,
+        maxCount: d.maxCount,
+        cpuTargetPercent: d.cpuTargetPercent,
+        fargateSpot: d.fargateSpot,
         ingress,
-        dashboard: d.dashboard as boolean,
-        containerHealthCheck: (d.containerHealthCheck as string) || undefined,
-        certificateArn: (d.certificateArn as string) || undefined,
-        domainName: (d.domainName as string) || undefined,
-        logRetentionDays: d.logRetentionDays as number,
-        vpcCidr: d.vpcCidr as string,
-        azCount: d.azCount as number,
+        dashboard: d.dashboard,
+        containerHealthCheck: d.containerHealthCheck || undefined,
+        certificateArn: d.certificateArn || undefined,
+        domainName: d.domainName || undefined,
+        logRetentionDays: d.logRetentionDays,
+        vpcCidr: d.vpcCidr,
+        azCount: d.azCount,
         beanstalk,
         appSettings: settings,
-        appSecrets: secretValues(d.appSecrets as Record<string, string>),
-        protect: tier === "production",
+        appSecrets: secretValues(d.appSecrets),
+        protect: byTier.protect,
+        containerInsights: byTier.containerInsights,
     };
 }
 
@@ -663,21 +641,6 @@ function pipelineStacksOf(delivery: Record<string, string>): string[] | undefine
     }
 }
 
-/** `highAvailability: true` is a promise the sizing must keep: two of everything, no Spot interruptions. */
-function checkHighAvailability(d: Record<string, unknown>, tier: Tier, stack: string, problems: string[]) {
-    const need = (what: string, fix: string) =>
-        problems.push(`slipway:highAvailability is true but ${what}. Fix: ${fix} --stack ${stack} (or pulumi config set slipway:highAvailability false --stack ${stack})`);
-    if (d.platform === "beanstalk") {
-        const type = (d.beanstalkEnvironmentType as string) || (tier === "production" ? "LoadBalanced" : "SingleInstance");
-        if (type === "SingleInstance") need("the Beanstalk environment is SingleInstance", "pulumi config set slipway:beanstalkEnvironmentType LoadBalanced");
-        if ((d.beanstalkMinInstances as number) < 2) need(`slipway:beanstalkMinInstances is ${d.beanstalkMinInstances}`, "pulumi config set slipway:beanstalkMinInstances 2");
-        return;
-    }
-    if ((d.minCount as number) < 2) need(`slipway:minCount is ${d.minCount}: one task is a single point of failure`, "pulumi config set slipway:minCount 2");
-    if ((d.desiredCount as number) < 2) need(`slipway:desiredCount is ${d.desiredCount}`, "pulumi config set slipway:desiredCount 2");
-    if (d.fargateSpot) need("slipway:fargateSpot is true: Spot tasks can all be reclaimed at once", "pulumi config set slipway:fargateSpot false");
-}
-
 /**
  * A pipeline target's platform, from the target's own stack file (`slipway:platform`, default `ecs`):
  * the environment's stack file is the single source of truth, the delivery stack only reads it. A
@@ -701,46 +664,6 @@ function targetPlatform(stack: string, index: number, raw: RawConfig, problems: 
         `${CONFIG_NAMESPACE}:platform = ${JSON.stringify(value)} in Pulumi.${stack}.yaml is not valid: it must be one of ${PLATFORMS.join(", ")}. Fix: pulumi config set ${CONFIG_NAMESPACE}:platform ecs --stack ${stack}`,
     );
     return "ecs";
-}
-
-/**
- * Beanstalk settings with tier defaults: production gets a load-balanced environment with immutable
- * deployments; staging and review tiers a single instance (no load balancer: the cheapest shape) with
- * all-at-once deployments. Pulumi.yaml defaults reach every stack alike, so "by tier" is "" there.
- */
-function beanstalkSettings(tier: Tier, d: Record<string, unknown>, raw: RawConfig, problems: string[]): BeanstalkSettings {
-    const environmentType = ((d.beanstalkEnvironmentType as string) || (tier === "production" ? "LoadBalanced" : "SingleInstance")) as BeanstalkEnvironmentType;
-    const deploymentPolicy = ((d.beanstalkDeploymentPolicy as string) || (tier === "production" ? "Immutable" : "AllAtOnce")) as BeanstalkDeploymentPolicy;
-    const min = d.beanstalkMinInstances as number;
-    const max = d.beanstalkMaxInstances as number;
-    // EB "Deployment policies and settings": a single-instance environment supports AllAtOnce and Immutable only.
-    if (environmentType === "SingleInstance" && !["AllAtOnce", "Immutable"].includes(deploymentPolicy)) {
-        problems.push(
-            `slipway:beanstalkDeploymentPolicy = "${deploymentPolicy}" needs a load balancer; a SingleInstance environment allows AllAtOnce or Immutable. Fix: pulumi config set slipway:beanstalkDeploymentPolicy Immutable --stack ${raw.stack} (or pulumi config set slipway:beanstalkEnvironmentType LoadBalanced --stack ${raw.stack})`,
-        );
-    }
-    // EB streams logs with its own RetentionInDays list, shorter than CloudWatch's (aws:elasticbeanstalk:cloudwatch:logs).
-    const days = d.logRetentionDays as number;
-    if (!BEANSTALK_LOG_RETENTION_DAYS.includes(days)) {
-        problems.push(
-            `slipway:logRetentionDays = ${days} is not one Elastic Beanstalk accepts: it must be one of ${BEANSTALK_LOG_RETENTION_DAYS.join(", ")}. Fix: pulumi config set slipway:logRetentionDays 30 --stack ${raw.stack}`,
-        );
-    }
-    if (environmentType === "LoadBalanced" && min > max) {
-        problems.push(
-            `slipway:beanstalkMinInstances = ${min} is greater than slipway:beanstalkMaxInstances = ${max}. Fix: pulumi config set slipway:beanstalkMaxInstances ${min} --stack ${raw.stack}`,
-        );
-    }
-    return {
-        instanceTypes: d.beanstalkInstanceTypes as string[],
-        environmentType,
-        minInstances: min,
-        maxInstances: max,
-        deploymentPolicy,
-        batchSizePercent: d.beanstalkBatchSizePercent as number,
-        solutionStackRegex: d.beanstalkSolutionStackRegex as string,
-        maintenanceWindow: d.beanstalkMaintenanceWindow as string,
-    };
 }
 
 /** `<app>-<stack>` names the cluster, service and Beanstalk environment (EB allows 4–40 characters). */
@@ -775,31 +698,11 @@ function shown(value: unknown, secret: boolean): string {
 }
 
 function decode(spec: KeySpec, full: string, text: string, stack: string, secret: boolean, problems: string[]): unknown {
-    const bad = (what: string) => {
-        problems.push(`${full} = ${secret ? '"[secret]"' : JSON.stringify(text)} is not ${what}. Fix: ${fixHint(full, spec.example, stack, spec.secretValues)}`);
-        return INVALID;
-    };
-    switch (spec.type) {
-        case "string":
-            return text;
-        case "integer":
-            return /^-?\d+$/.test(text.trim()) ? Number(text) : bad("an integer");
-        case "boolean":
-            return text === "true" ? true : text === "false" ? false : bad("true or false");
-        case "array":
-        case "map": {
-            let parsed: unknown;
-            try {
-                parsed = JSON.parse(text);
-            } catch {
-                return bad(spec.type === "array" ? "a list" : "a map of NAME: value");
-            }
-            if (spec.type === "array" ? !Array.isArray(parsed) : typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-                return bad(spec.type === "array" ? "a list" : "a map of NAME: value");
-            }
-            return parsed;
-        }
-    }
+    const { schema, is } = PULUMI_VALUE[spec.type];
+    const result = schema.safeParse(text);
+    if (result.success) return result.data;
+    problems.push(`${full} = ${secret ? '"[secret]"' : JSON.stringify(text)} is not ${is}. Fix: ${fixHint(full, spec.example, stack, spec.secretValues)}`);
+    return INVALID;
 }
 
 /**
@@ -807,7 +710,7 @@ function decode(spec: KeySpec, full: string, text: string, stack: string, secret
  * typed in Pulumi.yaml refuses a JSON string), maps one NAME at a time, secrets with --secret.
  */
 export function fixHint(key: string, example: string, stack: string, secret = false): string {
-    const spec = CONFIG_KEYS.find((s) => `${CONFIG_NAMESPACE}:${s.key}` === key);
+    const spec = ALL_KEYS.find((s) => `${CONFIG_NAMESPACE}:${s.key}` === key);
     if (secret) return `pulumi config set --secret --path '${key}.${example}' <value> --stack ${stack}`;
     if (spec?.type === "map") return `pulumi config set --path '${key}.${example}' <value> --stack ${stack}`;
     if (spec?.type === "array") {
@@ -846,44 +749,6 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * Reads a stack file's `config:` block as Pulumi would hand it to a program: scalars as strings, lists
- * and maps as JSON. `secure:` leaves are returned as the string "[secure]" (this reader never decrypts).
- */
-export function readStackFile(dir: string, stack: string): Record<string, string> | undefined {
-    const file = path.join(dir, `Pulumi.${stack}.yaml`);
-    if (!/^[A-Za-z0-9._-]+$/.test(stack) || !fs.existsSync(file)) return undefined;
-    const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(doc?.config ?? {})) out[k] = configText(v, () => "[secure]");
-    return out;
-}
-
-/**
- * The `config:` block of `Pulumi.<stack>.yaml` as written, keys namespaced (a bare key belongs to the
- * project), `secure:` leaves kept as `{ secure }`; undefined when there is no such file.
- */
-export function readStackFileConfig(dir: string, stack: string, project: string): Record<string, unknown> | undefined {
-    const file = path.join(dir, `Pulumi.${stack}.yaml`);
-    if (!/^[A-Za-z0-9._-]+$/.test(stack) || !fs.existsSync(file)) return undefined;
-    const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-    return Object.fromEntries(Object.entries(doc?.config ?? {}).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v]));
-}
-
-/** Pulumi's string form of a config value; `onSecure` decides what a `secure:` leaf becomes. */
-export function configText(value: unknown, onSecure: (ciphertext: string) => string): string {
-    const plain = (v: unknown): unknown => {
-        if (v && typeof v === "object" && !Array.isArray(v)) {
-            const o = v as Record<string, unknown>;
-            if (Object.keys(o).length === 1 && typeof o.secure === "string") return onSecure(o.secure);
-            return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, plain(x)]));
-        }
-        return Array.isArray(v) ? v.map(plain) : v;
-    };
-    const p = plain(value);
-    return typeof p === "string" ? p : JSON.stringify(p);
-}
-
-/**
  * Reads the running stack's config from the Pulumi runtime (real engine or the offline plan's mocks).
  * Other stacks' files (the pipeline's targets) are read from `stackDir`: the project directory, where
  * Pulumi runs programs, unless a test points it at its own fixtures.
@@ -892,11 +757,13 @@ export function loadSettings(stackDir: string = process.cwd()): Settings {
     // Imported here so config parsing stays usable (and fast to test) without the Pulumi runtime.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
-    // isConfigSecret is exported by the runtime but missing from its type declarations.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+    // pulumi.runtime exports isConfigSecret (which keys `pulumi config set --secret` set), though its
+    // type declarations leave it out. Without it the secret-value checks could not run: refuse, not skip.
+    const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
+    const isSecret = runtime.isConfigSecret;
+    if (typeof isSecret !== "function") throw new Error("@pulumi/pulumi no longer exports runtime.isConfigSecret: slipway cannot tell secret config from plain; pin the @pulumi/pulumi version in package.json");
     const values = pulumi.runtime.allConfig();
-    const secretKeys = new Set(Object.keys(values).filter((k) => runtimeConfig.isConfigSecret(k)));
+    const secretKeys = new Set(Object.keys(values).filter((k) => isSecret(k)));
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
     return parseSettings({

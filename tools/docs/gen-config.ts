@@ -42,8 +42,9 @@ const TABLE_END = "<!-- config-table:end -->";
 export function configTable(): string {
     const cell = (v: string) => v.replace(/\|/g, "\\|");
     const rows = CONFIG_KEYS.map((spec) => {
-        const def =
-            spec.default === undefined ? (spec.type === "map" ? "{}" : "**required**") : spec.default === "" ? (spec.requiredFor ? "**required**" : '""') : `\`${JSON.stringify(spec.default)}\``;
+        const def = spec.byTier
+            ? "by tier"
+            : spec.default === undefined ? (spec.type === "map" ? "{}" : "**required**") : spec.default === "" ? (spec.requiredFor ? "**required**" : '""') : `\`${JSON.stringify(spec.default)}\``;
         const type = spec.secretValues ? "map of secrets" : spec.type;
         return `| \`slipway:${spec.key}\` | ${spec.roles.join(", ")} | ${type} | ${def} | ${cell(spec.description)} |`;
     });

@@ -14,7 +14,8 @@ import { createDecipheriv, createHash, pbkdf2Sync } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, configText } from "../../infra/config/settings";
+import { ConfigError } from "../../infra/config/settings";
+import { configText, readStackFileDoc, StackFile } from "../../infra/config/stack-files";
 
 export const SECRET_PLACEHOLDER = "PLACEHOLDER-SECRET";
 
@@ -57,8 +58,8 @@ export interface LoadOptions {
 
 export function loadStackConfig(dir: string, stack: string, opts: LoadOptions = {}): StackConfig {
     const project = readProject(dir);
-    const file = path.join(dir, `Pulumi.${stack}.yaml`);
-    if (!/^[A-Za-z0-9._-]+$/.test(stack) || !fs.existsSync(file)) {
+    const doc = readStackFileDoc(dir, stack);
+    if (!doc) {
         throw new StackNotFoundError(
             `no stack "${stack}": there is no Pulumi.${stack}.yaml in ${dir}. Stacks here: ${listStacks(dir).join(", ") || "(none)"}. Create one with: pulumi stack init ${stack}`,
         );
@@ -76,7 +77,6 @@ export function loadStackConfig(dir: string, stack: string, opts: LoadOptions = 
         }
         if (value !== undefined) config[qualify(key)] = configText(value, () => SECRET_PLACEHOLDER);
     }
-    const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as StackFile;
     const problems = secureValueProblems(doc, stack, project.name, "passphrase" in opts ? opts.passphrase : envPassphrase());
     if (problems.length) {
         // RunError: the plan prints the message alone, as the program does for a ConfigError.
@@ -96,15 +96,7 @@ export function loadStackConfig(dir: string, stack: string, opts: LoadOptions = 
     return { project: project.name, stack, config, secretKeys: [...secretKeys], secretsProvider: typeof doc.secretsprovider === "string" ? doc.secretsprovider : undefined };
 }
 
-/** A stack file's top level: its config and how its secrets are encrypted. */
-export interface StackFile {
-    config?: Record<string, unknown>;
-    /** Passphrase provider: `v1:<base64 salt>:<ciphertext of "pulumi">`. */
-    encryptionsalt?: string;
-    /** Cloud KMS provider URL (`awskms://…`); absent for the passphrase and Pulumi Cloud providers. */
-    secretsprovider?: string;
-    encryptedkey?: string;
-}
+export type { StackFile } from "../../infra/config/stack-files";
 
 export type SecretsProvider = "passphrase" | "cloud-kms" | "pulumi-cloud";
 

@@ -120,7 +120,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         maxCount: s.maxCount,
         cpuTargetPercent: s.cpuTargetPercent,
         spot: s.fargateSpot,
-        containerInsights: s.tier === "production",
+        containerInsights: s.containerInsights,
         logRetentionDays: s.logRetentionDays,
         logGroupName: `${logGroupPrefix(app, s.stack)}app`,
         rolePath: environmentRolePath(app, s.stack),

@@ -1,0 +1,65 @@
+// The one reader of Pulumi's stack files (Pulumi.<stack>.yaml): the program reads other stacks' config
+// (the pipeline's targets) and its own file as written, and the offline plan builds the config map the
+// CLI would hand the program (tools/plan/stack-config.ts) from the same parse.
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+
+/** A stack file as written: its config block, and where its secrets are encrypted. */
+export interface StackFile {
+    config?: Record<string, unknown>;
+    /** `awskms://…`, `azurekeyvault://…`, …; absent: a passphrase (encryptionsalt) or Pulumi Cloud. */
+    secretsprovider?: string;
+    encryptionsalt?: string;
+    encryptedkey?: string;
+}
+
+/** The path of `Pulumi.<stack>.yaml` in `dir`, or undefined when the name is not a stack name or the file is missing. */
+export function stackFilePath(dir: string, stack: string): string | undefined {
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    return /^[A-Za-z0-9._-]+$/.test(stack) && fs.existsSync(file) ? file : undefined;
+}
+
+/** The parsed `Pulumi.<stack>.yaml`, or undefined when there is no such file. */
+export function readStackFileDoc(dir: string, stack: string): StackFile | undefined {
+    const file = stackFilePath(dir, stack);
+    if (!file) return undefined;
+    return ((parseYaml(fs.readFileSync(file, "utf8")) as StackFile | null) ?? {});
+}
+
+/**
+ * Reads a stack file's `config:` block as Pulumi would hand it to a program: scalars as strings, lists
+ * and maps as JSON. `secure:` leaves are returned as the string "[secure]" (this reader never decrypts).
+ */
+export function readStackFile(dir: string, stack: string): Record<string, string> | undefined {
+    const doc = readStackFileDoc(dir, stack);
+    if (!doc) return undefined;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(doc?.config ?? {})) out[k] = configText(v, () => "[secure]");
+    return out;
+}
+
+/**
+ * The `config:` block of `Pulumi.<stack>.yaml` as written, keys namespaced (a bare key belongs to the
+ * project), `secure:` leaves kept as `{ secure }`; undefined when there is no such file.
+ */
+export function readStackFileConfig(dir: string, stack: string, project: string): Record<string, unknown> | undefined {
+    const doc = readStackFileDoc(dir, stack);
+    if (!doc) return undefined;
+    return Object.fromEntries(Object.entries(doc?.config ?? {}).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v]));
+}
+
+/** Pulumi's string form of a config value; `onSecure` decides what a `secure:` leaf becomes. */
+export function configText(value: unknown, onSecure: (ciphertext: string) => string): string {
+    const plain = (v: unknown): unknown => {
+        if (v && typeof v === "object" && !Array.isArray(v)) {
+            const o = v as Record<string, unknown>;
+            if (Object.keys(o).length === 1 && typeof o.secure === "string") return onSecure(o.secure);
+            return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, plain(x)]));
+        }
+        return Array.isArray(v) ? v.map(plain) : v;
+    };
+    const p = plain(value);
+    return typeof p === "string" ? p : JSON.stringify(p);
+}
+

@@ -1,0 +1,196 @@
+// Elastic Beanstalk's stack config keys and what they allow (instance types, deployment policies,
+// EB's own log retention list). Light on purpose (zod only): infra/config/schema.ts adds these keys.
+import { z } from "zod";
+import { key } from "../../config/keys";
+import type { EnvironmentConfig } from "../../config/schema";
+import type { TierDefaults } from "../../config/tiers";
+
+export type BeanstalkEnvironmentType = (typeof BEANSTALK_ENVIRONMENT_TYPES)[number];
+export type BeanstalkDeploymentPolicy = (typeof BEANSTALK_DEPLOYMENT_POLICIES)[number];
+
+/** Elastic Beanstalk sizing and rollout, with the tier-dependent defaults already applied. */
+export interface BeanstalkSettings {
+    instanceTypes: string[];
+    environmentType: BeanstalkEnvironmentType;
+    minInstances: number;
+    maxInstances: number;
+    deploymentPolicy: BeanstalkDeploymentPolicy;
+    batchSizePercent: number;
+    solutionStackRegex: string;
+    /** `Day:HH:MM` UTC start of the weekly managed-update window. */
+    maintenanceWindow: string;
+}
+
+/**
+ * EC2 families accepted for Beanstalk instances: current x86_64 general-purpose, compute- and memory-
+ * optimised families (EC2 "Instance types" naming: family, then size). Graviton (`…g`) families are
+ * left out on purpose: the pipeline builds x86_64 images (CodeBuild amazonlinux-x86_64), and an
+ * environment's InstanceTypes must share one architecture.
+ */
+export const BEANSTALK_INSTANCE_FAMILIES = [
+    "t3", "t3a", "m5", "m5a", "m6i", "m6a", "m7i", "m7a", "c5", "c5a", "c6i", "c6a", "c7i", "c7a", "r5", "r5a", "r6i", "r6a", "r7i", "r7a",
+];
+/** Burstable (t) families come from nano up; the others start at large (EC2 instance type tables). */
+const BURSTABLE_SIZES = ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge"];
+const FIXED_SIZES = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"];
+
+/** True when `name` is `<family>.<size>` with a family and size from the lists above. */
+export function isBeanstalkInstanceType(name: string): boolean {
+    const [family, size, extra] = name.split(".");
+    if (extra !== undefined || !BEANSTALK_INSTANCE_FAMILIES.includes(family)) return false;
+    return (family.startsWith("t") ? BURSTABLE_SIZES : FIXED_SIZES).includes(size);
+}
+
+/** RetentionInDays values of `aws:elasticbeanstalk:cloudwatch:logs` (EB "General options for all environments"). */
+export const BEANSTALK_LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653];
+
+/** `aws:elasticbeanstalk:command` DeploymentPolicy values (EB "General options for all environments"). */
+export const BEANSTALK_DEPLOYMENT_POLICIES = ["AllAtOnce", "Rolling", "RollingWithAdditionalBatch", "Immutable", "TrafficSplitting"] as const;
+/** `aws:elasticbeanstalk:environment` EnvironmentType values. */
+export const BEANSTALK_ENVIRONMENT_TYPES = ["SingleInstance", "LoadBalanced"] as const;
+
+/** Beanstalk's keys (environment stacks on slipway:platform beanstalk; docs/beanstalk.md). */
+export const BEANSTALK_KEYS = [
+    key({
+        key: "beanstalkInstanceTypes",
+        roles: ["environment"],
+        type: "array",
+        description: "Beanstalk: EC2 instance types, first preferred (x86_64 families such as t3, m6i, c7i).",
+        default: ["t3.small"],
+        schema: z
+            .array(
+                z.string().refine(isBeanstalkInstanceType, {
+                    error: `must be x86_64 EC2 instance type names like t3.small or m6i.large (families: ${BEANSTALK_INSTANCE_FAMILIES.join(", ")})`,
+                }),
+            )
+            .min(1, "must list at least one instance type")
+            .max(10, "must list at most 10 instance types")
+            .refine((a) => new Set(a).size === a.length, "must not repeat an instance type"),
+        example: '["t3.small"]',
+    }),
+    key({
+        key: "beanstalkEnvironmentType",
+        byTier: true,
+        roles: ["environment"],
+        type: "string",
+        description: "Beanstalk: `SingleInstance` (no load balancer) or `LoadBalanced` (ALB, autoscaling). Empty: LoadBalanced for the production tier, SingleInstance otherwise.",
+        default: "",
+        schema: z.enum(["", ...BEANSTALK_ENVIRONMENT_TYPES], { error: `must be one of ${BEANSTALK_ENVIRONMENT_TYPES.join(", ")} (or empty: by tier)` }),
+        example: "LoadBalanced",
+    }),
+    key({
+        key: "beanstalkMinInstances",
+        roles: ["environment"],
+        type: "integer",
+        description: "Beanstalk, load-balanced: autoscaling floor (instances).",
+        default: 2,
+        schema: z.number().int().min(1, "must be at least 1").max(100, "must be at most 100"),
+        example: "2",
+    }),
+    key({
+        key: "beanstalkMaxInstances",
+        roles: ["environment"],
+        type: "integer",
+        description: "Beanstalk, load-balanced: autoscaling ceiling (instances).",
+        default: 4,
+        schema: z.number().int().min(1, "must be at least 1").max(100, "must be at most 100"),
+        example: "4",
+    }),
+    key({
+        key: "beanstalkDeploymentPolicy",
+        byTier: true,
+        roles: ["environment"],
+        type: "string",
+        description: "Beanstalk: how a new version rolls out (AllAtOnce, Rolling, RollingWithAdditionalBatch, Immutable, TrafficSplitting). Empty: Immutable for the production tier, AllAtOnce otherwise.",
+        default: "",
+        schema: z.enum(["", ...BEANSTALK_DEPLOYMENT_POLICIES], { error: `must be one of ${BEANSTALK_DEPLOYMENT_POLICIES.join(", ")} (or empty: by tier)` }),
+        example: "Immutable",
+    }),
+    key({
+        key: "beanstalkBatchSizePercent",
+        roles: ["environment"],
+        type: "integer",
+        description: "Beanstalk: share of instances updated per batch in Rolling deployments, in percent.",
+        default: 50,
+        schema: z.number().int().min(1, "must be 1–100").max(100, "must be 1–100"),
+        example: "30",
+    }),
+    key({
+        key: "beanstalkSolutionStackRegex",
+        roles: ["environment"],
+        type: "string",
+        description: "Beanstalk: regular expression picking the newest matching platform (solution stack) name.",
+        default: "^64bit Amazon Linux 2023 (.*) running Docker$",
+        schema: z
+            .string()
+            .refine((v) => {
+                try {
+                    new RegExp(v);
+                    return true;
+                } catch {
+                    return false;
+                }
+            }, "must be a valid regular expression")
+            .refine((v) => /Amazon Linux 2023/.test(v) && /running Docker/.test(v), "must select the Docker platform on Amazon Linux 2023 (mention 'Amazon Linux 2023' and 'running Docker')"),
+        example: "^64bit Amazon Linux 2023 (.*) running Docker$",
+    }),
+    key({
+        key: "beanstalkMaintenanceWindow",
+        roles: ["environment"],
+        type: "string",
+        description: "Beanstalk: weekly start of the managed platform update window, `Day:HH:MM` in UTC (e.g. Sun:03:00).",
+        default: "Sun:03:00",
+        schema: z
+            .string()
+            .regex(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$/, "must be Day:HH:MM in UTC, with Day one of Mon Tue Wed Thu Fri Sat Sun (e.g. Sun:03:00)"),
+        example: "Sun:03:00",
+    }),
+] as const;
+
+/**
+ * Beanstalk settings with the tier's defaults applied (infra/config/tiers.ts: production gets a
+ * load-balanced environment with immutable deployments; staging and review a single instance, the
+ * cheapest shape, with all-at-once deployments), and the checks across Beanstalk's keys.
+ */
+export function beanstalkSettings(byTier: TierDefaults, d: EnvironmentConfig, stack: string, problems: string[]): BeanstalkSettings {
+    const environmentType = d.beanstalkEnvironmentType || byTier.beanstalkEnvironmentType;
+    const deploymentPolicy = d.beanstalkDeploymentPolicy || byTier.beanstalkDeploymentPolicy;
+    const min = d.beanstalkMinInstances;
+    const max = d.beanstalkMaxInstances;
+    // EB "Deployment policies and settings": a single-instance environment supports AllAtOnce and Immutable only.
+    if (environmentType === "SingleInstance" && !["AllAtOnce", "Immutable"].includes(deploymentPolicy)) {
+        problems.push(
+            `slipway:beanstalkDeploymentPolicy = "${deploymentPolicy}" needs a load balancer; a SingleInstance environment allows AllAtOnce or Immutable. Fix: pulumi config set slipway:beanstalkDeploymentPolicy Immutable --stack ${stack} (or pulumi config set slipway:beanstalkEnvironmentType LoadBalanced --stack ${stack})`,
+        );
+    }
+    // EB streams logs with its own RetentionInDays list, shorter than CloudWatch's (aws:elasticbeanstalk:cloudwatch:logs).
+    const days = d.logRetentionDays;
+    if (!BEANSTALK_LOG_RETENTION_DAYS.includes(days)) {
+        problems.push(
+            `slipway:logRetentionDays = ${days} is not one Elastic Beanstalk accepts: it must be one of ${BEANSTALK_LOG_RETENTION_DAYS.join(", ")}. Fix: pulumi config set slipway:logRetentionDays 30 --stack ${stack}`,
+        );
+    }
+    if (environmentType === "LoadBalanced" && min > max) {
+        problems.push(
+            `slipway:beanstalkMinInstances = ${min} is greater than slipway:beanstalkMaxInstances = ${max}. Fix: pulumi config set slipway:beanstalkMaxInstances ${min} --stack ${stack}`,
+        );
+    }
+    return {
+        instanceTypes: d.beanstalkInstanceTypes,
+        environmentType,
+        minInstances: min,
+        maxInstances: max,
+        deploymentPolicy,
+        batchSizePercent: d.beanstalkBatchSizePercent,
+        solutionStackRegex: d.beanstalkSolutionStackRegex,
+        maintenanceWindow: d.beanstalkMaintenanceWindow,
+    };
+}
+
+/** What `highAvailability: true` needs of a Beanstalk environment: [what is wrong, the command that fixes it]. */
+export function beanstalkHighAvailabilityProblems(d: EnvironmentConfig, byTier: TierDefaults): [string, string][] {
+    const found: [string, string][] = [];
+    if ((d.beanstalkEnvironmentType || byTier.beanstalkEnvironmentType) === "SingleInstance") found.push(["the Beanstalk environment is SingleInstance", "pulumi config set slipway:beanstalkEnvironmentType LoadBalanced"]);
+    if (d.beanstalkMinInstances < 2) found.push([`slipway:beanstalkMinInstances is ${d.beanstalkMinInstances}`, "pulumi config set slipway:beanstalkMinInstances 2"]);
+    return found;
+}
