@@ -2,7 +2,6 @@
 // passphrase provider and PULUMI_CONFIG_PASSPHRASE set, decrypts every one.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -10,7 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { RunError } from "@pulumi/pulumi/errors";
 import { encrypt, EXAMPLE_PASSPHRASE } from "../tools/docs/encrypt-example";
 import { decryptV1, listStacks, loadStackConfig, passphraseKey, secretsProviderOf, secureValueProblems, StackFile, v1CiphertextProblem } from "../tools/plan/stack-config";
-import { FIXTURES, ROOT } from "./helpers";
+import { cli, FIXTURES } from "./helpers";
 
 const fixture = (stack: string) => parseYaml(fs.readFileSync(path.join(FIXTURES, `Pulumi.${stack}.yaml`), "utf8")) as StackFile;
 const saltOf = (doc: StackFile) => Buffer.from(String(doc.encryptionsalt).split(":")[1], "base64");
@@ -141,12 +140,7 @@ test("a bare key's leaf is named with the project namespace, and a top-level sec
 });
 
 test("npm run plan with a wrong passphrase exits 1 with the message and no stack trace", () => {
-    const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
-    const run = spawnSync(tsx, [path.join(ROOT, "tools", "plan", "cli.ts"), "--stack", "staging", "--quiet"], {
-        cwd: FIXTURES,
-        encoding: "utf8",
-        env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" },
-    });
+    const run = cli("tools/plan/cli.ts", ["--stack", "staging", "--quiet"], { env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" } });
     assert.equal(run.status, 1, run.stderr);
     assert.match(run.stderr, /PULUMI_CONFIG_PASSPHRASE does not unlock Pulumi\.staging\.yaml/);
     assert.doesNotMatch(run.stderr, /at \w+ \(|node:internal|Unsupported state|bad decrypt/);

@@ -1,7 +1,6 @@
 // The plan diff on real plan pairs: the program run twice under the mock engine with different config.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -19,7 +18,7 @@ import {
 } from "../tools/plan/diff";
 import { main } from "../tools/plan/cli";
 import { listStacks } from "../tools/plan/stack-config";
-import { FIXTURES, Overrides, ROOT, planStack as planShipped } from "./helpers";
+import { cli, FIXTURES, Overrides, planStack as planShipped } from "./helpers";
 
 /**
  * These tests exercise the diff on the load-balanced shape (ALB, target group, listeners), whose
@@ -255,9 +254,9 @@ test("a missing or malformed base plan is an error, and the CLI exits 1", async 
     const bad = path.join(tmp, "bad.json");
     fs.writeFileSync(bad, JSON.stringify({ hello: 1 }));
     await assert.rejects(runMain(["--stack", "staging", "--diff", bad]), /not a plan/);
-    const cli = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/plan/cli.ts"), "--stack", "staging", "--diff", bad], { cwd: FIXTURES, encoding: "utf8" });
-    assert.equal(cli.status, 1, cli.stderr);
-    assert.match(cli.stderr, /not a plan/);
+    const run = cli("tools/plan/cli.ts", ["--stack", "staging", "--diff", bad]);
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /not a plan/);
 });
 
 test("a value holding a code fence cannot end the Markdown code block early", async () => {

@@ -1,7 +1,8 @@
 // Shared test helpers: run the real program for a shipped stack (optionally with config changed) under
 // the mock engine, and look resources up in the resulting plan.
+import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as path from "path";
-import { Plan, PlannedResource, runUnderMocks } from "../tools/plan/mock-engine";
+import { Plan, PlannedResource, RunOptions, runUnderMocks } from "../tools/plan/mock-engine";
 import { loadStackConfig } from "../tools/plan/stack-config";
 import { program } from "../stacks/program";
 
@@ -24,7 +25,12 @@ export interface Overrides {
     revealSecrets?: boolean;
 }
 
-/** Plans a fixture stack (test/fixtures/Pulumi.<stack>.yaml) with optional config overrides. */
+/**
+ * Plans a fixture stack (test/fixtures/Pulumi.<stack>.yaml) with optional config overrides. A plan is the
+ * suite's expensive unit (the whole program under the mock engine), and many tests plan the same stack
+ * with the same config: plans are memoized in the process by everything a run receives (project, stack
+ * name, config, secret keys, revealSecrets), and each caller gets its own deep copy to read or change.
+ */
 export async function planStack(stack: string, overrides: Overrides = {}): Promise<Plan> {
     const cfg = loadStackConfig(FIXTURES, stack);
     const config = { ...cfg.config };
@@ -39,9 +45,29 @@ export async function planStack(stack: string, overrides: Overrides = {}): Promi
         config[k] = v;
         secretKeys.add(k);
     }
-    return runUnderMocks({ project: cfg.project, stack: overrides.stackName ?? stack, config, secretKeys: [...secretKeys], revealSecrets: overrides.revealSecrets }, () =>
-        program({ stackDir: FIXTURES }),
-    );
+    const opts: RunOptions = { project: cfg.project, stack: overrides.stackName ?? stack, config, secretKeys: [...secretKeys], revealSecrets: overrides.revealSecrets };
+    return structuredClone(await memoizedPlan(opts));
+}
+
+/** Plans made in this process, by planKey. */
+const plans = new Map<string, Promise<Plan>>();
+
+/** What a plan depends on besides the fixture files: everything its run receives (config keys sorted). */
+export function planKey(opts: RunOptions): string {
+    const config = Object.entries(opts.config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return JSON.stringify([opts.project, opts.stack, config, [...opts.secretKeys].sort(), opts.revealSecrets === true]);
+}
+
+function memoizedPlan(opts: RunOptions): Promise<Plan> {
+    const key = planKey(opts);
+    let plan = plans.get(key);
+    if (!plan) {
+        plan = runUnderMocks(opts, () => program({ stackDir: FIXTURES }));
+        plans.set(key, plan);
+        // A failed plan is not kept: every test that expects a rejection gets its own run and error.
+        plan.catch(() => plans.delete(key));
+    }
+    return plan;
 }
 
 /** Every resource of a type (optionally with a given logical name). */
@@ -76,4 +102,12 @@ export async function rejection(fn: () => Promise<unknown>): Promise<string> {
         return e instanceof Error ? e.message : String(e);
     }
     throw new Error("expected a rejection, but it resolved");
+}
+
+/**
+ * Runs one of slipway's commands as a user's `npm run` does: `node tools/run.cjs <script> …args` (the
+ * bundled program, tools/run.cjs), in `cwd`. Returns the finished process (status, stdout, stderr).
+ */
+export function cli(script: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+    return spawnSync(process.execPath, [path.join(ROOT, "tools", "run.cjs"), path.join(ROOT, script), ...args], { cwd: opts.cwd ?? FIXTURES, env: opts.env, encoding: "utf8" });
 }

@@ -1,15 +1,13 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs, UsageError } from "../tools/plan/cli";
 import { Plan } from "../tools/plan/mock-engine";
-import { FIXTURES, ROOT } from "./helpers";
+import { cli, FIXTURES, ROOT } from "./helpers";
 
-const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
-const plan = (...args: string[]) => spawnSync(tsx, [path.join(ROOT, "tools", "plan", "cli.ts"), ...args], { cwd: FIXTURES, encoding: "utf8" });
+const plan = (...args: string[]) => cli("tools/plan/cli.ts", args);
 
 test("the plan prints a tree of every resource and writes the JSON contract", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
@@ -43,7 +41,7 @@ test("a bad config value exits non-zero with the key, the value and the fix", ()
         path.join(dir, "Pulumi.broken.yaml"),
         fs.readFileSync(path.join(FIXTURES, "Pulumi.staging.yaml"), "utf8").replace("slipway:memory: 512", "slipway:memory: 4096"),
     );
-    const run = spawnSync(tsx, [path.join(ROOT, "tools", "plan", "cli.ts"), "--stack", "broken"], { cwd: dir, encoding: "utf8" });
+    const run = cli("tools/plan/cli.ts", ["--stack", "broken"], { cwd: dir });
     assert.equal(run.status, 1);
     assert.match(run.stderr, /slipway:memory = 4096 does not pair with slipway:cpu = 256/);
     assert.match(run.stderr, /pulumi config set slipway:memory 512 --stack broken/);
@@ -52,7 +50,8 @@ test("a bad config value exits non-zero with the key, the value and the fix", ()
 
 test("--all plans every stack in one process into a JSON directory", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plans-"));
-    execFileSync(tsx, [path.join(ROOT, "tools", "plan", "cli.ts"), "--all", "--json-dir", dir, "--quiet"], { cwd: FIXTURES });
+    const run = cli("tools/plan/cli.ts", ["--all", "--json-dir", dir, "--quiet"]);
+    assert.equal(run.status, 0, run.stderr);
     const stacks = fs.readdirSync(FIXTURES).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => `${f.slice(7, -5)}.json`);
     assert.deepEqual(fs.readdirSync(dir).sort(), stacks.sort());
 });

@@ -150,37 +150,89 @@ function assertValidDocument(doc: Doc, where: string): void {
     validated.add(doc);
 }
 
+/**
+ * `doc` with only the statements that can apply to `action`: those whose Action matches it (IAM's
+ * case-insensitive wildcards) and every NotAction statement. A statement whose Action does not match
+ * takes no part in AWS's decision (IAM's evaluation logic: a statement applies only if the request
+ * matches its action element), so the decision is the same; the simulator, which evaluates every
+ * statement's conditions, then has a few statements to read instead of a whole deploy role's.
+ * test/iam-sim.test.ts checks that decisions agree with and without it (`decide(…, { everyStatement: true })`).
+ */
+export function forAction(doc: Doc, action: string): Doc {
+    let byAction = filtered.get(doc);
+    if (!byAction) filtered.set(doc, (byAction = new Map()));
+    let out = byAction.get(action);
+    if (!out) {
+        const statements = doc.Statement.filter((raw) => {
+            const st = raw as { Action?: string | string[]; NotAction?: unknown };
+            if (st.Action === undefined) return true;
+            return (Array.isArray(st.Action) ? st.Action : [st.Action]).some((pattern) => actionPattern(pattern).test(action));
+        });
+        byAction.set(action, (out = statements.length === doc.Statement.length ? doc : { ...doc, Statement: statements }));
+    }
+    return out;
+}
+
+const filtered = new WeakMap<Doc, Map<string, Doc>>();
+const actionPatterns = new Map<string, RegExp>();
+function actionPattern(pattern: string): RegExp {
+    let re = actionPatterns.get(pattern);
+    if (!re) actionPatterns.set(pattern, (re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i")));
+    return re;
+}
+
 /** AWS's decision on one request. A request the simulator cannot evaluate (bad ARN, unknown action) throws. */
-export async function decide(principal: Principal, request: Request, resourcePolicy?: Doc): Promise<Decision> {
+export async function decide(principal: Principal, request: Request, resourcePolicy?: Doc, opts: { everyStatement?: boolean } = {}): Promise<Decision> {
+    const only = (doc: Doc) => (opts.everyStatement ? doc : forAction(doc, request.action));
     for (const p of principal.policies) assertValidDocument(p.doc, `${principal.name} ${p.name}`);
     if (principal.boundary) assertValidDocument(principal.boundary, `${principal.name} boundary`);
     const match = await matchResourceType(request.action, request.resource);
     if (!match) throw new Error(`${request.why}: ${request.action} on ${request.resource}: no such action, or the ARN is not one of its resource types`);
     // Validation is done above (the action exists, the ARN is one of its resource types, only applicable
     // context keys): the unchecked entry point then evaluates exactly this request.
-    const overall = runUnsafeSimulation(
-        {
-            request: {
-                principal: principal.arn,
-                action: request.action,
-                resource: { resource: request.resource, accountId: MOCK_ACCOUNT },
-                contextVariables: {
-                    "aws:PrincipalArn": principal.arn,
-                    ...Object.fromEntries(Object.entries(principal.tags ?? {}).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
-                    ...applicableContext(request.context, match.keys),
-                },
+    const simulation = {
+        request: {
+            principal: principal.arn,
+            action: request.action,
+            resource: { resource: request.resource, accountId: MOCK_ACCOUNT },
+            contextVariables: {
+                "aws:PrincipalArn": principal.arn,
+                ...Object.fromEntries(Object.entries(principal.tags ?? {}).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
+                ...applicableContext(request.context, match.keys),
             },
-            identityPolicies: principal.policies.map((p) => ({ name: p.name, policy: p.doc })),
-            serviceControlPolicies: [],
-            resourceControlPolicies: [],
-            permissionBoundaryPolicies: principal.boundary ? [{ name: "boundary", policy: principal.boundary }] : undefined,
-            // iam-simulate loads a plain resource policy without a name and then fails reading it when a
-            // statement applies; a validated-policy envelope (its documented plain shape) carries one.
-            resourcePolicy: resourcePolicy ? { __validated: true, policyDocument: resourcePolicy, metadata: { name: "resource-policy" }, errors: [] } : undefined,
         },
-        {},
-    ) as string;
-    return overall === "Allowed" ? "Allowed" : overall === "ExplicitlyDenied" ? "ExplicitlyDenied" : "ImplicitlyDenied";
+        identityPolicies: principal.policies.map((p) => ({ name: p.name, policy: only(p.doc) })),
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        permissionBoundaryPolicies: principal.boundary ? [{ name: "boundary", policy: only(principal.boundary) }] : undefined,
+        // iam-simulate loads a plain resource policy without a name and then fails reading it when a
+        // statement applies; a validated-policy envelope (its documented plain shape) carries one.
+        resourcePolicy: resourcePolicy ? { __validated: true, policyDocument: only(resourcePolicy), metadata: { name: "resource-policy" }, errors: [] } : undefined,
+    };
+    return decided(simulation, () => {
+        const overall = runUnsafeSimulation(simulation, {}) as string;
+        return overall === "Allowed" ? "Allowed" : overall === "ExplicitlyDenied" ? "ExplicitlyDenied" : "ImplicitlyDenied";
+    });
+}
+
+/**
+ * Decisions already made in this process, by the simulation's whole input. The checks and the tests put
+ * the same role through the same request many times (a deploy role's job and every stack's attacks, in
+ * several tests and in `npm run check`); the simulation is a pure function of its input, so an identical
+ * input gets the decision it got before. Keyed by content, not identity: a changed policy is a new key.
+ */
+const decisions = new Map<string, Decision>();
+/** The policy part of inputs (large, shared by every request of a role), interned as a short id. */
+const policySets = new Map<string, number>();
+
+function decided(simulation: { request: unknown; identityPolicies: unknown; permissionBoundaryPolicies: unknown; resourcePolicy: unknown }, simulate: () => Decision): Decision {
+    const policies = JSON.stringify([simulation.identityPolicies, simulation.permissionBoundaryPolicies, simulation.resourcePolicy]);
+    let id = policySets.get(policies);
+    if (id === undefined) policySets.set(policies, (id = policySets.size));
+    const key = `${id} ${JSON.stringify(simulation.request)}`;
+    let decision = decisions.get(key);
+    if (decision === undefined) decisions.set(key, (decision = simulate()));
+    return decision;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -406,9 +406,31 @@ let queue: Promise<unknown> = Promise.resolve();
  * monitor and config).
  */
 export function runUnderMocks(opts: RunOptions, program: () => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<Plan> {
-    const run = queue.then(() => runOnce(opts, program));
+    const run = queue.then(() => runUntraced(opts, program));
     queue = run.catch(() => undefined);
     return run;
+}
+
+/**
+ * A run with Error.stackTraceLimit at 0. @pulumi/pulumi captures a stack trace for every promise it makes
+ * (runtime/debuggable.js: `new Error().stack`) and every resource it registers; no plan reads them, and
+ * under a source-mapping loader (tsx, --enable-source-maps) formatting them was most of a plan's time.
+ * Runs are one at a time (the queue above), so the process-wide limit is ours while the run lasts. The
+ * program is deterministic: a run that fails is made again with traces, so its error carries the stack.
+ */
+async function runUntraced(opts: RunOptions, program: () => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<Plan> {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let failed: unknown;
+    try {
+        return await runOnce(opts, program);
+    } catch (error) {
+        failed = error;
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
+    await runOnce(opts, program);
+    throw failed; // the traced run did not fail: keep the first run's error
 }
 
 async function runOnce(opts: RunOptions, program: () => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<Plan> {

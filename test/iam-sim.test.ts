@@ -1,0 +1,61 @@
+// The simulation's own shortcut (tools/check/iam-sim.ts forAction): statements whose Action cannot match
+// the request are left out before iam-simulate evaluates it. AWS's decision must not change; these tests
+// compare decisions with and without the shortcut, on crafted policies and on the fixture stacks' roles.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { decide, Doc, forAction, Principal, principalOf, Request } from "../tools/check/iam-sim";
+import { attackRequests, deployRequests } from "../tools/check/iam-requests";
+import { MOCK_ACCOUNT } from "../tools/plan/mock-engine";
+import { planStack } from "./helpers";
+
+const doc = (...Statement: object[]): Doc => ({ Version: "2012-10-17", Statement });
+const principal = (policy: Doc, boundary?: Doc): Principal => ({ name: "r", arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/r`, policies: [{ name: "p", doc: policy }], boundary });
+const request = (action: string, resource = "arn:aws:s3:::bucket-a/key"): Request => ({ action, resource, context: {}, why: "test" });
+const both = async (p: Principal, r: Request, resourcePolicy?: Doc) => [await decide(p, r, resourcePolicy), await decide(p, r, resourcePolicy, { everyStatement: true })];
+
+test("only statements whose Action matches, and every NotAction statement, are kept", () => {
+    const d = doc(
+        { Sid: "Get", Effect: "Allow", Action: "S3:get*", Resource: "*" },
+        { Sid: "One", Effect: "Allow", Action: ["s3:GetObjec?"], Resource: "*" },
+        { Sid: "Put", Effect: "Allow", Action: ["s3:PutObject"], Resource: "*" },
+        { Sid: "Not", Effect: "Deny", NotAction: ["s3:PutObject"], Resource: "*" },
+    );
+    assert.deepEqual(
+        forAction(d, "s3:GetObject").Statement.map((s) => (s as { Sid: string }).Sid),
+        ["Get", "One", "Not"],
+    );
+    assert.equal(forAction(d, "s3:GetObject"), forAction(d, "s3:GetObject"), "made once per document and action");
+    assert.equal(forAction(doc({ Effect: "Allow", Action: "*", Resource: "*" }), "ec2:RunInstances").Statement.length, 1);
+});
+
+test("decisions are the same with and without the shortcut: allow, explicit deny, NotAction deny, boundary", async () => {
+    const allow = doc({ Effect: "Allow", Action: ["s3:Get*"], Resource: "*" }, { Effect: "Allow", Action: ["ec2:*"], Resource: "*" });
+    const cases: [Principal, Request, string][] = [
+        [principal(allow), request("s3:GetObject"), "Allowed"],
+        [principal(allow), request("s3:PutObject"), "ImplicitlyDenied"],
+        [principal(doc({ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", NotAction: ["ec2:*"], Resource: "*" })), request("s3:GetObject"), "ExplicitlyDenied"],
+        // A boundary none of whose statements match still denies: it is kept, with no statements.
+        [principal(allow, doc({ Effect: "Allow", Action: ["ec2:*"], Resource: "*" })), request("s3:GetObject"), "ImplicitlyDenied"],
+        [principal(allow, doc({ Effect: "Allow", Action: ["s3:*"], Resource: "*" })), request("s3:GetObject"), "Allowed"],
+    ];
+    for (const [p, r, expected] of cases) assert.deepEqual(await both(p, r), [expected, expected], `${r.action}`);
+    const bucketPolicy = doc({ Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: "*" });
+    assert.deepEqual(await both(principal(allow), request("s3:GetObject"), bucketPolicy), ["ExplicitlyDenied", "ExplicitlyDenied"]);
+});
+
+test("on the fixture stacks' deploy roles, every job request and a sample of attacks decide alike", async () => {
+    const delivery = await planStack("delivery");
+    const staging = await planStack("staging");
+    const production = await planStack("production");
+    const role = principalOf(delivery, "github-oidc-deploy-staging");
+    const job = await deployRequests({ plan: staging, region: "us-east-1", tag: "shop/staging", app: "shop" });
+    const attacks = (await attackRequests({ plan: production, region: "us-east-1", tag: "shop/production", app: "shop" }, "shop/staging")).filter((_, i) => i % 5 === 0);
+    const decided = new Set<string>();
+    for (const r of [...job, ...attacks]) {
+        const [filtered, every] = await both(role, r);
+        assert.equal(filtered, every, `${r.action} on ${r.resource} (${r.why})`);
+        decided.add(filtered);
+    }
+    // Both outcomes were exercised: the comparison is not of one constant answer.
+    assert.ok(decided.has("Allowed") && decided.size > 1, [...decided].join(", "));
+});

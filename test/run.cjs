@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// `npm test`: the type-check and the whole suite, side by side.
+// - `tsc -p .` runs in its own process; its output is printed after the tests, and it fails the run
+//   like a failing test does.
+// - `node --test` runs the shard entries (test/shards/*.ts), one process per shard, each running its
+//   share of the test files in-process (test/shard.ts), every file's tests in a suite named after it.
+// Exit code 0 only when the type-check and every test pass. Arguments go to `node --test`
+// (e.g. `npm test -- --test-name-pattern=registry`); `--no-typecheck` skips tsc.
+"use strict";
+const { spawn } = require("child_process");
+const fs = require("fs");
+const path = require("path");
+
+const ROOT = path.resolve(__dirname, "..");
+const SHARDS = path.join(__dirname, "shards");
+
+/** @param {import("child_process").ChildProcess} child @returns {Promise<number>} */
+const exited = (child) => new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+
+async function main() {
+    const args = process.argv.slice(2);
+    const typecheck = !args.includes("--no-typecheck");
+    const testArgs = args.filter((a) => a !== "--no-typecheck");
+    const node = process.execPath;
+
+    let tscOutput = "";
+    const tsc = typecheck ? spawn(node, [require.resolve("typescript/bin/tsc"), "-p", "."], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] }) : undefined;
+    tsc?.stdout.on("data", (d) => (tscOutput += d));
+    tsc?.stderr.on("data", (d) => (tscOutput += d));
+    const typeChecked = tsc ? exited(tsc) : Promise.resolve(0);
+
+    const shards = fs
+        .readdirSync(SHARDS)
+        .filter((f) => f.endsWith(".ts"))
+        .sort()
+        .map((f) => path.join("test", "shards", f));
+    const tests = spawn(node, ["--import", "tsx", "--test", `--test-concurrency=${shards.length}`, ...testArgs, ...shards], { cwd: ROOT, stdio: "inherit" });
+    const stop = () => {
+        for (const child of [tsc, tests]) child?.kill("SIGTERM");
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+
+    const testCode = await exited(tests);
+    const tscCode = await typeChecked;
+    if (tscCode !== 0) process.stdout.write(`\ntsc -p . failed (exit ${tscCode}):\n${tscOutput}`);
+    return testCode !== 0 ? testCode : tscCode;
+}
+
+main().then(
+    (code) => process.exit(code),
+    (err) => {
+        process.stderr.write(`test/run.cjs: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+    },
+);

@@ -1,0 +1,4 @@
+// Shard 1 of the suite (test/shard.ts).
+import { runShard } from "../shard";
+
+runShard(0);
