@@ -1,10 +1,9 @@
 // Keeps README.md's included sections equal to their sources: every block
 //   <!-- include: docs/NAME.md -->  …  <!-- /include -->
 // is replaced by that file, its headings shifted so the file's top heading is a README section (##).
-// `npm run docs` regenerates everything generated (Pulumi.yaml config, docs/security.md, README).
+// `npm run docs` regenerates everything generated (Pulumi.yaml config, docs/config.md, docs/security.md, README).
 import * as fs from "fs";
 import * as path from "path";
-import { readmeWithConfigTable } from "./gen-config";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const INCLUDE = /<!-- include: (docs\/[A-Za-z0-9._-]+\.md) -->\n[\s\S]*?<!-- \/include -->/g;
@@ -27,15 +26,14 @@ export function asSection(markdown: string): string {
 }
 
 export function assembleReadme(readme: string, root = ROOT): string {
-    const included = readme.replace(INCLUDE, (_, file: string) => {
+    return readme.replace(INCLUDE, (_, file: string) => {
         const source = fs.readFileSync(path.join(root, file), "utf8");
         return `<!-- include: ${file} -->\n${asSection(source)}\n<!-- /include -->`;
     });
-    return readmeWithConfigTable(included);
 }
 
 if (require.main === module) {
     const file = path.join(ROOT, "README.md");
     fs.writeFileSync(file, assembleReadme(fs.readFileSync(file, "utf8")));
-    process.stdout.write("README.md: included sections and config table regenerated\n");
+    process.stdout.write("README.md: included sections regenerated\n");
 }
