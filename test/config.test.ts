@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseSettings, RawConfig, Settings } from "../infra/config/settings";
 import { CONFIG_KEYS } from "../infra/config/schema";
-import { projectFileText, readmeWithConfigTable } from "../tools/docs/gen-config";
+import { CONFIG_DOC, configDocWithTables, projectFileText } from "../tools/docs/gen-config";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
 import { FIXTURES, planStack, rejection, ROOT } from "./helpers";
 
@@ -173,10 +173,13 @@ test("a bad config stops the program before any resource is declared", async () 
     assert.match(message, /slipway:memory = 3000/);
 });
 
-test("the README's config table is generated from the schema", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    assert.equal(readme, readmeWithConfigTable(readme), "run npm run gen:config");
-    for (const spec of CONFIG_KEYS) assert.ok(readme.includes(`\`slipway:${spec.key}\``), spec.key);
+test("docs/config.md's key and tier tables are generated from the schema and the tier defaults", () => {
+    const doc = fs.readFileSync(CONFIG_DOC, "utf8");
+    assert.equal(doc, configDocWithTables(doc), "run npm run gen:config");
+    for (const spec of CONFIG_KEYS) assert.ok(doc.includes(`| \`slipway:${spec.key}\` |`), spec.key);
+    // Every by-tier key but the tier itself (which comes from the stack name) has a row of tier defaults.
+    const tiers = doc.slice(doc.indexOf("<!-- tier-table:start"), doc.indexOf("<!-- tier-table:end"));
+    for (const spec of CONFIG_KEYS.filter((s) => s.byTier && s.key !== "tier")) assert.ok(tiers.includes(`| \`slipway:${spec.key}\``), spec.key);
 });
 
 test("a domain name without a certificate is a conflict", () => {

@@ -14,7 +14,7 @@ export function securityDoc(): string {
     const mandatory = RULES.filter((r) => r.enforcementLevel === "mandatory").length;
     const lines = [
         "<!-- Generated from policy/rules*.ts by `npm run docs:security`: edit the rules, not this file. -->",
-        "## Security",
+        "# Security",
         "",
         `slipway ships a policy pack (\`policy/\`, Pulumi CrossGuard) of ${RULES.length} rules: ${mandatory} mandatory (a violation blocks`,
         `\`pulumi preview\`/\`pulumi up\` and fails \`npm run check\`) and ${RULES.length - mandatory} advisory (a warning). Each mirrors the rules of the`,
@@ -25,7 +25,7 @@ export function securityDoc(): string {
         "- Real path: `pulumi preview --policy-pack policy` (or `pulumi up --policy-pack policy`) after the root `npm ci`: the pack resolves its packages from the root node_modules, and every workflow passes it.",
         "  The rules run as stack policies at the end of the preview, so a mandatory violation stops `pulumi up` before it changes anything.",
         "",
-        "### Waiving a rule",
+        "## Waiving a rule",
         "",
         "A stack waives a rule by its id, with a written reason (at least 10 characters), in its stack file:",
         "",
@@ -39,7 +39,7 @@ export function securityDoc(): string {
         "reason appear in every plan's policy section; the program also registers them on a `slipway:policy:Waivers` component so the",
         `CrossGuard pack honours them. A waiver that names no rule is an error (rule \`${WAIVERS_RULE}\`); a waiver without a reason is a config error.`,
         "",
-        "### Rules",
+        "## Rules",
         "",
         "| Rule | Enforcement | Severity | Requires | Mirrors | What to change |",
         "| --- | --- | --- | --- | --- | --- |",
