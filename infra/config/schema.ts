@@ -100,7 +100,7 @@ export const CONFIG_KEYS = [
         key: "policyWaivers",
         roles: ["delivery", "environment"],
         type: "map",
-        description: `Policy rules (and config checks: ${Object.keys(CONFIG_WAIVERS).join(", ")}) this stack waives, each with the written reason: RULE_ID: why (see README, Security). An empty reason is not a waiver.`,
+        description: `Policy rules (and config checks: ${Object.keys(CONFIG_WAIVERS).join(", ")}) this stack waives, each with the written reason: RULE_ID: why (see docs/security.md). An empty reason is not a waiver.`,
         schema: z.record(
             z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "rule ids are lower-case words joined by '-'"),
             z.string().trim().min(10, "each waiver needs a written reason of at least 10 characters"),

@@ -13,7 +13,7 @@ import { beanstalkApplicationName, DELIVERY_OUTPUTS, repositoryName } from "../.
 
 export { MOCK_ACCOUNT, mockArn, mockId } from "./identities";
 
-/** The offline plan's JSON contract (documented in README "Plan JSON format"). */
+/** The offline plan's JSON contract (documented in docs/plan-format.md). */
 export interface Plan {
     project: string;
     stack: string;
