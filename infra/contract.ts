@@ -194,6 +194,12 @@ export const TEAM_SET_WORKFLOW_VARIABLES = ["REVIEW_STACK_IDLE_DAYS", "STAGING_S
 /** The GitHub environments of the infra repository besides one per pipeline stack. */
 export const REVIEW_ENVIRONMENT = "review";
 export const PREVIEW_ENVIRONMENT = "preview";
+/**
+ * Where the scheduled and manual teardown of review stacks runs: the review role, without the review
+ * environment's reviewers, but only for jobs of the release branch (its deployment branch policy), so no
+ * pull request's workflow can enter it.
+ */
+export const REVIEW_TEARDOWN_ENVIRONMENT = "review-teardown";
 
 /** Outputs of the delivery stack that environment stacks read through a StackReference. */
 export const DELIVERY_OUTPUTS = {

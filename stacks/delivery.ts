@@ -6,7 +6,7 @@ import * as ssm from "@pulumi/aws/ssm";
 import { DeliverySettings } from "../infra/config/settings";
 import {
     CONTAINER_NAME, DELIVERY_OUTPUTS, deployRoleVariable, GITHUB_VARIABLES, healthUrlParameter, imageTagParameter, parameterPrefix, PREVIEW_ENVIRONMENT,
-    repositoryName, REVIEW_ENVIRONMENT, rolePath, secretsProviderUrl,
+    repositoryName, REVIEW_ENVIRONMENT, REVIEW_TEARDOWN_ENVIRONMENT, rolePath, secretsProviderUrl,
 } from "../infra/contract";
 import { ArtifactStore } from "../infra/delivery/artifact-store";
 import { BuildProject, imageBuildSpec, imageBuildStatements, smokeTestBuildSpec } from "../infra/delivery/build";
@@ -168,7 +168,9 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             // Pull-request jobs deploy review stacks with a role of their own: it cannot touch staging.
             name: "deploy-review",
             description: "GitHub Actions: pulumi up and destroy of review-pr-* stacks",
-            subjects: ["environment:review"],
+            // review: pull requests' deploys (gated by reviewStackGate); review-teardown: the release
+            // branch's scheduled teardown, which must not wait for a reviewer.
+            subjects: [`environment:${REVIEW_ENVIRONMENT}`, `environment:${REVIEW_TEARDOWN_ENVIRONMENT}`],
             // A review stack is made from the review template's config, so it may be on any platform.
             policies: deployPolicies("review", PLATFORMS),
         },
@@ -230,8 +232,11 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
                     reviewers: t.tier === "production" && s.productionGate === "github-reviewers" ? s.productionReviewers : [],
                     secrets: ciSecretsOf(t.stack),
                 })),
-                // Review stacks deploy pull-request branches; previews of pull requests run in `preview`.
-                { name: REVIEW_ENVIRONMENT, secrets: ciSecretsOf(REVIEW_ENVIRONMENT) },
+                // Review stacks deploy pull-request branches (with the production reviewers' approval
+                // under reviewStackGate github-reviewers); previews of pull requests run in `preview`.
+                { name: REVIEW_ENVIRONMENT, reviewers: s.reviewStackGate === "github-reviewers" ? s.productionReviewers : [], secrets: ciSecretsOf(REVIEW_ENVIRONMENT) },
+                // The teardown workflow: the release branch only, the review environment's secrets.
+                { name: REVIEW_TEARDOWN_ENVIRONMENT, branch: s.github.branch, secrets: ciSecretsOf(REVIEW_ENVIRONMENT) },
                 { name: PREVIEW_ENVIRONMENT, secrets: ciSecretsOf(PREVIEW_ENVIRONMENT) },
             ],
         },

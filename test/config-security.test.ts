@@ -162,3 +162,27 @@ test("a secure value under a plain key is one problem, even when its value would
     rejects(r, "slipway:certificateArn is a secure: value");
     assert.ok(!problemsOf(r)[0].includes("arn-that-is-secret"));
 });
+
+// --- the review stack gate -------------------------------------------------------------------------------
+
+test("the review stack gate follows the production gate unless set", () => {
+    assert.equal((parseSettings(raw("delivery")) as DeliverySettings).reviewStackGate, "github-reviewers");
+    const approval = parseSettings(raw("delivery", { "slipway:productionReviewers": "[]", "slipway:productionGate": "pipeline-approval" })) as DeliverySettings;
+    assert.equal(approval.reviewStackGate, "label");
+    assert.equal((parseSettings(raw("delivery", { "slipway:reviewStackGate": "label" })) as DeliverySettings).reviewStackGate, "label");
+});
+
+test("a review stack gate of GitHub reviewers without any to ask is refused, naming both fixes", () => {
+    rejects(
+        raw("delivery", { "slipway:productionReviewers": "[]", "slipway:productionGate": "pipeline-approval", "slipway:reviewStackGate": "github-reviewers" }),
+        "slipway:reviewStackGate",
+        "pipeline-approval",
+        "pulumi config set slipway:reviewStackGate label --stack delivery",
+    );
+    rejects(
+        raw("delivery", { "slipway:productionReviewers": "[]", "slipway:reviewStackGate": "github-reviewers", ...waivers({ "production-reviewers": "a public demo app: anyone may deploy it" }) }),
+        "slipway:reviewStackGate is github-reviewers but slipway:productionReviewers is empty",
+        "pulumi config set slipway:reviewStackGate label --stack delivery",
+    );
+    rejects(raw("delivery", { "slipway:reviewStackGate": "maintainers" }), "slipway:reviewStackGate", '"maintainers"', "github-reviewers, label");
+});

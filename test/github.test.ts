@@ -82,3 +82,42 @@ test("a malformed infra repository or backend URL is rejected before anything is
     assert.match(await rejection(() => planStack("delivery", { set: { "slipway:pulumiBackendUrl": "file:///tmp" } })), /slipway:pulumiBackendUrl .* s3:\/\/bucket/);
     assert.match(await rejection(() => planStack("delivery", { set: { "slipway:productionReviewers": '["not a user"]' } })), /GitHub user names/);
 });
+
+// --- who lets pull-request code into a review stack (slipway:reviewStackGate) ------------------------------
+
+const trustedSubjects = (plan: Plan, role: string): string[] => {
+    const doc = json<{ Statement: { Condition: Record<string, Record<string, string[]>> }[] }>(one(plan, "aws:iam/role:Role", role), "assumeRolePolicy");
+    return doc.Statement.flatMap((s) => s.Condition.StringEquals?.["token.actions.githubusercontent.com:sub"] ?? []);
+};
+
+test("review-stack deploys wait for a production reviewer, not the pull request's author", () => {
+    const review = environment(delivery, "review");
+    const production = environment(delivery, "production");
+    assert.deepEqual(review.inputs.reviewers, production.inputs.reviewers);
+    assert.equal((review.inputs.reviewers as { users: number[] }[])[0].users.length, 1);
+    assert.equal(review.inputs.preventSelfReview, true);
+    assert.equal(review.inputs.canAdminsBypass, false);
+});
+
+test("the teardown environment has no reviewers but admits only the release branch, and the review role trusts both", () => {
+    const teardown = environment(delivery, "review-teardown");
+    assert.deepEqual(teardown.inputs.reviewers, []);
+    assert.deepEqual(teardown.inputs.deploymentBranchPolicy, { protectedBranches: false, customBranchPolicies: true });
+    const policy = all(delivery, "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy").find((p) => p.inputs.environment === "review-teardown");
+    assert.equal(policy?.inputs.branchPattern, "main");
+    const secrets = (env: string) => all(delivery, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret").filter((s) => s.inputs.environment === env).map((s) => s.inputs.secretName).sort();
+    assert.deepEqual(secrets("review-teardown"), secrets("review"));
+    assert.ok(secrets("review").length > 0, "the review environment has its own secrets");
+    assert.deepEqual(trustedSubjects(delivery, "github-oidc-deploy-review").sort(), ["repo:acme/shop:environment:review", "repo:acme/shop:environment:review-teardown"]);
+});
+
+test("under the pipeline-approval gate, or reviewStackGate label, review stacks need no reviewer", async () => {
+    for (const set of <Record<string, string>[]>[
+        { "slipway:productionGate": "pipeline-approval", "slipway:productionReviewers": "[]" },
+        { "slipway:reviewStackGate": "label" },
+    ]) {
+        const plan = await planStack("delivery", { set });
+        assert.deepEqual(environment(plan, "review").inputs.reviewers, [], JSON.stringify(set));
+        assert.equal(environment(plan, "review").inputs.preventSelfReview, false);
+    }
+});

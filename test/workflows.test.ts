@@ -11,6 +11,7 @@ import { parse } from "yaml";
 import { COMMENT_MARKER } from "../tools/plan/diff";
 import { ROTATABLE_STACKS, stageName } from "../.github/scripts/ci";
 import { ROOT } from "./helpers";
+import { PREVIEW_ENVIRONMENT, REVIEW_ENVIRONMENT, REVIEW_TEARDOWN_ENVIRONMENT } from "../infra/contract";
 
 interface Step {
     id?: string;
@@ -62,7 +63,7 @@ const PULUMI_ACTIONS_INPUTS = [
 ];
 const POLICY_PACK = "policy";
 /** The environments the delivery stack declares, each with its own PULUMI_ACCESS_TOKEN secret. */
-const ENVIRONMENTS = ["staging", "production", "review", "preview"];
+const ENVIRONMENTS = ["staging", "production", REVIEW_ENVIRONMENT, PREVIEW_ENVIRONMENT, REVIEW_TEARDOWN_ENVIRONMENT];
 const PIPELINE_STACKS = ["staging", "production"];
 
 const steps = (j: Job) => j.steps ?? [];
@@ -249,7 +250,7 @@ const environmentsGate: Rule = (wf) => {
     const out: string[] = [];
     const ROLE_ENV: [string, string[]][] = [
         ["AWS_PREVIEW_ROLE_ARN", ["preview"]],
-        ["AWS_DEPLOY_ROLE_ARN_REVIEW", ["review"]],
+        ["AWS_DEPLOY_ROLE_ARN_REVIEW", ["review", "review-teardown"]],
         ["AWS_DEPLOY_ROLE_ARN_STAGING", ["staging", "${{ inputs.stack }}"]],
         ["AWS_DEPLOY_ROLE_ARN_PRODUCTION", ["production", "${{ inputs.stack }}"]],
     ];
@@ -463,6 +464,16 @@ const reviewStacks: Rule = (wf, files) => {
     if (!r.includes('pulumi config cp --stack review --dest "$STACK"')) out.push(`review-stack.yml ${did}: copies config from the review template stack`);
     if (/\bpulumi config (set|rm)\b/.test(r)) out.push(`review-stack.yml ${did}: tweaks config keys (the review template holds the review settings)`);
     if (jobEnv(djob).STACK !== "review-pr-${{ github.event.pull_request.number }}") out.push(`review-stack.yml ${did}: the stack is review-pr-<N>`);
+    if (envName(djob) !== "review") out.push(`review-stack.yml ${did}: deploys in the review environment (its reviewers gate pull-request code)`);
+    // review-teardown has no reviewers; only its branch policy keeps pull requests out, so only the
+    // scheduled teardown names it, and the teardown never waits for a review-stack reviewer.
+    for (const [f, wfl] of Object.entries(wf)) {
+        for (const [id, job] of Object.entries(wfl.jobs)) {
+            const env = envName(job);
+            if (env === "review-teardown" && f !== "teardown.yml") out.push(`${f} ${id}: only teardown.yml runs in review-teardown`);
+            if (f === "teardown.yml" && env !== "review-teardown") out.push(`teardown.yml ${id}: runs in review-teardown, not ${env ?? "no environment"}`);
+        }
+    }
     return out;
 };
 
@@ -560,6 +571,11 @@ test("a preview job without the same-repository guard is caught: forks would get
     assert.match(p, /pull-request.yml preview: an environment on a job that runs for fork pull requests/);
 });
 
+test("review-teardown is the teardown's alone, and review-stack deploys wait in review", () => {
+    assert.match(broken(reviewStacks, "review-stack.yml", (t) => t.replace("      name: review\n", "      name: review-teardown\n")), /review-stack.yml deploy: deploys in the review environment[\s\S]*only teardown.yml runs in review-teardown/);
+    assert.match(broken(reviewStacks, "teardown.yml", (t) => t.replace(/(  destroy:[\s\S]*?)environment: review-teardown/, "$1environment: review")), /teardown.yml destroy: runs in review-teardown, not review/);
+});
+
 test("pull_request_target, and a checkout in the workflow_run job, are caught", () => {
     assert.match(broken(forkSafe, "pull-request.yml", (t) => t.replace("  pull_request:\n", "  pull_request_target:\n")), /pull_request_target runs with secrets/);
     const checkout = broken(forkSafe, "plan-comment.yml", (t) => t.replace("    steps:\n", "    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n"));
@@ -598,7 +614,7 @@ test("a repository secret, a passphrase, or AWS and Pulumi without an environmen
     assert.match(broken(environmentSecrets, "deploy.yml", (t) => t.replace("      PULUMI_ACCESS_TOKEN: ${{ secrets.PULUMI_ACCESS_TOKEN }}\n      PIPELINE_NAME", "      PULUMI_ACCESS_TOKEN: ${{ secrets.PULUMI_ACCESS_TOKEN }}\n      PULUMI_CONFIG_PASSPHRASE: ${{ secrets.PULUMI_CONFIG_PASSPHRASE }}\n      PIPELINE_NAME")), /deploy.yml: PULUMI_CONFIG_PASSPHRASE/);
     assert.match(broken(environmentSecrets, "deploy.yml", (t) => t.replace("      PRODUCTION_GATE: ${{ vars.PRODUCTION_GATE }}\n", "      PRODUCTION_GATE: ${{ vars.PRODUCTION_GATE }}\n      SLACK: ${{ secrets.SLACK_WEBHOOK }}\n")), /deploy.yml gate: secrets.SLACK_WEBHOOK in a job without an environment/);
     assert.match(broken(environmentSecrets, "staging-hours.yml", (t) => t.replace("      PULUMI_ACCESS_TOKEN: ${{ secrets.PULUMI_ACCESS_TOKEN }}\n", "")), /staging-hours.yml scale: uses Pulumi without the environment's PULUMI_ACCESS_TOKEN/);
-    assert.match(broken(environmentSecrets, "teardown.yml", (t) => t.replace(/(  find:[\s\S]*?)environment: review/, "$1environment: reviews")), /teardown.yml find: environment reviews is not one the delivery stack declares/);
+    assert.match(broken(environmentSecrets, "teardown.yml", (t) => t.replace(/(  find:[\s\S]*?)environment: review-teardown/, "$1environment: reviews")), /teardown.yml find: environment reviews is not one the delivery stack declares/);
 });
 
 test("pulumi up or preview without the policy pack, or before npm ci, is caught", () => {

@@ -87,7 +87,11 @@ export const arn = (service: string, resource: string, example: string) =>
     z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:\\d{12}:${resource}`), `must be an ARN like ${example}`);
 
 /** "" (unset) or a value `schema` accepts. */
-export const optional = <S extends z.ZodType>(schema: S) => z.union([z.literal(""), schema]);
+export const optional = <S extends z.ZodType>(schema: S) =>
+    z.union([z.literal(""), schema], {
+        // A union's own message is "Invalid input"; the value was not empty, so say what the schema wants.
+        error: (issue) => (issue as unknown as { errors?: { message: string }[][] }).errors?.[1]?.[0]?.message,
+    });
 
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [

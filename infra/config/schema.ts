@@ -24,6 +24,9 @@ export const PLATFORMS = PLATFORM_NAMES;
 /** Who approves a production deploy (see productionGate). */
 export const PRODUCTION_GATES = ["github-reviewers", "pipeline-approval"] as const;
 
+/** Who lets a pull request's code into a review stack (see reviewStackGate). */
+export const REVIEW_STACK_GATES = ["github-reviewers", "label"] as const;
+
 /** The config checks a stack may waive (ids and what each means: policy/kit.ts, beside the pack's rules). */
 export const CONFIG_WAIVERS: Record<string, string> = Object.fromEntries(
     Object.entries(STACK_FILE_CHECKS).filter(([id]) => id !== "stack-secrets-provider"),
@@ -167,6 +170,18 @@ export const CONFIG_KEYS = [
         default: "github-reviewers",
         schema: z.enum(PRODUCTION_GATES, { error: `must be one of ${PRODUCTION_GATES.join(", ")}` }),
         example: "pipeline-approval",
+    }),
+    key({
+        key: "reviewStackGate",
+        roles: ["delivery"],
+        type: "string",
+        // GitHub enforces an environment's required reviewers whatever the job's workflow file says; the
+        // label check runs in review-stack.yml as the pull request has it, so the pull request can change it.
+        description:
+            "What stops a pull request's code from deploying a review stack. `github-reviewers`: every review-stack deploy waits in the `review` GitHub environment for one of productionReviewers (GitHub enforces it; a pull request cannot edit it away). `label`: only review-stack.yml's label check, which runs from the pull request's own workflow file, so any writer can deploy a review stack (its role still reaches review stacks only). Empty: `github-reviewers` when productionGate is github-reviewers and productionReviewers lists someone, else `label` (pipeline-approval: no required reviewers on that GitHub plan).",
+        default: "",
+        schema: optional(z.enum(REVIEW_STACK_GATES, { error: `must be one of ${REVIEW_STACK_GATES.join(", ")}` })),
+        example: "label",
     }),
     key({
         key: "pulumiBackendUrl",

@@ -16,6 +16,7 @@ import {
     KeySpec,
     PLATFORMS,
     PRODUCTION_GATES,
+    REVIEW_STACK_GATES,
     Role,
     ROLES,
     specFor,
@@ -34,6 +35,7 @@ export type { BeanstalkSettings } from "../platforms/beanstalk/settings";
 
 export type Platform = (typeof PLATFORMS)[number];
 export type ProductionGate = (typeof PRODUCTION_GATES)[number];
+export type ReviewStackGate = (typeof REVIEW_STACK_GATES)[number];
 
 /** A config value that must stay secret; `value` is only ever wrapped with pulumi.secret by the caller. */
 export interface SecretValue {
@@ -70,6 +72,11 @@ export interface DeliverySettings extends CommonSettings {
      * gate, and productionReviewers may be empty (do not configure GitHub reviewers then: the API refuses them).
      */
     productionGate: ProductionGate;
+    /**
+     * What lets pull-request code into a review stack. `github-reviewers`: the `review` environment's
+     * required reviewers (productionReviewers) approve each deploy; `label`: review-stack.yml's label check only.
+     */
+    reviewStackGate: ReviewStackGate;
     /** `s3://bucket[/prefix]` or a Pulumi Cloud URL; undefined: Pulumi Cloud. */
     pulumiBackendUrl?: string;
     connectionArn: string;
@@ -381,6 +388,17 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             `slipway:productionReviewers is empty while slipway:productionGate is github-reviewers: nobody would have to approve a pulumi up of ${production}. Fix: pulumi config set --path 'slipway:productionReviewers[0]' <github-user> --stack ${raw.stack} (or, for a private repository on GitHub Free, Pro or Team, where required reviewers are unavailable: pulumi config set slipway:productionGate pipeline-approval --stack ${raw.stack}; or waive it with a written reason: ${waiverHint("production-reviewers", raw.stack)})`,
         );
     }
+    // Empty: the production reviewers gate review stacks too, when there are any to ask.
+    const reviewStackGate = d.reviewStackGate || (productionGate === "github-reviewers" && reviewers.length > 0 ? "github-reviewers" : "label");
+    if (reviewStackGate === "github-reviewers" && productionGate === "pipeline-approval") {
+        problems.push(
+            `slipway:reviewStackGate = "github-reviewers" needs required reviewers on GitHub environments, which slipway:productionGate pipeline-approval says this repository's GitHub plan lacks. Fix: pulumi config set slipway:reviewStackGate label --stack ${raw.stack} (or pulumi config set slipway:productionGate github-reviewers --stack ${raw.stack} if the plan has required reviewers)`,
+        );
+    } else if (reviewStackGate === "github-reviewers" && reviewers.length === 0) {
+        problems.push(
+            `slipway:reviewStackGate is github-reviewers but slipway:productionReviewers is empty: nobody could approve a review stack. Fix: pulumi config set --path 'slipway:productionReviewers[0]' <github-user> --stack ${raw.stack} (or pulumi config set slipway:reviewStackGate label --stack ${raw.stack})`,
+        );
+    }
     return {
         ...common,
         role: "delivery",
@@ -390,6 +408,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             : { owner: d.githubOwner, repo: d.githubRepo },
         productionReviewers: reviewers,
         productionGate,
+        reviewStackGate,
         pulumiBackendUrl: d.pulumiBackendUrl || undefined,
         connectionArn: d.connectionArn,
         targets,
