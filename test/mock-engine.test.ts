@@ -34,6 +34,28 @@ test("two components whose children share a name collide on one URN, and the pla
     assert.match(message, /try giving it a unique name/);
 });
 
+test("a parent or dependency from another deployment (a resource cached between runs) is refused", async () => {
+    let earlier: pulumi.ComponentResource | undefined;
+    await runUnderMocks(opts, () => {
+        earlier = new Box("cached", "cached-role");
+        return {};
+    });
+    const asParent = await rejection(() =>
+        runUnderMocks(opts, () => {
+            new iam.Role("orphan", { assumeRolePolicy: trust }, { parent: earlier });
+            return {};
+        }),
+    );
+    assert.match(asParent, /Role::orphan names parent 'urn:pulumi:engine::slipway::test:index:Box::cached', which this deployment never registered/);
+    const asDependency = await rejection(() =>
+        runUnderMocks(opts, () => {
+            new iam.Role("follower", { assumeRolePolicy: trust }, { dependsOn: [earlier as pulumi.Resource] });
+            return {};
+        }),
+    );
+    assert.match(asDependency, /Role::follower depends on 'urn:pulumi:engine::slipway::test:index:Box\$aws:iam\/role:Role::cached-role', which this deployment never registered/);
+});
+
 test("children named from their component's name do not collide", async () => {
     const plan = await runUnderMocks(opts, () => {
         new Box("build", "build-role");

@@ -456,7 +456,13 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         if (!req.getName()) violations.push(`a ${req.getType()} has an empty name`);
         if (urns.has(urn)) violations.push(`Duplicate resource URN '${urn}'; try giving it a unique name`);
         urns.add(urn);
+        // The engine resolves a parent and every dependency among the resources of this deployment.
+        const parent = req.getParent();
+        if (parent && !urns.has(parent)) violations.push(`${urn} names parent '${parent}', which this deployment never registered`);
         if (read) return;
+        const dependencies = new Set(req.getDependenciesList());
+        req.getPropertydependenciesMap().forEach((v) => v.getUrnsList().forEach((u) => dependencies.add(u)));
+        for (const dep of dependencies) if (!urns.has(dep)) violations.push(`${urn} depends on '${dep}', which this deployment never registered`);
         // A resource may list one alias twice (the provider's type alias and the SDK's copy of it).
         for (const alias of new Set(aliasUrns(req))) {
             if (alias === urn) continue;
