@@ -13,6 +13,7 @@ import {
     isPreviewable,
     previewStacks,
     rotationTarget,
+    appSecretNames,
     stackPlatform,
     stackTier,
     stageName,
@@ -149,6 +150,29 @@ test("rotation refuses other stacks, other keys and names that are not upper-cas
     for (const pasted of ["s3cr3t-Pa55word", "appSecrets.s3cr3t-Pa55word"]) {
         assert.throws(() => rotationTarget("staging", pasted), (e: Error) => !e.message.includes("s3cr3t-Pa55word"), pasted);
     }
+});
+
+test("rotation replaces an existing secret only; a new name is refused with the pull-request command", () => {
+    const doc = { config: { "slipway:appSecrets": { API_KEY: { secure: "v1:x:y" }, DATABASE_URL: { secure: "v1:x:y" } } } };
+    assert.deepEqual(appSecretNames(doc), ["API_KEY", "DATABASE_URL"]);
+    assert.equal(rotationTarget("staging", "appSecrets.API_KEY", appSecretNames(doc)).name, "API_KEY");
+    assert.throws(
+        () => rotationTarget("staging", "appSecrets.NEW_TOKEN", appSecretNames(doc)),
+        /staging has no secret NEW_TOKEN to rotate \(it has API_KEY, DATABASE_URL\)\. To add one, open a pull request with: pulumi config set --secret --path 'slipway:appSecrets.NEW_TOKEN' <value> -s staging/,
+    );
+    assert.throws(() => rotationTarget("production", "appSecrets.API_KEY", appSecretNames({ config: {} })), /it has none/);
+});
+
+test("the rotation-key command reads the stack file's secret names", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-rotate-"));
+    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), "config:\n  slipway:appSecrets:\n    API_KEY:\n      secure: v1:x:y\n");
+    const run = (key: string) => spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, ".github", "scripts", "ci.ts"), "rotation-key", "staging", key], { cwd: dir, encoding: "utf8" });
+    const ok = run("appSecrets.API_KEY");
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(ok.stdout.trim(), "slipway:appSecrets.API_KEY");
+    const refused = run("appSecrets.OTHER");
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /staging has no secret OTHER to rotate/);
 });
 
 test("ciSecrets are refused: they belong to the delivery stack, which CI never deploys, and the message says what to run", () => {

@@ -113,7 +113,7 @@ export interface RotationTarget {
  * `ciSecrets.<environment>.<NAME>` are the delivery stack's, which CI never deploys: they are refused
  * with the command to run instead. Throws with a message for the person who asked.
  */
-export function rotationTarget(stack: string, key: string): RotationTarget {
+export function rotationTarget(stack: string, key: string, existing?: readonly string[]): RotationTarget {
     // Messages never repeat the key as typed: a value pasted into the wrong field would land in the log.
     if (!(ROTATABLE_STACKS as readonly string[]).includes(stack)) throw new Error(`stack must be one of ${ROTATABLE_STACKS.join(", ")}`);
     if (/^ciSecrets\./.test(key)) {
@@ -128,6 +128,13 @@ export function rotationTarget(stack: string, key: string): RotationTarget {
     if (!app) throw new Error("key must be appSecrets.<NAME>, e.g. appSecrets.API_KEY");
     const name = app[1];
     if (!SECRET_NAME.test(name)) throw new Error(`the name after appSecrets. must match ${SECRET_NAME.source} (upper case letters, digits and _, not starting with a digit)`);
+    // Rotation replaces a value; a new secret is a change to the app's contract, made in a pull request.
+    if (existing && !existing.includes(name)) {
+        throw new Error(
+            `${stack} has no secret ${name} to rotate (it has ${existing.length ? existing.join(", ") : "none"}). ` +
+                `To add one, open a pull request with: pulumi config set --secret --path '${NAMESPACE}:appSecrets.${name}' <value> -s ${stack}`,
+        );
+    }
     return { stack, configPath: `${NAMESPACE}:appSecrets.${name}`, name };
 }
 
@@ -196,6 +203,12 @@ function stackDoc(stack: string): ConfigDoc {
     return readDoc(`Pulumi.${stack}.yaml`);
 }
 
+/** The names under slipway:appSecrets in a stack file. */
+export function appSecretNames(doc: ConfigDoc): string[] {
+    const secrets = doc.config?.[`${NAMESPACE}:appSecrets`];
+    return secrets && typeof secrets === "object" ? Object.keys(secrets).sort() : [];
+}
+
 function cli(argv: string[]): void {
     const [command, ...args] = argv;
     const lines = (xs: string[]) => process.stdout.write(xs.join("\n") + "\n");
@@ -213,7 +226,9 @@ function cli(argv: string[]): void {
         const prs = JSON.parse(fs.readFileSync(prsFile, "utf8")) as PullRequestSummary[];
         process.stdout.write(JSON.stringify(staleReviewStacks(stacks, prs, new Date(), idleDays)) + "\n");
     } else if (command === "rotation-key") {
-        lines([rotationTarget(args[0] ?? "", args[1] ?? "").configPath]);
+        const [stack = "", key = ""] = args;
+        const target = rotationTarget(stack, key);
+        lines([rotationTarget(stack, key, appSecretNames(stackDoc(target.stack))).configPath]);
     } else if (command === "stack-platform") {
         lines([stackPlatform(stackDoc(args[0] ?? ""), readDoc("Pulumi.yaml"))]);
     } else if (command === "stage-name") {
