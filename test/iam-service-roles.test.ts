@@ -394,6 +394,13 @@ const PIPELINE_VICTIMS: Record<string, [string, string?, string?][]> = {
     delivery: [["staging", "review-pr-7"], ["beanstalk-staging"], ["staging", undefined, "other"]],
     "beanstalk-delivery": [["beanstalk-staging", "review-pr-8"], ["staging"], ["beanstalk-staging", undefined, "other"], ["beanstalk-production", undefined, "other"]],
 };
+/**
+ * The one write into EB's storage bucket that reaches beyond the pipeline's own stacks: CodePipeline's
+ * Elastic Beanstalk action uploads the bundle there with the pipeline role, under a key of its own
+ * choosing (AWS documents no layout), so the role may write any key of it (docs/credentials.md).
+ */
+const pipelineUpload = (r: Request) => /^s3:PutObject(Acl)?$/.test(r.action) && r.resource.startsWith(`${storageBucket}/`);
+
 for (const [delivery, victims] of Object.entries(PIPELINE_VICTIMS)) {
     for (const [stack, as, app] of victims) {
         const name = `${app ? `${app}'s ` : ""}${as ?? stack}`;
@@ -401,7 +408,7 @@ for (const [delivery, victims] of Object.entries(PIPELINE_VICTIMS)) {
             const job = await pipelineJob(delivery);
             const victim = view(await plan(stack, as, app), app);
             const isBeanstalk = victim.plan.resources.some((r) => r.type === "aws:elasticbeanstalk/environment:Environment");
-            const requests = [...(isBeanstalk ? beanstalkDeployRequests(victim) : ecsDeployRequests(victim)), ...(await attackRequests(victim, `shop/${delivery}`))];
+            const requests = [...(isBeanstalk ? beanstalkDeployRequests(victim) : ecsDeployRequests(victim)), ...(await attackRequests(victim, `shop/${delivery}`))].filter((r) => !pipelineUpload(r));
             assert.ok(requests.length > 50, `only ${requests.length} requests`);
             t.diagnostic(`${requests.length} requests, ${requests.filter((r) => !SHARED.some((x) => x.test(r, victim))).length} of them must be denied`);
             assert.deepEqual(await breaches(job.principal, requests, victim), []);

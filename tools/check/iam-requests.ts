@@ -280,6 +280,14 @@ export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; ops?: Op[];
         why: "no operations role is declared",
     },
     {
+        type: "aws:elasticbeanstalk/environment:Environment",
+        actions: ["s3:PutBucketPolicy"],
+        when: () => true,
+        why:
+            "EB's shared storage bucket policy: granting it would let any deploy role grant itself every stack's bundles (a same-account bucket policy suffices); " +
+            "what EB adds there, AWSElasticBeanstalkWebTier already grants the instance role, and the pipeline role's UpdateEnvironment runs without it (docs/credentials.md)",
+    },
+    {
         type: "aws:cloudwatch/logGroup:LogGroup",
         actions: [
             "logs:DescribeIndexPolicies", "logs:PutIndexPolicy", "logs:DeleteIndexPolicy", "logs:GetDataProtectionPolicy", "logs:PutDataProtectionPolicy",
