@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { Plan } from "../tools/plan/mock-engine";
 import { actionFacts, decide, Doc, Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { ACCOUNT_WIDE, breaches } from "../tools/check/iam-check";
-import { attackRequests, StackView } from "../tools/check/iam-requests";
+import { attackRequests, beanstalkStorageAttackRequests, StackView } from "../tools/check/iam-requests";
 import { planStack } from "./helpers";
 
 const view = (plan: Plan, stack = plan.stack): StackView => ({ plan, region: "us-east-1", tag: `shop/${stack}`, app: "shop" });
@@ -143,6 +143,28 @@ test("a re-tag into the attacker's stack is denied before anything could follow 
         retag("*", "servicediscovery:TagResource"),
     ]) {
         assert.notEqual(await decide(review, r), "Allowed", `${r.action} on ${r.resource}`);
+    }
+});
+
+test("no deploy role can take over EB's storage bucket or write, delete or re-ACL another stack's bundles in it", async () => {
+    // The bucket (elasticbeanstalk-<region>-<account>) is untagged and shared by every environment of the
+    // account: its policy is the only guard, and a same-account bucket policy naming a role grants it
+    // writes outright. So no deploy role may set that policy, and none may write the bundles there.
+    const delivery = await plan("delivery");
+    const beanstalkDelivery = await plan("beanstalk-delivery");
+    const cases: [Plan, string, [string, string?][]][] = [
+        [delivery, "github-oidc-deploy-review", [["beanstalk-staging"], ["beanstalk-production"], ["beanstalk-staging", "review-pr-8"]]],
+        [delivery, "github-oidc-deploy-staging", [["beanstalk-production"], ["beanstalk-staging", "review-pr-8"]]],
+        [beanstalkDelivery, "github-oidc-deploy-beanstalk-staging", [["beanstalk-production"]]],
+        [beanstalkDelivery, "github-oidc-deploy-beanstalk-production", [["beanstalk-staging"], ["beanstalk-staging", "review-pr-8"]]],
+    ];
+    for (const [d, role, victims] of cases) {
+        const principal = principalOf(d, role);
+        for (const [victim, as] of victims) {
+            const requests = beanstalkStorageAttackRequests(view(await plan(victim, as), as ?? victim));
+            assert.ok(requests.length >= 9, `only ${requests.length} attacks against ${as ?? victim}`);
+            assert.deepEqual(await breaches(principal, requests), [], `${role} against ${as ?? victim}`);
+        }
     }
 });
 

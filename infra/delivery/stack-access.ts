@@ -68,6 +68,32 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Condition: { Null: { [`aws:ResourceTag/${STACK_TAG}`]: "false" }, StringNotEquals: { [`aws:ResourceTag/${STACK_TAG}`]: OWN_STACK } },
         },
         {
+            // Elastic Beanstalk's storage bucket (elasticbeanstalk-<region>-<account>) is shared by every environment
+            // of the account and untagged, so NothingOfOtherStacks cannot tell its objects apart; it holds the
+            // pipeline's bundles of every stack, whose hooks run as root. AWS's managed policies grant s3:PutObject on
+            // elasticbeanstalk-*/* (AWSElasticBeanstalkWebTier, instance profiles) and object writes plus
+            // s3:PutBucketPolicy (AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy, the service role). A stack's
+            // roles write only where instances upload tail, bundle and rotated logs: resources/environments/logs/
+            // ("Viewing logs from Amazon EC2 instances", EB Developer Guide). NotResource denies object writes to every
+            // other bucket too: no role of a stack writes S3 objects (add a bucket here before a task role needs one).
+            Sid: "ObjectWritesOnlyBeanstalkLogs",
+            Effect: "Deny",
+            Action: [
+                "s3:PutObject", "s3:PutObjectAcl", "s3:PutObjectVersionAcl", "s3:PutObjectTagging", "s3:PutObjectVersionTagging",
+                "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging",
+                "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:RestoreObject", "s3:ReplicateObject", "s3:ReplicateDelete",
+            ],
+            NotResource: [pulumi.interpolate`arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}/resources/environments/logs/*`],
+        },
+        {
+            // …and none changes EB's buckets' policy, ACL or settings (EB applies its policy when the delivery stack's
+            // application first creates the bucket): a bucket policy is how any role would be granted those writes.
+            Sid: "BeanstalkStorageUnchanged",
+            Effect: "Deny",
+            Action: ["s3:PutBucket*", "s3:DeleteBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration", "s3:PutAccelerateConfiguration"],
+            Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::elasticbeanstalk-*`],
+        },
+        {
             Sid: "SharedApplicationUnchanged",
             Effect: "Deny",
             Action: ["elasticbeanstalk:DeleteApplication", "elasticbeanstalk:UpdateApplication", "elasticbeanstalk:UpdateApplicationResourceLifecycle", "elasticbeanstalk:AddTags", "elasticbeanstalk:RemoveTags", "elasticbeanstalk:UpdateTagsForResource"],

@@ -16,14 +16,6 @@ export const ACCOUNT_WIDE: Record<string, string> = {
     "ecs:DeregisterTaskDefinition": "marks a revision INACTIVE; services keep running and scaling it, and the pipeline's next deploy registers a new one",
 };
 
-/**
- * Resources Elastic Beanstalk shares between every environment of an account and region (EB's design):
- * its storage bucket, whose policy an environment update sets with the caller's credentials.
- */
-export const SHARED_BY_AWS: { action: string; resource: RegExp; why: string }[] = [
-    { action: "s3:PutBucketPolicy", resource: /^arn:aws:s3:::elasticbeanstalk-[a-z0-9-]+-\d{12}$/, why: "EB's per-region storage bucket: every Beanstalk-capable deploy role sets its policy on environment updates" },
-];
-
 /** Requests the principal is not allowed, as "role: action on resource is <decision> (why)". */
 export async function denials(principal: Principal, requests: Request[]): Promise<string[]> {
     const out: string[] = [];
@@ -38,7 +30,7 @@ export async function denials(principal: Principal, requests: Request[]): Promis
 export async function breaches(principal: Principal, requests: Request[]): Promise<string[]> {
     const out: string[] = [];
     for (const r of requests) {
-        if (ACCOUNT_WIDE[r.action] || SHARED_BY_AWS.some((x) => x.action === r.action && x.resource.test(r.resource))) continue;
+        if (ACCOUNT_WIDE[r.action]) continue;
         if ((await decide(principal, r)) === "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is allowed (${r.why})`);
     }
     return out;

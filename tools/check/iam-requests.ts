@@ -280,6 +280,14 @@ export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; ops?: Op[];
         why: "no operations role is declared",
     },
     {
+        type: "aws:elasticbeanstalk/environment:Environment",
+        actions: ["s3:PutBucketPolicy"],
+        when: () => true,
+        why:
+            "EB's shared storage bucket policy: granting it would let any deploy role grant itself every stack's bundles (a same-account bucket policy suffices); " +
+            "what EB adds there, AWSElasticBeanstalkWebTier already grants the instance role, and the pipeline role's UpdateEnvironment runs without it (docs/credentials.md)",
+    },
+    {
         type: "aws:cloudwatch/logGroup:LogGroup",
         actions: [
             "logs:DescribeIndexPolicies", "logs:PutIndexPolicy", "logs:DeleteIndexPolicy", "logs:GetDataProtectionPolicy", "logs:PutDataProtectionPolicy",
@@ -701,6 +709,36 @@ export async function attackRequests(target: StackView, ownTag: string): Promise
             }
         }
     }
+    out.push(...beanstalkStorageAttackRequests(target));
     return out;
+}
+
+/** Where the bundles of `target`'s Beanstalk environments sit in EB's shared storage bucket `elasticbeanstalk-<region>-<account>`. */
+export function beanstalkStorageBundleKeys(target: StackView): string[] {
+    return target.plan.resources
+        .filter((r) => r.type === "aws:elasticbeanstalk/environment:Environment")
+        .flatMap((env) => [
+            // The pipeline's Elastic Beanstalk action uploads each version's bundle there (a label of CodePipeline's own).
+            `${target.app}/code-pipeline-${hex(`${target.plan.stack}/version`, 12)}.zip`,
+            // A bundle named like the environment's own versions (`<env>-<tag>`), e.g. one an operator uploaded.
+            `${target.app}/${String(env.inputs.name)}-${hex(`${target.plan.stack}/tag`, 7)}.zip`,
+        ]);
+}
+
+/**
+ * Overwriting or deleting the bundles `target`'s Beanstalk environments run (their hooks run as root
+ * on every deploy and instance launch), and taking over the shared bucket's policy, which would let
+ * the attacker grant itself those writes. Every role of every other stack must be denied each one.
+ */
+export function beanstalkStorageAttackRequests(target: StackView): Request[] {
+    const bucket = `arn:aws:s3:::elasticbeanstalk-${target.region}-${MOCK_ACCOUNT}`;
+    const keys = beanstalkStorageBundleKeys(target);
+    if (!keys.length) return [];
+    const context = { "aws:RequestedRegion": target.region };
+    const why = `${target.plan.stack}'s Beanstalk bundles in EB's storage bucket`;
+    return [
+        ...keys.flatMap((key) => ["s3:PutObject", "s3:DeleteObject", "s3:PutObjectAcl"].map((action) => ({ action, resource: `${bucket}/${key}`, context, why }))),
+        ...["s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketAcl"].map((action) => ({ action, resource: bucket, context, why: `${why}: the bucket's policy` })),
+    ];
 }
 

@@ -36,7 +36,7 @@ function beanstalkDeployerStatements(scope: DeployerScope): Statement[] {
     const asg = pulumi.interpolate`arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*`;
     const bundles = pulumi.interpolate`arn:${ctx.partition}:s3:::${bundleBucketPrefix(app, pattern)}*`;
     // EB's own storage bucket: EB reads and writes it for the environment (templates, logs); the
-    // pipeline's deploy action uploads bundles there, so deploy roles only read it.
+    // pipeline's deploy action uploads bundles there, so deploy roles only read it, and never set its policy.
     const storage = pulumi.interpolate`arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}`;
     const ec2 = (type: string) => arnOf(ctx, "ec2", `${type}/*`);
     return [
@@ -177,11 +177,15 @@ function beanstalkDeployerStatements(scope: DeployerScope): Statement[] {
             Resource: [bundles, pulumi.interpolate`${bundles}/*`],
         },
         {
-            // EB's per-region storage bucket is shared by every environment of the account (EB's design); an
-            // environment update sets its bucket policy with the caller's credentials (CloudFormation's
-            // Environment handler). Deploy roles may not write its objects: the pipeline's bundles live there.
+            // EB's per-region storage bucket is shared by every environment of the account (EB's design) and
+            // untagged: the pipeline's bundles of every stack live there, and their hooks run as root. Read only.
+            // No s3:PutBucketPolicy, although CloudFormation's Environment update handler lists it: a same-account
+            // bucket policy naming a role grants it writes outright, so any deploy role could grant itself every
+            // stack's bundles. What EB writes there (statements letting the instance role upload logs and read
+            // resources/environments/*) AWSElasticBeanstalkWebTier already grants the instance role, and the
+            // pipeline role deploys every release (UpdateEnvironment) without it. docs/credentials.md.
             Sid: "BeanstalkStorage",
-            Action: ["s3:CreateBucket", "s3:GetBucketLocation", "s3:ListBucket", "s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:GetObject"],
+            Action: ["s3:CreateBucket", "s3:GetBucketLocation", "s3:ListBucket", "s3:GetBucketPolicy", "s3:GetObject"],
             Resource: [storage, pulumi.interpolate`${storage}/*`],
         },
     ];
