@@ -181,7 +181,7 @@ test("GitHub OIDC roles pin the audience to STS and the subject to this reposito
         "github-oidc-preview": ["repo:acme/shop:environment:preview"],
         "github-oidc-deploy-staging": ["repo:acme/shop:environment:staging"],
         "github-oidc-deploy-production": ["repo:acme/shop:environment:production"],
-        "github-oidc-deploy-review": ["repo:acme/shop:environment:review"],
+        "github-oidc-deploy-review": ["repo:acme/shop:environment:review", "repo:acme/shop:environment:review-teardown"],
     });
 });
 
