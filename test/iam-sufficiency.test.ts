@@ -10,6 +10,8 @@ import { deployRequests, handlers, PROVIDER_CALLS_LESS } from "../tools/check/ia
 import { denials } from "../tools/check/iam-check";
 import { actionFacts } from "../tools/check/iam-sim";
 import { mockArn, mockId, physicalNameOf } from "../tools/plan/identities";
+import { kmsDeployRequests } from "../tools/check/kms-requests";
+import { secretsProviderUrl } from "../infra/contract";
 import { planStack } from "./helpers";
 
 interface Case {
@@ -41,8 +43,12 @@ const deliveryFor = (stack = "delivery") => {
 async function jobOf(c: Case): Promise<{ principal: Principal; requests: Request[] }> {
     const delivery = await deliveryFor(c.delivery);
     const plan = await planStack(c.stack, c.as ? { stackName: c.as } : {});
-    const requests = await deployRequests({ plan, region: "us-east-1", tag: `shop/${c.as ?? c.stack}`, app: "shop" });
-    return { principal: principalOf(delivery, c.role), requests };
+    const view = { plan, region: "us-east-1", tag: `shop/${c.as ?? c.stack}`, app: "shop" };
+    // The fixtures use the example passphrase; the shipped stack files use their policy stack's key (stack-secrets-provider).
+    const secretsProvider = secretsProviderUrl("shop", c.role.replace(/^github-oidc-deploy-/, ""), "us-east-1");
+    const ownKey = kmsDeployRequests(view, { plan: delivery, region: "us-east-1" }, secretsProvider, { createsStack: c.as !== undefined });
+    assert.ok(ownKey.some((r) => r.action === "kms:Decrypt" && r.resourcePolicy), `${secretsProvider} is not a key of ${delivery.stack}`);
+    return { principal: principalOf(delivery, c.role), requests: [...(await deployRequests(view)), ...ownKey] };
 }
 
 for (const c of CASES) {
