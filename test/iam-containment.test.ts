@@ -124,6 +124,22 @@ test("the permissions boundary holds a review stack's role to its stack even wit
     assert.equal(await decide(role, secret), "ExplicitlyDenied");
 });
 
+test("the permissions boundary keeps a stack's role with AdministratorAccess off every other stack's keys, and review stacks' roles off the shared review key", async () => {
+    const delivery = await plan("delivery");
+    const key = (st: string) => keyOf(delivery, `runtime-policies-${st}-secrets-key`);
+    const others: Record<string, string[]> = { "review-pr-7": ["staging", "production"], staging: ["production", "review"], production: ["staging", "review"] };
+    for (const [stack, as] of [["staging", "review-pr-7"], ["staging", "staging"], ["production", "production"]]) {
+        const role = await unleashed(stack, as, "app-task");
+        const requests = (await attackRequests(view(delivery), `shop/${as}`)).filter((r) => r.action.startsWith("kms:"));
+        for (const st of others[as]) assert.ok(requests.some((r) => r.action === "kms:Decrypt" && r.resource === key(st).arn), `${as}: no attack decrypts ${st}'s key`);
+        assert.deepEqual(await breaches(role, requests), [], `${as}'s app-task role`);
+    }
+    // Review stacks share one key for their config (their deploy role's); their workloads never need it.
+    const review = key("review");
+    const decrypt: Request = { action: "kms:Decrypt", resource: review.arn, context: { "aws:RequestedRegion": "us-east-1", "aws:ResourceTag/slipway:stack": "shop/review-*" }, why: "the review stacks' key" };
+    assert.notEqual(await decide(await unleashed("staging", "review-pr-7", "app-task"), decrypt, review.policy), "Allowed");
+});
+
 test("the boundary lets a review stack's role read the shared registry and EB application, never change them", async () => {
     const role = await unleashed("staging", "review-pr-7", "app-task");
     // Both belong to the delivery stack and carry its tag; the boundary exempts them from

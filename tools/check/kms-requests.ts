@@ -23,6 +23,8 @@ const ALIAS_TYPE = "aws:kms/alias:Alias";
 interface Where {
     plan: Plan;
     region: string;
+    /** The plan's stack tag (`<app>/<stack>`), which the provider's defaultTags put on every resource. */
+    tag?: string;
 }
 
 /** A key of a plan as AWS holds it. */
@@ -44,8 +46,8 @@ export function keyArnOf(r: PlannedResource, region: string): string {
     return mockArn(KEY_TYPE, r.name, physical, mockId(KEY_TYPE, r.name, physical), r.inputs, region) as string;
 }
 
-/** Every key `plan` declares, with its ARN, key policy, stack tag and aliases. */
-export function keysOf(plan: Plan, region: string): PlannedKey[] {
+/** Every key `plan` declares, with its ARN, key policy, stack tag (its own, else `defaultTag`) and aliases. */
+export function keysOf(plan: Plan, region: string, defaultTag?: string): PlannedKey[] {
     const keys = plan.resources.filter((r) => r.type === KEY_TYPE);
     const aliases = plan.resources.filter((r) => r.type === ALIAS_TYPE);
     return keys.map((k) => {
@@ -63,7 +65,7 @@ export function keysOf(plan: Plan, region: string): PlannedKey[] {
             resource: k,
             arn,
             policy: typeof k.inputs.policy === "string" ? (JSON.parse(k.inputs.policy) as Doc) : undefined,
-            stackTag: typeof tags?.[STACK_TAG] === "string" ? (tags[STACK_TAG] as string) : undefined,
+            stackTag: typeof tags?.[STACK_TAG] === "string" ? (tags[STACK_TAG] as string) : defaultTag,
             aliases: mine.map((a) => String(a.inputs.name)),
         };
     });
@@ -100,7 +102,7 @@ export function kmsAttackRequests(target: Where, ownTag: string): Request[] {
     const h = (handlerPermissions as unknown as { types: Record<string, { update?: string[]; delete?: string[] }> }).types[KEY_TYPE] ?? {};
     const actions = [...new Set([...USE, ...CONTROL, ...(h.update ?? []), ...(h.delete ?? [])].filter((a) => !READ_ONLY.test(a)))];
     const out: Request[] = [];
-    for (const key of keysOf(target.plan, target.region)) {
+    for (const key of keysOf(target.plan, target.region, target.tag)) {
         if (keyBelongsTo(key.stackTag, ownTag)) continue;
         const resourceTag: Record<string, string> = key.stackTag ? { [`aws:ResourceTag/${STACK_TAG}`]: key.stackTag } : {};
         for (const action of actions) {
