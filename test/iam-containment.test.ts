@@ -8,6 +8,7 @@ import { Plan } from "../tools/plan/mock-engine";
 import { actionFacts, decide, Doc, Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { ACCOUNT_WIDE, breaches } from "../tools/check/iam-check";
 import { attackRequests, beanstalkStorageAttackRequests, StackView } from "../tools/check/iam-requests";
+import { mockArn, mockId, physicalNameOf } from "../tools/plan/identities";
 import { planStack } from "./helpers";
 
 const view = (plan: Plan, stack = plan.stack): StackView => ({ plan, region: "us-east-1", tag: `shop/${stack}`, app: "shop" });
@@ -19,11 +20,25 @@ const plan = (stack: string, as?: string, set?: Record<string, string>) => {
     return plans.get(key) as Promise<Plan>;
 };
 
-const CASES: { role: string; own: string; victims: [string, string?][] }[] = [
+/** The ARN the mock engine gives a key of the delivery plan (what the roles' policies name), and its key policy. */
+function keyOf(delivery: Plan, name: string): { arn: string; policy: Doc } {
+    const key = delivery.resources.find((r) => r.type === "aws:kms/key:Key" && r.name === name);
+    assert.ok(key, `the delivery stack declares ${name}`);
+    const physical = physicalNameOf(key.name, key.inputs);
+    const arn = mockArn(key.type, key.name, physical, mockId(key.type, key.name, physical), key.inputs, "us-east-1");
+    assert.ok(arn);
+    return { arn, policy: JSON.parse(String(key.inputs.policy)) as Doc };
+}
+
+/**
+ * `mayDecrypt`: policy stacks whose secrets-provider key the role decrypts by design (previews of
+ * staging-tier stacks decrypt their config); every other use of any other stack's key is an attack.
+ */
+const CASES: { role: string; own: string; victims: [string, string?][]; mayDecrypt?: string[] }[] = [
     { role: "github-oidc-deploy-review", own: "review-pr-7", victims: [["staging"], ["production"], ["delivery"], ["beanstalk-staging"]] },
     { role: "github-oidc-deploy-staging", own: "staging", victims: [["production"], ["delivery"], ["staging", "review-pr-8"], ["beanstalk-production"]] },
     { role: "github-oidc-deploy-production", own: "production", victims: [["staging"], ["delivery"], ["staging", "review-pr-8"]] },
-    { role: "github-oidc-preview", own: "preview", victims: [["staging"], ["production"], ["delivery"]] },
+    { role: "github-oidc-preview", own: "preview", victims: [["staging"], ["production"], ["delivery"]], mayDecrypt: ["staging"] },
 ];
 
 for (const c of CASES) {
@@ -32,10 +47,28 @@ for (const c of CASES) {
             const delivery = await plan("delivery");
             const requests = await attackRequests(view(await plan(victim, as), as ?? victim), `shop/${c.own}`);
             assert.ok(requests.length > 50, `only ${requests.length} attacks`);
-            assert.deepEqual(await breaches(principalOf(delivery, c.role), requests), []);
+            const byDesign = (c.mayDecrypt ?? []).map((st) => `kms:Decrypt on ${keyOf(delivery, `runtime-policies-${st}-secrets-key`).arn} is allowed`);
+            const found = await breaches(principalOf(delivery, c.role), requests);
+            assert.deepEqual(found.filter((b) => !byDesign.some((d) => b.includes(d))), []);
         });
     }
 }
+
+test("a pull-request or other-stack role given kms:Decrypt on production's real key is caught, naming role, action and key", async () => {
+    const delivery = await plan("delivery");
+    const key = keyOf(delivery, "runtime-policies-production-secrets-key");
+    const attacks = await attackRequests(view(delivery), "shop/review-pr-7");
+    assert.ok(attacks.some((r) => r.action === "kms:Decrypt" && r.resource === key.arn), `no attack decrypts production's key ${key.arn}`);
+    for (const [role, own] of [["github-oidc-preview", "preview"], ["github-oidc-deploy-review", "review-pr-7"], ["github-oidc-deploy-staging", "staging"]]) {
+        const principal = principalOf(delivery, role);
+        const requests = await attackRequests(view(delivery), `shop/${own}`);
+        const before = await breaches(principal, requests);
+        assert.ok(!before.some((b) => b.includes(key.arn)), before.join("\n"));
+        const widened: Principal = { ...principal, policies: [...principal.policies, { name: "oops", doc: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["kms:Decrypt"], Resource: [key.arn] }] } }] };
+        const found = await breaches(widened, requests);
+        assert.ok(found.some((b) => b.startsWith(`delivery/${role}: kms:Decrypt on ${key.arn} is allowed (delivery aws:kms/key:Key runtime-policies-production-secrets-key`)), `${role}:\n${found.join("\n")}`);
+    }
+});
 
 test("with an S3 state backend no pull-request or other-stack role can write a stack's state, and previews cannot read production's", async () => {
     const set = { "slipway:pulumiBackendUrl": "s3://acme-pulumi-state/shop" };
@@ -89,6 +122,22 @@ test("the permissions boundary holds a review stack's role to its stack even wit
     }
     const secret: Request = { action: "secretsmanager:GetSecretValue", resource: "arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/shop/review-pr-8/app-abc-AbCdEf", context: {}, why: "review-pr-8's secret" };
     assert.equal(await decide(role, secret), "ExplicitlyDenied");
+});
+
+test("the permissions boundary keeps a stack's role with AdministratorAccess off every other stack's keys, and review stacks' roles off the shared review key", async () => {
+    const delivery = await plan("delivery");
+    const key = (st: string) => keyOf(delivery, `runtime-policies-${st}-secrets-key`);
+    const others: Record<string, string[]> = { "review-pr-7": ["staging", "production"], staging: ["production", "review"], production: ["staging", "review"] };
+    for (const [stack, as] of [["staging", "review-pr-7"], ["staging", "staging"], ["production", "production"]]) {
+        const role = await unleashed(stack, as, "app-task");
+        const requests = (await attackRequests(view(delivery), `shop/${as}`)).filter((r) => r.action.startsWith("kms:"));
+        for (const st of others[as]) assert.ok(requests.some((r) => r.action === "kms:Decrypt" && r.resource === key(st).arn), `${as}: no attack decrypts ${st}'s key`);
+        assert.deepEqual(await breaches(role, requests), [], `${as}'s app-task role`);
+    }
+    // Review stacks share one key for their config (their deploy role's); their workloads never need it.
+    const review = key("review");
+    const decrypt: Request = { action: "kms:Decrypt", resource: review.arn, context: { "aws:RequestedRegion": "us-east-1", "aws:ResourceTag/slipway:stack": "shop/review-*" }, why: "the review stacks' key" };
+    assert.notEqual(await decide(await unleashed("staging", "review-pr-7", "app-task"), decrypt, review.policy), "Allowed");
 });
 
 test("the boundary lets a review stack's role read the shared registry and EB application, never change them", async () => {
@@ -195,18 +244,17 @@ test("no pull-request job can decrypt production's config or read its state: the
         }
     }
     assert.deepEqual([...prEnvironments].sort(), ["preview", "review"]);
-    // Those environments' roles cannot decrypt production's key (the key its stack file must use: stack-secrets-provider).
+    // Those environments' roles cannot use production's key (the key its stack file must use: stack-secrets-provider),
+    // simulated on the key's ARN with its key policy (KMS honours IAM policies only where the key policy lets it).
     const delivery = await plan("delivery");
-    const productionKey = delivery.resources.find((r) => r.type === "aws:kms/key:Key" && r.name === "runtime-policies-production-secrets-key");
-    assert.ok(productionKey, "the delivery stack creates production's secrets-provider key");
-    const keyArn = `arn:aws:kms:us-east-1:123456789012:key/production-secrets-key`;
-    for (const role of ["github-oidc-preview", "github-oidc-deploy-review"]) {
+    const key = keyOf(delivery, "runtime-policies-production-secrets-key");
+    const use = (action: string): Request => ({ action, resource: key.arn, context: { "aws:RequestedRegion": "us-east-1" }, why: "production's config" });
+    for (const role of ["github-oidc-preview", "github-oidc-deploy-review", "github-oidc-deploy-staging"]) {
         for (const action of ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]) {
-            assert.notEqual(await decide(principalOf(delivery, role), { action, resource: keyArn, context: {}, why: "production's config" }), "Allowed", `${role} ${action}`);
+            assert.notEqual(await decide(principalOf(delivery, role), use(action), key.policy), "Allowed", `${role} ${action}`);
         }
     }
-    // …while production's own deploy role can (its policy names the key the delivery stack made).
+    // …while production's own deploy role can, through the very same simulation: the denials above are not the simulator's default.
     const production = principalOf(delivery, "github-oidc-deploy-production");
-    const granted = production.policies.flatMap((p) => p.doc.Statement as { Sid?: string; Resource?: unknown }[]).find((s) => s.Sid === "OwnSecretsProviderKey");
-    assert.ok(granted, "production's deploy role is granted its own key");
+    for (const action of ["kms:Decrypt", "kms:Encrypt"]) assert.equal(await decide(production, use(action), key.policy), "Allowed", `production ${action}`);
 });

@@ -9,6 +9,9 @@ import { decide, Principal, principalOf, Request } from "../tools/check/iam-sim"
 import { deployRequests, handlers, PROVIDER_CALLS_LESS } from "../tools/check/iam-requests";
 import { denials } from "../tools/check/iam-check";
 import { actionFacts } from "../tools/check/iam-sim";
+import { mockArn, mockId, physicalNameOf } from "../tools/plan/identities";
+import { kmsDeployRequests } from "../tools/check/kms-requests";
+import { secretsProviderUrl } from "../infra/contract";
 import { planStack } from "./helpers";
 
 interface Case {
@@ -40,8 +43,12 @@ const deliveryFor = (stack = "delivery") => {
 async function jobOf(c: Case): Promise<{ principal: Principal; requests: Request[] }> {
     const delivery = await deliveryFor(c.delivery);
     const plan = await planStack(c.stack, c.as ? { stackName: c.as } : {});
-    const requests = await deployRequests({ plan, region: "us-east-1", tag: `shop/${c.as ?? c.stack}`, app: "shop" });
-    return { principal: principalOf(delivery, c.role), requests };
+    const view = { plan, region: "us-east-1", tag: `shop/${c.as ?? c.stack}`, app: "shop" };
+    // The fixtures use the example passphrase; the shipped stack files use their policy stack's key (stack-secrets-provider).
+    const secretsProvider = secretsProviderUrl("shop", c.role.replace(/^github-oidc-deploy-/, ""), "us-east-1");
+    const ownKey = kmsDeployRequests(view, { plan: delivery, region: "us-east-1" }, secretsProvider, { createsStack: c.as !== undefined });
+    assert.ok(ownKey.some((r) => r.action === "kms:Decrypt" && r.resourcePolicy), `${secretsProvider} is not a key of ${delivery.stack}`);
+    return { principal: principalOf(delivery, c.role), requests: [...(await deployRequests(view)), ...ownKey] };
 }
 
 for (const c of CASES) {
@@ -120,4 +127,68 @@ test("npm run check's IAM simulation reports a deploy role that cannot do its st
     const problems = await deployRoleProblems(await stacks(delivery));
     assert.ok(problems.some((p) => /github-oidc-deploy-staging: ecs:DeleteService on arn:aws:ecs:us-east-1:123456789012:service\/shop-staging\/shop-staging is ImplicitlyDenied/.test(p)), problems.join("\n"));
     assert.ok(problems.some((p) => /github-oidc-deploy-staging: ecs:UpdateService on arn:aws:ecs:us-east-1:123456789012:service\/shop-production\/shop-production is allowed/.test(p)), problems.join("\n"));
+});
+
+/** `delivery` with one managed policy's statements changed (`edit` gets and returns them). */
+function editPolicy(delivery: Plan, policyName: string, edit: (statements: Record<string, unknown>[]) => Record<string, unknown>[]): void {
+    const policy = delivery.resources.find((r) => r.type === "aws:iam/policy:Policy" && r.inputs.name === policyName);
+    assert.ok(policy, `no policy ${policyName}`);
+    const doc = JSON.parse(String(policy.inputs.policy)) as { Statement: Record<string, unknown>[] };
+    doc.Statement = edit(doc.Statement);
+    policy.inputs.policy = JSON.stringify(doc);
+}
+
+/** The ARN the mock engine gives one of the delivery stack's keys (the ARN the roles' policies name). */
+function keyArnOf(delivery: Plan, name: string): string {
+    const key = delivery.resources.find((r) => r.type === "aws:kms/key:Key" && r.name === name);
+    assert.ok(key, `no key ${name}`);
+    const physical = physicalNameOf(key.name, key.inputs);
+    return String(mockArn(key.type, key.name, physical, mockId(key.type, key.name, physical), key.inputs, "us-east-1"));
+}
+
+const REVIEW_SECRETS = "awskms://alias/slipway/shop/review?region=us-east-1";
+/** What `npm run check` gets for the project's stacks: delivery, staging, production (KMS secrets providers) and the review template. */
+async function checkedStacks(d: Plan) {
+    const env = async (stack: string, tier: string, secretsProvider: string, as?: string) => ({
+        plan: await planStack(stack, as ? { stackName: as } : {}),
+        region: "us-east-1",
+        app: "shop",
+        tier,
+        role: "environment" as const,
+        deliveryStack: "delivery",
+        secretsProvider,
+        // The review template is never deployed: the check plans it as a review stack would be.
+        planAs: (stackName: string) => planStack(stack, { stackName }),
+    });
+    return [
+        { plan: d, region: "us-east-1", app: "shop", tier: "delivery", role: "delivery" as const },
+        await env("staging", "staging", "awskms://alias/slipway/shop/staging?region=us-east-1"),
+        await env("production", "production", "awskms://alias/slipway/shop/production?region=us-east-1"),
+        await env("staging", "review", REVIEW_SECRETS, "review"),
+    ];
+}
+
+test("npm run check simulates the review deploy role on the review template planned as a review stack, and reports it when it cannot do its job", async () => {
+    const { deployRoleProblems } = await import("../tools/check/iam-check");
+    const delivery = structuredClone(await deliveryFor());
+    assert.deepEqual(await deployRoleProblems(await checkedStacks(delivery)), []);
+    editPolicy(delivery, "shop-review-deploy-compute", (st) => st.filter((s) => s.Sid !== "ChangeOwnEcs"));
+    const problems = await deployRoleProblems(await checkedStacks(delivery));
+    assert.ok(problems.some((p) => /^delivery\/github-oidc-deploy-review: ecs:UpdateService on arn:aws:ecs:us-east-1:123456789012:service\/[\w-]*review-pr-0[\w-]*\/[\w-]+ is ImplicitlyDenied \(review-pr-0 /.test(p)), problems.join("\n"));
+});
+
+test("npm run check reports a deploy role that cannot use its own stack's secrets-provider key, and one that can decrypt production's", async () => {
+    const { deployRoleProblems } = await import("../tools/check/iam-check");
+    const delivery = structuredClone(await deliveryFor());
+    const staging = keyArnOf(delivery, "runtime-policies-staging-secrets-key");
+    const review = keyArnOf(delivery, "runtime-policies-review-secrets-key");
+    const production = keyArnOf(delivery, "runtime-policies-production-secrets-key");
+    for (const policy of ["shop-staging-deploy-data", "shop-review-deploy-data"]) editPolicy(delivery, policy, (st) => st.filter((s) => s.Sid !== "OwnSecretsProviderKey"));
+    editPolicy(delivery, "shop-staging-deploy-data", (st) => [...st, { Sid: "Oops", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [production] }]);
+    const problems = await deployRoleProblems(await checkedStacks(delivery));
+    const reported = (re: RegExp) => assert.ok(problems.some((p) => re.test(p)), `${re.source}\n${problems.join("\n")}`);
+    const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    reported(new RegExp(`^delivery/github-oidc-deploy-staging: kms:Decrypt on ${esc(staging)} is ImplicitlyDenied`));
+    reported(new RegExp(`^delivery/github-oidc-deploy-review: kms:Decrypt on ${esc(review)} is ImplicitlyDenied`));
+    reported(new RegExp(`^delivery/github-oidc-deploy-staging: kms:Decrypt on ${esc(production)} is allowed`));
 });

@@ -4,6 +4,7 @@
 import { Plan } from "../plan/mock-engine";
 import { decide, Principal, principalOf, Request } from "./iam-sim";
 import { attackRequests, deployRequests, StackView } from "./iam-requests";
+import { kmsDeployRequests } from "./kms-requests";
 import { policyStackOf } from "../../infra/contract";
 
 /**
@@ -45,7 +46,14 @@ export interface CheckedStack {
     role: "delivery" | "environment";
     /** The delivery stack that deploys it (environments). */
     deliveryStack?: string;
+    /** The stack file's `secretsprovider:` (`awskms://…`); undefined: a passphrase or Pulumi Cloud. */
+    secretsProvider?: string;
+    /** Plans the same config under another stack name (the review template as a review stack). */
+    planAs?: (stackName: string) => Promise<Plan>;
 }
+
+/** The review stack the review template (stack `review`) is checked as: review-pr-<N> stacks are made from its config. */
+export const REVIEW_STAND_IN = "review-pr-0";
 
 const viewOf = (s: CheckedStack): StackView => ({ plan: s.plan, region: s.region, tag: `${s.app}/${s.plan.stack}`, app: s.app });
 
@@ -53,18 +61,29 @@ const viewOf = (s: CheckedStack): StackView => ({ plan: s.plan, region: s.region
 export async function deployRoleProblems(stacks: CheckedStack[]): Promise<string[]> {
     const problems: string[] = [];
     const byName = new Map(stacks.map((s) => [s.plan.stack, s]));
-    const environments = stacks.filter((s) => s.role === "environment");
-    for (const env of environments) {
-        // The review template (stack `review`) only holds config for review-pr-N stacks; it is never deployed.
-        if (env.plan.stack === "review" && env.tier === "review") continue;
+    // The review template (stack `review`) only holds config for review-pr-N stacks and is never deployed:
+    // it is checked as the review stack its config makes, for that stack's deploy role and as a victim.
+    const deployed: CheckedStack[] = [];
+    for (const s of stacks) {
+        if (!(s.role === "environment" && s.plan.stack === "review" && s.tier === "review")) {
+            deployed.push(s);
+        } else if (s.planAs) {
+            deployed.push({ ...s, plan: await s.planAs(REVIEW_STAND_IN) });
+        } else {
+            problems.push(`review template ${s.plan.stack}: cannot be planned as ${REVIEW_STAND_IN}, so the review deploy role is not simulated`);
+        }
+    }
+    for (const env of deployed.filter((s) => s.role === "environment")) {
         const delivery = byName.get(env.deliveryStack ?? "delivery");
         if (!delivery) continue;
         const roleName = `github-oidc-deploy-${policyStackOf(env.plan.stack, env.tier)}`;
         if (!delivery.plan.resources.some((r) => r.type === "aws:iam/role:Role" && r.name === roleName)) continue;
         const principal = principalOf(delivery.plan, roleName);
-        problems.push(...(await denials(principal, await deployRequests(viewOf(env)))));
+        // Its stack's resources, and its own secrets-provider key (a workflow creates review stacks: stack init encrypts).
+        const own = kmsDeployRequests(viewOf(env), viewOf(delivery), env.secretsProvider, { createsStack: env.tier === "review" });
+        problems.push(...(await denials(principal, [...(await deployRequests(viewOf(env))), ...own])));
         // Everything of every other stack of the project is out of reach.
-        for (const other of stacks) {
+        for (const other of deployed) {
             if (other === env || (other.role === "environment" && policyStackOf(other.plan.stack, other.tier) === policyStackOf(env.plan.stack, env.tier))) continue;
             problems.push(...(await breaches(principal, await attackRequests(viewOf(other), `${env.app}/${env.plan.stack}`))));
         }

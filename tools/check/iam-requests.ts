@@ -9,6 +9,7 @@ import { actionFacts, Request, resourceTypeFacts } from "./iam-sim";
 import { MOCK_ACCOUNT, Plan, PlannedResource } from "../plan/mock-engine";
 import { physicalName } from "./iam-sim";
 import { STACK_TAG } from "../../infra/contract";
+import { KEY_TYPE, keyArnOf, kmsAttackRequests } from "./kms-requests";
 
 type Op = "create" | "read" | "update" | "delete";
 const OPS: Op[] = ["create", "read", "update", "delete"];
@@ -155,7 +156,7 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
         case "aws:codebuild/project:Project":
             return [{ service: "codebuild", sarType: "project", arn: `arn:aws:codebuild:${R}:${A}:project/${name}` }];
         case "aws:kms/key:Key":
-            return [{ service: "kms", sarType: "key", arn: `arn:aws:kms:${R}:${A}:key/${hex(r.urn, 8)}-0000-4000-8000-000000000000` }];
+            return [{ service: "kms", sarType: "key", arn: keyArnOf(r, R) }];
         case "aws:iam/policy:Policy":
             return [{ service: "iam", sarType: "policy", arn: `arn:aws:iam::${A}:policy${String(inputs.path ?? "/")}${name}` }];
         case "aws:sns/topic:Topic":
@@ -688,7 +689,7 @@ export async function attackRequests(target: StackView, ownTag: string): Promise
         if (!h || !own.length) continue;
         const actions = new Set([...(h.update ?? []), ...(h.delete ?? [])].filter((a) => !READ_ONLY.test(a) && a !== "iam:PassRole"));
         if (r.type === "aws:secretsmanager/secret:Secret") actions.add("secretsmanager:GetSecretValue");
-        if (r.type === "aws:kms/key:Key") ["kms:Decrypt", "kms:Encrypt", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"].forEach((a) => actions.add(a));
+        if (r.type === KEY_TYPE) continue; // kmsAttackRequests, with the key policy
         if (r.type === "aws:ecr/repository:Repository") ["ecr:PutImage", "ecr:BatchDeleteImage", "ecr:InitiateLayerUpload"].forEach((a) => actions.add(a));
         if (r.type === "aws:iam/role:Role") ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary"].forEach((a) => actions.add(a));
         if (r.type === "aws:iam/policy:Policy") ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:SetDefaultPolicyVersion"].forEach((a) => actions.add(a));
@@ -710,6 +711,7 @@ export async function attackRequests(target: StackView, ownTag: string): Promise
         }
     }
     out.push(...beanstalkStorageAttackRequests(target));
+    out.push(...kmsAttackRequests(target, ownTag));
     return out;
 }
 

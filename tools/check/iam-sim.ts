@@ -36,6 +36,8 @@ export interface Request {
     context: Record<string, string | string[]>;
     /** Why the request is made: `staging aws:ec2/vpc:Vpc network-vpc create`. */
     why: string;
+    /** The resource's own policy (a KMS key's key policy), when AWS evaluates one; decide() uses it unless given another. */
+    resourcePolicy?: Doc;
 }
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
@@ -182,7 +184,7 @@ function actionPattern(pattern: string): RegExp {
 }
 
 /** AWS's decision on one request. A request the simulator cannot evaluate (bad ARN, unknown action) throws. */
-export async function decide(principal: Principal, request: Request, resourcePolicy?: Doc, opts: { everyStatement?: boolean } = {}): Promise<Decision> {
+export async function decide(principal: Principal, request: Request, resourcePolicy: Doc | undefined = request.resourcePolicy, opts: { everyStatement?: boolean } = {}): Promise<Decision> {
     const only = (doc: Doc) => (opts.everyStatement ? doc : forAction(doc, request.action));
     for (const p of principal.policies) assertValidDocument(p.doc, `${principal.name} ${p.name}`);
     if (principal.boundary) assertValidDocument(principal.boundary, `${principal.name} boundary`);

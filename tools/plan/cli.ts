@@ -84,7 +84,7 @@ export async function main(argv: string[], dir = process.cwd()): Promise<number>
     const checked: CheckedStack[] = [];
     for (const stack of stacks) {
         const { plan, cfg } = await planWithConfig(dir, stack);
-        checked.push(checkedStack(plan, cfg));
+        checked.push(checkedStack(plan, cfg, dir));
         if (opts.json) writeJson(opts.json, plan);
         if (opts.jsonDir) writeJson(path.join(opts.jsonDir, `${stack}.json`), plan);
         if (opts.diff) {
@@ -115,7 +115,7 @@ export async function main(argv: string[], dir = process.cwd()): Promise<number>
 }
 
 /** What the IAM check needs of a planned stack. */
-function checkedStack(plan: Plan, cfg: StackConfig): CheckedStack {
+function checkedStack(plan: Plan, cfg: StackConfig, dir: string): CheckedStack {
     const tier = String(plan.resources.find((r) => r.type === "slipway:policy:Waivers")?.inputs.tier ?? "");
     return {
         plan,
@@ -124,6 +124,12 @@ function checkedStack(plan: Plan, cfg: StackConfig): CheckedStack {
         tier,
         role: tier === "delivery" ? "delivery" : "environment",
         deliveryStack: (cfg.config["slipway:deliveryStack"] ?? "delivery").split("/").pop(),
+        secretsProvider: cfg.secretsProvider,
+        // The review template is checked as the review stack its config makes (review-pr-N).
+        planAs: async (stackName) => {
+            const { program } = await import("../../stacks/program");
+            return runUnderMocks({ project: cfg.project, stack: stackName, config: cfg.config, secretKeys: cfg.secretKeys }, () => program({ stackDir: dir }));
+        },
     };
 }
 
