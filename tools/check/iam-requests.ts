@@ -232,6 +232,12 @@ const PASSED_TO: Record<string, string> = {
  */
 export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; ops?: Op[]; when: (r: PlannedResource, plan: Plan) => boolean; why: string }[] = [
     {
+        type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+        actions: ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress"],
+        when: (r) => (r.inputs.ingress as unknown[] | undefined)?.length === 0 && (r.inputs.egress as unknown[] | undefined)?.length === 0,
+        why: "the adopted default group declares no rules: the provider only revokes AWS's defaults, and deploy roles may not open an adopted group",
+    },
+    {
         type: "aws:servicediscovery/service:Service",
         actions: ["servicediscovery:TagResource"],
         ops: ["create"],
@@ -543,9 +549,24 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
         if (action === "elasticloadbalancing:AddTags" && op === "create") context["elasticloadbalancing:CreateAction"] = (CREATES[r.type] ?? ["x:CreateLoadBalancer"])[0].split(":")[1];
         if (/^iam:(Attach|Detach)RolePolicy$/.test(action) && r.inputs.policyArn) context["iam:PolicyARN"] = String(r.inputs.policyArn);
         if (/^iam:(CreateRole|PutRolePermissionsBoundary)$/.test(action) && r.inputs.permissionsBoundary) context["iam:PermissionsBoundary"] = String(r.inputs.permissionsBoundary);
+        if (r.type === "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup") Object.assign(context, adoptedContext(action, op, context));
         requests.push({ action, resource: arn, context, why });
     }
     return requests;
+}
+
+/**
+ * The VPC's default group is AWS's, untagged, when the stack adopts it: the create's tag call sends the
+ * stack tag and the adoption mark and finds no tags; every later request finds both.
+ */
+function adoptedContext(action: string, op: Op, context: Record<string, string | string[]>): Record<string, string | string[]> {
+    if (action === "ec2:CreateTags" && op === "create") {
+        // An existing group's tag call carries no ec2:CreateAction (EC2's tag-on-create condition key).
+        for (const k of Object.keys(context)) if (/ResourceTag\//i.test(k) || k === "ec2:CreateAction") delete context[k];
+        return { [`aws:RequestTag/${ADOPTED_TAG}`]: ADOPTED_VALUE, "aws:TagKeys": [STACK_TAG, ADOPTED_TAG] };
+    }
+    if (!(`aws:ResourceTag/${STACK_TAG}` in context)) return {};
+    return { [`aws:ResourceTag/${ADOPTED_TAG}`]: ADOPTED_VALUE, [`ec2:ResourceTag/${ADOPTED_TAG}`]: ADOPTED_VALUE };
 }
 
 /** Of required types sharing a family (`listener/app`, `listener/gwy`, `listener/net`), keeps the one the resource is. */
