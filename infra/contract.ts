@@ -70,6 +70,14 @@ export function healthUrlParameter(app: string, stack: string): string {
 export const STACK_TAG = "slipway:stack";
 
 /**
+ * Tag a stack puts, with ADOPTED_VALUE, on the VPC default security group it adopts (AWS makes that
+ * group untagged). Deploy roles may tag an untagged group into their stack only with this mark, and may
+ * never open a marked group: an adopted group can be closed, not used (infra/delivery/deployer-policy.ts).
+ */
+export const ADOPTED_TAG = "slipway:adopted";
+export const ADOPTED_VALUE = "default-security-group";
+
+/**
  * The stack tag's value: `<app>/<stack>`. The app is part of the value so that app `shop`'s review
  * pattern (`shop/review-*`) can never match another app's stacks, whatever their names.
  */

@@ -142,7 +142,11 @@ test("deploy roles never write permissions: they only attach their own stacks' r
             runtime.map((kind) => `arn:aws:iam::123456789012:policy/slipway/shop/shop-${stack}-${kind}`),
         );
         const create = statements.find((s) => s.Sid === "CreateBoundedRoles");
-        assert.deepEqual(create?.Condition, { StringEquals: { "iam:PermissionsBoundary": `arn:aws:iam::123456789012:policy/slipway/shop/shop-${stack}-boundary` } });
+        // …and tagged for its own stacks only: the runtime policies and the boundary trust a role's stack tag.
+        assert.deepEqual(create?.Condition, {
+            StringEquals: { "iam:PermissionsBoundary": `arn:aws:iam::123456789012:policy/slipway/shop/shop-${stack}-boundary` },
+            StringLike: { "aws:RequestTag/slipway:stack": `shop/${stack === "review" ? "review-*" : stack}` },
+        });
     }
 });
 

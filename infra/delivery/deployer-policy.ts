@@ -17,7 +17,7 @@ import { Statement } from "../shared/iam";
 import type { DeployConcern, Platform } from "../platforms/platform";
 import {
     beanstalkLogGroupPrefix, BOUNDARY_CONCERN, environmentName, environmentRolePath, healthUrlParameter, logGroupPrefix, managedPolicyArn, managedPolicyName, parameterPrefix, runtimePolicyArn,
-    secretNamePrefix, stackPattern, stackTag, stageName, STACK_TAG,
+    secretNamePrefix, stackPattern, stackTag, stageName, ADOPTED_TAG, ADOPTED_VALUE, STACK_TAG,
 } from "../contract";
 
 /** Everything a deploy role's statements are scoped by. */
@@ -48,10 +48,21 @@ export function tagConditions(scope: DeployerScope) {
             StringLike: { [`aws:ResourceTag/${STACK_TAG}`]: value },
             StringLikeIfExists: { [`aws:RequestTag/${STACK_TAG}`]: value },
         },
-        // Where AWS sends aws:TagKeys with an untag call, the stack tag cannot be among them.
+        // Where AWS sends aws:TagKeys with an untag call, the stack tag cannot be among them (in any case:
+        // IAM's tag keys are case-insensitive). Null: a call naming no keys (EC2's DeleteTags then deletes
+        // every tag) must not pass the ForAllValues test vacuously.
         untagging: {
             StringLike: { [`aws:ResourceTag/${STACK_TAG}`]: value },
-            "ForAllValues:StringNotEquals": { "aws:TagKeys": [STACK_TAG] },
+            "ForAllValues:StringNotEqualsIgnoreCase": { "aws:TagKeys": [STACK_TAG] },
+            Null: { "aws:TagKeys": "false" },
+        },
+        /**
+         * Tagging a resource whose ARN already pins it to the stack (its name or IAM path): a new one
+         * (no stack tag yet) or an own one, never into another stack. For services with no create-action
+         * condition key, where a create call with tags is also authorized as a tag call.
+         */
+        pinnedTagging: {
+            StringLikeIfExists: { [`aws:ResourceTag/${STACK_TAG}`]: value, [`aws:RequestTag/${STACK_TAG}`]: value },
         },
         region: { StringEquals: { "aws:RequestedRegion": scope.ctx.region } },
     };
@@ -146,16 +157,29 @@ function networkAndLoadBalancerStatements(scope: DeployerScope): Statement[] {
                 ...t.creating,
             },
         },
-        { Sid: "RetagOwnNetwork", Action: ["ec2:CreateTags"], Resource: created, Condition: t.retagging },
-        { Sid: "UntagOwnNetwork", Action: ["ec2:DeleteTags"], Resource: created, Condition: t.untagging },
+        {
+            // An adopted group's mark stays as it is (below).
+            Sid: "RetagOwnNetwork",
+            Action: ["ec2:CreateTags"],
+            Resource: created,
+            Condition: { ...t.retagging, StringEqualsIfExists: { [`aws:RequestTag/${ADOPTED_TAG}`]: ADOPTED_VALUE } },
+        },
+        {
+            Sid: "UntagOwnNetwork",
+            Action: ["ec2:DeleteTags"],
+            Resource: created,
+            Condition: { ...t.untagging, "ForAllValues:StringNotEqualsIgnoreCase": { "aws:TagKeys": [STACK_TAG, ADOPTED_TAG] } },
+        },
         {
             // The VPC's default security group is created by AWS untagged; the program adopts it
-            // (aws.ec2.DefaultSecurityGroup) and tags it in the same `pulumi up`. Only untagged groups,
-            // and only into this stack: a group tagged for another stack stays out of reach.
+            // (aws.ec2.DefaultSecurityGroup) and tags it in the same `pulumi up`. Only untagged groups, only
+            // into this stack, and only marked adopted: a marked group can never be opened (OpenOwnSecurityGroups),
+            // so adopting a group of another VPC gains nothing. (ec2:Vpc is the group's VPC ARN, but a VPC's id
+            // is generated when the stack creates it, so no policy written beforehand can name "this stack's VPC".)
             Sid: "AdoptDefaultSecurityGroup",
             Action: ["ec2:CreateTags"],
             Resource: [ec2Arn(ctx, "security-group")],
-            Condition: { Null: { [`aws:ResourceTag/${STACK_TAG}`]: "true" }, ...t.creating },
+            Condition: { Null: { [`aws:ResourceTag/${STACK_TAG}`]: "true" }, StringEquals: { [`aws:RequestTag/${ADOPTED_TAG}`]: ADOPTED_VALUE }, ...t.creating },
         },
         {
             Sid: "ChangeOwnNetwork",
@@ -163,13 +187,21 @@ function networkAndLoadBalancerStatements(scope: DeployerScope): Statement[] {
                 "ec2:ModifyVpcAttribute", "ec2:DeleteVpc", "ec2:ModifySubnetAttribute", "ec2:DeleteSubnet",
                 "ec2:AttachInternetGateway", "ec2:DetachInternetGateway", "ec2:DeleteInternetGateway",
                 "ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute", "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable",
-                "ec2:ReplaceRouteTableAssociation", "ec2:DeleteRouteTable",
-                "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
-                "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress", "ec2:ModifySecurityGroupRules",
-                "ec2:DeleteSecurityGroup",
+                "ec2:ReplaceRouteTableAssociation", "ec2:DeleteRouteTable", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
             ],
             Resource: created,
             Condition: t.owned,
+        },
+        {
+            // Opening, editing or deleting a group: only the stack's own groups that it did not adopt
+            // (ec2 security-group: aws:ResourceTag/${TagKey} is evaluated for these actions).
+            Sid: "OpenOwnSecurityGroups",
+            Action: [
+                "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+                "ec2:UpdateSecurityGroupRuleDescriptionsEgress", "ec2:ModifySecurityGroupRules", "ec2:DeleteSecurityGroup",
+            ],
+            Resource: [ec2Arn(ctx, "security-group")],
+            Condition: { ...t.owned, Null: { [`aws:ResourceTag/${ADOPTED_TAG}`]: "true" } },
         },
         {
             // A rule is a new resource of the group it is added to; the group's statement above decides.
@@ -221,24 +253,40 @@ export function identityStatements(scope: DeployerScope, attachable: pulumi.Inpu
     const roles = pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${path}*`;
     const profiles = pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:instance-profile${path}*`;
     const boundary = managedPolicyArn(ctx, app, scope.policyStack, BOUNDARY_CONCERN);
+    const t = tagConditions(scope);
     return [
         {
-            // A role can only be created with the stack's permissions boundary, and only tagged for it.
+            // A role can only be created with the stack's permissions boundary, and only tagged for it: the
+            // runtime policies and the boundary read a role's own stack tag (aws:PrincipalTag), so a role
+            // tagged for another stack would act as that stack's. iam:CreateRole: aws:RequestTag/${TagKey}
+            // and iam:PermissionsBoundary (service authorization reference, IAM).
             Sid: "CreateBoundedRoles",
-            Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+            Action: ["iam:CreateRole"],
             Resource: [roles],
-            Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
+            Condition: { StringEquals: { "iam:PermissionsBoundary": boundary }, ...t.creating },
         },
+        { Sid: "KeepBoundary", Action: ["iam:PutRolePermissionsBoundary"], Resource: [roles], Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } } },
         {
             Sid: "ManageOwnRoles",
             Action: [
                 // No iam:PutRolePolicy and no DeleteRolePermissionsBoundary: a deploy role never writes a permission.
                 "iam:GetRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
-                "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+                "iam:ListRoleTags", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
                 "iam:ListInstanceProfilesForRole", "iam:DeleteRolePolicy",
             ],
             Resource: [roles],
         },
+        {
+            // CreateRole/CreateInstanceProfile with tags are authorized as TagRole/TagInstanceProfile too, on a
+            // role that has no tags yet; later tag changes keep the stack tag the stack's. iam:TagRole and
+            // iam:TagInstanceProfile: aws:RequestTag/${TagKey}, aws:TagKeys; role and instance-profile:
+            // aws:ResourceTag/${TagKey} (service authorization reference, IAM).
+            Sid: "TagOwnRoles",
+            Action: ["iam:TagRole", "iam:TagInstanceProfile"],
+            Resource: [roles, profiles],
+            Condition: t.pinnedTagging,
+        },
+        { Sid: "UntagOwnRoles", Action: ["iam:UntagRole", "iam:UntagInstanceProfile"], Resource: [roles, profiles], Condition: t.untagging },
         {
             Sid: "AttachOwnPolicies",
             Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
@@ -251,12 +299,10 @@ export function identityStatements(scope: DeployerScope, attachable: pulumi.Inpu
             Resource: [roles],
             Condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "elasticbeanstalk.amazonaws.com", "ec2.amazonaws.com"] } },
         },
+        { Sid: "CreateOwnInstanceProfiles", Action: ["iam:CreateInstanceProfile"], Resource: [profiles], Condition: t.creating },
         {
             Sid: "OwnInstanceProfiles",
-            Action: [
-                "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:AddRoleToInstanceProfile",
-                "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile", "iam:UntagInstanceProfile", "iam:ListInstanceProfileTags",
-            ],
+            Action: ["iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:ListInstanceProfileTags"],
             Resource: [profiles],
         },
         {

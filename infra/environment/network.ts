@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
-import { renamedFrom } from "../contract";
+import { ADOPTED_TAG, ADOPTED_VALUE, renamedFrom } from "../contract";
 
 export interface NetworkArgs {
     /** IPv4 CIDR of the VPC, /16 to /24. @default "10.20.0.0/16" */
@@ -39,7 +39,12 @@ export class Network extends pulumi.ComponentResource {
         const count = args.azCount ?? 2;
         this.vpc = new ec2.Vpc(`${name}-vpc`, { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true }, { parent: this, aliases: renamedFrom("vpc") });
         // Nothing may use the default security group: it would allow all traffic between its members.
-        new ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: this.vpc.id, ingress: [], egress: [] }, { parent: this, aliases: renamedFrom("default-sg") });
+        // Adopted with no rules, and marked so: deploy roles may never open a marked group (deployer-policy.ts).
+        new ec2.DefaultSecurityGroup(
+            `${name}-default-sg`,
+            { vpcId: this.vpc.id, ingress: [], egress: [], tags: { [ADOPTED_TAG]: ADOPTED_VALUE } },
+            { parent: this, aliases: renamedFrom("default-sg") },
+        );
         const gateway = new ec2.InternetGateway(`${name}-igw`, { vpcId: this.vpc.id }, { parent: this, aliases: renamedFrom("igw") });
         const routes = new ec2.RouteTable(
             `${name}-public`,

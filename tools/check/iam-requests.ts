@@ -5,10 +5,11 @@
 // and IAM context keys a real request carries. Also the destructive requests against another stack's
 // resources that containment must deny.
 import handlerPermissions from "../../policy/data/cfn-handler-permissions.json";
-import { actionFacts, Request, resourceTypeFacts } from "./iam-sim";
+import { actionFacts, matchResourceType, Request, resourceTypeFacts } from "./iam-sim";
 import { MOCK_ACCOUNT, Plan, PlannedResource } from "../plan/mock-engine";
 import { physicalName } from "./iam-sim";
-import { STACK_TAG } from "../../infra/contract";
+import { ADOPTED_TAG, ADOPTED_VALUE, BOUNDARY_CONCERN, environmentRolePath, managedPolicyName, rolePath, STACK_TAG } from "../../infra/contract";
+import { isReviewName } from "../../infra/config/tiers";
 import { KEY_TYPE, keyArnOf, kmsAttackRequests } from "./kms-requests";
 
 type Op = "create" | "read" | "update" | "delete";
@@ -231,6 +232,12 @@ const PASSED_TO: Record<string, string> = {
  * A predicate gets the resource, so an exception holds only while the program keeps that shape.
  */
 export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; ops?: Op[]; when: (r: PlannedResource, plan: Plan) => boolean; why: string }[] = [
+    {
+        type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+        actions: ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress"],
+        when: (r) => (r.inputs.ingress as unknown[] | undefined)?.length === 0 && (r.inputs.egress as unknown[] | undefined)?.length === 0,
+        why: "the adopted default group declares no rules: the provider only revokes AWS's defaults, and deploy roles may not open an adopted group",
+    },
     {
         type: "aws:servicediscovery/service:Service",
         actions: ["servicediscovery:TagResource"],
@@ -551,9 +558,24 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
         if (action === "elasticloadbalancing:AddTags" && op === "create") context["elasticloadbalancing:CreateAction"] = (CREATES[r.type] ?? ["x:CreateLoadBalancer"])[0].split(":")[1];
         if (/^iam:(Attach|Detach)RolePolicy$/.test(action) && r.inputs.policyArn) context["iam:PolicyARN"] = String(r.inputs.policyArn);
         if (/^iam:(CreateRole|PutRolePermissionsBoundary)$/.test(action) && r.inputs.permissionsBoundary) context["iam:PermissionsBoundary"] = String(r.inputs.permissionsBoundary);
+        if (r.type === "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup") Object.assign(context, adoptedContext(action, op, context));
         requests.push({ action, resource: arn, context, why });
     }
     return requests;
+}
+
+/**
+ * The VPC's default group is AWS's, untagged, when the stack adopts it: the create's tag call sends the
+ * stack tag and the adoption mark and finds no tags; every later request finds both.
+ */
+function adoptedContext(action: string, op: Op, context: Record<string, string | string[]>): Record<string, string | string[]> {
+    if (action === "ec2:CreateTags" && op === "create") {
+        // An existing group's tag call carries no ec2:CreateAction (EC2's tag-on-create condition key).
+        for (const k of Object.keys(context)) if (/ResourceTag\//i.test(k) || k === "ec2:CreateAction") delete context[k];
+        return { [`aws:RequestTag/${ADOPTED_TAG}`]: ADOPTED_VALUE, "aws:TagKeys": [STACK_TAG, ADOPTED_TAG] };
+    }
+    if (!(`aws:ResourceTag/${STACK_TAG}` in context)) return {};
+    return { [`aws:ResourceTag/${ADOPTED_TAG}`]: ADOPTED_VALUE, [`ec2:ResourceTag/${ADOPTED_TAG}`]: ADOPTED_VALUE };
 }
 
 /** Of required types sharing a family (`listener/app`, `listener/gwy`, `listener/net`), keeps the one the resource is. */
@@ -709,9 +731,71 @@ export async function attackRequests(target: StackView, ownTag: string): Promise
                 out.push({ action, resource: facts.resourceTypes.length ? o.arn : "*", context, why: `${target.plan.stack} ${r.type} ${r.name}` });
             }
         }
+        const why = `${target.plan.stack} ${r.type} ${r.name}`;
+        out.push(...(await retagAttacks(own, target, ownTag, why)));
+        for (const action of CREATES[r.type] ?? []) {
+            if (!UPSERTS.has(action)) continue;
+            // A create call that updates an existing resource, sending the attacker's stack tag.
+            for (const o of own.filter((x) => x.service === action.split(":")[0])) {
+                out.push({ action, resource: o.arn, context: { ...base(target), ...tagContext(target.tag, true, false), [`aws:RequestTag/${STACK_TAG}`]: ownTag, "aws:TagKeys": [STACK_TAG] }, why: `${why}: ${action} on it, tagged ${ownTag}` });
+            }
+        }
     }
+    out.push(...(await beanstalkAttacks(target, ownTag)));
+    out.push(...forgedRoleAttacks(target, ownTag));
+    out.push(...adoptionAttacks(target, ownTag));
     out.push(...beanstalkStorageAttackRequests(target));
     out.push(...kmsAttackRequests(target, ownTag));
+    const seen = new Set<string>();
+    return out.filter((r) => {
+        const key = `${r.action} ${r.resource} ${JSON.stringify(r.context)}`;
+        return seen.has(key) ? false : (seen.add(key), true);
+    });
+}
+
+const base = (v: StackView): Record<string, string> => ({ "aws:RequestedRegion": v.region });
+
+/**
+ * Create calls that update the resource when it already exists (RegisterScalableTarget registers an
+ * existing target again with new capacities; PutParameter with Overwrite; PutDashboard replaces).
+ */
+const UPSERTS = new Set(["application-autoscaling:RegisterScalableTarget", "ssm:PutParameter", "cloudwatch:PutDashboard"]);
+
+/** Each service's tagging and untagging actions (service authorization reference); others use TagResource/UntagResource. */
+const TAG_ACTIONS: Record<string, { tag: string[]; untag: string[] }> = {
+    ec2: { tag: ["ec2:CreateTags"], untag: ["ec2:DeleteTags"] },
+    elasticloadbalancing: { tag: ["elasticloadbalancing:AddTags"], untag: ["elasticloadbalancing:RemoveTags"] },
+    autoscaling: { tag: ["autoscaling:CreateOrUpdateTags"], untag: ["autoscaling:DeleteTags"] },
+    elasticbeanstalk: { tag: ["elasticbeanstalk:AddTags", "elasticbeanstalk:UpdateTagsForResource"], untag: ["elasticbeanstalk:RemoveTags", "elasticbeanstalk:UpdateTagsForResource"] },
+    ssm: { tag: ["ssm:AddTagsToResource"], untag: ["ssm:RemoveTagsFromResource"] },
+    logs: { tag: ["logs:TagResource", "logs:TagLogGroup"], untag: ["logs:UntagResource", "logs:UntagLogGroup"] },
+    iam: { tag: ["iam:TagRole", "iam:TagInstanceProfile", "iam:TagPolicy"], untag: ["iam:UntagRole", "iam:UntagInstanceProfile", "iam:UntagPolicy"] },
+    s3: { tag: ["s3:PutBucketTagging"], untag: [] },
+    // API Gateway tags through /tags/<url-encoded ARN>: POST (v2) and PUT (v1) tag, DELETE untags.
+    apigateway: { tag: ["apigateway:POST", "apigateway:PUT"], untag: ["apigateway:DELETE"] },
+};
+const tagActionsOf = (service: string) => TAG_ACTIONS[service] ?? { tag: [`${service}:TagResource`], untag: [`${service}:UntagResource`] };
+
+/**
+ * Re-tag, then act: every tagging action of the resources' services tries to move each into the
+ * attacker's stack (`aws:RequestTag` the attacker's, `aws:ResourceTag` still the victim's, each sent only
+ * where the reference lists it), and every untagging action tries to drop the stack tag.
+ */
+async function retagAttacks(arns: OwnArn[], target: StackView, ownTag: string, why: string): Promise<Request[]> {
+    const out: Request[] = [];
+    for (const o of arns) {
+        const { tag, untag } = tagActionsOf(o.service);
+        const resource = o.service === "apigateway" ? `arn:aws:apigateway:${target.region}::/tags/${encodeURIComponent(o.arn)}` : o.arn;
+        const attempts: [string, boolean][] = [...tag.map((a): [string, boolean] => [a, true]), ...untag.map((a): [string, boolean] => [a, false])];
+        for (const [action, tagging] of attempts) {
+            const facts = await actionFacts(action);
+            if (!facts) continue;
+            const arn = facts.resourceTypes.length ? resource : "*";
+            if (!(await matchResourceType(action, arn))) continue;
+            const tags: Record<string, string | string[]> = tagging ? { [`aws:RequestTag/${STACK_TAG}`]: ownTag, "aws:TagKeys": [STACK_TAG] } : { "aws:TagKeys": [STACK_TAG] };
+            out.push({ action, resource: arn, context: { ...base(target), ...tagContext(target.tag, true, false), ...tags }, why: `${why}: ${action} ${tagging ? `re-tags it into ${ownTag}` : "drops its stack tag"}` });
+        }
+    }
     return out;
 }
 
@@ -744,3 +828,89 @@ export function beanstalkStorageAttackRequests(target: StackView): Request[] {
     ];
 }
 
+/** What Elastic Beanstalk made for the target's environments: changed, re-tagged or untagged by the attacker. */
+async function beanstalkAttacks(target: StackView, ownTag: string): Promise<Request[]> {
+    const out: Request[] = [];
+    if (!target.plan.resources.some((r) => r.type === "aws:elasticbeanstalk/environment:Environment")) return out;
+    for (const [action, kind] of EB_OPERATIONS.changes) {
+        out.push({ action, resource: ebArn(kind, target, kind), context: { ...base(target), ...tagContext(target.tag, true, false) }, why: `${target.plan.stack} Elastic Beanstalk's ${kind}` });
+    }
+    const kinds = [...new Set(EB_OPERATIONS.changes.map(([, kind]) => kind))];
+    const arns = kinds.map((kind) => ({ service: kind.split("/")[0], sarType: kind.split("/")[1], arn: ebArn(kind, target, kind) }));
+    out.push(...(await retagAttacks(arns, target, ownTag, `${target.plan.stack} Elastic Beanstalk's resources`)));
+    return out;
+}
+
+/**
+ * Forged stack tags: the attacker's deploy role creates or tags a role (or instance profile) under its
+ * own path, where it may create them, with the target's stack tag. Runtime policies and the boundary
+ * read a role's own `slipway:stack` tag (aws:PrincipalTag), so such a role would act as the target's.
+ */
+function forgedRoleAttacks(target: StackView, ownTag: string): Request[] {
+    const [app, ownStack] = ownTag.split("/");
+    if (!app || !ownStack || target.tag === ownTag) return [];
+    const A = MOCK_ACCOUNT;
+    const policyStack = isReviewName(ownStack) ? "review" : ownStack;
+    const path = environmentRolePath(app, ownStack);
+    const role = `arn:aws:iam::${A}:role${path}forged-${hex(target.tag, 6)}`;
+    const profile = `arn:aws:iam::${A}:instance-profile${path}forged-${hex(target.tag, 6)}`;
+    const boundary = `arn:aws:iam::${A}:policy${rolePath(app)}${managedPolicyName(app, policyStack, BOUNDARY_CONCERN)}`;
+    const iamBase = { "aws:RequestedRegion": "us-east-1" };
+    const forged = { [`aws:RequestTag/${STACK_TAG}`]: target.tag, "aws:TagKeys": [STACK_TAG] };
+    const mine = { [`aws:ResourceTag/${STACK_TAG}`]: ownTag, [`iam:ResourceTag/${STACK_TAG}`]: ownTag };
+    const why = (what: string) => `a role of ${ownTag} ${what} ${target.tag}'s stack tag (${target.plan.stack})`;
+    return [
+        { action: "iam:CreateRole", resource: role, context: { ...iamBase, "iam:PermissionsBoundary": boundary, ...forged }, why: why("created with") },
+        { action: "iam:TagRole", resource: role, context: { ...iamBase, ...mine, ...forged }, why: why("re-tagged with") },
+        { action: "iam:TagRole", resource: role, context: { ...iamBase, ...forged }, why: why("untagged, then tagged with") },
+        // IAM tag keys are case-insensitive (IAM User Guide, "Tagging IAM resources"): either spelling removes the tag.
+        { action: "iam:UntagRole", resource: role, context: { ...iamBase, ...mine, "aws:TagKeys": [STACK_TAG] }, why: why("losing its own tag, to be given") },
+        { action: "iam:UntagRole", resource: role, context: { ...iamBase, ...mine, "aws:TagKeys": [STACK_TAG.toUpperCase()] }, why: why("losing its own tag (upper-case key), to be given") },
+        { action: "iam:CreateInstanceProfile", resource: profile, context: { ...iamBase, ...forged }, why: `an instance profile of ${ownTag} created with ${target.tag}'s stack tag` },
+        { action: "iam:TagInstanceProfile", resource: profile, context: { ...iamBase, [`aws:ResourceTag/${STACK_TAG}`]: ownTag, ...forged }, why: `an instance profile of ${ownTag} re-tagged with ${target.tag}'s stack tag` },
+        { action: "iam:UntagInstanceProfile", resource: profile, context: { ...iamBase, [`aws:ResourceTag/${STACK_TAG}`]: ownTag, "aws:TagKeys": [STACK_TAG] }, why: `an instance profile of ${ownTag} losing its stack tag` },
+    ];
+}
+
+/**
+ * A security group of the target's VPC that no stack has tagged (its default group before the target
+ * adopts it, or any group made outside slipway) taken into the attacker's stack, then opened. Adopting a
+ * group must mark it (ADOPTED_TAG), and a marked group's rules can only be revoked.
+ */
+function adoptionAttacks(target: StackView, ownTag: string): Request[] {
+    const vpc = relatedArn("ec2", "vpc", target);
+    if (!vpc || target.tag === ownTag) return [];
+    const sg = `arn:aws:ec2:${target.region}:${MOCK_ACCOUNT}:security-group/sg-${hex(`${vpc}/default`, 17)}`;
+    const inVpc = { ...base(target), "ec2:Vpc": vpc };
+    const adopted = {
+        ...inVpc,
+        [`aws:ResourceTag/${STACK_TAG}`]: ownTag, [`ec2:ResourceTag/${STACK_TAG}`]: ownTag,
+        [`aws:ResourceTag/${ADOPTED_TAG}`]: ADOPTED_VALUE, [`ec2:ResourceTag/${ADOPTED_TAG}`]: ADOPTED_VALUE,
+    };
+    const why = (what: string) => `${target.plan.stack}'s VPC: an untagged security group ${what} by ${ownTag}`;
+    return [
+        { action: "ec2:CreateTags", resource: sg, context: { ...inVpc, [`aws:RequestTag/${STACK_TAG}`]: ownTag, "aws:TagKeys": [STACK_TAG] }, why: why("tagged without the adoption mark") },
+        ...["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:ModifySecurityGroupRules", "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:DeleteSecurityGroup"].map(
+            (action): Request => ({ action, resource: sg, context: adopted, why: why(`adopted, then changed (${action})`) }),
+        ),
+        { action: "ec2:DeleteTags", resource: sg, context: { ...adopted, "aws:TagKeys": [ADOPTED_TAG] }, why: why("adopted, then unmarked") },
+        { action: "ec2:CreateTags", resource: sg, context: { ...adopted, [`aws:RequestTag/${ADOPTED_TAG}`]: "", "aws:TagKeys": [ADOPTED_TAG] }, why: why("adopted, then its mark changed") },
+    ];
+}
+
+/**
+ * Reach AWS gives no condition key to deny, recorded rather than hidden: a Cloud Map private DNS
+ * namespace, and the Route 53 zone Cloud Map makes for it, associated with the target's VPC.
+ * CreatePrivateDnsNamespace has no resource type and only aws:RequestTag/aws:TagKeys; CreateHostedZone's
+ * only key, route53:VPCs, names VPC ids that are generated when each stack creates its VPC (service
+ * authorization reference). test/iam-containment.test.ts checks both facts still hold.
+ */
+export function unscopableAttacks(target: StackView, ownTag: string): Request[] {
+    const vpc = relatedArn("ec2", "vpc", target);
+    if (!vpc || target.tag === ownTag) return [];
+    const why = `a Cloud Map namespace of ${ownTag} in ${target.plan.stack}'s VPC`;
+    return [
+        { action: "servicediscovery:CreatePrivateDnsNamespace", resource: "*", context: { ...base(target), [`aws:RequestTag/${STACK_TAG}`]: ownTag, "aws:TagKeys": [STACK_TAG] }, why },
+        { action: "route53:CreateHostedZone", resource: "*", context: { ...base(target), "route53:VPCs": [`VPCId=${vpc.split("/").pop()},VPCRegion=${target.region}`] }, why: `${why}: its zone` },
+    ];
+}

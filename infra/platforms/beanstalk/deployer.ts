@@ -48,8 +48,7 @@ function beanstalkDeployerStatements(scope: DeployerScope): Statement[] {
                 "elasticbeanstalk:DescribeEnvironments", "elasticbeanstalk:DescribeEnvironmentResources", "elasticbeanstalk:DescribeEvents",
                 "elasticbeanstalk:DescribeConfigurationSettings", "elasticbeanstalk:DescribeConfigurationOptions", "elasticbeanstalk:ValidateConfigurationSettings",
                 "elasticbeanstalk:CreateApplicationVersion", "elasticbeanstalk:DeleteApplicationVersion", "elasticbeanstalk:UpdateApplicationVersion",
-                "elasticbeanstalk:DescribeApplicationVersions", "elasticbeanstalk:DescribeApplications",
-                "elasticbeanstalk:AddTags", "elasticbeanstalk:RemoveTags", "elasticbeanstalk:ListTagsForResource", "elasticbeanstalk:UpdateTagsForResource",
+                "elasticbeanstalk:DescribeApplicationVersions", "elasticbeanstalk:DescribeApplications", "elasticbeanstalk:ListTagsForResource",
             ],
             Resource: [
                 eb(`application/${application}`),
@@ -59,6 +58,22 @@ function beanstalkDeployerStatements(scope: DeployerScope): Statement[] {
                 pulumi.interpolate`arn:${ctx.partition}:elasticbeanstalk:${ctx.region}::solutionstack/*`,
                 pulumi.interpolate`arn:${ctx.partition}:elasticbeanstalk:${ctx.region}::platform/*`,
             ],
+        },
+        {
+            // The stack's own environment and versions only: the application is the delivery stack's, shared by
+            // every environment. A new one (no stack tag yet) or an own one, never into another stack
+            // (AddTags, UpdateTagsForResource: aws:RequestTag/${TagKey}; environment, applicationversion:
+            // aws:ResourceTag/${TagKey}, service authorization reference).
+            Sid: "TagOwnBeanstalkEnvironments",
+            Action: ["elasticbeanstalk:AddTags", "elasticbeanstalk:UpdateTagsForResource"],
+            Resource: [eb(`applicationversion/${application}/${env}-*`), eb(`environment/${application}/${env}`)],
+            Condition: { StringLikeIfExists: { [`aws:ResourceTag/${STACK_TAG}`]: value, [`aws:RequestTag/${STACK_TAG}`]: value } },
+        },
+        {
+            Sid: "UntagOwnBeanstalkEnvironments",
+            Action: ["elasticbeanstalk:RemoveTags", "elasticbeanstalk:UpdateTagsForResource"],
+            Resource: [eb(`applicationversion/${application}/${env}-*`), eb(`environment/${application}/${env}`)],
+            Condition: { ...owned, "ForAllValues:StringNotEqualsIgnoreCase": { "aws:TagKeys": [STACK_TAG] }, Null: { "aws:TagKeys": "false" } },
         },
         {
             // No resource types: EB's storage-bucket setup and CNAME check (the platform lookup is in ProgramLookups).

@@ -54,17 +54,26 @@ function computeAndIngressStatements(scope: DeployerScope): Statement[] {
             Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms"],
             Resource: [arnOf(ctx, "cloudwatch", `alarm:TargetTracking-service/${name}/${name}-*`)],
         },
-        { Sid: "CreateOwnScalableTargets", Action: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource"], Resource: [scalableTargets], Condition: t.creating },
+        {
+            // RegisterScalableTarget also updates an existing target, and a tagged register is authorized as
+            // TagResource too: with the stack's tag, only a target that has none yet (a new one). ScalableTarget:
+            // aws:ResourceTag/${TagKey}; both actions: aws:RequestTag/${TagKey} (service authorization reference).
+            Sid: "CreateOwnScalableTargets",
+            Action: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource"],
+            Resource: [scalableTargets],
+            Condition: { ...t.creating, Null: { [`aws:ResourceTag/${STACK_TAG}`]: "true" } },
+        },
         {
             Sid: "ChangeOwnScalableTargets",
             Action: [
                 "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget",
-                "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy",
-                "application-autoscaling:TagResource", "application-autoscaling:UntagResource", "application-autoscaling:ListTagsForResource",
+                "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:ListTagsForResource",
             ],
             Resource: [scalableTargets],
             Condition: t.owned,
         },
+        { Sid: "RetagOwnScalableTargets", Action: ["application-autoscaling:TagResource"], Resource: [scalableTargets], Condition: t.retagging },
+        { Sid: "UntagOwnScalableTargets", Action: ["application-autoscaling:UntagResource"], Resource: [scalableTargets], Condition: t.untagging },
         {
             // Describe calls have no resource type.
             Sid: "AutoscalingReads",
@@ -73,7 +82,11 @@ function computeAndIngressStatements(scope: DeployerScope): Statement[] {
             Condition: t.region,
         },
         {
-            // CreatePrivateDnsNamespace has no resource type; the request tag is its only scope.
+            // CreatePrivateDnsNamespace has no resource type; the request tag is its only scope. Its only other
+            // condition key is aws:TagKeys, and route53:CreateHostedZone's only one is route53:VPCs
+            // ("VPCId=<id>,VPCRegion=<region>"): the stack's VPC id is generated when the stack creates it, so
+            // no policy written beforehand can keep a namespace out of another stack's VPC (test/iam-containment.test.ts
+            // records this reach as UNSCOPABLE_ATTACKS).
             Sid: "CreateOwnNamespaces",
             Action: ["servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:CreateService"],
             Resource: ["*"],
@@ -125,15 +138,25 @@ function computeAndIngressStatements(scope: DeployerScope): Statement[] {
             // API Gateway authorizes by path; new APIs, links and domains must be tagged for this stack.
             Sid: "CreateOwnApis",
             Action: ["apigateway:POST"],
-            Resource: [api("/apis"), api("/vpclinks"), api("/domainnames"), api("/tags/*")],
+            Resource: [api("/apis"), api("/vpclinks"), api("/domainnames")],
             Condition: t.creating,
         },
         {
             // Routes, integrations and stages are judged by the tags of the API they belong to.
             Sid: "ChangeOwnApis",
             Action: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
-            Resource: [api("/apis/*"), api("/vpclinks/*"), api("/domainnames/*"), api("/tags/*")],
+            Resource: [api("/apis/*"), api("/vpclinks/*"), api("/domainnames/*")],
             Condition: t.owned,
+        },
+        {
+            // Tag calls (/tags/<url-encoded ARN>) carry no aws:ResourceTag: the reference's Tags resource type has
+            // no condition keys, so the tagged resource's owner cannot be checked. They may touch any tag but the
+            // stack tag, which only the create call sets (aws:TagKeys is a condition key of apigateway:POST, PUT
+            // and DELETE; Null: a call naming no keys must not pass the ForAllValues test vacuously).
+            Sid: "ApiTagsButTheStackTag",
+            Action: ["apigateway:POST", "apigateway:PUT", "apigateway:DELETE"],
+            Resource: [api("/tags/*")],
+            Condition: { "ForAllValues:StringNotEqualsIgnoreCase": { "aws:TagKeys": [STACK_TAG] }, Null: { "aws:TagKeys": "false" } },
         },
         {
             Sid: "ListApis",
