@@ -10,7 +10,8 @@ import {
 } from "../infra/contract";
 import { ArtifactStore } from "../infra/delivery/artifact-store";
 import { BuildProject, imageBuildSpec, imageBuildStatements, smokeTestBuildSpec } from "../infra/delivery/build";
-import { deployRolePolicies, previewStatements, stateBackendStatements } from "../infra/delivery/deployer-policy";
+import { deployRolePolicies, previewStatements } from "../infra/delivery/deployer-policy";
+import { stateBackendStatements } from "../infra/delivery/state-backend";
 import { DeploymentEnvironments } from "../infra/delivery/github-environments";
 import { GitHubOidc, GitHubRoleSpec } from "../infra/delivery/github-oidc";
 import { Notifications } from "../infra/delivery/notifications";
@@ -142,7 +143,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>) =>
-        deployRolePolicies({ app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project }, platforms);
+        deployRolePolicies({ app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack }, platforms);
     // Pull-request previews reach only staging-tier pipeline stacks: production and delivery get the offline plan only.
     const previewable = s.targets.filter((t) => t.tier === "staging").map((t) => t.stack);
     const roles: GitHubRoleSpec[] = [
@@ -155,7 +156,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
                 ...(previewable.length
                     ? [{ Sid: "DecryptPreviewableStacks", Action: ["kms:Decrypt"], Resource: previewable.map((st) => access.secretsKeyArns[st]) }]
                     : []),
-                ...stateBackendStatements(s.pulumiBackendUrl, ctx, s.project, previewable, "read"),
+                // A preview runs the program: its StackReference reads delivery's outputs.
+                ...stateBackendStatements({ backendUrl: s.pulumiBackendUrl, ctx, project: s.project, own: previewable, mode: "read", readsCheckpointsOf: [s.stack] }),
             ],
         },
         ...s.targets.map((t) => ({

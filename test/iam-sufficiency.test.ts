@@ -9,6 +9,7 @@ import { decide, Principal, principalOf, Request } from "../tools/check/iam-sim"
 import { deployRequests, handlers, PROVIDER_CALLS_LESS } from "../tools/check/iam-requests";
 import { denials } from "../tools/check/iam-check";
 import { actionFacts } from "../tools/check/iam-sim";
+import { stateRequests, StateJob } from "../tools/check/state-requests";
 import { planStack } from "./helpers";
 
 interface Case {
@@ -120,4 +121,42 @@ test("npm run check's IAM simulation reports a deploy role that cannot do its st
     const problems = await deployRoleProblems(await stacks(delivery));
     assert.ok(problems.some((p) => /github-oidc-deploy-staging: ecs:DeleteService on arn:aws:ecs:us-east-1:123456789012:service\/shop-staging\/shop-staging is ImplicitlyDenied/.test(p)), problems.join("\n"));
     assert.ok(problems.some((p) => /github-oidc-deploy-staging: ecs:UpdateService on arn:aws:ecs:us-east-1:123456789012:service\/shop-production\/shop-production is allowed/.test(p)), problems.join("\n"));
+});
+
+// An S3 state backend: Pulumi's DIY layout (tools/check/state-requests.ts) with the roles' real pulumi runs.
+const BACKEND = "s3://acme-pulumi-state/shop";
+const STATE_JOBS: { role: string; job: StateJob }[] = [
+    { role: "github-oidc-deploy-staging", job: { backendUrl: BACKEND, project: "slipway", stack: "staging", kind: "up", reads: ["delivery"] } },
+    { role: "github-oidc-deploy-production", job: { backendUrl: BACKEND, project: "slipway", stack: "production", kind: "up", reads: ["delivery"] } },
+    // review-stack.yml: stack init, `pulumi config cp --stack review`, up, destroy, stack rm.
+    { role: "github-oidc-deploy-review", job: { backendUrl: BACKEND, project: "slipway", stack: "review-pr-7", kind: "up", reads: ["delivery", "review"] } },
+    { role: "github-oidc-preview", job: { backendUrl: BACKEND, project: "slipway", stack: "staging", kind: "preview", reads: ["delivery"] } },
+];
+
+for (const { role, job } of STATE_JOBS) {
+    test(`with an S3 state backend ${role} can ${job.kind} ${job.stack}: its own state${job.kind === "up" ? " and lock" : ""}, and ${job.reads.join(" and ")}'s checkpoint read-only`, async () => {
+        const delivery = await planStack("delivery", { set: { "slipway:pulumiBackendUrl": BACKEND } });
+        const requests = stateRequests(job);
+        assert.ok(requests.length >= 7);
+        assert.deepEqual(await denials(principalOf(delivery, role), requests), []);
+    });
+}
+
+test("npm run check simulates the state backend: a deploy role denied delivery's checkpoint is reported", async () => {
+    const { deployRoleProblems } = await import("../tools/check/iam-check");
+    const set = { "slipway:pulumiBackendUrl": BACKEND };
+    const delivery = await planStack("delivery", { set });
+    const stacks = (d: Plan) => [
+        { plan: d, region: "us-east-1", app: "shop", tier: "delivery", role: "delivery" as const, backendUrl: BACKEND, project: "slipway" },
+        { plan: staging, region: "us-east-1", app: "shop", tier: "staging", role: "environment" as const, deliveryStack: "delivery" },
+    ];
+    const staging = await planStack("staging");
+    assert.deepEqual((await deployRoleProblems(stacks(delivery))).filter((p) => p.includes("s3:")), []);
+    const data = delivery.resources.find((r) => r.inputs.name === "shop-staging-deploy-data");
+    assert.ok(data);
+    const doc = JSON.parse(String(data.inputs.policy)) as { Statement: { Sid?: string }[] };
+    doc.Statement = doc.Statement.filter((s) => s.Sid !== "StateReadReferenced");
+    data.inputs.policy = JSON.stringify(doc);
+    const problems = await deployRoleProblems(stacks(delivery));
+    assert.ok(problems.some((p) => /github-oidc-deploy-staging: s3:GetObject on arn:aws:s3:::acme-pulumi-state\/shop\/\.pulumi\/stacks\/slipway\/delivery\.json is ImplicitlyDenied/.test(p)), problems.join("\n"));
 });

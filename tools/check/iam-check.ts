@@ -5,6 +5,8 @@ import { Plan } from "../plan/mock-engine";
 import { decide, Principal, principalOf, Request } from "./iam-sim";
 import { attackRequests, deployRequests, StackView } from "./iam-requests";
 import { policyStackOf } from "../../infra/contract";
+import { REVIEW_TEMPLATE_STACK } from "../../infra/delivery/state-backend";
+import { stateAttacks, stateRequests } from "./state-requests";
 
 /**
  * Actions AWS gives no resource type and no tag condition key, which a deploy role needs: they reach
@@ -53,9 +55,26 @@ export interface CheckedStack {
     role: "delivery" | "environment";
     /** The delivery stack that deploys it (environments). */
     deliveryStack?: string;
+    /** Delivery stacks: their `pulumiBackendUrl` (the deploy roles' state statements follow it). */
+    backendUrl?: string;
+    /** Pulumi project name (the S3 backend's path segment). */
+    project?: string;
 }
 
 const viewOf = (s: CheckedStack): StackView => ({ plan: s.plan, region: s.region, tag: `${s.app}/${s.plan.stack}`, app: s.app });
+
+/** An environment's deploy job against delivery's S3 state backend (none for other backends). */
+function stateJobRequests(env: CheckedStack, delivery: CheckedStack): Request[] {
+    if (!delivery.backendUrl) return [];
+    const review = env.tier === "review";
+    return stateRequests({
+        backendUrl: delivery.backendUrl,
+        project: delivery.project ?? "slipway",
+        stack: env.plan.stack,
+        kind: "up",
+        reads: [delivery.plan.stack, ...(review ? [REVIEW_TEMPLATE_STACK] : [])],
+    });
+}
 
 /** Every sufficiency and containment problem of the deploy roles of `stacks`; [] when none. */
 export async function deployRoleProblems(stacks: CheckedStack[]): Promise<string[]> {
@@ -71,10 +90,15 @@ export async function deployRoleProblems(stacks: CheckedStack[]): Promise<string
         if (!delivery.plan.resources.some((r) => r.type === "aws:iam/role:Role" && r.name === roleName)) continue;
         const principal = principalOf(delivery.plan, roleName);
         problems.push(...(await denials(principal, await deployRequests(viewOf(env)))));
+        problems.push(...(await denials(principal, stateJobRequests(env, delivery))));
         // Everything of every other stack of the project is out of reach.
         for (const other of stacks) {
             if (other === env || (other.role === "environment" && policyStackOf(other.plan.stack, other.tier) === policyStackOf(env.plan.stack, env.tier))) continue;
             problems.push(...(await breaches(principal, await attackRequests(viewOf(other), `${env.app}/${env.plan.stack}`))));
+            if (delivery.backendUrl) {
+                // Delivery's checkpoint is every environment's StackReference: readable, never writable.
+                problems.push(...(await breaches(principal, stateAttacks(delivery.backendUrl, delivery.project ?? "slipway", other.plan.stack, other === delivery))));
+            }
         }
     }
     return problems;

@@ -124,6 +124,8 @@ function checkedStack(plan: Plan, cfg: StackConfig): CheckedStack {
         tier,
         role: tier === "delivery" ? "delivery" : "environment",
         deliveryStack: (cfg.config["slipway:deliveryStack"] ?? "delivery").split("/").pop(),
+        backendUrl: tier === "delivery" ? cfg.config["slipway:pulumiBackendUrl"] : undefined,
+        project: cfg.project,
     };
 }
 
