@@ -160,3 +160,18 @@ test("npm run check simulates the state backend: a deploy role denied delivery's
     const problems = await deployRoleProblems(stacks(delivery));
     assert.ok(problems.some((p) => /github-oidc-deploy-staging: s3:GetObject on arn:aws:s3:::acme-pulumi-state\/shop\/\.pulumi\/stacks\/slipway\/delivery\.json is ImplicitlyDenied/.test(p)), problems.join("\n"));
 });
+
+test("outside us-east-1 the deploy role can still create its Cloud Map namespace: Route 53 requests carry us-east-1", async () => {
+    // IAM User Guide, "Denies access to AWS based on the requested Region": Route 53 is a global service
+    // whose single endpoint is in us-east-1, so every Route 53 request's aws:RequestedRegion is us-east-1.
+    const region = "eu-west-1";
+    const delivery = await planStack("delivery", { set: { "aws:region": region } });
+    const plan = await planStack("staging", { set: { "aws:region": region } });
+    assert.ok(plan.resources.some((r) => r.type === "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace"), "the fixture declares a Cloud Map namespace");
+    const requests = await deployRequests({ plan, region, tag: "shop/staging", app: "shop" });
+    const route53 = requests.filter((r) => r.action.startsWith("route53:"));
+    assert.ok(route53.some((r) => r.action === "route53:CreateHostedZone"));
+    for (const r of route53) assert.equal(r.context["aws:RequestedRegion"], "us-east-1", `${r.action} is sent to Route 53's global endpoint`);
+    assert.ok(requests.some((r) => r.action.startsWith("ecs:") && r.context["aws:RequestedRegion"] === region));
+    assert.deepEqual(await denials(principalOf(delivery, "github-oidc-deploy-staging"), requests), []);
+});
