@@ -47,6 +47,10 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
 
     // What each platform keeps in the delivery stack for its environments (Beanstalk: the app's EB application).
     const platformOutputs: Record<string, pulumi.Output<unknown>> = Object.assign({}, ...PLATFORMS.map((p) => p.delivery?.({ app, ctx, protect }) ?? {}));
+    // What the pipeline and the environment stacks have recorded so far (GetParametersByPath answers an empty list, not an error,
+    // when nothing is stored yet). A parameter created again (replaced, or re-created after a refresh
+    // found it gone) starts from the recorded sha, never from "latest" over a verified image.
+    const recorded = ssm.getParametersByPathOutput({ path: parameterPrefix(app), recursive: true, withDecryption: false });
     // Each target's platform comes from its own stack file (slipway:platform), read in config.ts.
     const targets: PipelineTarget[] = s.targets.map((t) => ({
         stack: t.stack,
@@ -55,6 +59,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         deploy: platformNamed(t.platform).target(app, t.stack),
         healthUrlParameter: healthUrlParameter(app, t.stack),
         imageTagParameter: imageTagParameter(app, t.stack),
+        // An environment stack writes its health URL on its first up: until then the pipeline skips it.
+        exists: recorded.apply((r) => r.names.includes(healthUrlParameter(app, t.stack))),
     }));
     // The pipeline records each environment's last verified image here; the delivery stack creates
     // the parameters so an environment can read one before the pipeline's first run.
@@ -63,10 +69,6 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const seed = s.seedImageContext
         ? new SeedImage("seed-image", { repositoryUrl: registry.repositoryUrl, context: s.seedImageContext, dockerfile: s.build.dockerfile })
         : undefined;
-    // What the pipeline has recorded so far (GetParametersByPath answers an empty list, not an error,
-    // when nothing is stored yet). A parameter created again (replaced, or re-created after a refresh
-    // found it gone) starts from the recorded sha, never from "latest" over a verified image.
-    const recorded = ssm.getParametersByPathOutput({ path: parameterPrefix(app), recursive: true, withDecryption: false });
     for (const t of targets) {
         const initial = seed ? SEED_TAG : "latest";
         const value = recorded.apply((r) => {
