@@ -8,7 +8,8 @@ import { Plan } from "../tools/plan/mock-engine";
 import { decide, Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { deployRequests, handlers, PROVIDER_CALLS_LESS } from "../tools/check/iam-requests";
 import { denials } from "../tools/check/iam-check";
-import { actionFacts } from "../tools/check/iam-sim";
+import { actionFacts, physicalName } from "../tools/check/iam-sim";
+import { jobRequests, JobFacts } from "../tools/check/job-requests";
 import { stateRequests, StateJob } from "../tools/check/state-requests";
 import { planStack } from "./helpers";
 
@@ -174,4 +175,34 @@ test("outside us-east-1 the deploy role can still create its Cloud Map namespace
     for (const r of route53) assert.equal(r.context["aws:RequestedRegion"], "us-east-1", `${r.action} is sent to Route 53's global endpoint`);
     assert.ok(requests.some((r) => r.action.startsWith("ecs:") && r.context["aws:RequestedRegion"] === region));
     assert.deepEqual(await denials(principalOf(delivery, "github-oidc-deploy-staging"), requests), []);
+});
+
+const JOB_CASES: { c: Case; job: (pipelineName: string) => JobFacts }[] = [
+    { c: CASES[0], job: (p) => ({ imageStack: "staging", pipelineName: p, stagingHours: true }) },
+    { c: CASES[1], job: (p) => ({ imageStack: "production", pipelineName: p }) },
+    { c: CASES[2], job: () => ({ imageStack: "staging" }) },
+    { c: CASES[4], job: (p) => ({ imageStack: "beanstalk-staging", pipelineName: p }) },
+];
+
+for (const { c, job } of JOB_CASES) {
+    test(`${c.role} can make ${c.as ?? c.stack}'s program lookups${job("x").pipelineName ? ", hold its pipeline stage" : ""}${job("x").stagingHours ? " and scale it to zero after hours" : ""}`, async () => {
+        const delivery = await deliveryFor(c.delivery);
+        const plan = await planStack(c.stack, c.as ? { stackName: c.as } : {});
+        const pipeline = delivery.resources.find((r) => r.type === "aws:codepipeline/pipeline:Pipeline");
+        assert.ok(pipeline);
+        const requests = jobRequests({ plan, region: "us-east-1", tag: `shop/${c.as ?? c.stack}`, app: "shop" }, job(physicalName(pipeline)));
+        assert.ok(requests.some((r) => r.action === "ssm:GetParameter"));
+        assert.deepEqual(await denials(principalOf(delivery, c.role), requests), []);
+    });
+}
+
+test("the stage lock and scale-to-zero are each stack's own: the review role cannot hold staging's stage nor scale it", async () => {
+    const delivery = await deliveryFor();
+    const pipeline = delivery.resources.find((r) => r.type === "aws:codepipeline/pipeline:Pipeline");
+    assert.ok(pipeline);
+    const staging = jobRequests({ plan: await planStack("staging"), region: "us-east-1", tag: "shop/staging", app: "shop" }, { imageStack: "staging", pipelineName: physicalName(pipeline), stagingHours: true });
+    const writes = staging.filter((r) => !/:(Get|Describe|List)/.test(r.action));
+    assert.ok(writes.length >= 4);
+    const review = principalOf(delivery, "github-oidc-deploy-review");
+    for (const r of writes) assert.notEqual(await decide(review, r), "Allowed", `${r.action} on ${r.resource}`);
 });
