@@ -10,7 +10,8 @@ import {
 } from "../infra/contract";
 import { ArtifactStore } from "../infra/delivery/artifact-store";
 import { BuildProject, imageBuildSpec, imageBuildStatements, smokeTestBuildSpec } from "../infra/delivery/build";
-import { deployRolePolicies, previewStatements, stateBackendStatements } from "../infra/delivery/deployer-policy";
+import { deployRolePolicies, previewStatements } from "../infra/delivery/deployer-policy";
+import { stateBackendStatements } from "../infra/delivery/state-backend";
 import { DeploymentEnvironments } from "../infra/delivery/github-environments";
 import { GitHubOidc, GitHubRoleSpec } from "../infra/delivery/github-oidc";
 import { Notifications } from "../infra/delivery/notifications";
@@ -46,6 +47,10 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
 
     // What each platform keeps in the delivery stack for its environments (Beanstalk: the app's EB application).
     const platformOutputs: Record<string, pulumi.Output<unknown>> = Object.assign({}, ...PLATFORMS.map((p) => p.delivery?.({ app, ctx, protect }) ?? {}));
+    // What the pipeline and the environment stacks have recorded so far (GetParametersByPath answers an empty list, not an error,
+    // when nothing is stored yet). A parameter created again (replaced, or re-created after a refresh
+    // found it gone) starts from the recorded sha, never from "latest" over a verified image.
+    const recorded = ssm.getParametersByPathOutput({ path: parameterPrefix(app), recursive: true, withDecryption: false });
     // Each target's platform comes from its own stack file (slipway:platform), read in config.ts.
     const targets: PipelineTarget[] = s.targets.map((t) => ({
         stack: t.stack,
@@ -54,6 +59,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         deploy: platformNamed(t.platform).target(app, t.stack),
         healthUrlParameter: healthUrlParameter(app, t.stack),
         imageTagParameter: imageTagParameter(app, t.stack),
+        // An environment stack writes its health URL on its first up: until then the pipeline skips it.
+        exists: recorded.apply((r) => r.names.includes(healthUrlParameter(app, t.stack))),
     }));
     // The pipeline records each environment's last verified image here; the delivery stack creates
     // the parameters so an environment can read one before the pipeline's first run.
@@ -62,10 +69,6 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const seed = s.seedImageContext
         ? new SeedImage("seed-image", { repositoryUrl: registry.repositoryUrl, context: s.seedImageContext, dockerfile: s.build.dockerfile })
         : undefined;
-    // What the pipeline has recorded so far (GetParametersByPath answers an empty list, not an error,
-    // when nothing is stored yet). A parameter created again (replaced, or re-created after a refresh
-    // found it gone) starts from the recorded sha, never from "latest" over a verified image.
-    const recorded = ssm.getParametersByPathOutput({ path: parameterPrefix(app), recursive: true, withDecryption: false });
     for (const t of targets) {
         const initial = seed ? SEED_TAG : "latest";
         const value = recorded.apply((r) => {
@@ -142,7 +145,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>) =>
-        deployRolePolicies({ app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project }, platforms);
+        deployRolePolicies({ app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack }, platforms);
     // Pull-request previews reach only staging-tier pipeline stacks: production and delivery get the offline plan only.
     const previewable = s.targets.filter((t) => t.tier === "staging").map((t) => t.stack);
     const roles: GitHubRoleSpec[] = [
@@ -155,7 +158,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
                 ...(previewable.length
                     ? [{ Sid: "DecryptPreviewableStacks", Action: ["kms:Decrypt"], Resource: previewable.map((st) => access.secretsKeyArns[st]) }]
                     : []),
-                ...stateBackendStatements(s.pulumiBackendUrl, ctx, s.project, previewable, "read"),
+                // A preview runs the program: its StackReference reads delivery's outputs.
+                ...stateBackendStatements({ backendUrl: s.pulumiBackendUrl, ctx, project: s.project, own: previewable, mode: "read", readsCheckpointsOf: [s.stack] }),
             ],
         },
         ...s.targets.map((t) => ({

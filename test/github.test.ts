@@ -66,8 +66,10 @@ test("an S3 state backend is published to the workflows and each CI role reaches
     const staging = statementsOf("shop-staging-deploy-data");
     assert.deepEqual(staging.find((s) => s.Sid === "StateWrite")?.Resource, [
         "arn:aws:s3:::acme-pulumi-state/shop/.pulumi/stacks/slipway/staging.json*",
+        "arn:aws:s3:::acme-pulumi-state/shop/.pulumi/stacks/slipway/staging.pulumi-tags",
         "arn:aws:s3:::acme-pulumi-state/shop/.pulumi/history/slipway/staging/*",
         "arn:aws:s3:::acme-pulumi-state/shop/.pulumi/backups/slipway/staging/*",
+        "arn:aws:s3:::acme-pulumi-state/shop/.pulumi/journal/slipway/staging/*",
     ]);
     assert.deepEqual(staging.find((s) => s.Sid === "StateBucketList")?.Condition, { StringLike: { "s3:prefix": ["shop/.pulumi", "shop/.pulumi/*"] } });
     const preview = statementsOf("github-oidc-preview-policy");

@@ -9,6 +9,7 @@ import { actionFacts, decide, Doc, Principal, principalOf, Request } from "../to
 import { ACCOUNT_WIDE, breaches } from "../tools/check/iam-check";
 import { attackRequests, beanstalkStorageAttackRequests, StackView, unscopableAttacks } from "../tools/check/iam-requests";
 import { mockArn, mockId, physicalNameOf } from "../tools/plan/identities";
+import { stateAttacks } from "../tools/check/state-requests";
 import { planStack } from "./helpers";
 
 const view = (plan: Plan, stack = plan.stack): StackView => ({ plan, region: "us-east-1", tag: `shop/${stack}`, app: "shop" });
@@ -70,22 +71,23 @@ test("a pull-request or other-stack role given kms:Decrypt on production's real 
     }
 });
 
-test("with an S3 state backend no pull-request or other-stack role can write a stack's state, and previews cannot read production's", async () => {
-    const set = { "slipway:pulumiBackendUrl": "s3://acme-pulumi-state/shop" };
-    const delivery = await plan("delivery", undefined, set);
-    const object = (kind: string, stack: string) => `arn:aws:s3:::acme-pulumi-state/shop/.pulumi/${kind}/slipway/${stack}${kind === "stacks" ? ".json" : "/x.json"}`;
-    const attempts = (stack: string, actions: string[]): Request[] =>
-        ["stacks", "history", "backups"].flatMap((kind) => actions.map((action) => ({ action, resource: object(kind, stack), context: {}, why: `${stack} state` })));
-    const preview = principalOf(delivery, "github-oidc-preview");
-    assert.deepEqual(await breaches(preview, [...attempts("staging", ["s3:PutObject", "s3:DeleteObject"]), ...attempts("production", ["s3:GetObject", "s3:PutObject"]), ...attempts("delivery", ["s3:GetObject"])]), []);
-    const review = principalOf(delivery, "github-oidc-deploy-review");
-    assert.deepEqual(await breaches(review, [...attempts("staging", ["s3:PutObject", "s3:GetObject"]), ...attempts("production", ["s3:PutObject"])]), []);
-    const staging = principalOf(delivery, "github-oidc-deploy-staging");
-    assert.deepEqual(await breaches(staging, attempts("production", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])), []);
-    // …while each keeps what its own job needs.
-    assert.equal(await decide(staging, { action: "s3:PutObject", resource: object("stacks", "staging"), context: {}, why: "own state" }), "Allowed");
-    assert.equal(await decide(preview, { action: "s3:GetObject", resource: object("stacks", "staging"), context: {}, why: "preview reads staging" }), "Allowed");
-});
+/** Whose state each role's runs may not write (and, unless marked readable, not read). Delivery's checkpoint is every program's StackReference: readable, never writable. */
+const STATE_VICTIMS: { role: string; victims: [string, "readable"?][] }[] = [
+    { role: "github-oidc-preview", victims: [["production"], ["delivery", "readable"], ["staging", "readable"], ["review"], ["review-pr-7"]] },
+    { role: "github-oidc-deploy-review", victims: [["production"], ["staging"], ["delivery", "readable"], ["review", "readable"]] },
+    { role: "github-oidc-deploy-staging", victims: [["production"], ["delivery", "readable"], ["review"], ["review-pr-7"]] },
+    { role: "github-oidc-deploy-production", victims: [["staging"], ["delivery", "readable"], ["review"], ["review-pr-7"]] },
+];
+
+for (const { role, victims } of STATE_VICTIMS) {
+    test(`with an S3 state backend ${role} cannot write ${victims.map(([v]) => v).join(", ")}'s state or lock, nor read ${victims.filter(([, r]) => !r).map(([v]) => v).join(", ")}'s`, async () => {
+        const backend = "s3://acme-pulumi-state/shop";
+        const principal = principalOf(await plan("delivery", undefined, { "slipway:pulumiBackendUrl": backend }), role);
+        const attacks = victims.flatMap(([v, readable]) => stateAttacks(backend, "slipway", v, readable === "readable"));
+        assert.ok(attacks.length > 40);
+        assert.deepEqual(await breaches(principal, attacks), []);
+    });
+}
 
 test("a deploy role cannot mint itself more rights: no unbounded role, no broad policy, no inline policy, no boundary removal", async () => {
     const delivery = await plan("delivery");

@@ -8,10 +8,12 @@ import { Plan } from "../tools/plan/mock-engine";
 import { decide, Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { deployRequests, handlers, PROVIDER_CALLS_LESS } from "../tools/check/iam-requests";
 import { denials } from "../tools/check/iam-check";
-import { actionFacts } from "../tools/check/iam-sim";
 import { mockArn, mockId, physicalNameOf } from "../tools/plan/identities";
 import { kmsDeployRequests } from "../tools/check/kms-requests";
 import { secretsProviderUrl } from "../infra/contract";
+import { actionFacts, physicalName } from "../tools/check/iam-sim";
+import { jobRequests, JobFacts } from "../tools/check/job-requests";
+import { stateRequests, StateJob } from "../tools/check/state-requests";
 import { planStack } from "./helpers";
 
 interface Case {
@@ -191,4 +193,87 @@ test("npm run check reports a deploy role that cannot use its own stack's secret
     reported(new RegExp(`^delivery/github-oidc-deploy-staging: kms:Decrypt on ${esc(staging)} is ImplicitlyDenied`));
     reported(new RegExp(`^delivery/github-oidc-deploy-review: kms:Decrypt on ${esc(review)} is ImplicitlyDenied`));
     reported(new RegExp(`^delivery/github-oidc-deploy-staging: kms:Decrypt on ${esc(production)} is allowed`));
+});
+
+// An S3 state backend: Pulumi's DIY layout (tools/check/state-requests.ts) with the roles' real pulumi runs.
+const BACKEND = "s3://acme-pulumi-state/shop";
+const STATE_JOBS: { role: string; job: StateJob }[] = [
+    { role: "github-oidc-deploy-staging", job: { backendUrl: BACKEND, project: "slipway", stack: "staging", kind: "up", reads: ["delivery"] } },
+    { role: "github-oidc-deploy-production", job: { backendUrl: BACKEND, project: "slipway", stack: "production", kind: "up", reads: ["delivery"] } },
+    // review-stack.yml: stack init, `pulumi config cp --stack review`, up, destroy, stack rm.
+    { role: "github-oidc-deploy-review", job: { backendUrl: BACKEND, project: "slipway", stack: "review-pr-7", kind: "up", reads: ["delivery", "review"] } },
+    { role: "github-oidc-preview", job: { backendUrl: BACKEND, project: "slipway", stack: "staging", kind: "preview", reads: ["delivery"] } },
+];
+
+for (const { role, job } of STATE_JOBS) {
+    test(`with an S3 state backend ${role} can ${job.kind} ${job.stack}: its own state${job.kind === "up" ? " and lock" : ""}, and ${job.reads.join(" and ")}'s checkpoint read-only`, async () => {
+        const delivery = await planStack("delivery", { set: { "slipway:pulumiBackendUrl": BACKEND } });
+        const requests = stateRequests(job);
+        assert.ok(requests.length >= 7);
+        assert.deepEqual(await denials(principalOf(delivery, role), requests), []);
+    });
+}
+
+test("npm run check simulates the state backend: a deploy role denied delivery's checkpoint is reported", async () => {
+    const { deployRoleProblems } = await import("../tools/check/iam-check");
+    const set = { "slipway:pulumiBackendUrl": BACKEND };
+    const delivery = await planStack("delivery", { set });
+    const stacks = (d: Plan) => [
+        { plan: d, region: "us-east-1", app: "shop", tier: "delivery", role: "delivery" as const, backendUrl: BACKEND, project: "slipway" },
+        { plan: staging, region: "us-east-1", app: "shop", tier: "staging", role: "environment" as const, deliveryStack: "delivery" },
+    ];
+    const staging = await planStack("staging");
+    assert.deepEqual((await deployRoleProblems(stacks(delivery))).filter((p) => p.includes("s3:")), []);
+    const data = delivery.resources.find((r) => r.inputs.name === "shop-staging-deploy-data");
+    assert.ok(data);
+    const doc = JSON.parse(String(data.inputs.policy)) as { Statement: { Sid?: string }[] };
+    doc.Statement = doc.Statement.filter((s) => s.Sid !== "StateReadReferenced");
+    data.inputs.policy = JSON.stringify(doc);
+    const problems = await deployRoleProblems(stacks(delivery));
+    assert.ok(problems.some((p) => /github-oidc-deploy-staging: s3:GetObject on arn:aws:s3:::acme-pulumi-state\/shop\/\.pulumi\/stacks\/slipway\/delivery\.json is ImplicitlyDenied/.test(p)), problems.join("\n"));
+});
+
+test("outside us-east-1 the deploy role can still create its Cloud Map namespace: Route 53 requests carry us-east-1", async () => {
+    // IAM User Guide, "Denies access to AWS based on the requested Region": Route 53 is a global service
+    // whose single endpoint is in us-east-1, so every Route 53 request's aws:RequestedRegion is us-east-1.
+    const region = "eu-west-1";
+    const delivery = await planStack("delivery", { set: { "aws:region": region } });
+    const plan = await planStack("staging", { set: { "aws:region": region } });
+    assert.ok(plan.resources.some((r) => r.type === "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace"), "the fixture declares a Cloud Map namespace");
+    const requests = await deployRequests({ plan, region, tag: "shop/staging", app: "shop" });
+    const route53 = requests.filter((r) => r.action.startsWith("route53:"));
+    assert.ok(route53.some((r) => r.action === "route53:CreateHostedZone"));
+    for (const r of route53) assert.equal(r.context["aws:RequestedRegion"], "us-east-1", `${r.action} is sent to Route 53's global endpoint`);
+    assert.ok(requests.some((r) => r.action.startsWith("ecs:") && r.context["aws:RequestedRegion"] === region));
+    assert.deepEqual(await denials(principalOf(delivery, "github-oidc-deploy-staging"), requests), []);
+});
+
+const JOB_CASES: { c: Case; job: (pipelineName: string) => JobFacts }[] = [
+    { c: CASES[0], job: (p) => ({ imageStack: "staging", pipelineName: p, stagingHours: true }) },
+    { c: CASES[1], job: (p) => ({ imageStack: "production", pipelineName: p }) },
+    { c: CASES[2], job: () => ({ imageStack: "staging" }) },
+    { c: CASES[4], job: (p) => ({ imageStack: "beanstalk-staging", pipelineName: p }) },
+];
+
+for (const { c, job } of JOB_CASES) {
+    test(`${c.role} can make ${c.as ?? c.stack}'s program lookups${job("x").pipelineName ? ", hold its pipeline stage" : ""}${job("x").stagingHours ? " and scale it to zero after hours" : ""}`, async () => {
+        const delivery = await deliveryFor(c.delivery);
+        const plan = await planStack(c.stack, c.as ? { stackName: c.as } : {});
+        const pipeline = delivery.resources.find((r) => r.type === "aws:codepipeline/pipeline:Pipeline");
+        assert.ok(pipeline);
+        const requests = jobRequests({ plan, region: "us-east-1", tag: `shop/${c.as ?? c.stack}`, app: "shop" }, job(physicalName(pipeline)));
+        assert.ok(requests.some((r) => r.action === "ssm:GetParameter"));
+        assert.deepEqual(await denials(principalOf(delivery, c.role), requests), []);
+    });
+}
+
+test("the stage lock and scale-to-zero are each stack's own: the review role cannot hold staging's stage nor scale it", async () => {
+    const delivery = await deliveryFor();
+    const pipeline = delivery.resources.find((r) => r.type === "aws:codepipeline/pipeline:Pipeline");
+    assert.ok(pipeline);
+    const staging = jobRequests({ plan: await planStack("staging"), region: "us-east-1", tag: "shop/staging", app: "shop" }, { imageStack: "staging", pipelineName: physicalName(pipeline), stagingHours: true });
+    const writes = staging.filter((r) => !/:(Get|Describe|List)/.test(r.action));
+    assert.ok(writes.length >= 4);
+    const review = principalOf(delivery, "github-oidc-deploy-review");
+    for (const r of writes) assert.notEqual(await decide(review, r), "Allowed", `${r.action} on ${r.resource}`);
 });

@@ -300,3 +300,38 @@ test("the smoke-test role reads only the pipeline's ECS services and tasks, and 
     ]);
     assert.ok(!statements.some((s) => s.Resource.some((r) => r.includes("elasticbeanstalk"))));
 });
+
+interface GatedStage extends Stage {
+    beforeEntry?: { condition: { result: string; rules: { name: string; ruleTypeId: { category: string; owner: string; provider: string; version: string }; configuration: Record<string, string> }[] } };
+}
+const pipelineOf = (p: Plan) => one(p, "aws:codepipeline/pipeline:Pipeline").inputs as { stages: GatedStage[]; variables?: { name: string; defaultValue: string }[] };
+
+test("the pipeline's first run (CodePipeline starts one on create) skips the stages of environments that do not exist yet, instead of failing", async () => {
+    // Nothing recorded: the delivery stack comes first, before any environment stack has written its health URL.
+    const { stages: gated, variables } = pipelineOf(delivery);
+    const defaults = Object.fromEntries((variables ?? []).map((v) => [v.name, v.defaultValue]));
+    for (const name of ["Staging", "Approve-Production", "Production"]) {
+        const s = gated.find((x) => x.name === name);
+        assert.ok(s?.beforeEntry, `${name} has an entry condition`);
+        const { result, rules } = s.beforeEntry.condition;
+        // Stage conditions: a SKIP entry condition may use only the VariableCheck or LambdaInvoke rules.
+        assert.equal(result, "SKIP");
+        assert.deepEqual(rules.map((r) => [r.ruleTypeId.provider, r.ruleTypeId.category, r.ruleTypeId.owner, r.configuration.Operator, r.configuration.Value]), [["VariableCheck", "Rule", "AWS", "EQ", "true"]]);
+        const variable = /^#\{variables\.([A-Za-z0-9@_-]+)\}$/.exec(rules[0].configuration.Variable)?.[1];
+        assert.ok(variable && variable in defaults, `${name} checks a declared pipeline variable`);
+        assert.equal(defaults[variable], "false", `${name}: its environment does not exist yet`);
+    }
+    for (const name of ["Source", "Build"]) assert.equal(gated.find((x) => x.name === name)?.beforeEntry, undefined);
+});
+
+test("once an environment stack has written its health URL, the next delivery up lets the pipeline deploy it, and a later one only when every earlier one exists", async () => {
+    const only = (params: Record<string, string>) => planStack("delivery", { set: { "mock:ssmParameters": JSON.stringify(params) } });
+    const defaults = (p: Plan) => Object.fromEntries((pipelineOf(p).variables ?? []).map((v) => [v.name, v.defaultValue]));
+    const both = defaults(await only({ "/slipway/shop/staging/health-url": "https://s/health", "/slipway/shop/production/health-url": "https://p/health" }));
+    assert.deepEqual(Object.values(both), ["true", "true"]);
+    // Production without staging would promote an image no smoke test verified: it waits for staging.
+    const productionOnly = defaults(await only({ "/slipway/shop/production/health-url": "https://p/health" }));
+    assert.deepEqual(Object.values(productionOnly), ["false", "false"]);
+    const stagingOnly = defaults(await only({ "/slipway/shop/staging/health-url": "https://s/health" }));
+    assert.deepEqual(Object.values(stagingOnly), ["true", "false"]);
+});

@@ -101,6 +101,11 @@ test("the tier is slipway:tier when set, else production for production/prod, re
     for (const s of ["production", "prod", "staging", "review-pr-3", "beanstalk-staging", "qa"]) assert.equal(stackTier(s, doc()), tierForStack(s), s);
 });
 
+test("the workflows' tier rule is the program's for every name: eu-production is production, reviewer is staging", () => {
+    for (const s of ["eu-production", "shop-prod", "beanstalk-production", "reviewer", "review-pr-3", "preproduction", "production-eu"]) assert.equal(stackTier(s, doc()), tierForStack(s), s);
+    assert.ok(!isPreviewable("eu-production", doc({ "slipway:role": "environment" })), "a production-named stack is never previewed");
+});
+
 test("only environment stacks of the staging tier are previewable", () => {
     assert.ok(isPreviewable("staging", doc()));
     assert.ok(isPreviewable("qa", doc({ "slipway:role": "environment" })));

@@ -393,9 +393,12 @@ const previewScope: Rule = (wf, files) => {
     const diff = pr.jobs["plan-diff"];
     if (!diff || !/ci\.ts preview-stacks\b/.test(runs(diff)) || !(diff.outputs?.preview ?? "").includes("steps.affected.outputs.preview")) out.push("pull-request.yml plan-diff: the preview output comes from ci.ts preview-stacks");
     const r = runs(preview);
-    const ls = r.indexOf("pulumi stack ls --json");
+    // With an S3 backend `pulumi stack ls` reads every stack's checkpoint (diy ListStacks): the preview
+    // role may read only previewable stacks and delivery's, so the listing is denied. Ask for the one stack.
+    const ls = r.search(/pulumi stack select "\$STACK"/);
     const pv = r.search(/\bpulumi preview\b/);
-    if (ls < 0 || pv < 0 || ls > pv) out.push("pull-request.yml preview: checks that the stack exists (pulumi stack ls --json) before pulumi preview");
+    if (ls < 0 || pv < 0 || ls > pv || !r.includes("no stack named")) out.push("pull-request.yml preview: checks that the stack exists (pulumi stack select, \"no stack named\") before pulumi preview");
+    if (/pulumi stack ls/.test(r)) out.push("pull-request.yml preview: no pulumi stack ls (it reads every stack's state, which the preview role may not)");
     if (!/::notice::[^\n]*does not exist/.test(r) || !/exit 0/.test(r)) out.push("pull-request.yml preview: a stack missing from the backend is skipped with a notice");
     const OWN_CODE = /computed by this pull request's own code/i;
     const script = steps(preview).map((s) => String(s.with?.script ?? "")).join("\n");
@@ -644,7 +647,8 @@ test("a deploy that does not say which production gate is in force, or lets prod
 test("previews of every affected stack, outside the preview environment, or of a stack missing from the backend are caught", () => {
     assert.match(broken(previewScope, "pull-request.yml", (t) => t.replace("fromJSON(needs.plan-diff.outputs.preview)", "fromJSON(needs.plan-diff.outputs.stacks)")), /the matrix must be the previewable stacks/);
     assert.match(broken(previewScope, "pull-request.yml", (t) => t.replace("    environment: preview\n", "    environment: staging\n")), /runs in the preview environment/);
-    assert.match(broken(previewScope, "pull-request.yml", (t) => t.replace(/          pulumi stack ls --json > "\$RUNNER_TEMP\/stacks.json"\n          if ! jq[\s\S]*?          fi\n/, "")), /checks that the stack exists[\s\S]*skipped with a notice/);
+    assert.match(broken(previewScope, "pull-request.yml", (t) => t.replace(/          if ! pulumi stack select[\s\S]*?          fi\n/, "")), /checks that the stack exists[\s\S]*skipped with a notice/);
+    assert.match(broken(previewScope, "pull-request.yml", (t) => t.replace("          out=\"$RUNNER_TEMP/preview.txt\"\n", "          out=\"$RUNNER_TEMP/preview.txt\"\n          pulumi stack ls --json > /dev/null\n")), /no pulumi stack ls/);
     assert.match(broken(previewScope, "plan-comment.yml", (t) => t.replace("Computed by this pull request's own code", "Computed")), /plan-comment.yml: the comment says it was computed by the pull request's own code/);
     assert.match(broken(previewScope, "pull-request.yml", (t) => t.replace("Computed by this pull request's own code", "Computed")), /pull-request.yml preview: the comment says/);
 });
@@ -687,4 +691,12 @@ test("wrong triggers are caught", () => {
     assert.match(broken(expectedTriggers, "deploy.yml", (t) => t.replace('      - "policy/**"\n', "")), /deploy.yml: only when the program or a stack file changes/);
     assert.match(broken(expectedTriggers, "deploy.yml", (t) => t.replace(/    paths:\n(      - .*\n)+/, '    paths-ignore: ["**.md", "docs/**"]\n')), /deploy.yml: only when the program or a stack file changes/);
     assert.match(broken(expectedTriggers, "rotate-secret.yml", (t) => t.replace("options: [staging, production]", "options: [staging, production, delivery]")), /choice of staging\/production/);
+});
+
+test("the preview and review-stack jobs never list the backend's stacks: with an S3 backend that reads every stack's state, which their roles may not", () => {
+    for (const file of ["pull-request.yml", "review-stack.yml"]) {
+        const body = fs.readFileSync(path.join(ROOT, ".github", "workflows", file), "utf8");
+        assert.doesNotMatch(body, /pulumi stack ls/, file);
+        assert.match(body, /pulumi stack select "\$STACK" 2> "\$RUNNER_TEMP\/select\.txt"/, file);
+    }
 });

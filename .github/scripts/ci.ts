@@ -9,6 +9,7 @@
 //   npx tsx .github/scripts/ci.ts stage-name <stack>                       → the pipeline stage of the stack
 import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
+import { tierForStack } from "../../infra/config/tiers";
 
 /** Changes to these reach every stack's program (or what `pulumi preview`/`up` checks it against). */
 const PROGRAM_PATHS = [/^infra\//, /^stacks\//, /^policy\//, /^index\.ts$/, /^Pulumi\.yaml$/, /^package(-lock)?\.json$/, /^tsconfig\.json$/];
@@ -50,13 +51,12 @@ export function stackSetting(key: string, stackDoc: ConfigDoc, projectDoc: Confi
 
 export type Tier = "production" | "staging" | "review";
 
-/** `slipway:tier` if set, else from the stack name: production/prod, review…, everything else staging. */
+/** `slipway:tier` if set, else the tier the program gives the name (`*-production`/`*-prod` production, `review`/`review-*` review, else staging). */
 export function stackTier(stack: string, stackDoc: ConfigDoc, projectDoc: ConfigDoc = {}): Tier {
     const set = stackSetting("tier", stackDoc, projectDoc);
     if (set === "production" || set === "staging" || set === "review") return set;
-    if (stack === "production" || stack === "prod") return "production";
-    if (stack.startsWith("review")) return "review";
-    return "staging";
+    // The program's own rule (infra/config/tiers.ts): `eu-production` is production, `reviewer` is staging.
+    return tierForStack(stack);
 }
 
 /** `slipway:role` if set, else `delivery` for the stack named delivery, else `environment` (as infra/config/settings.ts). */

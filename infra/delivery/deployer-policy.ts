@@ -19,6 +19,7 @@ import {
     beanstalkLogGroupPrefix, BOUNDARY_CONCERN, environmentName, environmentRolePath, healthUrlParameter, logGroupPrefix, managedPolicyArn, managedPolicyName, parameterPrefix, runtimePolicyArn,
     secretNamePrefix, stackPattern, stackTag, stageName, ADOPTED_TAG, ADOPTED_VALUE, STACK_TAG,
 } from "../contract";
+import { REVIEW_TEMPLATE_STACK, stateBackendStatements } from "./state-backend";
 
 /** Everything a deploy role's statements are scoped by. */
 export interface DeployerScope {
@@ -34,6 +35,8 @@ export interface DeployerScope {
     backendUrl?: string;
     /** Pulumi project name (the state backend's path segment). */
     project: string;
+    /** The delivery stack every environment's StackReference reads. */
+    deliveryStack: string;
 }
 
 /** `aws:ResourceTag/slipway:stack` / `aws:RequestTag/slipway:stack` conditions for a scope. */
@@ -361,7 +364,11 @@ export function dataStatements(scope: DeployerScope): Statement[] {
             Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
             Resource: [scope.secretsKeyArn],
         },
-        ...stateBackendStatements(scope.backendUrl, ctx, scope.project, [pattern], "write"),
+        ...stateBackendStatements({
+            backendUrl: scope.backendUrl, ctx, project: scope.project, own: [pattern], mode: "write",
+            // Read-only: delivery's outputs (StackReference); review stacks' config comes from the review template.
+            readsCheckpointsOf: [scope.deliveryStack, ...(scope.policyStack === "review" ? [REVIEW_TEMPLATE_STACK] : [])],
+        }),
     ];
     if (scope.pipelineName) {
         // One writer at a time: `pulumi up` closes the pipeline's way into this stack's stage meanwhile.
@@ -372,38 +379,6 @@ export function dataStatements(scope: DeployerScope): Statement[] {
         );
     }
     return statements;
-}
-
-/**
- * Read/write on an S3 state backend (`s3://bucket[/prefix]`), limited to the given stacks' state,
- * history, backups and locks (Pulumi's DIY backend layout: `.pulumi/{stacks,history,backups,locks}/<project>/<stack>…`).
- * `read` (previews) may read state and take a lock, never write a stack's checkpoint.
- * Nothing for a Pulumi Cloud backend (it authenticates with its own token).
- */
-export function stateBackendStatements(backendUrl: string | undefined, ctx: AwsContext, project: string, stacks: string[], mode: "read" | "write"): Statement[] {
-    const match = backendUrl ? /^s3:\/\/([^/?]+)\/?([^?]*)/.exec(backendUrl) : null;
-    if (!match) return [];
-    const [, bucket, rawPrefix] = match;
-    const prefix = rawPrefix.replace(/\/+$/, "");
-    const root = prefix ? `${prefix}/.pulumi` : ".pulumi";
-    const bucketArn = pulumi.interpolate`arn:${ctx.partition}:s3:::${bucket}`;
-    const objects = (dir: string, suffix: string) => stacks.map((s) => pulumi.interpolate`${bucketArn}/${root}/${dir}/${project}/${s}${suffix}`);
-    const checkpoints = stacks.flatMap((s) => [pulumi.interpolate`${bucketArn}/${root}/stacks/${project}/${s}.json*`]);
-    return [
-        {
-            // `pulumi stack ls` and the lock check list the backend's folders.
-            Sid: "StateBucketList",
-            Action: ["s3:ListBucket"],
-            Resource: [bucketArn],
-            Condition: { StringLike: { "s3:prefix": [root, `${root}/*`] } },
-        },
-        { Sid: "StateBucketLocation", Action: ["s3:GetBucketLocation"], Resource: [bucketArn] },
-        { Sid: "StateRead", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`${bucketArn}/${root}/meta.yaml`, ...checkpoints, ...objects("history", "/*")] },
-        { Sid: "StateLock", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: objects("locks", "/*") },
-        ...(mode === "write"
-            ? [{ Sid: "StateWrite", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: [...checkpoints, ...objects("history", "/*"), ...objects("backups", "/*")] }]
-            : []),
-    ];
 }
 
 /** One of a deploy role's managed policies: its IAM name, description and statements. */

@@ -23,6 +23,48 @@ export interface PipelineTarget {
     healthUrlParameter: string;
     /** SSM parameter the smoke test writes the verified image tag to. */
     imageTagParameter: string;
+    /**
+     * Whether the environment stack exists (it has written its health URL). A target that does not, or
+     * follows one that does not, is skipped by the pipeline instead of failing its deploy. @default true
+     */
+    exists?: pulumi.Input<boolean>;
+}
+
+/** The pipeline variable a target's stages check before entry: `true` once it and every earlier target exist. */
+export function deployVariableName(stack: string): string {
+    return `DEPLOY_${stack.replace(/[^A-Za-z0-9@_-]/g, "_")}`;
+}
+
+/**
+ * Pipeline variables (V2), one per target: `true` when the target's environment and every earlier
+ * one exist. The execution CodePipeline starts when it creates the pipeline runs with these defaults,
+ * so on a first `pulumi up -s delivery` (no environment yet) it builds and skips the deploys.
+ */
+export function deployVariables(targets: PipelineTarget[]): inputs.codepipeline.PipelineVariable[] {
+    return targets.map((t, i) => ({
+        name: deployVariableName(t.stack),
+        defaultValue: pulumi.all(targets.slice(0, i + 1).map((x) => x.exists ?? true)).apply((e) => String(e.every(Boolean))),
+        description: `true once ${t.stack} and every earlier environment exist (the delivery stack reads their health-url parameters on each up)`,
+    }));
+}
+
+/**
+ * Entry condition of a target's stages. CodePipeline's stage conditions: if a rule fails, the result
+ * engages; a SKIP entry condition may use only the VariableCheck and LambdaInvoke rules.
+ */
+function skipUnlessDeployable(stack: string): inputs.codepipeline.PipelineStageBeforeEntry {
+    return {
+        condition: {
+            result: "SKIP",
+            rules: [
+                {
+                    name: `${deployVariableName(stack)}-check`,
+                    ruleTypeId: { category: "Rule", owner: "AWS", provider: "VariableCheck", version: "1" },
+                    configuration: { Variable: `#{variables.${deployVariableName(stack)}}`, Value: "true", Operator: "EQ" },
+                },
+            ],
+        },
+    };
 }
 
 export interface DeliveryPipelineArgs {
@@ -126,6 +168,7 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
         if (target.production) {
             stages.push({
                 name: `Approve-${stageName(target.stack)}`,
+                beforeEntry: skipUnlessDeployable(target.stack),
                 actions: [
                     {
                         name: "Approve",
@@ -143,6 +186,7 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
         }
         stages.push({
             name: stageName(target.stack),
+            beforeEntry: skipUnlessDeployable(target.stack),
             // V2 pipelines: a failed deploy or smoke test redeploys the stage's last successful artifacts.
             onFailure: { result: "ROLLBACK" },
             actions: [
@@ -266,6 +310,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
                     },
                 ],
                 stages: pipelineStages(args),
+                variables: deployVariables(args.targets),
             },
             { parent: this, aliases: renamedFrom("pipeline"), dependsOn: [policy] },
         );

@@ -6,6 +6,8 @@ import { decide, Principal, principalOf, Request } from "./iam-sim";
 import { attackRequests, deployRequests, StackView } from "./iam-requests";
 import { kmsDeployRequests } from "./kms-requests";
 import { policyStackOf } from "../../infra/contract";
+import { REVIEW_TEMPLATE_STACK } from "../../infra/delivery/state-backend";
+import { stateAttacks, stateRequests } from "./state-requests";
 
 /**
  * Actions AWS gives no resource type and no tag condition key, which a deploy role needs: they reach
@@ -50,12 +52,29 @@ export interface CheckedStack {
     secretsProvider?: string;
     /** Plans the same config under another stack name (the review template as a review stack). */
     planAs?: (stackName: string) => Promise<Plan>;
+    /** Delivery stacks: their `pulumiBackendUrl` (the deploy roles' state statements follow it). */
+    backendUrl?: string;
+    /** Pulumi project name (the S3 backend's path segment). */
+    project?: string;
 }
 
 /** The review stack the review template (stack `review`) is checked as: review-pr-<N> stacks are made from its config. */
 export const REVIEW_STAND_IN = "review-pr-0";
 
 const viewOf = (s: CheckedStack): StackView => ({ plan: s.plan, region: s.region, tag: `${s.app}/${s.plan.stack}`, app: s.app });
+
+/** An environment's deploy job against delivery's S3 state backend (none for other backends). */
+function stateJobRequests(env: CheckedStack, delivery: CheckedStack): Request[] {
+    if (!delivery.backendUrl) return [];
+    const review = env.tier === "review";
+    return stateRequests({
+        backendUrl: delivery.backendUrl,
+        project: delivery.project ?? "slipway",
+        stack: env.plan.stack,
+        kind: "up",
+        reads: [delivery.plan.stack, ...(review ? [REVIEW_TEMPLATE_STACK] : [])],
+    });
+}
 
 /** Every sufficiency and containment problem of the deploy roles of `stacks`; [] when none. */
 export async function deployRoleProblems(stacks: CheckedStack[]): Promise<string[]> {
@@ -82,10 +101,15 @@ export async function deployRoleProblems(stacks: CheckedStack[]): Promise<string
         // Its stack's resources, and its own secrets-provider key (a workflow creates review stacks: stack init encrypts).
         const own = kmsDeployRequests(viewOf(env), viewOf(delivery), env.secretsProvider, { createsStack: env.tier === "review" });
         problems.push(...(await denials(principal, [...(await deployRequests(viewOf(env))), ...own])));
+        problems.push(...(await denials(principal, stateJobRequests(env, delivery))));
         // Everything of every other stack of the project is out of reach.
         for (const other of deployed) {
             if (other === env || (other.role === "environment" && policyStackOf(other.plan.stack, other.tier) === policyStackOf(env.plan.stack, env.tier))) continue;
             problems.push(...(await breaches(principal, await attackRequests(viewOf(other), `${env.app}/${env.plan.stack}`))));
+            if (delivery.backendUrl) {
+                // Delivery's checkpoint is every environment's StackReference: readable, never writable.
+                problems.push(...(await breaches(principal, stateAttacks(delivery.backendUrl, delivery.project ?? "slipway", other.plan.stack, other === delivery))));
+            }
         }
     }
     return problems;

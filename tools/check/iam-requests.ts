@@ -513,13 +513,24 @@ const VIA_SERVICE: Record<string, string[]> = {
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": ["route53:"],
 };
 
+/**
+ * Global services with one endpoint in us-east-1 (IAM User Guide, "Denies access to AWS based on the
+ * requested Region"): their requests carry aws:RequestedRegion us-east-1 whatever the stack's region.
+ */
+export const GLOBAL_IN_US_EAST_1 = ["iam", "route53", "cloudfront", "organizations", "support"];
+
+/** The aws:RequestedRegion of a request for `action` made by a stack in `region`. */
+export function requestedRegion(action: string, region: string): string {
+    return GLOBAL_IN_US_EAST_1.includes(action.split(":")[0]) ? "us-east-1" : region;
+}
+
 async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnArn[], v: StackView): Promise<Request[]> {
     const facts = await actionFacts(action);
     if (!facts) return [];
     const why = `${v.plan.stack} ${r.type} ${r.name} ${op}`;
     const creating = op === "create" && (CREATES[r.type] ?? []).includes(action);
     const tagging: boolean | "other" = TAGGING.test(action) ? (op === "create" ? true : "other") : UNTAGGING.test(action) ? "other" : false;
-    const base: Record<string, string | string[]> = { "aws:RequestedRegion": action.startsWith("iam:") ? "us-east-1" : v.region };
+    const base: Record<string, string | string[]> = { "aws:RequestedRegion": requestedRegion(action, v.region) };
     if ((VIA_SERVICE[r.type] ?? []).some((p) => action.startsWith(p))) base["aws:ViaAWSService"] = "true";
     if (action === "iam:PassRole") {
         return rolesIn(r, v).map((arn) => ({ action, resource: arn, context: { ...base, "iam:PassedToService": PASSED_TO[r.type] ?? "ecs-tasks.amazonaws.com" }, why }));

@@ -130,6 +130,8 @@ function checkedStack(plan: Plan, cfg: StackConfig, dir: string): CheckedStack {
             const { program } = await import("../../stacks/program");
             return runUnderMocks({ project: cfg.project, stack: stackName, config: cfg.config, secretKeys: cfg.secretKeys }, () => program({ stackDir: dir }));
         },
+        backendUrl: tier === "delivery" ? cfg.config["slipway:pulumiBackendUrl"] : undefined,
+        project: cfg.project,
     };
 }
 

@@ -113,10 +113,18 @@ function computeAndIngressStatements(scope: DeployerScope): Statement[] {
         {
             // Cloud Map's API permissions reference: creating a private DNS namespace needs these on the
             // caller. They have no resource type; creating a zone changes no existing one.
-            Sid: "NamespaceHostedZone",
-            Action: ["servicediscovery:ListNamespaces", "servicediscovery:ListServices", "servicediscovery:ListTagsForResource", "route53:CreateHostedZone", "route53:ListHostedZonesByName"],
+            Sid: "NamespaceLookups",
+            Action: ["servicediscovery:ListNamespaces", "servicediscovery:ListServices", "servicediscovery:ListTagsForResource"],
             Resource: ["*"],
             Condition: t.region,
+        },
+        {
+            // Route 53 is global: its one endpoint is in us-east-1, so its requests carry that region
+            // whatever the stack's (IAM User Guide, "Denies access to AWS based on the requested Region").
+            // A region condition would deny every stack outside us-east-1 its namespace.
+            Sid: "NamespaceHostedZone",
+            Action: ["route53:CreateHostedZone", "route53:ListHostedZonesByName"],
+            Resource: ["*"],
         },
         {
             // Reads of the zone Cloud Map makes and of its operations. Route 53 has no tag condition keys
