@@ -277,3 +277,11 @@ test("the stage lock and scale-to-zero are each stack's own: the review role can
     const review = principalOf(delivery, "github-oidc-deploy-review");
     for (const r of writes) assert.notEqual(await decide(review, r), "Allowed", `${r.action} on ${r.resource}`);
 });
+
+test("with an S3 state backend the teardown's review role may list the review checkpoints' prefix, and no other stack's", async () => {
+    const delivery = await planStack("delivery", { set: { "slipway:pulumiBackendUrl": "s3://acme-pulumi-state/shop" } });
+    const review = principalOf(delivery, "github-oidc-deploy-review");
+    const list = (prefix: string): Request => ({ action: "s3:ListBucket", resource: "arn:aws:s3:::acme-pulumi-state", context: { "s3:prefix": prefix }, why: "teardown lists review stacks" });
+    assert.equal(await decide(review, list("shop/.pulumi/stacks/slipway/review-pr-")), "Allowed");
+    assert.notEqual(await decide(review, list("other-team/")), "Allowed");
+});

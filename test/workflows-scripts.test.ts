@@ -13,6 +13,8 @@ import {
     isPreviewable,
     previewStacks,
     rotationTarget,
+    reviewCheckpointPrefix,
+    reviewStacksFromObjects,
     appSecretNames,
     stackPlatform,
     stackTier,
@@ -155,6 +157,26 @@ test("rotation refuses other stacks, other keys and names that are not upper-cas
     for (const pasted of ["s3cr3t-Pa55word", "appSecrets.s3cr3t-Pa55word"]) {
         assert.throws(() => rotationTarget("staging", pasted), (e: Error) => !e.message.includes("s3cr3t-Pa55word"), pasted);
     }
+});
+
+test("on an S3 backend the teardown lists review checkpoints under their prefix, as pulumi stack ls would name them", () => {
+    assert.deepEqual(reviewCheckpointPrefix("s3://acme-pulumi-state/shop?region=eu-west-1", "slipway"), { bucket: "acme-pulumi-state", prefix: "shop/.pulumi/stacks/slipway/review-pr-" });
+    assert.deepEqual(reviewCheckpointPrefix("s3://acme-pulumi-state", "slipway"), { bucket: "acme-pulumi-state", prefix: ".pulumi/stacks/slipway/review-pr-" });
+    assert.throws(() => reviewCheckpointPrefix("https://api.pulumi.com", "slipway"), /not an s3:\/\/ backend/);
+    assert.throws(() => reviewCheckpointPrefix("s3://b", "a b"), /not a Pulumi project name/);
+    const listing = {
+        Contents: [
+            { Key: "shop/.pulumi/stacks/slipway/review-pr-7.json", LastModified: "2026-11-30T10:00:00.000Z" },
+            { Key: "shop/.pulumi/stacks/slipway/review-pr-7.json.bak", LastModified: "2026-11-30T09:00:00.000Z" },
+            { Key: "shop/.pulumi/stacks/slipway/review-pr-12.json.gz", LastModified: "2026-11-29T10:00:00+00:00" },
+            { Key: "shop/.pulumi/stacks/slipway/review-pr-12.pulumi-tags", LastModified: "2026-11-29T10:00:00Z" },
+        ],
+    };
+    assert.deepEqual(reviewStacksFromObjects(listing), [
+        { name: "review-pr-7", lastUpdate: "2026-11-30T10:00:00.000Z" },
+        { name: "review-pr-12", lastUpdate: "2026-11-29T10:00:00.000Z" },
+    ]);
+    assert.deepEqual(reviewStacksFromObjects({}), [], "an empty prefix lists no Contents");
 });
 
 test("rotation replaces an existing secret only; a new name is refused with the pull-request command", () => {

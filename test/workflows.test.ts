@@ -468,6 +468,8 @@ const reviewStacks: Rule = (wf, files) => {
     if (/\bpulumi config (set|rm)\b/.test(r)) out.push(`review-stack.yml ${did}: tweaks config keys (the review template holds the review settings)`);
     if (jobEnv(djob).STACK !== "review-pr-${{ github.event.pull_request.number }}") out.push(`review-stack.yml ${did}: the stack is review-pr-<N>`);
     if (envName(djob) !== "review") out.push(`review-stack.yml ${did}: deploys in the review environment (its reviewers gate pull-request code)`);
+    // pulumi stack ls on an S3 backend reads every stack's checkpoint, which the review role may not.
+    if (!(files["teardown.yml"] ?? "").includes("ci.ts review-checkpoints")) out.push("teardown.yml: on an S3 backend, list review checkpoints (ci.ts review-checkpoints), not pulumi stack ls");
     // review-teardown has no reviewers; only its branch policy keeps pull requests out, so only the
     // scheduled teardown names it, and the teardown never waits for a review-stack reviewer.
     for (const [f, wfl] of Object.entries(wf)) {
@@ -575,6 +577,7 @@ test("a preview job without the same-repository guard is caught: forks would get
 });
 
 test("review-teardown is the teardown's alone, and review-stack deploys wait in review", () => {
+    assert.match(broken(reviewStacks, "teardown.yml", (t) => t.replace("ci.ts review-checkpoints", "ci.ts review-stacks")), /list review checkpoints/);
     assert.match(broken(reviewStacks, "review-stack.yml", (t) => t.replace("      name: review\n", "      name: review-teardown\n")), /review-stack.yml deploy: deploys in the review environment[\s\S]*only teardown.yml runs in review-teardown/);
     assert.match(broken(reviewStacks, "teardown.yml", (t) => t.replace(/(  destroy:[\s\S]*?)environment: review-teardown/, "$1environment: review")), /teardown.yml destroy: runs in review-teardown, not review/);
 });

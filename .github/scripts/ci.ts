@@ -4,12 +4,15 @@
 //   npx tsx .github/scripts/ci.ts affected-stacks < changed-files.txt      → stack names, one a line
 //   npx tsx .github/scripts/ci.ts preview-stacks < changed-files.txt       → affected ∩ previewable, one a line
 //   npx tsx .github/scripts/ci.ts stale-review-stacks stacks.json prs.json <idleDays>  → JSON array
+//   npx tsx .github/scripts/ci.ts review-checkpoints <s3 backend url>      → bucket, then the review checkpoints' key prefix
+//   npx tsx .github/scripts/ci.ts review-stacks-from-objects objects.json  → JSON array as `pulumi stack ls --json`
 //   npx tsx .github/scripts/ci.ts rotation-key <stack> <key>               → slipway:appSecrets.<NAME>
 //   npx tsx .github/scripts/ci.ts stack-platform <stack>                   → ecs | beanstalk
 //   npx tsx .github/scripts/ci.ts stage-name <stack>                       → the pipeline stage of the stack
 import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
 import { tierForStack } from "../../infra/config/tiers";
+import { s3Backend } from "../../infra/delivery/state-backend";
 
 /** Changes to these reach every stack's program (or what `pulumi preview`/`up` checks it against). */
 const PROGRAM_PATHS = [/^infra\//, /^stacks\//, /^policy\//, /^index\.ts$/, /^Pulumi\.yaml$/, /^package(-lock)?\.json$/, /^tsconfig\.json$/];
@@ -141,6 +144,28 @@ export function rotationTarget(stack: string, key: string, existing?: readonly s
 // ---------------------------------------------------------------------------------------------------
 // Review stack teardown
 
+/**
+ * Where review stacks' checkpoints sit on an S3 backend: `pulumi stack ls` reads every stack's checkpoint
+ * (pulumi/pulumi pkg/backend/diy ListStacks), which the review role may not, so the teardown lists the
+ * objects under this prefix instead (`aws s3api list-objects-v2 --bucket … --prefix …`).
+ */
+export function reviewCheckpointPrefix(backendUrl: string, project: string): { bucket: string; prefix: string } {
+    const b = s3Backend(backendUrl);
+    if (!b) throw new Error(`PULUMI_BACKEND_URL ${JSON.stringify(backendUrl)} is not an s3:// backend`);
+    if (!/^[A-Za-z0-9._-]+$/.test(project)) throw new Error(`project name ${JSON.stringify(project)} is not a Pulumi project name`);
+    return { bucket: b.bucket, prefix: `${b.root}/stacks/${project}/review-pr-` };
+}
+
+/** `list-objects-v2` output of that prefix as `pulumi stack ls --json` would list the stacks (checkpoints only, not `.bak`). */
+export function reviewStacksFromObjects(listing: { Contents?: { Key: string; LastModified: string }[] }): StackSummary[] {
+    const out: StackSummary[] = [];
+    for (const o of listing.Contents ?? []) {
+        const m = /\/(review-pr-\d+)\.json(?:\.gz|\.zst)?$/.exec(o.Key);
+        if (m) out.push({ name: m[1], lastUpdate: new Date(o.LastModified).toISOString() });
+    }
+    return out;
+}
+
 export interface StackSummary {
     /** As `pulumi stack ls --json` prints it: `review-pr-12` or `org/slipway/review-pr-12`. */
     name: string;
@@ -225,6 +250,11 @@ function cli(argv: string[]): void {
         const stacks = JSON.parse(fs.readFileSync(stacksFile, "utf8")) as StackSummary[];
         const prs = JSON.parse(fs.readFileSync(prsFile, "utf8")) as PullRequestSummary[];
         process.stdout.write(JSON.stringify(staleReviewStacks(stacks, prs, new Date(), idleDays)) + "\n");
+    } else if (command === "review-checkpoints") {
+        const { bucket, prefix } = reviewCheckpointPrefix(args[0] ?? "", String((readDoc("Pulumi.yaml") as { name?: unknown }).name ?? ""));
+        lines([bucket, prefix]);
+    } else if (command === "review-stacks-from-objects") {
+        process.stdout.write(JSON.stringify(reviewStacksFromObjects(JSON.parse(fs.readFileSync(args[0] ?? "", "utf8")))) + "\n");
     } else if (command === "rotation-key") {
         const [stack = "", key = ""] = args;
         const target = rotationTarget(stack, key);
@@ -234,7 +264,7 @@ function cli(argv: string[]): void {
     } else if (command === "stage-name") {
         lines([stageName(args[0] ?? "")]);
     } else {
-        throw new Error(`unknown command ${command ?? "(none)"}: affected-stacks | preview-stacks | stale-review-stacks | rotation-key | stack-platform | stage-name`);
+        throw new Error(`unknown command ${command ?? "(none)"}: affected-stacks | preview-stacks | stale-review-stacks | review-checkpoints | review-stacks-from-objects | rotation-key | stack-platform | stage-name`);
     }
 }
 
