@@ -17,7 +17,7 @@ const vm = require("vm");
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "slipway");
 const FORMAT = 3; // bump when the bundling options below change
-/** Loaded by @pulumi/pulumi at start-up but used only to serialize closures: load on first use. */
+/** Loaded by @pulumi/pulumi at start-up but used only to serialize closures: load on first use (and its Automation API, below). */
 const LAZY = /^(typescript|@npmcli\/arborist)$/;
 /** Bundled although they mention __dirname/import.meta (see bundle()). */
 const SELF_LOCATING_OK = new Set(["@pulumi/pulumi", "@grpc/grpc-js"]);
@@ -28,6 +28,10 @@ const lazyModules = {
     name: "lazy-modules",
     setup(build) {
         build.onResolve({ filter: LAZY }, (a) => ({ path: a.path, namespace: "lazy" }));
+        // @pulumi/pulumi's index loads its Automation API (a third of its start-up); programs never use it.
+        build.onResolve({ filter: /^\.\/automation$/ }, (a) =>
+            /[\\/]@pulumi[\\/]pulumi[\\/]index\.js$/.test(a.importer) ? { path: require.resolve("@pulumi/pulumi/automation", { paths: [a.resolveDir] }), namespace: "lazy" } : undefined,
+        );
         // `require(id)` with a variable is left to Node at run time, from the project's node_modules.
         build.onLoad({ filter: /.*/, namespace: "lazy" }, (a) => ({
             loader: "js",

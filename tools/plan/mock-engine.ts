@@ -412,7 +412,7 @@ export function runUnderMocks(opts: RunOptions, program: () => Record<string, un
 }
 
 /**
- * A run with Error.stackTraceLimit at 0. @pulumi/pulumi captures a stack trace for every promise it makes
+ * A run with Error.stackTraceLimit at 0 and source maps off. @pulumi/pulumi captures a stack trace for every promise it makes
  * (runtime/debuggable.js: `new Error().stack`) and every resource it registers; no plan reads them, and
  * under a source-mapping loader (tsx, --enable-source-maps) formatting them was most of a plan's time.
  * Runs are one at a time (the queue above), so the process-wide limit is ours while the run lasts. The
@@ -420,7 +420,11 @@ export function runUnderMocks(opts: RunOptions, program: () => Record<string, un
  */
 async function runUntraced(opts: RunOptions, program: () => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<Plan> {
     const limit = Error.stackTraceLimit;
+    // Resource.callsites() raises the limit for its own trace of every resource (its source position,
+    // which no plan records): without source maps those traces are not mapped frame by frame.
+    const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
     Error.stackTraceLimit = 0;
+    if (sourceMaps) process.setSourceMapsEnabled(false);
     let failed: unknown;
     try {
         return await runOnce(opts, program);
@@ -428,6 +432,7 @@ async function runUntraced(opts: RunOptions, program: () => Record<string, unkno
         failed = error;
     } finally {
         Error.stackTraceLimit = limit;
+        if (sourceMaps) process.setSourceMapsEnabled(true);
     }
     await runOnce(opts, program);
     throw failed; // the traced run did not fail: keep the first run's error
