@@ -406,7 +406,7 @@ export function deployRolePolicies(scope: DeployerScope, platforms: readonly Pla
         { concern: "deploy-load-balancer", what: "the load balancer, its listeners and target groups", statements: loadBalancerStatements(scope) },
         ...platforms.flatMap((p) => p.deployConcerns(scope)),
         { concern: "deploy-identity", what: "the stack's roles, under its boundary", statements: identityStatements(scope, attachable) },
-        { concern: "deploy-data", what: "secrets, parameters, logs, alarms, the secrets-provider key and state", statements: dataStatements(scope) },
+        { concern: "deploy-data", what: "secrets, parameters, logs, the secrets-provider key and state", statements: dataStatements(scope) },
     ];
     return concerns.map(({ concern, what, statements }) => ({
         name: managedPolicyName(app, policyStack, concern),
