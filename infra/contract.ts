@@ -214,7 +214,24 @@ export const DELIVERY_OUTPUTS = {
     repositoryUrl: "repositoryUrl",
     repositoryArn: "repositoryArn",
     beanstalkApplicationName: "beanstalkApplicationName",
+    /** The pipeline's SNS topic: each environment's release alarms notify it. */
+    notificationTopicArn: "notificationTopicArn",
 } as const;
+
+/**
+ * Name prefix of the CloudWatch alarms of the stack whose tag value is `tag` (`slipway/<app>/<stack>/`).
+ * PutMetricAlarm and DeleteAlarms take no tag condition (service authorization reference: their alarm
+ * resource lists no condition keys), so deploy roles are scoped by this name; the `/` after the stack
+ * keeps `shop/staging`'s prefix from matching a stack named `staging-eu`.
+ */
+export function alarmNamePrefixOfTag(tag: string): string {
+    return `slipway/${tag}/`;
+}
+
+/** Name prefix of an environment's release alarms. */
+export function alarmNamePrefix(app: string, stack: string): string {
+    return alarmNamePrefixOfTag(stackTag(app, stack));
+}
 
 /** Stage names are the environment names, capitalised: `staging` → `Staging`. */
 export function stageName(stack: string): string {

@@ -5,8 +5,9 @@ import { deliveryRules } from "./rules-delivery";
 import { environmentRules } from "./rules-environment";
 import { identityRules } from "./rules-identity";
 import { lifecycleRules } from "./rules-lifecycle";
+import { releaseRules } from "./rules-releases";
 
-export const RULES: SlipwayRule[] = [...deliveryRules, ...environmentRules, ...identityRules, ...lifecycleRules];
+export const RULES: SlipwayRule[] = [...deliveryRules, ...environmentRules, ...releaseRules, ...identityRules, ...lifecycleRules];
 
 export const RULE_IDS: string[] = RULES.map((r) => r.name);
 

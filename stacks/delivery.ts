@@ -43,7 +43,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // …with the boundary every role of each stack carries, and the key each stack's config secrets are encrypted with.
     const policyStacks = [...s.targets.map((t) => t.stack), "review"];
     const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ctx });
-    const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, ctx });
+    const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, app, ctx });
 
     // What each platform keeps in the delivery stack for its environments (Beanstalk: the app's EB application).
     const platformOutputs: Record<string, pulumi.Output<unknown>> = Object.assign({}, ...PLATFORMS.map((p) => p.delivery?.({ app, ctx, protect }) ?? {}));
@@ -145,7 +145,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>) =>
-        deployRolePolicies({ app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack }, platforms);
+        deployRolePolicies({ app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn }, platforms);
     // Pull-request previews reach only staging-tier pipeline stacks: production and delivery get the offline plan only.
     const previewable = s.targets.filter((t) => t.tier === "staging").map((t) => t.stack);
     const roles: GitHubRoleSpec[] = [
@@ -253,7 +253,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         [DELIVERY_OUTPUTS.repositoryArn]: registry.arn,
         pipelineName: pipeline.pipeline.name,
         artifactBucket: store.bucket.bucket,
-        notificationTopicArn: notifications.topic.arn,
+        [DELIVERY_OUTPUTS.notificationTopicArn]: notifications.topic.arn,
         githubOidcProviderArn: oidc.providerArn,
         previewRoleArn: oidc.roles.preview.arn,
         deployRoleArns: Object.fromEntries([...s.targets.map((t) => t.stack), "review"].map((st) => [st, oidc.roles[`deploy-${st}`].arn])),

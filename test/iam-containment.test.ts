@@ -296,3 +296,15 @@ test("no pull-request job can decrypt production's config or read its state: the
     const production = principalOf(delivery, "github-oidc-deploy-production");
     for (const action of ["kms:Decrypt", "kms:Encrypt"]) assert.equal(await decide(production, use(action), key.policy), "Allowed", `production ${action}`);
 });
+
+test("another stack's deploy role cannot rewrite, retarget or delete production's release alarms", async () => {
+    const delivery = await plan("delivery");
+    const requests = (await attackRequests(view(await plan("production")), "shop/staging")).filter((r) => r.resource.includes(":alarm:slipway/"));
+    for (const action of ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource"]) {
+        assert.ok(requests.some((r) => r.action === action), `no ${action} attack on production's alarms`);
+    }
+    assert.deepEqual(await breaches(principalOf(delivery, "github-oidc-deploy-staging"), requests), []);
+    // A name prefix without the trailing '/' would let staging reach a stack named staging-eu: the prefix is exact.
+    const lookalike = requests.map((r) => ({ ...r, resource: r.resource.replace("slipway/shop/production/", "slipway/shop/staging-eu/") }));
+    assert.deepEqual(await breaches(principalOf(delivery, "github-oidc-deploy-staging"), lookalike), []);
+});

@@ -285,3 +285,29 @@ test("with an S3 state backend the teardown's review role may list the review ch
     assert.equal(await decide(review, list("shop/.pulumi/stacks/slipway/review-pr-")), "Allowed");
     assert.notEqual(await decide(review, list("other-team/")), "Allowed");
 });
+
+test("the deploy role's release-alarm statements are what lets it manage its alarms: without them each alarm request is denied", async () => {
+    const { principal, requests } = await jobOf(CASES[1]);
+    const alarmRequests = requests.filter((r) => r.why.includes("aws:cloudwatch/metricAlarm:MetricAlarm"));
+    assert.ok(alarmRequests.some((r) => r.action === "cloudwatch:PutMetricAlarm" && r.resource === "arn:aws:cloudwatch:us-east-1:123456789012:alarm:slipway/shop/production/error-rate"), "production's error-rate alarm is simulated");
+    assert.deepEqual(await denials(principal, alarmRequests), []);
+    const weakened: Principal = {
+        ...principal,
+        policies: principal.policies.map((p) => ({ ...p, doc: { ...p.doc, Statement: p.doc.Statement.filter((s) => !/ReleaseAlarms$/.test((s as { Sid?: string }).Sid ?? "")) } })),
+    };
+    const found = await denials(weakened, alarmRequests);
+    for (const action of ["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms"]) {
+        assert.ok(found.some((d) => d.includes(`${action} on arn:aws:cloudwatch:us-east-1:123456789012:alarm:slipway/shop/production/`)), `${action}:\n${found.join("\n")}`);
+    }
+});
+
+test("a release alarm whose action is not the pipeline's topic (an EC2 terminate, another topic) is denied", async () => {
+    const { principal, requests } = await jobOf(CASES[1]);
+    const put = requests.find((r) => r.action === "cloudwatch:PutMetricAlarm" && r.why.includes("metricAlarm"));
+    assert.ok(put);
+    assert.deepEqual(await denials(principal, [put]), []);
+    for (const action of ["arn:aws:automate:us-east-1:ec2:terminate", "arn:aws:sns:us-east-1:123456789012:someone-elses-topic"]) {
+        const found = await denials(principal, [{ ...put, context: { ...put.context, "cloudwatch:AlarmActions": [...(put.context["cloudwatch:AlarmActions"] as string[]), action] } }]);
+        assert.equal(found.length, 1, `${action}: ${found.join("\n")}`);
+    }
+});

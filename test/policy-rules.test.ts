@@ -242,6 +242,15 @@ const CASES: Record<string, Case> = {
         compliant: [r(T.cluster, { settings: [{ name: "containerInsights", value: "enabled" }] })],
     },
     "ecs-circuit-breaker-rollback": { violating: [r(T.service, { ...service, deploymentCircuitBreaker: { enable: true, rollback: false } })], compliant: [r(T.service, service)] },
+    "ecs-deployment-alarms-production": {
+        tier: "production",
+        violating: [r(T.service, service)],
+        compliant: [r(T.service, { ...service, alarms: { alarmNames: ["slipway/shop/production/error-rate"], enable: true, rollback: true } })],
+    },
+    "alarm-notifies": {
+        violating: [r("aws:cloudwatch/metricAlarm:MetricAlarm", { name: "a", alarmActions: [] })],
+        compliant: [r("aws:cloudwatch/metricAlarm:MetricAlarm", { name: "a", alarmActions: ["arn:aws:sns:us-east-1:123456789012:t"] })],
+    },
     "ecs-zero-downtime-roll": { violating: [r(T.service, { ...service, deploymentMinimumHealthyPercent: 50 })], compliant: [r(T.service, service)] },
     "ecs-no-public-ip": { violating: [r(T.service, { ...service, networkConfiguration: { assignPublicIp: true } })], compliant: [r(T.service, service)] },
     // Load balancer
@@ -415,6 +424,7 @@ test("every rule documents its sources, severity, enforcement and what to change
 
 test("the tier-dependent rules leave other tiers alone", async () => {
     assert.deepEqual(await violationsOf("alb-deletion-protection-production", [r(T.lb, { ...lb, enableDeletionProtection: false })], "staging"), []);
+    assert.deepEqual(await violationsOf("ecs-deployment-alarms-production", [r(T.service, service)], "staging"), []);
     assert.deepEqual(await violationsOf("stateful-resources-protected", [r(T.bucket, { forceDestroy: false })], "staging"), []);
     assert.deepEqual(await violationsOf("nonproduction-destroys-cleanly", [r(T.bucket, { forceDestroy: false }, { protect: true })], "production"), []);
 });

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { STACK_FILE_CHECKS } from "../../policy/kit";
 import { BEANSTALK_KEYS } from "../platforms/beanstalk/settings";
+import { ALARM_KEYS } from "./alarm-keys";
 import { ECS_KEYS } from "../platforms/ecs/settings";
 import { PLATFORM_NAMES } from "../platforms/platform";
 import { arn, envVarName, key, KeySpec, LOG_RETENTION_DAYS, lowerName, optional, Role, roleObject, ROLES } from "./keys";
@@ -495,6 +496,7 @@ export const CONFIG_KEYS = [
         schema: z.record(envVarName, z.string().min(1, "values must not be empty")),
         example: "DATABASE_URL",
     }),
+    ...ALARM_KEYS,
     ...ECS_KEYS,
     ...BEANSTALK_KEYS,
 ] as const;

@@ -27,11 +27,13 @@ import { readStackFile, readStackFileConfig } from "./stack-files";
 import { isProductionName, Tier, TIER_DEFAULTS, tierForStack } from "./tiers";
 import { beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems } from "../platforms/beanstalk/settings";
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
+import { AlarmSettings, alarmSettings } from "./alarm-keys";
 
 export { configText, readStackFile, readStackFileConfig } from "./stack-files";
 export { isProductionName, isReviewName, tierForStack } from "./tiers";
 export type { Tier } from "./tiers";
 export type { BeanstalkSettings } from "../platforms/beanstalk/settings";
+export type { AlarmSettings } from "./alarm-keys";
 
 export type Platform = (typeof PLATFORMS)[number];
 export type ProductionGate = (typeof PRODUCTION_GATES)[number];
@@ -140,6 +142,8 @@ export interface EnvironmentSettings extends CommonSettings {
     protect: boolean;
     /** ECS Container Insights (by tier). */
     containerInsights: boolean;
+    /** The release alarms (infra/config/alarm-keys.ts). */
+    alarms: AlarmSettings;
 }
 
 export type Settings = DeliverySettings | EnvironmentSettings;
@@ -570,6 +574,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         appSecrets: secretValues(d.appSecrets),
         protect: byTier.protect,
         containerInsights: byTier.containerInsights,
+        alarms: alarmSettings(d, ingress, raw.stack, problems),
     };
 }
 

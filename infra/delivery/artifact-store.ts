@@ -48,6 +48,15 @@ export class ArtifactStore extends pulumi.ComponentResource {
                         Resource: ["*"],
                         Condition: { StringEquals: { "kms:ViaService": `sns.${args.ctx.region}.amazonaws.com` } },
                     },
+                    {
+                        // The environments' release alarms publish to that topic too: CloudWatch needs the same
+                        // ("Enable compatibility between event sources from AWS services and encrypted topics", SNS Developer Guide).
+                        Sid: "AlarmsEncryptTopic",
+                        Principal: { Service: "cloudwatch.amazonaws.com" },
+                        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                        Resource: ["*"],
+                        Condition: { StringEquals: { "kms:ViaService": `sns.${args.ctx.region}.amazonaws.com` } },
+                    },
                 ]),
             },
             { parent: this, aliases: renamedFrom("key"), protect },

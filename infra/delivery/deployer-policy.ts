@@ -20,6 +20,7 @@ import {
     secretNamePrefix, stackPattern, stackTag, stageName, ADOPTED_TAG, ADOPTED_VALUE, STACK_TAG,
 } from "../contract";
 import { REVIEW_TEMPLATE_STACK, stateBackendStatements } from "./state-backend";
+import { alarmStatements } from "./alarm-access";
 
 /** Everything a deploy role's statements are scoped by. */
 export interface DeployerScope {
@@ -37,6 +38,8 @@ export interface DeployerScope {
     project: string;
     /** The delivery stack every environment's StackReference reads. */
     deliveryStack: string;
+    /** The pipeline's SNS topic: the only action the stack's release alarms may have. */
+    topicArn?: pulumi.Input<string>;
 }
 
 /** `aws:ResourceTag/slipway:stack` / `aws:RequestTag/slipway:stack` conditions for a scope. */
@@ -358,6 +361,7 @@ export function dataStatements(scope: DeployerScope): Statement[] {
             Action: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
             Resource: [pulumi.interpolate`arn:${ctx.partition}:cloudwatch::${ctx.accountId}:dashboard/${environmentName(app, pattern)}`],
         },
+        ...alarmStatements(scope),
         {
             // The stack's config and the secrets in its state are encrypted with this key only.
             Sid: "OwnSecretsProviderKey",

@@ -2,13 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as sns from "@pulumi/aws/sns";
 import { AwsContext } from "../shared/aws-context";
 import { policyDocument } from "../shared/iam";
-import { renamedFrom } from "../contract";
+import { alarmNamePrefixOfTag, renamedFrom } from "../contract";
 
 export interface NotificationsArgs {
     /** Email addresses to subscribe; each receives a confirmation mail from AWS first. */
     emails: string[];
-    /** KMS key that encrypts the topic; its policy must let CodeStar Notifications use it. */
+    /** KMS key that encrypts the topic; its policy must let CodeStar Notifications and CloudWatch use it. */
     kmsKeyArn: pulumi.Input<string>;
+    /** The app whose environments' release alarms may publish here (alarms named slipway/<app>/…). */
+    app: string;
     ctx: AwsContext;
 }
 
@@ -30,6 +32,18 @@ export class Notifications extends pulumi.ComponentResource {
                         Action: ["sns:Publish"],
                         Resource: [this.topic.arn],
                         Condition: { StringEquals: { "aws:SourceAccount": args.ctx.accountId } },
+                    },
+                    {
+                        // The environments' release alarms (infra/environment/release-alarms.ts): only this
+                        // account's alarms of this app ("Amazon SNS: … encrypted topics" lists CloudWatch).
+                        Sid: "ReleaseAlarms",
+                        Principal: { Service: "cloudwatch.amazonaws.com" },
+                        Action: ["sns:Publish"],
+                        Resource: [this.topic.arn],
+                        Condition: {
+                            StringEquals: { "aws:SourceAccount": args.ctx.accountId },
+                            ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${args.ctx.partition}:cloudwatch:${args.ctx.region}:${args.ctx.accountId}:alarm:${alarmNamePrefixOfTag(`${args.app}/*`)}*` },
+                        },
                     },
                     {
                         Sid: "DenyInsecureTransport",

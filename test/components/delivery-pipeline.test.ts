@@ -257,7 +257,7 @@ const NOTIFICATIONS = "slipway:delivery:Notifications";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const notifications = (emails: string[], name = "notifications") =>
     build((ctx) => {
-        const n = new Notifications(name, { emails, kmsKeyArn: KEY, ctx });
+        const n = new Notifications(name, { emails, kmsKeyArn: KEY, app: "shop", ctx });
         return { topicArn: n.topic.arn };
     });
 
@@ -275,6 +275,16 @@ test("the topic is encrypted with the given key; only CodeStar Notifications of 
     const allow = sid(policy, "PipelineNotifications");
     assert.deepEqual([allow.Principal, allow.Resource, allow.Condition], [{ Service: "codestar-notifications.amazonaws.com" }, [p.outputs.topicArn], { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT } }]);
     assert.deepEqual(sid(policy, "DenyInsecureTransport").Condition, { Bool: { "aws:SecureTransport": "false" } });
+});
+
+test("CloudWatch may publish to the topic only for this account's release alarms of this app", async () => {
+    const policy = res(await notifications([]), "aws:sns/topicPolicy:TopicPolicy", "notifications-policy");
+    const alarms = sid(policy, "ReleaseAlarms");
+    assert.deepEqual([alarms.Principal, alarms.Action], [{ Service: "cloudwatch.amazonaws.com" }, ["sns:Publish"]]);
+    assert.deepEqual(alarms.Condition, {
+        StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT },
+        ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${REGION}:${MOCK_ACCOUNT}:alarm:slipway/shop/*/*` },
+    });
 });
 
 test("each email gets one email subscription, numbered in order; no emails, no subscriptions", async () => {

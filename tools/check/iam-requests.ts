@@ -117,6 +117,8 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
             return [{ service: "apigateway", sarType: "ApiMapping", arn: `arn:aws:apigateway:${R}::/domainnames/app.example.com/apimappings/${hex(r.urn, 6)}` }];
         case "aws:cloudwatch/logGroup:LogGroup":
             return [{ service: "logs", sarType: "log-group", arn: `arn:aws:logs:${R}:${A}:log-group:${name}` }];
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return [{ service: "cloudwatch", sarType: "alarm", arn: `arn:aws:cloudwatch:${R}:${A}:alarm:${name}` }];
         case "aws:cloudwatch/dashboard:Dashboard":
             return [{ service: "cloudwatch", sarType: "dashboard", arn: `arn:aws:cloudwatch::${A}:dashboard/${String(inputs.dashboardName ?? name)}` }];
         case "aws:secretsmanager/secret:Secret":
@@ -208,6 +210,7 @@ const CREATES: Record<string, string[]> = {
     "aws:elasticbeanstalk/environment:Environment": ["elasticbeanstalk:CreateEnvironment"],
     "aws:elasticbeanstalk/applicationVersion:ApplicationVersion": ["elasticbeanstalk:CreateApplicationVersion"],
     "aws:cloudwatch/dashboard:Dashboard": ["cloudwatch:PutDashboard"],
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ["cloudwatch:PutMetricAlarm"],
 };
 
 /** Where an API Gateway create lands: the collection, not the new API's own path. */
@@ -569,10 +572,16 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
         if (action === "elasticloadbalancing:AddTags" && op === "create") context["elasticloadbalancing:CreateAction"] = (CREATES[r.type] ?? ["x:CreateLoadBalancer"])[0].split(":")[1];
         if (/^iam:(Attach|Detach)RolePolicy$/.test(action) && r.inputs.policyArn) context["iam:PolicyARN"] = String(r.inputs.policyArn);
         if (/^iam:(CreateRole|PutRolePermissionsBoundary)$/.test(action) && r.inputs.permissionsBoundary) context["iam:PermissionsBoundary"] = String(r.inputs.permissionsBoundary);
+        if (action === "cloudwatch:PutMetricAlarm") context["cloudwatch:AlarmActions"] = alarmActionsOf(r);
         if (r.type === "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup") Object.assign(context, adoptedContext(action, op, context));
         requests.push({ action, resource: arn, context, why });
     }
     return requests;
+}
+
+/** Every action a metric alarm's request names (alarm, OK and insufficient-data actions). */
+export function alarmActionsOf(r: PlannedResource): string[] {
+    return [...new Set(["alarmActions", "okActions", "insufficientDataActions"].flatMap((k) => ((r.inputs[k] as unknown[] | undefined) ?? []).map(String)))];
 }
 
 /**
@@ -770,7 +779,7 @@ const base = (v: StackView): Record<string, string> => ({ "aws:RequestedRegion":
  * Create calls that update the resource when it already exists (RegisterScalableTarget registers an
  * existing target again with new capacities; PutParameter with Overwrite; PutDashboard replaces).
  */
-const UPSERTS = new Set(["application-autoscaling:RegisterScalableTarget", "ssm:PutParameter", "cloudwatch:PutDashboard"]);
+const UPSERTS = new Set(["application-autoscaling:RegisterScalableTarget", "ssm:PutParameter", "cloudwatch:PutDashboard", "cloudwatch:PutMetricAlarm"]);
 
 /** Each service's tagging and untagging actions (service authorization reference); others use TagResource/UntagResource. */
 const TAG_ACTIONS: Record<string, { tag: string[]; untag: string[] }> = {

@@ -254,6 +254,13 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                 // The first 3 dashboards of an account are free; not deducted.
                 add(r, "dashboard", 1, "dashboard-mo", PRICES.cloudwatch.dashboardMonth);
                 break;
+            case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+                // Billed per alarm metric: a metric-math alarm counts each metric in it, not the expression.
+                const queries = (r.inputs.metricQueries ?? []) as { metric?: unknown }[];
+                const metrics = queries.length ? queries.filter((q) => q.metric).length : 1;
+                add(r, `alarm, ${metrics} metric${metrics > 1 ? "s" : ""}`, metrics, "alarm-metric-mo", PRICES.cloudwatch.alarmMonth);
+                break;
+            }
             case "aws:appautoscaling/policy:Policy":
                 // Target tracking creates and manages two CloudWatch alarms (scale out, scale in).
                 if (r.inputs.policyType === "TargetTrackingScaling") add(r, "2 target-tracking alarms", 2, "alarm-mo", PRICES.cloudwatch.alarmMonth);

@@ -83,7 +83,7 @@ export const PRICES = {
     /**
      * CloudWatch (aws.amazon.com/cloudwatch/pricing/): Logs $0.50 per GB ingested (standard class),
      * $0.03 per GB-month stored; $3.00 per dashboard per month; $0.10 per standard-resolution alarm
-     * per month.
+     * metric per month (an alarm using metric math is billed for each metric in its expression).
      */
     cloudwatch: { logsIngestGb: 0.5, logsStoreGbMonth: 0.03, dashboardMonth: 3.0, alarmMonth: 0.1 },
     /** S3 Standard, first 50 TB, per GB-month (aws.amazon.com/s3/pricing/). */

@@ -90,6 +90,8 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:cloudwatch/logGroup:LogGroup": { inputs: ["name", "namePrefix", "logGroupClass"], note: "the old group and its logs are deleted" },
     "aws:ssm/parameter:Parameter": { inputs: ["name", "dataType"] },
     "aws:cloudwatch/dashboard:Dashboard": { inputs: ["dashboardName"] },
+    // alarm_name is ForceNew: a renamed alarm is a new alarm (ECS services naming it are updated with it).
+    "aws:cloudwatch/metricAlarm:MetricAlarm": { inputs: ["name"] },
     "aws:codebuild/project:Project": { inputs: ["name"] },
     "aws:codepipeline/pipeline:Pipeline": { inputs: ["name"] },
     "aws:sns/topic:Topic": { inputs: ["name", "namePrefix", "fifoTopic"] },

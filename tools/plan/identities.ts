@@ -73,6 +73,8 @@ export function mockArn(type: string, name: string, physical: string, id: string
             return `arn:aws:ecs:${R}:${A}:task-definition/${String((inputs.family))}:1`;
         case "aws:cloudwatch/logGroup:LogGroup":
             return `arn:aws:logs:${R}:${A}:log-group:${physical}`;
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return `arn:aws:cloudwatch:${R}:${A}:alarm:${physical}`;
         case "aws:sns/topicPolicy:TopicPolicy":
             return String((inputs.arn));
         case "aws:secretsmanager/secretVersion:SecretVersion":

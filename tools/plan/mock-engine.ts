@@ -133,12 +133,18 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
     return { id, state };
 }
 
+/** Logical name of the delivery stack's SNS topic (test/contract.test.ts checks the two plans agree on its ARN). */
+export const DELIVERY_TOPIC_LOGICAL_NAME = "notifications-topic";
+
 /** Stack references resolve to placeholders shaped like the delivery stack's real outputs. */
 function stackReferenceOutputs(stackName: string, ctx: EngineContext): Record<string, unknown> {
     return {
         [DELIVERY_OUTPUTS.repositoryUrl]: `${MOCK_ACCOUNT}.dkr.ecr.${ctx.region}.amazonaws.com/${repositoryName(ctx.appName)}`,
         [DELIVERY_OUTPUTS.repositoryArn]: `arn:aws:ecr:${ctx.region}:${MOCK_ACCOUNT}:repository/${repositoryName(ctx.appName)}`,
         [DELIVERY_OUTPUTS.beanstalkApplicationName]: beanstalkApplicationName(ctx.appName),
+        // The delivery stack's topic is auto-named from its logical name (stacks/delivery.ts "notifications",
+        // infra/delivery/notifications.ts "-topic"): the same ARN its own plan mints.
+        [DELIVERY_OUTPUTS.notificationTopicArn]: `arn:aws:sns:${ctx.region}:${MOCK_ACCOUNT}:${physicalNameOf(DELIVERY_TOPIC_LOGICAL_NAME, {})}`,
         placeholderFrom: stackName,
     };
 }

@@ -4,7 +4,9 @@
 // parts of the deploy and runtime policies, and the bundle the build emits for EB.
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
-import { boundaryArn, bundleBucketPrefix, DELIVERY_OUTPUTS, environmentRolePath, runtimePolicyArn } from "../../contract";
+import { alarmNamePrefix, boundaryArn, bundleBucketPrefix, DELIVERY_OUTPUTS, environmentRolePath, runtimePolicyArn } from "../../contract";
+import { ReleaseAlarms } from "../../environment/release-alarms";
+import { beanstalkAlarmSpecs } from "./alarms";
 import type { AppFront, EnvironmentBase, Platform } from "../platform";
 import { BeanstalkApplication } from "./application";
 import { beanstalkBundleFiles, bundleBuildCommands } from "./bundle";
@@ -72,6 +74,14 @@ function beanstalkEnvironment(s: EnvironmentSettings, shared: EnvironmentBase): 
         protect: s.protect,
     });
     const url = s.certificateArn && eb.environmentType === "LoadBalanced" ? pulumi.output(`https://${s.domainName}`) : env.url;
+    const alarms = s.alarms.enabled
+        ? new ReleaseAlarms("release-alarms", {
+              namePrefix: alarmNamePrefix(app, s.stack),
+              specs: beanstalkAlarmSpecs(shared.name, s.alarms),
+              topicArn: shared.delivery.requireOutput(DELIVERY_OUTPUTS.notificationTopicArn) as pulumi.Output<string>,
+              minutes: s.alarms.minutes,
+          })
+        : undefined;
     return {
         url,
         outputs: {
@@ -80,6 +90,7 @@ function beanstalkEnvironment(s: EnvironmentSettings, shared: EnvironmentBase): 
             beanstalkEnvironmentType: eb.environmentType,
             beanstalkSolutionStack: env.solutionStackName,
             beanstalkCname: env.environment.cname,
+            ...(alarms ? { releaseAlarms: alarms.alarmNames } : {}),
         },
     };
 }

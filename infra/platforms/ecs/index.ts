@@ -4,7 +4,9 @@
 // check and the ECS parts of the deploy and runtime policies.
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
-import { boundaryArn, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, runtimePolicyArn } from "../../contract";
+import { alarmNamePrefix, boundaryArn, DELIVERY_OUTPUTS, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, runtimePolicyArn } from "../../contract";
+import { ReleaseAlarms } from "../../environment/release-alarms";
+import { ecsAlarmSpecs } from "./alarms";
 import { arnOf } from "../../shared/aws-context";
 import type { AppFront, EnvironmentBase, Platform } from "../platform";
 import { apiIngressStatements, computeStatements } from "./deployer";
@@ -98,6 +100,21 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
     const app = s.appName;
     const { name, network } = shared;
     const ingress = ecsIngress(s, shared);
+    // Declared before the service, which names them (fixed names) in its deployment alarms.
+    const alarms = s.alarms.enabled
+        ? new ReleaseAlarms("release-alarms", {
+              namePrefix: alarmNamePrefix(app, s.stack),
+              specs: ecsAlarmSpecs(
+                  ingress.traffic.kind === "alb"
+                      ? { kind: "alb", loadBalancerArnSuffix: ingress.traffic.loadBalancerArnSuffix, targetGroupArnSuffixes: [ingress.traffic.targetGroupArnSuffix] }
+                      : ingress.traffic,
+                  s.alarms,
+                  s.containerInsights ? { clusterName: name, serviceName: name, minCount: s.minCount } : undefined,
+              ),
+              topicArn: shared.delivery.requireOutput(DELIVERY_OUTPUTS.notificationTopicArn) as pulumi.Output<string>,
+              minutes: s.alarms.minutes,
+          })
+        : undefined;
     const fargate = new FargateApp("app", {
         name,
         image: shared.image,
@@ -121,6 +138,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         cpuTargetPercent: s.cpuTargetPercent,
         spot: s.fargateSpot,
         containerInsights: s.containerInsights,
+        deploymentAlarmNames: alarms?.alarmNames,
         logRetentionDays: s.logRetentionDays,
         logGroupName: `${logGroupPrefix(app, s.stack)}app`,
         rolePath: environmentRolePath(app, s.stack),
@@ -133,6 +151,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         logGroup: fargate.logGroup.name,
         ingress: s.ingress,
         ...ingress.outputs,
+        ...(alarms ? { releaseAlarms: alarms.alarmNames } : {}),
     };
     if (s.dashboard) {
         // Loaded only when asked for: awsx's CloudWatch widgets pull in the whole @pulumi/aws index.

@@ -46,6 +46,8 @@ export interface FargateAppArgs {
     spot?: boolean;
     /** Container Insights metrics (billed per metric). @default false */
     containerInsights?: boolean;
+    /** CloudWatch alarms that fail a deployment (and roll it back) when one fires during it. @default none */
+    deploymentAlarmNames?: string[];
     logRetentionDays: number;
     logGroupName: string;
     rolePath: string;
@@ -226,6 +228,9 @@ export class FargateApp extends pulumi.ComponentResource {
                 deploymentMinimumHealthyPercent: 100,
                 deploymentMaximumPercent: 200,
                 deploymentCircuitBreaker: { enable: true, rollback: true },
+                // "How CloudWatch alarms detect Amazon ECS deployment failures": an alarm in ALARM during the
+                // deployment (and its bake time, which ECS derives from the alarms) fails it and rolls it back.
+                alarms: args.deploymentAlarmNames?.length ? { alarmNames: args.deploymentAlarmNames, enable: true, rollback: true } : undefined,
                 // Only meaningful (and only accepted) with a load balancer's health checks.
                 healthCheckGracePeriodSeconds: args.targetGroupArn ? HEALTH.gracePeriodSeconds : undefined,
                 propagateTags: "SERVICE",
