@@ -7,6 +7,7 @@ import { z } from "zod";
 import { STACK_FILE_CHECKS } from "../../policy/kit";
 import { BEANSTALK_KEYS } from "../platforms/beanstalk/settings";
 import { ECS_KEYS } from "../platforms/ecs/settings";
+import { RELEASE_KEYS } from "../platforms/ecs/release-settings";
 import { PLATFORM_NAMES } from "../platforms/platform";
 import { arn, envVarName, key, KeySpec, LOG_RETENTION_DAYS, lowerName, optional, Role, roleObject, ROLES } from "./keys";
 
@@ -496,6 +497,7 @@ export const CONFIG_KEYS = [
         example: "DATABASE_URL",
     }),
     ...ECS_KEYS,
+    ...RELEASE_KEYS,
     ...BEANSTALK_KEYS,
 ] as const;
 
