@@ -14,6 +14,8 @@ import { Plan, MOCK_ACCOUNT } from "../tools/plan/mock-engine";
 import { decide, physicalName, Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { ownArns, StackView, tagContext } from "../tools/check/iam-requests";
 import { STACK_TAG } from "../infra/contract";
+import { estimateCost } from "../tools/estimates/cost";
+import { modelLeadTime, releaseStage } from "../tools/estimates/lead-time";
 import { all, one, planStack } from "./helpers";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
 
@@ -451,4 +453,29 @@ test("a release role that lost its RunTask statement is caught, naming the role,
     const weakened: Principal = { ...role, policies: role.policies.map((p) => ({ ...p, doc: { ...p.doc, Statement: p.doc.Statement.filter((s) => (s as { Sid?: string }).Sid !== "RunReleaseAppsStaging") } })) };
     const found = await decisions(weakened, releaseRequests(view(appsStaging)), "Allowed");
     assert.deepEqual(found, [`${role.name}: ecs:RunTask on arn:aws:ecs:${R}:${A}:task-definition/shop-apps-staging_release:8 is ImplicitlyDenied (release of apps-staging)`]);
+});
+
+// --- cost and lead time ------------------------------------------------------------------------------
+
+test("the lead-time model puts each release before its stage's deploy, and counts it", () => {
+    const m = modelLeadTime(apps, { "apps-staging": appsStaging, "apps-production": appsProduction });
+    const names = m.stages.map((s) => s.stage);
+    for (const [stage, stack] of [["Apps-Staging", "apps-staging"], ["Apps-Production", "apps-production"]]) {
+        const release = names.indexOf(`${stage}: release (${stack})`);
+        assert.ok(release >= 0 && names[release + 1] === `${stage}: ECS deploy (${stack})`, names.join(", "));
+    }
+    assert.ok(releaseStage("x").seconds >= 60, "a release is at least a CodeBuild start, a Fargate start and the command");
+});
+
+test("the cost model prices the release project's runs and the release task's Fargate time, never as smoke tests", () => {
+    const d = estimateCost(apps);
+    const release = d.lines.filter((l) => l.resource.includes("release-project"));
+    assert.equal(release.length, 1, JSON.stringify(d.lines));
+    assert.match(release[0].item, /^release phases: 200 × \d+ min/);
+    assert.ok(!d.lines.some((l) => l.resource.includes("release-project") && l.item.startsWith("smoke")));
+    const env = estimateCost(appsStaging);
+    const task = env.lines.filter((l) => l.resource.includes("release-task"));
+    assert.deepEqual(task.map((l) => l.unit), ["vCPU-h", "GB-h", "IP-h"]);
+    // The web service is still priced from its own family (cpu 256), not the release's.
+    assert.ok(env.lines.some((l) => l.resource.includes("app-service") && l.item.includes("0.25 vCPU")));
 });
