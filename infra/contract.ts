@@ -21,6 +21,22 @@ export function environmentName(app: string, stack: string): string {
     return `${app}-${stack}`;
 }
 
+/**
+ * The ECS task family of an environment's other process `process` (its release task): `<app>-<stack>_<process>`.
+ * Stack names have no `_` (they are a–z, 0–9 and '-'), so no stack's names can match another's.
+ */
+export function processFamily(app: string, stack: string, process: string): string {
+    return `${environmentName(app, stack)}_${process}`;
+}
+
+/** The release phase's process name: its task family is processFamily(app, stack, RELEASE_PROCESS). */
+export const RELEASE_PROCESS = "release";
+
+/** The log group every container of an ECS environment writes to (each process under its own stream prefix). */
+export function appLogGroupName(app: string, stack: string): string {
+    return `${logGroupPrefix(app, stack)}app`;
+}
+
 /** The single container in each task definition; the pipeline's imagedefinitions.json names it. */
 export const CONTAINER_NAME = "app";
 

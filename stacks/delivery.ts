@@ -23,6 +23,7 @@ import { StackAccess } from "../infra/delivery/stack-access";
 import { platformNamed, PLATFORMS } from "../infra/platforms";
 import type { Platform } from "../infra/platforms/platform";
 import { awsContext } from "../infra/shared/aws-context";
+import { releaseActionVariables, releaseBuildSpec, RELEASE_PROJECT_TIMEOUT_MINUTES, releaseStatements, releaseTarget } from "../infra/platforms/ecs/release-action";
 
 export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const app = s.appName;
@@ -61,6 +62,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         imageTagParameter: imageTagParameter(app, t.stack),
         // An environment stack writes its health URL on its first up: until then the pipeline skips it.
         exists: recorded.apply((r) => r.names.includes(healthUrlParameter(app, t.stack))),
+        release: t.release ? releaseActionVariables(releaseTarget(app, t.stack)) : undefined,
     }));
     // The pipeline records each environment's last verified image here; the delivery stack creates
     // the parameters so an environment can read one before the pipeline's first run.
@@ -124,6 +126,20 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         statements: smokeTestStatements(targets, registry.arn, ctx),
     });
 
+    // The release phase (targets whose stack file sets slipway:releaseCommand): one project for every such target.
+    const releaseTargets = s.targets.filter((t) => t.release).map((t) => releaseTarget(app, t.stack));
+    const release = releaseTargets.length
+        ? new BuildProject("release", {
+              ...artifactAccess,
+              description: `Run ${app}'s release command before each deploy`,
+              aliasLegacyNames: false,
+              buildspec: releaseBuildSpec(),
+              timeoutMinutes: RELEASE_PROJECT_TIMEOUT_MINUTES,
+              variables: { REPOSITORY_URL: registry.repositoryUrl },
+              statements: releaseStatements(ctx, releaseTargets, app),
+          })
+        : undefined;
+
     const pipeline = new DeliveryPipeline("pipeline", {
         connectionArn: s.connectionArn,
         repository: `${s.github.owner}/${s.github.repo}`,
@@ -134,6 +150,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         artifactKeyArn: store.key.arn,
         build: { projectName: build.project.name, projectArn: build.project.arn },
         smokeTest: { projectName: smoke.project.name, projectArn: smoke.project.arn, attempts: s.smokeTestAttempts, repositoryUrl: registry.repositoryUrl },
+        release: release ? { projectName: release.project.name, projectArn: release.project.arn } : undefined,
         topicArn: notifications.topic.arn,
         app,
         ctx,

@@ -13,6 +13,7 @@ import { FIXTURES, planStack, ROOT } from "./helpers";
 const PIPELINES: [delivery: string, environments: string[]][] = [
     ["delivery", ["staging", "production"]],
     ["beanstalk-delivery", ["beanstalk-staging", "beanstalk-production"]],
+    ["apps-delivery", ["apps-staging", "apps-production"]],
 ];
 const clone = (p: Plan): Plan => JSON.parse(JSON.stringify(p)) as Plan;
 const input = async (delivery: string, environments: string[]) => ({
@@ -128,4 +129,24 @@ test("npm run check reports the contract of the project's own stacks", async () 
     }
     assert.equal(code, 0, out);
     assert.match(out, /Contract between the delivery stack, its environments and the workflows: 0 problem\(s\)/);
+});
+
+test("a release phase on one side only is named as the disagreement", async () => {
+    const i = await input("apps-delivery", ["apps-staging"]);
+    const renamed = clone(i.environments[0]);
+    const td = renamed.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.name === "release-task");
+    assert.ok(td);
+    td.inputs.family = "shop-apps-staging_migrate";
+    assert.deepEqual(contractProblems({ ...i, environments: [renamed] }), [
+        "apps-delivery ↔ apps-staging: the Release action runs task family shop-apps-staging_release; the stack's families: shop-apps-staging_migrate, shop-apps-staging",
+    ]);
+    // The environment has a release command, the delivery stack's plan of it has none (not applied since).
+    const staging = clone(i.environments[0]);
+    staging.stack = "staging";
+    for (const r of staging.resources) {
+        if (r.type === "aws:ecs/taskDefinition:TaskDefinition") r.inputs.family = String(r.inputs.family).replace("shop-apps-staging", "shop-staging");
+    }
+    const plain = await input("delivery", ["staging"]);
+    const found = contractProblems({ ...plain, environments: [staging] });
+    assert.ok(found.some((p) => p.includes("declares release task family shop-staging_release, but the pipeline's stage has no Release action")), found.join("\n"));
 });

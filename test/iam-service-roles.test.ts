@@ -78,7 +78,7 @@ function plan(stack: string, as?: string, app?: string, set: Record<string, stri
 const view = (p: Plan, app = "shop"): StackView => ({ plan: p, region: R, tag: `${app}/${p.stack}`, app });
 
 /** The pipelines of the fixtures, and the environment stacks each deploys (its slipway:pipelineStacks). */
-const PIPELINES: Record<string, string[]> = { delivery: ["staging", "production"], "beanstalk-delivery": ["beanstalk-staging", "beanstalk-production"] };
+const PIPELINES: Record<string, string[]> = { delivery: ["staging", "production"], "beanstalk-delivery": ["beanstalk-staging", "beanstalk-production"], "apps-delivery": ["apps-staging", "apps-production"] };
 /** The delivery fixture deploying Beanstalk staging, then ECS production: both deploy actions in one role. */
 const MIXED = { "slipway:pipelineStacks": JSON.stringify(["beanstalk-staging", "production"]), "slipway:ciSecrets": "{}" };
 
@@ -243,7 +243,7 @@ function ecsDeployRequests(ev: StackView): Request[] {
     const why = `deploy ${ev.plan.stack} with the ECS action, codepipeline:ecs-deploy-action`;
     const service = one(ev.plan, "aws:ecs/service:Service");
     const cluster = one(ev.plan, "aws:ecs/cluster:Cluster");
-    const taskDefinition = one(ev.plan, "aws:ecs/taskDefinition:TaskDefinition");
+    const taskDefinition = one(ev.plan, "aws:ecs/taskDefinition:TaskDefinition", "app-task");
     const family = String(taskDefinition.inputs.family);
     const clusterArn = ownArns(cluster, ev)[0].arn;
     const serviceArn = ownArns(service, ev)[0].arn;
@@ -365,6 +365,8 @@ const PIPELINE_EXCUSED: Record<string, Record<string, string>> = {
 const PIPELINE_CASES: { name: string; delivery: string; set?: typeof MIXED; needs: string[] }[] = [
     { name: "delivery", delivery: "delivery", needs: ["codepipeline:ecs-deploy-action"] },
     { name: "beanstalk-delivery", delivery: "beanstalk-delivery", needs: ["codepipeline:beanstalk-deploy-action"] },
+    // Release phases: a Release action (CodeBuild) before each ECS deploy.
+    { name: "apps-delivery", delivery: "apps-delivery", needs: ["codepipeline:ecs-deploy-action"] },
     { name: "mixed (Beanstalk staging, ECS production)", delivery: "delivery", set: MIXED, needs: ["codepipeline:ecs-deploy-action", "codepipeline:beanstalk-deploy-action"] },
 ];
 for (const c of PIPELINE_CASES) {

@@ -34,6 +34,10 @@ const CASES: Case[] = [
     { stack: "beanstalk-staging", as: "review-pr-8", role: "github-oidc-deploy-review" },
     { stack: "beanstalk-staging", role: "github-oidc-deploy-beanstalk-staging", delivery: "beanstalk-delivery" },
     { stack: "beanstalk-production", role: "github-oidc-deploy-beanstalk-production", delivery: "beanstalk-delivery" },
+    // A release phase: the release task family (<app>-<stack>_release) beside the web's.
+    { stack: "apps-staging", role: "github-oidc-deploy-apps-staging", delivery: "apps-delivery" },
+    { stack: "apps-production", role: "github-oidc-deploy-apps-production", delivery: "apps-delivery" },
+    { stack: "apps-staging", as: "review-pr-9", role: "github-oidc-deploy-review" },
 ];
 
 const deliveries = new Map<string, Promise<Plan>>();

@@ -8,6 +8,7 @@ import { STACK_FILE_CHECKS } from "../../policy/kit";
 import { BEANSTALK_KEYS } from "../platforms/beanstalk/settings";
 import { ALARM_KEYS } from "./alarm-keys";
 import { ECS_KEYS } from "../platforms/ecs/settings";
+import { RELEASE_KEYS } from "../platforms/ecs/release-settings";
 import { PLATFORM_NAMES } from "../platforms/platform";
 import { arn, envVarName, key, KeySpec, LOG_RETENTION_DAYS, lowerName, optional, Role, roleObject, ROLES } from "./keys";
 
@@ -498,6 +499,7 @@ export const CONFIG_KEYS = [
     }),
     ...ALARM_KEYS,
     ...ECS_KEYS,
+    ...RELEASE_KEYS,
     ...BEANSTALK_KEYS,
 ] as const;
 

@@ -28,6 +28,7 @@ import { isProductionName, Tier, TIER_DEFAULTS, tierForStack } from "./tiers";
 import { beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems } from "../platforms/beanstalk/settings";
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
+import { releaseProblems } from "../platforms/ecs/release-settings";
 
 export { configText, readStackFile, readStackFileConfig } from "./stack-files";
 export { isProductionName, isReviewName, tierForStack } from "./tiers";
@@ -59,6 +60,8 @@ export interface DeployTarget {
     stack: string;
     tier: Tier;
     platform: Platform;
+    /** The target's stack file sets slipway:releaseCommand (ECS): its stage runs the release action first. */
+    release: boolean;
 }
 
 export interface DeliverySettings extends CommonSettings {
@@ -127,6 +130,8 @@ export interface EnvironmentSettings extends CommonSettings {
     ingress: "alb" | "api";
     /** Command ECS runs in the container to judge health; undefined: none. */
     containerHealthCheck?: string;
+    /** Release phase: the command the pipeline runs once per deploy before the services move (ECS); undefined: none. */
+    releaseCommand?: string;
     dashboard: boolean;
     certificateArn?: string;
     /** Public DNS name of the app; required with a certificate (the health URL uses it). */
@@ -381,7 +386,8 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             problems.push(`slipway:pipelineStacks lists ${stack}, the delivery stack itself; list environment stacks only.`);
         }
         const isLast = i === stacks.length - 1;
-        return { stack, tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack), platform: targetPlatform(stack, i, raw, problems) };
+        const platform = targetPlatform(stack, i, raw, problems);
+        return { stack, tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack), platform, release: platform === "ecs" && Boolean(raw.readStackConfig?.(stack)?.[`${CONFIG_NAMESPACE}:releaseCommand`]?.trim()) };
     });
     checkNameLengths(common.appName, stacks, problems);
     const productionGate = d.productionGate;
@@ -512,6 +518,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
     const tier: Tier = d.tier || tierForStack(raw.stack);
     const byTier = TIER_DEFAULTS[tier];
     if (d.platform === "ecs") problems.push(...ecsSizingProblems(d, raw.stack));
+    problems.push(...releaseProblems(d, raw.stack));
     if (d.certificateArn && !d.domainName) {
         problems.push(
             `slipway:certificateArn is set but slipway:domainName is empty: HTTPS needs the name the certificate covers. Fix: pulumi config set slipway:domainName app.example.com --stack ${raw.stack}`,
@@ -564,6 +571,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         ingress,
         dashboard: d.dashboard,
         containerHealthCheck: d.containerHealthCheck || undefined,
+        releaseCommand: d.releaseCommand || undefined,
         certificateArn: d.certificateArn || undefined,
         domainName: d.domainName || undefined,
         logRetentionDays: d.logRetentionDays,

@@ -28,6 +28,8 @@ export interface PipelineTarget {
      * follows one that does not, is skipped by the pipeline instead of failing its deploy. @default true
      */
     exists?: pulumi.Input<boolean>;
+    /** The release phase (ECS releaseCommand): its Release action's variables; the action runs before the deploy. */
+    release?: ActionVariable[];
 }
 
 /** The pipeline variable a target's stages check before entry: `true` once it and every earlier target exist. */
@@ -84,6 +86,8 @@ export interface DeliveryPipelineArgs {
      * running (`<repositoryUrl>:<sha>`) before it records the sha.
      */
     smokeTest: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string>; attempts: number; repositoryUrl: pulumi.Input<string> };
+    /** The release project, run by each target's Release action (targets with `release`). */
+    release?: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> };
     /** Topic for approval requests and pipeline events. */
     topicArn: pulumi.Input<string>;
     /** The app: its delivery roles' IAM path, and the paths of its environments' roles the deploys pass on. */
@@ -184,20 +188,26 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
                 ],
             });
         }
+        // The release phase runs first: a failed release fails the stage before any service moves.
+        const release = releaseAction(target, args);
+        const after = release ? 1 : 0;
+        const deploy = target.deploy.deployAction("image");
         stages.push({
             name: stageName(target.stack),
             beforeEntry: skipUnlessDeployable(target.stack),
             // V2 pipelines: a failed deploy or smoke test redeploys the stage's last successful artifacts.
             onFailure: { result: "ROLLBACK" },
             actions: [
-                target.deploy.deployAction("image"),
+                ...(release ? [release] : []),
+                // Platforms' deploy actions run first (runOrder 1) in a stage without a release.
+                after ? { ...deploy, runOrder: 1 + after } : deploy,
                 {
                     name: "SmokeTest",
                     category: "Build",
                     owner: "AWS",
                     provider: "CodeBuild",
                     version: "1",
-                    runOrder: 2,
+                    runOrder: 2 + after,
                     inputArtifacts: ["image"],
                     configuration: {
                         ProjectName: args.smokeTest.projectName,
@@ -208,6 +218,22 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
         });
     }
     return stages;
+}
+
+/** The target's Release action (runOrder 1), when it has a release phase. */
+function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs): inputs.codepipeline.PipelineStageAction | undefined {
+    if (!target.release) return undefined;
+    if (!args.release) throw new Error(`${target.stack} has a release phase, but the pipeline was given no release project`);
+    return {
+        name: "Release",
+        category: "Build",
+        owner: "AWS",
+        provider: "CodeBuild",
+        version: "1",
+        runOrder: 1,
+        inputArtifacts: ["image"],
+        configuration: { ProjectName: args.release.projectName, EnvironmentVariables: environmentVariables(target.release) },
+    };
 }
 
 /** A connection's ARN under both service prefixes (codestar-connections, codeconnections): one connection. */
@@ -237,7 +263,7 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
         {
             Sid: "RunBuilds",
             Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
-            Resource: [args.build.projectArn, args.smokeTest.projectArn],
+            Resource: [args.build.projectArn, args.smokeTest.projectArn, ...(args.release ? [args.release.projectArn] : [])],
         },
         { Sid: "RequestApproval", Action: ["sns:Publish"], Resource: [args.topicArn] },
     ];

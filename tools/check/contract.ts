@@ -109,6 +109,19 @@ export function contractProblems({ delivery, environments, region, app }: Contra
                     if (!ofType(delivery, T.ebApplication).some((a) => a.inputs.name === c.ApplicationName)) problems.push(where(`the delivery stack declares no Beanstalk application ${c.ApplicationName}`));
                 } else problems.push(where(`the pipeline deploys with ${d.provider}, which this check does not know`));
             }
+            // The release phase: the Release action runs the family, in the cluster, the stack declares; both sides or neither.
+            const release = actions.find((a) => a.name === "Release" && a.stage.toLowerCase() === stack.toLowerCase());
+            const families = ofType(env, "aws:ecs/taskDefinition:TaskDefinition").map((r) => String(r.inputs.family));
+            const releaseFamily = families.find((f) => f.endsWith("_release"));
+            if (release) {
+                const rv = Object.fromEntries((JSON.parse(release.configuration.EnvironmentVariables ?? "[]") as { name: string; value: string }[]).map((v) => [v.name, v.value]));
+                if (!families.includes(rv.TASK_FAMILY)) problems.push(where(`the Release action runs task family ${rv.TASK_FAMILY}; the stack's families: ${families.join(", ") || "none"}`));
+                if (!envNamed(T.cluster).includes(rv.CLUSTER_NAME)) problems.push(where(`the Release action runs in cluster ${rv.CLUSTER_NAME}; the stack's clusters: ${envNamed(T.cluster).join(", ") || "none"}`));
+                if (!envNamed(T.service).includes(rv.SERVICE_NAME)) problems.push(where(`the Release action takes its network from service ${rv.SERVICE_NAME}; the stack's services: ${envNamed(T.service).join(", ") || "none"}`));
+                if (!envNamed(T.logGroup).includes(rv.LOG_GROUP)) problems.push(where(`the Release action reads logs of ${rv.LOG_GROUP}; the stack's log groups: ${envNamed(T.logGroup).join(", ") || "none"}`));
+            } else if (releaseFamily) {
+                problems.push(where(`the stack declares release task family ${releaseFamily}, but the pipeline's stage has no Release action (the delivery stack reads slipway:releaseCommand from the stack file: pulumi up -s ${delivery.stack})`));
+            }
             const smoke = actions.find((a) => a.name === "SmokeTest" && a.stage.toLowerCase() === stack.toLowerCase());
             const vars = Object.fromEntries((JSON.parse(smoke?.configuration.EnvironmentVariables ?? "[]") as { name: string; value: string }[]).map((v) => [v.name, v.value]));
             const parameters = envNamed(T.parameter);

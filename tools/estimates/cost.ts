@@ -7,7 +7,7 @@
 // --set prices a what-if: the stack's config with `key` (e.g. slipway:cpu, or
 // 'slipway:beanstalkInstanceTypes=["t3.micro"]') changed, planned under the mock engine as usual.
 import { RunError } from "@pulumi/pulumi/errors";
-import { buildStage, DEFAULT_APP, smokeStage } from "./lead-time";
+import { buildStage, DEFAULT_APP, releaseStage, smokeStage } from "./lead-time";
 import { Plan, PlannedResource } from "../plan/mock-engine";
 import { HOURS_PER_MONTH, PRICE_DATE, PRICE_REGION, PRICES } from "./prices";
 import { StackNotFoundError } from "../plan/stack-config";
@@ -157,13 +157,16 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
     const stages = (pipeline?.inputs.stages ?? []) as { actions: { category: string }[] }[];
     const imageProject = plan.resources.find((r) => r.type === "aws:codebuild/project:Project" && (r.inputs.environment as { privilegedMode?: boolean } | undefined)?.privilegedMode === true);
     const smokeRunsPerExecution = stages.filter((s) => s.actions.some((x) => x.category === "Deploy") && s.actions.some((x) => x.category === "Build")).length;
+    // Release phases: one Release action (a CodeBuild run of the release project) per stage that has one.
+    const releaseRunsPerExecution = stages.filter((s) => s.actions.some((x) => (x as { name?: string }).name === "Release")).length;
 
     for (const r of plan.resources) {
         // GitHub settings and Pulumi's own resources are not AWS bills.
         if (!r.custom || FREE_TYPES.has(r.type) || r.type.startsWith("github:") || r.type.startsWith("pulumi:")) continue;
         switch (r.type) {
             case "aws:ecs/service:Service": {
-                const td = plan.resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition");
+                // The service's own family (an environment may also declare its release task's).
+                const td = plan.resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition" && x.inputs.family === r.inputs.name);
                 const scaling = plan.resources.find((x) => x.type === "aws:appautoscaling/target:Target");
                 const tasks = Math.max(num(r.inputs.desiredCount, 1), num(scaling?.inputs.minCapacity, 0));
                 const vcpu = num(td?.inputs.cpu, 256) / 1024;
@@ -221,6 +224,12 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                 }
                 // CodeBuild bills on-demand builds per minute, rounded up; durations from the lead-time model.
                 const image = env.privilegedMode === true;
+                if (r.name === "release-project") {
+                    const minutes = Math.ceil(releaseStage("release").seconds / 60);
+                    const runs = a.buildsPerMonth * releaseRunsPerExecution;
+                    add(r, `release phases: ${runs} × ${minutes} min (${computeType})`, runs * minutes, "min", rate);
+                    break;
+                }
                 const minutesPerRun = Math.ceil((image ? buildStage(r, DEFAULT_APP) : smokeStage("smoke")).seconds / 60);
                 const runs = a.buildsPerMonth * (image ? 1 : Math.max(1, smokeRunsPerExecution));
                 add(r, `${image ? "image builds" : "smoke tests"}: ${runs} × ${minutesPerRun} min (${computeType})`, runs * minutesPerRun, "min", rate);
@@ -231,7 +240,7 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                     // Each action execution billed by the minute, rounded up (assumed): source 1, build, and per
                     // environment deploy 1 + smoke test 1; the manual approval is not counted.
                     const buildMinutes = imageProject ? Math.ceil(buildStage(imageProject, DEFAULT_APP).seconds / 60) : 3;
-                    const perRun = 1 + buildMinutes + 2 * smokeRunsPerExecution;
+                    const perRun = 1 + buildMinutes + 2 * smokeRunsPerExecution + releaseRunsPerExecution * Math.ceil(releaseStage("release").seconds / 60);
                     add(r, `V2 action minutes: ${a.buildsPerMonth} runs × ${perRun} min`, a.buildsPerMonth * perRun, "action-min", PRICES.codepipeline.v2ActionMinute);
                 } else add(r, "V1 active pipeline", 1, "pipeline-mo", PRICES.codepipeline.v1PipelineMonth);
                 break;
@@ -300,6 +309,16 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
             default:
                 notPriced.push(`${label(r)} (${r.type})`);
         }
+    }
+    // The release task: one Fargate run per pipeline execution (on-demand; Fargate bills per second, one-minute minimum).
+    for (const td of plan.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && String(r.inputs.family).endsWith("_release"))) {
+        const minutes = Math.max(60, releaseStage("release").parts.filter((p) => /Fargate task start|release command/.test(p.label)).reduce((n, p) => n + p.seconds, 0)) / 60;
+        const hours = (a.buildsPerMonth * minutes) / 60;
+        const vcpu = num(td.inputs.cpu, 256) / 1024;
+        const gb = num(td.inputs.memory, 512) / 1024;
+        add(td, `release task: ${a.buildsPerMonth} runs × ${+minutes.toFixed(2)} min × ${vcpu} vCPU`, hours * vcpu, "vCPU-h", PRICES.fargate.vcpuHour);
+        add(td, `release task: ${a.buildsPerMonth} runs × ${+minutes.toFixed(2)} min × ${gb} GB`, hours * gb, "GB-h", PRICES.fargate.gbHour);
+        add(td, `release task public IPv4: ${a.buildsPerMonth} runs`, hours, "IP-h", PRICES.publicIpv4Hour);
     }
     const cluster = plan.resources.find((r) => r.type === "aws:ecs/cluster:Cluster");
     const insights = ((cluster?.inputs.settings ?? []) as { name: string; value: string }[]).some((s) => s.name === "containerInsights" && s.value !== "disabled");

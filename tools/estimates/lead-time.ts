@@ -8,6 +8,7 @@
 // first smoke-test request that passes. Real runs are slower; a setting that raises the bound
 // raises every real run too.
 import type { PlatformName } from "../../infra/platforms/platform";
+import { RELEASE_POLL_SECONDS } from "../../infra/platforms/ecs/release-action";
 import { Plan, PlannedResource } from "../plan/mock-engine";
 import { StackNotFoundError } from "../plan/stack-config";
 import { numberFlag, parseFlags } from "../flags";
@@ -61,6 +62,8 @@ export const FIGURES = {
     taskStopSeconds: 2,
     /** Smoke test work: one curl that answers 2xx, then `aws ssm put-parameter`. Assumed 2 s. */
     smokeWorkSeconds: 2,
+    /** The release command itself (e.g. migrations with nothing to apply). Assumed 30 s; an app's own can be far longer. */
+    releaseCommandSeconds: 30,
 };
 
 /** CodeBuild compute types → vCPUs (CodeBuild "Build environment compute modes and types"). */
@@ -241,6 +244,21 @@ export function smokeStage(stage: string): StageEstimate {
 }
 
 /**
+ * The Release action (infra/platforms/ecs/release-action.ts): CodeBuild's overhead, register + RunTask,
+ * the Fargate task's start, the command, and at most one poll interval until the script sees it STOPPED.
+ */
+export function releaseStage(stage: string): StageEstimate {
+    const parts = [
+        ...codebuildOverhead(false),
+        { label: "describe + register the release revision, RunTask", seconds: FIGURES.ecsActionSeconds },
+        { label: "Fargate task start (RunTask → RUNNING)", seconds: FIGURES.fargateTaskStartSeconds },
+        { label: "release command (assumed)", seconds: FIGURES.releaseCommandSeconds },
+        { label: `seen STOPPED (polls every ${RELEASE_POLL_SECONDS} s), logs read`, seconds: RELEASE_POLL_SECONDS },
+    ];
+    return { stage, seconds: sum(parts), parts };
+}
+
+/**
  * Each platform's deploy model, from the environment's plan; null: not modelled (its stages are
  * listed as excluded). Keyed by PlatformName, so a new platform must say which.
  */
@@ -299,6 +317,8 @@ export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: A
         if (!env) throw new LeadTimeError(`pipeline stage ${s.name}: no plan for its environment stack ${stack ?? "(unknown)"}`);
         const platform = String(env.outputs.platform ?? "") as PlatformName;
         if (!(platform in DEPLOY_MODELS)) throw new LeadTimeError(`pipeline stage ${s.name}: stack ${stack} has no known platform output (${platform || "none"})`);
+        // The release phase runs before the deploy (runOrder 1), so its time adds to the stage's.
+        if (s.actions.some((a) => a.name === "Release")) stages.push(releaseStage(`${s.name}: release (${stack})`));
         const model = DEPLOY_MODELS[platform];
         if (model) {
             const floor = model.floor(env);

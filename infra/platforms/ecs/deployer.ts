@@ -22,7 +22,8 @@ function computeAndIngressStatements(scope: DeployerScope): Statement[] {
     const { ctx, app } = scope;
     const t = tagConditions(scope);
     const name = environmentName(app, stackPattern(scope.policyStack));
-    const ecs = [arnOf(ctx, "ecs", `cluster/${name}`), arnOf(ctx, "ecs", `service/${name}/*`), arnOf(ctx, "ecs", `task-definition/${name}:*`)];
+    // `<name>_<process>`: the stack's other task families (contract.ts processFamily; stack names have no '_').
+    const ecs = [arnOf(ctx, "ecs", `cluster/${name}`), arnOf(ctx, "ecs", `service/${name}/*`), arnOf(ctx, "ecs", `task-definition/${name}:*`), arnOf(ctx, "ecs", `task-definition/${name}_*:*`)];
     const scalableTargets = arnOf(ctx, "application-autoscaling", "scalable-target/*");
     const cloudMap = [arnOf(ctx, "servicediscovery", "namespace/*"), arnOf(ctx, "servicediscovery", "service/*")];
     const api = (path: string) => pulumi.interpolate`arn:${ctx.partition}:apigateway:${ctx.region}::${path}`;

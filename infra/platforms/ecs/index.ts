@@ -4,7 +4,7 @@
 // check and the ECS parts of the deploy and runtime policies.
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
-import { alarmNamePrefix, boundaryArn, DELIVERY_OUTPUTS, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, runtimePolicyArn } from "../../contract";
+import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, processFamily, RELEASE_PROCESS, runtimePolicyArn } from "../../contract";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { ecsAlarmSpecs } from "./alarms";
 import { arnOf } from "../../shared/aws-context";
@@ -15,6 +15,7 @@ import { HttpApiIngress } from "./api-ingress";
 import type { ServiceDashboard as Dashboard, ServiceDashboardArgs } from "./dashboard";
 import { WebLoadBalancer } from "./load-balancer";
 import { FargateApp } from "./service";
+import { ReleaseTask } from "./release-task";
 
 /** The runtime policy kind of ECS tasks' execution role (`<app>-<stack>-task-execution`). */
 export const ECS_RUNTIME_KIND = "task-execution";
@@ -140,7 +141,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         containerInsights: s.containerInsights,
         deploymentAlarmNames: alarms?.alarmNames,
         logRetentionDays: s.logRetentionDays,
-        logGroupName: `${logGroupPrefix(app, s.stack)}app`,
+        logGroupName: appLogGroupName(app, s.stack),
         rolePath: environmentRolePath(app, s.stack),
         protect: s.protect,
         ctx: shared.ctx,
@@ -153,6 +154,23 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         ...ingress.outputs,
         ...(alarms ? { releaseAlarms: alarms.alarmNames } : {}),
     };
+    if (s.releaseCommand) {
+        // The release phase: the pipeline runs this family with the new image before it updates the service.
+        const release = new ReleaseTask("release", {
+            family: processFamily(app, s.stack, RELEASE_PROCESS),
+            command: s.releaseCommand,
+            image: shared.image,
+            cpu: s.cpu,
+            memory: s.memory,
+            executionRoleArn: fargate.executionRole.arn,
+            taskRoleArn: fargate.taskRole.arn,
+            environment: { ...s.appSettings },
+            secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
+            logGroupName: fargate.logGroup.name,
+            region: shared.ctx.region,
+        });
+        outputs.releaseTaskFamily = release.taskDefinition.family;
+    }
     if (s.dashboard) {
         // Loaded only when asked for: awsx's CloudWatch widgets pull in the whole @pulumi/aws index.
         // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -58,7 +58,12 @@ export interface FargateAppArgs {
 /** Container definitions of the app's task, as ECS's RegisterTaskDefinition expects them. */
 export function containerDefinitions(a: {
     image: string;
-    containerPort: number;
+    /** The port the container listens on; none for a process without ingress (the release task). */
+    containerPort?: number;
+    /** The process's command (`sh -c <command>`); undefined: the image's own. */
+    command?: string;
+    /** awslogs stream prefix: each process of the environment has its own in the one log group. @default CONTAINER_NAME */
+    streamPrefix?: string;
     environment: Record<string, string>;
     secretArn?: string;
     secretNames: string[];
@@ -72,7 +77,8 @@ export function containerDefinitions(a: {
             name: CONTAINER_NAME,
             image: a.image,
             essential: true,
-            portMappings: [{ containerPort: a.containerPort, protocol: "tcp" }],
+            portMappings: a.containerPort === undefined ? [] : [{ containerPort: a.containerPort, protocol: "tcp" }],
+            ...(a.command === undefined ? {} : { command: ["sh", "-c", a.command] }),
             environment: Object.entries(a.environment)
                 .sort(([x], [y]) => x.localeCompare(y))
                 .map(([name, value]) => ({ name, value })),
@@ -82,7 +88,7 @@ export function containerDefinitions(a: {
             dockerLabels: a.secretsVersion ? { "slipway.secrets-version": a.secretsVersion } : {},
             logConfiguration: {
                 logDriver: "awslogs",
-                options: { "awslogs-group": a.logGroup, "awslogs-region": a.region, "awslogs-stream-prefix": CONTAINER_NAME },
+                options: { "awslogs-group": a.logGroup, "awslogs-region": a.region, "awslogs-stream-prefix": a.streamPrefix ?? CONTAINER_NAME },
             },
             privileged: false,
             // ECS stops routing to (and the circuit breaker counts) a task whose command fails `retries` times.
