@@ -315,3 +315,21 @@ test("a release alarm whose action is not the pipeline's topic (an EC2 terminate
         assert.equal(found.length, 1, `${action}: ${found.join("\n")}`);
     }
 });
+
+test("every action a handler lists is an IAM action or a documented non-action, and an unknown one stops the simulation", async () => {
+    const data = handlers();
+    const { NOT_IAM_ACTIONS } = await import("../tools/check/iam-requests");
+    const listed = new Set(Object.values(data.types).flatMap((h) => Object.values(h as Record<string, unknown>).filter(Array.isArray).flat() as string[]));
+    for (const a of NOT_IAM_ACTIONS) assert.ok(listed.has(a), `${a} is in NOT_IAM_ACTIONS but no handler lists it: drop it`);
+    for (const a of NOT_IAM_ACTIONS) assert.equal(await actionFacts(a), undefined, `${a} is an IAM action after all`);
+    const { plan } = { plan: await planStack("staging") };
+    const role = plan.resources.find((r) => r.type === "aws:iam/role:Role");
+    assert.ok(role);
+    const h = data.types["aws:iam/role:Role"] as { create: string[] };
+    h.create.push("iam:CreateRoleTypo");
+    try {
+        await assert.rejects(deployRequests({ plan, region: "us-east-1", tag: "shop/staging", app: "shop" }), /iam:CreateRoleTypo is not an action of the service authorization reference data/);
+    } finally {
+        h.create.pop();
+    }
+});
