@@ -7,6 +7,7 @@ import { z } from "zod";
 import { STACK_FILE_CHECKS } from "../../policy/kit";
 import { BEANSTALK_KEYS } from "../platforms/beanstalk/settings";
 import { ECS_KEYS } from "../platforms/ecs/settings";
+import { DOMAIN_KEYS } from "./domain";
 import { PLATFORM_NAMES } from "../platforms/platform";
 import { arn, envVarName, key, KeySpec, LOG_RETENTION_DAYS, lowerName, optional, Role, roleObject, ROLES } from "./keys";
 
@@ -420,7 +421,7 @@ export const CONFIG_KEYS = [
         key: "domainName",
         roles: ["environment"],
         type: "string",
-        description: "DNS name the certificate covers and that points at the load balancer (you manage the record). Required with certificateArn.",
+        description: "DNS name the app serves over HTTPS. With certificateArn: the name it covers, pointed at the ingress by you. With domainZoneId: a name in that zone, certificate and record made by the stack (a review-tier stack: the parent of its pr-<N> names). Required with either.",
         default: "",
         schema: optional(
             z
@@ -495,6 +496,7 @@ export const CONFIG_KEYS = [
         schema: z.record(envVarName, z.string().min(1, "values must not be empty")),
         example: "DATABASE_URL",
     }),
+    ...DOMAIN_KEYS,
     ...ECS_KEYS,
     ...BEANSTALK_KEYS,
 ] as const;

@@ -27,6 +27,7 @@ import { readStackFile, readStackFileConfig } from "./stack-files";
 import { isProductionName, Tier, TIER_DEFAULTS, tierForStack } from "./tiers";
 import { beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems } from "../platforms/beanstalk/settings";
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
+import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 
 export { configText, readStackFile, readStackFileConfig } from "./stack-files";
 export { isProductionName, isReviewName, tierForStack } from "./tiers";
@@ -57,6 +58,8 @@ export interface DeployTarget {
     stack: string;
     tier: Tier;
     platform: Platform;
+    /** The managed domain its stack file sets (slipway:domainZoneId and domainName): its deploy role may write those records. */
+    domain?: { zoneId: string; name: string };
 }
 
 export interface DeliverySettings extends CommonSettings {
@@ -81,6 +84,8 @@ export interface DeliverySettings extends CommonSettings {
     pulumiBackendUrl?: string;
     connectionArn: string;
     targets: DeployTarget[];
+    /** The review template's managed domain (Pulumi.review.yaml): review stacks serve pr-<N>.<name>. */
+    reviewDomain?: { zoneId: string; name: string };
     notificationEmails: string[];
     build: {
         testCommand: string;
@@ -127,8 +132,10 @@ export interface EnvironmentSettings extends CommonSettings {
     containerHealthCheck?: string;
     dashboard: boolean;
     certificateArn?: string;
-    /** Public DNS name of the app; required with a certificate (the health URL uses it). */
+    /** Public DNS name of the app; required with a certificate (the health URL uses it). Review stacks with a managed domain: pr-<N>.<slipway:domainName>. */
     domainName?: string;
+    /** A managed domain (slipway:domainZoneId): the stack makes its certificate and points domainName at its ingress. */
+    managedDomain?: ManagedDomain;
     logRetentionDays: number;
     vpcCidr: string;
     azCount: number;
@@ -377,7 +384,12 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             problems.push(`slipway:pipelineStacks lists ${stack}, the delivery stack itself; list environment stacks only.`);
         }
         const isLast = i === stacks.length - 1;
-        return { stack, tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack), platform: targetPlatform(stack, i, raw, problems) };
+        return {
+            stack,
+            tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack),
+            platform: targetPlatform(stack, i, raw, problems),
+            domain: managedDomainOfStackFile(raw.readStackConfig?.(stack)),
+        };
     });
     checkNameLengths(common.appName, stacks, problems);
     const productionGate = d.productionGate;
@@ -412,6 +424,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         pulumiBackendUrl: d.pulumiBackendUrl || undefined,
         connectionArn: d.connectionArn,
         targets,
+        reviewDomain: managedDomainOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)),
         notificationEmails: d.notificationEmails,
         build: {
             testCommand: d.testCommand,
@@ -508,14 +521,14 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
     const tier: Tier = d.tier || tierForStack(raw.stack);
     const byTier = TIER_DEFAULTS[tier];
     if (d.platform === "ecs") problems.push(...ecsSizingProblems(d, raw.stack));
-    if (d.certificateArn && !d.domainName) {
+    if (d.certificateArn && !d.domainName && !d.domainZoneId) {
         problems.push(
             `slipway:certificateArn is set but slipway:domainName is empty: HTTPS needs the name the certificate covers. Fix: pulumi config set slipway:domainName app.example.com --stack ${raw.stack}`,
         );
     }
-    if (d.domainName && !d.certificateArn) {
+    if (d.domainName && !d.certificateArn && !d.domainZoneId) {
         problems.push(
-            `slipway:domainName is set but slipway:certificateArn is empty: the domain is only used for HTTPS. Fix: pulumi config set slipway:certificateArn <acm-certificate-arn> --stack ${raw.stack} (or pulumi config rm slipway:domainName --stack ${raw.stack})`,
+            `slipway:domainName is set but slipway:certificateArn and slipway:domainZoneId are empty: the domain is only used for HTTPS. Fix: pulumi config set slipway:domainZoneId <route53-hosted-zone-id> --stack ${raw.stack} (the stack makes the certificate and the record) or pulumi config set slipway:certificateArn <acm-certificate-arn> --stack ${raw.stack} (or pulumi config rm slipway:domainName --stack ${raw.stack})`,
         );
     }
     if (d.highAvailability) {
@@ -535,6 +548,10 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
     const beanstalk = d.platform === "beanstalk" ? beanstalkSettings(byTier, d, raw.stack, problems) : undefined;
     checkVpcCidr(d.vpcCidr, d.azCount, beanstalk ? beanstalk.environmentType === "LoadBalanced" : ingress === "alb", raw.stack, problems);
     if (tier === "production" && !waived(common, "production-https")) checkProductionHttps(d, ingress, beanstalk, raw.stack, problems);
+    problems.push(...domainProblems(d, { stack: raw.stack, review: tier === "review", singleInstance: beanstalk?.environmentType === "SingleInstance" }));
+    const managedDomain = d.domainZoneId && d.domainName && !d.certificateArn
+        ? { zoneId: d.domainZoneId, name: tier === "review" ? reviewDomainName(raw.stack, d.domainName) : d.domainName }
+        : undefined;
     const settings = { ...d.appSettings };
     for (const name of Object.keys(d.appSecrets)) {
         if (name in settings) {
@@ -561,7 +578,8 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         dashboard: d.dashboard,
         containerHealthCheck: d.containerHealthCheck || undefined,
         certificateArn: d.certificateArn || undefined,
-        domainName: d.domainName || undefined,
+        domainName: managedDomain?.name ?? (d.domainName || undefined),
+        managedDomain,
         logRetentionDays: d.logRetentionDays,
         vpcCidr: d.vpcCidr,
         azCount: d.azCount,
@@ -580,7 +598,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
  * to hold a certificate, so it serves HTTP whatever is set.
  */
 function checkProductionHttps(d: Record<string, unknown>, ingress: "alb" | "api", beanstalk: BeanstalkSettings | undefined, stack: string, problems: string[]) {
-    const fix = `pulumi config set slipway:certificateArn <acm-certificate-arn> --stack ${stack} && pulumi config set slipway:domainName app.example.com --stack ${stack}`;
+    const fix = `pulumi config set slipway:domainZoneId <route53-hosted-zone-id> --stack ${stack} && pulumi config set slipway:domainName app.example.com --stack ${stack} (the stack makes and renews the certificate), or pulumi config set slipway:certificateArn <acm-certificate-arn> --stack ${stack} with the same domainName`;
     const waive = `or waive it with a written reason: ${waiverHint("production-https", stack)}`;
     if (beanstalk?.environmentType === "SingleInstance") {
         problems.push(
@@ -588,7 +606,7 @@ function checkProductionHttps(d: Record<string, unknown>, ingress: "alb" | "api"
         );
         return;
     }
-    if (d.certificateArn || (!beanstalk && ingress === "api")) return;
+    if (d.certificateArn || d.domainZoneId || (!beanstalk && ingress === "api")) return;
     problems.push(
         `slipway:certificateArn and slipway:domainName are empty on the production tier: ${beanstalk ? "the Beanstalk load balancer" : "the load balancer"} would serve production over plain HTTP. Fix: ${fix} (${waive})`,
     );
