@@ -11,6 +11,8 @@ import {
 import { ArtifactStore } from "../infra/delivery/artifact-store";
 import { BuildProject, imageBuildSpec, imageBuildStatements, smokeTestBuildSpec } from "../infra/delivery/build";
 import { deployRolePolicies, previewStatements } from "../infra/delivery/deployer-policy";
+import { domainRolePolicy } from "../infra/delivery/domain-policy";
+import { domainGrant } from "../infra/config/domain";
 import { stateBackendStatements } from "../infra/delivery/state-backend";
 import { DeploymentEnvironments } from "../infra/delivery/github-environments";
 import { GitHubOidc, GitHubRoleSpec } from "../infra/delivery/github-oidc";
@@ -161,8 +163,12 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const infra = s.infraRepository;
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
-    const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>) =>
-        deployRolePolicies({ app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn }, platforms);
+    const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }) => {
+        const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn };
+        // A managed domain (the environment's stack file sets slipway:domainZoneId): its names in its zone only.
+        const grant = domain && domainGrant(domain.zoneId, domain.name, policyStack === "review");
+        return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : [])];
+    };
     // Pull-request previews reach only staging-tier pipeline stacks: production and delivery get the offline plan only.
     const previewable = s.targets.filter((t) => t.tier === "staging").map((t) => t.stack);
     const roles: GitHubRoleSpec[] = [
@@ -183,7 +189,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             name: `deploy-${t.stack}`,
             description: `GitHub Actions: pulumi up of the ${t.stack} stack`,
             subjects: [`environment:${t.stack}`],
-            policies: deployPolicies(t.stack, [platformNamed(t.platform)], pipeline.pipeline.name),
+            policies: deployPolicies(t.stack, [platformNamed(t.platform)], pipeline.pipeline.name, t.domain),
         })),
         {
             // Pull-request jobs deploy review stacks with a role of their own: it cannot touch staging.
@@ -193,7 +199,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             // branch's scheduled teardown, which must not wait for a reviewer.
             subjects: [`environment:${REVIEW_ENVIRONMENT}`, `environment:${REVIEW_TEARDOWN_ENVIRONMENT}`],
             // A review stack is made from the review template's config, so it may be on any platform.
-            policies: deployPolicies("review", PLATFORMS),
+            policies: deployPolicies("review", PLATFORMS, undefined, s.reviewDomain),
         },
     ];
     const oidc = new GitHubOidc("github-oidc", {

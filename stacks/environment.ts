@@ -7,6 +7,7 @@ import * as ssm from "@pulumi/aws/ssm";
 import { EnvironmentSettings } from "../infra/config/settings";
 import { DELIVERY_OUTPUTS, environmentName, healthUrlParameter, imageTagParameter, policyStackOf, secretNamePrefix } from "../infra/contract";
 import { AppSecrets } from "../infra/environment/app-secrets";
+import { DomainCertificate } from "../infra/environment/domain";
 import { Network } from "../infra/environment/network";
 import { platformNamed } from "../infra/platforms";
 import type { EnvironmentBase } from "../infra/platforms/platform";
@@ -32,6 +33,7 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         delivery,
         policyStack: policyStackOf(s.stack, s.tier),
         ctx: awsContext(s.region),
+        https: httpsOf(s),
     };
     const front = platformNamed(s.platform).environment(s, base);
     new ssm.Parameter("health-url", {
@@ -41,4 +43,14 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         description: `Health URL of ${name}, requested by the pipeline's smoke test`,
     });
     return { url: front.url, ...front.outputs, secretArn: base.secrets.arn, platform: s.platform, tier: s.tier };
+}
+
+/** The stack's certificate and name: its own (managed domain, issued in its zone) or the configured ARN; none for plain HTTP. */
+function httpsOf(s: EnvironmentSettings): EnvironmentBase["https"] {
+    const managed = s.managedDomain;
+    if (managed) {
+        const certificate = new DomainCertificate("domain", { zoneId: managed.zoneId, domainName: managed.name });
+        return { certificateArn: certificate.certificateArn, domainName: managed.name, zoneId: managed.zoneId };
+    }
+    return s.certificateArn && s.domainName ? { certificateArn: s.certificateArn, domainName: s.domainName } : undefined;
 }

@@ -183,7 +183,7 @@ test("docs/config.md's key and tier tables are generated from the schema and the
 });
 
 test("a domain name without a certificate is a conflict", () => {
-    rejects(raw("staging", { "slipway:domainName": "staging.shop.example" }), "slipway:domainName", "certificateArn is empty");
+    rejects(raw("staging", { "slipway:domainName": "staging.shop.example" }), "slipway:domainName", "certificateArn and slipway:domainZoneId are empty", "pulumi config set slipway:domainZoneId");
 });
 
 test("high availability refuses a single task, a single desired task and Spot capacity", () => {

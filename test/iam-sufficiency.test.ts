@@ -30,7 +30,8 @@ interface Case {
 const CASES: Case[] = [
     { stack: "staging", role: "github-oidc-deploy-staging" },
     { stack: "production", role: "github-oidc-deploy-production" },
-    { stack: "staging", as: "review-pr-7", role: "github-oidc-deploy-review" },
+    // The review template (its managed domain: pr-<N>.review.shop.acme.example) as a pull request's stack.
+    { stack: "review", as: "review-pr-7", role: "github-oidc-deploy-review" },
     { stack: "beanstalk-staging", as: "review-pr-8", role: "github-oidc-deploy-review" },
     { stack: "beanstalk-staging", role: "github-oidc-deploy-beanstalk-staging", delivery: "beanstalk-delivery" },
     { stack: "beanstalk-production", role: "github-oidc-deploy-beanstalk-production", delivery: "beanstalk-delivery" },
@@ -38,6 +39,9 @@ const CASES: Case[] = [
     { stack: "apps-staging", role: "github-oidc-deploy-apps-staging", delivery: "apps-delivery" },
     { stack: "apps-production", role: "github-oidc-deploy-apps-production", delivery: "apps-delivery" },
     { stack: "apps-staging", as: "review-pr-9", role: "github-oidc-deploy-review" },
+    // Managed domains: the HTTP API's custom domain and the ALB, each with its certificate and records.
+    { stack: "domains-staging", role: "github-oidc-deploy-domains-staging", delivery: "domains-delivery" },
+    { stack: "domains-production", role: "github-oidc-deploy-domains-production", delivery: "domains-delivery" },
 ];
 
 const deliveries = new Map<string, Promise<Plan>>();
@@ -170,7 +174,7 @@ async function checkedStacks(d: Plan) {
         { plan: d, region: "us-east-1", app: "shop", tier: "delivery", role: "delivery" as const },
         await env("staging", "staging", "awskms://alias/slipway/shop/staging?region=us-east-1"),
         await env("production", "production", "awskms://alias/slipway/shop/production?region=us-east-1"),
-        await env("staging", "review", REVIEW_SECRETS, "review"),
+        await env("review", "review", REVIEW_SECRETS),
     ];
 }
 

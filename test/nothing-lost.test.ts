@@ -277,6 +277,9 @@ const SERVICE_OF_MODULE: Record<string, string[]> = {
     apigatewayv2: ["apigateway"],
     // A private DNS namespace is a Route 53 hosted zone created through Cloud Map.
     servicediscovery: ["servicediscovery", "route53"],
+    // A managed domain: its certificate and its records.
+    acm: ["acm"],
+    route53: ["route53"],
 };
 
 test("the deploy roles reach only the services environment stacks declare, and never the registry or pipeline", async () => {

@@ -9,6 +9,7 @@ import { BEANSTALK_KEYS } from "../platforms/beanstalk/settings";
 import { ALARM_KEYS } from "./alarm-keys";
 import { ECS_KEYS } from "../platforms/ecs/settings";
 import { RELEASE_KEYS } from "../platforms/ecs/release-settings";
+import { DOMAIN_KEYS } from "./domain";
 import { PLATFORM_NAMES } from "../platforms/platform";
 import { arn, envVarName, key, KeySpec, LOG_RETENTION_DAYS, lowerName, optional, Role, roleObject, ROLES } from "./keys";
 
@@ -422,7 +423,7 @@ export const CONFIG_KEYS = [
         key: "domainName",
         roles: ["environment"],
         type: "string",
-        description: "DNS name the certificate covers and that points at the load balancer (you manage the record). Required with certificateArn.",
+        description: "DNS name the app serves over HTTPS. With certificateArn: the name it covers, pointed at the ingress by you. With domainZoneId: a name in that zone, certificate and record made by the stack (a review-tier stack: the parent of its pr-<N> names). Required with either.",
         default: "",
         schema: optional(
             z
@@ -498,6 +499,7 @@ export const CONFIG_KEYS = [
         example: "DATABASE_URL",
     }),
     ...ALARM_KEYS,
+    ...DOMAIN_KEYS,
     ...ECS_KEYS,
     ...RELEASE_KEYS,
     ...BEANSTALK_KEYS,

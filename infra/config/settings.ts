@@ -29,6 +29,7 @@ import { beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
+import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 
 export { configText, readStackFile, readStackFileConfig } from "./stack-files";
 export { isProductionName, isReviewName, tierForStack } from "./tiers";
@@ -62,6 +63,8 @@ export interface DeployTarget {
     platform: Platform;
     /** The target's stack file sets slipway:releaseCommand (ECS): its stage runs the release action first. */
     release: boolean;
+    /** The managed domain its stack file sets (slipway:domainZoneId and domainName): its deploy role may write those records. */
+    domain?: { zoneId: string; name: string };
 }
 
 export interface DeliverySettings extends CommonSettings {
@@ -86,6 +89,8 @@ export interface DeliverySettings extends CommonSettings {
     pulumiBackendUrl?: string;
     connectionArn: string;
     targets: DeployTarget[];
+    /** The review template's managed domain (Pulumi.review.yaml): review stacks serve pr-<N>.<name>. */
+    reviewDomain?: { zoneId: string; name: string };
     notificationEmails: string[];
     build: {
         testCommand: string;
@@ -134,8 +139,10 @@ export interface EnvironmentSettings extends CommonSettings {
     releaseCommand?: string;
     dashboard: boolean;
     certificateArn?: string;
-    /** Public DNS name of the app; required with a certificate (the health URL uses it). */
+    /** Public DNS name of the app; required with a certificate (the health URL uses it). Review stacks with a managed domain: pr-<N>.<slipway:domainName>. */
     domainName?: string;
+    /** A managed domain (slipway:domainZoneId): the stack makes its certificate and points domainName at its ingress. */
+    managedDomain?: ManagedDomain;
     logRetentionDays: number;
     vpcCidr: string;
     azCount: number;
@@ -387,7 +394,13 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         }
         const isLast = i === stacks.length - 1;
         const platform = targetPlatform(stack, i, raw, problems);
-        return { stack, tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack), platform, release: platform === "ecs" && Boolean(raw.readStackConfig?.(stack)?.[`${CONFIG_NAMESPACE}:releaseCommand`]?.trim()) };
+        return {
+            stack,
+            tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack),
+            platform,
+            release: platform === "ecs" && Boolean(raw.readStackConfig?.(stack)?.[`${CONFIG_NAMESPACE}:releaseCommand`]?.trim()),
+            domain: managedDomainOfStackFile(raw.readStackConfig?.(stack)),
+        };
     });
     checkNameLengths(common.appName, stacks, problems);
     const productionGate = d.productionGate;
@@ -422,6 +435,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         pulumiBackendUrl: d.pulumiBackendUrl || undefined,
         connectionArn: d.connectionArn,
         targets,
+        reviewDomain: managedDomainOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)),
         notificationEmails: d.notificationEmails,
         build: {
             testCommand: d.testCommand,
@@ -519,14 +533,14 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
     const byTier = TIER_DEFAULTS[tier];
     if (d.platform === "ecs") problems.push(...ecsSizingProblems(d, raw.stack));
     problems.push(...releaseProblems(d, raw.stack));
-    if (d.certificateArn && !d.domainName) {
+    if (d.certificateArn && !d.domainName && !d.domainZoneId) {
         problems.push(
             `slipway:certificateArn is set but slipway:domainName is empty: HTTPS needs the name the certificate covers. Fix: pulumi config set slipway:domainName app.example.com --stack ${raw.stack}`,
         );
     }
-    if (d.domainName && !d.certificateArn) {
+    if (d.domainName && !d.certificateArn && !d.domainZoneId) {
         problems.push(
-            `slipway:domainName is set but slipway:certificateArn is empty: the domain is only used for HTTPS. Fix: pulumi config set slipway:certificateArn <acm-certificate-arn> --stack ${raw.stack} (or pulumi config rm slipway:domainName --stack ${raw.stack})`,
+            `slipway:domainName is set but slipway:certificateArn and slipway:domainZoneId are empty: the domain is only used for HTTPS. Fix: pulumi config set slipway:domainZoneId <route53-hosted-zone-id> --stack ${raw.stack} (the stack makes the certificate and the record) or pulumi config set slipway:certificateArn <acm-certificate-arn> --stack ${raw.stack} (or pulumi config rm slipway:domainName --stack ${raw.stack})`,
         );
     }
     if (d.highAvailability) {
@@ -546,6 +560,10 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
     const beanstalk = d.platform === "beanstalk" ? beanstalkSettings(byTier, d, raw.stack, problems) : undefined;
     checkVpcCidr(d.vpcCidr, d.azCount, beanstalk ? beanstalk.environmentType === "LoadBalanced" : ingress === "alb", raw.stack, problems);
     if (tier === "production" && !waived(common, "production-https")) checkProductionHttps(d, ingress, beanstalk, raw.stack, problems);
+    problems.push(...domainProblems(d, { stack: raw.stack, review: tier === "review", singleInstance: beanstalk?.environmentType === "SingleInstance" }));
+    const managedDomain = d.domainZoneId && d.domainName && !d.certificateArn
+        ? { zoneId: d.domainZoneId, name: tier === "review" ? reviewDomainName(raw.stack, d.domainName) : d.domainName }
+        : undefined;
     const settings = { ...d.appSettings };
     for (const name of Object.keys(d.appSecrets)) {
         if (name in settings) {
@@ -573,7 +591,8 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         containerHealthCheck: d.containerHealthCheck || undefined,
         releaseCommand: d.releaseCommand || undefined,
         certificateArn: d.certificateArn || undefined,
-        domainName: d.domainName || undefined,
+        domainName: managedDomain?.name ?? (d.domainName || undefined),
+        managedDomain,
         logRetentionDays: d.logRetentionDays,
         vpcCidr: d.vpcCidr,
         azCount: d.azCount,
@@ -593,7 +612,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
  * to hold a certificate, so it serves HTTP whatever is set.
  */
 function checkProductionHttps(d: Record<string, unknown>, ingress: "alb" | "api", beanstalk: BeanstalkSettings | undefined, stack: string, problems: string[]) {
-    const fix = `pulumi config set slipway:certificateArn <acm-certificate-arn> --stack ${stack} && pulumi config set slipway:domainName app.example.com --stack ${stack}`;
+    const fix = `pulumi config set slipway:domainZoneId <route53-hosted-zone-id> --stack ${stack} && pulumi config set slipway:domainName app.example.com --stack ${stack} (the stack makes and renews the certificate), or pulumi config set slipway:certificateArn <acm-certificate-arn> --stack ${stack} with the same domainName`;
     const waive = `or waive it with a written reason: ${waiverHint("production-https", stack)}`;
     if (beanstalk?.environmentType === "SingleInstance") {
         problems.push(
@@ -601,7 +620,7 @@ function checkProductionHttps(d: Record<string, unknown>, ingress: "alb" | "api"
         );
         return;
     }
-    if (d.certificateArn || (!beanstalk && ingress === "api")) return;
+    if (d.certificateArn || d.domainZoneId || (!beanstalk && ingress === "api")) return;
     problems.push(
         `slipway:certificateArn and slipway:domainName are empty on the production tier: ${beanstalk ? "the Beanstalk load balancer" : "the load balancer"} would serve production over plain HTTP. Fix: ${fix} (${waive})`,
     );

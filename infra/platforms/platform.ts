@@ -29,6 +29,12 @@ export interface EnvironmentBase {
     /** The stack's policy stack: `review` for every review stack, else the stack itself. */
     policyStack: string;
     ctx: AwsContext;
+    /**
+     * HTTPS on the app's own name: the certificate (the configured ARN, or the managed domain's, issued
+     * and validated by the stack) and the name. `zoneId` is set for a managed domain: the platform then
+     * points the name at its ingress (infra/environment/domain.ts DomainRecord).
+     */
+    https?: { certificateArn: pulumi.Input<string>; domainName: string; zoneId?: string };
 }
 
 /** What a platform's environment gives back: the app's public base URL and the stack outputs it adds. */

@@ -154,6 +154,19 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
         }
         case "aws:ecr/repository:Repository":
             return [{ service: "ecr", sarType: "repository", arn: `arn:aws:ecr:${R}:${A}:repository/${name}` }];
+        case "aws:acm/certificate:Certificate":
+        case "aws:acm/certificateValidation:CertificateValidation": {
+            // The validation waits on the stack's certificate; ACM ids are generated UUIDs.
+            const cert = r.type === "aws:acm/certificate:Certificate" ? r : v.plan.resources.find((x) => x.type === "aws:acm/certificate:Certificate");
+            const seed = `${v.plan.stack}/${cert?.urn ?? r.urn}`;
+            return [{ service: "acm", sarType: "certificate", arn: `arn:aws:acm:${R}:${A}:certificate/${hex(seed, 8)}-0000-4000-8000-${hex(`${seed}/id`, 12)}` }];
+        }
+        case "aws:route53/record:Record":
+            // Records have no ARN: Route 53 authorizes a change against its hosted zone (and the change it returns).
+            return [
+                { service: "route53", sarType: "hostedzone", arn: `arn:aws:route53:::hostedzone/${String(inputs.zoneId)}` },
+                { service: "route53", sarType: "change", arn: `arn:aws:route53:::change/C${hex(r.urn, 20).toUpperCase()}` },
+            ];
         case "aws:codepipeline/pipeline:Pipeline":
             return [{ service: "codepipeline", sarType: "pipeline", arn: `arn:aws:codepipeline:${R}:${A}:${name}` }];
         case "aws:codebuild/project:Project":
@@ -211,6 +224,7 @@ const CREATES: Record<string, string[]> = {
     "aws:elasticbeanstalk/applicationVersion:ApplicationVersion": ["elasticbeanstalk:CreateApplicationVersion"],
     "aws:cloudwatch/dashboard:Dashboard": ["cloudwatch:PutDashboard"],
     "aws:cloudwatch/metricAlarm:MetricAlarm": ["cloudwatch:PutMetricAlarm"],
+    "aws:acm/certificate:Certificate": ["acm:RequestCertificate"],
 };
 
 /** Where an API Gateway create lands: the collection, not the new API's own path. */
@@ -220,8 +234,8 @@ const CREATE_COLLECTION: Record<string, (v: StackView) => string> = {
     "aws:apigatewayv2/domainName:DomainName": (v) => `arn:aws:apigateway:${v.region}::/domainnames`,
 };
 
-const UNTAGGING = /^(ec2:DeleteTags|elasticloadbalancing:RemoveTags|[a-z0-9-]+:UntagResource|iam:Untag(Role|InstanceProfile|Policy)|ssm:RemoveTagsFromResource|elasticbeanstalk:RemoveTags)$/;
-const TAGGING = /^(ec2:CreateTags|elasticloadbalancing:AddTags|[a-z0-9-]+:TagResource|iam:Tag(Role|InstanceProfile|Policy)|ssm:AddTagsToResource|logs:TagLogGroup|elasticbeanstalk:(AddTags|UpdateTagsForResource)|autoscaling:CreateOrUpdateTags)$/;
+const UNTAGGING = /^(ec2:DeleteTags|elasticloadbalancing:RemoveTags|acm:RemoveTagsFromCertificate|[a-z0-9-]+:UntagResource|iam:Untag(Role|InstanceProfile|Policy)|ssm:RemoveTagsFromResource|elasticbeanstalk:RemoveTags)$/;
+const TAGGING = /^(ec2:CreateTags|elasticloadbalancing:AddTags|acm:AddTagsToCertificate|[a-z0-9-]+:TagResource|iam:Tag(Role|InstanceProfile|Policy)|ssm:AddTagsToResource|logs:TagLogGroup|elasticbeanstalk:(AddTags|UpdateTagsForResource)|autoscaling:CreateOrUpdateTags)$/;
 
 /** Service principals a role is passed to, by the type of the resource whose request passes it. */
 const PASSED_TO: Record<string, string> = {
@@ -265,6 +279,18 @@ export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; ops?: Op[];
         actions: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
         when: (r) => !r.inputs.managedPolicyArns,
         why: "the role sets no managedPolicyArns; attachments are RolePolicyAttachment resources, simulated with their policy ARN",
+    },
+    {
+        type: "aws:acm/certificate:Certificate",
+        actions: ["acm-pca:GetCertificate", "acm-pca:IssueCertificate"],
+        when: (r) => r.inputs.certificateAuthorityArn === undefined,
+        why: "the certificate is a public ACM certificate, not one issued by a private CA (no certificateAuthorityArn)",
+    },
+    {
+        type: "aws:acm/certificate:Certificate",
+        actions: ["route53:ChangeResourceRecordSets"],
+        when: () => true,
+        why: "CloudFormation's handler writes the validation records itself (DomainValidationOptions.HostedZoneId); the provider's certificate never does: they are route53 Record resources, simulated as such",
     },
     {
         type: "aws:ec2/vpc:Vpc",
@@ -576,7 +602,7 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
         const arn = creating && CREATE_COLLECTION[r.type] ? CREATE_COLLECTION[r.type](v) : mineOfService[0].arn;
         return [{ action, resource: arn, context: { ...base, ...tagContext(v.tag, !creating, creating || tagging) }, why }];
     }
-    if (facts.resourceTypes.length === 0) return [{ action, resource: "*", context: { ...base, ...tagContext(v.tag, false, creating || tagging) }, why }];
+    if (facts.resourceTypes.length === 0) return [{ action, resource: "*", context: { ...base, ...tagContext(v.tag, false, creating || tagging), ...requestContext(action, op, r) }, why }];
     // Access points are never used; of alternative types of one family (listener/app|gwy|net) the resource is one.
     const required = alternativesResolved(
         facts.resourceTypes.filter((t) => t.required && !t.name.startsWith("accesspoint")).map((t) => t.name),
@@ -601,6 +627,7 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
         if (/^iam:(CreateRole|PutRolePermissionsBoundary)$/.test(action) && r.inputs.permissionsBoundary) context["iam:PermissionsBoundary"] = String(r.inputs.permissionsBoundary);
         if (action === "cloudwatch:PutMetricAlarm") context["cloudwatch:AlarmActions"] = alarmActionsOf(r);
         if (r.type === "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup") Object.assign(context, adoptedContext(action, op, context));
+        Object.assign(context, requestContext(action, op, r));
         requests.push({ action, resource: arn, context, why });
     }
     return requests;
@@ -609,6 +636,40 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
 /** Every action a metric alarm's request names (alarm, OK and insufficient-data actions). */
 export function alarmActionsOf(r: PlannedResource): string[] {
     return [...new Set(["alarmActions", "okActions", "insufficientDataActions"].flatMap((k) => ((r.inputs[k] as unknown[] | undefined) ?? []).map(String)))];
+}
+
+/**
+ * A record name as Route 53's condition keys carry it: lower-case, no trailing dot, and every character
+ * other than a–z, 0–9, '-', '_' and '.' as a backslash and three octal digits (`*` is `\052`).
+ * Route 53 Developer Guide, "Using IAM policy conditions for fine-grained access control".
+ */
+export function normalizedRecordName(name: string): string {
+    return name
+        .replace(/\.$/, "")
+        .toLowerCase()
+        .replace(/[^a-z0-9_.-]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`);
+}
+
+/** Route 53's ChangeResourceRecordSets actions for each operation on a record (the provider's change batches). */
+const RECORD_CHANGE_ACTIONS: Record<Op, string[]> = { create: ["CREATE"], read: [], update: ["UPSERT"], delete: ["DELETE"] };
+
+/**
+ * The request-specific condition keys AWS sends beyond tags: a Route 53 change's record names, types and
+ * actions, an ACM request's names and validation method (service authorization reference condition keys).
+ */
+export function requestContext(action: string, op: Op, r: PlannedResource): Record<string, string | string[]> {
+    if (action === "route53:ChangeResourceRecordSets" && r.type === "aws:route53/record:Record") {
+        return {
+            "route53:ChangeResourceRecordSetsNormalizedRecordNames": [normalizedRecordName(String(r.inputs.name))],
+            "route53:ChangeResourceRecordSetsRecordTypes": [String(r.inputs.type).toUpperCase()],
+            "route53:ChangeResourceRecordSetsActions": RECORD_CHANGE_ACTIONS[op].length ? RECORD_CHANGE_ACTIONS[op] : ["UPSERT"],
+        };
+    }
+    if (action === "acm:RequestCertificate") {
+        const names = [r.inputs.domainName, ...((r.inputs.subjectAlternativeNames as unknown[] | undefined) ?? [])].map(String);
+        return { "acm:DomainNames": [...new Set(names)], "acm:ValidationMethod": String(r.inputs.validationMethod ?? "DNS"), "acm:KeyAlgorithm": String(r.inputs.keyAlgorithm ?? "RSA_2048") };
+    }
+    return {};
 }
 
 /**
@@ -778,6 +839,8 @@ export async function attackRequests(target: StackView, ownTag: string): Promise
                 // Untagging calls try to drop the stack tag, taking the resource out of its stack's reach.
                 if (/Untag|RemoveTags|DeleteTags/.test(action)) context["aws:TagKeys"] = [STACK_TAG];
                 if (action === "iam:AttachRolePolicy") context["iam:PolicyARN"] = "arn:aws:iam::aws:policy/AdministratorAccess";
+                // A change to the target's own record names (Route 53 authorizes by zone and names).
+                Object.assign(context, requestContext(action, "update", r));
                 out.push({ action, resource: facts.resourceTypes.length ? o.arn : "*", context, why: `${target.plan.stack} ${r.type} ${r.name}` });
             }
         }
@@ -818,6 +881,7 @@ const TAG_ACTIONS: Record<string, { tag: string[]; untag: string[] }> = {
     autoscaling: { tag: ["autoscaling:CreateOrUpdateTags"], untag: ["autoscaling:DeleteTags"] },
     elasticbeanstalk: { tag: ["elasticbeanstalk:AddTags", "elasticbeanstalk:UpdateTagsForResource"], untag: ["elasticbeanstalk:RemoveTags", "elasticbeanstalk:UpdateTagsForResource"] },
     ssm: { tag: ["ssm:AddTagsToResource"], untag: ["ssm:RemoveTagsFromResource"] },
+    acm: { tag: ["acm:AddTagsToCertificate"], untag: ["acm:RemoveTagsFromCertificate"] },
     logs: { tag: ["logs:TagResource", "logs:TagLogGroup"], untag: ["logs:UntagResource", "logs:UntagLogGroup"] },
     iam: { tag: ["iam:TagRole", "iam:TagInstanceProfile", "iam:TagPolicy"], untag: ["iam:UntagRole", "iam:UntagInstanceProfile", "iam:UntagPolicy"] },
     s3: { tag: ["s3:PutBucketTagging"], untag: [] },

@@ -118,6 +118,13 @@ const FREE_TYPES = new Set([
     "aws:apigatewayv2/stage:Stage",
     "aws:apigatewayv2/domainName:DomainName",
     "aws:apigatewayv2/apiMapping:ApiMapping",
+    // A managed domain (checked 2026-12-01): public ACM certificates are free (aws.amazon.com/certificate-manager/pricing/);
+    // Route 53 bills the user's existing hosted zone, not its records, and answers alias queries to ELB and API Gateway
+    // at no charge; the CNAMEs (ACM validation, Beanstalk) are standard queries, $0.40 per million
+    // (aws.amazon.com/route53/pricing/), traffic the model does not estimate.
+    "aws:acm/certificate:Certificate",
+    "aws:acm/certificateValidation:CertificateValidation",
+    "aws:route53/record:Record",
 ]);
 
 const label = (r: PlannedResource) => `${r.type.split(":").pop()} ${r.name}`;

@@ -117,6 +117,10 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:apigatewayv2/stage:Stage": { inputs: ["apiId", "name"] },
     "aws:apigatewayv2/domainName:DomainName": { inputs: ["domainName"] },
     "aws:apigatewayv2/apiMapping:ApiMapping": { inputs: ["domainName", "apiId"] },
+    // A managed domain: a new name or key is a new certificate (validated again); a record moves by delete and create.
+    "aws:acm/certificate:Certificate": { inputs: ["domainName", "subjectAlternativeNames", "validationMethod", "keyAlgorithm", "certificateAuthorityArn", "validationOptions"] },
+    "aws:acm/certificateValidation:CertificateValidation": { inputs: ["certificateArn", "validationRecordFqdns"] },
+    "aws:route53/record:Record": { inputs: ["name", "zoneId"] },
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": { inputs: ["name", "vpc"] },
     "aws:servicediscovery/service:Service": { inputs: ["name", "namespaceId", "healthCheckCustomConfig", "type"] },
     "github:index/repositoryEnvironment:RepositoryEnvironment": { inputs: ["repository", "environment"] },

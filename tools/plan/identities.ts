@@ -117,6 +117,10 @@ export function mockArn(type: string, name: string, physical: string, id: string
             return `arn:aws:apigateway:${R}::/vpclinks/${id}`;
         case "aws:apigatewayv2/stage:Stage":
             return `arn:aws:apigateway:${R}::/apis/${String((inputs.apiId))}/stages/${physical}`;
+        case "aws:apigatewayv2/domainName:DomainName":
+            return `arn:aws:apigateway:${R}::/domainnames/${String(inputs.domainName)}`;
+        case "aws:acm/certificate:Certificate":
+            return `arn:aws:acm:${R}:${A}:certificate/${id}`;
         case "aws:elasticbeanstalk/application:Application":
             return `arn:aws:elasticbeanstalk:${R}:${A}:application/${physical}`;
         case "aws:elasticbeanstalk/environment:Environment":
@@ -145,6 +149,7 @@ const ID_IS_ARN = new Set([
     "aws:lb/loadBalancer:LoadBalancer",
     "aws:lb/targetGroup:TargetGroup",
     "aws:lb/listener:Listener",
+    "aws:acm/certificate:Certificate",
 ]);
 
 /** The id AWS gives a resource of `type` (EC2's prefixed hex ids, Cloud Map's and API Gateway's short ids). */
@@ -162,6 +167,8 @@ export function mockId(type: string, name: string, physical: string): string {
             return hash(name).slice(0, 6);
         case "aws:kms/key:Key":
             return `${hash(name).slice(0, 8)}-0000-4000-8000-000000000000`;
+        case "aws:acm/certificate:Certificate":
+            return `${hash(name).slice(0, 8)}-0000-4000-8000-${hash(name).slice(8, 20)}`;
         case "aws:elasticbeanstalk/environment:Environment":
             return `e-${hash(name).slice(0, 10)}`;
         default:

@@ -115,6 +115,36 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
         case "aws:apigatewayv2/api:Api":
             state.apiEndpoint = `https://${id}.execute-api.${region}.amazonaws.com`;
             break;
+        case "aws:apigatewayv2/domainName:DomainName": {
+            // A regional custom domain's own endpoint; Z1UJRXOUMOOFQ8 is API Gateway's us-east-1 zone (AWS
+            // General Reference, "Amazon API Gateway endpoints and quotas"), a placeholder in other regions.
+            const config = (unwrap(inputs.domainNameConfiguration) ?? {}) as Record<string, unknown>;
+            state.domainNameConfiguration = { ...config, targetDomainName: `d-${hash(name).slice(0, 10)}.execute-api.${region}.amazonaws.com`, hostedZoneId: "Z1UJRXOUMOOFQ8" };
+            break;
+        }
+        case "aws:acm/certificate:Certificate": {
+            // ACM's DNS validation: one CNAME per name, `_<32 hex>.<name>.` → `_<32 hex>.<10>.acm-validations.aws.`
+            // (ACM User Guide, "DNS validation"; names end with the root dot, as ACM returns them).
+            const domain = String(unwrap(inputs.domainName));
+            state.domainValidationOptions = [
+                {
+                    domainName: domain,
+                    resourceRecordName: `_${hash(`${domain}/name`).slice(0, 32)}.${domain}.`,
+                    resourceRecordType: "CNAME",
+                    resourceRecordValue: `_${hash(`${domain}/value`).slice(0, 32)}.${hash(domain).slice(0, 10)}.acm-validations.aws.`,
+                },
+            ];
+            state.status = "PENDING_VALIDATION";
+            break;
+        }
+        case "aws:route53/record:Record": {
+            // The provider's fqdn: the record name, lower-case, without the root dot.
+            const recordName = String(unwrap(inputs.name) ?? "");
+            state.fqdn = recordName.replace(/\.$/, "").toLowerCase();
+            id = `${String(unwrap(inputs.zoneId))}_${state.fqdn}_${String(unwrap(inputs.type))}`;
+            state.id = id;
+            break;
+        }
         case "aws:ecs/taskDefinition:TaskDefinition":
             state.revision = 1;
             break;

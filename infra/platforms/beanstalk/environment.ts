@@ -81,7 +81,7 @@ export interface BeanstalkOptionArgs {
     /** Plain app settings, as environment properties. */
     environment: Record<string, string>;
     secrets?: { arn: pulumi.Input<string>; versionId: pulumi.Input<string> };
-    certificateArn?: string;
+    certificateArn?: pulumi.Input<string>;
     logRetentionDays: number;
     /** Keep streamed logs when the environment is terminated (production). */
     keepLogs: boolean;
@@ -207,7 +207,7 @@ export interface BeanstalkEnvironmentArgs {
     secrets?: { arn: pulumi.Input<string>; names: string[]; versionId: pulumi.Input<string> };
     settings: BeanstalkSettings;
     /** ACM certificate for an HTTPS listener (load-balanced only). */
-    certificateArn?: string;
+    certificateArn?: pulumi.Input<string>;
     /** Days EB keeps streamed instance and health logs (one of EB's RetentionInDays values). */
     logRetentionDays: number;
     rolePath: string;

@@ -12,6 +12,7 @@ import { BeanstalkApplication } from "./application";
 import { beanstalkBundleFiles, bundleBuildCommands } from "./bundle";
 import { beanstalkEnvironmentStatements, beanstalkResourceStatements } from "./deployer";
 import { BEANSTALK_MANAGED_POLICIES, BeanstalkEnvironment } from "./environment";
+import { DomainRecord } from "../../environment/domain";
 import { BEANSTALK_SMOKE_TEST_CHECK, beanstalkDeployStatements, beanstalkSmokeTestStatements, BeanstalkTarget, beanstalkTarget } from "./pipeline";
 
 /** The runtime policy kind of Beanstalk instances (`<app>-<stack>-beanstalk-instance`). */
@@ -68,12 +69,17 @@ function beanstalkEnvironment(s: EnvironmentSettings, shared: EnvironmentBase): 
         environment: s.appSettings,
         secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
         settings: eb,
-        certificateArn: s.certificateArn,
+        certificateArn: shared.https?.certificateArn,
         logRetentionDays: s.logRetentionDays,
         rolePath: environmentRolePath(app, s.stack),
         protect: s.protect,
     });
-    const url = s.certificateArn && eb.environmentType === "LoadBalanced" ? pulumi.output(`https://${s.domainName}`) : env.url;
+    const https = shared.https;
+    if (https?.zoneId) {
+        // EB's environment name (<name>.<region>.elasticbeanstalk.com) fronts its load balancer: a CNAME to it.
+        new DomainRecord("dns", { zoneId: https.zoneId, domainName: https.domainName, target: { kind: "cname", value: env.environment.cname } });
+    }
+    const url = https && eb.environmentType === "LoadBalanced" ? pulumi.output(`https://${https.domainName}`) : env.url;
     const alarms = s.alarms.enabled
         ? new ReleaseAlarms("release-alarms", {
               namePrefix: alarmNamePrefix(app, s.stack),

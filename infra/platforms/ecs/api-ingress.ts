@@ -16,7 +16,7 @@ export interface HttpApiIngressArgs {
     /** Port the tasks listen on. */
     targetPort: number;
     /** ACM certificate (regional) and the name it covers: serves the API on that name. */
-    certificateArn?: string;
+    certificateArn?: pulumi.Input<string>;
     domainName?: string;
     /** Steady-state requests per second, and burst, the API lets through (protects a small backend). @default 50 / 100 */
     rateLimit?: number;
@@ -39,6 +39,8 @@ export class HttpApiIngress extends pulumi.ComponentResource {
     readonly securityGroup: ec2.SecurityGroup;
     readonly url: pulumi.Output<string>;
     readonly logGroup: cloudwatch.LogGroup;
+    /** The custom domain, when a certificate and name are given (its regional endpoint is what DNS points at). */
+    readonly domain?: apigatewayv2.DomainName;
 
     constructor(name: string, args: HttpApiIngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:environment:HttpApiIngress", name, {}, opts);
@@ -111,14 +113,14 @@ export class HttpApiIngress extends pulumi.ComponentResource {
             { parent: this, aliases: renamedFrom("default"), dependsOn: [route] },
         );
         if (args.certificateArn && args.domainName) {
-            const domain = new apigatewayv2.DomainName(
+            const domain = (this.domain = new apigatewayv2.DomainName(
                 `${name}-domain`,
                 {
                     domainName: args.domainName,
                     domainNameConfiguration: { certificateArn: args.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
                 },
                 { parent: this, aliases: renamedFrom("domain") },
-            );
+            ));
             new apigatewayv2.ApiMapping(`${name}-mapping`, { apiId: this.api.id, domainName: domain.id, stage: stage.id }, { parent: this, aliases: renamedFrom("mapping") });
             this.url = pulumi.output(`https://${args.domainName}`);
         } else {

@@ -12,6 +12,7 @@ import type { AppFront, EnvironmentBase, Platform } from "../platform";
 import { apiIngressStatements, computeStatements } from "./deployer";
 import { ECS_SMOKE_TEST_CHECK, ecsDeployStatements, ecsSmokeTestStatements, EcsTarget, ecsTarget } from "./pipeline";
 import { HttpApiIngress } from "./api-ingress";
+import { DomainRecord } from "../../environment/domain";
 import type { ServiceDashboard as Dashboard, ServiceDashboardArgs } from "./dashboard";
 import { WebLoadBalancer } from "./load-balancer";
 import { FargateApp } from "./service";
@@ -55,7 +56,7 @@ interface Ingress {
 
 /** An ALB (production's default) or an API Gateway HTTP API reaching the tasks through Cloud Map. */
 function ecsIngress(s: EnvironmentSettings, shared: EnvironmentBase): Ingress {
-    const { name, network } = shared;
+    const { name, network, https } = shared;
     if (s.ingress === "alb") {
         const web = new WebLoadBalancer("web", {
             vpcId: network.vpc.id,
@@ -63,11 +64,14 @@ function ecsIngress(s: EnvironmentSettings, shared: EnvironmentBase): Ingress {
             subnetIds: network.publicSubnetIds,
             targetPort: s.containerPort,
             healthPath: s.healthPath,
-            certificateArn: s.certificateArn,
+            certificateArn: https?.certificateArn,
             deletionProtection: s.protect,
         });
+        if (https?.zoneId) {
+            new DomainRecord("dns", { zoneId: https.zoneId, domainName: https.domainName, target: { kind: "alias", dnsName: web.loadBalancer.dnsName, zoneId: web.loadBalancer.zoneId } });
+        }
         return {
-            url: s.certificateArn ? pulumi.output(`https://${s.domainName}`) : pulumi.interpolate`http://${web.loadBalancer.dnsName}`,
+            url: https ? pulumi.output(`https://${https.domainName}`) : pulumi.interpolate`http://${web.loadBalancer.dnsName}`,
             securityGroupId: web.securityGroup.id,
             targetGroupArn: web.targetGroup.arn,
             dependsOn: [web.listener],
@@ -81,11 +85,16 @@ function ecsIngress(s: EnvironmentSettings, shared: EnvironmentBase): Ingress {
         vpcCidr: s.vpcCidr,
         subnetIds: network.publicSubnetIds,
         targetPort: s.containerPort,
-        certificateArn: s.certificateArn,
-        domainName: s.domainName,
+        certificateArn: https?.certificateArn,
+        domainName: https?.domainName,
         logRetentionDays: s.logRetentionDays,
         logGroupName: `${logGroupPrefix(s.appName, s.stack)}api-access`,
     });
+    if (https?.zoneId && api.domain) {
+        // A regional custom domain answers on its own endpoint (API Gateway's, per region): the alias targets it.
+        const endpoint = api.domain.domainNameConfiguration;
+        new DomainRecord("dns", { zoneId: https.zoneId, domainName: https.domainName, target: { kind: "alias", dnsName: endpoint.targetDomainName, zoneId: endpoint.hostedZoneId } });
+    }
     return {
         url: api.url,
         securityGroupId: api.securityGroup.id,

@@ -15,7 +15,7 @@ export interface WebLoadBalancerArgs {
     /** Health check path; must answer 2xx. */
     healthPath: string;
     /** ACM certificate: adds an HTTPS listener and turns port 80 into a redirect. */
-    certificateArn?: string;
+    certificateArn?: pulumi.Input<string>;
     /** Refuse deletion (production). @default false */
     deletionProtection?: boolean;
 }
@@ -37,7 +37,7 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
 
     constructor(name: string, args: WebLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:environment:WebLoadBalancer", name, {}, opts);
-        const https = Boolean(args.certificateArn);
+        const https = args.certificateArn !== undefined;
         const open = (port: number, description: string) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: ["0.0.0.0/0"], description });
         this.securityGroup = new ec2.SecurityGroup(
             `${name}-alb`,
