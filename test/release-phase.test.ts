@@ -17,6 +17,7 @@ import { STACK_TAG } from "../infra/contract";
 import { estimateCost } from "../tools/estimates/cost";
 import { modelLeadTime, releaseStage } from "../tools/estimates/lead-time";
 import { all, one, planStack } from "./helpers";
+import { Reply, Rule, stubAws } from "./aws-stub";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
 
 const R = "us-east-1";
@@ -172,17 +173,6 @@ test("the release project runs exactly releaseBuildSpec, unprivileged, with a ti
 
 // --- the script, run for real ------------------------------------------------------------------------
 
-interface Reply {
-    out?: string;
-    err?: string;
-    rc?: number;
-}
-/** `aws` calls whose arguments start with `cmd` (and contain `has`) get `replies` in turn, the last repeating. */
-interface Rule {
-    cmd: string;
-    has?: string;
-    replies: Reply[];
-}
 interface Run {
     status: number | null;
     stdout: string;
@@ -191,7 +181,6 @@ interface Run {
     /** The JSON the script handed to register-task-definition. */
     registered?: Record<string, unknown>;
 }
-const dq = (s: string) => `"${s.replace(/[\\"$`]/g, "\\$&")}"`;
 
 /** Runs the release buildspec in bash with a stub `aws` (and sleep) first on PATH and python3 beside it. */
 function runRelease(env: Record<string, string>, rules: Rule[], imageTag = SHA): Run {
@@ -200,37 +189,8 @@ function runRelease(env: Record<string, string>, rules: Rule[], imageTag = SHA):
     const work = path.join(dir, "work");
     fs.mkdirSync(bin);
     fs.mkdirSync(work);
-    const cases = rules.map((r, i) => {
-        r.replies.forEach((reply, n) => {
-            for (const key of [`${i}.${n + 1}`, ...(n === r.replies.length - 1 ? [`${i}.last`] : [])]) {
-                fs.writeFileSync(path.join(bin, `${key}.out`), reply.out ?? "");
-                fs.writeFileSync(path.join(bin, `${key}.err`), reply.err ?? "");
-                fs.writeFileSync(path.join(bin, `${key}.rc`), String(reply.rc ?? 0));
-            }
-        });
-        return `  ${dq(r.cmd)}*${r.has ? `${dq(r.has)}*` : ""}) reply ${i} ;;`;
-    });
-    fs.writeFileSync(
-        path.join(bin, "aws"),
-        [
-            "#!/bin/bash",
-            'd="$(cd "$(dirname "$0")" && pwd)"',
-            'printf "%s\\n" "$*" >> "$d/aws.log"',
-            // Keep what register-task-definition was given.
-            'if [ "$1 $2" = "ecs register-task-definition" ]; then printf "%s" "$4" > "$d/registered.json"; fi',
-            "reply() {",
-            '  n=$(( $(cat "$d/n.$1" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$d/n.$1"',
-            '  r="$d/$1.$n"; [ -e "$r.rc" ] || r="$d/$1.last"',
-            '  cat "$r.out"; cat "$r.err" >&2; exit "$(cat "$r.rc")"',
-            "}",
-            'case "$*" in',
-            ...cases,
-            "esac",
-            'echo "stub aws: nothing answers: $*" >&2; exit 255',
-            "",
-        ].join("\n"),
-        { mode: 0o755 },
-    );
+    // Keep what register-task-definition was given.
+    stubAws(bin, rules, ['if [ "$1 $2" = "ecs register-task-definition" ]; then printf "%s" "$4" > "$d/registered.json"; fi']);
     fs.writeFileSync(path.join(bin, "sleep"), '#!/bin/bash\necho "$*" >> "$(dirname "$0")/sleep.log"\n', { mode: 0o755 });
     const python = spawnSync("/bin/sh", ["-c", "command -v python3"], { encoding: "utf8" }).stdout.trim();
     assert.ok(python, "python3 is needed to run the release script (CodeBuild's Amazon Linux 2023 image has it)");

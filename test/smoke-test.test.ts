@@ -13,6 +13,7 @@ import { beanstalkBundleFiles } from "../infra/platforms/beanstalk/bundle";
 import { smokeTestBuildSpec } from "../infra/delivery/build";
 import { Plan } from "../tools/plan/mock-engine";
 import { all, one, planStack } from "./helpers";
+import { Reply, Rule, stubAws } from "./aws-stub";
 
 interface Stage {
     name: string;
@@ -42,58 +43,6 @@ function actionEnv(plan: Plan, stage: string): Record<string, string> {
     assert.ok(smoke, `no SmokeTest in ${stage}`);
     const vars = JSON.parse(smoke.configuration.EnvironmentVariables) as { name: string; value: string; type: string }[];
     return Object.fromEntries(vars.map((v) => [v.name, v.type === "PARAMETER_STORE" ? HEALTH : v.value]));
-}
-
-interface Reply {
-    out?: string;
-    err?: string;
-    rc?: number;
-    /** A file whose bytes are the reply's stdout (a bundle for `aws s3 cp … -`). */
-    file?: string;
-}
-/** Calls of `aws` whose arguments start with `cmd` (and contain `has`) get `replies` in turn, the last one repeating. */
-interface Rule {
-    cmd: string;
-    has?: string;
-    replies: Reply[];
-}
-
-const dq = (s: string) => `"${s.replace(/[\\"$`]/g, "\\$&")}"`;
-
-function stubAws(dir: string, rules: Rule[]): void {
-    const replyDir = path.join(dir, "replies");
-    fs.mkdirSync(replyDir, { recursive: true });
-    const cases = rules.map((r, i) => {
-        r.replies.forEach((reply, n) => {
-            for (const key of [`${i}.${n + 1}`, ...(n === r.replies.length - 1 ? [`${i}.last`] : [])]) {
-                const base = path.join(replyDir, key);
-                if (reply.file) fs.copyFileSync(reply.file, `${base}.out`);
-                else fs.writeFileSync(`${base}.out`, reply.out ?? "");
-                fs.writeFileSync(`${base}.err`, reply.err ?? "");
-                fs.writeFileSync(`${base}.rc`, String(reply.rc ?? 0));
-            }
-        });
-        return `  ${dq(r.cmd)}*${r.has ? `${dq(r.has)}*` : ""}) reply ${i} ;;`;
-    });
-    fs.writeFileSync(
-        path.join(dir, "aws"),
-        [
-            "#!/bin/bash",
-            'd="$(cd "$(dirname "$0")" && pwd)"',
-            'printf "%s\\n" "$*" >> "$d/aws.log"',
-            "reply() {",
-            '  n=$(( $(cat "$d/n.$1" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$d/n.$1"',
-            '  r="$d/replies/$1.$n"; [ -e "$r.rc" ] || r="$d/replies/$1.last"',
-            '  cat "$r.out"; cat "$r.err" >&2; exit "$(cat "$r.rc")"',
-            "}",
-            'case "$*" in',
-            ...cases,
-            "esac",
-            'echo "stub aws: nothing answers: $*" >&2; exit 255',
-            "",
-        ].join("\n"),
-        { mode: 0o755 },
-    );
 }
 
 /** curl prints the nth status code on its nth call (the last repeating); 000 is a failed connection (exit 7). */
