@@ -5,8 +5,9 @@ import { deliveryRules } from "./rules-delivery";
 import { environmentRules } from "./rules-environment";
 import { identityRules } from "./rules-identity";
 import { lifecycleRules } from "./rules-lifecycle";
+import { packageRules } from "./rules-packages";
 
-export const RULES: SlipwayRule[] = [...deliveryRules, ...environmentRules, ...identityRules, ...lifecycleRules];
+export const RULES: SlipwayRule[] = [...deliveryRules, ...packageRules, ...environmentRules, ...identityRules, ...lifecycleRules];
 
 export const RULE_IDS: string[] = RULES.map((r) => r.name);
 

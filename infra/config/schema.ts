@@ -7,6 +7,7 @@ import { z } from "zod";
 import { STACK_FILE_CHECKS } from "../../policy/kit";
 import { BEANSTALK_KEYS } from "../platforms/beanstalk/settings";
 import { ECS_KEYS } from "../platforms/ecs/settings";
+import { PACKAGE_KEYS } from "../packages/settings";
 import { PLATFORM_NAMES } from "../platforms/platform";
 import { arn, envVarName, key, KeySpec, LOG_RETENTION_DAYS, lowerName, optional, Role, roleObject, ROLES } from "./keys";
 
@@ -497,6 +498,8 @@ export const CONFIG_KEYS = [
     }),
     ...ECS_KEYS,
     ...BEANSTALK_KEYS,
+    // --- delivery: the private package index (infra/packages) -------------------------------------
+    ...PACKAGE_KEYS,
 ] as const;
 
 export const CONFIG_NAMESPACE = "slipway";

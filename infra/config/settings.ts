@@ -27,6 +27,7 @@ import { readStackFile, readStackFileConfig } from "./stack-files";
 import { isProductionName, Tier, TIER_DEFAULTS, tierForStack } from "./tiers";
 import { beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems } from "../platforms/beanstalk/settings";
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
+import { packageSettings, PackageSettings } from "../packages/settings";
 
 export { configText, readStackFile, readStackFileConfig } from "./stack-files";
 export { isProductionName, isReviewName, tierForStack } from "./tiers";
@@ -101,6 +102,8 @@ export interface DeliverySettings extends CommonSettings {
      * sees production's token. Private repositories need GitHub Pro, Team or Enterprise for them.
      */
     ciSecrets: Record<string /* environment */, Record<string, SecretValue>>;
+    /** The private package index (CodeArtifact) and its tag-triggered publishing; undefined: none. */
+    packages?: PackageSettings;
     /** Registry, artifact bucket and logs are protected: production images live here. */
     protect: boolean;
 }
@@ -426,6 +429,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         githubOidcProviderArn: d.githubOidcProviderArn || undefined,
         seedImageContext: d.seedImageContext || undefined,
         ciSecrets: ciSecretsOf(d.ciSecrets, [...stacks, ...CI_SECRET_EXTRA_ENVIRONMENTS], raw.stack, problems),
+        packages: packageSettings(d.packages, common.appName, raw.stack, problems),
         protect: true,
     };
 }
