@@ -98,7 +98,7 @@ test("the build fetches a short-lived token and exports the index before the tes
     assert.match(exported, /export PIP_EXTRA_INDEX_URL="\$PIP_INDEX_URL"/);
     assert.match(exported, /npm config set registry "\$CODEARTIFACT_NPM_URL"/);
     assert.match(exported, /npm config set "\/\/\$\{CODEARTIFACT_NPM_URL#https:\/\/\}:_authToken" "\$CODEARTIFACT_AUTH_TOKEN"/);
-    assert.match(exported, /settings\.xml <<'SETTINGS'[\s\S]*<password>\$\{env\.CODEARTIFACT_AUTH_TOKEN\}<\/password>[\s\S]*<mirrorOf>\*<\/mirrorOf>/);
+    assert.match(exported, /settings\.xml" <<'SETTINGS'[\s\S]*<password>\$\{env\.CODEARTIFACT_AUTH_TOKEN\}<\/password>[\s\S]*<mirrorOf>\*<\/mirrorOf>/);
     // The token is never echoed, and no command sets -x.
     assert.ok(!pre.some((c) => /echo[^|]*\$\{?CODEARTIFACT_AUTH_TOKEN|set -x/.test(c)));
 });
@@ -236,7 +236,7 @@ test("the delivery stack declares a KMS-encrypted domain and, per format, a priv
     const key = one(plan, "aws:kms/key:Key", "packages-key");
     assert.equal(key.inputs.enableKeyRotation, true);
     assert.match(String(domain.inputs.encryptionKey), /^arn:aws:kms:us-east-1:123456789012:key\//);
-    assert.ok(domain.opts?.protect, "the domain holds every published version");
+    assert.ok(domain.protect, "the domain holds every published version");
     const repos = all(plan, "aws:codeartifact/repository:Repository");
     const byName = Object.fromEntries(repos.map((r) => [String(r.inputs.repository), r]));
     assert.deepEqual(Object.keys(byName).sort(), ["shop-npm", "shop-npm-public", "shop-pypi", "shop-pypi-public"]);
