@@ -310,3 +310,17 @@ test("a tag pattern from config reaches the trigger and the job", async () => {
     assert.equal(vars.find((v) => v.name === "TAG_PATTERN")?.value, "lib-v*");
     assert.equal(vars.find((v) => v.name === "REPOSITORY")?.value, "shop-npm");
 });
+
+test("the cost estimate prices the index's storage and requests and the publishes, and nothing without an index", async () => {
+    const { estimateCost } = await import("../tools/estimates/cost");
+    const lines = estimateCost(await planStack("packages-delivery")).lines;
+    const of = (re: RegExp) => lines.filter((l) => re.test(`${l.resource} ${l.item}`));
+    assert.equal(of(/^Domain packages-domain package storage, 2 GB/)[0]?.monthly, 2 * 0.05);
+    assert.equal(of(/^Domain packages-domain package requests/)[0]?.quantity, ((100 + 4) * 300) / 10000);
+    assert.equal(of(/^Project package-publishing-job-project package publishes: 4 × 4 min/)[0]?.monthly, 16 * 0.005);
+    assert.equal(of(/^Pipeline package-publishing-pipeline V2 action minutes: 4 tags/)[0]?.quantity, 20);
+    // The app pipeline is still priced per build, not per tag.
+    assert.match(of(/^Pipeline pipeline-pipeline/)[0]?.item ?? "", /100 runs/);
+    const plain = estimateCost(await planStack("delivery"));
+    assert.ok(!plain.lines.some((l) => /package/i.test(l.item)) && !plain.assumptions.some((a) => /package index/.test(a)));
+});
