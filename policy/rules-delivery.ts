@@ -262,10 +262,16 @@ export const deliveryRules: SlipwayRule[] = [
             sources: ["slipway seeds: main-only publishing"],
             severity: "high",
             enforcementLevel: "mandatory",
-            remediationSteps: "Give the pipeline one trigger whose gitConfiguration.pushes[].branches.includes lists exactly the source action's BranchName, without wildcards.",
+            remediationSteps:
+                "Give the pipeline one trigger whose gitConfiguration.pushes[].branches.includes lists exactly the source action's BranchName, without wildcards. Only a pipeline that deploys nothing (the package publish pipeline) may be triggered by tags instead.",
         },
         [PIPELINE],
         (p, report) => {
+            // A tag-triggered pipeline publishing a package (infra/packages/publishing.ts) deploys nothing: tags alone may start it.
+            const deploys = asRecords(p.stages).some((s) => asRecords(s.actions).some((a) => a.category === "Deploy"));
+            const tagsOnly = (push: Props) => get(push, "tags.includes") !== undefined && get(push, "branches") === undefined && get(push, "filePaths") === undefined;
+            const triggerPushes = asRecords(p.triggers).flatMap((t) => asRecords(get(t, "gitConfiguration.pushes")));
+            if (!deploys && triggerPushes.length > 0 && triggerPushes.every(tagsOnly) && !asRecords(p.triggers).some((t) => get(t, "gitConfiguration.pullRequests"))) return;
             const sourceBranches = asRecords(p.stages)
                 .flatMap((s) => asRecords(s.actions))
                 .filter((a) => a.category === "Source")

@@ -9,6 +9,9 @@ export const STATEFUL_TYPES = [
     "aws:kms/key:Key",
     "aws:secretsmanager/secret:Secret",
     "aws:cloudwatch/logGroup:LogGroup",
+    // A package index's published versions live in its domain and repositories.
+    "aws:codeartifact/domain:Domain",
+    "aws:codeartifact/repository:Repository",
 ];
 
 export const lifecycleRules: SlipwayRule[] = [

@@ -6,8 +6,9 @@ import { environmentRules } from "./rules-environment";
 import { identityRules } from "./rules-identity";
 import { lifecycleRules } from "./rules-lifecycle";
 import { releaseRules } from "./rules-releases";
+import { packageRules } from "./rules-packages";
 
-export const RULES: SlipwayRule[] = [...deliveryRules, ...environmentRules, ...releaseRules, ...identityRules, ...lifecycleRules];
+export const RULES: SlipwayRule[] = [...deliveryRules, ...packageRules, ...environmentRules, ...releaseRules, ...identityRules, ...lifecycleRules];
 
 export const RULE_IDS: string[] = RULES.map((r) => r.name);
 

@@ -26,6 +26,9 @@ import { platformNamed, PLATFORMS } from "../infra/platforms";
 import type { Platform } from "../infra/platforms/platform";
 import { awsContext } from "../infra/shared/aws-context";
 import { releaseActionVariables, releaseBuildSpec, RELEASE_PROJECT_TIMEOUT_MINUTES, releaseStatements, releaseTarget } from "../infra/platforms/ecs/release-action";
+import { packageIndexVariables, packageReadStatements } from "../infra/packages/build-access";
+import { PackageIndex } from "../infra/packages/package-index";
+import { PackagePublishing } from "../infra/packages/publishing";
 
 export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const app = s.appName;
@@ -102,6 +105,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             testCommand: s.build.testCommand,
             buildCommand: s.build.buildCommand,
             platformArtifacts: PLATFORMS.filter((p) => s.targets.some((t) => t.platform === p.name)).flatMap((p) => (p.buildArtifacts ? [p.buildArtifacts] : [])),
+            packageFormats: s.packages?.formats,
         }),
         computeType: s.build.computeType,
         timeoutMinutes: s.build.timeoutMinutes,
@@ -114,8 +118,9 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             CONTAINER_NAME,
             DOCKERFILE: s.build.dockerfile,
             DOCKER_CONTEXT: s.build.dockerContext,
+            ...(s.packages ? packageIndexVariables(app, s.packages, s.build.timeoutMinutes, ctx) : {}),
         },
-        statements: imageBuildStatements(registry.arn),
+        statements: [...imageBuildStatements(registry.arn), ...(s.packages ? packageReadStatements(app, s.packages, ctx) : [])],
     });
     const smoke = new BuildProject("smoke-test", {
         ...artifactAccess,
@@ -157,6 +162,34 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         app,
         ctx,
     });
+
+    // The private package index: builds install from it, and (optionally) a tag pipeline publishes to it.
+    if (s.packages) {
+        const packages = s.packages;
+        const publishing = packages.publish
+            ? new PackagePublishing("package-publishing", {
+                  app,
+                  packages,
+                  publish: packages.publish,
+                  connectionArn: s.connectionArn,
+                  repository: `${s.github.owner}/${s.github.repo}`,
+                  branch: s.github.branch,
+                  artifactBucket: store.bucket.bucket,
+                  artifactBucketArn: store.bucket.arn,
+                  artifactKeyArn: store.key.arn,
+                  protect,
+                  ctx,
+              })
+            : undefined;
+        new PackageIndex("packages", {
+            app,
+            settings: packages,
+            readers: [build.role.arn],
+            publisher: publishing && packages.publish ? { roleArn: publishing.job.role.arn, format: packages.publish.format } : undefined,
+            protect,
+            ctx,
+        });
+    }
 
     // One role per job kind; each trusts only its own OIDC subject (GitHub puts the job's
     // environment in `sub` when the job names one).

@@ -181,7 +181,8 @@ interface Pipeline {
     keyArn: string;
 }
 function pipelineOf(d: Plan): Pipeline {
-    const resource = one(d, "aws:codepipeline/pipeline:Pipeline");
+    // The app pipeline (a delivery stack with a package index also has the tag pipeline, simulated apart).
+    const resource = one(d, "aws:codepipeline/pipeline:Pipeline", "pipeline-pipeline");
     const stages = resource.inputs.stages as { actions: StageAction[] }[];
     const store = (resource.inputs.artifactStores as { location: string; encryptionKey: { id: string } }[])[0];
     return { resource, name: physicalName(resource), actions: stages.flatMap((s) => s.actions), bucket: store.location, keyArn: store.encryptionKey.id };
@@ -911,4 +912,129 @@ test("the beanstalk-versions role can list and expire the app's versions, and no
         { action: "s3:DeleteObject", resource: `${storageBucket}/shop/v1.zip`, context: region, why: "bundles stay (deleteSourceFromS3: false)" },
     ];
     assert.deepEqual(await allowedOf(role, forbidden), []);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The package index (infra/packages): the build reads, the publish job publishes, nobody else does
+
+/** A CodeArtifact resource policy of the packages-delivery plan: repository → its policy, or the domain's. */
+function codeartifactPolicies(d: Plan): { repository: Record<string, Doc>; domain: Doc } {
+    const repository: Record<string, Doc> = {};
+    for (const p of all(d, "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy")) repository[String(p.inputs.repository)] = JSON.parse(String(p.inputs.policyDocument)) as Doc;
+    return { repository, domain: JSON.parse(String(one(d, "aws:codeartifact/domainPermissions:DomainPermissions").inputs.policyDocument)) as Doc };
+}
+const CA = (resource: string) => `arn:aws:codeartifact:${R}:${A}:${resource}`;
+/** Requests about the index, each with the resource policy AWS evaluates beside the caller's own. */
+function indexRequest(d: Plan, action: string, resource: string, why: string, context: Record<string, string> = {}): Request {
+    const policies = codeartifactPolicies(d);
+    const [, kind, domain, repo] = resource.split(":").pop()?.match(/^(domain|repository|package)\/([^/]+)\/?([^/]*)/) ?? [];
+    // Only the acme domain's own resources carry its policies.
+    const resourcePolicy = domain !== "acme" ? undefined : kind === "domain" ? policies.domain : policies.repository[repo];
+    return { action, resource, context: { ...region, ...context }, why, resourcePolicy };
+}
+/** Every call the build's index commands make (packageIndexCommands: the token, then pip/npm installs). */
+function indexReadRequests(d: Plan, who: string): Request[] {
+    const why = `${who}: packageIndexCommands, codeartifact:codebuild-read`;
+    return [
+        indexRequest(d, "codeartifact:GetAuthorizationToken", CA("domain/acme"), why),
+        { action: "sts:GetServiceBearerToken", resource: "*", context: { ...region, "sts:AWSServiceName": "codeartifact.amazonaws.com" }, why },
+        ...["shop-pypi", "shop-npm"].flatMap((repo) => ["codeartifact:GetRepositoryEndpoint", "codeartifact:ReadFromRepository"].map((action) => indexRequest(d, action, CA(`repository/acme/${repo}`), `${why} from ${repo}`))),
+    ];
+}
+/** Publishing a package version (npm/twine/mvn go through PublishPackageVersion; Maven adds PutPackageMetadata). */
+const publishRequests = (d: Plan, repo: string, format: string, why: string): Request[] =>
+    ["codeartifact:PublishPackageVersion", "codeartifact:PutPackageMetadata"].map((action) => indexRequest(d, action, CA(`package/acme/${repo}/${format}//shop-lib`), why));
+
+test("the build role can get a token and install from every private repository, and from nothing else", async (t) => {
+    const d = await plan("packages-delivery");
+    const build = await deliveryRole("packages-delivery", "build-role");
+    const requests = [...imageBuildRequests(d), ...indexReadRequests(d, "packages-delivery image build")];
+    t.diagnostic(`${requests.length} requests`);
+    assert.deepEqual(await denials(build, requests), []);
+    const forbidden: Request[] = [
+        // The upstreams are reached only through the private repositories.
+        indexRequest(d, "codeartifact:ReadFromRepository", CA("repository/acme/shop-pypi-public"), "the public upstream, directly"),
+        indexRequest(d, "codeartifact:ReadFromRepository", CA("repository/other/shop-pypi"), "another domain's repository"),
+        indexRequest(d, "codeartifact:GetAuthorizationToken", CA("domain/other"), "another domain's token"),
+        { action: "sts:GetServiceBearerToken", resource: "*", context: { ...region, "sts:AWSServiceName": "other.amazonaws.com" }, why: "a bearer token for another service" },
+    ];
+    assert.deepEqual(await allowedOf(build, forbidden), []);
+    // A role that lost its bearer-token statement is caught: the token call fails without it.
+    const weakened: Principal = { ...build, policies: build.policies.map((p) => ({ ...p, doc: { ...p.doc, Statement: p.doc.Statement.filter((x) => (x as { Sid?: string }).Sid !== "PackageIndexBearerToken") } })) };
+    assert.deepEqual((await denials(weakened, requests)).map((x) => x.split(" is ")[0]), ["packages-delivery/build-role: sts:GetServiceBearerToken on *"]);
+});
+
+test("the publish role can publish its format's package and run its job, and nothing more", async (t) => {
+    const d = await plan("packages-delivery");
+    const publisher = await deliveryRole("packages-delivery", "package-publishing-job-role");
+    const project = one(d, "aws:codebuild/project:Project", "package-publishing-job-project");
+    const logGroup = String((project.inputs.logsConfig as { cloudwatchLogs: { groupName: string } }).cloudwatchLogs.groupName);
+    const tagPipeline = one(d, "aws:codepipeline/pipeline:Pipeline", "package-publishing-pipeline");
+    const store = (tagPipeline.inputs.artifactStores as { location: string; encryptionKey: { id: string } }[])[0];
+    const source = (tagPipeline.inputs.stages as { actions: StageAction[] }[])[0].actions[0];
+    const why = "packages-delivery publish job";
+    const stream = `arn:aws:logs:${R}:${A}:log-group:${logGroup}:log-stream:${hex("publish/build", 8)}`;
+    const requests: Request[] = [
+        ...indexReadRequests(d, why),
+        ...publishRequests(d, "shop-pypi", "pypi", `${why}: twine upload`),
+        indexRequest(d, "codeartifact:DescribePackageVersion", CA("package/acme/shop-pypi/pypi//shop-lib"), `${why}: already published?`),
+        { action: "logs:CreateLogStream", resource: stream, context: owned(view(d)), why: `${why}, codebuild:service-role-basics` },
+        { action: "logs:PutLogEvents", resource: stream, context: owned(view(d)), why: `${why}, codebuild:service-role-basics` },
+        { action: "s3:GetObject", resource: `arn:aws:s3:::${store.location}/${hex("source", 7)}`, context: owned(view(d)), why: `${why}: the source artifact` },
+        { action: "kms:Decrypt", resource: store.encryptionKey.id, context: { ...region, "kms:ViaService": `s3.${R}.amazonaws.com` }, why: `${why}: the artifact key` },
+        // CODEBUILD_CLONE_REF: CodeBuild clones through the connection with the project's role.
+        ...connectionAliases(source.configuration.ConnectionArn).map((arn) => ({ action: `${arn.split(":")[2]}:UseConnection`, resource: arn, context: region, why: `${why}: git clone of the tag's commit` })),
+    ];
+    t.diagnostic(`${requests.length} requests`);
+    assert.deepEqual(await denials(publisher, requests), []);
+    const registry = registryOf(d);
+    const forbidden: Request[] = [
+        ...publishRequests(d, "shop-npm", "npm", "the npm repository (the job publishes pypi)"),
+        ...publishRequests(d, "shop-pypi-public", "pypi", "the public upstream"),
+        indexRequest(d, "codeartifact:DeletePackageVersions", CA("package/acme/shop-pypi/pypi//shop-lib"), "deleting a published version"),
+        { action: "ecr:PutImage", resource: registry.arn, context: registry.context, why: "the app's registry" },
+        { action: "codepipeline:StartPipelineExecution", resource: `arn:aws:codepipeline:${R}:${A}:${physicalName(one(d, "aws:codepipeline/pipeline:Pipeline", "pipeline-pipeline"))}`, context: region, why: "the app pipeline (a tag never deploys)" },
+    ];
+    assert.deepEqual(await allowedOf(publisher, forbidden), []);
+});
+
+test("the tag pipeline's role runs only the publish job, from its connection", async () => {
+    const d = await plan("packages-delivery");
+    const role = await deliveryRole("packages-delivery", "package-publishing-role");
+    const job = `arn:aws:codebuild:${R}:${A}:project/${physicalName(one(d, "aws:codebuild/project:Project", "package-publishing-job-project"))}`;
+    const image = `arn:aws:codebuild:${R}:${A}:project/${physicalName(one(d, "aws:codebuild/project:Project", "build-project"))}`;
+    const source = (one(d, "aws:codepipeline/pipeline:Pipeline", "package-publishing-pipeline").inputs.stages as { actions: StageAction[] }[])[0].actions[0];
+    const allowed: Request[] = [
+        ...["codebuild:StartBuild", "codebuild:BatchGetBuilds"].map((action) => ({ action, resource: job, context: owned(view(d)), why: "the publish action, codepipeline:codebuild-action" })),
+        ...connectionAliases(source.configuration.ConnectionArn).map((arn) => ({ action: `${arn.split(":")[2]}:UseConnection`, resource: arn, context: region, why: "the tag source, codepipeline:codestar-source-action" })),
+    ];
+    assert.deepEqual(await denials(role, allowed), []);
+    assert.deepEqual(await allowedOf(role, [{ action: "codebuild:StartBuild", resource: image, context: owned(view(d)), why: "the image build" }]), []);
+});
+
+test("the build role, the app pipeline and the app's task roles can never publish, even with an identity grant to", async () => {
+    const d = await plan("packages-delivery");
+    const widened = (p: Principal): Principal => ({ ...p, name: `${p.name} (+ codeartifact:*)`, policies: [...p.policies, { name: "widened", doc: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "codeartifact:*", Resource: "*" }] } }] });
+    const build = await deliveryRole("packages-delivery", "build-role");
+    const pipelineRole = await deliveryRole("packages-delivery", "pipeline-role");
+    const execution = await environmentRole("staging", "app-execution", "delivery");
+    const task = await environmentRole("staging", "app-task", "delivery");
+    const attempts = [...publishRequests(d, "shop-pypi", "pypi", "publishing shop-pypi"), ...publishRequests(d, "shop-npm", "npm", "publishing shop-npm")];
+    for (const p of [build, pipelineRole, execution, task]) assert.deepEqual(await allowedOf(p, attempts), [], p.name);
+    // The repository policies' deny holds against any identity policy of the account but the publish role's.
+    for (const p of [build, pipelineRole]) assert.deepEqual(await allowedOf(widened(p), attempts), [], widened(p).name);
+    // …while the same grant without that policy would have published: the deny is what stops it.
+    const unguarded = attempts.map((r) => ({ ...r, resourcePolicy: undefined }));
+    assert.equal((await allowedOf(widened(build), unguarded)).length, unguarded.length);
+});
+
+test("the environment deploy roles cannot change, publish to or delete the package index", async (t) => {
+    const d = await plan("packages-delivery");
+    const attacks = (await attackRequests(view(d), "shop/staging")).filter((r) => r.action.startsWith("codeartifact:"));
+    assert.ok(attacks.some((r) => r.action === "codeartifact:PublishPackageVersion") && attacks.some((r) => r.action === "codeartifact:DeleteDomain"), attacks.map((r) => r.action).join(" "));
+    t.diagnostic(`${attacks.length} requests`);
+    for (const role of ["github-oidc-deploy-staging", "github-oidc-deploy-production", "github-oidc-deploy-review", "github-oidc-preview"]) {
+        const principal = principalOf(d, role);
+        assert.deepEqual(await allowedOf(principal, attacks), [], role);
+    }
 });

@@ -161,6 +161,27 @@ const oidcRole = (sub: string[], extra: Props = {}, aud: Props = { [`${OIDC}:aud
     ...extra,
 });
 
+const CA = {
+    domain: "aws:codeartifact/domain:Domain",
+    repo: "aws:codeartifact/repository:Repository",
+    repoPolicy: "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy",
+    domainPolicy: "aws:codeartifact/domainPermissions:DomainPermissions",
+};
+const BUILD_ROLE = "arn:aws:iam::123456789012:role/slipway/shop/build-role-1234567";
+const PUBLISH_ROLE = "arn:aws:iam::123456789012:role/slipway/shop/package-publishing-job-role-1234567";
+const caRepoPolicy = doc(
+    { Sid: "ReadPackages", Principal: { AWS: [BUILD_ROLE, PUBLISH_ROLE] }, Action: ["codeartifact:ReadFromRepository"], Resource: "*" },
+    { Sid: "PublishPackages", Principal: { AWS: [PUBLISH_ROLE] }, Action: ["codeartifact:PublishPackageVersion", "codeartifact:PutPackageMetadata"], Resource: "*" },
+    {
+        Sid: "OnlyThePublishJobPublishes",
+        Effect: "Deny",
+        Principal: { AWS: "arn:aws:iam::123456789012:root" },
+        Action: ["codeartifact:PublishPackageVersion", "codeartifact:PutPackageMetadata"],
+        Resource: "*",
+        Condition: { ArnNotEquals: { "aws:PrincipalArn": PUBLISH_ROLE } },
+    },
+);
+
 const CASES: Record<string, Case> = {
     // ECR
     "ecr-scan-on-push": { violating: [r(T.repo, { ...repo, imageScanningConfiguration: { scanOnPush: false } })], compliant: [r(T.repo, repo)] },
@@ -195,8 +216,20 @@ const CASES: Record<string, Case> = {
     "pipeline-artifacts-kms": { violating: [r(T.pipeline, { ...pipeline, artifactStores: [{ type: "S3", location: "b" }] })], compliant: [r(T.pipeline, pipeline)] },
     "pipeline-v2": { violating: [r(T.pipeline, { ...pipeline, pipelineType: "V1" })], compliant: [r(T.pipeline, pipeline)] },
     "pipeline-release-branch-only": {
-        violating: [r(T.pipeline, { ...pipeline, triggers: [{ providerType: "CodeStarSourceConnection", gitConfiguration: { sourceActionName: "Source", pushes: [{ branches: { includes: ["*"] } }] } }] })],
-        compliant: [r(T.pipeline, pipeline)],
+        violating: [
+            r(T.pipeline, { ...pipeline, triggers: [{ providerType: "CodeStarSourceConnection", gitConfiguration: { sourceActionName: "Source", pushes: [{ branches: { includes: ["*"] } }] } }] }),
+            // A tag may start only a pipeline that deploys nothing: this one deploys.
+            r(T.pipeline, { ...pipeline, triggers: [{ providerType: "CodeStarSourceConnection", gitConfiguration: { sourceActionName: "Source", pushes: [{ tags: { includes: ["v*"] } }] } }] }),
+        ],
+        compliant: [
+            r(T.pipeline, pipeline),
+            // The package publish pipeline: tags only, no deploy stage.
+            r(T.pipeline, {
+                ...pipeline,
+                triggers: [{ providerType: "CodeStarSourceConnection", gitConfiguration: { sourceActionName: "Source", pushes: [{ tags: { includes: ["v*"] } }] } }],
+                stages: (pipeline.stages as { actions: { category: string }[] }[]).filter((s) => !s.actions.some((a) => a.category === "Deploy" || a.category === "Approval")),
+            }),
+        ],
     },
     "pipeline-production-approval": {
         violating: [r(T.pipeline, { ...pipeline, stages: (pipeline.stages as Props[]).filter((s) => s !== approval) })],
@@ -385,6 +418,49 @@ const CASES: Record<string, Case> = {
     // Lifecycle
     "stateful-resources-protected": { tier: "production", violating: [r(T.bucket, { forceDestroy: false })], compliant: [r(T.bucket, { forceDestroy: false }, { protect: true })] },
     "nonproduction-destroys-cleanly": { violating: [r(T.repo, { ...repo, forceDelete: false })], compliant: [r(T.repo, repo)] },
+    // CodeArtifact (the package index)
+    "codeartifact-policy-no-public-principal": {
+        violating: [
+            r(CA.repoPolicy, { domain: "acme", repository: "shop-pypi", policyDocument: doc({ Principal: "*", Action: ["codeartifact:ReadFromRepository"], Resource: "*" }) }),
+            r(CA.domainPolicy, { domain: "acme", policyDocument: doc({ Principal: { AWS: "*" }, Action: ["codeartifact:GetAuthorizationToken"], Resource: "*" }) }),
+        ],
+        compliant: [r(CA.repoPolicy, { domain: "acme", repository: "shop-pypi", policyDocument: caRepoPolicy }), r(CA.domainPolicy, { domain: "acme", policyDocument: doc({ Principal: { AWS: [BUILD_ROLE] }, Action: ["codeartifact:GetAuthorizationToken"], Resource: "*" }) })],
+    },
+    "codeartifact-publish-only-publisher": {
+        violating: [
+            // No deny: any identity policy in the account could publish.
+            r(CA.repoPolicy, { domain: "acme", repository: "shop-pypi", policyDocument: doc({ Principal: { AWS: [BUILD_ROLE] }, Action: ["codeartifact:ReadFromRepository"], Resource: "*" }) }),
+            // Two publishers.
+            r(CA.repoPolicy, { domain: "acme", repository: "shop-npm", policyDocument: doc(...JSON.parse(caRepoPolicy).Statement, { Sid: "AlsoBuild", Principal: { AWS: [BUILD_ROLE] }, Action: ["codeartifact:PublishPackageVersion"], Resource: "*" }) }),
+        ],
+        compliant: [r(CA.repoPolicy, { domain: "acme", repository: "shop-pypi", policyDocument: caRepoPolicy })],
+    },
+    "codeartifact-domain-customer-key": {
+        violating: [r(CA.domain, { domain: "acme" })],
+        compliant: [r(CA.domain, { domain: "acme", encryptionKey: "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4000-8000-000000000000" })],
+    },
+    "codeartifact-upstream-pinned": {
+        violating: [
+            r(CA.repo, { domain: "acme", repository: "shop-pypi-public", externalConnections: { externalConnectionName: "public:npmjs" }, tags: { "slipway:package-format": "pypi" } }),
+            r(CA.repo, { domain: "acme", repository: "x-public", externalConnections: { externalConnectionName: "public:pypi" } }),
+            r(CA.repo, { domain: "acme", repository: "y-public", externalConnections: { externalConnectionName: "public:pypi" }, upstreams: [{ repositoryName: "z" }], tags: { "slipway:package-format": "pypi" } }),
+        ],
+        compliant: [
+            r(CA.repo, { domain: "acme", repository: "shop-pypi-public", externalConnections: { externalConnectionName: "public:pypi" }, tags: { "slipway:package-format": "pypi" } }),
+            r(CA.repo, { domain: "acme", repository: "shop-maven-public", externalConnections: { externalConnectionName: "public:maven-clojars" }, tags: { "slipway:package-format": "maven" } }),
+        ],
+    },
+    "codeartifact-private-behind-pinned-upstream": {
+        violating: [
+            r(CA.repo, { domain: "acme", repository: "shop-pypi", upstreams: [{ repositoryName: "shop-npm-public" }], tags: { "slipway:package-format": "pypi" } }),
+            r(CA.repo, { domain: "acme", repository: "shop-npm-public", externalConnections: { externalConnectionName: "public:npmjs" }, tags: { "slipway:package-format": "npm" } }),
+            r(CA.repo, { domain: "acme", repository: "shop-npm", upstreams: [{ repositoryName: "elsewhere" }], tags: { "slipway:package-format": "npm" } }),
+        ],
+        compliant: [
+            r(CA.repo, { domain: "acme", repository: "shop-pypi", upstreams: [{ repositoryName: "shop-pypi-public" }], tags: { "slipway:package-format": "pypi" } }),
+            r(CA.repo, { domain: "acme", repository: "shop-pypi-public", externalConnections: { externalConnectionName: "public:pypi" }, tags: { "slipway:package-format": "pypi" } }),
+        ],
+    },
 };
 
 /** Violations of one rule on a set of resources, in a stack of the given tier. */

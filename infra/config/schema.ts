@@ -10,6 +10,7 @@ import { ALARM_KEYS } from "./alarm-keys";
 import { ECS_KEYS } from "../platforms/ecs/settings";
 import { RELEASE_KEYS } from "../platforms/ecs/release-settings";
 import { DOMAIN_KEYS } from "./domain";
+import { PACKAGE_KEYS } from "../packages/settings";
 import { PLATFORM_NAMES } from "../platforms/platform";
 import { arn, envVarName, key, KeySpec, LOG_RETENTION_DAYS, lowerName, optional, Role, roleObject, ROLES } from "./keys";
 
@@ -503,6 +504,8 @@ export const CONFIG_KEYS = [
     ...ECS_KEYS,
     ...RELEASE_KEYS,
     ...BEANSTALK_KEYS,
+    // --- delivery: the private package index (infra/packages) -------------------------------------
+    ...PACKAGE_KEYS,
 ] as const;
 
 export const CONFIG_NAMESPACE = "slipway";

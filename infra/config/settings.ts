@@ -30,6 +30,7 @@ import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
+import { packageSettings, PackageSettings } from "../packages/settings";
 
 export { configText, readStackFile, readStackFileConfig } from "./stack-files";
 export { isProductionName, isReviewName, tierForStack } from "./tiers";
@@ -111,6 +112,8 @@ export interface DeliverySettings extends CommonSettings {
      * sees production's token. Private repositories need GitHub Pro, Team or Enterprise for them.
      */
     ciSecrets: Record<string /* environment */, Record<string, SecretValue>>;
+    /** The private package index (CodeArtifact) and its tag-triggered publishing; undefined: none. */
+    packages?: PackageSettings;
     /** Registry, artifact bucket and logs are protected: production images live here. */
     protect: boolean;
 }
@@ -450,6 +453,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         githubOidcProviderArn: d.githubOidcProviderArn || undefined,
         seedImageContext: d.seedImageContext || undefined,
         ciSecrets: ciSecretsOf(d.ciSecrets, [...stacks, ...CI_SECRET_EXTRA_ENVIRONMENTS], raw.stack, problems),
+        packages: packageSettings(d.packages, common.appName, raw.stack, problems),
         protect: true,
     };
 }

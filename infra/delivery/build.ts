@@ -8,6 +8,8 @@ import { HEALTH } from "../shared/health";
 import type { Platform } from "../platforms/platform";
 import { policyDocument, serviceRole, Statement } from "../shared/iam";
 import { renamedFrom } from "../contract";
+import { dockerSecretFlags, packageIndexCommands } from "../packages/build-access";
+import type { PackageFormat } from "../packages/settings";
 
 /** CodeBuild's Amazon Linux 2023 standard image: Docker, AWS CLI, curl, Node.js, Python preinstalled. */
 export const BUILD_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
@@ -148,6 +150,12 @@ export interface ImageBuildSpecArgs {
      * @default none
      */
     platformArtifacts?: { commands: string[]; files: string[] }[];
+    /**
+     * The private package index's formats: a short-lived token and the index are set up before the
+     * tests, and `docker build` gets them as BuildKit secrets (infra/packages/build-access.ts).
+     * @default none
+     */
+    packageFormats?: readonly PackageFormat[];
 }
 
 /**
@@ -164,6 +172,9 @@ export function imageBuildSpec(args: ImageBuildSpecArgs): Record<string, unknown
         'REGISTRY="${REPOSITORY_URL%%/*}"; REPOSITORY_NAME="${REPOSITORY_URL#*/}"',
         'aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "$REGISTRY"',
     ];
+    const formats = args.packageFormats ?? [];
+    if (formats.length) preBuild.push(...packageIndexCommands(formats));
+    const secrets = formats.length ? `${dockerSecretFlags(formats).join(" ")} ` : "";
     if (args.testCommand) preBuild.push(args.testCommand);
     if (args.buildCommand) preBuild.push(args.buildCommand);
     return {
@@ -178,7 +189,7 @@ export function imageBuildSpec(args: ImageBuildSpecArgs): Record<string, unknown
                         '  echo "$IMAGE_TAG already in the registry: not rebuilding an immutable tag";',
                         "else",
                         // BuildKit reads layer cache metadata from `latest` in the registry: a cache that survives across build hosts.
-                        '  docker build --build-arg BUILDKIT_INLINE_CACHE=1 --cache-from "$REPOSITORY_URL:latest" -f "$DOCKERFILE" -t "$REPOSITORY_URL:$IMAGE_TAG" "$DOCKER_CONTEXT" &&',
+                        `  docker build --build-arg BUILDKIT_INLINE_CACHE=1 ${secrets}--cache-from "$REPOSITORY_URL:latest" -f "$DOCKERFILE" -t "$REPOSITORY_URL:$IMAGE_TAG" "$DOCKER_CONTEXT" &&`,
                         '  docker push "$REPOSITORY_URL:$IMAGE_TAG";',
                         "fi",
                     ].join("\n"),

@@ -171,6 +171,19 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
             return [{ service: "codepipeline", sarType: "pipeline", arn: `arn:aws:codepipeline:${R}:${A}:${name}` }];
         case "aws:codebuild/project:Project":
             return [{ service: "codebuild", sarType: "project", arn: `arn:aws:codebuild:${R}:${A}:project/${name}` }];
+        case "aws:codeartifact/domain:Domain":
+        case "aws:codeartifact/domainPermissions:DomainPermissions":
+            return [{ service: "codeartifact", sarType: "domain", arn: `arn:aws:codeartifact:${R}:${A}:domain/${String(inputs.domain)}` }];
+        case "aws:codeartifact/repository:Repository":
+        case "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy": {
+            const repo = `${String(inputs.domain)}/${String(inputs.repository)}`;
+            // Publishing is authorized on a package of the repository (an unscoped one: empty namespace).
+            const format = String(((inputs.tags ?? {}) as Record<string, unknown>)["slipway:package-format"] ?? "pypi");
+            return [
+                { service: "codeartifact", sarType: "repository", arn: `arn:aws:codeartifact:${R}:${A}:repository/${repo}` },
+                { service: "codeartifact", sarType: "package", arn: `arn:aws:codeartifact:${R}:${A}:package/${repo}/${format}//probe` },
+            ];
+        }
         case "aws:kms/key:Key":
             return [{ service: "kms", sarType: "key", arn: keyArnOf(r, R) }];
         case "aws:iam/policy:Policy":
@@ -225,6 +238,8 @@ const CREATES: Record<string, string[]> = {
     "aws:cloudwatch/dashboard:Dashboard": ["cloudwatch:PutDashboard"],
     "aws:cloudwatch/metricAlarm:MetricAlarm": ["cloudwatch:PutMetricAlarm"],
     "aws:acm/certificate:Certificate": ["acm:RequestCertificate"],
+    "aws:codeartifact/domain:Domain": ["codeartifact:CreateDomain"],
+    "aws:codeartifact/repository:Repository": ["codeartifact:CreateRepository"],
 };
 
 /** Where an API Gateway create lands: the collection, not the new API's own path. */
@@ -824,6 +839,8 @@ export async function attackRequests(target: StackView, ownTag: string): Promise
         if (r.type === "aws:iam/role:Role") ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary"].forEach((a) => actions.add(a));
         if (r.type === "aws:iam/policy:Policy") ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:SetDefaultPolicyVersion"].forEach((a) => actions.add(a));
         if (r.type === "aws:codepipeline/pipeline:Pipeline") ["codepipeline:UpdatePipeline", "codepipeline:DeletePipeline", "codepipeline:StartPipelineExecution"].forEach((a) => actions.add(a));
+        // Publishing a package (or a Maven package's metadata) into another stack's repository.
+        if (r.type === "aws:codeartifact/repository:Repository") ["codeartifact:PublishPackageVersion", "codeartifact:PutPackageMetadata", "codeartifact:DeletePackageVersions"].forEach((a) => actions.add(a));
         for (const action of actions) {
             const facts = await actionFacts(action);
             if (!facts) {

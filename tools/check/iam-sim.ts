@@ -79,7 +79,9 @@ export function resourceTypeFacts(service: string, type: string): Promise<Resour
                 const templates = d.arn.split(", ");
                 return {
                     templates,
-                    arns: templates.map((t) => new RegExp(`^${t.replace(/[.+?^()|[\]\\]/g, "\\$&").replace(/\$\{[A-Za-z]+\}/g, ".+")}$`)),
+                    // A CodeArtifact package without a namespace (unscoped npm, every PyPI package) has an empty
+                    // one: `…/npm//react` (CodeArtifact User Guide, "Repository policies").
+                    arns: templates.map((t) => new RegExp(`^${t.replace(/[.+?^()|[\]\\]/g, "\\$&").replace(/\$\{([A-Za-z]+)\}/g, (_, v: string) => (v === "PackageNamespace" ? "[^/]*" : ".+"))}$`)),
                     conditionKeys: d.conditionKeys ?? [],
                 };
             },

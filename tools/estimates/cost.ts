@@ -32,6 +32,13 @@ export interface CostAssumptions {
     s3StoredGb: number;
     /** Root volume of each Beanstalk instance, GB of gp3 (the Amazon Linux 2023 AMI's default size). */
     ebRootVolumeGb: number;
+    /** Package index: GB stored (private versions plus cached public ones, deduplicated per domain). */
+    packageStoredGb: number;
+    /** Package index requests per build (every install resolves an index page and downloads each file). */
+    packageRequestsPerBuild: number;
+    /** Tag-triggered publishes a month, and the minutes each publish job runs. */
+    publishesPerMonth: number;
+    publishMinutes: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
@@ -44,6 +51,10 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
     ecrStoredGb: 1,
     s3StoredGb: 0.5,
     ebRootVolumeGb: 8,
+    packageStoredGb: 2,
+    packageRequestsPerBuild: 300,
+    publishesPerMonth: 4,
+    publishMinutes: 4,
 };
 
 export interface CostLine {
@@ -125,7 +136,14 @@ const FREE_TYPES = new Set([
     "aws:acm/certificate:Certificate",
     "aws:acm/certificateValidation:CertificateValidation",
     "aws:route53/record:Record",
+    // CodeArtifact bills the domain's storage and requests (priced on the domain), not repositories or policies.
+    "aws:codeartifact/repository:Repository",
+    "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy",
+    "aws:codeartifact/domainPermissions:DomainPermissions",
 ]);
+
+/** The tag pipeline and its publish job (infra/packages/publishing.ts): priced per publish, not per build. */
+const isPublishing = (r: PlannedResource) => r.urn.includes("slipway:packages:PackagePublishing");
 
 const label = (r: PlannedResource) => `${r.type.split(":").pop()} ${r.name}`;
 const num = (v: unknown, d: number) => (typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : d);
@@ -160,7 +178,7 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
         add(r, `log storage, ${retentionDays} d retention`, gb * Math.max(1, retentionDays / 30), "GB-mo", PRICES.cloudwatch.logsStoreGbMonth);
     };
 
-    const pipeline = plan.resources.find((r) => r.type === "aws:codepipeline/pipeline:Pipeline");
+    const pipeline = plan.resources.find((r) => r.type === "aws:codepipeline/pipeline:Pipeline" && !isPublishing(r));
     const stages = (pipeline?.inputs.stages ?? []) as { actions: { category: string }[] }[];
     const imageProject = plan.resources.find((r) => r.type === "aws:codebuild/project:Project" && (r.inputs.environment as { privilegedMode?: boolean } | undefined)?.privilegedMode === true);
     const smokeRunsPerExecution = stages.filter((s) => s.actions.some((x) => x.category === "Deploy") && s.actions.some((x) => x.category === "Build")).length;
@@ -222,6 +240,11 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                 break;
             }
             case "aws:codebuild/project:Project": {
+                if (isPublishing(r)) {
+                    const computeType = String((r.inputs.environment as { computeType?: string } | undefined)?.computeType ?? "BUILD_GENERAL1_SMALL");
+                    add(r, `package publishes: ${a.publishesPerMonth} × ${a.publishMinutes} min (${computeType}, assumed)`, a.publishesPerMonth * a.publishMinutes, "min", PRICES.codebuildMinute[computeType] ?? PRICES.codebuildMinute.BUILD_GENERAL1_SMALL);
+                    break;
+                }
                 const env = (r.inputs.environment ?? {}) as { computeType?: string; privilegedMode?: boolean };
                 const computeType = env.computeType ?? "BUILD_GENERAL1_SMALL";
                 const rate = PRICES.codebuildMinute[computeType];
@@ -243,6 +266,11 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                 break;
             }
             case "aws:codepipeline/pipeline:Pipeline": {
+                if (isPublishing(r)) {
+                    // Source 1 minute and the publish job, per tag.
+                    add(r, `V2 action minutes: ${a.publishesPerMonth} tags × ${1 + a.publishMinutes} min`, a.publishesPerMonth * (1 + a.publishMinutes), "action-min", PRICES.codepipeline.v2ActionMinute);
+                    break;
+                }
                 if (r.inputs.pipelineType === "V2") {
                     // Each action execution billed by the minute, rounded up (assumed): source 1, build, and per
                     // environment deploy 1 + smoke test 1; the manual approval is not counted.
@@ -250,6 +278,12 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                     const perRun = 1 + buildMinutes + 2 * smokeRunsPerExecution + releaseRunsPerExecution * Math.ceil(releaseStage("release").seconds / 60);
                     add(r, `V2 action minutes: ${a.buildsPerMonth} runs × ${perRun} min`, a.buildsPerMonth * perRun, "action-min", PRICES.codepipeline.v2ActionMinute);
                 } else add(r, "V1 active pipeline", 1, "pipeline-mo", PRICES.codepipeline.v1PipelineMonth);
+                break;
+            }
+            case "aws:codeartifact/domain:Domain": {
+                add(r, `package storage, ${a.packageStoredGb} GB (assumed)`, a.packageStoredGb, "GB-mo", PRICES.codeartifact.storageGbMonth);
+                const requests = a.buildsPerMonth * a.packageRequestsPerBuild + a.publishesPerMonth * a.packageRequestsPerBuild;
+                add(r, `package requests: ${a.buildsPerMonth} builds + ${a.publishesPerMonth} publishes × ${a.packageRequestsPerBuild} (assumed)`, requests / 10000, "10k requests", PRICES.codeartifact.per10kRequests);
                 break;
             }
             case "aws:ecr/repository:Repository":
@@ -340,6 +374,9 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
         `load balancer capacity: ${a.lcu.other} LCU average outside production, ${a.lcu.production} in production; HTTP API requests: ${a.apiMillionRequests.other} million a month outside production, ${a.apiMillionRequests.production} million in production`,
         `logs ingested a month: app ${a.appLogsGb.other} GB (${a.appLogsGb.production} GB production), each other log group (builds, API access) ${a.buildLogsGb} GB`,
         `stored: ECR ${a.ecrStoredGb} GB, S3 ${a.s3StoredGb} GB per bucket; data transfer out not included`,
+        ...(plan.resources.some((r) => r.type === "aws:codeartifact/domain:Domain")
+            ? [`package index: ${a.packageStoredGb} GB stored, ${a.packageRequestsPerBuild} requests per build or publish, ${a.publishesPerMonth} tag publishes a month of ${a.publishMinutes} min`]
+            : []),
     ];
     return { stack: plan.stack, lines, total, notPriced, assumptions };
 }

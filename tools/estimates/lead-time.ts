@@ -283,7 +283,8 @@ export interface LeadTime {
  * each environment stack the pipeline deploys (delivery output `pipelineStacks`) to its plan.
  */
 export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: AppAssumptions = DEFAULT_APP): LeadTime {
-    const pipeline = only(delivery, "aws:codepipeline/pipeline:Pipeline", "pipeline");
+    // The app pipeline: a package index's tag pipeline (infra/packages/publishing.ts) deploys nothing.
+    const pipeline = only({ ...delivery, resources: delivery.resources.filter((r) => !r.urn.includes("slipway:packages:")) }, "aws:codepipeline/pipeline:Pipeline", "pipeline");
     const stagesIn = (pipeline.inputs.stages ?? []) as Stage[];
     const projects = delivery.resources.filter((r) => r.type === "aws:codebuild/project:Project");
     // The image build is the privileged project (Docker daemon); the smoke test runs unprivileged.

@@ -95,6 +95,13 @@ export const PRICES = {
     httpApiPerMillionRequests: 1.0,
     /** AWS Cloud Map (aws.amazon.com/cloud-map/pricing/): $0.10 per registered instance per month. */
     cloudMapInstanceMonth: 0.1,
+    /**
+     * AWS CodeArtifact, us-east-1: $0.05 per GB-month of storage, $0.05 per 10,000 requests; no charge
+     * per domain or repository (AWS Price List offer file AWSCodeArtifact, effective 2021-04-01, read
+     * 2026-12-01 through the labofsahil/aws-pricing-dataset mirror; aws.amazon.com/codeartifact/pricing/
+     * could not be read here). The offer lists the first 100,000 requests a month as free tier (not deducted).
+     */
+    codeartifact: { storageGbMonth: 0.05, per10kRequests: 0.05 },
     /** Route 53 hosted zone, public or private (a Cloud Map DNS namespace creates one): $0.50 per month (aws.amazon.com/route53/pricing/). */
     route53HostedZoneMonth: 0.5,
 };

@@ -91,6 +91,10 @@ export function mockArn(type: string, name: string, physical: string, id: string
             return `${String((inputs.topic))}:${hash(name).slice(0, 8)}-0000-4000-8000-000000000000`;
         case "aws:codebuild/project:Project":
             return `arn:aws:codebuild:${R}:${A}:project/${physical}`;
+        case "aws:codeartifact/domain:Domain":
+            return `arn:aws:codeartifact:${R}:${A}:domain/${String(inputs.domain)}`;
+        case "aws:codeartifact/repository:Repository":
+            return `arn:aws:codeartifact:${R}:${A}:repository/${String(inputs.domain)}/${String(inputs.repository)}`;
         case "aws:codepipeline/pipeline:Pipeline":
             return `arn:aws:codepipeline:${R}:${A}:${physical}`;
         case "aws:codestarnotifications/notificationRule:NotificationRule":
@@ -145,6 +149,8 @@ const ID_IS_ARN = new Set([
     "aws:ecs/cluster:Cluster",
     "aws:ecs/service:Service",
     "aws:codebuild/project:Project",
+    "aws:codeartifact/domain:Domain",
+    "aws:codeartifact/repository:Repository",
     "aws:codestarnotifications/notificationRule:NotificationRule",
     "aws:lb/loadBalancer:LoadBalancer",
     "aws:lb/targetGroup:TargetGroup",

@@ -97,6 +97,9 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
         case "aws:s3/bucket:Bucket":
             state.bucket = physical;
             break;
+        case "aws:codeartifact/domain:Domain":
+            state.owner = MOCK_ACCOUNT;
+            break;
         case "aws:lb/loadBalancer:LoadBalancer":
             state.dnsName = `${physical}-1234567890.${region}.elb.amazonaws.com`;
             state.arnSuffix = `app/${physical}/${hash(name).slice(0, 16)}`;
