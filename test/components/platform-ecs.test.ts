@@ -8,7 +8,7 @@
 // (protect, Spot, Container Insights, deletion protection, API throttling) show.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as pulumi from "@pulumi/pulumi";
+import * as lb from "@pulumi/aws/lb";
 import { appLogGroupName, CONTAINER_NAME, environmentRolePath, logGroupPrefix, processFamily, RELEASE_PROCESS } from "../../infra/contract";
 import { HttpApiIngress, HttpApiIngressArgs } from "../../infra/platforms/ecs/api-ingress";
 import { ServiceDashboard, ServiceDashboardArgs } from "../../infra/platforms/ecs/dashboard";
@@ -75,7 +75,7 @@ const fargateArgs = (ctx: AwsContext, over: Partial<FargateAppArgs> = {}): Farga
 });
 const fargate = (over: Partial<FargateAppArgs> = {}, name = "app", dependsOn = false) =>
     build((ctx) => {
-        const marker = dependsOn ? new pulumi.CustomResource("aws:lb/listener:Listener", "app-listener", { port: 80 }) : undefined;
+        const marker = dependsOn ? new lb.Listener("app-listener", { loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web/1", defaultActions: [] }) : undefined;
         const f = new FargateApp(name, { ...fargateArgs(ctx, over), dependsOn: marker ? [marker] : undefined });
         return {
             clusterName: f.cluster.name,
