@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { contractProblems, iamMatch, workflowProblems } from "../tools/check/contract";
 import { Plan } from "../tools/plan/mock-engine";
-import { FIXTURES, planStack, ROOT } from "./helpers";
+import { planStack, ROOT, runMain } from "./helpers";
 
 const PIPELINES: [delivery: string, environments: string[]][] = [
     ["delivery", ["staging", "production"]],
@@ -112,21 +112,7 @@ test("IAM wildcards match as IAM matches them", () => {
 });
 
 test("npm run check reports the contract of the project's own stacks", async () => {
-    const { main } = await import("../tools/plan/cli");
-    const write = process.stdout.write.bind(process.stdout);
-    let out = "";
-    // The test runner reports through this process's stdout in binary chunks: pass those through.
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        if (typeof chunk !== "string") return (write as (c: Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
-        out += chunk;
-        return true;
-    }) as typeof process.stdout.write;
-    let code: number;
-    try {
-        code = await main(["--all", "--check", "--quiet"], FIXTURES);
-    } finally {
-        process.stdout.write = write;
-    }
+    const { code, out } = await runMain(["--all", "--check", "--quiet"]);
     assert.equal(code, 0, out);
     assert.match(out, /Contract between the delivery stack, its environments and the workflows: 0 problem\(s\)/);
 });

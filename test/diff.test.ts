@@ -16,9 +16,8 @@ import {
     renderText,
     secureConfigChanges,
 } from "../tools/plan/diff";
-import { main } from "../tools/plan/cli";
 import { listStacks } from "../tools/plan/stack-config";
-import { cli, FIXTURES, Overrides, planStack as planShipped } from "./helpers";
+import { cli, FIXTURES, Overrides, planStack as planShipped, runMain } from "./helpers";
 
 /**
  * These tests exercise the diff on the load-balanced shape (ALB, target group, listeners), whose
@@ -33,25 +32,6 @@ const writePlan = (name: string, plan: Plan) => {
     fs.writeFileSync(file, JSON.stringify(plan, null, 2));
     return file;
 };
-
-/** Runs tools/plan/cli.ts main() with stdout captured; returns its exit code and output. */
-async function runMain(argv: string[]): Promise<{ code: number; out: string }> {
-    const write = process.stdout.write.bind(process.stdout);
-    let out = "";
-    // The test runner reports to its parent through this process's stdout in binary chunks: pass
-    // those through and keep the text main() writes.
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-        if (typeof chunk !== "string") return (write as (c: Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
-        out += chunk;
-        return true;
-    }) as typeof process.stdout.write;
-    try {
-        const code = await main(argv, FIXTURES);
-        return { code, out };
-    } finally {
-        process.stdout.write = write;
-    }
-}
 
 /** Plans of the shipped stacks as they are, made once for the file (callers clone before editing). */
 const shipped = new Map<string, Promise<Plan>>();

@@ -111,3 +111,23 @@ export async function rejection(fn: () => Promise<unknown>): Promise<string> {
 export function cli(script: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
     return spawnSync(process.execPath, [path.join(ROOT, "tools", "run.cjs"), path.join(ROOT, script), ...args], { cwd: opts.cwd ?? FIXTURES, env: opts.env, encoding: "utf8" });
 }
+
+/** Runs tools/plan/cli.ts main() in this process, in `dir`, with stdout captured; returns its exit code and output. */
+export async function runMain(argv: string[], dir = FIXTURES): Promise<{ code: number; out: string }> {
+    const { main } = await import("../tools/plan/cli");
+    const write = process.stdout.write.bind(process.stdout);
+    let out = "";
+    // The test runner reports to its parent through this process's stdout in binary chunks: pass
+    // those through and keep the text main() writes.
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        if (typeof chunk !== "string") return (write as (c: Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+        out += chunk;
+        return true;
+    }) as typeof process.stdout.write;
+    try {
+        const code = await main(argv, dir);
+        return { code, out };
+    } finally {
+        process.stdout.write = write;
+    }
+}
