@@ -135,6 +135,17 @@ export function runtimePolicyArn(ctx: AwsContext, app: string, policyStack: stri
     return managedPolicyArn(ctx, app, policyStack, kind);
 }
 
+/**
+ * The runtime policy letting a policy stack's workloads (ECS task roles, Beanstalk instance roles) read the
+ * app's private package index: declared by the delivery stack only with slipway:packages.runtimeRead.
+ */
+export const PACKAGES_READ_KIND = "packages-read";
+
+/** The ARN pattern of every role of a policy stack's environments (`…:role/slipway/<app>/<stack>/*`; review: `review-*`). */
+export function environmentRoleArnPattern(ctx: AwsContext, app: string, policyStack: string): pulumi.Output<string> {
+    return pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, stackPattern(policyStack))}*`;
+}
+
 /** The permissions boundary of a policy stack's roles. */
 export function boundaryArn(ctx: AwsContext, app: string, policyStack: string): pulumi.Output<string> {
     return managedPolicyArn(ctx, app, policyStack, BOUNDARY_CONCERN);

@@ -5,7 +5,7 @@ import { Provider as GitHubProvider } from "@pulumi/github/provider";
 import * as ssm from "@pulumi/aws/ssm";
 import { DeliverySettings } from "../infra/config/settings";
 import {
-    CONTAINER_NAME, DELIVERY_OUTPUTS, deployRoleVariable, GITHUB_VARIABLES, healthUrlParameter, imageTagParameter, parameterPrefix, PREVIEW_ENVIRONMENT,
+    CONTAINER_NAME, DELIVERY_OUTPUTS, deployRoleVariable, environmentRoleArnPattern, GITHUB_VARIABLES, healthUrlParameter, imageTagParameter, parameterPrefix, PREVIEW_ENVIRONMENT,
     repositoryName, REVIEW_ENVIRONMENT, REVIEW_TEARDOWN_ENVIRONMENT, rolePath, secretsProviderUrl,
 } from "../infra/contract";
 import { ArtifactStore } from "../infra/delivery/artifact-store";
@@ -48,7 +48,9 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // What each environment's workloads may do, owned here so deploy roles only attach it.
     // …with the boundary every role of each stack carries, and the key each stack's config secrets are encrypted with.
     const policyStacks = [...s.targets.map((t) => t.stack), "review"];
-    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ctx });
+    // With slipway:packages.runtimeRead the environments' workloads read the package index too.
+    const runtimePackages = s.packages?.runtimeRead ? s.packages : undefined;
+    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ctx });
     const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, app, ctx });
 
     // What each platform keeps in the delivery stack for its environments (Beanstalk: the app's EB application).
@@ -186,6 +188,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             settings: packages,
             readers: [build.role.arn],
             publisher: publishing && packages.publish ? { roleArn: publishing.job.role.arn, format: packages.publish.format } : undefined,
+            environmentReaders: runtimePackages ? policyStacks.map((st) => environmentRoleArnPattern(ctx, app, st)) : undefined,
             protect,
             ctx,
         });
@@ -197,7 +200,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }) => {
-        const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn };
+        const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages) };
         // A managed domain (the environment's stack file sets slipway:domainZoneId): its names in its zone only.
         const grant = domain && domainGrant(domain.zoneId, domain.name, policyStack === "review");
         return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : [])];

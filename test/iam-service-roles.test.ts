@@ -1038,3 +1038,106 @@ test("the environment deploy roles cannot change, publish to or delete the packa
         assert.deepEqual(await allowedOf(principal, attacks), [], role);
     }
 });
+
+// ---------------------------------------------------------------------------------------------------
+// slipway:packages.runtimeRead: the environments' workloads read the index, and never publish
+
+const RUNTIME = "packages-runtime-delivery";
+/** An environment planned against the runtime-read delivery stack (its file says runtimeRead: true). */
+const runtimeEnv = (stack: string, as?: string, app?: string) => plan(stack, as, app, { "slipway:deliveryStack": RUNTIME });
+/** A workload role of such an environment, with the delivery stack's runtime policies and boundary. */
+async function runtimeRole(stack: string, role: string, as?: string, app?: string, delivery = RUNTIME): Promise<Principal> {
+    const env = await (delivery === RUNTIME ? runtimeEnv(stack, as, app) : plan(stack, as, app));
+    return principalOf(env, role, [env, await plan(delivery, undefined, app)], AWS_MANAGED, { [STACK_TAG]: `${app ?? "shop"}/${as ?? stack}` });
+}
+/** The index calls of an app fetching a token and installing at run time; the index is the delivery stack's (its tag). */
+function runtimeReadRequests(d: Plan, who: string): Request[] {
+    const tagged = tagContext(`shop/${RUNTIME}`, true, false) as Record<string, string>;
+    return indexReadRequests(d, who).map((r) => (r.action.startsWith("codeartifact:") ? { ...r, context: { ...r.context, ...tagged } } : r));
+}
+const withCodeartifactStar = (p: Principal): Principal => ({ ...p, name: `${p.name} (+ codeartifact:*)`, policies: [...p.policies, { name: "widened", doc: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "codeartifact:*", Resource: "*" }] } }] });
+
+for (const c of [
+    { stack: "staging", role: "app-task" },
+    { stack: "production", role: "app-task" },
+    { stack: "staging", as: "review-pr-7", role: "app-task" },
+    { stack: "beanstalk-staging", as: "review-pr-9", role: "app-instance" },
+]) {
+    const name = `${c.as ?? c.stack}'s ${c.role}`;
+    test(`with runtimeRead, ${name} gets a token and installs from every private repository, under its boundary`, async (t) => {
+        const d = await plan(RUNTIME);
+        const role = await runtimeRole(c.stack, c.role, c.as);
+        assert.ok(role.boundary, "the role carries its stack's boundary");
+        const requests = runtimeReadRequests(d, `${name} at run time`);
+        t.diagnostic(`${requests.length} requests`);
+        assert.deepEqual(await denials(role, requests), []);
+        // Not the upstreams, not another domain, no bearer token for another service.
+        const forbidden: Request[] = [
+            indexRequest(d, "codeartifact:ReadFromRepository", CA("repository/acme/shop-pypi-public"), "the public upstream, directly"),
+            indexRequest(d, "codeartifact:ReadFromRepository", CA("repository/other/shop-pypi"), "another domain's repository"),
+            indexRequest(d, "codeartifact:GetAuthorizationToken", CA("domain/other"), "another domain's token"),
+            { action: "sts:GetServiceBearerToken", resource: "*", context: { ...region, "sts:AWSServiceName": "other.amazonaws.com" }, why: "a bearer token for another service" },
+        ];
+        assert.deepEqual(await allowedOf(role, forbidden), []);
+        // …and never publishes, even given codeartifact:* (the boundary and the repository policies both deny it).
+        const attempts = [...publishRequests(d, "shop-pypi", "pypi", "publishing shop-pypi"), ...publishRequests(d, "shop-npm", "npm", "publishing shop-npm")];
+        assert.deepEqual(await allowedOf(withCodeartifactStar(role), attempts), []);
+        assert.deepEqual(await allowedOf(withCodeartifactStar(withoutBoundary(role)), attempts), [], "the repository policy's deny alone");
+        const unguarded = attempts.map((r) => ({ ...r, resourcePolicy: undefined }));
+        assert.deepEqual(await allowedOf(withCodeartifactStar(role), unguarded), [], "the boundary's deny alone");
+    });
+}
+
+test("with runtimeRead, a role that lost a statement is caught: the boundary, the runtime policy and the resource policies each matter", async () => {
+    const d = await plan(RUNTIME);
+    const role = await runtimeRole("staging", "app-task");
+    const requests = runtimeReadRequests(d, "staging's app at run time");
+    const dropSid = (doc: Doc, sid: string): Doc => ({ ...doc, Statement: doc.Statement.filter((x) => (x as { Sid?: string }).Sid !== sid) });
+    // The boundary without its bearer-token statement: the token call fails.
+    const boundaryLost: Principal = { ...role, boundary: dropSid(role.boundary as Doc, "PackageIndexBearerToken") };
+    assert.deepEqual((await denials(boundaryLost, requests)).map((x) => x.split(" is ")[0]), ["staging/app-task: sts:GetServiceBearerToken on *"]);
+    // The boundary's NothingOfOtherStacks without the index's exception: the delivery stack's tag stops every index call.
+    const noException: Principal = {
+        ...role,
+        boundary: { ...(role.boundary as Doc), Statement: (role.boundary as Doc).Statement.map((x) => ((x as { Sid?: string }).Sid === "NothingOfOtherStacks" ? { ...(x as object), NotResource: ((x as { NotResource: string[] }).NotResource).filter((r) => !r.includes(":codeartifact:")) } : x)) },
+    };
+    assert.equal((await denials(noException, requests)).filter((x) => x.includes("codeartifact:")).length, requests.filter((r) => r.action.startsWith("codeartifact:")).length);
+    // Without the packages-read policy the task role has nothing.
+    const bare: Principal = { ...role, policies: role.policies.filter((p) => !p.name.includes("packages-read")) };
+    assert.equal((await denials(bare, requests)).length, requests.length);
+});
+
+test("with runtimeRead, other apps' and the delivery-less stacks' roles cannot read the index", async () => {
+    const d = await plan(RUNTIME);
+    const requests = runtimeReadRequests(d, "another app's task");
+    // Another app's task role, even granted codeartifact:* and the bearer token: the index's policies do not name it.
+    const other = await runtimeRole("staging", "app-task", undefined, "other", "delivery");
+    const widened: Principal = {
+        ...withCodeartifactStar(withoutBoundary(other)),
+        policies: [...withCodeartifactStar(other).policies, { name: "bearer", doc: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:GetServiceBearerToken", Resource: "*" }] } }],
+    };
+    const allowed = await allowedOf(widened, requests.filter((r) => r.action.startsWith("codeartifact:")).map((r) => ({ ...r, context: { ...r.context } })));
+    // Same account: an identity grant alone reaches a resource whose policy does not deny it (IAM's evaluation);
+    // what keeps another app out is its boundary, which names only its own index.
+    assert.ok(allowed.length > 0, "an unbounded role with codeartifact:* of the same account would read: the boundary is what holds");
+    assert.deepEqual(await allowedOf(withCodeartifactStar(other), requests), [], "other's bounded task role");
+    // A task of a stack whose delivery stack has no runtimeRead gets nothing of the index.
+    const plain = await runtimeRole("staging", "app-task", undefined, undefined, "delivery");
+    assert.deepEqual(await allowedOf(plain, requests), []);
+    assert.deepEqual(await allowedOf(await runtimeRole("staging", "app-execution"), requests), [], "the ECS agent's role is not the app's");
+});
+
+test("with runtimeRead, the repository and domain policies name the environment role paths, never a bare account", async () => {
+    const d = await plan(RUNTIME);
+    const { repository, domain } = codeartifactPolicies(d);
+    const patterns = ["staging", "production", "review-*"].map((s) => `arn:aws:iam::${A}:role/slipway/shop/${s}/*`);
+    for (const [name, doc] of [...Object.entries(repository).filter(([r]) => !r.endsWith("-public")), ["domain", domain] as [string, Doc]]) {
+        const s = doc.Statement.find((x) => /^Environments/.test(String((x as { Sid?: string }).Sid))) as { Principal: { AWS: string }; Condition: { ArnLike: Record<string, string[]> } } | undefined;
+        assert.ok(s, `${name}: an Environments statement`);
+        assert.equal(s.Principal.AWS, `arn:aws:iam::${A}:root`);
+        assert.deepEqual(s.Condition.ArnLike["aws:PrincipalArn"], patterns, name);
+    }
+    // Without runtimeRead the policies are as before.
+    const before = codeartifactPolicies(await plan("packages-delivery"));
+    assert.ok(![...Object.values(before.repository), before.domain].some((doc) => doc.Statement.some((x) => /^Environments/.test(String((x as { Sid?: string }).Sid)))));
+});

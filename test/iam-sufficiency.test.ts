@@ -25,6 +25,8 @@ interface Case {
     role: string;
     /** The delivery stack that deploys it. @default "delivery" */
     delivery?: string;
+    /** Config set on the environment stack. */
+    set?: Record<string, string>;
 }
 
 const CASES: Case[] = [
@@ -42,6 +44,9 @@ const CASES: Case[] = [
     // Managed domains: the HTTP API's custom domain and the ALB, each with its certificate and records.
     { stack: "domains-staging", role: "github-oidc-deploy-domains-staging", delivery: "domains-delivery" },
     { stack: "domains-production", role: "github-oidc-deploy-domains-production", delivery: "domains-delivery" },
+    // slipway:packages.runtimeRead: the task and instance roles get the delivery stack's packages-read policy.
+    { stack: "staging", role: "github-oidc-deploy-staging", delivery: "packages-runtime-delivery", set: { "slipway:deliveryStack": "packages-runtime-delivery" } },
+    { stack: "beanstalk-staging", as: "review-pr-8", role: "github-oidc-deploy-review", delivery: "packages-runtime-delivery", set: { "slipway:deliveryStack": "packages-runtime-delivery" } },
 ];
 
 const deliveries = new Map<string, Promise<Plan>>();
@@ -52,7 +57,7 @@ const deliveryFor = (stack = "delivery") => {
 
 async function jobOf(c: Case): Promise<{ principal: Principal; requests: Request[] }> {
     const delivery = await deliveryFor(c.delivery);
-    const plan = await planStack(c.stack, c.as ? { stackName: c.as } : {});
+    const plan = await planStack(c.stack, { ...(c.as ? { stackName: c.as } : {}), ...(c.set ? { set: c.set } : {}) });
     const view = { plan, region: "us-east-1", tag: `shop/${c.as ?? c.stack}`, app: "shop" };
     // The fixtures use the example passphrase; the shipped stack files use their policy stack's key (stack-secrets-provider).
     const secretsProvider = secretsProviderUrl("shop", c.role.replace(/^github-oidc-deploy-/, ""), "us-east-1");

@@ -29,7 +29,24 @@ test("the packages fixture's config is valid and read as typed settings", () => 
         formats: ["pypi", "npm"],
         upstreams: { pypi: "public:pypi", npm: "public:npmjs" },
         publish: { format: "pypi", tagPattern: "v*", testCommand: "pip install . && pytest", directory: "." },
+        runtimeRead: false,
     });
+});
+
+test("runtimeRead is true or false, and an environment learns it from its delivery stack's file", () => {
+    assert.match(problems({ formats: ["pypi"], runtimeRead: "yes" })[0], /slipway:packages\.runtimeRead = "yes" must be true or false .* Fix: pulumi config set --path 'slipway:packages\.runtimeRead' true --stack delivery/);
+    assert.match(problems({ formats: ["pypi"], runtimeRead: 1 })[0], /runtimeRead = 1 must be true or false/);
+    // `pulumi config set --path` stores "true" as a string: the same as the YAML boolean.
+    const s = parseSettings(withPackages({ formats: ["pypi"], runtimeRead: "true" }));
+    assert.equal(s.role === "delivery" && s.packages?.runtimeRead, true);
+    assert.equal(parseSettings(rawConfig("packages-runtime-delivery")).role === "delivery" && (parseSettings(rawConfig("packages-runtime-delivery")) as { packages?: { runtimeRead: boolean } }).packages?.runtimeRead, true);
+    const env = (delivery: string) => parseSettings(rawConfig("staging", { "slipway:deliveryStack": delivery }));
+    const on = env("packages-runtime-delivery");
+    assert.deepEqual(on.role === "environment" && on.packagesRead, { domain: "acme", formats: ["pypi", "npm"] });
+    for (const delivery of ["delivery", "packages-delivery"]) {
+        const off = env(delivery);
+        assert.ok(off.role === "environment" && !("packagesRead" in off), delivery);
+    }
 });
 
 test("without slipway:packages there is no package index", () => {

@@ -30,7 +30,7 @@ import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
-import { packageSettings, PackageSettings } from "../packages/settings";
+import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 
 export { configText, readStackFile, readStackFileConfig } from "./stack-files";
 export { isProductionName, isReviewName, tierForStack } from "./tiers";
@@ -120,6 +120,8 @@ export interface DeliverySettings extends CommonSettings {
 
 export interface EnvironmentSettings extends CommonSettings {
     role: "environment";
+    /** The delivery stack's package index, when its slipway:packages.runtimeRead lets this stack's workloads read it. */
+    packagesRead?: Pick<PackageSettings, "domain" | "formats">;
     tier: Tier;
     platform: Platform;
     deliveryStack: string;
@@ -597,6 +599,8 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         certificateArn: d.certificateArn || undefined,
         domainName: managedDomain?.name ?? (d.domainName || undefined),
         managedDomain,
+        // The delivery stack's slipway:packages.runtimeRead: this stack's workloads may read its package index.
+        ...packagesReadOf(runtimeReadOf(raw.readStackConfig?.(d.deliveryStack.split("/").pop() as string), common.appName)),
         logRetentionDays: d.logRetentionDays,
         vpcCidr: d.vpcCidr,
         azCount: d.azCount,
@@ -658,6 +662,8 @@ function checkVpcCidr(cidr: string, count: number, behindLoadBalancer: boolean, 
         );
     }
 }
+
+const packagesReadOf = (p: EnvironmentSettings["packagesRead"]) => (p ? { packagesRead: p } : {});
 
 /**
  * An environment stack must be deployed by its delivery stack: listed in the delivery stack file's

@@ -16,7 +16,7 @@ import { arnOf, AwsContext } from "../shared/aws-context";
 import { Statement } from "../shared/iam";
 import type { DeployConcern, Platform } from "../platforms/platform";
 import {
-    beanstalkLogGroupPrefix, BOUNDARY_CONCERN, environmentName, environmentRolePath, healthUrlParameter, logGroupPrefix, managedPolicyArn, managedPolicyName, parameterPrefix, runtimePolicyArn,
+    beanstalkLogGroupPrefix, BOUNDARY_CONCERN, environmentName, environmentRolePath, healthUrlParameter, logGroupPrefix, managedPolicyArn, managedPolicyName, PACKAGES_READ_KIND, parameterPrefix, runtimePolicyArn,
     secretNamePrefix, stackPattern, stackTag, stageName, ADOPTED_TAG, ADOPTED_VALUE, STACK_TAG,
 } from "../contract";
 import { REVIEW_TEMPLATE_STACK, stateBackendStatements } from "./state-backend";
@@ -40,6 +40,8 @@ export interface DeployerScope {
     deliveryStack: string;
     /** The pipeline's SNS topic: the only action the stack's release alarms may have. */
     topicArn?: pulumi.Input<string>;
+    /** slipway:packages.runtimeRead: the stack's workload roles may get the `packages-read` runtime policy. */
+    packagesRead?: boolean;
 }
 
 /** `aws:ResourceTag/slipway:stack` / `aws:RequestTag/slipway:stack` conditions for a scope. */
@@ -400,7 +402,10 @@ export interface DeployRolePolicy {
  */
 export function deployRolePolicies(scope: DeployerScope, platforms: readonly Platform[]): DeployRolePolicy[] {
     const { app, ctx, policyStack } = scope;
-    const attachable = platforms.flatMap((p) => [runtimePolicyArn(ctx, app, policyStack, p.runtime.kind), ...p.awsManagedPolicies]);
+    const attachable = [
+        ...platforms.flatMap((p) => [runtimePolicyArn(ctx, app, policyStack, p.runtime.kind), ...p.awsManagedPolicies]),
+        ...(scope.packagesRead ? [runtimePolicyArn(ctx, app, policyStack, PACKAGES_READ_KIND)] : []),
+    ];
     const concerns: DeployConcern[] = [
         { concern: "deploy-network", what: "VPC, subnets, routes and security groups", statements: networkStatements(scope) },
         { concern: "deploy-load-balancer", what: "the load balancer, its listeners and target groups", statements: loadBalancerStatements(scope) },

@@ -12,8 +12,12 @@ import { PLATFORMS } from "../platforms";
 import type { Platform } from "../platforms/platform";
 // The pack's own tag vocabulary (type-only imports there: nothing of @pulumi/policy loads here).
 import { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../../policy/kit";
+import { packageReadStatements } from "../packages/build-access";
+import { domainArn, privateRepositoryName, repositoryArn as packageRepositoryArn } from "../packages/names";
+import { PUBLISH_ACTIONS, READ_ACTIONS } from "../packages/package-index";
+import type { PackageSettings } from "../packages/settings";
 import {
-    BOUNDARY_CONCERN, environmentRolePath, managedPolicyName, OWN_STACK, renamedFrom, rolePath, secretNamePrefixOfTag, secretsKeyAlias,
+    BOUNDARY_CONCERN, environmentRolePath, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, secretNamePrefixOfTag, secretsKeyAlias,
     stackPattern, stackTag, STACK_TAG,
 } from "../contract";
 
@@ -36,9 +40,10 @@ export function runtimeStatements(platform: Platform, app: string, pattern: stri
  * on a resource tagged for another stack, other stacks' secrets, passing other stacks' roles, and every
  * IAM write: whatever is attached to such a role, it cannot reach beyond its stack.
  */
-export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>): Statement[] {
+export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">): Statement[] {
     const pattern = stackPattern(policyStack);
     const application = arnOf(ctx, "elasticbeanstalk", `application/${app}`);
+    const index = packages ? packageIndexArns(app, packages, ctx) : undefined;
     return [
         {
             // The services of the runtime policies and of EB's managed policies (AWSElasticBeanstalkEnhancedHealth,
@@ -64,7 +69,8 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Sid: "NothingOfOtherStacks",
             Effect: "Deny",
             Action: ["*"],
-            NotResource: [repositoryArn, application],
+            // The delivery stack's shared resources a workload reads (each kept read-only by the statements around it).
+            NotResource: [repositoryArn, application, ...(index ? [index.domain, ...index.repositories] : [])],
             Condition: { Null: { [`aws:ResourceTag/${STACK_TAG}`]: "false" }, StringNotEquals: { [`aws:ResourceTag/${STACK_TAG}`]: OWN_STACK } },
         },
         {
@@ -105,12 +111,33 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Action: ["secretsmanager:GetSecretValue"],
             NotResource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefixOfTag(OWN_STACK)}*`)],
         },
+        ...(packages ? packageBoundaryStatements(app, packages, ctx) : []),
         {
             Sid: "PassOnlyOwnRoles",
             Effect: "Deny",
             Action: ["iam:PassRole"],
             NotResource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, pattern)}*`],
         },
+    ];
+}
+
+/** The package index's domain and private repositories, by ARN. */
+function packageIndexArns(app: string, packages: Pick<PackageSettings, "domain" | "formats">, ctx: AwsContext) {
+    return { domain: domainArn(ctx, packages.domain), repositories: packages.formats.map((f) => packageRepositoryArn(ctx, packages.domain, privateRepositoryName(app, f))) };
+}
+
+/**
+ * With slipway:packages.runtimeRead, the ceiling lets a stack's roles do what packageReadStatements grants
+ * and no more: a token on the domain, the bearer token for CodeArtifact alone, the read actions on the
+ * private repositories. Publishing is denied outright, whatever policy a role is given.
+ */
+export function packageBoundaryStatements(app: string, packages: Pick<PackageSettings, "domain" | "formats">, ctx: AwsContext): Statement[] {
+    const index = packageIndexArns(app, packages, ctx);
+    return [
+        { Sid: "PackageIndexToken", Action: ["codeartifact:GetAuthorizationToken"], Resource: [index.domain] },
+        { Sid: "PackageIndexBearerToken", Action: ["sts:GetServiceBearerToken"], Resource: ["*"], Condition: { StringEquals: { "sts:AWSServiceName": "codeartifact.amazonaws.com" } } },
+        { Sid: "PackageIndexRead", Action: READ_ACTIONS, Resource: index.repositories },
+        { Sid: "NeverPublishPackages", Effect: "Deny", Action: PUBLISH_ACTIONS, Resource: ["*"] },
     ];
 }
 
@@ -135,6 +162,11 @@ export interface StackAccessArgs {
     /** Policy stacks: each pipeline environment, plus `review` for every review stack. */
     stacks: string[];
     repositoryArn: pulumi.Input<string>;
+    /**
+     * The package index, when its slipway:packages.runtimeRead lets the environments' workloads read it: each
+     * policy stack then gets a `packages-read` runtime policy and a boundary that allows exactly that.
+     */
+    packages?: Pick<PackageSettings, "domain" | "formats">;
     /** Keep the secrets-provider keys through a destroy (KMS waits 30 days before deleting). @default true */
     protect?: boolean;
     ctx: AwsContext;
@@ -163,7 +195,10 @@ export class StackAccess extends pulumi.ComponentResource {
                 const kind = platform.runtime.kind;
                 policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx));
             }
-            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn), {
+            if (args.packages) {
+                policy(stack, PACKAGES_READ_KIND, `Read ${app}'s private package index from the workloads of its ${stackPattern(stack)} stack(s)`, packageReadStatements(app, args.packages, ctx));
+            }
+            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn, args.packages), {
                 // The policy pack judges boundaries as ceilings (iam-boundary-confines), not as grants.
                 [POLICY_PURPOSE_TAG]: BOUNDARY_PURPOSE,
             });

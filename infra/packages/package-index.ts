@@ -26,6 +26,12 @@ export interface PackageIndexArgs {
     settings: Pick<PackageSettings, "domain" | "formats" | "upstreams">;
     /** Roles that install from the private repositories (the image build's, the publish job's). */
     readers: pulumi.Input<string>[];
+    /**
+     * ARN patterns of the roles that read at run time (the environments' workloads, slipway:packages.runtimeRead:
+     * `arn:…:role/slipway/<app>/<stack>/*`). A Principal cannot hold a wildcard, so the policies name the
+     * account and pin aws:PrincipalArn to these patterns. Empty: none.
+     */
+    environmentReaders?: pulumi.Input<string>[];
     /** The one role that may publish, and the format whose repository it publishes to; undefined: nobody publishes. */
     publisher?: { roleArn: pulumi.Input<string>; format: PackageFormat };
     /**
@@ -49,12 +55,13 @@ export interface PackageRepository {
  * in the account publishes even if an identity policy let them (an explicit deny outranks any allow).
  * Principals are role ARNs and the account; never `*`.
  */
-export function repositoryPolicyStatements(args: { readers: pulumi.Input<string>[]; publisher?: pulumi.Input<string>; ctx: AwsContext }): Statement[] {
+export function repositoryPolicyStatements(args: { readers: pulumi.Input<string>[]; publisher?: pulumi.Input<string>; environmentReaders?: pulumi.Input<string>[]; ctx: AwsContext }): Statement[] {
     const account = pulumi.interpolate`arn:${args.ctx.partition}:iam::${args.ctx.accountId}:root`;
     const statements: Statement[] = [
         // In a repository policy the resource is the repository itself (CodeArtifact User Guide, "Repository policies").
         { Sid: "ReadPackages", Principal: { AWS: pulumi.all([...args.readers, ...(args.publisher ? [args.publisher] : [])]) }, Action: READ_ACTIONS, Resource: "*" },
     ];
+    if (args.environmentReaders?.length) statements.push(environmentReadStatement("EnvironmentsReadPackages", READ_ACTIONS, args.environmentReaders, account));
     if (args.publisher) statements.push({ Sid: "PublishPackages", Principal: { AWS: pulumi.all([args.publisher]) }, Action: PUBLISH_ACTIONS, Resource: "*" });
     statements.push({
         Sid: "OnlyThePublishJobPublishes",
@@ -67,9 +74,21 @@ export function repositoryPolicyStatements(args: { readers: pulumi.Input<string>
     return statements;
 }
 
-/** Domain policy: who may get an authorization token (every reader and the publisher). */
-export function domainPolicyStatements(principals: pulumi.Input<string>[]): Statement[] {
-    return [{ Sid: "IssueTokens", Principal: { AWS: pulumi.all(principals) }, Action: ["codeartifact:GetAuthorizationToken"], Resource: "*" }];
+/**
+ * Read for the environments' workloads: the account as principal, narrowed by aws:PrincipalArn to the
+ * environment role paths (their own identity policies and boundary must grant it too).
+ */
+function environmentReadStatement(sid: string, actions: string[], patterns: pulumi.Input<string>[], account: pulumi.Input<string>): Statement {
+    return { Sid: sid, Principal: { AWS: account }, Action: actions, Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": patterns } } };
+}
+
+/** Domain policy: who may get an authorization token (every reader and the publisher, and the environments' workloads with runtimeRead). */
+export function domainPolicyStatements(principals: pulumi.Input<string>[], environmentReaders: pulumi.Input<string>[] = [], ctx?: AwsContext): Statement[] {
+    const statements: Statement[] = [{ Sid: "IssueTokens", Principal: { AWS: pulumi.all(principals) }, Action: ["codeartifact:GetAuthorizationToken"], Resource: "*" }];
+    if (environmentReaders.length && ctx) {
+        statements.push(environmentReadStatement("EnvironmentsGetTokens", ["codeartifact:GetAuthorizationToken"], environmentReaders, pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root`));
+    }
+    return statements;
 }
 
 /** A CodeArtifact domain with a customer-managed key, and per format a private repository behind a public upstream. */
@@ -132,7 +151,7 @@ export class PackageIndex extends pulumi.ComponentResource {
                     domain: this.domain.domain,
                     repository: repository.repository,
                     policyDocument: policyDocument(
-                        repositoryPolicyStatements({ readers, publisher: args.publisher?.format === format ? args.publisher.roleArn : undefined, ctx }),
+                        repositoryPolicyStatements({ readers, publisher: args.publisher?.format === format ? args.publisher.roleArn : undefined, environmentReaders: args.environmentReaders, ctx }),
                     ),
                 },
                 { parent: this },
@@ -145,7 +164,7 @@ export class PackageIndex extends pulumi.ComponentResource {
             );
             this.repositories[format] = { name: repoName, repository, endpoint: repositoryEndpoint(ctx, settings.domain, format, repoName) };
         }
-        new codeartifact.DomainPermissions(`${name}-domain-policy`, { domain: this.domain.domain, policyDocument: policyDocument(domainPolicyStatements(principals)) }, { parent: this });
+        new codeartifact.DomainPermissions(`${name}-domain-policy`, { domain: this.domain.domain, policyDocument: policyDocument(domainPolicyStatements(principals, args.environmentReaders, ctx)) }, { parent: this });
         this.registerOutputs({
             domain: this.domain.domain,
             keyArn: this.key.arn,

@@ -37,6 +37,7 @@ const RAW = z
         formats: z.array(z.string()).optional(),
         domain: z.string().optional(),
         upstreams: z.record(z.string(), z.string()).optional(),
+        runtimeRead: z.unknown().optional(),
         publish: z
             .object({
                 format: z.string().optional(),
@@ -56,7 +57,7 @@ export const PACKAGE_KEYS = [
         roles: ["delivery"],
         type: "map",
         description:
-            "A private package index (CodeArtifact, docs/packages.md): `formats` (npm, pypi, maven: one private repository each, behind an upstream repository proxying the public registry), optional `domain` (default: appName), `upstreams` (format → pinned external connection, default public:npmjs / public:pypi / public:maven-central) and `publish` ({format, tagPattern (default v*), testCommand, directory}: a tag pipeline publishes the package). Empty: no package index.",
+            "A private package index (CodeArtifact, docs/packages.md): `formats` (npm, pypi, maven: one private repository each, behind an upstream repository proxying the public registry), optional `domain` (default: appName), `upstreams` (format → pinned external connection, default public:npmjs / public:pypi / public:maven-central), `publish` ({format, tagPattern (default v*), testCommand, directory}: a tag pipeline publishes the package) and `runtimeRead` (true: every environment's ECS task role and Beanstalk instance role may get a token and install from the private repositories at run time, never publish; default false). Empty: no package index.",
         schema: RAW,
         example: "formats[0]",
     }),
@@ -79,6 +80,15 @@ export interface PackageSettings {
     /** Format → the external connection its upstream repository holds. */
     upstreams: Partial<Record<PackageFormat, string>>;
     publish?: PublishSettings;
+    /** The environments' workloads (ECS task roles, Beanstalk instance roles) read the private repositories. */
+    runtimeRead: boolean;
+}
+
+/** `runtimeRead` as set in a stack file (a YAML boolean) or by `pulumi config set --path` (a string); undefined: neither. */
+function runtimeReadValue(v: unknown): boolean | undefined {
+    if (v === undefined || v === false || v === "false") return false;
+    if (v === true || v === "true") return true;
+    return undefined;
 }
 
 const isFormat = (v: string): v is PackageFormat => (PACKAGE_FORMATS as readonly string[]).includes(v);
@@ -170,6 +180,31 @@ export function packageSettings(value: z.infer<typeof RAW>, appName: string, sta
         if (testCommand.length > 1000) problems.push(`${at}.publish.testCommand must be at most 1000 characters. Fix: ${set("publish.testCommand", "'pytest'")}`);
         if (format && isFormat(format)) publish = { format, tagPattern, testCommand, directory };
     }
+    const runtimeRead = runtimeReadValue(value.runtimeRead);
+    if (runtimeRead === undefined) {
+        problems.push(`${at}.runtimeRead = ${JSON.stringify(value.runtimeRead)} must be true or false (true: the environments' tasks and instances may install from the private repositories at run time). Fix: ${set("runtimeRead", "true")}`);
+    }
     if (problems.length > before) return undefined;
-    return { domain, formats, upstreams, publish };
+    return { domain, formats, upstreams, publish, runtimeRead: runtimeRead === true };
+}
+
+/**
+ * What an environment stack needs of its delivery stack's index, read from the delivery stack's file
+ * (`slipway:packages` there): the domain and formats when `runtimeRead` is true, else undefined. The
+ * delivery stack validates the key; an unreadable value here reads as "no runtime access".
+ */
+export function runtimeReadOf(deliveryConfig: Record<string, string> | undefined, appName: string): Pick<PackageSettings, "domain" | "formats"> | undefined {
+    const text = deliveryConfig?.["slipway:packages"];
+    if (!text) return undefined;
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch {
+        return undefined;
+    }
+    const parsed = RAW.safeParse(value);
+    if (!parsed.success || runtimeReadValue(parsed.data.runtimeRead) !== true) return undefined;
+    const problems: string[] = [];
+    const s = packageSettings(parsed.data, appName, "delivery", problems);
+    return s?.runtimeRead ? { domain: s.domain, formats: s.formats } : undefined;
 }

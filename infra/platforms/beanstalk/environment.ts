@@ -192,6 +192,8 @@ export interface BeanstalkEnvironmentArgs {
     image: pulumi.Input<string>;
     /** The stack's `beanstalk-instance` runtime policy (delivery stack): image pull, secret read, bundles. */
     instancePolicyArn: pulumi.Input<string>;
+    /** More runtime policies of the instances (delivery stack): `packages-read` with slipway:packages.runtimeRead. @default none */
+    extraInstancePolicyArns?: pulumi.Input<string>[];
     /** The stack's permissions boundary (delivery stack): every role here carries it. */
     permissionsBoundary: pulumi.Input<string>;
     /** Stack name: names the bundle bucket (one per stack, so no other stack's deploy role can write it). */
@@ -318,6 +320,7 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
         const secrets = args.secrets && args.secrets.names.length ? args.secrets : undefined;
         // The delivery stack owns this policy (infra/delivery/stack-access.ts): the deploy role only attaches it.
         const instancePolicy = new iam.RolePolicyAttachment(`${name}-instance-policy`, { role: this.instanceRole.name, policyArn: args.instancePolicyArn }, { parent: this, aliases: renamedFrom("instance-policy") });
+        const extraInstancePolicies = (args.extraInstancePolicyArns ?? []).map((policyArn, i) => new iam.RolePolicyAttachment(`${name}-instance-policy-${i + 1}`, { role: this.instanceRole.name, policyArn }, { parent: this }));
         this.instanceProfile = new iam.InstanceProfile(`${name}-instance`, { path: args.rolePath, role: this.instanceRole.name }, { parent: this, aliases: renamedFrom("instance") });
 
         // The newest platform version matching the pattern, so platform releases are picked up on `pulumi up`.
@@ -380,7 +383,7 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
                 }),
             },
             // Instances must be able to pull and read secrets before EB's first health check.
-            { parent: this, aliases: renamedFrom("environment"), protect, dependsOn: [instancePolicy] },
+            { parent: this, aliases: renamedFrom("environment"), protect, dependsOn: [instancePolicy, ...extraInstancePolicies] },
         );
         this.url = pulumi.interpolate`http://${this.environment.cname}`;
         this.logGroupPrefix = beanstalkLogGroupPrefix(args.appName, args.stack);

@@ -4,7 +4,7 @@
 // parts of the deploy and runtime policies, and the bundle the build emits for EB.
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
-import { alarmNamePrefix, boundaryArn, bundleBucketPrefix, DELIVERY_OUTPUTS, environmentRolePath, runtimePolicyArn } from "../../contract";
+import { alarmNamePrefix, boundaryArn, bundleBucketPrefix, DELIVERY_OUTPUTS, environmentRolePath, PACKAGES_READ_KIND, runtimePolicyArn } from "../../contract";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { beanstalkAlarmSpecs } from "./alarms";
 import type { AppFront, EnvironmentBase, Platform } from "../platform";
@@ -61,6 +61,8 @@ function beanstalkEnvironment(s: EnvironmentSettings, shared: EnvironmentBase): 
         applicationName: shared.delivery.requireOutput(DELIVERY_OUTPUTS.beanstalkApplicationName) as pulumi.Output<string>,
         image: shared.image,
         instancePolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, BEANSTALK_RUNTIME_KIND),
+        // slipway:packages.runtimeRead (delivery stack): the app installs from the private package index.
+        ...(s.packagesRead ? { extraInstancePolicyArns: [runtimePolicyArn(shared.ctx, app, shared.policyStack, PACKAGES_READ_KIND)] } : {}),
         permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
         vpcId: shared.network.vpc.id,
         subnetIds: shared.network.publicSubnetIds,

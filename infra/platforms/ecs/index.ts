@@ -4,7 +4,7 @@
 // check and the ECS parts of the deploy and runtime policies.
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
-import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, processFamily, RELEASE_PROCESS, runtimePolicyArn } from "../../contract";
+import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn } from "../../contract";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { ecsAlarmSpecs } from "./alarms";
 import { arnOf } from "../../shared/aws-context";
@@ -129,6 +129,8 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         name,
         image: shared.image,
         executionPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ECS_RUNTIME_KIND),
+        // slipway:packages.runtimeRead (delivery stack): the app installs from the private package index.
+        ...(s.packagesRead ? { taskPolicyArns: [runtimePolicyArn(shared.ctx, app, shared.policyStack, PACKAGES_READ_KIND)] } : {}),
         permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
         cpu: s.cpu,
         memory: s.memory,

@@ -16,6 +16,11 @@ export interface FargateAppArgs {
     image: pulumi.Input<string>;
     /** The stack's `task-execution` runtime policy (delivery stack): image pull, logs, secret read. */
     executionPolicyArn: pulumi.Input<string>;
+    /**
+     * Runtime policies of the app itself (delivery stack), attached to the task role: the `packages-read`
+     * policy with slipway:packages.runtimeRead. @default none: the task role is granted nothing
+     */
+    taskPolicyArns?: pulumi.Input<string>[];
     /** The stack's permissions boundary (delivery stack): every role here carries it. */
     permissionsBoundary: pulumi.Input<string>;
     /** cpu units and MiB: must be a Fargate pair (checked in config). */
@@ -158,6 +163,7 @@ export class FargateApp extends pulumi.ComponentResource {
             { service: "ecs-tasks.amazonaws.com", description: `The app in ${args.name}`, path: args.rolePath, accountId: ctx.accountId, permissionsBoundary: args.permissionsBoundary },
             { parent: this, aliases: renamedFrom("task") },
         );
+        (args.taskPolicyArns ?? []).forEach((policyArn, i) => new iam.RolePolicyAttachment(`${name}-task-policy${i ? `-${i}` : ""}`, { role: this.taskRole.name, policyArn }, { parent: this }));
 
         const secrets = args.secrets && args.secrets.names.length ? args.secrets : undefined;
         this.taskDefinition = new ecs.TaskDefinition(
