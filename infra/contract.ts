@@ -218,10 +218,15 @@ export const GITHUB_VARIABLES = {
     reviewStacksKmsUrl: "REVIEW_STACKS_KMS_URL",
     productionGate: "PRODUCTION_GATE",
     backendUrl: "PULUMI_BACKEND_URL",
+    /** The app repository's read-only role on the private package index (slipway:packages). */
+    packagesReadRoleArn: "AWS_PACKAGES_READ_ROLE_ARN",
 } as const;
 
+/** The GitHub OIDC role (GitHubOidc role name) the app repository's CI reads the private package index with. */
+export const PACKAGES_READ_ROLE = "packages-read";
+
 /** The delivery stack sets PULUMI_BACKEND_URL only with slipway:pulumiBackendUrl; without it the workflows use Pulumi Cloud. */
-export const CONDITIONAL_GITHUB_VARIABLES: string[] = [GITHUB_VARIABLES.backendUrl];
+export const CONDITIONAL_GITHUB_VARIABLES: string[] = [GITHUB_VARIABLES.backendUrl, GITHUB_VARIABLES.packagesReadRoleArn];
 
 /** Variables a team may set by hand to tune a workflow; each workflow has a default for them. */
 export const TEAM_SET_WORKFLOW_VARIABLES = ["REVIEW_STACK_IDLE_DAYS", "STAGING_SCALE_TO_ZERO"];

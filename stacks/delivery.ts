@@ -6,7 +6,7 @@ import * as ssm from "@pulumi/aws/ssm";
 import { DeliverySettings } from "../infra/config/settings";
 import {
     CONTAINER_NAME, DELIVERY_OUTPUTS, deployRoleVariable, environmentRoleArnPattern, GITHUB_VARIABLES, healthUrlParameter, imageTagParameter, parameterPrefix, PREVIEW_ENVIRONMENT,
-    repositoryName, REVIEW_ENVIRONMENT, REVIEW_TEARDOWN_ENVIRONMENT, rolePath, secretsProviderUrl,
+    PACKAGES_READ_ROLE, repositoryName, REVIEW_ENVIRONMENT, REVIEW_TEARDOWN_ENVIRONMENT, rolePath, secretsProviderUrl,
 } from "../infra/contract";
 import { ArtifactStore } from "../infra/delivery/artifact-store";
 import { BuildProject, imageBuildSpec, imageBuildStatements, smokeTestBuildSpec } from "../infra/delivery/build";
@@ -26,7 +26,7 @@ import { platformNamed, PLATFORMS } from "../infra/platforms";
 import type { Platform } from "../infra/platforms/platform";
 import { awsContext } from "../infra/shared/aws-context";
 import { releaseActionVariables, releaseBuildSpec, RELEASE_PROJECT_TIMEOUT_MINUTES, releaseStatements, releaseTarget } from "../infra/platforms/ecs/release-action";
-import { packageIndexVariables, packageReadStatements } from "../infra/packages/build-access";
+import { packageIndexVariables, packageReadStatements, PACKAGES_READ_TOKEN_MINUTES } from "../infra/packages/build-access";
 import { PackageIndex } from "../infra/packages/package-index";
 import { PackagePublishing } from "../infra/packages/publishing";
 
@@ -166,33 +166,22 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     });
 
     // The private package index: builds install from it, and (optionally) a tag pipeline publishes to it.
-    if (s.packages) {
-        const packages = s.packages;
-        const publishing = packages.publish
-            ? new PackagePublishing("package-publishing", {
-                  app,
-                  packages,
-                  publish: packages.publish,
-                  connectionArn: s.connectionArn,
-                  repository: `${s.github.owner}/${s.github.repo}`,
-                  branch: s.github.branch,
-                  artifactBucket: store.bucket.bucket,
-                  artifactBucketArn: store.bucket.arn,
-                  artifactKeyArn: store.key.arn,
-                  protect,
-                  ctx,
-              })
-            : undefined;
-        new PackageIndex("packages", {
-            app,
-            settings: packages,
-            readers: [build.role.arn],
-            publisher: publishing && packages.publish ? { roleArn: publishing.job.role.arn, format: packages.publish.format } : undefined,
-            environmentReaders: runtimePackages ? policyStacks.map((st) => environmentRoleArnPattern(ctx, app, st)) : undefined,
-            protect,
-            ctx,
-        });
-    }
+    const packages = s.packages;
+    const publishing = packages?.publish
+        ? new PackagePublishing("package-publishing", {
+              app,
+              packages,
+              publish: packages.publish,
+              connectionArn: s.connectionArn,
+              repository: `${s.github.owner}/${s.github.repo}`,
+              branch: s.github.branch,
+              artifactBucket: store.bucket.bucket,
+              artifactBucketArn: store.bucket.arn,
+              artifactKeyArn: store.key.arn,
+              protect,
+              ctx,
+          })
+        : undefined;
 
     // One role per job kind; each trusts only its own OIDC subject (GitHub puts the job's
     // environment in `sub` when the job names one).
@@ -237,6 +226,18 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             // A review stack is made from the review template's config, so it may be on any platform.
             policies: deployPolicies("review", PLATFORMS, undefined, s.reviewDomain),
         },
+        // The app repository's own CI installs from the private index: read only, its release branch and pull requests.
+        ...(packages
+            ? [
+                  {
+                      name: PACKAGES_READ_ROLE,
+                      description: `GitHub Actions of ${s.github.owner}/${s.github.repo}: install from the private package index (read only)`,
+                      repository: { owner: s.github.owner, repo: s.github.repo },
+                      subjects: [`ref:refs/heads/${s.github.branch}`, "pull_request"],
+                      statements: packageReadStatements(app, packages, ctx),
+                  },
+              ]
+            : []),
     ];
     const oidc = new GitHubOidc("github-oidc", {
         // The workflows that assume these roles run in the repository of this program.
@@ -247,6 +248,17 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         rolePath: path,
         ctx,
     });
+    if (packages) {
+        new PackageIndex("packages", {
+            app,
+            settings: packages,
+            readers: [build.role.arn, oidc.roles[PACKAGES_READ_ROLE].arn],
+            publisher: publishing && packages.publish ? { roleArn: publishing.job.role.arn, format: packages.publish.format } : undefined,
+            environmentReaders: runtimePackages ? policyStacks.map((st) => environmentRoleArnPattern(ctx, app, st)) : undefined,
+            protect,
+            ctx,
+        });
+    }
 
     // The app repository's CI learns where images live; the infra repository's workflows get the
     // roles, the state backend and the CI secrets. One repository may be both.
@@ -255,6 +267,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         [V.region]: s.region,
         [V.repositoryUrl]: registry.repositoryUrl,
         [V.pipelineName]: pipeline.pipeline.name,
+        // Where the app's CI finds the private index, and the role that reads it.
+        ...(packages ? { [V.packagesReadRoleArn]: oidc.roles[PACKAGES_READ_ROLE].arn, ...packageIndexVariables(app, packages, PACKAGES_READ_TOKEN_MINUTES, ctx) } : {}),
     };
     const infraVariables: Record<string, pulumi.Input<string>> = {
         [V.region]: s.region,

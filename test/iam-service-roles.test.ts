@@ -1141,3 +1141,27 @@ test("with runtimeRead, the repository and domain policies name the environment 
     const before = codeartifactPolicies(await plan("packages-delivery"));
     assert.ok(![...Object.values(before.repository), before.domain].some((doc) => doc.Statement.some((x) => /^Environments/.test(String((x as { Sid?: string }).Sid)))));
 });
+
+test("the app repository's CI role reads the private index, never publishes, and reaches no stack", async () => {
+    const d = await plan("packages-delivery");
+    const ci = await deliveryRole("packages-delivery", "github-oidc-packages-read");
+    const requests = indexReadRequests(d, "the app repository's CI");
+    assert.deepEqual(await denials(ci, requests), []);
+    const forbidden: Request[] = [
+        ...publishRequests(d, "shop-pypi", "pypi", "publishing from the app's CI"),
+        indexRequest(d, "codeartifact:ReadFromRepository", CA("repository/acme/shop-pypi-public"), "the public upstream, directly"),
+    ];
+    assert.deepEqual(await allowedOf(ci, forbidden), []);
+    // Even granted codeartifact:*, the repository policy's deny keeps it from publishing.
+    const widened: Principal = { ...ci, policies: [...ci.policies, { name: "oops", doc: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["codeartifact:*"], Resource: ["*"] }] } }] };
+    assert.deepEqual(await allowedOf(widened, publishRequests(d, "shop-pypi", "pypi", "publishing with codeartifact:*")), []);
+    // The repository policies name it as a reader: without that statement it cannot read.
+    const policies = codeartifactPolicies(d);
+    const readers = (policies.repository["shop-pypi"].Statement as { Sid?: string; Principal?: { AWS?: string[] } }[]).find((st) => st.Sid === "ReadPackages");
+    assert.ok(readers?.Principal?.AWS?.includes(ci.arn), JSON.stringify(readers));
+    // Every other stack's resources are out of its reach.
+    for (const victim of ["staging", "production"]) {
+        const target = view(await plan(victim));
+        assert.deepEqual(await breaches(ci, await attackRequests(target, "shop/packages-read"), target), [], victim);
+    }
+});

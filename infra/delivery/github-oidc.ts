@@ -17,6 +17,8 @@ export interface GitHubRoleSpec {
      * `environment:production`, `ref:refs/heads/main`. Never a bare wildcard.
      */
     subjects: string[];
+    /** The repository whose workflows may assume it. @default the component's `owner`/`repo`. */
+    repository?: { owner: string; repo: string };
     /** Inline statements (kept small: a role's inline policies together may hold 10,240 characters). */
     statements?: Statement[];
     /**
@@ -83,7 +85,7 @@ export class GitHubOidc extends pulumi.ComponentResource {
                 {
                     path: args.rolePath,
                     description: spec.description,
-                    assumeRolePolicy: githubTrustPolicy(this.providerArn, args.owner, args.repo, spec.subjects),
+                    assumeRolePolicy: githubTrustPolicy(this.providerArn, spec.repository?.owner ?? args.owner, spec.repository?.repo ?? args.repo, spec.subjects),
                     maxSessionDuration: 3600,
                 },
                 { parent: this, aliases: renamedFrom(spec.name) },

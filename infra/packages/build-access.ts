@@ -31,6 +31,9 @@ function tokenStatements(ctx: AwsContext, domain: string): Statement[] {
     ];
 }
 
+/** How long the app repository's CI jobs' tokens last (GitHub's default job timeout is 360 minutes; a job that installs early needs less). */
+export const PACKAGES_READ_TOKEN_MINUTES = 60;
+
 /** A reader's rights: a token, and installing from the private repositories (never the upstreams directly). */
 export function packageReadStatements(app: string, packages: Pick<PackageSettings, "domain" | "formats">, ctx: AwsContext): Statement[] {
     return [
