@@ -123,3 +123,16 @@ test("under the pipeline-approval gate, or reviewStackGate label, review stacks 
         assert.equal(environment(plan, "review").inputs.preventSelfReview, false);
     }
 });
+
+test("with a package index the app repository's CI gets a read-only role for its release branch and pull requests, and the index's coordinates", async () => {
+    const plan = await planStack("packages-delivery");
+    assert.deepEqual(trustedSubjects(plan, "github-oidc-packages-read").sort(), ["repo:acme/shop:pull_request", "repo:acme/shop:ref:refs/heads/main"]);
+    const vars = Object.fromEntries(all(plan, "github:index/actionsVariable:ActionsVariable").map((v) => [v.inputs.variableName, v.inputs.value]));
+    assert.match(String(vars.AWS_PACKAGES_READ_ROLE_ARN), /^arn:aws:iam::123456789012:role\/slipway\/shop\/github-oidc-packages-read-/);
+    assert.equal(vars.CODEARTIFACT_DOMAIN, "acme");
+    assert.equal(vars.CODEARTIFACT_DOMAIN_OWNER, "123456789012");
+    assert.match(String(vars.CODEARTIFACT_PYPI_URL), /^https:\/\/acme-123456789012\.d\.codeartifact\.us-east-1\.amazonaws\.com\/pypi\/shop-pypi\/$/);
+    // Without a package index there is no such role and no such variable.
+    assert.equal(delivery.resources.filter((r) => r.name === "github-oidc-packages-read").length, 0);
+    assert.ok(!all(delivery, "github:index/actionsVariable:ActionsVariable").some((v) => String(v.inputs.variableName).startsWith("CODEARTIFACT_") || v.inputs.variableName === "AWS_PACKAGES_READ_ROLE_ARN"));
+});
