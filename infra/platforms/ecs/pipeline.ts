@@ -4,22 +4,51 @@
 import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
-import { CONTAINER_NAME, environmentName, environmentRolePath } from "../../contract";
+import { CONTAINER_NAME, environmentName, environmentRolePath, workerFamily, workerServiceName } from "../../contract";
 import type { PlatformTarget } from "../platform";
 
 export interface EcsTarget extends PlatformTarget {
     /** Cluster and service the environment stack creates (contract.ts environmentName). */
     clusterName: string;
     serviceName: string;
+    /** The web service's task family (its service's name). */
+    family: string;
+    /** The environment's workers (slipway:workers in its stack file): their services and families. */
+    workers: { name: string; serviceName: string; family: string }[];
 }
 
-export function ecsTarget(app: string, stack: string): EcsTarget {
+/** The ECS deploy action's wait for a service's deployment, in minutes (the action's maximum is 60). */
+export const ECS_DEPLOYMENT_TIMEOUT_MINUTES = 15;
+
+/** A worker's deploy action's name in the stage: `Deploy-<worker>` (CodePipeline: up to 100 of [A-Za-z0-9.@_-]). */
+export function workerDeployActionName(worker: string): string {
+    return `Deploy-${worker}`;
+}
+
+export function ecsTarget(app: string, stack: string, options?: { workers?: string[] }): EcsTarget {
     const clusterName = environmentName(app, stack);
     const serviceName = environmentName(app, stack);
+    const workers = (options?.workers ?? []).map((name) => ({ name, serviceName: workerServiceName(app, stack, name), family: workerFamily(app, stack, name) }));
+    // Every service's task definition names its one container CONTAINER_NAME, so the build's one
+    // imagedefinitions.json names the container of each.
+    const action = (name: string, service: string, artifact: string) => ({
+        name,
+        category: "Deploy",
+        owner: "AWS",
+        provider: "ECS",
+        version: "1",
+        runOrder: 1,
+        inputArtifacts: [artifact],
+        configuration: { ClusterName: clusterName, ServiceName: service, FileName: "imagedefinitions.json", DeploymentTimeout: String(ECS_DEPLOYMENT_TIMEOUT_MINUTES) },
+    });
     return {
         stack,
         clusterName,
         serviceName,
+        family: serviceName,
+        workers,
+        // The workers move in the same runOrder as the web service: the stage's deploys run in parallel.
+        serviceDeployActions: (artifact) => workers.map((w) => action(workerDeployActionName(w.name), w.serviceName, artifact)),
         deployAction: (artifact) => ({
             name: "Deploy",
             category: "Deploy",
@@ -42,11 +71,12 @@ export function ecsTarget(app: string, stack: string): EcsTarget {
 /** What the pipeline's role needs to deploy to `targets`: exactly the calls of the ECS deploy action. */
 export function ecsDeployStatements(ctx: AwsContext, targets: EcsTarget[], app: string): Statement[] {
     if (!targets.length) return [];
+    const families = (t: EcsTarget) => [t.family, ...t.workers.map((w) => w.family)].map((f) => arnOf(ctx, "ecs", `task-definition/${f}:*`));
     return [
         {
             Sid: "DeployEcsServices",
             Action: ["ecs:DescribeServices", "ecs:UpdateService"],
-            Resource: targets.map((t) => arnOf(ctx, "ecs", `service/${t.clusterName}/${t.serviceName}`)),
+            Resource: targets.flatMap((t) => [t.serviceName, ...t.workers.map((w) => w.serviceName)].map((s) => arnOf(ctx, "ecs", `service/${t.clusterName}/${s}`))),
         },
         {
             Sid: "WatchDeployments",
@@ -64,7 +94,7 @@ export function ecsDeployStatements(ctx: AwsContext, targets: EcsTarget[], app: 
             // The deploy registers a new revision of each service's own task family.
             Sid: "RegisterTaskDefinitions",
             Action: ["ecs:RegisterTaskDefinition"],
-            Resource: targets.map((t) => arnOf(ctx, "ecs", `task-definition/${t.serviceName}:*`)),
+            Resource: targets.flatMap(families),
         },
         {
             // DescribeTaskDefinition has no resource type in the service authorization reference: "*" only.
@@ -75,7 +105,7 @@ export function ecsDeployStatements(ctx: AwsContext, targets: EcsTarget[], app: 
         {
             Sid: "TagTaskDefinitions",
             Action: ["ecs:TagResource"],
-            Resource: targets.map((t) => arnOf(ctx, "ecs", `task-definition/${t.serviceName}:*`)),
+            Resource: targets.flatMap(families),
             Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
         },
         {
