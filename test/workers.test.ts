@@ -15,6 +15,10 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { stubAws } from "./aws-stub";
 import { ROOT } from "./helpers";
+import { principalOf } from "../tools/check/iam-sim";
+import { breaches } from "../tools/check/iam-check";
+import { attackRequests } from "../tools/check/iam-requests";
+import { estimateCost } from "../tools/estimates/cost";
 
 const W = "slipway:workers";
 const workers = (o: Record<string, unknown>) => ({ [W]: JSON.stringify(o) });
@@ -263,4 +267,36 @@ test("staging hours scales the web service and every worker to zero, each range 
     const plain = scaleDown({ clusterName: "shop-staging", serviceName: "shop-staging" });
     assert.equal(plain.status, 0, plain.stderr);
     assert.deepEqual(plain.aws, [range("shop-staging"), zero("shop-staging")]);
+});
+
+// --- containment: another stack's workers ------------------------------------------------------------
+
+test("no other stack's deploy role can change, retag, deploy or delete a stack's workers", async () => {
+    const [delivery, review] = await Promise.all([planStack("delivery"), planStack("apps-staging", { stackName: "review-pr-9" })]);
+    const workerOnly = { ...review, resources: review.resources.filter((r) => r.name.startsWith("worker-")) };
+    const attacks = await attackRequests({ plan: workerOnly, region: "us-east-1", tag: "shop/review-pr-9", app: "shop" }, "shop/staging");
+    // Every kind of the worker's resources is attacked: service, family, role, log group, security group, scaling.
+    for (const what of [":service/shop-review-pr-9/shop-review-pr-9-mailer", ":task-definition/shop-review-pr-9_mailer:", ":role/slipway/shop/review-pr-9/worker-mailer-task", ":log-group:/slipway/shop/review-pr-9/worker/mailer", ":security-group/", "scalable-target/"]) {
+        assert.ok(attacks.some((r) => r.resource.includes(what)), `no attack on ${what}`);
+    }
+    for (const role of ["github-oidc-deploy-staging", "github-oidc-deploy-production"]) {
+        assert.deepEqual(await breaches(principalOf(delivery, role), attacks), [], role);
+    }
+});
+
+// --- cost --------------------------------------------------------------------------------------------
+
+test("each worker is priced as Fargate at its own size and floor, with its own logs and scaling alarms", async () => {
+    const lines = estimateCost(appsProduction).lines.filter((l) => l.resource.includes("worker-mailer"));
+    const items = lines.map((l) => l.item);
+    assert.ok(items.includes("Fargate vCPU: 1 task(s) × 0.25 vCPU"), items.join("\n"));
+    assert.ok(items.includes("Fargate memory: 1 task(s) × 1 GB"), items.join("\n"));
+    assert.ok(items.includes("public IPv4 × 1 (one per task, no NAT)"));
+    assert.ok(items.includes("2 target-tracking alarms"));
+    assert.ok(items.some((i) => i.startsWith("log ingestion")));
+    // The web service keeps its own size and floor (512 cpu, 2 tasks), not the worker's.
+    assert.ok(estimateCost(appsProduction).lines.some((l) => l.resource.includes("app-service") && l.item === "Fargate vCPU: 2 task(s) × 0.5 vCPU"));
+    // Staging's worker runs on Spot like the web (slipway:fargateSpot), at its floor of 2 from minCount.
+    const floor = await planStack("apps-staging", { set: workers({ mailer: { ...MAILER, minCount: 2, desiredCount: 2, maxCount: 3 } }) });
+    assert.ok(estimateCost(floor).lines.some((l) => l.resource.includes("worker-mailer-service") && l.item === "Fargate Spot vCPU: 2 task(s) × 0.25 vCPU"));
 });
