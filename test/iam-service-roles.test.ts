@@ -570,6 +570,12 @@ async function smokeTestRequests(delivery: string): Promise<Request[]> {
             const inCluster = { ...owned(target), "ecs:cluster": clusterArn };
             out.push(
                 { action: "ecs:DescribeServices", resource: ownArns(one(target.plan, "aws:ecs/service:Service", "app-service"), target)[0].arn, context: inCluster, why },
+                // Each worker the smoke test is told of must be one the stack declares, and readable.
+                ...(vars.WORKER_SERVICE_NAMES ?? "").split(" ").filter(Boolean).map((name) => {
+                    const worker = all(target.plan, "aws:ecs/service:Service").find((r) => r.inputs.name === name);
+                    assert.ok(worker, `${why}: worker service ${name} is not declared by ${vars.STACK}`);
+                    return { action: "ecs:DescribeServices", resource: ownArns(worker, target)[0].arn, context: inCluster, why: `${why}: worker ${name}` };
+                }),
                 { action: "ecs:DescribeTaskDefinition", resource: "*", context: region, why },
                 { action: "ecs:ListTasks", resource: "*", context: { ...region, "ecs:cluster": clusterArn }, why },
                 { action: "ecs:DescribeTasks", resource: `arn:aws:ecs:${R}:${A}:task/${vars.CLUSTER_NAME}/${hex(`${vars.STACK}/task`, 32)}`, context: inCluster, why },
