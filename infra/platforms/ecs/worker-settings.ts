@@ -33,7 +33,7 @@ export const WORKER_KEYS = [
         roles: ["environment"],
         type: "map",
         description:
-            "Background workers (ECS only, docs/services.md): name → { command (required: run with `sh -c` in the app's image), cpu and memory (a Fargate pair; default: slipway:cpu/memory), desiredCount, minCount, maxCount (default 1, 1, 2; review stacks run desiredCount = minCount), cpuTargetPercent (CPU autoscaling target, default slipway:cpuTargetPercent), healthCheck (container health-check command; default none) }. Each worker is its own ECS service in the environment's cluster, without ingress, with the app's secrets; the pipeline deploys it with the web service. Empty: no workers.",
+            "Background workers (ECS only, docs/services.md): name → { command (required: run with `sh -c` in the app's image), cpu and memory (a Fargate pair; default: slipway:cpu/memory), desiredCount, minCount, maxCount (defaults: desiredCount = minCount, minCount 1, maxCount 2 or minCount if higher; review stacks run desiredCount = minCount), cpuTargetPercent (CPU autoscaling target, default slipway:cpuTargetPercent), healthCheck (container health-check command; default none) }. Each worker is its own ECS service in the environment's cluster, without ingress, with the app's secrets; the pipeline deploys it with the web service. Empty: no workers.",
         schema: z.record(z.string(), z.unknown()),
         example: "mailer.command",
     }),
