@@ -32,6 +32,24 @@ export function processFamily(app: string, stack: string, process: string): stri
 /** The release phase's process name: its task family is processFamily(app, stack, RELEASE_PROCESS). */
 export const RELEASE_PROCESS = "release";
 
+/**
+ * A worker's ECS service, in the environment's cluster: `<app>-<stack>-<worker>`. Its ARN carries the
+ * cluster (`service/<app>-<stack>/<app>-<stack>-<worker>`), so no other stack's service can match it.
+ */
+export function workerServiceName(app: string, stack: string, worker: string): string {
+    return `${environmentName(app, stack)}-${worker}`;
+}
+
+/** A worker's task family: processFamily(app, stack, worker), `<app>-<stack>_<worker>`. */
+export function workerFamily(app: string, stack: string, worker: string): string {
+    return processFamily(app, stack, worker);
+}
+
+/** A worker's own log group, under the environment's prefix: `/slipway/<app>/<stack>/worker/<worker>`. */
+export function workerLogGroupName(app: string, stack: string, worker: string): string {
+    return `${logGroupPrefix(app, stack)}worker/${worker}`;
+}
+
 /** The log group every container of an ECS environment writes to (each process under its own stream prefix). */
 export function appLogGroupName(app: string, stack: string): string {
     return `${logGroupPrefix(app, stack)}app`;

@@ -124,7 +124,7 @@ test("a release phase on one side only is named as the disagreement", async () =
     assert.ok(td);
     td.inputs.family = "shop-apps-staging_migrate";
     assert.deepEqual(contractProblems({ ...i, environments: [renamed] }), [
-        "apps-delivery ↔ apps-staging: the Release action runs task family shop-apps-staging_release; the stack's families: shop-apps-staging_migrate, shop-apps-staging",
+        "apps-delivery ↔ apps-staging: the Release action runs task family shop-apps-staging_release; the stack's families: shop-apps-staging_migrate, shop-apps-staging_mailer, shop-apps-staging",
     ]);
     // The environment has a release command, the delivery stack's plan of it has none (not applied since).
     const staging = clone(i.environments[0]);
@@ -135,4 +135,28 @@ test("a release phase on one side only is named as the disagreement", async () =
     const plain = await input("delivery", ["staging"]);
     const found = contractProblems({ ...plain, environments: [staging] });
     assert.ok(found.some((p) => p.includes("declares release task family shop-staging_release, but the pipeline's stage has no Release action")), found.join("\n"));
+});
+
+test("a worker deployed on one side only, or without its family, is named as the disagreement", async () => {
+    const i = await input("apps-delivery", ["apps-staging"]);
+    assert.deepEqual(contractProblems(i), []);
+    // The environment's worker is gone from the pipeline (its stack file gained the worker after the delivery stack's last up).
+    const dropped = clone(i.delivery);
+    const pipeline = dropped.resources.find((r) => r.type === "aws:codepipeline/pipeline:Pipeline" && r.name === "pipeline-pipeline");
+    assert.ok(pipeline);
+    for (const s of pipeline.inputs.stages as { actions: { name: string }[] }[]) s.actions = s.actions.filter((a) => a.name !== "Deploy-mailer");
+    assert.deepEqual(contractProblems({ ...i, delivery: dropped }), [
+        "apps-delivery ↔ apps-staging: the stack declares worker service shop-apps-staging-mailer, but the pipeline's stage does not deploy it (the delivery stack reads slipway:workers from the stack file: pulumi up -s apps-delivery)",
+    ]);
+    // The pipeline deploys a worker the stack does not declare, and a worker's family is renamed.
+    const env = clone(i.environments[0]);
+    const service = env.resources.find((r) => r.type === "aws:ecs/service:Service" && r.name === "worker-mailer-service");
+    const td = env.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.name === "worker-mailer-task");
+    assert.ok(service && td);
+    td.inputs.family = "shop-apps-staging-mailer";
+    const found = contractProblems({ ...i, environments: [env] });
+    assert.ok(found.some((p) => p.includes("worker service shop-apps-staging-mailer has no task family shop-apps-staging_mailer")), found.join("\n"));
+    service.inputs.name = "shop-apps-staging-mail";
+    const gone = contractProblems({ ...i, environments: [env] });
+    assert.ok(gone.some((p) => p.includes("the pipeline's Deploy-mailer action deploys service shop-apps-staging-mailer; the stack's services")), gone.join("\n"));
 });

@@ -239,12 +239,15 @@ function pipelineCoreRequests(d: Plan, p: Pipeline): Request[] {
     return out;
 }
 
-/** The ECS standard deploy action against `ev`'s service (codepipeline:ecs-deploy-action). */
-function ecsDeployRequests(ev: StackView): Request[] {
-    const why = `deploy ${ev.plan.stack} with the ECS action, codepipeline:ecs-deploy-action`;
-    const service = one(ev.plan, "aws:ecs/service:Service");
+/**
+ * The ECS standard deploy action against one of `ev`'s services (codepipeline:ecs-deploy-action): the
+ * web service (`app`), or a worker's (`worker-<name>`), by its component's name.
+ */
+function ecsDeployRequests(ev: StackView, component = "app"): Request[] {
+    const why = `deploy ${ev.plan.stack}'s ${component} service with the ECS action, codepipeline:ecs-deploy-action`;
+    const service = one(ev.plan, "aws:ecs/service:Service", `${component}-service`);
     const cluster = one(ev.plan, "aws:ecs/cluster:Cluster");
-    const taskDefinition = one(ev.plan, "aws:ecs/taskDefinition:TaskDefinition", "app-task");
+    const taskDefinition = one(ev.plan, "aws:ecs/taskDefinition:TaskDefinition", `${component}-task`);
     const family = String(taskDefinition.inputs.family);
     const clusterArn = ownArns(cluster, ev)[0].arn;
     const serviceArn = ownArns(service, ev)[0].arn;
@@ -342,14 +345,17 @@ async function pipelineJob(delivery: string, set?: typeof MIXED): Promise<Pipeli
     const targets = await Promise.all(stacks.map(async (s) => view(await plan(s))));
     const deploys: Request[] = [];
     for (const a of p.actions.filter((x) => x.provider === "ECS" || x.provider === "ElasticBeanstalk")) {
+        const serviceOf = (t: StackView) => t.plan.resources.find((r) => r.type === "aws:ecs/service:Service" && r.inputs.name === a.configuration.ServiceName);
         const target =
             a.provider === "ECS"
-                ? targets.find((t) => t.plan.resources.some((r) => r.type === "aws:ecs/service:Service" && r.inputs.name === a.configuration.ServiceName))
+                ? targets.find((t) => serviceOf(t))
                 : targets.find((t) => t.plan.resources.some((r) => r.type === "aws:elasticbeanstalk/environment:Environment" && r.inputs.name === a.configuration.EnvironmentName));
         if (!target) throw new Error(`${delivery}: deploy action ${JSON.stringify(a.configuration)} names nothing its target stacks declare`);
-        deploys.push(...(a.provider === "ECS" ? ecsDeployRequests(target) : beanstalkDeployRequests(target)));
+        deploys.push(...(a.provider === "ECS" ? ecsDeployRequests(target, serviceOf(target)?.name.replace(/-service$/, "")) : beanstalkDeployRequests(target)));
     }
-    assert.equal(p.actions.filter((a) => a.category === "Deploy").length, stacks.length, "one deploy action per target");
+    // One deploy action per service: each target's web service (or Beanstalk environment) and each of its workers.
+    const services = targets.reduce((n, t) => n + Math.max(1, t.plan.resources.filter((r) => r.type === "aws:ecs/service:Service").length), 0);
+    assert.equal(p.actions.filter((a) => a.category === "Deploy").length, services, "one deploy action per service");
     return { principal: await deliveryRole(delivery, "pipeline-role", set), core: pipelineCoreRequests(d, p), deploys, targets };
 }
 
@@ -395,6 +401,8 @@ for (const c of PIPELINE_CASES) {
 /** Stacks and apps a pipeline must not reach: `[stack, planned as, app]`. */
 const PIPELINE_VICTIMS: Record<string, [string, string?, string?][]> = {
     delivery: [["staging", "review-pr-7"], ["beanstalk-staging"], ["staging", undefined, "other"]],
+    // Workers: another stack's (a review stack of the same file) and another app's worker services and families.
+    "apps-delivery": [["apps-staging", "review-pr-9"], ["apps-production", undefined, "other"]],
     "beanstalk-delivery": [["beanstalk-staging", "review-pr-8"], ["staging"], ["beanstalk-staging", undefined, "other"], ["beanstalk-production", undefined, "other"]],
 };
 /**
@@ -411,13 +419,37 @@ for (const [delivery, victims] of Object.entries(PIPELINE_VICTIMS)) {
             const job = await pipelineJob(delivery);
             const victim = view(await plan(stack, as, app), app);
             const isBeanstalk = victim.plan.resources.some((r) => r.type === "aws:elasticbeanstalk/environment:Environment");
-            const requests = [...(isBeanstalk ? beanstalkDeployRequests(victim) : ecsDeployRequests(victim)), ...(await attackRequests(victim, `shop/${delivery}`))].filter((r) => !pipelineUpload(r));
+            // An ECS victim's every service: the web's and each worker's (another stack's workers are never the pipeline's to deploy).
+            const ecsComponents = ["app", ...all(victim.plan, "aws:ecs/service:Service").filter((r) => r.name.startsWith("worker-")).map((r) => r.name.replace(/-service$/, ""))];
+            const deploys = isBeanstalk ? beanstalkDeployRequests(victim) : ecsComponents.flatMap((c) => ecsDeployRequests(victim, c));
+            const requests = [...deploys, ...(await attackRequests(victim, `shop/${delivery}`))].filter((r) => !pipelineUpload(r));
             assert.ok(requests.length > 50, `only ${requests.length} requests`);
             t.diagnostic(`${requests.length} requests, ${requests.filter((r) => !SHARED.some((x) => x.test(r, victim))).length} of them must be denied`);
             assert.deepEqual(await breaches(job.principal, requests, victim), []);
         });
     }
 }
+
+test("a pipeline role without a worker's service and family is caught: the stage could not move the worker", async () => {
+    const job = await pipelineJob("apps-delivery");
+    const mailer = /-mailer$|_mailer:\*$/;
+    const weakened: Principal = {
+        ...job.principal,
+        policies: job.principal.policies.map((p) => ({
+            ...p,
+            doc: { ...p.doc, Statement: p.doc.Statement.map((s) => { const r = (s as { Resource?: unknown }).Resource; return Array.isArray(r) ? { ...(s as object), Resource: r.filter((x) => !mailer.test(String(x))) } : s; }) },
+        })),
+    };
+    const found = await denials(weakened, job.deploys);
+    const staging = "arn:aws:ecs:us-east-1:123456789012";
+    for (const expected of [
+        `ecs:UpdateService on ${staging}:service/shop-apps-staging/shop-apps-staging-mailer is ImplicitlyDenied`,
+        `ecs:RegisterTaskDefinition on ${staging}:task-definition/shop-apps-staging_mailer:2 is ImplicitlyDenied`,
+        `ecs:UpdateService on ${staging}:service/shop-apps-production/shop-apps-production-mailer is ImplicitlyDenied`,
+    ]) assert.ok(found.some((d) => d.includes(expected)), `${expected}\n${found.join("\n")}`);
+    // The web services' own deploys are untouched.
+    assert.ok(!found.some((d) => d.includes("service/shop-apps-staging/shop-apps-staging is")), found.join("\n"));
+});
 
 test("a pipeline role that lost a statement is caught, naming the role, the action and the resource", async () => {
     const job = await pipelineJob("delivery");
@@ -427,7 +459,7 @@ test("a pipeline role that lost a statement is caught, naming the role, the acti
     };
     const found = await denials(weakened, job.deploys);
     assert.ok(
-        found.some((d) => d === "delivery/pipeline-role: ecs:UpdateService on arn:aws:ecs:us-east-1:123456789012:service/shop-production/shop-production is ImplicitlyDenied (deploy production with the ECS action, codepipeline:ecs-deploy-action)"),
+        found.some((d) => d === "delivery/pipeline-role: ecs:UpdateService on arn:aws:ecs:us-east-1:123456789012:service/shop-production/shop-production is ImplicitlyDenied (deploy production's app service with the ECS action, codepipeline:ecs-deploy-action)"),
         found.join("\n"),
     );
     // The same for a Beanstalk target: without its stacks' statement, EB cannot update the environment's stack.
@@ -537,7 +569,13 @@ async function smokeTestRequests(delivery: string): Promise<Request[]> {
             assert.equal(vars.CLUSTER_NAME, cluster.inputs.name);
             const inCluster = { ...owned(target), "ecs:cluster": clusterArn };
             out.push(
-                { action: "ecs:DescribeServices", resource: ownArns(one(target.plan, "aws:ecs/service:Service"), target)[0].arn, context: inCluster, why },
+                { action: "ecs:DescribeServices", resource: ownArns(one(target.plan, "aws:ecs/service:Service", "app-service"), target)[0].arn, context: inCluster, why },
+                // Each worker the smoke test is told of must be one the stack declares, and readable.
+                ...(vars.WORKER_SERVICE_NAMES ?? "").split(" ").filter(Boolean).map((name) => {
+                    const worker = all(target.plan, "aws:ecs/service:Service").find((r) => r.inputs.name === name);
+                    assert.ok(worker, `${why}: worker service ${name} is not declared by ${vars.STACK}`);
+                    return { action: "ecs:DescribeServices", resource: ownArns(worker, target)[0].arn, context: inCluster, why: `${why}: worker ${name}` };
+                }),
                 { action: "ecs:DescribeTaskDefinition", resource: "*", context: region, why },
                 { action: "ecs:ListTasks", resource: "*", context: { ...region, "ecs:cluster": clusterArn }, why },
                 { action: "ecs:DescribeTasks", resource: `arn:aws:ecs:${R}:${A}:task/${vars.CLUSTER_NAME}/${hex(`${vars.STACK}/task`, 32)}`, context: inCluster, why },

@@ -24,8 +24,8 @@ function deliveryPlan(cache: Record<string, unknown> = { type: "LOCAL", modes: [
     const deployStage = (name: string) => ({
         name,
         actions: [
-            { name: "Deploy", category: "Deploy", provider: "ECS" },
-            { name: "SmokeTest", category: "Build", provider: "CodeBuild" },
+            { name: "Deploy", category: "Deploy", provider: "ECS", runOrder: 1 },
+            { name: "SmokeTest", category: "Build", provider: "CodeBuild", runOrder: 2 },
         ],
     });
     return {
@@ -149,4 +149,18 @@ test("an environment plan without a platform output is refused by name", () => {
     const env = envPlan("staging");
     env.outputs = {};
     assert.throws(() => modelLeadTime(deliveryPlan(), { staging: env, production: envPlan("production") }), /stack staging has no known platform output \(none\)/);
+});
+
+test("a stage's parallel deploys (web and workers, one runOrder) count once: the slowest service, and one action step", async () => {
+    const { planStack } = await import("./helpers");
+    const [apps, staging, production] = await Promise.all([planStack("apps-delivery"), planStack("apps-staging"), planStack("apps-production")]);
+    const m = modelLeadTime(apps, { "apps-staging": staging, "apps-production": production });
+    const deploy = m.stages.find((s) => s.stage === "Apps-Staging: ECS deploy (apps-staging)");
+    assert.ok(deploy);
+    assert.match(deploy.parts[deploy.parts.length - 1].label, /2 services deploy in parallel \(shop-apps-staging \d+ s, shop-apps-staging-mailer \d+ s\)/);
+    // Release 1, Deploy + Deploy-mailer 2, SmokeTest 3: three steps per stage; Source and Build one each.
+    assert.equal(m.stages[m.stages.length - 1].seconds, (1 + 1 + 3 + 3) * FIGURES.actionOverheadSeconds);
+    // Without the worker, the stage's floor is the web service's alone.
+    const web = ecsDeployFloor(ecsSettingsFromPlan(staging)).seconds;
+    assert.ok(deploy.seconds >= web);
 });

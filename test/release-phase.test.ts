@@ -141,7 +141,8 @@ test("a stack without a release command declares no release task, and its pipeli
 test("each stage runs Release, then Deploy, then SmokeTest, reading the one build artifact", () => {
     for (const [name, stack] of [["Apps-Staging", "apps-staging"], ["Apps-Production", "apps-production"]]) {
         const s = stage(apps, name);
-        assert.deepEqual(s.actions.map((a) => [a.name, a.provider, a.runOrder]), [["Release", "CodeBuild", 1], ["Deploy", "ECS", 2], ["SmokeTest", "CodeBuild", 3]]);
+        // The fixture's worker (test/workers.test.ts) deploys beside the web service, after the release too.
+        assert.deepEqual(s.actions.map((a) => [a.name, a.provider, a.runOrder]), [["Release", "CodeBuild", 1], ["Deploy", "ECS", 2], ["Deploy-mailer", "ECS", 2], ["SmokeTest", "CodeBuild", 3]]);
         assert.ok(s.actions.every((a) => a.inputArtifacts?.[0] === "image"));
         const release = s.actions[0];
         const project = one(apps, "aws:codebuild/project:Project", "release-project");
@@ -337,7 +338,7 @@ function releaseRequests(target: StackView, why = `release of ${target.plan.stac
     const family = String(td.inputs.family);
     const cluster = one(target.plan, "aws:ecs/cluster:Cluster");
     const clusterArn = ownArns(cluster, target)[0].arn;
-    const service = ownArns(one(target.plan, "aws:ecs/service:Service"), target)[0].arn;
+    const service = ownArns(one(target.plan, "aws:ecs/service:Service", "app-service"), target)[0].arn;
     const revision = `arn:aws:ecs:${R}:${A}:task-definition/${family}:8`;
     const task = `arn:aws:ecs:${R}:${A}:task/${String(cluster.inputs.name)}/5f0e2c1d9a8b4c7d`;
     const newTags = { "aws:RequestedRegion": R, [`aws:RequestTag/${STACK_TAG}`]: target.tag, "aws:TagKeys": [STACK_TAG] };

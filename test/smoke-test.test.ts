@@ -308,3 +308,46 @@ test("the smoke test's shell passes shellcheck", { skip: shellcheck ? false : "s
     const r = spawnSync("shellcheck", ["-s", "bash", "-"], { input: spec.phases.build.commands.join("\n"), encoding: "utf8" });
     assert.equal(r.status, 0, r.stdout);
 });
+
+// --- ECS workers (WORKER_SERVICE_NAMES) ----------------------------------------------------------------
+
+const WTD = (n: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/shop-staging_mailer:${n}`;
+/** A worker `shop-staging-mailer` beside the web service: its rules come first (the stub matches prefixes). */
+function withWorker(over: { taskDef?: Reply[]; list?: Reply[]; desired?: Reply[] } = {}, web: Rule[] = ecs()): Rule[] {
+    return [
+        { cmd: "ecs describe-services --cluster shop-staging --services shop-staging-mailer", has: "desiredCount", replies: over.desired ?? [{ out: "1\n" }] },
+        { cmd: "ecs describe-services --cluster shop-staging --services shop-staging-mailer", replies: [settled(WTD(3))] },
+        { cmd: "ecs describe-task-definition", has: WTD(3), replies: over.taskDef ?? [image(SHA)] },
+        { cmd: "ecs list-tasks --cluster shop-staging --service-name shop-staging-mailer --desired-status RUNNING", replies: over.list ?? [{ out: `${TASK("w1")}\n` }] },
+        { cmd: "ecs describe-tasks --cluster shop-staging", has: TASK("w1"), replies: [tasks([TASK("w1"), WTD(3), "RUNNING"])] },
+        ...web,
+    ];
+}
+const workerEnv = (over: Record<string, string> = {}) => stagingEnv({ WORKER_SERVICE_NAMES: "shop-staging-mailer", ...over });
+
+// Its role reading the workers' services is simulated in test/iam-service-roles.test.ts (smokeTestRequests).
+test("ECS workers: the planned smoke test is told the stage's workers", async () => {
+    const apps = await planStack("apps-delivery");
+    assert.equal(actionEnv(apps, "Apps-Staging").WORKER_SERVICE_NAMES, "shop-apps-staging-mailer");
+    assert.equal(actionEnv(ecsPlan, "Staging").WORKER_SERVICE_NAMES, undefined, "a stage without workers is told none");
+});
+
+test("ECS workers: the web service and every worker running the expected image is recorded", () => {
+    const r = runSmoke(workerEnv(), withWorker(), ["200"]);
+    assertRecorded(r, "staging");
+    assert.ok(r.aws.some((c) => c.startsWith(`ecs describe-task-definition --task-definition ${WTD(3)}`)), explain(r));
+    assert.match(r.stdout, /1 task\(s\) of shop-staging_mailer:3 run/);
+});
+
+test("ECS workers: a worker running another image fails the smoke test, naming the worker, and records nothing", () => {
+    const r = runSmoke(workerEnv(), withWorker({ taskDef: [image(OTHER)] }), ["200"]);
+    assertNothingRecorded(r, new RegExp(`shop-staging-mailer runs ${REPO}:${OTHER}`));
+});
+
+test("ECS workers: a worker with no task running is waited for, unless it is scaled to 0", () => {
+    const waiting = runSmoke(workerEnv({ ATTEMPTS: "2" }), withWorker({ list: [{ out: "" }] }), ["200"]);
+    assertNothingRecorded(waiting, /no task of shop-staging-mailer is running yet/);
+    const off = runSmoke(workerEnv(), withWorker({ list: [{ out: "" }], desired: [{ out: "0\n" }] }), ["200"]);
+    assertRecorded(off, "staging");
+    assert.match(off.stdout, /shop-staging-mailer runs no task \(desired 0\)/);
+});

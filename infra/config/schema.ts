@@ -9,6 +9,7 @@ import { BEANSTALK_KEYS } from "../platforms/beanstalk/settings";
 import { ALARM_KEYS } from "./alarm-keys";
 import { ECS_KEYS } from "../platforms/ecs/settings";
 import { RELEASE_KEYS } from "../platforms/ecs/release-settings";
+import { WORKER_KEYS } from "../platforms/ecs/worker-settings";
 import { DOMAIN_KEYS } from "./domain";
 import { PACKAGE_KEYS } from "../packages/settings";
 import { PLATFORM_NAMES } from "../platforms/platform";
@@ -503,6 +504,7 @@ export const CONFIG_KEYS = [
     ...DOMAIN_KEYS,
     ...ECS_KEYS,
     ...RELEASE_KEYS,
+    ...WORKER_KEYS,
     ...BEANSTALK_KEYS,
     // --- delivery: the private package index (infra/packages) -------------------------------------
     ...PACKAGE_KEYS,

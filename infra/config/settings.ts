@@ -29,6 +29,7 @@ import { beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
+import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 
@@ -64,6 +65,8 @@ export interface DeployTarget {
     platform: Platform;
     /** The target's stack file sets slipway:releaseCommand (ECS): its stage runs the release action first. */
     release: boolean;
+    /** The workers its stack file declares (slipway:workers, ECS): the stage deploys each with the web service. */
+    workers: string[];
     /** The managed domain its stack file sets (slipway:domainZoneId and domainName): its deploy role may write those records. */
     domain?: { zoneId: string; name: string };
 }
@@ -142,6 +145,8 @@ export interface EnvironmentSettings extends CommonSettings {
     containerHealthCheck?: string;
     /** Release phase: the command the pipeline runs once per deploy before the services move (ECS); undefined: none. */
     releaseCommand?: string;
+    /** Background workers (ECS): each its own service in the environment's cluster, sorted by name. */
+    workers: WorkerSettings[];
     dashboard: boolean;
     certificateArn?: string;
     /** Public DNS name of the app; required with a certificate (the health URL uses it). Review stacks with a managed domain: pr-<N>.<slipway:domainName>. */
@@ -404,6 +409,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack),
             platform,
             release: platform === "ecs" && Boolean(raw.readStackConfig?.(stack)?.[`${CONFIG_NAMESPACE}:releaseCommand`]?.trim()),
+            workers: platform === "ecs" ? workerNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
             domain: managedDomainOfStackFile(raw.readStackConfig?.(stack)),
         };
     });
@@ -596,6 +602,12 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         dashboard: d.dashboard,
         containerHealthCheck: d.containerHealthCheck || undefined,
         releaseCommand: d.releaseCommand || undefined,
+        workers: workerSettings(
+            d.workers,
+            { platform: d.platform, cpu: d.cpu, memory: d.memory, cpuTargetPercent: d.cpuTargetPercent, atMinimum: byTier.workersAtMinimum, environmentName: `${common.appName}-${raw.stack}` },
+            raw.stack,
+            problems,
+        ),
         certificateArn: d.certificateArn || undefined,
         domainName: managedDomain?.name ?? (d.domainName || undefined),
         managedDomain,

@@ -15,12 +15,14 @@ export interface TierDefaults {
     protect: boolean;
     /** ECS Container Insights (per-task metrics; billed as custom metrics). */
     containerInsights: boolean;
+    /** ECS workers run their minimum (desiredCount = minCount), whatever the stack file's desiredCount. */
+    workersAtMinimum: boolean;
 }
 
 export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
-    production: { ingress: "alb", beanstalkEnvironmentType: "LoadBalanced", beanstalkDeploymentPolicy: "Immutable", protect: true, containerInsights: true },
-    staging: { ingress: "api", beanstalkEnvironmentType: "SingleInstance", beanstalkDeploymentPolicy: "AllAtOnce", protect: false, containerInsights: false },
-    review: { ingress: "api", beanstalkEnvironmentType: "SingleInstance", beanstalkDeploymentPolicy: "AllAtOnce", imageStack: "staging", protect: false, containerInsights: false },
+    production: { ingress: "alb", beanstalkEnvironmentType: "LoadBalanced", beanstalkDeploymentPolicy: "Immutable", protect: true, containerInsights: true, workersAtMinimum: false },
+    staging: { ingress: "api", beanstalkEnvironmentType: "SingleInstance", beanstalkDeploymentPolicy: "AllAtOnce", protect: false, containerInsights: false, workersAtMinimum: false },
+    review: { ingress: "api", beanstalkEnvironmentType: "SingleInstance", beanstalkDeploymentPolicy: "AllAtOnce", imageStack: "staging", protect: false, containerInsights: false, workersAtMinimum: true },
 };
 
 /** `production`, `prod`, or a name ending in `-production` / `-prod`. */

@@ -191,7 +191,7 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
         // The release phase runs first: a failed release fails the stage before any service moves.
         const release = releaseAction(target, args);
         const after = release ? 1 : 0;
-        const deploy = target.deploy.deployAction("image");
+        const deploys = [target.deploy.deployAction("image"), ...(target.deploy.serviceDeployActions?.("image") ?? [])];
         stages.push({
             name: stageName(target.stack),
             beforeEntry: skipUnlessDeployable(target.stack),
@@ -199,8 +199,8 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
             onFailure: { result: "ROLLBACK" },
             actions: [
                 ...(release ? [release] : []),
-                // Platforms' deploy actions run first (runOrder 1) in a stage without a release.
-                after ? { ...deploy, runOrder: 1 + after } : deploy,
+                // Platforms' deploy actions run first (runOrder 1) in a stage without a release; all of them in parallel.
+                ...deploys.map((deploy) => (after ? { ...deploy, runOrder: 1 + after } : deploy)),
                 {
                     name: "SmokeTest",
                     category: "Build",

@@ -56,6 +56,11 @@ export interface PlatformTarget {
     stack: string;
     /** The stage's deploy action, reading the build's output artifact `artifact`. */
     deployAction(artifact: string): inputs.codepipeline.PipelineStageAction;
+    /**
+     * The stage's further deploy actions (ECS: one per worker service), run in the same runOrder as
+     * deployAction, so every service of the environment moves to the new image together. @default none
+     */
+    serviceDeployActions?(artifact: string): inputs.codepipeline.PipelineStageAction[];
     /** What the smoke test is told about where the environment runs: PLATFORM and the platform's names. */
     smokeTestVariables: ActionVariable[];
 }
@@ -77,7 +82,7 @@ export interface Platform<T extends PlatformTarget = PlatformTarget> {
 
     // --- delivery stack: the pipeline ---
     /** The pipeline's target for environment stack `stack` of `app`. */
-    target(app: string, stack: string): T;
+    target(app: string, stack: string, options?: { workers?: string[] }): T;
     /** The pipeline role's rights to deploy to `targets` (all of this platform's targets at once, so Sids stay unique). */
     pipelineStatements(ctx: AwsContext, targets: T[], app: string): Statement[];
     /** The smoke-test role's rights to read what `targets` run. */

@@ -9,7 +9,7 @@ import { parse as parseYaml } from "yaml";
 import type { Plan, PlannedResource } from "../plan/mock-engine";
 import type { CheckedStack } from "./iam-check";
 import { mockArn, mockId, physicalNameOf } from "../plan/identities";
-import { CONDITIONAL_GITHUB_VARIABLES, STACK_TAG, TEAM_SET_WORKFLOW_VARIABLES } from "../../infra/contract";
+import { CONDITIONAL_GITHUB_VARIABLES, STACK_TAG, TEAM_SET_WORKFLOW_VARIABLES, workerFamily, workerServiceName } from "../../infra/contract";
 
 type Statement = { Effect?: string; Sid?: string; Action?: string | string[]; Resource?: string | string[] };
 
@@ -121,6 +121,22 @@ export function contractProblems({ delivery, environments, region, app }: Contra
                 if (!envNamed(T.logGroup).includes(rv.LOG_GROUP)) problems.push(where(`the Release action reads logs of ${rv.LOG_GROUP}; the stack's log groups: ${envNamed(T.logGroup).join(", ") || "none"}`));
             } else if (releaseFamily) {
                 problems.push(where(`the stack declares release task family ${releaseFamily}, but the pipeline's stage has no Release action (the delivery stack reads slipway:releaseCommand from the stack file: pulumi up -s ${delivery.stack})`));
+            }
+            // Workers: each ECS service beside the web's has its own deploy action in the stage and its own family; every action names one.
+            const webService = deploy.find((d) => d.provider === "ECS")?.configuration.ServiceName;
+            if (webService) {
+                const workerDeploys = actions.filter((a) => a.provider === "ECS" && a.name !== "Deploy" && a.stage.toLowerCase() === stack.toLowerCase());
+                const deployed = new Set(workerDeploys.map((a) => a.configuration.ServiceName));
+                for (const a of workerDeploys) {
+                    if (!envNamed(T.service).includes(a.configuration.ServiceName)) problems.push(where(`the pipeline's ${a.name} action deploys service ${a.configuration.ServiceName}; the stack's services: ${envNamed(T.service).join(", ")}`));
+                    if (a.configuration.ClusterName !== deploy[0].configuration.ClusterName) problems.push(where(`the pipeline's ${a.name} action deploys into cluster ${a.configuration.ClusterName}, not the web service's ${deploy[0].configuration.ClusterName}`));
+                }
+                for (const service of envNamed(T.service).filter((s) => s !== webService)) {
+                    if (!deployed.has(service)) problems.push(where(`the stack declares worker service ${service}, but the pipeline's stage does not deploy it (the delivery stack reads slipway:workers from the stack file: pulumi up -s ${delivery.stack})`));
+                    const worker = service.slice(webService.length + 1);
+                    const family = workerFamily(app, stack, worker);
+                    if (service !== workerServiceName(app, stack, worker) || !families.includes(family)) problems.push(where(`worker service ${service} has no task family ${family} (contract.ts workerFamily); the stack's families: ${families.join(", ")}`));
+                }
             }
             const smoke = actions.find((a) => a.name === "SmokeTest" && a.stage.toLowerCase() === stack.toLowerCase());
             const vars = Object.fromEntries((JSON.parse(smoke?.configuration.EnvironmentVariables ?? "[]") as { name: string; value: string }[]).map((v) => [v.name, v.value]));

@@ -78,6 +78,7 @@ const TIER_ROWS: Record<keyof TierDefaults, { what: string; unset?: string }> = 
     imageStack: { what: "`slipway:imageStack`", unset: "its own" },
     protect: { what: "secrets, logs and data kept through a destroy (`protect`, deletion protection; no key)" },
     containerInsights: { what: "ECS Container Insights (no key)" },
+    workersAtMinimum: { what: "`slipway:workers` run desiredCount = minCount (ECS)" },
 };
 
 /** What each tier gets for a by-tier key left empty (infra/config/tiers.ts TIER_DEFAULTS). */

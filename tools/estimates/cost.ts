@@ -190,9 +190,12 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
         if (!r.custom || FREE_TYPES.has(r.type) || r.type.startsWith("github:") || r.type.startsWith("pulumi:")) continue;
         switch (r.type) {
             case "aws:ecs/service:Service": {
-                // The service's own family (an environment may also declare its release task's).
-                const td = plan.resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition" && x.inputs.family === r.inputs.name);
-                const scaling = plan.resources.find((x) => x.type === "aws:appautoscaling/target:Target");
+                // The service's own family (an environment may also declare its release task's and its
+                // workers', each `<component>-task` beside its `<component>-service`), and its own scalable target.
+                const tds = plan.resources.filter((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition");
+                const td = tds.find((x) => x.inputs.family === r.inputs.name) ?? tds.find((x) => x.name === r.name.replace(/-service$/, "-task"));
+                const targets = plan.resources.filter((x) => x.type === "aws:appautoscaling/target:Target");
+                const scaling = targets.find((x) => String(x.inputs.resourceId ?? "").endsWith(`/${String(r.inputs.name)}`)) ?? (targets.length === 1 ? targets[0] : undefined);
                 const tasks = Math.max(num(r.inputs.desiredCount, 1), num(scaling?.inputs.minCapacity, 0));
                 const vcpu = num(td?.inputs.cpu, 256) / 1024;
                 const gb = num(td?.inputs.memory, 512) / 1024;
@@ -296,7 +299,8 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                 add(r, "customer managed key", 1, "key-mo", PRICES.kmsKeyMonth);
                 break;
             case "aws:cloudwatch/logGroup:LogGroup": {
-                const app = plan.resources.some((x) => x.type === "aws:ecs/service:Service") && /\/app$/.test(String(r.inputs.name ?? ""));
+                // The web's and each worker's (`…/worker/<name>`): each assumed to log as much as an app does.
+                const app = plan.resources.some((x) => x.type === "aws:ecs/service:Service") && /\/app$|\/worker\/[^/]+$/.test(String(r.inputs.name ?? ""));
                 logs(r, app ? (prod ? a.appLogsGb.production : a.appLogsGb.other) : a.buildLogsGb, num(r.inputs.retentionInDays, 30));
                 break;
             }
@@ -335,7 +339,8 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
             case "aws:servicediscovery/httpNamespace:HttpNamespace":
                 break;
             case "aws:servicediscovery/service:Service": {
-                const ecsService = plan.resources.find((x) => x.type === "aws:ecs/service:Service");
+                // The service registered in it: the web's (workers have no registry).
+                const ecsService = plan.resources.find((x) => x.type === "aws:ecs/service:Service" && x.inputs.serviceRegistries) ?? plan.resources.find((x) => x.type === "aws:ecs/service:Service");
                 const instances = Math.max(1, num(ecsService?.inputs.desiredCount, 1));
                 add(r, `Cloud Map registered instances × ${instances} (one per task)`, instances, "instance-mo", PRICES.cloudMapInstanceMonth);
                 break;

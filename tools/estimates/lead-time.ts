@@ -150,8 +150,10 @@ function only(plan: Plan, type: string, what: string): PlannedResource {
 }
 
 /** A container health check's interval from the task definition (ECS default 30 s), or 0 without one. */
-function containerHealthInterval(plan: Plan): number {
-    const td = plan.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition");
+function containerHealthInterval(plan: Plan, service?: PlannedResource): number {
+    // A service's task definition is its component's (`<x>-service` → `<x>-task`); a plan with one has only it.
+    const tds = plan.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition");
+    const td = (service && tds.find((r) => r.name === service.name.replace(/-service$/, "-task"))) ?? tds[0];
     try {
         const defs = JSON.parse(String(td?.inputs.containerDefinitions ?? "[]")) as { essential?: boolean; healthCheck?: { interval?: number } }[];
         const checks = defs.filter((d) => d.healthCheck).map((d) => num(d.healthCheck?.interval, 30));
@@ -161,9 +163,51 @@ function containerHealthInterval(plan: Plan): number {
     }
 }
 
-/** The deploy settings of an environment plan's ECS service and its target group (if it has one). */
+/**
+ * The ECS services of an environment plan: the web service first (the one without a worker's
+ * `worker-` component name), then each worker (infra/platforms/ecs/worker.ts), which has no load balancer.
+ */
+export function ecsServicesOf(plan: Plan): { web: PlannedResource; workers: PlannedResource[] } {
+    const all = plan.resources.filter((r) => r.type === "aws:ecs/service:Service");
+    const workers = all.filter((r) => r.name.startsWith("worker-"));
+    const web = only({ ...plan, resources: all.filter((r) => !workers.includes(r)) }, "aws:ecs/service:Service", "ECS web service");
+    return { web, workers };
+}
+
+/**
+ * The ECS deploy floor of an environment: its services' deploy actions run in parallel (one runOrder),
+ * so the stage waits for the slowest of the web service and its workers.
+ */
+export function ecsEnvironmentFloor(plan: Plan): { seconds: number; parts: Part[] } {
+    const { web, workers } = ecsServicesOf(plan);
+    const floors = [{ name: String(web.inputs.name ?? web.name), ...ecsDeployFloor(ecsSettingsFromPlan(plan)) }, ...workers.map((w) => ({ name: String(w.inputs.name ?? w.name), ...ecsDeployFloor(workerSettingsFromPlan(plan, w)) }))];
+    if (floors.length === 1) return floors[0];
+    const slowest = floors.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+    return {
+        seconds: slowest.seconds,
+        parts: [
+            ...slowest.parts,
+            { label: `${floors.length} services deploy in parallel (${floors.map((f) => `${f.name} ${f.seconds.toFixed(0)} s`).join(", ")}): the slowest, ${slowest.name}, counts`, seconds: 0 },
+        ],
+    };
+}
+
+/** A worker's deploy settings: no load balancer, its own counts and container health check. */
+function workerSettingsFromPlan(plan: Plan, service: PlannedResource): EcsDeploySettings {
+    return {
+        loadBalanced: false,
+        desiredCount: num(service.inputs.desiredCount, 1),
+        minimumHealthyPercent: num(service.inputs.deploymentMinimumHealthyPercent, 100),
+        maximumPercent: num(service.inputs.deploymentMaximumPercent, 200),
+        healthCheckIntervalSeconds: containerHealthInterval(plan, service),
+        healthyThreshold: 1,
+        deregistrationDelaySeconds: 0,
+    };
+}
+
+/** The deploy settings of an environment plan's web ECS service and its target group (if it has one). */
 export function ecsSettingsFromPlan(plan: Plan): EcsDeploySettings {
-    const service = only(plan, "aws:ecs/service:Service", "ECS service");
+    const service = ecsServicesOf(plan).web;
     const groups = plan.resources.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup");
     if (groups.length === 0) {
         // Without a load balancer ECS counts a task healthy once RUNNING (and its container health
@@ -173,7 +217,7 @@ export function ecsSettingsFromPlan(plan: Plan): EcsDeploySettings {
             desiredCount: num(service.inputs.desiredCount, 1),
             minimumHealthyPercent: num(service.inputs.deploymentMinimumHealthyPercent, 100),
             maximumPercent: num(service.inputs.deploymentMaximumPercent, 200),
-            healthCheckIntervalSeconds: containerHealthInterval(plan),
+            healthCheckIntervalSeconds: containerHealthInterval(plan, service),
             healthyThreshold: 1,
             deregistrationDelaySeconds: 0,
         };
@@ -263,7 +307,7 @@ export function releaseStage(stage: string): StageEstimate {
  * listed as excluded). Keyed by PlatformName, so a new platform must say which.
  */
 export const DEPLOY_MODELS: Record<PlatformName, { label: string; floor(env: Plan): { seconds: number; parts: Part[] } } | null> = {
-    ecs: { label: "ECS", floor: (env) => ecsDeployFloor(ecsSettingsFromPlan(env)) },
+    ecs: { label: "ECS", floor: (env) => ecsEnvironmentFloor(env) },
     // Beanstalk's deploy time depends on the deployment policy, instance boot and EB's own health
     // checks, for which we have no documented floors: not modelled rather than guessed.
     beanstalk: null,
@@ -298,10 +342,13 @@ export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: A
     let actions = 0;
     let target = 0;
     for (const s of stagesIn) {
-        actions += s.actions.length;
+        // Actions of one runOrder run in parallel (a stage's deploys of several services): CodePipeline's
+        // overhead between actions is paid once per step, not per action.
+        const steps = new Set(s.actions.map((a) => a.runOrder ?? 1)).size;
+        actions += steps;
         if (s.actions.every((a) => a.category === "Approval")) {
             excluded.push(`${s.name} (manual approval: waits for a person)`);
-            actions -= s.actions.length;
+            actions -= steps;
             continue;
         }
         if (s.actions.some((a) => a.category === "Source")) {
@@ -333,7 +380,7 @@ export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: A
     stages.push({
         stage: "CodePipeline between actions",
         seconds: actions * FIGURES.actionOverheadSeconds,
-        parts: [{ label: `${actions} actions × ${FIGURES.actionOverheadSeconds} s (assumed)`, seconds: actions * FIGURES.actionOverheadSeconds }],
+        parts: [{ label: `${actions} action steps (parallel actions count once) × ${FIGURES.actionOverheadSeconds} s (assumed)`, seconds: actions * FIGURES.actionOverheadSeconds }],
     });
     return { deliveryStack: delivery.stack, stages, totalSeconds: stages.reduce((a, s) => a + s.seconds, 0), ecsFloors, excluded };
 }

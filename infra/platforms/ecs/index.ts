@@ -4,7 +4,7 @@
 // check and the ECS parts of the deploy and runtime policies.
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
-import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn } from "../../contract";
+import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { ecsAlarmSpecs } from "./alarms";
 import { arnOf } from "../../shared/aws-context";
@@ -17,6 +17,7 @@ import type { ServiceDashboard as Dashboard, ServiceDashboardArgs } from "./dash
 import { WebLoadBalancer } from "./load-balancer";
 import { FargateApp } from "./service";
 import { ReleaseTask } from "./release-task";
+import { WorkerService } from "./worker";
 
 /** The runtime policy kind of ECS tasks' execution role (`<app>-<stack>-task-execution`). */
 export const ECS_RUNTIME_KIND = "task-execution";
@@ -125,12 +126,14 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
               minutes: s.alarms.minutes,
           })
         : undefined;
+    // The app's processes read the private package index only under slipway:packages.runtimeRead.
+    const packagesRead = s.packagesRead ? { taskPolicyArns: [runtimePolicyArn(shared.ctx, app, shared.policyStack, PACKAGES_READ_KIND)] } : {};
     const fargate = new FargateApp("app", {
         name,
         image: shared.image,
         executionPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ECS_RUNTIME_KIND),
         // slipway:packages.runtimeRead (delivery stack): the app installs from the private package index.
-        ...(s.packagesRead ? { taskPolicyArns: [runtimePolicyArn(shared.ctx, app, shared.policyStack, PACKAGES_READ_KIND)] } : {}),
+        ...packagesRead,
         permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
         cpu: s.cpu,
         memory: s.memory,
@@ -181,6 +184,44 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
             region: shared.ctx.region,
         });
         outputs.releaseTaskFamily = release.taskDefinition.family;
+    }
+    if (s.workers.length) {
+        // Background workers: each its own service in the cluster, deployed by the pipeline with the web service.
+        const workers = s.workers.map(
+            (w) =>
+                new WorkerService(`worker-${w.name}`, {
+                    serviceName: workerServiceName(app, s.stack, w.name),
+                    family: workerFamily(app, s.stack, w.name),
+                    clusterArn: fargate.cluster.arn,
+                    clusterName: fargate.cluster.name,
+                    command: w.command,
+                    image: shared.image,
+                    cpu: w.cpu,
+                    memory: w.memory,
+                    executionRoleArn: fargate.executionRole.arn,
+                    ...packagesRead,
+                    permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
+                    rolePath: environmentRolePath(app, s.stack),
+                    vpcId: network.vpc.id,
+                    subnetIds: network.publicSubnetIds,
+                    environment: { ...s.appSettings },
+                    secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
+                    healthCheckCommand: w.healthCheck,
+                    desiredCount: w.desiredCount,
+                    minCount: w.minCount,
+                    maxCount: w.maxCount,
+                    cpuTargetPercent: w.cpuTargetPercent,
+                    spot: s.fargateSpot,
+                    deploymentAlarmNames: alarms?.alarmNames,
+                    logGroupName: workerLogGroupName(app, s.stack, w.name),
+                    logRetentionDays: s.logRetentionDays,
+                    dependsOn: [fargate.capacity],
+                    protect: s.protect,
+                    ctx: shared.ctx,
+                }),
+        );
+        // staging-hours.yml scales these with the web service (serviceName).
+        outputs.workerServiceNames = workers.map((w) => w.service.name);
     }
     if (s.dashboard) {
         // Loaded only when asked for: awsx's CloudWatch widgets pull in the whole @pulumi/aws index.

@@ -4,22 +4,51 @@
 import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
-import { CONTAINER_NAME, environmentName, environmentRolePath } from "../../contract";
+import { CONTAINER_NAME, environmentName, environmentRolePath, workerFamily, workerServiceName } from "../../contract";
 import type { PlatformTarget } from "../platform";
 
 export interface EcsTarget extends PlatformTarget {
     /** Cluster and service the environment stack creates (contract.ts environmentName). */
     clusterName: string;
     serviceName: string;
+    /** The web service's task family (its service's name). */
+    family: string;
+    /** The environment's workers (slipway:workers in its stack file): their services and families. */
+    workers: { name: string; serviceName: string; family: string }[];
 }
 
-export function ecsTarget(app: string, stack: string): EcsTarget {
+/** The ECS deploy action's wait for a service's deployment, in minutes (the action's maximum is 60). */
+export const ECS_DEPLOYMENT_TIMEOUT_MINUTES = 15;
+
+/** A worker's deploy action's name in the stage: `Deploy-<worker>` (CodePipeline: up to 100 of [A-Za-z0-9.@_-]). */
+export function workerDeployActionName(worker: string): string {
+    return `Deploy-${worker}`;
+}
+
+export function ecsTarget(app: string, stack: string, options?: { workers?: string[] }): EcsTarget {
     const clusterName = environmentName(app, stack);
     const serviceName = environmentName(app, stack);
+    const workers = (options?.workers ?? []).map((name) => ({ name, serviceName: workerServiceName(app, stack, name), family: workerFamily(app, stack, name) }));
+    // Every service's task definition names its one container CONTAINER_NAME, so the build's one
+    // imagedefinitions.json names the container of each.
+    const action = (name: string, service: string, artifact: string) => ({
+        name,
+        category: "Deploy",
+        owner: "AWS",
+        provider: "ECS",
+        version: "1",
+        runOrder: 1,
+        inputArtifacts: [artifact],
+        configuration: { ClusterName: clusterName, ServiceName: service, FileName: "imagedefinitions.json", DeploymentTimeout: String(ECS_DEPLOYMENT_TIMEOUT_MINUTES) },
+    });
     return {
         stack,
         clusterName,
         serviceName,
+        family: serviceName,
+        workers,
+        // The workers move in the same runOrder as the web service: the stage's deploys run in parallel.
+        serviceDeployActions: (artifact) => workers.map((w) => action(workerDeployActionName(w.name), w.serviceName, artifact)),
         deployAction: (artifact) => ({
             name: "Deploy",
             category: "Deploy",
@@ -35,6 +64,8 @@ export function ecsTarget(app: string, stack: string): EcsTarget {
             { name: "CLUSTER_NAME", value: clusterName },
             { name: "SERVICE_NAME", value: serviceName },
             { name: "CONTAINER_NAME", value: CONTAINER_NAME },
+            // The workers must run the expected image too before it is recorded as verified.
+            ...(workers.length ? [{ name: "WORKER_SERVICE_NAMES", value: workers.map((w) => w.serviceName).join(" ") }] : []),
         ],
     };
 }
@@ -42,11 +73,12 @@ export function ecsTarget(app: string, stack: string): EcsTarget {
 /** What the pipeline's role needs to deploy to `targets`: exactly the calls of the ECS deploy action. */
 export function ecsDeployStatements(ctx: AwsContext, targets: EcsTarget[], app: string): Statement[] {
     if (!targets.length) return [];
+    const families = (t: EcsTarget) => [t.family, ...t.workers.map((w) => w.family)].map((f) => arnOf(ctx, "ecs", `task-definition/${f}:*`));
     return [
         {
             Sid: "DeployEcsServices",
             Action: ["ecs:DescribeServices", "ecs:UpdateService"],
-            Resource: targets.map((t) => arnOf(ctx, "ecs", `service/${t.clusterName}/${t.serviceName}`)),
+            Resource: targets.flatMap((t) => [t.serviceName, ...t.workers.map((w) => w.serviceName)].map((s) => arnOf(ctx, "ecs", `service/${t.clusterName}/${s}`))),
         },
         {
             Sid: "WatchDeployments",
@@ -64,7 +96,7 @@ export function ecsDeployStatements(ctx: AwsContext, targets: EcsTarget[], app: 
             // The deploy registers a new revision of each service's own task family.
             Sid: "RegisterTaskDefinitions",
             Action: ["ecs:RegisterTaskDefinition"],
-            Resource: targets.map((t) => arnOf(ctx, "ecs", `task-definition/${t.serviceName}:*`)),
+            Resource: targets.flatMap(families),
         },
         {
             // DescribeTaskDefinition has no resource type in the service authorization reference: "*" only.
@@ -75,7 +107,7 @@ export function ecsDeployStatements(ctx: AwsContext, targets: EcsTarget[], app: 
         {
             Sid: "TagTaskDefinitions",
             Action: ["ecs:TagResource"],
-            Resource: targets.map((t) => arnOf(ctx, "ecs", `task-definition/${t.serviceName}:*`)),
+            Resource: targets.flatMap(families),
             Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
         },
         {
@@ -95,7 +127,7 @@ export function ecsSmokeTestStatements(ctx: AwsContext, targets: EcsTarget[]): S
         {
             Sid: "ReadServiceDeployments",
             Action: ["ecs:DescribeServices"],
-            Resource: targets.map((e) => arnOf(ctx, "ecs", `service/${e.clusterName}/${e.serviceName}`)),
+            Resource: targets.flatMap((e) => [e.serviceName, ...e.workers.map((w) => w.serviceName)].map((s) => arnOf(ctx, "ecs", `service/${e.clusterName}/${s}`))),
         },
         {
             // DescribeTaskDefinition has no resource type in the service authorization reference: "*" only.
@@ -120,12 +152,28 @@ export function ecsSmokeTestStatements(ctx: AwsContext, targets: EcsTarget[]): S
 }
 
 /**
- * The smoke test's ECS check (bash): the service has one deployment, PRIMARY with rolloutState
- * COMPLETED; its task definition's CONTAINER_NAME container image is exactly the expected image; every
- * task of the service with desired status RUNNING runs that task definition, and at least one is RUNNING.
- * Variables: CLUSTER_NAME, SERVICE_NAME, CONTAINER_NAME.
+ * The smoke test's ECS check (bash), for the web service and then each worker (WORKER_SERVICE_NAMES,
+ * space-separated; unset: none): the service has one deployment, PRIMARY with rolloutState COMPLETED;
+ * its task definition's CONTAINER_NAME container image is exactly the expected image; every task of the
+ * service with desired status RUNNING runs that task definition, and at least one is RUNNING (a worker
+ * scaled to 0 tasks passes without one). The first service that is not ok decides state and detail.
+ * Variables: CLUSTER_NAME, SERVICE_NAME, CONTAINER_NAME, WORKER_SERVICE_NAMES.
  */
 export const ECS_SMOKE_TEST_CHECK = [
+    "  local svc details=''",
+    '  ecs_service_check "$SERVICE_NAME" ""',
+    '  [ "$state" = ok ] || return',
+    '  details="$detail"',
+    "  for svc in ${WORKER_SERVICE_NAMES:-}; do",
+    '    ecs_service_check "$svc" worker',
+    '    [ "$state" = ok ] || return',
+    '    details="$details; $detail"',
+    "  done",
+    '  detail="$details"',
+    "}",
+    // One service's check: $1 the service (SERVICE_NAME, local to it), $2 "worker" for a worker.
+    "ecs_service_check() {",
+    '  local SERVICE_NAME="$1" worker="$2"',
     "  local out n status rollout td img arns described running=0 others='' arn tdarn last",
     '  out="$(aws ecs describe-services --cluster "$CLUSTER_NAME" --services "$SERVICE_NAME" --query \'services[0].deployments[].[status,rolloutState,taskDefinition]\' --output text 2>&1)" || refuse "aws ecs describe-services failed: $out"',
     '  if [ -z "$out" ] || [ "$out" = None ]; then refuse "service $SERVICE_NAME not found in cluster $CLUSTER_NAME"; fi',
@@ -137,7 +185,11 @@ export const ECS_SMOKE_TEST_CHECK = [
     '  img="$(aws ecs describe-task-definition --task-definition "$td" --query "taskDefinition.containerDefinitions[?name==\'$CONTAINER_NAME\'].image | [0]" --output text 2>&1)" || refuse "aws ecs describe-task-definition failed: $img"',
     '  if [ "$img" != "$expected" ]; then state=wrong; detail="$SERVICE_NAME runs $img (task definition ${td##*/}, container $CONTAINER_NAME), not $expected"; return; fi',
     '  arns="$(aws ecs list-tasks --cluster "$CLUSTER_NAME" --service-name "$SERVICE_NAME" --desired-status RUNNING --query \'taskArns[]\' --output text 2>&1)" || refuse "aws ecs list-tasks failed: $arns"',
-    '  if [ -z "$arns" ] || [ "$arns" = None ]; then state=pending; detail="no task of $SERVICE_NAME is running yet"; return; fi',
+    '  if [ -z "$arns" ] || [ "$arns" = None ]; then',
+    // A worker may run no task at all (minCount 0, or scaled to zero): then its image is all there is to check.
+    '    if [ -n "$worker" ] && [ "$(aws ecs describe-services --cluster "$CLUSTER_NAME" --services "$SERVICE_NAME" --query \'services[0].desiredCount\' --output text 2>/dev/null)" = 0 ]; then state=ok; detail="$SERVICE_NAME runs no task (desired 0); its task definition ${td##*/} has $expected"; return; fi',
+    '    state=pending; detail="no task of $SERVICE_NAME is running yet"; return',
+    "  fi",
     // describe-tasks takes at most 100 tasks a call.
     '  described="$(xargs -n 100 aws ecs describe-tasks --cluster "$CLUSTER_NAME" --query \'tasks[].[taskArn,taskDefinitionArn,lastStatus]\' --output text --tasks <<< "$arns" 2>&1)" || refuse "aws ecs describe-tasks failed: $described"',
     "  while IFS=$'\\t' read -r arn tdarn last; do",

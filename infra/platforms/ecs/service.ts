@@ -123,6 +123,8 @@ export class FargateApp extends pulumi.ComponentResource {
     readonly logGroup: cloudwatch.LogGroup;
     readonly executionRole: iam.Role;
     readonly taskRole: iam.Role;
+    /** The cluster's capacity providers: every service of the cluster (the workers' too) waits for them. */
+    readonly capacity: ecs.ClusterCapacityProviders;
 
     constructor(name: string, args: FargateAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:environment:FargateApp", name, {}, opts);
@@ -138,11 +140,11 @@ export class FargateApp extends pulumi.ComponentResource {
             { name: args.name, settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }] },
             { parent: this, aliases: renamedFrom("cluster") },
         );
-        const capacity = new ecs.ClusterCapacityProviders(
+        const capacity = (this.capacity = new ecs.ClusterCapacityProviders(
             `${name}-capacity`,
             { clusterName: this.cluster.name, capacityProviders: ["FARGATE", "FARGATE_SPOT"] },
             { parent: this, aliases: renamedFrom("capacity") },
-        );
+        ));
 
         this.executionRole = serviceRole(
             `${name}-execution`,
