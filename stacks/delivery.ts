@@ -187,7 +187,6 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // environment in `sub` when the job names one).
     const infra = s.infraRepository;
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
-    /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }) => {
         const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages) };
         // A managed domain (the environment's stack file sets slipway:domainZoneId): its names in its zone only.
