@@ -17,6 +17,7 @@ import { stateBackendStatements } from "../infra/delivery/state-backend";
 import { DeploymentEnvironments } from "../infra/delivery/github-environments";
 import { GitHubOidc, GitHubRoleSpec } from "../infra/delivery/github-oidc";
 import { Notifications } from "../infra/delivery/notifications";
+import { ChatNotifications } from "../infra/delivery/chat";
 import { DeliveryPipeline, PipelineTarget, smokeTestStatements } from "../infra/delivery/pipeline";
 import { Registry } from "../infra/delivery/registry";
 import { RepoSettings } from "../infra/delivery/repo-settings";
@@ -164,6 +165,11 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         app,
         ctx,
     });
+
+    // Chat channels (slipway:chat): AWS Chatbot posts the events each asked for.
+    if (s.chat.length) {
+        new ChatNotifications("chat", { app, channels: s.chat, pipelineArn: pipeline.pipeline.arn, topicArn: notifications.topic.arn, rolePath: path, ctx });
+    }
 
     // The private package index: builds install from it, and (optionally) a tag pipeline publishes to it.
     const packages = s.packages;

@@ -32,6 +32,7 @@ import { releaseProblems } from "../platforms/ecs/release-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
+import { ChatChannel, chatSettings } from "../delivery/chat-settings";
 
 export { configText, readStackFile, readStackFileConfig } from "./stack-files";
 export { isProductionName, isReviewName, tierForStack } from "./tiers";
@@ -96,6 +97,8 @@ export interface DeliverySettings extends CommonSettings {
     /** The review template's managed domain (Pulumi.review.yaml): review stacks serve pr-<N>.<name>. */
     reviewDomain?: { zoneId: string; name: string };
     notificationEmails: string[];
+    /** Chat channels (slipway:chat) that get pipeline events and alarms through AWS Chatbot. */
+    chat: ChatChannel[];
     build: {
         testCommand: string;
         buildCommand: string;
@@ -448,6 +451,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         targets,
         reviewDomain: managedDomainOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)),
         notificationEmails: d.notificationEmails,
+        chat: chatSettings(d.chat, raw.stack, problems),
         build: {
             testCommand: d.testCommand,
             buildCommand: d.buildCommand,
