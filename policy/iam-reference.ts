@@ -29,7 +29,20 @@ function wildcardRegex(pattern: string): RegExp {
  * The actions a policy's action string grants (IAM matches case-insensitively and expands `*`/`?`).
  * [] when the service or action does not exist. "*" alone is not expanded (callers treat it as admin).
  */
-export async function expandAction(action: string): Promise<ActionFacts[]> {
+export function expandAction(action: string): Promise<ActionFacts[]> {
+    // Every policy of every stack names the same few hundred actions: each is expanded once per process.
+    const key = action.toLowerCase();
+    let found = expanded.get(key);
+    if (!found) {
+        found = expand(action);
+        expanded.set(key, found);
+    }
+    return found.then((facts) => facts.map((f) => ({ ...f })));
+}
+
+const expanded = new Map<string, Promise<ActionFacts[]>>();
+
+async function expand(action: string): Promise<ActionFacts[]> {
     const [service, name] = action.split(":");
     if (!service || name === undefined || service.includes("*")) return [];
     const actions = await actionsOf(service);

@@ -48,7 +48,13 @@ type Rule = (wf: Parsed, files: Files) => string[];
 
 const DIR = path.join(ROOT, ".github", "workflows");
 const realFiles = (): Files => Object.fromEntries(fs.readdirSync(DIR).filter((f) => f.endsWith(".yml")).map((f) => [f, fs.readFileSync(path.join(DIR, f), "utf8")]));
-const parseAll = (files: Files): Parsed => Object.fromEntries(Object.entries(files).map(([f, t]) => [f, parse(t) as Workflow]));
+/** Each text is parsed once (most tests break one file and re-read the other six); callers get copies. */
+const parses = new Map<string, Workflow>();
+const parseOnce = (text: string): Workflow => {
+    if (!parses.has(text)) parses.set(text, parse(text) as Workflow);
+    return structuredClone(parses.get(text) as Workflow);
+};
+const parseAll = (files: Files): Parsed => Object.fromEntries(Object.entries(files).map(([f, t]) => [f, parseOnce(t)]));
 
 const SAME_REPO_GUARD = "github.event.pull_request.head.repo.full_name == github.repository";
 /** pulumi/actions as fetched from github.com/pulumi/actions: tag v6.6.1 is this commit (git show-ref --tags). */

@@ -20,11 +20,28 @@ export function stackFilePath(dir: string, stack: string): string | undefined {
     return /^[A-Za-z0-9._-]+$/.test(stack) && fs.existsSync(file) ? file : undefined;
 }
 
+/** Parses of file texts seen in this process, newest last (a run of `--all` reads Pulumi.yaml once per stack). */
+const parsed = new Map<string, unknown>();
+const PARSES_KEPT = 64;
+
+/**
+ * A YAML file's document (Pulumi.yaml, a stack file). The same text is parsed once per process; each
+ * caller gets its own copy. A text that does not parse throws the parser's error every time.
+ */
+export function readYamlFile(file: string): unknown {
+    const text = fs.readFileSync(file, "utf8");
+    if (!parsed.has(text)) {
+        parsed.set(text, parseYaml(text));
+        if (parsed.size > PARSES_KEPT) parsed.delete(parsed.keys().next().value as string);
+    }
+    return structuredClone(parsed.get(text));
+}
+
 /** The parsed `Pulumi.<stack>.yaml`, or undefined when there is no such file. */
 export function readStackFileDoc(dir: string, stack: string): StackFile | undefined {
     const file = stackFilePath(dir, stack);
     if (!file) return undefined;
-    return ((parseYaml(fs.readFileSync(file, "utf8")) as StackFile | null) ?? {});
+    return ((readYamlFile(file) as StackFile | null) ?? {});
 }
 
 /**

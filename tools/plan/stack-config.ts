@@ -13,9 +13,8 @@
 import { createDecipheriv, createHash, pbkdf2Sync } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../infra/config/settings";
-import { configText, readStackFileDoc, StackFile } from "../../infra/config/stack-files";
+import { configText, readStackFileDoc, readYamlFile, StackFile } from "../../infra/config/stack-files";
 
 export const SECRET_PLACEHOLDER = "PLACEHOLDER-SECRET";
 
@@ -36,7 +35,7 @@ interface ProjectFile {
 }
 
 export function readProject(dir: string): ProjectFile {
-    return parseYaml(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as ProjectFile;
+    return readYamlFile(path.join(dir, "Pulumi.yaml")) as ProjectFile;
 }
 
 /** Stack names that have a `Pulumi.<stack>.yaml` in `dir`. */
