@@ -15,7 +15,11 @@ const path = require("path");
 const vm = require("vm");
 
 const ROOT = path.resolve(__dirname, "..");
-const CACHE = path.join(ROOT, "node_modules", ".cache", "slipway");
+/**
+ * Bundles of this checkout. A second checkout of the repository (a git worktree) may share node_modules
+ * through a link: each checkout keeps its own bundles, so two never rebuild over each other.
+ */
+const CACHE = path.join(ROOT, "node_modules", ".cache", "slipway", crypto.createHash("sha256").update(ROOT).digest("hex").slice(0, 12));
 const FORMAT = 3; // bump when the bundling options below change
 /** Loaded by @pulumi/pulumi at start-up but used only to serialize closures: load on first use (and its Automation API, below). */
 const LAZY = /^(typescript|@npmcli\/arborist)$/;
