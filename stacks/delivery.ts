@@ -18,15 +18,14 @@ import { DeploymentEnvironments } from "../infra/delivery/github-environments";
 import { GitHubOidc, GitHubRoleSpec } from "../infra/delivery/github-oidc";
 import { Notifications } from "../infra/delivery/notifications";
 import { ChatNotifications } from "../infra/delivery/chat";
-import { DeliveryPipeline, PipelineTarget, smokeTestStatements } from "../infra/delivery/pipeline";
+import { DeliveryPipeline, DeliveryPipelineArgs, PipelineTarget, smokeTestStatements } from "../infra/delivery/pipeline";
 import { Registry } from "../infra/delivery/registry";
 import { RepoSettings } from "../infra/delivery/repo-settings";
 import { SeedImage, SEED_TAG } from "../infra/delivery/seed-image";
 import { StackAccess } from "../infra/delivery/stack-access";
 import { platformNamed, PLATFORMS } from "../infra/platforms";
-import type { Platform } from "../infra/platforms/platform";
+import type { Platform, PlatformName, ReleasePhase } from "../infra/platforms/platform";
 import { awsContext } from "../infra/shared/aws-context";
-import { releaseActionVariables, releaseBuildSpec, RELEASE_PROJECT_TIMEOUT_MINUTES, releaseStatements, releaseTarget } from "../infra/platforms/ecs/release-action";
 import { packageIndexVariables, packageReadStatements, PACKAGES_READ_TOKEN_MINUTES } from "../infra/packages/build-access";
 import { PackageIndex } from "../infra/packages/package-index";
 import { PackagePublishing } from "../infra/packages/publishing";
@@ -70,7 +69,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         imageTagParameter: imageTagParameter(app, t.stack),
         // An environment stack writes its health URL on its first up: until then the pipeline skips it.
         exists: recorded.apply((r) => r.names.includes(healthUrlParameter(app, t.stack))),
-        release: t.release ? releaseActionVariables(releaseTarget(app, t.stack)) : undefined,
+        release: t.release ? releasePhase(t.platform).actionVariables(releasePhase(t.platform).target(app, t.stack)) : undefined,
     }));
     // The pipeline records each environment's last verified image here; the delivery stack creates
     // the parameters so an environment can read one before the pipeline's first run.
@@ -136,19 +135,24 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         statements: smokeTestStatements(targets, registry.arn, ctx),
     });
 
-    // The release phase (targets whose stack file sets slipway:releaseCommand): one project for every such target.
-    const releaseTargets = s.targets.filter((t) => t.release).map((t) => releaseTarget(app, t.stack));
-    const release = releaseTargets.length
-        ? new BuildProject("release", {
-              ...artifactAccess,
-              description: `Run ${app}'s release command before each deploy`,
-              aliasLegacyNames: false,
-              buildspec: releaseBuildSpec(),
-              timeoutMinutes: RELEASE_PROJECT_TIMEOUT_MINUTES,
-              variables: { REPOSITORY_URL: registry.repositoryUrl },
-              statements: releaseStatements(ctx, releaseTargets, app),
-          })
-        : undefined;
+    // The release phase (targets whose stack file sets slipway:releaseCommand): one project per platform
+    // that runs one, for every such target of that platform.
+    const releaseProjects: DeliveryPipelineArgs["releaseProjects"] = {};
+    for (const p of PLATFORMS) {
+        const phase = p.release;
+        const releasing = s.targets.filter((t) => t.release && t.platform === p.name);
+        if (!phase || !releasing.length) continue;
+        const project = new BuildProject(phase.projectName, {
+            ...artifactAccess,
+            description: `Run ${app}'s release command before each deploy`,
+            aliasLegacyNames: false,
+            buildspec: phase.buildSpec(),
+            timeoutMinutes: phase.timeoutMinutes,
+            variables: { REPOSITORY_URL: registry.repositoryUrl },
+            statements: phase.statements(ctx, releasing.map((t) => phase.target(app, t.stack)), app),
+        }).project;
+        releaseProjects[p.name] = { projectName: project.name, projectArn: project.arn };
+    }
 
     const pipeline = new DeliveryPipeline("pipeline", {
         connectionArn: s.connectionArn,
@@ -160,7 +164,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         artifactKeyArn: store.key.arn,
         build: { projectName: build.project.name, projectArn: build.project.arn },
         smokeTest: { projectName: smoke.project.name, projectArn: smoke.project.arn, attempts: s.smokeTestAttempts, repositoryUrl: registry.repositoryUrl },
-        release: release ? { projectName: release.project.name, projectArn: release.project.arn } : undefined,
+        releaseProjects,
         topicArn: notifications.topic.arn,
         app,
         ctx,
@@ -337,4 +341,11 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         deployRoleArns: Object.fromEntries([...s.targets.map((t) => t.stack), "review"].map((st) => [st, oidc.roles[`deploy-${st}`].arn])),
         pipelineStacks: s.targets.map((t) => t.stack),
     };
+}
+
+/** The release phase of `platform`; config refuses slipway:releaseCommand on a platform without one. */
+function releasePhase(platform: PlatformName): ReleasePhase {
+    const phase = platformNamed(platform).release;
+    if (!phase) throw new Error(`platform ${platform} has no release phase, but a target of it has release set`);
+    return phase;
 }

@@ -86,8 +86,8 @@ export interface DeliveryPipelineArgs {
      * running (`<repositoryUrl>:<sha>`) before it records the sha.
      */
     smokeTest: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string>; attempts: number; repositoryUrl: pulumi.Input<string> };
-    /** The release project, run by each target's Release action (targets with `release`). */
-    release?: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> };
+    /** Each platform's release project (Platform.release), run by the Release action of its targets with `release`. @default none */
+    releaseProjects?: Partial<Record<PlatformName, { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> }>>;
     /** Topic for approval requests and pipeline events. */
     topicArn: pulumi.Input<string>;
     /** The app: its delivery roles' IAM path, and the paths of its environments' roles the deploys pass on. */
@@ -223,7 +223,8 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
 /** The target's Release action (runOrder 1), when it has a release phase. */
 function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs): inputs.codepipeline.PipelineStageAction | undefined {
     if (!target.release) return undefined;
-    if (!args.release) throw new Error(`${target.stack} has a release phase, but the pipeline was given no release project`);
+    const project = args.releaseProjects?.[target.platform];
+    if (!project) throw new Error(`${target.stack} has a release phase, but the pipeline was given no ${target.platform} release project`);
     return {
         name: "Release",
         category: "Build",
@@ -232,7 +233,7 @@ function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs): inpu
         version: "1",
         runOrder: 1,
         inputArtifacts: ["image"],
-        configuration: { ProjectName: args.release.projectName, EnvironmentVariables: environmentVariables(target.release) },
+        configuration: { ProjectName: project.projectName, EnvironmentVariables: environmentVariables(target.release) },
     };
 }
 
@@ -263,7 +264,7 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
         {
             Sid: "RunBuilds",
             Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
-            Resource: [args.build.projectArn, args.smokeTest.projectArn, ...(args.release ? [args.release.projectArn] : [])],
+            Resource: [args.build.projectArn, args.smokeTest.projectArn, ...Object.values(args.releaseProjects ?? {}).map((p) => p.projectArn)],
         },
         { Sid: "RequestApproval", Action: ["sns:Publish"], Resource: [args.topicArn] },
     ];

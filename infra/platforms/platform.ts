@@ -73,6 +73,26 @@ export interface DeployConcern {
     statements: Statement[];
 }
 
+/**
+ * A platform's release phase (slipway:releaseCommand): one CodeBuild project in the delivery stack,
+ * which each of the platform's stages with a release command runs as its Release action, before any
+ * deploy action. Methods, so a platform's own target type stands in for `R`.
+ */
+export interface ReleasePhase<R extends { stack: string } = { stack: string }> {
+    /** The logical name of the release project in the delivery stack. */
+    readonly projectName: string;
+    /** The project's time limit, minutes (its wait for the release task, and room to start and report). */
+    readonly timeoutMinutes: number;
+    /** Where environment stack `stack`'s release runs (names from contract.ts). */
+    target(app: string, stack: string): R;
+    /** The Release action's variables for one target. */
+    actionVariables(target: R): ActionVariable[];
+    /** The release project role's rights, for all of this platform's release targets at once. */
+    statements(ctx: AwsContext, targets: R[], app: string): Statement[];
+    /** The release project's buildspec. */
+    buildSpec(): Record<string, unknown>;
+}
+
 export interface Platform<T extends PlatformTarget = PlatformTarget> {
     readonly name: PlatformName;
 
@@ -91,6 +111,8 @@ export interface Platform<T extends PlatformTarget = PlatformTarget> {
     readonly smokeTestCheck: string[];
     /** What the image build also emits for this platform's deploy action (commands and artifact files). */
     readonly buildArtifacts?: { commands: string[]; files: string[] };
+    /** The release phase, when the platform can run one (config refuses slipway:releaseCommand otherwise). @default none */
+    readonly release?: ReleasePhase;
     /** Resources the delivery stack holds for this platform's environments (named outputs it exports). */
     delivery?(args: { app: string; ctx: AwsContext; protect: boolean }): Record<string, pulumi.Output<unknown>>;
 

@@ -340,3 +340,27 @@ test("a SeedImage registers the image reference", async () => {
     assert.deepEqual(registeredOutputs(p, res(p, SEED, "seed-image")), { imageRef: `${REPOSITORY_URL}:seed` });
     assert.equal(p.outputs.imageRef, `${REPOSITORY_URL}:seed`);
 });
+
+test("a target's Release action runs its own platform's release project, which the pipeline role may start; a target whose platform has none is refused", async () => {
+    const releasing: PipelineTarget = { ...target("staging", "ecs"), release: [{ name: "STACK", value: "staging" }] };
+    const releaseArn = `arn:aws:codebuild:${REGION}:${MOCK_ACCOUNT}:project/shop-release`;
+    const p = await build((ctx) => {
+        new DeliveryPipeline("pipeline", { ...pipelineArgs(ctx, [releasing, target("production", "ecs", true)]), releaseProjects: { ecs: { projectName: "shop-release", projectArn: releaseArn } } });
+        return {};
+    });
+    const staging = (res(p, PIPELINE, "pipeline-pipeline").inputs.stages as Stage[]).find((s) => s.name === "Staging");
+    assert.deepEqual(staging?.actions.map((a) => a.name), ["Release", "Deploy", "SmokeTest"]);
+    assert.equal(staging?.actions[0].configuration.ProjectName, "shop-release");
+    assert.deepEqual(sid(res(p, "aws:iam/rolePolicy:RolePolicy", "pipeline-policy"), "RunBuilds").Resource, [
+        `arn:aws:codebuild:${REGION}:${MOCK_ACCOUNT}:project/shop-build`,
+        `arn:aws:codebuild:${REGION}:${MOCK_ACCOUNT}:project/shop-smoke`,
+        releaseArn,
+    ]);
+    // A Beanstalk release project does not serve an ECS target.
+    const message = await rejection(() =>
+        build((ctx) => {
+            new DeliveryPipeline("pipeline", { ...pipelineArgs(ctx, [releasing]), releaseProjects: { beanstalk: { projectName: "eb-release", projectArn: releaseArn } } });
+        }),
+    );
+    assert.match(message, /staging has a release phase, but the pipeline was given no ecs release project/);
+});

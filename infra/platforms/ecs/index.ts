@@ -17,6 +17,7 @@ import type { ServiceDashboard as Dashboard, ServiceDashboardArgs } from "./dash
 import { WebLoadBalancer } from "./load-balancer";
 import { FargateApp } from "./service";
 import { ReleaseTask } from "./release-task";
+import { releaseActionVariables, releaseBuildSpec, RELEASE_PROJECT_TIMEOUT_MINUTES, releaseStatements, releaseTarget } from "./release-action";
 import { WorkerService } from "./worker";
 
 /** The runtime policy kind of ECS tasks' execution role (`<app>-<stack>-task-execution`). */
@@ -29,6 +30,14 @@ export const ecs: Platform<EcsTarget> = {
     pipelineStatements: ecsDeployStatements,
     smokeTestStatements: ecsSmokeTestStatements,
     smokeTestCheck: ECS_SMOKE_TEST_CHECK,
+    release: {
+        projectName: "release",
+        timeoutMinutes: RELEASE_PROJECT_TIMEOUT_MINUTES,
+        target: releaseTarget,
+        actionVariables: releaseActionVariables,
+        statements: releaseStatements,
+        buildSpec: releaseBuildSpec,
+    },
     deployConcerns: (scope) => [
         { concern: "deploy-compute", what: "the ECS cluster, service, task family and autoscaling", statements: computeStatements(scope) },
         { concern: "deploy-api-ingress", what: "the HTTP API ingress: API Gateway, VPC link, access logs and Cloud Map", statements: apiIngressStatements(scope) },
