@@ -112,3 +112,89 @@ export function testIo(over: Partial<Io> & { answers?: string[] } = {}): Io & { 
         asked,
     };
 }
+
+// --- aws-sdk-client-mock: the clients answer with the recorded history ---
+
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+
+export interface Mocks {
+    codepipeline: AwsClientStub<cp.CodePipelineClient>;
+    cloudwatch: AwsClientStub<CloudWatchClient>;
+    ssm: AwsClientStub<ssm.SSMClient>;
+}
+
+let mocks: Mocks | undefined;
+const loaded = new Map<string, unknown>();
+
+/**
+ * A recorded response, deserialized once before any client is mocked (mocks answer every client of
+ * their class, the deserializing ones too); a fresh copy each time.
+ */
+export function fixture<T = Record<string, unknown>>(file: string): T {
+    const v = loaded.get(file);
+    if (v === undefined) throw new Error(`fixture ${file} is not loaded: call mockRecordedAws() first`);
+    return structuredClone(v) as T;
+}
+
+/** An AWS service error as the SDK throws it (name, fault, metadata, message). */
+export function awsError(name: string, message: string, status = 400): Error {
+    return new cp.CodePipelineServiceException({ name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status, requestId: "req-1" }, message });
+}
+
+/** Every client mocked with the recorded history (test/fixtures/ops/README.md); a test changes what it needs after. */
+export async function mockRecordedAws(): Promise<Mocks> {
+    if (!mocks) for (const f of fixtureFiles()) loaded.set(f, await recorded(f));
+    const recordedCopy = async (f: string) => fixture(f);
+    mocks ??= { codepipeline: mockClient(cp.CodePipelineClient), cloudwatch: mockClient(CloudWatchClient), ssm: mockClient(ssm.SSMClient) };
+    const m = mocks;
+    m.codepipeline.reset();
+    m.cloudwatch.reset();
+    m.ssm.reset();
+    const pages: Record<string, unknown> = {
+        first: await recordedCopy("list-pipeline-executions.page1.json"),
+        "page-2": await recordedCopy("list-pipeline-executions.page2.json"),
+        "page-3": await recordedCopy("list-pipeline-executions.page3.json"),
+    };
+    const succeeded = await recordedCopy("list-pipeline-executions.succeeded-in-production.json");
+    const byExecution: Record<string, unknown> = {};
+    for (const [k, id] of Object.entries(ID)) {
+        if (k === "E0") continue;
+        if (k === "E2") {
+            byExecution[`${id}/first`] = await recordedCopy("list-action-executions.E2.page1.json");
+            byExecution[`${id}/actions-2`] = await recordedCopy("list-action-executions.E2.page2.json");
+        } else byExecution[`${id}/first`] = await recordedCopy(`list-action-executions.${k}.json`);
+    }
+    m.codepipeline.on(cp.ListPipelineExecutionsCommand).callsFake((input: cp.ListPipelineExecutionsInput) => {
+        if (input.pipelineName !== PIPELINE) throw awsError("PipelineNotFoundException", `The account with id '123456789012' does not include a pipeline with the name '${input.pipelineName}'`);
+        if (input.filter?.succeededInStage?.stageName === "Production") return succeeded;
+        const page = pages[input.nextToken ?? "first"];
+        if (!page) throw awsError("InvalidNextTokenException", "The next token was specified in an invalid format.");
+        return page;
+    });
+    m.codepipeline.on(cp.ListActionExecutionsCommand).callsFake((input: cp.ListActionExecutionsInput) => {
+        return byExecution[`${input.filter?.pipelineExecutionId}/${input.nextToken ?? "first"}`] ?? { actionExecutionDetails: [] };
+    });
+    const pipeline = fixture<cp.GetPipelineOutput>("get-pipeline.json");
+    m.codepipeline.on(cp.GetPipelineCommand).callsFake((input: cp.GetPipelineInput) => {
+        if (input.name === PIPELINE) return pipeline;
+        if (input.name === "other-team-pipeline") return { pipeline: { ...pipeline.pipeline, name: input.name, stages: [] }, metadata: { ...pipeline.metadata, pipelineArn: `arn:aws:codepipeline:us-east-1:123456789012:${input.name}` } };
+        throw awsError("PipelineNotFoundException", `The account with id '123456789012' does not include a pipeline with the name '${input.name}'`);
+    });
+    m.codepipeline.on(cp.GetPipelineStateCommand).resolves(await recordedCopy("get-pipeline-state.json"));
+    m.codepipeline.on(cp.ListPipelinesCommand).resolves(await recordedCopy("list-pipelines.json"));
+    const slipwayTags = await recordedCopy("list-tags-for-resource.slipway.json");
+    const otherTags = await recordedCopy("list-tags-for-resource.other.json");
+    m.codepipeline.on(cp.ListTagsForResourceCommand).callsFake((input: cp.ListTagsForResourceInput) => (input.resourceArn?.endsWith(`:${PIPELINE}`) ? slipwayTags : otherTags));
+    m.codepipeline.on(cp.RollbackStageCommand).resolves(await recordedCopy("rollback-stage.json"));
+    m.ssm.on(ssm.GetParametersCommand).resolves(await recordedCopy("get-parameters.json"));
+    const alarms: Record<string, unknown> = {
+        first: await recordedCopy("describe-alarms.production.page1.json"),
+        "alarms-2": await recordedCopy("describe-alarms.production.page2.json"),
+    };
+    const none = await recordedCopy("describe-alarms.empty.json");
+    m.cloudwatch.on(DescribeAlarmsCommand).callsFake((input: { AlarmNamePrefix?: string; NextToken?: string }) =>
+        input.AlarmNamePrefix === "slipway/shop/production/" ? alarms[input.NextToken ?? "first"] : none,
+    );
+    return m;
+}
