@@ -155,8 +155,12 @@ export async function mockRecordedAws(): Promise<Mocks> {
         first: await recordedCopy("list-pipeline-executions.page1.json"),
         "page-2": await recordedCopy("list-pipeline-executions.page2.json"),
         "page-3": await recordedCopy("list-pipeline-executions.page3.json"),
+        "page-4": await recordedCopy("list-pipeline-executions.page4.json"),
     };
-    const succeeded = await recordedCopy("list-pipeline-executions.succeeded-in-production.json");
+    const succeeded: Record<string, unknown> = {
+        Production: await recordedCopy("list-pipeline-executions.succeeded-in-production.json"),
+        Staging: await recordedCopy("list-pipeline-executions.succeeded-in-staging.json"),
+    };
     const byExecution: Record<string, unknown> = {};
     for (const [k, id] of Object.entries(ID)) {
         if (k === "E0") continue;
@@ -167,7 +171,8 @@ export async function mockRecordedAws(): Promise<Mocks> {
     }
     m.codepipeline.on(cp.ListPipelineExecutionsCommand).callsFake((input: cp.ListPipelineExecutionsInput) => {
         if (input.pipelineName !== PIPELINE) throw awsError("PipelineNotFoundException", `The account with id '123456789012' does not include a pipeline with the name '${input.pipelineName}'`);
-        if (input.filter?.succeededInStage?.stageName === "Production") return succeeded;
+        const stage = input.filter?.succeededInStage?.stageName;
+        if (stage) return succeeded[stage] ?? { pipelineExecutionSummaries: [] };
         const page = pages[input.nextToken ?? "first"];
         if (!page) throw awsError("InvalidNextTokenException", "The next token was specified in an invalid format.");
         return page;
