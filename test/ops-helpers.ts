@@ -142,9 +142,21 @@ export function awsError(name: string, message: string, status = 400): Error {
     return new cp.CodePipelineServiceException({ name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status, requestId: "req-1" }, message });
 }
 
+/**
+ * Puts the real clients back. npm test runs many files in one process (test/shard.ts): every file
+ * that mocks calls this in its `after` hook, so no other file meets a mocked client.
+ */
+export function restoreAws(): void {
+    if (!mocks) return;
+    mocks.codepipeline.restore();
+    mocks.cloudwatch.restore();
+    mocks.ssm.restore();
+    mocks = undefined;
+}
+
 /** Every client mocked with the recorded history (test/fixtures/ops/README.md); a test changes what it needs after. */
 export async function mockRecordedAws(): Promise<Mocks> {
-    if (!mocks) for (const f of fixtureFiles()) loaded.set(f, await recorded(f));
+    if (!mocks) for (const f of fixtureFiles()) if (!loaded.has(f)) loaded.set(f, await recorded(f));
     const recordedCopy = async (f: string) => fixture(f);
     mocks ??= { codepipeline: mockClient(cp.CodePipelineClient), cloudwatch: mockClient(CloudWatchClient), ssm: mockClient(ssm.SSMClient) };
     const m = mocks;

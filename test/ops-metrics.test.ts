@@ -1,6 +1,6 @@
 // npm run metrics against the recorded history (test/fixtures/ops/README.md): every figure below is
 // computed by hand from that table, not by the code under test.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -9,7 +9,9 @@ import { ListActionExecutionsCommand, ListPipelineExecutionsCommand } from "@aws
 import { cli } from "../tools/ops/metrics-command";
 import type { MetricsReport } from "../tools/ops/metrics-command";
 import { stats } from "../tools/ops/metrics";
-import { awsError, fixture, ID, mockRecordedAws, PIPELINE, testIo } from "./ops-helpers";
+import { awsError, fixture, ID, mockRecordedAws, PIPELINE, testIo, restoreAws } from "./ops-helpers";
+
+after(restoreAws);
 
 async function report(argv: string[] = [], mock = true): Promise<MetricsReport> {
     if (mock) await mockRecordedAws();

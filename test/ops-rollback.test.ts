@@ -1,12 +1,14 @@
 // npm run rollback against the recorded responses (test/fixtures/ops/README.md): Production runs E5
 // (e5e5e5e); its earlier successes are R2 (a rollback), E3 (c3c3c3c), R1 (a rollback), E1 (a1a1a1a, on
 // pipeline version 2; the pipeline is at 3) and E0.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { GetPipelineStateCommand, RollbackStageCommand } from "@aws-sdk/client-codepipeline";
 import { cli, resolveTarget } from "../tools/ops/rollback-command";
 import type { Execution } from "../tools/ops/history";
-import { awsError, fixture, ID, mockRecordedAws, PIPELINE, SHA, testIo } from "./ops-helpers";
+import { awsError, fixture, ID, mockRecordedAws, PIPELINE, SHA, testIo, restoreAws } from "./ops-helpers";
+
+after(restoreAws);
 
 const env = { PIPELINE_NAME: PIPELINE };
 const rollbacks = (m: Awaited<ReturnType<typeof mockRecordedAws>>) => m.codepipeline.commandCalls(RollbackStageCommand).map((c) => c.args[0].input);

@@ -1,12 +1,14 @@
 // npm run status against the recorded responses (test/fixtures/ops/README.md): what runs where, the
 // last executions, the alarms in ALARM; how the pipeline is found; what AWS refusing looks like.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { GetPipelineCommand, ListPipelineExecutionsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-codepipeline";
 import { GetParametersCommand } from "@aws-sdk/client-ssm";
 import { cli, type StatusReport } from "../tools/ops/status-command";
-import { fixture, ID, mockRecordedAws, PIPELINE, SHA, testIo } from "./ops-helpers";
+import { fixture, ID, mockRecordedAws, PIPELINE, SHA, testIo, restoreAws } from "./ops-helpers";
+
+after(restoreAws);
 
 async function status(argv: string[], env: NodeJS.ProcessEnv = { PIPELINE_NAME: PIPELINE }): Promise<StatusReport> {
     const io = testIo({ env });

@@ -45,12 +45,16 @@ async function verifiedShas(c: Clients, targets: OpsTarget[]): Promise<Map<strin
     return out;
 }
 
-/** Alarms under `prefix` in ALARM, metric and composite, through every page. */
+/**
+ * Metric alarms under `prefix` in ALARM, through every page. The release alarms are metric alarms;
+ * asking for composite alarms too would need cloudwatch:DescribeAlarms on `*` (DescribeAlarms, CloudWatch
+ * API Reference), where metric alarms alone allow a permission scoped to the app's alarm names.
+ */
 async function alarmsInAlarm(c: Clients, prefix: string): Promise<{ name: string; reason?: string; since?: string }[]> {
     const out: { name: string; reason?: string; since?: string }[] = [];
     let NextToken: string | undefined;
     do {
-        const page = await call(c.cloudwatch, "DescribeAlarms", c.region, () => c.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, StateValue: "ALARM", AlarmTypes: ["MetricAlarm", "CompositeAlarm"], NextToken })));
+        const page = await call(c.cloudwatch, "DescribeAlarms", c.region, () => c.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, StateValue: "ALARM", AlarmTypes: ["MetricAlarm"], NextToken })));
         for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
             if (a.AlarmName) out.push({ name: a.AlarmName, reason: a.StateReason, since: a.StateUpdatedTimestamp ? new Date(a.StateUpdatedTimestamp).toISOString() : undefined });
         }
