@@ -9,6 +9,8 @@ import { ListActionExecutionsCommand, ListPipelineExecutionsCommand } from "@aws
 import { cli } from "../tools/ops/metrics-command";
 import type { MetricsReport } from "../tools/ops/metrics-command";
 import { stats } from "../tools/ops/metrics";
+import { opsStack } from "../tools/ops/stack";
+import { FIXTURES } from "./helpers";
 import { awsError, fixture, ID, mockRecordedAws, PIPELINE, testIo, restoreAws } from "./ops-helpers";
 
 after(restoreAws);
@@ -164,6 +166,26 @@ test("--html writes one self-contained page with the figures and both charts", a
     assert.doesNotMatch(html, /<script|src=|href=|url\(/);
     assert.deepEqual([...html.matchAll(/https?:\/\/[^"\s]+/g)].map((x) => x[0]), ["http://www.w3.org/2000/svg", "http://www.w3.org/2000/svg"]);
     assert.match(io.stderr.join(""), /wrote .*metrics\.html/);
+});
+
+test("--html into a folder that does not exist: one line, exit 1", async () => {
+    await mockRecordedAws();
+    const io = testIo();
+    assert.equal(await cli(["--stack", "delivery", "--pipeline", PIPELINE, "--html", path.join(os.tmpdir(), "no-such-dir-ops", "m.html")], io), 1);
+    assert.match(io.stderr.join(""), /^error: could not write --html .*m\.html: ENOENT/);
+});
+
+test("the measured stage is the last production-tier stack's, from the stack files", () => {
+    const s = opsStack(FIXTURES, "delivery");
+    assert.deepEqual(
+        s.targets.map((t) => [t.stack, t.stage, t.production, t.imageTagParameter, t.alarmPrefix]),
+        [
+            ["staging", "Staging", false, "/slipway/shop/staging/image-tag", "slipway/shop/staging/"],
+            ["production", "Production", true, "/slipway/shop/production/image-tag", "slipway/shop/production/"],
+        ],
+    );
+    assert.equal(s.production.stage, "Production");
+    assert.equal(opsStack(FIXTURES, "staging").target?.stage, "Staging");
 });
 
 test("AWS refusing the history: one line naming the IAM action, exit 1, no stack trace", async () => {

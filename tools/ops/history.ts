@@ -88,7 +88,7 @@ export async function listExecutions(c: Clients, pipelineName: string, opts: Lis
     const out: Execution[] = [];
     let nextToken: string | undefined;
     do {
-        const page = await call(c.codepipeline, "ListPipelineExecutions", c.region, () => c.codepipeline.send(new ListPipelineExecutionsCommand({ pipelineName, maxResults: 100, nextToken, filter: opts.filter })));
+        const page = await call(c.codepipeline, "ListPipelineExecutions", c.region, () => c.codepipeline.send(new ListPipelineExecutionsCommand({ pipelineName, maxResults: Math.min(100, opts.limit ?? 100), nextToken, filter: opts.filter })));
         const executions = (page.pipelineExecutionSummaries ?? []).map(toExecution).filter((e): e is Execution => Boolean(e));
         const inWindow = executions.filter((e) => !opts.since || e.start >= opts.since);
         out.push(...inWindow);

@@ -6,7 +6,7 @@
 // four DORA metrics of the production stage: as a table, as JSON (--json), and as a picture (--html).
 import * as fs from "node:fs";
 import { numberFlag, parseFlags } from "../flags";
-import { clients } from "./aws";
+import { clients, OpsError } from "./aws";
 import { metricsHtml } from "./chart";
 import { defaultIo, run, table, usage, type Io } from "./command";
 import { listExecutions, withActions } from "./history";
@@ -72,7 +72,11 @@ export async function metrics(argv: string[], io: Io): Promise<number> {
         durations: durations(executions, stages),
     };
     if (flags.html) {
-        fs.writeFileSync(flags.html, metricsHtml({ pipeline: name, productionStage: s.production.stage, generatedAt: now, dora: d, durations: report.durations }));
+        try {
+            fs.writeFileSync(flags.html, metricsHtml({ pipeline: name, productionStage: s.production.stage, generatedAt: now, dora: d, durations: report.durations }));
+        } catch (e) {
+            throw new OpsError(`could not write --html ${flags.html}: ${e instanceof Error ? e.message : String(e)}`);
+        }
         io.err(`wrote ${flags.html}\n`);
     }
     io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : render(report));

@@ -27,7 +27,7 @@ export interface OpsStack {
     targets: OpsTarget[];
     /** The target `--stack` names, when it is an environment stack. */
     target?: OpsTarget;
-    /** The last target: the pipeline's production stage. */
+    /** The stage the DORA metrics measure: the last production-tier target, else the last target. */
     production: OpsTarget;
 }
 
@@ -48,11 +48,11 @@ export function opsStack(dir: string, stack: string): OpsStack {
     const s = settingsOf(dir, stack);
     const delivery = (s.role === "delivery" ? s : settingsOf(dir, s.deliveryStack)) as DeliverySettings;
     if (delivery.role !== "delivery") throw new OpsError(`${s.role === "environment" ? s.deliveryStack : stack} is not a delivery stack (slipway:role delivery)`);
-    const targets: OpsTarget[] = delivery.targets.map((t, i) => ({
+    const targets: OpsTarget[] = delivery.targets.map((t) => ({
         stack: t.stack,
         stage: stageName(t.stack),
-        // pipeline.ts: the last target is production (the approval gates it).
-        production: i === delivery.targets.length - 1,
+        // As stacks/delivery.ts: a production-tier target (its stage waits for the approval).
+        production: t.tier === "production",
         imageTagParameter: imageTagParameter(delivery.appName, t.stack),
         alarmPrefix: alarmNamePrefix(delivery.appName, t.stack),
     }));
@@ -61,7 +61,9 @@ export function opsStack(dir: string, stack: string): OpsStack {
         throw new OpsError(`${stack} is not one of the stacks ${delivery.stack}'s pipeline deploys (slipway:pipelineStacks: ${targets.map((t) => t.stack).join(", ")})`);
     }
     if (!targets.length) throw new OpsError(`${delivery.stack}'s pipeline deploys no stack (slipway:pipelineStacks is empty)`);
-    return { app: delivery.appName, region: delivery.region, deliveryStack: delivery.stack, stack, targets, target, production: targets[targets.length - 1] };
+    // What DORA calls production: the last production-tier stack the pipeline deploys, else its last stack.
+    const production = [...targets].reverse().find((t) => t.production) ?? targets[targets.length - 1];
+    return { app: delivery.appName, region: delivery.region, deliveryStack: delivery.stack, stack, targets, target, production };
 }
 
 /** The environment variable the pipeline's name may come from: the repository variable the delivery stack writes. */
