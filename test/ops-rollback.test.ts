@@ -16,18 +16,18 @@ const rollbacks = (m: Awaited<ReturnType<typeof mockRecordedAws>>) => m.codepipe
 test("without a terminal and without --yes: refused after showing what it would do, nothing rolled back", async () => {
     const m = await mockRecordedAws();
     const io = testIo({ env, isTTY: false });
-    assert.equal(await cli(["--stack", "production"], io), 1);
+    assert.equal(await cli(["--stack", "production", "--to", "c3c3c3c"], io), 1);
     const err = io.stderr.join("");
-    assert.match(err, /roll Production \(production\) back\n {2}from e5e5e5e \(execution 00000005-.*Fix the checkout\)\n {2}to {3}c3c3c3c \(execution 00000003-/);
+    assert.match(err, /roll Production \(production\) back\n {2}from e5e5e5e \(execution 00000005-.*Fix the checkout\)\n {2}to {3}c3c3c3c \(execution 00000003-.*\)\n {2}NOTE: that release was itself rolled back \(by execution 00000008-0000-4000-8000-000000000008, 2026-11-21T08:00:00\.000Z\)\n/);
     assert.match(err, /error: not rolled back: there is no terminal to confirm on\. Run it in a terminal, or pass --yes to confirm in advance\n$/);
     assert.deepEqual(io.asked, []);
     assert.deepEqual(rollbacks(m), []);
 });
 
-test("at a terminal: typing the stack name rolls back to the newest earlier success with another commit (E3)", async () => {
+test("at a terminal: typing the stack name rolls back", async () => {
     const m = await mockRecordedAws();
     const io = testIo({ env, isTTY: true, answers: ["production\n"] });
-    assert.equal(await cli(["--stack", "production"], io), 0, io.stderr.join(""));
+    assert.equal(await cli(["--stack", "production", "--to", "c3c3c3c"], io), 0, io.stderr.join(""));
     assert.deepEqual(io.asked, ["Type the stack name (production) to roll back: "]);
     assert.deepEqual(rollbacks(m), [{ pipelineName: PIPELINE, stageName: "Production", targetPipelineExecutionId: ID.E3 }]);
     assert.match(io.stdout.join(""), /^rollback execution 00000009-0000-4000-8000-000000000010 started: Production → c3c3c3c\. Watch it: npm run status -- --stack production\n$/);
@@ -37,16 +37,25 @@ test("at a terminal: any other answer rolls nothing back", async () => {
     for (const answer of ["", "y", "yes", "staging", "Production"]) {
         const m = await mockRecordedAws();
         const io = testIo({ env, isTTY: true, answers: [answer] });
-        assert.equal(await cli(["--stack", "production"], io), 1, answer);
+        assert.equal(await cli(["--stack", "production", "--to", "c3c3c3c"], io), 1, answer);
         assert.match(io.stderr.join(""), /error: not rolled back: ".*" is not production\. Nothing changed\n$/);
         assert.deepEqual(rollbacks(m), []);
     }
 });
 
+test("without --to: the newest earlier success with another commit that no rollback undid (E1: E3 was undone by R2)", async () => {
+    const m = await mockRecordedAws();
+    const io = testIo({ env, isTTY: false });
+    // E1 ran on pipeline version 2: refused, as CodePipeline would.
+    assert.equal(await cli(["--stack", "production", "--yes"], io), 1);
+    assert.match(io.stderr.join(""), /execution 00000001-0000-4000-8000-000000000001 ran on pipeline version 2/);
+    assert.deepEqual(rollbacks(m), []);
+});
+
 test("--yes confirms in advance, without a terminal", async () => {
     const m = await mockRecordedAws();
     const io = testIo({ env, isTTY: false });
-    assert.equal(await cli(["--stack", "production", "--yes"], io), 0, io.stderr.join(""));
+    assert.equal(await cli(["--stack", "production", "--yes", "--to", "c3c3c3c"], io), 0, io.stderr.join(""));
     assert.deepEqual(io.asked, []);
     assert.deepEqual(rollbacks(m).map((r) => r.targetPipelineExecutionId), [ID.E3]);
 });
@@ -93,6 +102,12 @@ test("a sha prefix two commits share is ambiguous", () => {
     // The default skips executions of the commit running now.
     assert.equal(resolveTarget(undefined, successes, successes[0], "Production").id, "b");
     assert.throws(() => resolveTarget(undefined, [successes[0]], successes[0], "Production"), /nothing to roll back to/);
+    // A success right before a rollback to another execution was undone by it: the default passes over it.
+    const back: Execution = { ...ex("r", "abcd2222"), type: "ROLLBACK", rollbackTarget: "x" };
+    assert.equal(resolveTarget(undefined, [ex("now", "ffff"), back, ex("bad", "eeee"), ex("good", "dddd")], undefined, "Production").id, "now");
+    assert.equal(resolveTarget(undefined, [ex("now", "ffff"), back, ex("bad", "eeee"), ex("good", "dddd")], ex("now", "ffff"), "Production").id, "good");
+    // A rollback to that very execution (the automatic one after a failed attempt) undoes nothing.
+    assert.equal(resolveTarget(undefined, [ex("now", "ffff"), { ...back, rollbackTarget: "prev" }, ex("prev", "eeee")], ex("now", "ffff"), "Production").id, "prev");
 });
 
 test("a stage with an execution in progress is refused (RollbackStage would answer ConflictException)", async () => {
@@ -121,10 +136,10 @@ test("AWS refusing the rollback: one line with its reason", async () => {
     const m = await mockRecordedAws();
     m.codepipeline.on(RollbackStageCommand).rejects(awsError("AccessDeniedException", "User: arn:aws:sts::123456789012:assumed-role/readonly/jo is not authorized to perform: codepipeline:RollbackStage"));
     const io = testIo({ env });
-    assert.equal(await cli(["--stack", "production", "--yes"], io), 1);
+    assert.equal(await cli(["--stack", "production", "--yes", "--to", "c3c3c3c"], io), 1);
     assert.match(io.stderr.join(""), /\nerror: AWS refused codepipeline:RollbackStage in us-east-1 \(AccessDeniedException\)/);
     m.codepipeline.on(RollbackStageCommand).rejects(awsError("ConflictException", "Your request cannot be handled because the pipeline is busy handling ongoing activities. Try again later."));
     const busy = testIo({ env });
-    assert.equal(await cli(["--stack", "production", "--yes"], busy), 1);
+    assert.equal(await cli(["--stack", "production", "--yes", "--to", "c3c3c3c"], busy), 1);
     assert.match(busy.stderr.join(""), /\nerror: codepipeline:RollbackStage in us-east-1 failed \(ConflictException\): Your request cannot be handled/);
 });

@@ -22,12 +22,26 @@ const CANDIDATES = 200;
 
 const describe = (e: Execution) => `${short(e.revision?.id)} (execution ${e.id}, finished ${e.end.toISOString()}${e.revision?.summary ? `: ${e.revision.summary.split("\n")[0].slice(0, 60)}` : ""})`;
 
-/** The execution `to` names among the stage's successes (newest first), or the newest with another commit than `current`. */
+/**
+ * The rollback that undid a success: among the stage's successes (newest first), the one right after
+ * it is a rollback to another execution (as the change failure rate counts it, tools/ops/metrics.ts).
+ * An automatic rollback after a failed attempt targets the success before, which it does not undo.
+ */
+export function undoneBy(e: Execution, successes: Execution[]): Execution | undefined {
+    const i = successes.indexOf(e);
+    const next = i > 0 ? successes[i - 1] : undefined;
+    return next?.type === "ROLLBACK" && next.rollbackTarget !== e.id ? next : undefined;
+}
+
+/**
+ * The execution `to` names among the stage's successes (newest first); without `to`, the newest
+ * standard one with another commit than `current` that no rollback undid.
+ */
 export function resolveTarget(to: string | undefined, successes: Execution[], current: Execution | undefined, stage: string): Execution {
     const standard = successes.filter((e) => e.type === "STANDARD");
     if (to === undefined) {
-        const target = standard.find((e) => e.id !== current?.id && (!current?.revision || e.revision?.id !== current.revision.id));
-        if (!target) throw new OpsError(`no earlier execution succeeded in ${stage} with another commit than the one it runs (${short(current?.revision?.id)}): nothing to roll back to`);
+        const target = standard.find((e) => e.id !== current?.id && (!current?.revision || e.revision?.id !== current.revision.id) && !undoneBy(e, successes));
+        if (!target) throw new OpsError(`no earlier execution succeeded in ${stage} with another commit than the one it runs (${short(current?.revision?.id)}) and stayed (none a rollback undid): nothing to roll back to; pass --to to choose one`);
         return target;
     }
     if (EXECUTION_ID.test(to)) {
@@ -80,6 +94,7 @@ export async function rollback(argv: string[], io: Io): Promise<number> {
         `${name}: roll ${target.stage} (${target.stack}) back\n` +
             `  from ${current ? describe(current) : `execution ${latest?.pipelineExecutionId ?? "none"} (${latest?.status ?? "never ran"})`}\n` +
             `  to   ${describe(to)}\n` +
+            (undoneBy(to, successes) ? `  NOTE: that release was itself rolled back (by execution ${undoneBy(to, successes)!.id}, ${undoneBy(to, successes)!.start.toISOString()})\n` : "") +
             `CodePipeline starts a rollback execution of ${target.stage}: it redeploys that execution's image and runs its smoke test.\n`,
     );
     if (!flags.yes) {
