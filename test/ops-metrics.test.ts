@@ -209,6 +209,14 @@ test("throttling that outlasts the SDK's retries: one line saying to wait", asyn
     assert.match(io.stderr.join(""), /^error: AWS throttled codepipeline:ListActionExecutions in us-east-1 \(ThrottlingException\) after the SDK's retries: wait a minute and run it again\n$/);
 });
 
+test("expired credentials: one line saying to sign in again", async () => {
+    const m = await mockRecordedAws();
+    m.codepipeline.on(ListPipelineExecutionsCommand).rejects(awsError("ExpiredTokenException", "The security token included in the request is expired"));
+    const io = testIo();
+    assert.equal(await cli(["--stack", "delivery", "--pipeline", PIPELINE], io), 1);
+    assert.equal(io.stderr.join(""), "error: the AWS credentials have expired (ExpiredTokenException on codepipeline:ListPipelineExecutions): sign in again (aws sso login, or fresh session credentials)\n");
+});
+
 test("a pipeline that is not there, or not the stack's: refused with the fix", async () => {
     await mockRecordedAws();
     const io = testIo();

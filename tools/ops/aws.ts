@@ -21,7 +21,7 @@ export interface Clients {
     region: string;
 }
 
-/** The clients of `region`; the SDK retries throttled and transient calls itself (standard mode, 3 attempts). */
+/** The clients of `region`; the SDK retries throttled and transient calls itself (standard retry mode, here up to 5 attempts). */
 export function clients(region: string): Clients {
     // The pinned SDK runs on Node 20 (package.json engines); it warns that versions published after
     // January 2027 will need Node 22. Said once in docs/day-to-day.md instead of on every run.
