@@ -30,6 +30,7 @@ import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
+import { jobSettings, JobSettings } from "../platforms/ecs/job-settings";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 
@@ -147,6 +148,8 @@ export interface EnvironmentSettings extends CommonSettings {
     releaseCommand?: string;
     /** Background workers (ECS): each its own service in the environment's cluster, sorted by name. */
     workers: WorkerSettings[];
+    /** Scheduled jobs (ECS): each its own task family, run by an EventBridge Scheduler schedule, sorted by name. */
+    jobs: JobSettings[];
     dashboard: boolean;
     certificateArn?: string;
     /** Public DNS name of the app; required with a certificate (the health URL uses it). Review stacks with a managed domain: pr-<N>.<slipway:domainName>. */
@@ -608,6 +611,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
             raw.stack,
             problems,
         ),
+        jobs: jobSettings(d.jobs, { platform: d.platform, cpu: d.cpu, memory: d.memory, workerNames: Object.keys(d.workers), environmentName: `${common.appName}-${raw.stack}` }, raw.stack, problems),
         certificateArn: d.certificateArn || undefined,
         domainName: managedDomain?.name ?? (d.domainName || undefined),
         managedDomain,
