@@ -17,6 +17,7 @@ import { stateBackendStatements } from "../infra/delivery/state-backend";
 import { DeploymentEnvironments } from "../infra/delivery/github-environments";
 import { GitHubOidc, GitHubRoleSpec } from "../infra/delivery/github-oidc";
 import { Notifications } from "../infra/delivery/notifications";
+import { ChatNotifications } from "../infra/delivery/chat";
 import { DeliveryPipeline, PipelineTarget, smokeTestStatements } from "../infra/delivery/pipeline";
 import { Registry } from "../infra/delivery/registry";
 import { RepoSettings } from "../infra/delivery/repo-settings";
@@ -165,6 +166,11 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         ctx,
     });
 
+    // Chat channels (slipway:chat): AWS Chatbot posts the events each asked for.
+    if (s.chat.length) {
+        new ChatNotifications("chat", { app, channels: s.chat, pipelineArn: pipeline.pipeline.arn, topicArn: notifications.topic.arn, rolePath: path, ctx });
+    }
+
     // The private package index: builds install from it, and (optionally) a tag pipeline publishes to it.
     const packages = s.packages;
     const publishing = packages?.publish
@@ -186,7 +192,6 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // One role per job kind; each trusts only its own OIDC subject (GitHub puts the job's
     // environment in `sub` when the job names one).
     const infra = s.infraRepository;
-    /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }) => {
         const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages) };

@@ -620,7 +620,8 @@ test("the module reads only the plan: it loads without the Pulumi runtime", () =
 test("references in the fixture plans resolve the way the limits match them (roles by name, VPCs and groups by id)", async () => {
     for (const stack of listStacks(FIXTURES)) {
         const p = await planStack(stack);
-        const find = (type: string, ref: unknown, key: "physical" | "id") => p.resources.filter((r) => r.type === type && planIdentifiers(r)[key] === ref);
+        const identified = p.resources.map((r) => ({ r, ids: planIdentifiers(r) }));
+        const find = (type: string, ref: unknown, key: "physical" | "id") => identified.filter(({ r, ids }) => r.type === type && ids[key] === ref);
         for (const r of p.resources) {
             if ([T.rolePolicy, T.attachment, T.profile].includes(r.type)) {
                 assert.equal(find(T.role, r.inputs.role, "physical").length, 1, `${stack}: ${r.type} ${r.name} role ${String(r.inputs.role)}`);

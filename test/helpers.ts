@@ -2,9 +2,10 @@
 // the mock engine, and look resources up in the resulting plan.
 import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as path from "path";
-import { Plan, PlannedResource, RunOptions, runUnderMocks } from "../tools/plan/mock-engine";
+import { Worker } from "worker_threads";
+import { Plan, PlannedResource, RunOptions } from "../tools/plan/mock-engine";
 import { loadStackConfig } from "../tools/plan/stack-config";
-import { program } from "../stacks/program";
+import type { PlanAnswer, PlanRequest } from "./plan-worker-main";
 
 export const ROOT = path.resolve(__dirname, "..");
 /**
@@ -62,12 +63,46 @@ function memoizedPlan(opts: RunOptions): Promise<Plan> {
     const key = planKey(opts);
     let plan = plans.get(key);
     if (!plan) {
-        plan = runUnderMocks(opts, () => program({ stackDir: FIXTURES }));
+        plan = planInWorker(opts);
         plans.set(key, plan);
         // A failed plan is not kept: every test that expects a rejection gets its own run and error.
         plan.catch(() => plans.delete(key));
     }
     return plan;
+}
+
+let worker: Worker | undefined;
+let nextId = 0;
+const waiting = new Map<number, { resolve: (p: Plan) => void; reject: (e: Error) => void }>();
+
+/**
+ * Plans in the suite's plan thread (test/plan-worker.cjs), the same program and mock engine as
+ * runUnderMocks here, at about two thirds of the cost: the test runner's promise tracking stays in this
+ * thread. The thread keeps the process alive only while a plan is awaited.
+ */
+function planInWorker(opts: RunOptions): Promise<Plan> {
+    if (!worker) {
+        worker = new Worker(path.join(__dirname, "plan-worker.cjs"));
+        worker.on("message", (answer: PlanAnswer) => {
+            const w = waiting.get(answer.id);
+            if (!w) return;
+            waiting.delete(answer.id);
+            if (waiting.size === 0) worker?.unref();
+            if ("error" in answer) w.reject(new Error(answer.error));
+            else w.resolve(answer.plan as Plan);
+        });
+        worker.on("error", (err) => {
+            for (const w of waiting.values()) w.reject(err);
+            waiting.clear();
+            worker = undefined;
+        });
+    }
+    const id = nextId++;
+    worker.ref();
+    return new Promise<Plan>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker?.postMessage({ id, opts } satisfies PlanRequest);
+    });
 }
 
 /** Every resource of a type (optionally with a given logical name). */

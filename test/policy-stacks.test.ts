@@ -13,7 +13,7 @@ import { RULES } from "../policy/rules";
 import { Plan } from "../tools/plan/mock-engine";
 import { main } from "../tools/plan/cli";
 import { listStacks, loadStackConfig } from "../tools/plan/stack-config";
-import { FIXTURES, one, planStack, rejection, ROOT } from "./helpers";
+import { FIXTURES, one, planStack, rejection, ROOT, runMain } from "./helpers";
 
 const STACKS = listStacks(FIXTURES);
 const plans = new Map<string, Promise<Plan>>();
@@ -90,15 +90,20 @@ test("a waiver without a written reason is rejected before anything is declared"
     assert.match(message, /reason of at least 10 characters/);
 });
 
-test("npm run check exits 3 on a mandatory violation and 0 when every stack passes", async () => {
+test("npm run check exits 3 on a mandatory violation and 0 when every stack passes, reporting the IAM simulation and the contract", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-check-"));
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    // The project's workflows, which the contract checks against the delivery stack.
+    fs.symlinkSync(path.join(ROOT, ".github"), path.join(dir, ".github"));
     // staging needs the delivery stack that deploys it, and that one its other pipeline stack.
     for (const f of ["Pulumi.delivery.yaml", "Pulumi.production.yaml"]) fs.copyFileSync(path.join(FIXTURES, f), path.join(dir, f));
     const staging = fs.readFileSync(path.join(FIXTURES, "Pulumi.staging.yaml"), "utf8");
     fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), staging);
     try {
-        assert.equal(await main(["--all", "--check", "--quiet"], dir), 0);
+        const passed = await runMain(["--all", "--check", "--quiet"], dir);
+        assert.equal(passed.code, 0, passed.out);
+        assert.match(passed.out, /IAM simulation of the deploy roles \(every needed request allowed, every other stack's resource denied\): 0 problem\(s\)/);
+        assert.match(passed.out, /Contract between the delivery stack, its environments and the workflows: 0 problem\(s\)/);
         fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), `${staging}    no-such-rule: "a waiver for a rule that does not exist"\n`);
         assert.equal(await main(["--all", "--check", "--quiet"], dir), 3);
     } finally {

@@ -197,9 +197,7 @@ test("the rotation-key command reads the stack file's secret names", () => {
     const ok = run("appSecrets.API_KEY");
     assert.equal(ok.status, 0, ok.stderr);
     assert.equal(ok.stdout.trim(), "slipway:appSecrets.API_KEY");
-    const refused = run("appSecrets.OTHER");
-    assert.notEqual(refused.status, 0);
-    assert.match(refused.stderr, /staging has no secret OTHER to rotate/);
+    // Its refusal (a secret the file does not have) is rotationTarget's, tested above without a process.
 });
 
 test("ciSecrets are refused: they belong to the delivery stack, which CI never deploys, and the message says what to run", () => {

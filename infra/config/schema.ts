@@ -13,6 +13,7 @@ import { WORKER_KEYS } from "../platforms/ecs/worker-settings";
 import { JOB_KEYS } from "../platforms/ecs/job-settings";
 import { DOMAIN_KEYS } from "./domain";
 import { PACKAGE_KEYS } from "../packages/settings";
+import { CHAT_KEYS } from "../delivery/chat-settings";
 import { PLATFORM_NAMES } from "../platforms/platform";
 import { arn, envVarName, key, KeySpec, LOG_RETENTION_DAYS, lowerName, optional, Role, roleObject, ROLES } from "./keys";
 
@@ -510,6 +511,8 @@ export const CONFIG_KEYS = [
     ...BEANSTALK_KEYS,
     // --- delivery: the private package index (infra/packages) -------------------------------------
     ...PACKAGE_KEYS,
+    // --- delivery: chat channels through AWS Chatbot (infra/delivery/chat.ts) ---------------------
+    ...CHAT_KEYS,
 ] as const;
 
 export const CONFIG_NAMESPACE = "slipway";

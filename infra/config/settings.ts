@@ -33,6 +33,7 @@ import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platf
 import { jobSettings, JobSettings } from "../platforms/ecs/job-settings";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
+import { ChatChannel, chatSettings } from "../delivery/chat-settings";
 
 export { configText, readStackFile, readStackFileConfig } from "./stack-files";
 export { isProductionName, isReviewName, tierForStack } from "./tiers";
@@ -97,6 +98,8 @@ export interface DeliverySettings extends CommonSettings {
     /** The review template's managed domain (Pulumi.review.yaml): review stacks serve pr-<N>.<name>. */
     reviewDomain?: { zoneId: string; name: string };
     notificationEmails: string[];
+    /** Chat channels (slipway:chat) that get pipeline events and alarms through AWS Chatbot. */
+    chat: ChatChannel[];
     build: {
         testCommand: string;
         buildCommand: string;
@@ -451,6 +454,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         targets,
         reviewDomain: managedDomainOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)),
         notificationEmails: d.notificationEmails,
+        chat: chatSettings(d.chat, raw.stack, problems),
         build: {
             testCommand: d.testCommand,
             buildCommand: d.buildCommand,

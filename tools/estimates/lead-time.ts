@@ -180,7 +180,7 @@ export function ecsServicesOf(plan: Plan): { web: PlannedResource; workers: Plan
  */
 export function ecsEnvironmentFloor(plan: Plan): { seconds: number; parts: Part[] } {
     const { web, workers } = ecsServicesOf(plan);
-    const floors = [{ name: String(web.inputs.name ?? web.name), ...ecsDeployFloor(ecsSettingsFromPlan(plan)) }, ...workers.map((w) => ({ name: String(w.inputs.name ?? w.name), ...ecsDeployFloor(workerSettingsFromPlan(plan, w)) }))];
+    const floors = [{ name: String(web.inputs.name ?? web.name), ...ecsDeployFloor(ecsSettingsFromPlan(plan)) }, ...workers.map((w) => ({ name: String(w.inputs.name ?? w.name), ...ecsDeployFloor(unbalancedSettingsFromPlan(plan, w)) }))];
     if (floors.length === 1) return floors[0];
     const slowest = floors.reduce((a, b) => (b.seconds > a.seconds ? b : a));
     return {
@@ -192,8 +192,8 @@ export function ecsEnvironmentFloor(plan: Plan): { seconds: number; parts: Part[
     };
 }
 
-/** A worker's deploy settings: no load balancer, its own counts and container health check. */
-function workerSettingsFromPlan(plan: Plan, service: PlannedResource): EcsDeploySettings {
+/** A service's deploy settings without a load balancer (a worker, or a web service behind the HTTP API): its own counts and container health check. */
+function unbalancedSettingsFromPlan(plan: Plan, service: PlannedResource): EcsDeploySettings {
     return {
         loadBalanced: false,
         desiredCount: num(service.inputs.desiredCount, 1),
@@ -212,15 +212,7 @@ export function ecsSettingsFromPlan(plan: Plan): EcsDeploySettings {
     if (groups.length === 0) {
         // Without a load balancer ECS counts a task healthy once RUNNING (and its container health
         // check passes, if it has one) and stops old tasks without draining.
-        return {
-            loadBalanced: false,
-            desiredCount: num(service.inputs.desiredCount, 1),
-            minimumHealthyPercent: num(service.inputs.deploymentMinimumHealthyPercent, 100),
-            maximumPercent: num(service.inputs.deploymentMaximumPercent, 200),
-            healthCheckIntervalSeconds: containerHealthInterval(plan, service),
-            healthyThreshold: 1,
-            deregistrationDelaySeconds: 0,
-        };
+        return unbalancedSettingsFromPlan(plan, service);
     }
     const tg = only(plan, "aws:lb/targetGroup:TargetGroup", "target group");
     const hc = (tg.inputs.healthCheck ?? {}) as Record<string, unknown>;

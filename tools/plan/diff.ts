@@ -122,6 +122,9 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:apigatewayv2/domainName:DomainName": { inputs: ["domainName"] },
     "aws:apigatewayv2/apiMapping:ApiMapping": { inputs: ["domainName", "apiId"] },
     // A managed domain: a new name or key is a new certificate (validated again); a record moves by delete and create.
+    // Chat channels (terraform-provider-aws internal/service/chatbot): no argument forces a new configuration.
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": { inputs: [] },
+    "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": { inputs: [] },
     "aws:acm/certificate:Certificate": { inputs: ["domainName", "subjectAlternativeNames", "validationMethod", "keyAlgorithm", "certificateAuthorityArn", "validationOptions"] },
     "aws:acm/certificateValidation:CertificateValidation": { inputs: ["certificateArn", "validationRecordFqdns"] },
     "aws:route53/record:Record": { inputs: ["name", "zoneId"] },

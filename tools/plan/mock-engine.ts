@@ -155,6 +155,11 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
             // The provider names it dashboardArn, not arn.
             state.dashboardArn = `arn:aws:cloudwatch::${MOCK_ACCOUNT}:dashboard/${String(unwrap(inputs.dashboardName) ?? physical)}`;
             break;
+        case "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration":
+        case "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration":
+            // Chatbot is global (no region in the ARN): chat-configuration/<type>/<name> (service authorization reference).
+            state.chatConfigurationArn = `arn:aws:chatbot::${MOCK_ACCOUNT}:chat-configuration/${type.includes("slack") ? "slack-channel" : "teams-channel"}/${String(unwrap(inputs.configurationName) ?? physical)}`;
+            break;
         case "aws:elasticbeanstalk/environment:Environment":
             state.cname = `${physical}.${region}.elasticbeanstalk.com`;
             state.endpointUrl = state.cname;

@@ -49,16 +49,7 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
         workers,
         // The workers move in the same runOrder as the web service: the stage's deploys run in parallel.
         serviceDeployActions: (artifact) => workers.map((w) => action(workerDeployActionName(w.name), w.serviceName, artifact)),
-        deployAction: (artifact) => ({
-            name: "Deploy",
-            category: "Deploy",
-            owner: "AWS",
-            provider: "ECS",
-            version: "1",
-            runOrder: 1,
-            inputArtifacts: [artifact],
-            configuration: { ClusterName: clusterName, ServiceName: serviceName, FileName: "imagedefinitions.json", DeploymentTimeout: "15" },
-        }),
+        deployAction: (artifact) => action("Deploy", serviceName, artifact),
         smokeTestVariables: [
             { name: "PLATFORM", value: "ecs" },
             { name: "CLUSTER_NAME", value: clusterName },
