@@ -33,7 +33,7 @@ export interface Overrides {
  * name, config, secret keys, revealSecrets), and each caller gets its own deep copy to read or change.
  */
 export async function planStack(stack: string, overrides: Overrides = {}): Promise<Plan> {
-    const cfg = loadStackConfig(FIXTURES, stack);
+    const cfg = fixtureConfig(stack);
     const config = { ...cfg.config };
     const secretKeys = new Set(cfg.secretKeys);
     // The fixture's CI secrets belong to its own pipeline's environments: another pipeline starts with none.
@@ -50,6 +50,17 @@ export async function planStack(stack: string, overrides: Overrides = {}): Promi
     return structuredClone(await memoizedPlan(opts));
 }
 
+/** The fixture stack files, read once per process (the suite never changes them; callers copy what they change). */
+const fixtureConfigs = new Map<string, ReturnType<typeof loadStackConfig>>();
+function fixtureConfig(stack: string): ReturnType<typeof loadStackConfig> {
+    let cfg = fixtureConfigs.get(stack);
+    if (!cfg) {
+        cfg = loadStackConfig(FIXTURES, stack);
+        fixtureConfigs.set(stack, cfg);
+    }
+    return cfg;
+}
+
 /** Plans made in this process, by planKey. */
 const plans = new Map<string, Promise<Plan>>();
 
@@ -63,7 +74,7 @@ function memoizedPlan(opts: RunOptions): Promise<Plan> {
     const key = planKey(opts);
     let plan = plans.get(key);
     if (!plan) {
-        plan = planInWorker(opts);
+        plan = planInWorker(key, opts);
         plans.set(key, plan);
         // A failed plan is not kept: every test that expects a rejection gets its own run and error.
         plan.catch(() => plans.delete(key));
@@ -80,7 +91,7 @@ const waiting = new Map<number, { resolve: (p: Plan) => void; reject: (e: Error)
  * runUnderMocks here, at about two thirds of the cost: the test runner's promise tracking stays in this
  * thread. The thread keeps the process alive only while a plan is awaited.
  */
-function planInWorker(opts: RunOptions): Promise<Plan> {
+function planInWorker(key: string, opts: RunOptions): Promise<Plan> {
     if (!worker) {
         worker = new Worker(path.join(__dirname, "plan-worker.cjs"));
         worker.on("message", (answer: PlanAnswer) => {
@@ -101,7 +112,7 @@ function planInWorker(opts: RunOptions): Promise<Plan> {
     worker.ref();
     return new Promise<Plan>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        worker?.postMessage({ id, opts } satisfies PlanRequest);
+        worker?.postMessage({ id, key, opts } satisfies PlanRequest);
     });
 }
 

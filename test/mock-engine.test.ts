@@ -198,7 +198,7 @@ test("a resource registered after the program finished fails loudly instead of l
         'runUnderMocks({ project: "p", stack: "s", config: {}, secretKeys: [] }, () => {',
         '    setTimeout(() => new iam.Role("late", { assumeRolePolicy: "{}" }), 100);',
         "    return {};",
-        "}).then(() => setTimeout(() => process.exit(0), 1000));",
+        "}).then(() => setTimeout(() => process.exit(0), 400));",
     ].join("\n");
     const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8" });
     assert.notEqual(r.status, 0);

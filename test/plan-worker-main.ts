@@ -1,12 +1,15 @@
 // Plans fixture stacks on request from test/helpers.ts (test/plan-worker.cjs loads this file).
 import { parentPort } from "worker_threads";
+import * as crypto from "crypto";
+import * as fs from "fs";
 import * as path from "path";
-import { RunOptions, runUnderMocks } from "../tools/plan/mock-engine";
+import { Plan, RunOptions, runUnderMocks } from "../tools/plan/mock-engine";
 import { program } from "../stacks/program";
 
-/** A plan request: `id` pairs the answer with it. */
+/** A plan request: `id` pairs the answer with it, `key` is what the plan depends on (helpers.planKey). */
 export interface PlanRequest {
     id: number;
+    key: string;
     opts: RunOptions;
 }
 
@@ -14,11 +17,37 @@ export interface PlanRequest {
 export type PlanAnswer = { id: number; plan: unknown } | { id: number; error: string };
 
 const FIXTURES = path.join(__dirname, "fixtures");
+
+/**
+ * Plans already made in this `npm test` run by any shard: test/run.cjs gives every shard one fresh
+ * directory (SLIPWAY_TEST_PLAN_CACHE) and removes it afterwards, so a plan is made once per run, not once
+ * per shard. A plan is the plan JSON (the contract, docs/plan-format.md), written whole under a
+ * temporary name and renamed into place, so a reader never sees half of one.
+ */
+const SHARED = process.env.SLIPWAY_TEST_PLAN_CACHE;
+
+function shared(key: string): string | undefined {
+    return SHARED ? path.join(SHARED, `${crypto.createHash("sha256").update(key).digest("hex")}.json`) : undefined;
+}
+
+async function plan({ key, opts }: PlanRequest): Promise<Plan> {
+    // A plan with secrets in clear (revealSecrets, fixture values only) stays in memory.
+    const file = opts.revealSecrets ? undefined : shared(key);
+    if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as Plan;
+    const made = await runUnderMocks(opts, () => program({ stackDir: FIXTURES }));
+    if (file) {
+        const partial = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(partial, JSON.stringify(made));
+        fs.renameSync(partial, file);
+    }
+    return made;
+}
+
 const port = parentPort;
 if (!port) throw new Error("test/plan-worker-main.ts runs as a worker thread (test/plan-worker.cjs)");
-port.on("message", ({ id, opts }: PlanRequest) => {
-    runUnderMocks(opts, () => program({ stackDir: FIXTURES })).then(
-        (plan) => port.postMessage({ id, plan } satisfies PlanAnswer),
-        (err: unknown) => port.postMessage({ id, error: err instanceof Error ? err.message : String(err) } satisfies PlanAnswer),
+port.on("message", (request: PlanRequest) => {
+    plan(request).then(
+        (made) => port.postMessage({ id: request.id, plan: made } satisfies PlanAnswer),
+        (err: unknown) => port.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) } satisfies PlanAnswer),
     );
 });

@@ -9,6 +9,7 @@
 "use strict";
 const { spawn } = require("child_process");
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
@@ -40,7 +41,10 @@ async function main() {
         .filter((f) => f.endsWith(".ts"))
         .sort()
         .map((f) => path.join("test", "shards", f));
-    const tests = spawn(node, ["--import", "tsx", "--test", `--test-concurrency=${shards.length}`, ...testArgs, ...shards], { cwd: ROOT, stdio: "inherit" });
+    // The shards' plans, shared for this run (test/plan-worker-main.ts) and removed after it.
+    const planCache = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-test-plans-"));
+    const env = { ...process.env, SLIPWAY_TEST_PLAN_CACHE: planCache };
+    const tests = spawn(node, ["--import", "tsx", "--test", `--test-concurrency=${shards.length}`, ...testArgs, ...shards], { cwd: ROOT, stdio: "inherit", env });
     const stop = () => {
         for (const child of [tsc, tests]) child?.kill("SIGTERM");
     };
@@ -48,6 +52,7 @@ async function main() {
     process.on("SIGTERM", stop);
 
     const testCode = await exited(tests);
+    fs.rmSync(planCache, { recursive: true, force: true });
     const tscCode = await typeChecked;
     if (tscCode !== 0) process.stdout.write(`\ntsc -p . failed (exit ${tscCode}):\n${tscOutput}`);
     return testCode !== 0 ? testCode : tscCode;
