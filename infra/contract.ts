@@ -183,6 +183,9 @@ export function runtimePolicyArn(ctx: AwsContext, app: string, policyStack: stri
  */
 export const PACKAGES_READ_KIND = "packages-read";
 
+/** The runtime policy kind of an ECS environment's EventBridge Scheduler role (scheduled jobs): `<app>-<stack>-job-scheduler`. */
+export const JOB_SCHEDULER_KIND = "job-scheduler";
+
 /** The ARN pattern of every role of a policy stack's environments (`…:role/slipway/<app>/<stack>/*`; review: `review-*`). */
 export function environmentRoleArnPattern(ctx: AwsContext, app: string, policyStack: string): pulumi.Output<string> {
     return pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, stackPattern(policyStack))}*`;

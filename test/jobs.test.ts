@@ -14,8 +14,9 @@ const NIGHTLY = { command: "./manage.py clearsessions", schedule: "cron(0 3 * * 
 
 let appsStaging: Plan;
 let appsProduction: Plan;
+let appsDelivery: Plan;
 before(async () => {
-    [appsStaging, appsProduction] = await Promise.all([planStack("apps-staging"), planStack("apps-production")]);
+    [appsStaging, appsProduction, appsDelivery] = await Promise.all([planStack("apps-staging"), planStack("apps-production"), planStack("apps-delivery")]);
 });
 
 // --- config ------------------------------------------------------------------------------------------
@@ -141,22 +142,30 @@ test("the dead-letter queue is SSE-encrypted and keeps 14 days; one per environm
     }
 });
 
-test("the scheduler role trusts scheduler.amazonaws.com for its own group, and may run only the jobs' families in the cluster", () => {
+test("the scheduler role trusts scheduler.amazonaws.com for its own group, and may run only its own stack's families in its cluster", () => {
     for (const p of [appsStaging, appsProduction]) {
         const role = one(p, "aws:iam/role:Role", "jobs-scheduler");
         const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: { Principal: { Service: string }; Condition: Record<string, Record<string, string>> }[] };
         assert.equal(trust.Statement[0].Principal.Service, "scheduler.amazonaws.com");
         assert.ok(trust.Statement[0].Condition.StringEquals["aws:SourceAccount"]);
         assert.equal(trust.Statement[0].Condition.ArnEquals["aws:SourceArn"], `arn:aws:scheduler:us-east-1:123456789012:schedule-group/shop-${p.stack}`);
-        const policy = JSON.parse(String(one(p, "aws:iam/rolePolicy:RolePolicy", "jobs-scheduler-policy").inputs.policy)) as { Statement: { Sid: string; Action: string; Resource: string | string[]; Condition?: Record<string, Record<string, string>> }[] };
+        // No inline policy (a deploy role never writes a permission): the delivery stack's job-scheduler runtime policy, attached.
+        assert.equal(all(p, "aws:iam/rolePolicy:RolePolicy").length, 0);
+        assert.equal(one(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "jobs-scheduler-policy").inputs.policyArn, `arn:aws:iam::123456789012:policy/slipway/shop/shop-${p.stack}-job-scheduler`);
+        const runtime = one(appsDelivery, "aws:iam/policy:Policy", `runtime-policies-${p.stack}-job-scheduler`);
+        assert.equal(runtime.inputs.name, `shop-${p.stack}-job-scheduler`);
+        const policy = JSON.parse(String(runtime.inputs.policy)) as { Statement: { Sid: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, string>> }[] };
         const by = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
-        assert.deepEqual(Object.keys(by).sort(), ["DeadLetters", "PassTheJobsRoles", "RunTheJobsInTheCluster"]);
-        assert.equal(by.RunTheJobsInTheCluster.Action, "ecs:RunTask");
-        assert.ok((by.RunTheJobsInTheCluster.Resource as string[]).every((r) => r.includes(`task-definition/shop-${p.stack}_nightly`)));
-        assert.equal(by.RunTheJobsInTheCluster.Condition?.ArnEquals["ecs:cluster"], `arn:aws:ecs:us-east-1:123456789012:cluster/shop-${p.stack}`);
-        assert.equal(by.PassTheJobsRoles.Condition?.StringEquals["iam:PassedToService"], "ecs-tasks.amazonaws.com");
-        assert.equal(by.DeadLetters.Action, "sqs:SendMessage");
-        assert.equal(by.DeadLetters.Resource, `arn:aws:sqs:us-east-1:123456789012:shop-${p.stack}-jobs-dlq`);
+        assert.deepEqual(Object.keys(by).sort(), ["OwnDeadLetters", "PassOwnTaskRoles", "RunOwnJobs", "TagOwnJobTasks"]);
+        assert.deepEqual(by.RunOwnJobs.Action, ["ecs:RunTask"]);
+        assert.deepEqual(by.RunOwnJobs.Resource, [`arn:aws:ecs:us-east-1:123456789012:task-definition/shop-${p.stack}_*`]);
+        assert.equal(by.RunOwnJobs.Condition?.ArnLike["ecs:cluster"], `arn:aws:ecs:us-east-1:123456789012:cluster/shop-${p.stack}`);
+        assert.equal(by.RunOwnJobs.Condition?.StringEquals["aws:ResourceTag/slipway:stack"], "${aws:PrincipalTag/slipway:stack}");
+        assert.equal(by.PassOwnTaskRoles.Condition?.StringEquals["iam:PassedToService"], "ecs-tasks.amazonaws.com");
+        assert.deepEqual(by.OwnDeadLetters.Resource, [`arn:aws:sqs:us-east-1:123456789012:shop-${p.stack}-jobs-dlq`]);
+        // The schedule names the family without a revision: RunTask then runs its latest ACTIVE revision.
+        const schedule = one(p, "aws:scheduler/schedule:Schedule", "jobs-nightly-schedule");
+        assert.equal((schedule.inputs.target as { ecsParameters: { taskDefinitionArn: string } }).ecsParameters.taskDefinitionArn, `arn:aws:ecs:us-east-1:123456789012:task-definition/shop-${p.stack}_nightly`);
     }
 });
 

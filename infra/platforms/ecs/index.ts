@@ -4,7 +4,7 @@
 // check and the ECS parts of the deploy and runtime policies.
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
-import { alarmNamePrefix, appLogGroupName, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName, boundaryArn, DELIVERY_OUTPUTS, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
+import { alarmNamePrefix, appLogGroupName, JOB_SCHEDULER_KIND, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName, boundaryArn, DELIVERY_OUTPUTS, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { ecsAlarmSpecs } from "./alarms";
 import { arnOf } from "../../shared/aws-context";
@@ -19,6 +19,7 @@ import { FargateApp } from "./service";
 import { ReleaseTask } from "./release-task";
 import { WorkerService } from "./worker";
 import { ScheduledJobs } from "./job";
+import { jobDeployStatements } from "./job-access";
 
 /** The runtime policy kind of ECS tasks' execution role (`<app>-<stack>-task-execution`). */
 export const ECS_RUNTIME_KIND = "task-execution";
@@ -32,6 +33,7 @@ export const ecs: Platform<EcsTarget> = {
     smokeTestCheck: ECS_SMOKE_TEST_CHECK,
     deployConcerns: (scope) => [
         { concern: "deploy-compute", what: "the ECS cluster, service, task family and autoscaling", statements: computeStatements(scope) },
+        { concern: "deploy-jobs", what: "scheduled jobs: the EventBridge Scheduler group and schedules, the dead-letter queue", statements: jobDeployStatements(scope) },
         { concern: "deploy-api-ingress", what: "the HTTP API ingress: API Gateway, VPC link, access logs and Cloud Map", statements: apiIngressStatements(scope) },
     ],
     runtime: {
@@ -234,6 +236,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
             image: shared.image,
             executionRoleArn: fargate.executionRole.arn,
             ...packagesRead,
+            schedulerPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, JOB_SCHEDULER_KIND),
             permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
             rolePath: environmentRolePath(app, s.stack),
             vpcId: network.vpc.id,

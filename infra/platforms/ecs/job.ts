@@ -47,6 +47,8 @@ export interface ScheduledJobsArgs {
     image: pulumi.Input<string>;
     /** The environment's execution role (image pull, logs, the secret): the jobs' tasks start with it. */
     executionRoleArn: pulumi.Input<string>;
+    /** The delivery stack's job-scheduler runtime policy (contract.ts runtimePolicyArn, JOB_SCHEDULER_KIND), attached to the scheduler role. */
+    schedulerPolicyArn: pulumi.Input<string>;
     /** Managed policies for every job's task role, as for the web's. @default none */
     taskPolicyArns?: pulumi.Input<string>[];
     permissionsBoundary: pulumi.Input<string>;
@@ -182,33 +184,9 @@ export class ScheduledJobs extends pulumi.ComponentResource {
             );
         }
         const families = args.jobs.map((j) => j.family);
-        new iam.RolePolicy(
-            `${name}-scheduler-policy`,
-            {
-                role: this.schedulerRole.name,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "RunTheJobsInTheCluster",
-                            Effect: "Allow",
-                            Action: "ecs:RunTask",
-                            Resource: families.flatMap((f) => [arnOf(ctx, "ecs", `task-definition/${f}`), arnOf(ctx, "ecs", `task-definition/${f}:*`)]),
-                            Condition: { ArnEquals: { "ecs:cluster": args.clusterArn } },
-                        },
-                        {
-                            Sid: "PassTheJobsRoles",
-                            Effect: "Allow",
-                            Action: "iam:PassRole",
-                            Resource: [args.executionRoleArn, ...this.taskRoles.map((r) => r.arn)],
-                            Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-                        },
-                        { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: queueArn },
-                    ],
-                }),
-            },
-            { parent: this },
-        );
+        // The delivery stack's job-scheduler runtime policy (infra/platforms/ecs/job-access.ts): RunTask of the
+        // stack's own families in its cluster, passing its roles to ECS tasks, the dead-letter queue.
+        new iam.RolePolicyAttachment(`${name}-scheduler-policy`, { role: this.schedulerRole.name, policyArn: args.schedulerPolicyArn }, { parent: this });
         this.registerOutputs({ groupName: this.group.name, deadLetterQueue: this.deadLetterQueue.name, families });
     }
 }
