@@ -27,6 +27,7 @@ import { platformNamed, PLATFORMS } from "../infra/platforms";
 import type { Platform } from "../infra/platforms/platform";
 import { awsContext } from "../infra/shared/aws-context";
 import { releaseActionVariables, releaseBuildSpec, RELEASE_PROJECT_TIMEOUT_MINUTES, releaseStatements, releaseTarget } from "../infra/platforms/ecs/release-action";
+import { jobRevisionActionVariables, jobRevisionBuildSpec, jobRevisionStatements, jobRevisionTarget } from "../infra/platforms/ecs/job-action";
 import { packageIndexVariables, packageReadStatements, PACKAGES_READ_TOKEN_MINUTES } from "../infra/packages/build-access";
 import { PackageIndex } from "../infra/packages/package-index";
 import { PackagePublishing } from "../infra/packages/publishing";
@@ -71,6 +72,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         // An environment stack writes its health URL on its first up: until then the pipeline skips it.
         exists: recorded.apply((r) => r.names.includes(healthUrlParameter(app, t.stack))),
         release: t.release ? releaseActionVariables(releaseTarget(app, t.stack)) : undefined,
+        jobs: t.jobs.length ? jobRevisionActionVariables(jobRevisionTarget(app, t.stack, t.jobs)) : undefined,
     }));
     // The pipeline records each environment's last verified image here; the delivery stack creates
     // the parameters so an environment can read one before the pipeline's first run.
@@ -150,6 +152,20 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
           })
         : undefined;
 
+    // Scheduled jobs (targets whose stack file sets slipway:jobs): one project registers their revisions with the new image.
+    const jobTargets = s.targets.filter((t) => t.jobs.length).map((t) => jobRevisionTarget(app, t.stack, t.jobs));
+    const jobRevisions = jobTargets.length
+        ? new BuildProject("job-revisions", {
+              ...artifactAccess,
+              description: `Move ${app}'s scheduled jobs to the new image on each deploy`,
+              aliasLegacyNames: false,
+              buildspec: jobRevisionBuildSpec(),
+              timeoutMinutes: 10,
+              variables: { REPOSITORY_URL: registry.repositoryUrl },
+              statements: jobRevisionStatements(ctx, jobTargets, app),
+          })
+        : undefined;
+
     const pipeline = new DeliveryPipeline("pipeline", {
         connectionArn: s.connectionArn,
         repository: `${s.github.owner}/${s.github.repo}`,
@@ -161,6 +177,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         build: { projectName: build.project.name, projectArn: build.project.arn },
         smokeTest: { projectName: smoke.project.name, projectArn: smoke.project.arn, attempts: s.smokeTestAttempts, repositoryUrl: registry.repositoryUrl },
         release: release ? { projectName: release.project.name, projectArn: release.project.arn } : undefined,
+        jobs: jobRevisions ? { projectName: jobRevisions.project.name, projectArn: jobRevisions.project.arn } : undefined,
         topicArn: notifications.topic.arn,
         app,
         ctx,

@@ -30,7 +30,7 @@ import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
-import { jobSettings, JobSettings } from "../platforms/ecs/job-settings";
+import { jobNamesOfStackFile, jobSettings, JobSettings } from "../platforms/ecs/job-settings";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
@@ -69,6 +69,8 @@ export interface DeployTarget {
     release: boolean;
     /** The workers its stack file declares (slipway:workers, ECS): the stage deploys each with the web service. */
     workers: string[];
+    /** The scheduled jobs its stack file declares (slipway:jobs, ECS): the stage registers each job's family with the new image. */
+    jobs: string[];
     /** The managed domain its stack file sets (slipway:domainZoneId and domainName): its deploy role may write those records. */
     domain?: { zoneId: string; name: string };
 }
@@ -416,6 +418,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             platform,
             release: platform === "ecs" && Boolean(raw.readStackConfig?.(stack)?.[`${CONFIG_NAMESPACE}:releaseCommand`]?.trim()),
             workers: platform === "ecs" ? workerNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
+            jobs: platform === "ecs" ? jobNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
             domain: managedDomainOfStackFile(raw.readStackConfig?.(stack)),
         };
     });

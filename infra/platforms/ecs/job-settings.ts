@@ -229,3 +229,19 @@ export function jobSettings(value: Record<string, unknown>, c: JobContext, stack
     }
     return problems.length > before ? [] : out;
 }
+
+/**
+ * The job names a stack file declares (slipway:jobs), for the delivery stack's pipeline: only names the
+ * environment stack would accept as jobs (the environment's own checks report the rest when it runs).
+ */
+export function jobNamesOfStackFile(config: Record<string, string> | undefined): string[] {
+    const text = config?.["slipway:jobs"];
+    if (!text) return [];
+    try {
+        const parsed = JSON.parse(text) as unknown;
+        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return [];
+        return Object.keys(parsed).filter((n) => JOB_NAME.test(n) && !(RESERVED_PROCESS_NAMES as readonly string[]).includes(n)).sort();
+    } catch {
+        return [];
+    }
+}
