@@ -5,6 +5,8 @@ import * as assert from "node:assert/strict";
 import { EnvironmentSettings, parseSettings } from "../infra/config/settings";
 import { scheduleProblem } from "../infra/platforms/ecs/job-settings";
 import { Plan } from "../tools/plan/mock-engine";
+import { estimateCost } from "../tools/estimates/cost";
+import { invocationsPerMonth, JOB_RUN_MINUTES } from "../tools/estimates/job-cost";
 import { all, one, planStack } from "./helpers";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
 
@@ -175,4 +177,41 @@ test("review stacks declare their schedules DISABLED", async () => {
     assert.equal(s.jobs.length, 1);
     const review = await planStack("apps-staging", { stackName: "review-pr-3", set: { "slipway:tier": "review" } });
     assert.equal(one(review, "aws:scheduler/schedule:Schedule", "jobs-nightly-schedule").inputs.state, "DISABLED");
+});
+
+// --- cost ----------------------------------------------------------------------------------------------
+
+test("a schedule's invocations a month follow its expression", () => {
+    const month = 365 / 12;
+    const cases: [string, number][] = [
+        ["rate(1 minute)", month * 1440],
+        ["rate(5 minutes)", (month * 1440) / 5],
+        ["rate(6 hours)", month * 4],
+        ["rate(1 day)", month],
+        ["cron(0 3 * * ? *)", month],
+        ["cron(0/15 8-17 ? * MON-FRI *)", 4 * 10 * ((5 * month) / 7)],
+        ["cron(0 12 1 * ? *)", 1],
+        ["cron(30 4 ? * 6#3 *)", 1],
+        ["cron(0 9 ? JAN,JUL 2L *)", 2 / 12],
+    ];
+    for (const [expression, n] of cases) assert.ok(Math.abs(invocationsPerMonth(expression) - n) < 1e-9, `${expression}: ${invocationsPerMonth(expression)} ≠ ${n}`);
+});
+
+test("a job is priced: its invocations, the Fargate task each runs with its public IPv4, the dead-letter queue; a review stack's DISABLED schedule runs nothing", async () => {
+    const e = estimateCost(appsStaging);
+    assert.deepEqual(e.notPriced.filter((n) => !/Container Insights/.test(n)), []);
+    const lines = e.lines.filter((l) => /jobs-/.test(l.resource));
+    const by = (re: RegExp) => lines.find((l) => re.test(l.item));
+    const month = 365 / 12;
+    assert.equal(by(/^Scheduler invocations/)?.unitPrice, 1.0);
+    assert.ok(Math.abs((by(/^job task: .* vCPU$/)?.quantity ?? 0) - (month * JOB_RUN_MINUTES * 0.25) / 60) < 1e-9);
+    assert.ok(by(/^job task public IPv4/));
+    assert.equal(e.lines.find((l) => l.resource === "Queue jobs-dlq")?.monthly, 0);
+    assert.ok(e.assumptions.some((a) => a.includes(`${JOB_RUN_MINUTES} min on on-demand Fargate`)));
+    const review = estimateCost(await planStack("apps-staging", { stackName: "review-pr-3", set: { "slipway:tier": "review" } }));
+    assert.ok(review.lines.filter((l) => l.resource === "Schedule jobs-nightly-schedule").every((l) => l.monthly === 0));
+    // The pipeline's JobRevisions runs: one CodeBuild minute per stage with jobs and run.
+    const d = estimateCost(appsDelivery);
+    const project = d.lines.find((l) => l.resource === "Project job-revisions-project");
+    assert.equal(project?.quantity, 200);
 });
