@@ -50,6 +50,30 @@ export function workerLogGroupName(app: string, stack: string, worker: string): 
     return `${logGroupPrefix(app, stack)}worker/${worker}`;
 }
 
+/** A scheduled job's task family: processFamily(app, stack, job), `<app>-<stack>_<job>` (job and worker names are one namespace). */
+export function jobFamily(app: string, stack: string, job: string): string {
+    return processFamily(app, stack, job);
+}
+
+/** A scheduled job's own log group, under the environment's prefix: `/slipway/<app>/<stack>/job/<job>`. */
+export function jobLogGroupName(app: string, stack: string, job: string): string {
+    return `${logGroupPrefix(app, stack)}job/${job}`;
+}
+
+/**
+ * The environment's EventBridge Scheduler schedule group: `<app>-<stack>`. Schedules carry no tags, so a
+ * schedule's ARN, `schedule/<group>/<name>`, is what scopes it to its stack (and the scheduler role's
+ * aws:SourceArn is this group's ARN: Scheduler sets the group, not the schedule, as the source).
+ */
+export function jobScheduleGroupName(app: string, stack: string): string {
+    return environmentName(app, stack);
+}
+
+/** The environment's dead-letter queue for failed job invocations: `<app>-<stack>-jobs-dlq` (SQS: up to 80 of [A-Za-z0-9_-]). */
+export function jobDeadLetterQueueName(app: string, stack: string): string {
+    return `${environmentName(app, stack)}-jobs-dlq`;
+}
+
 /** The log group every container of an ECS environment writes to (each process under its own stream prefix). */
 export function appLogGroupName(app: string, stack: string): string {
     return `${logGroupPrefix(app, stack)}app`;
@@ -158,6 +182,9 @@ export function runtimePolicyArn(ctx: AwsContext, app: string, policyStack: stri
  * app's private package index: declared by the delivery stack only with slipway:packages.runtimeRead.
  */
 export const PACKAGES_READ_KIND = "packages-read";
+
+/** The runtime policy kind of an ECS environment's EventBridge Scheduler role (scheduled jobs): `<app>-<stack>-job-scheduler`. */
+export const JOB_SCHEDULER_KIND = "job-scheduler";
 
 /** The ARN pattern of every role of a policy stack's environments (`…:role/slipway/<app>/<stack>/*`; review: `review-*`). */
 export function environmentRoleArnPattern(ctx: AwsContext, app: string, policyStack: string): pulumi.Output<string> {

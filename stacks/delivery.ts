@@ -26,6 +26,7 @@ import { StackAccess } from "../infra/delivery/stack-access";
 import { platformNamed, PLATFORMS } from "../infra/platforms";
 import type { Platform, PlatformName, ReleasePhase } from "../infra/platforms/platform";
 import { awsContext } from "../infra/shared/aws-context";
+import { jobRevisionActionVariables, jobRevisionBuildSpec, jobRevisionStatements, jobRevisionTarget } from "../infra/platforms/ecs/job-action";
 import { packageIndexVariables, packageReadStatements, PACKAGES_READ_TOKEN_MINUTES } from "../infra/packages/build-access";
 import { PackageIndex } from "../infra/packages/package-index";
 import { PackagePublishing } from "../infra/packages/publishing";
@@ -64,12 +65,13 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         stack: t.stack,
         production: t.tier === "production",
         platform: t.platform,
-        deploy: platformNamed(t.platform).target(app, t.stack, { workers: t.workers }),
+        deploy: platformNamed(t.platform).target(app, t.stack, { workers: t.workers, jobs: t.jobs }),
         healthUrlParameter: healthUrlParameter(app, t.stack),
         imageTagParameter: imageTagParameter(app, t.stack),
         // An environment stack writes its health URL on its first up: until then the pipeline skips it.
         exists: recorded.apply((r) => r.names.includes(healthUrlParameter(app, t.stack))),
         release: t.release ? releasePhase(t.platform).actionVariables(releasePhase(t.platform).target(app, t.stack)) : undefined,
+        jobs: t.jobs.length ? jobRevisionActionVariables(jobRevisionTarget(app, t.stack, t.jobs)) : undefined,
     }));
     // The pipeline records each environment's last verified image here; the delivery stack creates
     // the parameters so an environment can read one before the pipeline's first run.
@@ -154,6 +156,20 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         releaseProjects[p.name] = { projectName: project.name, projectArn: project.arn };
     }
 
+    // Scheduled jobs (targets whose stack file sets slipway:jobs): one project registers their revisions with the new image.
+    const jobTargets = s.targets.filter((t) => t.jobs.length).map((t) => jobRevisionTarget(app, t.stack, t.jobs));
+    const jobRevisions = jobTargets.length
+        ? new BuildProject("job-revisions", {
+              ...artifactAccess,
+              description: `Move ${app}'s scheduled jobs to the new image on each deploy`,
+              aliasLegacyNames: false,
+              buildspec: jobRevisionBuildSpec(),
+              timeoutMinutes: 10,
+              variables: { REPOSITORY_URL: registry.repositoryUrl },
+              statements: jobRevisionStatements(ctx, jobTargets, app),
+          })
+        : undefined;
+
     const pipeline = new DeliveryPipeline("pipeline", {
         connectionArn: s.connectionArn,
         repository: `${s.github.owner}/${s.github.repo}`,
@@ -165,6 +181,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         build: { projectName: build.project.name, projectArn: build.project.arn },
         smokeTest: { projectName: smoke.project.name, projectArn: smoke.project.arn, attempts: s.smokeTestAttempts, repositoryUrl: registry.repositoryUrl },
         releaseProjects,
+        jobs: jobRevisions ? { projectName: jobRevisions.project.name, projectArn: jobRevisions.project.arn } : undefined,
         topicArn: notifications.topic.arn,
         app,
         ctx,

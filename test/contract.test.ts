@@ -118,7 +118,7 @@ test("a release phase on one side only is named as the disagreement", async () =
     assert.ok(td);
     td.inputs.family = "shop-apps-staging_migrate";
     assert.deepEqual(contractProblems({ ...i, environments: [renamed] }), [
-        "apps-delivery ↔ apps-staging: the Release action runs task family shop-apps-staging_release; the stack's families: shop-apps-staging_migrate, shop-apps-staging_mailer, shop-apps-staging",
+        "apps-delivery ↔ apps-staging: the Release action runs task family shop-apps-staging_release; the stack's families: shop-apps-staging_migrate, shop-apps-staging_mailer, shop-apps-staging_nightly, shop-apps-staging",
     ]);
     // The environment has a release command, the delivery stack's plan of it has none (not applied since).
     const staging = clone(i.environments[0]);
@@ -153,4 +153,28 @@ test("a worker deployed on one side only, or without its family, is named as the
     service.inputs.name = "shop-apps-staging-mail";
     const gone = contractProblems({ ...i, environments: [env] });
     assert.ok(gone.some((p) => p.includes("the pipeline's Deploy-mailer action deploys service shop-apps-staging-mailer; the stack's services")), gone.join("\n"));
+});
+
+test("the job families the pipeline registers are the ones the stack schedules: a job on one side only is named as the disagreement", async () => {
+    const i = await input("apps-delivery", ["apps-staging"]);
+    assert.deepEqual(contractProblems(i), []);
+    // The stack gained a job after the delivery stack's last up: the stage does not register it.
+    const dropped = clone(i.delivery);
+    const pipeline = dropped.resources.find((r) => r.type === "aws:codepipeline/pipeline:Pipeline" && r.name === "pipeline-pipeline");
+    assert.ok(pipeline);
+    for (const s of pipeline.inputs.stages as { actions: { name: string }[] }[]) s.actions = s.actions.filter((a) => a.name !== "JobRevisions");
+    assert.deepEqual(contractProblems({ ...i, delivery: dropped }), [
+        "apps-delivery ↔ apps-staging: the stack schedules task family shop-apps-staging_nightly, but the pipeline's stage does not register it with each new image, so the job would keep running the image of the last pulumi up (the delivery stack reads slipway:jobs from the stack file: pulumi up -s apps-delivery)",
+    ]);
+    // The stack dropped its job (schedule and family) while the pipeline still registers it.
+    const env = clone(i.environments[0]);
+    env.resources = env.resources.filter((r) => !(r.type === "aws:scheduler/schedule:Schedule" || (r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.name === "jobs-nightly-task")));
+    const found = contractProblems({ ...i, environments: [env] });
+    assert.ok(found.some((p) => p.startsWith("apps-delivery ↔ apps-staging: the pipeline's JobRevisions action registers task family shop-apps-staging_nightly; the stack's families: ")), found.join("\n"));
+    // The family is still declared, but no schedule runs it.
+    const unscheduled = clone(i.environments[0]);
+    unscheduled.resources = unscheduled.resources.filter((r) => r.type !== "aws:scheduler/schedule:Schedule");
+    assert.deepEqual(contractProblems({ ...i, environments: [unscheduled] }), [
+        "apps-delivery ↔ apps-staging: the pipeline's JobRevisions action registers task family shop-apps-staging_nightly, which no schedule of the stack runs",
+    ]);
 });

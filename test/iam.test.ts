@@ -68,7 +68,9 @@ test("PassRole reaches only environment roles (a deploy role only its own stacks
                 const deployStack = deployStackOf(r);
                 const own = deployStack ? deployStack.replace("review", "review-\\*") : "(staging|production)";
                 const allowed = new RegExp(`:role\\/slipway\\/shop\\/${own}\\/\\*$`);
-                for (const res of list(s.Resource)) assert.match(res, allowed, `${r.name}`);
+                // A runtime policy names the role's own stack by its tag (roles live under /slipway/<app>/<stack>/).
+                const ownByTag = /:role\/slipway\/\$\{aws:PrincipalTag\/slipway:stack\}\/\*$/;
+                for (const res of list(s.Resource)) assert.match(res, deployStack === undefined && /-job-scheduler$/.test(r.name) ? ownByTag : allowed, `${r.name}`);
                 assert.ok(s.Condition?.StringEquals?.["iam:PassedToService"], `${r.name} PassRole without iam:PassedToService`);
             }
         }
@@ -136,7 +138,8 @@ test("deploy roles never write permissions: they only attach their own stacks' r
         }
         const attach = statements.find((s) => s.Sid === "AttachOwnPolicies");
         // An ECS stack's roles may get the ECS runtime policy only; review stacks run on either platform.
-        const runtime = stack === "review" ? ["task-execution", "beanstalk-instance"] : ["task-execution"];
+        // Every stack's scheduled jobs' scheduler role may get the job-scheduler policy.
+        const runtime = stack === "review" ? ["task-execution", "beanstalk-instance", "job-scheduler"] : ["task-execution", "job-scheduler"];
         assert.deepEqual(
             list(attach?.Condition?.ArnEquals?.["iam:PolicyARN"]).filter((arn) => arn.includes(":policy/slipway/")),
             runtime.map((kind) => `arn:aws:iam::123456789012:policy/slipway/shop/shop-${stack}-${kind}`),

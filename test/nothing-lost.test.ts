@@ -280,6 +280,9 @@ const SERVICE_OF_MODULE: Record<string, string[]> = {
     // A managed domain: its certificate and its records.
     acm: ["acm"],
     route53: ["route53"],
+    // Scheduled jobs: EventBridge Scheduler schedules and their dead-letter queue.
+    scheduler: ["scheduler"],
+    sqs: ["sqs"],
 };
 
 test("the deploy roles reach only the services environment stacks declare, and never the registry or pipeline", async () => {

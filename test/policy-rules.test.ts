@@ -286,6 +286,16 @@ const CASES: Record<string, Case> = {
     },
     "ecs-zero-downtime-roll": { violating: [r(T.service, { ...service, deploymentMinimumHealthyPercent: 50 })], compliant: [r(T.service, service)] },
     "ecs-no-public-ip": { violating: [r(T.service, { ...service, networkConfiguration: { assignPublicIp: true } })], compliant: [r(T.service, service)] },
+    // Scheduled jobs
+    "sqs-encrypted": { violating: [r("aws:sqs/queue:Queue", { name: "q" })], compliant: [r("aws:sqs/queue:Queue", { name: "q", sqsManagedSseEnabled: true })] },
+    "scheduler-ecs-dead-letter": {
+        violating: [r("aws:scheduler/schedule:Schedule", { target: { arn: "c", ecsParameters: { taskDefinitionArn: "f" }, retryPolicy: { maximumRetryAttempts: 2 } } })],
+        compliant: [r("aws:scheduler/schedule:Schedule", { target: { arn: "c", ecsParameters: { taskDefinitionArn: "f" }, retryPolicy: { maximumRetryAttempts: 2 }, deadLetterConfig: { arn: "q" } } })],
+    },
+    "scheduler-ecs-no-public-ip": {
+        violating: [r("aws:scheduler/schedule:Schedule", { target: { arn: "c", ecsParameters: { taskDefinitionArn: "f", networkConfiguration: { subnets: ["s"], assignPublicIp: true } } } })],
+        compliant: [r("aws:scheduler/schedule:Schedule", { target: { arn: "c", ecsParameters: { taskDefinitionArn: "f", networkConfiguration: { subnets: ["s"], assignPublicIp: false } } } })],
+    },
     // Load balancer
     "alb-modern-tls": { violating: [r(T.listener, { ...httpsListener, sslPolicy: "ELBSecurityPolicy-2016-08" })], compliant: [r(T.listener, httpsListener)] },
     "alb-http-redirects-to-https": {

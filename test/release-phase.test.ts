@@ -142,7 +142,7 @@ test("each stage runs Release, then Deploy, then SmokeTest, reading the one buil
     for (const [name, stack] of [["Apps-Staging", "apps-staging"], ["Apps-Production", "apps-production"]]) {
         const s = stage(apps, name);
         // The fixture's worker (test/workers.test.ts) deploys beside the web service, after the release too.
-        assert.deepEqual(s.actions.map((a) => [a.name, a.provider, a.runOrder]), [["Release", "CodeBuild", 1], ["Deploy", "ECS", 2], ["Deploy-mailer", "ECS", 2], ["SmokeTest", "CodeBuild", 3]]);
+        assert.deepEqual(s.actions.map((a) => [a.name, a.provider, a.runOrder]), [["Release", "CodeBuild", 1], ["Deploy", "ECS", 2], ["Deploy-mailer", "ECS", 2], ["JobRevisions", "CodeBuild", 2], ["SmokeTest", "CodeBuild", 3]]);
         assert.ok(s.actions.every((a) => a.inputArtifacts?.[0] === "image"));
         const release = s.actions[0];
         const project = one(apps, "aws:codebuild/project:Project", "release-project");

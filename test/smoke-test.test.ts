@@ -351,3 +351,29 @@ test("ECS workers: a worker with no task running is waited for, unless it is sca
     assertRecorded(off, "staging");
     assert.match(off.stdout, /shop-staging-mailer runs no task \(desired 0\)/);
 });
+
+// --- ECS scheduled jobs (JOB_FAMILIES) -------------------------------------------------------------------
+
+const JOB = "shop-staging_nightly";
+const withJob = (jobImage: Reply[], web: Rule[] = ecs()): Rule[] => [{ cmd: `ecs describe-task-definition --task-definition ${JOB} `, replies: jobImage }, ...web];
+const jobEnv = (over: Record<string, string> = {}) => stagingEnv({ JOB_FAMILIES: JOB, ...over });
+
+test("ECS jobs: the planned smoke test is told the stage's job families", async () => {
+    const apps = await planStack("apps-delivery");
+    assert.equal(actionEnv(apps, "Apps-Staging").JOB_FAMILIES, "shop-apps-staging_nightly");
+    assert.equal(actionEnv(ecsPlan, "Staging").JOB_FAMILIES, undefined, "a stage without jobs is told none");
+});
+
+test("ECS jobs: a job family whose latest revision has the expected image is recorded with the services", () => {
+    const r = runSmoke(jobEnv(), withJob([image(SHA)]), ["200"]);
+    assertRecorded(r, "staging");
+    assert.ok(r.aws.some((c) => c.startsWith(`ecs describe-task-definition --task-definition ${JOB} `)), explain(r));
+    assert.match(r.stdout, new RegExp(`job ${JOB} runs ${REPO.replace(/\./g, "\\.")}:${SHA}`));
+});
+
+test("ECS jobs: a job family that would run another image, or cannot be read, fails the smoke test and records nothing", () => {
+    const other = runSmoke(jobEnv(), withJob([image(OTHER)]), ["200"]);
+    assertNothingRecorded(other, new RegExp(`the scheduled job family ${JOB} would run ${REPO.replace(/\./g, "\\.")}:${OTHER}`));
+    const gone = runSmoke(jobEnv(), withJob([{ err: "An error occurred (ClientException): Unable to describe task definition.", rc: 254 }]), ["200"]);
+    assertNothingRecorded(gone, new RegExp(`aws ecs describe-task-definition ${JOB} failed`));
+});

@@ -228,7 +228,8 @@ test("every service of a stage moves in the same runOrder, the smoke test after 
         assert.ok(s);
         assert.deepEqual(
             s.actions.map((a) => [a.name, a.provider, a.runOrder, a.configuration.ServiceName]),
-            [["Release", "CodeBuild", 1, undefined], ["Deploy", "ECS", 2, `shop-${stack}`], ["Deploy-mailer", "ECS", 2, `shop-${stack}-mailer`], ["SmokeTest", "CodeBuild", 3, undefined]],
+            // The scheduled jobs' revisions (test/job-revisions.test.ts) are registered with the services.
+            [["Release", "CodeBuild", 1, undefined], ["Deploy", "ECS", 2, `shop-${stack}`], ["Deploy-mailer", "ECS", 2, `shop-${stack}-mailer`], ["JobRevisions", "CodeBuild", 2, undefined], ["SmokeTest", "CodeBuild", 3, undefined]],
         );
         for (const a of s.actions.filter((x) => x.provider === "ECS")) {
             assert.equal(a.configuration.ClusterName, `shop-${stack}`);

@@ -10,6 +10,7 @@ import { ALARM_KEYS } from "./alarm-keys";
 import { ECS_KEYS } from "../platforms/ecs/settings";
 import { RELEASE_KEYS } from "../platforms/ecs/release-settings";
 import { WORKER_KEYS } from "../platforms/ecs/worker-settings";
+import { JOB_KEYS } from "../platforms/ecs/job-settings";
 import { DOMAIN_KEYS } from "./domain";
 import { PACKAGE_KEYS } from "../packages/settings";
 import { CHAT_KEYS } from "../delivery/chat-settings";
@@ -506,6 +507,7 @@ export const CONFIG_KEYS = [
     ...ECS_KEYS,
     ...RELEASE_KEYS,
     ...WORKER_KEYS,
+    ...JOB_KEYS,
     ...BEANSTALK_KEYS,
     // --- delivery: the private package index (infra/packages) -------------------------------------
     ...PACKAGE_KEYS,

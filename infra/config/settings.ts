@@ -30,6 +30,7 @@ import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
+import { jobNamesOfStackFile, jobSettings, JobSettings } from "../platforms/ecs/job-settings";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
@@ -68,6 +69,8 @@ export interface DeployTarget {
     release: boolean;
     /** The workers its stack file declares (slipway:workers, ECS): the stage deploys each with the web service. */
     workers: string[];
+    /** The scheduled jobs its stack file declares (slipway:jobs, ECS): the stage registers each job's family with the new image. */
+    jobs: string[];
     /** The managed domain its stack file sets (slipway:domainZoneId and domainName): its deploy role may write those records. */
     domain?: { zoneId: string; name: string };
 }
@@ -150,6 +153,8 @@ export interface EnvironmentSettings extends CommonSettings {
     releaseCommand?: string;
     /** Background workers (ECS): each its own service in the environment's cluster, sorted by name. */
     workers: WorkerSettings[];
+    /** Scheduled jobs (ECS): each its own task family, run by an EventBridge Scheduler schedule, sorted by name. */
+    jobs: JobSettings[];
     dashboard: boolean;
     certificateArn?: string;
     /** Public DNS name of the app; required with a certificate (the health URL uses it). Review stacks with a managed domain: pr-<N>.<slipway:domainName>. */
@@ -413,6 +418,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             platform,
             release: platform === "ecs" && Boolean(raw.readStackConfig?.(stack)?.[`${CONFIG_NAMESPACE}:releaseCommand`]?.trim()),
             workers: platform === "ecs" ? workerNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
+            jobs: platform === "ecs" ? jobNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
             domain: managedDomainOfStackFile(raw.readStackConfig?.(stack)),
         };
     });
@@ -612,6 +618,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
             raw.stack,
             problems,
         ),
+        jobs: jobSettings(d.jobs, { platform: d.platform, cpu: d.cpu, memory: d.memory, workerNames: Object.keys(d.workers), environmentName: `${common.appName}-${raw.stack}` }, raw.stack, problems),
         certificateArn: d.certificateArn || undefined,
         domainName: managedDomain?.name ?? (d.domainName || undefined),
         managedDomain,

@@ -9,6 +9,7 @@ import type { ActionVariable, PlatformName, PlatformTarget } from "../platforms/
 import { policyDocument, serviceRole, Statement } from "../shared/iam";
 import { renamedFrom, rolePath, stageName } from "../contract";
 import { verifiedTagPrefix } from "./registry";
+import { JOB_REVISIONS_ACTION } from "../platforms/ecs/job-action";
 
 /** One environment the pipeline deploys to, in order. */
 export interface PipelineTarget {
@@ -30,6 +31,8 @@ export interface PipelineTarget {
     exists?: pulumi.Input<boolean>;
     /** The release phase (ECS releaseCommand): its Release action's variables; the action runs before the deploy. */
     release?: ActionVariable[];
+    /** Scheduled jobs (ECS): the JobRevisions action's variables; it runs with the deploy actions. */
+    jobs?: ActionVariable[];
 }
 
 /** The pipeline variable a target's stages check before entry: `true` once it and every earlier target exist. */
@@ -88,6 +91,8 @@ export interface DeliveryPipelineArgs {
     smokeTest: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string>; attempts: number; repositoryUrl: pulumi.Input<string> };
     /** Each platform's release project (Platform.release), run by the Release action of its targets with `release`. @default none */
     releaseProjects?: Partial<Record<PlatformName, { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> }>>;
+    /** The job-revisions project, run by each target's JobRevisions action (targets with `jobs`). */
+    jobs?: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> };
     /** Topic for approval requests and pipeline events. */
     topicArn: pulumi.Input<string>;
     /** The app: its delivery roles' IAM path, and the paths of its environments' roles the deploys pass on. */
@@ -191,7 +196,7 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
         // The release phase runs first: a failed release fails the stage before any service moves.
         const release = releaseAction(target, args);
         const after = release ? 1 : 0;
-        const deploys = [target.deploy.deployAction("image"), ...(target.deploy.serviceDeployActions?.("image") ?? [])];
+        const deploys = [target.deploy.deployAction("image"), ...(target.deploy.serviceDeployActions?.("image") ?? []), ...jobRevisionsAction(target, args)];
         stages.push({
             name: stageName(target.stack),
             beforeEntry: skipUnlessDeployable(target.stack),
@@ -237,6 +242,24 @@ function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs): inpu
     };
 }
 
+/** The target's JobRevisions action (with the deploys: runOrder 1), when it has scheduled jobs. */
+function jobRevisionsAction(target: PipelineTarget, args: DeliveryPipelineArgs): inputs.codepipeline.PipelineStageAction[] {
+    if (!target.jobs) return [];
+    if (!args.jobs) throw new Error(`${target.stack} has scheduled jobs, but the pipeline was given no job-revisions project`);
+    return [
+        {
+            name: JOB_REVISIONS_ACTION,
+            category: "Build",
+            owner: "AWS",
+            provider: "CodeBuild",
+            version: "1",
+            runOrder: 1,
+            inputArtifacts: ["image"],
+            configuration: { ProjectName: args.jobs.projectName, EnvironmentVariables: environmentVariables(target.jobs) },
+        },
+    ];
+}
+
 /** A connection's ARN under both service prefixes (codestar-connections, codeconnections): one connection. */
 export function connectionArns(arn: string): string[] {
     const [codestar, codeconnections] = [":codestar-connections:", ":codeconnections:"];
@@ -264,7 +287,7 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
         {
             Sid: "RunBuilds",
             Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
-            Resource: [args.build.projectArn, args.smokeTest.projectArn, ...Object.values(args.releaseProjects ?? {}).map((p) => p.projectArn)],
+            Resource: [args.build.projectArn, args.smokeTest.projectArn, ...Object.values(args.releaseProjects ?? {}).map((p) => p.projectArn), ...(args.jobs ? [args.jobs.projectArn] : [])],
         },
         { Sid: "RequestApproval", Action: ["sns:Publish"], Resource: [args.topicArn] },
     ];

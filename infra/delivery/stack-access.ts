@@ -16,8 +16,9 @@ import { packageReadStatements } from "../packages/build-access";
 import { domainArn, privateRepositoryName, repositoryArn as packageRepositoryArn } from "../packages/names";
 import { PUBLISH_ACTIONS, READ_ACTIONS } from "../packages/package-index";
 import type { PackageSettings } from "../packages/settings";
+import { jobBoundaryStatements, jobSchedulerStatements } from "../platforms/ecs/job-access";
 import {
-    BOUNDARY_CONCERN, environmentRolePath, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, secretNamePrefixOfTag, secretsKeyAlias,
+    BOUNDARY_CONCERN, JOB_SCHEDULER_KIND, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, secretNamePrefixOfTag, secretsKeyAlias,
     stackPattern, stackTag, STACK_TAG,
 } from "../contract";
 
@@ -41,7 +42,6 @@ export function runtimeStatements(platform: Platform, app: string, pattern: stri
  * IAM write: whatever is attached to such a role, it cannot reach beyond its stack.
  */
 export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">): Statement[] {
-    const pattern = stackPattern(policyStack);
     const application = arnOf(ctx, "elasticbeanstalk", `application/${app}`);
     const index = packages ? packageIndexArns(app, packages, ctx) : undefined;
     return [
@@ -65,6 +65,8 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             ],
             Resource: ["*"],
         },
+        // Scheduled jobs' scheduler role: RunTask and SendMessage only on the stack's own families and queue.
+        ...jobBoundaryStatements(app, policyStack, ctx),
         {
             Sid: "NothingOfOtherStacks",
             Effect: "Deny",
@@ -116,7 +118,9 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Sid: "PassOnlyOwnRoles",
             Effect: "Deny",
             Action: ["iam:PassRole"],
-            NotResource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, pattern)}*`],
+            // The role's own stack tag fills <app>/<stack> (roles live under /slipway/<app>/<stack>/): review stacks
+            // share this boundary, and none passes another's roles.
+            NotResource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${OWN_STACK}/*`],
         },
     ];
 }
@@ -195,6 +199,7 @@ export class StackAccess extends pulumi.ComponentResource {
                 const kind = platform.runtime.kind;
                 policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx));
             }
+            policy(stack, JOB_SCHEDULER_KIND, `EventBridge Scheduler running the scheduled jobs of ${app}'s ${stackPattern(stack)} stack(s)`, jobSchedulerStatements(app, stackPattern(stack), ctx));
             if (args.packages) {
                 policy(stack, PACKAGES_READ_KIND, `Read ${app}'s private package index from the workloads of its ${stackPattern(stack)} stack(s)`, packageReadStatements(app, args.packages, ctx));
             }

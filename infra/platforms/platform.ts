@@ -102,7 +102,7 @@ export interface Platform<T extends PlatformTarget = PlatformTarget> {
 
     // --- delivery stack: the pipeline ---
     /** The pipeline's target for environment stack `stack` of `app`. */
-    target(app: string, stack: string, options?: { workers?: string[] }): T;
+    target(app: string, stack: string, options?: { workers?: string[]; jobs?: string[] }): T;
     /** The pipeline role's rights to deploy to `targets` (all of this platform's targets at once, so Sids stay unique). */
     pipelineStatements(ctx: AwsContext, targets: T[], app: string): Statement[];
     /** The smoke-test role's rights to read what `targets` run. */

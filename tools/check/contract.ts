@@ -9,6 +9,7 @@ import { parse as parseYaml } from "yaml";
 import type { Plan, PlannedResource } from "../plan/mock-engine";
 import type { CheckedStack } from "./iam-check";
 import { mockArn, mockId, physicalNameOf } from "../plan/identities";
+import { JOB_REVISIONS_ACTION } from "../../infra/platforms/ecs/job-action";
 import { CONDITIONAL_GITHUB_VARIABLES, STACK_TAG, TEAM_SET_WORKFLOW_VARIABLES, workerFamily, workerServiceName } from "../../infra/contract";
 
 type Statement = { Effect?: string; Sid?: string; Action?: string | string[]; Resource?: string | string[] };
@@ -138,6 +139,7 @@ export function contractProblems({ delivery, environments, region, app }: Contra
                     if (service !== workerServiceName(app, stack, worker) || !families.includes(family)) problems.push(where(`worker service ${service} has no task family ${family} (contract.ts workerFamily); the stack's families: ${families.join(", ")}`));
                 }
             }
+            problems.push(...jobRevisionProblems(env, actions.filter((a) => a.stage.toLowerCase() === stack.toLowerCase()), families, delivery.stack, where));
             const smoke = actions.find((a) => a.name === "SmokeTest" && a.stage.toLowerCase() === stack.toLowerCase());
             const vars = Object.fromEntries((JSON.parse(smoke?.configuration.EnvironmentVariables ?? "[]") as { name: string; value: string }[]).map((v) => [v.name, v.value]));
             const parameters = envNamed(T.parameter);
@@ -190,6 +192,27 @@ export function contractProblems({ delivery, environments, region, app }: Contra
  * What the workflows read that the delivery stack must provide: every `vars.NAME` is an Actions
  * variable it sets, every job environment one of the GitHub environments it creates.
  */
+/**
+ * Scheduled jobs: the stage's JobRevisions action registers exactly the families the stack's schedules run
+ * (each schedule names its family without a revision: the one the pipeline registered last runs), and every
+ * family it registers is one the stack declares.
+ */
+function jobRevisionProblems(env: Plan, stageActions: { name: string; configuration: Record<string, string> }[], families: string[], deliveryStack: string, where: (what: string) => string): string[] {
+    const problems: string[] = [];
+    const scheduled = [...new Set(ofType(env, "aws:scheduler/schedule:Schedule").map((r) => String((r.inputs.target as { ecsParameters?: { taskDefinitionArn?: string } } | undefined)?.ecsParameters?.taskDefinitionArn ?? "").split("/").pop() ?? ""))].filter(Boolean).sort();
+    const action = stageActions.find((a) => a.name === JOB_REVISIONS_ACTION);
+    const vars = Object.fromEntries((JSON.parse(action?.configuration.EnvironmentVariables ?? "[]") as { name: string; value: string }[]).map((v) => [v.name, v.value]));
+    const registered = String(vars.JOB_FAMILIES ?? "").split(" ").filter(Boolean);
+    for (const family of scheduled) {
+        if (!registered.includes(family)) problems.push(where(`the stack schedules task family ${family}, but the pipeline's stage does not register it with each new image, so the job would keep running the image of the last pulumi up (the delivery stack reads slipway:jobs from the stack file: pulumi up -s ${deliveryStack})`));
+    }
+    for (const family of registered) {
+        if (!families.includes(family)) problems.push(where(`the pipeline's ${JOB_REVISIONS_ACTION} action registers task family ${family}; the stack's families: ${families.join(", ") || "none"}`));
+        else if (!scheduled.includes(family)) problems.push(where(`the pipeline's ${JOB_REVISIONS_ACTION} action registers task family ${family}, which no schedule of the stack runs`));
+    }
+    return problems;
+}
+
 export function workflowProblems(delivery: Plan, workflowDir: string): string[] {
     const problems: string[] = [];
     const variables = new Set(ofType(delivery, T.variable).map((v) => String(v.inputs.variableName)));

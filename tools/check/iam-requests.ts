@@ -203,6 +203,16 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
                 { service: "elasticbeanstalk", sarType: "applicationversion", arn: `arn:aws:elasticbeanstalk:${R}:${A}:applicationversion/${v.app}/${String(inputs.name).replace(/\[unknown\]/, "abc1234")}` },
                 { service: "elasticbeanstalk", sarType: "application", arn: `arn:aws:elasticbeanstalk:${R}:${A}:application/${v.app}` },
             ];
+        case "aws:scheduler/scheduleGroup:ScheduleGroup":
+            // Deleting a group deletes its schedules (its handler lists scheduler:DeleteSchedule).
+            return [
+                { service: "scheduler", sarType: "schedule-group", arn: `arn:aws:scheduler:${R}:${A}:schedule-group/${name}` },
+                { service: "scheduler", sarType: "schedule", arn: `arn:aws:scheduler:${R}:${A}:schedule/${name}/${hex(r.urn, 8)}` },
+            ];
+        case "aws:scheduler/schedule:Schedule":
+            return [{ service: "scheduler", sarType: "schedule", arn: `arn:aws:scheduler:${R}:${A}:schedule/${String(inputs.groupName ?? "default")}/${name}` }];
+        case "aws:sqs/queue:Queue":
+            return [{ service: "sqs", sarType: "queue", arn: `arn:aws:sqs:${R}:${A}:${name}` }];
         default:
             return [];
     }
@@ -240,6 +250,9 @@ const CREATES: Record<string, string[]> = {
     "aws:acm/certificate:Certificate": ["acm:RequestCertificate"],
     "aws:codeartifact/domain:Domain": ["codeartifact:CreateDomain"],
     "aws:codeartifact/repository:Repository": ["codeartifact:CreateRepository"],
+    "aws:scheduler/scheduleGroup:ScheduleGroup": ["scheduler:CreateScheduleGroup"],
+    "aws:scheduler/schedule:Schedule": ["scheduler:CreateSchedule"],
+    "aws:sqs/queue:Queue": ["sqs:CreateQueue"],
 };
 
 /** Where an API Gateway create lands: the collection, not the new API's own path. */
@@ -249,14 +262,16 @@ const CREATE_COLLECTION: Record<string, (v: StackView) => string> = {
     "aws:apigatewayv2/domainName:DomainName": (v) => `arn:aws:apigateway:${v.region}::/domainnames`,
 };
 
-const UNTAGGING = /^(ec2:DeleteTags|elasticloadbalancing:RemoveTags|acm:RemoveTagsFromCertificate|[a-z0-9-]+:UntagResource|iam:Untag(Role|InstanceProfile|Policy)|ssm:RemoveTagsFromResource|elasticbeanstalk:RemoveTags)$/;
-const TAGGING = /^(ec2:CreateTags|elasticloadbalancing:AddTags|acm:AddTagsToCertificate|[a-z0-9-]+:TagResource|iam:Tag(Role|InstanceProfile|Policy)|ssm:AddTagsToResource|logs:TagLogGroup|elasticbeanstalk:(AddTags|UpdateTagsForResource)|autoscaling:CreateOrUpdateTags)$/;
+const UNTAGGING = /^(ec2:DeleteTags|elasticloadbalancing:RemoveTags|acm:RemoveTagsFromCertificate|[a-z0-9-]+:UntagResource|iam:Untag(Role|InstanceProfile|Policy)|ssm:RemoveTagsFromResource|elasticbeanstalk:RemoveTags|sqs:UntagQueue)$/;
+const TAGGING = /^(ec2:CreateTags|elasticloadbalancing:AddTags|acm:AddTagsToCertificate|[a-z0-9-]+:TagResource|iam:Tag(Role|InstanceProfile|Policy)|ssm:AddTagsToResource|logs:TagLogGroup|elasticbeanstalk:(AddTags|UpdateTagsForResource)|autoscaling:CreateOrUpdateTags|sqs:TagQueue)$/;
 
 /** Service principals a role is passed to, by the type of the resource whose request passes it. */
 const PASSED_TO: Record<string, string> = {
     "aws:ecs/taskDefinition:TaskDefinition": "ecs-tasks.amazonaws.com",
     "aws:elasticbeanstalk/environment:Environment": "elasticbeanstalk.amazonaws.com",
     "aws:iam/instanceProfile:InstanceProfile": "ec2.amazonaws.com",
+    // A schedule's target names the role EventBridge Scheduler assumes.
+    "aws:scheduler/schedule:Schedule": "scheduler.amazonaws.com",
 };
 
 /**
@@ -902,6 +917,7 @@ const TAG_ACTIONS: Record<string, { tag: string[]; untag: string[] }> = {
     logs: { tag: ["logs:TagResource", "logs:TagLogGroup"], untag: ["logs:UntagResource", "logs:UntagLogGroup"] },
     iam: { tag: ["iam:TagRole", "iam:TagInstanceProfile", "iam:TagPolicy"], untag: ["iam:UntagRole", "iam:UntagInstanceProfile", "iam:UntagPolicy"] },
     s3: { tag: ["s3:PutBucketTagging"], untag: [] },
+    sqs: { tag: ["sqs:TagQueue"], untag: ["sqs:UntagQueue"] },
     // API Gateway tags through /tags/<url-encoded ARN>: POST (v2) and PUT (v1) tag, DELETE untags.
     apigateway: { tag: ["apigateway:POST", "apigateway:PUT"], untag: ["apigateway:DELETE"] },
 };

@@ -10,6 +10,8 @@ import { RunError } from "@pulumi/pulumi/errors";
 import { buildStage, DEFAULT_APP, releaseStage, smokeStage } from "./lead-time";
 import { Plan, PlannedResource } from "../plan/mock-engine";
 import { HOURS_PER_MONTH, PRICE_DATE, PRICE_REGION, PRICES } from "./prices";
+import { JOB_RUN_MINUTES, jobCostLines } from "./job-cost";
+import { JOB_REVISIONS_ACTION } from "../../infra/platforms/ecs/job-action";
 import { StackNotFoundError } from "../plan/stack-config";
 import { numberFlag, parseFlags } from "../flags";
 
@@ -140,6 +142,8 @@ const FREE_TYPES = new Set([
     "aws:codeartifact/repository:Repository",
     "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy",
     "aws:codeartifact/domainPermissions:DomainPermissions",
+    // Scheduled jobs: a schedule group has no charge of its own (its schedules' invocations are priced, job-cost.ts).
+    "aws:scheduler/scheduleGroup:ScheduleGroup",
 ]);
 
 /** The tag pipeline and its publish job (infra/packages/publishing.ts): priced per publish, not per build. */
@@ -184,6 +188,8 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
     const smokeRunsPerExecution = stages.filter((s) => s.actions.some((x) => x.category === "Deploy") && s.actions.some((x) => x.category === "Build")).length;
     // Release phases: one Release action (a CodeBuild run of the release project) per stage that has one.
     const releaseRunsPerExecution = stages.filter((s) => s.actions.some((x) => (x as { name?: string }).name === "Release")).length;
+    // Scheduled jobs: one JobRevisions action (a CodeBuild run, a minute rounded up) per stage that has one.
+    const jobRevisionRunsPerExecution = stages.filter((s) => s.actions.some((x) => (x as { name?: string }).name === JOB_REVISIONS_ACTION)).length;
 
     for (const r of plan.resources) {
         // GitHub settings and Pulumi's own resources are not AWS bills.
@@ -257,6 +263,11 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                 }
                 // CodeBuild bills on-demand builds per minute, rounded up; durations from the lead-time model.
                 const image = env.privilegedMode === true;
+                if (r.name === "job-revisions-project") {
+                    const runs = a.buildsPerMonth * jobRevisionRunsPerExecution;
+                    add(r, `job revisions: ${runs} × 1 min (${computeType}, a describe and a register per job)`, runs, "min", rate);
+                    break;
+                }
                 if (r.name === "release-project") {
                     const minutes = Math.ceil(releaseStage("release").seconds / 60);
                     const runs = a.buildsPerMonth * releaseRunsPerExecution;
@@ -278,7 +289,7 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                     // Each action execution billed by the minute, rounded up (assumed): source 1, build, and per
                     // environment deploy 1 + smoke test 1; the manual approval is not counted.
                     const buildMinutes = imageProject ? Math.ceil(buildStage(imageProject, DEFAULT_APP).seconds / 60) : 3;
-                    const perRun = 1 + buildMinutes + 2 * smokeRunsPerExecution + releaseRunsPerExecution * Math.ceil(releaseStage("release").seconds / 60);
+                    const perRun = 1 + buildMinutes + 2 * smokeRunsPerExecution + releaseRunsPerExecution * Math.ceil(releaseStage("release").seconds / 60) + jobRevisionRunsPerExecution;
                     add(r, `V2 action minutes: ${a.buildsPerMonth} runs × ${perRun} min`, a.buildsPerMonth * perRun, "action-min", PRICES.codepipeline.v2ActionMinute);
                 } else add(r, "V1 active pipeline", 1, "pipeline-mo", PRICES.codepipeline.v1PipelineMonth);
                 break;
@@ -349,6 +360,9 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                 add(r, "NAT gateway hours (data processing extra)", HOURS_PER_MONTH, "h", PRICES.natGateway.hour);
                 ipv4(r, 1, "the NAT gateway's Elastic IP");
                 break;
+            case "aws:scheduler/schedule:Schedule":
+            case "aws:sqs/queue:Queue":
+                break; // jobCostLines, below
             case "aws:ec2/eip:Eip":
                 ipv4(r, 1, "Elastic IP");
                 break;
@@ -366,6 +380,8 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
         add(td, `release task: ${a.buildsPerMonth} runs × ${+minutes.toFixed(2)} min × ${gb} GB`, hours * gb, "GB-h", PRICES.fargate.gbHour);
         add(td, `release task public IPv4: ${a.buildsPerMonth} runs`, hours, "IP-h", PRICES.publicIpv4Hour);
     }
+    // Scheduled jobs: their invocations, the task each runs, the dead-letter queue.
+    jobCostLines(plan, add);
     const cluster = plan.resources.find((r) => r.type === "aws:ecs/cluster:Cluster");
     const insights = ((cluster?.inputs.settings ?? []) as { name: string; value: string }[]).some((s) => s.name === "containerInsights" && s.value !== "disabled");
     if (cluster && insights) notPriced.push(`${label(cluster)}: Container Insights metrics and performance logs (billed per metric and GB; not estimated)`);
@@ -379,6 +395,9 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
         `load balancer capacity: ${a.lcu.other} LCU average outside production, ${a.lcu.production} in production; HTTP API requests: ${a.apiMillionRequests.other} million a month outside production, ${a.apiMillionRequests.production} million in production`,
         `logs ingested a month: app ${a.appLogsGb.other} GB (${a.appLogsGb.production} GB production), each other log group (builds, API access) ${a.buildLogsGb} GB`,
         `stored: ECR ${a.ecrStoredGb} GB, S3 ${a.s3StoredGb} GB per bucket; data transfer out not included`,
+        ...(plan.resources.some((r) => r.type === "aws:scheduler/schedule:Schedule")
+            ? [`scheduled jobs: each run's task ${JOB_RUN_MINUTES} min on on-demand Fargate; cron schedules counted field by field (years ignored); no failed invocations reach the dead-letter queue`]
+            : []),
         ...(plan.resources.some((r) => r.type === "aws:codeartifact/domain:Domain")
             ? [`package index: ${a.packageStoredGb} GB stored, ${a.packageRequestsPerBuild} requests per build or publish, ${a.publishesPerMonth} tag publishes a month of ${a.publishMinutes} min`]
             : []),

@@ -102,6 +102,21 @@ export const PRICES = {
      * could not be read here). The offer lists the first 100,000 requests a month as free tier (not deducted).
      */
     codeartifact: { storageGbMonth: 0.05, per10kRequests: 0.05 },
+    /**
+     * EventBridge Scheduler: $1.00 per million scheduled invocations, the first 14 million a month free (not
+     * deducted). NOT read from aws.amazon.com/eventbridge/pricing/ (its Scheduler table was not readable here,
+     * 2026-12-02): the free tier is in AWS's Price List offer AWSEvents ("$0 for the first 14 million scheduled
+     * invocations", effective 2025-01-01, through the labofsahil/aws-pricing-dataset mirror); the us-east-1
+     * rate only in a third-party guide (cloudburn.io, "Amazon EventBridge Pricing", 2026-03-13). Schedules and
+     * schedule groups carry no charge of their own (same sources).
+     */
+    scheduler: { perMillionInvocations: 1.0 },
+    /**
+     * Amazon SQS standard queues: $0.40 per million requests (each 64 KB chunk one request), the first million a
+     * month free (not deducted). NOT read from aws.amazon.com/sqs/pricing/ (2026-12-02): third-party guides only
+     * (cloudburn.io, "Amazon SQS Pricing", 2026-03-14; factualminds.com, 2026-06). A queue costs nothing idle.
+     */
+    sqs: { standardPerMillionRequests: 0.4 },
     /** Route 53 hosted zone, public or private (a Cloud Map DNS namespace creates one): $0.50 per month (aws.amazon.com/route53/pricing/). */
     route53HostedZoneMonth: 0.5,
 };

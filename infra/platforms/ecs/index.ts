@@ -4,7 +4,7 @@
 // check and the ECS parts of the deploy and runtime policies.
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
-import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
+import { alarmNamePrefix, appLogGroupName, JOB_SCHEDULER_KIND, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName, boundaryArn, DELIVERY_OUTPUTS, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { ecsAlarmSpecs } from "./alarms";
 import { arnOf } from "../../shared/aws-context";
@@ -19,6 +19,8 @@ import { FargateApp } from "./service";
 import { ReleaseTask } from "./release-task";
 import { releaseActionVariables, releaseBuildSpec, RELEASE_PROJECT_TIMEOUT_MINUTES, releaseStatements, releaseTarget } from "./release-action";
 import { WorkerService } from "./worker";
+import { ScheduledJobs } from "./job";
+import { jobDeployStatements } from "./job-access";
 
 /** The runtime policy kind of ECS tasks' execution role (`<app>-<stack>-task-execution`). */
 export const ECS_RUNTIME_KIND = "task-execution";
@@ -40,6 +42,7 @@ export const ecs: Platform<EcsTarget> = {
     },
     deployConcerns: (scope) => [
         { concern: "deploy-compute", what: "the ECS cluster, service, task family and autoscaling", statements: computeStatements(scope) },
+        { concern: "deploy-jobs", what: "scheduled jobs: the EventBridge Scheduler group and schedules, the dead-letter queue", statements: jobDeployStatements(scope) },
         { concern: "deploy-api-ingress", what: "the HTTP API ingress: API Gateway, VPC link, access logs and Cloud Map", statements: apiIngressStatements(scope) },
     ],
     runtime: {
@@ -231,6 +234,33 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         );
         // staging-hours.yml scales these with the web service (serviceName).
         outputs.workerServiceNames = workers.map((w) => w.service.name);
+    }
+    if (s.jobs.length) {
+        // Scheduled jobs: EventBridge Scheduler runs each job's family (its latest ACTIVE revision) in the cluster.
+        const jobs = new ScheduledJobs("jobs", {
+            jobs: s.jobs.map((j) => ({ ...j, family: jobFamily(app, s.stack, j.name), logGroupName: jobLogGroupName(app, s.stack, j.name) })),
+            groupName: jobScheduleGroupName(app, s.stack),
+            deadLetterQueueName: jobDeadLetterQueueName(app, s.stack),
+            clusterArn: fargate.cluster.arn,
+            image: shared.image,
+            executionRoleArn: fargate.executionRole.arn,
+            ...packagesRead,
+            schedulerPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, JOB_SCHEDULER_KIND),
+            permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
+            rolePath: environmentRolePath(app, s.stack),
+            vpcId: network.vpc.id,
+            subnetIds: network.publicSubnetIds,
+            // The web's tasks take a public IP (no NAT gateway): so do the jobs', to reach ECR and Secrets Manager.
+            assignPublicIp: true,
+            environment: { ...s.appSettings },
+            secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
+            disabled: s.tier === "review",
+            logRetentionDays: s.logRetentionDays,
+            protect: s.protect,
+            ctx: shared.ctx,
+        });
+        outputs.jobScheduleGroup = jobs.group.name;
+        outputs.jobDeadLetterQueue = jobs.deadLetterQueue.name;
     }
     if (s.dashboard) {
         // Loaded only when asked for: awsx's CloudWatch widgets pull in the whole @pulumi/aws index.

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
-import { CONTAINER_NAME, environmentName, environmentRolePath, workerFamily, workerServiceName } from "../../contract";
+import { CONTAINER_NAME, environmentName, environmentRolePath, jobFamily, workerFamily, workerServiceName } from "../../contract";
 import type { PlatformTarget } from "../platform";
 
 export interface EcsTarget extends PlatformTarget {
@@ -15,6 +15,8 @@ export interface EcsTarget extends PlatformTarget {
     family: string;
     /** The environment's workers (slipway:workers in its stack file): their services and families. */
     workers: { name: string; serviceName: string; family: string }[];
+    /** The environment's scheduled jobs' task families (slipway:jobs in its stack file): the smoke test checks their latest revision. */
+    jobFamilies: string[];
 }
 
 /** The ECS deploy action's wait for a service's deployment, in minutes (the action's maximum is 60). */
@@ -25,10 +27,11 @@ export function workerDeployActionName(worker: string): string {
     return `Deploy-${worker}`;
 }
 
-export function ecsTarget(app: string, stack: string, options?: { workers?: string[] }): EcsTarget {
+export function ecsTarget(app: string, stack: string, options?: { workers?: string[]; jobs?: string[] }): EcsTarget {
     const clusterName = environmentName(app, stack);
     const serviceName = environmentName(app, stack);
     const workers = (options?.workers ?? []).map((name) => ({ name, serviceName: workerServiceName(app, stack, name), family: workerFamily(app, stack, name) }));
+    const jobFamilies = [...(options?.jobs ?? [])].sort().map((name) => jobFamily(app, stack, name));
     // Every service's task definition names its one container CONTAINER_NAME, so the build's one
     // imagedefinitions.json names the container of each.
     const action = (name: string, service: string, artifact: string) => ({
@@ -47,6 +50,7 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
         serviceName,
         family: serviceName,
         workers,
+        jobFamilies,
         // The workers move in the same runOrder as the web service: the stage's deploys run in parallel.
         serviceDeployActions: (artifact) => workers.map((w) => action(workerDeployActionName(w.name), w.serviceName, artifact)),
         deployAction: (artifact) => action("Deploy", serviceName, artifact),
@@ -57,6 +61,8 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
             { name: "CONTAINER_NAME", value: CONTAINER_NAME },
             // The workers must run the expected image too before it is recorded as verified.
             ...(workers.length ? [{ name: "WORKER_SERVICE_NAMES", value: workers.map((w) => w.serviceName).join(" ") }] : []),
+            // …and the jobs' families must have it as their latest revision (the stage's JobRevisions action registered it).
+            ...(jobFamilies.length ? [{ name: "JOB_FAMILIES", value: jobFamilies.join(" ") }] : []),
         ],
     };
 }
@@ -147,8 +153,11 @@ export function ecsSmokeTestStatements(ctx: AwsContext, targets: EcsTarget[]): S
  * space-separated; unset: none): the service has one deployment, PRIMARY with rolloutState COMPLETED;
  * its task definition's CONTAINER_NAME container image is exactly the expected image; every task of the
  * service with desired status RUNNING runs that task definition, and at least one is RUNNING (a worker
- * scaled to 0 tasks passes without one). The first service that is not ok decides state and detail.
- * Variables: CLUSTER_NAME, SERVICE_NAME, CONTAINER_NAME, WORKER_SERVICE_NAMES.
+ * scaled to 0 tasks passes without one). Then each scheduled job's family (JOB_FAMILIES, space-separated;
+ * unset: none): its latest ACTIVE revision, the one its schedule runs next, has exactly the expected image in
+ * CONTAINER_NAME (anything else is wrong: the stage's JobRevisions action ran before the smoke test). The
+ * first that is not ok decides state and detail.
+ * Variables: CLUSTER_NAME, SERVICE_NAME, CONTAINER_NAME, WORKER_SERVICE_NAMES, JOB_FAMILIES.
  */
 export const ECS_SMOKE_TEST_CHECK = [
     "  local svc details=''",
@@ -159,6 +168,12 @@ export const ECS_SMOKE_TEST_CHECK = [
     '    ecs_service_check "$svc" worker',
     '    [ "$state" = ok ] || return',
     '    details="$details; $detail"',
+    "  done",
+    "  local family jobimg",
+    "  for family in ${JOB_FAMILIES:-}; do",
+    '    jobimg="$(aws ecs describe-task-definition --task-definition "$family" --query "taskDefinition.containerDefinitions[?name==\'$CONTAINER_NAME\'].image | [0]" --output text 2>&1)" || refuse "aws ecs describe-task-definition $family failed: $jobimg"',
+    '    if [ "$jobimg" != "$expected" ]; then state=wrong; detail="the scheduled job family $family would run $jobimg (its latest revision, container $CONTAINER_NAME), not $expected"; return; fi',
+    '    details="$details; job $family runs $expected from its next run"',
     "  done",
     '  detail="$details"',
     "}",

@@ -116,7 +116,7 @@ export function releaseStatements(ctx: AwsContext, targets: ReleaseTarget[], app
  * `--include TAGS`): only the fields RegisterTaskDefinition takes, the container CONTAINER's image
  * replaced by IMAGE. Python 3 ships with Amazon Linux 2023, CodeBuild's standard:5.0 image.
  */
-const REWRITE = [
+export const REWRITE = [
     "import json, os, sys",
     "d = json.load(sys.stdin)",
     "t = d['taskDefinition']",
@@ -184,7 +184,7 @@ export function releaseScript(): string {
 }
 
 /** Single-quotes `s` for bash. */
-function shellQuote(s: string): string {
+export function shellQuote(s: string): string {
     return `'${s.replace(/'/g, "'\\''")}'`;
 }
 
