@@ -29,6 +29,14 @@ export function processFamily(app: string, stack: string, process: string): stri
     return `${environmentName(app, stack)}_${process}`;
 }
 
+/**
+ * The names of the stage actions the pipeline runs beside a platform's deploy (CodePipeline action
+ * names: up to 100 of [A-Za-z0-9.@_-]), which the contract check, the cost and lead-time models read
+ * back out of the plan: the release phase (before the deploys) and the scheduled jobs' new revisions
+ * (with them).
+ */
+export const STAGE_ACTIONS = { release: "Release", jobRevisions: "JobRevisions" } as const;
+
 /** The release phase's process name: its task family is processFamily(app, stack, RELEASE_PROCESS). */
 export const RELEASE_PROCESS = "release";
 

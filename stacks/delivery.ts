@@ -24,9 +24,8 @@ import { RepoSettings } from "../infra/delivery/repo-settings";
 import { SeedImage, SEED_TAG } from "../infra/delivery/seed-image";
 import { StackAccess } from "../infra/delivery/stack-access";
 import { platformNamed, PLATFORMS } from "../infra/platforms";
-import type { Platform, PlatformName, ReleasePhase } from "../infra/platforms/platform";
+import type { ActionVariable, Platform, StageProjectKind, StageTargetSettings } from "../infra/platforms/platform";
 import { awsContext } from "../infra/shared/aws-context";
-import { jobRevisionActionVariables, jobRevisionBuildSpec, jobRevisionStatements, jobRevisionTarget } from "../infra/platforms/ecs/job-action";
 import { packageIndexVariables, packageReadStatements, PACKAGES_READ_TOKEN_MINUTES } from "../infra/packages/build-access";
 import { PackageIndex } from "../infra/packages/package-index";
 import { PackagePublishing } from "../infra/packages/publishing";
@@ -70,8 +69,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         imageTagParameter: imageTagParameter(app, t.stack),
         // An environment stack writes its health URL on its first up: until then the pipeline skips it.
         exists: recorded.apply((r) => r.names.includes(healthUrlParameter(app, t.stack))),
-        release: t.release ? releasePhase(t.platform).actionVariables(releasePhase(t.platform).target(app, t.stack)) : undefined,
-        jobs: t.jobs.length ? jobRevisionActionVariables(jobRevisionTarget(app, t.stack, t.jobs)) : undefined,
+        release: stageActionVariables("release", app, t),
+        jobs: stageActionVariables("jobRevisions", app, t),
     }));
     // The pipeline records each environment's last verified image here; the delivery stack creates
     // the parameters so an environment can read one before the pipeline's first run.
@@ -137,38 +136,29 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         statements: smokeTestStatements(targets, registry.arn, ctx),
     });
 
-    // The release phase (targets whose stack file sets slipway:releaseCommand): one project per platform
-    // that runs one, for every such target of that platform.
-    const releaseProjects: DeliveryPipelineArgs["releaseProjects"] = {};
-    for (const p of PLATFORMS) {
-        const phase = p.release;
-        const releasing = s.targets.filter((t) => t.release && t.platform === p.name);
-        if (!phase || !releasing.length) continue;
-        const project = new BuildProject(phase.projectName, {
-            ...artifactAccess,
-            description: `Run ${app}'s release command before each deploy`,
-            aliasLegacyNames: false,
-            buildspec: phase.buildSpec(),
-            timeoutMinutes: phase.timeoutMinutes,
-            variables: { REPOSITORY_URL: registry.repositoryUrl },
-            statements: phase.statements(ctx, releasing.map((t) => phase.target(app, t.stack)), app),
-        }).project;
-        releaseProjects[p.name] = { projectName: project.name, projectArn: project.arn };
-    }
-
-    // Scheduled jobs (targets whose stack file sets slipway:jobs): one project registers their revisions with the new image.
-    const jobTargets = s.targets.filter((t) => t.jobs.length).map((t) => jobRevisionTarget(app, t.stack, t.jobs));
-    const jobRevisions = jobTargets.length
-        ? new BuildProject("job-revisions", {
-              ...artifactAccess,
-              description: `Move ${app}'s scheduled jobs to the new image on each deploy`,
-              aliasLegacyNames: false,
-              buildspec: jobRevisionBuildSpec(),
-              timeoutMinutes: 10,
-              variables: { REPOSITORY_URL: registry.repositoryUrl },
-              statements: jobRevisionStatements(ctx, jobTargets, app),
-          })
-        : undefined;
+    // The platforms' stage projects: the release phase (targets whose stack file sets slipway:releaseCommand)
+    // and the scheduled jobs' revisions (slipway:jobs), one project per platform for all its targets that need it.
+    const stageProjects = (kind: StageProjectKind): StageProjects => {
+        const projects: StageProjects = {};
+        for (const p of PLATFORMS) {
+            const hook = p.stageProjects?.[kind];
+            const needs = hook ? s.targets.filter((t) => t.platform === p.name).flatMap((t) => hook.target(app, t) ?? []) : [];
+            if (!hook || !needs.length) continue;
+            const project = new BuildProject(hook.projectName, {
+                ...artifactAccess,
+                description: hook.description(app),
+                aliasLegacyNames: false,
+                buildspec: hook.buildSpec(),
+                timeoutMinutes: hook.timeoutMinutes,
+                variables: { REPOSITORY_URL: registry.repositoryUrl },
+                statements: hook.statements(ctx, needs, app),
+            }).project;
+            projects[p.name] = { projectName: project.name, projectArn: project.arn };
+        }
+        return projects;
+    };
+    const releaseProjects = stageProjects("release");
+    const jobProjects = stageProjects("jobRevisions");
 
     const pipeline = new DeliveryPipeline("pipeline", {
         connectionArn: s.connectionArn,
@@ -181,7 +171,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         build: { projectName: build.project.name, projectArn: build.project.arn },
         smokeTest: { projectName: smoke.project.name, projectArn: smoke.project.arn, attempts: s.smokeTestAttempts, repositoryUrl: registry.repositoryUrl },
         releaseProjects,
-        jobs: jobRevisions ? { projectName: jobRevisions.project.name, projectArn: jobRevisions.project.arn } : undefined,
+        jobProjects,
         topicArn: notifications.topic.arn,
         app,
         ctx,
@@ -360,9 +350,12 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     };
 }
 
-/** The release phase of `platform`; config refuses slipway:releaseCommand on a platform without one. */
-function releasePhase(platform: PlatformName): ReleasePhase {
-    const phase = platformNamed(platform).release;
-    if (!phase) throw new Error(`platform ${platform} has no release phase, but a target of it has release set`);
-    return phase;
+/** Each platform's projects of one stage-project kind (DeliveryPipelineArgs.releaseProjects, jobProjects). */
+type StageProjects = NonNullable<DeliveryPipelineArgs["releaseProjects"]>;
+
+/** The variables of target `t`'s stage action of `kind`, when its platform has that project and `t` needs it. */
+function stageActionVariables(kind: StageProjectKind, app: string, t: StageTargetSettings & { platform: string }): ActionVariable[] | undefined {
+    const hook = platformNamed(t.platform).stageProjects?.[kind];
+    const target = hook?.target(app, t);
+    return hook && target ? hook.actionVariables(target) : undefined;
 }

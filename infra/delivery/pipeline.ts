@@ -7,9 +7,8 @@ import { arnOf, AwsContext } from "../shared/aws-context";
 import { PLATFORMS } from "../platforms";
 import type { ActionVariable, PlatformName, PlatformTarget } from "../platforms/platform";
 import { policyDocument, serviceRole, Statement } from "../shared/iam";
-import { renamedFrom, rolePath, stageName } from "../contract";
+import { renamedFrom, rolePath, STAGE_ACTIONS, stageName } from "../contract";
 import { verifiedTagPrefix } from "./registry";
-import { JOB_REVISIONS_ACTION } from "../platforms/ecs/job-action";
 
 /** One environment the pipeline deploys to, in order. */
 export interface PipelineTarget {
@@ -91,8 +90,8 @@ export interface DeliveryPipelineArgs {
     smokeTest: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string>; attempts: number; repositoryUrl: pulumi.Input<string> };
     /** Each platform's release project (Platform.release), run by the Release action of its targets with `release`. @default none */
     releaseProjects?: Partial<Record<PlatformName, { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> }>>;
-    /** The job-revisions project, run by each target's JobRevisions action (targets with `jobs`). */
-    jobs?: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> };
+    /** Each platform's job-revisions project (Platform.stageProjects), run by the JobRevisions action of its targets with `jobs`. @default none */
+    jobProjects?: Partial<Record<PlatformName, { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> }>>;
     /** Topic for approval requests and pipeline events. */
     topicArn: pulumi.Input<string>;
     /** The app: its delivery roles' IAM path, and the paths of its environments' roles the deploys pass on. */
@@ -231,7 +230,7 @@ function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs): inpu
     const project = args.releaseProjects?.[target.platform];
     if (!project) throw new Error(`${target.stack} has a release phase, but the pipeline was given no ${target.platform} release project`);
     return {
-        name: "Release",
+        name: STAGE_ACTIONS.release,
         category: "Build",
         owner: "AWS",
         provider: "CodeBuild",
@@ -245,17 +244,18 @@ function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs): inpu
 /** The target's JobRevisions action (with the deploys: runOrder 1), when it has scheduled jobs. */
 function jobRevisionsAction(target: PipelineTarget, args: DeliveryPipelineArgs): inputs.codepipeline.PipelineStageAction[] {
     if (!target.jobs) return [];
-    if (!args.jobs) throw new Error(`${target.stack} has scheduled jobs, but the pipeline was given no job-revisions project`);
+    const project = args.jobProjects?.[target.platform];
+    if (!project) throw new Error(`${target.stack} has scheduled jobs, but the pipeline was given no ${target.platform} job-revisions project`);
     return [
         {
-            name: JOB_REVISIONS_ACTION,
+            name: STAGE_ACTIONS.jobRevisions,
             category: "Build",
             owner: "AWS",
             provider: "CodeBuild",
             version: "1",
             runOrder: 1,
             inputArtifacts: ["image"],
-            configuration: { ProjectName: args.jobs.projectName, EnvironmentVariables: environmentVariables(target.jobs) },
+            configuration: { ProjectName: project.projectName, EnvironmentVariables: environmentVariables(target.jobs) },
         },
     ];
 }
@@ -287,7 +287,7 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
         {
             Sid: "RunBuilds",
             Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
-            Resource: [args.build.projectArn, args.smokeTest.projectArn, ...Object.values(args.releaseProjects ?? {}).map((p) => p.projectArn), ...(args.jobs ? [args.jobs.projectArn] : [])],
+            Resource: [args.build.projectArn, args.smokeTest.projectArn, ...Object.values(args.releaseProjects ?? {}).map((p) => p.projectArn), ...Object.values(args.jobProjects ?? {}).map((p) => p.projectArn)],
         },
         { Sid: "RequestApproval", Action: ["sns:Publish"], Resource: [args.topicArn] },
     ];

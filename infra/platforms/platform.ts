@@ -73,25 +73,40 @@ export interface DeployConcern {
     statements: Statement[];
 }
 
+/** What config says of one environment stack of the pipeline (infra/config/settings.ts DeployTarget). */
+export interface StageTargetSettings {
+    stack: string;
+    /** Its stack file sets slipway:releaseCommand. */
+    release: boolean;
+    /** The scheduled jobs its stack file declares. */
+    jobs: string[];
+}
+
 /**
- * A platform's release phase (slipway:releaseCommand): one CodeBuild project in the delivery stack,
- * which each of the platform's stages with a release command runs as its Release action, before any
- * deploy action. Methods, so a platform's own target type stands in for `R`.
+ * A CodeBuild project of the platform's that each of its stages runs beside the deploy: the release
+ * phase (slipway:releaseCommand, before every deploy action) or the scheduled jobs' new revisions (with
+ * the deploy actions). One project in the delivery stack serves every target that needs it. Methods,
+ * so a platform's own target type stands in for `R`.
  */
-export interface ReleasePhase<R extends { stack: string } = { stack: string }> {
-    /** The logical name of the release project in the delivery stack. */
+export interface StageProject<R extends { stack: string } = { stack: string }> {
+    /** The logical name of the project in the delivery stack. */
     readonly projectName: string;
-    /** The project's time limit, minutes (its wait for the release task, and room to start and report). */
+    /** The project's time limit, minutes. */
     readonly timeoutMinutes: number;
-    /** Where environment stack `stack`'s release runs (names from contract.ts). */
-    target(app: string, stack: string): R;
-    /** The Release action's variables for one target. */
+    /** The project's description. */
+    description(app: string): string;
+    /** What the project does for environment stack `t.stack`, or undefined when that stack needs nothing of it. */
+    target(app: string, t: StageTargetSettings): R | undefined;
+    /** The stage action's variables for one target. */
     actionVariables(target: R): ActionVariable[];
-    /** The release project role's rights, for all of this platform's release targets at once. */
+    /** The project role's rights, for all of this platform's targets at once. */
     statements(ctx: AwsContext, targets: R[], app: string): Statement[];
-    /** The release project's buildspec. */
+    /** The project's buildspec. */
     buildSpec(): Record<string, unknown>;
 }
+
+/** The stage projects a platform may have, by the stage action that runs them (contract.ts STAGE_ACTIONS). */
+export type StageProjectKind = "release" | "jobRevisions";
 
 export interface Platform<T extends PlatformTarget = PlatformTarget> {
     readonly name: PlatformName;
@@ -111,8 +126,11 @@ export interface Platform<T extends PlatformTarget = PlatformTarget> {
     readonly smokeTestCheck: string[];
     /** What the image build also emits for this platform's deploy action (commands and artifact files). */
     readonly buildArtifacts?: { commands: string[]; files: string[] };
-    /** The release phase, when the platform can run one (config refuses slipway:releaseCommand otherwise). @default none */
-    readonly release?: ReleasePhase;
+    /**
+     * Its stage projects: `release` when it can run a release phase (config refuses slipway:releaseCommand
+     * otherwise), `jobRevisions` when it runs scheduled jobs. @default none
+     */
+    readonly stageProjects?: Partial<Record<StageProjectKind, StageProject>>;
     /** Resources the delivery stack holds for this platform's environments (named outputs it exports). */
     delivery?(args: { app: string; ctx: AwsContext; protect: boolean }): Record<string, pulumi.Output<unknown>>;
 

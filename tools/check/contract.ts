@@ -9,8 +9,7 @@ import { parse as parseYaml } from "yaml";
 import type { Plan, PlannedResource } from "../plan/mock-engine";
 import type { CheckedStack } from "./iam-check";
 import { mockArn, mockId, physicalNameOf } from "../plan/identities";
-import { JOB_REVISIONS_ACTION } from "../../infra/platforms/ecs/job-action";
-import { CONDITIONAL_GITHUB_VARIABLES, STACK_TAG, TEAM_SET_WORKFLOW_VARIABLES, workerFamily, workerServiceName } from "../../infra/contract";
+import { CONDITIONAL_GITHUB_VARIABLES, STACK_TAG, STAGE_ACTIONS, TEAM_SET_WORKFLOW_VARIABLES, workerFamily, workerServiceName } from "../../infra/contract";
 
 type Statement = { Effect?: string; Sid?: string; Action?: string | string[]; Resource?: string | string[] };
 
@@ -111,7 +110,7 @@ export function contractProblems({ delivery, environments, region, app }: Contra
                 } else problems.push(where(`the pipeline deploys with ${d.provider}, which this check does not know`));
             }
             // The release phase: the Release action runs the family, in the cluster, the stack declares; both sides or neither.
-            const release = actions.find((a) => a.name === "Release" && a.stage.toLowerCase() === stack.toLowerCase());
+            const release = actions.find((a) => a.name === STAGE_ACTIONS.release && a.stage.toLowerCase() === stack.toLowerCase());
             const families = ofType(env, "aws:ecs/taskDefinition:TaskDefinition").map((r) => String(r.inputs.family));
             const releaseFamily = families.find((f) => f.endsWith("_release"));
             if (release) {
@@ -200,15 +199,15 @@ export function contractProblems({ delivery, environments, region, app }: Contra
 function jobRevisionProblems(env: Plan, stageActions: { name: string; configuration: Record<string, string> }[], families: string[], deliveryStack: string, where: (what: string) => string): string[] {
     const problems: string[] = [];
     const scheduled = [...new Set(ofType(env, "aws:scheduler/schedule:Schedule").map((r) => String((r.inputs.target as { ecsParameters?: { taskDefinitionArn?: string } } | undefined)?.ecsParameters?.taskDefinitionArn ?? "").split("/").pop() ?? ""))].filter(Boolean).sort();
-    const action = stageActions.find((a) => a.name === JOB_REVISIONS_ACTION);
+    const action = stageActions.find((a) => a.name === STAGE_ACTIONS.jobRevisions);
     const vars = Object.fromEntries((JSON.parse(action?.configuration.EnvironmentVariables ?? "[]") as { name: string; value: string }[]).map((v) => [v.name, v.value]));
     const registered = String(vars.JOB_FAMILIES ?? "").split(" ").filter(Boolean);
     for (const family of scheduled) {
         if (!registered.includes(family)) problems.push(where(`the stack schedules task family ${family}, but the pipeline's stage does not register it with each new image, so the job would keep running the image of the last pulumi up (the delivery stack reads slipway:jobs from the stack file: pulumi up -s ${deliveryStack})`));
     }
     for (const family of registered) {
-        if (!families.includes(family)) problems.push(where(`the pipeline's ${JOB_REVISIONS_ACTION} action registers task family ${family}; the stack's families: ${families.join(", ") || "none"}`));
-        else if (!scheduled.includes(family)) problems.push(where(`the pipeline's ${JOB_REVISIONS_ACTION} action registers task family ${family}, which no schedule of the stack runs`));
+        if (!families.includes(family)) problems.push(where(`the pipeline's ${STAGE_ACTIONS.jobRevisions} action registers task family ${family}; the stack's families: ${families.join(", ") || "none"}`));
+        else if (!scheduled.includes(family)) problems.push(where(`the pipeline's ${STAGE_ACTIONS.jobRevisions} action registers task family ${family}, which no schedule of the stack runs`));
     }
     return problems;
 }

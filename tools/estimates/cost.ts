@@ -7,11 +7,11 @@
 // --set prices a what-if: the stack's config with `key` (e.g. slipway:cpu, or
 // 'slipway:beanstalkInstanceTypes=["t3.micro"]') changed, planned under the mock engine as usual.
 import { RunError } from "@pulumi/pulumi/errors";
+import { STAGE_ACTIONS } from "../../infra/contract";
 import { buildStage, DEFAULT_APP, releaseStage, smokeStage } from "./lead-time";
 import { Plan, PlannedResource } from "../plan/mock-engine";
 import { HOURS_PER_MONTH, PRICE_DATE, PRICE_REGION, PRICES } from "./prices";
 import { JOB_RUN_MINUTES, jobCostLines } from "./job-cost";
-import { JOB_REVISIONS_ACTION } from "../../infra/platforms/ecs/job-action";
 import { StackNotFoundError } from "../plan/stack-config";
 import { numberFlag, parseFlags } from "../flags";
 
@@ -187,9 +187,9 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
     const imageProject = plan.resources.find((r) => r.type === "aws:codebuild/project:Project" && (r.inputs.environment as { privilegedMode?: boolean } | undefined)?.privilegedMode === true);
     const smokeRunsPerExecution = stages.filter((s) => s.actions.some((x) => x.category === "Deploy") && s.actions.some((x) => x.category === "Build")).length;
     // Release phases: one Release action (a CodeBuild run of the release project) per stage that has one.
-    const releaseRunsPerExecution = stages.filter((s) => s.actions.some((x) => (x as { name?: string }).name === "Release")).length;
+    const releaseRunsPerExecution = stages.filter((s) => s.actions.some((x) => (x as { name?: string }).name === STAGE_ACTIONS.release)).length;
     // Scheduled jobs: one JobRevisions action (a CodeBuild run, a minute rounded up) per stage that has one.
-    const jobRevisionRunsPerExecution = stages.filter((s) => s.actions.some((x) => (x as { name?: string }).name === JOB_REVISIONS_ACTION)).length;
+    const jobRevisionRunsPerExecution = stages.filter((s) => s.actions.some((x) => (x as { name?: string }).name === STAGE_ACTIONS.jobRevisions)).length;
 
     for (const r of plan.resources) {
         // GitHub settings and Pulumi's own resources are not AWS bills.

@@ -8,6 +8,7 @@
 // first smoke-test request that passes. Real runs are slower; a setting that raises the bound
 // raises every real run too.
 import type { PlatformName } from "../../infra/platforms/platform";
+import { STAGE_ACTIONS } from "../../infra/contract";
 import { RELEASE_POLL_SECONDS } from "../../infra/platforms/ecs/release-action";
 import { Plan, PlannedResource } from "../plan/mock-engine";
 import { StackNotFoundError } from "../plan/stack-config";
@@ -358,7 +359,7 @@ export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: A
         const platform = String(env.outputs.platform ?? "") as PlatformName;
         if (!(platform in DEPLOY_MODELS)) throw new LeadTimeError(`pipeline stage ${s.name}: stack ${stack} has no known platform output (${platform || "none"})`);
         // The release phase runs before the deploy (runOrder 1), so its time adds to the stage's.
-        if (s.actions.some((a) => a.name === "Release")) stages.push(releaseStage(`${s.name}: release (${stack})`));
+        if (s.actions.some((a) => a.name === STAGE_ACTIONS.release)) stages.push(releaseStage(`${s.name}: release (${stack})`));
         const model = DEPLOY_MODELS[platform];
         if (model) {
             const floor = model.floor(env);

@@ -18,6 +18,7 @@ import { WebLoadBalancer } from "./load-balancer";
 import { FargateApp } from "./service";
 import { ReleaseTask } from "./release-task";
 import { releaseActionVariables, releaseBuildSpec, RELEASE_PROJECT_TIMEOUT_MINUTES, releaseStatements, releaseTarget } from "./release-action";
+import { jobRevisionActionVariables, jobRevisionBuildSpec, JOB_REVISIONS_TIMEOUT_MINUTES, jobRevisionStatements, jobRevisionTarget } from "./job-action";
 import { WorkerService } from "./worker";
 import { ScheduledJobs } from "./job";
 import { jobDeployStatements } from "./job-access";
@@ -32,13 +33,25 @@ export const ecs: Platform<EcsTarget> = {
     pipelineStatements: ecsDeployStatements,
     smokeTestStatements: ecsSmokeTestStatements,
     smokeTestCheck: ECS_SMOKE_TEST_CHECK,
-    release: {
-        projectName: "release",
-        timeoutMinutes: RELEASE_PROJECT_TIMEOUT_MINUTES,
-        target: releaseTarget,
-        actionVariables: releaseActionVariables,
-        statements: releaseStatements,
-        buildSpec: releaseBuildSpec,
+    stageProjects: {
+        release: {
+            projectName: "release",
+            timeoutMinutes: RELEASE_PROJECT_TIMEOUT_MINUTES,
+            description: (app) => `Run ${app}'s release command before each deploy`,
+            target: (app, t) => (t.release ? releaseTarget(app, t.stack) : undefined),
+            actionVariables: releaseActionVariables,
+            statements: releaseStatements,
+            buildSpec: releaseBuildSpec,
+        },
+        jobRevisions: {
+            projectName: "job-revisions",
+            timeoutMinutes: JOB_REVISIONS_TIMEOUT_MINUTES,
+            description: (app) => `Move ${app}'s scheduled jobs to the new image on each deploy`,
+            target: (app, t) => (t.jobs.length ? jobRevisionTarget(app, t.stack, t.jobs) : undefined),
+            actionVariables: jobRevisionActionVariables,
+            statements: jobRevisionStatements,
+            buildSpec: jobRevisionBuildSpec,
+        },
     },
     deployConcerns: (scope) => [
         { concern: "deploy-compute", what: "the ECS cluster, service, task family and autoscaling", statements: computeStatements(scope) },

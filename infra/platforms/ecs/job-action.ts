@@ -17,12 +17,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
-import { CONTAINER_NAME, environmentRolePath, jobFamily } from "../../contract";
+import { CONTAINER_NAME, environmentRolePath, jobFamily, STAGE_ACTIONS } from "../../contract";
 import type { ActionVariable } from "../platform";
 import { REWRITE, shellQuote } from "./release-action";
 
-/** The stage's action that registers the jobs' revisions (CodePipeline action names: up to 100 of [A-Za-z0-9.@_-]). */
-export const JOB_REVISIONS_ACTION = "JobRevisions";
+/** The job-revisions project's time limit, minutes: registering a few revisions takes seconds. */
+export const JOB_REVISIONS_TIMEOUT_MINUTES = 10;
+
+/** The stage's action that registers the jobs' revisions (contract.ts STAGE_ACTIONS). */
+export const JOB_REVISIONS_ACTION = STAGE_ACTIONS.jobRevisions;
 
 /** Where one environment's jobs are (contract.ts names, derived like the environment stack's). */
 export interface JobRevisionTarget {
