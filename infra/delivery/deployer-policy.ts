@@ -16,7 +16,7 @@ import { arnOf, AwsContext } from "../shared/aws-context";
 import { Statement } from "../shared/iam";
 import type { DeployConcern, Platform } from "../platforms/platform";
 import {
-    beanstalkLogGroupPrefix, BOUNDARY_CONCERN, JOB_SCHEDULER_KIND, environmentName, environmentRolePath, healthUrlParameter, logGroupPrefix, managedPolicyArn, managedPolicyName, PACKAGES_READ_KIND, parameterPrefix, runtimePolicyArn,
+    beanstalkLogGroupPrefix, BOUNDARY_CONCERN, environmentName, environmentRolePath, healthUrlParameter, logGroupPrefix, managedPolicyArn, managedPolicyName, PACKAGES_READ_KIND, parameterPrefix, runtimePolicyArn,
     secretNamePrefix, stackPattern, stackTag, stageName, ADOPTED_TAG, ADOPTED_VALUE, STACK_TAG,
 } from "../contract";
 import { REVIEW_TEMPLATE_STACK, stateBackendStatements } from "./state-backend";
@@ -405,8 +405,8 @@ export function deployRolePolicies(scope: DeployerScope, platforms: readonly Pla
     const attachable = [
         ...platforms.flatMap((p) => [runtimePolicyArn(ctx, app, policyStack, p.runtime.kind), ...p.awsManagedPolicies]),
         ...(scope.packagesRead ? [runtimePolicyArn(ctx, app, policyStack, PACKAGES_READ_KIND)] : []),
-        // Scheduled jobs' scheduler role (ECS; every policy stack has the policy).
-        runtimePolicyArn(ctx, app, policyStack, JOB_SCHEDULER_KIND),
+        // Platforms' further runtime policies (ECS: the scheduled jobs' scheduler role), only where the stacks run them.
+        ...platforms.flatMap((p) => (p.runtimePolicies ?? []).map((r) => runtimePolicyArn(ctx, app, policyStack, r.kind))),
     ];
     const concerns: DeployConcern[] = [
         { concern: "deploy-network", what: "VPC, subnets, routes and security groups", statements: networkStatements(scope) },

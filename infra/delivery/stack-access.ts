@@ -16,9 +16,8 @@ import { packageReadStatements } from "../packages/build-access";
 import { domainArn, privateRepositoryName, repositoryArn as packageRepositoryArn } from "../packages/names";
 import { PUBLISH_ACTIONS, READ_ACTIONS } from "../packages/package-index";
 import type { PackageSettings } from "../packages/settings";
-import { jobBoundaryStatements, jobSchedulerStatements } from "../platforms/ecs/job-access";
 import {
-    BOUNDARY_CONCERN, JOB_SCHEDULER_KIND, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, secretNamePrefixOfTag, secretsKeyAlias,
+    BOUNDARY_CONCERN, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, secretNamePrefixOfTag, secretsKeyAlias,
     stackPattern, stackTag, STACK_TAG,
 } from "../contract";
 
@@ -65,8 +64,8 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             ],
             Resource: ["*"],
         },
-        // Scheduled jobs' scheduler role: RunTask and SendMessage only on the stack's own families and queue.
-        ...jobBoundaryStatements(app, policyStack, ctx),
+        // What platforms' own roles need (ECS: the scheduler role's RunTask and SendMessage on the stack's own families and queue).
+        ...PLATFORMS.flatMap((p) => p.boundaryStatements?.(app, policyStack, ctx) ?? []),
         {
             Sid: "NothingOfOtherStacks",
             Effect: "Deny",
@@ -199,7 +198,9 @@ export class StackAccess extends pulumi.ComponentResource {
                 const kind = platform.runtime.kind;
                 policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx));
             }
-            policy(stack, JOB_SCHEDULER_KIND, `EventBridge Scheduler running the scheduled jobs of ${app}'s ${stackPattern(stack)} stack(s)`, jobSchedulerStatements(app, stackPattern(stack), ctx));
+            for (const platform of PLATFORMS) {
+                for (const extra of platform.runtimePolicies ?? []) policy(stack, extra.kind, extra.description(app, stackPattern(stack)), extra.statements(app, stackPattern(stack), ctx));
+            }
             if (args.packages) {
                 policy(stack, PACKAGES_READ_KIND, `Read ${app}'s private package index from the workloads of its ${stackPattern(stack)} stack(s)`, packageReadStatements(app, args.packages, ctx));
             }

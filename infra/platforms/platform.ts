@@ -139,6 +139,14 @@ export interface Platform<T extends PlatformTarget = PlatformTarget> {
     deployConcerns(scope: DeployerScope): DeployConcern[];
     /** The runtime policy of this platform's workloads: its kind (`<app>-<stack>-<kind>`) and its own statements. */
     readonly runtime: { kind: string; description: string; statements(app: string, pattern: string, ctx: AwsContext): Statement[] };
+    /**
+     * Further delivery-owned runtime policies this platform's roles attach, beyond `runtime` (ECS: the
+     * scheduled jobs' scheduler role), each `<app>-<stack>-<kind>`; a deploy role may attach them only
+     * where its stacks run this platform. @default none
+     */
+    readonly runtimePolicies?: { kind: string; description(app: string, pattern: string): string; statements(app: string, pattern: string, ctx: AwsContext): Statement[] }[];
+    /** What this platform's roles need in every policy stack's permissions boundary beyond the shared statements. @default none */
+    boundaryStatements?(app: string, policyStack: string, ctx: AwsContext): Statement[];
     /** AWS managed policies this platform's roles attach (a deploy role may attach exactly these). */
     readonly awsManagedPolicies: string[];
 }

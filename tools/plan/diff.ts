@@ -122,6 +122,10 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:apigatewayv2/domainName:DomainName": { inputs: ["domainName"] },
     "aws:apigatewayv2/apiMapping:ApiMapping": { inputs: ["domainName", "apiId"] },
     // A managed domain: a new name or key is a new certificate (validated again); a record moves by delete and create.
+    // Scheduled jobs: a schedule or group is found by its name (and group); a FIFO queue cannot become standard.
+    "aws:scheduler/schedule:Schedule": { inputs: ["groupName", "name", "namePrefix"] },
+    "aws:scheduler/scheduleGroup:ScheduleGroup": { inputs: ["name", "namePrefix"] },
+    "aws:sqs/queue:Queue": { inputs: ["fifoQueue", "name", "namePrefix"] },
     // Chat channels (terraform-provider-aws internal/service/chatbot): no argument forces a new configuration.
     "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": { inputs: [] },
     "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": { inputs: [] },

@@ -89,6 +89,13 @@ export function mockArn(type: string, name: string, physical: string, id: string
             return `arn:aws:sns:${R}:${A}:${physical}`;
         case "aws:sns/topicSubscription:TopicSubscription":
             return `${String((inputs.topic))}:${hash(name).slice(0, 8)}-0000-4000-8000-000000000000`;
+        // Service authorization reference: schedule/${GroupName}/${ScheduleName}, schedule-group/${GroupName}; SQS ${QueueName}.
+        case "aws:scheduler/schedule:Schedule":
+            return `arn:aws:scheduler:${R}:${A}:schedule/${String(inputs.groupName ?? "default")}/${physical}`;
+        case "aws:scheduler/scheduleGroup:ScheduleGroup":
+            return `arn:aws:scheduler:${R}:${A}:schedule-group/${physical}`;
+        case "aws:sqs/queue:Queue":
+            return `arn:aws:sqs:${R}:${A}:${physical}`;
         case "aws:codebuild/project:Project":
             return `arn:aws:codebuild:${R}:${A}:project/${physical}`;
         case "aws:codeartifact/domain:Domain":

@@ -18,6 +18,7 @@ import { WebLoadBalancer } from "./load-balancer";
 import { FargateApp } from "./service";
 import { ReleaseTask } from "./release-task";
 import { releaseActionVariables, releaseBuildSpec, RELEASE_PROJECT_TIMEOUT_MINUTES, releaseStatements, releaseTarget } from "./release-action";
+import { jobBoundaryStatements, jobSchedulerStatements } from "./job-access";
 import { jobRevisionActionVariables, jobRevisionBuildSpec, JOB_REVISIONS_TIMEOUT_MINUTES, jobRevisionStatements, jobRevisionTarget } from "./job-action";
 import { WorkerService } from "./worker";
 import { ScheduledJobs } from "./job";
@@ -66,6 +67,14 @@ export const ecs: Platform<EcsTarget> = {
             { Sid: "WriteAppLogs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [arnOf(ctx, "logs", `log-group:${logGroupPrefixOfTag(OWN_STACK)}*`)] },
         ],
     },
+    runtimePolicies: [
+        {
+            kind: JOB_SCHEDULER_KIND,
+            description: (app, pattern) => `EventBridge Scheduler running the scheduled jobs of ${app}'s ${pattern} stack(s)`,
+            statements: jobSchedulerStatements,
+        },
+    ],
+    boundaryStatements: jobBoundaryStatements,
     awsManagedPolicies: [],
 };
 
