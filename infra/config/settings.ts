@@ -29,6 +29,7 @@ import { beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
+import { DeploySettings, deploySettings } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
@@ -167,6 +168,8 @@ export interface EnvironmentSettings extends CommonSettings {
     protect: boolean;
     /** ECS Container Insights (by tier). */
     containerInsights: boolean;
+    /** How the ECS web service deploys (slipway:deployStrategy, tier default applied; `rolling` on Beanstalk). */
+    deploy: DeploySettings;
     /** The release alarms (infra/config/alarm-keys.ts). */
     alarms: AlarmSettings;
 }
@@ -626,6 +629,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         protect: byTier.protect,
         containerInsights: byTier.containerInsights,
         alarms: alarmSettings(d, ingress, raw.stack, problems),
+        deploy: deploySettings(d, tier, ingress, d.platform, raw.stack, problems),
     };
 }
 

@@ -403,7 +403,7 @@ export interface DeployRolePolicy {
 export function deployRolePolicies(scope: DeployerScope, platforms: readonly Platform[]): DeployRolePolicy[] {
     const { app, ctx, policyStack } = scope;
     const attachable = [
-        ...platforms.flatMap((p) => [runtimePolicyArn(ctx, app, policyStack, p.runtime.kind), ...p.awsManagedPolicies]),
+        ...platforms.flatMap((p) => [runtimePolicyArn(ctx, app, policyStack, p.runtime.kind), ...(p.serviceRuntimes ?? []).map((r) => runtimePolicyArn(ctx, app, policyStack, r.kind)), ...p.awsManagedPolicies]),
         ...(scope.packagesRead ? [runtimePolicyArn(ctx, app, policyStack, PACKAGES_READ_KIND)] : []),
     ];
     const concerns: DeployConcern[] = [

@@ -99,6 +99,12 @@ export interface Platform<T extends PlatformTarget = PlatformTarget> {
     deployConcerns(scope: DeployerScope): DeployConcern[];
     /** The runtime policy of this platform's workloads: its kind (`<app>-<stack>-<kind>`) and its own statements. */
     readonly runtime: { kind: string; description: string; statements(app: string, pattern: string, ctx: AwsContext): Statement[] };
+    /**
+     * Runtime policies of roles an AWS service assumes for this platform's environments (ECS's infrastructure
+     * role for load balancers), `<app>-<stack>-<kind>` each: only their own statements, no workload basics.
+     * @default none
+     */
+    readonly serviceRuntimes?: readonly { kind: string; description: string; statements(app: string, pattern: string, ctx: AwsContext): Statement[] }[];
     /** AWS managed policies this platform's roles attach (a deploy role may attach exactly these). */
     readonly awsManagedPolicies: string[];
 }

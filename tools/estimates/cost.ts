@@ -97,7 +97,11 @@ const FREE_TYPES = new Set([
     "aws:ecs/taskDefinition:TaskDefinition", // priced through the service that runs it
     "aws:appautoscaling/target:Target",
     "aws:lb/listener:Listener", // included in the load balancer's hours
+    // Elastic Load Balancing pricing (aws.amazon.com/elasticloadbalancing/pricing, read 2026-12-02): an ALB bills
+    // its hours and LCUs only, so the second target group and the one listener rule of a blue/green, canary or
+    // linear deployment cost nothing (rule evaluations count toward LCUs beyond the first 10 rules processed).
     "aws:lb/targetGroup:TargetGroup",
+    "aws:lb/listenerRule:ListenerRule",
     "aws:secretsmanager/secretVersion:SecretVersion", // priced per secret
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:s3/bucketPolicy:BucketPolicy",

@@ -6,6 +6,7 @@ import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
 import { CONTAINER_NAME, environmentName, environmentRolePath, workerFamily, workerServiceName } from "../../contract";
 import type { PlatformTarget } from "../platform";
+import { ECS_DEPLOYMENT_TIMEOUT_MINUTES } from "./strategy-settings";
 
 export interface EcsTarget extends PlatformTarget {
     /** Cluster and service the environment stack creates (contract.ts environmentName). */
@@ -17,8 +18,8 @@ export interface EcsTarget extends PlatformTarget {
     workers: { name: string; serviceName: string; family: string }[];
 }
 
-/** The ECS deploy action's wait for a service's deployment, in minutes (the action's maximum is 60). */
-export const ECS_DEPLOYMENT_TIMEOUT_MINUTES = 15;
+// The ECS deploy action's wait for a service's deployment (defined with the deployment strategies it must cover).
+export { ECS_DEPLOYMENT_TIMEOUT_MINUTES };
 
 /** A worker's deploy action's name in the stage: `Deploy-<worker>` (CodePipeline: up to 100 of [A-Za-z0-9.@_-]). */
 export function workerDeployActionName(worker: string): string {
