@@ -170,7 +170,7 @@ test("a stage's parallel deploys (web and workers, one runOrder) count once: the
 test("a blue/green, canary or linear service waits its steps and bake time, in one wave of new tasks, counted apart from the floor", () => {
     const base = { loadBalanced: true, desiredCount: 4, minimumHealthyPercent: 100, maximumPercent: 150, healthCheckIntervalSeconds: 5, healthyThreshold: 2, deregistrationDelaySeconds: 10 };
     const rolling = ecsDeployFloor(base);
-    const svc = (deploymentConfiguration: Record<string, unknown>) => ({ urn: "u", type: "aws:ecs/service:Service", name: "app-service", parent: null, inputs: { deploymentConfiguration }, protect: false, dependsOn: [], custom: true, ignoreChanges: [] }) as PlannedResource;
+    const svc = (deploymentConfiguration: Record<string, unknown>) => ({ urn: "u", type: "aws:ecs/service:Service", name: "app-service", parent: null, inputs: { deploymentConfiguration }, protect: false, dependsOn: [], custom: true, ignoreChanges: [], retainOnDelete: false, deleteBeforeReplace: false }) as PlannedResource;
     const canary = trafficShiftWaits(svc({ strategy: "CANARY", bakeTimeInMinutes: "5", canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: "2" } }));
     const linear = trafficShiftWaits(svc({ strategy: "LINEAR", bakeTimeInMinutes: "1", linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: "3" } }));
     const blueGreen = trafficShiftWaits(svc({ strategy: "BLUE_GREEN", bakeTimeInMinutes: "10" }));
