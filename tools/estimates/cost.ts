@@ -7,7 +7,7 @@
 // --set prices a what-if: the stack's config with `key` (e.g. slipway:cpu, or
 // 'slipway:beanstalkInstanceTypes=["t3.micro"]') changed, planned under the mock engine as usual.
 import { RunError } from "@pulumi/pulumi/errors";
-import { buildStage, DEFAULT_APP, releaseStage, smokeStage } from "./lead-time";
+import { buildStage, DEFAULT_APP, releaseStage, smokeStage, trafficShiftWaits } from "./lead-time";
 import { Plan, PlannedResource } from "../plan/mock-engine";
 import { HOURS_PER_MONTH, PRICE_DATE, PRICE_REGION, PRICES } from "./prices";
 import { StackNotFoundError } from "../plan/stack-config";
@@ -212,6 +212,15 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                 add(r, `${kind} memory: ${tasks} task(s) × ${gb} GB`, hours * gb, "GB-h", rates.gbHour);
                 const net = (r.inputs.networkConfiguration ?? {}) as { assignPublicIp?: boolean };
                 if (net.assignPublicIp) add(r, `public IPv4 × ${tasks} (one per task, no NAT)`, hours, "IP-h", PRICES.publicIpv4Hour);
+                // Blue/green, canary, linear: the old set of tasks keeps running through the traffic steps and the
+                // bake time (ECS stops it after), so each deployment bills a second set for those minutes.
+                const shift = trafficShiftWaits(r);
+                if (shift) {
+                    const extra = (tasks * (shift.stepSeconds + shift.bakeSeconds) * a.buildsPerMonth) / 3600;
+                    const what = `second set of ${tasks} task(s) for ${((shift.stepSeconds + shift.bakeSeconds) / 60).toFixed(0)} min a deployment (steps + bake), ${a.buildsPerMonth} deployments (one per build, assumed)`;
+                    add(r, `${kind} vCPU, ${what}`, extra * vcpu, "vCPU-h", rates.vcpuHour);
+                    add(r, `${kind} memory, ${what}`, extra * gb, "GB-h", rates.gbHour);
+                }
                 break;
             }
             case "aws:lb/loadBalancer:LoadBalancer": {
