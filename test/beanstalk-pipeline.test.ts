@@ -214,7 +214,8 @@ test("GitHub deploy roles get Beanstalk rights scoped to their own stacks; an EC
     assert.ok(!all(plan, "aws:iam/policy:Policy").some((r) => /^shop-beanstalk-staging-deploy-(compute|api-ingress)$/.test(String(r.inputs.name))));
     assert.ok(!statementsOf("beanstalk-staging").flatMap((st) => st.Action).some((a) => /^(ecs|apigateway|servicediscovery):/.test(a)));
     const productionAttach = Object.fromEntries(production.map((st) => [st.Sid, st])).AttachOwnPolicies.Condition as { ArnEquals: Record<string, string[]> };
-    assert.deepEqual(productionAttach.ArnEquals["iam:PolicyARN"], ["arn:aws:iam::123456789012:policy/slipway/shop/shop-production-task-execution"]);
+    // ECS's runtime policies: the task execution role's and the infrastructure role's (blue/green, canary, linear).
+    assert.deepEqual(productionAttach.ArnEquals["iam:PolicyARN"], ["arn:aws:iam::123456789012:policy/slipway/shop/shop-production-task-execution", "arn:aws:iam::123456789012:policy/slipway/shop/shop-production-ecs-lb-infrastructure"]);
 });
 
 test("the Beanstalk application expires old versions before the account's 1,000-version quota", async () => {
