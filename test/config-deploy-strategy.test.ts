@@ -2,8 +2,8 @@
 // ingress, and each refused combination naming its key and the fix.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { EnvironmentSettings, parseSettings } from "../infra/config/settings";
-import { ECS_DEPLOYMENT_TIMEOUT_MINUTES, strategyWaitMinutes } from "../infra/platforms/ecs/strategy-settings";
+import { DeliverySettings, EnvironmentSettings, parseSettings } from "../infra/config/settings";
+import { deployWaitOfStackFile, ECS_DEPLOYMENT_TIMEOUT_MINUTES, strategyWaitMinutes } from "../infra/platforms/ecs/strategy-settings";
 import { TIER_DEFAULTS } from "../infra/config/tiers";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
 
@@ -68,4 +68,16 @@ test("bake and step times outside ECS's 0–1440 minutes and percentages outside
 test("Beanstalk refuses ECS's strategies and points at its own deployment policy", () => {
     rejects(rawConfig("beanstalk-production", { "slipway:deployStrategy": "canary" }), "slipway:deployStrategy", "is ECS's", "slipway:beanstalkDeploymentPolicy");
     assert.equal(settings("beanstalk-production").deploy.strategy, "rolling");
+});
+
+test("the delivery stack reads each ECS target's deliberate waits from its stack file, so the smoke test polls through them", () => {
+    const prod = (parseSettings(rawConfig("delivery")) as DeliverySettings).targets;
+    assert.deepEqual(prod.map((t) => [t.stack, t.settleMinutes]), [["staging", 0], ["production", 7]]);
+    assert.deepEqual((parseSettings(rawConfig("linear-delivery")) as DeliverySettings).targets.map((t) => [t.stack, t.settleMinutes]), [["linear-production", 4 * 1 + 3]]);
+    // Resolved as the environment does: the tier's default behind an ALB, rolling on the HTTP API, the keys' defaults.
+    assert.equal(deployWaitOfStackFile({ "slipway:ingress": "api" }, "production"), 0);
+    assert.equal(deployWaitOfStackFile({}, "production"), 0 + 5 + 2, "production's default ingress is the ALB: canary");
+    assert.equal(deployWaitOfStackFile({ "slipway:ingress": "alb" }, "staging"), 0);
+    assert.equal(deployWaitOfStackFile({ "slipway:ingress": "alb", "slipway:deployStrategy": "blue-green", "slipway:deployBakeMinutes": "9" }, "staging"), 9);
+    assert.equal(deployWaitOfStackFile(undefined, "production"), 0);
 });

@@ -29,7 +29,7 @@ import { beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
-import { DeploySettings, deploySettings } from "../platforms/ecs/strategy-settings";
+import { DeploySettings, deploySettings, deployWaitOfStackFile } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
@@ -71,6 +71,8 @@ export interface DeployTarget {
     workers: string[];
     /** The managed domain its stack file sets (slipway:domainZoneId and domainName): its deploy role may write those records. */
     domain?: { zoneId: string; name: string };
+    /** Minutes its deployments deliberately wait (ECS blue/green, canary, linear in its stack file): the smoke test waits them out. */
+    settleMinutes?: number;
 }
 
 export interface DeliverySettings extends CommonSettings {
@@ -417,6 +419,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             release: platform === "ecs" && Boolean(raw.readStackConfig?.(stack)?.[`${CONFIG_NAMESPACE}:releaseCommand`]?.trim()),
             workers: platform === "ecs" ? workerNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
             domain: managedDomainOfStackFile(raw.readStackConfig?.(stack)),
+            settleMinutes: platform === "ecs" ? deployWaitOfStackFile(raw.readStackConfig?.(stack), isLast && stacks.length > 1 ? "production" : tierForStack(stack)) : undefined,
         };
     });
     checkNameLengths(common.appName, stacks, problems);

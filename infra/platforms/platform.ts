@@ -63,6 +63,11 @@ export interface PlatformTarget {
     serviceDeployActions?(artifact: string): inputs.codepipeline.PipelineStageAction[];
     /** What the smoke test is told about where the environment runs: PLATFORM and the platform's names. */
     smokeTestVariables: ActionVariable[];
+    /**
+     * Minutes a deployment deliberately waits before the environment settles (ECS blue/green, canary, linear:
+     * steps and bake time): the smoke test polls that much longer. @default 0
+     */
+    settleMinutes?: number;
 }
 
 /** One of a deploy role's managed policies: `<app>-<stack>-<concern>`. */
@@ -82,7 +87,7 @@ export interface Platform<T extends PlatformTarget = PlatformTarget> {
 
     // --- delivery stack: the pipeline ---
     /** The pipeline's target for environment stack `stack` of `app`. */
-    target(app: string, stack: string, options?: { workers?: string[] }): T;
+    target(app: string, stack: string, options?: { workers?: string[]; settleMinutes?: number }): T;
     /** The pipeline role's rights to deploy to `targets` (all of this platform's targets at once, so Sids stay unique). */
     pipelineStatements(ctx: AwsContext, targets: T[], app: string): Statement[];
     /** The smoke-test role's rights to read what `targets` run. */

@@ -26,7 +26,7 @@ export function workerDeployActionName(worker: string): string {
     return `Deploy-${worker}`;
 }
 
-export function ecsTarget(app: string, stack: string, options?: { workers?: string[] }): EcsTarget {
+export function ecsTarget(app: string, stack: string, options?: { workers?: string[]; settleMinutes?: number }): EcsTarget {
     const clusterName = environmentName(app, stack);
     const serviceName = environmentName(app, stack);
     const workers = (options?.workers ?? []).map((name) => ({ name, serviceName: workerServiceName(app, stack, name), family: workerFamily(app, stack, name) }));
@@ -51,6 +51,7 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
         // The workers move in the same runOrder as the web service: the stage's deploys run in parallel.
         serviceDeployActions: (artifact) => workers.map((w) => action(workerDeployActionName(w.name), w.serviceName, artifact)),
         deployAction: (artifact) => action("Deploy", serviceName, artifact),
+        ...(options?.settleMinutes ? { settleMinutes: options.settleMinutes } : {}),
         smokeTestVariables: [
             { name: "PLATFORM", value: "ecs" },
             { name: "CLUSTER_NAME", value: clusterName },

@@ -160,3 +160,25 @@ export function deploySettings(d: DeployConfig, tier: Tier, ingress: "alb" | "ap
     }
     return s;
 }
+
+/**
+ * The deliberate waits of an environment's deployments, read from its stack file by the delivery stack (which
+ * sees only stack files): its strategy as the environment resolves it (the tier's default behind an ALB), its
+ * minutes or the keys' defaults. 0 for rolling or an unreadable file. Values the environment would refuse are
+ * refused there.
+ */
+export function deployWaitOfStackFile(config: Record<string, string> | undefined, tier: Tier): number {
+    if (!config) return 0;
+    const get = (k: string) => config[`slipway:${k}`]?.trim() ?? "";
+    const t: Tier = (["production", "staging", "review"] as const).find((x) => x === get("tier")) ?? tier;
+    const ingress = get("ingress") === "api" || get("ingress") === "alb" ? (get("ingress") as "alb" | "api") : TIER_DEFAULTS[t].ingress;
+    const named = DEPLOY_STRATEGIES.find((x) => x === get("deployStrategy"));
+    const strategy: DeployStrategy = named ?? (ingress === "alb" ? TIER_DEFAULTS[t].deployStrategy : "rolling");
+    if (strategy === "rolling" || ingress !== "alb") return 0;
+    const int = (k: (typeof DEPLOY_STRATEGY_KEYS)[number]["key"]) => {
+        const v = Number(get(k));
+        const fallback = Number(DEPLOY_STRATEGY_KEYS.find((x) => x.key === k)?.default ?? 0);
+        return get(k) !== "" && Number.isInteger(v) && v >= 0 ? v : fallback;
+    };
+    return strategyWaitMinutes({ strategy, bakeMinutes: int("deployBakeMinutes"), trafficPercent: Math.max(1, int("deployTrafficPercent")), stepMinutes: int("deployStepMinutes") });
+}
