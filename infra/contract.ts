@@ -194,6 +194,17 @@ export const PACKAGES_READ_KIND = "packages-read";
 /** The runtime policy kind of an ECS environment's EventBridge Scheduler role (scheduled jobs): `<app>-<stack>-job-scheduler`. */
 export const JOB_SCHEDULER_KIND = "job-scheduler";
 
+/**
+ * The runtime policy of an ECS environment's infrastructure role for load balancers (ECS blue/green, canary
+ * and linear deployments move the production listener rule's weights and register tasks with it).
+ */
+export const ECS_LB_INFRASTRUCTURE_KIND = "ecs-lb-infrastructure";
+
+/** That role's name (`<app>-<stack>-ecs-lb`): fixed, so a deploy role may pass exactly it, and only to ECS. */
+export function ecsInfrastructureRoleName(app: string, stack: string): string {
+    return `${environmentName(app, stack)}-ecs-lb`;
+}
+
 /** The ARN pattern of every role of a policy stack's environments (`…:role/slipway/<app>/<stack>/*`; review: `review-*`). */
 export function environmentRoleArnPattern(ctx: AwsContext, app: string, policyStack: string): pulumi.Output<string> {
     return pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, stackPattern(policyStack))}*`;

@@ -64,7 +64,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         stack: t.stack,
         production: t.tier === "production",
         platform: t.platform,
-        deploy: platformNamed(t.platform).target(app, t.stack, { workers: t.workers, jobs: t.jobs }),
+        deploy: platformNamed(t.platform).target(app, t.stack, { workers: t.workers, jobs: t.jobs, settleMinutes: t.settleMinutes }),
         healthUrlParameter: healthUrlParameter(app, t.stack),
         imageTagParameter: imageTagParameter(app, t.stack),
         // An environment stack writes its health URL on its first up: until then the pipeline skips it.

@@ -214,8 +214,12 @@ test("GitHub deploy roles get Beanstalk rights scoped to their own stacks; an EC
     assert.ok(!all(plan, "aws:iam/policy:Policy").some((r) => /^shop-beanstalk-staging-deploy-(compute|api-ingress)$/.test(String(r.inputs.name))));
     assert.ok(!statementsOf("beanstalk-staging").flatMap((st) => st.Action).some((a) => /^(ecs|apigateway|servicediscovery):/.test(a)));
     const productionAttach = Object.fromEntries(production.map((st) => [st.Sid, st])).AttachOwnPolicies.Condition as { ArnEquals: Record<string, string[]> };
-    // An ECS stack's roles may get the ECS runtime policies (its tasks', its scheduled jobs' scheduler), a Beanstalk stack's none of them.
-    assert.deepEqual(productionAttach.ArnEquals["iam:PolicyARN"], ["arn:aws:iam::123456789012:policy/slipway/shop/shop-production-task-execution", "arn:aws:iam::123456789012:policy/slipway/shop/shop-production-job-scheduler"]);
+    // ECS's runtime policies: the task execution role's, the infrastructure role's (blue/green, canary, linear) and the scheduled jobs' scheduler's.
+    assert.deepEqual(productionAttach.ArnEquals["iam:PolicyARN"], [
+        "arn:aws:iam::123456789012:policy/slipway/shop/shop-production-task-execution",
+        "arn:aws:iam::123456789012:policy/slipway/shop/shop-production-ecs-lb-infrastructure",
+        "arn:aws:iam::123456789012:policy/slipway/shop/shop-production-job-scheduler",
+    ]);
 });
 
 test("the Beanstalk application expires old versions before the account's 1,000-version quota", async () => {

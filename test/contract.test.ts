@@ -14,6 +14,7 @@ const PIPELINES: [delivery: string, environments: string[]][] = [
     ["delivery", ["staging", "production"]],
     ["beanstalk-delivery", ["beanstalk-staging", "beanstalk-production"]],
     ["apps-delivery", ["apps-staging", "apps-production"]],
+    ["linear-delivery", ["linear-production"]],
 ];
 const clone = (p: Plan): Plan => JSON.parse(JSON.stringify(p)) as Plan;
 const input = async (delivery: string, environments: string[]) => ({

@@ -151,3 +151,15 @@ test("every shipped stack is fully priced", async () => {
         assert.ok(e.total > 0, stack);
     }
 });
+
+test("a canary or linear deployment bills a second set of tasks through its steps and bake; the second target group and rule are free; rolling bills none", async () => {
+    const production = estimateCost(await planStack("production"));
+    const second = line(production, /second set of 2 task\(s\) for 7 min a deployment/);
+    assert.equal(second.length, 2, production.lines.map((l) => l.item).join("\n"));
+    // 2 tasks × 7 min × 100 deployments; production's tasks are 0.5 vCPU and 1 GB.
+    const hours = (2 * 7 * DEFAULT_ASSUMPTIONS.buildsPerMonth) / 60;
+    assert.ok(Math.abs(second[0].monthly - hours * 0.5 * PRICES.fargate.vcpuHour) < 0.01, `${second[0].monthly}`);
+    assert.ok(Math.abs(second[1].monthly - hours * 1 * PRICES.fargate.gbHour) < 0.01, `${second[1].monthly}`);
+    assert.ok(!production.notPriced.some((n) => /ListenerRule|TargetGroup/.test(n)), production.notPriced.join("; "));
+    assert.deepEqual(line(estimateCost(await planStack("staging")), /second set/), []);
+});

@@ -1203,3 +1203,70 @@ test("the app repository's CI role reads the private index, never publishes, and
         assert.deepEqual(await breaches(ci, await attackRequests(target, "shop/packages-read"), target), [], victim);
     }
 });
+
+// ---------------------------------------------------------------------------------------------------
+// ECS's infrastructure role for load balancers (blue/green, canary and linear deployments)
+
+/**
+ * What ECS does with the infrastructure role during a traffic-shifting deployment of `ev`
+ * (ecs:infrastructure-role-load-balancers): read the listeners, rules, groups and target health, register
+ * the new tasks in one group and deregister the old from the other, move the production rule's weights.
+ */
+function infrastructureRequests(ev: StackView): Request[] {
+    const why = `${ev.plan.stack} deployment, ecs:infrastructure-role-load-balancers`;
+    const arnsOf = (type: string) => all(ev.plan, type).map((r) => ownArns(r, ev)[0].arn);
+    const groups = arnsOf("aws:lb/targetGroup:TargetGroup");
+    assert.equal(groups.length, 2, `${ev.plan.stack}: the primary and the alternate target group`);
+    const rules = arnsOf("aws:lb/listenerRule:ListenerRule");
+    assert.equal(rules.length, 1, `${ev.plan.stack}: one production listener rule`);
+    return [
+        ...["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"].map((action) => ({ action, resource: "*", context: region, why })),
+        ...groups.flatMap((g) => ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"].map((action) => ({ action, resource: g, context: owned(ev), why }))),
+        ...rules.map((rule) => ({ action: "elasticloadbalancing:ModifyRule", resource: rule, context: owned(ev), why })),
+        ...arnsOf("aws:lb/listener:Listener").map((l) => ({ action: "elasticloadbalancing:ModifyListener", resource: l, context: owned(ev), why })),
+    ];
+}
+
+const INFRASTRUCTURE_EXCUSED: Record<string, string> = {};
+
+for (const stack of ["production", "linear-production"]) {
+    test(`${stack}'s ECS infrastructure role can shift its traffic, under its boundary, and trusts ECS alone`, async (t) => {
+        const ev = view(await plan(stack));
+        const requests = infrastructureRequests(ev);
+        t.diagnostic(`${requests.length} requests`);
+        const role = await environmentRole(stack, "ecs-lb-role", stack === "production" ? "delivery" : "linear-delivery");
+        assert.ok(role.boundary, "the role carries its stack's boundary");
+        assert.deepEqual(await denials(role, requests), []);
+        assert.deepEqual(uncovered(["ecs:infrastructure-role-load-balancers"], requests, INFRASTRUCTURE_EXCUSED), []);
+        // Its only policy is the delivery stack's ecs-lb-infrastructure runtime policy; the trust is AWS's documented one.
+        assert.deepEqual(role.policies.map((p) => p.name), [`runtime-policies-${stack}-ecs-lb-infrastructure`]);
+        const r = all(ev.plan, "aws:iam/role:Role").find((x) => x.name === "ecs-lb-role");
+        assert.deepEqual(JSON.parse(String(r?.inputs.assumeRolePolicy)).Statement, [{ Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    });
+}
+
+test("an ECS infrastructure role shifts no other stack's traffic, even granted elasticloadbalancing:* (its boundary holds)", async () => {
+    const victims = { production: view(await plan("linear-production")), "linear-production": view(await plan("production")) };
+    for (const [stack, victim] of Object.entries(victims)) {
+        const role = await environmentRole(stack, "ecs-lb-role", stack === "production" ? "delivery" : "linear-delivery");
+        const attempts = infrastructureRequests(victim).filter((r) => r.resource !== "*");
+        assert.deepEqual(await breaches(role, attempts, victim), [], `${stack} against ${victim.plan.stack}`);
+        const widened: Principal = { ...role, name: `${role.name} (+ elasticloadbalancing:*)`, policies: [...role.policies, { name: "widened", doc: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "elasticloadbalancing:*", Resource: "*" }] } }] };
+        assert.deepEqual(await breaches(widened, attempts, victim), [], `${stack} widened, against ${victim.plan.stack}`);
+        // …which is the boundary's work: without it the widened role would reach them.
+        assert.equal((await allowedOf(withoutBoundary(widened), attempts)).length, attempts.length);
+    }
+});
+
+test("an ECS infrastructure role that lost its rule statement is caught: ECS could not move the weights", async () => {
+    const ev = view(await plan("production"));
+    const role = await environmentRole("production", "ecs-lb-role", "delivery");
+    const lost: Principal = {
+        ...role,
+        policies: role.policies.map((p) => ({ ...p, doc: { ...p.doc, Statement: p.doc.Statement.filter((x) => (x as { Sid?: string }).Sid !== "OwnListenerRules") } })),
+    };
+    assert.deepEqual(
+        (await denials(lost, infrastructureRequests(ev))).map((x) => x.split(" is ")[0].split(": ")[1].split(" on ")[0]),
+        ["elasticloadbalancing:ModifyRule"],
+    );
+});

@@ -44,6 +44,8 @@ const CASES: Case[] = [
     // Managed domains: the HTTP API's custom domain and the ALB, each with its certificate and records.
     { stack: "domains-staging", role: "github-oidc-deploy-domains-staging", delivery: "domains-delivery" },
     { stack: "domains-production", role: "github-oidc-deploy-domains-production", delivery: "domains-delivery" },
+    // ECS's linear strategy: the alternate target group, the production listener rule and the infrastructure role it passes to ECS.
+    { stack: "linear-production", role: "github-oidc-deploy-linear-production", delivery: "linear-delivery" },
     // slipway:packages.runtimeRead: the task and instance roles get the delivery stack's packages-read policy.
     { stack: "staging", role: "github-oidc-deploy-staging", delivery: "packages-runtime-delivery", set: { "slipway:deliveryStack": "packages-runtime-delivery" } },
     { stack: "beanstalk-staging", as: "review-pr-8", role: "github-oidc-deploy-review", delivery: "packages-runtime-delivery", set: { "slipway:deliveryStack": "packages-runtime-delivery" } },

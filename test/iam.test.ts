@@ -70,8 +70,14 @@ test("PassRole reaches only environment roles (a deploy role only its own stacks
                 const allowed = new RegExp(`:role\\/slipway\\/shop\\/${own}\\/\\*$`);
                 // A runtime policy names the role's own stack by its tag (roles live under /slipway/<app>/<stack>/).
                 const ownByTag = /:role\/slipway\/\$\{aws:PrincipalTag\/slipway:stack\}\/\*$/;
-                for (const res of list(s.Resource)) assert.match(res, deployStack === undefined && /-job-scheduler$/.test(r.name) ? ownByTag : allowed, `${r.name}`);
+                // ECS itself (ecs.amazonaws.com) gets exactly the stack's infrastructure role for load balancers, by name.
+                const infrastructure = new RegExp(`:role\\/slipway\\/shop\\/${own}\\/shop-${own}-ecs-lb$`);
+                const toEcs = s.Sid === "PassEcsInfrastructureRole";
+                for (const res of list(s.Resource)) assert.match(res, toEcs ? infrastructure : deployStack === undefined && /-job-scheduler$/.test(r.name) ? ownByTag : allowed, `${r.name}`);
                 assert.ok(s.Condition?.StringEquals?.["iam:PassedToService"], `${r.name} PassRole without iam:PassedToService`);
+                const to = list(s.Condition?.StringEquals?.["iam:PassedToService"]);
+                assert.equal(to.includes("ecs.amazonaws.com"), toEcs, `${r.name} ${s.Sid}: only PassEcsInfrastructureRole passes to ECS itself (${to.join(", ")})`);
+                if (toEcs) assert.deepEqual(to, ["ecs.amazonaws.com"], r.name);
             }
         }
     }
@@ -138,8 +144,8 @@ test("deploy roles never write permissions: they only attach their own stacks' r
         }
         const attach = statements.find((s) => s.Sid === "AttachOwnPolicies");
         // An ECS stack's roles may get the ECS runtime policy only; review stacks run on either platform.
-        // Every stack's scheduled jobs' scheduler role may get the job-scheduler policy.
-        const runtime = stack === "review" ? ["task-execution", "beanstalk-instance", "job-scheduler"] : ["task-execution", "job-scheduler"];
+        // ECS's also include its infrastructure role's (ecs-lb-infrastructure, blue/green, canary, linear) and the scheduled jobs' scheduler's.
+        const runtime = stack === "review" ? ["task-execution", "ecs-lb-infrastructure", "job-scheduler", "beanstalk-instance"] : ["task-execution", "ecs-lb-infrastructure", "job-scheduler"];
         assert.deepEqual(
             list(attach?.Condition?.ArnEquals?.["iam:PolicyARN"]).filter((arn) => arn.includes(":policy/slipway/")),
             runtime.map((kind) => `arn:aws:iam::123456789012:policy/slipway/shop/shop-${stack}-${kind}`),
@@ -161,6 +167,13 @@ test("service roles can be assumed only on behalf of this account (Beanstalk: wi
                 const principal = s.Principal as { Service?: string; Federated?: string };
                 if (principal.Service === "elasticbeanstalk.amazonaws.com") {
                     assert.equal(s.Condition?.StringEquals?.["sts:ExternalId"], "elasticbeanstalk", role.name);
+                } else if (principal.Service === "ecs.amazonaws.com") {
+                    // ECS's infrastructure role for load balancers: AWS documents its trust without a condition and no
+                    // source-account key for its sessions; only a caller of this account allowed iam:PassRole on it
+                    // (the stack's own deploy role) can hand it to a service, and roles cannot be passed across accounts.
+                    assert.equal(role.name, "ecs-lb-role", `${role.name}: only the infrastructure role trusts ecs.amazonaws.com`);
+                    assert.equal(role.inputs.name, `shop-${plan.stack}-ecs-lb`, role.name);
+                    assert.equal(s.Condition, undefined, role.name);
                 } else if (principal.Service) {
                     assert.equal(s.Condition?.StringEquals?.["aws:SourceAccount"], "123456789012", role.name);
                 }

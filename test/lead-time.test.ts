@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Plan, PlannedResource } from "../tools/plan/mock-engine";
-import { buildStage, deploymentWaves, ecsDeployFloor, ecsSettingsFromPlan, FIGURES, modelLeadTime, parseLeadTimeArgs, TARGETS } from "../tools/estimates/lead-time";
+import { buildStage, deploymentWaves, ecsDeployFloor, ecsSettingsFromPlan, FIGURES, modelLeadTime, parseLeadTimeArgs, releaseWaitSeconds, TARGETS, trafficShiftWaits } from "../tools/estimates/lead-time";
 import { planStack } from "./helpers";
 
 function resource(type: string, name: string, inputs: Record<string, unknown>): PlannedResource {
@@ -131,7 +131,9 @@ test("lead-time options default to the delivery stack and reject unknown flags",
 test("the shipped stacks' defaults meet the lead-time and ECS-floor targets", async () => {
     const delivery = await planStack("delivery");
     const m = modelLeadTime(delivery, { staging: await planStack("staging"), production: await planStack("production") });
-    assert.ok(m.totalSeconds < TARGETS.commitToProductionSeconds, `modelled ${m.totalSeconds} s`);
+    // Production's default canary adds its deliberate waits (deployStepMinutes + deployBakeMinutes), counted apart.
+    assert.equal(m.releaseWaits.production, 60 * (2 + 5));
+    assert.ok(m.totalSeconds - releaseWaitSeconds(m) < TARGETS.commitToProductionSeconds, `modelled ${m.totalSeconds} s`);
     for (const [stack, s] of Object.entries(m.ecsFloors)) assert.ok(s < TARGETS.ecsDeployFloorSeconds, `${stack}: ${s} s`);
 });
 
@@ -163,4 +165,23 @@ test("a stage's parallel deploys (web and workers, one runOrder) count once: the
     // Without the worker, the stage's floor is the web service's alone.
     const web = ecsDeployFloor(ecsSettingsFromPlan(staging)).seconds;
     assert.ok(deploy.seconds >= web);
+});
+
+test("a blue/green, canary or linear service waits its steps and bake time, in one wave of new tasks, counted apart from the floor", () => {
+    const base = { loadBalanced: true, desiredCount: 4, minimumHealthyPercent: 100, maximumPercent: 150, healthCheckIntervalSeconds: 5, healthyThreshold: 2, deregistrationDelaySeconds: 10 };
+    const rolling = ecsDeployFloor(base);
+    const svc = (deploymentConfiguration: Record<string, unknown>) => ({ urn: "u", type: "aws:ecs/service:Service", name: "app-service", parent: null, inputs: { deploymentConfiguration }, protect: false, dependsOn: [], custom: true, ignoreChanges: [], retainOnDelete: false, deleteBeforeReplace: false }) as PlannedResource;
+    const canary = trafficShiftWaits(svc({ strategy: "CANARY", bakeTimeInMinutes: "5", canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: "2" } }));
+    const linear = trafficShiftWaits(svc({ strategy: "LINEAR", bakeTimeInMinutes: "1", linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: "3" } }));
+    const blueGreen = trafficShiftWaits(svc({ strategy: "BLUE_GREEN", bakeTimeInMinutes: "10" }));
+    assert.equal(trafficShiftWaits(svc({})), undefined, "no deploymentConfiguration: rolling");
+    assert.deepEqual([canary?.stepSeconds, canary?.bakeSeconds], [120, 300]);
+    assert.deepEqual([linear?.stepSeconds, linear?.bakeSeconds], [4 * 180, 60], "four 25 % steps, a wait after each");
+    assert.deepEqual([blueGreen?.stepSeconds, blueGreen?.bakeSeconds], [0, 600]);
+    const shifted = ecsDeployFloor({ ...base, shift: canary });
+    // Two rolling waves (150 % of 4 tasks) become one: the whole new set starts in the alternate group.
+    assert.equal(deploymentWaves(base), 2);
+    assert.equal(shifted.waitSeconds, 420);
+    assert.equal(shifted.seconds - shifted.waitSeconds, rolling.seconds - (rolling.seconds - FIGURES.ecsActionSeconds) / 2);
+    assert.ok(shifted.parts.some((p) => /bake time/.test(p.label) && p.seconds === 300));
 });

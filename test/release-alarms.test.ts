@@ -22,7 +22,19 @@ before(async () => {
 const names = (plan: Plan) => all(plan, ALARM).map((r) => String(r.inputs.name)).sort();
 
 test("behind an ALB: the 5xx rate, p95 latency and unhealthy targets, plus running tasks with Container Insights (production)", () => {
-    assert.deepEqual(names(production), ["error-rate", "latency-p95", "running-tasks", "unhealthy-targets"].map((n) => `slipway/shop/production/${n}`));
+    // Production deploys canary (its tier's default): an unhealthy-targets alarm for each of its two target groups.
+    assert.deepEqual(names(production), ["error-rate", "latency-p95", "running-tasks", "unhealthy-targets", "unhealthy-targets-2"].map((n) => `slipway/shop/production/${n}`));
+});
+
+test("with a traffic-shifting strategy each target group has its unhealthy-targets alarm, and the 5xx and latency alarms judge both groups' traffic", () => {
+    const groups = all(production, "aws:lb/targetGroup:TargetGroup").map((g) => g.name).sort();
+    assert.deepEqual(groups, ["web-app", "web-app-alt"]);
+    const unhealthy = all(production, ALARM).filter((a) => String(a.inputs.name).includes("unhealthy-targets"));
+    const byGroup = unhealthy.map((a) => String((a.inputs.dimensions as Record<string, string>).TargetGroup)).sort();
+    assert.equal(new Set(byGroup).size, 2, byGroup.join(" "));
+    for (const a of all(production, ALARM).filter((x) => /error-rate|latency-p95/.test(String(x.inputs.name)))) {
+        assert.ok(!JSON.stringify(a.inputs).includes('"TargetGroup"'), `${String(a.inputs.name)} watches the LoadBalancer dimension only`);
+    }
 });
 
 test("behind the HTTP API: its 5xx rate and p95 latency (an HTTP API has no target health; staging has no Container Insights)", () => {

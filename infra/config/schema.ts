@@ -8,6 +8,7 @@ import { STACK_FILE_CHECKS } from "../../policy/kit";
 import { BEANSTALK_KEYS } from "../platforms/beanstalk/settings";
 import { ALARM_KEYS } from "./alarm-keys";
 import { ECS_KEYS } from "../platforms/ecs/settings";
+import { DEPLOY_STRATEGY_KEYS } from "../platforms/ecs/strategy-settings";
 import { RELEASE_KEYS } from "../platforms/ecs/release-settings";
 import { WORKER_KEYS } from "../platforms/ecs/worker-settings";
 import { JOB_KEYS } from "../platforms/ecs/job-settings";
@@ -505,6 +506,7 @@ export const CONFIG_KEYS = [
     ...ALARM_KEYS,
     ...DOMAIN_KEYS,
     ...ECS_KEYS,
+    ...DEPLOY_STRATEGY_KEYS,
     ...RELEASE_KEYS,
     ...WORKER_KEYS,
     ...JOB_KEYS,

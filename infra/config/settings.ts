@@ -29,6 +29,7 @@ import { beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
+import { DeploySettings, deploySettings, deployWaitOfStackFile } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
 import { jobNamesOfStackFile, jobSettings, JobSettings } from "../platforms/ecs/job-settings";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
@@ -73,6 +74,8 @@ export interface DeployTarget {
     jobs: string[];
     /** The managed domain its stack file sets (slipway:domainZoneId and domainName): its deploy role may write those records. */
     domain?: { zoneId: string; name: string };
+    /** Minutes its deployments deliberately wait (ECS blue/green, canary, linear in its stack file): the smoke test waits them out. */
+    settleMinutes?: number;
 }
 
 export interface DeliverySettings extends CommonSettings {
@@ -172,6 +175,8 @@ export interface EnvironmentSettings extends CommonSettings {
     protect: boolean;
     /** ECS Container Insights (by tier). */
     containerInsights: boolean;
+    /** How the ECS web service deploys (slipway:deployStrategy, tier default applied; `rolling` on Beanstalk). */
+    deploy: DeploySettings;
     /** The release alarms (infra/config/alarm-keys.ts). */
     alarms: AlarmSettings;
 }
@@ -420,6 +425,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             workers: platform === "ecs" ? workerNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
             jobs: platform === "ecs" ? jobNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
             domain: managedDomainOfStackFile(raw.readStackConfig?.(stack)),
+            settleMinutes: platform === "ecs" ? deployWaitOfStackFile(raw.readStackConfig?.(stack), isLast && stacks.length > 1 ? "production" : tierForStack(stack)) : undefined,
         };
     });
     checkNameLengths(common.appName, stacks, problems);
@@ -633,6 +639,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         protect: byTier.protect,
         containerInsights: byTier.containerInsights,
         alarms: alarmSettings(d, ingress, raw.stack, problems),
+        deploy: deploySettings(d, tier, ingress, d.platform, raw.stack, problems),
     };
 }
 

@@ -1,7 +1,7 @@
 // What each tier gets when a stack leaves a by-tier key empty (KeySpec.byTier), in one place.
-// production: a load balancer with HTTPS, immutable deploys, protected data, Container Insights;
-// staging and review: the cheapest shapes (an HTTP API instead of an ALB, a single Beanstalk
-// instance, all-at-once deploys) and nothing kept on destroy. Review stacks run staging's image.
+// production: a load balancer with HTTPS, immutable deploys, canary releases on ECS, protected data,
+// Container Insights; staging and review: the cheapest and fastest shapes (an HTTP API instead of an
+// ALB, a single Beanstalk instance, all-at-once and rolling deploys) and nothing kept on destroy. Review stacks run staging's image.
 export type Tier = "production" | "staging" | "review";
 
 export interface TierDefaults {
@@ -9,6 +9,11 @@ export interface TierDefaults {
     ingress: "alb" | "api";
     beanstalkEnvironmentType: "SingleInstance" | "LoadBalanced";
     beanstalkDeploymentPolicy: "AllAtOnce" | "Immutable";
+    /**
+     * slipway:deployStrategy (ECS behind an ALB; infra/platforms/ecs/strategy-settings.ts). Without a load
+     * balancer (the HTTP API) ECS cannot shift traffic, so an empty key means `rolling` there whatever the tier.
+     */
+    deployStrategy: "rolling" | "blue-green" | "canary" | "linear";
     /** slipway:imageStack: whose last verified image the stack runs; undefined: its own. */
     imageStack?: string;
     /** Keep secrets, logs and data through a destroy (Pulumi protect, deletion protection). */
@@ -20,9 +25,9 @@ export interface TierDefaults {
 }
 
 export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
-    production: { ingress: "alb", beanstalkEnvironmentType: "LoadBalanced", beanstalkDeploymentPolicy: "Immutable", protect: true, containerInsights: true, workersAtMinimum: false },
-    staging: { ingress: "api", beanstalkEnvironmentType: "SingleInstance", beanstalkDeploymentPolicy: "AllAtOnce", protect: false, containerInsights: false, workersAtMinimum: false },
-    review: { ingress: "api", beanstalkEnvironmentType: "SingleInstance", beanstalkDeploymentPolicy: "AllAtOnce", imageStack: "staging", protect: false, containerInsights: false, workersAtMinimum: true },
+    production: { ingress: "alb", beanstalkEnvironmentType: "LoadBalanced", beanstalkDeploymentPolicy: "Immutable", deployStrategy: "canary", protect: true, containerInsights: true, workersAtMinimum: false },
+    staging: { ingress: "api", beanstalkEnvironmentType: "SingleInstance", beanstalkDeploymentPolicy: "AllAtOnce", deployStrategy: "rolling", protect: false, containerInsights: false, workersAtMinimum: false },
+    review: { ingress: "api", beanstalkEnvironmentType: "SingleInstance", beanstalkDeploymentPolicy: "AllAtOnce", deployStrategy: "rolling", imageStack: "staging", protect: false, containerInsights: false, workersAtMinimum: true },
 };
 
 /** `production`, `prod`, or a name ending in `-production` / `-prod`. */

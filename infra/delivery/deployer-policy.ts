@@ -403,10 +403,8 @@ export interface DeployRolePolicy {
 export function deployRolePolicies(scope: DeployerScope, platforms: readonly Platform[]): DeployRolePolicy[] {
     const { app, ctx, policyStack } = scope;
     const attachable = [
-        ...platforms.flatMap((p) => [runtimePolicyArn(ctx, app, policyStack, p.runtime.kind), ...p.awsManagedPolicies]),
+        ...platforms.flatMap((p) => [runtimePolicyArn(ctx, app, policyStack, p.runtime.kind), ...(p.serviceRuntimes ?? []).map((r) => runtimePolicyArn(ctx, app, policyStack, r.kind)), ...p.awsManagedPolicies]),
         ...(scope.packagesRead ? [runtimePolicyArn(ctx, app, policyStack, PACKAGES_READ_KIND)] : []),
-        // Platforms' further runtime policies (ECS: the scheduled jobs' scheduler role), only where the stacks run them.
-        ...platforms.flatMap((p) => (p.runtimePolicies ?? []).map((r) => runtimePolicyArn(ctx, app, policyStack, r.kind))),
     ];
     const concerns: DeployConcern[] = [
         { concern: "deploy-network", what: "VPC, subnets, routes and security groups", statements: networkStatements(scope) },

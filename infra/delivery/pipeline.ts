@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { HEALTH } from "../shared/health";
 import * as codepipeline from "@pulumi/aws/codepipeline";
 import * as codestarnotifications from "@pulumi/aws/codestarnotifications";
 import * as iam from "@pulumi/aws/iam";
@@ -116,7 +117,8 @@ export function smokeTestVariables(target: PipelineTarget, smokeTest: DeliveryPi
     return [
         { name: "HEALTH_URL", value: target.healthUrlParameter, type: "PARAMETER_STORE" },
         { name: "IMAGE_TAG_PARAMETER", value: target.imageTagParameter },
-        { name: "ATTEMPTS", value: String(smokeTest.attempts) },
+        // A blue/green, canary or linear deployment settles only after its steps and bake time: poll through them too.
+        { name: "ATTEMPTS", value: String(smokeTest.attempts + Math.ceil(((target.deploy.settleMinutes ?? 0) * 60) / HEALTH.smokeTest.attemptIntervalSeconds)) },
         { name: "STACK", value: target.stack },
         { name: "REPOSITORY_URL", value: smokeTest.repositoryUrl },
         { name: "VERIFIED_TAG_PREFIX", value: verifiedTagPrefix(target.stack) },

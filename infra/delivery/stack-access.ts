@@ -197,9 +197,7 @@ export class StackAccess extends pulumi.ComponentResource {
             for (const platform of PLATFORMS) {
                 const kind = platform.runtime.kind;
                 policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx));
-            }
-            for (const platform of PLATFORMS) {
-                for (const extra of platform.runtimePolicies ?? []) policy(stack, extra.kind, extra.description(app, stackPattern(stack)), extra.statements(app, stackPattern(stack), ctx));
+                for (const r of platform.serviceRuntimes ?? []) policy(stack, r.kind, `${r.description} (${app}'s ${stackPattern(stack)} stack(s))`, r.statements(app, stackPattern(stack), ctx));
             }
             if (args.packages) {
                 policy(stack, PACKAGES_READ_KIND, `Read ${app}'s private package index from the workloads of its ${stackPattern(stack)} stack(s)`, packageReadStatements(app, args.packages, ctx));

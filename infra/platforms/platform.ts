@@ -63,6 +63,11 @@ export interface PlatformTarget {
     serviceDeployActions?(artifact: string): inputs.codepipeline.PipelineStageAction[];
     /** What the smoke test is told about where the environment runs: PLATFORM and the platform's names. */
     smokeTestVariables: ActionVariable[];
+    /**
+     * Minutes a deployment deliberately waits before the environment settles (ECS blue/green, canary, linear:
+     * steps and bake time): the smoke test polls that much longer. @default 0
+     */
+    settleMinutes?: number;
 }
 
 /** One of a deploy role's managed policies: `<app>-<stack>-<concern>`. */
@@ -117,7 +122,7 @@ export interface Platform<T extends PlatformTarget = PlatformTarget> {
 
     // --- delivery stack: the pipeline ---
     /** The pipeline's target for environment stack `stack` of `app`. */
-    target(app: string, stack: string, options?: { workers?: string[]; jobs?: string[] }): T;
+    target(app: string, stack: string, options?: { workers?: string[]; jobs?: string[]; settleMinutes?: number }): T;
     /** The pipeline role's rights to deploy to `targets` (all of this platform's targets at once, so Sids stay unique). */
     pipelineStatements(ctx: AwsContext, targets: T[], app: string): Statement[];
     /** The smoke-test role's rights to read what `targets` run. */
@@ -140,11 +145,13 @@ export interface Platform<T extends PlatformTarget = PlatformTarget> {
     /** The runtime policy of this platform's workloads: its kind (`<app>-<stack>-<kind>`) and its own statements. */
     readonly runtime: { kind: string; description: string; statements(app: string, pattern: string, ctx: AwsContext): Statement[] };
     /**
-     * Further delivery-owned runtime policies this platform's roles attach, beyond `runtime` (ECS: the
-     * scheduled jobs' scheduler role), each `<app>-<stack>-<kind>`; a deploy role may attach them only
-     * where its stacks run this platform. @default none
+     * Runtime policies of roles an AWS service assumes for this platform's environments (ECS: the infrastructure
+     * role for load balancers, the scheduled jobs' EventBridge Scheduler role), `<app>-<stack>-<kind>` each:
+     * only their own statements, no workload basics. A deploy role may attach them only where its stacks
+     * run this platform.
+     * @default none
      */
-    readonly runtimePolicies?: { kind: string; description(app: string, pattern: string): string; statements(app: string, pattern: string, ctx: AwsContext): Statement[] }[];
+    readonly serviceRuntimes?: readonly { kind: string; description: string; statements(app: string, pattern: string, ctx: AwsContext): Statement[] }[];
     /** What this platform's roles need in every policy stack's permissions boundary beyond the shared statements. @default none */
     boundaryStatements?(app: string, policyStack: string, ctx: AwsContext): Statement[];
     /** AWS managed policies this platform's roles attach (a deploy role may attach exactly these). */

@@ -76,6 +76,13 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
             return [{ service: "elasticloadbalancing", sarType: "targetgroup", arn: `arn:aws:elasticloadbalancing:${R}:${A}:targetgroup/${name.slice(0, 32)}/${hex(r.urn, 16)}` }];
         case "aws:lb/listener:Listener":
             return [{ service: "elasticloadbalancing", sarType: "listener/app", arn: `arn:aws:elasticloadbalancing:${R}:${A}:listener/app/web-lb/${hex("lb", 16)}/${hex(r.urn, 16)}` }];
+        case "aws:lb/listenerRule:ListenerRule": {
+            // listener-rule/app/<lb>/<lb id>/<listener id>/<rule id>, under the stack's HTTPS listener (or its only one).
+            // CreateRule is authorized against the listener, which the listener's own entry answers (relatedArn).
+            const listener = v.plan.resources.find((x) => x.type === "aws:lb/listener:Listener" && x.inputs.port === 443) ?? v.plan.resources.find((x) => x.type === "aws:lb/listener:Listener");
+            const listenerArn = listener ? ownArns(listener, v)[0].arn : `arn:aws:elasticloadbalancing:${R}:${A}:listener/app/web-lb/${hex("lb", 16)}/${hex("listener", 16)}`;
+            return [{ service: "elasticloadbalancing", sarType: "listener-rule/app", arn: `${listenerArn.replace(":listener/", ":listener-rule/")}/${hex(r.urn, 16)}` }];
+        }
         case "aws:ecs/cluster:Cluster":
         case "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders":
             return [{ service: "ecs", sarType: "cluster", arn: `arn:aws:ecs:${R}:${A}:cluster/${String(inputs.name ?? inputs.clusterName)}` }];
@@ -228,6 +235,7 @@ const CREATES: Record<string, string[]> = {
     "aws:lb/loadBalancer:LoadBalancer": ["elasticloadbalancing:CreateLoadBalancer"],
     "aws:lb/targetGroup:TargetGroup": ["elasticloadbalancing:CreateTargetGroup"],
     "aws:lb/listener:Listener": ["elasticloadbalancing:CreateListener"],
+    "aws:lb/listenerRule:ListenerRule": ["elasticloadbalancing:CreateRule"],
     "aws:ecs/cluster:Cluster": ["ecs:CreateCluster"],
     "aws:ecs/service:Service": ["ecs:CreateService"],
     "aws:ecs/taskDefinition:TaskDefinition": ["ecs:RegisterTaskDefinition"],
@@ -272,6 +280,8 @@ const PASSED_TO: Record<string, string> = {
     "aws:iam/instanceProfile:InstanceProfile": "ec2.amazonaws.com",
     // A schedule's target names the role EventBridge Scheduler assumes.
     "aws:scheduler/schedule:Schedule": "scheduler.amazonaws.com",
+    // A service's load balancer infrastructure role ("Amazon ECS infrastructure IAM role for load balancers").
+    "aws:ecs/service:Service": "ecs.amazonaws.com",
 };
 
 /**
@@ -337,8 +347,8 @@ export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; ops?: Op[];
     {
         type: "aws:ecs/service:Service",
         actions: ["iam:PassRole"],
-        when: (r) => r.inputs.iamRole === undefined,
-        why: "the service sets no iamRole (awsvpc services use ECS's service-linked role)",
+        when: (r) => r.inputs.iamRole === undefined && !JSON.stringify(r.inputs.loadBalancers ?? "").includes('"roleArn"'),
+        why: "the service sets no iamRole (awsvpc services use ECS's service-linked role) and no load balancer infrastructure role (advancedConfiguration.roleArn: blue/green, canary, linear)",
     },
     {
         type: "aws:elasticbeanstalk/environment:Environment",
@@ -398,6 +408,12 @@ export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; ops?: Op[];
         actions: ["elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:DescribeCapacityReservation", "elasticloadbalancing:ModifyIpPools", "ec2:DescribeIpamPools"],
         when: (r) => r.inputs.minimumLoadBalancerCapacity === undefined && r.inputs.ipamPools === undefined,
         why: "no capacity reservation and no IPAM pools are declared",
+    },
+    {
+        type: "aws:lb/listenerRule:ListenerRule",
+        actions: ["cognito-idp:DescribeUserPoolClient"],
+        when: (r) => !JSON.stringify(r.inputs.actions ?? "").includes("authenticate-cognito"),
+        why: "no rule action authenticates with Cognito",
     },
     {
         type: "aws:lb/listener:Listener",
@@ -877,6 +893,13 @@ export async function attackRequests(target: StackView, ownTag: string): Promise
             }
         }
         const why = `${target.plan.stack} ${r.type} ${r.name}`;
+        // Handing another stack's role to ECS (an attacker's own service naming it as its load balancer
+        // infrastructure role, or as a task role) would act with it: ECS would move that stack's traffic.
+        if (r.type === "aws:iam/role:Role") {
+            for (const to of ["ecs.amazonaws.com", "ecs-tasks.amazonaws.com"]) {
+                out.push({ action: "iam:PassRole", resource: own[0].arn, context: { "aws:RequestedRegion": requestedRegion("iam:PassRole", target.region), "iam:PassedToService": to }, why: `${why}: passed to ${to}` });
+            }
+        }
         out.push(...(await retagAttacks(own, target, ownTag, why)));
         for (const action of CREATES[r.type] ?? []) {
             if (!UPSERTS.has(action)) continue;

@@ -75,6 +75,7 @@ const TIER_ROWS: Record<keyof TierDefaults, { what: string; unset?: string }> = 
     ingress: { what: "`slipway:ingress` (ECS)" },
     beanstalkEnvironmentType: { what: "`slipway:beanstalkEnvironmentType`" },
     beanstalkDeploymentPolicy: { what: "`slipway:beanstalkDeploymentPolicy`" },
+    deployStrategy: { what: "`slipway:deployStrategy` (ECS behind an ALB; `rolling` with the HTTP API)" },
     imageStack: { what: "`slipway:imageStack`", unset: "its own" },
     protect: { what: "secrets, logs and data kept through a destroy (`protect`, deletion protection; no key)" },
     containerInsights: { what: "ECS Container Insights (no key)" },

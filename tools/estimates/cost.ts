@@ -8,7 +8,7 @@
 // 'slipway:beanstalkInstanceTypes=["t3.micro"]') changed, planned under the mock engine as usual.
 import { RunError } from "@pulumi/pulumi/errors";
 import { STAGE_ACTIONS } from "../../infra/contract";
-import { buildStage, DEFAULT_APP, releaseStage, smokeStage } from "./lead-time";
+import { buildStage, DEFAULT_APP, releaseStage, smokeStage, trafficShiftWaits } from "./lead-time";
 import { Plan, PlannedResource } from "../plan/mock-engine";
 import { HOURS_PER_MONTH, PRICE_DATE, PRICE_REGION, PRICES } from "./prices";
 import { JOB_RUN_MINUTES, jobCostLines } from "./job-cost";
@@ -99,7 +99,11 @@ const FREE_TYPES = new Set([
     "aws:ecs/taskDefinition:TaskDefinition", // priced through the service that runs it
     "aws:appautoscaling/target:Target",
     "aws:lb/listener:Listener", // included in the load balancer's hours
+    // Elastic Load Balancing pricing (aws.amazon.com/elasticloadbalancing/pricing, read 2026-12-02): an ALB bills
+    // its hours and LCUs only, so the second target group and the one listener rule of a blue/green, canary or
+    // linear deployment cost nothing (rule evaluations count toward LCUs beyond the first 10 rules processed).
     "aws:lb/targetGroup:TargetGroup",
+    "aws:lb/listenerRule:ListenerRule",
     "aws:secretsmanager/secretVersion:SecretVersion", // priced per secret
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:s3/bucketPolicy:BucketPolicy",
@@ -214,6 +218,15 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                 add(r, `${kind} memory: ${tasks} task(s) × ${gb} GB`, hours * gb, "GB-h", rates.gbHour);
                 const net = (r.inputs.networkConfiguration ?? {}) as { assignPublicIp?: boolean };
                 if (net.assignPublicIp) add(r, `public IPv4 × ${tasks} (one per task, no NAT)`, hours, "IP-h", PRICES.publicIpv4Hour);
+                // Blue/green, canary, linear: the old set of tasks keeps running through the traffic steps and the
+                // bake time (ECS stops it after), so each deployment bills a second set for those minutes.
+                const shift = trafficShiftWaits(r);
+                if (shift) {
+                    const extra = (tasks * (shift.stepSeconds + shift.bakeSeconds) * a.buildsPerMonth) / 3600;
+                    const what = `second set of ${tasks} task(s) for ${((shift.stepSeconds + shift.bakeSeconds) / 60).toFixed(0)} min a deployment (steps + bake), ${a.buildsPerMonth} deployments (one per build, assumed)`;
+                    add(r, `${kind} vCPU, ${what}`, extra * vcpu, "vCPU-h", rates.vcpuHour);
+                    add(r, `${kind} memory, ${what}`, extra * gb, "GB-h", rates.gbHour);
+                }
                 break;
             }
             case "aws:lb/loadBalancer:LoadBalancer": {

@@ -11,6 +11,7 @@ import type { PlatformName } from "../../infra/platforms/platform";
 import { STAGE_ACTIONS } from "../../infra/contract";
 import { RELEASE_POLL_SECONDS } from "../../infra/platforms/ecs/release-action";
 import { Plan, PlannedResource } from "../plan/mock-engine";
+import { physicalNameOf } from "../plan/identities";
 import { StackNotFoundError } from "../plan/stack-config";
 import { numberFlag, parseFlags } from "../flags";
 
@@ -105,6 +106,46 @@ export interface EcsDeploySettings {
     healthCheckIntervalSeconds: number;
     healthyThreshold: number;
     deregistrationDelaySeconds: number;
+    /** ECS blue/green, canary or linear (the service's deploymentConfiguration); undefined: rolling. */
+    shift?: TrafficShiftWaits;
+}
+
+/**
+ * The deliberate waits of an ECS blue/green, canary or linear deployment (ECS API Reference,
+ * DeploymentConfiguration): the canary's wait, or one after each linear step, then the bake time with both
+ * sets of tasks running. Read from the service's deploymentConfiguration.
+ */
+export interface TrafficShiftWaits {
+    strategy: "BLUE_GREEN" | "CANARY" | "LINEAR";
+    bakeSeconds: number;
+    /** CANARY: the canary's wait; LINEAR: the waits between steps, together. */
+    stepSeconds: number;
+    /** What the step waits are, for the part's label. */
+    steps: string;
+}
+
+/** The waits of a service's deploymentConfiguration, or undefined for a rolling one. */
+export function trafficShiftWaits(service: PlannedResource): TrafficShiftWaits | undefined {
+    const c = (service.inputs.deploymentConfiguration ?? {}) as {
+        strategy?: string;
+        bakeTimeInMinutes?: string;
+        canaryConfiguration?: { canaryPercent?: number; canaryBakeTimeInMinutes?: string };
+        linearConfiguration?: { stepPercent?: number; stepBakeTimeInMinutes?: string };
+    };
+    const strategy = c.strategy;
+    if (strategy !== "BLUE_GREEN" && strategy !== "CANARY" && strategy !== "LINEAR") return undefined;
+    const bakeSeconds = 60 * num(c.bakeTimeInMinutes, 0);
+    if (strategy === "CANARY") {
+        const minutes = num(c.canaryConfiguration?.canaryBakeTimeInMinutes, 10);
+        return { strategy, bakeSeconds, stepSeconds: 60 * minutes, steps: `canary: ${num(c.canaryConfiguration?.canaryPercent, 5)} % of traffic for ${minutes} min` };
+    }
+    if (strategy === "LINEAR") {
+        const percent = num(c.linearConfiguration?.stepPercent, 10);
+        const minutes = num(c.linearConfiguration?.stepBakeTimeInMinutes, 6);
+        const count = Math.ceil(100 / percent);
+        return { strategy, bakeSeconds, stepSeconds: 60 * minutes * count, steps: `linear: ${count} step(s) of ${percent} % × ${minutes} min` };
+    }
+    return { strategy, bakeSeconds, stepSeconds: 0, steps: "blue/green: all traffic at once" };
 }
 
 export class LeadTimeError extends Error {}
@@ -128,8 +169,9 @@ export function deploymentWaves(s: Pick<EcsDeploySettings, "desiredCount" | "min
 }
 
 /** ECS deploy floor: action, then per wave task start + first health check, then draining and stop. */
-export function ecsDeployFloor(s: EcsDeploySettings): { seconds: number; parts: Part[] } {
-    const waves = deploymentWaves(s);
+export function ecsDeployFloor(s: EcsDeploySettings): { seconds: number; parts: Part[]; waitSeconds: number } {
+    // A traffic-shifting deployment starts the whole new set of tasks at once (its alternate target group).
+    const waves = s.shift ? 1 : deploymentWaves(s);
     const health = FIGURES.checksForNewTarget * s.healthCheckIntervalSeconds;
     const lb = s.loadBalanced !== false;
     const parts: Part[] = [
@@ -138,10 +180,17 @@ export function ecsDeployFloor(s: EcsDeploySettings): { seconds: number; parts: 
         lb
             ? { label: `${waves} wave(s) × ${FIGURES.checksForNewTarget} health check × ${s.healthCheckIntervalSeconds} s interval (threshold ${s.healthyThreshold} applies only on recovery)`, seconds: waves * health }
             : { label: s.healthCheckIntervalSeconds ? `${waves} wave(s) × container health check, ${s.healthCheckIntervalSeconds} s interval` : "no load balancer or container health check: healthy once RUNNING", seconds: waves * health },
+        ...(s.shift
+            ? [
+                  ...(s.shift.stepSeconds ? [{ label: `${s.shift.steps} (deliberate: slipway:deployStepMinutes)`, seconds: s.shift.stepSeconds }] : [{ label: s.shift.steps, seconds: 0 }]),
+                  { label: `bake time: old tasks kept, release alarms watched (deliberate: slipway:deployBakeMinutes)`, seconds: s.shift.bakeSeconds },
+              ]
+            : []),
         { label: lb ? `deregistration delay ${s.deregistrationDelaySeconds} s` : "no load balancer: no draining delay", seconds: waves * s.deregistrationDelaySeconds },
         { label: "old task(s) stop on SIGTERM", seconds: waves * FIGURES.taskStopSeconds },
     ];
-    return { seconds: sum(parts), parts };
+    const waitSeconds = s.shift ? s.shift.stepSeconds + s.shift.bakeSeconds : 0;
+    return { seconds: sum(parts), parts, waitSeconds };
 }
 
 function only(plan: Plan, type: string, what: string): PlannedResource {
@@ -179,13 +228,14 @@ export function ecsServicesOf(plan: Plan): { web: PlannedResource; workers: Plan
  * The ECS deploy floor of an environment: its services' deploy actions run in parallel (one runOrder),
  * so the stage waits for the slowest of the web service and its workers.
  */
-export function ecsEnvironmentFloor(plan: Plan): { seconds: number; parts: Part[] } {
+export function ecsEnvironmentFloor(plan: Plan): { seconds: number; parts: Part[]; waitSeconds: number } {
     const { web, workers } = ecsServicesOf(plan);
     const floors = [{ name: String(web.inputs.name ?? web.name), ...ecsDeployFloor(ecsSettingsFromPlan(plan)) }, ...workers.map((w) => ({ name: String(w.inputs.name ?? w.name), ...ecsDeployFloor(unbalancedSettingsFromPlan(plan, w)) }))];
     if (floors.length === 1) return floors[0];
     const slowest = floors.reduce((a, b) => (b.seconds > a.seconds ? b : a));
     return {
         seconds: slowest.seconds,
+        waitSeconds: slowest.waitSeconds,
         parts: [
             ...slowest.parts,
             { label: `${floors.length} services deploy in parallel (${floors.map((f) => `${f.name} ${f.seconds.toFixed(0)} s`).join(", ")}): the slowest, ${slowest.name}, counts`, seconds: 0 },
@@ -215,7 +265,11 @@ export function ecsSettingsFromPlan(plan: Plan): EcsDeploySettings {
         // check passes, if it has one) and stops old tasks without draining.
         return unbalancedSettingsFromPlan(plan, service);
     }
-    const tg = only(plan, "aws:lb/targetGroup:TargetGroup", "target group");
+    // The service's own group; with a traffic shift the other one is its alternate (same settings).
+    const primary = String(((service.inputs.loadBalancers ?? []) as { targetGroupArn?: string }[])[0]?.targetGroupArn ?? "");
+    const shift = trafficShiftWaits(service);
+    const tg = groups.length === 1 ? groups[0] : groups.find((g) => primary.includes(`:targetgroup/${physicalNameOf(g.name, g.inputs)}/`));
+    if (!tg) throw new LeadTimeError(`stack ${plan.stack}: ${groups.length} target groups and none is the web service's (${primary || "no targetGroupArn"})`);
     const hc = (tg.inputs.healthCheck ?? {}) as Record<string, unknown>;
     return {
         loadBalanced: true,
@@ -226,6 +280,7 @@ export function ecsSettingsFromPlan(plan: Plan): EcsDeploySettings {
         healthCheckIntervalSeconds: num(hc.interval, 30),
         healthyThreshold: num(hc.healthyThreshold, 5),
         deregistrationDelaySeconds: num(tg.inputs.deregistrationDelay, 300),
+        ...(shift ? { shift } : {}),
     };
 }
 
@@ -310,8 +365,10 @@ export interface LeadTime {
     deliveryStack: string;
     stages: StageEstimate[];
     totalSeconds: number;
-    /** ECS deploy floor per environment stack. */
+    /** ECS deploy floor per environment stack, without its deliberate waits (releaseWaits). */
     ecsFloors: Record<string, number>;
+    /** Added compatibly: the deliberate waits of blue/green, canary and linear deployments (bake, steps), per stack, in totalSeconds. */
+    releaseWaits: Record<string, number>;
     excluded: string[];
 }
 
@@ -332,6 +389,7 @@ export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: A
     const stages: StageEstimate[] = [];
     const excluded: string[] = [];
     const ecsFloors: Record<string, number> = {};
+    const releaseWaits: Record<string, number> = {};
     let actions = 0;
     let target = 0;
     for (const s of stagesIn) {
@@ -363,7 +421,9 @@ export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: A
         const model = DEPLOY_MODELS[platform];
         if (model) {
             const floor = model.floor(env);
-            if (platform === "ecs") ecsFloors[stack] = floor.seconds;
+            const wait = "waitSeconds" in floor ? Number(floor.waitSeconds) : 0;
+            if (platform === "ecs") ecsFloors[stack] = floor.seconds - wait;
+            if (wait) releaseWaits[stack] = wait;
             stages.push({ stage: `${s.name}: ${model.label} deploy (${stack})`, seconds: floor.seconds, parts: floor.parts });
         } else {
             excluded.push(`${s.name}: ${platform} deploy (${stack}) is not modelled; the total leaves it out`);
@@ -375,7 +435,7 @@ export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: A
         seconds: actions * FIGURES.actionOverheadSeconds,
         parts: [{ label: `${actions} action steps (parallel actions count once) × ${FIGURES.actionOverheadSeconds} s (assumed)`, seconds: actions * FIGURES.actionOverheadSeconds }],
     });
-    return { deliveryStack: delivery.stack, stages, totalSeconds: stages.reduce((a, s) => a + s.seconds, 0), ecsFloors, excluded };
+    return { deliveryStack: delivery.stack, stages, totalSeconds: stages.reduce((a, s) => a + s.seconds, 0), ecsFloors, releaseWaits, excluded };
 }
 
 /** The environment stacks the delivery stack's pipeline deploys, in order (its `pipelineStacks` output). */
@@ -387,7 +447,13 @@ export function pipelineStacks(delivery: Plan): string[] {
     return v as string[];
 }
 
+/** The targets are about the pipeline's mechanics: a strategy's bake time and traffic steps are chosen waits, counted apart. */
 export const TARGETS = { commitToProductionSeconds: 6 * 60, ecsDeployFloorSeconds: 60 };
+
+/** The deliberate waits in a lead time (blue/green, canary, linear), seconds. */
+export function releaseWaitSeconds(m: Pick<LeadTime, "releaseWaits">): number {
+    return Object.values(m.releaseWaits ?? {}).reduce((a, b) => a + b, 0);
+}
 
 const secs = (s: number) => `${s.toFixed(0).padStart(4)} s`;
 const mins = (s: number) => `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, "0")} s`;
@@ -398,7 +464,10 @@ export function render(m: LeadTime): string {
         lines.push(`${secs(s.seconds)}  ${s.stage}`);
         for (const p of s.parts) lines.push(`        ${secs(p.seconds)}  ${p.label}`);
     }
-    lines.push("", `Total: ${mins(m.totalSeconds)} (${m.totalSeconds.toFixed(0)} s); target < ${TARGETS.commitToProductionSeconds / 60} min: ${m.totalSeconds < TARGETS.commitToProductionSeconds ? "met" : "MISSED"}`);
+    const waits = releaseWaitSeconds(m);
+    const working = m.totalSeconds - waits;
+    lines.push("", `Total: ${mins(m.totalSeconds)} (${m.totalSeconds.toFixed(0)} s)${waits ? `, of which ${mins(waits)} deliberate release waits (${Object.entries(m.releaseWaits).map(([st, w]) => `${st}: ${(w / 60).toFixed(0)} min`).join(", ")}: bake time and traffic steps)` : ""}`);
+    lines.push(`${waits ? "Without the deliberate waits" : "Lead time"}: ${mins(working)}; target < ${TARGETS.commitToProductionSeconds / 60} min: ${working < TARGETS.commitToProductionSeconds ? "met" : "MISSED"}`);
     for (const [stack, s] of Object.entries(m.ecsFloors)) {
         lines.push(`ECS deploy floor, ${stack}: ${s.toFixed(0)} s; target < ${TARGETS.ecsDeployFloorSeconds} s: ${s < TARGETS.ecsDeployFloorSeconds ? "met" : "MISSED"}`);
     }

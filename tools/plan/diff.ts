@@ -61,6 +61,7 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
         inputs: ["name", "namePrefix", "port", "protocol", "protocolVersion", "vpcId", "targetType", "ipAddressType", "targetControlPort"],
     },
     "aws:lb/listener:Listener": { inputs: ["loadBalancerArn"] },
+    "aws:lb/listenerRule:ListenerRule": { inputs: ["listenerArn"] },
     // Elastic Beanstalk (terraform-provider-aws ForceNew: application name; environment name, cname
     // prefix and tier; every identifying argument of an application version).
     "aws:elasticbeanstalk/application:Application": { inputs: ["name"], note: "a new application: the environments in the old one must be recreated in it" },

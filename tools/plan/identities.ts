@@ -114,6 +114,11 @@ export function mockArn(type: string, name: string, physical: string, id: string
             const lb = String((inputs.loadBalancerArn) ?? "").split(":loadbalancer/")[1] ?? `app/lb/${suffix}`;
             return `arn:aws:elasticloadbalancing:${R}:${A}:listener/${lb}/${suffix}`;
         }
+        case "aws:lb/listenerRule:ListenerRule": {
+            // listener-rule/app/<lb name>/<lb id>/<listener id>/<rule id>
+            const listener = String((inputs.listenerArn) ?? "").split(":listener/")[1] ?? `app/lb/${suffix}/${suffix}`;
+            return `arn:aws:elasticloadbalancing:${R}:${A}:listener-rule/${listener}/${suffix}`;
+        }
         case "aws:appautoscaling/target:Target":
             return `arn:aws:application-autoscaling:${R}:${A}:scalable-target/${hash(name).slice(0, 28)}`;
         case "aws:appautoscaling/policy:Policy":
@@ -162,6 +167,7 @@ const ID_IS_ARN = new Set([
     "aws:lb/loadBalancer:LoadBalancer",
     "aws:lb/targetGroup:TargetGroup",
     "aws:lb/listener:Listener",
+    "aws:lb/listenerRule:ListenerRule",
     "aws:acm/certificate:Certificate",
 ]);
 

@@ -6,11 +6,28 @@ import * as pulumi from "@pulumi/pulumi";
 import { arnOf } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
 import { DeployerScope, tagConditions } from "../../delivery/deployer-policy";
-import { environmentName, stackPattern, STACK_TAG } from "../../contract";
+import { ecsInfrastructureRoleName, environmentName, environmentRolePath, stackPattern, STACK_TAG } from "../../contract";
+import { ECS_SERVICE_PRINCIPAL } from "./traffic-shift";
 
 /** ECS cluster, service, task family and autoscaling. */
 export function computeStatements(scope: DeployerScope): Statement[] {
-    return computeAndIngressStatements(scope).filter((st) => st.Action.every((a) => /^(ecs|application-autoscaling):/.test(a)));
+    return [...computeAndIngressStatements(scope).filter((st) => st.Action.every((a) => /^(ecs|application-autoscaling):/.test(a))), passInfrastructureRole(scope)];
+}
+
+/**
+ * Creating or updating a service whose load balancer names an infrastructure role passes that role to ECS
+ * ("Amazon ECS infrastructure IAM role for load balancers"): exactly the stack's own, to ECS only. The stack's
+ * other roles are passed to ECS tasks, Beanstalk and EC2 (identityStatements' PassOwnRoles), never to ECS itself.
+ */
+function passInfrastructureRole(scope: DeployerScope): Statement {
+    const { ctx, app } = scope;
+    const pattern = stackPattern(scope.policyStack);
+    return {
+        Sid: "PassEcsInfrastructureRole",
+        Action: ["iam:PassRole"],
+        Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, pattern)}${ecsInfrastructureRoleName(app, pattern)}`],
+        Condition: { StringEquals: { "iam:PassedToService": ECS_SERVICE_PRINCIPAL } },
+    };
 }
 
 /** The HTTP API ingress: API Gateway, its VPC link and access logs, and the Cloud Map namespace. */

@@ -4,7 +4,7 @@
 // check and the ECS parts of the deploy and runtime policies.
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
-import { alarmNamePrefix, appLogGroupName, JOB_SCHEDULER_KIND, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName, boundaryArn, DELIVERY_OUTPUTS, environmentRolePath, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
+import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, ECS_LB_INFRASTRUCTURE_KIND, ecsInfrastructureRoleName, environmentRolePath, JOB_SCHEDULER_KIND, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { ecsAlarmSpecs } from "./alarms";
 import { arnOf } from "../../shared/aws-context";
@@ -23,6 +23,9 @@ import { jobRevisionActionVariables, jobRevisionBuildSpec, JOB_REVISIONS_TIMEOUT
 import { WorkerService } from "./worker";
 import { ScheduledJobs } from "./job";
 import { jobDeployStatements } from "./job-access";
+import { LoadBalancerInfrastructureRole, loadBalancerRuntime } from "./traffic-shift";
+import { ECS_STRATEGY } from "./strategy-settings";
+import type { TrafficShift } from "./service";
 
 /** The runtime policy kind of ECS tasks' execution role (`<app>-<stack>-task-execution`). */
 export const ECS_RUNTIME_KIND = "task-execution";
@@ -67,12 +70,11 @@ export const ecs: Platform<EcsTarget> = {
             { Sid: "WriteAppLogs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [arnOf(ctx, "logs", `log-group:${logGroupPrefixOfTag(OWN_STACK)}*`)] },
         ],
     },
-    runtimePolicies: [
-        {
-            kind: JOB_SCHEDULER_KIND,
-            description: (app, pattern) => `EventBridge Scheduler running the scheduled jobs of ${app}'s ${pattern} stack(s)`,
-            statements: jobSchedulerStatements,
-        },
+    // Roles AWS services assume: ECS's infrastructure role for load balancers (blue/green, canary, linear
+    // deployments) and EventBridge Scheduler's for the scheduled jobs.
+    serviceRuntimes: [
+        { kind: ECS_LB_INFRASTRUCTURE_KIND, ...loadBalancerRuntime },
+        { kind: JOB_SCHEDULER_KIND, description: "EventBridge Scheduler running the stack's scheduled jobs", statements: jobSchedulerStatements },
     ],
     boundaryStatements: jobBoundaryStatements,
     awsManagedPolicies: [],
@@ -83,6 +85,8 @@ interface Ingress {
     url: pulumi.Output<string>;
     securityGroupId: pulumi.Output<string>;
     targetGroupArn?: pulumi.Output<string>;
+    /** With a traffic-shifting strategy: the alternate target group and the production listener rule. */
+    shifting?: { alternateTargetGroupArn: pulumi.Output<string>; alternateTargetGroupArnSuffix: pulumi.Output<string>; productionListenerRuleArn: pulumi.Output<string> };
     serviceRegistryArn?: pulumi.Output<string>;
     dependsOn: pulumi.Resource[];
     traffic: ServiceDashboardArgs["traffic"];
@@ -101,6 +105,7 @@ function ecsIngress(s: EnvironmentSettings, shared: EnvironmentBase): Ingress {
             healthPath: s.healthPath,
             certificateArn: https?.certificateArn,
             deletionProtection: s.protect,
+            trafficShifting: s.deploy.strategy !== "rolling",
         });
         if (https?.zoneId) {
             new DomainRecord("dns", { zoneId: https.zoneId, domainName: https.domainName, target: { kind: "alias", dnsName: web.loadBalancer.dnsName, zoneId: web.loadBalancer.zoneId } });
@@ -109,7 +114,12 @@ function ecsIngress(s: EnvironmentSettings, shared: EnvironmentBase): Ingress {
             url: https ? pulumi.output(`https://${https.domainName}`) : pulumi.interpolate`http://${web.loadBalancer.dnsName}`,
             securityGroupId: web.securityGroup.id,
             targetGroupArn: web.targetGroup.arn,
-            dependsOn: [web.listener],
+            shifting:
+                web.alternateTargetGroup && web.productionRule
+                    ? { alternateTargetGroupArn: web.alternateTargetGroup.arn, alternateTargetGroupArnSuffix: web.alternateTargetGroup.arnSuffix, productionListenerRuleArn: web.productionRule.arn }
+                    : undefined,
+            // ECS checks the rule names both groups when the service is created.
+            dependsOn: [web.listener, ...(web.productionRule ? [web.productionRule] : [])],
             traffic: { kind: "alb", loadBalancerArnSuffix: web.loadBalancer.arnSuffix, targetGroupArnSuffix: web.targetGroup.arnSuffix },
             outputs: { loadBalancerDnsName: web.loadBalancer.dnsName },
         };
@@ -140,6 +150,27 @@ function ecsIngress(s: EnvironmentSettings, shared: EnvironmentBase): Ingress {
     };
 }
 
+/** A blue/green, canary or linear deployment of the web service: the ALB's second group and rule, and ECS's infrastructure role. */
+function trafficShift(s: EnvironmentSettings, shared: EnvironmentBase, lb: NonNullable<Ingress["shifting"]>): TrafficShift {
+    const d = s.deploy;
+    const infrastructure = new LoadBalancerInfrastructureRole("ecs-lb", {
+        roleName: ecsInfrastructureRoleName(s.appName, s.stack),
+        path: environmentRolePath(s.appName, s.stack),
+        permissionsBoundary: boundaryArn(shared.ctx, s.appName, shared.policyStack),
+        policyArn: runtimePolicyArn(shared.ctx, s.appName, shared.policyStack, ECS_LB_INFRASTRUCTURE_KIND),
+    });
+    const strategy = ECS_STRATEGY[d.strategy];
+    if (strategy === "ROLLING") throw new Error("a rolling deployment shifts no traffic");
+    return {
+        strategy,
+        bakeMinutes: d.bakeMinutes,
+        step: strategy === "BLUE_GREEN" ? undefined : { percent: d.trafficPercent, minutes: d.stepMinutes },
+        alternateTargetGroupArn: lb.alternateTargetGroupArn,
+        productionListenerRuleArn: lb.productionListenerRuleArn,
+        infrastructureRoleArn: infrastructure.role.arn,
+    };
+}
+
 /** The app on ECS Fargate, behind an ALB or an API Gateway HTTP API. */
 export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase): AppFront {
     const app = s.appName;
@@ -151,7 +182,12 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
               namePrefix: alarmNamePrefix(app, s.stack),
               specs: ecsAlarmSpecs(
                   ingress.traffic.kind === "alb"
-                      ? { kind: "alb", loadBalancerArnSuffix: ingress.traffic.loadBalancerArnSuffix, targetGroupArnSuffixes: [ingress.traffic.targetGroupArnSuffix] }
+                      ? {
+                            kind: "alb",
+                            loadBalancerArnSuffix: ingress.traffic.loadBalancerArnSuffix,
+                            // Either group holds the live tasks after a deployment: both are watched.
+                            targetGroupArnSuffixes: [ingress.traffic.targetGroupArnSuffix, ...(ingress.shifting ? [ingress.shifting.alternateTargetGroupArnSuffix] : [])],
+                        }
                       : ingress.traffic,
                   s.alarms,
                   s.containerInsights ? { clusterName: name, serviceName: name, minCount: s.minCount } : undefined,
@@ -162,6 +198,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         : undefined;
     // The app's processes read the private package index only under slipway:packages.runtimeRead.
     const packagesRead = s.packagesRead ? { taskPolicyArns: [runtimePolicyArn(shared.ctx, app, shared.policyStack, PACKAGES_READ_KIND)] } : {};
+    const shift = ingress.shifting && s.deploy.strategy !== "rolling" ? trafficShift(s, shared, ingress.shifting) : undefined;
     const fargate = new FargateApp("app", {
         name,
         image: shared.image,
@@ -188,6 +225,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         spot: s.fargateSpot,
         containerInsights: s.containerInsights,
         deploymentAlarmNames: alarms?.alarmNames,
+        trafficShift: shift,
         logRetentionDays: s.logRetentionDays,
         logGroupName: appLogGroupName(app, s.stack),
         rolePath: environmentRolePath(app, s.stack),
@@ -199,6 +237,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         serviceName: fargate.service.name,
         logGroup: fargate.logGroup.name,
         ingress: s.ingress,
+        ...(s.deploy.strategy !== "rolling" ? { deployStrategy: s.deploy.strategy } : {}),
         ...ingress.outputs,
         ...(alarms ? { releaseAlarms: alarms.alarmNames } : {}),
     };

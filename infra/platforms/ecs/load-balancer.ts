@@ -18,7 +18,16 @@ export interface WebLoadBalancerArgs {
     certificateArn?: pulumi.Input<string>;
     /** Refuse deletion (production). @default false */
     deletionProtection?: boolean;
+    /**
+     * ECS blue/green, canary or linear deployments ("Application Load Balancer resources for blue/green,
+     * linear, and canary deployments"): a second, alternate target group and a production listener rule
+     * forwarding to both, whose weights ECS moves during each deployment. @default false
+     */
+    trafficShifting?: boolean;
 }
+
+/** The production listener rule's priority: the only rule, so it matches every request before the default action. */
+export const PRODUCTION_RULE_PRIORITY = 1;
 
 /** The target group's checks and draining (infra/shared/health.ts). */
 export const TARGET_HEALTH = HEALTH.target;
@@ -34,6 +43,10 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
     readonly targetGroup: lb.TargetGroup;
     readonly securityGroup: ec2.SecurityGroup;
     readonly listener: lb.Listener;
+    /** With trafficShifting: the target group ECS starts each new set of tasks in (the pair swaps roles every deployment). */
+    readonly alternateTargetGroup?: lb.TargetGroup;
+    /** With trafficShifting: the listener rule whose forward weights ECS moves between the two target groups. */
+    readonly productionRule?: lb.ListenerRule;
 
     constructor(name: string, args: WebLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:environment:WebLoadBalancer", name, {}, opts);
@@ -61,26 +74,26 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
             },
             { parent: this, aliases: renamedFrom("alb") },
         );
-        this.targetGroup = new lb.TargetGroup(
-            `${name}-app`,
-            {
-                vpcId: args.vpcId,
-                port: args.targetPort,
-                protocol: "HTTP",
-                // Fargate tasks use awsvpc networking: targets are IPs, not instances.
-                targetType: "ip",
-                deregistrationDelay: TARGET_HEALTH.deregistrationDelaySeconds,
-                healthCheck: {
-                    path: args.healthPath,
-                    matcher: "200-299",
-                    interval: TARGET_HEALTH.intervalSeconds,
-                    healthyThreshold: TARGET_HEALTH.healthyThreshold,
-                    unhealthyThreshold: TARGET_HEALTH.unhealthyThreshold,
-                    timeout: TARGET_HEALTH.timeoutSeconds,
-                },
+        const targetGroupArgs: lb.TargetGroupArgs = {
+            vpcId: args.vpcId,
+            port: args.targetPort,
+            protocol: "HTTP",
+            // Fargate tasks use awsvpc networking: targets are IPs, not instances.
+            targetType: "ip",
+            deregistrationDelay: TARGET_HEALTH.deregistrationDelaySeconds,
+            healthCheck: {
+                path: args.healthPath,
+                matcher: "200-299",
+                interval: TARGET_HEALTH.intervalSeconds,
+                healthyThreshold: TARGET_HEALTH.healthyThreshold,
+                unhealthyThreshold: TARGET_HEALTH.unhealthyThreshold,
+                timeout: TARGET_HEALTH.timeoutSeconds,
             },
-            { parent: this, aliases: renamedFrom("app") },
-        );
+        };
+        this.targetGroup = new lb.TargetGroup(`${name}-app`, targetGroupArgs, { parent: this, aliases: renamedFrom("app") });
+        // The same checks and draining: whichever group holds the new tasks judges them alike. Target groups
+        // cost nothing of their own (Elastic Load Balancing pricing bills load-balancer hours and LCUs).
+        if (args.trafficShifting) this.alternateTargetGroup = new lb.TargetGroup(`${name}-app-alt`, targetGroupArgs, { parent: this });
         const forward = [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
         if (https) {
             this.listener = new lb.Listener(
@@ -112,6 +125,34 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                 `${name}-http`,
                 { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: forward },
                 { parent: this, aliases: renamedFrom("http") },
+            );
+        }
+        if (this.alternateTargetGroup) {
+            // ECS needs a listener rule (its ARN, not the listener's) naming both groups; without a test listener
+            // "both target groups must be associated with the production listener rule" (ECS docs, "Migrating from
+            // a CodeDeploy blue/green to an Amazon ECS blue/green service deployment"). Forward actions only: rules
+            // mixing forward with redirect or fixed-response actions fail the deployment (the ALB resources page).
+            this.productionRule = new lb.ListenerRule(
+                `${name}-production`,
+                {
+                    listenerArn: this.listener.arn,
+                    priority: PRODUCTION_RULE_PRIORITY,
+                    conditions: [{ pathPattern: { values: ["/*"] } }],
+                    actions: [
+                        {
+                            type: "forward",
+                            forward: {
+                                targetGroups: [
+                                    { arn: this.targetGroup.arn, weight: 100 },
+                                    { arn: this.alternateTargetGroup.arn, weight: 0 },
+                                ],
+                            },
+                        },
+                    ],
+                },
+                // ECS owns the weights: each deployment moves them (and leaves the pair swapped). A `pulumi up`
+                // restoring 100/0 would send traffic back to the tasks ECS has just stopped.
+                { parent: this, ignoreChanges: ["actions"] },
             );
         }
         this.registerOutputs({ dnsName: this.loadBalancer.dnsName });

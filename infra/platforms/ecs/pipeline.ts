@@ -6,6 +6,7 @@ import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
 import { CONTAINER_NAME, environmentName, environmentRolePath, jobFamily, workerFamily, workerServiceName } from "../../contract";
 import type { PlatformTarget } from "../platform";
+import { ECS_DEPLOYMENT_TIMEOUT_MINUTES } from "./strategy-settings";
 
 export interface EcsTarget extends PlatformTarget {
     /** Cluster and service the environment stack creates (contract.ts environmentName). */
@@ -19,15 +20,15 @@ export interface EcsTarget extends PlatformTarget {
     jobFamilies: string[];
 }
 
-/** The ECS deploy action's wait for a service's deployment, in minutes (the action's maximum is 60). */
-export const ECS_DEPLOYMENT_TIMEOUT_MINUTES = 15;
+// The ECS deploy action's wait for a service's deployment (defined with the deployment strategies it must cover).
+export { ECS_DEPLOYMENT_TIMEOUT_MINUTES };
 
 /** A worker's deploy action's name in the stage: `Deploy-<worker>` (CodePipeline: up to 100 of [A-Za-z0-9.@_-]). */
 export function workerDeployActionName(worker: string): string {
     return `Deploy-${worker}`;
 }
 
-export function ecsTarget(app: string, stack: string, options?: { workers?: string[]; jobs?: string[] }): EcsTarget {
+export function ecsTarget(app: string, stack: string, options?: { workers?: string[]; jobs?: string[]; settleMinutes?: number }): EcsTarget {
     const clusterName = environmentName(app, stack);
     const serviceName = environmentName(app, stack);
     const workers = (options?.workers ?? []).map((name) => ({ name, serviceName: workerServiceName(app, stack, name), family: workerFamily(app, stack, name) }));
@@ -54,6 +55,7 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
         // The workers move in the same runOrder as the web service: the stage's deploys run in parallel.
         serviceDeployActions: (artifact) => workers.map((w) => action(workerDeployActionName(w.name), w.serviceName, artifact)),
         deployAction: (artifact) => action("Deploy", serviceName, artifact),
+        ...(options?.settleMinutes ? { settleMinutes: options.settleMinutes } : {}),
         smokeTestVariables: [
             { name: "PLATFORM", value: "ecs" },
             { name: "CLUSTER_NAME", value: clusterName },

@@ -4,6 +4,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
+import type * as inputs from "@pulumi/aws/types/input";
 import { AwsContext } from "../../shared/aws-context";
 import { serviceRole } from "../../shared/iam";
 import { CONTAINER_NAME, renamedFrom } from "../../contract";
@@ -53,11 +54,40 @@ export interface FargateAppArgs {
     containerInsights?: boolean;
     /** CloudWatch alarms that fail a deployment (and roll it back) when one fires during it. @default none */
     deploymentAlarmNames?: string[];
+    /**
+     * An ECS blue/green, canary or linear deployment instead of a rolling one (needs targetGroupArn): ECS starts
+     * the new tasks in the alternate target group, moves the production listener rule's weights, keeps the old
+     * tasks for the bake time, and rolls back if a deployment alarm fires meanwhile. @default rolling
+     */
+    trafficShift?: TrafficShift;
     logRetentionDays: number;
     logGroupName: string;
     rolePath: string;
     protect?: boolean;
     ctx: AwsContext;
+}
+
+/** What a blue/green, canary or linear deployment needs of the service (ServiceDeploymentConfiguration, ServiceLoadBalancerAdvancedConfiguration). */
+export interface TrafficShift {
+    strategy: "BLUE_GREEN" | "CANARY" | "LINEAR";
+    /** Minutes the old tasks stay after all traffic moved (0–1440). */
+    bakeMinutes: number;
+    /** CANARY: traffic first and the wait before the rest; LINEAR: traffic per step and the wait between steps. */
+    step?: { percent: number; minutes: number };
+    alternateTargetGroupArn: pulumi.Input<string>;
+    productionListenerRuleArn: pulumi.Input<string>;
+    /** The ECS infrastructure role for load balancers (traffic-shift.ts). */
+    infrastructureRoleArn: pulumi.Input<string>;
+}
+
+/** The service's deploymentConfiguration for a traffic shift (bake times are strings in the provider's schema). */
+export function deploymentConfiguration(t: TrafficShift): inputs.ecs.ServiceDeploymentConfiguration {
+    return {
+        strategy: t.strategy,
+        bakeTimeInMinutes: String(t.bakeMinutes),
+        ...(t.strategy === "CANARY" && t.step ? { canaryConfiguration: { canaryPercent: t.step.percent, canaryBakeTimeInMinutes: String(t.step.minutes) } } : {}),
+        ...(t.strategy === "LINEAR" && t.step ? { linearConfiguration: { stepPercent: t.step.percent, stepBakeTimeInMinutes: String(t.step.minutes) } } : {}),
+    };
 }
 
 /** Container definitions of the app's task, as ECS's RegisterTaskDefinition expects them. */
@@ -220,6 +250,7 @@ export class FargateApp extends pulumi.ComponentResource {
             { parent: this, aliases: renamedFrom("tasks") },
         );
 
+        const shift = args.targetGroupArn ? args.trafficShift : undefined;
         this.service = new ecs.Service(
             `${name}-service`,
             {
@@ -234,7 +265,18 @@ export class FargateApp extends pulumi.ComponentResource {
                     // No NAT gateway: tasks reach ECR and Secrets Manager through their public IP.
                     assignPublicIp: true,
                 },
-                loadBalancers: args.targetGroupArn ? [{ targetGroupArn: args.targetGroupArn, containerName: CONTAINER_NAME, containerPort: args.containerPort }] : [],
+                loadBalancers: args.targetGroupArn
+                    ? [
+                          {
+                              targetGroupArn: args.targetGroupArn,
+                              containerName: CONTAINER_NAME,
+                              containerPort: args.containerPort,
+                              ...(shift
+                                  ? { advancedConfiguration: { alternateTargetGroupArn: shift.alternateTargetGroupArn, productionListenerRule: shift.productionListenerRuleArn, roleArn: shift.infrastructureRoleArn } }
+                                  : {}),
+                          },
+                      ]
+                    : [],
                 serviceRegistries: args.serviceRegistryArn
                     ? { registryArn: args.serviceRegistryArn, containerName: CONTAINER_NAME, containerPort: args.containerPort }
                     : undefined,
@@ -242,6 +284,8 @@ export class FargateApp extends pulumi.ComponentResource {
                 deploymentMinimumHealthyPercent: 100,
                 deploymentMaximumPercent: 200,
                 deploymentCircuitBreaker: { enable: true, rollback: true },
+                // Rolling stays ECS's default (no deploymentConfiguration declared, as before).
+                ...(shift ? { deploymentConfiguration: deploymentConfiguration(shift) } : {}),
                 // "How CloudWatch alarms detect Amazon ECS deployment failures": an alarm in ALARM during the
                 // deployment (and its bake time, which ECS derives from the alarms) fails it and rolls it back.
                 alarms: args.deploymentAlarmNames?.length ? { alarmNames: args.deploymentAlarmNames, enable: true, rollback: true } : undefined,
@@ -253,7 +297,16 @@ export class FargateApp extends pulumi.ComponentResource {
             },
             // Autoscaling owns the running count after creation. ECS rejects a capacity provider strategy
             // before the cluster has the providers, and a target group no listener uses.
-            { parent: this, aliases: renamedFrom("service"), ignoreChanges: ["desiredCount"], dependsOn: [capacity, ...(args.dependsOn ?? [])] },
+            // With a traffic shift, ECS swaps the target group pair on every deployment (the new tasks' group becomes
+            // the primary; a public ECS-native blue/green walkthrough, choisungwook/portfolio#1261, ignores these for
+            // that reason): the pair is ECS's to change, while a newly added advancedConfiguration still applies
+            // (an ignored path takes the program's value where the state has none: Pulumi's ignoreChanges docs).
+            {
+                parent: this,
+                aliases: renamedFrom("service"),
+                ignoreChanges: ["desiredCount", ...(shift ? ["loadBalancers[0].targetGroupArn", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn"] : [])],
+                dependsOn: [capacity, ...(args.dependsOn ?? [])],
+            },
         );
 
         const target = new appautoscaling.Target(
