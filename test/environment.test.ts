@@ -1,6 +1,6 @@
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { containerDefinitions } from "../infra/platforms/ecs/service";
+import { containerDefinitions } from "../infra/platforms/ecs/task-definition";
 import { subnetCidrs } from "../infra/environment/network";
 import { Plan } from "../tools/plan/mock-engine";
 import { all, json, one, planStack } from "./helpers";

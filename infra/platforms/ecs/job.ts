@@ -17,7 +17,7 @@ import * as scheduler from "@pulumi/aws/scheduler";
 import * as sqs from "@pulumi/aws/sqs";
 import { AwsContext, arnOf } from "../../shared/aws-context";
 import { serviceRole } from "../../shared/iam";
-import { containerDefinitions } from "./service";
+import { fargateTaskDefinitionArgs } from "./task-definition";
 
 /** 14 days, SQS's maximum retention (SetQueueAttributes MessageRetentionPeriod: 60–1,209,600 seconds). */
 export const DLQ_RETENTION_SECONDS = 1209600;
@@ -109,7 +109,6 @@ export class ScheduledJobs extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const secrets = args.secrets && args.secrets.names.length ? args.secrets : undefined;
         for (const job of args.jobs) {
             const n = `${name}-${job.name}`;
             const logGroup = new cloudwatch.LogGroup(`${n}-logs`, { name: job.logGroupName, retentionInDays: args.logRetentionDays }, { parent: this, protect: args.protect ?? false });
@@ -122,32 +121,18 @@ export class ScheduledJobs extends pulumi.ComponentResource {
             this.taskRoles.push(taskRole);
             const taskDefinition = new ecs.TaskDefinition(
                 `${n}-task`,
-                {
+                fargateTaskDefinitionArgs({
                     family: job.family,
-                    requiresCompatibilities: ["FARGATE"],
-                    networkMode: "awsvpc",
-                    cpu: String(job.cpu),
-                    memory: String(job.memory),
-                    runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+                    cpu: job.cpu,
+                    memory: job.memory,
                     executionRoleArn: args.executionRoleArn,
                     taskRoleArn: taskRole.arn,
-                    containerDefinitions: pulumi
-                        .all([args.image, logGroup.name, secrets?.arn, secrets?.versionId])
-                        .apply(([image, lg, secretArn, secretsVersion]) =>
-                            JSON.stringify(
-                                containerDefinitions({
-                                    image,
-                                    command: job.command,
-                                    environment: args.environment,
-                                    secretArn,
-                                    secretNames: secrets?.names ?? [],
-                                    secretsVersion,
-                                    logGroup: lg,
-                                    region: ctx.region,
-                                }),
-                            ),
-                        ),
-                },
+                    image: args.image,
+                    logGroupName: logGroup.name,
+                    secrets: args.secrets,
+                    region: ctx.region,
+                    container: { command: job.command, environment: args.environment },
+                }),
                 { parent: this },
             );
             this.taskDefinitions.push(taskDefinition);

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/aws/ecs";
 import { RELEASE_PROCESS } from "../../contract";
-import { containerDefinitions } from "./service";
+import { fargateTaskDefinitionArgs } from "./task-definition";
 
 export interface ReleaseTaskArgs {
     /** The task family: contract.ts processFamily(app, stack, RELEASE_PROCESS), which the pipeline runs by name. */
@@ -35,36 +35,20 @@ export class ReleaseTask extends pulumi.ComponentResource {
 
     constructor(name: string, args: ReleaseTaskArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:environment:ReleaseTask", name, {}, opts);
-        const secrets = args.secrets && args.secrets.names.length ? args.secrets : undefined;
         this.taskDefinition = new ecs.TaskDefinition(
             `${name}-task`,
-            {
+            fargateTaskDefinitionArgs({
                 family: args.family,
-                requiresCompatibilities: ["FARGATE"],
-                networkMode: "awsvpc",
-                cpu: String(args.cpu),
-                memory: String(args.memory),
-                runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+                cpu: args.cpu,
+                memory: args.memory,
                 executionRoleArn: args.executionRoleArn,
                 taskRoleArn: args.taskRoleArn,
-                containerDefinitions: pulumi
-                    .all([args.image, args.logGroupName, secrets?.arn, secrets?.versionId])
-                    .apply(([image, logGroup, secretArn, secretsVersion]) =>
-                        JSON.stringify(
-                            containerDefinitions({
-                                image,
-                                command: args.command,
-                                streamPrefix: RELEASE_PROCESS,
-                                environment: args.environment,
-                                secretArn,
-                                secretNames: secrets?.names ?? [],
-                                secretsVersion,
-                                logGroup,
-                                region: args.region,
-                            }),
-                        ),
-                    ),
-            },
+                image: args.image,
+                logGroupName: args.logGroupName,
+                secrets: args.secrets,
+                region: args.region,
+                container: { command: args.command, streamPrefix: RELEASE_PROCESS, environment: args.environment },
+            }),
             { parent: this },
         );
         this.registerOutputs({ family: this.taskDefinition.family });

@@ -3,6 +3,7 @@ import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
+import { fargateTaskDefinitionArgs } from "./task-definition";
 import * as iam from "@pulumi/aws/iam";
 import type * as inputs from "@pulumi/aws/types/input";
 import { AwsContext } from "../../shared/aws-context";
@@ -90,57 +91,6 @@ export function deploymentConfiguration(t: TrafficShift): inputs.ecs.ServiceDepl
     };
 }
 
-/** Container definitions of the app's task, as ECS's RegisterTaskDefinition expects them. */
-export function containerDefinitions(a: {
-    image: string;
-    /** The port the container listens on; none for a process without ingress (the release task). */
-    containerPort?: number;
-    /** The process's command (`sh -c <command>`); undefined: the image's own. */
-    command?: string;
-    /** awslogs stream prefix: each process of the environment has its own in the one log group. @default CONTAINER_NAME */
-    streamPrefix?: string;
-    environment: Record<string, string>;
-    secretArn?: string;
-    secretNames: string[];
-    secretsVersion?: string;
-    logGroup: string;
-    region: string;
-    healthCheckCommand?: string;
-}): Record<string, unknown>[] {
-    return [
-        {
-            name: CONTAINER_NAME,
-            image: a.image,
-            essential: true,
-            portMappings: a.containerPort === undefined ? [] : [{ containerPort: a.containerPort, protocol: "tcp" }],
-            ...(a.command === undefined ? {} : { command: ["sh", "-c", a.command] }),
-            environment: Object.entries(a.environment)
-                .sort(([x], [y]) => x.localeCompare(y))
-                .map(([name, value]) => ({ name, value })),
-            // Secrets are resolved by ECS at task start from Secrets Manager; they never sit in the definition.
-            secrets: a.secretArn ? a.secretNames.map((name) => ({ name, valueFrom: `${a.secretArn}:${name}::` })) : [],
-            // A label, not an env var: changes with every secret rotation so the service rolls new tasks.
-            dockerLabels: a.secretsVersion ? { "slipway.secrets-version": a.secretsVersion } : {},
-            logConfiguration: {
-                logDriver: "awslogs",
-                options: { "awslogs-group": a.logGroup, "awslogs-region": a.region, "awslogs-stream-prefix": a.streamPrefix ?? CONTAINER_NAME },
-            },
-            privileged: false,
-            // ECS stops routing to (and the circuit breaker counts) a task whose command fails `retries` times.
-            ...(a.healthCheckCommand
-                ? {
-                      healthCheck: {
-                          command: ["CMD-SHELL", a.healthCheckCommand],
-                          interval: HEALTH.container.intervalSeconds,
-                          timeout: HEALTH.container.timeoutSeconds,
-                          retries: HEALTH.container.retries,
-                          startPeriod: HEALTH.container.startPeriodSeconds,
-                      },
-                  }
-                : {}),
-        },
-    ];
-}
 
 /**
  * The app on ECS Fargate: cluster, task definition with logs and secrets, a service behind the load
@@ -196,37 +146,20 @@ export class FargateApp extends pulumi.ComponentResource {
             { parent: this, aliases: renamedFrom("task") },
         );
         (args.taskPolicyArns ?? []).forEach((policyArn, i) => new iam.RolePolicyAttachment(`${name}-task-policy${i ? `-${i}` : ""}`, { role: this.taskRole.name, policyArn }, { parent: this }));
-
-        const secrets = args.secrets && args.secrets.names.length ? args.secrets : undefined;
         this.taskDefinition = new ecs.TaskDefinition(
             `${name}-task`,
-            {
+            fargateTaskDefinitionArgs({
                 family: args.name,
-                requiresCompatibilities: ["FARGATE"],
-                networkMode: "awsvpc",
-                cpu: String(args.cpu),
-                memory: String(args.memory),
-                runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+                cpu: args.cpu,
+                memory: args.memory,
                 executionRoleArn: this.executionRole.arn,
                 taskRoleArn: this.taskRole.arn,
-                containerDefinitions: pulumi
-                    .all([args.image, this.logGroup.name, secrets?.arn, secrets?.versionId])
-                    .apply(([image, logGroup, secretArn, secretsVersion]) =>
-                        JSON.stringify(
-                            containerDefinitions({
-                                image,
-                                containerPort: args.containerPort,
-                                environment: args.environment,
-                                secretArn,
-                                secretNames: secrets?.names ?? [],
-                                secretsVersion,
-                                logGroup,
-                                region: ctx.region,
-                                healthCheckCommand: args.healthCheckCommand,
-                            }),
-                        ),
-                    ),
-            },
+                image: args.image,
+                logGroupName: this.logGroup.name,
+                secrets: args.secrets,
+                region: ctx.region,
+                container: { containerPort: args.containerPort, environment: args.environment, healthCheckCommand: args.healthCheckCommand },
+            }),
             { parent: this, aliases: renamedFrom("task") },
         );
 

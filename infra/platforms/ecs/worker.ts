@@ -11,7 +11,7 @@ import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "../../shared/aws-context";
 import { serviceRole } from "../../shared/iam";
-import { containerDefinitions } from "./service";
+import { fargateTaskDefinitionArgs } from "./task-definition";
 
 export interface WorkerServiceArgs {
     /** The ECS service's name: contract.ts workerServiceName (the pipeline deploys it by name). */
@@ -82,36 +82,20 @@ export class WorkerService extends pulumi.ComponentResource {
             { parent: this },
         );
         (args.taskPolicyArns ?? []).forEach((policyArn, i) => new iam.RolePolicyAttachment(`${name}-task-policy${i ? `-${i}` : ""}`, { role: this.taskRole.name, policyArn }, { parent: this }));
-        const secrets = args.secrets && args.secrets.names.length ? args.secrets : undefined;
         this.taskDefinition = new ecs.TaskDefinition(
             `${name}-task`,
-            {
+            fargateTaskDefinitionArgs({
                 family: args.family,
-                requiresCompatibilities: ["FARGATE"],
-                networkMode: "awsvpc",
-                cpu: String(args.cpu),
-                memory: String(args.memory),
-                runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+                cpu: args.cpu,
+                memory: args.memory,
                 executionRoleArn: args.executionRoleArn,
                 taskRoleArn: this.taskRole.arn,
-                containerDefinitions: pulumi
-                    .all([args.image, this.logGroup.name, secrets?.arn, secrets?.versionId])
-                    .apply(([image, logGroup, secretArn, secretsVersion]) =>
-                        JSON.stringify(
-                            containerDefinitions({
-                                image,
-                                command: args.command,
-                                environment: args.environment,
-                                secretArn,
-                                secretNames: secrets?.names ?? [],
-                                secretsVersion,
-                                logGroup,
-                                region: ctx.region,
-                                healthCheckCommand: args.healthCheckCommand,
-                            }),
-                        ),
-                    ),
-            },
+                image: args.image,
+                logGroupName: this.logGroup.name,
+                secrets: args.secrets,
+                region: ctx.region,
+                container: { command: args.command, environment: args.environment, healthCheckCommand: args.healthCheckCommand },
+            }),
             { parent: this },
         );
         const securityGroup = new ec2.SecurityGroup(
