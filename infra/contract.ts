@@ -22,6 +22,14 @@ export function environmentName(app: string, stack: string): string {
 }
 
 /**
+ * The environment's Aurora cluster identifier (`<app>-<stack>`, RDS stores it lower-case): fixed, so the
+ * deploy and runtime policies name it by ARN and a later pipeline step (the pre-release snapshot) finds it.
+ */
+export function databaseIdentifier(app: string, stack: string): string {
+    return environmentName(app, stack).toLowerCase();
+}
+
+/**
  * The ECS task family of an environment's other process `process` (its release task): `<app>-<stack>_<process>`.
  * Stack names have no `_` (they are a–z, 0–9 and '-'), so no stack's names can match another's.
  */

@@ -11,6 +11,7 @@ import { ECS_KEYS } from "../platforms/ecs/settings";
 import { RELEASE_KEYS } from "../platforms/ecs/release-settings";
 import { WORKER_KEYS } from "../platforms/ecs/worker-settings";
 import { DOMAIN_KEYS } from "./domain";
+import { DATABASE_KEYS } from "./database";
 import { PACKAGE_KEYS } from "../packages/settings";
 import { CHAT_KEYS } from "../delivery/chat-settings";
 import { PLATFORM_NAMES } from "../platforms/platform";
@@ -506,6 +507,7 @@ export const CONFIG_KEYS = [
     ...ECS_KEYS,
     ...RELEASE_KEYS,
     ...WORKER_KEYS,
+    ...DATABASE_KEYS,
     ...BEANSTALK_KEYS,
     // --- delivery: the private package index (infra/packages) -------------------------------------
     ...PACKAGE_KEYS,

@@ -30,6 +30,7 @@ import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
+import { databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
@@ -70,6 +71,8 @@ export interface DeployTarget {
     workers: string[];
     /** The managed domain its stack file sets (slipway:domainZoneId and domainName): its deploy role may write those records. */
     domain?: { zoneId: string; name: string };
+    /** Its stack file sets slipway:database: its deploy role may manage its Aurora cluster (infra/delivery/database-policy.ts). */
+    database?: boolean;
 }
 
 export interface DeliverySettings extends CommonSettings {
@@ -96,6 +99,8 @@ export interface DeliverySettings extends CommonSettings {
     targets: DeployTarget[];
     /** The review template's managed domain (Pulumi.review.yaml): review stacks serve pr-<N>.<name>. */
     reviewDomain?: { zoneId: string; name: string };
+    /** The review template (Pulumi.review.yaml) sets slipway:database: every review stack gets its own empty database. */
+    reviewDatabase?: boolean;
     notificationEmails: string[];
     /** Chat channels (slipway:chat) that get pipeline events and alarms through AWS Chatbot. */
     chat: ChatChannel[];
@@ -156,6 +161,8 @@ export interface EnvironmentSettings extends CommonSettings {
     domainName?: string;
     /** A managed domain (slipway:domainZoneId): the stack makes its certificate and points domainName at its ingress. */
     managedDomain?: ManagedDomain;
+    /** slipway:database (ECS): the stack's own Aurora PostgreSQL Serverless v2 cluster. */
+    database?: DatabaseSettings;
     logRetentionDays: number;
     vpcCidr: string;
     azCount: number;
@@ -414,6 +421,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             release: platform === "ecs" && Boolean(raw.readStackConfig?.(stack)?.[`${CONFIG_NAMESPACE}:releaseCommand`]?.trim()),
             workers: platform === "ecs" ? workerNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
             domain: managedDomainOfStackFile(raw.readStackConfig?.(stack)),
+            database: databaseOfStackFile(raw.readStackConfig?.(stack)) || undefined,
         };
     });
     checkNameLengths(common.appName, stacks, problems);
@@ -450,6 +458,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         connectionArn: d.connectionArn,
         targets,
         reviewDomain: managedDomainOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)),
+        reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
         notificationEmails: d.notificationEmails,
         chat: chatSettings(d.chat, raw.stack, problems),
         build: {
@@ -612,6 +621,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
             raw.stack,
             problems,
         ),
+        database: databaseSettings(d.database, { platform: d.platform, tier, environmentName: `${common.appName}-${raw.stack}` }, raw.stack, problems),
         certificateArn: d.certificateArn || undefined,
         domainName: managedDomain?.name ?? (d.domainName || undefined),
         managedDomain,

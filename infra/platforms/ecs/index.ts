@@ -127,6 +127,8 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
           })
         : undefined;
     // The app's processes read the private package index only under slipway:packages.runtimeRead.
+    // slipway:database: every process of the app (web, workers, release) carries its clients group and its secrets.
+    const database = shared.database ? { databaseSecrets: shared.database.taskSecrets, extraSecurityGroupIds: [shared.database.clientSecurityGroup.id] } : {};
     const packagesRead = s.packagesRead ? { taskPolicyArns: [runtimePolicyArn(shared.ctx, app, shared.policyStack, PACKAGES_READ_KIND)] } : {};
     const fargate = new FargateApp("app", {
         name,
@@ -147,6 +149,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         environment: { ...s.appSettings, PORT: String(s.containerPort) },
         healthCheckCommand: s.containerHealthCheck,
         secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
+        ...database,
         desiredCount: s.desiredCount,
         minCount: s.minCount,
         maxCount: s.maxCount,
@@ -180,6 +183,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
             taskRoleArn: fargate.taskRole.arn,
             environment: { ...s.appSettings },
             secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
+            ...(shared.database ? { databaseSecrets: shared.database.taskSecrets } : {}),
             logGroupName: fargate.logGroup.name,
             region: shared.ctx.region,
         });
@@ -206,6 +210,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
                     subnetIds: network.publicSubnetIds,
                     environment: { ...s.appSettings },
                     secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
+                    ...database,
                     healthCheckCommand: w.healthCheck,
                     desiredCount: w.desiredCount,
                     minCount: w.minCount,

@@ -24,6 +24,8 @@ export interface ReleaseTaskArgs {
     environment: Record<string, string>;
     /** App secrets: names and the JSON secret holding them (ECS resolves them at task start). */
     secrets?: { arn: pulumi.Input<string>; names: string[]; versionId: pulumi.Input<string> };
+    /** Database connection secrets (slipway:database), by reference. The task runs in the web service's network, so it carries the database's clients group. @default none */
+    databaseSecrets?: pulumi.Input<{ name: string; valueFrom: string }[]>;
     /** The environment's log group; the release writes under the `release/` stream prefix. */
     logGroupName: pulumi.Input<string>;
     region: string;
@@ -48,8 +50,8 @@ export class ReleaseTask extends pulumi.ComponentResource {
                 executionRoleArn: args.executionRoleArn,
                 taskRoleArn: args.taskRoleArn,
                 containerDefinitions: pulumi
-                    .all([args.image, args.logGroupName, secrets?.arn, secrets?.versionId])
-                    .apply(([image, logGroup, secretArn, secretsVersion]) =>
+                    .all([args.image, args.logGroupName, secrets?.arn, secrets?.versionId, args.databaseSecrets])
+                    .apply(([image, logGroup, secretArn, secretsVersion, extraSecrets]) =>
                         JSON.stringify(
                             containerDefinitions({
                                 image,
@@ -59,6 +61,7 @@ export class ReleaseTask extends pulumi.ComponentResource {
                                 secretArn,
                                 secretNames: secrets?.names ?? [],
                                 secretsVersion,
+                                extraSecrets,
                                 logGroup,
                                 region: args.region,
                             }),

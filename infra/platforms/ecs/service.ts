@@ -43,6 +43,10 @@ export interface FargateAppArgs {
     healthCheckCommand?: string;
     /** App secrets: names and the JSON secret holding them. */
     secrets?: { arn: pulumi.Input<string>; names: string[]; versionId: pulumi.Input<string> };
+    /** Database connection secrets (slipway:database): ECS task secrets by reference, beside the app's. @default none */
+    databaseSecrets?: pulumi.Input<{ name: string; valueFrom: string }[]>;
+    /** Further security groups of the tasks: the database's clients group (slipway:database). @default none */
+    extraSecurityGroupIds?: pulumi.Input<string>[];
     desiredCount: number;
     minCount: number;
     maxCount: number;
@@ -73,6 +77,8 @@ export function containerDefinitions(a: {
     secretArn?: string;
     secretNames: string[];
     secretsVersion?: string;
+    /** Secrets held elsewhere (the database's), by ECS valueFrom. @default none */
+    extraSecrets?: { name: string; valueFrom: string }[];
     logGroup: string;
     region: string;
     healthCheckCommand?: string;
@@ -88,7 +94,7 @@ export function containerDefinitions(a: {
                 .sort(([x], [y]) => x.localeCompare(y))
                 .map(([name, value]) => ({ name, value })),
             // Secrets are resolved by ECS at task start from Secrets Manager; they never sit in the definition.
-            secrets: a.secretArn ? a.secretNames.map((name) => ({ name, valueFrom: `${a.secretArn}:${name}::` })) : [],
+            secrets: [...(a.secretArn ? a.secretNames.map((name) => ({ name, valueFrom: `${a.secretArn}:${name}::` })) : []), ...(a.extraSecrets ?? [])],
             // A label, not an env var: changes with every secret rotation so the service rolls new tasks.
             dockerLabels: a.secretsVersion ? { "slipway.secrets-version": a.secretsVersion } : {},
             logConfiguration: {
@@ -180,8 +186,8 @@ export class FargateApp extends pulumi.ComponentResource {
                 executionRoleArn: this.executionRole.arn,
                 taskRoleArn: this.taskRole.arn,
                 containerDefinitions: pulumi
-                    .all([args.image, this.logGroup.name, secrets?.arn, secrets?.versionId])
-                    .apply(([image, logGroup, secretArn, secretsVersion]) =>
+                    .all([args.image, this.logGroup.name, secrets?.arn, secrets?.versionId, args.databaseSecrets])
+                    .apply(([image, logGroup, secretArn, secretsVersion, extraSecrets]) =>
                         JSON.stringify(
                             containerDefinitions({
                                 image,
@@ -190,6 +196,7 @@ export class FargateApp extends pulumi.ComponentResource {
                                 secretArn,
                                 secretNames: secrets?.names ?? [],
                                 secretsVersion,
+                                extraSecrets,
                                 logGroup,
                                 region: ctx.region,
                                 healthCheckCommand: args.healthCheckCommand,
@@ -230,7 +237,7 @@ export class FargateApp extends pulumi.ComponentResource {
                 capacityProviderStrategies: [{ capacityProvider: args.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1, base: 0 }],
                 networkConfiguration: {
                     subnets: args.subnetIds,
-                    securityGroups: [taskSecurityGroup.id],
+                    securityGroups: [taskSecurityGroup.id, ...(args.extraSecurityGroupIds ?? [])],
                     // No NAT gateway: tasks reach ECR and Secrets Manager through their public IP.
                     assignPublicIp: true,
                 },
