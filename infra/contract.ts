@@ -29,6 +29,16 @@ export function databaseIdentifier(app: string, stack: string): string {
     return environmentName(app, stack).toLowerCase();
 }
 
+/** The writer instance's identifier: `<cluster>-writer` (RDS: at most 63 characters, so the cluster's is at most 56). */
+export function writerIdentifier(cluster: string): string {
+    return `${cluster}-writer`;
+}
+
+/** The final snapshot production's cluster leaves when it is deleted. */
+export function finalSnapshotIdentifier(cluster: string): string {
+    return `${cluster}-final`;
+}
+
 /**
  * The ECS task family of an environment's other process `process` (its release task): `<app>-<stack>_<process>`.
  * Stack names have no `_` (they are a–z, 0–9 and '-'), so no stack's names can match another's.

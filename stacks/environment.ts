@@ -68,6 +68,7 @@ function databaseOf(s: EnvironmentSettings, network: Network): Database | undefi
     const d = s.database;
     if (!d) return undefined;
     const zones = getAvailabilityZonesOutput({ state: "available" });
+    const ctx = awsContext(s.region);
     const spare = subnetCidrs(s.vpcCidr, 4)[3];
     return new Database("database", {
         identifier: databaseIdentifier(s.appName, s.stack),
@@ -82,6 +83,8 @@ function databaseOf(s: EnvironmentSettings, network: Network): Database | undefi
         vpcId: network.vpc.id,
         subnets: subnetCidrs(spare, s.azCount).map((cidr, i) => ({ cidr, availabilityZone: zones.names[i] })),
         secretNamePrefix: secretNamePrefix(s.appName, s.stack),
+        accountId: ctx.accountId,
+        partition: ctx.partition,
         protect: s.protect,
     });
 }

@@ -10,6 +10,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as kms from "@pulumi/aws/kms";
 import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import { finalSnapshotIdentifier, writerIdentifier } from "../contract";
 
 /** Aurora PostgreSQL's port. */
 export const POSTGRES_PORT = 5432;
@@ -49,6 +50,9 @@ export interface DatabaseArgs {
     subnets: { cidr: string; availabilityZone: pulumi.Input<string> }[];
     /** The stack's secret-name prefix (contract.ts secretNamePrefix): the connection secret is `<prefix>database`. */
     secretNamePrefix: string;
+    /** The account: the key policy lets it administer the key, so IAM policies (the deploy role's, tag-scoped) decide. */
+    accountId: pulumi.Input<string>;
+    partition: pulumi.Input<string>;
     /**
      * Production: deletion protection, a final snapshot on delete, Pulumi `protect`, changes held to the
      * maintenance window. Otherwise the stack destroys cleanly (no final snapshot). @default false
@@ -84,6 +88,12 @@ export class Database extends pulumi.ComponentResource {
                 enableKeyRotation: true,
                 // 30 days (KMS's maximum) in production: a scheduled deletion can still be cancelled.
                 deletionWindowInDays: protect ? 30 : 7,
+                // KMS's default key policy, stated: the account administers the key, so access is what IAM
+                // policies grant (KMS Developer Guide, "Default key policy"). RDS uses it through a grant.
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" }],
+                }),
             },
             kept,
         );
@@ -95,7 +105,12 @@ export class Database extends pulumi.ComponentResource {
             new ec2.RouteTableAssociation(`${name}-isolated-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, { parent: this });
             return subnet;
         });
-        const subnetGroup = new rds.SubnetGroup(`${name}-subnets`, { subnetIds: subnets.map((s) => s.id), description: `Isolated subnets of ${args.identifier}` }, { parent: this });
+        // Named like the cluster, so the deploy policies name it by ARN (a new one must replace the old: delete first).
+        const subnetGroup = new rds.SubnetGroup(
+            `${name}-subnets`,
+            { name: args.identifier, subnetIds: subnets.map((s) => s.id), description: `Isolated subnets of ${args.identifier}` },
+            { parent: this, deleteBeforeReplace: true },
+        );
 
         // A marker group with no rules: the tasks' own groups carry their egress; the database admits this one.
         this.clientSecurityGroup = new ec2.SecurityGroup(
@@ -147,7 +162,7 @@ export class Database extends pulumi.ComponentResource {
                 // Without skipFinalSnapshot a delete needs a snapshot name (DeleteDBCluster): production keeps
                 // one, other tiers delete cleanly.
                 skipFinalSnapshot: !protect,
-                finalSnapshotIdentifier: protect ? `${args.identifier}-final` : undefined,
+                finalSnapshotIdentifier: protect ? finalSnapshotIdentifier(args.identifier) : undefined,
                 // Production's changes wait for the maintenance window; elsewhere they apply at once.
                 applyImmediately: !protect,
             },
@@ -156,6 +171,7 @@ export class Database extends pulumi.ComponentResource {
         this.writer = new rds.ClusterInstance(
             `${name}-writer`,
             {
+                identifier: writerIdentifier(args.identifier),
                 clusterIdentifier: this.cluster.id,
                 instanceClass: "db.serverless",
                 engine: "aurora-postgresql",
@@ -165,7 +181,7 @@ export class Database extends pulumi.ComponentResource {
                 autoMinorVersionUpgrade: true,
                 applyImmediately: !protect,
             },
-            kept,
+            { ...kept, deleteBeforeReplace: true },
         );
         this.masterSecretArn = this.cluster.masterUserSecrets.apply((s) => {
             const arn = s?.[0]?.secretArn;
