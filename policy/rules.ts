@@ -7,8 +7,9 @@ import { identityRules } from "./rules-identity";
 import { lifecycleRules } from "./rules-lifecycle";
 import { releaseRules } from "./rules-releases";
 import { packageRules } from "./rules-packages";
+import { databaseRules } from "./rules-database";
 
-export const RULES: SlipwayRule[] = [...deliveryRules, ...packageRules, ...environmentRules, ...releaseRules, ...identityRules, ...lifecycleRules];
+export const RULES: SlipwayRule[] = [...deliveryRules, ...packageRules, ...environmentRules, ...releaseRules, ...identityRules, ...lifecycleRules, ...databaseRules];
 
 export const RULE_IDS: string[] = RULES.map((r) => r.name);
 

@@ -335,7 +335,7 @@ test("a staging deploy role whose database policy names clusters by wildcard is 
         ...principal,
         policies: principal.policies.map((p) => ({
             ...p,
-            doc: { ...p.doc, Statement: p.doc.Statement.map((s) => ((s as { Sid?: string }).Sid === "ChangeOwnDatabase" ? { ...s, Resource: ["arn:aws:rds:us-east-1:123456789012:cluster:*"], Condition: undefined } : s)) },
+            doc: { ...p.doc, Statement: p.doc.Statement.map((s) => ((s as { Sid?: string }).Sid === "ChangeOwnDatabase" ? { ...(s as object), Resource: ["arn:aws:rds:us-east-1:123456789012:cluster:*"], Condition: undefined } : s)) },
         })),
     };
     const requests = await attackRequests(view(await plan("database-production"), "database-production"), "shop/database-staging");
