@@ -173,3 +173,22 @@ test("an environment without a database gets no right to any RDS secret", async 
     const role = principalOf(env, "app-execution", [env, delivery], {}, { [STACK_TAG]: "shop/domains-staging" });
     assert.notEqual(await decide(role, secretRequest("arn:aws:rds:us-east-1:123456789012:cluster:shop-domains-staging", "domains-staging")), "Allowed");
 });
+
+test("a change that replaces the cluster is called out loudly in the diff: a new, empty database", async () => {
+    const { diffPlans, renderText } = await import("../tools/plan/diff");
+    const base = await planOf("database-staging");
+    const head = await planStack("database-staging", { set: { "slipway:database": JSON.stringify({ name: "orders" }) } });
+    const d = diffPlans(base, head);
+    const cluster = d.resources.find((r) => r.type === "aws:rds/cluster:Cluster");
+    assert.equal(cluster?.kind, "replace");
+    assert.ok(cluster?.changes.some((c) => c.path === "databaseName" && c.replaces));
+    assert.ok(cluster?.notes.some((n) => n.startsWith("DATABASE REPLACED")), cluster?.notes.join("\n"));
+    assert.match(renderText(d), /! DATABASE REPLACED: the new cluster starts empty/);
+});
+
+test("a wider capacity range updates the cluster in place", async () => {
+    const { diffPlans } = await import("../tools/plan/diff");
+    const head = await planStack("database-staging", { set: { "slipway:database": JSON.stringify({ name: "shop", maxCapacity: 4 }) } });
+    const cluster = diffPlans(await planOf("database-staging"), head).resources.find((r) => r.type === "aws:rds/cluster:Cluster");
+    assert.equal(cluster?.kind, "update");
+});
