@@ -39,6 +39,14 @@ export interface CostAssumptions {
     /** Tag-triggered publishes a month, and the minutes each publish job runs. */
     publishesPerMonth: number;
     publishMinutes: number;
+    /** Database: GB stored in the cluster volume. */
+    databaseStoredGb: { production: number; other: number };
+    /** Database: hours a month a cluster that pauses (minimum 0 ACU) is awake, at 0.5 ACU. */
+    databaseAwakeHours: number;
+    /** Database: storage I/O, million requests a month. */
+    databaseMillionIo: { production: number; other: number };
+    /** Database: share of the volume that changes a day (what automated backups keep beyond the first copy). */
+    databaseDailyChange: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
@@ -55,6 +63,10 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
     packageRequestsPerBuild: 300,
     publishesPerMonth: 4,
     publishMinutes: 4,
+    databaseStoredGb: { production: 10, other: 1 },
+    databaseAwakeHours: 60,
+    databaseMillionIo: { production: 20, other: 0.5 },
+    databaseDailyChange: 0.02,
 };
 
 export interface CostLine {
@@ -78,6 +90,8 @@ export interface CostEstimate {
 
 /** Types that cost nothing by themselves (IAM, networking plumbing, config, components). */
 const FREE_TYPES = new Set([
+    // A DB subnet group is configuration (Aurora pricing bills instances, storage, I/O and backups).
+    "aws:rds/subnetGroup:SubnetGroup",
     "aws:iam/role:Role",
     "aws:iam/rolePolicy:RolePolicy",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
@@ -349,6 +363,26 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                 add(r, "NAT gateway hours (data processing extra)", HOURS_PER_MONTH, "h", PRICES.natGateway.hour);
                 ipv4(r, 1, "the NAT gateway's Elastic IP");
                 break;
+            case "aws:rds/clusterInstance:ClusterInstance": {
+                // Serverless v2 bills ACU-hours per instance: at its floor all month, or (floor 0) only while awake.
+                const cluster = plan.resources.find((x) => x.type === "aws:rds/cluster:Cluster");
+                const scaling = (cluster?.inputs.serverlessv2ScalingConfiguration ?? {}) as { minCapacity?: number };
+                const floor = num(scaling.minCapacity, 0.5);
+                if (floor > 0) add(r, `Aurora Serverless v2 at its ${floor} ACU floor, all month`, floor * HOURS_PER_MONTH, "ACU-h", PRICES.aurora.acuHour);
+                else add(r, `Aurora Serverless v2 awake ${a.databaseAwakeHours} h at 0.5 ACU (assumed; paused at 0 ACU otherwise)`, 0.5 * a.databaseAwakeHours, "ACU-h", PRICES.aurora.acuHour);
+                break;
+            }
+            case "aws:rds/cluster:Cluster": {
+                const gb = prod ? a.databaseStoredGb.production : a.databaseStoredGb.other;
+                add(r, `Aurora storage, ${gb} GB (assumed)`, gb, "GB-mo", PRICES.aurora.storageGbMonth);
+                const io = prod ? a.databaseMillionIo.production : a.databaseMillionIo.other;
+                add(r, `Aurora I/O, ${io} million requests (assumed)`, io, "M requests", PRICES.aurora.perMillionIo);
+                // Automated backups up to the volume's size are free; beyond it, each retained day's changes.
+                const days = num(r.inputs.backupRetentionPeriod, 1);
+                const backupGb = gb + gb * a.databaseDailyChange * days;
+                add(r, `backup storage beyond the free ${gb} GB: ${days} d × ${a.databaseDailyChange * 100} % daily change (assumed)`, Math.max(0, backupGb - gb), "GB-mo", PRICES.aurora.backupGbMonth);
+                break;
+            }
             case "aws:ec2/eip:Eip":
                 ipv4(r, 1, "Elastic IP");
                 break;
@@ -379,6 +413,9 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
         `load balancer capacity: ${a.lcu.other} LCU average outside production, ${a.lcu.production} in production; HTTP API requests: ${a.apiMillionRequests.other} million a month outside production, ${a.apiMillionRequests.production} million in production`,
         `logs ingested a month: app ${a.appLogsGb.other} GB (${a.appLogsGb.production} GB production), each other log group (builds, API access) ${a.buildLogsGb} GB`,
         `stored: ECR ${a.ecrStoredGb} GB, S3 ${a.s3StoredGb} GB per bucket; data transfer out not included`,
+        ...(plan.resources.some((r) => r.type === "aws:rds/cluster:Cluster")
+            ? [`database: ${a.databaseStoredGb.other} GB stored outside production (${a.databaseStoredGb.production} GB production), ${a.databaseMillionIo.other} million I/O (${a.databaseMillionIo.production} million), a cluster that pauses awake ${a.databaseAwakeHours} h a month; manual snapshots not included`]
+            : []),
         ...(plan.resources.some((r) => r.type === "aws:codeartifact/domain:Domain")
             ? [`package index: ${a.packageStoredGb} GB stored, ${a.packageRequestsPerBuild} requests per build or publish, ${a.publishesPerMonth} tag publishes a month of ${a.publishMinutes} min`]
             : []),
