@@ -45,6 +45,7 @@ const BROKEN: [string, Record<string, unknown>, RegExp, Partial<DatabaseContext>
     ["a database name RDS refuses", { name: "my-db" }, /slipway:database\.name = "my-db" is not a database name RDS accepts/],
     ["a reserved database name", { name: "postgres" }, /slipway:database\.name = "postgres"/],
     ["a reserved master user", { username: "rdsadmin" }, /slipway:database\.username = "rdsadmin" is not a master username RDS accepts/],
+    ["a master user longer than 16 characters", { username: "application_owner" }, /slipway:database\.username = "application_owner" is not a master username RDS accepts: 1–16/],
     ["an unknown field", { size: "large" }, /slipway:database\.size is not a database setting/],
     ["IAM authentication that is not a boolean", { iamAuthentication: "yes" }, /slipway:database\.iamAuthentication must be true or false/],
     ["Elastic Beanstalk", { name: "shop" }, /slipway:database is set, but slipway:platform is beanstalk: .*Elastic Beanstalk environments are not supported yet/, { platform: "beanstalk" }],

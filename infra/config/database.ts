@@ -41,6 +41,8 @@ export const BACKUP_RETENTION = { min: 1, max: 35 } as const;
  */
 export const PG_IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
 export const RESERVED_DATABASE_NAMES = ["postgres", "template0", "template1", "rdsadmin", "user", "select", "table", "default"] as const;
+/** CreateDBCluster MasterUsername: "Must be 1 to 16 letters or numbers", first a letter. */
+export const MASTER_USERNAME = /^[a-z][a-z0-9_]{0,15}$/;
 export const RESERVED_USERNAMES = ["postgres", "rdsadmin", "admin", "root", "rds_superuser", "public", "user"] as const;
 
 /** Fields of slipway:database. */
@@ -134,8 +136,8 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
         problems.push(`${at}.name = ${JSON.stringify(name)} is not a database name RDS accepts: 1–63 of a–z, 0–9 and '_', starting with a letter, and not one of ${RESERVED_DATABASE_NAMES.join(", ")}. Fix: ${set("name", "app")}`);
     }
     const username = text("username", "app");
-    if (!PG_IDENTIFIER.test(username) || (RESERVED_USERNAMES as readonly string[]).includes(username)) {
-        problems.push(`${at}.username = ${JSON.stringify(username)} is not a master username RDS accepts: 1–63 of a–z, 0–9 and '_', starting with a letter, and not one of ${RESERVED_USERNAMES.join(", ")}. Fix: ${set("username", "app")}`);
+    if (!MASTER_USERNAME.test(username) || (RESERVED_USERNAMES as readonly string[]).includes(username)) {
+        problems.push(`${at}.username = ${JSON.stringify(username)} is not a master username RDS accepts: 1–16 of a–z, 0–9 and '_', starting with a letter, and not one of ${RESERVED_USERNAMES.join(", ")}. Fix: ${set("username", "app")}`);
     }
     const engineVersion = text("engineVersion", DEFAULT_ENGINE_VERSION);
     const versionMatch = /^(\d+)\.(\d+)$/.exec(engineVersion);
