@@ -193,3 +193,25 @@ test("a wider capacity range updates the cluster in place", async () => {
     const cluster = diffPlans(await planOf("database-staging"), head).resources.find((r) => r.type === "aws:rds/cluster:Cluster");
     assert.equal(cluster?.kind, "update");
 });
+
+test("review stacks' database policy reaches only review clusters (<app>-review-*), a pipeline stack's only its own", async () => {
+    const { databaseArns } = await import("../infra/delivery/database-policy");
+    const pulumi = await import("@pulumi/pulumi");
+    const ctx = { region: "us-east-1", accountId: pulumi.output("123456789012"), partition: pulumi.output("aws") };
+    const resolve = (o: unknown) => new Promise<string>((ok) => (o as { apply: (f: (v: string) => void) => void }).apply(ok));
+    const review = databaseArns({ app: "shop", policyStack: "review", ctx });
+    assert.equal(await resolve(review.cluster), "arn:aws:rds:us-east-1:123456789012:cluster:shop-review-*");
+    assert.equal(await resolve(review.writer), "arn:aws:rds:us-east-1:123456789012:db:shop-review-*-writer");
+    const staging = databaseArns({ app: "shop", policyStack: "staging", ctx });
+    assert.equal(await resolve(staging.cluster), "arn:aws:rds:us-east-1:123456789012:cluster:shop-staging");
+    assert.equal(await resolve(staging.finalSnapshot), "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:shop-staging-final");
+});
+
+test("a deploy role gets the database policy only when its stack file sets slipway:database", async () => {
+    const withDb = await planOf("database-delivery");
+    const names = (p: Plan) => all(p, "aws:iam/policy:Policy").map((x) => String(x.inputs.name));
+    assert.ok(names(withDb).some((n) => n.endsWith("database-staging-deploy-database")), names(withDb).join("\n"));
+    assert.ok(names(withDb).some((n) => n.endsWith("database-production-deploy-database")));
+    const without = await planStack("domains-delivery");
+    assert.ok(!names(without).some((n) => n.endsWith("-deploy-database")), "no stack of the domains pipeline has a database");
+});
