@@ -161,6 +161,14 @@ test("staging's ECS agent reads its own cluster's password, under its boundary, 
     const role = await executionRole("database-staging");
     assert.ok(role.boundary);
     assert.equal(await decide(role, secretRequest(clusterArn("database-staging"), "database-staging")), "Allowed");
+    // …and the connection secret (host, port, database, user) under the stack's own prefix.
+    const connection: Request = {
+        action: "secretsmanager:GetSecretValue",
+        resource: "arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/shop/database-staging/database-AbCdEf",
+        context: { "aws:RequestedRegion": R, ...tagContext("shop/database-staging", true, false) },
+        why: "task start reads the connection secret",
+    };
+    assert.equal(await decide(role, connection), "Allowed");
     assert.notEqual(await decide(role, secretRequest(clusterArn("database-production"), "database-staging")), "Allowed");
     // A secret RDS did not tag (or anyone else's rds! secret) is refused too.
     const untagged = secretRequest(clusterArn("database-staging"), "database-staging");
