@@ -223,3 +223,17 @@ test("a deploy role gets the database policy only when its stack file sets slipw
     const without = await planStack("domains-delivery");
     assert.ok(!names(without).some((n) => n.endsWith("-deploy-database")), "no stack of the domains pipeline has a database");
 });
+
+test("the deploy role may create only an encrypted cluster whose password RDS keeps", async () => {
+    const delivery = await planOf("database-delivery");
+    const role = principalOf(delivery, "github-oidc-deploy-database-staging");
+    const create = (encrypted: string, managed: string): Request => ({
+        action: "rds:CreateDBCluster",
+        resource: "arn:aws:rds:us-east-1:123456789012:cluster:shop-database-staging",
+        context: { "aws:RequestedRegion": R, [`aws:RequestTag/${STACK_TAG}`]: "shop/database-staging", "aws:TagKeys": [STACK_TAG], "rds:StorageEncrypted": encrypted, "rds:ManageMasterUserPassword": managed },
+        why: "create the cluster",
+    });
+    assert.equal(await decide(role, create("true", "true")), "Allowed");
+    assert.notEqual(await decide(role, create("false", "true")), "Allowed");
+    assert.notEqual(await decide(role, create("true", "false")), "Allowed");
+});

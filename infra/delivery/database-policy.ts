@@ -32,7 +32,15 @@ export function databaseStatements(scope: DeployerScope): Statement[] {
     const own = [a.cluster, a.writer, a.subnetGroup];
     const keys = arnOf(ctx, "kms", "key/*");
     return [
-        { Sid: "CreateOwnDatabase", Action: ["rds:CreateDBCluster", "rds:CreateDBInstance", "rds:CreateDBSubnetGroup"], Resource: own, Condition: t.creating },
+        {
+            // Only an encrypted cluster whose master password RDS keeps (rds:StorageEncrypted, rds:ManageMasterUserPassword:
+            // CreateDBCluster condition keys, service authorization reference): never a plaintext password in a request.
+            Sid: "CreateOwnEncryptedCluster",
+            Action: ["rds:CreateDBCluster"],
+            Resource: [a.cluster],
+            Condition: { ...t.creating, Bool: { "rds:StorageEncrypted": "true", "rds:ManageMasterUserPassword": "true" } },
+        },
+        { Sid: "CreateOwnDatabase", Action: ["rds:CreateDBInstance", "rds:CreateDBSubnetGroup"], Resource: [a.writer, a.subnetGroup], Condition: t.creating },
         {
             // RDS authorizes tags on create as AddTagsToResource on the new (untagged) resource: its name pins it.
             Sid: "TagOwnDatabase",

@@ -771,6 +771,9 @@ export function requestContext(action: string, op: Op, r: PlannedResource): Reco
             "route53:ChangeResourceRecordSetsActions": RECORD_CHANGE_ACTIONS[op].length ? RECORD_CHANGE_ACTIONS[op] : ["UPSERT"],
         };
     }
+    if (action === "rds:CreateDBCluster" && r.type === "aws:rds/cluster:Cluster") {
+        return { "rds:StorageEncrypted": String(r.inputs.storageEncrypted === true), "rds:ManageMasterUserPassword": String(r.inputs.manageMasterUserPassword === true) };
+    }
     if (action === "acm:RequestCertificate") {
         const names = [r.inputs.domainName, ...((r.inputs.subjectAlternativeNames as unknown[] | undefined) ?? [])].map(String);
         return { "acm:DomainNames": [...new Set(names)], "acm:ValidationMethod": String(r.inputs.validationMethod ?? "DNS"), "acm:KeyAlgorithm": String(r.inputs.keyAlgorithm ?? "RSA_2048") };
