@@ -12,6 +12,7 @@ import { ArtifactStore } from "../infra/delivery/artifact-store";
 import { BuildProject, imageBuildSpec, imageBuildStatements, smokeTestBuildSpec } from "../infra/delivery/build";
 import { deployRolePolicies, previewStatements } from "../infra/delivery/deployer-policy";
 import { domainRolePolicy } from "../infra/delivery/domain-policy";
+import { snapshotActionVariables, snapshotBuildSpec, SNAPSHOT_PROJECT_TIMEOUT_MINUTES, snapshotStatements, snapshotTarget } from "../infra/delivery/database-snapshot";
 import { databaseRolePolicy } from "../infra/delivery/database-policy";
 import { domainGrant } from "../infra/config/domain";
 import { stateBackendStatements } from "../infra/delivery/state-backend";
@@ -74,6 +75,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         // An environment stack writes its health URL on its first up: until then the pipeline skips it.
         exists: recorded.apply((r) => r.names.includes(healthUrlParameter(app, t.stack))),
         release: t.release ? releaseActionVariables(releaseTarget(app, t.stack)) : undefined,
+        // Production with slipway:database: a snapshot of its cluster before the release phase and the deploy.
+        snapshot: t.tier === "production" && t.database ? snapshotActionVariables(snapshotTarget(app, t.stack)) : undefined,
     }));
     // The pipeline records each environment's last verified image here; the delivery stack creates
     // the parameters so an environment can read one before the pipeline's first run.
@@ -153,6 +156,19 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
           })
         : undefined;
 
+    // The pre-release backup (production targets whose stack file sets slipway:database): one project for all.
+    const snapshotTargets = s.targets.filter((t) => t.tier === "production" && t.database).map((t) => snapshotTarget(app, t.stack));
+    const snapshot = snapshotTargets.length
+        ? new BuildProject("db-snapshot", {
+              ...artifactAccess,
+              description: `Snapshot ${app}'s production database before each release`,
+              aliasLegacyNames: false,
+              buildspec: snapshotBuildSpec(),
+              timeoutMinutes: SNAPSHOT_PROJECT_TIMEOUT_MINUTES,
+              statements: snapshotStatements(ctx, snapshotTargets),
+          })
+        : undefined;
+
     const pipeline = new DeliveryPipeline("pipeline", {
         connectionArn: s.connectionArn,
         repository: `${s.github.owner}/${s.github.repo}`,
@@ -164,6 +180,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         build: { projectName: build.project.name, projectArn: build.project.arn },
         smokeTest: { projectName: smoke.project.name, projectArn: smoke.project.arn, attempts: s.smokeTestAttempts, repositoryUrl: registry.repositoryUrl },
         release: release ? { projectName: release.project.name, projectArn: release.project.arn } : undefined,
+        snapshot: snapshot ? { projectName: snapshot.project.name, projectArn: snapshot.project.arn } : undefined,
         topicArn: notifications.topic.arn,
         app,
         ctx,

@@ -49,7 +49,7 @@ const BROKEN: [string, Record<string, unknown>, RegExp, Partial<DatabaseContext>
     ["an unknown field", { size: "large" }, /slipway:database\.size is not a database setting/],
     ["IAM authentication that is not a boolean", { iamAuthentication: "yes" }, /slipway:database\.iamAuthentication must be true or false/],
     ["Elastic Beanstalk", { name: "shop" }, /slipway:database is set, but slipway:platform is beanstalk: .*Elastic Beanstalk environments are not supported yet/, { platform: "beanstalk" }],
-    ["an identifier too long for its writer", { name: "shop" }, /the cluster identifier .* is not one RDS accepts with room for its writer \(<id>-writer\): 1–56/, { environmentName: `shop-${"x".repeat(60)}` }],
+    ["an identifier too long for its writer", { name: "shop" }, /the cluster identifier .* is not one RDS accepts with room for its writer and pre-release snapshots \(<id>-writer, <id>-pre-<time>\): 1–44/, { environmentName: `shop-${"x".repeat(40)}` }],
 ];
 for (const [what, value, message, over] of BROKEN) {
     test(`slipway:database refuses ${what}, naming the key and the fix`, () => {

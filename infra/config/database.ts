@@ -93,8 +93,12 @@ export interface DatabaseContext {
 /** RDS DB cluster identifier: 1–63 letters, digits or hyphens, first a letter, no trailing hyphen nor two consecutive (CreateDBCluster DBClusterIdentifier). */
 export const CLUSTER_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
 export const CLUSTER_IDENTIFIER_MAX = 63;
-/** The writer instance is `<cluster>-writer` (infra/environment/database.ts), also at most 63: the cluster's identifier keeps 7 characters free. */
-export const DATABASE_IDENTIFIER_MAX = CLUSTER_IDENTIFIER_MAX - "-writer".length;
+/**
+ * Names derived from the cluster's identifier are at most 63 characters too: the writer `<id>-writer`
+ * (CreateDBInstance) and production's pre-release snapshots `<id>-pre-<UTC YYYYMMDDHHMMSS>`
+ * (CreateDBClusterSnapshot, infra/delivery/database-snapshot.ts): the identifier keeps 19 characters free.
+ */
+export const DATABASE_IDENTIFIER_MAX = CLUSTER_IDENTIFIER_MAX - "-pre-YYYYMMDDHHMMSS".length;
 
 /** Whether an Aurora PostgreSQL version can scale to 0 ACUs. */
 export function autoPauses(version: string): boolean {
@@ -182,7 +186,7 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
     const iam = value.iamAuthentication;
     if (iam !== undefined && iam !== true && iam !== false && iam !== "true" && iam !== "false") problems.push(`${at}.iamAuthentication must be true or false. Fix: ${set("iamAuthentication", "true")}`);
     if (!CLUSTER_IDENTIFIER.test(c.environmentName) || c.environmentName.length > DATABASE_IDENTIFIER_MAX) {
-        problems.push(`${at}: the cluster identifier ${c.environmentName} (<app>-<stack>) is not one RDS accepts with room for its writer (<id>-writer): 1–${DATABASE_IDENTIFIER_MAX} of a–z, 0–9 and '-', starting with a letter, without '--' or a trailing '-'. Fix: a shorter slipway:appName or stack name, or pulumi config rm ${at} --stack ${stack}`);
+        problems.push(`${at}: the cluster identifier ${c.environmentName} (<app>-<stack>) is not one RDS accepts with room for its writer and pre-release snapshots (<id>-writer, <id>-pre-<time>): 1–${DATABASE_IDENTIFIER_MAX} of a–z, 0–9 and '-', starting with a letter, without '--' or a trailing '-'. Fix: a shorter slipway:appName or stack name, or pulumi config rm ${at} --stack ${stack}`);
     }
     if (problems.length > before) return undefined;
     return {

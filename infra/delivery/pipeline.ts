@@ -9,6 +9,7 @@ import type { ActionVariable, PlatformName, PlatformTarget } from "../platforms/
 import { policyDocument, serviceRole, Statement } from "../shared/iam";
 import { renamedFrom, rolePath, stageName } from "../contract";
 import { verifiedTagPrefix } from "./registry";
+import { SNAPSHOT_NAMESPACE } from "./database-snapshot";
 
 /** One environment the pipeline deploys to, in order. */
 export interface PipelineTarget {
@@ -30,6 +31,8 @@ export interface PipelineTarget {
     exists?: pulumi.Input<boolean>;
     /** The release phase (ECS releaseCommand): its Release action's variables; the action runs before the deploy. */
     release?: ActionVariable[];
+    /** The pre-release backup (production with slipway:database): its Backup action's variables; it runs first. */
+    snapshot?: ActionVariable[];
 }
 
 /** The pipeline variable a target's stages check before entry: `true` once it and every earlier target exist. */
@@ -88,6 +91,8 @@ export interface DeliveryPipelineArgs {
     smokeTest: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string>; attempts: number; repositoryUrl: pulumi.Input<string> };
     /** The release project, run by each target's Release action (targets with `release`). */
     release?: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> };
+    /** The snapshot project, run by each target's Backup action (targets with `snapshot`). */
+    snapshot?: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> };
     /** Topic for approval requests and pipeline events. */
     topicArn: pulumi.Input<string>;
     /** The app: its delivery roles' IAM path, and the paths of its environments' roles the deploys pass on. */
@@ -188,9 +193,10 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
                 ],
             });
         }
-        // The release phase runs first: a failed release fails the stage before any service moves.
-        const release = releaseAction(target, args);
-        const after = release ? 1 : 0;
+        // The backup runs first, then the release phase: either failing fails the stage before any service moves.
+        const backup = snapshotAction(target, args);
+        const release = releaseAction(target, args, backup ? 2 : 1);
+        const after = (backup ? 1 : 0) + (release ? 1 : 0);
         const deploys = [target.deploy.deployAction("image"), ...(target.deploy.serviceDeployActions?.("image") ?? [])];
         stages.push({
             name: stageName(target.stack),
@@ -198,6 +204,7 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
             // V2 pipelines: a failed deploy or smoke test redeploys the stage's last successful artifacts.
             onFailure: { result: "ROLLBACK" },
             actions: [
+                ...(backup ? [backup] : []),
                 ...(release ? [release] : []),
                 // Platforms' deploy actions run first (runOrder 1) in a stage without a release; all of them in parallel.
                 ...deploys.map((deploy) => (after ? { ...deploy, runOrder: 1 + after } : deploy)),
@@ -221,7 +228,7 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
 }
 
 /** The target's Release action (runOrder 1), when it has a release phase. */
-function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs): inputs.codepipeline.PipelineStageAction | undefined {
+function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs, runOrder = 1): inputs.codepipeline.PipelineStageAction | undefined {
     if (!target.release) return undefined;
     if (!args.release) throw new Error(`${target.stack} has a release phase, but the pipeline was given no release project`);
     return {
@@ -230,9 +237,26 @@ function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs): inpu
         owner: "AWS",
         provider: "CodeBuild",
         version: "1",
-        runOrder: 1,
+        runOrder,
         inputArtifacts: ["image"],
         configuration: { ProjectName: args.release.projectName, EnvironmentVariables: environmentVariables(target.release) },
+    };
+}
+
+/** The target's Backup action (runOrder 1), when it has a database in production: its SNAPSHOT_ID lands in the execution. */
+function snapshotAction(target: PipelineTarget, args: DeliveryPipelineArgs): inputs.codepipeline.PipelineStageAction | undefined {
+    if (!target.snapshot) return undefined;
+    if (!args.snapshot) throw new Error(`${target.stack} takes a pre-release snapshot, but the pipeline was given no snapshot project`);
+    return {
+        name: "Backup",
+        category: "Build",
+        owner: "AWS",
+        provider: "CodeBuild",
+        version: "1",
+        runOrder: 1,
+        namespace: SNAPSHOT_NAMESPACE,
+        inputArtifacts: ["image"],
+        configuration: { ProjectName: args.snapshot.projectName, EnvironmentVariables: environmentVariables(target.snapshot) },
     };
 }
 
@@ -263,7 +287,7 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
         {
             Sid: "RunBuilds",
             Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
-            Resource: [args.build.projectArn, args.smokeTest.projectArn, ...(args.release ? [args.release.projectArn] : [])],
+            Resource: [args.build.projectArn, args.smokeTest.projectArn, ...(args.release ? [args.release.projectArn] : []), ...(args.snapshot ? [args.snapshot.projectArn] : [])],
         },
         { Sid: "RequestApproval", Action: ["sns:Publish"], Resource: [args.topicArn] },
     ];

@@ -7,7 +7,7 @@
 // --set prices a what-if: the stack's config with `key` (e.g. slipway:cpu, or
 // 'slipway:beanstalkInstanceTypes=["t3.micro"]') changed, planned under the mock engine as usual.
 import { RunError } from "@pulumi/pulumi/errors";
-import { buildStage, DEFAULT_APP, releaseStage, smokeStage } from "./lead-time";
+import { buildStage, DEFAULT_APP, releaseStage, smokeStage, snapshotStage } from "./lead-time";
 import { Plan, PlannedResource } from "../plan/mock-engine";
 import { HOURS_PER_MONTH, PRICE_DATE, PRICE_REGION, PRICES } from "./prices";
 import { StackNotFoundError } from "../plan/stack-config";
@@ -198,6 +198,7 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
     const smokeRunsPerExecution = stages.filter((s) => s.actions.some((x) => x.category === "Deploy") && s.actions.some((x) => x.category === "Build")).length;
     // Release phases: one Release action (a CodeBuild run of the release project) per stage that has one.
     const releaseRunsPerExecution = stages.filter((s) => s.actions.some((x) => (x as { name?: string }).name === "Release")).length;
+    const backupRunsPerExecution = stages.filter((s) => s.actions.some((x) => (x as { name?: string }).name === "Backup")).length;
 
     for (const r of plan.resources) {
         // GitHub settings and Pulumi's own resources are not AWS bills.
@@ -271,6 +272,13 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                 }
                 // CodeBuild bills on-demand builds per minute, rounded up; durations from the lead-time model.
                 const image = env.privilegedMode === true;
+                if (r.name === "db-snapshot-project") {
+                    // The pre-release backup: one run per execution per stage with a Backup action (production with a database).
+                    const minutes = Math.ceil(snapshotStage("backup").seconds / 60);
+                    const runs = a.buildsPerMonth * backupRunsPerExecution;
+                    add(r, `pre-release snapshots: ${runs} × ${minutes} min (${computeType})`, runs * minutes, "min", rate);
+                    break;
+                }
                 if (r.name === "release-project") {
                     const minutes = Math.ceil(releaseStage("release").seconds / 60);
                     const runs = a.buildsPerMonth * releaseRunsPerExecution;
@@ -292,7 +300,7 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                     // Each action execution billed by the minute, rounded up (assumed): source 1, build, and per
                     // environment deploy 1 + smoke test 1; the manual approval is not counted.
                     const buildMinutes = imageProject ? Math.ceil(buildStage(imageProject, DEFAULT_APP).seconds / 60) : 3;
-                    const perRun = 1 + buildMinutes + 2 * smokeRunsPerExecution + releaseRunsPerExecution * Math.ceil(releaseStage("release").seconds / 60);
+                    const perRun = 1 + buildMinutes + 2 * smokeRunsPerExecution + releaseRunsPerExecution * Math.ceil(releaseStage("release").seconds / 60) + backupRunsPerExecution * Math.ceil(snapshotStage("backup").seconds / 60);
                     add(r, `V2 action minutes: ${a.buildsPerMonth} runs × ${perRun} min`, a.buildsPerMonth * perRun, "action-min", PRICES.codepipeline.v2ActionMinute);
                 } else add(r, "V1 active pipeline", 1, "pipeline-mo", PRICES.codepipeline.v1PipelineMonth);
                 break;
