@@ -22,6 +22,24 @@ export function environmentName(app: string, stack: string): string {
 }
 
 /**
+ * The environment's Aurora cluster identifier (`<app>-<stack>`, RDS stores it lower-case): fixed, so the
+ * deploy and runtime policies name it by ARN and a later pipeline step (the pre-release snapshot) finds it.
+ */
+export function databaseIdentifier(app: string, stack: string): string {
+    return environmentName(app, stack).toLowerCase();
+}
+
+/** The writer instance's identifier: `<cluster>-writer` (RDS: at most 63 characters, so the cluster's is at most 56). */
+export function writerIdentifier(cluster: string): string {
+    return `${cluster}-writer`;
+}
+
+/** The final snapshot production's cluster leaves when it is deleted. */
+export function finalSnapshotIdentifier(cluster: string): string {
+    return `${cluster}-final`;
+}
+
+/**
  * The ECS task family of an environment's other process `process` (its release task): `<app>-<stack>_<process>`.
  * Stack names have no `_` (they are a–z, 0–9 and '-'), so no stack's names can match another's.
  */
@@ -32,10 +50,10 @@ export function processFamily(app: string, stack: string, process: string): stri
 /**
  * The names of the stage actions the pipeline runs beside a platform's deploy (CodePipeline action
  * names: up to 100 of [A-Za-z0-9.@_-]), which the contract check, the cost and lead-time models read
- * back out of the plan: the release phase (before the deploys) and the scheduled jobs' new revisions
- * (with them).
+ * back out of the plan: the pre-release database snapshot (first), the release phase (before the
+ * deploys) and the scheduled jobs' new revisions (with them).
  */
-export const STAGE_ACTIONS = { release: "Release", jobRevisions: "JobRevisions" } as const;
+export const STAGE_ACTIONS = { backup: "Backup", release: "Release", jobRevisions: "JobRevisions" } as const;
 
 /** The release phase's process name: its task family is processFamily(app, stack, RELEASE_PROCESS). */
 export const RELEASE_PROCESS = "release";

@@ -12,6 +12,9 @@ export const STATEFUL_TYPES = [
     // A package index's published versions live in its domain and repositories.
     "aws:codeartifact/domain:Domain",
     "aws:codeartifact/repository:Repository",
+    // slipway:database: the cluster holds the data, its writer the compute that serves it.
+    "aws:rds/cluster:Cluster",
+    "aws:rds/clusterInstance:ClusterInstance",
 ];
 
 export const lifecycleRules: SlipwayRule[] = [

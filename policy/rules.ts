@@ -8,8 +8,9 @@ import { lifecycleRules } from "./rules-lifecycle";
 import { releaseRules } from "./rules-releases";
 import { packageRules } from "./rules-packages";
 import { jobRules } from "./rules-jobs";
+import { databaseRules } from "./rules-database";
 
-export const RULES: SlipwayRule[] = [...deliveryRules, ...packageRules, ...environmentRules, ...jobRules, ...releaseRules, ...identityRules, ...lifecycleRules];
+export const RULES: SlipwayRule[] = [...deliveryRules, ...packageRules, ...environmentRules, ...jobRules, ...releaseRules, ...identityRules, ...lifecycleRules, ...databaseRules];
 
 export const RULE_IDS: string[] = RULES.map((r) => r.name);
 

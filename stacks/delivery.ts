@@ -12,6 +12,8 @@ import { ArtifactStore } from "../infra/delivery/artifact-store";
 import { BuildProject, imageBuildSpec, imageBuildStatements, smokeTestBuildSpec } from "../infra/delivery/build";
 import { deployRolePolicies, previewStatements } from "../infra/delivery/deployer-policy";
 import { domainRolePolicy } from "../infra/delivery/domain-policy";
+import { snapshotActionVariables, snapshotBuildSpec, SNAPSHOT_PROJECT_TIMEOUT_MINUTES, snapshotStatements, snapshotTarget } from "../infra/delivery/database-snapshot";
+import { databaseRolePolicy } from "../infra/delivery/database-policy";
 import { domainGrant } from "../infra/config/domain";
 import { stateBackendStatements } from "../infra/delivery/state-backend";
 import { DeploymentEnvironments } from "../infra/delivery/github-environments";
@@ -50,7 +52,9 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const policyStacks = [...s.targets.map((t) => t.stack), "review"];
     // With slipway:packages.runtimeRead the environments' workloads read the package index too.
     const runtimePackages = s.packages?.runtimeRead ? s.packages : undefined;
-    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ctx });
+    // slipway:database in an environment's stack file (or the review template's): its agents read its cluster's password.
+    const databaseStacks = [...s.targets.filter((t) => t.database).map((t) => t.stack), ...(s.reviewDatabase ? ["review"] : [])];
+    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ...(databaseStacks.length ? { databaseStacks } : {}), ctx });
     const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, app, ctx });
 
     // What each platform keeps in the delivery stack for its environments (Beanstalk: the app's EB application).
@@ -71,6 +75,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         exists: recorded.apply((r) => r.names.includes(healthUrlParameter(app, t.stack))),
         release: stageActionVariables("release", app, t),
         jobs: stageActionVariables("jobRevisions", app, t),
+        // Production with slipway:database: a snapshot of its cluster before the release phase and the deploy.
+        snapshot: t.tier === "production" && t.database ? snapshotActionVariables(snapshotTarget(app, t.stack)) : undefined,
     }));
     // The pipeline records each environment's last verified image here; the delivery stack creates
     // the parameters so an environment can read one before the pipeline's first run.
@@ -160,6 +166,19 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const releaseProjects = stageProjects("release");
     const jobProjects = stageProjects("jobRevisions");
 
+    // The pre-release backup (production targets whose stack file sets slipway:database): one project for all.
+    const snapshotTargets = s.targets.filter((t) => t.tier === "production" && t.database).map((t) => snapshotTarget(app, t.stack));
+    const snapshot = snapshotTargets.length
+        ? new BuildProject("db-snapshot", {
+              ...artifactAccess,
+              description: `Snapshot ${app}'s production database before each release`,
+              aliasLegacyNames: false,
+              buildspec: snapshotBuildSpec(),
+              timeoutMinutes: SNAPSHOT_PROJECT_TIMEOUT_MINUTES,
+              statements: snapshotStatements(ctx, snapshotTargets),
+          })
+        : undefined;
+
     const pipeline = new DeliveryPipeline("pipeline", {
         connectionArn: s.connectionArn,
         repository: `${s.github.owner}/${s.github.repo}`,
@@ -172,6 +191,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         smokeTest: { projectName: smoke.project.name, projectArn: smoke.project.arn, attempts: s.smokeTestAttempts, repositoryUrl: registry.repositoryUrl },
         releaseProjects,
         jobProjects,
+        snapshot: snapshot ? { projectName: snapshot.project.name, projectArn: snapshot.project.arn } : undefined,
         topicArn: notifications.topic.arn,
         app,
         ctx,
@@ -204,11 +224,12 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // environment in `sub` when the job names one).
     const infra = s.infraRepository;
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
-    const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }) => {
+    const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }, database?: boolean) => {
         const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages) };
         // A managed domain (the environment's stack file sets slipway:domainZoneId): its names in its zone only.
         const grant = domain && domainGrant(domain.zoneId, domain.name, policyStack === "review");
-        return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : [])];
+        // slipway:database in the environment's stack file: its own Aurora cluster, by name and tag.
+        return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : []), ...(database ? [databaseRolePolicy(scope)] : [])];
     };
     // Pull-request previews reach only staging-tier pipeline stacks: production and delivery get the offline plan only.
     const previewable = s.targets.filter((t) => t.tier === "staging").map((t) => t.stack);
@@ -230,7 +251,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             name: `deploy-${t.stack}`,
             description: `GitHub Actions: pulumi up of the ${t.stack} stack`,
             subjects: [`environment:${t.stack}`],
-            policies: deployPolicies(t.stack, [platformNamed(t.platform)], pipeline.pipeline.name, t.domain),
+            policies: deployPolicies(t.stack, [platformNamed(t.platform)], pipeline.pipeline.name, t.domain, t.database),
         })),
         {
             // Pull-request jobs deploy review stacks with a role of their own: it cannot touch staging.
@@ -240,7 +261,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             // branch's scheduled teardown, which must not wait for a reviewer.
             subjects: [`environment:${REVIEW_ENVIRONMENT}`, `environment:${REVIEW_TEARDOWN_ENVIRONMENT}`],
             // A review stack is made from the review template's config, so it may be on any platform.
-            policies: deployPolicies("review", PLATFORMS, undefined, s.reviewDomain),
+            policies: deployPolicies("review", PLATFORMS, undefined, s.reviewDomain, s.reviewDatabase),
         },
         // The app repository's own CI installs from the private index: read only, its release branch and pull requests.
         ...(packages

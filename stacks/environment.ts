@@ -5,10 +5,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ssm from "@pulumi/aws/ssm";
 import { EnvironmentSettings } from "../infra/config/settings";
-import { DELIVERY_OUTPUTS, environmentName, healthUrlParameter, imageTagParameter, policyStackOf, secretNamePrefix } from "../infra/contract";
+import { databaseIdentifier, DELIVERY_OUTPUTS, environmentName, healthUrlParameter, imageTagParameter, policyStackOf, secretNamePrefix } from "../infra/contract";
 import { AppSecrets } from "../infra/environment/app-secrets";
 import { DomainCertificate } from "../infra/environment/domain";
-import { Network } from "../infra/environment/network";
+import { Database } from "../infra/environment/database";
+import { Network, subnetCidrs } from "../infra/environment/network";
+import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { platformNamed } from "../infra/platforms";
 import type { EnvironmentBase } from "../infra/platforms/platform";
 import { awsContext } from "../infra/shared/aws-context";
@@ -21,10 +23,11 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
     // Run the image the pipeline last verified here, so `pulumi up` never rolls an environment back
     // or forward to an unverified build ("latest" until the pipeline's first smoke test passes).
     const imageTag = ssm.getParameterOutput({ name: imageTagParameter(app, s.imageStack) }).value;
+    const network = new Network("network", { cidr: s.vpcCidr, azCount: s.azCount });
     const base: EnvironmentBase = {
         name,
         image: pulumi.interpolate`${repositoryUrl}:${imageTag}`,
-        network: new Network("network", { cidr: s.vpcCidr, azCount: s.azCount }),
+        network,
         secrets: new AppSecrets("secrets", {
             namePrefix: secretNamePrefix(app, s.stack),
             values: Object.fromEntries(Object.entries(s.appSecrets).map(([k, v]) => [k, pulumi.secret(v.value)])),
@@ -34,6 +37,7 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         policyStack: policyStackOf(s.stack, s.tier),
         ctx: awsContext(s.region),
         https: httpsOf(s),
+        database: databaseOf(s, network),
     };
     const front = platformNamed(s.platform).environment(s, base);
     new ssm.Parameter("health-url", {
@@ -42,7 +46,8 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         insecureValue: pulumi.interpolate`${front.url}${s.healthPath}`,
         description: `Health URL of ${name}, requested by the pipeline's smoke test`,
     });
-    return { url: front.url, ...front.outputs, secretArn: base.secrets.arn, platform: s.platform, tier: s.tier };
+    const database = base.database ? { databaseEndpoint: base.database.cluster.endpoint, databaseSecretArn: base.database.masterSecretArn } : {};
+    return { url: front.url, ...front.outputs, ...database, secretArn: base.secrets.arn, platform: s.platform, tier: s.tier };
 }
 
 /** The stack's certificate and name: its own (managed domain, issued in its zone) or the configured ARN; none for plain HTTP. */
@@ -53,4 +58,33 @@ function httpsOf(s: EnvironmentSettings): EnvironmentBase["https"] {
         return { certificateArn: certificate.certificateArn, domainName: managed.name, zoneId: managed.zoneId };
     }
     return s.certificateArn && s.domainName ? { certificateArn: s.certificateArn, domainName: s.domainName } : undefined;
+}
+
+/**
+ * The stack's own database (slipway:database): isolated subnets in the VPC's last quarter, which the
+ * public subnets (one quarter per zone, at most three zones) never use.
+ */
+function databaseOf(s: EnvironmentSettings, network: Network): Database | undefined {
+    const d = s.database;
+    if (!d) return undefined;
+    const zones = getAvailabilityZonesOutput({ state: "available" });
+    const ctx = awsContext(s.region);
+    const spare = subnetCidrs(s.vpcCidr, 4)[3];
+    return new Database("database", {
+        identifier: databaseIdentifier(s.appName, s.stack),
+        engineVersion: d.engineVersion,
+        databaseName: d.name,
+        username: d.username,
+        minCapacity: d.minCapacity,
+        maxCapacity: d.maxCapacity,
+        secondsUntilAutoPause: d.secondsUntilAutoPause,
+        backupRetentionDays: d.backupRetentionDays,
+        iamAuthentication: d.iamAuthentication,
+        vpcId: network.vpc.id,
+        subnets: subnetCidrs(spare, s.azCount).map((cidr, i) => ({ cidr, availabilityZone: zones.names[i] })),
+        secretNamePrefix: secretNamePrefix(s.appName, s.stack),
+        accountId: ctx.accountId,
+        partition: ctx.partition,
+        protect: s.protect,
+    });
 }

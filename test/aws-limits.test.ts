@@ -291,6 +291,30 @@ const CASES: Record<LimitId, Case> = {
         breaks: [[taskDef([container("my app")])]],
         keeps: [[taskDef([container("app_1-a")])]],
     },
+    "rds.cluster.identifier": {
+        breaks: [[res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "shop--staging" })], [res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "1shop" })], [res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: x(64) })], [res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "shop-" })]],
+        keeps: [[res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "shop-staging" })], [res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: x(63) })]],
+    },
+    "rds.cluster.final-snapshot": {
+        breaks: [[res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "shop", finalSnapshotIdentifier: "shop_final" })]],
+        keeps: [[res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "shop", finalSnapshotIdentifier: "shop-final" })]],
+    },
+    "rds.cluster.database-name": {
+        breaks: [[res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "shop", databaseName: "my-db" })], [res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "shop", databaseName: x(64) })]],
+        keeps: [[res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "shop", databaseName: "shop_db" })]],
+    },
+    "rds.cluster.master-username": {
+        breaks: [[res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "shop", masterUsername: x(17) })], [res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "shop", masterUsername: "_app" })]],
+        keeps: [[res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "shop", masterUsername: x(16) })]],
+    },
+    "rds.instance.identifier": {
+        breaks: [[res("aws:rds/clusterInstance:ClusterInstance", "w", { identifier: `${x(57)}-writer` })]],
+        keeps: [[res("aws:rds/clusterInstance:ClusterInstance", "w", { identifier: `${x(56)}-writer` })]],
+    },
+    "rds.subnet-group.name": {
+        breaks: [[res("aws:rds/subnetGroup:SubnetGroup", "g", { name: "default" })], [res("aws:rds/subnetGroup:SubnetGroup", "g", { name: "shop/staging" })]],
+        keeps: [[res("aws:rds/subnetGroup:SubnetGroup", "g", { name: "shop-staging" })]],
+    },
     "ecs.cluster.name": {
         breaks: [[res(T.cluster, "c", { name: "shop/production" })], [res(T.cluster, x(248))]],
         keeps: [[res(T.cluster, "c", { name: "shop-production" })], [res(T.cluster, x(247))]],

@@ -309,3 +309,37 @@ test("another stack's deploy role cannot rewrite, retarget or delete production'
     const lookalike = requests.map((r) => ({ ...r, resource: r.resource.replace("slipway/shop/production/", "slipway/shop/staging-eu/") }));
     assert.deepEqual(await breaches(principalOf(delivery, "github-oidc-deploy-staging"), lookalike), []);
 });
+
+// slipway:database: staging's deploy role cannot snapshot, modify or delete production's cluster (nor its
+// writer, subnet group, storage key or final snapshot), whatever else attackRequests tries.
+const DATABASE_ATTACKS = ["rds:CreateDBClusterSnapshot", "rds:ModifyDBCluster", "rds:DeleteDBCluster", "rds:RemoveTagsFromResource", "rds:AddTagsToResource", "rds:RebootDBInstance", "rds:DeleteDBInstance"];
+
+test("database-staging's deploy role can change nothing of database-production, its cluster above all", async () => {
+    const delivery = await plan("database-delivery");
+    const requests = await attackRequests(view(await plan("database-production"), "database-production"), "shop/database-staging");
+    const cluster = "arn:aws:rds:us-east-1:123456789012:cluster:shop-database-production";
+    for (const action of DATABASE_ATTACKS.slice(0, 3)) assert.ok(requests.some((r) => r.action === action && r.resource === cluster), `no attack ${action} on ${cluster}`);
+    assert.deepEqual(await breaches(principalOf(delivery, "github-oidc-deploy-database-staging"), requests), []);
+});
+
+test("database-production's deploy role can change nothing of database-staging's database", async () => {
+    const delivery = await plan("database-delivery");
+    const requests = await attackRequests(view(await plan("database-staging"), "database-staging"), "shop/database-production");
+    assert.ok(requests.some((r) => r.resource === "arn:aws:rds:us-east-1:123456789012:cluster:shop-database-staging"));
+    assert.deepEqual(await breaches(principalOf(delivery, "github-oidc-deploy-database-production"), requests), []);
+});
+
+test("a staging deploy role whose database policy names clusters by wildcard is caught snapshotting production's", async () => {
+    const delivery = await plan("database-delivery");
+    const principal = principalOf(delivery, "github-oidc-deploy-database-staging");
+    const widened: Principal = {
+        ...principal,
+        policies: principal.policies.map((p) => ({
+            ...p,
+            doc: { ...p.doc, Statement: p.doc.Statement.map((s) => ((s as { Sid?: string }).Sid === "ChangeOwnDatabase" ? { ...(s as object), Resource: ["arn:aws:rds:us-east-1:123456789012:cluster:*"], Condition: undefined } : s)) },
+        })),
+    };
+    const requests = await attackRequests(view(await plan("database-production"), "database-production"), "shop/database-staging");
+    const found = await breaches(widened, requests);
+    assert.ok(found.some((b) => b.includes("rds:CreateDBClusterSnapshot on arn:aws:rds:us-east-1:123456789012:cluster:shop-database-production is allowed")), found.join("\n"));
+});

@@ -46,6 +46,9 @@ const CASES: Case[] = [
     { stack: "domains-production", role: "github-oidc-deploy-domains-production", delivery: "domains-delivery" },
     // ECS's linear strategy: the alternate target group, the production listener rule and the infrastructure role it passes to ECS.
     { stack: "linear-production", role: "github-oidc-deploy-linear-production", delivery: "linear-delivery" },
+    // slipway:database: an Aurora cluster, its writer, subnet group, storage key and RDS-made master secret.
+    { stack: "database-staging", role: "github-oidc-deploy-database-staging", delivery: "database-delivery" },
+    { stack: "database-production", role: "github-oidc-deploy-database-production", delivery: "database-delivery" },
     // slipway:packages.runtimeRead: the task and instance roles get the delivery stack's packages-read policy.
     { stack: "staging", role: "github-oidc-deploy-staging", delivery: "packages-runtime-delivery", set: { "slipway:deliveryStack": "packages-runtime-delivery" } },
     { stack: "beanstalk-staging", as: "review-pr-8", role: "github-oidc-deploy-review", delivery: "packages-runtime-delivery", set: { "slipway:deliveryStack": "packages-runtime-delivery" } },

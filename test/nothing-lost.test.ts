@@ -67,10 +67,36 @@ function assertDestroysCleanly(label: string, p: Plan) {
     for (const b of all(p, "aws:s3/bucket:Bucket")) assert.equal(b.inputs.forceDestroy, true, `${label}: bucket ${b.name}`);
     for (const e of all(p, "aws:ecr/repository:Repository")) assert.equal(e.inputs.forceDelete, true, `${label}: repository ${e.name}`);
     for (const lb of all(p, "aws:lb/loadBalancer:LoadBalancer")) assert.notEqual(lb.inputs.enableDeletionProtection, true, `${label}: load balancer ${lb.name}`);
+    // A database deletes without a final snapshot (DeleteDBCluster needs one otherwise) and without deletion protection.
+    for (const c of all(p, "aws:rds/cluster:Cluster")) {
+        assert.equal(c.inputs.skipFinalSnapshot, true, `${label}: cluster ${c.name} would leave a final snapshot`);
+        assert.notEqual(c.inputs.deletionProtection, true, `${label}: cluster ${c.name}`);
+    }
 }
 
 test("staging destroys cleanly: nothing protected or retained, secrets without a recovery window", async () => {
     assertDestroysCleanly("staging", await plan("staging"));
+});
+
+test("a staging stack with a database destroys cleanly, and so does a review stack made from it (its own empty cluster)", async () => {
+    const p = await plan("database-staging");
+    assert.equal(all(p, "aws:rds/cluster:Cluster").length, 1);
+    assertDestroysCleanly("database-staging", p);
+    const review = await planStack("database-staging", { stackName: "review-pr-43" });
+    assert.equal(tierOf(review), "review");
+    assertDestroysCleanly("review-pr-43", review);
+    const cluster = all(review, "aws:rds/cluster:Cluster")[0];
+    // Its own cluster, named for it and created empty: never staging's, never a restore.
+    assert.equal(cluster.inputs.clusterIdentifier, "shop-review-pr-43");
+    assert.equal(cluster.inputs.snapshotIdentifier, undefined);
+    assert.deepEqual(cluster.inputs.serverlessv2ScalingConfiguration, { minCapacity: 0, maxCapacity: 1, secondsUntilAutoPause: 300 });
+});
+
+test("production keeps its database: deletion protection, a final snapshot and protect on cluster, writer and key", async () => {
+    const p = await plan("database-production");
+    const c = all(p, "aws:rds/cluster:Cluster")[0];
+    assert.deepEqual([c.inputs.deletionProtection, c.inputs.skipFinalSnapshot, typeof c.inputs.finalSnapshotIdentifier, c.protect], [true, false, "string", true]);
+    for (const type of ["aws:rds/clusterInstance:ClusterInstance", "aws:kms/key:Key", "aws:secretsmanager/secret:Secret"]) for (const r of all(p, type)) assert.equal(r.protect, true, `${type} ${r.name}`);
 });
 
 test("a review stack destroys cleanly", async () => {
@@ -283,6 +309,8 @@ const SERVICE_OF_MODULE: Record<string, string[]> = {
     // Scheduled jobs: EventBridge Scheduler schedules and their dead-letter queue.
     scheduler: ["scheduler"],
     sqs: ["sqs"],
+    // slipway:database: the cluster, its writer and subnet group; RDS makes the master secret and uses the storage key.
+    rds: ["rds", "secretsmanager", "kms"],
 };
 
 test("the deploy roles reach only the services environment stacks declare, and never the registry or pipeline", async () => {

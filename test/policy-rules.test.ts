@@ -182,6 +182,13 @@ const caRepoPolicy = doc(
     },
 );
 
+const DB = { cluster: "aws:rds/cluster:Cluster", writer: "aws:rds/clusterInstance:ClusterInstance" };
+const dbCluster: Props = {
+    clusterIdentifier: "shop-staging", engine: "aurora-postgresql", engineMode: "provisioned", storageEncrypted: true,
+    kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4000-8000-000000000000", backupRetentionPeriod: 1,
+    iamDatabaseAuthenticationEnabled: false, enabledCloudwatchLogsExports: ["postgresql"], deletionProtection: false, skipFinalSnapshot: true, manageMasterUserPassword: true,
+};
+const dbWriter: Props = { instanceClass: "db.serverless", engine: "aurora-postgresql", publiclyAccessible: false, autoMinorVersionUpgrade: true };
 const CASES: Record<string, Case> = {
     // ECR
     "ecr-scan-on-push": { violating: [r(T.repo, { ...repo, imageScanningConfiguration: { scanOnPush: false } })], compliant: [r(T.repo, repo)] },
@@ -428,6 +435,25 @@ const CASES: Record<string, Case> = {
     // Lifecycle
     "stateful-resources-protected": { tier: "production", violating: [r(T.bucket, { forceDestroy: false })], compliant: [r(T.bucket, { forceDestroy: false }, { protect: true })] },
     "nonproduction-destroys-cleanly": { violating: [r(T.repo, { ...repo, forceDelete: false })], compliant: [r(T.repo, repo)] },
+    // Databases (slipway:database)
+    "rds-storage-encrypted": {
+        violating: [r(DB.cluster, { ...dbCluster, storageEncrypted: false }), r(DB.cluster, { ...dbCluster, kmsKeyId: undefined })],
+        compliant: [r(DB.cluster, dbCluster)],
+    },
+    "rds-not-public": { violating: [r(DB.writer, { ...dbWriter, publiclyAccessible: true }), r(DB.writer, { instanceClass: "db.serverless" })], compliant: [r(DB.writer, dbWriter)] },
+    "rds-reachable-from-groups-only": {
+        violating: [r(T.sg, { description: "x: PostgreSQL from the app tasks only", ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.0.0.0/8"] }] })],
+        compliant: [r(T.sg, { description: "x: PostgreSQL from the app tasks only", ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: ["sg-0123"] }] })],
+    },
+    "rds-backups-retained": { violating: [r(DB.cluster, { ...dbCluster, backupRetentionPeriod: 0 }), r(DB.cluster, { ...dbCluster, backupRetentionPeriod: undefined })], compliant: [r(DB.cluster, dbCluster)] },
+    "rds-iam-authentication": { violating: [r(DB.cluster, { ...dbCluster, iamDatabaseAuthenticationEnabled: false })], compliant: [r(DB.cluster, { ...dbCluster, iamDatabaseAuthenticationEnabled: true })] },
+    "rds-minor-version-upgrades": { violating: [r(DB.writer, { ...dbWriter, autoMinorVersionUpgrade: false })], compliant: [r(DB.writer, dbWriter)] },
+    "rds-logs-exported": { violating: [r(DB.cluster, { ...dbCluster, enabledCloudwatchLogsExports: [] })], compliant: [r(DB.cluster, dbCluster)] },
+    "rds-production-kept": {
+        tier: "production",
+        violating: [r(DB.cluster, dbCluster, { protect: true })],
+        compliant: [r(DB.cluster, { ...dbCluster, deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "shop-production-final" }, { protect: true })],
+    },
     // CodeArtifact (the package index)
     "codeartifact-policy-no-public-principal": {
         violating: [

@@ -13,6 +13,7 @@ import { RELEASE_KEYS } from "../platforms/ecs/release-settings";
 import { WORKER_KEYS } from "../platforms/ecs/worker-settings";
 import { JOB_KEYS } from "../platforms/ecs/job-settings";
 import { DOMAIN_KEYS } from "./domain";
+import { DATABASE_KEYS } from "./database";
 import { PACKAGE_KEYS } from "../packages/settings";
 import { CHAT_KEYS } from "../delivery/chat-settings";
 import { PLATFORM_NAMES } from "../platforms/platform";
@@ -510,6 +511,7 @@ export const CONFIG_KEYS = [
     ...RELEASE_KEYS,
     ...WORKER_KEYS,
     ...JOB_KEYS,
+    ...DATABASE_KEYS,
     ...BEANSTALK_KEYS,
     // --- delivery: the private package index (infra/packages) -------------------------------------
     ...PACKAGE_KEYS,

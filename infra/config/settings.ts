@@ -32,6 +32,7 @@ import { releaseProblems } from "../platforms/ecs/release-settings";
 import { DeploySettings, deploySettings, deployWaitOfStackFile } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
 import { jobNamesOfStackFile, jobSettings, JobSettings } from "../platforms/ecs/job-settings";
+import { databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
@@ -76,6 +77,8 @@ export interface DeployTarget {
     domain?: { zoneId: string; name: string };
     /** Minutes its deployments deliberately wait (ECS blue/green, canary, linear in its stack file): the smoke test waits them out. */
     settleMinutes?: number;
+    /** Its stack file sets slipway:database: its deploy role may manage its Aurora cluster (infra/delivery/database-policy.ts). */
+    database?: boolean;
 }
 
 export interface DeliverySettings extends CommonSettings {
@@ -102,6 +105,8 @@ export interface DeliverySettings extends CommonSettings {
     targets: DeployTarget[];
     /** The review template's managed domain (Pulumi.review.yaml): review stacks serve pr-<N>.<name>. */
     reviewDomain?: { zoneId: string; name: string };
+    /** The review template (Pulumi.review.yaml) sets slipway:database: every review stack gets its own empty database. */
+    reviewDatabase?: boolean;
     notificationEmails: string[];
     /** Chat channels (slipway:chat) that get pipeline events and alarms through AWS Chatbot. */
     chat: ChatChannel[];
@@ -164,6 +169,8 @@ export interface EnvironmentSettings extends CommonSettings {
     domainName?: string;
     /** A managed domain (slipway:domainZoneId): the stack makes its certificate and points domainName at its ingress. */
     managedDomain?: ManagedDomain;
+    /** slipway:database (ECS): the stack's own Aurora PostgreSQL Serverless v2 cluster. */
+    database?: DatabaseSettings;
     logRetentionDays: number;
     vpcCidr: string;
     azCount: number;
@@ -426,6 +433,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             jobs: platform === "ecs" ? jobNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
             domain: managedDomainOfStackFile(raw.readStackConfig?.(stack)),
             settleMinutes: platform === "ecs" ? deployWaitOfStackFile(raw.readStackConfig?.(stack), isLast && stacks.length > 1 ? "production" : tierForStack(stack)) : undefined,
+            database: databaseOfStackFile(raw.readStackConfig?.(stack)) || undefined,
         };
     });
     checkNameLengths(common.appName, stacks, problems);
@@ -462,6 +470,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         connectionArn: d.connectionArn,
         targets,
         reviewDomain: managedDomainOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)),
+        reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
         notificationEmails: d.notificationEmails,
         chat: chatSettings(d.chat, raw.stack, problems),
         build: {
@@ -625,6 +634,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
             problems,
         ),
         jobs: jobSettings(d.jobs, { platform: d.platform, cpu: d.cpu, memory: d.memory, workerNames: Object.keys(d.workers), environmentName: `${common.appName}-${raw.stack}` }, raw.stack, problems),
+        database: databaseSettings(d.database, { platform: d.platform, tier, environmentName: `${common.appName}-${raw.stack}` }, raw.stack, problems),
         certificateArn: d.certificateArn || undefined,
         domainName: managedDomain?.name ?? (d.domainName || undefined),
         managedDomain,

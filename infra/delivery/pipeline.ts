@@ -10,6 +10,7 @@ import type { ActionVariable, PlatformName, PlatformTarget } from "../platforms/
 import { policyDocument, serviceRole, Statement } from "../shared/iam";
 import { renamedFrom, rolePath, STAGE_ACTIONS, stageName } from "../contract";
 import { verifiedTagPrefix } from "./registry";
+import { SNAPSHOT_NAMESPACE } from "./database-snapshot";
 
 /** One environment the pipeline deploys to, in order. */
 export interface PipelineTarget {
@@ -33,6 +34,8 @@ export interface PipelineTarget {
     release?: ActionVariable[];
     /** Scheduled jobs (ECS): the JobRevisions action's variables; it runs with the deploy actions. */
     jobs?: ActionVariable[];
+    /** The pre-release backup (production with slipway:database): its Backup action's variables; it runs first. */
+    snapshot?: ActionVariable[];
 }
 
 /** The pipeline variable a target's stages check before entry: `true` once it and every earlier target exist. */
@@ -93,6 +96,8 @@ export interface DeliveryPipelineArgs {
     releaseProjects?: Partial<Record<PlatformName, { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> }>>;
     /** Each platform's job-revisions project (Platform.stageProjects), run by the JobRevisions action of its targets with `jobs`. @default none */
     jobProjects?: Partial<Record<PlatformName, { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> }>>;
+    /** The snapshot project, run by each target's Backup action (targets with `snapshot`). */
+    snapshot?: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> };
     /** Topic for approval requests and pipeline events. */
     topicArn: pulumi.Input<string>;
     /** The app: its delivery roles' IAM path, and the paths of its environments' roles the deploys pass on. */
@@ -194,9 +199,10 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
                 ],
             });
         }
-        // The release phase runs first: a failed release fails the stage before any service moves.
-        const release = releaseAction(target, args);
-        const after = release ? 1 : 0;
+        // The backup runs first, then the release phase: either failing fails the stage before any service moves.
+        const backup = snapshotAction(target, args);
+        const release = releaseAction(target, args, backup ? 2 : 1);
+        const after = (backup ? 1 : 0) + (release ? 1 : 0);
         const deploys = [target.deploy.deployAction("image"), ...(target.deploy.serviceDeployActions?.("image") ?? []), ...jobRevisionsAction(target, args)];
         stages.push({
             name: stageName(target.stack),
@@ -204,6 +210,7 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
             // V2 pipelines: a failed deploy or smoke test redeploys the stage's last successful artifacts.
             onFailure: { result: "ROLLBACK" },
             actions: [
+                ...(backup ? [backup] : []),
                 ...(release ? [release] : []),
                 // Platforms' deploy actions run first (runOrder 1) in a stage without a release; all of them in parallel.
                 ...deploys.map((deploy) => (after ? { ...deploy, runOrder: 1 + after } : deploy)),
@@ -227,7 +234,7 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
 }
 
 /** The target's Release action (runOrder 1), when it has a release phase. */
-function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs): inputs.codepipeline.PipelineStageAction | undefined {
+function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs, runOrder = 1): inputs.codepipeline.PipelineStageAction | undefined {
     if (!target.release) return undefined;
     const project = args.releaseProjects?.[target.platform];
     if (!project) throw new Error(`${target.stack} has a release phase, but the pipeline was given no ${target.platform} release project`);
@@ -237,7 +244,7 @@ function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs): inpu
         owner: "AWS",
         provider: "CodeBuild",
         version: "1",
-        runOrder: 1,
+        runOrder,
         inputArtifacts: ["image"],
         configuration: { ProjectName: project.projectName, EnvironmentVariables: environmentVariables(target.release) },
     };
@@ -260,6 +267,23 @@ function jobRevisionsAction(target: PipelineTarget, args: DeliveryPipelineArgs):
             configuration: { ProjectName: project.projectName, EnvironmentVariables: environmentVariables(target.jobs) },
         },
     ];
+}
+
+/** The target's Backup action (runOrder 1), when it has a database in production: its SNAPSHOT_ID lands in the execution. */
+function snapshotAction(target: PipelineTarget, args: DeliveryPipelineArgs): inputs.codepipeline.PipelineStageAction | undefined {
+    if (!target.snapshot) return undefined;
+    if (!args.snapshot) throw new Error(`${target.stack} takes a pre-release snapshot, but the pipeline was given no snapshot project`);
+    return {
+        name: STAGE_ACTIONS.backup,
+        category: "Build",
+        owner: "AWS",
+        provider: "CodeBuild",
+        version: "1",
+        runOrder: 1,
+        namespace: SNAPSHOT_NAMESPACE,
+        inputArtifacts: ["image"],
+        configuration: { ProjectName: args.snapshot.projectName, EnvironmentVariables: environmentVariables(target.snapshot) },
+    };
 }
 
 /** A connection's ARN under both service prefixes (codestar-connections, codeconnections): one connection. */
@@ -289,7 +313,13 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
         {
             Sid: "RunBuilds",
             Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
-            Resource: [args.build.projectArn, args.smokeTest.projectArn, ...Object.values(args.releaseProjects ?? {}).map((p) => p.projectArn), ...Object.values(args.jobProjects ?? {}).map((p) => p.projectArn)],
+            Resource: [
+                args.build.projectArn,
+                args.smokeTest.projectArn,
+                ...Object.values(args.releaseProjects ?? {}).map((p) => p.projectArn),
+                ...Object.values(args.jobProjects ?? {}).map((p) => p.projectArn),
+                ...(args.snapshot ? [args.snapshot.projectArn] : []),
+            ],
         },
         { Sid: "RequestApproval", Action: ["sns:Publish"], Resource: [args.topicArn] },
     ];

@@ -17,9 +17,30 @@ import { domainArn, privateRepositoryName, repositoryArn as packageRepositoryArn
 import { PUBLISH_ACTIONS, READ_ACTIONS } from "../packages/package-index";
 import type { PackageSettings } from "../packages/settings";
 import {
-    BOUNDARY_CONCERN, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, secretNamePrefixOfTag, secretsKeyAlias,
+    BOUNDARY_CONCERN, databaseIdentifier, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, secretNamePrefixOfTag, secretsKeyAlias,
     stackPattern, stackTag, STACK_TAG,
 } from "../contract";
+
+/** RDS's managed master secrets: `rds!cluster-<uuid>` (Aurora User Guide, "Password management with Amazon Aurora and AWS Secrets Manager"). */
+const RDS_CLUSTER_SECRETS = "secret:rds!cluster-*";
+/**
+ * The tag RDS puts on the secret it manages for a cluster: the cluster's ARN (AWS managed policy
+ * AmazonRDSServiceRolePolicy tags `rds!*` secrets with aws:rds:primaryDBClusterArn and
+ * aws:secretsmanager:owningService = rds).
+ */
+export const RDS_CLUSTER_TAG = "aws:rds:primaryDBClusterArn";
+
+const ownClusterArn = (app: string, pattern: string, ctx: AwsContext) => arnOf(ctx, "rds", `cluster:${databaseIdentifier(app, pattern)}`);
+
+/** The ECS agent reads the password RDS keeps for the stack's own cluster (the PGPASSWORD task secret). */
+export function databaseSecretStatement(app: string, pattern: string, ctx: AwsContext): Statement {
+    return {
+        Sid: "ReadOwnDatabasePassword",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: [arnOf(ctx, "secretsmanager", RDS_CLUSTER_SECRETS)],
+        Condition: { StringLike: { [`aws:ResourceTag/${RDS_CLUSTER_TAG}`]: ownClusterArn(app, pattern, ctx) }, StringEquals: { "aws:ResourceTag/aws:secretsmanager:owningService": "rds" } },
+    };
+}
 
 /** The runtime permissions of `platform`'s workload role for the stacks matching `pattern`. */
 export function runtimeStatements(platform: Platform, app: string, pattern: string, repositoryArn: pulumi.Input<string>, ctx: AwsContext): Statement[] {
@@ -40,7 +61,8 @@ export function runtimeStatements(platform: Platform, app: string, pattern: stri
  * on a resource tagged for another stack, other stacks' secrets, passing other stacks' roles, and every
  * IAM write: whatever is attached to such a role, it cannot reach beyond its stack.
  */
-export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">): Statement[] {
+export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">, database?: boolean): Statement[] {
+    const pattern = stackPattern(policyStack);
     const application = arnOf(ctx, "elasticbeanstalk", `application/${app}`);
     const index = packages ? packageIndexArns(app, packages, ctx) : undefined;
     return [
@@ -110,8 +132,20 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Sid: "OnlyOwnSecrets",
             Effect: "Deny",
             Action: ["secretsmanager:GetSecretValue"],
-            NotResource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefixOfTag(OWN_STACK)}*`)],
+            NotResource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefixOfTag(OWN_STACK)}*`), ...(database ? [arnOf(ctx, "secretsmanager", RDS_CLUSTER_SECRETS)] : [])],
         },
+        ...(database
+            ? [
+                  {
+                      // Of RDS's secrets, only the own cluster's: untagged or another cluster's is denied (StringNotLike on a missing key holds).
+                      Sid: "OnlyOwnDatabaseSecret",
+                      Effect: "Deny" as const,
+                      Action: ["secretsmanager:GetSecretValue"],
+                      Resource: [arnOf(ctx, "secretsmanager", RDS_CLUSTER_SECRETS)],
+                      Condition: { StringNotLike: { [`aws:ResourceTag/${RDS_CLUSTER_TAG}`]: ownClusterArn(app, pattern, ctx) } },
+                  },
+              ]
+            : []),
         ...(packages ? packageBoundaryStatements(app, packages, ctx) : []),
         {
             Sid: "PassOnlyOwnRoles",
@@ -170,6 +204,11 @@ export interface StackAccessArgs {
      * policy stack then gets a `packages-read` runtime policy and a boundary that allows exactly that.
      */
     packages?: Pick<PackageSettings, "domain" | "formats">;
+    /**
+     * Policy stacks whose environments have a database (slipway:database): their ECS agents may read the
+     * master password RDS keeps for their own cluster, and their boundary allows exactly that. @default none
+     */
+    databaseStacks?: string[];
     /** Keep the secrets-provider keys through a destroy (KMS waits 30 days before deleting). @default true */
     protect?: boolean;
     ctx: AwsContext;
@@ -196,13 +235,14 @@ export class StackAccess extends pulumi.ComponentResource {
             // Every platform's: a policy stack may run on any (review stacks on whichever their template picks).
             for (const platform of PLATFORMS) {
                 const kind = platform.runtime.kind;
-                policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx));
+                const database = platform.name === "ecs" && args.databaseStacks?.includes(stack) ? [databaseSecretStatement(app, stackPattern(stack), ctx)] : [];
+                policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, [...runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx), ...database]);
                 for (const r of platform.serviceRuntimes ?? []) policy(stack, r.kind, `${r.description} (${app}'s ${stackPattern(stack)} stack(s))`, r.statements(app, stackPattern(stack), ctx));
             }
             if (args.packages) {
                 policy(stack, PACKAGES_READ_KIND, `Read ${app}'s private package index from the workloads of its ${stackPattern(stack)} stack(s)`, packageReadStatements(app, args.packages, ctx));
             }
-            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn, args.packages), {
+            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn, args.packages, args.databaseStacks?.includes(stack)), {
                 // The policy pack judges boundaries as ceilings (iam-boundary-confines), not as grants.
                 [POLICY_PURPOSE_TAG]: BOUNDARY_PURPOSE,
             });

@@ -8,6 +8,7 @@ import type * as inputs from "@pulumi/aws/types/input";
 import type { EnvironmentSettings } from "../config/settings";
 import type { DeployerScope } from "../delivery/deployer-policy";
 import type { AppSecrets } from "../environment/app-secrets";
+import type { Database } from "../environment/database";
 import type { Network } from "../environment/network";
 import type { AwsContext } from "../shared/aws-context";
 import type { Statement } from "../shared/iam";
@@ -35,6 +36,8 @@ export interface EnvironmentBase {
      * points the name at its ingress (infra/environment/domain.ts DomainRecord).
      */
     https?: { certificateArn: pulumi.Input<string>; domainName: string; zoneId?: string };
+    /** The stack's database (slipway:database, ECS): the platform hands its secrets and clients group to every process. */
+    database?: Database;
 }
 
 /** What a platform's environment gives back: the app's public base URL and the stack outputs it adds. */

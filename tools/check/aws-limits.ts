@@ -46,6 +46,9 @@ export const SOURCES = {
         "RegisterTaskDefinition - Amazon Elastic Container Service API Reference",
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html",
     ),
+    rdsCreateDbCluster: source("CreateDBCluster - Amazon Relational Database Service API Reference", "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html"),
+    rdsCreateDbInstance: source("CreateDBInstance - Amazon Relational Database Service API Reference", "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"),
+    rdsCreateDbSubnetGroup: source("CreateDBSubnetGroup - Amazon Relational Database Service API Reference", "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html"),
     ecsCreateCluster: source("CreateCluster - Amazon Elastic Container Service API Reference", "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html"),
     ecsCreateService: source("CreateService - Amazon Elastic Container Service API Reference", "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html"),
     ecsContainerDefinition: source("ContainerDefinition - Amazon Elastic Container Service API Reference", "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html"),
@@ -135,6 +138,8 @@ type LimitDef = Omit<Limit, "id">;
 
 const IAM_NAME: NameSpec = { min: 1, max: 64, chars: /[\w+=,.@-]/, allowed: "letters, digits and _+=,.@-" };
 const IAM_PATH_CHARS = /^(\/|\/[\u0021-\u007E]+\/)$/;
+/** RDS identifiers (CreateDBCluster DBClusterIdentifier, CreateDBInstance DBInstanceIdentifier): stored lower-case. */
+const RDS_IDENTIFIER: NameSpec = { min: 1, max: 63, chars: /[A-Za-z0-9-]/, pattern: /^[A-Za-z](?!.*--)(?!.*-$)/, allowed: "letters, digits and hyphens, first a letter, no '--', no trailing '-'" };
 const SG_TEXT = /[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]/;
 const SG_TEXT_ALLOWED = "a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*";
 const ECS_NAME: NameSpec = { min: 1, max: 255, chars: /[A-Za-z0-9_-]/, allowed: "letters, digits, underscores and hyphens" };
@@ -376,6 +381,49 @@ const DEFS = {
         name: ECS_NAME,
         fix: "rename the container",
         source: SOURCES.ecsContainerDefinition,
+    },
+    // ---- RDS ----
+    "rds.cluster.identifier": {
+        what: "DB cluster identifier",
+        bound: "1–63 letters, digits or hyphens; first a letter; no two consecutive hyphens; not ending with a hyphen",
+        name: RDS_IDENTIFIER,
+        fix: "shorten slipway:appName or the stack name (the identifier is <app>-<stack>)",
+        source: SOURCES.rdsCreateDbCluster,
+    },
+    "rds.cluster.final-snapshot": {
+        what: "final DB cluster snapshot identifier",
+        bound: "1–255 letters, digits or hyphens; first a letter; no two consecutive hyphens; not ending with a hyphen",
+        name: { ...RDS_IDENTIFIER, max: 255 },
+        fix: "shorten the cluster identifier (the snapshot is <cluster>-final)",
+        source: SOURCES.rdsCreateDbCluster,
+    },
+    "rds.cluster.database-name": {
+        what: "Aurora PostgreSQL database name",
+        bound: "1–63 letters, digits and underscores, first a letter",
+        name: { min: 1, max: 63, chars: /[A-Za-z0-9_]/, pattern: /^[A-Za-z]/, allowed: "letters, digits and _, first a letter" },
+        fix: "pulumi config set --path 'slipway:database.name' app",
+        source: SOURCES.rdsCreateDbCluster,
+    },
+    "rds.cluster.master-username": {
+        what: "master username",
+        bound: "1–16 letters or digits (slipway also allows _, which PostgreSQL user names take), first a letter",
+        name: { min: 1, max: 16, chars: /[A-Za-z0-9_]/, pattern: /^[A-Za-z]/, allowed: "letters, digits and _, first a letter" },
+        fix: "pulumi config set --path 'slipway:database.username' app",
+        source: SOURCES.rdsCreateDbCluster,
+    },
+    "rds.instance.identifier": {
+        what: "DB instance identifier",
+        bound: "1–63 letters, digits or hyphens; first a letter; no two consecutive hyphens; not ending with a hyphen",
+        name: RDS_IDENTIFIER,
+        fix: "shorten the cluster identifier (the writer is <cluster>-writer)",
+        source: SOURCES.rdsCreateDbInstance,
+    },
+    "rds.subnet-group.name": {
+        what: "DB subnet group name",
+        bound: "1–255 letters, digits, periods, underscores, spaces or hyphens; not default",
+        name: { min: 1, max: 255, chars: /[A-Za-z0-9._ -]/, allowed: "letters, digits, periods, underscores, spaces and hyphens", pattern: /^(?!default$)/i },
+        fix: "rename the subnet group",
+        source: SOURCES.rdsCreateDbSubnetGroup,
     },
     "ecs.cluster.name": {
         what: "cluster name",
@@ -951,6 +999,12 @@ const NAME_TARGETS: NameTarget[] = [
     { types: ["aws:cloudwatch/dashboard:Dashboard"], property: "dashboardName", limit: "cloudwatch.dashboard.name" },
     { types: ["aws:codestarnotifications/notificationRule:NotificationRule"], property: "name", limit: "codestarnotifications.rule.name", auto: "as-is" },
     { types: ["aws:appautoscaling/policy:Policy"], property: "name", limit: "appautoscaling.policy.name", auto: "as-is" },
+    { types: ["aws:rds/cluster:Cluster"], property: "clusterIdentifier", limit: "rds.cluster.identifier", auto: "lowercase" },
+    { types: ["aws:rds/cluster:Cluster"], property: "finalSnapshotIdentifier", limit: "rds.cluster.final-snapshot" },
+    { types: ["aws:rds/cluster:Cluster"], property: "databaseName", limit: "rds.cluster.database-name" },
+    { types: ["aws:rds/cluster:Cluster"], property: "masterUsername", limit: "rds.cluster.master-username" },
+    { types: ["aws:rds/clusterInstance:ClusterInstance"], property: "identifier", limit: "rds.instance.identifier", auto: "lowercase" },
+    { types: ["aws:rds/subnetGroup:SubnetGroup"], property: "name", limit: "rds.subnet-group.name", auto: "lowercase" },
 ];
 
 /** The name a resource will have at deploy time, as far as the plan can tell. */

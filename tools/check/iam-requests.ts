@@ -10,7 +10,7 @@ import { MOCK_ACCOUNT, Plan, PlannedResource } from "../plan/mock-engine";
 import { physicalName } from "./iam-sim";
 import { ADOPTED_TAG, ADOPTED_VALUE, BOUNDARY_CONCERN, environmentRolePath, managedPolicyName, rolePath, STACK_TAG } from "../../infra/contract";
 import { isReviewName } from "../../infra/config/tiers";
-import { KEY_TYPE, keyArnOf, kmsAttackRequests } from "./kms-requests";
+import { KEY_TYPE, keyArnOf, keysOf, kmsAttackRequests } from "./kms-requests";
 
 type Op = "create" | "read" | "update" | "delete";
 const OPS: Op[] = ["create", "read", "update", "delete"];
@@ -168,6 +168,20 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
             const seed = `${v.plan.stack}/${cert?.urn ?? r.urn}`;
             return [{ service: "acm", sarType: "certificate", arn: `arn:aws:acm:${R}:${A}:certificate/${hex(seed, 8)}-0000-4000-8000-${hex(`${seed}/id`, 12)}` }];
         }
+        case "aws:rds/cluster:Cluster": {
+            // The cluster (named by its identifier), production's final snapshot, and the master secret RDS makes
+            // with the caller's rights (rds!cluster-<uuid>; Aurora User Guide, "Password management with ... Secrets Manager").
+            const id = String(inputs.clusterIdentifier);
+            return [
+                { service: "rds", sarType: "cluster", arn: `arn:aws:rds:${R}:${A}:cluster:${id}` },
+                { service: "rds", sarType: "cluster-snapshot", arn: `arn:aws:rds:${R}:${A}:cluster-snapshot:${String(inputs.finalSnapshotIdentifier ?? `${id}-final`)}` },
+                { service: "secretsmanager", sarType: "Secret", arn: `arn:aws:secretsmanager:${R}:${A}:secret:rds!cluster-${hex(r.urn, 8)}-0000-4000-8000-${hex(`${r.urn}/s`, 12)}-AbCdEf` },
+            ];
+        }
+        case "aws:rds/clusterInstance:ClusterInstance":
+            return [{ service: "rds", sarType: "db", arn: `arn:aws:rds:${R}:${A}:db:${String(inputs.identifier ?? name)}` }];
+        case "aws:rds/subnetGroup:SubnetGroup":
+            return [{ service: "rds", sarType: "subgrp", arn: `arn:aws:rds:${R}:${A}:subgrp:${String(inputs.name ?? name)}` }];
         case "aws:route53/record:Record":
             // Records have no ARN: Route 53 authorizes a change against its hosted zone (and the change it returns).
             return [
@@ -261,6 +275,10 @@ const CREATES: Record<string, string[]> = {
     "aws:scheduler/scheduleGroup:ScheduleGroup": ["scheduler:CreateScheduleGroup"],
     "aws:scheduler/schedule:Schedule": ["scheduler:CreateSchedule"],
     "aws:sqs/queue:Queue": ["sqs:CreateQueue"],
+    "aws:rds/cluster:Cluster": ["rds:CreateDBCluster"],
+    "aws:kms/key:Key": ["kms:CreateKey"],
+    "aws:rds/clusterInstance:ClusterInstance": ["rds:CreateDBInstance"],
+    "aws:rds/subnetGroup:SubnetGroup": ["rds:CreateDBSubnetGroup"],
 };
 
 /** Where an API Gateway create lands: the collection, not the new API's own path. */
@@ -270,8 +288,8 @@ const CREATE_COLLECTION: Record<string, (v: StackView) => string> = {
     "aws:apigatewayv2/domainName:DomainName": (v) => `arn:aws:apigateway:${v.region}::/domainnames`,
 };
 
-const UNTAGGING = /^(ec2:DeleteTags|elasticloadbalancing:RemoveTags|acm:RemoveTagsFromCertificate|[a-z0-9-]+:UntagResource|iam:Untag(Role|InstanceProfile|Policy)|ssm:RemoveTagsFromResource|elasticbeanstalk:RemoveTags|sqs:UntagQueue)$/;
-const TAGGING = /^(ec2:CreateTags|elasticloadbalancing:AddTags|acm:AddTagsToCertificate|[a-z0-9-]+:TagResource|iam:Tag(Role|InstanceProfile|Policy)|ssm:AddTagsToResource|logs:TagLogGroup|elasticbeanstalk:(AddTags|UpdateTagsForResource)|autoscaling:CreateOrUpdateTags|sqs:TagQueue)$/;
+const UNTAGGING = /^(ec2:DeleteTags|rds:RemoveTagsFromResource|elasticloadbalancing:RemoveTags|acm:RemoveTagsFromCertificate|[a-z0-9-]+:UntagResource|iam:Untag(Role|InstanceProfile|Policy)|ssm:RemoveTagsFromResource|elasticbeanstalk:RemoveTags|sqs:UntagQueue)$/;
+const TAGGING = /^(ec2:CreateTags|rds:AddTagsToResource|elasticloadbalancing:AddTags|acm:AddTagsToCertificate|[a-z0-9-]+:TagResource|iam:Tag(Role|InstanceProfile|Policy)|ssm:AddTagsToResource|logs:TagLogGroup|elasticbeanstalk:(AddTags|UpdateTagsForResource)|autoscaling:CreateOrUpdateTags|sqs:TagQueue)$/;
 
 /** Service principals a role is passed to, by the type of the resource whose request passes it. */
 const PASSED_TO: Record<string, string> = {
@@ -289,6 +307,61 @@ const PASSED_TO: Record<string, string> = {
  * A predicate gets the resource, so an exception holds only while the program keeps that shape.
  */
 export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; ops?: Op[]; when: (r: PlannedResource, plan: Plan) => boolean; why: string }[] = [
+    // slipway:database (infra/environment/database.ts): an empty Aurora cluster of its own, one writer.
+    {
+        type: "aws:rds/cluster:Cluster",
+        actions: ["rds:AddRoleToDBCluster", "rds:RemoveRoleFromDBCluster", "iam:PassRole"],
+        when: (r) => r.inputs.iamRoles === undefined,
+        why: "the cluster associates no IAM roles (no iamRoles)",
+    },
+    {
+        type: "aws:rds/cluster:Cluster",
+        actions: ["rds:EnableHttpEndpoint", "rds:DisableHttpEndpoint"],
+        when: (r) => r.inputs.enableHttpEndpoint === undefined,
+        why: "the Data API is not enabled (no enableHttpEndpoint)",
+    },
+    {
+        type: "aws:rds/cluster:Cluster",
+        actions: ["rds:RestoreDBClusterFromSnapshot", "rds:RestoreDBClusterToPointInTime", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots", "rds:DescribeDBClusterAutomatedBackups"],
+        ops: ["create"],
+        when: (r) => r.inputs.snapshotIdentifier === undefined && r.inputs.restoreToPointInTime === undefined,
+        why: "the cluster starts empty (no snapshotIdentifier, no restoreToPointInTime): CreateDBCluster, never a restore",
+    },
+    {
+        type: "aws:rds/cluster:Cluster",
+        actions: ["rds:DescribeGlobalClusters", "rds:RemoveFromGlobalCluster"],
+        when: (r) => r.inputs.globalClusterIdentifier === undefined,
+        why: "the cluster is not part of a global database (no globalClusterIdentifier)",
+    },
+    {
+        type: "aws:rds/cluster:Cluster",
+        actions: ["rds:CreateDBInstance", "rds:ModifyDBInstance", "rds:DeleteDBInstance"],
+        when: () => true,
+        why: "CloudFormation's DBCluster handler manages Serverless v2 instances itself; the provider's cluster never does: its writer is a ClusterInstance resource, simulated as such",
+    },
+    {
+        type: "aws:rds/cluster:Cluster",
+        actions: ["rds:CreateDBClusterSnapshot"],
+        ops: ["delete"],
+        when: (r) => r.inputs.skipFinalSnapshot === true,
+        why: "the cluster is deleted without a final snapshot (skipFinalSnapshot: staging and review stacks)",
+    },
+    {
+        type: "aws:rds/clusterInstance:ClusterInstance",
+        actions: ["rds:AddRoleToDBInstance", "rds:RemoveRoleFromDBInstance", "iam:PassRole", "iam:GetRole", "iam:ListRoles"],
+        when: (r) => r.inputs.monitoringRoleArn === undefined,
+        why: "the writer has no enhanced-monitoring role (no monitoringRoleArn) and a cluster member associates no roles of its own",
+    },
+    {
+        type: "aws:rds/clusterInstance:ClusterInstance",
+        actions: [
+            "rds:CreateDBInstanceReadReplica", "rds:RestoreDBInstanceFromDBSnapshot", "rds:RestoreDBInstanceToPointInTime", "rds:PromoteReadReplica",
+            "rds:StartDBInstanceAutomatedBackupsReplication", "rds:StopDBInstanceAutomatedBackupsReplication", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots",
+            "rds:DescribeDBInstanceAutomatedBackups", "rds:CreateDBSnapshot", "secretsmanager:CreateSecret", "secretsmanager:TagResource",
+        ],
+        when: () => true,
+        why: "a cluster member: CreateDBInstance into the cluster, no replica, restore or backup replication of its own (Aurora keeps backups and snapshots per cluster), its password is the cluster's, and DeleteDBInstance of a member takes no final snapshot",
+    },
     {
         type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
         actions: ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress"],
@@ -550,7 +623,18 @@ async function synthesizedArn(service: string, sarType: string, v: StackView, se
 }
 
 /** AWS-owned resources a request names (public AMIs, platforms): never tagged by anyone here. */
-const AWS_OWNED = new Set(["ec2/image", "elasticbeanstalk/solutionstack", "elasticbeanstalk/platform"]);
+const AWS_OWNED = new Set(["ec2/image", "elasticbeanstalk/solutionstack", "elasticbeanstalk/platform", "rds/cluster-pg", "rds/pg", "rds/og"]);
+
+/**
+ * AWS's default RDS groups a cluster or instance without its own uses (`default.aurora-postgresql<major>`;
+ * option groups `default:aurora-postgresql-<major>`), from the stack's cluster's engine version.
+ */
+function defaultRdsGroupArn(service: string, sarType: string, v: StackView): string | undefined {
+    if (service !== "rds" || !["cluster-pg", "pg", "og"].includes(sarType)) return undefined;
+    const cluster = v.plan.resources.find((x) => x.type === "aws:rds/cluster:Cluster");
+    const major = String(cluster?.inputs.engineVersion ?? "16").split(".")[0];
+    return `arn:aws:rds:${v.region}:${MOCK_ACCOUNT}:${sarType}:${sarType === "og" ? `default:aurora-postgresql-${major}` : `default.aurora-postgresql${major}`}`;
+}
 
 /** Every request the deploy role of `v`'s stack makes to create, read, update and delete its resources. */
 export async function deployRequests(v: StackView): Promise<Request[]> {
@@ -570,7 +654,9 @@ export async function deployRequests(v: StackView): Promise<Request[]> {
         }
     }
     out.push(...beanstalkOperationRequests(v));
-    return out;
+    // KMS decides on the key policy first: a request on one of the stack's own keys carries it.
+    const keys = new Map(keysOf(v.plan, v.region).map((k) => [k.arn, k.policy]));
+    return out.map((q) => (keys.has(q.resource) ? { ...q, resourcePolicy: keys.get(q.resource) } : q));
 }
 
 /** The service-linked role a resource's first use creates, by resource type. */
@@ -586,6 +672,9 @@ const SERVICE_LINKED: Record<string, string> = {
 /** Calls Cloud Map makes to Route 53 on the caller's behalf (forward access sessions). */
 const VIA_SERVICE: Record<string, string[]> = {
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": ["route53:"],
+    // RDS makes the managed master secret (and grants itself the storage key) with the caller's rights.
+    "aws:rds/cluster:Cluster": ["secretsmanager:"],
+    "aws:rds/clusterInstance:ClusterInstance": ["secretsmanager:", "kms:CreateGrant"],
 };
 
 /**
@@ -659,7 +748,7 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
     const requests: Request[] = [];
     for (const type of types) {
         const mine = mineOfService.find((o) => o.sarType === type);
-        const related = mine ? undefined : relatedArn(service, type, v);
+        const related = mine ? undefined : (defaultRdsGroupArn(service, type, v) ?? relatedArn(service, type, v));
         // ELB's reference merges v1 and v2: a v2 resource answers for a v1-named type of its own service.
         const sameFamily = !mine && !related && service === "elasticloadbalancing" && mineOfService.length === 1 && types.length === 1 ? mineOfService[0] : undefined;
         const arn = mine?.arn ?? related ?? sameFamily?.arn ?? (await synthesizedArn(service, type, v, `${r.urn}/${type}`));
@@ -674,6 +763,8 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
         if (action === "cloudwatch:PutMetricAlarm") context["cloudwatch:AlarmActions"] = alarmActionsOf(r);
         if (r.type === "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup") Object.assign(context, adoptedContext(action, op, context));
         Object.assign(context, requestContext(action, op, r));
+        // RDS grants itself the storage key through KMS, for an AWS resource (KMS condition keys kms:ViaService, kms:GrantIsForAWSResource).
+        if (action === "kms:CreateGrant" && r.type.startsWith("aws:rds/")) Object.assign(context, { "kms:ViaService": `rds.${v.region}.amazonaws.com`, "kms:GrantIsForAWSResource": "true" });
         requests.push({ action, resource: arn, context, why });
     }
     return requests;
@@ -710,6 +801,9 @@ export function requestContext(action: string, op: Op, r: PlannedResource): Reco
             "route53:ChangeResourceRecordSetsRecordTypes": [String(r.inputs.type).toUpperCase()],
             "route53:ChangeResourceRecordSetsActions": RECORD_CHANGE_ACTIONS[op].length ? RECORD_CHANGE_ACTIONS[op] : ["UPSERT"],
         };
+    }
+    if (action === "rds:CreateDBCluster" && r.type === "aws:rds/cluster:Cluster") {
+        return { "rds:StorageEncrypted": String(r.inputs.storageEncrypted === true), "rds:ManageMasterUserPassword": String(r.inputs.manageMasterUserPassword === true) };
     }
     if (action === "acm:RequestCertificate") {
         const names = [r.inputs.domainName, ...((r.inputs.subjectAlternativeNames as unknown[] | undefined) ?? [])].map(String);

@@ -8,7 +8,7 @@
 // 'slipway:beanstalkInstanceTypes=["t3.micro"]') changed, planned under the mock engine as usual.
 import { RunError } from "@pulumi/pulumi/errors";
 import { STAGE_ACTIONS } from "../../infra/contract";
-import { buildStage, DEFAULT_APP, releaseStage, smokeStage, trafficShiftWaits } from "./lead-time";
+import { buildStage, DEFAULT_APP, releaseStage, smokeStage, snapshotStage, trafficShiftWaits } from "./lead-time";
 import { Plan, PlannedResource } from "../plan/mock-engine";
 import { HOURS_PER_MONTH, PRICE_DATE, PRICE_REGION, PRICES } from "./prices";
 import { JOB_RUN_MINUTES, jobCostLines } from "./job-cost";
@@ -41,6 +41,14 @@ export interface CostAssumptions {
     /** Tag-triggered publishes a month, and the minutes each publish job runs. */
     publishesPerMonth: number;
     publishMinutes: number;
+    /** Database: GB stored in the cluster volume. */
+    databaseStoredGb: { production: number; other: number };
+    /** Database: hours a month a cluster that pauses (minimum 0 ACU) is awake, at 0.5 ACU. */
+    databaseAwakeHours: number;
+    /** Database: storage I/O, million requests a month. */
+    databaseMillionIo: { production: number; other: number };
+    /** Database: share of the volume that changes a day (what automated backups keep beyond the first copy). */
+    databaseDailyChange: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
@@ -57,6 +65,10 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
     packageRequestsPerBuild: 300,
     publishesPerMonth: 4,
     publishMinutes: 4,
+    databaseStoredGb: { production: 10, other: 1 },
+    databaseAwakeHours: 60,
+    databaseMillionIo: { production: 20, other: 0.5 },
+    databaseDailyChange: 0.02,
 };
 
 export interface CostLine {
@@ -80,6 +92,8 @@ export interface CostEstimate {
 
 /** Types that cost nothing by themselves (IAM, networking plumbing, config, components). */
 const FREE_TYPES = new Set([
+    // A DB subnet group is configuration (Aurora pricing bills instances, storage, I/O and backups).
+    "aws:rds/subnetGroup:SubnetGroup",
     "aws:iam/role:Role",
     "aws:iam/rolePolicy:RolePolicy",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
@@ -194,6 +208,7 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
     const releaseRunsPerExecution = stages.filter((s) => s.actions.some((x) => (x as { name?: string }).name === STAGE_ACTIONS.release)).length;
     // Scheduled jobs: one JobRevisions action (a CodeBuild run, a minute rounded up) per stage that has one.
     const jobRevisionRunsPerExecution = stages.filter((s) => s.actions.some((x) => (x as { name?: string }).name === STAGE_ACTIONS.jobRevisions)).length;
+    const backupRunsPerExecution = stages.filter((s) => s.actions.some((x) => (x as { name?: string }).name === STAGE_ACTIONS.backup)).length;
 
     for (const r of plan.resources) {
         // GitHub settings and Pulumi's own resources are not AWS bills.
@@ -281,6 +296,13 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                     add(r, `job revisions: ${runs} × 1 min (${computeType}, a describe and a register per job)`, runs, "min", rate);
                     break;
                 }
+                if (r.name === "db-snapshot-project") {
+                    // The pre-release backup: one run per execution per stage with a Backup action (production with a database).
+                    const minutes = Math.ceil(snapshotStage("backup").seconds / 60);
+                    const runs = a.buildsPerMonth * backupRunsPerExecution;
+                    add(r, `pre-release snapshots: ${runs} × ${minutes} min (${computeType})`, runs * minutes, "min", rate);
+                    break;
+                }
                 if (r.name === "release-project") {
                     const minutes = Math.ceil(releaseStage("release").seconds / 60);
                     const runs = a.buildsPerMonth * releaseRunsPerExecution;
@@ -302,7 +324,7 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                     // Each action execution billed by the minute, rounded up (assumed): source 1, build, and per
                     // environment deploy 1 + smoke test 1; the manual approval is not counted.
                     const buildMinutes = imageProject ? Math.ceil(buildStage(imageProject, DEFAULT_APP).seconds / 60) : 3;
-                    const perRun = 1 + buildMinutes + 2 * smokeRunsPerExecution + releaseRunsPerExecution * Math.ceil(releaseStage("release").seconds / 60) + jobRevisionRunsPerExecution;
+                    const perRun = 1 + buildMinutes + 2 * smokeRunsPerExecution + releaseRunsPerExecution * Math.ceil(releaseStage("release").seconds / 60) + jobRevisionRunsPerExecution + backupRunsPerExecution * Math.ceil(snapshotStage("backup").seconds / 60);
                     add(r, `V2 action minutes: ${a.buildsPerMonth} runs × ${perRun} min`, a.buildsPerMonth * perRun, "action-min", PRICES.codepipeline.v2ActionMinute);
                 } else add(r, "V1 active pipeline", 1, "pipeline-mo", PRICES.codepipeline.v1PipelineMonth);
                 break;
@@ -376,6 +398,26 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
             case "aws:scheduler/schedule:Schedule":
             case "aws:sqs/queue:Queue":
                 break; // jobCostLines, below
+            case "aws:rds/clusterInstance:ClusterInstance": {
+                // Serverless v2 bills ACU-hours per instance: at its floor all month, or (floor 0) only while awake.
+                const cluster = plan.resources.find((x) => x.type === "aws:rds/cluster:Cluster");
+                const scaling = (cluster?.inputs.serverlessv2ScalingConfiguration ?? {}) as { minCapacity?: number };
+                const floor = num(scaling.minCapacity, 0.5);
+                if (floor > 0) add(r, `Aurora Serverless v2 at its ${floor} ACU floor, all month`, floor * HOURS_PER_MONTH, "ACU-h", PRICES.aurora.acuHour);
+                else add(r, `Aurora Serverless v2 awake ${a.databaseAwakeHours} h at 0.5 ACU (assumed; paused at 0 ACU otherwise)`, 0.5 * a.databaseAwakeHours, "ACU-h", PRICES.aurora.acuHour);
+                break;
+            }
+            case "aws:rds/cluster:Cluster": {
+                const gb = prod ? a.databaseStoredGb.production : a.databaseStoredGb.other;
+                add(r, `Aurora storage, ${gb} GB (assumed)`, gb, "GB-mo", PRICES.aurora.storageGbMonth);
+                const io = prod ? a.databaseMillionIo.production : a.databaseMillionIo.other;
+                add(r, `Aurora I/O, ${io} million requests (assumed)`, io, "M requests", PRICES.aurora.perMillionIo);
+                // Automated backups up to the volume's size are free; beyond it, each retained day's changes.
+                const days = num(r.inputs.backupRetentionPeriod, 1);
+                const backupGb = gb + gb * a.databaseDailyChange * days;
+                add(r, `backup storage beyond the free ${gb} GB: ${days} d × ${a.databaseDailyChange * 100} % daily change (assumed)`, Math.max(0, backupGb - gb), "GB-mo", PRICES.aurora.backupGbMonth);
+                break;
+            }
             case "aws:ec2/eip:Eip":
                 ipv4(r, 1, "Elastic IP");
                 break;
@@ -410,6 +452,9 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
         `stored: ECR ${a.ecrStoredGb} GB, S3 ${a.s3StoredGb} GB per bucket; data transfer out not included`,
         ...(plan.resources.some((r) => r.type === "aws:scheduler/schedule:Schedule")
             ? [`scheduled jobs: each run's task ${JOB_RUN_MINUTES} min on on-demand Fargate; cron schedules counted field by field (years ignored); no failed invocations reach the dead-letter queue`]
+            : []),
+        ...(plan.resources.some((r) => r.type === "aws:rds/cluster:Cluster")
+            ? [`database: ${a.databaseStoredGb.other} GB stored outside production (${a.databaseStoredGb.production} GB production), ${a.databaseMillionIo.other} million I/O (${a.databaseMillionIo.production} million), a cluster that pauses awake ${a.databaseAwakeHours} h a month; manual snapshots not included`]
             : []),
         ...(plan.resources.some((r) => r.type === "aws:codeartifact/domain:Domain")
             ? [`package index: ${a.packageStoredGb} GB stored, ${a.packageRequestsPerBuild} requests per build or publish, ${a.publishesPerMonth} tag publishes a month of ${a.publishMinutes} min`]

@@ -66,6 +66,14 @@ export const FIGURES = {
     smokeWorkSeconds: 2,
     /** The release command itself (e.g. migrations with nothing to apply). Assumed 30 s; an app's own can be far longer. */
     releaseCommandSeconds: 30,
+    /**
+     * A manual Aurora cluster snapshot until it is available (the pre-release Backup action). Assumed: an
+     * Aurora snapshot copies no data (storage is already continuously backed up), so a small cluster's takes
+     * minutes at most; not measured here.
+     */
+    snapshotSeconds: 120,
+    /** The CLI's DBClusterSnapshotAvailable waiter polls every 30 s (botocore rds waiters-2.json). */
+    snapshotPollSeconds: 30,
 };
 
 /** CodeBuild compute types → vCPUs (CodeBuild "Build environment compute modes and types"). */
@@ -351,6 +359,19 @@ export function releaseStage(stage: string): StageEstimate {
 }
 
 /**
+ * The Backup action (infra/delivery/database-snapshot.ts): CodeBuild's overhead, the snapshot until it is
+ * available, at most one waiter interval more.
+ */
+export function snapshotStage(stage: string): StageEstimate {
+    const parts = [
+        ...codebuildOverhead(false),
+        { label: "cluster snapshot until available (assumed)", seconds: FIGURES.snapshotSeconds },
+        { label: `seen available (the waiter polls every ${FIGURES.snapshotPollSeconds} s)`, seconds: FIGURES.snapshotPollSeconds },
+    ];
+    return { stage, seconds: sum(parts), parts };
+}
+
+/**
  * Each platform's deploy model, from the environment's plan; null: not modelled (its stages are
  * listed as excluded). Keyed by PlatformName, so a new platform must say which.
  */
@@ -417,6 +438,8 @@ export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: A
         const platform = String(env.outputs.platform ?? "") as PlatformName;
         if (!(platform in DEPLOY_MODELS)) throw new LeadTimeError(`pipeline stage ${s.name}: stack ${stack} has no known platform output (${platform || "none"})`);
         // The release phase runs before the deploy (runOrder 1), so its time adds to the stage's.
+        // The pre-release snapshot runs before both (production with a database).
+        if (s.actions.some((a) => a.name === STAGE_ACTIONS.backup)) stages.push(snapshotStage(`${s.name}: database snapshot (${stack})`));
         if (s.actions.some((a) => a.name === STAGE_ACTIONS.release)) stages.push(releaseStage(`${s.name}: release (${stack})`));
         const model = DEPLOY_MODELS[platform];
         if (model) {

@@ -117,6 +117,15 @@ export const PRICES = {
      * (cloudburn.io, "Amazon SQS Pricing", 2026-03-14; factualminds.com, 2026-06). A queue costs nothing idle.
      */
     sqs: { standardPerMillionRequests: 0.4 },
+    /**
+     * Aurora PostgreSQL (Aurora Standard), us-east-1: Serverless v2 $0.12 per ACU-hour, billed per second
+     * (none while an instance is paused at 0 ACU); storage $0.10 per GB-month; I/O $0.20 per million
+     * requests; backup storage beyond the free allowance (100 % of the cluster's storage) $0.021 per
+     * GB-month. aws.amazon.com/rds/aurora/pricing/ lists them by region behind a selector this machine
+     * cannot read: figures as cited by factualminds.com ("Aurora pricing breakdown — us-east-1, June 2026")
+     * and the research notes (/work/research/rds-domains.md §2, third-party; the backup rate UNVERIFIED).
+     */
+    aurora: { acuHour: 0.12, storageGbMonth: 0.1, perMillionIo: 0.2, backupGbMonth: 0.021 },
     /** Route 53 hosted zone, public or private (a Cloud Map DNS namespace creates one): $0.50 per month (aws.amazon.com/route53/pricing/). */
     route53HostedZoneMonth: 0.5,
 };

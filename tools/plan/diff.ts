@@ -133,6 +133,14 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:acm/certificate:Certificate": { inputs: ["domainName", "subjectAlternativeNames", "validationMethod", "keyAlgorithm", "certificateAuthorityArn", "validationOptions"] },
     "aws:acm/certificateValidation:CertificateValidation": { inputs: ["certificateArn", "validationRecordFqdns"] },
     "aws:route53/record:Record": { inputs: ["name", "zoneId"] },
+    // slipway:database: a new cluster is an EMPTY database. The old one is deleted (production: refused by
+    // deletion protection and protect; elsewhere its data is gone). A new writer only moves compute.
+    "aws:rds/cluster:Cluster": {
+        inputs: ["availabilityZones", "clusterIdentifier", "clusterIdentifierPrefix", "clusterScalabilityType", "databaseName", "dbSubnetGroupName", "dbSystemId", "engine", "engineMode", "kmsKeyId", "masterUsername", "restoreToPointInTime", "s3Import", "snapshotIdentifier", "sourceRegion", "storageEncrypted"],
+        note: "DATABASE REPLACED: the new cluster starts empty and the old one, with every row, is deleted (restore from a snapshot first; production refuses: deletion protection)",
+    },
+    "aws:rds/subnetGroup:SubnetGroup": { inputs: ["name", "namePrefix"] },
+    "aws:rds/clusterInstance:ClusterInstance": { inputs: ["availabilityZone", "clusterIdentifier", "customIamInstanceProfile", "dbSubnetGroupName", "engine", "identifier", "identifierPrefix"], note: "the writer is replaced: connections drop until the new one is available (the data stays in the cluster)" },
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": { inputs: ["name", "vpc"] },
     "aws:servicediscovery/service:Service": { inputs: ["name", "namespaceId", "healthCheckCustomConfig", "type"] },
     "github:index/repositoryEnvironment:RepositoryEnvironment": { inputs: ["repository", "environment"] },

@@ -137,6 +137,12 @@ export function mockArn(type: string, name: string, physical: string, id: string
             return `arn:aws:apigateway:${R}::/domainnames/${String(inputs.domainName)}`;
         case "aws:acm/certificate:Certificate":
             return `arn:aws:acm:${R}:${A}:certificate/${id}`;
+        case "aws:rds/cluster:Cluster":
+            return `arn:aws:rds:${R}:${A}:cluster:${String(inputs.clusterIdentifier ?? physical)}`;
+        case "aws:rds/clusterInstance:ClusterInstance":
+            return `arn:aws:rds:${R}:${A}:db:${String(inputs.identifier ?? physical)}`;
+        case "aws:rds/subnetGroup:SubnetGroup":
+            return `arn:aws:rds:${R}:${A}:subgrp:${physical}`;
         case "aws:elasticbeanstalk/application:Application":
             return `arn:aws:elasticbeanstalk:${R}:${A}:application/${physical}`;
         case "aws:elasticbeanstalk/environment:Environment":

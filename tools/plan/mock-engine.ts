@@ -151,6 +151,23 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
         case "aws:ecs/taskDefinition:TaskDefinition":
             state.revision = 1;
             break;
+        case "aws:rds/cluster:Cluster": {
+            // An Aurora cluster's endpoints (<id>.cluster-<hash>.<region>.rds.amazonaws.com) and, with
+            // manageMasterUserPassword, the secret RDS makes: rds!cluster-<uuid>, six random characters in its ARN.
+            const identifier = String(unwrap(inputs.clusterIdentifier) ?? physical);
+            state.endpoint = `${identifier}.cluster-${hash(name).slice(0, 12)}.${region}.rds.amazonaws.com`;
+            state.readerEndpoint = `${identifier}.cluster-ro-${hash(name).slice(0, 12)}.${region}.rds.amazonaws.com`;
+            state.port = unwrap(inputs.port) ?? 5432;
+            // The provider's id of a cluster is its identifier.
+            id = identifier;
+            state.id = id;
+            state.clusterResourceId = `cluster-${hash(`${name}/resource`).slice(0, 26).toUpperCase()}`;
+            if (unwrap(inputs.manageMasterUserPassword) === true) {
+                const uuid = `${hash(`${name}/secret`).slice(0, 8)}-0000-4000-8000-${hash(`${name}/secret`).slice(8, 20)}`;
+                state.masterUserSecrets = [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT}:secret:rds!cluster-${uuid}-AbCdEf`, secretStatus: "active", kmsKeyId: unwrap(inputs.masterUserSecretKmsKeyId) ?? "" }];
+            }
+            break;
+        }
         case "aws:cloudwatch/dashboard:Dashboard":
             // The provider names it dashboardArn, not arn.
             state.dashboardArn = `arn:aws:cloudwatch::${MOCK_ACCOUNT}:dashboard/${String(unwrap(inputs.dashboardName) ?? physical)}`;

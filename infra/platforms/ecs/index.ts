@@ -197,6 +197,8 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
           })
         : undefined;
     // The app's processes read the private package index only under slipway:packages.runtimeRead.
+    // slipway:database: every process of the app (web, workers, release) carries its clients group and its secrets.
+    const database = shared.database ? { databaseSecrets: shared.database.taskSecrets, extraSecurityGroupIds: [shared.database.clientSecurityGroup.id] } : {};
     const packagesRead = s.packagesRead ? { taskPolicyArns: [runtimePolicyArn(shared.ctx, app, shared.policyStack, PACKAGES_READ_KIND)] } : {};
     const shift = ingress.shifting && s.deploy.strategy !== "rolling" ? trafficShift(s, shared, ingress.shifting) : undefined;
     const fargate = new FargateApp("app", {
@@ -218,6 +220,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         environment: { ...s.appSettings, PORT: String(s.containerPort) },
         healthCheckCommand: s.containerHealthCheck,
         secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
+        ...database,
         desiredCount: s.desiredCount,
         minCount: s.minCount,
         maxCount: s.maxCount,
@@ -253,6 +256,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
             taskRoleArn: fargate.taskRole.arn,
             environment: { ...s.appSettings },
             secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
+            ...(shared.database ? { databaseSecrets: shared.database.taskSecrets } : {}),
             logGroupName: fargate.logGroup.name,
             region: shared.ctx.region,
         });
@@ -279,6 +283,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
                     subnetIds: network.publicSubnetIds,
                     environment: { ...s.appSettings },
                     secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
+                    ...database,
                     healthCheckCommand: w.healthCheck,
                     desiredCount: w.desiredCount,
                     minCount: w.minCount,

@@ -24,6 +24,8 @@ export interface ReleaseTaskArgs {
     environment: Record<string, string>;
     /** App secrets: names and the JSON secret holding them (ECS resolves them at task start). */
     secrets?: { arn: pulumi.Input<string>; names: string[]; versionId: pulumi.Input<string> };
+    /** Database connection secrets (slipway:database), by reference. The task runs in the web service's network, so it carries the database's clients group. @default none */
+    databaseSecrets?: pulumi.Input<{ name: string; valueFrom: string }[]>;
     /** The environment's log group; the release writes under the `release/` stream prefix. */
     logGroupName: pulumi.Input<string>;
     region: string;
@@ -46,6 +48,7 @@ export class ReleaseTask extends pulumi.ComponentResource {
                 image: args.image,
                 logGroupName: args.logGroupName,
                 secrets: args.secrets,
+                databaseSecrets: args.databaseSecrets,
                 region: args.region,
                 container: { command: args.command, streamPrefix: RELEASE_PROCESS, environment: args.environment },
             }),

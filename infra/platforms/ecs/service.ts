@@ -45,6 +45,10 @@ export interface FargateAppArgs {
     healthCheckCommand?: string;
     /** App secrets: names and the JSON secret holding them. */
     secrets?: { arn: pulumi.Input<string>; names: string[]; versionId: pulumi.Input<string> };
+    /** Database connection secrets (slipway:database): ECS task secrets by reference, beside the app's. @default none */
+    databaseSecrets?: pulumi.Input<{ name: string; valueFrom: string }[]>;
+    /** Further security groups of the tasks: the database's clients group (slipway:database). @default none */
+    extraSecurityGroupIds?: pulumi.Input<string>[];
     desiredCount: number;
     minCount: number;
     maxCount: number;
@@ -157,6 +161,7 @@ export class FargateApp extends pulumi.ComponentResource {
                 image: args.image,
                 logGroupName: this.logGroup.name,
                 secrets: args.secrets,
+                databaseSecrets: args.databaseSecrets,
                 region: ctx.region,
                 container: { containerPort: args.containerPort, environment: args.environment, healthCheckCommand: args.healthCheckCommand },
             }),
@@ -194,7 +199,7 @@ export class FargateApp extends pulumi.ComponentResource {
                 capacityProviderStrategies: [{ capacityProvider: args.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1, base: 0 }],
                 networkConfiguration: {
                     subnets: args.subnetIds,
-                    securityGroups: [taskSecurityGroup.id],
+                    securityGroups: [taskSecurityGroup.id, ...(args.extraSecurityGroupIds ?? [])],
                     // No NAT gateway: tasks reach ECR and Secrets Manager through their public IP.
                     assignPublicIp: true,
                 },

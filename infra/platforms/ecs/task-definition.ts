@@ -23,11 +23,13 @@ export interface FargateTaskSpec {
     taskRoleArn: pulumi.Input<string>;
     image: pulumi.Input<string>;
     logGroupName: pulumi.Input<string>;
-    /** The app's secrets; none, or none named: the container gets no `secrets`. @default none */
+    /** The app's secrets; none, or none named: the container gets no `secrets` of the app's. @default none */
     secrets?: TaskSecrets;
+    /** Secrets held elsewhere (the database's connection and RDS's password), by ECS valueFrom. @default none */
+    databaseSecrets?: pulumi.Input<{ name: string; valueFrom: string }[]>;
     region: string;
     /** The container's own settings: its command, port, stream prefix, environment and health check. */
-    container: Omit<Parameters<typeof containerDefinitions>[0], "image" | "secretArn" | "secretNames" | "secretsVersion" | "logGroup" | "region">;
+    container: Omit<Parameters<typeof containerDefinitions>[0], "image" | "secretArn" | "secretNames" | "secretsVersion" | "extraSecrets" | "logGroup" | "region">;
 }
 
 /** The TaskDefinition arguments of one process of the environment. */
@@ -42,7 +44,7 @@ export function fargateTaskDefinitionArgs(spec: FargateTaskSpec): ecs.TaskDefini
         runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
         executionRoleArn: spec.executionRoleArn,
         taskRoleArn: spec.taskRoleArn,
-        containerDefinitions: pulumi.all([spec.image, spec.logGroupName, secrets?.arn, secrets?.versionId]).apply(([image, logGroup, secretArn, secretsVersion]) =>
+        containerDefinitions: pulumi.all([spec.image, spec.logGroupName, secrets?.arn, secrets?.versionId, spec.databaseSecrets]).apply(([image, logGroup, secretArn, secretsVersion, extraSecrets]) =>
             JSON.stringify(
                 containerDefinitions({
                     ...spec.container,
@@ -50,6 +52,7 @@ export function fargateTaskDefinitionArgs(spec: FargateTaskSpec): ecs.TaskDefini
                     secretArn,
                     secretNames: secrets?.names ?? [],
                     secretsVersion,
+                    extraSecrets,
                     logGroup,
                     region: spec.region,
                 }),
@@ -71,6 +74,8 @@ export function containerDefinitions(a: {
     secretArn?: string;
     secretNames: string[];
     secretsVersion?: string;
+    /** Secrets held elsewhere (the database's), by ECS valueFrom. @default none */
+    extraSecrets?: { name: string; valueFrom: string }[];
     logGroup: string;
     region: string;
     healthCheckCommand?: string;
@@ -86,7 +91,7 @@ export function containerDefinitions(a: {
                 .sort(([x], [y]) => x.localeCompare(y))
                 .map(([name, value]) => ({ name, value })),
             // Secrets are resolved by ECS at task start from Secrets Manager; they never sit in the definition.
-            secrets: a.secretArn ? a.secretNames.map((name) => ({ name, valueFrom: `${a.secretArn}:${name}::` })) : [],
+            secrets: [...(a.secretArn ? a.secretNames.map((name) => ({ name, valueFrom: `${a.secretArn}:${name}::` })) : []), ...(a.extraSecrets ?? [])],
             // A label, not an env var: changes with every secret rotation so the service rolls new tasks.
             dockerLabels: a.secretsVersion ? { "slipway.secrets-version": a.secretsVersion } : {},
             logConfiguration: {

@@ -42,6 +42,10 @@ export interface WorkerServiceArgs {
     environment: Record<string, string>;
     /** App secrets: names and the JSON secret holding them (ECS resolves them at task start). */
     secrets?: { arn: pulumi.Input<string>; names: string[]; versionId: pulumi.Input<string> };
+    /** Database connection secrets (slipway:database): ECS task secrets by reference, beside the app's. @default none */
+    databaseSecrets?: pulumi.Input<{ name: string; valueFrom: string }[]>;
+    /** Further security groups of the tasks: the database's clients group (slipway:database). @default none */
+    extraSecurityGroupIds?: pulumi.Input<string>[];
     /** Container health check (CMD-SHELL); @default none: ECS counts a task healthy 40 s after it is RUNNING. */
     healthCheckCommand?: string;
     desiredCount: number;
@@ -93,6 +97,7 @@ export class WorkerService extends pulumi.ComponentResource {
                 image: args.image,
                 logGroupName: this.logGroup.name,
                 secrets: args.secrets,
+                databaseSecrets: args.databaseSecrets,
                 region: ctx.region,
                 container: { command: args.command, environment: args.environment, healthCheckCommand: args.healthCheckCommand },
             }),
@@ -118,7 +123,7 @@ export class WorkerService extends pulumi.ComponentResource {
                 desiredCount: args.desiredCount,
                 capacityProviderStrategies: [{ capacityProvider: args.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1, base: 0 }],
                 // No NAT gateway: tasks reach ECR and Secrets Manager through their public IP; no inbound rule admits anything.
-                networkConfiguration: { subnets: args.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: true },
+                networkConfiguration: { subnets: args.subnetIds, securityGroups: [securityGroup.id, ...(args.extraSecurityGroupIds ?? [])], assignPublicIp: true },
                 deploymentMinimumHealthyPercent: 100,
                 deploymentMaximumPercent: 200,
                 // A crash-looping worker never reaches steady state: the deployment fails and rolls back.

@@ -1,0 +1,216 @@
+// The database config key (`slipway:database`, environment stacks) and its checks: one message per
+// problem, naming the key path and the fix. An environment with the key gets its own Aurora PostgreSQL
+// Serverless v2 cluster (infra/environment/database.ts); the delivery stack reads the same key from the
+// environment's stack file and gives that stack's deploy role its RDS rights (infra/delivery/database-policy.ts).
+import { z } from "zod";
+import { key } from "./keys";
+import type { Tier } from "./tiers";
+
+/**
+ * Aurora PostgreSQL majors slipway accepts, and the first minor of each that can scale to 0 ACUs
+ * (auto-pause). RDS API Reference, ServerlessV2ScalingConfiguration.MinCapacity: "For Aurora versions that
+ * support the Aurora Serverless v2 auto-pause feature, the smallest value that you can use is 0. For
+ * versions that don't support Aurora Serverless v2 auto-pause, the smallest value that you can use is
+ * 0.5." The per-version table is "Aurora Serverless v2 capacity" (Aurora User Guide); the first minors
+ * here are the November 2024 auto-pause launch's (16.3, 15.7, 14.12, 13.15; 17 launched with it). The
+ * authoritative answer for a region is DescribeDBEngineVersions' ServerlessV2FeaturesSupport.MinCapacity
+ * (docs/database.md shows the query). Majors 11 and 12 are past standard support and not offered.
+ */
+export const AURORA_POSTGRES_MAJORS: Readonly<Record<number, { autoPauseFrom: number }>> = {
+    13: { autoPauseFrom: 15 },
+    14: { autoPauseFrom: 12 },
+    15: { autoPauseFrom: 7 },
+    16: { autoPauseFrom: 3 },
+    17: { autoPauseFrom: 4 },
+};
+
+/** The default engine version: a 16.x minor with auto-pause. */
+export const DEFAULT_ENGINE_VERSION = "16.6";
+
+/** RDS API Reference, ServerlessV2ScalingConfiguration: 0–256 ACUs (256 "for recent Aurora versions"), in half-step increments. */
+export const ACU_MAX = 256;
+/** SecondsUntilAutoPause: "a value between 300 seconds (five minutes) and 86,400 seconds (one day)"; default 300. */
+export const AUTO_PAUSE_SECONDS = { min: 300, max: 86400 } as const;
+/** CreateDBCluster BackupRetentionPeriod: "Must be a value from 1 to 35"; default 1. */
+export const BACKUP_RETENTION = { min: 1, max: 35 } as const;
+
+/**
+ * DatabaseName (CreateDBCluster, Aurora PostgreSQL): 1–63 letters, digits and underscores, starting with a
+ * letter; not a PostgreSQL reserved word. MasterUsername: 1–63 letters, digits and underscores, first a
+ * letter, "Can't be a reserved word for the chosen database engine" (rdsadmin and postgres' own roles).
+ */
+export const PG_IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
+export const RESERVED_DATABASE_NAMES = ["postgres", "template0", "template1", "rdsadmin", "user", "select", "table", "default"] as const;
+/** CreateDBCluster MasterUsername: "Must be 1 to 16 letters or numbers", first a letter. */
+export const MASTER_USERNAME = /^[a-z][a-z0-9_]{0,15}$/;
+export const RESERVED_USERNAMES = ["postgres", "rdsadmin", "admin", "root", "rds_superuser", "public", "user"] as const;
+
+/** Fields of slipway:database. */
+export const DATABASE_FIELDS = ["name", "username", "engineVersion", "minCapacity", "maxCapacity", "secondsUntilAutoPause", "backupRetentionDays", "iamAuthentication"] as const;
+
+/** Per tier: the capacity range and backups unless set. Staging and review pause when idle (0 ACU); production never pauses (resume takes up to 15 s). */
+export const DATABASE_TIER_DEFAULTS: Readonly<Record<Tier, { minCapacity: number; maxCapacity: number; backupRetentionDays: number }>> = {
+    production: { minCapacity: 0.5, maxCapacity: 4, backupRetentionDays: 14 },
+    staging: { minCapacity: 0, maxCapacity: 2, backupRetentionDays: 1 },
+    review: { minCapacity: 0, maxCapacity: 1, backupRetentionDays: 1 },
+};
+
+export const DATABASE_KEYS = [
+    key({
+        key: "database",
+        roles: ["environment"],
+        type: "map",
+        description:
+            "A PostgreSQL database for the environment (ECS only, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false). The app gets DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER and DATABASE_PASSWORD as task secrets. Empty: no database.",
+        schema: z.record(z.string(), z.unknown()),
+        example: "name",
+    }),
+] as const;
+
+export interface DatabaseSettings {
+    /** `<app>-<stack>`: the cluster identifier the pipeline and the deploy policies derive (contract.ts databaseIdentifier). */
+    identifier: string;
+    engine: "aurora-postgresql";
+    engineVersion: string;
+    name: string;
+    username: string;
+    minCapacity: number;
+    maxCapacity: number;
+    /** Set when minCapacity is 0. */
+    secondsUntilAutoPause?: number;
+    backupRetentionDays: number;
+    iamAuthentication: boolean;
+}
+
+/** What the database defaults to and where it may run. */
+export interface DatabaseContext {
+    platform: string;
+    tier: Tier;
+    /** `<app>-<stack>`. */
+    environmentName: string;
+}
+
+/** RDS DB cluster identifier: 1–63 letters, digits or hyphens, first a letter, no trailing hyphen nor two consecutive (CreateDBCluster DBClusterIdentifier). */
+export const CLUSTER_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
+export const CLUSTER_IDENTIFIER_MAX = 63;
+/**
+ * Names derived from the cluster's identifier are at most 63 characters too: the writer `<id>-writer`
+ * (CreateDBInstance) and production's pre-release snapshots `<id>-pre-<UTC YYYYMMDDHHMMSS>`
+ * (CreateDBClusterSnapshot, infra/delivery/database-snapshot.ts): the identifier keeps 19 characters free.
+ */
+export const DATABASE_IDENTIFIER_MAX = CLUSTER_IDENTIFIER_MAX - "-pre-YYYYMMDDHHMMSS".length;
+
+/** Whether an Aurora PostgreSQL version can scale to 0 ACUs. */
+export function autoPauses(version: string): boolean {
+    const [major, minor] = version.split(".").map(Number);
+    const m = AURORA_POSTGRES_MAJORS[major];
+    return m !== undefined && minor >= m.autoPauseFrom;
+}
+
+const halfStep = (v: number) => Number.isFinite(v) && Math.round(v * 2) === v * 2;
+
+/** The validated database, or undefined (none configured, or problems pushed, one per mistake). */
+export function databaseSettings(value: Record<string, unknown> | undefined, c: DatabaseContext, stack: string, problems: string[]): DatabaseSettings | undefined {
+    const at = "slipway:database";
+    if (!value || !Object.keys(value).length) return undefined;
+    const set = (path: string, example: string) => `pulumi config set --path '${at}.${path}' ${example} --stack ${stack}`;
+    const rm = (path: string) => `pulumi config rm --path '${at}.${path}' --stack ${stack}`;
+    if (c.platform !== "ecs") {
+        problems.push(
+            `${at} is set, but slipway:platform is ${c.platform}: slipway's database reaches ECS services only (their task secrets and security groups); Elastic Beanstalk environments are not supported yet (docs/database.md). Fix: run this environment on ECS (pulumi config set slipway:platform ecs --stack ${stack}), or remove the database: pulumi config rm ${at} --stack ${stack}`,
+        );
+        return undefined;
+    }
+    const before = problems.length;
+    for (const field of Object.keys(value)) {
+        if (!(DATABASE_FIELDS as readonly string[]).includes(field)) problems.push(`${at}.${field} is not a database setting (it takes ${DATABASE_FIELDS.join(", ")}). Fix: ${rm(field)}`);
+    }
+    const byTier = DATABASE_TIER_DEFAULTS[c.tier];
+    const text = (field: string, fallback: string): string => {
+        const v = value[field];
+        if (v === undefined) return fallback;
+        if (typeof v !== "string" && typeof v !== "number") {
+            problems.push(`${at}.${field} must be a string. Fix: ${set(field, fallback)}`);
+            return fallback;
+        }
+        return String(v);
+    };
+    const name = text("name", "app");
+    if (!PG_IDENTIFIER.test(name) || (RESERVED_DATABASE_NAMES as readonly string[]).includes(name)) {
+        problems.push(`${at}.name = ${JSON.stringify(name)} is not a database name RDS accepts: 1–63 of a–z, 0–9 and '_', starting with a letter, and not one of ${RESERVED_DATABASE_NAMES.join(", ")}. Fix: ${set("name", "app")}`);
+    }
+    const username = text("username", "app");
+    if (!MASTER_USERNAME.test(username) || (RESERVED_USERNAMES as readonly string[]).includes(username)) {
+        problems.push(`${at}.username = ${JSON.stringify(username)} is not a master username RDS accepts: 1–16 of a–z, 0–9 and '_', starting with a letter, and not one of ${RESERVED_USERNAMES.join(", ")}. Fix: ${set("username", "app")}`);
+    }
+    const engineVersion = text("engineVersion", DEFAULT_ENGINE_VERSION);
+    const versionMatch = /^(\d+)\.(\d+)$/.exec(engineVersion);
+    const majors = Object.keys(AURORA_POSTGRES_MAJORS).join(", ");
+    if (!versionMatch || !AURORA_POSTGRES_MAJORS[Number(versionMatch[1])]) {
+        problems.push(`${at}.engineVersion = ${JSON.stringify(engineVersion)} is not an Aurora PostgreSQL version slipway offers: <major>.<minor> with major ${majors} (e.g. ${DEFAULT_ENGINE_VERSION}; aws rds describe-db-engine-versions --engine aurora-postgresql lists a region's). Fix: ${set("engineVersion", DEFAULT_ENGINE_VERSION)}`);
+    }
+    const num = (field: string, fallback: number): number => {
+        const v = value[field];
+        if (v === undefined) return fallback;
+        const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
+        if (typeof n !== "number" || !Number.isFinite(n)) {
+            problems.push(`${at}.${field} = ${JSON.stringify(v)} must be a number. Fix: ${set(field, String(fallback))}`);
+            return fallback;
+        }
+        return n;
+    };
+    const minCapacity = num("minCapacity", byTier.minCapacity);
+    const maxCapacity = num("maxCapacity", Math.max(byTier.maxCapacity, minCapacity));
+    for (const [field, v] of [["minCapacity", minCapacity], ["maxCapacity", maxCapacity]] as const) {
+        if (v < 0 || v > ACU_MAX || !halfStep(v)) problems.push(`${at}.${field} = ${v} is not an Aurora Serverless v2 capacity: 0 to ${ACU_MAX} ACUs in steps of 0.5. Fix: ${set(field, String(byTier[field]))}`);
+    }
+    if (maxCapacity < 1 && maxCapacity >= 0) problems.push(`${at}.maxCapacity = ${maxCapacity}: Aurora Serverless v2's maximum capacity is at least 1 ACU. Fix: ${set("maxCapacity", "1")}`);
+    if (minCapacity > maxCapacity) problems.push(`${at}.minCapacity = ${minCapacity} is greater than maxCapacity = ${maxCapacity}. Fix: ${set("maxCapacity", String(Math.max(1, minCapacity)))}`);
+    if (minCapacity === 0 && versionMatch && AURORA_POSTGRES_MAJORS[Number(versionMatch[1])] && !autoPauses(engineVersion)) {
+        const m = AURORA_POSTGRES_MAJORS[Number(versionMatch[1])];
+        problems.push(
+            `${at}.minCapacity = 0 needs an engine version with auto-pause; ${engineVersion} allows 0.5 at the least (Aurora PostgreSQL ${versionMatch[1]}.${m.autoPauseFrom} and later scale to 0). Fix: ${set("engineVersion", `${versionMatch[1]}.${m.autoPauseFrom}`)} or ${set("minCapacity", "0.5")}`,
+        );
+    }
+    let secondsUntilAutoPause: number | undefined;
+    if (value.secondsUntilAutoPause !== undefined) {
+        const s = num("secondsUntilAutoPause", AUTO_PAUSE_SECONDS.min);
+        if (minCapacity !== 0) problems.push(`${at}.secondsUntilAutoPause applies only with minCapacity 0 (a cluster that pauses). Fix: ${rm("secondsUntilAutoPause")} or ${set("minCapacity", "0")}`);
+        else if (!Number.isInteger(s) || s < AUTO_PAUSE_SECONDS.min || s > AUTO_PAUSE_SECONDS.max) problems.push(`${at}.secondsUntilAutoPause = ${s} must be an integer from ${AUTO_PAUSE_SECONDS.min} to ${AUTO_PAUSE_SECONDS.max}. Fix: ${set("secondsUntilAutoPause", "300")}`);
+        else secondsUntilAutoPause = s;
+    } else if (minCapacity === 0) secondsUntilAutoPause = AUTO_PAUSE_SECONDS.min;
+    const backupRetentionDays = num("backupRetentionDays", byTier.backupRetentionDays);
+    if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < BACKUP_RETENTION.min || backupRetentionDays > BACKUP_RETENTION.max) {
+        problems.push(`${at}.backupRetentionDays = ${backupRetentionDays} must be an integer from ${BACKUP_RETENTION.min} to ${BACKUP_RETENTION.max} (RDS keeps automated backups 1–35 days). Fix: ${set("backupRetentionDays", String(byTier.backupRetentionDays))}`);
+    }
+    const iam = value.iamAuthentication;
+    if (iam !== undefined && iam !== true && iam !== false && iam !== "true" && iam !== "false") problems.push(`${at}.iamAuthentication must be true or false. Fix: ${set("iamAuthentication", "true")}`);
+    if (!CLUSTER_IDENTIFIER.test(c.environmentName) || c.environmentName.length > DATABASE_IDENTIFIER_MAX) {
+        problems.push(`${at}: the cluster identifier ${c.environmentName} (<app>-<stack>) is not one RDS accepts with room for its writer and pre-release snapshots (<id>-writer, <id>-pre-<time>): 1–${DATABASE_IDENTIFIER_MAX} of a–z, 0–9 and '-', starting with a letter, without '--' or a trailing '-'. Fix: a shorter slipway:appName or stack name, or pulumi config rm ${at} --stack ${stack}`);
+    }
+    if (problems.length > before) return undefined;
+    return {
+        identifier: c.environmentName,
+        engine: "aurora-postgresql",
+        engineVersion,
+        name,
+        username,
+        minCapacity,
+        maxCapacity,
+        secondsUntilAutoPause,
+        backupRetentionDays,
+        iamAuthentication: iam === true || iam === "true",
+    };
+}
+
+/** Whether a stack file sets slipway:database (the delivery stack gives its deploy role the database policy). */
+export function databaseOfStackFile(config: Record<string, string> | undefined): boolean {
+    const text = config?.["slipway:database"];
+    if (!text) return false;
+    try {
+        const parsed = JSON.parse(text) as unknown;
+        return Boolean(parsed) && typeof parsed === "object" && !Array.isArray(parsed) && Object.keys(parsed as object).length > 0;
+    } catch {
+        return false;
+    }
+}

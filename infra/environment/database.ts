@@ -1,0 +1,217 @@
+// An environment's own PostgreSQL database (slipway:database): an Aurora PostgreSQL Serverless v2 cluster
+// with one db.serverless writer, in isolated subnets of the stack's VPC (no route out), behind a security
+// group that admits only the app's tasks (web, workers and the release task carry the clients group),
+// encrypted with the stack's own KMS key, its master password made, stored and rotated by RDS in Secrets
+// Manager (manageMasterUserPassword: never in config or state). The tasks get the connection as task
+// secrets: host, port, name and user from a connection secret under the stack's prefix, the password by
+// reference to RDS's own secret.
+import * as pulumi from "@pulumi/pulumi";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as kms from "@pulumi/aws/kms";
+import * as rds from "@pulumi/aws/rds";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import { finalSnapshotIdentifier, writerIdentifier } from "../contract";
+
+/** Aurora PostgreSQL's port. */
+export const POSTGRES_PORT = 5432;
+
+/**
+ * What each task gets, as libpq's own variables (PostgreSQL docs, "Environment Variables"): psql,
+ * node-postgres, psycopg and Rails' pg adapter connect with no further configuration.
+ */
+export const DATABASE_SECRET_NAMES = { host: "PGHOST", port: "PGPORT", dbname: "PGDATABASE", username: "PGUSER", password: "PGPASSWORD" } as const;
+
+/**
+ * Log types Aurora PostgreSQL exports to CloudWatch (CreateDBCluster EnableCloudwatchLogsExports: Aurora
+ * PostgreSQL takes `instance`, `postgresql` and `iam-db-auth-error`).
+ */
+export const AURORA_POSTGRES_LOG_EXPORTS = ["postgresql"] as const;
+
+export interface DatabaseArgs {
+    /** Cluster identifier (contract.ts databaseIdentifier): `<app>-<stack>`. */
+    identifier: string;
+    /** Aurora PostgreSQL version, e.g. "16.6" (checked in config). */
+    engineVersion: string;
+    /** Database created in the cluster. @default "app" */
+    databaseName?: string;
+    /** Master user. @default "app" */
+    username?: string;
+    /** ACUs: 0 pauses an idle writer (versions with auto-pause), up to 256. */
+    minCapacity: number;
+    maxCapacity: number;
+    /** Idle seconds before a 0-ACU cluster pauses (300–86400). @default 300 when minCapacity is 0 */
+    secondsUntilAutoPause?: number;
+    /** Automated backups, days (1–35). */
+    backupRetentionDays: number;
+    /** IAM database authentication (rds-db:connect) beside the password. @default false */
+    iamAuthentication?: boolean;
+    vpcId: pulumi.Input<string>;
+    /** One isolated subnet per zone (a DB subnet group needs two zones). */
+    subnets: { cidr: string; availabilityZone: pulumi.Input<string> }[];
+    /** The stack's secret-name prefix (contract.ts secretNamePrefix): the connection secret is `<prefix>database`. */
+    secretNamePrefix: string;
+    /** The account: the key policy lets it administer the key, so IAM policies (the deploy role's, tag-scoped) decide. */
+    accountId: pulumi.Input<string>;
+    partition: pulumi.Input<string>;
+    /**
+     * Production: deletion protection, a final snapshot on delete, Pulumi `protect`, changes held to the
+     * maintenance window. Otherwise the stack destroys cleanly (no final snapshot). @default false
+     */
+    protect?: boolean;
+}
+
+/** The PostgreSQL database of one environment. */
+export class Database extends pulumi.ComponentResource {
+    readonly key: kms.Key;
+    readonly cluster: rds.Cluster;
+    readonly writer: rds.ClusterInstance;
+    readonly securityGroup: ec2.SecurityGroup;
+    /** Attach to every task that may connect (web, workers, release): the database admits this group only. */
+    readonly clientSecurityGroup: ec2.SecurityGroup;
+    readonly connectionSecret: secretsmanager.Secret;
+    /** RDS's own secret holding the master user's password (rotated by RDS). */
+    readonly masterSecretArn: pulumi.Output<string>;
+    /** ECS task secrets (name, valueFrom): no value is in the task definition. */
+    readonly taskSecrets: pulumi.Output<{ name: string; valueFrom: string }[]>;
+
+    constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:environment:Database", name, {}, opts);
+        const protect = args.protect ?? false;
+        const databaseName = args.databaseName ?? "app";
+        const username = args.username ?? "app";
+        const kept = { parent: this, protect };
+
+        this.key = new kms.Key(
+            `${name}-key`,
+            {
+                description: `Storage of the ${args.identifier} Aurora cluster`,
+                enableKeyRotation: true,
+                // 30 days (KMS's maximum) in production: a scheduled deletion can still be cancelled.
+                deletionWindowInDays: protect ? 30 : 7,
+                // KMS's default key policy, stated: the account administers the key, so access is what IAM
+                // policies grant (KMS Developer Guide, "Default key policy"). RDS uses it through a grant.
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" }],
+                }),
+            },
+            kept,
+        );
+
+        // Isolated: the route table has only the VPC's local route, so nothing in these subnets reaches out.
+        const routes = new ec2.RouteTable(`${name}-isolated`, { vpcId: args.vpcId }, { parent: this });
+        const subnets = args.subnets.map((s, i) => {
+            const subnet = new ec2.Subnet(`${name}-isolated-${i}`, { vpcId: args.vpcId, cidrBlock: s.cidr, availabilityZone: s.availabilityZone, mapPublicIpOnLaunch: false }, { parent: this });
+            new ec2.RouteTableAssociation(`${name}-isolated-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, { parent: this });
+            return subnet;
+        });
+        // Named like the cluster, so the deploy policies name it by ARN (a new one must replace the old: delete first).
+        const subnetGroup = new rds.SubnetGroup(
+            `${name}-subnets`,
+            { name: args.identifier, subnetIds: subnets.map((s) => s.id), description: `Isolated subnets of ${args.identifier}` },
+            { parent: this, deleteBeforeReplace: true },
+        );
+
+        // A marker group with no rules: the tasks' own groups carry their egress; the database admits this one.
+        this.clientSecurityGroup = new ec2.SecurityGroup(
+            `${name}-clients`,
+            { vpcId: args.vpcId, description: `Clients of ${args.identifier}: the app tasks`, ingress: [], egress: [] },
+            { parent: this },
+        );
+        this.securityGroup = new ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: `${args.identifier}: PostgreSQL from the app tasks only`,
+                ingress: [{ protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, securityGroups: [this.clientSecurityGroup.id], description: "PostgreSQL from the app tasks" }],
+                egress: [],
+            },
+            { parent: this },
+        );
+
+        const pauses = args.minCapacity === 0;
+        this.cluster = new rds.Cluster(
+            `${name}-cluster`,
+            {
+                clusterIdentifier: args.identifier,
+                engine: "aurora-postgresql",
+                // Serverless v2 is the provisioned engine mode with db.serverless instances ("serverless" is v1).
+                engineMode: "provisioned",
+                engineVersion: args.engineVersion,
+                databaseName,
+                masterUsername: username,
+                // RDS makes the password and keeps it in Secrets Manager; Pulumi never sees it.
+                manageMasterUserPassword: true,
+                port: POSTGRES_PORT,
+                // storageEncrypted defaults to false for the provisioned engine mode (provider docs).
+                storageEncrypted: true,
+                kmsKeyId: this.key.arn,
+                dbSubnetGroupName: subnetGroup.name,
+                vpcSecurityGroupIds: [this.securityGroup.id],
+                serverlessv2ScalingConfiguration: {
+                    minCapacity: args.minCapacity,
+                    maxCapacity: args.maxCapacity,
+                    ...(pauses ? { secondsUntilAutoPause: args.secondsUntilAutoPause ?? 300 } : {}),
+                },
+                backupRetentionPeriod: args.backupRetentionDays,
+                copyTagsToSnapshot: true,
+                iamDatabaseAuthenticationEnabled: args.iamAuthentication ?? false,
+                enabledCloudwatchLogsExports: [...AURORA_POSTGRES_LOG_EXPORTS],
+                allowMajorVersionUpgrade: false,
+                deletionProtection: protect,
+                // Without skipFinalSnapshot a delete needs a snapshot name (DeleteDBCluster): production keeps
+                // one, other tiers delete cleanly.
+                skipFinalSnapshot: !protect,
+                finalSnapshotIdentifier: protect ? finalSnapshotIdentifier(args.identifier) : undefined,
+                // Production's changes wait for the maintenance window; elsewhere they apply at once.
+                applyImmediately: !protect,
+            },
+            kept,
+        );
+        this.writer = new rds.ClusterInstance(
+            `${name}-writer`,
+            {
+                identifier: writerIdentifier(args.identifier),
+                clusterIdentifier: this.cluster.id,
+                instanceClass: "db.serverless",
+                engine: "aurora-postgresql",
+                engineVersion: this.cluster.engineVersion,
+                dbSubnetGroupName: subnetGroup.name,
+                publiclyAccessible: false,
+                autoMinorVersionUpgrade: true,
+                applyImmediately: !protect,
+            },
+            { ...kept, deleteBeforeReplace: true },
+        );
+        this.masterSecretArn = this.cluster.masterUserSecrets.apply((s) => {
+            const arn = s?.[0]?.secretArn;
+            if (!arn) throw new Error(`${args.identifier}: RDS returned no master user secret (manageMasterUserPassword)`);
+            return arn;
+        });
+
+        // Not secret (no password): kept as a secret so that every connection detail reaches the tasks the same way.
+        this.connectionSecret = new secretsmanager.Secret(
+            `${name}-connection`,
+            { name: `${args.secretNamePrefix}database`, description: `Connection to ${args.identifier} (no password: that is RDS's own secret)`, recoveryWindowInDays: protect ? 30 : 0 },
+            kept,
+        );
+        const version = new secretsmanager.SecretVersion(
+            `${name}-connection`,
+            {
+                secretId: this.connectionSecret.id,
+                secretString: pulumi.jsonStringify({ host: this.cluster.endpoint, port: String(POSTGRES_PORT), dbname: databaseName, username }),
+            },
+            { parent: this },
+        );
+        const n = DATABASE_SECRET_NAMES;
+        this.taskSecrets = pulumi.all([this.connectionSecret.arn, this.masterSecretArn, version.versionId]).apply(([connection, master]) => [
+            { name: n.host, valueFrom: `${connection}:host::` },
+            { name: n.port, valueFrom: `${connection}:port::` },
+            { name: n.dbname, valueFrom: `${connection}:dbname::` },
+            { name: n.username, valueFrom: `${connection}:username::` },
+            // RDS's secret holds {"username", "password"}; ECS takes one JSON key (<arn>:<key>::).
+            { name: n.password, valueFrom: `${master}:password::` },
+        ]);
+        this.registerOutputs({ endpoint: this.cluster.endpoint, masterSecretArn: this.masterSecretArn, connectionSecretArn: this.connectionSecret.arn });
+    }
+}

@@ -1,0 +1,145 @@
+// Rules for an environment's Aurora database (slipway:database): encrypted with a customer key, never
+// public, reachable only from security groups, backed up, protected in production, IAM auth (advisory),
+// minor-version upgrades and exported logs. Sources name cdk-nag's rule modules (cdk-nag 2.36.45
+// lib/rules/rds: RDSStorageEncrypted, RDSInstancePublicAccess, RDSRestrictedInbound, RDSInstanceBackupEnabled,
+// RDSInstanceDeletionProtectionEnabled, AuroraMySQLPostgresIAMAuth, RDSAutomaticMinorVersionUpgradeEnabled,
+// RDSLoggingEnabled) and the intent of Checkov's and awsguard's RDS checks.
+import { PROTECTED_TIERS, Props, resourceRule, SlipwayRule, stackRule } from "./kit";
+
+export const RDS_CLUSTER = "aws:rds/cluster:Cluster";
+export const RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+export const RDS_INSTANCE = "aws:rds/instance:Instance";
+
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\//;
+
+export const databaseRules: SlipwayRule[] = [
+    resourceRule(
+        {
+            name: "rds-storage-encrypted",
+            description: "Aurora clusters and RDS instances encrypt their storage with a customer-managed KMS key (storageEncrypted defaults to false for Serverless v2).",
+            sources: ["cdk-nag RDSStorageEncrypted", "Checkov (RDS/Aurora encrypted at rest, intent)", "awsguard (RDS storage encrypted)"],
+            severity: "high",
+            enforcementLevel: "mandatory",
+            remediationSteps: "Set storageEncrypted: true and kmsKeyId to the stack's key ARN; encryption is chosen at creation (a change replaces the cluster).",
+        },
+        [RDS_CLUSTER, RDS_INSTANCE],
+        (p, report) => {
+            if (p.storageEncrypted !== true) report("storage is not encrypted: set storageEncrypted: true.");
+            else if (typeof p.kmsKeyId !== "string" || !KMS_KEY_ARN.test(p.kmsKeyId)) report("storage is encrypted with AWS's aws/rds key, not a customer-managed key: set kmsKeyId.");
+        },
+    ),
+    resourceRule(
+        {
+            name: "rds-not-public",
+            description: "No database instance is publicly accessible.",
+            sources: ["cdk-nag RDSInstancePublicAccess", "Checkov (RDS not publicly accessible, intent)"],
+            severity: "critical",
+            enforcementLevel: "mandatory",
+            remediationSteps: "Set publiclyAccessible: false and keep the subnet group's subnets without a route to an internet gateway.",
+        },
+        [RDS_CLUSTER_INSTANCE, RDS_INSTANCE],
+        (p, report) => {
+            if (p.publiclyAccessible !== false) report(`publiclyAccessible is ${JSON.stringify(p.publiclyAccessible)}: set it to false.`);
+        },
+    ),
+    resourceRule(
+        {
+            name: "rds-reachable-from-groups-only",
+            description: "A database's security group admits no CIDR range: only the app's security groups (RDSRestrictedInbound).",
+            sources: ["cdk-nag RDSRestrictedInbound", "AWS best practice (security groups as identities)"],
+            severity: "high",
+            enforcementLevel: "mandatory",
+            remediationSteps: "Give the security group's ingress rules securityGroups (the app tasks' clients group), never cidrBlocks.",
+        },
+        ["aws:ec2/securityGroup:SecurityGroup"],
+        (p, report) => {
+            const description = String(p.description ?? "");
+            if (!/PostgreSQL/.test(description)) return;
+            for (const [i, rule] of ((p.ingress as Props[] | undefined) ?? []).entries()) {
+                if (((rule.cidrBlocks as unknown[] | undefined) ?? []).length || ((rule.ipv6CidrBlocks as unknown[] | undefined) ?? []).length) report(`ingress rule #${i + 1} admits a CIDR range: admit the app's security groups only.`);
+            }
+        },
+    ),
+    resourceRule(
+        {
+            name: "rds-backups-retained",
+            description: "Automated backups are kept at least a day (RDS: 1–35 days).",
+            sources: ["cdk-nag RDSInstanceBackupEnabled", "AWS reliability guidance (point-in-time recovery)"],
+            severity: "medium",
+            enforcementLevel: "mandatory",
+            remediationSteps: "Set backupRetentionPeriod from 1 to 35 (slipway:database.backupRetentionDays).",
+        },
+        [RDS_CLUSTER, RDS_INSTANCE],
+        (p, report) => {
+            const days = p.backupRetentionPeriod;
+            if (typeof days !== "number" || days < 1 || days > 35) report(`backupRetentionPeriod is ${JSON.stringify(days)}: set 1 to 35 days.`);
+        },
+    ),
+    resourceRule(
+        {
+            name: "rds-iam-authentication",
+            description: "Aurora clusters allow IAM database authentication (advisory: the password from Secrets Manager is slipway's default).",
+            sources: ["cdk-nag AuroraMySQLPostgresIAMAuth"],
+            severity: "low",
+            enforcementLevel: "advisory",
+            remediationSteps: "pulumi config set --path 'slipway:database.iamAuthentication' true, and connect with rds-db:connect tokens.",
+        },
+        [RDS_CLUSTER],
+        (p, report) => {
+            if (p.iamDatabaseAuthenticationEnabled !== true) report("IAM database authentication is off: only the managed password opens the database.");
+        },
+    ),
+    resourceRule(
+        {
+            name: "rds-minor-version-upgrades",
+            description: "Database instances take automatic minor-version upgrades (security fixes) in their maintenance window.",
+            sources: ["cdk-nag RDSAutomaticMinorVersionUpgradeEnabled"],
+            severity: "medium",
+            enforcementLevel: "mandatory",
+            remediationSteps: "Set autoMinorVersionUpgrade: true.",
+        },
+        [RDS_CLUSTER_INSTANCE, RDS_INSTANCE],
+        (p, report) => {
+            if (p.autoMinorVersionUpgrade === false) report("automatic minor-version upgrades are off: set autoMinorVersionUpgrade: true.");
+        },
+    ),
+    resourceRule(
+        {
+            name: "rds-logs-exported",
+            description: "Aurora PostgreSQL clusters export their postgresql log to CloudWatch Logs.",
+            sources: ["cdk-nag RDSLoggingEnabled", "Checkov (RDS cluster log capture, intent)"],
+            severity: "medium",
+            enforcementLevel: "mandatory",
+            remediationSteps: 'Set enabledCloudwatchLogsExports: ["postgresql"].',
+        },
+        [RDS_CLUSTER],
+        (p, report) => {
+            const logs = (p.enabledCloudwatchLogsExports as unknown[] | undefined) ?? [];
+            if (String(p.engine ?? "").includes("postgres") && !logs.includes("postgresql")) report('the postgresql log is not exported: set enabledCloudwatchLogsExports: ["postgresql"].');
+        },
+    ),
+    stackRule(
+        {
+            name: "rds-production-kept",
+            description: "In production a database cluster has deletion protection and leaves a final snapshot; elsewhere it deletes cleanly (no protection, no final snapshot to leave behind).",
+            sources: ["cdk-nag RDSInstanceDeletionProtectionEnabled", "Pulumi docs (pulumi destroy)", "RDS API Reference (DeleteDBCluster: SkipFinalSnapshot, FinalDBSnapshotIdentifier)"],
+            severity: "high",
+            enforcementLevel: "mandatory",
+            remediationSteps: "Production: deletionProtection: true, skipFinalSnapshot: false and a finalSnapshotIdentifier. Staging and review: deletionProtection: false, skipFinalSnapshot: true.",
+        },
+        (resources, ctx, report) => {
+            const production = PROTECTED_TIERS.includes(ctx.tier);
+            for (const r of resources.filter((x) => x.type === RDS_CLUSTER)) {
+                const p = r.props as Props;
+                const what = `${r.type} "${r.name}"`;
+                if (production) {
+                    if (p.deletionProtection !== true) report(`${what} has no deletion protection in a ${ctx.tier} stack: set deletionProtection: true.`, r.urn);
+                    if (p.skipFinalSnapshot === true || typeof p.finalSnapshotIdentifier !== "string") report(`${what} would be deleted without a final snapshot: set skipFinalSnapshot: false and a finalSnapshotIdentifier.`, r.urn);
+                } else {
+                    if (p.deletionProtection === true) report(`${what} has deletion protection in a ${ctx.tier} stack, so \`pulumi destroy\` would stop: turn it off.`, r.urn);
+                    if (p.skipFinalSnapshot !== true) report(`${what} needs a final snapshot to be deleted (DeleteDBCluster) and would leave it behind: set skipFinalSnapshot: true.`, r.urn);
+                }
+            }
+        },
+    ),
+];
