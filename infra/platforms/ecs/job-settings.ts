@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { key } from "../../config/keys";
 import { FARGATE_SIZES } from "./settings";
-import { RESERVED_PROCESS_NAMES, WORKER_NAME, WORKER_NAME_MAX } from "./worker-settings";
+import { int, processMap, RESERVED_PROCESS_NAMES, WORKER_NAME, WORKER_NAME_MAX } from "./worker-settings";
 
 /** A job's name: the same rule as a worker's (it names the family `<app>-<stack>_<job>`, its log group, role and schedule). */
 export const JOB_NAME = WORKER_NAME;
@@ -146,24 +146,15 @@ export function isTimeZone(tz: string): boolean {
     }
 }
 
-const int = (v: unknown) => typeof v === "number" && Number.isInteger(v);
-
 /** The validated jobs (sorted by name), or [] with problems pushed, one per mistake. */
 export function jobSettings(value: Record<string, unknown>, c: JobContext, stack: string, problems: string[]): JobSettings[] {
     const at = "slipway:jobs";
-    const names = Object.keys(value);
-    if (!names.length) return [];
-    const set = (path: string, example: string) => `pulumi config set --path '${at}.${path}' ${example} --stack ${stack}`;
-    const rm = (path: string) => `pulumi config rm --path '${at}.${path}' --stack ${stack}`;
-    if (c.platform !== "ecs") {
-        problems.push(
-            `${at} is set, but slipway:platform is ${c.platform}: ${BEANSTALK_JOB_GAP}. Fix: run this environment on ECS (pulumi config set slipway:platform ecs --stack ${stack}), or remove the jobs: pulumi config rm ${at} --stack ${stack}`,
-        );
-        return [];
-    }
+    const map = processMap(at, value, { platform: c.platform, what: "jobs", gap: BEANSTALK_JOB_GAP }, stack, problems);
+    if (!map) return [];
+    const { names, set, rm } = map;
     const before = problems.length;
     const out: JobSettings[] = [];
-    for (const name of names.sort()) {
+    for (const name of names) {
         const j = `${at}.${name}`;
         if ((RESERVED_PROCESS_NAMES as readonly string[]).includes(name) || c.workerNames.includes(name)) {
             problems.push(

@@ -68,24 +68,44 @@ export interface WorkerContext {
 export const BEANSTALK_WORKER_GAP =
     "slipway's Elastic Beanstalk environments run one container (Docker on Amazon Linux 2023, web-server tier); Beanstalk's own worker tier is a separate environment fed by an SQS daemon posting to port 80, not a long-running command beside the web process";
 
-const int = (v: unknown) => typeof v === "number" && Number.isInteger(v);
+export const int = (v: unknown) => typeof v === "number" && Number.isInteger(v);
+
+/**
+ * What every map of ECS processes (slipway:workers, slipway:jobs) checks first: empty is nothing to do,
+ * another platform is one problem naming why it cannot run them. Otherwise its names, sorted, and the
+ * commands that fix one entry (`set`, `rm`), for its messages.
+ */
+export function processMap(
+    at: string,
+    value: Record<string, unknown>,
+    c: { platform: string; what: string; gap: string },
+    stack: string,
+    problems: string[],
+): { names: string[]; set: (path: string, example: string) => string; rm: (path: string) => string } | undefined {
+    const names = Object.keys(value);
+    if (!names.length) return undefined;
+    if (c.platform !== "ecs") {
+        problems.push(
+            `${at} is set, but slipway:platform is ${c.platform}: ${c.gap}. Fix: run this environment on ECS (pulumi config set slipway:platform ecs --stack ${stack}), or remove the ${c.what}: pulumi config rm ${at} --stack ${stack}`,
+        );
+        return undefined;
+    }
+    return {
+        names: names.sort(),
+        set: (path, example) => `pulumi config set --path '${at}.${path}' ${example} --stack ${stack}`,
+        rm: (path) => `pulumi config rm --path '${at}.${path}' --stack ${stack}`,
+    };
+}
 
 /** The validated workers (sorted by name), or [] with problems pushed, one per mistake. */
 export function workerSettings(value: Record<string, unknown>, c: WorkerContext, stack: string, problems: string[]): WorkerSettings[] {
     const at = "slipway:workers";
-    const names = Object.keys(value);
-    if (!names.length) return [];
-    const set = (path: string, example: string) => `pulumi config set --path '${at}.${path}' ${example} --stack ${stack}`;
-    const rm = (path: string) => `pulumi config rm --path '${at}.${path}' --stack ${stack}`;
-    if (c.platform !== "ecs") {
-        problems.push(
-            `${at} is set, but slipway:platform is ${c.platform}: ${BEANSTALK_WORKER_GAP}. Fix: run this environment on ECS (pulumi config set slipway:platform ecs --stack ${stack}), or remove the workers: pulumi config rm ${at} --stack ${stack}`,
-        );
-        return [];
-    }
+    const map = processMap(at, value, { platform: c.platform, what: "workers", gap: BEANSTALK_WORKER_GAP }, stack, problems);
+    if (!map) return [];
+    const { names, set, rm } = map;
     const before = problems.length;
     const out: WorkerSettings[] = [];
-    for (const name of names.sort()) {
+    for (const name of names) {
         const w = `${at}.${name}`;
         if ((RESERVED_PROCESS_NAMES as readonly string[]).includes(name)) {
             problems.push(
