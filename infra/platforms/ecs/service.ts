@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
+import { cpuScaling } from "./cpu-scaling";
 import { fargateTaskDefinitionArgs } from "./task-definition";
 import * as iam from "@pulumi/aws/iam";
 import type * as inputs from "@pulumi/aws/types/input";
@@ -247,33 +247,10 @@ export class FargateApp extends pulumi.ComponentResource {
             },
         );
 
-        const target = new appautoscaling.Target(
-            `${name}-scaling`,
-            {
-                serviceNamespace: "ecs",
-                scalableDimension: "ecs:service:DesiredCount",
-                resourceId: pulumi.interpolate`service/${this.cluster.name}/${this.service.name}`,
-                minCapacity: args.minCount,
-                maxCapacity: args.maxCount,
-            },
-            { parent: this, aliases: renamedFrom("scaling") },
-        );
-        new appautoscaling.Policy(
-            `${name}-cpu`,
-            {
-                policyType: "TargetTrackingScaling",
-                serviceNamespace: target.serviceNamespace,
-                scalableDimension: target.scalableDimension,
-                resourceId: target.resourceId,
-                targetTrackingScalingPolicyConfiguration: {
-                    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-                    targetValue: args.cpuTargetPercent,
-                    scaleOutCooldown: 60,
-                    scaleInCooldown: 300,
-                },
-            },
-            { parent: this, aliases: renamedFrom("cpu") },
-        );
+        cpuScaling(name, { clusterName: this.cluster.name, serviceName: this.service.name, minCount: args.minCount, maxCount: args.maxCount, cpuTargetPercent: args.cpuTargetPercent }, this, {
+            target: renamedFrom("scaling"),
+            policy: renamedFrom("cpu"),
+        });
         this.registerOutputs({ clusterName: this.cluster.name, serviceName: this.service.name, logGroup: this.logGroup.name });
     }
 }

@@ -4,10 +4,10 @@
 // breaker with rollback, and CPU target-tracking autoscaling. The pipeline's stage deploys it with the
 // web service (./pipeline.ts).
 import * as pulumi from "@pulumi/pulumi";
-import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
+import { cpuScaling } from "./cpu-scaling";
 import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "../../shared/aws-context";
 import { serviceRole } from "../../shared/iam";
@@ -135,33 +135,7 @@ export class WorkerService extends pulumi.ComponentResource {
             },
             { parent: this, ignoreChanges: ["desiredCount"], dependsOn: args.dependsOn ?? [] },
         );
-        const target = new appautoscaling.Target(
-            `${name}-scaling`,
-            {
-                serviceNamespace: "ecs",
-                scalableDimension: "ecs:service:DesiredCount",
-                resourceId: pulumi.interpolate`service/${args.clusterName}/${this.service.name}`,
-                minCapacity: args.minCount,
-                maxCapacity: args.maxCount,
-            },
-            { parent: this },
-        );
-        new appautoscaling.Policy(
-            `${name}-cpu`,
-            {
-                policyType: "TargetTrackingScaling",
-                serviceNamespace: target.serviceNamespace,
-                scalableDimension: target.scalableDimension,
-                resourceId: target.resourceId,
-                targetTrackingScalingPolicyConfiguration: {
-                    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-                    targetValue: args.cpuTargetPercent,
-                    scaleOutCooldown: 60,
-                    scaleInCooldown: 300,
-                },
-            },
-            { parent: this },
-        );
+        cpuScaling(name, { clusterName: args.clusterName, serviceName: this.service.name, minCount: args.minCount, maxCount: args.maxCount, cpuTargetPercent: args.cpuTargetPercent }, this);
         this.registerOutputs({ serviceName: this.service.name, family: this.taskDefinition.family, logGroup: this.logGroup.name });
     }
 }
