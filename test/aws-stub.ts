@@ -2,7 +2,9 @@
 // release phase): each call is logged to `<dir>/aws.log`, and calls whose arguments start with a rule's
 // `cmd` (and contain its `has`) get the rule's replies in turn, the last one repeating. Anything else
 // exits 255 with "stub aws: nothing answers", so a script calling what no test expects fails loudly.
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 export interface Reply {
@@ -67,4 +69,48 @@ export function stubAws(dir: string, rules: Rule[], before: string[] = []): void
 export function awsCalls(dir: string): string[] {
     const log = path.join(dir, "aws.log");
     return fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean) : [];
+}
+
+/** A finished run of a buildspec (runBuildSpec): its exit, output, the stub's calls and the files the stub kept. */
+export interface BuildSpecRun {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+    aws: string[];
+    /** A file the stub's `before` lines wrote in its directory, or undefined. */
+    kept: (file: string) => string | undefined;
+}
+
+/**
+ * Runs a buildspec's build commands as CodeBuild would (bash, `env.shell`), hermetically: a stand-in
+ * `aws` (stubAws: `rules`, `before`), `sleep` that only logs, and python3 first on the PATH, no inherited
+ * environment beyond `env`, in a work directory holding `image-tag.txt`.
+ */
+export function runBuildSpec(spec: unknown, o: { rules: Rule[]; before?: string[]; env: Record<string, string>; imageTag: string; name: string }): BuildSpecRun {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `slipway-${o.name}-`));
+    try {
+        const bin = path.join(dir, "bin");
+        const work = path.join(dir, "work");
+        fs.mkdirSync(bin);
+        fs.mkdirSync(work);
+        stubAws(bin, o.rules, o.before);
+        fs.writeFileSync(path.join(bin, "sleep"), '#!/bin/bash\necho "$*" >> "$(dirname "$0")/sleep.log"\n', { mode: 0o755 });
+        const python = spawnSync("/bin/sh", ["-c", "command -v python3"], { encoding: "utf8" }).stdout.trim();
+        if (!python) throw new Error("python3 is needed to run the script (CodeBuild's Amazon Linux 2023 image has it)");
+        fs.symlinkSync(python, path.join(bin, "python3"));
+        fs.writeFileSync(path.join(work, "image-tag.txt"), o.imageTag);
+        const s = spec as { env: { shell: string }; phases: { build: { commands: string[] } } };
+        if (s.env.shell !== "bash") throw new Error(`the buildspec runs in ${s.env.shell}, not bash`);
+        const r = spawnSync("/bin/bash", ["--noprofile", "--norc", "-c", s.phases.build.commands.join("\n")], {
+            cwd: work,
+            env: { PATH: `${bin}:/usr/bin:/bin`, HOME: dir, ...o.env },
+            encoding: "utf8",
+            timeout: 60_000,
+        });
+        const files = new Map<string, string>();
+        for (const f of fs.readdirSync(bin)) if (fs.statSync(path.join(bin, f)).isFile()) files.set(f, fs.readFileSync(path.join(bin, f), "utf8"));
+        return { status: r.status, stdout: r.stdout, stderr: r.stderr, aws: awsCalls(bin), kept: (f) => files.get(f) };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }

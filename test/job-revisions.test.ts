@@ -5,10 +5,6 @@
 // for its targets, denied on every other stack's and app's families and roles.
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { DeliverySettings, parseSettings } from "../infra/config/settings";
 import { jobNamesOfStackFile } from "../infra/platforms/ecs/job-settings";
 import { jobRevisionBuildSpec, JOB_REVISIONS_ACTION } from "../infra/platforms/ecs/job-action";
@@ -17,7 +13,7 @@ import { decide, physicalName, Principal, principalOf, Request } from "../tools/
 import { ownArns, StackView, tagContext } from "../tools/check/iam-requests";
 import { STACK_TAG } from "../infra/contract";
 import { all, one, planStack } from "./helpers";
-import { Rule, stubAws } from "./aws-stub";
+import { Rule, runBuildSpec } from "./aws-stub";
 import { rawConfig } from "./config-helpers";
 
 const R = "us-east-1";
@@ -103,38 +99,17 @@ interface Run {
     registered: Record<string, unknown>[];
 }
 
+/** Runs the job-revisions buildspec (runBuildSpec), keeping what each register-task-definition call was given. */
 function runJobRevisions(env: Record<string, string>, rules: Rule[], imageTag = SHA): Run {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-jobs-"));
-    const bin = path.join(dir, "bin");
-    const work = path.join(dir, "work");
-    fs.mkdirSync(bin);
-    fs.mkdirSync(work);
-    // Keep what each register-task-definition call was given.
-    stubAws(bin, rules, ['if [ "$1 $2" = "ecs register-task-definition" ]; then printf "%s\\n" "$4" >> "$d/registered.jsonl"; fi']);
-    const python = spawnSync("/bin/sh", ["-c", "command -v python3"], { encoding: "utf8" }).stdout.trim();
-    assert.ok(python, "python3 is needed to run the script (CodeBuild's Amazon Linux 2023 image has it)");
-    fs.symlinkSync(python, path.join(bin, "python3"));
-    fs.writeFileSync(path.join(work, "image-tag.txt"), imageTag);
-    const spec = jobRevisionBuildSpec() as { env: { shell: string }; phases: { build: { commands: string[] } } };
-    assert.equal(spec.env.shell, "bash");
-    const r = spawnSync("/bin/bash", ["--noprofile", "--norc", "-c", spec.phases.build.commands.join("\n")], {
-        cwd: work,
-        env: { PATH: `${bin}:/usr/bin:/bin`, HOME: dir, AWS_REGION: R, REPOSITORY_URL: REPO, ...env },
-        encoding: "utf8",
-        timeout: 60_000,
+    const r = runBuildSpec(jobRevisionBuildSpec(), {
+        name: "jobs",
+        rules,
+        before: ['if [ "$1 $2" = "ecs register-task-definition" ]; then printf "%s\\n" "$4" >> "$d/registered.jsonl"; fi'],
+        env: { AWS_REGION: R, REPOSITORY_URL: REPO, ...env },
+        imageTag,
     });
-    const file = (f: string) => path.join(bin, f);
-    const run: Run = {
-        status: r.status,
-        stdout: r.stdout,
-        stderr: r.stderr,
-        aws: fs.existsSync(file("aws.log")) ? fs.readFileSync(file("aws.log"), "utf8").split("\n").filter(Boolean) : [],
-        registered: fs.existsSync(file("registered.jsonl"))
-            ? fs.readFileSync(file("registered.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
-            : [],
-    };
-    fs.rmSync(dir, { recursive: true, force: true });
-    return run;
+    const registered = (r.kept("registered.jsonl") ?? "").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, aws: r.aws, registered };
 }
 
 const explain = (r: Run) => `exit ${r.status}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}\naws calls:\n${r.aws.join("\n")}`;

@@ -4,10 +4,6 @@
 // the script makes on its own targets, and denied on any other stack's family, cluster, roles and logs.
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { DeliverySettings, EnvironmentSettings, parseSettings } from "../infra/config/settings";
 import { releaseBuildSpec, RELEASE_STARTED_BY, RELEASE_WAIT_MINUTES } from "../infra/platforms/ecs/release-action";
 import { Plan, MOCK_ACCOUNT } from "../tools/plan/mock-engine";
@@ -17,7 +13,7 @@ import { STACK_TAG } from "../infra/contract";
 import { estimateCost } from "../tools/estimates/cost";
 import { modelLeadTime, releaseStage } from "../tools/estimates/lead-time";
 import { all, one, planStack } from "./helpers";
-import { Reply, Rule, stubAws } from "./aws-stub";
+import { Reply, Rule, runBuildSpec } from "./aws-stub";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
 
 const R = "us-east-1";
@@ -183,38 +179,17 @@ interface Run {
     registered?: Record<string, unknown>;
 }
 
-/** Runs the release buildspec in bash with a stub `aws` (and sleep) first on PATH and python3 beside it. */
+/** Runs the release buildspec (runBuildSpec), keeping what register-task-definition was given. */
 function runRelease(env: Record<string, string>, rules: Rule[], imageTag = SHA): Run {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-release-"));
-    const bin = path.join(dir, "bin");
-    const work = path.join(dir, "work");
-    fs.mkdirSync(bin);
-    fs.mkdirSync(work);
-    // Keep what register-task-definition was given.
-    stubAws(bin, rules, ['if [ "$1 $2" = "ecs register-task-definition" ]; then printf "%s" "$4" > "$d/registered.json"; fi']);
-    fs.writeFileSync(path.join(bin, "sleep"), '#!/bin/bash\necho "$*" >> "$(dirname "$0")/sleep.log"\n', { mode: 0o755 });
-    const python = spawnSync("/bin/sh", ["-c", "command -v python3"], { encoding: "utf8" }).stdout.trim();
-    assert.ok(python, "python3 is needed to run the release script (CodeBuild's Amazon Linux 2023 image has it)");
-    fs.symlinkSync(python, path.join(bin, "python3"));
-    fs.writeFileSync(path.join(work, "image-tag.txt"), imageTag);
-    const spec = releaseBuildSpec() as { env: { shell: string }; phases: { build: { commands: string[] } } };
-    assert.equal(spec.env.shell, "bash");
-    const r = spawnSync("/bin/bash", ["--noprofile", "--norc", "-c", spec.phases.build.commands.join("\n")], {
-        cwd: work,
-        env: { PATH: `${bin}:/usr/bin:/bin`, HOME: dir, AWS_REGION: R, REPOSITORY_URL: REPO, ...env },
-        encoding: "utf8",
-        timeout: 60_000,
+    const r = runBuildSpec(releaseBuildSpec(), {
+        name: "release",
+        rules,
+        before: ['if [ "$1 $2" = "ecs register-task-definition" ]; then printf "%s" "$4" > "$d/registered.json"; fi'],
+        env: { AWS_REGION: R, REPOSITORY_URL: REPO, ...env },
+        imageTag,
     });
-    const file = (f: string) => path.join(bin, f);
-    const run: Run = {
-        status: r.status,
-        stdout: r.stdout,
-        stderr: r.stderr,
-        aws: fs.existsSync(file("aws.log")) ? fs.readFileSync(file("aws.log"), "utf8").split("\n").filter(Boolean) : [],
-        registered: fs.existsSync(file("registered.json")) ? (JSON.parse(fs.readFileSync(file("registered.json"), "utf8")) as Record<string, unknown>) : undefined,
-    };
-    fs.rmSync(dir, { recursive: true, force: true });
-    return run;
+    const registered = r.kept("registered.json");
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, aws: r.aws, registered: registered === undefined ? undefined : (JSON.parse(registered) as Record<string, unknown>) };
 }
 
 const explain = (r: Run) => `exit ${r.status}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}\naws calls:\n${r.aws.join("\n")}`;
