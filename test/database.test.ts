@@ -101,7 +101,7 @@ test("the database lives in isolated subnets: their route table has no route out
     assert.ok(subnets.every((s) => s.inputs.mapPublicIpOnLaunch === false));
 });
 
-test("only the clients group reaches PostgreSQL, and web, workers and the release task carry it", async () => {
+test("only the clients group reaches PostgreSQL, and web, workers, scheduled jobs and the release task carry it", async () => {
     const p = await planOf("database-staging");
     const sg = one(p, "aws:ec2/securityGroup:SecurityGroup", "database-sg");
     const clients = one(p, "aws:ec2/securityGroup:SecurityGroup", "database-clients");
@@ -115,12 +115,16 @@ test("only the clients group reaches PostgreSQL, and web, workers and the releas
         const groups = (service.inputs.networkConfiguration as { securityGroups: string[] }).securityGroups;
         assert.equal(groups.length, 2, `${service.name} carries its own group and the clients group`);
     }
+    // A scheduled job's task, started by EventBridge Scheduler, too.
+    const schedule = one(p, "aws:scheduler/schedule:Schedule");
+    const jobGroups = (schedule.inputs.target as { ecsParameters: { networkConfiguration: { securityGroups: string[] } } }).ecsParameters.networkConfiguration.securityGroups;
+    assert.equal(jobGroups.length, 2, "the job's task carries its own group and the clients group");
 });
 
-test("every task definition (web, worker, release) gets the connection as secrets by reference, never as environment", async () => {
+test("every task definition (web, worker, release, scheduled job) gets the connection as secrets by reference, never as environment", async () => {
     const p = await planOf("database-staging");
     const defs = all(p, "aws:ecs/taskDefinition:TaskDefinition");
-    assert.deepEqual(defs.map((d) => d.inputs.family).sort(), ["shop-database-staging", "shop-database-staging_mailer", "shop-database-staging_release"]);
+    assert.deepEqual(defs.map((d) => d.inputs.family).sort(), ["shop-database-staging", "shop-database-staging_mailer", "shop-database-staging_nightly", "shop-database-staging_release"]);
     for (const d of defs) {
         const [c] = JSON.parse(String(d.inputs.containerDefinitions)) as { environment: { name: string }[]; secrets: { name: string; valueFrom: string }[] }[];
         const byName = Object.fromEntries(c.secrets.map((s) => [s.name, s.valueFrom]));

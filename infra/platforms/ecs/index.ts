@@ -197,7 +197,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
           })
         : undefined;
     // The app's processes read the private package index only under slipway:packages.runtimeRead.
-    // slipway:database: every process of the app (web, workers, release) carries its clients group and its secrets.
+    // slipway:database: every process of the app (web, workers, release, scheduled jobs) carries its clients group and its secrets.
     const database = shared.database ? { databaseSecrets: shared.database.taskSecrets, extraSecurityGroupIds: [shared.database.clientSecurityGroup.id] } : {};
     const packagesRead = s.packagesRead ? { taskPolicyArns: [runtimePolicyArn(shared.ctx, app, shared.policyStack, PACKAGES_READ_KIND)] } : {};
     const shift = ingress.shifting && s.deploy.strategy !== "rolling" ? trafficShift(s, shared, ingress.shifting) : undefined;
@@ -311,6 +311,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
             image: shared.image,
             executionRoleArn: fargate.executionRole.arn,
             ...packagesRead,
+            ...database,
             schedulerPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, JOB_SCHEDULER_KIND),
             permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
             rolePath: environmentRolePath(app, s.stack),

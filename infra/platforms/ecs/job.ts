@@ -59,6 +59,10 @@ export interface ScheduledJobsArgs {
     assignPublicIp: boolean;
     environment: Record<string, string>;
     secrets?: { arn: pulumi.Input<string>; names: string[]; versionId: pulumi.Input<string> };
+    /** The database's secrets (slipway:database), by ECS valueFrom, as every other process of the app gets them. @default none */
+    databaseSecrets?: pulumi.Input<{ name: string; valueFrom: string }[]>;
+    /** Further security groups of the jobs' tasks (the database's clients group). @default none */
+    extraSecurityGroupIds?: pulumi.Input<string>[];
     /** Schedules declared DISABLED (review stacks). @default false */
     disabled?: boolean;
     logRetentionDays: number;
@@ -130,6 +134,7 @@ export class ScheduledJobs extends pulumi.ComponentResource {
                     image: args.image,
                     logGroupName: logGroup.name,
                     secrets: args.secrets,
+                    databaseSecrets: args.databaseSecrets,
                     region: ctx.region,
                     container: { command: job.command, environment: args.environment },
                 }),
@@ -155,7 +160,7 @@ export class ScheduledJobs extends pulumi.ComponentResource {
                                 taskDefinitionArn: arnOf(ctx, "ecs", `task-definition/${job.family}`),
                                 launchType: "FARGATE",
                                 taskCount: 1,
-                                networkConfiguration: { subnets: args.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: args.assignPublicIp },
+                                networkConfiguration: { subnets: args.subnetIds, securityGroups: [securityGroup.id, ...(args.extraSecurityGroupIds ?? [])], assignPublicIp: args.assignPublicIp },
                                 enableEcsManagedTags: true,
                                 propagateTags: "TASK_DEFINITION",
                             },
