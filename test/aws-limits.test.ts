@@ -416,6 +416,14 @@ const CASES: Record<LimitId, Case> = {
         ],
         keeps: [[res(T.pipeline, "p", { name: "p", stages: [{ name: "A", actions: [{ name: "Smoke" }] }, { name: "B", actions: [{ name: "Smoke" }] }] })]],
     },
+    "codepipeline.action.namespace": {
+        breaks: [
+            [res(T.pipeline, "p", { name: "p", stages: [{ name: "A", actions: [{ name: "Backup", namespace: "Backup.Production" }] }] })],
+            // Two stages' actions in one namespace: CodePipeline refuses the pipeline.
+            [res(T.pipeline, "p", { name: "p", stages: [{ name: "A", actions: [{ name: "Backup", namespace: "Backup" }] }, { name: "B", actions: [{ name: "Backup", namespace: "Backup" }] }] })],
+        ],
+        keeps: [[res(T.pipeline, "p", { name: "p", stages: [{ name: "A", actions: [{ name: "Backup", namespace: "Backup-A" }] }, { name: "B", actions: [{ name: "Backup", namespace: "Backup-B" }, { name: "Deploy" }] }] })]],
+    },
     "sns.topic.name": {
         breaks: [[res(T.topic, "t", { name: "shop events" })], [res(T.topic, "t", { name: "shop-events", fifoTopic: true })]],
         keeps: [[res(T.topic, "t", { name: "shop_events-1" })], [res(T.topic, "t", { name: "shop-events.fifo", fifoTopic: true })], [res(T.topic, "notifications-topic")]],

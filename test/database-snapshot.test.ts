@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { SNAPSHOT_NAMESPACE, SNAPSHOT_TAG, SNAPSHOT_WAIT_MINUTES, snapshotBuildSpec } from "../infra/delivery/database-snapshot";
+import { SNAPSHOT_TAG, SNAPSHOT_WAIT_MINUTES, snapshotBuildSpec } from "../infra/delivery/database-snapshot";
 import { decide, principalOf, Request } from "../tools/check/iam-sim";
 import { ownArns, tagContext } from "../tools/check/iam-requests";
 import type { Plan } from "../tools/plan/mock-engine";
@@ -36,7 +36,7 @@ test("production's stage takes the snapshot first, then the release phase, the d
     const order = production.actions.map((a) => [a.name, a.runOrder ?? 1]);
     const backup = production.actions.find((a) => a.name === "Backup") as Action;
     assert.equal(backup.runOrder, 1);
-    assert.equal(backup.namespace, SNAPSHOT_NAMESPACE);
+    assert.equal(backup.namespace, `Backup-${production.name}`);
     const variables = JSON.parse(String(backup.configuration?.EnvironmentVariables)) as { name: string; value: string }[];
     assert.deepEqual(Object.fromEntries(variables.map((v) => [v.name, v.value])), { STACK: "database-production", CLUSTER_ID: "shop-database-production", KEEP_DAYS: "14" });
     const at = (name: string) => order.filter(([n]) => String(n).startsWith(name)).map(([, o]) => o);

@@ -19,8 +19,14 @@ export const SNAPSHOT_PROJECT_TIMEOUT_MINUTES = SNAPSHOT_WAIT_MINUTES + 10;
 export const SNAPSHOT_KEEP_DAYS = 14;
 /** The tag every pre-release snapshot carries (value: the commit released). */
 export const SNAPSHOT_TAG = "slipway:pre-release";
-/** The action's namespace: `#{<namespace>.SNAPSHOT_ID}` names the snapshot in the execution. */
-export const SNAPSHOT_NAMESPACE = "Backup";
+/**
+ * The Backup action's namespace in `stack`'s stage: `#{Backup-<Stage>.SNAPSHOT_ID}` names the snapshot in
+ * the execution. One per stage: CodePipeline refuses a pipeline whose actions share a namespace
+ * (tools/check/aws-limits.ts codepipeline.action.namespace), and several stacks can be production-tier.
+ */
+export function snapshotNamespace(stack: string): string {
+    return `Backup-${stageName(stack).replace(/[^A-Za-z0-9@_-]/g, "-")}`;
+}
 
 /** `<cluster>-pre-` + UTC `YYYYMMDDHHMMSS`: a DB cluster snapshot identifier is at most 63 characters (CreateDBClusterSnapshot). */
 export const SNAPSHOT_SUFFIX_LENGTH = "-pre-".length + 14;

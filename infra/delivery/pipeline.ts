@@ -10,7 +10,7 @@ import type { ActionVariable, PlatformName, PlatformTarget } from "../platforms/
 import { policyDocument, serviceRole, Statement } from "../shared/iam";
 import { renamedFrom, rolePath, STAGE_ACTIONS, stageName } from "../contract";
 import { verifiedTagPrefix } from "./registry";
-import { SNAPSHOT_NAMESPACE } from "./database-snapshot";
+import { snapshotNamespace } from "./database-snapshot";
 
 /** One environment the pipeline deploys to, in order. */
 export interface PipelineTarget {
@@ -280,7 +280,7 @@ function snapshotAction(target: PipelineTarget, args: DeliveryPipelineArgs): inp
         provider: "CodeBuild",
         version: "1",
         runOrder: 1,
-        namespace: SNAPSHOT_NAMESPACE,
+        namespace: snapshotNamespace(target.stack),
         inputArtifacts: ["image"],
         configuration: { ProjectName: args.snapshot.projectName, EnvironmentVariables: environmentVariables(target.snapshot) },
     };

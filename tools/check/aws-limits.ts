@@ -62,6 +62,7 @@ export const SOURCES = {
     secretsCreateSecret: source("CreateSecret - AWS Secrets Manager API Reference", "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html"),
     codebuildCreateProject: source("CreateProject - AWS CodeBuild API Reference", "https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html"),
     codepipelineDeclaration: source("PipelineDeclaration - AWS CodePipeline API Reference", "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html"),
+    codepipelineAction: source("ActionDeclaration - AWS CodePipeline API Reference", "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html"),
     codepipelineStructure: source("CodePipeline pipeline structure reference", "https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html"),
     snsCreateTopic: source("CreateTopic - Amazon Simple Notification Service API Reference", "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html"),
     kmsCreateAlias: source("CreateAlias - AWS Key Management Service API Reference", "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html"),
@@ -574,6 +575,15 @@ const DEFS = {
         name: PIPELINE_NAME,
         fix: "rename the action",
         source: SOURCES.codepipelineStructure,
+    },
+    "codepipeline.action.namespace": {
+        what: "action variable namespace",
+        // ActionDeclaration.namespace: 1–100 of [A-Za-z0-9@\-_]; CodePipeline refuses a pipeline whose
+        // actions share one (InvalidActionDeclarationException: namespaces must be unique in the pipeline).
+        bound: "1–100 characters: letters, digits and @_-; unique in the pipeline",
+        name: { min: 1, max: 100, chars: /[A-Za-z0-9@_-]/, allowed: "letters, digits and @_-" },
+        fix: "give each action its own namespace",
+        source: SOURCES.codepipelineAction,
     },
     "sns.topic.name": {
         what: "topic name",
@@ -1393,6 +1403,7 @@ function checkCodeBuild(c: Collector, plan: Plan): void {
 function checkPipelines(c: Collector, plan: Plan): void {
     for (const p of plan.resources.filter((r) => r.type === "aws:codepipeline/pipeline:Pipeline")) {
         const stageNames = new Set<string>();
+        const namespaces = new Set<string>();
         list(p.inputs.stages).forEach((stage, i) => {
             const s = record(stage);
             if (!s) return;
@@ -1408,6 +1419,11 @@ function checkPipelines(c: Collector, plan: Plan): void {
                 checkName(c, p, "codepipeline.action.name", name, `stages[${i}].actions[${j}].name`, JSON.stringify(name));
                 if (actionNames.has(name)) c.add("codepipeline.action.name", p, `stages[${i}].actions[${j}].name`, `${JSON.stringify(name)} is used by another action of stage ${String(s.name)}`);
                 actionNames.add(name);
+                const namespace = record(action)?.namespace;
+                if (!known(namespace)) return;
+                checkName(c, p, "codepipeline.action.namespace", namespace, `stages[${i}].actions[${j}].namespace`, JSON.stringify(namespace));
+                if (namespaces.has(namespace)) c.add("codepipeline.action.namespace", p, `stages[${i}].actions[${j}].namespace`, `${JSON.stringify(namespace)} is the namespace of another action of the pipeline`);
+                namespaces.add(namespace);
             });
         });
     }
