@@ -33,6 +33,14 @@ export function databaseStatements(scope: DeployerScope): Statement[] {
     const keys = arnOf(ctx, "kms", "key/*");
     return [
         {
+            // The account's first cluster makes AWSServiceRoleForRDS with the caller's rights (CloudFormation's
+            // AWS::RDS::DBCluster create handler lists iam:CreateServiceLinkedRole; "Using service-linked roles for Amazon RDS").
+            Sid: "RdsServiceLinkedRole",
+            Action: ["iam:CreateServiceLinkedRole"],
+            Resource: [arnOf(ctx, "iam", "role/aws-service-role/rds.amazonaws.com/*", { global: true })],
+            Condition: { StringEquals: { "iam:AWSServiceName": "rds.amazonaws.com" } },
+        },
+        {
             // Only an encrypted cluster whose master password RDS keeps (rds:StorageEncrypted, rds:ManageMasterUserPassword:
             // CreateDBCluster condition keys, service authorization reference): never a plaintext password in a request.
             Sid: "CreateOwnEncryptedCluster",

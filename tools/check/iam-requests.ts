@@ -667,6 +667,9 @@ const SERVICE_LINKED: Record<string, string> = {
     "aws:appautoscaling/target:Target": "ecs.application-autoscaling.amazonaws.com",
     "aws:apigatewayv2/vpcLink:VpcLink": "ops.apigateway.amazonaws.com",
     "aws:elasticbeanstalk/environment:Environment": "elasticbeanstalk.amazonaws.com",
+    // AWSServiceRoleForRDS, made by the first cluster of an account ("Using service-linked roles for Amazon RDS").
+    "aws:rds/cluster:Cluster": "rds.amazonaws.com",
+    "aws:rds/clusterInstance:ClusterInstance": "rds.amazonaws.com",
 };
 
 /** Calls Cloud Map makes to Route 53 on the caller's behalf (forward access sessions). */
