@@ -670,6 +670,7 @@ const SERVICE_LINKED: Record<string, string> = {
     // AWSServiceRoleForRDS, made by the first cluster of an account ("Using service-linked roles for Amazon RDS").
     "aws:rds/cluster:Cluster": "rds.amazonaws.com",
     "aws:rds/clusterInstance:ClusterInstance": "rds.amazonaws.com",
+    "aws:rds/subnetGroup:SubnetGroup": "rds.amazonaws.com",
 };
 
 /** Calls Cloud Map makes to Route 53 on the caller's behalf (forward access sessions). */
@@ -730,7 +731,9 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
         return rolesIn(r, v).map((arn) => ({ action, resource: arn, context: { ...base, "iam:PassedToService": PASSED_TO[r.type] ?? "ecs-tasks.amazonaws.com" }, why }));
     }
     if (action === "iam:CreateServiceLinkedRole") {
-        const service = SERVICE_LINKED[r.type] ?? "ecs.amazonaws.com";
+        // A type whose service-linked role is not known here would be simulated against another service's: refuse.
+        const service = SERVICE_LINKED[r.type];
+        if (!service) throw new Error(`${r.type}'s handler makes a service-linked role, but tools/check/iam-requests.ts SERVICE_LINKED does not name its service`);
         return [{ action, resource: `arn:aws:iam::${MOCK_ACCOUNT}:role/aws-service-role/${service}/AWSServiceRoleFor${hex(service, 6)}`, context: { ...base, "iam:AWSServiceName": service }, why }];
     }
     const service = action.split(":")[0];
