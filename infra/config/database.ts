@@ -24,6 +24,12 @@ export const AURORA_POSTGRES_MAJORS: Readonly<Record<number, { autoPauseFrom: nu
     17: { autoPauseFrom: 4 },
 };
 
+/**
+ * What each task gets, as libpq's own variables (PostgreSQL docs, "Environment Variables"): psql,
+ * node-postgres, psycopg and Rails' pg adapter connect with no further configuration.
+ */
+export const DATABASE_SECRET_NAMES = { host: "PGHOST", port: "PGPORT", dbname: "PGDATABASE", username: "PGUSER", password: "PGPASSWORD" } as const;
+
 /** The default engine version: a 16.x minor with auto-pause. */
 export const DEFAULT_ENGINE_VERSION = "16.6";
 
@@ -61,7 +67,7 @@ export const DATABASE_KEYS = [
         roles: ["environment"],
         type: "map",
         description:
-            "A PostgreSQL database for the environment (ECS only, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false). The app gets DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER and DATABASE_PASSWORD as task secrets. Empty: no database.",
+            `A PostgreSQL database for the environment (ECS only, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false). The app's tasks and release command get ${Object.values(DATABASE_SECRET_NAMES).join(", ")} as task secrets (libpq's names). Empty: no database.`,
         schema: z.record(z.string(), z.unknown()),
         example: "name",
     }),

@@ -15,11 +15,8 @@ import { finalSnapshotIdentifier, writerIdentifier } from "../contract";
 /** Aurora PostgreSQL's port. */
 export const POSTGRES_PORT = 5432;
 
-/**
- * What each task gets, as libpq's own variables (PostgreSQL docs, "Environment Variables"): psql,
- * node-postgres, psycopg and Rails' pg adapter connect with no further configuration.
- */
-export const DATABASE_SECRET_NAMES = { host: "PGHOST", port: "PGPORT", dbname: "PGDATABASE", username: "PGUSER", password: "PGPASSWORD" } as const;
+import { DATABASE_SECRET_NAMES } from "../config/database";
+export { DATABASE_SECRET_NAMES };
 
 /**
  * Log types Aurora PostgreSQL exports to CloudWatch (CreateDBCluster EnableCloudwatchLogsExports: Aurora
