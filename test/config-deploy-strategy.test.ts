@@ -6,6 +6,7 @@ import { DeliverySettings, EnvironmentSettings, parseSettings } from "../infra/c
 import { deployWaitOfStackFile, ECS_DEPLOYMENT_TIMEOUT_MINUTES, strategyWaitMinutes } from "../infra/platforms/ecs/strategy-settings";
 import { TIER_DEFAULTS } from "../infra/config/tiers";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
+import { one, planStack } from "./helpers";
 
 const settings = (stack: string, changes: Record<string, string | null> = {}) => parseSettings(rawConfig(stack, changes)) as EnvironmentSettings;
 
@@ -80,4 +81,10 @@ test("the delivery stack reads each ECS target's deliberate waits from its stack
     assert.equal(deployWaitOfStackFile({ "slipway:ingress": "alb" }, "staging"), 0);
     assert.equal(deployWaitOfStackFile({ "slipway:ingress": "alb", "slipway:deployStrategy": "blue-green", "slipway:deployBakeMinutes": "9" }, "staging"), 9);
     assert.equal(deployWaitOfStackFile(undefined, "production"), 0);
+});
+
+test("a traffic-shifting service waits for its infrastructure role's policy: a switched service never moves traffic with a role that has none yet", async () => {
+    const p = await planStack("production");
+    const attachment = one(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "ecs-lb-policy");
+    assert.ok(one(p, "aws:ecs/service:Service", "app-service").dependsOn.includes(attachment.urn));
 });

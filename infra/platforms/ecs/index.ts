@@ -168,6 +168,8 @@ function trafficShift(s: EnvironmentSettings, shared: EnvironmentBase, lb: NonNu
         alternateTargetGroupArn: lb.alternateTargetGroupArn,
         productionListenerRuleArn: lb.productionListenerRuleArn,
         infrastructureRoleArn: infrastructure.role.arn,
+        // A service switched to this strategy must not move traffic with a role that has no policy yet.
+        dependsOn: [infrastructure],
     };
 }
 

@@ -83,6 +83,8 @@ export interface TrafficShift {
     productionListenerRuleArn: pulumi.Input<string>;
     /** The ECS infrastructure role for load balancers (traffic-shift.ts). */
     infrastructureRoleArn: pulumi.Input<string>;
+    /** What must exist before ECS first uses the role (its policy attachment): the service waits for it. @default none */
+    dependsOn?: pulumi.Resource[];
 }
 
 /** The service's deploymentConfiguration for a traffic shift (bake times are strings in the provider's schema). */
@@ -243,7 +245,7 @@ export class FargateApp extends pulumi.ComponentResource {
                 parent: this,
                 aliases: renamedFrom("service"),
                 ignoreChanges: ["desiredCount", ...(shift ? ["loadBalancers[0].targetGroupArn", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn"] : [])],
-                dependsOn: [capacity, ...(args.dependsOn ?? [])],
+                dependsOn: [capacity, ...(args.dependsOn ?? []), ...(shift?.dependsOn ?? [])],
             },
         );
 
