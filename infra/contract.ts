@@ -25,6 +25,11 @@ export function environmentName(app: string, stack: string): string {
  * The environment's Aurora cluster identifier (`<app>-<stack>`, RDS stores it lower-case): fixed, so the
  * deploy and runtime policies name it by ARN and a later pipeline step (the pre-release snapshot) finds it.
  */
+/** The log group RDS exports a cluster's `log` to (Aurora User Guide: /aws/rds/cluster/<cluster>/<log>): the stack declares it, its deploy role may manage it. */
+export function rdsLogGroupName(identifier: string, log: string): string {
+    return `/aws/rds/cluster/${identifier}/${log}`;
+}
+
 export function databaseIdentifier(app: string, stack: string): string {
     return environmentName(app, stack).toLowerCase();
 }

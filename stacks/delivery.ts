@@ -13,7 +13,7 @@ import { BuildProject, imageBuildSpec, imageBuildStatements, smokeTestBuildSpec 
 import { deployRolePolicies, previewStatements } from "../infra/delivery/deployer-policy";
 import { domainRolePolicy } from "../infra/delivery/domain-policy";
 import { snapshotActionVariables, snapshotBuildSpec, SNAPSHOT_PROJECT_TIMEOUT_MINUTES, snapshotStatements, snapshotTarget } from "../infra/delivery/database-snapshot";
-import { databaseRolePolicy } from "../infra/delivery/database-policy";
+import { databaseRolePolicies } from "../infra/delivery/database-policy";
 import { domainGrant } from "../infra/config/domain";
 import { stateBackendStatements } from "../infra/delivery/state-backend";
 import { DeploymentEnvironments } from "../infra/delivery/github-environments";
@@ -229,7 +229,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         // A managed domain (the environment's stack file sets slipway:domainZoneId): its names in its zone only.
         const grant = domain && domainGrant(domain.zoneId, domain.name, policyStack === "review");
         // slipway:database in the environment's stack file: its own Aurora cluster, by name and tag.
-        return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : []), ...(database ? [databaseRolePolicy(scope)] : [])];
+        return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : []), ...(database ? databaseRolePolicies(scope) : [])];
     };
     // Pull-request previews reach only staging-tier pipeline stacks: production and delivery get the offline plan only.
     const previewable = s.targets.filter((t) => t.tier === "staging").map((t) => t.stack);

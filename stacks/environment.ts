@@ -86,5 +86,6 @@ function databaseOf(s: EnvironmentSettings, network: Network): Database | undefi
         accountId: ctx.accountId,
         partition: ctx.partition,
         protect: s.protect,
+        logRetentionDays: s.logRetentionDays,
     });
 }

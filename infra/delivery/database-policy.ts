@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { arnOf } from "../shared/aws-context";
 import { Statement } from "../shared/iam";
-import { databaseIdentifier, finalSnapshotIdentifier, managedPolicyName, stackPattern, writerIdentifier } from "../contract";
+import { databaseIdentifier, finalSnapshotIdentifier, managedPolicyName, rdsLogGroupName, stackPattern, writerIdentifier } from "../contract";
 import { DeployerScope, DeployRolePolicy, tagConditions } from "./deployer-policy";
 
 /** The ARNs of a policy stack's database (`review`: every review stack's). */
@@ -32,14 +32,6 @@ export function databaseStatements(scope: DeployerScope): Statement[] {
     const own = [a.cluster, a.writer, a.subnetGroup];
     const keys = arnOf(ctx, "kms", "key/*");
     return [
-        {
-            // The account's first cluster makes AWSServiceRoleForRDS with the caller's rights (CloudFormation's
-            // AWS::RDS::DBCluster create handler lists iam:CreateServiceLinkedRole; "Using service-linked roles for Amazon RDS").
-            Sid: "RdsServiceLinkedRole",
-            Action: ["iam:CreateServiceLinkedRole"],
-            Resource: [arnOf(ctx, "iam", "role/aws-service-role/rds.amazonaws.com/*", { global: true })],
-            Condition: { StringEquals: { "iam:AWSServiceName": "rds.amazonaws.com" } },
-        },
         {
             // Only an encrypted cluster whose master password RDS keeps (rds:StorageEncrypted, rds:ManageMasterUserPassword:
             // CreateDBCluster condition keys, service authorization reference): never a plaintext password in a request.
@@ -124,10 +116,36 @@ export function databaseStatements(scope: DeployerScope): Statement[] {
 }
 
 /** The deploy role's managed policy for its stack's database (`<app>-<stack>-deploy-database`). */
-export function databaseRolePolicy(scope: DeployerScope): DeployRolePolicy {
-    return {
-        name: managedPolicyName(scope.app, scope.policyStack, "deploy-database"),
-        description: `GitHub deploy role of ${scope.app}'s ${stackPattern(scope.policyStack)} stack(s): its Aurora cluster, writer, subnet group and storage key`,
-        statements: databaseStatements(scope),
-    };
+/** What RDS needs around the cluster: the log group it exports to and, in an account's first cluster, its service-linked role. */
+export function databaseSupportStatements(scope: DeployerScope): Statement[] {
+    const { ctx } = scope;
+    return [
+        {
+            // The log group RDS exports the cluster's PostgreSQL log to, declared by the stack so it keeps a
+            // retention and goes with the stack (infra/environment/database.ts rdsLogGroupName).
+            Sid: "OwnDatabaseLogGroups",
+            Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:ListTagsLogGroup"],
+            Resource: [arnOf(ctx, "logs", `log-group:${rdsLogGroupName(databaseIdentifier(scope.app, stackPattern(scope.policyStack)), "")}*`)],
+        },
+        {
+            // The account's first cluster makes AWSServiceRoleForRDS with the caller's rights (CloudFormation's
+            // AWS::RDS::DBCluster create handler lists iam:CreateServiceLinkedRole; "Using service-linked roles for Amazon RDS").
+            Sid: "RdsServiceLinkedRole",
+            Action: ["iam:CreateServiceLinkedRole"],
+            Resource: [arnOf(ctx, "iam", "role/aws-service-role/rds.amazonaws.com/*", { global: true })],
+            Condition: { StringEquals: { "iam:AWSServiceName": "rds.amazonaws.com" } },
+        },
+    ];
+}
+
+/**
+ * A database stack's deploy policies: its cluster, writer, subnet group and key; and what RDS needs
+ * around them (a second policy: together they pass IAM's 6,144-character managed-policy quota).
+ */
+export function databaseRolePolicies(scope: DeployerScope): DeployRolePolicy[] {
+    const what = `GitHub deploy role of ${scope.app}'s ${stackPattern(scope.policyStack)} stack(s)`;
+    return [
+        { name: managedPolicyName(scope.app, scope.policyStack, "deploy-database"), description: `${what}: its Aurora cluster, writer, subnet group and storage key`, statements: databaseStatements(scope) },
+        { name: managedPolicyName(scope.app, scope.policyStack, "deploy-database-support"), description: `${what}: its database's log group and RDS's service-linked role`, statements: databaseSupportStatements(scope) },
+    ];
 }

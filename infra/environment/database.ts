@@ -6,11 +6,12 @@
 // secrets: host, port, name and user from a connection secret under the stack's prefix, the password by
 // reference to RDS's own secret.
 import * as pulumi from "@pulumi/pulumi";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as kms from "@pulumi/aws/kms";
 import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
-import { finalSnapshotIdentifier, writerIdentifier } from "../contract";
+import { finalSnapshotIdentifier, rdsLogGroupName, writerIdentifier } from "../contract";
 
 /** Aurora PostgreSQL's port. */
 export const POSTGRES_PORT = 5432;
@@ -55,6 +56,8 @@ export interface DatabaseArgs {
      * maintenance window. Otherwise the stack destroys cleanly (no final snapshot). @default false
      */
     protect?: boolean;
+    /** Days RDS's exported PostgreSQL log is kept (slipway:logRetentionDays). @default 30 */
+    logRetentionDays?: number;
 }
 
 /** The PostgreSQL database of one environment. */
@@ -126,6 +129,13 @@ export class Database extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // RDS exports the PostgreSQL log to /aws/rds/cluster/<id>/postgresql, making the group itself (no
+        // retention, left behind on delete) unless it exists: declared first, it is kept for the stack's
+        // retention and destroyed with a staging or review stack ("Publishing Aurora PostgreSQL logs to
+        // Amazon CloudWatch Logs", Aurora User Guide).
+        const logGroups = AURORA_POSTGRES_LOG_EXPORTS.map(
+            (log) => new cloudwatch.LogGroup(`${name}-${log}-logs`, { name: rdsLogGroupName(args.identifier, log), retentionInDays: args.logRetentionDays ?? 30 }, kept),
+        );
         const pauses = args.minCapacity === 0;
         this.cluster = new rds.Cluster(
             `${name}-cluster`,
@@ -163,7 +173,7 @@ export class Database extends pulumi.ComponentResource {
                 // Production's changes wait for the maintenance window; elsewhere they apply at once.
                 applyImmediately: !protect,
             },
-            kept,
+            { ...kept, dependsOn: logGroups },
         );
         this.writer = new rds.ClusterInstance(
             `${name}-writer`,
