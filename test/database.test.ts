@@ -241,3 +241,13 @@ test("the deploy role may create only an encrypted cluster whose password RDS ke
     assert.notEqual(await decide(role, create("false", "true")), "Allowed");
     assert.notEqual(await decide(role, create("true", "false")), "Allowed");
 });
+
+test("the stack owns the log group RDS exports PostgreSQL's log to: kept for the stack's retention, made before the cluster, gone with a staging stack", async () => {
+    const p = await planOf("database-staging");
+    const logs = one(p, "aws:cloudwatch/logGroup:LogGroup", "database-postgresql-logs");
+    assert.equal(logs.inputs.name, "/aws/rds/cluster/shop-database-staging/postgresql");
+    assert.equal(typeof logs.inputs.retentionInDays, "number");
+    assert.equal(logs.protect, false);
+    assert.ok(one(p, "aws:rds/cluster:Cluster").dependsOn.includes(logs.urn), "RDS would make the group itself if the cluster came first");
+    assert.equal(one(await planOf("database-production"), "aws:cloudwatch/logGroup:LogGroup", "database-postgresql-logs").protect, true);
+});
