@@ -20,7 +20,7 @@ import { DeploymentEnvironments } from "../infra/delivery/github-environments";
 import { GitHubOidc, GitHubRoleSpec } from "../infra/delivery/github-oidc";
 import { Notifications } from "../infra/delivery/notifications";
 import { ChatNotifications } from "../infra/delivery/chat";
-import { DeliveryPipeline, DeliveryPipelineArgs, PipelineTarget, smokeTestStatements } from "../infra/delivery/pipeline";
+import { DeliveryPipeline, DeliveryPipelineArgs, PipelineTarget, smokeTestStatements, smokeTestTimeoutMinutes } from "../infra/delivery/pipeline";
 import { Registry } from "../infra/delivery/registry";
 import { RepoSettings } from "../infra/delivery/repo-settings";
 import { SeedImage, SEED_TAG } from "../infra/delivery/seed-image";
@@ -137,7 +137,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         // The first `pulumi up` stopped at this project's children (their URNs were the build's): nothing to keep.
         aliasLegacyNames: false,
         buildspec: smokeTestBuildSpec(),
-        timeoutMinutes: 10,
+        // Long enough for every attempt of the longest stage (a canary's polls through its waits).
+        timeoutMinutes: smokeTestTimeoutMinutes(targets, s.smokeTestAttempts),
         // Reads what each environment runs before recording an image as verified there (smokeTestScript).
         statements: smokeTestStatements(targets, registry.arn, ctx),
     });

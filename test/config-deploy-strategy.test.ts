@@ -88,3 +88,14 @@ test("a traffic-shifting service waits for its infrastructure role's policy: a s
     const attachment = one(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "ecs-lb-policy");
     assert.ok(one(p, "aws:ecs/service:Service", "app-service").dependsOn.includes(attachment.urn));
 });
+
+test("the smoke-test project's time limit covers every attempt of the longest stage, a canary's polls through its waits included", async () => {
+    const p = await planStack("delivery");
+    const project = one(p, "aws:codebuild/project:Project", "smoke-test-project");
+    const stages = one(p, "aws:codepipeline/pipeline:Pipeline").inputs.stages as { actions: { name: string; configuration?: { EnvironmentVariables?: string } }[] }[];
+    const attempts = stages.flatMap((s) => s.actions.filter((a) => a.name === "SmokeTest")).map((a) => Number((JSON.parse(String(a.configuration?.EnvironmentVariables)) as { name: string; value: string }[]).find((v) => v.name === "ATTEMPTS")?.value));
+    const longest = Math.max(...attempts);
+    assert.ok(longest > 12, "production's canary adds attempts");
+    // Each attempt waits 10 s, may take a 5 s request and a few AWS calls.
+    assert.ok(Number(project.inputs.buildTimeout) * 60 >= longest * 15, `${String(project.inputs.buildTimeout)} min for ${longest} attempts`);
+});

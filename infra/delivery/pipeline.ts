@@ -118,12 +118,30 @@ function environmentVariables(vars: ActionVariable[]): pulumi.Output<string> {
  * environment runs, the image it must find there, and where to record it. Names come from the target,
  * which the delivery stack derives with the same functions as the environment stacks.
  */
+/** The smoke test's attempts in `target`'s stage: a blue/green, canary or linear deployment settles only after its steps and bake time, so it polls through them too. */
+export function smokeTestAttempts(target: PipelineTarget, attempts: number): number {
+    return attempts + Math.ceil(((target.deploy.settleMinutes ?? 0) * 60) / HEALTH.smokeTest.attemptIntervalSeconds);
+}
+
+/** What one attempt's AWS CLI calls take beyond its wait and its request (seconds, assumed: a few describe calls). */
+const SMOKE_ATTEMPT_CALLS_SECONDS = 5;
+
+/**
+ * The smoke-test project's time limit: every attempt of the longest stage (its wait, its request's
+ * timeout and its AWS calls), plus two minutes to start and record; never under the 10 minutes a
+ * rolling stage has always had.
+ */
+export function smokeTestTimeoutMinutes(targets: PipelineTarget[], attempts: number): number {
+    const perAttempt = HEALTH.smokeTest.attemptIntervalSeconds + HEALTH.smokeTest.requestTimeoutSeconds + SMOKE_ATTEMPT_CALLS_SECONDS;
+    const longest = Math.max(0, ...targets.map((t) => smokeTestAttempts(t, attempts)));
+    return Math.max(10, Math.ceil((longest * perAttempt) / 60) + 2);
+}
+
 export function smokeTestVariables(target: PipelineTarget, smokeTest: DeliveryPipelineArgs["smokeTest"]): ActionVariable[] {
     return [
         { name: "HEALTH_URL", value: target.healthUrlParameter, type: "PARAMETER_STORE" },
         { name: "IMAGE_TAG_PARAMETER", value: target.imageTagParameter },
-        // A blue/green, canary or linear deployment settles only after its steps and bake time: poll through them too.
-        { name: "ATTEMPTS", value: String(smokeTest.attempts + Math.ceil(((target.deploy.settleMinutes ?? 0) * 60) / HEALTH.smokeTest.attemptIntervalSeconds)) },
+        { name: "ATTEMPTS", value: String(smokeTestAttempts(target, smokeTest.attempts)) },
         { name: "STACK", value: target.stack },
         { name: "REPOSITORY_URL", value: smokeTest.repositoryUrl },
         { name: "VERIFIED_TAG_PREFIX", value: verifiedTagPrefix(target.stack) },
