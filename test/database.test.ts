@@ -10,6 +10,7 @@ import { decide, principalOf, Request } from "../tools/check/iam-sim";
 import { tagContext } from "../tools/check/iam-requests";
 import type { Plan } from "../tools/plan/mock-engine";
 import { all, one, planStack } from "./helpers";
+import { problemsOf as configProblems, rawConfig, rejects as rejectsConfig } from "./config-helpers";
 
 const ctx = (over: Partial<DatabaseContext> = {}): DatabaseContext => ({ platform: "ecs", tier: "staging", environmentName: "shop-staging", ...over });
 const problemsOf = (value: Record<string, unknown>, c = ctx()) => {
@@ -250,4 +251,12 @@ test("the stack owns the log group RDS exports PostgreSQL's log to: kept for the
     assert.equal(logs.protect, false);
     assert.ok(one(p, "aws:rds/cluster:Cluster").dependsOn.includes(logs.urn), "RDS would make the group itself if the cluster came first");
     assert.equal(one(await planOf("database-production"), "aws:cloudwatch/logGroup:LogGroup", "database-postgresql-logs").protect, true);
+});
+
+test("a network too small for the database's subnets is one config problem naming slipway:vpcCidr and the size that fits", () => {
+    // /25: the app's subnets (/27) fit, the database's (/29) would not: AWS's smallest subnet is /28.
+    rejectsConfig(rawConfig("database-staging", { "slipway:vpcCidr": "10.20.0.0/25" }), "slipway:vpcCidr", "too small for slipway:database", "/29", "10.20.0.0/24");
+    assert.deepEqual(configProblems(rawConfig("database-staging", { "slipway:vpcCidr": "10.20.0.0/24" })), []);
+    // Without a database the same network is fine.
+    assert.deepEqual(configProblems(rawConfig("staging", { "slipway:vpcCidr": "10.20.0.0/25" })), []);
 });

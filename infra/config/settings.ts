@@ -595,7 +595,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
     checkDeployedByDelivery(d.deliveryStack, tier, raw, problems);
     const ingress = d.ingress || byTier.ingress;
     const beanstalk = d.platform === "beanstalk" ? beanstalkSettings(byTier, d, raw.stack, problems) : undefined;
-    checkVpcCidr(d.vpcCidr, d.azCount, beanstalk ? beanstalk.environmentType === "LoadBalanced" : ingress === "alb", raw.stack, problems);
+    checkVpcCidr(d.vpcCidr, d.azCount, beanstalk ? beanstalk.environmentType === "LoadBalanced" : ingress === "alb", raw.stack, problems, Object.keys(d.database ?? {}).length > 0);
     if (tier === "production" && !waived(common, "production-https")) checkProductionHttps(d, ingress, beanstalk, raw.stack, problems);
     problems.push(...domainProblems(d, { stack: raw.stack, review: tier === "review", singleInstance: beanstalk?.environmentType === "SingleInstance" }));
     const managedDomain = d.domainZoneId && d.domainName && !d.certificateArn
@@ -685,7 +685,7 @@ export function cidrNetwork(cidr: string): string {
 }
 
 /** Host bits must be zero, and azCount subnets two bits longer must fit and be subnets AWS allows. */
-function checkVpcCidr(cidr: string, count: number, behindLoadBalancer: boolean, stack: string, problems: string[]) {
+function checkVpcCidr(cidr: string, count: number, behindLoadBalancer: boolean, stack: string, problems: string[], database = false) {
     const network = cidrNetwork(cidr);
     if (network !== cidr) {
         problems.push(`slipway:vpcCidr = "${cidr}" has host bits set: AWS takes a VPC's network address, which for ${cidr} is ${network}. Fix: pulumi config set slipway:vpcCidr ${network} --stack ${stack}`);
@@ -699,6 +699,15 @@ function checkVpcCidr(cidr: string, count: number, behindLoadBalancer: boolean, 
         const example = `${network.split("/")[0]}/${Math.min(bits, largestVpc)}`;
         problems.push(
             `slipway:vpcCidr = "${cidr}" is too small for slipway:azCount = ${count} subnets: each zone's subnet is two bits longer (/${subnetBits}), and AWS's smallest subnet is /${VPC_PREFIX.smallestSubnet}${behindLoadBalancer ? ` (/${VPC_PREFIX.smallestLoadBalancerSubnet} for a load balancer's subnets)` : ""}. Fix: pulumi config set slipway:vpcCidr ${example} --stack ${stack} (a /${largestVpc} or larger network)`,
+        );
+        return;
+    }
+    // slipway:database: its subnets split the network's spare quarter once more, one per zone (stacks/environment.ts).
+    const databaseBits = subnetBits + VPC_PREFIX.subnetExtraBits;
+    if (database && databaseBits > VPC_PREFIX.smallestSubnet) {
+        const largest = VPC_PREFIX.smallestSubnet - 2 * VPC_PREFIX.subnetExtraBits;
+        problems.push(
+            `slipway:vpcCidr = "${cidr}" is too small for slipway:database: the database's subnets take the network's last quarter, split once more per zone (/${databaseBits}), and AWS's smallest subnet is /${VPC_PREFIX.smallestSubnet}. Fix: pulumi config set slipway:vpcCidr ${network.split("/")[0]}/${largest} --stack ${stack} (a /${largest} or larger network)`,
         );
     }
 }
