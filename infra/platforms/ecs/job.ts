@@ -17,22 +17,16 @@ import * as scheduler from "@pulumi/aws/scheduler";
 import * as sqs from "@pulumi/aws/sqs";
 import { AwsContext, arnOf } from "../../shared/aws-context";
 import { serviceRole } from "../../shared/iam";
+import type { JobSettings } from "./job-settings";
 import { fargateTaskDefinitionArgs } from "./task-definition";
 
 /** 14 days, SQS's maximum retention (SetQueueAttributes MessageRetentionPeriod: 60–1,209,600 seconds). */
 export const DLQ_RETENTION_SECONDS = 1209600;
 
-export interface ScheduledJob {
-    name: string;
+/** A validated job (slipway:jobs) and the names contract.ts derives for it. */
+export interface ScheduledJob extends JobSettings {
     /** contract.ts jobFamily. */
     family: string;
-    command: string;
-    schedule: string;
-    timezone: string;
-    cpu: number;
-    memory: number;
-    retries: number;
-    maxEventAgeSeconds: number;
     /** contract.ts jobLogGroupName. */
     logGroupName: string;
 }
