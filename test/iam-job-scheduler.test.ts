@@ -9,10 +9,11 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { MOCK_ACCOUNT, Plan, PlannedResource } from "../tools/plan/mock-engine";
-import { decide, physicalName, Principal, principalOf, Request } from "../tools/check/iam-sim";
+import { physicalName, Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { ownArns, StackView, tagContext } from "../tools/check/iam-requests";
 import { STACK_TAG } from "../infra/contract";
 import { all, one, planStack } from "./helpers";
+import { decisions } from "./iam-helpers";
 
 const R = "us-east-1";
 const A = MOCK_ACCOUNT;
@@ -65,15 +66,6 @@ function invocationRequests(v: StackView): Request[] {
             })),
             { action: "sqs:SendMessage", resource: queue, context: owned, why: `${why}: a failed invocation` },
         );
-    }
-    return out;
-}
-
-async function decisions(principal: Principal, requests: Request[], want: "Allowed" | "denied"): Promise<string[]> {
-    const out: string[] = [];
-    for (const r of requests) {
-        const d = await decide(principal, r);
-        if ((want === "Allowed") !== (d === "Allowed")) out.push(`${principal.name}: ${r.action} on ${r.resource} is ${d} (${r.why})`);
     }
     return out;
 }

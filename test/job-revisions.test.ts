@@ -9,12 +9,13 @@ import { DeliverySettings, parseSettings } from "../infra/config/settings";
 import { jobNamesOfStackFile } from "../infra/platforms/ecs/job-settings";
 import { jobRevisionBuildSpec, JOB_REVISIONS_ACTION } from "../infra/platforms/ecs/job-action";
 import { Plan, MOCK_ACCOUNT } from "../tools/plan/mock-engine";
-import { decide, physicalName, Principal, principalOf, Request } from "../tools/check/iam-sim";
+import { physicalName, Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { ownArns, StackView, tagContext } from "../tools/check/iam-requests";
 import { STACK_TAG } from "../infra/contract";
 import { all, one, planStack } from "./helpers";
 import { Rule, runBuildSpec } from "./aws-stub";
 import { rawConfig } from "./config-helpers";
+import { decisions } from "./iam-helpers";
 
 const R = "us-east-1";
 const A = MOCK_ACCOUNT;
@@ -209,15 +210,6 @@ function revisionRequests(target: StackView, why = `job revisions of ${target.pl
                 why: `${why}: the revision's roles`,
             })),
         );
-    }
-    return out;
-}
-
-async function decisions(principal: Principal, requests: Request[], want: "Allowed" | "denied"): Promise<string[]> {
-    const out: string[] = [];
-    for (const r of requests) {
-        const d = await decide(principal, r);
-        if ((want === "Allowed") !== (d === "Allowed")) out.push(`${principal.name}: ${r.action} on ${r.resource} is ${d} (${r.why})`);
     }
     return out;
 }

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { DeliverySettings, EnvironmentSettings, parseSettings } from "../infra/config/settings";
 import { releaseBuildSpec, RELEASE_STARTED_BY, RELEASE_WAIT_MINUTES } from "../infra/platforms/ecs/release-action";
 import { Plan, MOCK_ACCOUNT } from "../tools/plan/mock-engine";
-import { decide, physicalName, Principal, principalOf, Request } from "../tools/check/iam-sim";
+import { physicalName, Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { ownArns, StackView, tagContext } from "../tools/check/iam-requests";
 import { STACK_TAG } from "../infra/contract";
 import { estimateCost } from "../tools/estimates/cost";
@@ -15,6 +15,7 @@ import { modelLeadTime, releaseStage } from "../tools/estimates/lead-time";
 import { all, one, planStack } from "./helpers";
 import { Reply, Rule, runBuildSpec } from "./aws-stub";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
+import { decisions } from "./iam-helpers";
 
 const R = "us-east-1";
 const A = MOCK_ACCOUNT;
@@ -330,15 +331,6 @@ function releaseRequests(target: StackView, why = `release of ${target.plan.stac
         { action: "ecs:StopTask", resource: task, context: inCluster, why },
         { action: "logs:GetLogEvents", resource: `arn:aws:logs:${R}:${A}:log-group:${logGroup}:log-stream:release/app/5f0e2c1d9a8b4c7d`, context: owned(target), why },
     ];
-}
-
-async function decisions(principal: Principal, requests: Request[], want: "Allowed" | "denied"): Promise<string[]> {
-    const out: string[] = [];
-    for (const r of requests) {
-        const d = await decide(principal, r);
-        if ((want === "Allowed") !== (d === "Allowed")) out.push(`${principal.name}: ${r.action} on ${r.resource} is ${d} (${r.why})`);
-    }
-    return out;
 }
 
 test("the release role can make every call of the release script on each of its targets", async () => {
