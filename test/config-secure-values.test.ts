@@ -2,6 +2,7 @@
 // passphrase provider and PULUMI_CONFIG_PASSPHRASE set, decrypts every one.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,6 +13,11 @@ import { decryptV1, listStacks, loadStackConfig, passphraseKey, secretsProviderO
 import { cli, FIXTURES } from "./helpers";
 
 const fixture = (stack: string) => parseYaml(fs.readFileSync(path.join(FIXTURES, `Pulumi.${stack}.yaml`), "utf8")) as StackFile;
+/**
+ * The one wrong passphrase every test uses: deriving a key is Pulumi's 1,000,000 PBKDF2 rounds (about half a
+ * second here), and passphraseKey keeps a key per passphrase and salt, so a second wrong one would cost a second.
+ */
+const WRONG = "not-the-passphrase";
 const saltOf = (doc: StackFile) => Buffer.from(String(doc.encryptionsalt).split(":")[1], "base64");
 /** The staging fixture with one appSecrets leaf replaced. */
 function withApiKey(ciphertext: string, doc = fixture("staging")): StackFile {
@@ -27,7 +33,7 @@ test("encrypting with the example passphrase and decrypting round-trips (Pulumi'
         assert.equal(v1CiphertextProblem(ciphertext), undefined);
         assert.equal(decryptV1(key, ciphertext), text);
     }
-    assert.equal(decryptV1(passphraseKey("another passphrase", saltOf(fixture("staging"))), encrypt(key, "hello")), undefined);
+    assert.equal(decryptV1(passphraseKey(WRONG, saltOf(fixture("staging"))), encrypt(key, "hello")), undefined);
 });
 
 test("every fixture's secure values decrypt with the example passphrase", () => {
@@ -42,12 +48,12 @@ test("every fixture's secure values decrypt with the example passphrase", () => 
 });
 
 test("a wrong passphrase is one clear problem, not a crypto stack trace", () => {
-    const problems = secureValueProblems(fixture("staging"), "staging", "slipway", "not-the-passphrase");
+    const problems = secureValueProblems(fixture("staging"), "staging", "slipway", WRONG);
     assert.equal(problems.length, 1, problems.join("\n"));
     assert.match(problems[0], /^PULUMI_CONFIG_PASSPHRASE does not unlock Pulumi\.staging\.yaml/);
     assert.match(problems[0], /export PULUMI_CONFIG_PASSPHRASE=/);
     assert.throws(
-        () => loadStackConfig(FIXTURES, "staging", { passphrase: "not-the-passphrase" }),
+        () => loadStackConfig(FIXTURES, "staging", { passphrase: WRONG }),
         (e: unknown) => RunError.isInstance(e) && /PULUMI_CONFIG_PASSPHRASE does not unlock/.test((e as Error).message),
     );
 });
@@ -56,12 +62,12 @@ test("PULUMI_CONFIG_PASSPHRASE and PULUMI_CONFIG_PASSPHRASE_FILE are read from t
     const saved = { p: process.env.PULUMI_CONFIG_PASSPHRASE, f: process.env.PULUMI_CONFIG_PASSPHRASE_FILE };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "passphrase-"));
     try {
-        process.env.PULUMI_CONFIG_PASSPHRASE = "wrong";
+        process.env.PULUMI_CONFIG_PASSPHRASE = WRONG;
         assert.throws(() => loadStackConfig(FIXTURES, "staging"), /does not unlock/);
         process.env.PULUMI_CONFIG_PASSPHRASE = EXAMPLE_PASSPHRASE;
         assert.ok(loadStackConfig(FIXTURES, "staging"));
         delete process.env.PULUMI_CONFIG_PASSPHRASE;
-        fs.writeFileSync(path.join(dir, "passphrase"), "wrong\n");
+        fs.writeFileSync(path.join(dir, "passphrase"), `${WRONG}\n`);
         process.env.PULUMI_CONFIG_PASSPHRASE_FILE = path.join(dir, "passphrase");
         assert.throws(() => loadStackConfig(FIXTURES, "staging"), /does not unlock/);
         fs.writeFileSync(path.join(dir, "passphrase"), `${EXAMPLE_PASSPHRASE}\n`);
@@ -104,8 +110,8 @@ test("a well-formed value that does not decrypt with the right passphrase is ref
     const problems = secureValueProblems(withApiKey(`${v}:${nonce}:${bytes.toString("base64")}`), "staging", "slipway", EXAMPLE_PASSPHRASE);
     assert.equal(problems.length, 1, problems.join("\n"));
     assert.match(problems[0], /^slipway:appSecrets\.API_KEY in Pulumi\.staging\.yaml does not decrypt with the stack's passphrase/);
-    // Another stack's salt: well-formed, not this stack's.
-    const foreign = encrypt(passphraseKey(EXAMPLE_PASSPHRASE, Buffer.from("other-salt")), "k-1");
+    // Another stack's key (another salt or passphrase): well-formed, not this stack's.
+    const foreign = encrypt(crypto.randomBytes(32), "k-1");
     assert.equal(secureValueProblems(withApiKey(foreign), "staging", "slipway", EXAMPLE_PASSPHRASE).length, 1);
     assert.deepEqual(secureValueProblems(withApiKey(foreign), "staging", "slipway"), [], "without a passphrase only the form is checked");
 });
