@@ -248,3 +248,21 @@ test("a value holding a code fence cannot end the Markdown code block early", as
     const text = renderMarkdown(diffPlans(base, head));
     assert.equal(text.split("```").length, 3, text);
 });
+
+test("moving a service from a traffic-shifting strategy back to rolling is called out with the safe order", async () => {
+    // Production's fixture deploys by canary behind its ALB (the tier's default).
+    const canary = await asShipped("production");
+    const rolling = await planStack("production", { set: { "slipway:deployStrategy": "rolling" } });
+    const back = diffPlans(canary, rolling);
+    const service = find(back.resources, "aws:ecs/service:Service", "app-service");
+    assert.equal(service.kind, "update");
+    const note = service.notes.find((n) => /back to rolling/.test(n));
+    assert.ok(note, service.notes.join("\n"));
+    assert.match(note, /alternate target group/);
+    assert.match(note, /describe-rules/);
+    // The alternate group and the production listener rule go in the same `up`: the note is what warns.
+    assert.ok(back.resources.some((r) => r.kind === "delete" && r.type === "aws:lb/targetGroup:TargetGroup"));
+    // The other way round is an ordinary change: ECS moves the traffic itself.
+    const forward = find(diffPlans(rolling, canary).resources, "aws:ecs/service:Service", "app-service");
+    assert.ok(!forward.notes.some((n) => /back to rolling/.test(n)), forward.notes.join("\n"));
+});

@@ -296,6 +296,21 @@ function containsSecret(v: unknown): boolean {
 const label = (r: PlannedResource) => `${r.type} ${r.name}`;
 
 /** Compares two plans of one project. Resources are matched by URN (with the stack name set aside). */
+/** ECS's strategies that move traffic between two target groups (deploymentConfiguration.strategy). */
+const TRAFFIC_SHIFT = new Set(["BLUE_GREEN", "CANARY", "LINEAR"]);
+const strategyOf = (r: PlannedResource) => String((r.inputs.deploymentConfiguration as { strategy?: unknown } | undefined)?.strategy ?? "ROLLING");
+const leavesTrafficShift = (was: PlannedResource, now: PlannedResource) => TRAFFIC_SHIFT.has(strategyOf(was)) && !TRAFFIC_SHIFT.has(strategyOf(now));
+
+/**
+ * Under blue/green, canary and linear ECS alternates the two target groups: after a finished deployment
+ * production traffic may be on the alternate one. ECS keeps a service's load balancer configuration when
+ * its strategy goes back to rolling ("Update the deployment strategy from Amazon ECS blue/green to rolling
+ * update"), but this `up` also deletes the alternate group and the production listener rule, and the
+ * listener then forwards to the primary group, which may hold no tasks until the rolling deployment lands.
+ */
+export const BACK_TO_ROLLING =
+    "back to rolling from a traffic-shifting strategy: this up deletes the alternate target group and the production listener rule, and production traffic may be on the alternate target group now (ECS alternates the two). Before pulumi up: aws elbv2 describe-rules --listener-arn <the HTTPS listener> must show the priority-1 rule forwarding weight 100 to the primary target group (the one in loadBalancers[0].targetGroupArn); if it forwards to the alternate, release once more through the pipeline so ECS moves traffic back, then check again. With no deployment in progress (ECS refuses the change during one), pulumi up.";
+
 export function diffPlans(base: Plan, head: Plan): PlanDiff {
     if (base.project !== head.project) {
         throw new Error(`the base plan is of project "${base.project}", this plan of "${head.project}": compare plans of one project`);
@@ -342,6 +357,7 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
             if (was.protect && now.protect) notes.push("PROTECTED: `pulumi up` fails until it is unprotected (`pulumi state unprotect`)");
             else if (was.protect) notes.push("protected until now: if `pulumi up` refuses, run it once with protect removed, or `pulumi state unprotect`");
         }
+        if (kind && now.type === "aws:ecs/service:Service" && leavesTrafficShift(was, now)) notes.push(BACK_TO_ROLLING);
         if (kind || protect) resources.push({ ...common, kind: kind ?? "update", changes, protect, notes });
         else if (changes.length) ignored.push({ resource: label(now), paths: changes.map((c) => c.path) });
     }
