@@ -93,7 +93,7 @@ const waiting = new Map<number, { resolve: (p: Plan) => void; reject: (e: Error)
  */
 function planInWorker(key: string, opts: RunOptions): Promise<Plan> {
     if (!worker) {
-        worker = new Worker(path.join(__dirname, "plan-worker.cjs"));
+        worker = new Worker(path.join(__dirname, "plan-worker.cjs"), { workerData: { fixtures: FIXTURES } });
         worker.on("message", (answer: PlanAnswer) => {
             const w = waiting.get(answer.id);
             if (!w) return;

@@ -1,5 +1,5 @@
 // Plans fixture stacks on request from test/helpers.ts (test/plan-worker.cjs loads this file).
-import { parentPort } from "worker_threads";
+import { parentPort, workerData } from "worker_threads";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -16,7 +16,8 @@ export interface PlanRequest {
 /** The answer: the plan, or the message of the error the run failed with. */
 export type PlanAnswer = { id: number; plan: unknown } | { id: number; error: string };
 
-const FIXTURES = path.join(__dirname, "fixtures");
+/** The fixture stack files (test/helpers.ts FIXTURES): this file runs bundled, away from test/. */
+const FIXTURES = (workerData as { fixtures: string }).fixtures;
 
 /**
  * Plans already made in this `npm test` run by any shard: test/run.cjs gives every shard one fresh
@@ -43,11 +44,18 @@ async function plan({ key, opts }: PlanRequest): Promise<Plan> {
     return made;
 }
 
+let firstPlanMade: () => void = () => undefined;
+/** Settles when the first plan is answered: test/plan-worker.cjs then keeps V8's code cache of this thread's bundle. */
+export const firstPlan = new Promise<void>((resolve) => (firstPlanMade = resolve));
+
 const port = parentPort;
 if (!port) throw new Error("test/plan-worker-main.ts runs as a worker thread (test/plan-worker.cjs)");
 port.on("message", (request: PlanRequest) => {
     plan(request).then(
-        (made) => port.postMessage({ id: request.id, plan: made } satisfies PlanAnswer),
+        (made) => {
+            port.postMessage({ id: request.id, plan: made } satisfies PlanAnswer);
+            firstPlanMade();
+        },
         (err: unknown) => port.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) } satisfies PlanAnswer),
     );
 });

@@ -150,11 +150,14 @@ async function bundle(entry) {
 }
 
 /**
- * Loads the bundle as a CommonJS module with V8's code cache and returns its exports.
+ * Loads the bundle as a CommonJS module with V8's code cache and returns its exports. A new cache is
+ * written at the process's exit, or, for a worker thread (which the process may end without an exit
+ * event), when `cacheAfter(exports)` settles.
  * @param {string} file
+ * @param {{ cacheAfter?: (exports: any) => Promise<unknown> }} [opts]
  * @returns {{ cli?: (argv: string[]) => Promise<number> }}
  */
-function load(file) {
+function load(file, opts = {}) {
     const cacheFile = `${file}.v8cache`;
     /** @type {Buffer | undefined} */
     let cachedData;
@@ -166,19 +169,21 @@ function load(file) {
     // The CommonJS wrapper Node gives every module, written out (its arguments are the module's scope).
     const source = `(function (exports, require, module, __filename, __dirname) { ${fs.readFileSync(file, "utf8")}\n})`;
     const script = new vm.Script(source, { filename: file, cachedData });
-    if (!cachedData || script.cachedDataRejected) {
-        // After the run, so the cache also holds the functions the run compiled.
-        process.on("exit", () => {
-            try {
-                writeAtomic(cacheFile, script.createCachedData());
-            } catch {
-                // a read-only cache only costs speed
-            }
-        });
-    }
+    const writeCache = () => {
+        try {
+            writeAtomic(cacheFile, script.createCachedData());
+        } catch {
+            // a read-only cache only costs speed
+        }
+    };
     const mod = { exports: {}, filename: file, id: file, loaded: false };
     script.runInThisContext()(mod.exports, createRequire(file), mod, file, path.dirname(file));
     mod.loaded = true;
+    if (!cachedData || script.cachedDataRejected) {
+        // After the run (or its first piece of work), so the cache also holds the functions it compiled.
+        if (opts.cacheAfter) opts.cacheAfter(mod.exports).then(writeCache, writeCache);
+        else process.on("exit", writeCache);
+    }
     return mod.exports;
 }
 
@@ -193,7 +198,12 @@ async function main() {
     process.exit(await exported.cli(args));
 }
 
-main().catch((err) => {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-});
+if (require.main === module) {
+    main().catch((err) => {
+        process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+    });
+}
+
+// The suite's plan thread (test/plan-worker.cjs) loads its entry the same way.
+module.exports = { bundle, load };
