@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
-import { CONTAINER_NAME, environmentName, environmentRolePath, jobFamily, workerFamily, workerServiceName } from "../../contract";
+import { CONTAINER_NAME, environmentName, environmentRolePath, imageDefinitionsFile, jobFamily, serviceRepositoryName, workerFamily, workerServiceName } from "../../contract";
 import type { PlatformTarget } from "../platform";
 import { ECS_DEPLOYMENT_TIMEOUT_MINUTES } from "./strategy-settings";
 
@@ -15,7 +15,7 @@ export interface EcsTarget extends PlatformTarget {
     /** The web service's task family (its service's name). */
     family: string;
     /** The environment's workers (slipway:workers in its stack file): their services and families. */
-    workers: { name: string; serviceName: string; family: string }[];
+    workers: { name: string; serviceName: string; family: string; /** Its own image's repository (service-images.ts); unset: the app's. */ repository?: string }[];
     /** The environment's scheduled jobs' task families (slipway:jobs in its stack file): the smoke test checks their latest revision. */
     jobFamilies: string[];
 }
@@ -28,14 +28,21 @@ export function workerDeployActionName(worker: string): string {
     return `Deploy-${worker}`;
 }
 
-export function ecsTarget(app: string, stack: string, options?: { workers?: string[]; jobs?: string[]; settleMinutes?: number }): EcsTarget {
+export function ecsTarget(app: string, stack: string, options?: { workers?: string[]; jobs?: string[]; settleMinutes?: number; ownImages?: string[] }): EcsTarget {
     const clusterName = environmentName(app, stack);
     const serviceName = environmentName(app, stack);
-    const workers = (options?.workers ?? []).map((name) => ({ name, serviceName: workerServiceName(app, stack, name), family: workerFamily(app, stack, name) }));
+    const own = new Set(options?.ownImages ?? []);
+    const workers = (options?.workers ?? []).map((name) => ({
+        name,
+        serviceName: workerServiceName(app, stack, name),
+        family: workerFamily(app, stack, name),
+        ...(own.has(name) ? { repository: serviceRepositoryName(app, name) } : {}),
+    }));
+    const ownImageWorkers = workers.filter((w) => w.repository);
     const jobFamilies = [...(options?.jobs ?? [])].sort().map((name) => jobFamily(app, stack, name));
     // Every service's task definition names its one container CONTAINER_NAME, so the build's one
     // imagedefinitions.json names the container of each.
-    const action = (name: string, service: string, artifact: string) => ({
+    const action = (name: string, service: string, artifact: string, fileName = "imagedefinitions.json") => ({
         name,
         category: "Deploy",
         owner: "AWS",
@@ -43,7 +50,7 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
         version: "1",
         runOrder: 1,
         inputArtifacts: [artifact],
-        configuration: { ClusterName: clusterName, ServiceName: service, FileName: "imagedefinitions.json", DeploymentTimeout: String(ECS_DEPLOYMENT_TIMEOUT_MINUTES) },
+        configuration: { ClusterName: clusterName, ServiceName: service, FileName: fileName, DeploymentTimeout: String(ECS_DEPLOYMENT_TIMEOUT_MINUTES) },
     });
     return {
         stack,
@@ -53,7 +60,8 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
         workers,
         jobFamilies,
         // The workers move in the same runOrder as the web service: the stage's deploys run in parallel.
-        serviceDeployActions: (artifact) => workers.map((w) => action(workerDeployActionName(w.name), w.serviceName, artifact)),
+        // A worker with its own image reads its own imagedefinitions file (the build writes one per own image).
+        serviceDeployActions: (artifact) => workers.map((w) => action(workerDeployActionName(w.name), w.serviceName, artifact, w.repository ? imageDefinitionsFile(w.name) : undefined)),
         deployAction: (artifact) => action("Deploy", serviceName, artifact),
         ...(options?.settleMinutes ? { settleMinutes: options.settleMinutes } : {}),
         smokeTestVariables: [
@@ -65,6 +73,13 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
             ...(workers.length ? [{ name: "WORKER_SERVICE_NAMES", value: workers.map((w) => w.serviceName).join(" ") }] : []),
             // …and the jobs' families must have it as their latest revision (the stage's JobRevisions action registered it).
             ...(jobFamilies.length ? [{ name: "JOB_FAMILIES", value: jobFamilies.join(" ") }] : []),
+            // Workers with their own image: `<service>=<repository>` each, compared with their own image and tagged verified in it.
+            ...(ownImageWorkers.length
+                ? [
+                      { name: "WORKER_IMAGES", value: ownImageWorkers.map((w) => `${w.serviceName}=${w.repository}`).join(" ") },
+                      { name: "IMAGE_REPOSITORIES", value: ownImageWorkers.map((w) => w.repository).join(" ") },
+                  ]
+                : []),
         ],
     };
 }
@@ -161,16 +176,28 @@ export function ecsSmokeTestStatements(ctx: AwsContext, targets: EcsTarget[]): S
  * first that is not ok decides state and detail.
  * Variables: CLUSTER_NAME, SERVICE_NAME, CONTAINER_NAME, WORKER_SERVICE_NAMES, JOB_FAMILIES.
  */
-export const ECS_SMOKE_TEST_CHECK = [
+export const ECS_SMOKE_TEST_CHECK = ecsSmokeTestCheck({});
+
+/**
+ * ECS_SMOKE_TEST_CHECK, and with `ownImages` (some worker runs its own image, service-images.ts): each worker
+ * of WORKER_IMAGES (`<service>=<repository>`, space-separated) must run `<registry>/<repository>:<sha>`
+ * instead of the app's image, and the jobs still the app's.
+ */
+export function ecsSmokeTestCheck(options: { ownImages?: boolean }): string[] {
+    const own = Boolean(options.ownImages);
+    const lines = [
+    ...(own ? ['  expected="$REPOSITORY_URL:$tag"'] : []),
     "  local svc details=''",
     '  ecs_service_check "$SERVICE_NAME" ""',
     '  [ "$state" = ok ] || return',
     '  details="$detail"',
     "  for svc in ${WORKER_SERVICE_NAMES:-}; do",
+    ...(own ? ['    expected="$(worker_image "$svc")"'] : []),
     '    ecs_service_check "$svc" worker',
     '    [ "$state" = ok ] || return',
     '    details="$details; $detail"',
     "  done",
+    ...(own ? ['  expected="$REPOSITORY_URL:$tag"'] : []),
     "  local family jobimg",
     "  for family in ${JOB_FAMILIES:-}; do",
     '    jobimg="$(aws ecs describe-task-definition --task-definition "$family" --query "taskDefinition.containerDefinitions[?name==\'$CONTAINER_NAME\'].image | [0]" --output text 2>&1)" || refuse "aws ecs describe-task-definition $family failed: $jobimg"',
@@ -207,4 +234,15 @@ export const ECS_SMOKE_TEST_CHECK = [
     '  if [ -n "$others" ]; then state=pending; detail="tasks of another task definition still run:$others"; return; fi',
     '  if [ "$running" = 0 ]; then state=pending; detail="no task of ${td##*/} is RUNNING yet"; return; fi',
     '  state=ok; detail="$running task(s) of ${td##*/} run $expected"',
-];
+    ];
+    if (!own) return lines;
+    return [
+        ...lines,
+        "}",
+        // $1 a worker's service: the image it must run (its own repository's, or the app's).
+        "worker_image() {",
+        "  local pair",
+        '  for pair in ${WORKER_IMAGES:-}; do [ "${pair%%=*}" = "$1" ] && { echo "${REPOSITORY_URL%%/*}/${pair#*=}:$tag"; return; }; done',
+        '  echo "$REPOSITORY_URL:$tag"',
+    ];
+}
