@@ -321,3 +321,13 @@ test("a runtime policy without the worker's repository is caught: the task could
     const denied = await decisions(weakened, ecrRequests(PULL, "shop/mailer", "mailer task start"), "Allowed");
     assert.equal(denied.length, PULL.length, denied.join("\n"));
 });
+
+test("a boundary that does not exempt the worker's repository is caught: the delivery stack's tag would deny the pull", async () => {
+    const role = await executionRole("apps-staging", delivery);
+    assert.ok(role.boundary);
+    const strip = (v: unknown): unknown => (Array.isArray(v) ? v.filter((x) => !String(x).endsWith("/shop/mailer")) : v);
+    const boundary = { ...role.boundary, Statement: role.boundary.Statement.map((s) => { const n = (s as { NotResource?: unknown }).NotResource; return n === undefined ? s : { ...(s as object), NotResource: strip(n) }; }) };
+    const weakened: Principal = { ...role, boundary };
+    const denied = await decisions(weakened, ecrRequests(PULL, "shop/mailer", "mailer task start"), "Allowed");
+    assert.equal(denied.length, PULL.length, denied.join("\n"));
+});
