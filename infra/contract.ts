@@ -118,6 +118,23 @@ export function repositoryName(app: string): string {
     return app;
 }
 
+/**
+ * The ECR repository of a service's own image (a worker naming its own Dockerfile or target):
+ * `<app>/<service>`, a namespace under the app's repository name (ECR allows `/`-separated namespaces,
+ * "CreateRepository"). One repository per image, not tag prefixes in the app's: ECR's IAM resource is the
+ * repository (image tags have no condition key), and lifecycle rules and tag immutability are per
+ * repository, so each image keeps its own verified images, its own `latest` cache and exact IAM grants.
+ * Its URL is the app repository's URL + `/<service>`, so environments need no further delivery output.
+ */
+export function serviceRepositoryName(app: string, service: string): string {
+    return `${repositoryName(app)}/${service}`;
+}
+
+/** The build artifact's file naming a service's own image for its ECS deploy action (the app's is imagedefinitions.json). */
+export function imageDefinitionsFile(service: string): string {
+    return `imagedefinitions-${service}.json`;
+}
+
 /** IAM path of every role slipway creates for an app, so PassRole can be scoped to the app. */
 export function rolePath(app: string): string {
     return `/slipway/${app}/`;

@@ -6,7 +6,7 @@ import * as ssm from "@pulumi/aws/ssm";
 import { DeliverySettings } from "../infra/config/settings";
 import {
     CONTAINER_NAME, DELIVERY_OUTPUTS, deployRoleVariable, environmentRoleArnPattern, GITHUB_VARIABLES, healthUrlParameter, imageTagParameter, parameterPrefix, PREVIEW_ENVIRONMENT,
-    PACKAGES_READ_ROLE, repositoryName, REVIEW_ENVIRONMENT, REVIEW_TEARDOWN_ENVIRONMENT, rolePath, secretsProviderUrl,
+    PACKAGES_READ_ROLE, repositoryName, REVIEW_ENVIRONMENT, serviceRepositoryName, REVIEW_TEARDOWN_ENVIRONMENT, rolePath, secretsProviderUrl,
 } from "../infra/contract";
 import { ArtifactStore } from "../infra/delivery/artifact-store";
 import { BuildProject, imageBuildSpec, imageBuildStatements, smokeTestBuildSpec } from "../infra/delivery/build";
@@ -25,6 +25,7 @@ import { Registry } from "../infra/delivery/registry";
 import { RepoSettings } from "../infra/delivery/repo-settings";
 import { SeedImage, SEED_TAG } from "../infra/delivery/seed-image";
 import { StackAccess } from "../infra/delivery/stack-access";
+import { pipelineImages } from "../infra/platforms/ecs/service-images";
 import { platformNamed, PLATFORMS } from "../infra/platforms";
 import type { ActionVariable, Platform, StageProjectKind, StageTargetSettings } from "../infra/platforms/platform";
 import { awsContext } from "../infra/shared/aws-context";
@@ -46,6 +47,19 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         verifiedStacks: s.targets.map((t) => t.stack),
         protect,
     });
+    // Workers that name their own Dockerfile or target: one repository each, `<app>/<worker>`, kept like the app's.
+    const ownImages = pipelineImages(s.targets);
+    const imageRegistries = Object.fromEntries(
+        ownImages.map((i) => [
+            i.service,
+            new Registry(`image-${i.service}`, { name: serviceRepositoryName(app, i.service), keepImages: s.registry.keepImages, untaggedImageDays: s.registry.untaggedImageDays, verifiedStacks: s.targets.map((t) => t.stack), protect, aliasLegacyNames: false }),
+        ]),
+    );
+    const imageArns = (services: readonly string[]) => services.filter((n) => imageRegistries[n]).map((n) => imageRegistries[n].arn);
+    const ownImageRepositoryArns = Object.fromEntries([
+        ...s.targets.filter((t) => t.images).map((t) => [t.stack, imageArns((t.images ?? []).map((i) => i.service))]),
+        ...(s.reviewImages ? [["review", imageArns(s.reviewImages.map((i) => i.service))]] : []),
+    ]);
     const store = new ArtifactStore("artifacts", { protect, ctx });
     // What each environment's workloads may do, owned here so deploy roles only attach it.
     // …with the boundary every role of each stack carries, and the key each stack's config secrets are encrypted with.
@@ -54,7 +68,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const runtimePackages = s.packages?.runtimeRead ? s.packages : undefined;
     // slipway:database in an environment's stack file (or the review template's): its agents read its cluster's password.
     const databaseStacks = [...s.targets.filter((t) => t.database).map((t) => t.stack), ...(s.reviewDatabase ? ["review"] : [])];
-    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ...(databaseStacks.length ? { databaseStacks } : {}), ctx });
+    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ...(databaseStacks.length ? { databaseStacks } : {}), ...(ownImages.length ? { ownImageRepositoryArns } : {}), ctx });
     const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, app, ctx });
 
     // What each platform keeps in the delivery stack for its environments (Beanstalk: the app's EB application).
@@ -68,7 +82,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         stack: t.stack,
         production: t.tier === "production",
         platform: t.platform,
-        deploy: platformNamed(t.platform).target(app, t.stack, { workers: t.workers, jobs: t.jobs, settleMinutes: t.settleMinutes }),
+        deploy: platformNamed(t.platform).target(app, t.stack, { workers: t.workers, jobs: t.jobs, settleMinutes: t.settleMinutes, ...(t.images ? { ownImages: t.images.map((i) => i.service) } : {}) }),
         healthUrlParameter: healthUrlParameter(app, t.stack),
         imageTagParameter: imageTagParameter(app, t.stack),
         // An environment stack writes its health URL on its first up: until then the pipeline skips it.
@@ -115,6 +129,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             buildCommand: s.build.buildCommand,
             platformArtifacts: PLATFORMS.filter((p) => s.targets.some((t) => t.platform === p.name)).flatMap((p) => (p.buildArtifacts ? [p.buildArtifacts] : [])),
             packageFormats: s.packages?.formats,
+            ...(ownImages.length ? { ownImages } : {}),
         }),
         computeType: s.build.computeType,
         timeoutMinutes: s.build.timeoutMinutes,
@@ -129,18 +144,18 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             DOCKER_CONTEXT: s.build.dockerContext,
             ...(s.packages ? packageIndexVariables(app, s.packages, s.build.timeoutMinutes, ctx) : {}),
         },
-        statements: [...imageBuildStatements(registry.arn), ...(s.packages ? packageReadStatements(app, s.packages, ctx) : [])],
+        statements: [...imageBuildStatements(registry.arn, imageArns(ownImages.map((i) => i.service))), ...(s.packages ? packageReadStatements(app, s.packages, ctx) : [])],
     });
     const smoke = new BuildProject("smoke-test", {
         ...artifactAccess,
         description: `Smoke-test ${app} after each deploy`,
         // The first `pulumi up` stopped at this project's children (their URNs were the build's): nothing to keep.
         aliasLegacyNames: false,
-        buildspec: smokeTestBuildSpec(),
+        buildspec: smokeTestBuildSpec(ownImages.length ? { ownImages: true } : {}),
         // Long enough for every attempt of the longest stage (a canary's polls through its waits).
         timeoutMinutes: smokeTestTimeoutMinutes(targets, s.smokeTestAttempts),
         // Reads what each environment runs before recording an image as verified there (smokeTestScript).
-        statements: smokeTestStatements(targets, registry.arn, ctx),
+        statements: smokeTestStatements(targets, registry.arn, ctx, imageArns(ownImages.map((i) => i.service))),
     });
 
     // The platforms' stage projects: the release phase (targets whose stack file sets slipway:releaseCommand)

@@ -533,7 +533,8 @@ function codebuildBasics(d: Plan, component: "build" | "smoke-test"): Request[] 
     return out;
 }
 
-const registryOf = (d: Plan) => ({ arn: ownArns(one(d, "aws:ecr/repository:Repository"), view(d))[0].arn, context: owned(view(d)) });
+/** The app's registry (the delivery stack's `registry`; workers' own images have repositories of their own). */
+const registryOf = (d: Plan) => ({ arn: ownArns(one(d, "aws:ecr/repository:Repository", "registry-repository"), view(d))[0].arn, context: owned(view(d)) });
 
 function imageBuildRequests(d: Plan): Request[] {
     const registry = registryOf(d);
@@ -560,6 +561,12 @@ async function smokeTestRequests(delivery: string): Promise<Request[]> {
         assert.equal(`${A}.dkr.ecr.${R}.amazonaws.com/${registry.arn.split("/").pop()}`, vars.REPOSITORY_URL, "the smoke test is told the registry the delivery stack declares");
         out.push(
             ...["ecr:BatchGetImage", "ecr:PutImage"].map((action) => ({ action, resource: registry.arn, context: registry.context, why: `${why}: retag as ${vars.VERIFIED_TAG_PREFIX}<sha>` })),
+            // Workers' own images (IMAGE_REPOSITORIES): each must be a repository the delivery stack declares, retagged the same way.
+            ...(vars.IMAGE_REPOSITORIES ?? "").split(" ").filter(Boolean).flatMap((name) => {
+                const repository = all(d, "aws:ecr/repository:Repository").find((r) => r.inputs.name === name);
+                assert.ok(repository, `${why}: image repository ${name} is not declared by ${delivery}`);
+                return ["ecr:BatchGetImage", "ecr:PutImage"].map((action) => ({ action, resource: ownArns(repository, view(d))[0].arn, context: owned(view(d)), why: `${why}: retag ${name} as ${vars.VERIFIED_TAG_PREFIX}<sha>` }));
+            }),
             { action: "ssm:PutParameter", resource: `arn:aws:ssm:${R}:${A}:parameter${vars.IMAGE_TAG_PARAMETER}`, context: { ...owned(view(d)), "ssm:Overwrite": "true" }, why: `${why}: record the verified sha` },
         );
         const target = view(await plan(vars.STACK));

@@ -55,7 +55,7 @@ const containers = (td: { inputs: Record<string, unknown> }) => JSON.parse(Strin
 test("the fixtures' workers parse, with the stack's cpu, memory and CPU target as defaults", () => {
     const s = parseSettings(rawConfig("apps-staging")) as EnvironmentSettings;
     assert.deepEqual(s.workers, [
-        { name: "mailer", command: "celery -A shop worker --queues mail", cpu: 256, memory: 512, desiredCount: 1, minCount: 1, maxCount: 2, cpuTargetPercent: 60, healthCheck: "celery -A shop inspect ping -d celery@$HOSTNAME" },
+        { name: "mailer", command: "celery -A shop worker --queues mail", cpu: 256, memory: 512, desiredCount: 1, minCount: 1, maxCount: 2, cpuTargetPercent: 60, healthCheck: "celery -A shop inspect ping -d celery@$HOSTNAME", image: { dockerfile: "docker/worker.Dockerfile", target: "mailer" } },
     ]);
     const p = parseSettings(rawConfig("apps-production")) as EnvironmentSettings;
     assert.deepEqual(p.workers.map((w) => [w.cpu, w.memory, w.desiredCount, w.minCount, w.maxCount, w.cpuTargetPercent]), [[256, 1024, 1, 1, 4, 70]]);
@@ -161,7 +161,8 @@ test("a worker's task family, log group, task role, secrets and command", () => 
         const [c] = containers(td);
         const [wc] = containers(web);
         assert.deepEqual(c.command, ["sh", "-c", "celery -A shop worker --queues mail"]);
-        assert.equal(c.image, wc.image);
+        // The fixtures' mailer builds its own image (docs/services.md "Own images"): the same tag in its own repository.
+        assert.equal(c.image, wc.image.replace("/shop:", "/shop/mailer:"));
         assert.deepEqual(c.portMappings, []);
         assert.deepEqual(c.healthCheck?.command, ["CMD-SHELL", "celery -A shop inspect ping -d celery@$HOSTNAME"]);
         assert.deepEqual(c.secrets, wc.secrets);
@@ -233,7 +234,8 @@ test("every service of a stage moves in the same runOrder, the smoke test after 
         );
         for (const a of s.actions.filter((x) => x.provider === "ECS")) {
             assert.equal(a.configuration.ClusterName, `shop-${stack}`);
-            assert.equal(a.configuration.FileName, "imagedefinitions.json");
+            // The fixtures' mailer runs its own image, named in its own imagedefinitions file.
+            assert.equal(a.configuration.FileName, a.name === "Deploy-mailer" ? "imagedefinitions-mailer.json" : "imagedefinitions.json");
             assert.deepEqual(a.inputArtifacts, ["image"]);
         }
     }

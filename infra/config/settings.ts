@@ -31,6 +31,13 @@ import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
 import { DeploySettings, deploySettings, deployWaitOfStackFile } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
+import { serviceImageProblems, serviceImagesOfStackFile, type ServiceImage } from "../platforms/ecs/service-images";
+
+/** `{ images }` of a stack file's workers with their own image, or `{}` when none (the settings stay as before). */
+function ownImagesOf(config: Record<string, string> | undefined): { images?: ServiceImage[] } {
+    const images = serviceImagesOfStackFile(config, workerNamesOfStackFile(config));
+    return images.length ? { images } : {};
+}
 import { jobNamesOfStackFile, jobSettings, JobSettings } from "../platforms/ecs/job-settings";
 import { databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
@@ -79,6 +86,8 @@ export interface DeployTarget {
     settleMinutes?: number;
     /** Its stack file sets slipway:database: its deploy role may manage its Aurora cluster (infra/delivery/database-policy.ts). */
     database?: boolean;
+    /** The workers of its stack file that build their own image (slipway:workers.<name>.dockerfile/target, ECS); unset: none. */
+    images?: ServiceImage[];
 }
 
 export interface DeliverySettings extends CommonSettings {
@@ -107,6 +116,8 @@ export interface DeliverySettings extends CommonSettings {
     reviewDomain?: { zoneId: string; name: string };
     /** The review template (Pulumi.review.yaml) sets slipway:database: every review stack gets its own empty database. */
     reviewDatabase?: boolean;
+    /** The review template's workers with their own image (each must be one a pipeline stack builds); unset: none. */
+    reviewImages?: ServiceImage[];
     notificationEmails: string[];
     /** Chat channels (slipway:chat) that get pipeline events and alarms through AWS Chatbot. */
     chat: ChatChannel[];
@@ -434,8 +445,12 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             domain: managedDomainOfStackFile(raw.readStackConfig?.(stack)),
             settleMinutes: platform === "ecs" ? deployWaitOfStackFile(raw.readStackConfig?.(stack), isLast && stacks.length > 1 ? "production" : tierForStack(stack)) : undefined,
             database: databaseOfStackFile(raw.readStackConfig?.(stack)) || undefined,
+            ...ownImagesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
         };
     });
+    const reviewTemplate = raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK);
+    const reviewImages = ownImagesOf(reviewTemplate).images;
+    serviceImageProblems(targets, reviewImages ? { workers: workerNamesOfStackFile(reviewTemplate), images: reviewImages } : undefined, problems);
     checkNameLengths(common.appName, stacks, problems);
     const productionGate = d.productionGate;
     const reviewers = d.productionReviewers;
@@ -471,6 +486,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         targets,
         reviewDomain: managedDomainOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)),
         reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
+        ...(reviewImages ? { reviewImages } : {}),
         notificationEmails: d.notificationEmails,
         chat: chatSettings(d.chat, raw.stack, problems),
         build: {

@@ -10,6 +10,7 @@ import { policyDocument, serviceRole, Statement } from "../shared/iam";
 import { renamedFrom } from "../contract";
 import { dockerSecretFlags, packageIndexCommands } from "../packages/build-access";
 import type { PackageFormat } from "../packages/settings";
+import { ownImageArtifactFiles, ownImageBuildCommands, type ServiceImage } from "../platforms/ecs/service-images";
 
 /** CodeBuild's Amazon Linux 2023 standard image: Docker, AWS CLI, curl, Node.js, Python preinstalled. */
 export const BUILD_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
@@ -126,7 +127,7 @@ export class BuildProject extends pulumi.ComponentResource {
 }
 
 /** The image build's registry rights: log in, push the commit's image, read `latest` as layer cache. */
-export function imageBuildStatements(registryArn: pulumi.Input<string>): Statement[] {
+export function imageBuildStatements(registryArn: pulumi.Input<string>, ownImageRepositoryArns: pulumi.Input<string>[] = []): Statement[] {
     return [
         // GetAuthorizationToken has no resource type: AWS requires "*".
         { Sid: "RegistryLogin", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
@@ -136,7 +137,8 @@ export function imageBuildStatements(registryArn: pulumi.Input<string>): Stateme
                 "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:DescribeImages",
                 "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
             ],
-            Resource: [registryArn],
+            // The app's repository, and each worker's own image's (service-images.ts): exactly the images the build pushes.
+            Resource: [registryArn, ...ownImageRepositoryArns],
         },
     ];
 }
@@ -156,6 +158,11 @@ export interface ImageBuildSpecArgs {
      * @default none
      */
     packageFormats?: readonly PackageFormat[];
+    /**
+     * Workers' own images (infra/platforms/ecs/service-images.ts): built beside the app's image, pushed with
+     * the same sha, each with its own imagedefinitions file. @default none
+     */
+    ownImages?: readonly ServiceImage[];
 }
 
 /**
@@ -177,6 +184,7 @@ export function imageBuildSpec(args: ImageBuildSpecArgs): Record<string, unknown
     const secrets = formats.length ? `${dockerSecretFlags(formats).join(" ")} ` : "";
     if (args.testCommand) preBuild.push(args.testCommand);
     if (args.buildCommand) preBuild.push(args.buildCommand);
+    const own = ownImageBuildCommands(args.ownImages ?? [], secrets);
     return {
         version: 0.2,
         env: { shell: "bash", variables: { DOCKER_BUILDKIT: "1" } },
@@ -184,7 +192,7 @@ export function imageBuildSpec(args: ImageBuildSpecArgs): Record<string, unknown
             pre_build: { commands: preBuild },
             build: {
                 commands: [
-                    [
+                    withOwnImages(own, [
                         'if aws ecr describe-images --repository-name "$REPOSITORY_NAME" --image-ids imageTag="$IMAGE_TAG" >/dev/null 2>&1; then',
                         '  echo "$IMAGE_TAG already in the registry: not rebuilding an immutable tag";',
                         "else",
@@ -192,7 +200,7 @@ export function imageBuildSpec(args: ImageBuildSpecArgs): Record<string, unknown
                         `  docker build --build-arg BUILDKIT_INLINE_CACHE=1 ${secrets}--cache-from "$REPOSITORY_URL:latest" -f "$DOCKERFILE" -t "$REPOSITORY_URL:$IMAGE_TAG" "$DOCKER_CONTEXT" &&`,
                         '  docker push "$REPOSITORY_URL:$IMAGE_TAG";',
                         "fi",
-                    ].join("\n"),
+                    ].join("\n")),
                     [
                         'if [ "$SOURCE_BRANCH" = "$RELEASE_BRANCH" ]; then',
                         '  docker pull "$REPOSITORY_URL:$IMAGE_TAG" >/dev/null 2>&1 || true;',
@@ -200,13 +208,19 @@ export function imageBuildSpec(args: ImageBuildSpecArgs): Record<string, unknown
                         "fi",
                     ].join("\n"),
                     `printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "$REPOSITORY_URL:$IMAGE_TAG" > imagedefinitions.json`,
+                    ...own.after,
                     'printf "%s" "$IMAGE_TAG" > image-tag.txt',
                     ...(args.platformArtifacts ?? []).flatMap((a) => a.commands),
                 ],
             },
         },
-        artifacts: { files: ["imagedefinitions.json", "image-tag.txt", ...(args.platformArtifacts ?? []).flatMap((a) => a.files)] },
+        artifacts: { files: ["imagedefinitions.json", ...ownImageArtifactFiles(args.ownImages ?? []), "image-tag.txt", ...(args.platformArtifacts ?? []).flatMap((a) => a.files)] },
     };
+}
+
+/** The app image's build command, with the own images' builds started before it and waited for after it (one shell command, so `wait` sees them). */
+function withOwnImages(own: { start: string; wait: string }, appBuild: string): string {
+    return own.start ? [own.start, appBuild, "app_built=$?", own.wait, '[ "$app_built" = 0 ] || { echo "the app\'s image did not build" >&2; exit 1; }'].join("\n") : appBuild;
 }
 
 /**
@@ -230,7 +244,36 @@ export function imageBuildSpec(args: ImageBuildSpecArgs): Record<string, unknown
  * HEALTH_URL, IMAGE_TAG_PARAMETER, VERIFIED_TAG_PREFIX, ATTEMPTS, and the platform's own
  * (PlatformTarget.smokeTestVariables). Tools: the AWS CLI v2, curl and unzip of CodeBuild's standard image.
  */
-export function smokeTestScript(checks: readonly Pick<Platform, "name" | "smokeTestCheck">[] = PLATFORMS): string {
+export function smokeTestScript(checks: readonly Pick<Platform, "name" | "smokeTestCheck">[] = PLATFORMS, options: SmokeTestOptions = {}): string {
+    // Step 4 for the app's image; with own images, for it and each of IMAGE_REPOSITORIES (the same sha in each).
+    const retag = [
+        // Retag with the image's own manifest (ECR User Guide, "Retagging an image").
+        'out="$(aws ecr batch-get-image --repository-name "$repository" --image-ids imageTag="$tag" --query \'images[0].[imageId.imageDigest,imageManifestMediaType]\' --output text 2>&1)" || refuse "aws ecr batch-get-image failed: $out"',
+        "IFS=$'\\t' read -r digest media <<< \"$out\"",
+        '[[ "$digest" == sha256:* ]] || refuse "$expected is not in the registry"',
+        'manifest="$(aws ecr batch-get-image --repository-name "$repository" --image-ids imageTag="$tag" --query \'images[0].imageManifest\' --output text 2>&1)" || refuse "aws ecr batch-get-image failed: $manifest"',
+        "media_type=(); [ -n \"$media\" ] && [ \"$media\" != None ] && media_type=(--image-manifest-media-type \"$media\")",
+        'verified="$VERIFIED_TAG_PREFIX$tag"',
+        'if out="$(aws ecr put-image --repository-name "$repository" --image-tag "$verified" --image-manifest "$manifest" "${media_type[@]}" --query \'image.imageId.imageDigest\' --output text 2>&1)"; then',
+        // A changed manifest (say, a lost trailing newline) would be a new image: the tag must name the one that ran.
+        '  [ "$out" = "$digest" ] || refuse "tagging $verified produced image $out, not $digest"',
+        '  echo "tagged $REPOSITORY_URL:$verified"',
+        "elif [[ \"$out\" == *ImageAlreadyExistsException* ]]; then",
+        '  echo "$REPOSITORY_URL:$verified was already tagged (verified before)"',
+        "else",
+        '  refuse "could not tag $verified: $out"',
+        "fi",
+    ];
+    const tagging = options.ownImages
+        ? [
+              // Every image of the commit gets its verified tag before the sha is recorded: the parameter then names images verified in every repository.
+              "tag_verified() {",
+              '  local repository="$1" expected="${REPOSITORY_URL%%/*}/$1:$tag" out digest media manifest media_type verified',
+              ...retag.map((l) => `  ${l.replaceAll("$REPOSITORY_URL:", () => "${REPOSITORY_URL%%/*}/$repository:")}`),
+              "}",
+              'for name in "$repository" ${IMAGE_REPOSITORIES:-}; do tag_verified "$name"; done',
+          ]
+        : retag;
     return [
         "# slipway smoke test: prove the expected image runs and answers, then (only then) record it.",
         'refuse() { echo "smoke test on ${STACK}: ${expected:-the image of this build} is NOT recorded as verified: $*" >&2; echo "${IMAGE_TAG_PARAMETER} keeps the last verified image; the stage fails and rolls back." >&2; exit 1; }',
@@ -260,32 +303,28 @@ export function smokeTestScript(checks: readonly Pick<Platform, "name" | "smokeT
         '[ "$ok" = 1 ] || refuse "after $ATTEMPTS attempts: $detail"',
         "check",
         '[ "$state" = ok ] || refuse "the environment changed while the health URL was requested: $detail"',
-        // Retag with the image's own manifest (ECR User Guide, "Retagging an image").
-        'out="$(aws ecr batch-get-image --repository-name "$repository" --image-ids imageTag="$tag" --query \'images[0].[imageId.imageDigest,imageManifestMediaType]\' --output text 2>&1)" || refuse "aws ecr batch-get-image failed: $out"',
-        "IFS=$'\\t' read -r digest media <<< \"$out\"",
-        '[[ "$digest" == sha256:* ]] || refuse "$expected is not in the registry"',
-        'manifest="$(aws ecr batch-get-image --repository-name "$repository" --image-ids imageTag="$tag" --query \'images[0].imageManifest\' --output text 2>&1)" || refuse "aws ecr batch-get-image failed: $manifest"',
-        "media_type=(); [ -n \"$media\" ] && [ \"$media\" != None ] && media_type=(--image-manifest-media-type \"$media\")",
-        'verified="$VERIFIED_TAG_PREFIX$tag"',
-        'if out="$(aws ecr put-image --repository-name "$repository" --image-tag "$verified" --image-manifest "$manifest" "${media_type[@]}" --query \'image.imageId.imageDigest\' --output text 2>&1)"; then',
-        // A changed manifest (say, a lost trailing newline) would be a new image: the tag must name the one that ran.
-        '  [ "$out" = "$digest" ] || refuse "tagging $verified produced image $out, not $digest"',
-        '  echo "tagged $REPOSITORY_URL:$verified"',
-        "elif [[ \"$out\" == *ImageAlreadyExistsException* ]]; then",
-        '  echo "$REPOSITORY_URL:$verified was already tagged (verified before)"',
-        "else",
-        '  refuse "could not tag $verified: $out"',
-        "fi",
+        ...tagging,
         'aws ssm put-parameter --name "$IMAGE_TAG_PARAMETER" --type String --overwrite --value "$tag" > /dev/null || refuse "could not write $IMAGE_TAG_PARAMETER"',
         'echo "recorded $tag in $IMAGE_TAG_PARAMETER: $STACK verified $expected"',
     ].join("\n");
 }
 
+/** What the smoke test also checks when some worker has its own image (unset: the single-image script, unchanged). */
+export interface SmokeTestOptions {
+    /**
+     * Some target runs a worker's own image (service-images.ts): the platforms' checks compare each worker with
+     * its own image (Platform.smokeTestCheckFor), and every repository of IMAGE_REPOSITORIES is tagged verified too.
+     * @default false
+     */
+    ownImages?: boolean;
+}
+
 /** Buildspec of the smoke test: one bash command, smokeTestScript(). */
-export function smokeTestBuildSpec(): Record<string, unknown> {
+export function smokeTestBuildSpec(options: SmokeTestOptions = {}): Record<string, unknown> {
+    const checks = options.ownImages ? PLATFORMS.map((p) => ({ name: p.name, smokeTestCheck: p.smokeTestCheckFor?.(options) ?? p.smokeTestCheck })) : PLATFORMS;
     return {
         version: 0.2,
         env: { shell: "bash" },
-        phases: { build: { commands: [smokeTestScript()] } },
+        phases: { build: { commands: [smokeTestScript(checks, options)] } },
     };
 }

@@ -354,7 +354,7 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
  * what each target runs (only the platforms the targets use), tagging the verified image, and
  * recording its sha. Every call is one smokeTestScript (build.ts) makes.
  */
-export function smokeTestStatements(targets: PipelineTarget[], registryArn: pulumi.Input<string>, ctx: AwsContext): Statement[] {
+export function smokeTestStatements(targets: PipelineTarget[], registryArn: pulumi.Input<string>, ctx: AwsContext, ownImageRepositoryArns: pulumi.Input<string>[] = []): Statement[] {
     const statements: Statement[] = [
         {
             // CodeBuild resolves PARAMETER_STORE variables with the project's role.
@@ -366,7 +366,8 @@ export function smokeTestStatements(targets: PipelineTarget[], registryArn: pulu
             // batch-get-image reads the sha tag's manifest; put-image adds the immutable verified-<stack>-<sha> tag.
             Sid: "TagVerifiedImage",
             Action: ["ecr:BatchGetImage", "ecr:PutImage"],
-            Resource: [registryArn],
+            // …in each worker's own image's repository too (IMAGE_REPOSITORIES; infra/platforms/ecs/service-images.ts).
+            Resource: [registryArn, ...ownImageRepositoryArns],
         },
         {
             Sid: "RecordVerifiedImage",

@@ -152,6 +152,12 @@ export interface RegistryArgs {
      * @default true
      */
     protect?: boolean;
+    /**
+     * Alias the children to their names before children were named after their component. Only the app's
+     * registry can: a second instance (a worker's own image, infra/platforms/ecs/service-images.ts) would alias
+     * the same legacy URNs. @default true
+     */
+    aliasLegacyNames?: boolean;
 }
 
 /**
@@ -178,7 +184,7 @@ export class Registry extends pulumi.ComponentResource {
                 encryptionConfigurations: [{ encryptionType: "KMS" }],
                 forceDelete: !protect,
             },
-            { parent: this, aliases: renamedFrom("repository"), protect },
+            { parent: this, aliases: renamedFrom("repository", args.aliasLegacyNames), protect },
         );
         new ecr.LifecyclePolicy(
             `${name}-lifecycle`,
@@ -191,7 +197,7 @@ export class Registry extends pulumi.ComponentResource {
                     keepImages: args.keepImages ?? 50,
                 }),
             },
-            { parent: this, aliases: renamedFrom("lifecycle") },
+            { parent: this, aliases: renamedFrom("lifecycle", args.aliasLegacyNames) },
         );
         this.repositoryUrl = this.repository.repositoryUrl;
         this.arn = this.repository.arn;

@@ -43,12 +43,13 @@ export function databaseSecretStatement(app: string, pattern: string, ctx: AwsCo
 }
 
 /** The runtime permissions of `platform`'s workload role for the stacks matching `pattern`. */
-export function runtimeStatements(platform: Platform, app: string, pattern: string, repositoryArn: pulumi.Input<string>, ctx: AwsContext): Statement[] {
+export function runtimeStatements(platform: Platform, app: string, pattern: string, repositoryArn: pulumi.Input<string>, ctx: AwsContext, ownImageRepositoryArns: pulumi.Input<string>[] = []): Statement[] {
     // Secret names are slipway/<app>/<stack>/…: the tag value fills <app>/<stack>.
     return [
         // GetAuthorizationToken has no resource type: AWS requires "*".
         { Sid: "RegistryLogin", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
-        { Sid: "PullAppImage", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: [repositoryArn] },
+        // …and the repositories of the stack's workers that run their own image (ECS: infra/platforms/ecs/service-images.ts).
+        { Sid: "PullAppImage", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: [repositoryArn, ...ownImageRepositoryArns] },
         // One JSON secret per environment, named slipway/<app>/<stack>/…
         { Sid: "ReadAppSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefixOfTag(OWN_STACK)}*`)] },
         ...platform.runtime.statements(app, pattern, ctx),
@@ -61,7 +62,7 @@ export function runtimeStatements(platform: Platform, app: string, pattern: stri
  * on a resource tagged for another stack, other stacks' secrets, passing other stacks' roles, and every
  * IAM write: whatever is attached to such a role, it cannot reach beyond its stack.
  */
-export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">, database?: boolean): Statement[] {
+export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">, database?: boolean, ownImageRepositoryArns: pulumi.Input<string>[] = []): Statement[] {
     const pattern = stackPattern(policyStack);
     const application = arnOf(ctx, "elasticbeanstalk", `application/${app}`);
     const index = packages ? packageIndexArns(app, packages, ctx) : undefined;
@@ -93,7 +94,7 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Effect: "Deny",
             Action: ["*"],
             // The delivery stack's shared resources a workload reads (each kept read-only by the statements around it).
-            NotResource: [repositoryArn, application, ...(index ? [index.domain, ...index.repositories] : [])],
+            NotResource: [repositoryArn, ...ownImageRepositoryArns, application, ...(index ? [index.domain, ...index.repositories] : [])],
             Condition: { Null: { [`aws:ResourceTag/${STACK_TAG}`]: "false" }, StringNotEquals: { [`aws:ResourceTag/${STACK_TAG}`]: OWN_STACK } },
         },
         {
@@ -209,6 +210,11 @@ export interface StackAccessArgs {
      * master password RDS keeps for their own cluster, and their boundary allows exactly that. @default none
      */
     databaseStacks?: string[];
+    /**
+     * Policy stack → the repositories of its workers' own images (service-images.ts): its ECS agents may pull
+     * from exactly these besides the app's repository, and its boundary lets them. @default none
+     */
+    ownImageRepositoryArns?: Record<string, pulumi.Input<string>[]>;
     /** Keep the secrets-provider keys through a destroy (KMS waits 30 days before deleting). @default true */
     protect?: boolean;
     ctx: AwsContext;
@@ -236,13 +242,13 @@ export class StackAccess extends pulumi.ComponentResource {
             for (const platform of PLATFORMS) {
                 const kind = platform.runtime.kind;
                 const database = platform.name === "ecs" && args.databaseStacks?.includes(stack) ? [databaseSecretStatement(app, stackPattern(stack), ctx)] : [];
-                policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, [...runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx), ...database]);
+                policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, [...runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx, platform.name === "ecs" ? args.ownImageRepositoryArns?.[stack] : undefined), ...database]);
                 for (const r of platform.serviceRuntimes ?? []) policy(stack, r.kind, `${r.description} (${app}'s ${stackPattern(stack)} stack(s))`, r.statements(app, stackPattern(stack), ctx));
             }
             if (args.packages) {
                 policy(stack, PACKAGES_READ_KIND, `Read ${app}'s private package index from the workloads of its ${stackPattern(stack)} stack(s)`, packageReadStatements(app, args.packages, ctx));
             }
-            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn, args.packages, args.databaseStacks?.includes(stack)), {
+            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn, args.packages, args.databaseStacks?.includes(stack), args.ownImageRepositoryArns?.[stack]), {
                 // The policy pack judges boundaries as ceilings (iam-boundary-confines), not as grants.
                 [POLICY_PURPOSE_TAG]: BOUNDARY_PURPOSE,
             });

@@ -125,13 +125,18 @@ export interface Platform<T extends PlatformTarget = PlatformTarget> {
 
     // --- delivery stack: the pipeline ---
     /** The pipeline's target for environment stack `stack` of `app`. */
-    target(app: string, stack: string, options?: { workers?: string[]; jobs?: string[]; settleMinutes?: number }): T;
+    target(app: string, stack: string, options?: { workers?: string[]; jobs?: string[]; settleMinutes?: number; ownImages?: string[] }): T;
     /** The pipeline role's rights to deploy to `targets` (all of this platform's targets at once, so Sids stay unique). */
     pipelineStatements(ctx: AwsContext, targets: T[], app: string): Statement[];
     /** The smoke-test role's rights to read what `targets` run. */
     smokeTestStatements(ctx: AwsContext, targets: T[]): Statement[];
     /** Bash lines of the smoke test's `<name>_check` function: sets state (ok | pending | wrong) and detail. */
     readonly smokeTestCheck: string[];
+    /**
+     * The check when some worker runs its own image (infra/platforms/ecs/service-images.ts): each such
+     * worker is compared with its own repository's image. @default smokeTestCheck
+     */
+    smokeTestCheckFor?(options: { ownImages?: boolean }): string[];
     /** What the image build also emits for this platform's deploy action (commands and artifact files). */
     readonly buildArtifacts?: { commands: string[]; files: string[] };
     /**

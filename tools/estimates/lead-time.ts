@@ -40,6 +40,12 @@ export const FIGURES = {
      * Docker rebuilds every layer (dependency install included); assumed 3× the cached build.
      */
     uncachedBuildFactor: 3,
+    /**
+     * Each worker's own image (infra/platforms/ecs/service-images.ts), built in parallel with the app's on the
+     * same host: it shares the host's vCPUs, and BuildKit runs the steps it shares with the app's image once
+     * (moby/buildkit#609). Assumed to add half the app image's build + push.
+     */
+    ownImageFactor: 0.5,
     /** ECS deploy action: RegisterTaskDefinition + UpdateService and its first poll. Assumed 2 s. */
     ecsActionSeconds: 2,
     /**
@@ -335,6 +341,9 @@ export function buildStage(project: PlannedResource, app: AppAssumptions): Stage
             seconds: image,
         },
     ];
+    // Workers' own images: one background build each (build_own_image <worker> …), beside the app's.
+    const ownImages = (buildspec.match(/build_own_image [a-z0-9-]+ /g) ?? []).length;
+    if (ownImages) parts.push({ label: `${ownImages} worker image(s) built in parallel on the same host (assumed +${FIGURES.ownImageFactor * 100} % each)`, seconds: image * FIGURES.ownImageFactor * ownImages });
     return { stage: "Build", seconds: sum(parts), parts };
 }
 

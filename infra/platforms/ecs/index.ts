@@ -2,6 +2,7 @@
 // (production's default) or an API Gateway HTTP API reaching the tasks through Cloud Map, with an
 // optional CloudWatch dashboard; the delivery stack gets the ECS deploy action, the smoke test's ECS
 // check and the ECS parts of the deploy and runtime policies.
+import { ownImage } from "./service-images";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
 import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, ECS_LB_INFRASTRUCTURE_KIND, ecsInfrastructureRoleName, environmentRolePath, JOB_SCHEDULER_KIND, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
@@ -10,7 +11,7 @@ import { ecsAlarmSpecs } from "./alarms";
 import { arnOf } from "../../shared/aws-context";
 import type { AppFront, EnvironmentBase, Platform } from "../platform";
 import { apiIngressStatements, computeStatements } from "./deployer";
-import { ECS_SMOKE_TEST_CHECK, ecsDeployStatements, ecsSmokeTestStatements, EcsTarget, ecsTarget } from "./pipeline";
+import { ECS_SMOKE_TEST_CHECK, ecsSmokeTestCheck, ecsDeployStatements, ecsSmokeTestStatements, EcsTarget, ecsTarget } from "./pipeline";
 import { HttpApiIngress } from "./api-ingress";
 import { DomainRecord } from "../../environment/domain";
 import type { ServiceDashboard as Dashboard, ServiceDashboardArgs } from "./dashboard";
@@ -37,6 +38,7 @@ export const ecs: Platform<EcsTarget> = {
     pipelineStatements: ecsDeployStatements,
     smokeTestStatements: ecsSmokeTestStatements,
     smokeTestCheck: ECS_SMOKE_TEST_CHECK,
+    smokeTestCheckFor: (o) => ecsSmokeTestCheck(o),
     stageProjects: {
         release: {
             projectName: "release",
@@ -274,7 +276,8 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
                     clusterArn: fargate.cluster.arn,
                     clusterName: fargate.cluster.name,
                     command: w.command,
-                    image: shared.image,
+                    // A worker with its own image runs the same sha from its own repository (service-images.ts).
+                    image: w.image ? ownImage(shared.image, w.name) : shared.image,
                     cpu: w.cpu,
                     memory: w.memory,
                     executionRoleArn: fargate.executionRole.arn,

@@ -8,6 +8,7 @@
 // day-of-month month day-of-week year)`, six fields, with a `?` in exactly one of day-of-month and
 // day-of-week. One-time `at(...)` schedules are refused: a job recurs. The singular unit is required for 1
 // and the plural above (EventBridge rules' rule; stricter than Scheduler may be, never looser).
+import { IMAGE_FIELDS } from "./service-images";
 import { z } from "zod";
 import { key } from "../../config/keys";
 import { FARGATE_SIZES } from "./settings";
@@ -176,7 +177,10 @@ export function jobSettings(value: Record<string, unknown>, c: JobContext, stack
         const r = raw as Record<string, unknown>;
         const mine = problems.length;
         for (const field of Object.keys(r)) {
-            if (!(JOB_FIELDS as readonly string[]).includes(field)) problems.push(`${j}.${field} is not a job setting (a job takes ${JOB_FIELDS.join(", ")}). Fix: ${rm(`${name}.${field}`)}`);
+            if ((IMAGE_FIELDS as readonly string[]).includes(field)) {
+                // The JobRevisions action registers every job family with the app's image (job-action.ts): no job has its own.
+                problems.push(`${j}.${field}: a scheduled job runs the app's image (the pipeline's JobRevisions action moves every job's family to it); only a worker may build its own image (slipway:workers.<name>.${field}, docs/services.md). Fix: ${rm(`${name}.${field}`)} (or run the command as a worker)`);
+            } else if (!(JOB_FIELDS as readonly string[]).includes(field)) problems.push(`${j}.${field} is not a job setting (a job takes ${JOB_FIELDS.join(", ")}). Fix: ${rm(`${name}.${field}`)}`);
         }
         const command = r.command;
         if (typeof command !== "string" || command.trim() === "") {

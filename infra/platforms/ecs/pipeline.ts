@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
-import { CONTAINER_NAME, environmentName, environmentRolePath, jobFamily, workerFamily, workerServiceName } from "../../contract";
+import { CONTAINER_NAME, environmentName, environmentRolePath, imageDefinitionsFile, jobFamily, serviceRepositoryName, workerFamily, workerServiceName } from "../../contract";
 import type { PlatformTarget } from "../platform";
 import { ECS_DEPLOYMENT_TIMEOUT_MINUTES } from "./strategy-settings";
 
@@ -15,7 +15,7 @@ export interface EcsTarget extends PlatformTarget {
     /** The web service's task family (its service's name). */
     family: string;
     /** The environment's workers (slipway:workers in its stack file): their services and families. */
-    workers: { name: string; serviceName: string; family: string }[];
+    workers: { name: string; serviceName: string; family: string; /** Its own image's repository (service-images.ts); unset: the app's. */ repository?: string }[];
     /** The environment's scheduled jobs' task families (slipway:jobs in its stack file): the smoke test checks their latest revision. */
     jobFamilies: string[];
 }
@@ -28,14 +28,21 @@ export function workerDeployActionName(worker: string): string {
     return `Deploy-${worker}`;
 }
 
-export function ecsTarget(app: string, stack: string, options?: { workers?: string[]; jobs?: string[]; settleMinutes?: number }): EcsTarget {
+export function ecsTarget(app: string, stack: string, options?: { workers?: string[]; jobs?: string[]; settleMinutes?: number; ownImages?: string[] }): EcsTarget {
     const clusterName = environmentName(app, stack);
     const serviceName = environmentName(app, stack);
-    const workers = (options?.workers ?? []).map((name) => ({ name, serviceName: workerServiceName(app, stack, name), family: workerFamily(app, stack, name) }));
+    const own = new Set(options?.ownImages ?? []);
+    const workers = (options?.workers ?? []).map((name) => ({
+        name,
+        serviceName: workerServiceName(app, stack, name),
+        family: workerFamily(app, stack, name),
+        ...(own.has(name) ? { repository: serviceRepositoryName(app, name) } : {}),
+    }));
+    const ownImageWorkers = workers.filter((w) => w.repository);
     const jobFamilies = [...(options?.jobs ?? [])].sort().map((name) => jobFamily(app, stack, name));
     // Every service's task definition names its one container CONTAINER_NAME, so the build's one
     // imagedefinitions.json names the container of each.
-    const action = (name: string, service: string, artifact: string) => ({
+    const action = (name: string, service: string, artifact: string, fileName = "imagedefinitions.json") => ({
         name,
         category: "Deploy",
         owner: "AWS",
@@ -43,7 +50,7 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
         version: "1",
         runOrder: 1,
         inputArtifacts: [artifact],
-        configuration: { ClusterName: clusterName, ServiceName: service, FileName: "imagedefinitions.json", DeploymentTimeout: String(ECS_DEPLOYMENT_TIMEOUT_MINUTES) },
+        configuration: { ClusterName: clusterName, ServiceName: service, FileName: fileName, DeploymentTimeout: String(ECS_DEPLOYMENT_TIMEOUT_MINUTES) },
     });
     return {
         stack,
@@ -53,7 +60,8 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
         workers,
         jobFamilies,
         // The workers move in the same runOrder as the web service: the stage's deploys run in parallel.
-        serviceDeployActions: (artifact) => workers.map((w) => action(workerDeployActionName(w.name), w.serviceName, artifact)),
+        // A worker with its own image reads its own imagedefinitions file (the build writes one per own image).
+        serviceDeployActions: (artifact) => workers.map((w) => action(workerDeployActionName(w.name), w.serviceName, artifact, w.repository ? imageDefinitionsFile(w.name) : undefined)),
         deployAction: (artifact) => action("Deploy", serviceName, artifact),
         ...(options?.settleMinutes ? { settleMinutes: options.settleMinutes } : {}),
         smokeTestVariables: [
@@ -65,6 +73,13 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
             ...(workers.length ? [{ name: "WORKER_SERVICE_NAMES", value: workers.map((w) => w.serviceName).join(" ") }] : []),
             // …and the jobs' families must have it as their latest revision (the stage's JobRevisions action registered it).
             ...(jobFamilies.length ? [{ name: "JOB_FAMILIES", value: jobFamilies.join(" ") }] : []),
+            // Workers with their own image: `<service>=<repository>` each, compared with their own image and tagged verified in it.
+            ...(ownImageWorkers.length
+                ? [
+                      { name: "WORKER_IMAGES", value: ownImageWorkers.map((w) => `${w.serviceName}=${w.repository}`).join(" ") },
+                      { name: "IMAGE_REPOSITORIES", value: ownImageWorkers.map((w) => w.repository).join(" ") },
+                  ]
+                : []),
         ],
     };
 }
@@ -161,50 +176,73 @@ export function ecsSmokeTestStatements(ctx: AwsContext, targets: EcsTarget[]): S
  * first that is not ok decides state and detail.
  * Variables: CLUSTER_NAME, SERVICE_NAME, CONTAINER_NAME, WORKER_SERVICE_NAMES, JOB_FAMILIES.
  */
-export const ECS_SMOKE_TEST_CHECK = [
-    "  local svc details=''",
-    '  ecs_service_check "$SERVICE_NAME" ""',
-    '  [ "$state" = ok ] || return',
-    '  details="$detail"',
-    "  for svc in ${WORKER_SERVICE_NAMES:-}; do",
-    '    ecs_service_check "$svc" worker',
-    '    [ "$state" = ok ] || return',
-    '    details="$details; $detail"',
-    "  done",
-    "  local family jobimg",
-    "  for family in ${JOB_FAMILIES:-}; do",
-    '    jobimg="$(aws ecs describe-task-definition --task-definition "$family" --query "taskDefinition.containerDefinitions[?name==\'$CONTAINER_NAME\'].image | [0]" --output text 2>&1)" || refuse "aws ecs describe-task-definition $family failed: $jobimg"',
-    '    if [ "$jobimg" != "$expected" ]; then state=wrong; detail="the scheduled job family $family would run $jobimg (its latest revision, container $CONTAINER_NAME), not $expected"; return; fi',
-    '    details="$details; job $family runs $expected from its next run"',
-    "  done",
-    '  detail="$details"',
-    "}",
-    // One service's check: $1 the service (SERVICE_NAME, local to it), $2 "worker" for a worker.
-    "ecs_service_check() {",
-    '  local SERVICE_NAME="$1" worker="$2"',
-    "  local out n status rollout td img arns described running=0 others='' arn tdarn last",
-    '  out="$(aws ecs describe-services --cluster "$CLUSTER_NAME" --services "$SERVICE_NAME" --query \'services[0].deployments[].[status,rolloutState,taskDefinition]\' --output text 2>&1)" || refuse "aws ecs describe-services failed: $out"',
-    '  if [ -z "$out" ] || [ "$out" = None ]; then refuse "service $SERVICE_NAME not found in cluster $CLUSTER_NAME"; fi',
-    '  n="$(printf \'%s\\n\' "$out" | grep -c .)"',
-    '  if [ "$n" != 1 ]; then state=pending; detail="$n deployments of $SERVICE_NAME: $(printf \'%s\' "$out" | tr \'\\t\\n\' \'  \')"; return; fi',
-    "  IFS=$'\\t' read -r status rollout td <<< \"$out\"",
-    '  if [ "$rollout" = FAILED ]; then state=wrong; detail="the deployment of ${td##*/} FAILED"; return; fi',
-    '  if [ "$status" != PRIMARY ] || [ "$rollout" != COMPLETED ]; then state=pending; detail="the deployment of ${td##*/} is $status $rollout"; return; fi',
-    '  img="$(aws ecs describe-task-definition --task-definition "$td" --query "taskDefinition.containerDefinitions[?name==\'$CONTAINER_NAME\'].image | [0]" --output text 2>&1)" || refuse "aws ecs describe-task-definition failed: $img"',
-    '  if [ "$img" != "$expected" ]; then state=wrong; detail="$SERVICE_NAME runs $img (task definition ${td##*/}, container $CONTAINER_NAME), not $expected"; return; fi',
-    '  arns="$(aws ecs list-tasks --cluster "$CLUSTER_NAME" --service-name "$SERVICE_NAME" --desired-status RUNNING --query \'taskArns[]\' --output text 2>&1)" || refuse "aws ecs list-tasks failed: $arns"',
-    '  if [ -z "$arns" ] || [ "$arns" = None ]; then',
-    // A worker may run no task at all (minCount 0, or scaled to zero): then its image is all there is to check.
-    '    if [ -n "$worker" ] && [ "$(aws ecs describe-services --cluster "$CLUSTER_NAME" --services "$SERVICE_NAME" --query \'services[0].desiredCount\' --output text 2>/dev/null)" = 0 ]; then state=ok; detail="$SERVICE_NAME runs no task (desired 0); its task definition ${td##*/} has $expected"; return; fi',
-    '    state=pending; detail="no task of $SERVICE_NAME is running yet"; return',
-    "  fi",
-    // describe-tasks takes at most 100 tasks a call.
-    '  described="$(xargs -n 100 aws ecs describe-tasks --cluster "$CLUSTER_NAME" --query \'tasks[].[taskArn,taskDefinitionArn,lastStatus]\' --output text --tasks <<< "$arns" 2>&1)" || refuse "aws ecs describe-tasks failed: $described"',
-    "  while IFS=$'\\t' read -r arn tdarn last; do",
-    '    [ -n "$arn" ] || continue',
-    '    if [ "$tdarn" != "$td" ]; then others="$others ${arn##*/} runs ${tdarn##*/} ($last);"; elif [ "$last" = RUNNING ]; then running=$((running + 1)); fi',
-    '  done <<< "$described"',
-    '  if [ -n "$others" ]; then state=pending; detail="tasks of another task definition still run:$others"; return; fi',
-    '  if [ "$running" = 0 ]; then state=pending; detail="no task of ${td##*/} is RUNNING yet"; return; fi',
-    '  state=ok; detail="$running task(s) of ${td##*/} run $expected"',
-];
+export const ECS_SMOKE_TEST_CHECK = ecsSmokeTestCheck({});
+
+/**
+ * ECS_SMOKE_TEST_CHECK, and with `ownImages` (some worker runs its own image, service-images.ts): each worker
+ * of WORKER_IMAGES (`<service>=<repository>`, space-separated) must run `<registry>/<repository>:<sha>`
+ * instead of the app's image, and the jobs still the app's.
+ */
+export function ecsSmokeTestCheck(options: { ownImages?: boolean }): string[] {
+    const own = Boolean(options.ownImages);
+    const lines = [
+        ...(own ? ['  expected="$REPOSITORY_URL:$tag"'] : []),
+        "  local svc details=''",
+        '  ecs_service_check "$SERVICE_NAME" ""',
+        '  [ "$state" = ok ] || return',
+        '  details="$detail"',
+        "  for svc in ${WORKER_SERVICE_NAMES:-}; do",
+        ...(own ? ['    expected="$(worker_image "$svc")"'] : []),
+        '    ecs_service_check "$svc" worker',
+        '    [ "$state" = ok ] || return',
+        '    details="$details; $detail"',
+        "  done",
+        ...(own ? ['  expected="$REPOSITORY_URL:$tag"'] : []),
+        "  local family jobimg",
+        "  for family in ${JOB_FAMILIES:-}; do",
+        '    jobimg="$(aws ecs describe-task-definition --task-definition "$family" --query "taskDefinition.containerDefinitions[?name==\'$CONTAINER_NAME\'].image | [0]" --output text 2>&1)" || refuse "aws ecs describe-task-definition $family failed: $jobimg"',
+        '    if [ "$jobimg" != "$expected" ]; then state=wrong; detail="the scheduled job family $family would run $jobimg (its latest revision, container $CONTAINER_NAME), not $expected"; return; fi',
+        '    details="$details; job $family runs $expected from its next run"',
+        "  done",
+        '  detail="$details"',
+        "}",
+        // One service's check: $1 the service (SERVICE_NAME, local to it), $2 "worker" for a worker.
+        "ecs_service_check() {",
+        '  local SERVICE_NAME="$1" worker="$2"',
+        "  local out n status rollout td img arns described running=0 others='' arn tdarn last",
+        '  out="$(aws ecs describe-services --cluster "$CLUSTER_NAME" --services "$SERVICE_NAME" --query \'services[0].deployments[].[status,rolloutState,taskDefinition]\' --output text 2>&1)" || refuse "aws ecs describe-services failed: $out"',
+        '  if [ -z "$out" ] || [ "$out" = None ]; then refuse "service $SERVICE_NAME not found in cluster $CLUSTER_NAME"; fi',
+        '  n="$(printf \'%s\\n\' "$out" | grep -c .)"',
+        '  if [ "$n" != 1 ]; then state=pending; detail="$n deployments of $SERVICE_NAME: $(printf \'%s\' "$out" | tr \'\\t\\n\' \'  \')"; return; fi',
+        "  IFS=$'\\t' read -r status rollout td <<< \"$out\"",
+        '  if [ "$rollout" = FAILED ]; then state=wrong; detail="the deployment of ${td##*/} FAILED"; return; fi',
+        '  if [ "$status" != PRIMARY ] || [ "$rollout" != COMPLETED ]; then state=pending; detail="the deployment of ${td##*/} is $status $rollout"; return; fi',
+        '  img="$(aws ecs describe-task-definition --task-definition "$td" --query "taskDefinition.containerDefinitions[?name==\'$CONTAINER_NAME\'].image | [0]" --output text 2>&1)" || refuse "aws ecs describe-task-definition failed: $img"',
+        '  if [ "$img" != "$expected" ]; then state=wrong; detail="$SERVICE_NAME runs $img (task definition ${td##*/}, container $CONTAINER_NAME), not $expected"; return; fi',
+        '  arns="$(aws ecs list-tasks --cluster "$CLUSTER_NAME" --service-name "$SERVICE_NAME" --desired-status RUNNING --query \'taskArns[]\' --output text 2>&1)" || refuse "aws ecs list-tasks failed: $arns"',
+        '  if [ -z "$arns" ] || [ "$arns" = None ]; then',
+        // A worker may run no task at all (minCount 0, or scaled to zero): then its image is all there is to check.
+        '    if [ -n "$worker" ] && [ "$(aws ecs describe-services --cluster "$CLUSTER_NAME" --services "$SERVICE_NAME" --query \'services[0].desiredCount\' --output text 2>/dev/null)" = 0 ]; then state=ok; detail="$SERVICE_NAME runs no task (desired 0); its task definition ${td##*/} has $expected"; return; fi',
+        '    state=pending; detail="no task of $SERVICE_NAME is running yet"; return',
+        "  fi",
+        // describe-tasks takes at most 100 tasks a call.
+        '  described="$(xargs -n 100 aws ecs describe-tasks --cluster "$CLUSTER_NAME" --query \'tasks[].[taskArn,taskDefinitionArn,lastStatus]\' --output text --tasks <<< "$arns" 2>&1)" || refuse "aws ecs describe-tasks failed: $described"',
+        "  while IFS=$'\\t' read -r arn tdarn last; do",
+        '    [ -n "$arn" ] || continue',
+        '    if [ "$tdarn" != "$td" ]; then others="$others ${arn##*/} runs ${tdarn##*/} ($last);"; elif [ "$last" = RUNNING ]; then running=$((running + 1)); fi',
+        '  done <<< "$described"',
+        '  if [ -n "$others" ]; then state=pending; detail="tasks of another task definition still run:$others"; return; fi',
+        '  if [ "$running" = 0 ]; then state=pending; detail="no task of ${td##*/} is RUNNING yet"; return; fi',
+        '  state=ok; detail="$running task(s) of ${td##*/} run $expected"',
+    ];
+    if (!own) return lines;
+    return [
+        ...lines,
+        "}",
+        // $1 a worker's service: the image it must run (its own repository's, or the app's).
+        "worker_image() {",
+        "  local pair",
+        '  for pair in ${WORKER_IMAGES:-}; do [ "${pair%%=*}" = "$1" ] && { echo "${REPOSITORY_URL%%/*}/${pair#*=}:$tag"; return; }; done',
+        '  echo "$REPOSITORY_URL:$tag"',
+    ];
+}

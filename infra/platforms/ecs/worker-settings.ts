@@ -5,6 +5,7 @@ import { z } from "zod";
 import { key } from "../../config/keys";
 import { FARGATE_SIZES } from "./settings";
 import { RELEASE_PROCESS } from "../../contract";
+import { IMAGE_FIELDS, imageBuildOf, type ImageBuild } from "./service-images";
 
 /**
  * A worker's name: it names the ECS service `<app>-<stack>-<name>` (ECS: up to 255 letters, digits, '-'
@@ -19,7 +20,7 @@ export const WORKER_NAME_MAX = 32;
 export const RESERVED_PROCESS_NAMES = ["web", RELEASE_PROCESS] as const;
 
 /** Fields of a worker. */
-export const WORKER_FIELDS = ["command", "cpu", "memory", "desiredCount", "minCount", "maxCount", "cpuTargetPercent", "healthCheck"] as const;
+export const WORKER_FIELDS = ["command", "cpu", "memory", "desiredCount", "minCount", "maxCount", "cpuTargetPercent", "healthCheck", ...IMAGE_FIELDS] as const;
 
 /**
  * Settings that would give a worker ingress. Only the web process is reachable (its load balancer or HTTP
@@ -33,7 +34,7 @@ export const WORKER_KEYS = [
         roles: ["environment"],
         type: "map",
         description:
-            "Background workers (ECS only, docs/services.md): name → { command (required: run with `sh -c` in the app's image), cpu and memory (a Fargate pair; default: slipway:cpu/memory), desiredCount, minCount, maxCount (defaults: desiredCount = minCount, minCount 1, maxCount 2 or minCount if higher; review stacks run desiredCount = minCount), cpuTargetPercent (CPU autoscaling target, default slipway:cpuTargetPercent), healthCheck (container health-check command; default none) }. Each worker is its own ECS service in the environment's cluster, without ingress, with the app's secrets; the pipeline deploys it with the web service. Empty: no workers.",
+            "Background workers (ECS only, docs/services.md): name → { command (required: run with `sh -c` in the app's image), cpu and memory (a Fargate pair; default: slipway:cpu/memory), desiredCount, minCount, maxCount (defaults: desiredCount = minCount, minCount 1, maxCount 2 or minCount if higher; review stacks run desiredCount = minCount), cpuTargetPercent (CPU autoscaling target, default slipway:cpuTargetPercent), healthCheck (container health-check command; default none), dockerfile and target (the worker's own image: its Dockerfile, default slipway:dockerfile, and build stage, default the last; the build pushes it to the repository <app>/<worker> with the commit's sha; default: the app's image) }. Each worker is its own ECS service in the environment's cluster, without ingress, with the app's secrets; the pipeline deploys it with the web service. Empty: no workers.",
         schema: z.record(z.string(), z.unknown()),
         example: "mailer.command",
     }),
@@ -50,6 +51,8 @@ export interface WorkerSettings {
     cpuTargetPercent: number;
     /** Container health-check command (CMD-SHELL); undefined: none (ECS counts a task healthy 40 s after RUNNING). */
     healthCheck?: string;
+    /** The worker's own image (dockerfile and/or target), built into `<app>/<name>`; undefined: the app's image. */
+    image?: ImageBuild;
 }
 
 /** What the workers default to from the stack's own settings, and where they may run. */
@@ -173,8 +176,9 @@ export function workerSettings(value: Record<string, unknown>, c: WorkerContext,
             problems.push(`${w}.desiredCount = ${desiredCount} is outside minCount..maxCount (${minCount}..${maxCount}). Fix: ${set(`${name}.desiredCount`, String(minCount))}`);
         }
         if (c.atMinimum) desiredCount = minCount;
+        const image = imageBuildOf(w, r, set, rm, name, problems);
         if (problems.length > mine || typeof command !== "string") continue;
-        out.push({ name, command, cpu, memory, desiredCount, minCount, maxCount, cpuTargetPercent, healthCheck: typeof healthCheck === "string" ? healthCheck : undefined });
+        out.push({ name, command, cpu, memory, desiredCount, minCount, maxCount, cpuTargetPercent, healthCheck: typeof healthCheck === "string" ? healthCheck : undefined, ...(image ? { image } : {}) });
     }
     return problems.length > before ? [] : out;
 }
