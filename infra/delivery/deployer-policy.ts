@@ -84,7 +84,8 @@ export function previewStatements(app: string, ctx: AwsContext): Statement[] {
         {
             // Describe/List calls with no resource type (service authorization reference): "*" only.
             Sid: "ProgramLookups",
-            Action: ["ec2:DescribeAvailabilityZones", "elasticbeanstalk:ListAvailableSolutionStacks"],
+            // A preview validates a changed state machine definition (the provider's CustomizeDiff, slipway:database's restart).
+            Action: ["ec2:DescribeAvailabilityZones", "elasticbeanstalk:ListAvailableSolutionStacks", "states:ValidateStateMachineDefinition"],
             Resource: ["*"],
             Condition: { StringEquals: { "aws:RequestedRegion": ctx.region } },
         },
