@@ -24,7 +24,7 @@ import { arnOf, AwsContext } from "../../shared/aws-context";
 import { serviceRole, Statement } from "../../shared/iam";
 import type { DeployerScope } from "../../delivery/deployer-policy";
 import { tagConditions } from "../../delivery/deployer-policy";
-import { databaseIdentifier, environmentName, OWN_STACK, rotationRestartName, stackPattern, STACK_TAG } from "../../contract";
+import { databaseIdentifier, environmentName, OWN_STACK, rotationRestartName, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, runtimePolicyArn, stackPattern, STACK_TAG } from "../../contract";
 
 /** The service principals of the two roles (their trust policies). */
 export const STATES_PRINCIPAL = "states.amazonaws.com";
@@ -141,6 +141,13 @@ export function rotationDeployStatements(scope: DeployerScope): Statement[] {
             Action: ["iam:PassRole"],
             Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${app}/${pattern}/*`],
             Condition: { StringEquals: { "iam:PassedToService": [EVENTS_PRINCIPAL, STATES_PRINCIPAL] } },
+        },
+        {
+            // The two roles get exactly the delivery stack's rotation runtime policies of this policy stack.
+            Sid: "AttachRotationPolicies",
+            Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+            Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${app}/${pattern}/*`],
+            Condition: { ArnEquals: { "iam:PolicyARN": [runtimePolicyArn(ctx, app, scope.policyStack, ROTATION_RESTART_KIND), runtimePolicyArn(ctx, app, scope.policyStack, ROTATION_TRIGGER_KIND)] } },
         },
         {
             Sid: "OwnPasswordRotationSchedule",
