@@ -1,4 +1,4 @@
-// The database password's rotation and the services' restart after it (infra/platforms/ecs/rotation-restart.ts),
+// slipway:database.rotationDays (checked before any resource), and the database password's rotation and the services' restart after it (infra/platforms/ecs/rotation-restart.ts),
 // simulated with the policies the roles really get: the delivery stack's db-rotation-restart and
 // db-rotation-trigger runtime policies and the stack's boundary. What happens after RDS rotates: EventBridge
 // assumes the trigger role and calls states:StartExecution on the stack's state machine; Step Functions
@@ -12,8 +12,10 @@ import { physicalName, Principal, principalOf, Request } from "../tools/check/ia
 import { attackRequests, ownArns, StackView, tagContext } from "../tools/check/iam-requests";
 import { STACK_TAG } from "../infra/contract";
 import { rotationEventPattern, restartDefinition } from "../infra/platforms/ecs/rotation-restart";
+import { databaseSettings } from "../infra/config/database";
 import { all, one, planStack } from "./helpers";
 import { decisions } from "./iam-helpers";
+import { rawConfig, rejects } from "./config-helpers";
 
 const R = "us-east-1";
 const A = MOCK_ACCOUNT;
@@ -170,4 +172,28 @@ test("the state machine definition refuses no service and lists services in orde
 test("a stack without a database declares no rotation, restart, rule or state machine", async () => {
     const p = await planStack("staging");
     for (const type of ["aws:secretsmanager/secretRotation:SecretRotation", "aws:sfn/stateMachine:StateMachine", "aws:cloudwatch/eventRule:EventRule"]) assert.equal(all(p, type).length, 0, type);
+});
+
+test("rotationDays defaults to RDS's own 7 days and takes 1–1000 (Secrets Manager's range)", () => {
+    const settings = (v: Record<string, unknown>) => {
+        const problems: string[] = [];
+        return { s: databaseSettings({ name: "shop", ...v }, { platform: "ecs", tier: "staging", environmentName: "shop-staging" }, "staging", problems), problems };
+    };
+    assert.equal(settings({}).s?.rotationDays, 7);
+    assert.equal(settings({ rotationDays: 1 }).s?.rotationDays, 1);
+    assert.equal(settings({ rotationDays: "1000" }).s?.rotationDays, 1000);
+    for (const bad of [0, 1001, 2.5, "weekly"]) {
+        const { s, problems } = settings({ rotationDays: bad });
+        assert.equal(s, undefined, String(bad));
+        assert.ok(problems.some((p) => /slipway:database\.rotationDays .*(must be an integer from 1 to 1000|must be a number).*Fix: pulumi config set --path 'slipway:database\.rotationDays' 7/.test(p)), problems.join("\n"));
+    }
+});
+
+test("a rotation period Secrets Manager refuses is one message naming the key, before any resource is declared", () => {
+    rejects(rawConfig("database-staging", { "slipway:database": JSON.stringify({ name: "shop", rotationDays: 0 }) }), "slipway:database.rotationDays", "1 to 1000", "--stack database-staging");
+});
+
+test("a configured rotation period reaches the schedule on RDS's secret, and the cost of the restarts follows it", async () => {
+    const p = await planStack("database-staging", { set: { "slipway:database": JSON.stringify({ name: "shop", rotationDays: 30 }) } });
+    assert.deepEqual(one(p, "aws:secretsmanager/secretRotation:SecretRotation").inputs.rotationRules, { automaticallyAfterDays: 30 });
 });
