@@ -84,8 +84,7 @@ export function previewStatements(app: string, ctx: AwsContext): Statement[] {
         {
             // Describe/List calls with no resource type (service authorization reference): "*" only.
             Sid: "ProgramLookups",
-            // A preview validates a changed state machine definition (the provider's CustomizeDiff, slipway:database's restart).
-            Action: ["ec2:DescribeAvailabilityZones", "elasticbeanstalk:ListAvailableSolutionStacks", "states:ValidateStateMachineDefinition"],
+            Action: ["ec2:DescribeAvailabilityZones", "elasticbeanstalk:ListAvailableSolutionStacks"],
             Resource: ["*"],
             Condition: { StringEquals: { "aws:RequestedRegion": ctx.region } },
         },
