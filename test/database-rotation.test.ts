@@ -13,7 +13,9 @@ import { attackRequests, ownArns, StackView, tagContext } from "../tools/check/i
 import { STACK_TAG } from "../infra/contract";
 import { rotationEventPattern, restartDefinition } from "../infra/platforms/ecs/rotation-restart";
 import { databaseSettings } from "../infra/config/database";
-import { all, one, planStack } from "./helpers";
+import * as fs from "fs";
+import * as path from "path";
+import { all, one, planStack, ROOT } from "./helpers";
 import { decisions } from "./iam-helpers";
 import { rawConfig, rejects } from "./config-helpers";
 
@@ -95,6 +97,13 @@ for (const stack of ["database-staging", "database-production"]) {
         if (stack === "database-staging") assert.equal(restartRequests(v).length, 2, "the web service and the mailer worker");
         assert.deepEqual(await decisions(restart, restartRequests(v), "Allowed"), []);
         assert.deepEqual(await decisions(trigger, triggerRequests(v), "Allowed"), []);
+        // Exactly what AWS documents each role needs (policy/data/service-role-needs.json), no more.
+        const needs = (JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "data", "service-role-needs.json"), "utf8")) as { needs: Record<string, { actions: string[] }> }).needs;
+        assert.deepEqual([...new Set(restartRequests(v).map((r) => r.action))], needs["states:aws-sdk-ecs-update-service"].actions);
+        assert.deepEqual([...new Set(triggerRequests(v).map((r) => r.action))], needs["events:step-functions-target-role"].actions);
+        const granted = (p: Principal) => p.policies.flatMap((x) => (x.doc.Statement as { Action: string | string[] }[]).flatMap((st) => [st.Action].flat()));
+        assert.deepEqual(granted(restart), needs["states:aws-sdk-ecs-update-service"].actions, "the restart role is granted nothing else");
+        assert.deepEqual(granted(trigger), needs["events:step-functions-target-role"].actions, "the trigger role is granted nothing else");
         // Neither role can do the other's job.
         assert.deepEqual(await decisions(restart, triggerRequests(v), "denied"), []);
         assert.deepEqual(await decisions(trigger, restartRequests(v), "denied"), []);
