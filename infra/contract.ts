@@ -39,6 +39,16 @@ export function writerIdentifier(cluster: string): string {
     return `${cluster}-writer`;
 }
 
+/**
+ * The EventBridge rule and the Step Functions state machine that restart an environment's services after
+ * RDS rotates its database's master password (infra/platforms/ecs/rotation-restart.ts):
+ * `<cluster>-db-rotation`. EventBridge rule names take 1–64 of [.-_A-Za-z0-9] (PutRule Name), state
+ * machine names 1–80 (CreateStateMachine name); the cluster's identifier is at most 44 (DATABASE_IDENTIFIER_MAX).
+ */
+export function rotationRestartName(cluster: string): string {
+    return `${cluster}-db-rotation`;
+}
+
 /** The final snapshot production's cluster leaves when it is deleted. */
 export function finalSnapshotIdentifier(cluster: string): string {
     return `${cluster}-final`;
@@ -239,6 +249,13 @@ export const JOB_SCHEDULER_KIND = "job-scheduler";
  * and linear deployments move the production listener rule's weights and register tasks with it).
  */
 export const ECS_LB_INFRASTRUCTURE_KIND = "ecs-lb-infrastructure";
+
+/**
+ * The runtime policies of an environment's database-rotation restart (slipway:database): the Step Functions
+ * role that forces a new deployment of the stack's services, and the EventBridge role that starts it.
+ */
+export const ROTATION_RESTART_KIND = "db-rotation-restart";
+export const ROTATION_TRIGGER_KIND = "db-rotation-trigger";
 
 /** That role's name (`<app>-<stack>-ecs-lb`): fixed, so a deploy role may pass exactly it, and only to ECS. */
 export function ecsInfrastructureRoleName(app: string, stack: string): string {

@@ -142,4 +142,61 @@ export const databaseRules: SlipwayRule[] = [
             }
         },
     ),
+    stackRule(
+        {
+            name: "rds-password-rotation-restarts-services",
+            description:
+                "A database whose master password RDS keeps rotates it on a schedule, and every ECS service of the stack restarts after each rotation (ECS reads secrets only at task start): a rotation schedule on the secret, an EventBridge rule on Secrets Manager's RotationSucceeded, a target, and a state machine forcing a new deployment of each service.",
+            sources: ["cdk-nag AwsSolutions-SMG4", "Checkov CKV2_AWS_57", "ECS Developer Guide (secrets are injected when the container starts)"],
+            severity: "medium",
+            enforcementLevel: "mandatory",
+            remediationSteps: "Declare the database through slipway's Database component on ECS: it sets the rotation schedule (slipway:database.rotationDays) and the RotationRestart (infra/platforms/ecs/rotation-restart.ts).",
+        },
+        (resources, _ctx, report) => {
+            const clusters = resources.filter((x) => x.type === RDS_CLUSTER && (x.props as Props).manageMasterUserPassword === true);
+            if (!clusters.length) return;
+            const rotations = resources.filter((x) => x.type === "aws:secretsmanager/secretRotation:SecretRotation");
+            const scheduled = rotations.some((x) => {
+                const rules = ((x.props as Props).rotationRules ?? {}) as Props;
+                return typeof rules.automaticallyAfterDays === "number" || typeof rules.scheduleExpression === "string";
+            });
+            if (!scheduled) report(`${clusters[0].type} "${clusters[0].name}": RDS's master password has no rotation schedule of the stack's own (aws.secretsmanager.SecretRotation with rotationRules on the cluster's masterUserSecrets[0].secretArn).`, clusters[0].urn);
+            const services = resources.filter((x) => x.type === "aws:ecs/service:Service");
+            if (!services.length) return;
+            const rules = resources.filter((x) => {
+                if (x.type !== "aws:cloudwatch/eventRule:EventRule") return false;
+                const pattern = (x.props as Props).eventPattern;
+                if (typeof pattern !== "string") return true; // unknown during a preview: judged when known
+                try {
+                    const parsed = JSON.parse(pattern) as { source?: string[]; detail?: { eventName?: string[] } };
+                    return (parsed.source ?? []).includes("aws.secretsmanager") && (parsed.detail?.eventName ?? []).includes("RotationSucceeded");
+                } catch {
+                    return false;
+                }
+            });
+            const targeted = rules.some((rule) => resources.some((t) => t.type === "aws:cloudwatch/eventTarget:EventTarget" && (t.props as Props).rule === (rule.props as Props).name));
+            if (!targeted) {
+                report(`${services.length} ECS service(s) keep the old database password after a rotation: no EventBridge rule on Secrets Manager's RotationSucceeded with a target restarts them.`, services[0].urn);
+                return;
+            }
+            const restarted = new Set<string>();
+            let unknown = false;
+            for (const m of resources.filter((x) => x.type === "aws:sfn/stateMachine:StateMachine")) {
+                const definition = (m.props as Props).definition;
+                if (typeof definition !== "string") {
+                    unknown = true;
+                    continue;
+                }
+                const states = (JSON.parse(definition) as { States?: Record<string, { Resource?: string; Parameters?: Props }> }).States ?? {};
+                for (const st of Object.values(states)) {
+                    if (/:states:::aws-sdk:ecs:updateService$/.test(String(st.Resource ?? "")) && st.Parameters?.ForceNewDeployment === true) restarted.add(String(st.Parameters.Service));
+                }
+            }
+            if (unknown) return;
+            for (const svc of services) {
+                const name = (svc.props as Props).name;
+                if (typeof name === "string" && !restarted.has(name)) report(`${svc.type} "${svc.name}" (${name}) is not restarted after a database password rotation: no state machine task forces its new deployment (ecs:updateService, ForceNewDeployment).`, svc.urn);
+            }
+        },
+    ),
 ];

@@ -259,6 +259,11 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
                 ...(previewable.length
                     ? [{ Sid: "DecryptPreviewableStacks", Action: ["kms:Decrypt"], Resource: previewable.map((st) => access.secretsKeyArns[st]) }]
                     : []),
+                // A previewable stack with slipway:database has the rotation restart's state machine: the provider validates a
+                // changed definition at preview (CustomizeDiff stateMachineDefinitionValidate; the action has no resource type).
+                ...(s.targets.some((t) => t.tier === "staging" && t.database)
+                    ? [{ Sid: "ValidateRestartMachines", Action: ["states:ValidateStateMachineDefinition"], Resource: ["*"], Condition: { StringEquals: { "aws:RequestedRegion": ctx.region } } }]
+                    : []),
                 // A preview runs the program: its StackReference reads delivery's outputs.
                 ...stateBackendStatements({ backendUrl: s.pulumiBackendUrl, ctx, project: s.project, own: previewable, mode: "read", readsCheckpointsOf: [s.stack] }),
             ],

@@ -87,5 +87,6 @@ function databaseOf(s: EnvironmentSettings, network: Network): Database | undefi
         partition: ctx.partition,
         protect: s.protect,
         logRetentionDays: s.logRetentionDays,
+        rotationDays: d.rotationDays,
     });
 }

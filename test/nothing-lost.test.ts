@@ -293,7 +293,7 @@ const SERVICE_OF_MODULE: Record<string, string[]> = {
     appautoscaling: ["application-autoscaling"],
     ecs: ["ecs"],
     iam: ["iam"],
-    cloudwatch: ["logs", "cloudwatch"],
+    cloudwatch: ["logs", "cloudwatch", "events"],
     secretsmanager: ["secretsmanager"],
     ssm: ["ssm"],
     // Elastic Beanstalk builds each environment's CloudFormation stack (Auto Scaling group, instances,
@@ -311,6 +311,8 @@ const SERVICE_OF_MODULE: Record<string, string[]> = {
     sqs: ["sqs"],
     // slipway:database: the cluster, its writer and subnet group; RDS makes the master secret and uses the storage key.
     rds: ["rds", "secretsmanager", "kms"],
+    // slipway:database's password rotation restart: an EventBridge rule (aws:cloudwatch/eventRule) starting a state machine.
+    sfn: ["states"],
 };
 
 test("the deploy roles reach only the services environment stacks declare, and never the registry or pipeline", async () => {

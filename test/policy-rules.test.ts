@@ -183,6 +183,21 @@ const caRepoPolicy = doc(
 );
 
 const DB = { cluster: "aws:rds/cluster:Cluster", writer: "aws:rds/clusterInstance:ClusterInstance" };
+/** A database stack's rotation schedule and restart of `restarted` (services shop-staging and shop-staging-mailer). */
+function rotationStack(restarted: string[]): Res[] {
+    return [
+        r(DB.cluster, { ...dbCluster, manageMasterUserPassword: true }),
+        r("aws:secretsmanager/secretRotation:SecretRotation", { secretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-x", rotationRules: { automaticallyAfterDays: 7 } }),
+        r("aws:cloudwatch/eventRule:EventRule", { name: "shop-staging-db-rotation", eventPattern: JSON.stringify({ source: ["aws.secretsmanager"], detail: { eventName: ["RotationSucceeded"] } }) }),
+        r("aws:cloudwatch/eventTarget:EventTarget", { rule: "shop-staging-db-rotation", arn: "arn:aws:states:us-east-1:123456789012:stateMachine:shop-staging-db-rotation" }),
+        r("aws:sfn/stateMachine:StateMachine", {
+            name: "shop-staging-db-rotation",
+            definition: JSON.stringify({ StartAt: "a", States: Object.fromEntries(restarted.map((s) => [s, { Type: "Task", Resource: "arn:aws:states:::aws-sdk:ecs:updateService", Parameters: { Cluster: "shop-staging", Service: s, ForceNewDeployment: true }, End: true }])) }),
+        }),
+        r(T.service, { ...service, name: "shop-staging" }, { name: "app-service" }),
+        r(T.service, { ...service, name: "shop-staging-mailer" }, { name: "worker-mailer-service" }),
+    ];
+}
 const dbCluster: Props = {
     clusterIdentifier: "shop-staging", engine: "aurora-postgresql", engineMode: "provisioned", storageEncrypted: true,
     kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4000-8000-000000000000", backupRetentionPeriod: 1,
@@ -454,6 +469,11 @@ const CASES: Record<string, Case> = {
         violating: [r(DB.cluster, dbCluster, { protect: true })],
         compliant: [r(DB.cluster, { ...dbCluster, deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "shop-production-final" }, { protect: true })],
     },
+    "rds-password-rotation-restarts-services": {
+        // A managed password and a service, nothing else: no schedule, no restart.
+        violating: [r(DB.cluster, { ...dbCluster, manageMasterUserPassword: true }), r(T.service, { ...service, name: "shop-staging" })],
+        compliant: rotationStack(["shop-staging", "shop-staging-mailer"]),
+    },
     // CodeArtifact (the package index)
     "codeartifact-policy-no-public-principal": {
         violating: [
@@ -534,6 +554,18 @@ test("every rule documents its sources, severity, enforcement and what to change
     assert.ok(RULES.length >= 40);
 });
 
+test("a database whose restart leaves out a service, or has no rule or schedule, is caught naming what is missing", async () => {
+    const id = "rds-password-rotation-restarts-services";
+    const full = rotationStack(["shop-staging", "shop-staging-mailer"]);
+    // The worker is not in the state machine.
+    const partial = [...rotationStack(["shop-staging"]).filter((x) => x.type !== T.service), ...full.filter((x) => x.type === T.service)];
+    assert.match((await violationsOf(id, partial)).join("\n"), /shop-staging-mailer.*not restarted/);
+    assert.match((await violationsOf(id, full.filter((x) => x.type !== "aws:cloudwatch/eventTarget:EventTarget"))).join("\n"), /keep the old database password/);
+    assert.match((await violationsOf(id, full.filter((x) => x.type !== "aws:secretsmanager/secretRotation:SecretRotation"))).join("\n"), /no rotation schedule/);
+    // A definition still unknown (a preview) is judged when known; a stack without a managed password has nothing to rotate.
+    assert.deepEqual(await violationsOf(id, full.map((x) => (x.type === "aws:sfn/stateMachine:StateMachine" ? { ...x, props: { ...x.props, definition: undefined } } : x))), []);
+    assert.deepEqual(await violationsOf(id, [r(T.service, { ...service, name: "shop-staging" })]), []);
+});
 test("the tier-dependent rules leave other tiers alone", async () => {
     assert.deepEqual(await violationsOf("alb-deletion-protection-production", [r(T.lb, { ...lb, enableDeletionProtection: false })], "staging"), []);
     assert.deepEqual(await violationsOf("ecs-deployment-alarms-production", [r(T.service, service)], "staging"), []);

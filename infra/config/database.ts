@@ -39,6 +39,12 @@ export const ACU_MAX = 256;
 export const AUTO_PAUSE_SECONDS = { min: 300, max: 86400 } as const;
 /** CreateDBCluster BackupRetentionPeriod: "Must be a value from 1 to 35"; default 1. */
 export const BACKUP_RETENTION = { min: 1, max: 35 } as const;
+/**
+ * Days between rotations of RDS's master password (Secrets Manager RotationRulesType.AutomaticallyAfterDays:
+ * "Valid Range: Minimum value of 1. Maximum value of 1000"; the provider validates the same, IntBetween(1, 1000)
+ * in aws_secretsmanager_secret_rotation). RDS's own default for a managed secret is 7 days.
+ */
+export const ROTATION_DAYS = { min: 1, max: 1000, default: 7 } as const;
 
 /**
  * DatabaseName (CreateDBCluster, Aurora PostgreSQL): 1–63 letters, digits and underscores, starting with a
@@ -52,7 +58,7 @@ export const MASTER_USERNAME = /^[a-z][a-z0-9_]{0,15}$/;
 export const RESERVED_USERNAMES = ["postgres", "rdsadmin", "admin", "root", "rds_superuser", "public", "user"] as const;
 
 /** Fields of slipway:database. */
-export const DATABASE_FIELDS = ["name", "username", "engineVersion", "minCapacity", "maxCapacity", "secondsUntilAutoPause", "backupRetentionDays", "iamAuthentication"] as const;
+export const DATABASE_FIELDS = ["name", "username", "engineVersion", "minCapacity", "maxCapacity", "secondsUntilAutoPause", "backupRetentionDays", "iamAuthentication", "rotationDays"] as const;
 
 /** Per tier: the capacity range and backups unless set. Staging and review pause when idle (0 ACU); production never pauses (resume takes up to 15 s). */
 export const DATABASE_TIER_DEFAULTS: Readonly<Record<Tier, { minCapacity: number; maxCapacity: number; backupRetentionDays: number }>> = {
@@ -67,7 +73,7 @@ export const DATABASE_KEYS = [
         roles: ["environment"],
         type: "map",
         description:
-            `A PostgreSQL database for the environment (ECS only, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false). The app's tasks and release command get ${Object.values(DATABASE_SECRET_NAMES).join(", ")} as task secrets (libpq's names). Empty: no database.`,
+            `A PostgreSQL database for the environment (ECS only, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false), rotationDays (days between rotations of the master password, ${ROTATION_DAYS.min}–${ROTATION_DAYS.max}, default ${ROTATION_DAYS.default}: after each rotation the web service and workers restart to read the new password). The app's tasks and release command get ${Object.values(DATABASE_SECRET_NAMES).join(", ")} as task secrets (libpq's names). Empty: no database.`,
         schema: z.record(z.string(), z.unknown()),
         example: "name",
     }),
@@ -86,6 +92,8 @@ export interface DatabaseSettings {
     secondsUntilAutoPause?: number;
     backupRetentionDays: number;
     iamAuthentication: boolean;
+    /** Days between rotations of the master password RDS keeps (the services restart after each). */
+    rotationDays: number;
 }
 
 /** What the database defaults to and where it may run. */
@@ -189,6 +197,10 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
     if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < BACKUP_RETENTION.min || backupRetentionDays > BACKUP_RETENTION.max) {
         problems.push(`${at}.backupRetentionDays = ${backupRetentionDays} must be an integer from ${BACKUP_RETENTION.min} to ${BACKUP_RETENTION.max} (RDS keeps automated backups 1–35 days). Fix: ${set("backupRetentionDays", String(byTier.backupRetentionDays))}`);
     }
+    const rotationDays = num("rotationDays", ROTATION_DAYS.default);
+    if (!Number.isInteger(rotationDays) || rotationDays < ROTATION_DAYS.min || rotationDays > ROTATION_DAYS.max) {
+        problems.push(`${at}.rotationDays = ${rotationDays} must be an integer from ${ROTATION_DAYS.min} to ${ROTATION_DAYS.max} (Secrets Manager rotates a secret every 1–1000 days). Fix: ${set("rotationDays", String(ROTATION_DAYS.default))}`);
+    }
     const iam = value.iamAuthentication;
     if (iam !== undefined && iam !== true && iam !== false && iam !== "true" && iam !== "false") problems.push(`${at}.iamAuthentication must be true or false. Fix: ${set("iamAuthentication", "true")}`);
     if (!CLUSTER_IDENTIFIER.test(c.environmentName) || c.environmentName.length > DATABASE_IDENTIFIER_MAX) {
@@ -206,6 +218,7 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
         secondsUntilAutoPause,
         backupRetentionDays,
         iamAuthentication: iam === true || iam === "true",
+        rotationDays,
     };
 }
 

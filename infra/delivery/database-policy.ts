@@ -12,6 +12,7 @@ import { arnOf } from "../shared/aws-context";
 import { Statement } from "../shared/iam";
 import { databaseIdentifier, finalSnapshotIdentifier, managedPolicyName, rdsLogGroupName, stackPattern, writerIdentifier } from "../contract";
 import { DeployerScope, DeployRolePolicy, tagConditions } from "./deployer-policy";
+import { rotationDeployStatements } from "../platforms/ecs/rotation-restart";
 
 /** The ARNs of a policy stack's database (`review`: every review stack's). */
 export function databaseArns(scope: Pick<DeployerScope, "app" | "policyStack" | "ctx">) {
@@ -146,6 +147,11 @@ export function databaseRolePolicies(scope: DeployerScope): DeployRolePolicy[] {
     const what = `GitHub deploy role of ${scope.app}'s ${stackPattern(scope.policyStack)} stack(s)`;
     return [
         { name: managedPolicyName(scope.app, scope.policyStack, "deploy-database"), description: `${what}: its Aurora cluster, writer, subnet group and storage key`, statements: databaseStatements(scope) },
-        { name: managedPolicyName(scope.app, scope.policyStack, "deploy-database-support"), description: `${what}: its database's log group and RDS's service-linked role`, statements: databaseSupportStatements(scope) },
+        {
+            name: managedPolicyName(scope.app, scope.policyStack, "deploy-database-support"),
+            description: `${what}: its database's log group, RDS's service-linked role, the password's rotation schedule and the services' restart after each rotation`,
+            // The restart (infra/platforms/ecs/rotation-restart.ts): the rule, the state machine, their roles, the schedule.
+            statements: [...databaseSupportStatements(scope), ...rotationDeployStatements(scope)],
+        },
     ];
 }

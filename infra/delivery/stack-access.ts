@@ -13,11 +13,12 @@ import type { Platform } from "../platforms/platform";
 // The pack's own tag vocabulary (type-only imports there: nothing of @pulumi/policy loads here).
 import { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../../policy/kit";
 import { packageReadStatements } from "../packages/build-access";
+import { rotationBoundaryStatements, rotationRestartStatements, rotationTriggerStatements } from "../platforms/ecs/rotation-restart";
 import { domainArn, privateRepositoryName, repositoryArn as packageRepositoryArn } from "../packages/names";
 import { PUBLISH_ACTIONS, READ_ACTIONS } from "../packages/package-index";
 import type { PackageSettings } from "../packages/settings";
 import {
-    BOUNDARY_CONCERN, databaseIdentifier, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, secretNamePrefixOfTag, secretsKeyAlias,
+    BOUNDARY_CONCERN, databaseIdentifier, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, secretNamePrefixOfTag, secretsKeyAlias,
     stackPattern, stackTag, STACK_TAG,
 } from "../contract";
 
@@ -135,6 +136,8 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Action: ["secretsmanager:GetSecretValue"],
             NotResource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefixOfTag(OWN_STACK)}*`), ...(database ? [arnOf(ctx, "secretsmanager", RDS_CLUSTER_SECRETS)] : [])],
         },
+        // The database-rotation restart's roles: UpdateService of the stack's services, StartExecution of its restart.
+        ...(database ? rotationBoundaryStatements(app, policyStack, ctx) : []),
         ...(database
             ? [
                   {
@@ -244,6 +247,11 @@ export class StackAccess extends pulumi.ComponentResource {
                 const database = platform.name === "ecs" && args.databaseStacks?.includes(stack) ? [databaseSecretStatement(app, stackPattern(stack), ctx)] : [];
                 policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, [...runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx, platform.name === "ecs" ? args.ownImageRepositoryArns?.[stack] : undefined), ...database]);
                 for (const r of platform.serviceRuntimes ?? []) policy(stack, r.kind, `${r.description} (${app}'s ${stackPattern(stack)} stack(s))`, r.statements(app, stackPattern(stack), ctx));
+            }
+            if (args.databaseStacks?.includes(stack)) {
+                // After each rotation of the database password: EventBridge starts the restart, Step Functions restarts the services.
+                policy(stack, ROTATION_RESTART_KIND, `Step Functions restarting the services of ${app}'s ${stackPattern(stack)} stack(s) after a database password rotation`, rotationRestartStatements(app, stackPattern(stack), ctx));
+                policy(stack, ROTATION_TRIGGER_KIND, `EventBridge starting the database-rotation restart of ${app}'s ${stackPattern(stack)} stack(s)`, rotationTriggerStatements(app, stackPattern(stack), ctx));
             }
             if (args.packages) {
                 policy(stack, PACKAGES_READ_KIND, `Read ${app}'s private package index from the workloads of its ${stackPattern(stack)} stack(s)`, packageReadStatements(app, args.packages, ctx));

@@ -58,6 +58,12 @@ export interface DatabaseArgs {
     protect?: boolean;
     /** Days RDS's exported PostgreSQL log is kept (slipway:logRetentionDays). @default 30 */
     logRetentionDays?: number;
+    /**
+     * Days between rotations of the master password (1–1000; Secrets Manager RotationRulesType). RDS's own
+     * schedule is 7 days; stating it makes it config. The services restart after each rotation
+     * (infra/platforms/ecs/rotation-restart.ts). @default 7
+     */
+    rotationDays?: number;
 }
 
 /** The PostgreSQL database of one environment. */
@@ -71,6 +77,8 @@ export class Database extends pulumi.ComponentResource {
     readonly connectionSecret: secretsmanager.Secret;
     /** RDS's own secret holding the master user's password (rotated by RDS). */
     readonly masterSecretArn: pulumi.Output<string>;
+    /** The master password's rotation schedule (Secrets Manager, on RDS's own secret). */
+    readonly rotation: secretsmanager.SecretRotation;
     /** ECS task secrets (name, valueFrom): no value is in the task definition. */
     readonly taskSecrets: pulumi.Output<{ name: string; valueFrom: string }[]>;
 
@@ -195,6 +203,17 @@ export class Database extends pulumi.ComponentResource {
             if (!arn) throw new Error(`${args.identifier}: RDS returned no master user secret (manageMasterUserPassword)`);
             return arn;
         });
+
+        // The schedule of RDS's managed rotation, on RDS's own secret: no Lambda (rotationLambdaArn "Must be supplied
+        // if the secret is not managed by AWS"; secretsmanager/secretRotation.d.ts), only rotationRules (RotateSecret
+        // RotationRules). After the writer: "AWS re-enables rotation once the instance finishes provisioning" otherwise
+        // (rds/cluster.d.ts, "Disabling Master Password Rotation"). rotateImmediately false: a changed schedule waits
+        // for its next window instead of rotating (and restarting the services) on every `pulumi up` that changes it.
+        this.rotation = new secretsmanager.SecretRotation(
+            `${name}-rotation`,
+            { secretId: this.masterSecretArn, rotationRules: { automaticallyAfterDays: args.rotationDays ?? 7 }, rotateImmediately: false },
+            { parent: this, dependsOn: [this.writer] },
+        );
 
         // Not secret (no password): kept as a secret so that every connection detail reaches the tasks the same way.
         this.connectionSecret = new secretsmanager.Secret(

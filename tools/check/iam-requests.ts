@@ -234,6 +234,18 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
             return [{ service: "scheduler", sarType: "schedule", arn: `arn:aws:scheduler:${R}:${A}:schedule/${String(inputs.groupName ?? "default")}/${name}` }];
         case "aws:sqs/queue:Queue":
             return [{ service: "sqs", sarType: "queue", arn: `arn:aws:sqs:${R}:${A}:${name}` }];
+        case "aws:cloudwatch/eventRule:EventRule":
+            // Rules on the default bus: rule/<name> (rules on another bus are rule/<bus>/<name>).
+            return [{ service: "events", sarType: "rule-on-default-event-bus", arn: `arn:aws:events:${R}:${A}:rule/${name}` }];
+        case "aws:cloudwatch/eventTarget:EventTarget":
+            return [{ service: "events", sarType: "rule-on-default-event-bus", arn: `arn:aws:events:${R}:${A}:rule/${String(inputs.rule)}` }];
+        case "aws:sfn/stateMachine:StateMachine":
+            return [{ service: "states", sarType: "statemachine", arn: `arn:aws:states:${R}:${A}:stateMachine:${name}` }];
+        case "aws:secretsmanager/secretRotation:SecretRotation": {
+            // The schedule is set on RDS's own secret of the stack's cluster (Database.masterSecretArn).
+            const cluster = v.plan.resources.find((x) => x.type === "aws:rds/cluster:Cluster");
+            return cluster ? ownArns(cluster, v).filter((a) => a.service === "secretsmanager") : [];
+        }
         default:
             return [];
     }
@@ -279,6 +291,8 @@ const CREATES: Record<string, string[]> = {
     "aws:kms/key:Key": ["kms:CreateKey"],
     "aws:rds/clusterInstance:ClusterInstance": ["rds:CreateDBInstance"],
     "aws:rds/subnetGroup:SubnetGroup": ["rds:CreateDBSubnetGroup"],
+    "aws:cloudwatch/eventRule:EventRule": ["events:PutRule"],
+    "aws:sfn/stateMachine:StateMachine": ["states:CreateStateMachine"],
 };
 
 /** Where an API Gateway create lands: the collection, not the new API's own path. */
@@ -300,6 +314,9 @@ const PASSED_TO: Record<string, string> = {
     "aws:scheduler/schedule:Schedule": "scheduler.amazonaws.com",
     // A service's load balancer infrastructure role ("Amazon ECS infrastructure IAM role for load balancers").
     "aws:ecs/service:Service": "ecs.amazonaws.com",
+    // A rule's target names the role EventBridge assumes to call it; a state machine the role its tasks run as.
+    "aws:cloudwatch/eventTarget:EventTarget": "events.amazonaws.com",
+    "aws:sfn/stateMachine:StateMachine": "states.amazonaws.com",
 };
 
 /**
@@ -313,6 +330,19 @@ export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; ops?: Op[];
         actions: ["rds:AddRoleToDBCluster", "rds:RemoveRoleFromDBCluster", "iam:PassRole"],
         when: (r) => r.inputs.iamRoles === undefined,
         why: "the cluster associates no IAM roles (no iamRoles)",
+    },
+    // The database-rotation restart's state machine (infra/platforms/ecs/rotation-restart.ts): an inline definition, Step Functions' own key.
+    {
+        type: "aws:sfn/stateMachine:StateMachine",
+        actions: ["s3:GetObject"],
+        when: () => true,
+        why: "the provider sends the definition inline (CreateStateMachine Definition); DefinitionS3Location is CloudFormation's alone",
+    },
+    {
+        type: "aws:sfn/stateMachine:StateMachine",
+        actions: ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"],
+        when: (r) => r.inputs.encryptionConfiguration === undefined,
+        why: "no encryptionConfiguration: Step Functions encrypts with its AWS-owned key, no customer key is used",
     },
     {
         type: "aws:rds/cluster:Cluster",
@@ -769,11 +799,25 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
         if (action === "cloudwatch:PutMetricAlarm") context["cloudwatch:AlarmActions"] = alarmActionsOf(r);
         if (r.type === "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup") Object.assign(context, adoptedContext(action, op, context));
         Object.assign(context, requestContext(action, op, r));
+        if (r.type === "aws:secretsmanager/secretRotation:SecretRotation" && service === "secretsmanager") {
+            for (const k of Object.keys(context)) if (/ResourceTag\//i.test(k)) delete context[k];
+            Object.assign(context, rdsSecretTags(v));
+        }
         // RDS grants itself the storage key through KMS, for an AWS resource (KMS condition keys kms:ViaService, kms:GrantIsForAWSResource).
         if (action === "kms:CreateGrant" && r.type.startsWith("aws:rds/")) Object.assign(context, { "kms:ViaService": `rds.${v.region}.amazonaws.com`, "kms:GrantIsForAWSResource": "true" });
         requests.push({ action, resource: arn, context, why });
     }
     return requests;
+}
+
+/**
+ * The tags of RDS's own secret of a stack's cluster: RDS's, not the stack's (AWS managed policy
+ * AmazonRDSServiceRolePolicy lets RDS tag `rds!*` secrets with aws:rds:primaryDBClusterArn and
+ * aws:secretsmanager:owningService = rds). Whether RDS also copies the cluster's tags is not relied on.
+ */
+function rdsSecretTags(v: StackView): Record<string, string> {
+    const cluster = v.plan.resources.find((x) => x.type === "aws:rds/cluster:Cluster");
+    return cluster ? { "aws:ResourceTag/aws:rds:primaryDBClusterArn": ownArns(cluster, v)[0].arn, "aws:ResourceTag/aws:secretsmanager:owningService": "rds" } : {};
 }
 
 /** Every action a metric alarm's request names (alarm, OK and insufficient-data actions). */
@@ -987,6 +1031,8 @@ export async function attackRequests(target: StackView, ownTag: string): Promise
                 // Untagging calls try to drop the stack tag, taking the resource out of its stack's reach.
                 if (/Untag|RemoveTags|DeleteTags/.test(action)) context["aws:TagKeys"] = [STACK_TAG];
                 if (action === "iam:AttachRolePolicy") context["iam:PolicyARN"] = "arn:aws:iam::aws:policy/AdministratorAccess";
+                // RDS's own secret of the target's cluster carries RDS's tags (deployRequests does the same for the own stack).
+                if (r.type === "aws:secretsmanager/secretRotation:SecretRotation") Object.assign(context, rdsSecretTags(target));
                 // A change to the target's own record names (Route 53 authorizes by zone and names).
                 Object.assign(context, requestContext(action, "update", r));
                 out.push({ action, resource: facts.resourceTypes.length ? o.arn : "*", context, why: `${target.plan.stack} ${r.type} ${r.name}` });

@@ -162,6 +162,13 @@ const FREE_TYPES = new Set([
     "aws:codeartifact/domainPermissions:DomainPermissions",
     // Scheduled jobs: a schedule group has no charge of its own (its schedules' invocations are priced, job-cost.ts).
     "aws:scheduler/scheduleGroup:ScheduleGroup",
+    // The database password's rotation (infra/platforms/ecs/rotation-restart.ts): RDS's managed rotation runs no
+    // Lambda; the rule and its target have no charge of their own (EventBridge bills custom and partner events
+    // and deliveries to some targets, not state changes of AWS services: unverified here, a few events a month);
+    // the state machine's transitions are priced on it.
+    "aws:secretsmanager/secretRotation:SecretRotation",
+    "aws:cloudwatch/eventRule:EventRule",
+    "aws:cloudwatch/eventTarget:EventTarget",
 ]);
 
 /** The tag pipeline and its publish job (infra/packages/publishing.ts): priced per publish, not per build. */
@@ -398,6 +405,15 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
             case "aws:scheduler/schedule:Schedule":
             case "aws:sqs/queue:Queue":
                 break; // jobCostLines, below
+            case "aws:sfn/stateMachine:StateMachine": {
+                // One execution per rotation: a transition per task (per service) plus the start and the end.
+                const states = Object.keys((JSON.parse(typeof r.inputs.definition === "string" ? r.inputs.definition : "{}") as { States?: object }).States ?? {}).length;
+                const rotation = plan.resources.find((x) => x.type === "aws:secretsmanager/secretRotation:SecretRotation");
+                const days = num((rotation?.inputs.rotationRules as { automaticallyAfterDays?: number } | undefined)?.automaticallyAfterDays, 7);
+                const runs = 30 / days;
+                add(r, `${runs.toFixed(1)} restarts a month (a rotation every ${days} d) × ${states + 2} state transitions`, (runs * (states + 2)) / 1000, "1k transitions", PRICES.stepFunctions.per1kTransitions);
+                break;
+            }
             case "aws:rds/clusterInstance:ClusterInstance": {
                 // Serverless v2 bills ACU-hours per instance: at its floor all month, or (floor 0) only while awake.
                 const cluster = plan.resources.find((x) => x.type === "aws:rds/cluster:Cluster");

@@ -118,6 +118,11 @@ export const PRICES = {
      */
     sqs: { standardPerMillionRequests: 0.4 },
     /**
+     * AWS Step Functions Standard Workflows, us-east-1: $0.025 per 1,000 state transitions (retries count), the
+     * first 4,000 a month free (not deducted); aws.amazon.com/step-functions/pricing/ (stored copy read 2026-12-02).
+     */
+    stepFunctions: { per1kTransitions: 0.025 },
+    /**
      * Aurora PostgreSQL (Aurora Standard), us-east-1: Serverless v2 $0.12 per ACU-hour, billed per second
      * (none while an instance is paused at 0 ACU); storage $0.10 per GB-month; I/O $0.20 per million
      * requests; backup storage beyond the free allowance (100 % of the cluster's storage) $0.021 per

@@ -89,6 +89,11 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     // forced new by the provider's CustomizeDiff whenever the value changes.
     "aws:secretsmanager/secretVersion:SecretVersion": { inputs: ["secretId", "secretString", "secretBinary"] },
     "aws:cloudwatch/logGroup:LogGroup": { inputs: ["name", "namePrefix", "logGroupClass"], note: "the old group and its logs are deleted" },
+    // slipway:database's password rotation and the services' restart after it (infra/platforms/ecs/rotation-restart.ts).
+    "aws:secretsmanager/secretRotation:SecretRotation": { inputs: ["secretId"] },
+    "aws:cloudwatch/eventRule:EventRule": { inputs: ["name", "namePrefix", "eventBusName"] },
+    "aws:cloudwatch/eventTarget:EventTarget": { inputs: ["rule", "targetId", "eventBusName"] },
+    "aws:sfn/stateMachine:StateMachine": { inputs: ["name", "namePrefix", "type"], note: "the old state machine's execution history goes with it" },
     "aws:ssm/parameter:Parameter": { inputs: ["name", "dataType"] },
     "aws:cloudwatch/dashboard:Dashboard": { inputs: ["dashboardName"] },
     // alarm_name is ForceNew: a renamed alarm is a new alarm (ECS services naming it are updated with it).

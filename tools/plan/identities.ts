@@ -90,6 +90,13 @@ export function mockArn(type: string, name: string, physical: string, id: string
         case "aws:sns/topicSubscription:TopicSubscription":
             return `${String((inputs.topic))}:${hash(name).slice(0, 8)}-0000-4000-8000-000000000000`;
         // Service authorization reference: schedule/${GroupName}/${ScheduleName}, schedule-group/${GroupName}; SQS ${QueueName}.
+        // Rules on the default bus: rule/<name>; a target's `arn` is the ARN of what it calls (an input).
+        case "aws:cloudwatch/eventRule:EventRule":
+            return `arn:aws:events:${R}:${A}:rule/${physical}`;
+        case "aws:cloudwatch/eventTarget:EventTarget":
+            return typeof inputs.arn === "string" ? inputs.arn : undefined;
+        case "aws:sfn/stateMachine:StateMachine":
+            return `arn:aws:states:${R}:${A}:stateMachine:${physical}`;
         case "aws:scheduler/schedule:Schedule":
             return `arn:aws:scheduler:${R}:${A}:schedule/${String(inputs.groupName ?? "default")}/${physical}`;
         case "aws:scheduler/scheduleGroup:ScheduleGroup":

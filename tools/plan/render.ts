@@ -21,6 +21,7 @@ const KEY_SETTINGS: Record<string, string[]> = {
     "aws:ec2/vpc:Vpc": ["cidrBlock"],
     "aws:ec2/subnet:Subnet": ["cidrBlock", "availabilityZone"],
     "aws:ssm/parameter:Parameter": ["name", "insecureValue"],
+    "aws:secretsmanager/secretRotation:SecretRotation": ["rotationRules.automaticallyAfterDays", "rotateImmediately"],
     "github:index/actionsSecret:ActionsSecret": ["secretName", "value"],
     "github:index/actionsVariable:ActionsVariable": ["variableName", "value"],
 };

@@ -5,6 +5,7 @@
 import { ownImage } from "./service-images";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
+import { databaseIdentifier, rotationRestartName, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND } from "../../contract";
 import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, ECS_LB_INFRASTRUCTURE_KIND, ecsInfrastructureRoleName, environmentRolePath, JOB_SCHEDULER_KIND, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { ecsAlarmSpecs } from "./alarms";
@@ -22,6 +23,7 @@ import { releaseActionVariables, releaseBuildSpec, RELEASE_PROJECT_TIMEOUT_MINUT
 import { jobBoundaryStatements, jobSchedulerStatements } from "./job-access";
 import { jobRevisionActionVariables, jobRevisionBuildSpec, JOB_REVISIONS_TIMEOUT_MINUTES, jobRevisionStatements, jobRevisionTarget } from "./job-action";
 import { WorkerService } from "./worker";
+import { RotationRestart } from "./rotation-restart";
 import { ScheduledJobs } from "./job";
 import { jobDeployStatements } from "./job-access";
 import { LoadBalancerInfrastructureRole, loadBalancerRuntime } from "./traffic-shift";
@@ -266,9 +268,10 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         });
         outputs.releaseTaskFamily = release.taskDefinition.family;
     }
+    let workers: WorkerService[] = [];
     if (s.workers.length) {
         // Background workers: each its own service in the cluster, deployed by the pipeline with the web service.
-        const workers = s.workers.map(
+        workers = s.workers.map(
             (w) =>
                 new WorkerService(`worker-${w.name}`, {
                     serviceName: workerServiceName(app, s.stack, w.name),
@@ -305,6 +308,22 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         );
         // staging-hours.yml scales these with the web service (serviceName).
         outputs.workerServiceNames = workers.map((w) => w.service.name);
+    }
+    if (shared.database) {
+        // RDS rotates the master password on the database's schedule; running tasks keep the one they started with.
+        const restart = new RotationRestart("db-rotation", {
+            name: rotationRestartName(databaseIdentifier(app, s.stack)),
+            secretArn: shared.database.masterSecretArn,
+            clusterName: fargate.cluster.name,
+            serviceNames: [fargate.service.name, ...workers.map((w) => w.service.name)],
+            rolePath: environmentRolePath(app, s.stack),
+            permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
+            restartPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ROTATION_RESTART_KIND),
+            triggerPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ROTATION_TRIGGER_KIND),
+            ctx: shared.ctx,
+            dependsOn: [fargate.service, ...workers.map((w) => w.service)],
+        });
+        outputs.databaseRotationRestart = restart.stateMachine.name;
     }
     if (s.jobs.length) {
         // Scheduled jobs: EventBridge Scheduler runs each job's family (its latest ACTIVE revision) in the cluster.
