@@ -36,6 +36,7 @@ import { databaseOfStackFile, databaseSettings, DatabaseSettings } from "./datab
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
+import type { OpsSettings } from "../delivery/ops-settings";
 
 export { configText, readStackFile, readStackFileConfig } from "./stack-files";
 export { isProductionName, isReviewName, tierForStack } from "./tiers";
@@ -113,6 +114,8 @@ export interface DeliverySettings extends CommonSettings {
     notificationEmails: string[];
     /** Chat channels (slipway:chat) that get pipeline events and alarms through AWS Chatbot. */
     chat: ChatChannel[];
+    /** The ops commands' roles (slipway:opsPrincipals, opsRollback; infra/delivery/ops-access.ts). */
+    ops: OpsSettings;
     build: {
         testCommand: string;
         buildCommand: string;
@@ -479,6 +482,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
         notificationEmails: d.notificationEmails,
         chat: chatSettings(d.chat, raw.stack, problems),
+        ops: { principals: d.opsPrincipals, rollback: d.opsRollback },
         build: {
             testCommand: d.testCommand,
             buildCommand: d.buildCommand,
