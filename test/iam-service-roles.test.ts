@@ -329,34 +329,8 @@ function beanstalkDeployRequests(ev: StackView): Request[] {
         const targets = ebArn("elasticloadbalancing/targetgroup", ev, "elasticloadbalancing/targetgroup");
         for (const action of ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"]) out.push({ action, resource: targets, context: owned(ev), why: `${why}: batches leave and rejoin the load balancer` });
     }
-    if (beanstalkEnvironmentOf(ev).settings["aws:elasticbeanstalk:command:DeploymentPolicy"] === "TrafficSplitting") out.push(...trafficSplitRequests(ev, why));
+    // A TrafficSplitting environment's load balancer calls come with beanstalkOperationRequests above (tools/check/iam-requests.ts beanstalkTrafficSplitRequests).
     return out;
-}
-
-/**
- * A TrafficSplitting deployment's load balancer calls (inferred, infra/platforms/beanstalk/pipeline.ts
- * trafficSplittingStatements): a temporary target group for the new instances, created with the
- * environment's tags (CloudFormation's TargetGroup create handler), the listener and its rules
- * re-weighted (the Listener and ListenerRule update handlers), the temporary group deleted afterwards.
- */
-function trafficSplitRequests(ev: StackView, why: string): Request[] {
-    const id = hex(`${ev.plan.stack}/alb`, 16);
-    const lb = `app/awseb-AWSEB-${hex(`${ev.plan.stack}/lb`, 12).toUpperCase()}/${id}`;
-    const temporary = `arn:aws:elasticloadbalancing:${R}:${A}:targetgroup/awseb-AWSEB-${hex(`${ev.plan.stack}/split`, 12).toUpperCase()}/${hex(`${ev.plan.stack}/split`, 16)}`;
-    const listener = `arn:aws:elasticloadbalancing:${R}:${A}:listener/${lb}/${hex(`${ev.plan.stack}/listener`, 16)}`;
-    const rule = `arn:aws:elasticloadbalancing:${R}:${A}:listener-rule/${lb}/${hex(`${ev.plan.stack}/listener`, 16)}/${hex(`${ev.plan.stack}/rule`, 16)}`;
-    const w = `${why}: traffic splitting`;
-    const creating = { ...region, ...tagContext(ev.tag, false, true) };
-    return [
-        { action: "elasticloadbalancing:CreateTargetGroup", resource: temporary, context: creating, why: w },
-        { action: "elasticloadbalancing:AddTags", resource: temporary, context: { ...creating, "elasticloadbalancing:CreateAction": "CreateTargetGroup" }, why: w },
-        { action: "elasticloadbalancing:ModifyTargetGroupAttributes", resource: temporary, context: owned(ev), why: w },
-        { action: "elasticloadbalancing:RegisterTargets", resource: temporary, context: owned(ev), why: w },
-        { action: "elasticloadbalancing:ModifyListener", resource: listener, context: owned(ev), why: w },
-        { action: "elasticloadbalancing:ModifyRule", resource: rule, context: owned(ev), why: w },
-        { action: "elasticloadbalancing:DeregisterTargets", resource: temporary, context: owned(ev), why: w },
-        { action: "elasticloadbalancing:DeleteTargetGroup", resource: temporary, context: owned(ev), why: w },
-    ];
 }
 
 interface PipelineJob {
