@@ -522,7 +522,7 @@ export function render(m: LeadTime): string {
     }
     const waits = releaseWaitSeconds(m);
     const working = m.totalSeconds - waits;
-    lines.push("", `Total: ${mins(m.totalSeconds)} (${m.totalSeconds.toFixed(0)} s)${waits ? `, of which ${mins(waits)} deliberate release waits (${Object.entries(m.releaseWaits).map(([st, w]) => `${st}: ${(w / 60).toFixed(0)} min`).join(", ")}: bake time and traffic steps)` : ""}`);
+    lines.push("", `Total: ${mins(m.totalSeconds)} (${m.totalSeconds.toFixed(0)} s)${waits ? `, of which ${mins(waits)} deliberate release waits (${Object.entries(m.releaseWaits).map(([st, w]) => `${st}: ${(w / 60).toFixed(0)} min`).join(", ")}: bake time, traffic steps, traffic-splitting evaluation)` : ""}`);
     lines.push(`${waits ? "Without the deliberate waits" : "Lead time"}: ${mins(working)}; target < ${TARGETS.commitToProductionSeconds / 60} min: ${working < TARGETS.commitToProductionSeconds ? "met" : "MISSED"}`);
     for (const [stack, s] of Object.entries(m.ecsFloors)) {
         lines.push(`ECS deploy floor, ${stack}: ${s.toFixed(0)} s; target < ${TARGETS.ecsDeployFloorSeconds} s: ${s < TARGETS.ecsDeployFloorSeconds ? "met" : "MISSED"}`);
