@@ -9,8 +9,10 @@ import { releaseRules } from "./rules-releases";
 import { packageRules } from "./rules-packages";
 import { jobRules } from "./rules-jobs";
 import { databaseRules } from "./rules-database";
+import { opsRules } from "./rules-ops";
+import { chatRules } from "./rules-chat";
 
-export const RULES: SlipwayRule[] = [...deliveryRules, ...packageRules, ...environmentRules, ...jobRules, ...releaseRules, ...identityRules, ...lifecycleRules, ...databaseRules];
+export const RULES: SlipwayRule[] = [...deliveryRules, ...packageRules, ...environmentRules, ...jobRules, ...releaseRules, ...identityRules, ...opsRules, ...chatRules, ...lifecycleRules, ...databaseRules];
 
 export const RULE_IDS: string[] = RULES.map((r) => r.name);
 

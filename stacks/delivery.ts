@@ -20,6 +20,7 @@ import { DeploymentEnvironments } from "../infra/delivery/github-environments";
 import { GitHubOidc, GitHubRoleSpec } from "../infra/delivery/github-oidc";
 import { Notifications } from "../infra/delivery/notifications";
 import { ChatNotifications } from "../infra/delivery/chat";
+import { OpsAccess } from "../infra/delivery/ops-access";
 import { DeliveryPipeline, DeliveryPipelineArgs, PipelineTarget, smokeTestStatements, smokeTestTimeoutMinutes } from "../infra/delivery/pipeline";
 import { Registry } from "../infra/delivery/registry";
 import { RepoSettings } from "../infra/delivery/repo-settings";
@@ -218,6 +219,17 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         new ChatNotifications("chat", { app, channels: s.chat, pipelineArn: pipeline.pipeline.arn, topicArn: notifications.topic.arn, rolePath: path, ctx });
     }
 
+    // The ops commands' roles (npm run metrics, status, rollback): read-only, and production rollback.
+    const ops = new OpsAccess("ops", {
+        app,
+        pipelineArn: pipeline.pipeline.arn,
+        targets: s.targets.map((t) => ({ stack: t.stack, production: t.tier === "production" })),
+        principals: s.ops.principals,
+        rollback: s.ops.rollback,
+        rolePath: path,
+        ctx,
+    });
+
     // The private package index: builds install from it, and (optionally) a tag pipeline publishes to it.
     const packages = s.packages;
     const publishing = packages?.publish
@@ -389,6 +401,9 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         previewRoleArn: oidc.roles.preview.arn,
         deployRoleArns: Object.fromEntries([...s.targets.map((t) => t.stack), "review"].map((st) => [st, oidc.roles[`deploy-${st}`].arn])),
         pipelineStacks: s.targets.map((t) => t.stack),
+        // Added compatibly: the roles for npm run metrics / status, and npm run rollback (docs/day-to-day.md).
+        opsRoleArn: ops.readRole.arn,
+        ...(ops.rollbackRole ? { opsRollbackRoleArn: ops.rollbackRole.arn } : {}),
     };
 }
 

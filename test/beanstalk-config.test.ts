@@ -97,3 +97,52 @@ test("the delivery stack takes each target's platform from the target's own stac
 test("a bad platform in a target's stack file fails the delivery stack, naming the file", () => {
     rejects(raw("delivery", {}, { staging: { "slipway:platform": "eks" } }), "slipway:platform", "Pulumi.staging.yaml", '"eks"', "--stack staging");
 });
+
+test("TrafficSplitting: the canary's share and evaluation time come from their keys, with EB's defaults (10 %, 5 minutes)", () => {
+    const s = env(raw("beanstalk-production"));
+    assert.equal(s.beanstalk?.deploymentPolicy, "TrafficSplitting");
+    assert.deepEqual([s.beanstalk?.trafficPercent, s.beanstalk?.evaluationMinutes], [20, 10]);
+    const d = env(raw("beanstalk-production", { "slipway:beanstalkTrafficPercent": null, "slipway:beanstalkEvaluationMinutes": null }));
+    assert.deepEqual([d.beanstalk?.trafficPercent, d.beanstalk?.evaluationMinutes], [10, 5]);
+});
+
+test("TrafficSplitting on a single instance is refused: it needs the Application Load Balancer, and both ways out are named", () => {
+    rejects(
+        raw("beanstalk-staging", { "slipway:beanstalkDeploymentPolicy": "TrafficSplitting" }),
+        "slipway:beanstalkDeploymentPolicy",
+        "needs an Application Load Balancer",
+        "pulumi config set slipway:beanstalkEnvironmentType LoadBalanced --stack beanstalk-staging",
+        "pulumi config set slipway:beanstalkDeploymentPolicy Immutable --stack beanstalk-staging",
+    );
+});
+
+test("a canary share or evaluation time EB does not accept is refused naming the key and EB's range", () => {
+    rejects(raw("beanstalk-production", { "slipway:beanstalkTrafficPercent": "0" }), "slipway:beanstalkTrafficPercent", "1–100", "NewVersionPercent");
+    rejects(raw("beanstalk-production", { "slipway:beanstalkTrafficPercent": "101" }), "slipway:beanstalkTrafficPercent", "1–100");
+    rejects(raw("beanstalk-production", { "slipway:beanstalkEvaluationMinutes": "2" }), "slipway:beanstalkEvaluationMinutes", "3–600", "EvaluationTime");
+    rejects(raw("beanstalk-production", { "slipway:beanstalkEvaluationMinutes": "601" }), "slipway:beanstalkEvaluationMinutes", "3–600");
+});
+
+test("an evaluation longer than the pipeline's one-hour deploy action can wait is refused; the longest that fits passes", () => {
+    rejects(
+        raw("beanstalk-production", { "slipway:beanstalkEvaluationMinutes": "41" }),
+        "slipway:beanstalkEvaluationMinutes = 41",
+        "times out after 60 minutes",
+        "pulumi config set slipway:beanstalkEvaluationMinutes 40 --stack beanstalk-production",
+    );
+    assert.deepEqual(problemsOf(raw("beanstalk-production", { "slipway:beanstalkEvaluationMinutes": "40" })), []);
+    // Only TrafficSplitting waits: an Immutable stack's evaluation key is not used, so not checked.
+    assert.deepEqual(problemsOf(raw("beanstalk-production", { "slipway:beanstalkDeploymentPolicy": "Immutable", "slipway:beanstalkEvaluationMinutes": "300" })), []);
+});
+
+test("the delivery stack reads a Beanstalk target's evaluation time from its stack file: the smoke test waits it out", () => {
+    const s = parseSettings(raw("beanstalk-delivery")) as DeliverySettings;
+    assert.deepEqual(
+        s.targets.map((t) => [t.stack, t.settleMinutes]),
+        [["beanstalk-staging", undefined], ["beanstalk-production", 10]],
+    );
+    const d = parseSettings(raw("beanstalk-delivery", {}, { "beanstalk-production": { "slipway:platform": "beanstalk", "slipway:beanstalkDeploymentPolicy": "TrafficSplitting" } })) as DeliverySettings;
+    assert.equal(d.targets[1].settleMinutes, 5, "EB's default evaluation time");
+    const i = parseSettings(raw("beanstalk-delivery", {}, { "beanstalk-production": { "slipway:platform": "beanstalk", "slipway:tier": "production" } })) as DeliverySettings;
+    assert.equal(i.targets[1].settleMinutes, undefined, "production's default policy (Immutable) does not wait");
+});

@@ -28,18 +28,28 @@ test("a Beanstalk staging stack declares a single-instance environment with no l
     assert.equal(option(settings, "aws:elasticbeanstalk:application", "Application Healthcheck URL"), "/health");
 });
 
-test("Beanstalk production is load-balanced: ALB, health check path, instance range, immutable deploys, HTTPS", async () => {
+test("Beanstalk production is load-balanced: ALB, health check path, instance range, traffic-splitting deploys, HTTPS", async () => {
     const settings = settingsOf(await planStack("beanstalk-production"));
     assert.equal(option(settings, "aws:elasticbeanstalk:environment", "EnvironmentType"), "LoadBalanced");
     assert.equal(option(settings, "aws:elasticbeanstalk:environment", "LoadBalancerType"), "application");
     assert.equal(option(settings, "aws:elasticbeanstalk:environment:process:default", "HealthCheckPath"), "/health");
     assert.equal(option(settings, "aws:autoscaling:asg", "MinSize"), "2");
     assert.equal(option(settings, "aws:autoscaling:asg", "MaxSize"), "6");
-    assert.equal(option(settings, "aws:elasticbeanstalk:command", "DeploymentPolicy"), "Immutable");
+    // The fixture's canary: 20 % for 10 minutes (slipway:beanstalkTrafficPercent, beanstalkEvaluationMinutes).
+    assert.equal(option(settings, "aws:elasticbeanstalk:command", "DeploymentPolicy"), "TrafficSplitting");
+    assert.equal(option(settings, "aws:elasticbeanstalk:trafficsplitting", "NewVersionPercent"), "20");
+    assert.equal(option(settings, "aws:elasticbeanstalk:trafficsplitting", "EvaluationTime"), "10");
     assert.equal(option(settings, "aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateType"), "Immutable");
     assert.equal(option(settings, "aws:elbv2:listener:443", "Protocol"), "HTTPS");
     assert.equal(option(settings, "aws:elbv2:listener:443", "SSLPolicy"), "ELBSecurityPolicy-TLS13-1-2-2021-06");
     assert.equal(option(settings, "aws:ec2:instances", "InstanceTypes"), "t3.medium,t3a.medium");
+});
+
+test("an immutable deployment sets no traffic splitting, and rolls configuration changes immutably too", async () => {
+    const settings = settingsOf(await planStack("beanstalk-production", { set: { "slipway:beanstalkDeploymentPolicy": "Immutable" } }));
+    assert.equal(option(settings, "aws:elasticbeanstalk:command", "DeploymentPolicy"), "Immutable");
+    assert.equal(option(settings, "aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateType"), "Immutable");
+    assert.ok(!settings.some((s) => s.namespace === "aws:elasticbeanstalk:trafficsplitting"));
 });
 
 test("a rolling deployment sets a percentage batch size", async () => {

@@ -275,3 +275,29 @@ test("an all-Beanstalk pipeline's smoke-test role gets no ECS rights", async () 
     assert.ok(!actions.some((a) => a.startsWith("ecs:")), actions.join(", "));
     assert.ok(actions.includes("elasticbeanstalk:DescribeEnvironments"));
 });
+
+test("only a TrafficSplitting target's pipeline rights reach its load balancer's listener and create target groups, by its own stack tag", async () => {
+    const { beanstalkDeployStatements, beanstalkTarget } = await import("../infra/platforms/beanstalk/pipeline");
+    const ctx = { partition: "aws", region: "us-east-1", accountId: "123456789012" } as unknown as Parameters<typeof beanstalkDeployStatements>[0];
+    const sids = (st: { Sid?: string }[]) => st.map((x) => x.Sid ?? "");
+    const immutable = beanstalkDeployStatements(ctx, [beanstalkTarget("shop", "staging"), beanstalkTarget("shop", "production")], "shop");
+    assert.ok(!sids(immutable).some((s) => s.startsWith("BeanstalkSplit")), sids(immutable).join(", "));
+    const split = beanstalkDeployStatements(ctx, [beanstalkTarget("shop", "staging"), beanstalkTarget("shop", "production", { settleMinutes: 10 })], "shop");
+    const create = split.find((s) => s.Sid === "BeanstalkSplitTargetGroups");
+    const shift = split.find((s) => s.Sid === "BeanstalkSplitTraffic");
+    assert.deepEqual(create?.Condition, { StringEquals: { "aws:RequestTag/slipway:stack": ["shop/production"] } });
+    assert.deepEqual(shift?.Condition, { StringEquals: { "aws:ResourceTag/slipway:stack": ["shop/production"] } });
+    assert.ok(shift?.Action.includes("elasticloadbalancing:ModifyListener"));
+    // Tagging only on create: never re-tagging another stack's target group into this one's reach.
+    assert.deepEqual(split.find((s) => s.Sid === "BeanstalkSplitTagOnCreate")?.Condition, { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup"], "aws:RequestTag/slipway:stack": ["shop/production"] } });
+    assert.ok(!split.some((s) => s.Action.includes("elasticloadbalancing:AddTags") && !(s.Condition?.StringEquals as Record<string, unknown> | undefined)?.["elasticloadbalancing:CreateAction"]));
+    assert.equal(beanstalkTarget("shop", "production", { settleMinutes: 10 }).settleMinutes, 10);
+});
+
+test("the shipped Beanstalk production's canary: the smoke test of its stage polls through the evaluation time", async () => {
+    const d = await planStack("beanstalk-delivery");
+    const smoke = all(d, "aws:codebuild/project:Project").find((p) => String(p.name).includes("smoke"));
+    assert.ok(smoke, "a smoke-test project");
+    // 20 minutes: the longest stage's attempts include the 10-minute evaluation (infra/delivery/pipeline.ts smokeTestAttempts).
+    assert.ok(Number(smoke.inputs.buildTimeout) >= 20, `buildTimeout ${smoke.inputs.buildTimeout}`);
+});

@@ -163,3 +163,17 @@ test("a canary or linear deployment bills a second set of tasks through its step
     assert.ok(!production.notPriced.some((n) => /ListenerRule|TargetGroup/.test(n)), production.notPriced.join("; "));
     assert.deepEqual(line(estimateCost(await planStack("staging")), /second set/), []);
 });
+
+test("Chatbot channels cost nothing of their own; one subscribed to the pipeline's topic pays SNS's HTTP/S deliveries, one per build", async () => {
+    const e = estimateCost(await planStack("chat-delivery"));
+    const channels = line(e, /AWS Chatbot channel configuration/);
+    assert.ok(channels.length >= 1, "a line per channel configuration");
+    for (const c of channels) assert.equal(c.monthly, 0);
+    assert.ok(!e.notPriced.some((n) => /chatbot|notificationRule/i.test(n)), e.notPriced.join(", "));
+    const slack = resource("aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", "chat-0", { snsTopicArns: ["arn:aws:sns:us-east-1:123456789012:t"] });
+    const teams = resource("aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration", "chat-1", { snsTopicArns: [] });
+    const m = estimateCost({ project: "p", stack: "s", outputs: {}, resources: [slack, teams] });
+    const deliveries = line(m, /SNS deliveries to the channel/);
+    assert.equal(deliveries.length, 1, "only the subscribed channel");
+    assert.equal(deliveries[0].monthly, (100 / 1e6) * PRICES.sns.httpDeliveryPerMillion);
+});

@@ -329,6 +329,7 @@ function beanstalkDeployRequests(ev: StackView): Request[] {
         const targets = ebArn("elasticloadbalancing/targetgroup", ev, "elasticloadbalancing/targetgroup");
         for (const action of ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"]) out.push({ action, resource: targets, context: owned(ev), why: `${why}: batches leave and rejoin the load balancer` });
     }
+    // A TrafficSplitting environment's load balancer calls come with beanstalkOperationRequests above (tools/check/iam-requests.ts beanstalkTrafficSplitRequests).
     return out;
 }
 
@@ -469,6 +470,14 @@ test("a pipeline role that lost a statement is caught, naming the role, the acti
         policies: eb.principal.policies.map((p) => ({ ...p, doc: { ...p.doc, Statement: p.doc.Statement.filter((s) => (s as { Sid?: string }).Sid !== "BeanstalkEnvironmentStacks") } })),
     };
     const lost = await denials(withoutStacks, eb.deploys);
+    // And for a TrafficSplitting target (the beanstalk-production fixture): without the split statements EB cannot re-weight its listener.
+    const withoutSplit: Principal = {
+        ...eb.principal,
+        policies: eb.principal.policies.map((p) => ({ ...p, doc: { ...p.doc, Statement: p.doc.Statement.filter((s) => !/^BeanstalkSplit/.test((s as { Sid?: string }).Sid ?? "")) } })),
+    };
+    const unsplit = await denials(withoutSplit, eb.deploys);
+    assert.ok(unsplit.some((d) => /^beanstalk-delivery\/pipeline-role: elasticloadbalancing:ModifyListener on arn:aws:elasticloadbalancing:us-east-1:123456789012:listener\/app\/awseb-[\w-]+\/\w+\/\w+ is ImplicitlyDenied \(.*traffic splitting\)$/.test(d)), unsplit.join("\n"));
+    assert.ok(unsplit.some((d) => /elasticloadbalancing:CreateTargetGroup .* is ImplicitlyDenied/.test(d)), unsplit.join("\n"));
     assert.ok(lost.some((d) => /^beanstalk-delivery\/pipeline-role: cloudformation:UpdateStack on arn:aws:cloudformation:us-east-1:123456789012:stack\/awseb-e-\w+-stack\/[\w-]+ is ImplicitlyDenied \(beanstalk-production Elastic Beanstalk's own stack for app-environment \(a deployment\)\)$/.test(d)), lost.join("\n"));
 });
 

@@ -347,3 +347,16 @@ test("every action a handler lists is an IAM action or a documented non-action, 
         h.create.pop();
     }
 });
+
+test("a traffic-splitting Beanstalk stack's deploy role needs its own load balancer rights: without them the traffic split is denied", async () => {
+    const { principal, requests } = await jobOf({ stack: "beanstalk-production", role: "github-oidc-deploy-beanstalk-production", delivery: "beanstalk-delivery" });
+    const split = requests.filter((r) => r.why.endsWith("traffic splitting"));
+    assert.deepEqual(split.map((r) => r.action).sort(), [
+        "elasticloadbalancing:AddTags", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:DeregisterTargets",
+        "elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:RegisterTargets",
+    ]);
+    assert.deepEqual(await denials(principal, split), []);
+    const weakened: Principal = { ...principal, policies: principal.policies.map((p) => ({ ...p, doc: { ...p.doc, Statement: p.doc.Statement.filter((s) => (s as { Sid?: string }).Sid !== "ChangeOwnLoadBalancers") } })) };
+    const lost = await denials(weakened, split);
+    assert.ok(lost.some((d) => /elasticloadbalancing:ModifyListener on arn:aws:elasticloadbalancing:us-east-1:123456789012:listener\/app\/awseb-/.test(d)), lost.join("\n"));
+});

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Plan, PlannedResource } from "../tools/plan/mock-engine";
-import { buildStage, deploymentWaves, ecsDeployFloor, ecsSettingsFromPlan, FIGURES, modelLeadTime, parseLeadTimeArgs, releaseWaitSeconds, TARGETS, trafficShiftWaits } from "../tools/estimates/lead-time";
+import { buildStage, deploymentWaves, ecsDeployFloor, ecsSettingsFromPlan, FIGURES, modelLeadTime, parseLeadTimeArgs, releaseWaitSeconds, render, TARGETS, trafficShiftWaits } from "../tools/estimates/lead-time";
 import { planStack } from "./helpers";
 
 function resource(type: string, name: string, inputs: Record<string, unknown>): PlannedResource {
@@ -137,14 +137,29 @@ test("the shipped stacks' defaults meet the lead-time and ECS-floor targets", as
     for (const [stack, s] of Object.entries(m.ecsFloors)) assert.ok(s < TARGETS.ecsDeployFloorSeconds, `${stack}: ${s} s`);
 });
 
-test("a pipeline of Beanstalk stacks gets an estimate that names its deploys as not modelled, not a made-up figure", async () => {
+test("a pipeline of Beanstalk stacks gets an estimate that names its deploys as not modelled, not a made-up figure; a canary's evaluation is counted", async () => {
     const m = modelLeadTime(await planStack("beanstalk-delivery"), { "beanstalk-staging": await planStack("beanstalk-staging"), "beanstalk-production": await planStack("beanstalk-production") });
     assert.deepEqual(
         m.excluded.filter((e) => e.includes("not modelled")),
-        ["Beanstalk-Staging: beanstalk deploy (beanstalk-staging) is not modelled; the total leaves it out", "Beanstalk-Production: beanstalk deploy (beanstalk-production) is not modelled; the total leaves it out"],
+        [
+            "Beanstalk-Staging: beanstalk deploy (beanstalk-staging) is not modelled; the total leaves it out",
+            "Beanstalk-Production: beanstalk deploy (beanstalk-production): launching the new instances, their health checks and the final shift are not modelled; only its deliberate wait is counted",
+        ],
     );
     assert.deepEqual(m.ecsFloors, {});
     assert.ok(m.stages.some((s) => s.stage === "Beanstalk-Staging: smoke test"));
+    // The fixture's TrafficSplitting: 20 % for 10 minutes, a deliberate wait like ECS's bake time.
+    const deploy = m.stages.find((s) => s.stage === "Beanstalk-Production: Beanstalk deploy (beanstalk-production)");
+    assert.equal(deploy?.seconds, 600);
+    assert.deepEqual(m.releaseWaits, { "beanstalk-production": 600 });
+    assert.match(render(m), /deliberate release waits \(beanstalk-production: 10 min/);
+    // Immutable: nothing of the deploy is modelled, nothing is counted.
+    const i = modelLeadTime(await planStack("beanstalk-delivery"), {
+        "beanstalk-staging": await planStack("beanstalk-staging"),
+        "beanstalk-production": await planStack("beanstalk-production", { set: { "slipway:beanstalkDeploymentPolicy": "Immutable" } }),
+    });
+    assert.deepEqual(i.releaseWaits, {});
+    assert.ok(i.excluded.includes("Beanstalk-Production: beanstalk deploy (beanstalk-production) is not modelled; the total leaves it out"));
 });
 
 test("an environment plan without a platform output is refused by name", () => {

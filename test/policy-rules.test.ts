@@ -364,6 +364,29 @@ const CASES: Record<string, Case> = {
     "eb-enhanced-health": { violating: [r(T.eb, ebWithout("SystemType"))], compliant: [r(T.eb, eb(ebGood))] },
     "eb-vpc-and-logs": { violating: [r(T.eb, ebWithout("StreamLogs"))], compliant: [r(T.eb, eb(ebGood))] },
     // IAM
+    "chatbot-guardrails-set": {
+        violating: [
+            r("aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", { configurationName: "shop-pipeline-0", loggingLevel: "ERROR" }),
+            r("aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration", { configurationName: "shop-pipeline-1", loggingLevel: "ERROR", guardrailPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }),
+        ],
+        compliant: [r("aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", { configurationName: "shop-pipeline-0", loggingLevel: "ERROR", guardrailPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"] })],
+    },
+    "chatbot-logging-on": {
+        violating: [r("aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", { loggingLevel: "NONE", guardrailPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"] }), r("aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration", { guardrailPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"] })],
+        compliant: [r("aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration", { loggingLevel: "INFO", guardrailPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"] })],
+    },
+    "iam-human-trust-guarded": {
+        violating: [
+            r("aws:iam/role:Role", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }] }) }),
+            r("aws:iam/role:Role", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } } }] }) }),
+            r("aws:iam/role:Role", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] }) }),
+        ],
+        compliant: [
+            r("aws:iam/role:Role", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole", Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } }] }) }),
+            r("aws:iam/role:Role", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::123456789012:role/ops-team"] }, Action: "sts:AssumeRole" }] }) }),
+            r("aws:iam/role:Role", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] }) }),
+        ],
+    },
     "iam-no-admin": { violating: [policy({ Action: ["*"], Resource: ["*"] })], compliant: [policy({ Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::b/*"] })] },
     "iam-no-wildcard-resource": {
         violating: [policy({ Action: ["s3:GetObject"], Resource: ["*"] })],

@@ -25,7 +25,7 @@ import {
 import { PULUMI_VALUE } from "./keys";
 import { readStackFile, readStackFileConfig } from "./stack-files";
 import { isProductionName, Tier, TIER_DEFAULTS, tierForStack } from "./tiers";
-import { beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems } from "../platforms/beanstalk/settings";
+import { beanstalkEvaluationOfStackFile, beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems } from "../platforms/beanstalk/settings";
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
@@ -43,6 +43,7 @@ import { databaseOfStackFile, databaseSettings, DatabaseSettings } from "./datab
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
+import type { OpsSettings } from "../delivery/ops-settings";
 
 export { configText, readStackFile, readStackFileConfig } from "./stack-files";
 export { isProductionName, isReviewName, tierForStack } from "./tiers";
@@ -82,7 +83,10 @@ export interface DeployTarget {
     jobs: string[];
     /** The managed domain its stack file sets (slipway:domainZoneId and domainName): its deploy role may write those records. */
     domain?: { zoneId: string; name: string };
-    /** Minutes its deployments deliberately wait (ECS blue/green, canary, linear in its stack file): the smoke test waits them out. */
+    /**
+     * Minutes its deployments deliberately wait (ECS blue/green, canary, linear; Beanstalk TrafficSplitting's
+     * evaluation, in its stack file): the smoke test waits them out.
+     */
     settleMinutes?: number;
     /** Its stack file sets slipway:database: its deploy role may manage its Aurora cluster (infra/delivery/database-policy.ts). */
     database?: boolean;
@@ -121,6 +125,8 @@ export interface DeliverySettings extends CommonSettings {
     notificationEmails: string[];
     /** Chat channels (slipway:chat) that get pipeline events and alarms through AWS Chatbot. */
     chat: ChatChannel[];
+    /** The ops commands' roles (slipway:opsPrincipals, opsRollback; infra/delivery/ops-access.ts). */
+    ops: OpsSettings;
     build: {
         testCommand: string;
         buildCommand: string;
@@ -443,7 +449,10 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             workers: platform === "ecs" ? workerNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
             jobs: platform === "ecs" ? jobNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
             domain: managedDomainOfStackFile(raw.readStackConfig?.(stack)),
-            settleMinutes: platform === "ecs" ? deployWaitOfStackFile(raw.readStackConfig?.(stack), isLast && stacks.length > 1 ? "production" : tierForStack(stack)) : undefined,
+            settleMinutes:
+                platform === "ecs"
+                    ? deployWaitOfStackFile(raw.readStackConfig?.(stack), isLast && stacks.length > 1 ? "production" : tierForStack(stack))
+                    : beanstalkEvaluationOfStackFile(raw.readStackConfig?.(stack), isLast && stacks.length > 1 ? "production" : tierForStack(stack)) || undefined,
             database: databaseOfStackFile(raw.readStackConfig?.(stack)) || undefined,
             ...ownImagesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
         };
@@ -489,6 +498,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         ...(reviewImages ? { reviewImages } : {}),
         notificationEmails: d.notificationEmails,
         chat: chatSettings(d.chat, raw.stack, problems),
+        ops: { principals: d.opsPrincipals, rollback: d.opsRollback },
         build: {
             testCommand: d.testCommand,
             buildCommand: d.buildCommand,

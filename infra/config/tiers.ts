@@ -8,7 +8,8 @@ export interface TierDefaults {
     /** slipway:ingress (ECS): `alb` or `api`. */
     ingress: "alb" | "api";
     beanstalkEnvironmentType: "SingleInstance" | "LoadBalanced";
-    beanstalkDeploymentPolicy: "AllAtOnce" | "Immutable";
+    /** slipway:beanstalkDeploymentPolicy (a tier may default to any policy its environment type allows). */
+    beanstalkDeploymentPolicy: "AllAtOnce" | "Immutable" | "TrafficSplitting";
     /**
      * slipway:deployStrategy (ECS behind an ALB; infra/platforms/ecs/strategy-settings.ts). Without a load
      * balancer (the HTTP API) ECS cannot shift traffic, so an empty key means `rolling` there whatever the tier.

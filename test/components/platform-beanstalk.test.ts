@@ -80,6 +80,8 @@ const SINGLE: BeanstalkSettings = {
     maxInstances: 1,
     deploymentPolicy: "AllAtOnce",
     batchSizePercent: 30,
+    trafficPercent: 10,
+    evaluationMinutes: 5,
     solutionStackRegex: "^64bit Amazon Linux 2023 (.*) running Docker$",
     maintenanceWindow: "Sun:03:00",
 };
@@ -281,6 +283,16 @@ test("load-balanced: a public ALB over the subnets, the instance range, immutabl
     );
     // No certificate: no HTTPS listener.
     assert.deepEqual(s.filter((x) => x.namespace === "aws:elbv2:listener:443"), []);
+});
+
+test("TrafficSplitting: the canary's share and evaluation time from the settings, immutable configuration changes; no trafficsplitting options otherwise", async () => {
+    const s = settingsOf(await environment({ settings: { ...BALANCED, deploymentPolicy: "TrafficSplitting", trafficPercent: 25, evaluationMinutes: 12 } }));
+    assert.equal(option(s, "aws:elasticbeanstalk:command", "DeploymentPolicy"), "TrafficSplitting");
+    assert.equal(option(s, "aws:elasticbeanstalk:trafficsplitting", "NewVersionPercent"), "25");
+    assert.equal(option(s, "aws:elasticbeanstalk:trafficsplitting", "EvaluationTime"), "12");
+    assert.equal(option(s, "aws:elasticbeanstalk:environment", "LoadBalancerType"), "application");
+    assert.equal(option(s, "aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateType"), "Immutable");
+    assert.deepEqual(settingsOf(await environment({ settings: BALANCED })).filter((x) => x.namespace === "aws:elasticbeanstalk:trafficsplitting"), []);
 });
 
 test("a certificate on a load-balanced environment adds the HTTPS listener on slipway's TLS policy; a single instance ignores it", async () => {

@@ -961,6 +961,43 @@ export function ebArn(kind: string, v: StackView, seed: string): string {
     }
 }
 
+/** An EB environment's aws:elasticbeanstalk:command DeploymentPolicy, as planned. */
+function deploymentPolicyOf(env: PlannedResource): string | undefined {
+    const settings = (env.inputs.settings ?? []) as { namespace?: string; name?: string; value?: unknown }[];
+    const s = settings.find((x) => x.namespace === "aws:elasticbeanstalk:command" && x.name === "DeploymentPolicy");
+    return typeof s?.value === "string" ? s.value : undefined;
+}
+
+/**
+ * A TrafficSplitting deployment's load balancer calls (inferred, not listed by AWS: infra/platforms/beanstalk/
+ * pipeline.ts trafficSplittingStatements): a temporary target group for the new instances, created with the
+ * environment's tags (CloudFormation's TargetGroup create handler), the listener and its rules re-weighted
+ * (the Listener and ListenerRule update handlers), the temporary group deregistered and deleted afterwards.
+ */
+export function beanstalkTrafficSplitRequests(v: StackView, why: string): Request[] {
+    const A = MOCK_ACCOUNT;
+    const R = v.region;
+    const lb = `app/awseb-AWSEB-${hex(`${v.plan.stack}/lb`, 12).toUpperCase()}/${hex(`${v.plan.stack}/alb`, 16)}`;
+    const listenerId = hex(`${v.plan.stack}/listener`, 16);
+    const temporary = `arn:aws:elasticloadbalancing:${R}:${A}:targetgroup/awseb-AWSEB-${hex(`${v.plan.stack}/split`, 12).toUpperCase()}/${hex(`${v.plan.stack}/split`, 16)}`;
+    const listener = `arn:aws:elasticloadbalancing:${R}:${A}:listener/${lb}/${listenerId}`;
+    const rule = `arn:aws:elasticloadbalancing:${R}:${A}:listener-rule/${lb}/${listenerId}/${hex(`${v.plan.stack}/rule`, 16)}`;
+    const w = `${why}: traffic splitting`;
+    const base = { "aws:RequestedRegion": R };
+    const creating = { ...base, ...tagContext(v.tag, false, true) };
+    const owned = { ...base, ...tagContext(v.tag, true, false) };
+    return [
+        { action: "elasticloadbalancing:CreateTargetGroup", resource: temporary, context: creating, why: w },
+        { action: "elasticloadbalancing:AddTags", resource: temporary, context: { ...creating, "elasticloadbalancing:CreateAction": "CreateTargetGroup" }, why: w },
+        { action: "elasticloadbalancing:ModifyTargetGroupAttributes", resource: temporary, context: owned, why: w },
+        { action: "elasticloadbalancing:RegisterTargets", resource: temporary, context: owned, why: w },
+        { action: "elasticloadbalancing:ModifyListener", resource: listener, context: owned, why: w },
+        { action: "elasticloadbalancing:ModifyRule", resource: rule, context: owned, why: w },
+        { action: "elasticloadbalancing:DeregisterTargets", resource: temporary, context: owned, why: w },
+        { action: "elasticloadbalancing:DeleteTargetGroup", resource: temporary, context: owned, why: w },
+    ];
+}
+
 /**
  * The requests Elastic Beanstalk makes with the caller's credentials for the environments of a plan.
  * `only.creates` keeps those of EB_OPERATIONS.creates (every one by default); `only.why` says whose
@@ -985,6 +1022,7 @@ export function beanstalkOperationRequests(v: StackView, only: { creates?: strin
         }
         for (const [action, kind] of EB_OPERATIONS.changes) out.push({ action, resource: ebArn(kind, v, kind), context: { ...base, ...tagContext(v.tag, true, false) }, why });
         for (const action of EB_OPERATIONS.reads) out.push({ action, resource: "*", context: base, why });
+        if (deploymentPolicyOf(env) === "TrafficSplitting") out.push(...beanstalkTrafficSplitRequests(v, why));
         if (!only.creates || only.creates.includes("ec2:RunInstances")) {
             out.push({ action: "ec2:CreateTags", resource: ebArn("ec2/instance", v, "ec2/instance"), context: { ...base, ...tagContext(v.tag, false, true), "ec2:CreateAction": "RunInstances" }, why });
         }

@@ -221,6 +221,16 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
         // GitHub settings and Pulumi's own resources are not AWS bills.
         if (!r.custom || FREE_TYPES.has(r.type) || r.type.startsWith("github:") || r.type.startsWith("pulumi:")) continue;
         switch (r.type) {
+            case "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration":
+            case "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": {
+                add(r, "AWS Chatbot channel configuration (no charge of its own; notification rules are free)", 1, "channel-mo", PRICES.chatbotChannelMonth);
+                // A channel subscribed to the pipeline's topic (alarms) gets every message on it: each execution's
+                // succeeded or failed (chat-settings.ts TOPIC_EVENTS), one per build, plus the alarms (rare: not counted).
+                if (((r.inputs.snsTopicArns ?? []) as unknown[]).length) {
+                    add(r, `SNS deliveries to the channel: ${a.buildsPerMonth} pipeline executions' outcome messages (one per build, assumed; alarms not counted)`, a.buildsPerMonth / 1e6, "M deliveries", PRICES.sns.httpDeliveryPerMillion);
+                }
+                break;
+            }
             case "aws:ecs/service:Service": {
                 // The service's own family (an environment may also declare its release task's and its
                 // workers', each `<component>-task` beside its `<component>-service`), and its own scalable target.

@@ -384,12 +384,44 @@ export function snapshotStage(stage: string): StageEstimate {
  * Each platform's deploy model, from the environment's plan; null: not modelled (its stages are
  * listed as excluded). Keyed by PlatformName, so a new platform must say which.
  */
-export const DEPLOY_MODELS: Record<PlatformName, { label: string; floor(env: Plan): { seconds: number; parts: Part[] } } | null> = {
+export const DEPLOY_MODELS: Record<PlatformName, { label: string; floor(env: Plan): DeployFloor | null } | null> = {
     ecs: { label: "ECS", floor: (env) => ecsEnvironmentFloor(env) },
     // Beanstalk's deploy time depends on the deployment policy, instance boot and EB's own health
-    // checks, for which we have no documented floors: not modelled rather than guessed.
-    beanstalk: null,
+    // checks, for which we have no documented floors: not modelled rather than guessed. What is known is
+    // TrafficSplitting's evaluation time, a deliberate wait: that much is counted (beanstalkEvaluationFloor).
+    beanstalk: { label: "Beanstalk", floor: (env) => beanstalkEvaluationFloor(env) },
 };
+
+/** A deploy's modelled floor; `unmodelled` names what it leaves out (listed as excluded). */
+export interface DeployFloor {
+    seconds: number;
+    parts: Part[];
+    /** The deliberate waits in `seconds` (bake time, traffic steps, evaluation). */
+    waitSeconds?: number;
+    unmodelled?: string;
+}
+
+/**
+ * A Beanstalk environment's TrafficSplitting evaluation (its plan's aws:elasticbeanstalk:trafficsplitting
+ * EvaluationTime): EB keeps NewVersionPercent % of traffic on the new instances that long before it moves
+ * the rest ("Deployment policies and settings", How traffic-splitting deployments work). Null for any other
+ * policy: nothing of the deploy is modelled then.
+ */
+export function beanstalkEvaluationFloor(env: Plan): DeployFloor | null {
+    const e = env.resources.find((r) => r.type === "aws:elasticbeanstalk/environment:Environment");
+    const settings = ((e?.inputs.settings ?? []) as { namespace: string; name: string; value: unknown }[]);
+    const option = (namespace: string, name: string) => settings.find((x) => x.namespace === namespace && x.name === name)?.value;
+    if (option("aws:elasticbeanstalk:command", "DeploymentPolicy") !== "TrafficSplitting") return null;
+    const minutes = Number(option("aws:elasticbeanstalk:trafficsplitting", "EvaluationTime") ?? 5);
+    const percent = Number(option("aws:elasticbeanstalk:trafficsplitting", "NewVersionPercent") ?? 10);
+    const seconds = minutes * 60;
+    return {
+        seconds,
+        waitSeconds: seconds,
+        parts: [{ label: `traffic-splitting evaluation: ${percent} % of traffic on the new instances for ${minutes} min`, seconds }],
+        unmodelled: "launching the new instances, their health checks and the final shift",
+    };
+}
 
 export interface LeadTime {
     deliveryStack: string;
@@ -451,12 +483,13 @@ export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: A
         if (s.actions.some((a) => a.name === STAGE_ACTIONS.backup)) stages.push(snapshotStage(`${s.name}: database snapshot (${stack})`));
         if (s.actions.some((a) => a.name === STAGE_ACTIONS.release)) stages.push(releaseStage(`${s.name}: release (${stack})`));
         const model = DEPLOY_MODELS[platform];
-        if (model) {
-            const floor = model.floor(env);
-            const wait = "waitSeconds" in floor ? Number(floor.waitSeconds) : 0;
+        const floor = model?.floor(env);
+        if (model && floor) {
+            const wait = floor.waitSeconds ?? 0;
             if (platform === "ecs") ecsFloors[stack] = floor.seconds - wait;
             if (wait) releaseWaits[stack] = wait;
             stages.push({ stage: `${s.name}: ${model.label} deploy (${stack})`, seconds: floor.seconds, parts: floor.parts });
+            if (floor.unmodelled) excluded.push(`${s.name}: ${platform} deploy (${stack}): ${floor.unmodelled} are not modelled; only its deliberate wait is counted`);
         } else {
             excluded.push(`${s.name}: ${platform} deploy (${stack}) is not modelled; the total leaves it out`);
         }
@@ -498,7 +531,7 @@ export function render(m: LeadTime): string {
     }
     const waits = releaseWaitSeconds(m);
     const working = m.totalSeconds - waits;
-    lines.push("", `Total: ${mins(m.totalSeconds)} (${m.totalSeconds.toFixed(0)} s)${waits ? `, of which ${mins(waits)} deliberate release waits (${Object.entries(m.releaseWaits).map(([st, w]) => `${st}: ${(w / 60).toFixed(0)} min`).join(", ")}: bake time and traffic steps)` : ""}`);
+    lines.push("", `Total: ${mins(m.totalSeconds)} (${m.totalSeconds.toFixed(0)} s)${waits ? `, of which ${mins(waits)} deliberate release waits (${Object.entries(m.releaseWaits).map(([st, w]) => `${st}: ${(w / 60).toFixed(0)} min`).join(", ")}: bake time, traffic steps, traffic-splitting evaluation)` : ""}`);
     lines.push(`${waits ? "Without the deliberate waits" : "Lead time"}: ${mins(working)}; target < ${TARGETS.commitToProductionSeconds / 60} min: ${working < TARGETS.commitToProductionSeconds ? "met" : "MISSED"}`);
     for (const [stack, s] of Object.entries(m.ecsFloors)) {
         lines.push(`ECS deploy floor, ${stack}: ${s.toFixed(0)} s; target < ${TARGETS.ecsDeployFloorSeconds} s: ${s < TARGETS.ecsDeployFloorSeconds ? "met" : "MISSED"}`);

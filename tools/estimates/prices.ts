@@ -131,6 +131,20 @@ export const PRICES = {
      * and the research notes (/work/research/rds-domains.md §2, third-party; the backup rate UNVERIFIED).
      */
     aurora: { acuHour: 0.12, storageGbMonth: 0.1, perMillionIo: 0.2, backupGbMonth: 0.021 },
+    /**
+     * Amazon SNS standard topics: $0.50 per million publishes (the first million a month free, not deducted)
+     * and $0.60 per million HTTP/S deliveries, the protocol of AWS Chatbot's subscription to a topic. NOT read
+     * from aws.amazon.com/sns/pricing/ (2026-12-02): third-party guide only (factualminds.com, "Amazon SNS
+     * Pricing: Why a Single Publish Can Bill as Four Charges", 2026-06-13). Email deliveries: first 1,000 free.
+     */
+    sns: { publishPerMillion: 0.5, httpDeliveryPerMillion: 0.6 },
+    /**
+     * AWS Chatbot (Amazon Q Developer in chat applications) channel configurations, and CodeStar
+     * Notifications rules targeting them: no charge of their own; the SNS deliveries that reach a channel
+     * subscribed to a topic are SNS's. Taken from AWS's statements that Chatbot has no additional charge and
+     * notification rules are free; the pricing pages were NOT readable here (2026-12-02).
+     */
+    chatbotChannelMonth: 0,
     /** Route 53 hosted zone, public or private (a Cloud Map DNS namespace creates one): $0.50 per month (aws.amazon.com/route53/pricing/). */
     route53HostedZoneMonth: 0.5,
 };

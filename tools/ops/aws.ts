@@ -14,6 +14,14 @@ export class OpsError extends Error {
     }
 }
 
+/** AWS refused the call (AccessDenied and the like): the caller may lack the right, or the resource is not the caller's. */
+export class DeniedError extends OpsError {
+    constructor(message: string) {
+        super(message);
+        this.name = "DeniedError";
+    }
+}
+
 export interface Clients {
     codepipeline: CodePipelineClient;
     cloudwatch: CloudWatchClient;
@@ -71,7 +79,7 @@ export async function call<O>(client: object, operation: string, region: string,
         return await send();
     } catch (err) {
         const problem = awsProblem(err, action, region);
-        if (problem) throw new OpsError(problem);
+        if (problem) throw err instanceof Error && DENIED.has(err.name) ? new DeniedError(problem) : new OpsError(problem);
         throw err;
     }
 }

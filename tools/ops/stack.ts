@@ -4,7 +4,7 @@ import { GetPipelineCommand, ListPipelinesCommand, ListTagsForResourceCommand, t
 import { alarmNamePrefix, GITHUB_VARIABLES, imageTagParameter, STACK_TAG, stackTag, stageName } from "../../infra/contract";
 import { parseSettings, readStackFile, readStackFileConfig, type DeliverySettings } from "../../infra/config/settings";
 import { loadStackConfig } from "../plan/stack-config";
-import { call, OpsError, type Clients } from "./aws";
+import { call, DeniedError, OpsError, type Clients } from "./aws";
 
 /** One environment the pipeline deploys to, with the names slipway derives for it. */
 export interface OpsTarget {
@@ -86,16 +86,28 @@ export async function pipelineName(c: Clients, s: OpsStack, given: string | unde
     const want = stackTag(s.app, s.deliveryStack);
     let arnPrefix: string | undefined;
     const found: string[] = [];
+    // The ops roles (infra/delivery/ops-access.ts) may read this app's pipeline only: a pipeline whose
+    // declaration or tags AWS refuses to show is not this app's, and is skipped; a refusal on every one is
+    // the caller's missing right, reported as such.
+    let refused: DeniedError | undefined;
+    let readable = 0;
     for (const name of names) {
-        if (!arnPrefix) {
-            const p = await call(c.codepipeline, "GetPipeline", c.region, () => c.codepipeline.send(new GetPipelineCommand({ name })));
-            const arn = p.metadata?.pipelineArn;
-            if (!arn) continue;
-            arnPrefix = arn.slice(0, arn.length - name.length);
+        try {
+            if (!arnPrefix) {
+                const p = await call(c.codepipeline, "GetPipeline", c.region, () => c.codepipeline.send(new GetPipelineCommand({ name })));
+                const arn = p.metadata?.pipelineArn;
+                if (!arn) continue;
+                arnPrefix = arn.slice(0, arn.length - name.length);
+            }
+            const tags = await call(c.codepipeline, "ListTagsForResource", c.region, () => c.codepipeline.send(new ListTagsForResourceCommand({ resourceArn: `${arnPrefix}${name}` })));
+            readable++;
+            if ((tags.tags ?? []).some((t) => t.key === STACK_TAG && t.value === want)) found.push(name);
+        } catch (err) {
+            if (!(err instanceof DeniedError)) throw err;
+            refused = err;
         }
-        const tags = await call(c.codepipeline, "ListTagsForResource", c.region, () => c.codepipeline.send(new ListTagsForResourceCommand({ resourceArn: `${arnPrefix}${name}` })));
-        if ((tags.tags ?? []).some((t) => t.key === STACK_TAG && t.value === want)) found.push(name);
     }
+    if (refused && !readable) throw refused;
     if (found.length === 1) return found[0];
     if (!found.length) {
         throw new OpsError(`no pipeline in ${c.region} carries the tag ${STACK_TAG} = ${want} (${names.length} pipelines looked at): deploy the ${s.deliveryStack} stack first, or pass --pipeline <name> (or set ${PIPELINE_NAME_ENV})`);

@@ -128,10 +128,11 @@ export function beanstalkOptionSettings(a: BeanstalkOptionArgs): BeanstalkSettin
         );
     }
     if (s.deploymentPolicy === "TrafficSplitting") {
-        // EB's documented defaults, set explicitly so the plan shows the canary: 10% for 5 minutes.
+        // The canary: NewVersionPercent % of traffic on the new instances for EvaluationTime minutes, then
+        // all of it (or, if they fail their health checks, back to the old instances).
         out.push(
-            setting("aws:elasticbeanstalk:trafficsplitting", "NewVersionPercent", "10"),
-            setting("aws:elasticbeanstalk:trafficsplitting", "EvaluationTime", "5"),
+            setting("aws:elasticbeanstalk:trafficsplitting", "NewVersionPercent", String(s.trafficPercent)),
+            setting("aws:elasticbeanstalk:trafficsplitting", "EvaluationTime", String(s.evaluationMinutes)),
         );
     }
     if (loadBalanced) {
@@ -146,7 +147,8 @@ export function beanstalkOptionSettings(a: BeanstalkOptionArgs): BeanstalkSettin
             setting("aws:autoscaling:asg", "MaxSize", String(s.maxInstances)),
             // Configuration changes (instance type, AMI) replace instances without downtime too.
             setting("aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateEnabled", "true"),
-            setting("aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateType", s.deploymentPolicy === "Immutable" ? "Immutable" : "Health"),
+            // Immutable and TrafficSplitting deploy to new instances; configuration changes do the same.
+            setting("aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateType", s.deploymentPolicy === "Immutable" || s.deploymentPolicy === "TrafficSplitting" ? "Immutable" : "Health"),
             // The Compose service publishes host port 80; checks tuned like the ECS target group.
             setting("aws:elasticbeanstalk:environment:process:default", "Port", "80"),
             setting("aws:elasticbeanstalk:environment:process:default", "Protocol", "HTTP"),

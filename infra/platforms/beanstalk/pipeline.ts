@@ -26,8 +26,12 @@ export interface BeanstalkTarget extends PlatformTarget {
     stackTag: string;
 }
 
-/** The pipeline's target for Beanstalk environment stack `stack`: the app's application, the stack's environment. */
-export function beanstalkTarget(app: string, stack: string): BeanstalkTarget {
+/**
+ * The pipeline's target for Beanstalk environment stack `stack`: the app's application, the stack's
+ * environment. `settleMinutes` is its TrafficSplitting evaluation time (infra/config/settings.ts reads it
+ * from the stack file; beanstalkEvaluationOfStackFile), absent for every other policy.
+ */
+export function beanstalkTarget(app: string, stack: string, options?: { settleMinutes?: number }): BeanstalkTarget {
     const applicationName = beanstalkApplicationName(app);
     const environment = environmentName(app, stack);
     return {
@@ -46,6 +50,9 @@ export function beanstalkTarget(app: string, stack: string): BeanstalkTarget {
             inputArtifacts: [artifact],
             configuration: { ApplicationName: applicationName, EnvironmentName: environment },
         }),
+        // The deploy action waits through the evaluation; should EB still be shifting when it returns, the
+        // smoke test sees the environment Updating (pending) and polls that much longer.
+        ...(options?.settleMinutes ? { settleMinutes: options.settleMinutes } : {}),
         smokeTestVariables: [
             { name: "PLATFORM", value: "beanstalk" },
             { name: "EB_APPLICATION", value: applicationName },
@@ -124,6 +131,7 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
             Condition: owned,
         },
         { Sid: "BeanstalkAlarms", Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"], Resource: [arnOf(ctx, "cloudwatch", "alarm:awseb-e-*")], Condition: owned },
+        ...trafficSplittingStatements(ctx, targets),
         {
             // New instances, their volumes and interfaces, and launch templates carry the target's tag from the start.
             Sid: "LaunchBeanstalkInstances",
@@ -178,6 +186,44 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
             Action: ["iam:PassRole"],
             Resource: targets.map((t) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
             Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+        },
+    ];
+}
+
+/**
+ * What a TrafficSplitting deployment adds, for the targets that use it (settleMinutes set) only: EB "creates a
+ * new set of instances in a separate temporary Auto Scaling group", then "instructs the load balancer to direct
+ * a certain percentage of your environment's incoming traffic to the new instances", shifts the rest after the
+ * evaluation and cleans up (EB Developer Guide, "Deployment policies and settings", How traffic-splitting
+ * deployments work). Which ELB calls that instruction makes with the caller's credentials AWS does not list:
+ * these are CloudFormation's handler permissions (policy/data/cfn-handler-permissions.json) for a temporary
+ * target group (create, delete) and for re-weighting the environment's listener and its rules (update), on
+ * EB's own `awseb-*` load balancer resources carrying the target's stack tag. Not verified against a real
+ * deployment (docs/beanstalk.md, "Not verified").
+ */
+function trafficSplittingStatements(ctx: AwsContext, targets: BeanstalkTarget[]): Statement[] {
+    const tags = targets.filter((t) => t.settleMinutes).map((t) => t.stackTag);
+    if (!tags.length) return [];
+    const elb = (resource: string) => arnOf(ctx, "elasticloadbalancing", resource);
+    return [
+        {
+            Sid: "BeanstalkSplitTargetGroups",
+            Action: ["elasticloadbalancing:CreateTargetGroup"],
+            Resource: [elb("targetgroup/awseb-*/*")],
+            Condition: { StringEquals: { [`aws:RequestTag/${STACK_TAG}`]: tags } },
+        },
+        {
+            // Tags only while creating: re-tagging another stack's group into a target's would hand it over.
+            Sid: "BeanstalkSplitTagOnCreate",
+            Action: ["elasticloadbalancing:AddTags"],
+            Resource: [elb("targetgroup/awseb-*/*")],
+            Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup"], [`aws:RequestTag/${STACK_TAG}`]: tags } },
+        },
+        {
+            Sid: "BeanstalkSplitTraffic",
+            Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup"],
+            Resource: [elb("listener/app/awseb-*/*/*"), elb("listener-rule/app/awseb-*/*/*/*"), elb("targetgroup/awseb-*/*")],
+            Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: tags } },
         },
     ];
 }

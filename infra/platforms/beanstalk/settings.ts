@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { key } from "../../config/keys";
 import type { EnvironmentConfig } from "../../config/schema";
-import type { TierDefaults } from "../../config/tiers";
+import { TIER_DEFAULTS, type Tier, type TierDefaults } from "../../config/tiers";
 
 export type BeanstalkEnvironmentType = (typeof BEANSTALK_ENVIRONMENT_TYPES)[number];
 export type BeanstalkDeploymentPolicy = (typeof BEANSTALK_DEPLOYMENT_POLICIES)[number];
@@ -16,6 +16,10 @@ export interface BeanstalkSettings {
     maxInstances: number;
     deploymentPolicy: BeanstalkDeploymentPolicy;
     batchSizePercent: number;
+    /** TrafficSplitting: the share of traffic the new instances get first (NewVersionPercent), percent. */
+    trafficPercent: number;
+    /** TrafficSplitting: minutes EB watches the new instances before moving the rest of the traffic (EvaluationTime). */
+    evaluationMinutes: number;
     solutionStackRegex: string;
     /** `Day:HH:MM` UTC start of the weekly managed-update window. */
     maintenanceWindow: string;
@@ -46,6 +50,30 @@ export const BEANSTALK_LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 15
 
 /** `aws:elasticbeanstalk:command` DeploymentPolicy values (EB "General options for all environments"). */
 export const BEANSTALK_DEPLOYMENT_POLICIES = ["AllAtOnce", "Rolling", "RollingWithAdditionalBatch", "Immutable", "TrafficSplitting"] as const;
+/**
+ * `aws:elasticbeanstalk:trafficsplitting` (EB Developer Guide, "General options for all environments"):
+ * NewVersionPercent 1–100 (default 10), EvaluationTime 3–600 minutes (default 5).
+ */
+export const BEANSTALK_TRAFFIC_PERCENT = { min: 1, max: 100, default: 10 } as const;
+export const BEANSTALK_EVALUATION_MINUTES = { min: 3, max: 600, default: 5 } as const;
+
+/**
+ * The pipeline's Elastic Beanstalk deploy action times out after an hour: CodePipeline User Guide,
+ * "Quotas in AWS CodePipeline", length of time before an action times out, "All other actions: 1 hour"
+ * (only the CloudFormation, CodeDeploy, Lambda, S3, manual approval and ECS actions are listed apart).
+ */
+export const BEANSTALK_ACTION_TIMEOUT_MINUTES = 60;
+/**
+ * Of that hour, what a traffic-splitting deployment needs besides its evaluation: launching the full new
+ * set of instances and passing health checks, bounded by EB's command timeout (aws:elasticbeanstalk:command
+ * Timeout, default 600 s, "Elastic Beanstalk internally adds 240 seconds": 14 minutes), then moving the
+ * rest of the traffic, moving the instances into the environment's group and terminating the old ones
+ * (no published figure: 6 minutes kept).
+ */
+export const BEANSTALK_TRAFFIC_SPLIT_OVERHEAD_MINUTES = 14 + 6;
+/** The longest evaluation the pipeline's deploy action can wait through. */
+export const MAX_PIPELINE_EVALUATION_MINUTES = BEANSTALK_ACTION_TIMEOUT_MINUTES - BEANSTALK_TRAFFIC_SPLIT_OVERHEAD_MINUTES;
+
 /** `aws:elasticbeanstalk:environment` EnvironmentType values. */
 export const BEANSTALK_ENVIRONMENT_TYPES = ["SingleInstance", "LoadBalanced"] as const;
 
@@ -116,6 +144,32 @@ export const BEANSTALK_KEYS = [
         example: "30",
     }),
     key({
+        key: "beanstalkTrafficPercent",
+        roles: ["environment"],
+        type: "integer",
+        description: "Beanstalk, TrafficSplitting: the percentage of traffic the new version's instances get first, for beanstalkEvaluationMinutes (EB's NewVersionPercent).",
+        default: BEANSTALK_TRAFFIC_PERCENT.default,
+        schema: z
+            .number()
+            .int()
+            .min(BEANSTALK_TRAFFIC_PERCENT.min, `must be ${BEANSTALK_TRAFFIC_PERCENT.min}–${BEANSTALK_TRAFFIC_PERCENT.max} (EB's NewVersionPercent)`)
+            .max(BEANSTALK_TRAFFIC_PERCENT.max, `must be ${BEANSTALK_TRAFFIC_PERCENT.min}–${BEANSTALK_TRAFFIC_PERCENT.max} (EB's NewVersionPercent)`),
+        example: "20",
+    }),
+    key({
+        key: "beanstalkEvaluationMinutes",
+        roles: ["environment"],
+        type: "integer",
+        description: `Beanstalk, TrafficSplitting: minutes EB watches the new instances' health at beanstalkTrafficPercent before it moves all traffic to them (EB's EvaluationTime; at most ${MAX_PIPELINE_EVALUATION_MINUTES} for the pipeline's one-hour deploy action).`,
+        default: BEANSTALK_EVALUATION_MINUTES.default,
+        schema: z
+            .number()
+            .int()
+            .min(BEANSTALK_EVALUATION_MINUTES.min, `must be ${BEANSTALK_EVALUATION_MINUTES.min}–${BEANSTALK_EVALUATION_MINUTES.max} (EB's EvaluationTime, minutes)`)
+            .max(BEANSTALK_EVALUATION_MINUTES.max, `must be ${BEANSTALK_EVALUATION_MINUTES.min}–${BEANSTALK_EVALUATION_MINUTES.max} (EB's EvaluationTime, minutes)`),
+        example: "10",
+    }),
+    key({
         key: "beanstalkSolutionStackRegex",
         roles: ["environment"],
         type: "string",
@@ -157,8 +211,14 @@ export function beanstalkSettings(byTier: TierDefaults, d: EnvironmentConfig, st
     const deploymentPolicy = d.beanstalkDeploymentPolicy || byTier.beanstalkDeploymentPolicy;
     const min = d.beanstalkMinInstances;
     const max = d.beanstalkMaxInstances;
-    // EB "Deployment policies and settings": a single-instance environment supports AllAtOnce and Immutable only.
-    if (environmentType === "SingleInstance" && !["AllAtOnce", "Immutable"].includes(deploymentPolicy)) {
+    // EB "Deployment policies and settings": a single-instance environment supports AllAtOnce and Immutable
+    // only; "Traffic-splitting deployments require an Application Load Balancer" (slipway's load-balanced
+    // environments always have one: LoadBalancerType application).
+    if (environmentType === "SingleInstance" && deploymentPolicy === "TrafficSplitting") {
+        problems.push(
+            `slipway:beanstalkDeploymentPolicy = "TrafficSplitting" needs an Application Load Balancer to split traffic between the old and new instances; a SingleInstance environment has none. Fix: pulumi config set slipway:beanstalkEnvironmentType LoadBalanced --stack ${stack} (an ALB and at least beanstalkMinInstances instances), or pulumi config set slipway:beanstalkDeploymentPolicy Immutable --stack ${stack}`,
+        );
+    } else if (environmentType === "SingleInstance" && !["AllAtOnce", "Immutable"].includes(deploymentPolicy)) {
         problems.push(
             `slipway:beanstalkDeploymentPolicy = "${deploymentPolicy}" needs a load balancer; a SingleInstance environment allows AllAtOnce or Immutable. Fix: pulumi config set slipway:beanstalkDeploymentPolicy Immutable --stack ${stack} (or pulumi config set slipway:beanstalkEnvironmentType LoadBalanced --stack ${stack})`,
         );
@@ -168,6 +228,12 @@ export function beanstalkSettings(byTier: TierDefaults, d: EnvironmentConfig, st
     if (!BEANSTALK_LOG_RETENTION_DAYS.includes(days)) {
         problems.push(
             `slipway:logRetentionDays = ${days} is not one Elastic Beanstalk accepts: it must be one of ${BEANSTALK_LOG_RETENTION_DAYS.join(", ")}. Fix: pulumi config set slipway:logRetentionDays 30 --stack ${stack}`,
+        );
+    }
+    // The pipeline's deploy action waits for the whole deployment, evaluation included, for an hour at most.
+    if (deploymentPolicy === "TrafficSplitting" && d.beanstalkEvaluationMinutes > MAX_PIPELINE_EVALUATION_MINUTES) {
+        problems.push(
+            `slipway:beanstalkEvaluationMinutes = ${d.beanstalkEvaluationMinutes} is longer than the pipeline can wait: its Elastic Beanstalk deploy action times out after ${BEANSTALK_ACTION_TIMEOUT_MINUTES} minutes (CodePipeline's quota), and launching the new instances and moving the rest of the traffic need ${BEANSTALK_TRAFFIC_SPLIT_OVERHEAD_MINUTES} of them, so the stage would fail while EB is still evaluating. Fix: pulumi config set slipway:beanstalkEvaluationMinutes ${MAX_PIPELINE_EVALUATION_MINUTES} --stack ${stack}`,
         );
     }
     if (environmentType === "LoadBalanced" && min > max) {
@@ -182,6 +248,8 @@ export function beanstalkSettings(byTier: TierDefaults, d: EnvironmentConfig, st
         maxInstances: max,
         deploymentPolicy,
         batchSizePercent: d.beanstalkBatchSizePercent,
+        trafficPercent: d.beanstalkTrafficPercent,
+        evaluationMinutes: d.beanstalkEvaluationMinutes,
         solutionStackRegex: d.beanstalkSolutionStackRegex,
         maintenanceWindow: d.beanstalkMaintenanceWindow,
     };
@@ -193,4 +261,20 @@ export function beanstalkHighAvailabilityProblems(d: EnvironmentConfig, byTier: 
     if ((d.beanstalkEnvironmentType || byTier.beanstalkEnvironmentType) === "SingleInstance") found.push(["the Beanstalk environment is SingleInstance", "pulumi config set slipway:beanstalkEnvironmentType LoadBalanced"]);
     if (d.beanstalkMinInstances < 2) found.push([`slipway:beanstalkMinInstances is ${d.beanstalkMinInstances}`, "pulumi config set slipway:beanstalkMinInstances 2"]);
     return found;
+}
+
+/**
+ * The minutes a Beanstalk environment's deployments deliberately wait, read from its stack file by the
+ * delivery stack (which sees only stack files): its TrafficSplitting evaluation time (the key or its
+ * default), 0 for any other policy or an unreadable file. Values the environment would refuse are
+ * refused there.
+ */
+export function beanstalkEvaluationOfStackFile(config: Record<string, string> | undefined, tier: Tier): number {
+    if (!config) return 0;
+    const get = (k: string) => config[`slipway:${k}`]?.trim() ?? "";
+    const t: Tier = (["production", "staging", "review"] as const).find((x) => x === get("tier")) ?? tier;
+    const policy = get("beanstalkDeploymentPolicy") || TIER_DEFAULTS[t].beanstalkDeploymentPolicy;
+    if (policy !== "TrafficSplitting") return 0;
+    const v = Number(get("beanstalkEvaluationMinutes"));
+    return get("beanstalkEvaluationMinutes") !== "" && Number.isInteger(v) && v > 0 ? v : BEANSTALK_EVALUATION_MINUTES.default;
 }
