@@ -133,7 +133,8 @@ test("production on the HTTP API is HTTPS without a certificate (the execute-api
 
 test("a single-instance Beanstalk production serves HTTP whatever certificate is set", () => {
     rejects(
-        raw("beanstalk-production", { "slipway:beanstalkEnvironmentType": "SingleInstance", "slipway:highAvailability": "false" }),
+        // Immutable: the fixture's TrafficSplitting needs the load balancer too, a second problem.
+        raw("beanstalk-production", { "slipway:beanstalkEnvironmentType": "SingleInstance", "slipway:highAvailability": "false", "slipway:beanstalkDeploymentPolicy": "Immutable" }),
         "slipway:beanstalkEnvironmentType is SingleInstance on the production tier",
         "pulumi config set slipway:beanstalkEnvironmentType LoadBalanced --stack beanstalk-production",
     );
