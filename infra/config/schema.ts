@@ -16,6 +16,7 @@ import { DOMAIN_KEYS } from "./domain";
 import { DATABASE_KEYS } from "./database";
 import { PACKAGE_KEYS } from "../packages/settings";
 import { CHAT_KEYS } from "../delivery/chat-settings";
+import { GITHUB_STATUS_KEYS } from "../delivery/github-status-settings";
 import { PLATFORM_NAMES } from "../platforms/platform";
 import { arn, envVarName, key, KeySpec, LOG_RETENTION_DAYS, lowerName, optional, Role, roleObject, ROLES } from "./keys";
 
@@ -517,6 +518,8 @@ export const CONFIG_KEYS = [
     ...PACKAGE_KEYS,
     // --- delivery: chat channels through AWS Chatbot (infra/delivery/chat.ts) ---------------------
     ...CHAT_KEYS,
+    // --- delivery: GitHub deployments and commit statuses (infra/delivery/github-status.ts) ----------
+    ...GITHUB_STATUS_KEYS,
 ] as const;
 
 export const CONFIG_NAMESPACE = "slipway";

@@ -36,6 +36,7 @@ import { databaseOfStackFile, databaseSettings, DatabaseSettings } from "./datab
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
+import { GitHubStatusSettings, githubStatusSettings } from "../delivery/github-status-settings";
 
 export { configText, readStackFile, readStackFileConfig } from "./stack-files";
 export { isProductionName, isReviewName, tierForStack } from "./tiers";
@@ -110,6 +111,8 @@ export interface DeliverySettings extends CommonSettings {
     notificationEmails: string[];
     /** Chat channels (slipway:chat) that get pipeline events and alarms through AWS Chatbot. */
     chat: ChatChannel[];
+    /** slipway:githubStatus: report each stage to GitHub as deployments and commit statuses; undefined: no reporting. */
+    githubStatus?: GitHubStatusSettings;
     build: {
         testCommand: string;
         buildCommand: string;
@@ -473,6 +476,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
         notificationEmails: d.notificationEmails,
         chat: chatSettings(d.chat, raw.stack, problems),
+        githubStatus: githubStatusSettings(d.githubStatus, raw.stack, problems),
         build: {
             testCommand: d.testCommand,
             buildCommand: d.buildCommand,
