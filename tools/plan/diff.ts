@@ -93,6 +93,8 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
     "aws:cloudwatch/dashboard:Dashboard": { inputs: ["dashboardName"] },
     // alarm_name is ForceNew: a renamed alarm is a new alarm (ECS services naming it are updated with it).
     "aws:cloudwatch/metricAlarm:MetricAlarm": { inputs: ["name"] },
+    "aws:cloudwatch/eventRule:EventRule": { inputs: ["name", "namePrefix", "eventBusName"] },
+    "aws:cloudwatch/eventTarget:EventTarget": { inputs: ["rule", "targetId", "eventBusName"] },
     "aws:codebuild/project:Project": { inputs: ["name"] },
     "aws:codepipeline/pipeline:Pipeline": { inputs: ["name"] },
     "aws:codeartifact/domain:Domain": { inputs: ["domain", "encryptionKey"], note: "a new domain: every package published to the old one is deleted with it" },
