@@ -417,6 +417,10 @@ const CASES: Record<LimitId, Case> = {
         ],
         keeps: [[res("aws:cloudwatch/eventTarget:EventTarget", "t", { rule: "r1", arn: "a", inputTransformer: { inputTemplate: x(8192), inputPaths: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`p${i}`, "$.id"])) } })]],
     },
+    "codebuild.project.badge": {
+        breaks: [[res(T.project, "p", { name: "p1", badgeEnabled: true, source: { type: "CODEPIPELINE" } })], [res(T.project, "p", { name: "p1", badgeEnabled: true, source: { type: "NO_SOURCE" } })]],
+        keeps: [[res(T.project, "p", { name: "p1", badgeEnabled: true, source: { type: "GITHUB" } })], [res(T.project, "p", { name: "p1", source: { type: "CODEPIPELINE" } })]],
+    },
     "codebuild.project.timeouts": {
         breaks: [[res(T.project, "p", { name: "p1", buildTimeout: 4 })], [res(T.project, "p", { name: "p1", queuedTimeout: 481 })]],
         keeps: [[res(T.project, "p", { name: "p1", buildTimeout: 2160, queuedTimeout: 480 })]],

@@ -64,6 +64,8 @@ export const SOURCES = {
     // Read 2026-12-02 in @pulumi/aws 7.48 (cloudwatch/eventRule.d.ts, types/input.d.ts EventTargetInputTransformer)
     // and terraform-provider-aws internal/service/events rule.go, target.go (validateRuleName, StringLenBetween(1, 8192)),
     // which cite these pages; the pages themselves were not read offline.
+    // awsdocs/aws-cloudformation-user-guide#54 (AWS's docs team added the note), aws/aws-cdk#1749 and #2242, awsdocs/aws-codebuild-user-guide#51.
+    codebuildBadge: source("AWS::CodeBuild::Project BadgeEnabled (\"build badges aren't supported for source CODEPIPELINE\"); CodeBuild build badges sample", "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html"),
     eventsQuotas: source("Amazon EventBridge quotas (event pattern 2,048 characters by default, 4,096 on request)", "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html"),
     eventsPutRule: source("PutRule - Amazon EventBridge API Reference", "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html"),
     eventsInputTransformer: source("InputTransformer - Amazon EventBridge API Reference", "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html"),
@@ -554,6 +556,12 @@ const DEFS = {
         name: { min: 0, max: 255 },
         fix: "shorten the description",
         source: SOURCES.codebuildCreateProject,
+    },
+    "codebuild.project.badge": {
+        what: "build badge",
+        bound: "only for projects with a repository source (GitHub, GitHub Enterprise, Bitbucket, CodeCommit): CodeBuild answers InvalidInputException \"Build badges are not supported for CodePipeline source\"",
+        fix: "drop badgeEnabled; for a pipeline's status use slipway:githubStatus and its githubBadges output (docs/releases.md)",
+        source: SOURCES.codebuildBadge,
     },
     "codebuild.project.timeouts": {
         what: "build project timeouts",
@@ -1433,6 +1441,10 @@ function checkCodeBuild(c: Collector, plan: Plan): void {
         ] as const) {
             const v = p.inputs[property];
             if (typeof v === "number" && (v < min || v > max)) c.add("codebuild.project.timeouts", p, property, `is ${v} minutes`);
+        }
+        const sourceType = record(p.inputs.source)?.type;
+        if (p.inputs.badgeEnabled === true && known(sourceType) && !["GITHUB", "GITHUB_ENTERPRISE", "BITBUCKET", "CODECOMMIT"].includes(sourceType)) {
+            c.add("codebuild.project.badge", p, "badgeEnabled", `is true with source ${sourceType}`);
         }
     }
 }
