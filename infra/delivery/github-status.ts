@@ -196,7 +196,13 @@ export class GitHubStatus extends pulumi.ComponentResource {
         const protect = args.protect ?? false;
         this.secret = new secretsmanager.Secret(
             `${name}-token`,
-            { name: args.secretName, description: `GitHub token the pipeline reports deployments and commit statuses to ${args.repository} with`, kmsKeyId: args.kmsKeyArn },
+            {
+                name: args.secretName,
+                description: `GitHub token the pipeline reports deployments and commit statuses to ${args.repository} with`,
+                kmsKeyId: args.kmsKeyArn,
+                // Unprotected, it is deleted at once on destroy, so a recreated stack can take its name again.
+                ...(protect ? {} : { recoveryWindowInDays: 0 }),
+            },
             { parent: this, protect },
         );
         // pulumi.secret: the token stays encrypted in state and shows as [secret] in every preview.
