@@ -98,6 +98,11 @@ export function mockArn(type: string, name: string, physical: string, id: string
             return `arn:aws:sqs:${R}:${A}:${physical}`;
         case "aws:codebuild/project:Project":
             return `arn:aws:codebuild:${R}:${A}:project/${physical}`;
+        // A rule on the default event bus: rule/${RuleName}. A target's `arn` output is its target's (the input echoed).
+        case "aws:cloudwatch/eventRule:EventRule":
+            return `arn:aws:events:${R}:${A}:rule/${physical}`;
+        case "aws:cloudwatch/eventTarget:EventTarget":
+            return String(inputs.arn);
         case "aws:codeartifact/domain:Domain":
             return `arn:aws:codeartifact:${R}:${A}:domain/${String(inputs.domain)}`;
         case "aws:codeartifact/repository:Repository":
