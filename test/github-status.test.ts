@@ -12,6 +12,7 @@ import { all, json, one, planStack } from "./helpers";
 const TOKEN = "github_pat_11AEXAMPLE0test0token0value0never0shown";
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const EXECUTION = "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b";
+const OTHER_EXECUTION = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b";
 
 // ---------------------------------------------------------------------------------------------------
 // Config
@@ -203,31 +204,34 @@ function assertTokenHidden(r: ReporterRun): void {
 
 test("a deploy stage's start sets a pending commit status, creates the deployment and sets it in progress", async () => {
     const r = await report({ stage: "Staging", state: "STARTED" }, [
+        // An earlier execution of the same commit finished; this one has only started.
+        { route: `GET /commits/${SHA}/statuses`, code: "200", body: JSON.stringify([{ context: "slipway/staging", state: "success", target_url: `https://console/executions/${OTHER_EXECUTION}/timeline` }]) },
         { route: `POST /statuses/${SHA}`, code: "201" },
         { route: "POST /deployments/42/statuses", code: "201" },
         { route: "POST /deployments", code: "201", body: '{"id":42,"sha":"' + SHA + '"}' },
     ]);
     assert.equal(r.status, 0, r.out);
-    assert.deepEqual(r.calls.map((c) => `${methodOf(c)} ${urlOf(c)}`), [`POST ${API}/statuses/${SHA}`, `POST ${API}/deployments`, `POST ${API}/deployments/42/statuses`]);
-    const [status, deployment, progress] = r.calls.map(bodyOf);
+    assert.deepEqual(r.calls.map((c) => `${methodOf(c)} ${urlOf(c)}`), [`GET ${API}/commits/${SHA}/statuses?per_page=100`, `POST ${API}/statuses/${SHA}`, `POST ${API}/deployments`, `POST ${API}/deployments/42/statuses`]);
+    const [, status, deployment, progress] = r.calls.map(bodyOf);
     assert.deepEqual(status, { state: "pending", context: "slipway/staging", description: "Staging started", target_url: `https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/pipeline-pipeline-3328576/executions/${EXECUTION}/timeline` });
     assert.deepEqual(deployment, { ref: SHA, environment: "staging", auto_merge: false, required_contexts: [], production_environment: false, transient_environment: false, description: `pipeline-pipeline-3328576 execution ${EXECUTION}` });
     assert.equal(progress?.state, "in_progress");
     assert.match(r.aws[0], new RegExp(`^codepipeline get-pipeline-execution --pipeline-name pipeline-pipeline-3328576 --pipeline-execution-id ${EXECUTION} `));
     assert.match(r.aws[1], /^secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:us-east-1:\d{12}:secret:slipway\/shop\/status-delivery\/github-status-token-/);
     // The token reaches GitHub as a header from curl's config on stdin, once per call.
-    assert.equal(r.stdin.split("\n").filter((l) => l === `header = "Authorization: Bearer ${TOKEN}"`).length, 3);
+    assert.equal(r.stdin.split("\n").filter((l) => l === `header = "Authorization: Bearer ${TOKEN}"`).length, 4);
     assertTokenHidden(r);
 });
 
-test("a production stage's success finds the commit's deployment and sets it successful, creating none", async () => {
+test("a production stage's success finds this execution's deployment of the commit and sets it successful, creating none", async () => {
     const r = await report({ stage: "Production", state: "SUCCEEDED" }, [
         { route: `POST /statuses/${SHA}`, code: "201" },
-        { route: `GET /deployments?sha=${SHA}&environment=production`, code: "200", body: '[{"id":77},{"id":12}]' },
+        // Newest first: another execution's (a rollback re-deploying this commit), then this one's.
+        { route: `GET /deployments?sha=${SHA}&environment=production`, code: "200", body: JSON.stringify([{ id: 78, description: `p execution ${OTHER_EXECUTION}` }, { id: 77, description: `p execution ${EXECUTION}` }]) },
         { route: "POST /deployments/77/statuses", code: "201" },
     ]);
     assert.equal(r.status, 0, r.out);
-    assert.deepEqual(r.calls.map((c) => `${methodOf(c)} ${urlOf(c)}`), [`POST ${API}/statuses/${SHA}`, `GET ${API}/deployments?sha=${SHA}&environment=production&per_page=1`, `POST ${API}/deployments/77/statuses`]);
+    assert.deepEqual(r.calls.map((c) => `${methodOf(c)} ${urlOf(c)}`), [`POST ${API}/statuses/${SHA}`, `GET ${API}/deployments?sha=${SHA}&environment=production&per_page=100`, `POST ${API}/deployments/77/statuses`]);
     assert.equal(bodyOf(r.calls[0])?.state, "success");
     assert.equal(bodyOf(r.calls[0])?.context, "slipway/production");
     assert.equal(bodyOf(r.calls[2])?.state, "success");
@@ -246,6 +250,26 @@ test("a failed stage without a recorded deployment creates one for production an
     assert.equal(bodyOf(r.calls[2])?.production_environment, true);
     assert.equal(bodyOf(r.calls[3])?.state, "failure");
     assert.match(r.out, /deployment 9 \(production\) = failure/);
+});
+
+test("a start delivered after its stage's end is dropped: the result is not turned back into pending", async () => {
+    const r = await report({ stage: "Staging", state: "STARTED" }, [
+        { route: `GET /commits/${SHA}/statuses`, code: "200", body: JSON.stringify([{ context: "slipway/staging", state: "success", target_url: `https://console/executions/${EXECUTION}/timeline` }]) },
+    ]);
+    assert.equal(r.status, 0, r.out);
+    assert.equal(r.calls.length, 1, "nothing is posted");
+    assert.match(r.out, /not reported: its end was reported first/);
+});
+
+test("a resumed stage (a retry in the same execution) sets its own deployment in progress again", async () => {
+    const r = await report({ stage: "Staging", state: "RESUMED" }, [
+        { route: `POST /statuses/${SHA}`, code: "201" },
+        { route: "GET /deployments", code: "200", body: JSON.stringify([{ id: 5, description: `p execution ${EXECUTION}` }]) },
+        { route: "POST /deployments/5/statuses", code: "201" },
+    ]);
+    assert.equal(r.status, 0, r.out);
+    assert.deepEqual(r.calls.map((c) => `${methodOf(c)} ${urlOf(c).replace(API, "")}`), [`POST /statuses/${SHA}`, `GET /deployments?sha=${SHA}&environment=staging&per_page=100`, "POST /deployments/5/statuses"]);
+    assert.deepEqual([bodyOf(r.calls[0])?.state, bodyOf(r.calls[2])?.state], ["pending", "in_progress"]);
 });
 
 test("the build stage gets a commit status only, and a stopped stage reads as error", async () => {

@@ -73,13 +73,16 @@ export function stagesVariable(stages: ReportedStage[]): string {
  *  2. reads the token from Secrets Manager into a shell variable only: it reaches curl on stdin as a
  *     config line (`--config -`), never as an argument (no process list shows it), never echoed;
  *  3. sets the commit status `slipway/<environment or build>`: pending, success, failure or error;
- *  4. for a deploy stage: on STARTED/RESUMED creates a GitHub deployment of the sha to the environment
- *     (`auto_merge: false`, `required_contexts: []`: GitHub must not merge or wait for other statuses)
- *     and sets it `in_progress`; on the end states finds that deployment (the newest of the sha in the
- *     environment, or creates one) and sets `success`, `failure` or `error`.
+ *  4. for a deploy stage: on STARTED creates a GitHub deployment of the sha to the environment, its
+ *     description naming the execution (`auto_merge: false`, `required_contexts: []`: GitHub must not
+ *     merge or wait for other statuses), and sets it `in_progress`; on RESUMED and the end states finds
+ *     this execution's deployment among the sha's in the environment (or creates one) and sets
+ *     `in_progress`, `success`, `failure` or `error`.
+ * EventBridge does not promise order: a STARTED whose stage's end already set the commit status (its
+ * target_url names the execution) is dropped, so a result is never turned back into pending.
  * Every problem is a `github status: … not reported` line naming the fix, and the script ends 0.
- * REST endpoints (GitHub REST API 2022-11-28): POST /repos/{o}/{r}/statuses/{sha} ("Commit statuses"
- * write), POST and GET /repos/{o}/{r}/deployments and POST /repos/{o}/{r}/deployments/{id}/statuses
+ * REST endpoints (GitHub REST API 2022-11-28): POST /repos/{o}/{r}/statuses/{sha} and GET
+ * /repos/{o}/{r}/commits/{ref}/statuses ("Commit statuses" write and read), POST and GET /repos/{o}/{r}/deployments and POST /repos/{o}/{r}/deployments/{id}/statuses
  * ("Deployments" write): "Permissions required for fine-grained personal access tokens".
  */
 export function githubStatusScript(): string {
@@ -98,7 +101,7 @@ export function githubStatusScript(): string {
         '    CANCELED|STOPPED) status=error; deploy=error; what="was $(echo "$STATE" | tr A-Z a-z)" ;;',
         '    *) skip "state is not one GitHub is told of" ;;',
         "  esac",
-        '  context="slipway/${env:-$(echo "$STAGE" | tr A-Z a-z)}"',
+        '  context="slipway/${env:-$(echo "$STAGE" | tr A-Z a-z)}"; export CONTEXT="$context"',
         '  log_url="$CONSOLE_URL/$EXECUTION_ID/timeline"',
         `  out="$(aws codepipeline get-pipeline-execution --pipeline-name "$PIPELINE_NAME" --pipeline-execution-id "$EXECUTION_ID" --query 'pipelineExecution.artifactRevisions[?name==\`source\`].revisionId | [0]' --output text 2>&1)" || skip "aws codepipeline get-pipeline-execution failed: $out"`,
         '  sha="$out"',
@@ -119,14 +122,23 @@ export function githubStatusScript(): string {
         '      *) echo "GitHub answered $code${message:+ ($message)}";;',
         "    esac",
         "  }",
-        '  id_of() { python3 -c \'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d, list) else d; print(int(d["id"]))\' < "$resp" 2>/dev/null; }',
+        '  id_of() { python3 -c \'import json,sys; print(int(json.load(sys.stdin)["id"]))\' < "$resp" 2>/dev/null; }',
+        // This execution's deployment: its description names the execution (a rollback or another execution of the same commit has its own).
+        '  ours() { python3 -c \'import json,os,sys; print(next((str(int(d["id"])) for d in json.load(sys.stdin) if os.environ["EXECUTION_ID"] in str(d.get("description") or "")), ""))\' < "$resp" 2>/dev/null; }',
+        // EventBridge does not promise order: a start processed after its stage's end must not turn a result back into pending.
+        '  if [ "$STATE" = STARTED ]; then',
+        '    gh GET "/commits/$sha/statuses?per_page=100"',
+        '    if [ "$code" = 200 ] && python3 -c \'import json,os,sys; sys.exit(0 if any(s.get("context") == os.environ["CONTEXT"] and os.environ["EXECUTION_ID"] in str(s.get("target_url") or "") and s.get("state") != "pending" for s in json.load(sys.stdin)) else 1)\' < "$resp" 2>/dev/null; then',
+        '      skip "its end was reported first (EventBridge delivers events in any order)"',
+        "    fi",
+        "  fi",
         '  gh POST "/statuses/$sha" "{\\"state\\":\\"$status\\",\\"context\\":\\"$context\\",\\"description\\":\\"$STAGE $what\\",\\"target_url\\":\\"$log_url\\"}"',
         '  if [ "$code" = 201 ]; then echo "github status: $context = $status on $sha"; else echo "github status: $context = $status on $sha not set: $(why)"; fi',
         '  [ -n "$env" ] || return 0',
         '  id=""',
-        '  if [ "$deploy" != in_progress ]; then',
-        '    gh GET "/deployments?sha=$sha&environment=$env&per_page=1"',
-        '    [ "$code" = 200 ] && id="$(id_of)"',
+        '  if [ "$STATE" != STARTED ]; then',
+        '    gh GET "/deployments?sha=$sha&environment=$env&per_page=100"',
+        '    [ "$code" = 200 ] && id="$(ours)"',
         '    [ "$code" = 200 ] || skip "the deployment of $sha to $env was not looked up: $(why)"',
         "  fi",
         '  if [ -z "$id" ]; then',
