@@ -328,3 +328,25 @@ test("an event that is not a known stage, state or execution id reaches neither 
         assert.match(r.out, /not reported: /);
     }
 });
+
+// ---------------------------------------------------------------------------------------------------
+// The policy rule that keeps the event from changing what the reporter runs
+
+test("codebuild-event-input-variables-only catches each way an event could change the reporter's build, and passes the planned target", async () => {
+    const { evaluate } = await import("../policy/evaluate");
+    const { CONTEXT_TYPE } = await import("../policy/kit");
+    const { RULES } = await import("../policy/rules");
+    const rule = RULES.filter((x) => x.name === "codebuild-event-input-variables-only");
+    const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+    const check = async (props: Record<string, unknown>) => {
+        const context = { type: CONTEXT_TYPE, name: "policy-waivers", urn: `urn:pulumi:t::slipway::${CONTEXT_TYPE}::policy-waivers`, props: { tier: "delivery", waivers: {} }, protect: false };
+        const target = { type: TARGET, name: "t", urn: `urn:pulumi:t::slipway::${TARGET}::t`, props, protect: false };
+        return (await evaluate(rule, [context, target], {})).violations.map((v) => v.message);
+    };
+    const arn = "arn:aws:codebuild:us-east-1:123456789012:project/github-status-project";
+    assert.match((await check({ arn }))[0], /passes the whole event/);
+    assert.match((await check({ arn, input: '{"buildspecOverride":"version: 0.2"}' }))[0], /sets buildspecOverride: pass environmentVariablesOverride only/);
+    assert.match((await check({ arn, inputTransformer: { inputTemplate: '{"imageOverride":<x>,"environmentVariablesOverride":[]}' } }))[0], /sets imageOverride/);
+    const planned = one(await planStack("status-delivery"), TARGET, "github-status-target");
+    assert.deepEqual(await check(planned.inputs), []);
+});
