@@ -167,6 +167,31 @@ export const deliveryRules: SlipwayRule[] = [
     ),
     resourceRule(
         {
+            name: "codebuild-event-input-variables-only",
+            description: "An EventBridge target that starts a CodeBuild build passes it variables only: never the whole event, never a buildspec, source or image override.",
+            sources: ["CodeBuild StartBuild API (buildspecOverride, sourceTypeOverride, imageOverride …)", "slipway: the GitHub reporter reads a token; an override would run other code with its role"],
+            severity: "high",
+            enforcementLevel: "mandatory",
+            remediationSteps: "Give the target an inputTransformer whose template is {\"environmentVariablesOverride\": [...]} only.",
+        },
+        ["aws:cloudwatch/eventTarget:EventTarget"],
+        (p, report) => {
+            if (!String(p.arn ?? "").includes(":codebuild:")) return;
+            // The StartBuild request is the target's input; without one, EventBridge sends the whole event.
+            const template = get(p, "inputTransformer.inputTemplate") ?? p.input;
+            if (typeof template !== "string") {
+                report("the target passes the whole event as the StartBuild request: give it an inputTransformer that sets environmentVariablesOverride only.");
+                return;
+            }
+            // Placeholders (<name>) become values; quoted ones already sit inside a string.
+            const request = parseJson(template.replace(/"<[A-Za-z0-9_.-]+>"/g, '"x"').replace(/<[A-Za-z0-9_.-]+>/g, "0"));
+            const keys = request && typeof request === "object" && !Array.isArray(request) ? Object.keys(request) : undefined;
+            if (!keys) report("the target's input is not a JSON StartBuild request: set environmentVariablesOverride only.");
+            else if (keys.some((k) => k !== "environmentVariablesOverride")) report(`the target's StartBuild request sets ${keys.filter((k) => k !== "environmentVariablesOverride").join(", ")}: pass environmentVariablesOverride only.`);
+        },
+    ),
+    resourceRule(
+        {
             name: "codebuild-no-plaintext-secrets",
             description: "No CodeBuild or pipeline build-action environment variable carries a secret as PLAINTEXT.",
             sources: ["AWS Config codebuild-project-envvar-awscred-check (extended to any secret-looking name)"],

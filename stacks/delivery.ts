@@ -6,7 +6,7 @@ import * as ssm from "@pulumi/aws/ssm";
 import { DeliverySettings } from "../infra/config/settings";
 import {
     CONTAINER_NAME, DELIVERY_OUTPUTS, deployRoleVariable, environmentRoleArnPattern, GITHUB_VARIABLES, healthUrlParameter, imageTagParameter, parameterPrefix, PREVIEW_ENVIRONMENT,
-    PACKAGES_READ_ROLE, repositoryName, REVIEW_ENVIRONMENT, serviceRepositoryName, REVIEW_TEARDOWN_ENVIRONMENT, rolePath, secretsProviderUrl,
+    PACKAGES_READ_ROLE, repositoryName, REVIEW_ENVIRONMENT, serviceRepositoryName, REVIEW_TEARDOWN_ENVIRONMENT, rolePath, secretNamePrefix, secretsProviderUrl, stageName,
 } from "../infra/contract";
 import { ArtifactStore } from "../infra/delivery/artifact-store";
 import { BuildProject, imageBuildSpec, imageBuildStatements, smokeTestBuildSpec } from "../infra/delivery/build";
@@ -21,6 +21,7 @@ import { GitHubOidc, GitHubRoleSpec } from "../infra/delivery/github-oidc";
 import { Notifications } from "../infra/delivery/notifications";
 import { ChatNotifications } from "../infra/delivery/chat";
 import { OpsAccess } from "../infra/delivery/ops-access";
+import { GitHubStatus, githubBadges } from "../infra/delivery/github-status";
 import { DeliveryPipeline, DeliveryPipelineArgs, PipelineTarget, smokeTestStatements, smokeTestTimeoutMinutes } from "../infra/delivery/pipeline";
 import { Registry } from "../infra/delivery/registry";
 import { RepoSettings } from "../infra/delivery/repo-settings";
@@ -229,6 +230,22 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         rolePath: path,
         ctx,
     });
+    // slipway:githubStatus: each stage's start and end, reported to the app repository by an out-of-band reporter.
+    const githubStatus = s.githubStatus
+        ? new GitHubStatus("github-status", {
+              app,
+              repository: `${s.github.owner}/${s.github.repo}`,
+              settings: s.githubStatus,
+              pipelineName: pipeline.pipeline.name,
+              pipelineArn: pipeline.pipeline.arn,
+              stages: [{ stage: "Build" }, ...targets.map((t) => ({ stage: stageName(t.stack), environment: t.stack, production: t.production }))],
+              secretName: `${secretNamePrefix(app, s.stack)}github-status-token`,
+              kmsKeyArn: store.key.arn,
+              rolePath: path,
+              protect,
+              ctx,
+          })
+        : undefined;
 
     // The private package index: builds install from it, and (optionally) a tag pipeline publishes to it.
     const packages = s.packages;
@@ -404,6 +421,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         // Added compatibly: the roles for npm run metrics / status, and npm run rollback (docs/day-to-day.md).
         opsRoleArn: ops.readRole.arn,
         ...(ops.rollbackRole ? { opsRollbackRoleArn: ops.rollbackRole.arn } : {}),
+        // README badges over what the reporter sets (docs/releases.md); public repositories only.
+        ...(githubStatus ? { githubBadges: githubBadges(`${s.github.owner}/${s.github.repo}`, s.github.branch, s.targets.map((t) => t.stack)) } : {}),
     };
 }
 

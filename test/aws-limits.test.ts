@@ -397,6 +397,30 @@ const CASES: Record<LimitId, Case> = {
         breaks: [[res(T.project, "p", { name: "p1", description: x(256) })]],
         keeps: [[res(T.project, "p", { name: "p1", description: x(255) })]],
     },
+    "events.rule.name": {
+        breaks: [[res("aws:cloudwatch/eventRule:EventRule", "r", { name: x(65), eventPattern: "{}" })], [res("aws:cloudwatch/eventRule:EventRule", "r", { name: "shop rule", eventPattern: "{}" })], [res("aws:cloudwatch/eventRule:EventRule", x(57))]],
+        keeps: [[res("aws:cloudwatch/eventRule:EventRule", "r", { name: x(64), eventPattern: "{}" })], [res("aws:cloudwatch/eventRule:EventRule", "github-status-rule")]],
+    },
+    "events.rule.description": {
+        breaks: [[res("aws:cloudwatch/eventRule:EventRule", "r", { name: "r1", description: x(513) })]],
+        keeps: [[res("aws:cloudwatch/eventRule:EventRule", "r", { name: "r1", description: x(512) })]],
+    },
+    "events.rule.pattern": {
+        breaks: [[res("aws:cloudwatch/eventRule:EventRule", "r", { name: "r1", eventPattern: JSON.stringify({ detail: { stage: [x(2040)] } }) })]],
+        keeps: [[res("aws:cloudwatch/eventRule:EventRule", "r", { name: "r1", eventPattern: JSON.stringify({ detail: { stage: [x(2020)] } }) })]],
+    },
+    "events.target.input-transformer": {
+        breaks: [
+            [res("aws:cloudwatch/eventTarget:EventTarget", "t", { rule: "r1", arn: "a", inputTransformer: { inputTemplate: x(8193) } })],
+            [res("aws:cloudwatch/eventTarget:EventTarget", "t", { rule: "r1", arn: "a", inputTransformer: { inputTemplate: "{}", inputPaths: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`p${i}`, "$.id"])) } })],
+            [res("aws:cloudwatch/eventTarget:EventTarget", "t", { rule: "r1", arn: "a", inputTransformer: { inputTemplate: "{}", inputPaths: { AWSid: "$.id" } } })],
+        ],
+        keeps: [[res("aws:cloudwatch/eventTarget:EventTarget", "t", { rule: "r1", arn: "a", inputTransformer: { inputTemplate: x(8192), inputPaths: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`p${i}`, "$.id"])) } })]],
+    },
+    "codebuild.project.badge": {
+        breaks: [[res(T.project, "p", { name: "p1", badgeEnabled: true, source: { type: "CODEPIPELINE" } })], [res(T.project, "p", { name: "p1", badgeEnabled: true, source: { type: "NO_SOURCE" } })]],
+        keeps: [[res(T.project, "p", { name: "p1", badgeEnabled: true, source: { type: "GITHUB" } })], [res(T.project, "p", { name: "p1", source: { type: "CODEPIPELINE" } })]],
+    },
     "codebuild.project.timeouts": {
         breaks: [[res(T.project, "p", { name: "p1", buildTimeout: 4 })], [res(T.project, "p", { name: "p1", queuedTimeout: 481 })]],
         keeps: [[res(T.project, "p", { name: "p1", buildTimeout: 2160, queuedTimeout: 480 })]],

@@ -84,9 +84,10 @@ export interface BuildSpecRun {
 /**
  * Runs a buildspec's build commands as CodeBuild would (bash, `env.shell`), hermetically: a stand-in
  * `aws` (stubAws: `rules`, `before`), `sleep` that only logs, and python3 first on the PATH, no inherited
- * environment beyond `env`, in a work directory holding `image-tag.txt`.
+ * environment beyond `env`, in a work directory holding `image-tag.txt`. `stubs`: more stand-in commands
+ * (name → bash script, written beside `aws`; a file they write in their own directory is `kept`).
  */
-export function runBuildSpec(spec: unknown, o: { rules: Rule[]; before?: string[]; env: Record<string, string>; imageTag: string; name: string }): BuildSpecRun {
+export function runBuildSpec(spec: unknown, o: { rules: Rule[]; before?: string[]; env: Record<string, string>; imageTag: string; name: string; stubs?: Record<string, string> }): BuildSpecRun {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `slipway-${o.name}-`));
     try {
         const bin = path.join(dir, "bin");
@@ -95,6 +96,7 @@ export function runBuildSpec(spec: unknown, o: { rules: Rule[]; before?: string[
         fs.mkdirSync(work);
         stubAws(bin, o.rules, o.before);
         fs.writeFileSync(path.join(bin, "sleep"), '#!/bin/bash\necho "$*" >> "$(dirname "$0")/sleep.log"\n', { mode: 0o755 });
+        for (const [command, script] of Object.entries(o.stubs ?? {})) fs.writeFileSync(path.join(bin, command), script, { mode: 0o755 });
         const python = spawnSync("/bin/sh", ["-c", "command -v python3"], { encoding: "utf8" }).stdout.trim();
         if (!python) throw new Error("python3 is needed to run the script (CodeBuild's Amazon Linux 2023 image has it)");
         fs.symlinkSync(python, path.join(bin, "python3"));

@@ -228,6 +228,17 @@ const CASES: Record<string, Case> = {
         compliant: [r(T.build, build)],
     },
     "codebuild-kms-encryption": { violating: [r(T.build, { ...build, encryptionKey: undefined })], compliant: [r(T.build, build)] },
+    "codebuild-event-input-variables-only": {
+        violating: [
+            r("aws:cloudwatch/eventTarget:EventTarget", { rule: "r", arn: "arn:aws:codebuild:us-east-1:123456789012:project/p" }),
+            r("aws:cloudwatch/eventTarget:EventTarget", { rule: "r", arn: "arn:aws:codebuild:us-east-1:123456789012:project/p", inputTransformer: { inputPaths: { s: "$.detail.state" }, inputTemplate: '{"buildspecOverride":"<s>","environmentVariablesOverride":[]}' } }),
+            r("aws:cloudwatch/eventTarget:EventTarget", { rule: "r", arn: "arn:aws:codebuild:us-east-1:123456789012:project/p", input: '{"sourceVersion":"main"}' }),
+        ],
+        compliant: [
+            r("aws:cloudwatch/eventTarget:EventTarget", { rule: "r", arn: "arn:aws:codebuild:us-east-1:123456789012:project/p", inputTransformer: { inputPaths: { s: "$.detail.state" }, inputTemplate: '{"environmentVariablesOverride":[{"name":"STATE","type":"PLAINTEXT","value":"<s>"}]}' } }),
+            r("aws:cloudwatch/eventTarget:EventTarget", { rule: "r", arn: "arn:aws:sns:us-east-1:123456789012:topic" }),
+        ],
+    },
     "codebuild-no-plaintext-secrets": {
         violating: [r(T.build, { ...build, environment: { ...(build.environment as Props), environmentVariables: [{ name: "NPM_TOKEN", value: "abc", type: "PLAINTEXT" }] } })],
         compliant: [r(T.build, { ...build, environment: { ...(build.environment as Props), environmentVariables: [{ name: "NPM_TOKEN", value: "ci/npm-token", type: "SECRETS_MANAGER" }] } })],

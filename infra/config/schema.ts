@@ -17,6 +17,7 @@ import { DATABASE_KEYS } from "./database";
 import { PACKAGE_KEYS } from "../packages/settings";
 import { CHAT_KEYS } from "../delivery/chat-settings";
 import { OPS_KEYS } from "../delivery/ops-settings";
+import { GITHUB_STATUS_KEYS } from "../delivery/github-status-settings";
 import { PLATFORM_NAMES } from "../platforms/platform";
 import { arn, envVarName, key, KeySpec, LOG_RETENTION_DAYS, lowerName, optional, Role, roleObject, ROLES } from "./keys";
 
@@ -520,6 +521,8 @@ export const CONFIG_KEYS = [
     ...CHAT_KEYS,
     // --- delivery: the ops commands' roles (infra/delivery/ops-access.ts) ---------------------------
     ...OPS_KEYS,
+    // --- delivery: GitHub deployments and commit statuses (infra/delivery/github-status.ts) ----------
+    ...GITHUB_STATUS_KEYS,
 ] as const;
 
 export const CONFIG_NAMESPACE = "slipway";

@@ -44,6 +44,7 @@ import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLAT
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
 import type { OpsSettings } from "../delivery/ops-settings";
+import { GitHubStatusSettings, githubStatusSettings } from "../delivery/github-status-settings";
 
 export { configText, readStackFile, readStackFileConfig } from "./stack-files";
 export { isProductionName, isReviewName, tierForStack } from "./tiers";
@@ -127,6 +128,8 @@ export interface DeliverySettings extends CommonSettings {
     chat: ChatChannel[];
     /** The ops commands' roles (slipway:opsPrincipals, opsRollback; infra/delivery/ops-access.ts). */
     ops: OpsSettings;
+    /** slipway:githubStatus: report each stage to GitHub as deployments and commit statuses; undefined: no reporting. */
+    githubStatus?: GitHubStatusSettings;
     build: {
         testCommand: string;
         buildCommand: string;
@@ -499,6 +502,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         notificationEmails: d.notificationEmails,
         chat: chatSettings(d.chat, raw.stack, problems),
         ops: { principals: d.opsPrincipals, rollback: d.opsRollback },
+        githubStatus: githubStatusSettings(d.githubStatus, raw.stack, problems),
         build: {
             testCommand: d.testCommand,
             buildCommand: d.buildCommand,

@@ -61,6 +61,14 @@ export const SOURCES = {
     ssmPutParameter: source("PutParameter - AWS Systems Manager API Reference", "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html"),
     secretsCreateSecret: source("CreateSecret - AWS Secrets Manager API Reference", "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html"),
     codebuildCreateProject: source("CreateProject - AWS CodeBuild API Reference", "https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html"),
+    // Read 2026-12-02 in @pulumi/aws 7.48 (cloudwatch/eventRule.d.ts, types/input.d.ts EventTargetInputTransformer)
+    // and terraform-provider-aws internal/service/events rule.go, target.go (validateRuleName, StringLenBetween(1, 8192)),
+    // which cite these pages; the pages themselves were not read offline.
+    // awsdocs/aws-cloudformation-user-guide#54 (AWS's docs team added the note), aws/aws-cdk#1749 and #2242, awsdocs/aws-codebuild-user-guide#51.
+    codebuildBadge: source("AWS::CodeBuild::Project BadgeEnabled (\"build badges aren't supported for source CODEPIPELINE\"); CodeBuild build badges sample", "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html"),
+    eventsQuotas: source("Amazon EventBridge quotas (event pattern 2,048 characters by default, 4,096 on request)", "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html"),
+    eventsPutRule: source("PutRule - Amazon EventBridge API Reference", "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html"),
+    eventsInputTransformer: source("InputTransformer - Amazon EventBridge API Reference", "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html"),
     codepipelineDeclaration: source("PipelineDeclaration - AWS CodePipeline API Reference", "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html"),
     codepipelineAction: source("ActionDeclaration - AWS CodePipeline API Reference", "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html"),
     codepipelineStructure: source("CodePipeline pipeline structure reference", "https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html"),
@@ -549,11 +557,46 @@ const DEFS = {
         fix: "shorten the description",
         source: SOURCES.codebuildCreateProject,
     },
+    "codebuild.project.badge": {
+        what: "build badge",
+        bound: "only for projects with a repository source (GitHub, GitHub Enterprise, Bitbucket, CodeCommit): CodeBuild answers InvalidInputException \"Build badges are not supported for CodePipeline source\"",
+        fix: "drop badgeEnabled; for a pipeline's status use slipway:githubStatus and its githubBadges output (docs/releases.md)",
+        source: SOURCES.codebuildBadge,
+    },
     "codebuild.project.timeouts": {
         what: "build project timeouts",
         bound: "buildTimeout 5–2,160 minutes, queuedTimeout 5–480 minutes",
         fix: "set the timeouts within range",
         source: SOURCES.codebuildCreateProject,
+    },
+    "events.rule.name": {
+        what: "EventBridge rule name",
+        bound: "1–64 characters: letters, digits, '.', '-' and '_'",
+        name: { min: 1, max: 64, chars: /[A-Za-z0-9._-]/, allowed: "letters, digits, '.', '-' and '_'" },
+        fix: "rename the rule",
+        source: SOURCES.eventsPutRule,
+    },
+    "events.rule.description": {
+        what: "EventBridge rule description",
+        bound: "≤ 512 characters",
+        name: { min: 0, max: 512 },
+        fix: "shorten the description",
+        source: SOURCES.eventsPutRule,
+    },
+    "events.rule.pattern": {
+        what: "EventBridge event pattern",
+        bound: "≤ 2,048 characters (the default quota; 4,096 after a quota increase)",
+        max: 2048,
+        fix: "match fewer values (or raise the account's quota and say so)",
+        source: SOURCES.eventsQuotas,
+    },
+    "events.target.input-transformer": {
+        what: "EventBridge input transformer",
+        bound: "template 1–8,192 characters; ≤ 100 input paths, none named AWS…",
+        min: 1,
+        max: 8192,
+        fix: "shorten the template or pass fewer paths",
+        source: SOURCES.eventsInputTransformer,
     },
     "codepipeline.pipeline.name": {
         what: "pipeline name",
@@ -983,6 +1026,8 @@ const NAME_TARGETS: NameTarget[] = [
     { types: ["aws:codebuild/project:Project"], property: "name", limit: "codebuild.project.name", auto: "as-is" },
     { types: ["aws:codebuild/project:Project"], property: "description", limit: "codebuild.project.description" },
     { types: ["aws:codepipeline/pipeline:Pipeline"], property: "name", limit: "codepipeline.pipeline.name", auto: "as-is" },
+    { types: ["aws:cloudwatch/eventRule:EventRule"], property: "name", limit: "events.rule.name", auto: "as-is", prefix: "namePrefix" },
+    { types: ["aws:cloudwatch/eventRule:EventRule"], property: "description", limit: "events.rule.description" },
     { types: ["aws:sns/topic:Topic"], property: "name", limit: "sns.topic.name", auto: "as-is", prefix: "namePrefix" },
     // An auto-named alias is not checked: whether pulumi-aws prefixes it with alias/ was not verified.
     { types: ["aws:kms/alias:Alias"], property: "name", limit: "kms.alias.name", prefix: "namePrefix" },
@@ -1397,6 +1442,10 @@ function checkCodeBuild(c: Collector, plan: Plan): void {
             const v = p.inputs[property];
             if (typeof v === "number" && (v < min || v > max)) c.add("codebuild.project.timeouts", p, property, `is ${v} minutes`);
         }
+        const sourceType = record(p.inputs.source)?.type;
+        if (p.inputs.badgeEnabled === true && known(sourceType) && !["GITHUB", "GITHUB_ENTERPRISE", "BITBUCKET", "CODECOMMIT"].includes(sourceType)) {
+            c.add("codebuild.project.badge", p, "badgeEnabled", `is true with source ${sourceType}`);
+        }
     }
 }
 
@@ -1436,7 +1485,20 @@ function checkMisc(c: Collector, plan: Plan): void {
             const l = LIMITS["ecr.lifecycle-policy.size"];
             if (n < l.min! || n > l.max!) c.add("ecr.lifecycle-policy.size", r, "policy", `is ${fmt(n)} characters`);
         }
-        if (r.type === "aws:sns/topic:Topic" && r.inputs.fifoTopic === true && known(r.inputs.name) && !r.inputs.name.endsWith(".fifo")) {
+        if (r.type === "aws:cloudwatch/eventRule:EventRule" && known(r.inputs.eventPattern)) {
+            const n = r.inputs.eventPattern.length;
+            if (n > LIMITS["events.rule.pattern"].max!) c.add("events.rule.pattern", r, "eventPattern", `is ${fmt(n)} characters`);
+        }
+        const transformer = r.type === "aws:cloudwatch/eventTarget:EventTarget" ? record(r.inputs.inputTransformer) : undefined;
+        if (transformer && known(transformer.inputTemplate)) {
+            const l = LIMITS["events.target.input-transformer"];
+            const n = transformer.inputTemplate.length;
+            if (n < l.min! || n > l.max!) c.add("events.target.input-transformer", r, "inputTransformer.inputTemplate", `is ${fmt(n)} characters`);
+            const paths = Object.keys(record(transformer.inputPaths) ?? {});
+            if (paths.length > 100) c.add("events.target.input-transformer", r, "inputTransformer.inputPaths", `has ${paths.length} paths`);
+            for (const p of paths.filter((k) => /^AWS/.test(k))) c.add("events.target.input-transformer", r, `inputTransformer.inputPaths.${p}`, "starts with AWS");
+        }
+                if (r.type === "aws:sns/topic:Topic" && r.inputs.fifoTopic === true && known(r.inputs.name) && !r.inputs.name.endsWith(".fifo")) {
             c.add("sns.topic.name", r, "name", `${JSON.stringify(r.inputs.name)} is a FIFO topic without the .fifo suffix`);
         }
     }

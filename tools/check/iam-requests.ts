@@ -192,6 +192,11 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
             return [{ service: "codepipeline", sarType: "pipeline", arn: `arn:aws:codepipeline:${R}:${A}:${name}` }];
         case "aws:codebuild/project:Project":
             return [{ service: "codebuild", sarType: "project", arn: `arn:aws:codebuild:${R}:${A}:project/${name}` }];
+        // EventBridge rules on the default bus (`rule/<name>`); a target is changed through its rule.
+        case "aws:cloudwatch/eventRule:EventRule":
+            return [{ service: "events", sarType: "rule-on-default-event-bus", arn: `arn:aws:events:${R}:${A}:rule/${name}` }];
+        case "aws:cloudwatch/eventTarget:EventTarget":
+            return [{ service: "events", sarType: "rule-on-default-event-bus", arn: `arn:aws:events:${R}:${A}:rule/${String(inputs.rule)}` }];
         case "aws:codeartifact/domain:Domain":
         case "aws:codeartifact/domainPermissions:DomainPermissions":
             return [{ service: "codeartifact", sarType: "domain", arn: `arn:aws:codeartifact:${R}:${A}:domain/${String(inputs.domain)}` }];
@@ -234,11 +239,6 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
             return [{ service: "scheduler", sarType: "schedule", arn: `arn:aws:scheduler:${R}:${A}:schedule/${String(inputs.groupName ?? "default")}/${name}` }];
         case "aws:sqs/queue:Queue":
             return [{ service: "sqs", sarType: "queue", arn: `arn:aws:sqs:${R}:${A}:${name}` }];
-        case "aws:cloudwatch/eventRule:EventRule":
-            // Rules on the default bus: rule/<name> (rules on another bus are rule/<bus>/<name>).
-            return [{ service: "events", sarType: "rule-on-default-event-bus", arn: `arn:aws:events:${R}:${A}:rule/${name}` }];
-        case "aws:cloudwatch/eventTarget:EventTarget":
-            return [{ service: "events", sarType: "rule-on-default-event-bus", arn: `arn:aws:events:${R}:${A}:rule/${String(inputs.rule)}` }];
         case "aws:sfn/stateMachine:StateMachine":
             return [{ service: "states", sarType: "statemachine", arn: `arn:aws:states:${R}:${A}:stateMachine:${name}` }];
         case "aws:secretsmanager/secretRotation:SecretRotation": {
@@ -1052,6 +1052,8 @@ export async function attackRequests(target: StackView, ownTag: string): Promise
         if (r.type === "aws:iam/role:Role") ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary"].forEach((a) => actions.add(a));
         if (r.type === "aws:iam/policy:Policy") ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:SetDefaultPolicyVersion"].forEach((a) => actions.add(a));
         if (r.type === "aws:codepipeline/pipeline:Pipeline") ["codepipeline:UpdatePipeline", "codepipeline:DeletePipeline", "codepipeline:StartPipelineExecution"].forEach((a) => actions.add(a));
+        // StartBuild takes a buildspec override: starting another stack's project runs any code as its role.
+        if (r.type === "aws:codebuild/project:Project") actions.add("codebuild:StartBuild");
         // Publishing a package (or a Maven package's metadata) into another stack's repository.
         if (r.type === "aws:codeartifact/repository:Repository") ["codeartifact:PublishPackageVersion", "codeartifact:PutPackageMetadata", "codeartifact:DeletePackageVersions"].forEach((a) => actions.add(a));
         for (const action of actions) {

@@ -119,6 +119,10 @@ const FREE_TYPES = new Set([
     "aws:lb/targetGroup:TargetGroup",
     "aws:lb/listenerRule:ListenerRule",
     "aws:secretsmanager/secretVersion:SecretVersion", // priced per secret
+    // EventBridge pricing (aws.amazon.com/eventbridge/pricing): events AWS services publish to the default bus,
+    // with their rules and targets, are free (third-party summaries read 2026-12-02; the page itself not offline).
+    "aws:cloudwatch/eventRule:EventRule",
+    "aws:cloudwatch/eventTarget:EventTarget",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:s3/bucketPolicy:BucketPolicy",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -167,8 +171,6 @@ const FREE_TYPES = new Set([
     // and deliveries to some targets, not state changes of AWS services: unverified here, a few events a month);
     // the state machine's transitions are priced on it.
     "aws:secretsmanager/secretRotation:SecretRotation",
-    "aws:cloudwatch/eventRule:EventRule",
-    "aws:cloudwatch/eventTarget:EventTarget",
 ]);
 
 /** The tag pipeline and its publish job (infra/packages/publishing.ts): priced per publish, not per build. */
@@ -313,7 +315,14 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                     add(r, `job revisions: ${runs} × 1 min (${computeType}, a describe and a register per job)`, runs, "min", rate);
                     break;
                 }
-                if (r.name === "db-snapshot-project") {
+                if (r.name === "github-status-project") {
+                    // The GitHub reporter (infra/delivery/github-status.ts): one build per reported stage start and end,
+                    // the Build stage and each environment's, a minute each (rounded up; a few API calls).
+                    const runs = a.buildsPerMonth * 2 * (1 + smokeRunsPerExecution);
+                    add(r, `GitHub reports: ${runs} × 1 min (${computeType}, a stage's start or end each)`, runs, "min", rate);
+                    break;
+                }
+                                if (r.name === "db-snapshot-project") {
                     // The pre-release backup: one run per execution per stage with a Backup action (production with a database).
                     const minutes = Math.ceil(snapshotStage("backup").seconds / 60);
                     const runs = a.buildsPerMonth * backupRunsPerExecution;
