@@ -115,7 +115,7 @@ const FREE_TYPES = new Set([
     "aws:lb/listener:Listener", // included in the load balancer's hours
     // Elastic Load Balancing pricing (aws.amazon.com/elasticloadbalancing/pricing, read 2026-12-02): an ALB bills
     // its hours and LCUs only, so the second target group and the one listener rule of a blue/green, canary or
-    // linear deployment cost nothing (rule evaluations count toward LCUs beyond the first 10 rules processed).
+    // linear deployment, and the maintenance rule (slipway:maintenancePage), cost nothing (rule evaluations count toward LCUs beyond the first 10 rules processed).
     "aws:lb/targetGroup:TargetGroup",
     "aws:lb/listenerRule:ListenerRule",
     "aws:secretsmanager/secretVersion:SecretVersion", // priced per secret

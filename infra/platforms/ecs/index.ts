@@ -3,8 +3,9 @@
 // optional CloudWatch dashboard; the delivery stack gets the ECS deploy action, the smoke test's ECS
 // check and the ECS parts of the deploy and runtime policies.
 import * as pulumi from "@pulumi/pulumi";
+import * as ssm from "@pulumi/aws/ssm";
 import type { EnvironmentSettings } from "../../config/settings";
-import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, ECS_LB_INFRASTRUCTURE_KIND, ecsInfrastructureRoleName, environmentRolePath, JOB_SCHEDULER_KIND, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
+import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, ECS_LB_INFRASTRUCTURE_KIND, ecsInfrastructureRoleName, environmentRolePath, JOB_SCHEDULER_KIND, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName, logGroupPrefix, maintenanceRuleParameter, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { ecsAlarmSpecs } from "./alarms";
 import { arnOf } from "../../shared/aws-context";
@@ -42,7 +43,7 @@ export const ecs: Platform<EcsTarget> = {
             projectName: "release",
             timeoutMinutes: RELEASE_PROJECT_TIMEOUT_MINUTES,
             description: (app) => `Run ${app}'s release command before each deploy`,
-            target: (app, t) => (t.release ? releaseTarget(app, t.stack) : undefined),
+            target: (app, t) => (t.release ? releaseTarget(app, t.stack, Boolean(t.maintenance)) : undefined),
             actionVariables: releaseActionVariables,
             statements: releaseStatements,
             buildSpec: releaseBuildSpec,
@@ -106,7 +107,17 @@ function ecsIngress(s: EnvironmentSettings, shared: EnvironmentBase): Ingress {
             certificateArn: https?.certificateArn,
             deletionProtection: s.protect,
             trafficShifting: s.deploy.strategy !== "rolling",
+            maintenancePage: s.maintenancePage,
         });
+        if (web.maintenanceRule) {
+            // The Release action finds the rule here (a PARAMETER_STORE variable CodeBuild resolves at build start).
+            new ssm.Parameter("maintenance-rule", {
+                name: maintenanceRuleParameter(s.appName, s.stack),
+                type: "String",
+                insecureValue: web.maintenanceRule.arn,
+                description: `The maintenance listener rule of ${name}, switched on and off by the pipeline's Release action`,
+            });
+        }
         if (https?.zoneId) {
             new DomainRecord("dns", { zoneId: https.zoneId, domainName: https.domainName, target: { kind: "alias", dnsName: web.loadBalancer.dnsName, zoneId: web.loadBalancer.zoneId } });
         }
@@ -121,7 +132,7 @@ function ecsIngress(s: EnvironmentSettings, shared: EnvironmentBase): Ingress {
             // ECS checks the rule names both groups when the service is created.
             dependsOn: [web.listener, ...(web.productionRule ? [web.productionRule] : [])],
             traffic: { kind: "alb", loadBalancerArnSuffix: web.loadBalancer.arnSuffix, targetGroupArnSuffix: web.targetGroup.arnSuffix },
-            outputs: { loadBalancerDnsName: web.loadBalancer.dnsName },
+            outputs: { loadBalancerDnsName: web.loadBalancer.dnsName, ...(web.maintenanceRule ? { maintenanceRuleArn: web.maintenanceRule.arn } : {}) },
         };
     }
     const api = new HttpApiIngress("web", {
