@@ -239,7 +239,8 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         maxCount: s.maxCount,
         cpuTargetPercent: s.cpuTargetPercent,
         spot: s.fargateSpot,
-        containerInsights: s.containerInsights,
+        // A worker scaling on its queue divides by Container Insights' RunningTaskCount (queue-scaling.ts): on for its cluster.
+        containerInsights: s.containerInsights || s.workers.some((w) => w.queue),
         deploymentAlarmNames: alarms?.alarmNames,
         trafficShift: shift,
         logRetentionDays: s.logRetentionDays,
@@ -302,6 +303,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
                     minCount: w.minCount,
                     maxCount: w.maxCount,
                     cpuTargetPercent: w.cpuTargetPercent,
+                    ...(w.queue ? { queue: { name: w.queue, messagesPerTask: w.messagesPerTask ?? 0 } } : {}),
                     spot: s.fargateSpot,
                     deploymentAlarmNames: alarms?.alarmNames,
                     logGroupName: workerLogGroupName(app, s.stack, w.name),
