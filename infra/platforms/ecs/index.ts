@@ -322,6 +322,8 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
             jobs: s.jobs.map((j) => ({ ...j, family: jobFamily(app, s.stack, j.name), logGroupName: jobLogGroupName(app, s.stack, j.name) })),
             groupName: jobScheduleGroupName(app, s.stack),
             deadLetterQueueName: jobDeadLetterQueueName(app, s.stack),
+            // An invocation Scheduler gave up on notifies the pipeline's topic, like the release alarms.
+            deadLetterAlarm: { alarmName: `${alarmNamePrefix(app, s.stack)}jobs-dead-letters`, topicArn: shared.delivery.requireOutput(DELIVERY_OUTPUTS.notificationTopicArn) as pulumi.Output<string> },
             clusterArn: fargate.cluster.arn,
             image: shared.image,
             executionRoleArn: fargate.executionRole.arn,
@@ -343,6 +345,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         });
         outputs.jobScheduleGroup = jobs.group.name;
         outputs.jobDeadLetterQueue = jobs.deadLetterQueue.name;
+        if (jobs.deadLetterAlarm) outputs.jobDeadLetterAlarm = jobs.deadLetterAlarm.name;
     }
     if (s.dashboard) {
         // Loaded only when asked for: awsx's CloudWatch widgets pull in the whole @pulumi/aws index.
