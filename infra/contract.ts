@@ -171,6 +171,11 @@ export function imageTagParameter(app: string, stack: string): string {
     return `${parameterPrefix(app)}/${stack}/image-tag`;
 }
 
+/** The ARN of an environment's maintenance listener rule (ECS, ALB; written by the environment stack, read by the release action). */
+export function maintenanceRuleParameter(app: string, stack: string): string {
+    return `${parameterPrefix(app)}/${stack}/maintenance-rule`;
+}
+
 /** The full health-check URL of an environment (written by the environment stack, read by the smoke test). */
 export function healthUrlParameter(app: string, stack: string): string {
     return `${parameterPrefix(app)}/${stack}/health-url`;

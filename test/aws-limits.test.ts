@@ -524,6 +524,28 @@ const CASES: Record<LimitId, Case> = {
         breaks: [[res(T.scaling, "p", { name: "cpu\u0007" })], [res(T.scaling, "p", { name: x(257) })]],
         keeps: [[res(T.scaling, "p", { name: "cpu target 60%" })], [res(T.scaling, "app-cpu")]],
     },
+    "appautoscaling.policy.metric-math": {
+        breaks: [
+            [res(T.scaling, "p", { targetTrackingScalingPolicyConfiguration: { customizedMetricSpecification: { metrics: [{ id: "m1", metricStat: {}, returnData: false }, { id: "e1", expression: "m1 * 2" }, { id: "e2", expression: "m1" }] } } })],
+            [res(T.scaling, "p", { targetTrackingScalingPolicyConfiguration: { customizedMetricSpecification: { metrics: [{ id: "m1", metricStat: {}, expression: "m1", returnData: true }] } } })],
+            [res(T.scaling, "p", { targetTrackingScalingPolicyConfiguration: { customizedMetricSpecification: { metrics: [{ metricStat: {}, returnData: false }, { id: "e1", expression: "1", returnData: true }] } } })],
+        ],
+        keeps: [
+            [res(T.scaling, "p", { targetTrackingScalingPolicyConfiguration: { customizedMetricSpecification: { metrics: [{ id: "m1", metricStat: {}, returnData: false }, { id: "m2", metricStat: {}, returnData: false }, { id: "e1", expression: "m1 / m2", returnData: true }] } } })],
+            [res(T.scaling, "cpu", { targetTrackingScalingPolicyConfiguration: { predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" } } })],
+        ],
+    },
+    "elb.rule.fixed-response": {
+        breaks: [
+            [res("aws:lb/listenerRule:ListenerRule", "r", { actions: [{ type: "fixed-response", fixedResponse: { statusCode: "503", contentType: "text/html", messageBody: x(1025) } }] })],
+            [res("aws:lb/listenerRule:ListenerRule", "r", { actions: [{ type: "fixed-response", fixedResponse: { statusCode: "302", contentType: "text/html" } }] })],
+            [res("aws:lb/listener:Listener", "l", { defaultActions: [{ type: "fixed-response", fixedResponse: { statusCode: "503", contentType: "text/xml" } }] })],
+        ],
+        keeps: [
+            [res("aws:lb/listenerRule:ListenerRule", "r", { actions: [{ type: "fixed-response", fixedResponse: { statusCode: "503", contentType: "text/html", messageBody: x(1024) } }] })],
+            [res("aws:lb/listenerRule:ListenerRule", "r", { actions: [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1" }] })],
+        ],
+    },
     "tags.count": {
         breaks: [[res(T.bucket, "b", { bucket: "shop-b", tags: tags(51) })]],
         keeps: [[res(T.bucket, "b", { bucket: "shop-b", tags: tags(50) })]],

@@ -41,6 +41,8 @@ const CASES: Case[] = [
     { stack: "apps-staging", role: "github-oidc-deploy-apps-staging", delivery: "apps-delivery" },
     { stack: "apps-production", role: "github-oidc-deploy-apps-production", delivery: "apps-delivery" },
     { stack: "apps-staging", as: "review-pr-9", role: "github-oidc-deploy-review" },
+    // A worker scaled on its SQS queue's backlog per task: the metric-math policy, Container Insights on the cluster.
+    { stack: "apps-staging", role: "github-oidc-deploy-apps-staging", delivery: "apps-delivery", set: { "slipway:workers": JSON.stringify({ mailer: { command: "celery -A shop worker", queue: "shop-mail" } }) } },
     // Managed domains: the HTTP API's custom domain and the ALB, each with its certificate and records.
     { stack: "domains-staging", role: "github-oidc-deploy-domains-staging", delivery: "domains-delivery" },
     { stack: "domains-production", role: "github-oidc-deploy-domains-production", delivery: "domains-delivery" },

@@ -151,6 +151,8 @@ test("each stage runs Release, then Deploy, then SmokeTest, reading the one buil
             TASK_FAMILY: `shop-${stack}_release`,
             CONTAINER_NAME: "app",
             LOG_GROUP: `/slipway/shop/${stack}/app`,
+            // The production fixture sets slipway:maintenancePage (test/maintenance.test.ts).
+            ...(stack === "apps-production" ? { MAINTENANCE_RULE: "/slipway/shop/apps-production/maintenance-rule" } : {}),
         });
         // The ECS deploy moves the service only after the Release action has passed.
         assert.equal(s.actions[1].configuration.ServiceName, `shop-${stack}`);

@@ -10,6 +10,7 @@ import { ALARM_KEYS } from "./alarm-keys";
 import { ECS_KEYS } from "../platforms/ecs/settings";
 import { DEPLOY_STRATEGY_KEYS } from "../platforms/ecs/strategy-settings";
 import { RELEASE_KEYS } from "../platforms/ecs/release-settings";
+import { MAINTENANCE_KEYS } from "../platforms/ecs/maintenance";
 import { WORKER_KEYS } from "../platforms/ecs/worker-settings";
 import { JOB_KEYS } from "../platforms/ecs/job-settings";
 import { DOMAIN_KEYS } from "./domain";
@@ -511,6 +512,7 @@ export const CONFIG_KEYS = [
     ...ECS_KEYS,
     ...DEPLOY_STRATEGY_KEYS,
     ...RELEASE_KEYS,
+    ...MAINTENANCE_KEYS,
     ...WORKER_KEYS,
     ...JOB_KEYS,
     ...DATABASE_KEYS,

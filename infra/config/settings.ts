@@ -29,6 +29,7 @@ import { beanstalkEvaluationOfStackFile, beanstalkSettings, BeanstalkSettings, b
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
+import { maintenanceOfStackFile, maintenanceProblems } from "../platforms/ecs/maintenance";
 import { DeploySettings, deploySettings, deployWaitOfStackFile } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
 import { serviceImageProblems, serviceImagesOfStackFile, type ServiceImage } from "../platforms/ecs/service-images";
@@ -78,6 +79,8 @@ export interface DeployTarget {
     platform: Platform;
     /** The target's stack file sets slipway:releaseCommand (ECS): its stage runs the release action first. */
     release: boolean;
+    /** Its stack file sets slipway:maintenancePage with its release command (ECS, ALB): the Release action switches the 503 page. */
+    maintenance?: boolean;
     /** The workers its stack file declares (slipway:workers, ECS): the stage deploys each with the web service. */
     workers: string[];
     /** The scheduled jobs its stack file declares (slipway:jobs, ECS): the stage registers each job's family with the new image. */
@@ -179,6 +182,8 @@ export interface EnvironmentSettings extends CommonSettings {
     containerHealthCheck?: string;
     /** Release phase: the command the pipeline runs once per deploy before the services move (ECS); undefined: none. */
     releaseCommand?: string;
+    /** Maintenance mode (ECS, ALB): the 503 page the load balancer answers while the release command runs; undefined: none. */
+    maintenancePage?: string;
     /** Background workers (ECS): each its own service in the environment's cluster, sorted by name. */
     workers: WorkerSettings[];
     /** Scheduled jobs (ECS): each its own task family, run by an EventBridge Scheduler schedule, sorted by name. */
@@ -449,6 +454,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack),
             platform,
             release: platform === "ecs" && Boolean(raw.readStackConfig?.(stack)?.[`${CONFIG_NAMESPACE}:releaseCommand`]?.trim()),
+            maintenance: (platform === "ecs" && maintenanceOfStackFile(raw.readStackConfig?.(stack), CONFIG_NAMESPACE)) || undefined,
             workers: platform === "ecs" ? workerNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
             jobs: platform === "ecs" ? jobNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
             domain: managedDomainOfStackFile(raw.readStackConfig?.(stack)),
@@ -624,6 +630,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
     }
     checkDeployedByDelivery(d.deliveryStack, tier, raw, problems);
     const ingress = d.ingress || byTier.ingress;
+    problems.push(...maintenanceProblems(d, ingress, raw.stack));
     const beanstalk = d.platform === "beanstalk" ? beanstalkSettings(byTier, d, raw.stack, problems) : undefined;
     checkVpcCidr(d.vpcCidr, d.azCount, beanstalk ? beanstalk.environmentType === "LoadBalanced" : ingress === "alb", raw.stack, problems, Object.keys(d.database ?? {}).length > 0);
     if (tier === "production" && !waived(common, "production-https")) checkProductionHttps(d, ingress, beanstalk, raw.stack, problems);
@@ -657,6 +664,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         dashboard: d.dashboard,
         containerHealthCheck: d.containerHealthCheck || undefined,
         releaseCommand: d.releaseCommand || undefined,
+        maintenancePage: d.maintenancePage || undefined,
         workers: workerSettings(
             d.workers,
             { platform: d.platform, cpu: d.cpu, memory: d.memory, cpuTargetPercent: d.cpuTargetPercent, atMinimum: byTier.workersAtMinimum, environmentName: `${common.appName}-${raw.stack}` },

@@ -16,7 +16,7 @@ import { arnOf, AwsContext } from "../shared/aws-context";
 import { Statement } from "../shared/iam";
 import type { DeployConcern, Platform } from "../platforms/platform";
 import {
-    beanstalkLogGroupPrefix, BOUNDARY_CONCERN, environmentName, environmentRolePath, healthUrlParameter, logGroupPrefix, managedPolicyArn, managedPolicyName, PACKAGES_READ_KIND, parameterPrefix, runtimePolicyArn,
+    beanstalkLogGroupPrefix, BOUNDARY_CONCERN, environmentName, environmentRolePath, healthUrlParameter, logGroupPrefix, maintenanceRuleParameter, managedPolicyArn, managedPolicyName, PACKAGES_READ_KIND, parameterPrefix, runtimePolicyArn,
     secretNamePrefix, stackPattern, stackTag, stageName, ADOPTED_TAG, ADOPTED_VALUE, STACK_TAG,
 } from "../contract";
 import { REVIEW_TEMPLATE_STACK, stateBackendStatements } from "./state-backend";
@@ -352,10 +352,10 @@ export function dataStatements(scope: DeployerScope): Statement[] {
             Resource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefix(app, pattern)}*`)],
         },
         {
-            // Only the health URL the stack publishes: its image-tag parameter is the pipeline's (delivery stack).
+            // Only the health URL and the maintenance rule the stack publishes: its image-tag parameter is the pipeline's (delivery stack).
             Sid: "OwnParameters",
             Action: ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource"],
-            Resource: [arnOf(ctx, "ssm", `parameter${healthUrlParameter(app, pattern)}`)],
+            Resource: [arnOf(ctx, "ssm", `parameter${healthUrlParameter(app, pattern)}`), arnOf(ctx, "ssm", `parameter${maintenanceRuleParameter(app, pattern)}`)],
         },
         { Sid: "DescribeParameters", Action: ["ssm:DescribeParameters"], Resource: ["*"], Condition: t.region },
         {

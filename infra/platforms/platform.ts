@@ -86,6 +86,8 @@ export interface StageTargetSettings {
     stack: string;
     /** Its stack file sets slipway:releaseCommand. */
     release: boolean;
+    /** Its stack file sets slipway:maintenancePage (with the release command): the Release action switches the 503 page. */
+    maintenance?: boolean;
     /** The scheduled jobs its stack file declares. */
     jobs: string[];
 }

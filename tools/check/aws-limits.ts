@@ -95,6 +95,11 @@ export const SOURCES = {
         "CreateNotificationRule - AWS CodeStar Notifications API Reference",
         "https://docs.aws.amazon.com/codestar-notifications/latest/APIReference/API_CreateNotificationRule.html",
     ),
+    elbFixedResponse: source("FixedResponseActionConfig - Elastic Load Balancing API Reference", "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_FixedResponseActionConfig.html"),
+    autoscalingMetricMath: source(
+        "Create a target tracking scaling policy for Application Auto Scaling using metric math",
+        "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html",
+    ),
     autoscalingPutScalingPolicy: source(
         "PutScalingPolicy - Application Auto Scaling API Reference",
         "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
@@ -771,6 +776,20 @@ const DEFS = {
         name: { min: 1, max: 256, chars: /[^\p{Cc}]/u, allowed: "printable characters" },
         fix: "rename the policy",
         source: SOURCES.autoscalingPutScalingPolicy,
+    },
+
+    "appautoscaling.policy.metric-math": {
+        what: "a target-tracking policy's metric math (customizedMetricSpecification.metrics)",
+        bound: "each query has an id and exactly one of expression and metricStat; exactly one query returns data (\"must eventually return a single time series\")",
+        fix: "give every query an id and either an expression or a metricStat, and set returnData true on the one expression the policy tracks only",
+        source: SOURCES.autoscalingMetricMath,
+    },
+    "elb.rule.fixed-response": {
+        what: "an ALB listener rule's fixed-response action",
+        bound: "StatusCode 2XX, 4XX or 5XX; ContentType text/plain, text/css, text/html, application/javascript or application/json; MessageBody ≤ 1,024 characters",
+        max: 1024,
+        fix: "shorten the body (slipway:maintenancePage: at most 1024 characters), or use one of the five content types",
+        source: SOURCES.elbFixedResponse,
     },
 
     // ---- Tags ----
@@ -1498,7 +1517,32 @@ function checkMisc(c: Collector, plan: Plan): void {
             if (paths.length > 100) c.add("events.target.input-transformer", r, "inputTransformer.inputPaths", `has ${paths.length} paths`);
             for (const p of paths.filter((k) => /^AWS/.test(k))) c.add("events.target.input-transformer", r, `inputTransformer.inputPaths.${p}`, "starts with AWS");
         }
-                if (r.type === "aws:sns/topic:Topic" && r.inputs.fifoTopic === true && known(r.inputs.name) && !r.inputs.name.endsWith(".fifo")) {
+        if (r.type === "aws:lb/listenerRule:ListenerRule" || r.type === "aws:lb/listener:Listener") {
+            const property = r.type === "aws:lb/listener:Listener" ? "defaultActions" : "actions";
+            for (const [i, a] of list(r.inputs[property]).entries()) {
+                const f = record(record(a)?.fixedResponse);
+                if (!f) continue;
+                const at = `${property}[${i}].fixedResponse`;
+                if (known(f.statusCode) && !/^(2|4|5)\d\d$/.test(f.statusCode)) c.add("elb.rule.fixed-response", r, `${at}.statusCode`, `${JSON.stringify(f.statusCode)} is not 2XX, 4XX or 5XX`);
+                if (known(f.contentType) && !["text/plain", "text/css", "text/html", "application/javascript", "application/json"].includes(f.contentType)) {
+                    c.add("elb.rule.fixed-response", r, `${at}.contentType`, `${JSON.stringify(f.contentType)} is not a content type ELB answers with`);
+                }
+                if (known(f.messageBody) && chars(f.messageBody) > LIMITS["elb.rule.fixed-response"].max!) c.add("elb.rule.fixed-response", r, `${at}.messageBody`, `is ${fmt(chars(f.messageBody))} characters`);
+            }
+        }
+        if (r.type === "aws:appautoscaling/policy:Policy") {
+            const metrics = list(record(record(r.inputs.targetTrackingScalingPolicyConfiguration)?.customizedMetricSpecification)?.metrics).map((m) => record(m) ?? {});
+            if (metrics.length) {
+                const at = "targetTrackingScalingPolicyConfiguration.customizedMetricSpecification.metrics";
+                for (const [i, m] of metrics.entries()) {
+                    if (!m.id) c.add("appautoscaling.policy.metric-math", r, `${at}[${i}].id`, "is missing");
+                    if ((m.expression === undefined) === (m.metricStat === undefined)) c.add("appautoscaling.policy.metric-math", r, `${at}[${i}]`, m.expression === undefined ? "has neither an expression nor a metricStat" : "has both an expression and a metricStat");
+                }
+                const returning = metrics.filter((m) => m.returnData !== false).length;
+                if (returning !== 1) c.add("appautoscaling.policy.metric-math", r, at, `${returning} queries return data (returnData defaults to true)`);
+            }
+        }
+        if (r.type === "aws:sns/topic:Topic" && r.inputs.fifoTopic === true && known(r.inputs.name) && !r.inputs.name.endsWith(".fifo")) {
             c.add("sns.topic.name", r, "name", `${JSON.stringify(r.inputs.name)} is a FIFO topic without the .fifo suffix`);
         }
     }

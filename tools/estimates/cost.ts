@@ -115,7 +115,7 @@ const FREE_TYPES = new Set([
     "aws:lb/listener:Listener", // included in the load balancer's hours
     // Elastic Load Balancing pricing (aws.amazon.com/elasticloadbalancing/pricing, read 2026-12-02): an ALB bills
     // its hours and LCUs only, so the second target group and the one listener rule of a blue/green, canary or
-    // linear deployment cost nothing (rule evaluations count toward LCUs beyond the first 10 rules processed).
+    // linear deployment, and the maintenance rule (slipway:maintenancePage), cost nothing (rule evaluations count toward LCUs beyond the first 10 rules processed).
     "aws:lb/targetGroup:TargetGroup",
     "aws:lb/listenerRule:ListenerRule",
     "aws:secretsmanager/secretVersion:SecretVersion", // priced per secret
@@ -388,8 +388,14 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                 break;
             }
             case "aws:appautoscaling/policy:Policy":
-                // Target tracking creates and manages two CloudWatch alarms (scale out, scale in).
-                if (r.inputs.policyType === "TargetTrackingScaling") add(r, "2 target-tracking alarms", 2, "alarm-mo", PRICES.cloudwatch.alarmMonth);
+                // Target tracking creates and manages two CloudWatch alarms (scale out, scale in). With metric math (a
+                // worker's backlog per task) each alarm is billed per metric in it (prices.ts), here its metricStat queries.
+                if (r.inputs.policyType === "TargetTrackingScaling") {
+                    const config = r.inputs.targetTrackingScalingPolicyConfiguration as { customizedMetricSpecification?: { metrics?: { metricStat?: unknown }[] } } | undefined;
+                    const metrics = (config?.customizedMetricSpecification?.metrics ?? []).filter((m) => m.metricStat).length;
+                    if (metrics > 1) add(r, `2 target-tracking alarms, ${metrics} metrics each`, 2 * metrics, "alarm-metric-mo", PRICES.cloudwatch.alarmMonth);
+                    else add(r, "2 target-tracking alarms", 2, "alarm-mo", PRICES.cloudwatch.alarmMonth);
+                }
                 break;
             case "aws:s3/bucket:Bucket":
             case "aws:s3/bucketV2:BucketV2":

@@ -303,6 +303,7 @@ interface Action {
     category: string;
     provider: string;
     runOrder?: number;
+    configuration?: Record<string, string>;
 }
 interface Stage {
     name: string;
@@ -356,8 +357,10 @@ export function smokeStage(stage: string): StageEstimate {
  * The Release action (infra/platforms/ecs/release-action.ts): CodeBuild's overhead, register + RunTask,
  * the Fargate task's start, the command, and at most one poll interval until the script sees it STOPPED.
  */
-export function releaseStage(stage: string): StageEstimate {
+export function releaseStage(stage: string, maintenance = false): StageEstimate {
     const parts = [
+        // Maintenance mode: one ModifyRule call on and one off (assumed a second each; ELB applies a rule change at once).
+        ...(maintenance ? [{ label: "maintenance page on and off (2 ModifyRule calls, assumed)", seconds: 2 }] : []),
         ...codebuildOverhead(false),
         { label: "describe + register the release revision, RunTask", seconds: FIGURES.ecsActionSeconds },
         { label: "Fargate task start (RunTask → RUNNING)", seconds: FIGURES.fargateTaskStartSeconds },
@@ -481,7 +484,8 @@ export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: A
         // The release phase runs before the deploy (runOrder 1), so its time adds to the stage's.
         // The pre-release snapshot runs before both (production with a database).
         if (s.actions.some((a) => a.name === STAGE_ACTIONS.backup)) stages.push(snapshotStage(`${s.name}: database snapshot (${stack})`));
-        if (s.actions.some((a) => a.name === STAGE_ACTIONS.release)) stages.push(releaseStage(`${s.name}: release (${stack})`));
+        const release = s.actions.find((a) => a.name === STAGE_ACTIONS.release);
+        if (release) stages.push(releaseStage(`${s.name}: release (${stack})`, String(release.configuration?.EnvironmentVariables ?? "").includes('"MAINTENANCE_RULE"')));
         const model = DEPLOY_MODELS[platform];
         const floor = model?.floor(env);
         if (model && floor) {

@@ -4,9 +4,10 @@
 // check and the ECS parts of the deploy and runtime policies.
 import { ownImage } from "./service-images";
 import * as pulumi from "@pulumi/pulumi";
+import * as ssm from "@pulumi/aws/ssm";
 import type { EnvironmentSettings } from "../../config/settings";
 import { databaseIdentifier, rotationRestartName, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND } from "../../contract";
-import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, ECS_LB_INFRASTRUCTURE_KIND, ecsInfrastructureRoleName, environmentRolePath, JOB_SCHEDULER_KIND, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName, logGroupPrefix, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
+import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, ECS_LB_INFRASTRUCTURE_KIND, ecsInfrastructureRoleName, environmentRolePath, JOB_SCHEDULER_KIND, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName, logGroupPrefix, maintenanceRuleParameter, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { ecsAlarmSpecs } from "./alarms";
 import { arnOf } from "../../shared/aws-context";
@@ -46,7 +47,7 @@ export const ecs: Platform<EcsTarget> = {
             projectName: "release",
             timeoutMinutes: RELEASE_PROJECT_TIMEOUT_MINUTES,
             description: (app) => `Run ${app}'s release command before each deploy`,
-            target: (app, t) => (t.release ? releaseTarget(app, t.stack) : undefined),
+            target: (app, t) => (t.release ? releaseTarget(app, t.stack, Boolean(t.maintenance)) : undefined),
             actionVariables: releaseActionVariables,
             statements: releaseStatements,
             buildSpec: releaseBuildSpec,
@@ -110,7 +111,17 @@ function ecsIngress(s: EnvironmentSettings, shared: EnvironmentBase): Ingress {
             certificateArn: https?.certificateArn,
             deletionProtection: s.protect,
             trafficShifting: s.deploy.strategy !== "rolling",
+            maintenancePage: s.maintenancePage,
         });
+        if (web.maintenanceRule) {
+            // The Release action finds the rule here (a PARAMETER_STORE variable CodeBuild resolves at build start).
+            new ssm.Parameter("maintenance-rule", {
+                name: maintenanceRuleParameter(s.appName, s.stack),
+                type: "String",
+                insecureValue: web.maintenanceRule.arn,
+                description: `The maintenance listener rule of ${name}, switched on and off by the pipeline's Release action`,
+            });
+        }
         if (https?.zoneId) {
             new DomainRecord("dns", { zoneId: https.zoneId, domainName: https.domainName, target: { kind: "alias", dnsName: web.loadBalancer.dnsName, zoneId: web.loadBalancer.zoneId } });
         }
@@ -125,7 +136,7 @@ function ecsIngress(s: EnvironmentSettings, shared: EnvironmentBase): Ingress {
             // ECS checks the rule names both groups when the service is created.
             dependsOn: [web.listener, ...(web.productionRule ? [web.productionRule] : [])],
             traffic: { kind: "alb", loadBalancerArnSuffix: web.loadBalancer.arnSuffix, targetGroupArnSuffix: web.targetGroup.arnSuffix },
-            outputs: { loadBalancerDnsName: web.loadBalancer.dnsName },
+            outputs: { loadBalancerDnsName: web.loadBalancer.dnsName, ...(web.maintenanceRule ? { maintenanceRuleArn: web.maintenanceRule.arn } : {}) },
         };
     }
     const api = new HttpApiIngress("web", {
@@ -232,7 +243,8 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         maxCount: s.maxCount,
         cpuTargetPercent: s.cpuTargetPercent,
         spot: s.fargateSpot,
-        containerInsights: s.containerInsights,
+        // A worker scaling on its queue divides by Container Insights' RunningTaskCount (queue-scaling.ts): on for its cluster.
+        containerInsights: s.containerInsights || s.workers.some((w) => w.queue),
         deploymentAlarmNames: alarms?.alarmNames,
         trafficShift: shift,
         logRetentionDays: s.logRetentionDays,
@@ -297,6 +309,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
                     minCount: w.minCount,
                     maxCount: w.maxCount,
                     cpuTargetPercent: w.cpuTargetPercent,
+                    ...(w.queue ? { queue: { name: w.queue, messagesPerTask: w.messagesPerTask ?? 0 } } : {}),
                     spot: s.fargateSpot,
                     deploymentAlarmNames: alarms?.alarmNames,
                     logGroupName: workerLogGroupName(app, s.stack, w.name),
@@ -331,6 +344,8 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
             jobs: s.jobs.map((j) => ({ ...j, family: jobFamily(app, s.stack, j.name), logGroupName: jobLogGroupName(app, s.stack, j.name) })),
             groupName: jobScheduleGroupName(app, s.stack),
             deadLetterQueueName: jobDeadLetterQueueName(app, s.stack),
+            // An invocation Scheduler gave up on notifies the pipeline's topic, like the release alarms.
+            deadLetterAlarm: { alarmName: `${alarmNamePrefix(app, s.stack)}jobs-dead-letters`, topicArn: shared.delivery.requireOutput(DELIVERY_OUTPUTS.notificationTopicArn) as pulumi.Output<string> },
             clusterArn: fargate.cluster.arn,
             image: shared.image,
             executionRoleArn: fargate.executionRole.arn,
@@ -352,6 +367,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         });
         outputs.jobScheduleGroup = jobs.group.name;
         outputs.jobDeadLetterQueue = jobs.deadLetterQueue.name;
+        if (jobs.deadLetterAlarm) outputs.jobDeadLetterAlarm = jobs.deadLetterAlarm.name;
     }
     if (s.dashboard) {
         // Loaded only when asked for: awsx's CloudWatch widgets pull in the whole @pulumi/aws index.

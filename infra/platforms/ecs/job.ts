@@ -8,6 +8,7 @@
 // EcsParameters.TaskDefinitionArn to ECS RunTask, whose taskDefinition "If a revision isn't specified, the
 // latest ACTIVE revision is used" (ECS API Reference, RunTask). So the newest revision registered with
 // the family runs; Pulumi registers one whenever the environment's image changes (docs/services.md).
+import { deadLetterAlarm } from "./job-alarm";
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
@@ -57,6 +58,8 @@ export interface ScheduledJobsArgs {
     databaseSecrets?: pulumi.Input<{ name: string; valueFrom: string }[]>;
     /** Further security groups of the jobs' tasks (the database's clients group). @default none */
     extraSecurityGroupIds?: pulumi.Input<string>[];
+    /** The dead-letter alarm (job-alarm.ts): its name under the stack's alarm prefix and the topic it notifies. @default none */
+    deadLetterAlarm?: { alarmName: string; topicArn: pulumi.Input<string> };
     /** Schedules declared DISABLED (review stacks). @default false */
     disabled?: boolean;
     logRetentionDays: number;
@@ -68,6 +71,8 @@ export interface ScheduledJobsArgs {
 export class ScheduledJobs extends pulumi.ComponentResource {
     readonly group: scheduler.ScheduleGroup;
     readonly deadLetterQueue: sqs.Queue;
+    /** With deadLetterAlarm: ApproximateNumberOfMessagesVisible > 0 on the queue, notifying the topic. */
+    readonly deadLetterAlarm?: cloudwatch.MetricAlarm;
     readonly schedulerRole: iam.Role;
     readonly schedules: scheduler.Schedule[] = [];
     readonly taskDefinitions: ecs.TaskDefinition[] = [];
@@ -82,6 +87,7 @@ export class ScheduledJobs extends pulumi.ComponentResource {
             { name: args.deadLetterQueueName, sqsManagedSseEnabled: true, messageRetentionSeconds: DLQ_RETENTION_SECONDS },
             { parent: this },
         );
+        if (args.deadLetterAlarm) this.deadLetterAlarm = deadLetterAlarm(name, { ...args.deadLetterAlarm, queueName: this.deadLetterQueue.name }, this);
         // ARNs from the fixed names (known at plan time): the queue's and the group's.
         const queueArn = pulumi.all([this.deadLetterQueue.name, arnOf(ctx, "sqs", "")]).apply(([n, prefix]) => `${prefix}${n}`);
         const groupArn = pulumi.all([this.group.name, arnOf(ctx, "scheduler", "schedule-group/")]).apply(([n, prefix]) => `${prefix}${n}`);

@@ -4,6 +4,7 @@ import * as lb from "@pulumi/aws/lb";
 import * as inputs from "@pulumi/aws/types/input";
 import { renamedFrom } from "../../contract";
 import { HEALTH, TLS_POLICY } from "../../shared/health";
+import { MAINTENANCE_CONTENT_TYPE, MAINTENANCE_HEADER, MAINTENANCE_RULE_PRIORITY, MAINTENANCE_STATUS, MAINTENANCE_TAG } from "./maintenance";
 
 
 export interface WebLoadBalancerArgs {
@@ -24,10 +25,21 @@ export interface WebLoadBalancerArgs {
      * forwarding to both, whose weights ECS moves during each deployment. @default false
      */
     trafficShifting?: boolean;
+    /**
+     * Maintenance mode (infra/platforms/ecs/maintenance.ts): a listener rule answering this HTML with a 503, off as
+     * declared (it matches only MAINTENANCE_HEADER), switched on by the pipeline's Release action. @default none
+     */
+    maintenancePage?: string;
 }
 
-/** The production listener rule's priority: the only rule, so it matches every request before the default action. */
+/**
+ * The production listener rule's priority: it matches every request before the default action. With maintenance
+ * mode the maintenance rule takes priority 1 and this rule the next (it must never outrank the 503 page).
+ */
 export const PRODUCTION_RULE_PRIORITY = 1;
+export function productionRulePriority(maintenance: boolean): number {
+    return maintenance ? MAINTENANCE_RULE_PRIORITY + 1 : PRODUCTION_RULE_PRIORITY;
+}
 
 /** The target group's checks and draining (infra/shared/health.ts). */
 export const TARGET_HEALTH = HEALTH.target;
@@ -47,6 +59,8 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
     readonly alternateTargetGroup?: lb.TargetGroup;
     /** With trafficShifting: the listener rule whose forward weights ECS moves between the two target groups. */
     readonly productionRule?: lb.ListenerRule;
+    /** With maintenancePage: the fixed-response 503 rule the Release action switches on and off. */
+    readonly maintenanceRule?: lb.ListenerRule;
 
     constructor(name: string, args: WebLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:environment:WebLoadBalancer", name, {}, opts);
@@ -136,7 +150,7 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                 `${name}-production`,
                 {
                     listenerArn: this.listener.arn,
-                    priority: PRODUCTION_RULE_PRIORITY,
+                    priority: productionRulePriority(args.maintenancePage !== undefined),
                     conditions: [{ pathPattern: { values: ["/*"] } }],
                     actions: [
                         {
@@ -153,6 +167,27 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                 // ECS owns the weights: each deployment moves them (and leaves the pair swapped). A `pulumi up`
                 // restoring 100/0 would send traffic back to the tasks ECS has just stopped.
                 { parent: this, ignoreChanges: ["actions"] },
+            );
+        }
+        if (args.maintenancePage !== undefined) {
+            // A rule of its own, never an action of the production rule: ECS moves that rule's forward weights, and
+            // a rule mixing forward with fixed-response actions fails ECS's deployment (ECS, "Application Load
+            // Balancer resources for blue/green, linear, and canary deployments"). The ECS service names the
+            // production rule only, so ECS never touches this one. Declared off: the Release action's ModifyRule
+            // sets its conditions to every path and back; a `pulumi up --refresh` restores the declared (off) state.
+            this.maintenanceRule = new lb.ListenerRule(
+                `${name}-maintenance`,
+                {
+                    listenerArn: this.listener.arn,
+                    priority: MAINTENANCE_RULE_PRIORITY,
+                    conditions: [{ httpHeader: { httpHeaderName: MAINTENANCE_HEADER, values: ["on"] } }],
+                    actions: [{ type: "fixed-response", fixedResponse: { statusCode: MAINTENANCE_STATUS, contentType: MAINTENANCE_CONTENT_TYPE, messageBody: args.maintenancePage } }],
+                    // The release project's ModifyRule needs this tag as well as the stack's (maintenanceStatements).
+                    tags: { [MAINTENANCE_TAG]: "on-release" },
+                },
+                // ELB refuses two rules of one priority: when a stack turns maintenance mode on, the production rule
+                // moves to the next priority first (dependsOn), then this rule is created.
+                { parent: this, dependsOn: this.productionRule ? [this.productionRule] : [] },
             );
         }
         this.registerOutputs({ dnsName: this.loadBalancer.dnsName });

@@ -6,8 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
-import { appLogGroupName, CONTAINER_NAME, environmentName, environmentRolePath, processFamily, RELEASE_PROCESS, stageName } from "../../contract";
+import { appLogGroupName, CONTAINER_NAME, environmentName, environmentRolePath, maintenanceRuleParameter, processFamily, RELEASE_PROCESS, stageName } from "../../contract";
 import type { ActionVariable } from "../platform";
+import { maintenanceScript, maintenanceStatements } from "./maintenance";
 
 /**
  * How long the script waits for the release task to stop before it stops the task and fails. The
@@ -28,10 +29,13 @@ export interface ReleaseTarget {
     serviceName: string;
     family: string;
     logGroup: string;
+    /** Maintenance mode (slipway:maintenancePage): the SSM parameter holding the maintenance rule's ARN. */
+    maintenanceParameter?: string;
 }
 
-export function releaseTarget(app: string, stack: string): ReleaseTarget {
+export function releaseTarget(app: string, stack: string, maintenance = false): ReleaseTarget {
     return {
+        ...(maintenance ? { maintenanceParameter: maintenanceRuleParameter(app, stack) } : {}),
         stack,
         clusterName: environmentName(app, stack),
         serviceName: environmentName(app, stack),
@@ -49,6 +53,8 @@ export function releaseActionVariables(t: ReleaseTarget): ActionVariable[] {
         { name: "TASK_FAMILY", value: t.family },
         { name: "CONTAINER_NAME", value: CONTAINER_NAME },
         { name: "LOG_GROUP", value: t.logGroup },
+        // CodeBuild resolves it at build start with the project's role: a missing parameter fails the build before anything runs.
+        ...(t.maintenanceParameter ? [{ name: "MAINTENANCE_RULE", value: t.maintenanceParameter, type: "PARAMETER_STORE" as const }] : []),
     ];
 }
 
@@ -108,6 +114,7 @@ export function releaseStatements(ctx: AwsContext, targets: ReleaseTarget[], app
             Action: ["logs:GetLogEvents"],
             Resource: targets.map((t) => arnOf(ctx, "logs", `log-group:${t.logGroup}:log-stream:${RELEASE_PROCESS}/*`)),
         },
+        ...maintenanceStatements(ctx, app, targets),
     ];
 }
 
@@ -131,7 +138,9 @@ export const REWRITE = [
 
 /**
  * The release action's shell (bash). Variables: REPOSITORY_URL (project), STACK, CLUSTER_NAME,
- * SERVICE_NAME, TASK_FAMILY, CONTAINER_NAME, LOG_GROUP (action); image-tag.txt from the build artifact.
+ * SERVICE_NAME, TASK_FAMILY, CONTAINER_NAME, LOG_GROUP, with maintenance mode MAINTENANCE_RULE (action);
+ * image-tag.txt from the build artifact. With MAINTENANCE_RULE the 503 page is on from just before RunTask until
+ * the task has stopped, and an EXIT trap switches it off on every other way out (maintenance.ts).
  *  1. Register a revision of TASK_FAMILY (its latest: the release command Pulumi declared) with the image
  *     `$REPOSITORY_URL:<sha>` in place of CONTAINER_NAME's.
  *  2. Run it once on Fargate (on-demand: a release must not be interrupted) with the web service's
@@ -145,6 +154,7 @@ export function releaseScript(): string {
     return [
         "# slipway release phase: run the release command once, in the new image, before any service moves.",
         'fail() { echo "release on ${STACK}: $* Nothing was deployed: the stage stops before its deploy." >&2; exit 1; }',
+        ...maintenanceScript(),
         'tag="$(cat image-tag.txt 2>/dev/null)"',
         `[[ "$tag" =~ ^[0-9a-f]{7,40}$ ]] || fail "image-tag.txt says \\"$tag\\", which is not a commit sha."`,
         'image="$REPOSITORY_URL:$tag"',
@@ -154,6 +164,8 @@ export function releaseScript(): string {
         'revision="$(aws ecs register-task-definition --cli-input-json "$input" --query taskDefinition.taskDefinitionArn --output text 2>&1)" || fail "aws ecs register-task-definition failed: $revision"',
         'network="$(aws ecs describe-services --cluster "$CLUSTER_NAME" --services "$SERVICE_NAME" --query \'services[0].networkConfiguration\' --output json 2>&1)" || fail "aws ecs describe-services failed: $network"',
         '[[ "$network" == *awsvpcConfiguration* ]] || fail "service $SERVICE_NAME in cluster $CLUSTER_NAME has no awsvpc network configuration to run the release in: $network"',
+        // The page goes up only now, when everything the task needs is known: the visible window is the task's run.
+        "maintenance_on",
         `out="$(aws ecs run-task --cluster "$CLUSTER_NAME" --task-definition "$revision" --launch-type FARGATE --network-configuration "$network" --started-by ${RELEASE_STARTED_BY} --query '[tasks[0].taskArn, length(failures)]' --output text 2>&1)" || fail "aws ecs run-task failed: $out"`,
         "IFS=$'\\t' read -r task failures <<< \"$out\"",
         'if [[ "$task" != arn:* ]] || [ "$failures" != 0 ]; then',
@@ -172,6 +184,7 @@ export function releaseScript(): string {
         "  fi",
         `  sleep ${RELEASE_POLL_SECONDS}`,
         "done",
+        'maintenance_off || fail "the release task stopped, but maintenance mode could not be switched off."',
         `result="$(aws ecs describe-tasks --cluster "$CLUSTER_NAME" --tasks "$task" --query "tasks[0].[containers[?name=='$CONTAINER_NAME'].exitCode | [0], stopCode, stoppedReason]" --output text 2>&1)" || fail "aws ecs describe-tasks failed: $result"`,
         "IFS=$'\\t' read -r code stop reason <<< \"$result\"",
         `stream="${RELEASE_PROCESS}/$CONTAINER_NAME/\${task##*/}"`,

@@ -20,7 +20,16 @@ export const WORKER_NAME_MAX = 32;
 export const RESERVED_PROCESS_NAMES = ["web", RELEASE_PROCESS] as const;
 
 /** Fields of a worker. */
-export const WORKER_FIELDS = ["command", "cpu", "memory", "desiredCount", "minCount", "maxCount", "cpuTargetPercent", "healthCheck", ...IMAGE_FIELDS] as const;
+export const WORKER_FIELDS = ["command", "cpu", "memory", "desiredCount", "minCount", "maxCount", "cpuTargetPercent", "healthCheck", ...IMAGE_FIELDS, "queue", "messagesPerTask"] as const;
+
+/**
+ * An SQS queue name (SQS CreateQueue, QueueName): up to 80 characters of letters, digits, '-' and '_'; a FIFO
+ * queue's name ends in `.fifo`, within the 80.
+ */
+export const SQS_QUEUE_NAME = /^(?=.{1,80}$)[A-Za-z0-9_-]+(\.fifo)?$/;
+/** messagesPerTask's range: at least one message per task; 100000 is slipway's sanity bound, not AWS's. */
+export const MESSAGES_PER_TASK_MAX = 100000;
+export const MESSAGES_PER_TASK_DEFAULT = 10;
 
 /**
  * Settings that would give a worker ingress. Only the web process is reachable (its load balancer or HTTP
@@ -34,7 +43,7 @@ export const WORKER_KEYS = [
         roles: ["environment"],
         type: "map",
         description:
-            "Background workers (ECS only, docs/services.md): name → { command (required: run with `sh -c` in the app's image), cpu and memory (a Fargate pair; default: slipway:cpu/memory), desiredCount, minCount, maxCount (defaults: desiredCount = minCount, minCount 1, maxCount 2 or minCount if higher; review stacks run desiredCount = minCount), cpuTargetPercent (CPU autoscaling target, default slipway:cpuTargetPercent), healthCheck (container health-check command; default none), dockerfile and target (the worker's own image: its Dockerfile, default slipway:dockerfile, and build stage, default the last; the build pushes it to the repository <app>/<worker> with the commit's sha; default: the app's image) }. Each worker is its own ECS service in the environment's cluster, without ingress, with the app's secrets; the pipeline deploys it with the web service. Empty: no workers.",
+            "Background workers (ECS only, docs/services.md): name → { command (required: run with `sh -c` in the app's image), cpu and memory (a Fargate pair; default: slipway:cpu/memory), desiredCount, minCount, maxCount (defaults: desiredCount = minCount, minCount 1, maxCount 2 or minCount if higher; review stacks run desiredCount = minCount), cpuTargetPercent (CPU autoscaling target, default slipway:cpuTargetPercent), queue (an SQS queue name in the stack's account and region: scale on its backlog per task instead of CPU, which turns on Container Insights for the cluster), messagesPerTask (with queue: the visible messages per running task to keep, default 10), healthCheck (container health-check command; default none), dockerfile and target (the worker's own image: its Dockerfile, default slipway:dockerfile, and build stage, default the last; the build pushes it to the repository <app>/<worker> with the commit's sha; default: the app's image) }. Each worker is its own ECS service in the environment's cluster, without ingress, with the app's secrets; the pipeline deploys it with the web service. Empty: no workers.",
         schema: z.record(z.string(), z.unknown()),
         example: "mailer.command",
     }),
@@ -53,6 +62,10 @@ export interface WorkerSettings {
     healthCheck?: string;
     /** The worker's own image (dockerfile and/or target), built into `<app>/<name>`; undefined: the app's image. */
     image?: ImageBuild;
+    /** The SQS queue whose backlog per task the worker scales on (instead of CPU); undefined: CPU. */
+    queue?: string;
+    /** With queue: the visible messages per running task target tracking keeps. */
+    messagesPerTask?: number;
 }
 
 /** What the workers default to from the stack's own settings, and where they may run. */
@@ -175,10 +188,36 @@ export function workerSettings(value: Record<string, unknown>, c: WorkerContext,
         } else if (desiredCount < minCount || desiredCount > maxCount) {
             problems.push(`${w}.desiredCount = ${desiredCount} is outside minCount..maxCount (${minCount}..${maxCount}). Fix: ${set(`${name}.desiredCount`, String(minCount))}`);
         }
+        const queue = r.queue;
+        let messagesPerTask: number | undefined;
+        if (queue === undefined) {
+            if (r.messagesPerTask !== undefined) {
+                problems.push(`${w}.messagesPerTask is set without ${w}.queue: it is the backlog per task of a queue the worker scales on. Fix: ${set(`${name}.queue`, "<sqs-queue-name>")} (or ${rm(`${name}.messagesPerTask`)})`);
+            }
+        } else if (typeof queue !== "string" || !SQS_QUEUE_NAME.test(queue)) {
+            problems.push(
+                `${w}.queue = ${JSON.stringify(queue)} is not an SQS queue name: up to 80 characters of letters, digits, '-' and '_', a FIFO queue's ending in .fifo (SQS CreateQueue). Give the name, not the URL or ARN. Fix: ${set(`${name}.queue`, "shop-mail")}`,
+            );
+        } else {
+            messagesPerTask = num("messagesPerTask", MESSAGES_PER_TASK_DEFAULT, 1, MESSAGES_PER_TASK_MAX, MESSAGES_PER_TASK_DEFAULT);
+            if (r.cpuTargetPercent !== undefined) {
+                problems.push(`${w}.cpuTargetPercent is set, but ${w}.queue makes the worker scale on the queue's backlog per task, not CPU. Fix: ${rm(`${name}.cpuTargetPercent`)} (or ${rm(`${name}.queue`)} to scale on CPU)`);
+            }
+            if (minCount === 0) {
+                problems.push(
+                    `${w}.minCount = 0 with ${w}.queue: target tracking on backlog per task (visible messages / running tasks) has no value with no task running, so it would never start the first one. Fix: ${set(`${name}.minCount`, "1")} (or ${rm(`${name}.queue`)})`,
+                );
+            }
+        }
         if (c.atMinimum) desiredCount = minCount;
         const image = imageBuildOf(w, r, set, rm, name, problems);
         if (problems.length > mine || typeof command !== "string") continue;
-        out.push({ name, command, cpu, memory, desiredCount, minCount, maxCount, cpuTargetPercent, healthCheck: typeof healthCheck === "string" ? healthCheck : undefined, ...(image ? { image } : {}) });
+        out.push({
+            name, command, cpu, memory, desiredCount, minCount, maxCount, cpuTargetPercent,
+            healthCheck: typeof healthCheck === "string" ? healthCheck : undefined,
+            ...(typeof queue === "string" ? { queue, messagesPerTask } : {}),
+            ...(image ? { image } : {}),
+        });
     }
     return problems.length > before ? [] : out;
 }

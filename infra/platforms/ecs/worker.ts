@@ -8,6 +8,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
 import { cpuScaling } from "./cpu-scaling";
+import { queueScaling } from "./queue-scaling";
 import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "../../shared/aws-context";
 import { serviceRole } from "../../shared/iam";
@@ -52,6 +53,8 @@ export interface WorkerServiceArgs {
     minCount: number;
     maxCount: number;
     cpuTargetPercent: number;
+    /** Scale on this SQS queue's backlog per task instead of CPU (queue-scaling.ts); the cluster must run Container Insights. @default CPU */
+    queue?: { name: string; messagesPerTask: number };
     /**
      * The environment's release alarms (the web's traffic and tasks): the worker runs the same image, so
      * an alarm during its deployment fails and rolls it back too. @default none (release alarms off)
@@ -135,7 +138,11 @@ export class WorkerService extends pulumi.ComponentResource {
             },
             { parent: this, ignoreChanges: ["desiredCount"], dependsOn: args.dependsOn ?? [] },
         );
-        cpuScaling(name, { clusterName: args.clusterName, serviceName: this.service.name, minCount: args.minCount, maxCount: args.maxCount, cpuTargetPercent: args.cpuTargetPercent }, this);
+        if (args.queue) {
+            queueScaling(name, { clusterName: args.clusterName, serviceName: this.service.name, minCount: args.minCount, maxCount: args.maxCount, queueName: args.queue.name, messagesPerTask: args.queue.messagesPerTask }, this);
+        } else {
+            cpuScaling(name, { clusterName: args.clusterName, serviceName: this.service.name, minCount: args.minCount, maxCount: args.maxCount, cpuTargetPercent: args.cpuTargetPercent }, this);
+        }
         this.registerOutputs({ serviceName: this.service.name, family: this.taskDefinition.family, logGroup: this.logGroup.name });
     }
 }
