@@ -58,13 +58,25 @@ test("--all plans every stack in one process into a JSON directory: the bundled 
         assert.equal(run.status, 0, run.stderr);
         assert.deepEqual(fs.readdirSync(dir).sort(), ["delivery.json", "production.json", "review.json", "staging.json"]);
         // npm run plan runs the bundle (tools/run.cjs). Two roles keep the suite quick; `npm run bench` compares every stack before timing.
-        for (const stack of ["delivery", "staging"]) {
+        // Production has the dashboard: awsx's widgets, bundled against the narrowed @pulumi/aws index (tools/run.cjs).
+        for (const stack of ["delivery", "staging", "production"]) {
             const expected = JSON.stringify(await planStack(stack), null, 2) + "\n";
             assert.equal(fs.readFileSync(path.join(dir, `${stack}.json`), "utf8"), expected, `plan of ${stack}`);
         }
     } finally {
         for (const d of [project, dir]) fs.rmSync(d, { recursive: true, force: true });
     }
+});
+
+test("the bundle holds the @pulumi/aws services the program uses, not the package's whole index (awsx's import of it is narrowed)", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { bundle } = require("../tools/run.cjs") as { bundle: (entry: string) => Promise<string> };
+    const text = fs.readFileSync(await bundle("tools/plan/cli.ts"), "utf8");
+    // esbuild marks each module it bundles with a `// <path>` line.
+    assert.match(text, /^\/\/ node_modules\/@pulumi\/aws\/cloudwatch\/dashboard\.js$/m, "the dashboard resource is bundled");
+    assert.match(text, /^\/\/ node_modules\/@pulumi\/awsx\/classic\/cloudwatch\/dashboard\.js$/m, "awsx's widgets are bundled");
+    assert.doesNotMatch(text, /^\/\/ node_modules\/@pulumi\/aws\/index\.js$/m, "the whole index (every AWS service) would be loaded with awsx");
+    assert.doesNotMatch(text, /^\/\/ node_modules\/@pulumi\/aws\/sagemaker\//m);
 });
 
 test("bad flags are usage errors", () => {

@@ -20,7 +20,7 @@ const ROOT = path.resolve(__dirname, "..");
  * through a link: each checkout keeps its own bundles, so two never rebuild over each other.
  */
 const CACHE = path.join(ROOT, "node_modules", ".cache", "slipway", crypto.createHash("sha256").update(ROOT).digest("hex").slice(0, 12));
-const FORMAT = 3; // bump when the bundling options below change
+const FORMAT = 4; // bump when the bundling options below change
 /** Loaded by @pulumi/pulumi at start-up but used only to serialize closures: load on first use (and its Automation API, below). */
 const LAZY = /^(typescript|@npmcli\/arborist)$/;
 /** Bundled although they mention __dirname/import.meta (see bundle()). */
@@ -49,6 +49,40 @@ const lazyModules = {
                 "    has: (_, k) => k in load(),",
                 "    ownKeys: () => Reflect.ownKeys(load()),",
                 "    getOwnPropertyDescriptor: (_, k) => Reflect.getOwnPropertyDescriptor(load(), k),",
+                "});",
+            ].join("\n"),
+        }));
+    },
+};
+
+/**
+ * esbuild plugin: awsx's classic CloudWatch widgets (infra/platforms/ecs/dashboard.ts) import the whole
+ * @pulumi/aws index, every AWS service (about two thirds of the bundle, loaded whenever a stack has a
+ * dashboard), and use two of its members: `cloudwatch` (Dashboard, MetricAlarm) and `config` (the region).
+ * Inside awsx/classic the index resolves to a module with just those two, the same submodules the program
+ * bundles; any other member is an error naming this plugin. pulumi preview/up load awsx unbundled, as published.
+ */
+const AWS_INDEX_FOR_AWSX = ["cloudwatch", "config"];
+/** @type {import("esbuild").Plugin} */
+const narrowAwsIndex = {
+    name: "narrow-aws-index",
+    setup(build) {
+        build.onResolve({ filter: /^@pulumi\/aws$/ }, (a) =>
+            /[\\/]node_modules[\\/]@pulumi[\\/]awsx[\\/]classic[\\/]/.test(a.importer) ? { path: "@pulumi/aws", namespace: "aws-index-for-awsx", pluginData: { resolveDir: a.resolveDir } } : undefined,
+        );
+        build.onLoad({ filter: /.*/, namespace: "aws-index-for-awsx" }, (a) => ({
+            loader: "js",
+            resolveDir: a.pluginData.resolveDir,
+            contents: [
+                "const members = {",
+                ...AWS_INDEX_FOR_AWSX.map((m) => `    get ${m}() { return require("@pulumi/aws/${m}"); },`),
+                "};",
+                "module.exports = new Proxy(members, {",
+                '    get: (t, k) => {',
+                '        if (k === "__esModule") return true;',
+                '        if (typeof k !== "string" || k in t) return t[k];',
+                '        throw new Error(`@pulumi/aws.${k} is used by @pulumi/awsx but not in the bundle\'s narrowed index: add it to AWS_INDEX_FOR_AWSX in tools/run.cjs`);',
+                "    },",
                 "});",
             ].join("\n"),
         }));
@@ -112,7 +146,7 @@ async function bundle(entry) {
         outfile: out,
         metafile: true,
         logLevel: "silent",
-        plugins: [lazyModules],
+        plugins: [lazyModules, narrowAwsIndex],
     };
     // A package that finds its own files through __dirname or import.meta breaks when bundled: leave
     // it to Node (a first pass finds them). Audited exceptions: @pulumi/pulumi uses them only to find
