@@ -29,6 +29,7 @@ import { beanstalkEvaluationOfStackFile, beanstalkSettings, BeanstalkSettings, b
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
+import { beanstalkReleaseProblems } from "../platforms/beanstalk/release";
 import { DeploySettings, deploySettings, deployWaitOfStackFile } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
 import { serviceImageProblems, serviceImagesOfStackFile, type ServiceImage } from "../platforms/ecs/service-images";
@@ -625,6 +626,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
     checkDeployedByDelivery(d.deliveryStack, tier, raw, problems);
     const ingress = d.ingress || byTier.ingress;
     const beanstalk = d.platform === "beanstalk" ? beanstalkSettings(byTier, d, raw.stack, problems) : undefined;
+    if (beanstalk) problems.push(...beanstalkReleaseProblems(d.releaseCommand, beanstalk, raw.stack));
     checkVpcCidr(d.vpcCidr, d.azCount, beanstalk ? beanstalk.environmentType === "LoadBalanced" : ingress === "alb", raw.stack, problems, Object.keys(d.database ?? {}).length > 0);
     if (tier === "production" && !waived(common, "production-https")) checkProductionHttps(d, ingress, beanstalk, raw.stack, problems);
     problems.push(...domainProblems(d, { stack: raw.stack, review: tier === "review", singleInstance: beanstalk?.environmentType === "SingleInstance" }));
