@@ -21,6 +21,7 @@ import {
     releaseScript,
 } from "../infra/platforms/beanstalk/release";
 import { Plan } from "../tools/plan/mock-engine";
+import { FIGURES, modelLeadTime } from "../tools/estimates/lead-time";
 import { one, planStack } from "./helpers";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
 
@@ -123,6 +124,16 @@ test("the pipeline's build writes the same release files into the bundle it prom
     const expected = beanstalkBundleFiles("123456789012.dkr.ecr.us-east-1.amazonaws.com/shop:abc123");
     for (const [file, content] of Object.entries(expected)) assert.equal(fs.readFileSync(path.join(dir, file), "utf8"), content, file);
     fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("lead time counts the release command inside the Beanstalk deploy, not as a deliberate wait", async () => {
+    const m = modelLeadTime(await planStack("ebrelease-delivery"), { "ebrelease-staging": await planStack("ebrelease-staging") });
+    const deploy = m.stages.find((s) => s.stage.endsWith("Beanstalk deploy (ebrelease-staging)"));
+    assert.ok(deploy, m.stages.map((s) => s.stage).join(", "));
+    assert.equal(deploy.seconds, FIGURES.releaseCommandSeconds);
+    assert.match(deploy.parts[0].label, /release command on the first new instance/);
+    assert.deepEqual(m.releaseWaits, {});
+    assert.ok(m.excluded.some((e) => e.includes("(ebrelease-staging): launching the new instances") && e.endsWith("only its release command is counted")), m.excluded.join("\n"));
 });
 
 // --- the script, run for real against stand-ins ---------------------------------------------------------
