@@ -2,6 +2,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Plan, PlannedResource } from "../tools/plan/mock-engine";
 import { COMPOSE_FILE, PREBUILD_HOOK, CONFIG_PREBUILD_HOOK, SECRETS_ENV_FILE } from "../infra/platforms/beanstalk/bundle";
+import { RELEASE_EXTENSION, RELEASE_SCRIPT } from "../infra/platforms/beanstalk/release";
 import { all, json, one, planStack } from "./helpers";
 
 interface Setting {
@@ -166,7 +167,7 @@ test("the first application version is the bundle naming the image the pipeline 
     const plan = await planStack("beanstalk-staging");
     const object = one(plan, "aws:s3/bucketObjectv2:BucketObjectv2");
     const assets = (object.inputs.source as { assets: Record<string, { text: string }> }).assets;
-    assert.deepEqual(Object.keys(assets).sort(), [CONFIG_PREBUILD_HOOK, PREBUILD_HOOK, COMPOSE_FILE].sort());
+    assert.deepEqual(Object.keys(assets).sort(), [CONFIG_PREBUILD_HOOK, PREBUILD_HOOK, COMPOSE_FILE, RELEASE_EXTENSION, RELEASE_SCRIPT].sort());
     // The mock's SSM lookup answers "latest" until the smoke test records a sha.
     assert.match(assets[COMPOSE_FILE].text, /image: "123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/shop:latest"/);
     assert.ok(assets[COMPOSE_FILE].text.includes(SECRETS_ENV_FILE));

@@ -13,6 +13,7 @@ import {
     SECRETS_ENV_FILE,
     secretsHook,
 } from "../infra/platforms/beanstalk/bundle";
+import { RELEASE_EXTENSION, RELEASE_SCRIPT } from "../infra/platforms/beanstalk/release";
 import { Plan } from "../tools/plan/mock-engine";
 import { all, childrenOf, json, one, planStack } from "./helpers";
 
@@ -72,7 +73,7 @@ test("the build emits the Beanstalk bundle beside imagedefinitions.json only whe
         return JSON.parse((project.inputs.source as { buildspec: string }).buildspec) as { artifacts: { files: string[] }; phases: { build: { commands: string[] } } };
     };
     const mixed = buildspecOf(await mixedPipeline());
-    assert.deepEqual(mixed.artifacts.files, ["imagedefinitions.json", "image-tag.txt", COMPOSE_FILE, PREBUILD_HOOK, CONFIG_PREBUILD_HOOK]);
+    assert.deepEqual(mixed.artifacts.files, ["imagedefinitions.json", "image-tag.txt", COMPOSE_FILE, PREBUILD_HOOK, CONFIG_PREBUILD_HOOK, RELEASE_EXTENSION, RELEASE_SCRIPT]);
     assert.ok(mixed.phases.build.commands.some((c) => c.includes(`sed -i "s|@IMAGE_URI@|$REPOSITORY_URL:$IMAGE_TAG|" ${COMPOSE_FILE}`)));
     const ecsOnly = buildspecOf(await planStack("delivery"));
     assert.deepEqual(ecsOnly.artifacts.files, ["imagedefinitions.json", "image-tag.txt"]);

@@ -1,4 +1,4 @@
-// The release phase (slipway:releaseCommand, ECS): its config checks, the environment's release task
+// The release phase (slipway:releaseCommand, ECS; Beanstalk's is test/beanstalk-release.test.ts): its config checks, the environment's release task
 // definition, the Release action's place in each stage, its script run for real against a stub AWS CLI
 // (success and every failure path), and the release project's role simulated: sufficient for every call
 // the script makes on its own targets, and denied on any other stack's family, cluster, roles and logs.
@@ -70,8 +70,9 @@ const taskDefinition = (p: Plan, name: string) => one(p, "aws:ecs/taskDefinition
 
 // --- config ------------------------------------------------------------------------------------------
 
-test("a release command on Elastic Beanstalk is refused, saying what Beanstalk cannot do and how to fix it", () => {
-    rejects(rawConfig("beanstalk-staging", { "slipway:releaseCommand": COMMAND }), "slipway:releaseCommand", "Elastic Beanstalk cannot run a command once per deploy", "leader_only", "pulumi config rm slipway:releaseCommand --stack beanstalk-staging");
+test("a release command on Elastic Beanstalk outside Immutable deployments is refused, saying why and how to fix it", () => {
+    // The Beanstalk release phase itself: test/beanstalk-release.test.ts.
+    rejects(rawConfig("beanstalk-staging", { "slipway:releaseCommand": COMMAND }), "slipway:releaseCommand", "only with Immutable deployments", "pulumi config set slipway:beanstalkDeploymentPolicy Immutable --stack beanstalk-staging", "pulumi config rm slipway:releaseCommand --stack beanstalk-staging");
 });
 
 test("a release command of only whitespace or over 1000 characters is refused, naming the key", () => {

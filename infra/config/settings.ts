@@ -30,6 +30,7 @@ import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
 import { maintenanceOfStackFile, maintenanceProblems } from "../platforms/ecs/maintenance";
+import { beanstalkReleaseProblems } from "../platforms/beanstalk/release";
 import { DeploySettings, deploySettings, deployWaitOfStackFile } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
 import { serviceImageProblems, serviceImagesOfStackFile, type ServiceImage } from "../platforms/ecs/service-images";
@@ -632,6 +633,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
     const ingress = d.ingress || byTier.ingress;
     problems.push(...maintenanceProblems(d, ingress, raw.stack));
     const beanstalk = d.platform === "beanstalk" ? beanstalkSettings(byTier, d, raw.stack, problems) : undefined;
+    if (beanstalk) problems.push(...beanstalkReleaseProblems(d.releaseCommand, beanstalk, raw.stack));
     checkVpcCidr(d.vpcCidr, d.azCount, beanstalk ? beanstalk.environmentType === "LoadBalanced" : ingress === "alb", raw.stack, problems, Object.keys(d.database ?? {}).length > 0);
     if (tier === "production" && !waived(common, "production-https")) checkProductionHttps(d, ingress, beanstalk, raw.stack, problems);
     problems.push(...domainProblems(d, { stack: raw.stack, review: tier === "review", singleInstance: beanstalk?.environmentType === "SingleInstance" }));

@@ -12,6 +12,7 @@ import { beanstalkLogGroupPrefix, environmentRolePath, rolePath } from "../../in
 import { BeanstalkApplication } from "../../infra/platforms/beanstalk/application";
 import { beanstalkBundleFiles, SECRET_ARN_PROPERTY, SECRETS_VERSION_PROPERTY } from "../../infra/platforms/beanstalk/bundle";
 import { BEANSTALK_MANAGED_POLICIES, BeanstalkEnvironment, BeanstalkEnvironmentArgs } from "../../infra/platforms/beanstalk/environment";
+import { RELEASE_COMMAND_PROPERTY } from "../../infra/platforms/beanstalk/release";
 import { BeanstalkSettings } from "../../infra/platforms/beanstalk/settings";
 import { HEALTH, TLS_POLICY } from "../../infra/shared/health";
 import { assertDisjoint, assertOwnsItsChildren, build, MOCK_ACCOUNT, ofType, REGION, registeredOutputs, res, sid, statements } from "./harness";
@@ -238,6 +239,13 @@ test("secrets never become environment properties: only the secret's ARN and ver
     assert.ok(!Object.keys(props).includes("DATABASE_URL"));
     const none = properties(settingsOf(await environment({ secrets: { arn: SECRET_ARN, names: [], versionId: "v-1" } })));
     assert.deepEqual(none, { LOG_LEVEL: "info", PORT: "8080" });
+});
+
+test("releaseCommand (default none) becomes the base64 release property the bundle's leader-only script reads", async () => {
+    const command = "bin/rails db:migrate && bin/rails db:seed";
+    const props = properties(settingsOf(await environment({ settings: BALANCED, releaseCommand: command })));
+    assert.equal(props[RELEASE_COMMAND_PROPERTY], Buffer.from(command).toString("base64"));
+    assert.equal(properties(settingsOf(await environment()))[RELEASE_COMMAND_PROPERTY], undefined);
 });
 
 test("every environment: its roles, IMDSv2 only, the VPC, enhanced health, weekly minor managed updates and log streaming", async () => {

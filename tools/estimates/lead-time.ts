@@ -10,6 +10,7 @@
 import type { PlatformName } from "../../infra/platforms/platform";
 import { STAGE_ACTIONS } from "../../infra/contract";
 import { RELEASE_POLL_SECONDS } from "../../infra/platforms/ecs/release-action";
+import { RELEASE_COMMAND_PROPERTY } from "../../infra/platforms/beanstalk/release";
 import { Plan, PlannedResource } from "../plan/mock-engine";
 import { physicalNameOf } from "../plan/identities";
 import { StackNotFoundError } from "../plan/stack-config";
@@ -392,7 +393,7 @@ export const DEPLOY_MODELS: Record<PlatformName, { label: string; floor(env: Pla
     // Beanstalk's deploy time depends on the deployment policy, instance boot and EB's own health
     // checks, for which we have no documented floors: not modelled rather than guessed. What is known is
     // TrafficSplitting's evaluation time, a deliberate wait: that much is counted (beanstalkEvaluationFloor).
-    beanstalk: { label: "Beanstalk", floor: (env) => beanstalkEvaluationFloor(env) },
+    beanstalk: { label: "Beanstalk", floor: (env) => beanstalkEvaluationFloor(env) ?? beanstalkReleaseFloor(env) },
 };
 
 /** A deploy's modelled floor; `unmodelled` names what it leaves out (listed as excluded). */
@@ -423,6 +424,23 @@ export function beanstalkEvaluationFloor(env: Plan): DeployFloor | null {
         waitSeconds: seconds,
         parts: [{ label: `traffic-splitting evaluation: ${percent} % of traffic on the new instances for ${minutes} min`, seconds }],
         unmodelled: "launching the new instances, their health checks and the final shift",
+    };
+}
+
+/**
+ * A Beanstalk environment's release phase (its plan's SLIPWAY_RELEASE_COMMAND property; Immutable only,
+ * so never with TrafficSplitting's evaluation): the command runs on the deployment's first new instance
+ * before the rest are launched (infra/platforms/beanstalk/release.ts), so its time adds to the deploy.
+ * Only the command is counted (ECS's assumed figure); the instances around it are not modelled.
+ */
+export function beanstalkReleaseFloor(env: Plan): DeployFloor | null {
+    const e = env.resources.find((r) => r.type === "aws:elasticbeanstalk/environment:Environment");
+    const settings = ((e?.inputs.settings ?? []) as { namespace: string; name: string }[]);
+    if (!settings.some((x) => x.namespace === "aws:elasticbeanstalk:application:environment" && x.name === RELEASE_COMMAND_PROPERTY)) return null;
+    return {
+        seconds: FIGURES.releaseCommandSeconds,
+        parts: [{ label: "release command on the first new instance, before the rest launch (assumed)", seconds: FIGURES.releaseCommandSeconds }],
+        unmodelled: "launching the new instances, the image pulls, their health checks and the swap",
     };
 }
 
@@ -493,7 +511,7 @@ export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: A
             if (platform === "ecs") ecsFloors[stack] = floor.seconds - wait;
             if (wait) releaseWaits[stack] = wait;
             stages.push({ stage: `${s.name}: ${model.label} deploy (${stack})`, seconds: floor.seconds, parts: floor.parts });
-            if (floor.unmodelled) excluded.push(`${s.name}: ${platform} deploy (${stack}): ${floor.unmodelled} are not modelled; only its deliberate wait is counted`);
+            if (floor.unmodelled) excluded.push(`${s.name}: ${platform} deploy (${stack}): ${floor.unmodelled} are not modelled; only its ${wait ? "deliberate wait is" : "release command is"} counted`);
         } else {
             excluded.push(`${s.name}: ${platform} deploy (${stack}) is not modelled; the total leaves it out`);
         }

@@ -18,6 +18,10 @@
 // - `/opt/elasticbeanstalk/bin/get-config environment -k NAME` prints one environment property
 //   ("Platform script tools").
 // - EB authenticates to Amazon ECR with the instance profile ("Authenticating with image repositories").
+// - The release phase (slipway:releaseCommand): a leader-only container command and its script, in
+//   every bundle (the script does nothing without the environment's release property): ./release.ts.
+
+import { releaseBundleFiles } from "./release";
 
 /** Environment property holding the ARN of the environment's app secret (an ARN, not a secret). */
 export const SECRET_ARN_PROPERTY = "SLIPWAY_SECRET_ARN";
@@ -80,7 +84,7 @@ export function secretsHook(): string {
 /** Every file of the bundle, path → content, with `image` (or the placeholder) in the Compose file. */
 export function beanstalkBundleFiles(image: string = IMAGE_PLACEHOLDER): Record<string, string> {
     const hook = secretsHook();
-    return { [COMPOSE_FILE]: composeFile(image), [PREBUILD_HOOK]: hook, [CONFIG_PREBUILD_HOOK]: hook };
+    return { [COMPOSE_FILE]: composeFile(image), [PREBUILD_HOOK]: hook, [CONFIG_PREBUILD_HOOK]: hook, ...releaseBundleFiles() };
 }
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

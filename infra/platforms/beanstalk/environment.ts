@@ -3,6 +3,7 @@ import * as elasticbeanstalk from "@pulumi/aws/elasticbeanstalk";
 import * as iam from "@pulumi/aws/iam";
 import * as s3 from "@pulumi/aws/s3";
 import { beanstalkBundleFiles, SECRET_ARN_PROPERTY, SECRETS_VERSION_PROPERTY } from "./bundle";
+import { encodeReleaseCommand, RELEASE_COMMAND_PROPERTY } from "./release";
 import { BeanstalkSettings } from "../../config/settings";
 import { policyDocument, serviceRole } from "../../shared/iam";
 import { HEALTH, TLS_POLICY } from "../../shared/health";
@@ -81,6 +82,8 @@ export interface BeanstalkOptionArgs {
     /** Plain app settings, as environment properties. */
     environment: Record<string, string>;
     secrets?: { arn: pulumi.Input<string>; versionId: pulumi.Input<string> };
+    /** slipway:releaseCommand: the bundle's leader-only container command runs it (./release.ts). @default none */
+    releaseCommand?: string;
     certificateArn?: pulumi.Input<string>;
     logRetentionDays: number;
     /** Keep streamed logs when the environment is terminated (production). */
@@ -178,6 +181,8 @@ export function beanstalkOptionSettings(a: BeanstalkOptionArgs): BeanstalkSettin
         // rewrites the env file and restarts the container with the new values.
         props[SECRETS_VERSION_PROPERTY] = a.secrets.versionId;
     }
+    // Base64: EB property values allow few symbols (no ';', '&', '|', '$'); the command is not a secret.
+    if (a.releaseCommand) props[RELEASE_COMMAND_PROPERTY] = encodeReleaseCommand(a.releaseCommand);
     for (const name of Object.keys(props).sort()) out.push(property(name, props[name]));
     return out;
 }
@@ -209,6 +214,12 @@ export interface BeanstalkEnvironmentArgs {
     environment: Record<string, string>;
     /** The environment's JSON app secret; read on the instance by the bundle's hook, never a property. */
     secrets?: { arn: pulumi.Input<string>; names: string[]; versionId: pulumi.Input<string> };
+    /**
+     * Release phase: run once per deployment in the new image before it serves (Immutable deployments
+     * only; config refuses it otherwise). An environment property, base64-encoded.
+     * @default none
+     */
+    releaseCommand?: string;
     settings: BeanstalkSettings;
     /** ACM certificate for an HTTPS listener (load-balanced only). */
     certificateArn?: pulumi.Input<string>;
@@ -379,6 +390,7 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
                     containerPort: args.containerPort,
                     environment: args.environment,
                     secrets: secrets ? { arn: secrets.arn, versionId: secrets.versionId } : undefined,
+                    releaseCommand: args.releaseCommand,
                     certificateArn: args.certificateArn,
                     logRetentionDays: args.logRetentionDays,
                     keepLogs: protect,

@@ -70,6 +70,7 @@ function beanstalkEnvironment(s: EnvironmentSettings, shared: EnvironmentBase): 
         healthPath: s.healthPath,
         environment: s.appSettings,
         secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
+        releaseCommand: s.releaseCommand,
         settings: eb,
         certificateArn: shared.https?.certificateArn,
         logRetentionDays: s.logRetentionDays,
