@@ -82,10 +82,19 @@ test("the maintenance rule answers the page with a 503, is off as declared, and 
     assert.ok((shifting.inputs.actions as { type: string }[]).every((a) => a.type === "forward"));
 });
 
-test("a stack without a maintenance page keeps its production rule at priority 1 and declares no maintenance rule", async () => {
+test("a stack without a maintenance page declares no maintenance rule, and its production rule keeps the priority it has with one", async () => {
     const plain = await planStack("production");
-    assert.deepEqual(rules(plain).map((r) => [r.name, r.inputs.priority]), [["web-production", 1]]);
+    assert.deepEqual(rules(plain).map((r) => [r.name, r.inputs.priority]), [["web-production", 2]]);
     assert.ok(!all(plain, "aws:ssm/parameter:Parameter").some((p) => p.name === "maintenance-rule"));
+});
+
+test("switching the maintenance page on or off never moves the production rule (ELB refuses two rules of one priority, and Pulumi deletes last)", async () => {
+    // Turning it off would otherwise update the production rule to priority 1 while the maintenance rule,
+    // deleted only at the end of the update, still holds it.
+    const withPage = await planStack("apps-production");
+    const without = await planStack("apps-production", { set: { "slipway:maintenancePage": null } });
+    const production = (p: Plan) => one(p, "aws:lb/listenerRule:ListenerRule", "web-production").inputs;
+    assert.deepEqual(production(without), production(withPage));
 });
 
 test("a rolling ALB stack with a maintenance page gets the rule alone, before the listener's default forward", async () => {

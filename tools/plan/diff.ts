@@ -314,7 +314,7 @@ const leavesTrafficShift = (was: PlannedResource, now: PlannedResource) => TRAFF
  * listener then forwards to the primary group, which may hold no tasks until the rolling deployment lands.
  */
 export const BACK_TO_ROLLING =
-    "back to rolling from a traffic-shifting strategy: this up deletes the alternate target group and the production listener rule, and production traffic may be on the alternate target group now (ECS alternates the two). Before pulumi up: aws elbv2 describe-rules --listener-arn <the HTTPS listener> must show the priority-1 rule forwarding weight 100 to the primary target group (the one in loadBalancers[0].targetGroupArn); if it forwards to the alternate, release once more through the pipeline so ECS moves traffic back, then check again. With no deployment in progress (ECS refuses the change during one), pulumi up.";
+    "back to rolling from a traffic-shifting strategy: this up deletes the alternate target group and the production listener rule, and production traffic may be on the alternate target group now (ECS alternates the two). Before pulumi up: aws elbv2 describe-rules --listener-arn <the HTTPS listener> must show the production listener rule (web-production, priority 2) forwarding weight 100 to the primary target group (the one in loadBalancers[0].targetGroupArn); if it forwards to the alternate, release once more through the pipeline so ECS moves traffic back, then check again. With no deployment in progress (ECS refuses the change during one), pulumi up.";
 
 export function diffPlans(base: Plan, head: Plan): PlanDiff {
     if (base.project !== head.project) {

@@ -33,13 +33,12 @@ export interface WebLoadBalancerArgs {
 }
 
 /**
- * The production listener rule's priority: it matches every request before the default action. With maintenance
- * mode the maintenance rule takes priority 1 and this rule the next (it must never outrank the 503 page).
+ * The production listener rule's priority: it matches every request before the default action, after the
+ * maintenance rule (MAINTENANCE_RULE_PRIORITY, which it must never outrank). Always the one after it, page or
+ * not: ELB refuses two rules of one priority, and Pulumi deletes a removed rule only at the end of an update, so
+ * a rule that moved up when the page was switched off would collide with the page's rule still holding it.
  */
-export const PRODUCTION_RULE_PRIORITY = 1;
-export function productionRulePriority(maintenance: boolean): number {
-    return maintenance ? MAINTENANCE_RULE_PRIORITY + 1 : PRODUCTION_RULE_PRIORITY;
-}
+export const PRODUCTION_RULE_PRIORITY = MAINTENANCE_RULE_PRIORITY + 1;
 
 /** The target group's checks and draining (infra/shared/health.ts). */
 export const TARGET_HEALTH = HEALTH.target;
@@ -150,7 +149,7 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                 `${name}-production`,
                 {
                     listenerArn: this.listener.arn,
-                    priority: productionRulePriority(args.maintenancePage !== undefined),
+                    priority: PRODUCTION_RULE_PRIORITY,
                     conditions: [{ pathPattern: { values: ["/*"] } }],
                     actions: [
                         {
@@ -185,8 +184,8 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                     // The release project's ModifyRule needs this tag as well as the stack's (maintenanceStatements).
                     tags: { [MAINTENANCE_TAG]: "on-release" },
                 },
-                // ELB refuses two rules of one priority: when a stack turns maintenance mode on, the production rule
-                // moves to the next priority first (dependsOn), then this rule is created.
+                // A stack whose production rule was deployed at priority 1 (before PRODUCTION_RULE_PRIORITY) moves it
+                // first (dependsOn), then this rule takes 1.
                 { parent: this, dependsOn: this.productionRule ? [this.productionRule] : [] },
             );
         }

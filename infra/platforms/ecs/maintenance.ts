@@ -34,9 +34,8 @@ export const MAINTENANCE_TAG = "slipway:maintenance";
  * The maintenance rule's priority. ELB evaluates rules "in priority order, from the lowest value to the
  * highest value" and priorities are 1–50000 (ELB User Guide, "Listener rules"; CreateRule Priority). The
  * maintenance rule must come before ECS's production listener rule (blue/green, canary, linear), which
- * then moves to MAINTENANCE_RULE_PRIORITY + 1: priority is not ForceNew (tools/plan/data/force-new.json,
- * aws_alb_listener_rule), so the production rule is updated in place (SetRulePriorities) and its ARN,
- * which the ECS service names, stays.
+ * is always at MAINTENANCE_RULE_PRIORITY + 1 (PRODUCTION_RULE_PRIORITY), page or not, so switching the page
+ * on or off never moves it.
  */
 export const MAINTENANCE_RULE_PRIORITY = 1;
 
