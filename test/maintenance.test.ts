@@ -256,3 +256,19 @@ test("a release role that lost its ModifyRule statement is caught, naming the ru
     const request = modify(production, "web-maintenance");
     assert.deepEqual(await decisions(weakened, [request], "Allowed"), [`${role.name}: elasticloadbalancing:ModifyRule on ${request.resource} is ImplicitlyDenied (switch web-maintenance of apps-production)`]);
 });
+
+test("the error-rate alarm leaves the page's own 503s out, so a release with the page up does not alarm or roll back", async () => {
+    // The page is the load balancer's fixed response: counted in HTTP_Fixed_Response_Count (the only fixed-response
+    // action slipway declares), and likely in HTTPCode_ELB_5XX_Count too, which ECS's deployment alarms then read.
+    const queries = (p: Plan) => {
+        const alarm = all(p, "aws:cloudwatch/metricAlarm:MetricAlarm").find((r) => String(r.inputs.name).endsWith("/error-rate"));
+        assert.ok(alarm, "an error-rate alarm");
+        return alarm.inputs.metricQueries as { id: string; expression?: string; metric?: { metricName: string } }[];
+    };
+    const withPage = queries(await planStack("apps-production"));
+    assert.ok(withPage.some((q) => q.metric?.metricName === "HTTP_Fixed_Response_Count"), JSON.stringify(withPage));
+    assert.match(String(withPage.find((q) => q.id === "rate")?.expression), /- FILL\(fixed, 0\)/);
+    const without = queries(await planStack("apps-production", { set: { "slipway:maintenancePage": null } }));
+    assert.ok(!without.some((q) => q.metric?.metricName === "HTTP_Fixed_Response_Count"));
+    assert.doesNotMatch(String(without.find((q) => q.id === "rate")?.expression), /fixed/);
+});

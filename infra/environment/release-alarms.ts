@@ -75,7 +75,12 @@ export class ReleaseAlarms extends pulumi.ComponentResource {
 }
 
 /** `100 * sum(errors) / requests` over one-minute sums: the error rate in percent (missing errors count as 0). */
-export function errorRateQueries(errors: { namespace: string; metricName: string; dimensions: Record<string, pulumi.Input<string>> }[], requests: { namespace: string; metricName: string; dimensions: Record<string, pulumi.Input<string>> }): inputs.cloudwatch.MetricAlarmMetricQuery[] {
+export function errorRateQueries(
+    errors: { namespace: string; metricName: string; dimensions: Record<string, pulumi.Input<string>> }[],
+    requests: { namespace: string; metricName: string; dimensions: Record<string, pulumi.Input<string>> },
+    /** Responses counted among the errors that are not the app's (the maintenance page's fixed 503s): subtracted. */
+    excluded?: { namespace: string; metricName: string; dimensions: Record<string, pulumi.Input<string>> },
+): inputs.cloudwatch.MetricAlarmMetricQuery[] {
     const sum = (m: { namespace: string; metricName: string; dimensions: Record<string, pulumi.Input<string>> }, id: string): inputs.cloudwatch.MetricAlarmMetricQuery => ({
         id,
         returnData: false,
@@ -85,6 +90,13 @@ export function errorRateQueries(errors: { namespace: string; metricName: string
     return [
         ...errors.map((m, i) => sum(m, errorIds[i])),
         sum(requests, "requests"),
-        { id: "rate", label: "5xx responses, % of requests", returnData: true, expression: `100 * (${errorIds.map((id) => `FILL(${id}, 0)`).join(" + ")}) / requests` },
+        ...(excluded ? [sum(excluded, "fixed")] : []),
+        {
+            id: "rate",
+            label: "5xx responses, % of requests",
+            returnData: true,
+            // Below zero (the excluded responses not among the errors after all) is simply not breaching.
+            expression: `100 * (${errorIds.map((id) => `FILL(${id}, 0)`).join(" + ")}${excluded ? " - FILL(fixed, 0)" : ""}) / requests`,
+        },
     ];
 }

@@ -14,7 +14,13 @@ import type { AlarmSettings } from "../../config/alarm-keys";
 import { AlarmSpec, errorRateQueries } from "../../environment/release-alarms";
 
 export type EcsTraffic =
-    | { kind: "alb"; loadBalancerArnSuffix: pulumi.Input<string>; targetGroupArnSuffixes: pulumi.Input<string>[] }
+    | {
+          kind: "alb";
+          loadBalancerArnSuffix: pulumi.Input<string>;
+          targetGroupArnSuffixes: pulumi.Input<string>[];
+          /** A maintenance page is declared: its fixed 503s (HTTP_Fixed_Response_Count) are not the app's errors. @default false */
+          maintenancePage?: boolean;
+      }
     | { kind: "api"; apiId: pulumi.Input<string> };
 
 /** The tasks' alarm: Container Insights on, and a floor above zero (a service scaled to zero runs none). */
@@ -38,7 +44,11 @@ export function ecsAlarmSpecs(traffic: EcsTraffic, a: AlarmSettings, tasks?: Ecs
                 description: `${rate} (target and load-balancer 5xx over RequestCount)`,
                 comparisonOperator: "GreaterThanThreshold",
                 threshold: a.errorRatePercent,
-                queries: errorRateQueries([elb("HTTPCode_Target_5XX_Count"), elb("HTTPCode_ELB_5XX_Count")], elb("RequestCount")),
+                // The maintenance page is the load balancer's own fixed response, the only one slipway declares:
+                // HTTP_Fixed_Response_Count counts it ("CloudWatch metrics for your Application Load Balancer"), and it
+                // is likely among HTTPCode_ELB_5XX_Count too; without subtracting it, every release with the page up
+                // would breach the rate, and ECS's deployment alarms would roll the release back.
+                queries: errorRateQueries([elb("HTTPCode_Target_5XX_Count"), elb("HTTPCode_ELB_5XX_Count")], elb("RequestCount"), traffic.maintenancePage ? elb("HTTP_Fixed_Response_Count") : undefined),
             },
             {
                 id: "latency-p95",

@@ -204,6 +204,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
                             loadBalancerArnSuffix: ingress.traffic.loadBalancerArnSuffix,
                             // Either group holds the live tasks after a deployment: both are watched.
                             targetGroupArnSuffixes: [ingress.traffic.targetGroupArnSuffix, ...(ingress.shifting ? [ingress.shifting.alternateTargetGroupArnSuffix] : [])],
+                            maintenancePage: s.maintenancePage !== undefined,
                         }
                       : ingress.traffic,
                   s.alarms,
