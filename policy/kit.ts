@@ -194,6 +194,8 @@ export const STACK_FILE_CHECKS: Record<string, string> = {
     "production-tier": "a production-named stack (production, prod, *-production, *-prod) runs a lower slipway:tier",
     "production-reviewers": "the delivery stack's production gate is github-reviewers but slipway:productionReviewers is empty",
     "production-https": "a production-tier environment serves plain HTTP (no slipway:certificateArn and slipway:domainName)",
+    "beanstalk-listener-reach":
+        "a Beanstalk environment deploys by TrafficSplitting: its deploy role and the pipeline role may re-weight the listeners and rules of every load balancer Elastic Beanstalk made in the account and region (CloudFormation cannot tag them, and EB names them)",
     "stack-secrets-provider": "an environment stack's config is not encrypted with its own KMS key (awskms://alias/slipway/<app>/<stack>)",
 };
 

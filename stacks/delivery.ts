@@ -269,8 +269,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // environment in `sub` when the job names one).
     const infra = s.infraRepository;
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
-    const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }, database?: boolean) => {
-        const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages) };
+    const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }, database?: boolean, beanstalkTrafficSplitting?: boolean) => {
+        const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages), beanstalkTrafficSplitting };
         // A managed domain (the environment's stack file sets slipway:domainZoneId): its names in its zone only.
         const grant = domain && domainGrant(domain.zoneId, domain.name, policyStack === "review");
         // slipway:database in the environment's stack file: its own Aurora cluster, by name and tag.
@@ -301,7 +301,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             name: `deploy-${t.stack}`,
             description: `GitHub Actions: pulumi up of the ${t.stack} stack`,
             subjects: [`environment:${t.stack}`],
-            policies: deployPolicies(t.stack, [platformNamed(t.platform)], pipeline.pipeline.name, t.domain, t.database),
+            // A Beanstalk target's settleMinutes is its TrafficSplitting evaluation time (beanstalkEvaluationOfStackFile).
+            policies: deployPolicies(t.stack, [platformNamed(t.platform)], pipeline.pipeline.name, t.domain, t.database, t.platform === "beanstalk" && Boolean(t.settleMinutes)),
         })),
         {
             // Pull-request jobs deploy review stacks with a role of their own: it cannot touch staging.

@@ -286,9 +286,13 @@ test("only a TrafficSplitting target's pipeline rights reach its load balancer's
     const split = beanstalkDeployStatements(ctx, [beanstalkTarget("shop", "staging"), beanstalkTarget("shop", "production", { settleMinutes: 10 })], "shop");
     const create = split.find((s) => s.Sid === "BeanstalkSplitTargetGroups");
     const shift = split.find((s) => s.Sid === "BeanstalkSplitTraffic");
+    const owned = split.find((s) => s.Sid === "BeanstalkSplitTargetGroupsOwned");
     assert.deepEqual(create?.Condition, { StringEquals: { "aws:RequestTag/slipway:stack": ["shop/production"] } });
-    assert.deepEqual(shift?.Condition, { StringEquals: { "aws:ResourceTag/slipway:stack": ["shop/production"] } });
-    assert.ok(shift?.Action.includes("elasticloadbalancing:ModifyListener"));
+    assert.deepEqual(owned?.Condition, { StringEquals: { "aws:ResourceTag/slipway:stack": ["shop/production"] } });
+    // EB's listener and rules cannot be tagged: re-weighting only, on EB-made load balancers (the waived reach).
+    assert.deepEqual(shift?.Action, ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"]);
+    assert.equal(shift?.Condition, undefined);
+    assert.equal((shift?.Resource as unknown[]).length, 2, "the listeners and rules of EB-made load balancers, nothing else");
     // Tagging only on create: never re-tagging another stack's target group into this one's reach.
     assert.deepEqual(split.find((s) => s.Sid === "BeanstalkSplitTagOnCreate")?.Condition, { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup"], "aws:RequestTag/slipway:stack": ["shop/production"] } });
     assert.ok(!split.some((s) => s.Action.includes("elasticloadbalancing:AddTags") && !(s.Condition?.StringEquals as Record<string, unknown> | undefined)?.["elasticloadbalancing:CreateAction"]));

@@ -140,8 +140,26 @@ test("a single-instance Beanstalk production serves HTTP whatever certificate is
     );
 });
 
+test("Beanstalk TrafficSplitting needs the beanstalk-listener-reach waiver (its listener rights cannot be held to the stack), and review stacks may not use it", () => {
+    // The fixture carries the waiver: without it, one message naming the reach and both ways out.
+    const fixtureWaivers = { "stack-secrets-provider": "A test fixture of slipway itself: encrypted with the example passphrase." };
+    rejects(
+        raw("beanstalk-production", waivers(fixtureWaivers)),
+        'slipway:beanstalkDeploymentPolicy = "TrafficSplitting" lets this stack\'s deploy role and the pipeline role re-weight the listeners and rules of every load balancer Elastic Beanstalk made',
+        "pulumi config set slipway:beanstalkDeploymentPolicy Immutable --stack beanstalk-production",
+        "slipway:policyWaivers.beanstalk-listener-reach",
+    );
+    assert.deepEqual(problemsOf(raw("beanstalk-production")), []);
+    assert.deepEqual(problemsOf(raw("beanstalk-production", { "slipway:beanstalkDeploymentPolicy": "Immutable", ...waivers(fixtureWaivers) })), []);
+    rejects(
+        { ...raw("beanstalk-production", { "slipway:tier": "review", "slipway:highAvailability": "false" }), stack: "review-pr-5" },
+        "TrafficSplitting\" on a review stack",
+        "pulumi config set slipway:beanstalkDeploymentPolicy Immutable --stack review-pr-5",
+    );
+});
+
 test("the config checks a stack may waive are named, and reach the program before any resource", async () => {
-    assert.deepEqual(Object.keys(CONFIG_WAIVERS).sort(), ["production-https", "production-reviewers", "production-tier"]);
+    assert.deepEqual(Object.keys(CONFIG_WAIVERS).sort(), ["beanstalk-listener-reach", "production-https", "production-reviewers", "production-tier"]);
     const message = await rejection(() => planStack("production", { set: { "slipway:certificateArn": "", "slipway:domainName": "" } }));
     assert.match(message, /slipway:certificateArn and slipway:domainName are empty on the production tier/);
 });

@@ -412,6 +412,13 @@ const PIPELINE_VICTIMS: Record<string, [string, string?, string?][]> = {
  * choosing (AWS documents no layout), so the role may write any key of it (docs/credentials.md).
  */
 const pipelineUpload = (r: Request) => /^s3:PutObject(Acl)?$/.test(r.action) && r.resource.startsWith(`${storageBucket}/`);
+/**
+ * TrafficSplitting's reach, which its stack accepts with the beanstalk-listener-reach waiver: EB's listeners and
+ * rules cannot be tagged (CloudFormation) and EB names the load balancer, so re-weighting reaches every EB-made
+ * ALB's listeners and rules. Only for a pipeline with such a target; the test after the loop measures it.
+ */
+const listenerReach = (r: Request) => /^elasticloadbalancing:Modify(Listener|Rule)$/.test(r.action) && /:listener(-rule)?\/app\/awseb-/.test(r.resource);
+const SPLITTING_PIPELINES = new Set(["beanstalk-delivery"]);
 
 for (const [delivery, victims] of Object.entries(PIPELINE_VICTIMS)) {
     for (const [stack, as, app] of victims) {
@@ -423,13 +430,28 @@ for (const [delivery, victims] of Object.entries(PIPELINE_VICTIMS)) {
             // An ECS victim's every service: the web's and each worker's (another stack's workers are never the pipeline's to deploy).
             const ecsComponents = ["app", ...all(victim.plan, "aws:ecs/service:Service").filter((r) => r.name.startsWith("worker-")).map((r) => r.name.replace(/-service$/, ""))];
             const deploys = isBeanstalk ? beanstalkDeployRequests(victim) : ecsComponents.flatMap((c) => ecsDeployRequests(victim, c));
-            const requests = [...deploys, ...(await attackRequests(victim, `shop/${delivery}`))].filter((r) => !pipelineUpload(r));
+            const requests = [...deploys, ...(await attackRequests(victim, `shop/${delivery}`))].filter((r) => !pipelineUpload(r) && !(SPLITTING_PIPELINES.has(delivery) && listenerReach(r)));
             assert.ok(requests.length > 50, `only ${requests.length} requests`);
             t.diagnostic(`${requests.length} requests, ${requests.filter((r) => !SHARED.some((x) => x.test(r, victim))).length} of them must be denied`);
             assert.deepEqual(await breaches(job.principal, requests, victim), []);
         });
     }
 }
+
+test("TrafficSplitting's waived reach is exactly re-weighting EB-made listeners and rules, and only a pipeline with such a target has it", async () => {
+    const victim = view(await plan("beanstalk-production", undefined, "other"), "other");
+    const split = beanstalkDeployRequests(victim).filter(listenerReach);
+    assert.deepEqual(split.map((r) => r.action).sort(), ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"]);
+    // The beanstalk pipeline (a TrafficSplitting production) reaches another app's EB listener: the waived reach.
+    const splitting = await pipelineJob("beanstalk-delivery");
+    assert.deepEqual((await breaches(splitting.principal, split, victim)).length, 2);
+    // Without a TrafficSplitting target, the same pipeline shape has no such right.
+    const immutable = await pipelineJob("delivery");
+    assert.deepEqual(await breaches(immutable.principal, split, victim), []);
+    // And nothing else of the reach: other load balancer calls on that listener stay denied.
+    const other = split.map((r) => ({ ...r, action: "elasticloadbalancing:DeleteListener" }));
+    assert.deepEqual(await breaches(splitting.principal, other, victim), []);
+});
 
 test("a pipeline role without a worker's service and family is caught: the stage could not move the worker", async () => {
     const job = await pipelineJob("apps-delivery");

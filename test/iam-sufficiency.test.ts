@@ -358,7 +358,7 @@ test("a traffic-splitting Beanstalk stack's deploy role needs its own load balan
         "elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:RegisterTargets",
     ]);
     assert.deepEqual(await denials(principal, split), []);
-    const weakened: Principal = { ...principal, policies: principal.policies.map((p) => ({ ...p, doc: { ...p.doc, Statement: p.doc.Statement.filter((s) => (s as { Sid?: string }).Sid !== "ChangeOwnLoadBalancers") } })) };
+    const weakened: Principal = { ...principal, policies: principal.policies.map((p) => ({ ...p, doc: { ...p.doc, Statement: p.doc.Statement.filter((s) => (s as { Sid?: string }).Sid !== "SplitTrafficOnBeanstalkListeners") } })) };
     const lost = await denials(weakened, split);
     assert.ok(lost.some((d) => /elasticloadbalancing:ModifyListener on arn:aws:elasticloadbalancing:us-east-1:123456789012:listener\/app\/awseb-/.test(d)), lost.join("\n"));
 });

@@ -25,7 +25,7 @@ import {
 import { PULUMI_VALUE } from "./keys";
 import { readStackFile, readStackFileConfig } from "./stack-files";
 import { isProductionName, Tier, TIER_DEFAULTS, tierForStack } from "./tiers";
-import { beanstalkEvaluationOfStackFile, beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems } from "../platforms/beanstalk/settings";
+import { beanstalkEvaluationOfStackFile, beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems, LISTENER_REACH_WAIVER } from "../platforms/beanstalk/settings";
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
@@ -632,7 +632,10 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
     checkDeployedByDelivery(d.deliveryStack, tier, raw, problems);
     const ingress = d.ingress || byTier.ingress;
     problems.push(...maintenanceProblems(d, ingress, raw.stack));
-    const beanstalk = d.platform === "beanstalk" ? beanstalkSettings(byTier, d, raw.stack, problems) : undefined;
+    const beanstalk =
+        d.platform === "beanstalk"
+            ? beanstalkSettings(byTier, d, raw.stack, problems, { waived: waived(common, LISTENER_REACH_WAIVER), waiverHint: waiverHint(LISTENER_REACH_WAIVER, raw.stack), review: tier === "review" })
+            : undefined;
     if (beanstalk) problems.push(...beanstalkReleaseProblems(d.releaseCommand, beanstalk, raw.stack));
     checkVpcCidr(d.vpcCidr, d.azCount, beanstalk ? beanstalk.environmentType === "LoadBalanced" : ingress === "alb", raw.stack, problems, Object.keys(d.database ?? {}).length > 0);
     if (tier === "production" && !waived(common, "production-https")) checkProductionHttps(d, ingress, beanstalk, raw.stack, problems);

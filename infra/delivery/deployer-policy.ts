@@ -42,6 +42,8 @@ export interface DeployerScope {
     topicArn?: pulumi.Input<string>;
     /** slipway:packages.runtimeRead: the stack's workload roles may get the `packages-read` runtime policy. */
     packagesRead?: boolean;
+    /** A Beanstalk stack deploying by TrafficSplitting (under its beanstalk-listener-reach waiver): EB's listeners and rules. */
+    beanstalkTrafficSplitting?: boolean;
 }
 
 /** `aws:ResourceTag/slipway:stack` / `aws:RequestTag/slipway:stack` conditions for a scope. */

@@ -991,8 +991,9 @@ export function beanstalkTrafficSplitRequests(v: StackView, why: string): Reques
         { action: "elasticloadbalancing:AddTags", resource: temporary, context: { ...creating, "elasticloadbalancing:CreateAction": "CreateTargetGroup" }, why: w },
         { action: "elasticloadbalancing:ModifyTargetGroupAttributes", resource: temporary, context: owned, why: w },
         { action: "elasticloadbalancing:RegisterTargets", resource: temporary, context: owned, why: w },
-        { action: "elasticloadbalancing:ModifyListener", resource: listener, context: owned, why: w },
-        { action: "elasticloadbalancing:ModifyRule", resource: rule, context: owned, why: w },
+        // CloudFormation cannot tag EB's listener and rules (`taggable: false`): the requests carry no resource tag.
+        { action: "elasticloadbalancing:ModifyListener", resource: listener, context: base, why: w },
+        { action: "elasticloadbalancing:ModifyRule", resource: rule, context: base, why: w },
         { action: "elasticloadbalancing:DeregisterTargets", resource: temporary, context: owned, why: w },
         { action: "elasticloadbalancing:DeleteTargetGroup", resource: temporary, context: owned, why: w },
     ];

@@ -22,6 +22,26 @@ export function beanstalkResourceStatements(scope: DeployerScope): Statement[] {
 }
 
 function beanstalkDeployerStatements(scope: DeployerScope): Statement[] {
+    return [...beanstalkDeployerBase(scope), ...(scope.beanstalkTrafficSplitting ? [trafficSplitStatement(scope)] : [])];
+}
+
+/**
+ * A TrafficSplitting deployment that `pulumi up` starts (a newly verified image) re-weights EB's listener and
+ * rules through CloudFormation with this role's credentials. CloudFormation cannot tag them
+ * (AWS::ElasticLoadBalancingV2::Listener and ::ListenerRule are `taggable: false` in its resource schemas) and EB
+ * names the load balancer, so the grant reaches every EB-made ALB's listeners and rules in the account and region:
+ * only for a stack that accepts it with the beanstalk-listener-reach waiver (infra/platforms/beanstalk/settings.ts).
+ */
+function trafficSplitStatement(scope: DeployerScope): Statement {
+    const elb = (resource: string) => arnOf(scope.ctx, "elasticloadbalancing", resource);
+    return {
+        Sid: "SplitTrafficOnBeanstalkListeners",
+        Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"],
+        Resource: [elb("listener/app/awseb-*/*/*"), elb("listener-rule/app/awseb-*/*/*/*")],
+    };
+}
+
+function beanstalkDeployerBase(scope: DeployerScope): Statement[] {
     const { ctx, app } = scope;
     const pattern = stackPattern(scope.policyStack);
     const value = stackTag(app, pattern);

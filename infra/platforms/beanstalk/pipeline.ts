@@ -220,10 +220,18 @@ function trafficSplittingStatements(ctx: AwsContext, targets: BeanstalkTarget[])
             Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup"], [`aws:RequestTag/${STACK_TAG}`]: tags } },
         },
         {
-            Sid: "BeanstalkSplitTraffic",
-            Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup"],
-            Resource: [elb("listener/app/awseb-*/*/*"), elb("listener-rule/app/awseb-*/*/*/*"), elb("targetgroup/awseb-*/*")],
+            Sid: "BeanstalkSplitTargetGroupsOwned",
+            Action: ["elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup"],
+            Resource: [elb("targetgroup/awseb-*/*")],
             Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: tags } },
+        },
+        {
+            // EB's listener and rules carry no tag (CloudFormation cannot tag AWS::ElasticLoadBalancingV2::Listener or
+            // ::ListenerRule) and sit on a load balancer EB names: this reaches every EB-made ALB's listeners and rules
+            // in the account and region, which the target's stack accepts with the beanstalk-listener-reach waiver.
+            Sid: "BeanstalkSplitTraffic",
+            Action: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"],
+            Resource: [elb("listener/app/awseb-*/*/*"), elb("listener-rule/app/awseb-*/*/*/*")],
         },
     ];
 }

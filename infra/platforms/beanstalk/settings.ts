@@ -206,7 +206,22 @@ export const BEANSTALK_KEYS = [
  * load-balanced environment with immutable deployments; staging and review a single instance, the
  * cheapest shape, with all-at-once deployments), and the checks across Beanstalk's keys.
  */
-export function beanstalkSettings(byTier: TierDefaults, d: EnvironmentConfig, stack: string, problems: string[]): BeanstalkSettings {
+/**
+ * TrafficSplitting's reach: EB re-weights its load balancer's listener and rules through CloudFormation with the
+ * caller's credentials, and CloudFormation can tag neither (AWS::ElasticLoadBalancingV2::Listener and
+ * ::ListenerRule: `taggable: false` in CloudFormation's resource schemas), while EB names the load balancer itself
+ * (`awseb-AWSEB-…`). The rights can only name every EB-made ALB's listeners and rules in the account and region,
+ * so the policy needs the stack's written waiver, and review stacks (one deploy role for all) may not use it.
+ */
+export const LISTENER_REACH_WAIVER = "beanstalk-listener-reach";
+
+export function beanstalkSettings(
+    byTier: TierDefaults,
+    d: EnvironmentConfig,
+    stack: string,
+    problems: string[],
+    reach: { waived: boolean; waiverHint: string; review: boolean } = { waived: false, waiverHint: "", review: false },
+): BeanstalkSettings {
     const environmentType = d.beanstalkEnvironmentType || byTier.beanstalkEnvironmentType;
     const deploymentPolicy = d.beanstalkDeploymentPolicy || byTier.beanstalkDeploymentPolicy;
     const min = d.beanstalkMinInstances;
@@ -221,6 +236,15 @@ export function beanstalkSettings(byTier: TierDefaults, d: EnvironmentConfig, st
     } else if (environmentType === "SingleInstance" && !["AllAtOnce", "Immutable"].includes(deploymentPolicy)) {
         problems.push(
             `slipway:beanstalkDeploymentPolicy = "${deploymentPolicy}" needs a load balancer; a SingleInstance environment allows AllAtOnce or Immutable. Fix: pulumi config set slipway:beanstalkDeploymentPolicy Immutable --stack ${stack} (or pulumi config set slipway:beanstalkEnvironmentType LoadBalanced --stack ${stack})`,
+        );
+    }
+    if (deploymentPolicy === "TrafficSplitting" && environmentType === "LoadBalanced" && reach.review) {
+        problems.push(
+            `slipway:beanstalkDeploymentPolicy = "TrafficSplitting" on a review stack: review stacks share one deploy role, and TrafficSplitting's load-balancer rights cannot be held to one stack (CloudFormation cannot tag EB's listeners and rules). Fix: pulumi config set slipway:beanstalkDeploymentPolicy Immutable --stack ${stack}`,
+        );
+    } else if (deploymentPolicy === "TrafficSplitting" && environmentType === "LoadBalanced" && !reach.waived) {
+        problems.push(
+            `slipway:beanstalkDeploymentPolicy = "TrafficSplitting" lets this stack's deploy role and the pipeline role re-weight the listeners and rules of every load balancer Elastic Beanstalk made in the account and region: EB changes them through CloudFormation, which cannot tag them, so no IAM condition can hold the rights to this environment's. Fix: pulumi config set slipway:beanstalkDeploymentPolicy Immutable --stack ${stack} (a full new set of instances, no traffic split), or accept the reach with a written reason: ${reach.waiverHint}`,
         );
     }
     // EB streams logs with its own RetentionInDays list, shorter than CloudWatch's (aws:elasticbeanstalk:cloudwatch:logs).
