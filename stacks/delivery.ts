@@ -70,7 +70,9 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const runtimePackages = s.packages?.runtimeRead ? s.packages : undefined;
     // slipway:database in an environment's stack file (or the review template's): its agents read its cluster's password.
     const databaseStacks = [...s.targets.filter((t) => t.database).map((t) => t.stack), ...(s.reviewDatabase ? ["review"] : [])];
-    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ...(databaseStacks.length ? { databaseStacks } : {}), ...(ownImages.length ? { ownImageRepositoryArns } : {}), ctx });
+    // …on Beanstalk: its instances read it as environment secrets and its app servers restart after a rotation.
+    const beanstalkDatabaseStacks = [...s.targets.filter((t) => t.database && t.platform === "beanstalk").map((t) => t.stack), ...(s.reviewDatabase && s.reviewDatabasePlatform === "beanstalk" ? ["review"] : [])];
+    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ...(databaseStacks.length ? { databaseStacks } : {}), ...(beanstalkDatabaseStacks.length ? { beanstalkDatabaseStacks } : {}), ...(ownImages.length ? { ownImageRepositoryArns } : {}), ctx });
     const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, app, ctx });
 
     // What each platform keeps in the delivery stack for its environments (Beanstalk: the app's EB application).

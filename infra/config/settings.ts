@@ -121,6 +121,8 @@ export interface DeliverySettings extends CommonSettings {
     reviewDomain?: { zoneId: string; name: string };
     /** The review template (Pulumi.review.yaml) sets slipway:database: every review stack gets its own empty database. */
     reviewDatabase?: boolean;
+    /** The review template's slipway:platform, when it sets slipway:database (its restart and its agents' read differ per platform). */
+    reviewDatabasePlatform?: string;
     /** The review template's workers with their own image (each must be one a pipeline stack builds); unset: none. */
     reviewImages?: ServiceImage[];
     notificationEmails: string[];
@@ -498,6 +500,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         targets,
         reviewDomain: managedDomainOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)),
         reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
+        ...(databaseOfStackFile(reviewTemplate) ? { reviewDatabasePlatform: reviewTemplate?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs" } : {}),
         ...(reviewImages ? { reviewImages } : {}),
         notificationEmails: d.notificationEmails,
         chat: chatSettings(d.chat, raw.stack, problems),
