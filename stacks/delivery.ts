@@ -271,12 +271,12 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // environment in `sub` when the job names one).
     const infra = s.infraRepository;
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
-    const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }, database?: boolean) => {
+    const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }, database?: boolean, databasePlatform?: string) => {
         const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages) };
         // A managed domain (the environment's stack file sets slipway:domainZoneId): its names in its zone only.
         const grant = domain && domainGrant(domain.zoneId, domain.name, policyStack === "review");
         // slipway:database in the environment's stack file: its own Aurora cluster, by name and tag.
-        return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : []), ...(database ? databaseRolePolicies(scope) : [])];
+        return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : []), ...(database ? databaseRolePolicies(scope, databasePlatform) : [])];
     };
     // Pull-request previews reach only staging-tier pipeline stacks: production and delivery get the offline plan only.
     const previewable = s.targets.filter((t) => t.tier === "staging").map((t) => t.stack);
@@ -303,7 +303,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             name: `deploy-${t.stack}`,
             description: `GitHub Actions: pulumi up of the ${t.stack} stack`,
             subjects: [`environment:${t.stack}`],
-            policies: deployPolicies(t.stack, [platformNamed(t.platform)], pipeline.pipeline.name, t.domain, t.database),
+            policies: deployPolicies(t.stack, [platformNamed(t.platform)], pipeline.pipeline.name, t.domain, t.database, t.platform),
         })),
         {
             // Pull-request jobs deploy review stacks with a role of their own: it cannot touch staging.

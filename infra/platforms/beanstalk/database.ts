@@ -35,6 +35,7 @@ import type { Statement } from "../../shared/iam";
 import { beanstalkApplicationName, environmentName, OWN_STACK, STACK_TAG } from "../../contract";
 import { DATABASE_SECRET_NAMES } from "../../config/database";
 import type { BeanstalkSetting } from "./environment";
+import type { DeployerScope } from "../../delivery/deployer-policy";
 
 /** The namespace of EB's environment secrets (its option names are variable names, like environment properties'). */
 export const ENVIRONMENT_SECRETS_NAMESPACE = "aws:elasticbeanstalk:application:environmentsecrets" as const;
@@ -84,6 +85,15 @@ export function beanstalkRefreshStatements(app: string, pattern: string, ctx: Aw
             Condition: { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: OWN_STACK } },
         },
     ];
+}
+
+/**
+ * What a Beanstalk database stack's deploy role needs beyond the database policies both platforms share
+ * (infra/delivery/database-policy.ts): reading the database's log group (the provider finds it with
+ * DescribeLogGroups and a name prefix). On ECS the platform's access-log statement already grants it.
+ */
+export function beanstalkDatabaseDeployStatements(scope: Pick<DeployerScope, "ctx">): Statement[] {
+    return [{ Sid: "FindDatabaseLogGroup", Action: ["logs:DescribeLogGroups"], Resource: ["*"], Condition: { StringEquals: { "aws:RequestedRegion": scope.ctx.region } } }];
 }
 
 /** What the environment's instances get: the clients group and the PG* variables as environment secrets. */
