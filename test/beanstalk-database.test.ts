@@ -18,6 +18,8 @@ import { BEANSTALK_MANAGED_POLICIES } from "../infra/platforms/beanstalk/environ
 import { evaluate } from "../policy/evaluate";
 import { RULES } from "../policy/rules";
 import { one, planStack } from "./helpers";
+import { rawConfig } from "./config-helpers";
+import { DeliverySettings, parseSettings } from "../infra/config/settings";
 import { decisions } from "./iam-helpers";
 
 const R = "us-east-1";
@@ -75,6 +77,16 @@ function restartRequests(v: StackView): Request[] {
         why: `${v.plan.stack}'s restart of ${s.Parameters.EnvironmentName}`,
     }));
 }
+
+test("the delivery stack reads each target's and the review template's database platform", () => {
+    const d = parseSettings(rawConfig(DELIVERY)) as DeliverySettings;
+    assert.deepEqual(d.targets.map((t) => [t.stack, t.platform, t.database]), [[STAGING, "beanstalk", true], [PRODUCTION, "beanstalk", true]]);
+    assert.equal(d.reviewDatabasePlatform, undefined, "the fixtures' review template has no database");
+    const review = parseSettings(rawConfig(DELIVERY, {}, { review: { "slipway:role": "environment", "slipway:platform": "beanstalk", "slipway:database": JSON.stringify({ name: "shop" }) } })) as DeliverySettings;
+    assert.deepEqual([review.reviewDatabase, review.reviewDatabasePlatform], [true, "beanstalk"]);
+    const ecsReview = parseSettings(rawConfig(DELIVERY, {}, { review: { "slipway:role": "environment", "slipway:database": JSON.stringify({ name: "shop" }) } })) as DeliverySettings;
+    assert.equal(ecsReview.reviewDatabasePlatform, "ecs");
+});
 
 test("slipway:database is accepted on Beanstalk, with the same checks and tier defaults as on ECS", () => {
     const problems: string[] = [];

@@ -18,8 +18,10 @@
 //   UpdateEnvironment or RestartAppServer operation."
 // - "Required IAM permissions for Elastic Beanstalk to access secrets and parameters": the instance profile needs
 //   secretsmanager:GetSecretValue, and kms:Decrypt "only required if your secret uses a customer managed key".
-//   RDS's secret here uses Secrets Manager's AWS-managed key (the cluster sets no masterUserSecretKmsKeyId), and
-//   the connection secret sets no kmsKeyId: no kms:Decrypt is granted.
+//   RDS's secret here uses Secrets Manager's AWS-managed key (the cluster sets no masterUserSecretKmsKeyId: "If not
+//   specified, the default KMS key for your Amazon Web Services account is used", rds/cluster.d.ts), and the
+//   connection secret sets no kmsKeyId: no kms:Decrypt is granted (a customer key would need kms:Decrypt on it
+//   with kms:ViaService secretsmanager.<region>.amazonaws.com; without it the bootstrap fails, closed).
 // - RestartAppServer (EB API Reference): "Causes the environment to restart the application container server
 //   running on each Amazon EC2 instance"; EnvironmentName 4–40 characters. Step Functions calls it through the AWS
 //   SDK integration `arn:aws:states:::aws-sdk:elasticbeanstalk:restartAppServer` (Step Functions Developer Guide,
