@@ -88,6 +88,14 @@ test("the delivery stack reads each target's and the review template's database 
     assert.equal(ecsReview.reviewDatabasePlatform, "ecs");
 });
 
+test("an app setting or secret named like a database variable is refused before any resource, naming the key and the fix", async () => {
+    const { rejects } = await import("./config-helpers");
+    rejects(rawConfig(STAGING, { "slipway:appSettings": JSON.stringify({ APP_ENV: "staging", PGHOST: "db.example" }) }), "slipway:appSettings.PGHOST collides with slipway:database", "pulumi config rm --path 'slipway:appSettings.PGHOST' --stack ebdb-staging");
+    // Without a database the name is the app's own.
+    const s = parseSettings(rawConfig(STAGING, { "slipway:database": null, "slipway:appSettings": JSON.stringify({ PGHOST: "db.example" }) }));
+    assert.equal((s as { appSettings: Record<string, string> }).appSettings.PGHOST, "db.example");
+});
+
 test("slipway:database is accepted on Beanstalk, with the same checks and tier defaults as on ECS", () => {
     const problems: string[] = [];
     const s = databaseSettings({ name: "shop" }, { platform: "beanstalk", tier: "staging", environmentName: "shop-ebdb-staging" }, STAGING, problems);

@@ -226,6 +226,19 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
     };
 }
 
+/**
+ * With a database, PG* are the database's (task secrets on ECS, environment secrets on Beanstalk): an app setting
+ * or secret of the same name would give the process two values for one variable (on Beanstalk a plain property
+ * beside the environment secret). One problem per colliding name.
+ */
+export function databaseNameProblems(database: Record<string, unknown> | undefined, appSettings: Record<string, unknown>, appSecrets: Record<string, unknown>, stack: string): string[] {
+    if (!database || !Object.keys(database).length) return [];
+    const names = Object.values(DATABASE_SECRET_NAMES) as string[];
+    return [...Object.keys(appSettings).map((n) => ["appSettings", n] as const), ...Object.keys(appSecrets).map((n) => ["appSecrets", n] as const)]
+        .filter(([, n]) => names.includes(n))
+        .map(([key, n]) => `slipway:${key}.${n} collides with slipway:database, which gives the app ${names.join(", ")} itself. Fix: pulumi config rm --path 'slipway:${key}.${n}' --stack ${stack}`);
+}
+
 /** Whether a stack file sets slipway:database (the delivery stack gives its deploy role the database policy). */
 export function databaseOfStackFile(config: Record<string, string> | undefined): boolean {
     const text = config?.["slipway:database"];

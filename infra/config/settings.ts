@@ -39,7 +39,7 @@ function ownImagesOf(config: Record<string, string> | undefined): { images?: Ser
     return images.length ? { images } : {};
 }
 import { jobNamesOfStackFile, jobSettings, JobSettings } from "../platforms/ecs/job-settings";
-import { databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
+import { databaseNameProblems, databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
@@ -640,6 +640,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
             problems.push(`${name} is both in slipway:appSettings and slipway:appSecrets; keep it in appSecrets only. Fix: pulumi config rm --path 'slipway:appSettings.${name}' --stack ${raw.stack}`);
         }
     }
+    problems.push(...databaseNameProblems(d.database, d.appSettings, d.appSecrets, raw.stack));
     return {
         ...common,
         role: "environment",
