@@ -170,6 +170,8 @@ for (const stack of [STAGING, PRODUCTION]) {
         const policy = JSON.parse(String(one(await plan(DELIVERY), "aws:iam/policy:Policy", `runtime-policies-${stack}-beanstalk-instance`).inputs.policy)) as { Statement: { Sid: string; Action: string[] }[] };
         assert.ok(!policy.Statement.some((s) => [s.Action].flat().some((a) => a.startsWith("kms:"))), "no KMS action in the instance policy");
         assert.ok(policy.Statement.some((s) => s.Sid === "ReadOwnDatabasePassword"));
+        // …and the stack's ECS agent policy (unused on Beanstalk) gets no database read.
+        assert.ok(!String(one(await plan(DELIVERY), "aws:iam/policy:Policy", `runtime-policies-${stack}-task-execution`).inputs.policy).includes("rds!cluster"));
         assert.ok(one(p, "aws:rds/cluster:Cluster").inputs.masterUserSecretKmsKeyId === undefined, "RDS keeps the password under the AWS-managed key");
     });
 
@@ -183,7 +185,11 @@ for (const stack of [STAGING, PRODUCTION]) {
         // Even granted RestartAppServer on everything, the boundary keeps it from another stack's environment.
         const wide: Principal = { ...restart, policies: [{ name: "everything", doc: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["elasticbeanstalk:RestartAppServer"], Resource: "*" }] } }] };
         assert.deepEqual(await decisions(wide, restartRequests(other).map((r) => ({ ...r, context: { ...r.context, ...tagContext(other.tag, true, false) } })), "denied"), []);
+        // Exactly what AWS documents each role needs (policy/data/service-role-needs.json), no more: no ECS restart here.
+        const granted = (x: Principal) => x.policies.flatMap((d) => (d.doc.Statement as { Action: string | string[] }[]).flatMap((st) => [st.Action].flat()));
+        assert.deepEqual(granted(restart), ["elasticbeanstalk:RestartAppServer"]);
         const trigger = await role(stack, "db-rotation-trigger-role");
+        assert.deepEqual(granted(trigger), ["states:StartExecution"]);
         const machine = one(v.plan, "aws:sfn/stateMachine:StateMachine");
         const start: Request = { action: "states:StartExecution", resource: ownArns(machine, v)[0].arn, context: { "aws:RequestedRegion": R, ...tagContext(v.tag, true, false) }, why: "RotationSucceeded" };
         assert.equal(await decide(trigger, start), "Allowed");

@@ -250,15 +250,16 @@ export class StackAccess extends pulumi.ComponentResource {
             // Every platform's: a policy stack may run on any (review stacks on whichever their template picks).
             for (const platform of PLATFORMS) {
                 const kind = platform.runtime.kind;
-                // ECS: the agent of every database stack; Beanstalk: the instances of a Beanstalk database stack.
-                const reads = args.databaseStacks?.includes(stack) && (platform.name === "ecs" || (platform.name === "beanstalk" && args.beanstalkDatabaseStacks?.includes(stack)));
+                // The workload that reads the password: the ECS agent, or a Beanstalk database stack's instances.
+                const onBeanstalk = Boolean(args.beanstalkDatabaseStacks?.includes(stack));
+                const reads = args.databaseStacks?.includes(stack) && platform.name === (onBeanstalk ? "beanstalk" : "ecs");
                 const database = reads ? [databaseSecretStatement(app, stackPattern(stack), ctx)] : [];
                 policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, [...runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx, platform.name === "ecs" ? args.ownImageRepositoryArns?.[stack] : undefined), ...database]);
                 for (const r of platform.serviceRuntimes ?? []) policy(stack, r.kind, `${r.description} (${app}'s ${stackPattern(stack)} stack(s))`, r.statements(app, stackPattern(stack), ctx));
             }
             if (args.databaseStacks?.includes(stack)) {
                 // After each rotation of the database password: EventBridge starts the restart, Step Functions restarts the services.
-                policy(stack, ROTATION_RESTART_KIND, `Step Functions restarting the services of ${app}'s ${stackPattern(stack)} stack(s) after a database password rotation`, [...rotationRestartStatements(app, stackPattern(stack), ctx), ...(args.beanstalkDatabaseStacks?.includes(stack) ? beanstalkRefreshStatements(app, stackPattern(stack), ctx) : [])]);
+                policy(stack, ROTATION_RESTART_KIND, `Step Functions restarting the services of ${app}'s ${stackPattern(stack)} stack(s) after a database password rotation`, args.beanstalkDatabaseStacks?.includes(stack) ? beanstalkRefreshStatements(app, stackPattern(stack), ctx) : rotationRestartStatements(app, stackPattern(stack), ctx));
                 policy(stack, ROTATION_TRIGGER_KIND, `EventBridge starting the database-rotation restart of ${app}'s ${stackPattern(stack)} stack(s)`, rotationTriggerStatements(app, stackPattern(stack), ctx));
             }
             if (args.packages) {
