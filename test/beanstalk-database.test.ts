@@ -262,6 +262,18 @@ test("production keeps its database and backs it up before each release; staging
     assert.ok(staged && !staged.actions.some((a) => a.name === "Backup"));
 });
 
+test("the Backup action's role snapshots the Beanstalk production's cluster and its pre-release snapshots, nothing of staging's", async () => {
+    const snapshotRole = principalOf(await plan(DELIVERY), "db-snapshot-role");
+    const rds = (action: string, resource: string): Request => ({ action, resource: `arn:aws:rds:${R}:${A}:${resource}`, context: { "aws:RequestedRegion": R }, why: action });
+    const snap = "cluster-snapshot:shop-ebdb-production-pre-20261202043000";
+    for (const q of [rds("rds:CreateDBClusterSnapshot", "cluster:shop-ebdb-production"), rds("rds:CreateDBClusterSnapshot", snap), rds("rds:AddTagsToResource", snap), rds("rds:DeleteDBClusterSnapshot", snap)]) {
+        assert.equal(await decide(snapshotRole, q), "Allowed", `${q.action} on ${q.resource}`);
+    }
+    for (const q of [rds("rds:CreateDBClusterSnapshot", "cluster:shop-ebdb-staging"), rds("rds:DeleteDBCluster", "cluster:shop-ebdb-production"), rds("rds:DeleteDBClusterSnapshot", "cluster-snapshot:shop-ebdb-production-final")]) {
+        assert.notEqual(await decide(snapshotRole, q), "Allowed", `${q.action} on ${q.resource} must be denied`);
+    }
+});
+
 test("the policy pack catches a Beanstalk database stack whose password is a plain property or whose app servers are never restarted", async () => {
     const p = await plan(STAGING);
     const run = async (resources: Plan["resources"]) =>
