@@ -11,8 +11,9 @@ import { jobRules } from "./rules-jobs";
 import { databaseRules } from "./rules-database";
 import { opsRules } from "./rules-ops";
 import { chatRules } from "./rules-chat";
+import { beanstalkDatabaseRules } from "./rules-beanstalk-database";
 
-export const RULES: SlipwayRule[] = [...deliveryRules, ...packageRules, ...environmentRules, ...jobRules, ...releaseRules, ...identityRules, ...opsRules, ...chatRules, ...lifecycleRules, ...databaseRules];
+export const RULES: SlipwayRule[] = [...deliveryRules, ...packageRules, ...environmentRules, ...jobRules, ...releaseRules, ...identityRules, ...opsRules, ...chatRules, ...lifecycleRules, ...databaseRules, ...beanstalkDatabaseRules];
 
 export const RULE_IDS: string[] = RULES.map((r) => r.name);
 

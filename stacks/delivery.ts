@@ -70,7 +70,9 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const runtimePackages = s.packages?.runtimeRead ? s.packages : undefined;
     // slipway:database in an environment's stack file (or the review template's): its agents read its cluster's password.
     const databaseStacks = [...s.targets.filter((t) => t.database).map((t) => t.stack), ...(s.reviewDatabase ? ["review"] : [])];
-    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ...(databaseStacks.length ? { databaseStacks } : {}), ...(ownImages.length ? { ownImageRepositoryArns } : {}), ctx });
+    // …on Beanstalk: its instances read it as environment secrets and its app servers restart after a rotation.
+    const beanstalkDatabaseStacks = [...s.targets.filter((t) => t.database && t.platform === "beanstalk").map((t) => t.stack), ...(s.reviewDatabase && s.reviewDatabasePlatform === "beanstalk" ? ["review"] : [])];
+    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ...(databaseStacks.length ? { databaseStacks } : {}), ...(beanstalkDatabaseStacks.length ? { beanstalkDatabaseStacks } : {}), ...(ownImages.length ? { ownImageRepositoryArns } : {}), ctx });
     const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, app, ctx });
 
     // What each platform keeps in the delivery stack for its environments (Beanstalk: the app's EB application).
@@ -269,12 +271,12 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // environment in `sub` when the job names one).
     const infra = s.infraRepository;
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
-    const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }, database?: boolean, beanstalkTrafficSplitting?: boolean) => {
+    const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }, database?: boolean, databasePlatform?: string, beanstalkTrafficSplitting?: boolean) => {
         const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages), beanstalkTrafficSplitting };
         // A managed domain (the environment's stack file sets slipway:domainZoneId): its names in its zone only.
         const grant = domain && domainGrant(domain.zoneId, domain.name, policyStack === "review");
         // slipway:database in the environment's stack file: its own Aurora cluster, by name and tag.
-        return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : []), ...(database ? databaseRolePolicies(scope) : [])];
+        return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : []), ...(database ? databaseRolePolicies(scope, databasePlatform) : [])];
     };
     // Pull-request previews reach only staging-tier pipeline stacks: production and delivery get the offline plan only.
     const previewable = s.targets.filter((t) => t.tier === "staging").map((t) => t.stack);
@@ -302,7 +304,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             description: `GitHub Actions: pulumi up of the ${t.stack} stack`,
             subjects: [`environment:${t.stack}`],
             // A Beanstalk target's settleMinutes is its TrafficSplitting evaluation time (beanstalkEvaluationOfStackFile).
-            policies: deployPolicies(t.stack, [platformNamed(t.platform)], pipeline.pipeline.name, t.domain, t.database, t.platform === "beanstalk" && Boolean(t.settleMinutes)),
+            policies: deployPolicies(t.stack, [platformNamed(t.platform)], pipeline.pipeline.name, t.domain, t.database, t.platform, t.platform === "beanstalk" && Boolean(t.settleMinutes)),
         })),
         {
             // Pull-request jobs deploy review stacks with a role of their own: it cannot touch staging.

@@ -35,9 +35,11 @@ const DOCUMENTED: Record<string, string[]> = {
 };
 /** Environment properties: "Any environment variable name" (aws:elasticbeanstalk:application:environment). */
 const PROPERTIES = "aws:elasticbeanstalk:application:environment";
+/** Environment secrets: OptionName "the name of the environment variable to hold the secret store or parameter store value". */
+const SECRETS = "aws:elasticbeanstalk:application:environmentsecrets";
 
 function documented(namespace: string, name: string): boolean {
-    if (namespace === PROPERTIES) return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+    if (namespace === PROPERTIES || namespace === SECRETS) return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
     const key = namespace.replace(/^aws:elbv2:listener:\d+$/, "aws:elbv2:listener:listener_port");
     return DOCUMENTED[key]?.includes(name) ?? false;
 }
@@ -50,13 +52,14 @@ interface Setting {
 
 test("every namespace and option in slipway's Beanstalk option table is one AWS documents", () => {
     const undocumented = Object.entries(BEANSTALK_OPTIONS).flatMap(([ns, names]) =>
-        ns === PROPERTIES ? [] : (names as readonly string[]).filter((n) => !documented(ns, n)).map((n) => `${ns} ${n}`),
+        ns === PROPERTIES || ns === SECRETS ? [] : (names as readonly string[]).filter((n) => !documented(ns, n)).map((n) => `${ns} ${n}`),
     );
     assert.deepEqual(undocumented, []);
 });
 
 test("every option setting the shipped Beanstalk stacks plan is in the table and documented", async () => {
-    for (const stack of ["beanstalk-staging", "beanstalk-production"]) {
+    // …and the Beanstalk database fixtures (environment secrets, the instances' extra security group).
+    for (const stack of ["beanstalk-staging", "beanstalk-production", "ebdb-staging", "ebdb-production"]) {
         const env = one(await planStack(stack), "aws:elasticbeanstalk/environment:Environment");
         const settings = env.inputs.settings as Setting[];
         assert.ok(settings.length > 20, `${stack}: only ${settings.length} settings`);

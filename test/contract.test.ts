@@ -15,6 +15,9 @@ const PIPELINES: [delivery: string, environments: string[]][] = [
     ["beanstalk-delivery", ["beanstalk-staging", "beanstalk-production"]],
     ["apps-delivery", ["apps-staging", "apps-production"]],
     ["linear-delivery", ["linear-production"]],
+    // slipway:database: the cluster, its backup, its password's readers and its restart (tools/check/database-contract.ts).
+    ["database-delivery", ["database-staging", "database-production"]],
+    ["ebdb-delivery", ["ebdb-staging", "ebdb-production"]],
 ];
 const clone = (p: Plan): Plan => JSON.parse(JSON.stringify(p)) as Plan;
 const input = async (delivery: string, environments: string[]) => ({
@@ -178,4 +181,20 @@ test("the job families the pipeline registers are the ones the stack schedules: 
     assert.deepEqual(contractProblems({ ...i, environments: [unscheduled] }), [
         "apps-delivery ↔ apps-staging: the pipeline's JobRevisions action registers task family shop-apps-staging_nightly, which no schedule of the stack runs",
     ]);
+});
+
+test("a database renamed on one side is named as the disagreement: the deploy role, the backup, the password's readers and the restart", async () => {
+    const i = await input("ebdb-delivery", ["ebdb-staging", "ebdb-production"]);
+    const renamed = clone(i.environments[1]);
+    for (const r of renamed.resources) {
+        if (r.type === "aws:rds/cluster:Cluster") r.inputs.clusterIdentifier = "shop-ebdb-production-v2";
+        if (r.type === "aws:sfn/stateMachine:StateMachine") r.inputs.definition = String(r.inputs.definition).split('"EnvironmentName":"shop-ebdb-production"').join('"EnvironmentName":"shop-other"');
+    }
+    const problems = contractProblems({ ...i, environments: [i.environments[0], renamed] });
+    assert.ok(problems.some((p) => /ebdb-production: the deploy role's database policy does not name cluster shop-ebdb-production-v2/.test(p)), problems.join("\n"));
+    assert.ok(problems.some((p) => /the pipeline's Backup action snapshots cluster shop-ebdb-production; the stack's cluster is shop-ebdb-production-v2/.test(p)), problems.join("\n"));
+    assert.ok(problems.some((p) => /shop-ebdb-production-beanstalk-instance policy reads no password of cluster shop-ebdb-production-v2/.test(p)), problems.join("\n"));
+    assert.ok(problems.some((p) => /restarts Beanstalk environment shop-other, which the stack does not declare/.test(p)), problems.join("\n"));
+    // Staging, untouched, agrees.
+    assert.ok(!problems.some((p) => p.includes("ebdb-staging")), problems.join("\n"));
 });

@@ -49,7 +49,7 @@ const BROKEN: [string, Record<string, unknown>, RegExp, Partial<DatabaseContext>
     ["a master user longer than 16 characters", { username: "application_owner" }, /slipway:database\.username = "application_owner" is not a master username RDS accepts: 1–16/],
     ["an unknown field", { size: "large" }, /slipway:database\.size is not a database setting/],
     ["IAM authentication that is not a boolean", { iamAuthentication: "yes" }, /slipway:database\.iamAuthentication must be true or false/],
-    ["Elastic Beanstalk", { name: "shop" }, /slipway:database is set, but slipway:platform is beanstalk: .*Elastic Beanstalk environments are not supported yet/, { platform: "beanstalk" }],
+    ["a platform without database support", { name: "shop" }, /slipway:database is set, but slipway:platform is lambda: slipway.s database reaches ecs and beanstalk environments only.*Fix: pulumi config set slipway:platform ecs/, { platform: "lambda" }],
     ["an identifier too long for its writer", { name: "shop" }, /the cluster identifier .* is not one RDS accepts with room for its writer and pre-release snapshots \(<id>-writer, <id>-pre-<time>\): 1–44/, { environmentName: `shop-${"x".repeat(40)}` }],
 ];
 for (const [what, value, message, over] of BROKEN) {

@@ -15,6 +15,7 @@ import { attackRequests, beanstalkOperationRequests, beanstalkStorageAttackReque
 import { iamPolicySize } from "../tools/check/aws-limits";
 import { BEANSTALK_MANAGED_POLICIES } from "../infra/platforms/beanstalk/environment";
 import { SECRET_ARN_PROPERTY, COMPOSE_FILE } from "../infra/platforms/beanstalk/bundle";
+import { ENVIRONMENT_SECRETS_NAMESPACE } from "../infra/platforms/beanstalk/database";
 import { STACK_TAG } from "../infra/contract";
 import { all, one, planStack, ROOT } from "./helpers";
 
@@ -829,6 +830,17 @@ function instanceRequests(ev: StackView, delivery: string): Request[] {
         }
         out.push({ action: "logs:DescribeLogGroups", resource: "*", context: region, why: `${why}: log streaming` });
     }
+    // slipway:database: at bootstrap EB resolves each environment secret (<secret arn>:<json key>) with the instance profile.
+    const clusters = all(ev.plan, "aws:rds/cluster:Cluster");
+    for (const s of env.inputs.settings as { namespace: string; name: string; value: string }[]) {
+        if (s.namespace !== ENVIRONMENT_SECRETS_NAMESPACE) continue;
+        const secret = s.value.replace(/:[A-Za-z0-9_]+$/, "");
+        // RDS's own secret carries RDS's tags (its cluster's ARN), not the stack's; the connection secret the stack's.
+        const context = secret.includes(":secret:rds!cluster-")
+            ? { ...region, "aws:ResourceTag/aws:rds:primaryDBClusterArn": ownArns(clusters[0], ev)[0].arn, "aws:ResourceTag/aws:secretsmanager:owningService": "rds" }
+            : owned(ev);
+        out.push({ action: "secretsmanager:GetSecretValue", resource: secret, context, why: `${why}: bootstrap resolves ${s.name}, elasticbeanstalk:instance-profile-environment-secrets` });
+    }
     return out;
 }
 
@@ -843,28 +855,35 @@ const INSTANCE_EXCUSED: Record<string, string> = {
     "xray:PutTraceSegments": "no X-Ray daemon",
 };
 
-const BEANSTALK_CASES: { stack: string; as?: string }[] = [{ stack: "beanstalk-staging" }, { stack: "beanstalk-production" }, { stack: "beanstalk-staging", as: "review-pr-8" }];
+const BEANSTALK_CASES: { stack: string; as?: string; delivery?: string }[] = [
+    { stack: "beanstalk-staging" }, { stack: "beanstalk-production" }, { stack: "beanstalk-staging", as: "review-pr-8" },
+    // slipway:database on Beanstalk: the instances also resolve the database's environment secrets at bootstrap.
+    { stack: "ebdb-staging", delivery: "ebdb-delivery" }, { stack: "ebdb-production", delivery: "ebdb-delivery" },
+];
 for (const c of BEANSTALK_CASES) {
     const stack = c.as ?? c.stack;
+    const delivery = c.delivery ?? "beanstalk-delivery";
     test(`${stack}'s Beanstalk instance role can pull, read its secret and bundles, stream logs and report health, under its boundary`, async (t) => {
         const ev = view(await plan(c.stack, c.as));
-        const requests = instanceRequests(ev, "beanstalk-delivery");
+        const requests = instanceRequests(ev, delivery);
         t.diagnostic(`${requests.length} requests`);
         assert.ok(!Object.keys(beanstalkEnvironmentOf(ev).settings).some((k) => k.startsWith("aws:elasticbeanstalk:xray:")), "X-Ray was enabled: simulate its calls");
-        const role = await environmentRole(c.stack, "app-instance", "beanstalk-delivery", c.as);
+        const role = await environmentRole(c.stack, "app-instance", delivery, c.as);
         assert.ok(role.boundary && role.policies.some((p) => p.name === BEANSTALK_MANAGED_POLICIES.webTier));
         assert.deepEqual(await denials(role, requests.filter((r) => !ofDelivery(r))), []);
         assert.deepEqual(await denials(withoutBoundary(role), requests.filter(ofDelivery)), []);
         // The runtime policy alone grants the image, the secret and the stack's own bundle (the web-tier approximation is broad).
         const runtime = onlyPolicies(withoutBoundary(role), /beanstalk-instance$/);
         assert.deepEqual(await denials(runtime, requests.filter((r) => /^(ecr|secretsmanager):/.test(r.action) || (r.action === "s3:GetObject" && !r.resource.startsWith(storageBucket)))), []);
-        assert.deepEqual(uncovered(["elasticbeanstalk:instance-profile-web-tier", "elasticbeanstalk:instance-profile-ecr-pull"], requests, INSTANCE_EXCUSED), []);
+        const secrets = requests.some((r) => r.why.includes("instance-profile-environment-secrets"));
+        assert.equal(secrets, c.delivery === "ebdb-delivery", "environment secrets exactly where there is a database");
+        assert.deepEqual(uncovered(["elasticbeanstalk:instance-profile-web-tier", "elasticbeanstalk:instance-profile-ecr-pull", ...(secrets ? ["elasticbeanstalk:instance-profile-environment-secrets"] : [])], requests, INSTANCE_EXCUSED), []);
     });
     // The registry and the EB application are the delivery stack's, tagged so; the boundary denies both (see above).
     test(`${stack}'s Beanstalk instance role can pull from the registry and report to the app's EB application under its boundary`, async () => {
         const ev = view(await plan(c.stack, c.as));
-        const role = await environmentRole(c.stack, "app-instance", "beanstalk-delivery", c.as);
-        assert.deepEqual(await denials(role, instanceRequests(ev, "beanstalk-delivery").filter(ofDelivery)), []);
+        const role = await environmentRole(c.stack, "app-instance", delivery, c.as);
+        assert.deepEqual(await denials(role, instanceRequests(ev, delivery).filter(ofDelivery)), []);
     });
 }
 
@@ -947,7 +966,7 @@ for (const c of BEANSTALK_CASES) {
         const ev = view(await plan(c.stack, c.as));
         const requests = serviceRoleRequests(ev);
         t.diagnostic(`${requests.length} requests`);
-        const role = await environmentRole(c.stack, "app-service", "beanstalk-delivery", c.as);
+        const role = await environmentRole(c.stack, "app-service", c.delivery ?? "beanstalk-delivery", c.as);
         assert.ok(role.boundary);
         assert.ok(requests.length > 40, `only ${requests.length} requests`);
         assert.deepEqual(await denials(role, requests), []);

@@ -51,6 +51,9 @@ const CASES: Case[] = [
     // slipway:database: an Aurora cluster, its writer, subnet group, storage key and RDS-made master secret.
     { stack: "database-staging", role: "github-oidc-deploy-database-staging", delivery: "database-delivery" },
     { stack: "database-production", role: "github-oidc-deploy-database-production", delivery: "database-delivery" },
+    // slipway:database on Elastic Beanstalk: the same cluster, the instances in its clients group, the app servers' restart.
+    { stack: "ebdb-staging", role: "github-oidc-deploy-ebdb-staging", delivery: "ebdb-delivery" },
+    { stack: "ebdb-production", role: "github-oidc-deploy-ebdb-production", delivery: "ebdb-delivery" },
     // slipway:packages.runtimeRead: the task and instance roles get the delivery stack's packages-read policy.
     { stack: "staging", role: "github-oidc-deploy-staging", delivery: "packages-runtime-delivery", set: { "slipway:deliveryStack": "packages-runtime-delivery" } },
     { stack: "beanstalk-staging", as: "review-pr-8", role: "github-oidc-deploy-review", delivery: "packages-runtime-delivery", set: { "slipway:deliveryStack": "packages-runtime-delivery" } },

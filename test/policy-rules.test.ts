@@ -198,6 +198,28 @@ function rotationStack(restarted: string[]): Res[] {
         r(T.service, { ...service, name: "shop-staging-mailer" }, { name: "worker-mailer-service" }),
     ];
 }
+/** A Beanstalk environment `shop-staging` with the database's connection as environment secrets (slipway:database on Beanstalk). */
+const EB_SECRETS = "aws:elasticbeanstalk:application:environmentsecrets";
+const ebDatabase = (extra: [string, string, string][] = []) => ({
+    name: "shop-staging",
+    ...eb([
+        ...ebGood,
+        [EB_SECRETS, "PGHOST", "arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/shop/staging/database-AbCdEf:host"],
+        [EB_SECRETS, "PGPASSWORD", "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-x-AbCdEf:password"],
+        ...extra,
+    ]),
+});
+/** A Beanstalk database stack's rotation schedule and refresh of `refreshed` (environment names). */
+function ebRotationStack(refreshed: string[]): Res[] {
+    return [
+        ...rotationStack([]).filter((x) => x.type !== T.service && x.type !== "aws:sfn/stateMachine:StateMachine"),
+        r("aws:sfn/stateMachine:StateMachine", {
+            name: "shop-staging-db-rotation",
+            definition: JSON.stringify({ StartAt: "a", States: Object.fromEntries(refreshed.map((e) => [e, { Type: "Task", Resource: "arn:aws:states:::aws-sdk:elasticbeanstalk:restartAppServer", Parameters: { EnvironmentName: e }, End: true }])) }),
+        }),
+        r(T.eb, ebDatabase(), { name: "app-environment" }),
+    ];
+}
 const dbCluster: Props = {
     clusterIdentifier: "shop-staging", engine: "aurora-postgresql", engineMode: "provisioned", storageEncrypted: true,
     kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4000-8000-000000000000", backupRetentionPeriod: 1,
@@ -508,6 +530,20 @@ const CASES: Record<string, Case> = {
         violating: [r(DB.cluster, { ...dbCluster, manageMasterUserPassword: true }), r(T.service, { ...service, name: "shop-staging" })],
         compliant: rotationStack(["shop-staging", "shop-staging-mailer"]),
     },
+    // slipway:database on Beanstalk
+    "eb-database-secrets-by-reference": {
+        violating: [
+            // The password as a plain environment property, and a literal value as an "environment secret".
+            r(T.eb, ebDatabase([["aws:elasticbeanstalk:application:environment", "PGPASSWORD", "hunter2"]])),
+            r(T.eb, ebDatabase([[EB_SECRETS, "PGUSER", "app"]])),
+        ],
+        compliant: [r(T.eb, ebDatabase())],
+    },
+    "eb-database-rotation-refreshes-instances": {
+        // A managed password and an environment reading secrets, nothing that refreshes it.
+        violating: [r(DB.cluster, { ...dbCluster, manageMasterUserPassword: true }), r(T.eb, ebDatabase())],
+        compliant: ebRotationStack(["shop-staging"]),
+    },
     // CodeArtifact (the package index)
     "codeartifact-policy-no-public-principal": {
         violating: [
@@ -599,6 +635,15 @@ test("a database whose restart leaves out a service, or has no rule or schedule,
     // A definition still unknown (a preview) is judged when known; a stack without a managed password has nothing to rotate.
     assert.deepEqual(await violationsOf(id, full.map((x) => (x.type === "aws:sfn/stateMachine:StateMachine" ? { ...x, props: { ...x.props, definition: undefined } } : x))), []);
     assert.deepEqual(await violationsOf(id, [r(T.service, { ...service, name: "shop-staging" })]), []);
+});
+test("a Beanstalk database stack whose restart names another environment, or has no target, is caught; a preview's unknown definition waits", async () => {
+    const id = "eb-database-rotation-refreshes-instances";
+    assert.match((await violationsOf(id, ebRotationStack(["shop-other"]))).join("\n"), /shop-staging.*keeps the old database password.*restartAppServer/);
+    assert.match((await violationsOf(id, ebRotationStack(["shop-staging"]).filter((x) => x.type !== "aws:cloudwatch/eventTarget:EventTarget"))).join("\n"), /keep the old database password after a rotation: no EventBridge rule/);
+    assert.deepEqual(await violationsOf(id, ebRotationStack(["shop-staging"]).map((x) => (x.type === "aws:sfn/stateMachine:StateMachine" ? { ...x, props: { ...x.props, definition: undefined } } : x))), []);
+    // An environment without environment secrets, or a stack without a managed password, is left alone.
+    assert.deepEqual(await violationsOf(id, [r(DB.cluster, { ...dbCluster, manageMasterUserPassword: true }), r(T.eb, { name: "shop-staging", ...eb(ebGood) })]), []);
+    assert.deepEqual(await violationsOf(id, [r(T.eb, ebDatabase())]), []);
 });
 test("the tier-dependent rules leave other tiers alone", async () => {
     assert.deepEqual(await violationsOf("alb-deletion-protection-production", [r(T.lb, { ...lb, enableDeletionProtection: false })], "staging"), []);

@@ -57,6 +57,9 @@ export const RESERVED_DATABASE_NAMES = ["postgres", "template0", "template1", "r
 export const MASTER_USERNAME = /^[a-z][a-z0-9_]{0,15}$/;
 export const RESERVED_USERNAMES = ["postgres", "rdsadmin", "admin", "root", "rds_superuser", "public", "user"] as const;
 
+/** The platforms whose environments reach a slipway:database: ECS (task secrets) and Elastic Beanstalk (environment secrets). */
+export const DATABASE_PLATFORMS = ["ecs", "beanstalk"] as const;
+
 /** Fields of slipway:database. */
 export const DATABASE_FIELDS = ["name", "username", "engineVersion", "minCapacity", "maxCapacity", "secondsUntilAutoPause", "backupRetentionDays", "iamAuthentication", "rotationDays"] as const;
 
@@ -73,7 +76,7 @@ export const DATABASE_KEYS = [
         roles: ["environment"],
         type: "map",
         description:
-            `A PostgreSQL database for the environment (ECS only, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false), rotationDays (days between rotations of the master password, ${ROTATION_DAYS.min}–${ROTATION_DAYS.max}, default ${ROTATION_DAYS.default}: after each rotation the web service and workers restart to read the new password). The app's tasks and release command get ${Object.values(DATABASE_SECRET_NAMES).join(", ")} as task secrets (libpq's names). Empty: no database.`,
+            `A PostgreSQL database for the environment (ECS or Elastic Beanstalk, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks or Beanstalk instances, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false), rotationDays (days between rotations of the master password, ${ROTATION_DAYS.min}–${ROTATION_DAYS.max}, default ${ROTATION_DAYS.default}: after each rotation the web service and workers restart, or the Beanstalk environment's app servers, to read the new password). The app's tasks and release command get ${Object.values(DATABASE_SECRET_NAMES).join(", ")} as task secrets (libpq's names); on Beanstalk they are environment secrets (aws:elasticbeanstalk:application:environmentsecrets). Empty: no database.`,
         schema: z.record(z.string(), z.unknown()),
         example: "name",
     }),
@@ -129,9 +132,10 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
     if (!value || !Object.keys(value).length) return undefined;
     const set = (path: string, example: string) => `pulumi config set --path '${at}.${path}' ${example} --stack ${stack}`;
     const rm = (path: string) => `pulumi config rm --path '${at}.${path}' --stack ${stack}`;
-    if (c.platform !== "ecs") {
+    // ECS (task secrets, infra/platforms/ecs) and Elastic Beanstalk (environment secrets, infra/platforms/beanstalk/database.ts).
+    if (!(DATABASE_PLATFORMS as readonly string[]).includes(c.platform)) {
         problems.push(
-            `${at} is set, but slipway:platform is ${c.platform}: slipway's database reaches ECS services only (their task secrets and security groups); Elastic Beanstalk environments are not supported yet (docs/database.md). Fix: run this environment on ECS (pulumi config set slipway:platform ecs --stack ${stack}), or remove the database: pulumi config rm ${at} --stack ${stack}`,
+            `${at} is set, but slipway:platform is ${c.platform}: slipway's database reaches ${DATABASE_PLATFORMS.join(" and ")} environments only (docs/database.md). Fix: pulumi config set slipway:platform ecs --stack ${stack}, or remove the database: pulumi config rm ${at} --stack ${stack}`,
         );
         return undefined;
     }
@@ -220,6 +224,19 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
         iamAuthentication: iam === true || iam === "true",
         rotationDays,
     };
+}
+
+/**
+ * With a database, PG* are the database's (task secrets on ECS, environment secrets on Beanstalk): an app setting
+ * or secret of the same name would give the process two values for one variable (on Beanstalk a plain property
+ * beside the environment secret). One problem per colliding name.
+ */
+export function databaseNameProblems(database: Record<string, unknown> | undefined, appSettings: Record<string, unknown>, appSecrets: Record<string, unknown>, stack: string): string[] {
+    if (!database || !Object.keys(database).length) return [];
+    const names = Object.values(DATABASE_SECRET_NAMES) as string[];
+    return [...Object.keys(appSettings).map((n) => ["appSettings", n] as const), ...Object.keys(appSecrets).map((n) => ["appSecrets", n] as const)]
+        .filter(([, n]) => names.includes(n))
+        .map(([key, n]) => `slipway:${key}.${n} collides with slipway:database, which gives the app ${names.join(", ")} itself. Fix: pulumi config rm --path 'slipway:${key}.${n}' --stack ${stack}`);
 }
 
 /** Whether a stack file sets slipway:database (the delivery stack gives its deploy role the database policy). */

@@ -41,7 +41,7 @@ function ownImagesOf(config: Record<string, string> | undefined): { images?: Ser
     return images.length ? { images } : {};
 }
 import { jobNamesOfStackFile, jobSettings, JobSettings } from "../platforms/ecs/job-settings";
-import { databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
+import { databaseNameProblems, databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
@@ -125,6 +125,8 @@ export interface DeliverySettings extends CommonSettings {
     reviewDomain?: { zoneId: string; name: string };
     /** The review template (Pulumi.review.yaml) sets slipway:database: every review stack gets its own empty database. */
     reviewDatabase?: boolean;
+    /** The review template's slipway:platform, when it sets slipway:database (its restart and its agents' read differ per platform). */
+    reviewDatabasePlatform?: string;
     /** The review template's workers with their own image (each must be one a pipeline stack builds); unset: none. */
     reviewImages?: ServiceImage[];
     notificationEmails: string[];
@@ -505,6 +507,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         targets,
         reviewDomain: managedDomainOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)),
         reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
+        ...(databaseOfStackFile(reviewTemplate) ? { reviewDatabasePlatform: reviewTemplate?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs" } : {}),
         ...(reviewImages ? { reviewImages } : {}),
         notificationEmails: d.notificationEmails,
         chat: chatSettings(d.chat, raw.stack, problems),
@@ -649,6 +652,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
             problems.push(`${name} is both in slipway:appSettings and slipway:appSecrets; keep it in appSecrets only. Fix: pulumi config rm --path 'slipway:appSettings.${name}' --stack ${raw.stack}`);
         }
     }
+    problems.push(...databaseNameProblems(d.database, d.appSettings, d.appSecrets, raw.stack));
     return {
         ...common,
         role: "environment",

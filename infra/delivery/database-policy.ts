@@ -13,6 +13,7 @@ import { Statement } from "../shared/iam";
 import { databaseIdentifier, finalSnapshotIdentifier, managedPolicyName, rdsLogGroupName, stackPattern, writerIdentifier } from "../contract";
 import { DeployerScope, DeployRolePolicy, tagConditions } from "./deployer-policy";
 import { rotationDeployStatements } from "../platforms/ecs/rotation-restart";
+import { beanstalkDatabaseDeployStatements } from "../platforms/beanstalk/database";
 
 /** The ARNs of a policy stack's database (`review`: every review stack's). */
 export function databaseArns(scope: Pick<DeployerScope, "app" | "policyStack" | "ctx">) {
@@ -143,7 +144,7 @@ export function databaseSupportStatements(scope: DeployerScope): Statement[] {
  * A database stack's deploy policies: its cluster, writer, subnet group and key; and what RDS needs
  * around them (a second policy: together they pass IAM's 6,144-character managed-policy quota).
  */
-export function databaseRolePolicies(scope: DeployerScope): DeployRolePolicy[] {
+export function databaseRolePolicies(scope: DeployerScope, platform = "ecs"): DeployRolePolicy[] {
     const what = `GitHub deploy role of ${scope.app}'s ${stackPattern(scope.policyStack)} stack(s)`;
     return [
         { name: managedPolicyName(scope.app, scope.policyStack, "deploy-database"), description: `${what}: its Aurora cluster, writer, subnet group and storage key`, statements: databaseStatements(scope) },
@@ -151,7 +152,9 @@ export function databaseRolePolicies(scope: DeployerScope): DeployRolePolicy[] {
             name: managedPolicyName(scope.app, scope.policyStack, "deploy-database-support"),
             description: `${what}: its database's log group, RDS's service-linked role, the password's rotation schedule and the services' restart after each rotation`,
             // The restart (infra/platforms/ecs/rotation-restart.ts): the rule, the state machine, their roles, the schedule.
-            statements: [...databaseSupportStatements(scope), ...rotationDeployStatements(scope)],
+            // On Beanstalk no platform statement lists log groups (ECS' access-log statement does): the provider reads the
+            // database's log group with DescribeLogGroups, an action on no one log group ("*" in the region).
+            statements: [...databaseSupportStatements(scope), ...rotationDeployStatements(scope), ...(platform === "beanstalk" ? beanstalkDatabaseDeployStatements(scope) : [])],
         },
     ];
 }

@@ -14,6 +14,7 @@ import type { Platform } from "../platforms/platform";
 import { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../../policy/kit";
 import { packageReadStatements } from "../packages/build-access";
 import { rotationBoundaryStatements, rotationRestartStatements, rotationTriggerStatements } from "../platforms/ecs/rotation-restart";
+import { beanstalkRefreshStatements } from "../platforms/beanstalk/database";
 import { domainArn, privateRepositoryName, repositoryArn as packageRepositoryArn } from "../packages/names";
 import { PUBLISH_ACTIONS, READ_ACTIONS } from "../packages/package-index";
 import type { PackageSettings } from "../packages/settings";
@@ -214,6 +215,11 @@ export interface StackAccessArgs {
      */
     databaseStacks?: string[];
     /**
+     * Those of databaseStacks whose environments run on Elastic Beanstalk: their instances read the password as
+     * environment secrets, and the rotation restart restarts their app servers (infra/platforms/beanstalk/database.ts). @default none
+     */
+    beanstalkDatabaseStacks?: string[];
+    /**
      * Policy stack → the repositories of its workers' own images (service-images.ts): its ECS agents may pull
      * from exactly these besides the app's repository, and its boundary lets them. @default none
      */
@@ -244,13 +250,16 @@ export class StackAccess extends pulumi.ComponentResource {
             // Every platform's: a policy stack may run on any (review stacks on whichever their template picks).
             for (const platform of PLATFORMS) {
                 const kind = platform.runtime.kind;
-                const database = platform.name === "ecs" && args.databaseStacks?.includes(stack) ? [databaseSecretStatement(app, stackPattern(stack), ctx)] : [];
+                // The workload that reads the password: the ECS agent, or a Beanstalk database stack's instances.
+                const onBeanstalk = Boolean(args.beanstalkDatabaseStacks?.includes(stack));
+                const reads = args.databaseStacks?.includes(stack) && platform.name === (onBeanstalk ? "beanstalk" : "ecs");
+                const database = reads ? [databaseSecretStatement(app, stackPattern(stack), ctx)] : [];
                 policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, [...runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx, platform.name === "ecs" ? args.ownImageRepositoryArns?.[stack] : undefined), ...database]);
                 for (const r of platform.serviceRuntimes ?? []) policy(stack, r.kind, `${r.description} (${app}'s ${stackPattern(stack)} stack(s))`, r.statements(app, stackPattern(stack), ctx));
             }
             if (args.databaseStacks?.includes(stack)) {
                 // After each rotation of the database password: EventBridge starts the restart, Step Functions restarts the services.
-                policy(stack, ROTATION_RESTART_KIND, `Step Functions restarting the services of ${app}'s ${stackPattern(stack)} stack(s) after a database password rotation`, rotationRestartStatements(app, stackPattern(stack), ctx));
+                policy(stack, ROTATION_RESTART_KIND, `Step Functions restarting the services of ${app}'s ${stackPattern(stack)} stack(s) after a database password rotation`, args.beanstalkDatabaseStacks?.includes(stack) ? beanstalkRefreshStatements(app, stackPattern(stack), ctx) : rotationRestartStatements(app, stackPattern(stack), ctx));
                 policy(stack, ROTATION_TRIGGER_KIND, `EventBridge starting the database-rotation restart of ${app}'s ${stackPattern(stack)} stack(s)`, rotationTriggerStatements(app, stackPattern(stack), ctx));
             }
             if (args.packages) {

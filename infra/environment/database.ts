@@ -64,6 +64,8 @@ export interface DatabaseArgs {
      * (infra/platforms/ecs/rotation-restart.ts). @default 7
      */
     rotationDays?: number;
+    /** Who carries the clients group, in its and the database group's descriptions. @default "the app tasks" (ECS) */
+    clients?: string;
 }
 
 /** The PostgreSQL database of one environment. */
@@ -81,6 +83,14 @@ export class Database extends pulumi.ComponentResource {
     readonly rotation: secretsmanager.SecretRotation;
     /** ECS task secrets (name, valueFrom): no value is in the task definition. */
     readonly taskSecrets: pulumi.Output<{ name: string; valueFrom: string }[]>;
+    /**
+     * Elastic Beanstalk environment secrets (aws:elasticbeanstalk:application:environmentsecrets): the option
+     * name is the variable, the value a secret ARN with a top-level JSON key appended, `<arn>:<key>` (EB Developer
+     * Guide, "Fetching secrets and parameters to Elastic Beanstalk environment variables", "Extracting JSON keys
+     * from Secrets Manager secrets": platform versions released on or after 2026-01-13). No value is in the
+     * environment's configuration.
+     */
+    readonly environmentSecrets: pulumi.Output<{ name: string; valueFrom: string }[]>;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:environment:Database", name, {}, opts);
@@ -123,15 +133,15 @@ export class Database extends pulumi.ComponentResource {
         // A marker group with no rules: the tasks' own groups carry their egress; the database admits this one.
         this.clientSecurityGroup = new ec2.SecurityGroup(
             `${name}-clients`,
-            { vpcId: args.vpcId, description: `Clients of ${args.identifier}: the app tasks`, ingress: [], egress: [] },
+            { vpcId: args.vpcId, description: `Clients of ${args.identifier}: ${args.clients ?? "the app tasks"}`, ingress: [], egress: [] },
             { parent: this },
         );
         this.securityGroup = new ec2.SecurityGroup(
             `${name}-sg`,
             {
                 vpcId: args.vpcId,
-                description: `${args.identifier}: PostgreSQL from the app tasks only`,
-                ingress: [{ protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, securityGroups: [this.clientSecurityGroup.id], description: "PostgreSQL from the app tasks" }],
+                description: `${args.identifier}: PostgreSQL from ${args.clients ?? "the app tasks"} only`,
+                ingress: [{ protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, securityGroups: [this.clientSecurityGroup.id], description: `PostgreSQL from ${args.clients ?? "the app tasks"}` }],
                 egress: [],
             },
             { parent: this },
@@ -230,14 +240,18 @@ export class Database extends pulumi.ComponentResource {
             { parent: this },
         );
         const n = DATABASE_SECRET_NAMES;
-        this.taskSecrets = pulumi.all([this.connectionSecret.arn, this.masterSecretArn, version.versionId]).apply(([connection, master]) => [
-            { name: n.host, valueFrom: `${connection}:host::` },
-            { name: n.port, valueFrom: `${connection}:port::` },
-            { name: n.dbname, valueFrom: `${connection}:dbname::` },
-            { name: n.username, valueFrom: `${connection}:username::` },
-            // RDS's secret holds {"username", "password"}; ECS takes one JSON key (<arn>:<key>::).
-            { name: n.password, valueFrom: `${master}:password::` },
+        // Each variable: the secret holding it and its top-level JSON key. RDS's secret holds {"username", "password"}.
+        const references = pulumi.all([this.connectionSecret.arn, this.masterSecretArn, version.versionId]).apply(([connection, master]) => [
+            { name: n.host, arn: connection, key: "host" },
+            { name: n.port, arn: connection, key: "port" },
+            { name: n.dbname, arn: connection, key: "dbname" },
+            { name: n.username, arn: connection, key: "username" },
+            { name: n.password, arn: master, key: "password" },
         ]);
+        // ECS takes one JSON key as <arn>:<key>:<version stage>:<version id> (empty: the current version).
+        this.taskSecrets = references.apply((refs) => refs.map((r) => ({ name: r.name, valueFrom: `${r.arn}:${r.key}::` })));
+        // Beanstalk takes <arn>:<key> (no version fields).
+        this.environmentSecrets = references.apply((refs) => refs.map((r) => ({ name: r.name, valueFrom: `${r.arn}:${r.key}` })));
         this.registerOutputs({ endpoint: this.cluster.endpoint, masterSecretArn: this.masterSecretArn, connectionSecretArn: this.connectionSecret.arn });
     }
 }

@@ -36,7 +36,7 @@ export interface EnvironmentBase {
      * points the name at its ingress (infra/environment/domain.ts DomainRecord).
      */
     https?: { certificateArn: pulumi.Input<string>; domainName: string; zoneId?: string };
-    /** The stack's database (slipway:database, ECS): the platform hands its secrets and clients group to every process. */
+    /** The stack's database (slipway:database): the platform hands its secrets and clients group to every process (ECS tasks, Beanstalk instances). */
     database?: Database;
 }
 

@@ -8,7 +8,8 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import type { Plan, PlannedResource } from "../plan/mock-engine";
 import type { CheckedStack } from "./iam-check";
-import { mockArn, mockId, physicalNameOf } from "../plan/identities";
+import { MOCK_ACCOUNT, mockArn, mockId, physicalNameOf } from "../plan/identities";
+import { databaseContractProblems } from "./database-contract";
 import { CONDITIONAL_GITHUB_VARIABLES, STACK_TAG, STAGE_ACTIONS, TEAM_SET_WORKFLOW_VARIABLES, workerFamily, workerServiceName } from "../../infra/contract";
 
 type Statement = { Effect?: string; Sid?: string; Action?: string | string[]; Resource?: string | string[] };
@@ -184,6 +185,8 @@ export function contractProblems({ delivery, environments, region, app }: Contra
             if (!allows(runtime, "logs:PutLogEvents", arn, tag)) problems.push(where(`its tasks may not write ${r.inputs.name}: the names disagree`));
         }
     }
+    // slipway:database: the cluster, its backup, its password's readers and its rotation restart (./database-contract.ts).
+    for (const env of environments) problems.push(...databaseContractProblems({ delivery, env, region, app, account: MOCK_ACCOUNT, actions, iamMatch }));
     return problems;
 }
 

@@ -489,6 +489,13 @@ export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; ops?: Op[];
         why: "deletion protection is not set on the log group (the stack's protect option guards it)",
     },
     {
+        // Found by slipway:database on Beanstalk, the first stack whose deploy role has no HTTP API access-log statement.
+        type: "aws:cloudwatch/logGroup:LogGroup",
+        actions: ["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies"],
+        when: () => true,
+        why: "vended-log deliveries and account resource policies are CloudFormation's handler's: the provider's aws_cloudwatch_log_group calls CreateLogGroup, PutRetentionPolicy, DescribeLogGroups, tag and delete calls only",
+    },
+    {
         type: "aws:ecs/cluster:Cluster",
         actions: ["ecs:PutAccountSetting", "ecs:PutAccountSettingDefault", "kms:DescribeKey"],
         when: (r) => r.inputs.configuration === undefined,

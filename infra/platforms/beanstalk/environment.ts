@@ -10,6 +10,7 @@ import { HEALTH, TLS_POLICY } from "../../shared/health";
 
 const TARGET_HEALTH = HEALTH.target;
 import { beanstalkLogGroupPrefix, bundleBucketPrefix, renamedFrom } from "../../contract";
+import { BeanstalkDatabaseAccess, beanstalkDatabaseOptions } from "./database";
 
 /**
  * Every EB namespace and option slipway sets, and nothing else: `setting()` only accepts these, and
@@ -18,12 +19,14 @@ import { beanstalkLogGroupPrefix, bundleBucketPrefix, renamedFrom } from "../../
  */
 export const BEANSTALK_OPTIONS = {
     "aws:autoscaling:asg": ["MinSize", "MaxSize"],
-    "aws:autoscaling:launchconfiguration": ["IamInstanceProfile", "DisableIMDSv1"],
+    "aws:autoscaling:launchconfiguration": ["IamInstanceProfile", "DisableIMDSv1", "SecurityGroups"],
     "aws:autoscaling:updatepolicy:rollingupdate": ["RollingUpdateEnabled", "RollingUpdateType"],
     "aws:ec2:instances": ["InstanceTypes"],
     "aws:ec2:vpc": ["VPCId", "Subnets", "ELBSubnets", "ELBScheme", "AssociatePublicIpAddress"],
     "aws:elasticbeanstalk:application": ["Application Healthcheck URL"],
     "aws:elasticbeanstalk:application:environment": [],
+    // Environment secrets (slipway:database): option names are variable names, values secret ARNs (./database.ts).
+    "aws:elasticbeanstalk:application:environmentsecrets": [],
     "aws:elasticbeanstalk:cloudwatch:logs": ["StreamLogs", "DeleteOnTerminate", "RetentionInDays"],
     "aws:elasticbeanstalk:cloudwatch:logs:health": ["HealthStreamingEnabled", "DeleteOnTerminate", "RetentionInDays"],
     "aws:elasticbeanstalk:command": ["DeploymentPolicy", "BatchSizeType", "BatchSize"],
@@ -88,6 +91,8 @@ export interface BeanstalkOptionArgs {
     logRetentionDays: number;
     /** Keep streamed logs when the environment is terminated (production). */
     keepLogs: boolean;
+    /** slipway:database: the instances carry its clients group and get PG* as environment secrets. @default none */
+    database?: BeanstalkDatabaseAccess;
 }
 
 const joined = (ids: pulumi.Input<string>[]) => pulumi.all(ids).apply((v) => v.join(","));
@@ -184,6 +189,8 @@ export function beanstalkOptionSettings(a: BeanstalkOptionArgs): BeanstalkSettin
     // Base64: EB property values allow few symbols (no ';', '&', '|', '$'); the command is not a secret.
     if (a.releaseCommand) props[RELEASE_COMMAND_PROPERTY] = encodeReleaseCommand(a.releaseCommand);
     for (const name of Object.keys(props).sort()) out.push(property(name, props[name]));
+    // The database's connection: environment secrets (secret ARNs, resolved on the instance), never properties.
+    if (a.database) out.push(...beanstalkDatabaseOptions(a.database));
     return out;
 }
 
@@ -220,6 +227,8 @@ export interface BeanstalkEnvironmentArgs {
      * @default none
      */
     releaseCommand?: string;
+    /** slipway:database: its clients group on the instances and its connection as environment secrets. @default none */
+    database?: BeanstalkDatabaseAccess;
     settings: BeanstalkSettings;
     /** ACM certificate for an HTTPS listener (load-balanced only). */
     certificateArn?: pulumi.Input<string>;
@@ -394,6 +403,7 @@ export class BeanstalkEnvironment extends pulumi.ComponentResource {
                     certificateArn: args.certificateArn,
                     logRetentionDays: args.logRetentionDays,
                     keepLogs: protect,
+                    database: args.database,
                 }),
             },
             // Instances must be able to pull and read secrets before EB's first health check.

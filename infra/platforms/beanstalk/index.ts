@@ -4,7 +4,9 @@
 // parts of the deploy and runtime policies, and the bundle the build emits for EB.
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
-import { alarmNamePrefix, boundaryArn, bundleBucketPrefix, DELIVERY_OUTPUTS, environmentRolePath, PACKAGES_READ_KIND, runtimePolicyArn } from "../../contract";
+import { alarmNamePrefix, boundaryArn, bundleBucketPrefix, databaseIdentifier, DELIVERY_OUTPUTS, environmentRolePath, PACKAGES_READ_KIND, rotationRestartName, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, runtimePolicyArn } from "../../contract";
+import { RotationRestart } from "../ecs/rotation-restart";
+import { refreshDefinition } from "./database";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { beanstalkAlarmSpecs } from "./alarms";
 import type { AppFront, EnvironmentBase, Platform } from "../platform";
@@ -71,6 +73,8 @@ function beanstalkEnvironment(s: EnvironmentSettings, shared: EnvironmentBase): 
         environment: s.appSettings,
         secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
         releaseCommand: s.releaseCommand,
+        // slipway:database: the instances carry its clients group; PG* are environment secrets (./database.ts).
+        ...(shared.database ? { database: { environmentSecrets: shared.database.environmentSecrets, clientSecurityGroupId: shared.database.clientSecurityGroup.id } } : {}),
         settings: eb,
         certificateArn: shared.https?.certificateArn,
         logRetentionDays: s.logRetentionDays,
@@ -91,9 +95,25 @@ function beanstalkEnvironment(s: EnvironmentSettings, shared: EnvironmentBase): 
               minutes: s.alarms.minutes,
           })
         : undefined;
+    // After each rotation of the database password the app servers restart: EB reads environment secrets at
+    // instance bootstrap and on RestartAppServer only (./database.ts). The same rule, roles and names as ECS' restart.
+    const restart = shared.database
+        ? new RotationRestart("db-rotation", {
+              name: rotationRestartName(databaseIdentifier(app, s.stack)),
+              secretArn: shared.database.masterSecretArn,
+              definition: pulumi.all([shared.ctx.partition, env.environment.name]).apply(([partition, name]) => refreshDefinition(partition, name)),
+              rolePath: environmentRolePath(app, s.stack),
+              permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
+              restartPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ROTATION_RESTART_KIND),
+              triggerPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ROTATION_TRIGGER_KIND),
+              ctx: shared.ctx,
+              dependsOn: [env.environment],
+          })
+        : undefined;
     return {
         url,
         outputs: {
+            ...(restart ? { databaseRotationRestart: restart.stateMachine.name } : {}),
             logGroup: env.logGroupPrefix,
             beanstalkEnvironmentName: env.environment.name,
             beanstalkEnvironmentType: eb.environmentType,

@@ -164,8 +164,13 @@ export interface RotationRestartArgs {
     /** RDS's own secret of the cluster (Database.masterSecretArn). */
     secretArn: pulumi.Input<string>;
     /** The ECS cluster's name and the services to restart (the web service first, then each worker). */
-    clusterName: pulumi.Input<string>;
-    serviceNames: pulumi.Input<string>[];
+    clusterName?: pulumi.Input<string>;
+    serviceNames?: pulumi.Input<string>[];
+    /**
+     * Another platform's restart instead of ECS services' (Beanstalk: infra/platforms/beanstalk/database.ts
+     * refreshDefinition). Exactly one of `definition` and `clusterName` with `serviceNames`. @default the ECS restart
+     */
+    definition?: pulumi.Input<string>;
     /** The stack's IAM path (contract.ts environmentRolePath) and permissions boundary (delivery stack). */
     rolePath: string;
     permissionsBoundary: pulumi.Input<string>;
@@ -175,6 +180,11 @@ export interface RotationRestartArgs {
     ctx: AwsContext;
     /** Resources the state machine must follow (the services: a restart of a service not yet created fails). @default none */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+function ecsDefinition(ctx: AwsContext, args: RotationRestartArgs): pulumi.Output<string> {
+    if (args.clusterName === undefined || !args.serviceNames) throw new Error(`${args.name}: a rotation restart needs an ECS cluster and services, or a definition`);
+    return pulumi.all([ctx.partition, args.clusterName, ...args.serviceNames]).apply(([partition, cluster, ...services]) => restartDefinition(partition, cluster, services));
 }
 
 /** The restart of the environment's services after each rotation of its database password. */
@@ -200,7 +210,7 @@ export class RotationRestart extends pulumi.ComponentResource {
                 name: args.name,
                 type: "STANDARD",
                 roleArn: this.restartRole.arn,
-                definition: pulumi.all([ctx.partition, args.clusterName, ...args.serviceNames]).apply(([partition, cluster, ...services]) => restartDefinition(partition, cluster, services)),
+                definition: args.definition ?? ecsDefinition(ctx, args),
             },
             { parent: this, dependsOn: args.dependsOn },
         );
