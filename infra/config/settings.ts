@@ -639,6 +639,8 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         ? { zoneId: d.domainZoneId, name: tier === "review" ? reviewDomainName(raw.stack, d.domainName) : d.domainName }
         : undefined;
     const settings = { ...d.appSettings };
+    // What a worker's or a job's `secrets` and `database` may name (infra/platforms/ecs/process-secrets.ts).
+    const processSecretContext = { secretNames: Object.keys(d.appSecrets).sort(), database: Object.keys(d.database ?? {}).length > 0 };
     for (const name of Object.keys(d.appSecrets)) {
         if (name in settings) {
             problems.push(`${name} is both in slipway:appSettings and slipway:appSecrets; keep it in appSecrets only. Fix: pulumi config rm --path 'slipway:appSettings.${name}' --stack ${raw.stack}`);
@@ -667,11 +669,11 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         maintenancePage: d.maintenancePage || undefined,
         workers: workerSettings(
             d.workers,
-            { platform: d.platform, cpu: d.cpu, memory: d.memory, cpuTargetPercent: d.cpuTargetPercent, atMinimum: byTier.workersAtMinimum, environmentName: `${common.appName}-${raw.stack}` },
+            { platform: d.platform, cpu: d.cpu, memory: d.memory, cpuTargetPercent: d.cpuTargetPercent, atMinimum: byTier.workersAtMinimum, environmentName: `${common.appName}-${raw.stack}`, ...processSecretContext },
             raw.stack,
             problems,
         ),
-        jobs: jobSettings(d.jobs, { platform: d.platform, cpu: d.cpu, memory: d.memory, workerNames: Object.keys(d.workers), environmentName: `${common.appName}-${raw.stack}` }, raw.stack, problems),
+        jobs: jobSettings(d.jobs, { platform: d.platform, cpu: d.cpu, memory: d.memory, workerNames: Object.keys(d.workers), environmentName: `${common.appName}-${raw.stack}`, ...processSecretContext }, raw.stack, problems),
         database: databaseSettings(d.database, { platform: d.platform, tier, environmentName: `${common.appName}-${raw.stack}` }, raw.stack, problems),
         certificateArn: d.certificateArn || undefined,
         domainName: managedDomain?.name ?? (d.domainName || undefined),

@@ -24,6 +24,9 @@ import { releaseActionVariables, releaseBuildSpec, RELEASE_PROJECT_TIMEOUT_MINUT
 import { jobBoundaryStatements, jobSchedulerStatements } from "./job-access";
 import { jobRevisionActionVariables, jobRevisionBuildSpec, JOB_REVISIONS_TIMEOUT_MINUTES, jobRevisionStatements, jobRevisionTarget } from "./job-action";
 import { WorkerService } from "./worker";
+import { ProcessSecret } from "../../environment/process-secret";
+import { ownSecretNames, secretNamesOf, type SecretChoice } from "./process-secrets";
+import { secretNamePrefix } from "../../contract";
 import { RotationRestart } from "./rotation-restart";
 import { ScheduledJobs } from "./job";
 import { jobDeployStatements } from "./job-access";
@@ -218,6 +221,22 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
     const database = shared.database ? { databaseSecrets: shared.database.taskSecrets, extraSecurityGroupIds: [shared.database.clientSecurityGroup.id] } : {};
     const packagesRead = s.packagesRead ? { taskPolicyArns: [runtimePolicyArn(shared.ctx, app, shared.policyStack, PACKAGES_READ_KIND)] } : {};
     const shift = ingress.shifting && s.deploy.strategy !== "rolling" ? trafficShift(s, shared, ingress.shifting) : undefined;
+    const appSecrets = { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId };
+    // A worker's or a job's `secrets` (process-secrets.ts): all of the app's (its secret, as the web's), none, or a
+    // copy of its own holding only the names it reads, so only a rotation of those rolls its tasks.
+    const processSecrets = (process: string, choice: SecretChoice) => {
+        const own = ownSecretNames(choice, shared.secrets.names);
+        if (!own) return { ...appSecrets, names: secretNamesOf(choice, shared.secrets.names) };
+        const copy = new ProcessSecret(`secrets-${process}`, {
+            namePrefix: `${secretNamePrefix(app, s.stack)}${process}-`,
+            process: `${app}-${s.stack}_${process}`,
+            values: Object.fromEntries(own.map((n) => [n, shared.secrets.values[n]])),
+            recoverable: s.protect,
+        });
+        return { arn: copy.arn, names: copy.names, versionId: copy.versionId };
+    };
+    // `database: false`: no PG* secrets and not in the database's clients group.
+    const databaseOf = (choice: SecretChoice) => (choice.database === false ? {} : database);
     const fargate = new FargateApp("app", {
         name,
         image: shared.image,
@@ -302,8 +321,8 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
                     vpcId: network.vpc.id,
                     subnetIds: network.publicSubnetIds,
                     environment: { ...s.appSettings },
-                    secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
-                    ...database,
+                    secrets: processSecrets(w.name, w),
+                    ...databaseOf(w),
                     healthCheckCommand: w.healthCheck,
                     desiredCount: w.desiredCount,
                     minCount: w.minCount,
@@ -328,20 +347,21 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
             name: rotationRestartName(databaseIdentifier(app, s.stack)),
             secretArn: shared.database.masterSecretArn,
             clusterName: fargate.cluster.name,
-            serviceNames: [fargate.service.name, ...workers.map((w) => w.service.name)],
+            // Not the workers that go without the database (`database: false`): they never read its password.
+            serviceNames: [fargate.service.name, ...workers.filter((_, i) => s.workers[i].database !== false).map((w) => w.service.name)],
             rolePath: environmentRolePath(app, s.stack),
             permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
             restartPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ROTATION_RESTART_KIND),
             triggerPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ROTATION_TRIGGER_KIND),
             ctx: shared.ctx,
-            dependsOn: [fargate.service, ...workers.map((w) => w.service)],
+            dependsOn: [fargate.service, ...workers.filter((_, i) => s.workers[i].database !== false).map((w) => w.service)],
         });
         outputs.databaseRotationRestart = restart.stateMachine.name;
     }
     if (s.jobs.length) {
         // Scheduled jobs: EventBridge Scheduler runs each job's family (its latest ACTIVE revision) in the cluster.
         const jobs = new ScheduledJobs("jobs", {
-            jobs: s.jobs.map((j) => ({ ...j, family: jobFamily(app, s.stack, j.name), logGroupName: jobLogGroupName(app, s.stack, j.name) })),
+            jobs: s.jobs.map((j) => ({ ...j, family: jobFamily(app, s.stack, j.name), logGroupName: jobLogGroupName(app, s.stack, j.name), taskSecrets: processSecrets(j.name, j) })),
             groupName: jobScheduleGroupName(app, s.stack),
             deadLetterQueueName: jobDeadLetterQueueName(app, s.stack),
             // An invocation Scheduler gave up on notifies the pipeline's topic, like the release alarms.
