@@ -83,7 +83,10 @@ test("the task definitions carry exactly the named secrets: all by default, a co
     assert.equal(all(every, "aws:secretsmanager/secret:Secret").length, 1);
     assert.deepEqual(sources(every, "worker-mailer-task"), sources(every, "app-task"));
     const prod = await planStack("apps-production", { set: narrowed({ secrets: ["API_KEY"] }) });
-    assert.equal(one(prod, "aws:secretsmanager/secret:Secret", "secrets-mailer-secret").inputs.recoveryWindowInDays, 30, "production's copy is recoverable, like the app's secret");
+    const prodCopy = one(prod, "aws:secretsmanager/secret:Secret", "secrets-mailer-secret");
+    assert.equal(prodCopy.inputs.recoveryWindowInDays, 30, "production's copy is recoverable, like the app's secret");
+    assert.equal(prodCopy.protect, true, "and protected (the policy pack's stateful-resources-protected)");
+    assert.equal(copy.protect, false);
 });
 
 test("a rotation reaches every process that reads the rotated secret, and no other", async () => {
@@ -117,4 +120,13 @@ test("a worker or job with database: false gets no PG* secret, is not in the dat
     const services = (plan: Plan) => Object.values((JSON.parse(String(one(plan, "aws:sfn/stateMachine:StateMachine").inputs.definition)) as { States: Record<string, { Parameters: { Service: string } }> }).States).map((s) => s.Parameters.Service).sort();
     assert.deepEqual(services(base), ["shop-database-staging", "shop-database-staging-mailer"]);
     assert.deepEqual(services(p), ["shop-database-staging"], "the mailer never read the password: nothing to restart");
+});
+
+test("a narrowed process's copy passes the policy pack as the app's secret does: no new violation in staging or production", async () => {
+    const { evaluatePlan } = await import("../tools/check/policy-report");
+    const rulesOf = async (p: Plan) => (await evaluatePlan(p, {})).violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.rule}: ${v.message}`).sort();
+    for (const stack of ["apps-staging", "apps-production"]) {
+        const [base, narrow] = await Promise.all([planStack(stack), planStack(stack, { set: narrowed({ secrets: ["API_KEY"] }, { ...NIGHTLY, secrets: [] }) })]);
+        assert.deepEqual(await rulesOf(narrow), await rulesOf(base), stack);
+    }
 });

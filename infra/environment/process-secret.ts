@@ -14,10 +14,10 @@ export interface ProcessSecretArgs {
     /** NAME → value of the names the process reads; every value must already be a secret Output. */
     values: Record<string, pulumi.Output<string>>;
     /**
-     * Production: a 30-day recovery window, as the app's secret. Not `protect`: the copy holds nothing the stack's
-     * config does not, and a protected copy would make removing a worker's `secrets` fail. @default false
+     * Production: protected with a 30-day recovery window, as the app's secret (the policy pack's
+     * stateful-resources-protected). Un-narrowing such a process then needs `pulumi state unprotect` first. @default false
      */
-    recoverable?: boolean;
+    protect?: boolean;
 }
 
 /** One process's own secret: `<arn>:<NAME>::` for each of its names, and the version its tasks roll on. */
@@ -33,11 +33,11 @@ export class ProcessSecret extends pulumi.ComponentResource {
         this.names = Object.keys(args.values).sort();
         this.secret = new secretsmanager.Secret(
             `${name}-secret`,
-            { namePrefix: args.namePrefix, description: `The app secrets ${args.process} reads: ${this.names.join(", ")}`, recoveryWindowInDays: args.recoverable ? 30 : 0 },
-            { parent: this },
+            { namePrefix: args.namePrefix, description: `The app secrets ${args.process} reads: ${this.names.join(", ")}`, recoveryWindowInDays: args.protect ? 30 : 0 },
+            { parent: this, protect: args.protect ?? false },
         );
         const json = pulumi.secret(pulumi.all(args.values).apply((v) => JSON.stringify(Object.fromEntries(this.names.map((n) => [n, v[n]])))));
-        // A new value replaces the version (secret_string is ForceNew), as for the app's secret: AWSCURRENT moves.
+        // Not protected, as the app's: a new value replaces the version (secretString, force-new.json), and AWSCURRENT moves.
         const version = new secretsmanager.SecretVersion(`${name}-current`, { secretId: this.secret.id, secretString: json }, { parent: this });
         this.arn = this.secret.arn;
         this.versionId = version.versionId;

@@ -231,7 +231,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
             namePrefix: `${secretNamePrefix(app, s.stack)}${process}-`,
             process: `${app}-${s.stack}_${process}`,
             values: Object.fromEntries(own.map((n) => [n, shared.secrets.values[n]])),
-            recoverable: s.protect,
+            protect: s.protect,
         });
         return { arn: copy.arn, names: copy.names, versionId: copy.versionId };
     };
