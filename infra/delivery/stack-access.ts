@@ -13,6 +13,7 @@ import type { Platform } from "../platforms/platform";
 // The pack's own tag vocabulary (type-only imports there: nothing of @pulumi/policy loads here).
 import { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../../policy/kit";
 import { packageReadStatements } from "../packages/build-access";
+import { queueBoundaryStatements, queueConsumerStatements, queueKind } from "../platforms/ecs/queue-access";
 import { rotationBoundaryStatements, rotationRestartStatements, rotationTriggerStatements } from "../platforms/ecs/rotation-restart";
 import { domainArn, privateRepositoryName, repositoryArn as packageRepositoryArn } from "../packages/names";
 import { PUBLISH_ACTIONS, READ_ACTIONS } from "../packages/package-index";
@@ -63,7 +64,7 @@ export function runtimeStatements(platform: Platform, app: string, pattern: stri
  * on a resource tagged for another stack, other stacks' secrets, passing other stacks' roles, and every
  * IAM write: whatever is attached to such a role, it cannot reach beyond its stack.
  */
-export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">, database?: boolean, ownImageRepositoryArns: pulumi.Input<string>[] = []): Statement[] {
+export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">, database?: boolean, ownImageRepositoryArns: pulumi.Input<string>[] = [], queues: string[] = []): Statement[] {
     const pattern = stackPattern(policyStack);
     const application = arnOf(ctx, "elasticbeanstalk", `application/${app}`);
     const index = packages ? packageIndexArns(app, packages, ctx) : undefined;
@@ -90,6 +91,8 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
         },
         // What platforms' own roles need (ECS: the scheduler role's RunTask and SendMessage on the stack's own families and queue).
         ...PLATFORMS.flatMap((p) => p.boundaryStatements?.(app, policyStack, ctx) ?? []),
+        // Queue workers (ECS, slipway:workers.<name>.queue): consuming only the queues the stack file names (queue-access.ts).
+        ...queueBoundaryStatements(queues, ctx),
         {
             Sid: "NothingOfOtherStacks",
             Effect: "Deny",
@@ -218,6 +221,11 @@ export interface StackAccessArgs {
      * from exactly these besides the app's repository, and its boundary lets them. @default none
      */
     ownImageRepositoryArns?: Record<string, pulumi.Input<string>[]>;
+    /**
+     * Policy stack → worker → the SQS queue it consumes (ECS queue workers, queue-access.ts): each worker gets a
+     * `queue-<worker>` runtime policy on exactly its queue, and the stack's boundary allows consuming only these. @default none
+     */
+    workerQueues?: Record<string, Record<string, string>>;
     /** Keep the secrets-provider keys through a destroy (KMS waits 30 days before deleting). @default true */
     protect?: boolean;
     ctx: AwsContext;
@@ -253,10 +261,14 @@ export class StackAccess extends pulumi.ComponentResource {
                 policy(stack, ROTATION_RESTART_KIND, `Step Functions restarting the services of ${app}'s ${stackPattern(stack)} stack(s) after a database password rotation`, rotationRestartStatements(app, stackPattern(stack), ctx));
                 policy(stack, ROTATION_TRIGGER_KIND, `EventBridge starting the database-rotation restart of ${app}'s ${stackPattern(stack)} stack(s)`, rotationTriggerStatements(app, stackPattern(stack), ctx));
             }
+            const queues = args.workerQueues?.[stack] ?? {};
+            for (const [worker, queue] of Object.entries(queues)) {
+                policy(stack, queueKind(worker), `The ${worker} worker of ${app}'s ${stackPattern(stack)} stack(s) consumes its SQS queue ${queue}`, queueConsumerStatements(queue, ctx));
+            }
             if (args.packages) {
                 policy(stack, PACKAGES_READ_KIND, `Read ${app}'s private package index from the workloads of its ${stackPattern(stack)} stack(s)`, packageReadStatements(app, args.packages, ctx));
             }
-            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn, args.packages, args.databaseStacks?.includes(stack), args.ownImageRepositoryArns?.[stack]), {
+            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn, args.packages, args.databaseStacks?.includes(stack), args.ownImageRepositoryArns?.[stack], Object.values(queues)), {
                 // The policy pack judges boundaries as ceilings (iam-boundary-confines), not as grants.
                 [POLICY_PURPOSE_TAG]: BOUNDARY_PURPOSE,
             });

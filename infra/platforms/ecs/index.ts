@@ -24,6 +24,7 @@ import { releaseActionVariables, releaseBuildSpec, RELEASE_PROJECT_TIMEOUT_MINUT
 import { jobBoundaryStatements, jobSchedulerStatements } from "./job-access";
 import { jobRevisionActionVariables, jobRevisionBuildSpec, JOB_REVISIONS_TIMEOUT_MINUTES, jobRevisionStatements, jobRevisionTarget } from "./job-action";
 import { WorkerService } from "./worker";
+import { queueKind } from "./queue-access";
 import { ProcessSecret } from "../../environment/process-secret";
 import { ownSecretNames, secretNamesOf, type SecretChoice } from "./process-secrets";
 import { secretNamePrefix } from "../../contract";
@@ -328,7 +329,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
                     minCount: w.minCount,
                     maxCount: w.maxCount,
                     cpuTargetPercent: w.cpuTargetPercent,
-                    ...(w.queue ? { queue: { name: w.queue, messagesPerTask: w.messagesPerTask ?? 0 } } : {}),
+                    ...(w.queue ? { queue: { name: w.queue, messagesPerTask: w.messagesPerTask ?? 0 }, queuePolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, queueKind(w.name)) } : {}),
                     spot: s.fargateSpot,
                     deploymentAlarmNames: alarms?.alarmNames,
                     logGroupName: workerLogGroupName(app, s.stack, w.name),
