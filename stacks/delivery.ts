@@ -170,15 +170,30 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             const hook = p.stageProjects?.[kind];
             const needs = hook ? s.targets.filter((t) => t.platform === p.name).flatMap((t) => hook.target(app, t) ?? []) : [];
             if (!hook || !needs.length) continue;
-            const project = new BuildProject(hook.projectName, {
-                ...artifactAccess,
-                description: hook.description(app),
-                aliasLegacyNames: false,
-                buildspec: hook.buildSpec(),
-                timeoutMinutes: hook.timeoutMinutes,
-                variables: { REPOSITORY_URL: registry.repositoryUrl },
-                statements: hook.statements(ctx, needs, app),
-            }).project;
+            const declare = (name: string, targets: typeof needs, stack?: string, opts?: pulumi.ComponentResourceOptions) =>
+                new BuildProject(
+                    name,
+                    {
+                        ...artifactAccess,
+                        description: hook.description(app, stack),
+                        aliasLegacyNames: false,
+                        buildspec: hook.buildSpec(),
+                        timeoutMinutes: hook.timeoutMinutes,
+                        variables: { REPOSITORY_URL: registry.repositoryUrl },
+                        statements: hook.statements(ctx, targets, app),
+                    },
+                    opts,
+                ).project;
+            if (hook.perTarget) {
+                // One project and role per target, keyed by its stack (DeliveryPipelineArgs.releaseProjects). The first keeps
+                // the resources of the one shared project it replaces (alias): its protected log group is not deleted.
+                needs.forEach((t, i) => {
+                    const project = declare(`${hook.projectName}-${t.stack}`, [t], t.stack, i === 0 ? { aliases: [{ name: hook.projectName }] } : undefined);
+                    projects[t.stack] = { projectName: project.name, projectArn: project.arn };
+                });
+                continue;
+            }
+            const project = declare(hook.projectName, needs);
             projects[p.name] = { projectName: project.name, projectArn: project.arn };
         }
         return projects;

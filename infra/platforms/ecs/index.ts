@@ -50,7 +50,9 @@ export const ecs: Platform<EcsTarget> = {
         release: {
             projectName: "release",
             timeoutMinutes: RELEASE_PROJECT_TIMEOUT_MINUTES,
-            description: (app) => `Run ${app}'s release command before each deploy`,
+            description: (app, stack) => `Run ${app}'s release command before each deploy${stack ? ` to ${stack}` : ""}`,
+            // Each target's own project and role: staging's release cannot register, run or switch the page of production.
+            perTarget: true,
             target: (app, t) => (t.release ? releaseTarget(app, t.stack, Boolean(t.maintenance)) : undefined),
             actionVariables: releaseActionVariables,
             statements: releaseStatements,
