@@ -72,7 +72,9 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const databaseStacks = [...s.targets.filter((t) => t.database).map((t) => t.stack), ...(s.reviewDatabase ? ["review"] : [])];
     // Queue workers in an environment's stack file (or the review template's): each consumes its own queue.
     const workerQueues: Record<string, Record<string, string>> = Object.fromEntries([...s.targets.filter((t) => t.queues).map((t) => [t.stack, t.queues ?? {}]), ...(s.reviewQueues ? [["review", s.reviewQueues]] : [])]);
-    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ...(databaseStacks.length ? { databaseStacks } : {}), ...(ownImages.length ? { ownImageRepositoryArns } : {}), ...(Object.keys(workerQueues).length ? { workerQueues } : {}), ctx });
+    // Workers and jobs that choose their secrets: each gets an execution role that reads only its own.
+    const processExecutions: Record<string, Record<string, { database: boolean }>> = Object.fromEntries([...s.targets.filter((t) => t.secretChoices).map((t) => [t.stack, t.secretChoices ?? {}]), ...(s.reviewSecretChoices ? [["review", s.reviewSecretChoices]] : [])]);
+    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ...(databaseStacks.length ? { databaseStacks } : {}), ...(ownImages.length ? { ownImageRepositoryArns } : {}), ...(Object.keys(workerQueues).length ? { workerQueues } : {}), ...(Object.keys(processExecutions).length ? { processExecutions } : {}), ctx });
     const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, app, ctx });
 
     // What each platform keeps in the delivery stack for its environments (Beanstalk: the app's EB application).
@@ -287,7 +289,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const infra = s.infraRepository;
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }, database?: boolean) => {
-        const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages), ...(workerQueues[policyStack] ? { queueWorkers: Object.keys(workerQueues[policyStack]) } : {}) };
+        const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages), ...(workerQueues[policyStack] ? { queueWorkers: Object.keys(workerQueues[policyStack]) } : {}), ...(processExecutions[policyStack] ? { processExecutions: Object.keys(processExecutions[policyStack]) } : {}) };
         // A managed domain (the environment's stack file sets slipway:domainZoneId): its names in its zone only.
         const grant = domain && domainGrant(domain.zoneId, domain.name, policyStack === "review");
         // slipway:database in the environment's stack file: its own Aurora cluster, by name and tag.

@@ -71,17 +71,27 @@ test("the task definitions carry exactly the named secrets: all by default, a co
     assert.equal(label(p, "jobs-nightly-task"), undefined, "no secret, no version to roll on");
     // The mailer reads its own copy, which holds API_KEY only; the web reads the app's secret.
     const copy = one(p, "aws:secretsmanager/secret:Secret", "secrets-mailer-secret");
-    assert.equal(copy.inputs.namePrefix, `${app}mailer-`, "under the stack's prefix: its runtime policy reads it, its deploy role writes it");
+    assert.equal(copy.inputs.namePrefix, `${app}mailer/`, "under the stack's prefix (its deploy role writes it), in the process's own folder (its execution role reads only that)");
     assert.equal(copy.inputs.recoveryWindowInDays, 0, "staging deletes it at once");
     assert.notDeepEqual(sources(p, "worker-mailer-task"), sources(p, "app-task"));
     assert.equal(sources(p, "worker-mailer-task").length, 1);
     assert.equal(all(p, "aws:secretsmanager/secret:Secret", "secrets-nightly-secret").length, 0, "[] needs no copy");
     const revealed = await planStack("apps-staging", { set: narrowed({ secrets: ["API_KEY"] }), secret: { "slipway:appSecrets": JSON.stringify({ API_KEY: "k-1", DATABASE_URL: "db-1" }) }, revealSecrets: true });
     assert.deepEqual(JSON.parse(String(one(revealed, "aws:secretsmanager/secretVersion:SecretVersion", "secrets-mailer-current").inputs.secretString)), { API_KEY: "k-1" });
-    // Naming every secret is the default: no copy.
+    // Naming every secret is still a choice: a copy of all of them, read by the process's own execution role.
     const every = await planStack("apps-staging", { set: narrowed({ secrets: ["API_KEY", "DATABASE_URL"] }) });
-    assert.equal(all(every, "aws:secretsmanager/secret:Secret").length, 1);
-    assert.deepEqual(sources(every, "worker-mailer-task"), sources(every, "app-task"));
+    assert.equal(all(every, "aws:secretsmanager/secret:Secret").length, 2);
+    assert.deepEqual(secretNames(every, "worker-mailer-task"), ["API_KEY", "DATABASE_URL"]);
+    assert.notDeepEqual(sources(every, "worker-mailer-task"), sources(every, "app-task"));
+    // Without a choice: the app's secret and the stack's execution role, as before.
+    const plain = await planStack("apps-staging");
+    assert.deepEqual(sources(plain, "worker-mailer-task"), sources(plain, "app-task"));
+    assert.equal(one(plain, TD, "worker-mailer-task").inputs.executionRoleArn, one(plain, TD, "app-task").inputs.executionRoleArn);
+    assert.equal(all(plain, "aws:iam/role:Role").filter((r) => r.name.startsWith("execution-")).length, 0);
+    // With one: an execution role of its own, for [] too.
+    for (const name of ["worker-mailer-task", "jobs-nightly-task"]) assert.notEqual(one(p, TD, name).inputs.executionRoleArn, one(p, TD, "app-task").inputs.executionRoleArn, name);
+    assert.deepEqual(all(p, "aws:iam/role:Role").filter((r) => r.name.startsWith("execution-")).map((r) => r.name).sort(), ["execution-mailer-role", "execution-nightly-role"]);
+    assert.equal(one(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "execution-mailer-policy").inputs.policyArn, "arn:aws:iam::123456789012:policy/slipway/shop/shop-apps-staging-execution-mailer");
     const prod = await planStack("apps-production", { set: narrowed({ secrets: ["API_KEY"] }) });
     const prodCopy = one(prod, "aws:secretsmanager/secret:Secret", "secrets-mailer-secret");
     assert.equal(prodCopy.inputs.recoveryWindowInDays, 30, "production's copy is recoverable, like the app's secret");
@@ -129,4 +139,49 @@ test("a narrowed process's copy passes the policy pack as the app's secret does:
         const [base, narrow] = await Promise.all([planStack(stack), planStack(stack, { set: narrowed({ secrets: ["API_KEY"] }, { ...NIGHTLY, secrets: [] }) })]);
         assert.deepEqual(await rulesOf(narrow), await rulesOf(base), stack);
     }
+});
+
+// --- the execution roles, simulated (fixture queue-staging: mailer reads API_KEY and the database, indexer nothing) ------
+
+test("a narrowed process's execution role reads exactly its own secrets; the stack's still reads all of them", async () => {
+    const { decide, principalOf } = await import("../tools/check/iam-sim");
+    const { STACK_TAG } = await import("../infra/contract");
+    const [delivery, env] = await Promise.all([planStack("queue-delivery"), planStack("queue-staging")]);
+    const tag = "shop/queue-staging";
+    const role = (name: string) => principalOf(env, name, [env, delivery], {}, { [STACK_TAG]: tag });
+    const context = { "aws:RequestedRegion": "us-east-1", [`aws:ResourceTag/${STACK_TAG}`]: tag, [`aws:PrincipalTag/${STACK_TAG}`]: tag };
+    const read = (arn: string, extra: Record<string, string> = {}) => ({ action: "secretsmanager:GetSecretValue", resource: arn, context: { ...context, ...extra }, why: `read ${arn}` });
+    const arnsOf = (name: string) => container(env, name).secrets.map((x) => x.valueFrom.split(":").slice(0, 7).join(":"));
+    const appSecret = sources(env, "app-task").find((a) => !a.includes("rds!") && !a.includes("/database-")) as string;
+    const mailerCopy = arnsOf("worker-mailer-task").find((a) => a.includes("/mailer/")) as string;
+    const connection = arnsOf("worker-mailer-task").find((a) => a.includes("/database-")) as string;
+    const password = arnsOf("worker-mailer-task").find((a) => a.includes("rds!cluster-")) as string;
+    assert.ok(appSecret && mailerCopy && connection && password, JSON.stringify(arnsOf("worker-mailer-task")));
+    const rds = { "aws:ResourceTag/aws:rds:primaryDBClusterArn": "arn:aws:rds:us-east-1:123456789012:cluster:shop-queue-staging", "aws:ResourceTag/aws:secretsmanager:owningService": "rds" };
+    const mailer = role("execution-mailer-role");
+    for (const r of [read(mailerCopy), read(connection), read(password, rds)]) assert.equal(await decide(mailer, r), "Allowed", r.why);
+    assert.notEqual(await decide(mailer, read(appSecret)), "Allowed", "the app's secret (DATABASE_URL in it) is not the mailer's");
+    const indexer = role("execution-indexer-role");
+    for (const r of [read(appSecret), read(mailerCopy), read(connection), read(password, rds)]) assert.notEqual(await decide(indexer, r), "Allowed", `indexer: ${r.why}`);
+    // A copy of a process with a longer name that starts alike is not the mailer's: the process's folder ends in '/'.
+    assert.notEqual(await decide(mailer, read(mailerCopy.replace("/mailer/", "/mailer-x/"))), "Allowed");
+    // Both still pull their images and write their logs.
+    for (const [r, name] of [[mailer, "worker-mailer-task"], [indexer, "worker-indexer-task"]] as const) {
+        const group = (JSON.parse(String(one(env, TD, name).inputs.containerDefinitions)) as { logConfiguration: { options: Record<string, string> } }[])[0].logConfiguration.options["awslogs-group"];
+        const stream = `arn:aws:logs:us-east-1:123456789012:log-group:${group}:log-stream:app/app/abc`;
+        assert.equal(await decide(r, { action: "logs:PutLogEvents", resource: stream, context, why: "awslogs" }), "Allowed", name);
+        assert.equal(await decide(r, { action: "ecr:GetAuthorizationToken", resource: "*", context, why: "login" }), "Allowed", name);
+        const pull = { action: "ecr:BatchGetImage", resource: "arn:aws:ecr:us-east-1:123456789012:repository/shop", context: { "aws:RequestedRegion": "us-east-1", [`aws:ResourceTag/${STACK_TAG}`]: "shop/queue-delivery", [`aws:PrincipalTag/${STACK_TAG}`]: tag }, why: "pull the app's image" };
+        assert.equal(await decide(r, pull), "Allowed", `${name} pulls`);
+    }
+    // The stack's shared execution role (the web's, the release's) still reads every secret of the stack: what narrowing leaves.
+    const shared = role("app-execution");
+    for (const r of [read(appSecret), read(mailerCopy), read(connection)]) assert.equal(await decide(shared, r), "Allowed", `shared: ${r.why}`);
+});
+
+test("database: false passes the policy pack: a service that reads no database password needs no restart after its rotation", async () => {
+    const { evaluatePlan } = await import("../tools/check/policy-report");
+    const rulesOf = async (p: Plan) => (await evaluatePlan(p, {})).violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.rule}: ${v.message}`).sort();
+    const [base, without] = await Promise.all([planStack("database-staging"), planStack("database-staging", { set: narrowed({ database: false }, { ...NIGHTLY, database: false }) })]);
+    assert.deepEqual(await rulesOf(without), await rulesOf(base));
 });

@@ -33,12 +33,19 @@ import { maintenanceOfStackFile, maintenanceProblems } from "../platforms/ecs/ma
 import { DeploySettings, deploySettings, deployWaitOfStackFile } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
 import { workerQueuesOfStackFile } from "../platforms/ecs/queue-access";
+import { secretChoicesOfStackFile } from "../platforms/ecs/process-secrets";
 import { serviceImageProblems, serviceImagesOfStackFile, type ServiceImage } from "../platforms/ecs/service-images";
 
 /** `{ queues }` of a stack file's queue workers (infra/platforms/ecs/queue-access.ts), or `{}` when none (the settings stay as before). */
 function queuesOf(config: Record<string, string> | undefined): { queues?: Record<string, string> } {
     const queues = workerQueuesOfStackFile(config);
     return Object.keys(queues).length ? { queues } : {};
+}
+
+/** `{ secretChoices }` of a stack file's workers and jobs that choose their secrets (process-secrets.ts), or `{}` when none. */
+function secretChoicesOf(config: Record<string, string> | undefined): { secretChoices?: Record<string, { database: boolean }> } {
+    const choices = secretChoicesOfStackFile(config, (c) => [...workerNamesOfStackFile(c), ...jobNamesOfStackFile(c)], databaseOfStackFile(config));
+    return Object.keys(choices).length ? { secretChoices: choices } : {};
 }
 
 /** `{ images }` of a stack file's workers with their own image, or `{}` when none (the settings stay as before). */
@@ -105,6 +112,8 @@ export interface DeployTarget {
     images?: ServiceImage[];
     /** Worker → SQS queue of its stack file's queue workers (slipway:workers.<name>.queue, ECS): each gets a `queue-<worker>` runtime policy. Unset: none. */
     queues?: Record<string, string>;
+    /** Process → { database } of its stack file's workers and jobs that choose their secrets (ECS): each gets an `execution-<process>` runtime policy. Unset: none. */
+    secretChoices?: Record<string, { database: boolean }>;
 }
 
 export interface DeliverySettings extends CommonSettings {
@@ -137,6 +146,8 @@ export interface DeliverySettings extends CommonSettings {
     reviewImages?: ServiceImage[];
     /** Worker → SQS queue of the review template's queue workers; unset: none. */
     reviewQueues?: Record<string, string>;
+    /** The review template's workers and jobs that choose their secrets; unset: none. */
+    reviewSecretChoices?: Record<string, { database: boolean }>;
     notificationEmails: string[];
     /** Chat channels (slipway:chat) that get pipeline events and alarms through AWS Chatbot. */
     chat: ChatChannel[];
@@ -476,6 +487,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             database: databaseOfStackFile(raw.readStackConfig?.(stack)) || undefined,
             ...ownImagesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
             ...queuesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
+            ...secretChoicesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
         };
     });
     const reviewTemplate = raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK);
@@ -518,6 +530,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
         ...(reviewImages ? { reviewImages } : {}),
         ...(queuesOf(reviewTemplate).queues ? { reviewQueues: queuesOf(reviewTemplate).queues } : {}),
+        ...(secretChoicesOf(reviewTemplate).secretChoices ? { reviewSecretChoices: secretChoicesOf(reviewTemplate).secretChoices } : {}),
         notificationEmails: d.notificationEmails,
         chat: chatSettings(d.chat, raw.stack, problems),
         ops: { principals: d.opsPrincipals, rollback: d.opsRollback },

@@ -14,6 +14,7 @@ import type { Platform } from "../platforms/platform";
 import { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../../policy/kit";
 import { packageReadStatements } from "../packages/build-access";
 import { queueBoundaryStatements, queueConsumerStatements, queueKind } from "../platforms/ecs/queue-access";
+import { processExecutionKind } from "../platforms/ecs/process-secrets";
 import { rotationBoundaryStatements, rotationRestartStatements, rotationTriggerStatements } from "../platforms/ecs/rotation-restart";
 import { domainArn, privateRepositoryName, repositoryArn as packageRepositoryArn } from "../packages/names";
 import { PUBLISH_ACTIONS, READ_ACTIONS } from "../packages/package-index";
@@ -55,6 +56,26 @@ export function runtimeStatements(platform: Platform, app: string, pattern: stri
         // One JSON secret per environment, named slipway/<app>/<stack>/…
         { Sid: "ReadAppSecrets", Action: ["secretsmanager:GetSecretValue"], Resource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefixOfTag(OWN_STACK)}*`)] },
         ...platform.runtime.statements(app, pattern, ctx),
+    ];
+}
+
+/**
+ * The `execution-<process>` runtime policy: the ECS agent's rights for one worker or job that chooses its secrets
+ * (infra/platforms/ecs/process-secrets.ts). As runtimeStatements for ECS, except that it reads only that process's own
+ * copy of the app's secrets (`slipway/<app>/<stack>/<process>/…`: process names have no '/', so no other process's
+ * copy matches) and, with `database`, the stack's database secrets: its connection secret
+ * (`slipway/<app>/<stack>/database-<6 random characters>`, Secrets Manager's ARN suffix) and RDS's password.
+ */
+export function processExecutionStatements(platform: Platform, app: string, pattern: string, process: string, database: boolean, repositoryArn: pulumi.Input<string>, ctx: AwsContext, ownImageRepositoryArns: pulumi.Input<string>[] = []): Statement[] {
+    const prefix = secretNamePrefixOfTag(OWN_STACK);
+    return [
+        ...runtimeStatements(platform, app, pattern, repositoryArn, ctx, ownImageRepositoryArns).filter((s) => s.Sid !== "ReadAppSecrets"),
+        {
+            Sid: "ReadOwnProcessSecrets",
+            Action: ["secretsmanager:GetSecretValue"],
+            Resource: [arnOf(ctx, "secretsmanager", `secret:${prefix}${process}/*`), ...(database ? [arnOf(ctx, "secretsmanager", `secret:${prefix}database-??????`)] : [])],
+        },
+        ...(database ? [databaseSecretStatement(app, pattern, ctx)] : []),
     ];
 }
 
@@ -226,6 +247,11 @@ export interface StackAccessArgs {
      * `queue-<worker>` runtime policy on exactly its queue, and the stack's boundary allows consuming only these. @default none
      */
     workerQueues?: Record<string, Record<string, string>>;
+    /**
+     * Policy stack → process → { database } of its workers and jobs that choose their secrets (process-secrets.ts):
+     * each gets an `execution-<process>` runtime policy reading only its own secrets. @default none
+     */
+    processExecutions?: Record<string, Record<string, { database: boolean }>>;
     /** Keep the secrets-provider keys through a destroy (KMS waits 30 days before deleting). @default true */
     protect?: boolean;
     ctx: AwsContext;
@@ -264,6 +290,11 @@ export class StackAccess extends pulumi.ComponentResource {
             const queues = args.workerQueues?.[stack] ?? {};
             for (const [worker, queue] of Object.entries(queues)) {
                 policy(stack, queueKind(worker), `The ${worker} worker of ${app}'s ${stackPattern(stack)} stack(s) consumes its SQS queue ${queue}`, queueConsumerStatements(queue, ctx));
+            }
+            const ecs = PLATFORMS.find((p) => p.name === "ecs");
+            for (const [process, { database }] of Object.entries(args.processExecutions?.[stack] ?? {})) {
+                if (!ecs) break;
+                policy(stack, processExecutionKind(process), `The ECS agent of ${process} in ${app}'s ${stackPattern(stack)} stack(s): its image, its logs, only its own secrets`, processExecutionStatements(ecs, app, stackPattern(stack), process, database, args.repositoryArn, ctx, args.ownImageRepositoryArns?.[stack]));
             }
             if (args.packages) {
                 policy(stack, PACKAGES_READ_KIND, `Read ${app}'s private package index from the workloads of its ${stackPattern(stack)} stack(s)`, packageReadStatements(app, args.packages, ctx));

@@ -32,6 +32,8 @@ export interface ScheduledJob extends JobSettings {
     logGroupName: string;
     /** The app's secrets this job reads (its `secrets`: process-secrets.ts). @default ScheduledJobsArgs.secrets */
     taskSecrets?: TaskSecrets;
+    /** The job's own execution role (process-execution.ts), when it chooses its secrets. @default ScheduledJobsArgs.executionRoleArn */
+    executionRoleArn?: pulumi.Input<string>;
 }
 
 export interface ScheduledJobsArgs {
@@ -131,7 +133,7 @@ export class ScheduledJobs extends pulumi.ComponentResource {
                     family: job.family,
                     cpu: job.cpu,
                     memory: job.memory,
-                    executionRoleArn: args.executionRoleArn,
+                    executionRoleArn: job.executionRoleArn ?? args.executionRoleArn,
                     taskRoleArn: taskRole.arn,
                     image: args.image,
                     logGroupName: logGroup.name,

@@ -73,11 +73,49 @@ export function secretNamesOf(choice: SecretChoice, all: string[]): string[] {
 }
 
 /**
- * Whether a process reads a copy of its own (`<process>` secret, process-secrets below) rather than the app's
- * secret: only when narrowed to a non-empty proper subset. Then its own secret's version changes only when a value
- * it reads changes, so a rotation restarts exactly the processes that read the rotated value.
+ * Whether a process chooses its secrets (`secrets` given, or `database: false`). Such a process gets an execution role
+ * of its own (process-execution.ts), with the delivery stack's `execution-<process>` runtime policy, which can read only
+ * the secrets the process receives: IAM then enforces the narrowing for the ECS agent too.
+ */
+export function choosesSecrets(choice: SecretChoice): boolean {
+    return choice.secrets !== undefined || choice.database === false;
+}
+
+/**
+ * The names of a process's own copy of the app's secrets (`slipway/<app>/<stack>/<process>/…`, infra/environment/
+ * process-secret.ts), or undefined when it reads the app's secret (it chooses nothing) or no app secret at all ([]).
+ * The copy's version changes only when one of its values changes, so a rotation rolls exactly the processes that read
+ * the rotated value; and its own ARN is what the process's execution role may read.
  */
 export function ownSecretNames(choice: SecretChoice, all: string[]): string[] | undefined {
     const names = secretNamesOf(choice, all);
-    return names.length && names.length < all.length ? names : undefined;
+    return choosesSecrets(choice) && names.length ? names : undefined;
+}
+
+/** The runtime policy kind of a process's own execution role: contract.ts runtimePolicyArn(ctx, app, policyStack, processExecutionKind(process)). */
+export const processExecutionKind = (process: string) => `execution-${process}`;
+
+/**
+ * Process → { database } of the workers and jobs a stack file lets choose their secrets (the delivery stack reads them,
+ * as it reads the worker names): each gets an `execution-<process>` runtime policy; `database` says whether that
+ * process reads the stack's database secrets. Entries the environment would refuse are read as written; its own checks
+ * name them.
+ */
+export function secretChoicesOfStackFile(config: Record<string, string> | undefined, names: (config: Record<string, string> | undefined) => string[], database: boolean): Record<string, { database: boolean }> {
+    const out: Record<string, { database: boolean }> = {};
+    for (const key of ["slipway:workers", "slipway:jobs"]) {
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(config?.[key] ?? "{}");
+        } catch {
+            continue;
+        }
+        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) continue;
+        for (const [name, entry] of Object.entries(parsed as Record<string, unknown>)) {
+            if (!names(config).includes(name) || !entry || typeof entry !== "object") continue;
+            const e = entry as Record<string, unknown>;
+            if (e.secrets !== undefined || e.database === false) out[name] = { database: database && e.database !== false };
+        }
+    }
+    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
