@@ -146,7 +146,7 @@ export const databaseRules: SlipwayRule[] = [
         {
             name: "rds-password-rotation-restarts-services",
             description:
-                "A database whose master password RDS keeps rotates it on a schedule, and every ECS service of the stack restarts after each rotation (ECS reads secrets only at task start): a rotation schedule on the secret, an EventBridge rule on Secrets Manager's RotationSucceeded, a target, and a state machine forcing a new deployment of each service.",
+                "A database whose master password RDS keeps rotates it on a schedule, and every ECS service of the stack that reads it restarts after each rotation (ECS reads secrets only at task start): a rotation schedule on the secret, an EventBridge rule on Secrets Manager's RotationSucceeded, a target, and a state machine forcing a new deployment of each service.",
             sources: ["cdk-nag AwsSolutions-SMG4", "Checkov CKV2_AWS_57", "ECS Developer Guide (secrets are injected when the container starts)"],
             severity: "medium",
             enforcementLevel: "mandatory",
@@ -193,9 +193,19 @@ export const databaseRules: SlipwayRule[] = [
                 }
             }
             if (unknown) return;
+            // A service whose tasks never read RDS's password (a worker with `database: false`: no `rds!cluster-` secret in its
+            // task definition) keeps nothing stale after a rotation. Its task definition is found by family; one not found, or
+            // not yet known, still needs the restart.
+            const readsPassword = (svc: (typeof services)[number]) => {
+                const arn = (svc.props as Props).taskDefinition;
+                const family = typeof arn === "string" ? /:task-definition\/([^:]+)(?::\d+)?$/.exec(arn)?.[1] : undefined;
+                const td = family ? resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition" && (x.props as Props).family === family) : undefined;
+                const defs = td ? (td.props as Props).containerDefinitions : undefined;
+                return typeof defs !== "string" || defs.includes(":secret:rds!cluster-");
+            };
             for (const svc of services) {
                 const name = (svc.props as Props).name;
-                if (typeof name === "string" && !restarted.has(name)) report(`${svc.type} "${svc.name}" (${name}) is not restarted after a database password rotation: no state machine task forces its new deployment (ecs:updateService, ForceNewDeployment).`, svc.urn);
+                if (typeof name === "string" && !restarted.has(name) && readsPassword(svc)) report(`${svc.type} "${svc.name}" (${name}) is not restarted after a database password rotation: no state machine task forces its new deployment (ecs:updateService, ForceNewDeployment).`, svc.urn);
             }
         },
     ),

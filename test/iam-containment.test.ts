@@ -38,7 +38,7 @@ function keyOf(delivery: Plan, name: string): { arn: string; policy: Doc } {
 const CASES: { role: string; own: string; victims: [string, string?][]; mayDecrypt?: string[] }[] = [
     // ebdb-production: a Beanstalk production with its own database (cluster, RDS's secret, restart, environment).
     { role: "github-oidc-deploy-review", own: "review-pr-7", victims: [["staging"], ["production"], ["delivery"], ["beanstalk-staging"], ["apps-production"], ["ebdb-production"]] },
-    { role: "github-oidc-deploy-staging", own: "staging", victims: [["production"], ["delivery"], ["staging", "review-pr-8"], ["beanstalk-production"], ["apps-staging"], ["apps-staging", "review-pr-9"], ["ebdb-production"]] },
+    { role: "github-oidc-deploy-staging", own: "staging", victims: [["production"], ["delivery"], ["staging", "review-pr-8"], ["beanstalk-production"], ["apps-staging"], ["apps-staging", "review-pr-9"], ["ebdb-production"], ["queue-staging"]] },
     // linear-production: another stack's infrastructure role for load balancers, listener rule and alternate target group.
     { role: "github-oidc-deploy-production", own: "production", victims: [["staging"], ["delivery"], ["staging", "review-pr-8"], ["linear-production"]] },
     { role: "github-oidc-preview", own: "preview", victims: [["staging"], ["production"], ["delivery"]], mayDecrypt: ["staging"] },

@@ -41,8 +41,11 @@ const CASES: Case[] = [
     { stack: "apps-staging", role: "github-oidc-deploy-apps-staging", delivery: "apps-delivery" },
     { stack: "apps-production", role: "github-oidc-deploy-apps-production", delivery: "apps-delivery" },
     { stack: "apps-staging", as: "review-pr-9", role: "github-oidc-deploy-review" },
-    // A worker scaled on its SQS queue's backlog per task: the metric-math policy, Container Insights on the cluster.
-    { stack: "apps-staging", role: "github-oidc-deploy-apps-staging", delivery: "apps-delivery", set: { "slipway:workers": JSON.stringify({ mailer: { command: "celery -A shop worker", queue: "shop-mail" } }) } },
+    // Workers and a job narrowed to some of the app's secrets (their own copies and execution roles, process-secrets.ts),
+    // workers scaled on their SQS queues' backlog per task (the metric-math policy, Container Insights on the cluster) and
+    // consuming them: each task role gets the delivery stack's queue-<worker> runtime policy attached, which the delivery
+    // stack declares only from the stack file (so the queue is in queue-staging's file, not a config override).
+    { stack: "queue-staging", role: "github-oidc-deploy-queue-staging", delivery: "queue-delivery" },
     // Managed domains: the HTTP API's custom domain and the ALB, each with its certificate and records.
     { stack: "domains-staging", role: "github-oidc-deploy-domains-staging", delivery: "domains-delivery" },
     { stack: "domains-production", role: "github-oidc-deploy-domains-production", delivery: "domains-delivery" },

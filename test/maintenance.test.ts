@@ -220,7 +220,8 @@ test("without MAINTENANCE_RULE the script never touches a listener rule", () => 
 // --- the release project's role, simulated -----------------------------------------------------------
 
 const view = (p: Plan, app = "shop"): StackView => ({ plan: p, region: R, tag: `${app}/${p.stack}`, app });
-const releaseRole = (): Principal => principalOf(delivery, "release-role", [delivery], {}, { [STACK_TAG]: "shop/apps-delivery" });
+/** The release role of target `stack` (one project and role per target): production's by default, the target with a page. */
+const releaseRole = (stack = "apps-production"): Principal => principalOf(delivery, `release-${stack}-role`, [delivery], {}, { [STACK_TAG]: "shop/apps-delivery" });
 
 /** ModifyRule of `name` in `p`, as ELB authorizes it (the rule's own tags in the context). */
 function modify(p: Plan, name: string, app = "shop", why = `switch ${name} of ${p.stack}`): Request {
@@ -271,4 +272,14 @@ test("the error-rate alarm leaves the page's own 503s out, so a release with the
     const without = queries(await planStack("apps-production", { set: { "slipway:maintenancePage": null } }));
     assert.ok(!without.some((q) => q.metric?.metricName === "HTTP_Fixed_Response_Count"));
     assert.doesNotMatch(String(without.find((q) => q.id === "rate")?.expression), /fixed/);
+});
+
+test("staging's release role cannot switch production's page nor read its parameter, and production's cannot switch staging's", async () => {
+    // Production's page and parameter, attacked by staging's release role (its stack file has no page: no SwitchMaintenance at all).
+    const parameter = (stack: string) => ({ action: "ssm:GetParameters", resource: `arn:aws:ssm:${R}:${A}:parameter/slipway/shop/${stack}/maintenance-rule`, context: { "aws:RequestedRegion": R }, why: `${stack}'s parameter` });
+    assert.deepEqual(await decisions(releaseRole("apps-staging"), [modify(production, "web-maintenance", "shop", "production's page"), parameter("apps-production")], "denied"), []);
+    // Were staging behind an ALB with a page of its own, production's release role still could not switch it: the rule
+    // is tagged for apps-staging, and production's role names only apps-production.
+    const stagingWithPage = await planStack("apps-staging", { set: { "slipway:ingress": "alb", "slipway:maintenancePage": "<h1>down</h1>" } });
+    assert.deepEqual(await decisions(releaseRole("apps-production"), [modify(stagingWithPage, "web-maintenance", "shop", "staging's page"), parameter("apps-staging")], "denied"), []);
 });

@@ -635,6 +635,14 @@ test("a database whose restart leaves out a service, or has no rule or schedule,
     // A definition still unknown (a preview) is judged when known; a stack without a managed password has nothing to rotate.
     assert.deepEqual(await violationsOf(id, full.map((x) => (x.type === "aws:sfn/stateMachine:StateMachine" ? { ...x, props: { ...x.props, definition: undefined } } : x))), []);
     assert.deepEqual(await violationsOf(id, [r(T.service, { ...service, name: "shop-staging" })]), []);
+    // A worker whose task definition reads no RDS secret (`database: false`) needs no restart; one that reads it still does.
+    const td = (family: string, rds: boolean) => r("aws:ecs/taskDefinition:TaskDefinition", { family, containerDefinitions: JSON.stringify([{ name: "app", secrets: rds ? [{ name: "PGPASSWORD", valueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-x-AbCdEf:password::" }] : [{ name: "API_KEY", valueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:slipway/shop/staging/mailer/x-AbCdEf:API_KEY::" }] }]) });
+    const withDefs = (rds: boolean) => [
+        ...partial.map((x) => (x.type === T.service && (x.props as Props).name === "shop-staging-mailer" ? { ...x, props: { ...x.props, taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-staging_mailer:1" } } : x)),
+        td("shop-staging_mailer", rds),
+    ];
+    assert.deepEqual(await violationsOf(id, withDefs(false)), []);
+    assert.match((await violationsOf(id, withDefs(true))).join("\n"), /shop-staging-mailer.*not restarted/);
 });
 test("a Beanstalk database stack whose restart names another environment, or has no target, is caught; a preview's unknown definition waits", async () => {
     const id = "eb-database-rotation-refreshes-instances";

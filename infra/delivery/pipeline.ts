@@ -92,8 +92,11 @@ export interface DeliveryPipelineArgs {
      * running (`<repositoryUrl>:<sha>`) before it records the sha.
      */
     smokeTest: { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string>; attempts: number; repositoryUrl: pulumi.Input<string> };
-    /** Each platform's release project (Platform.release), run by the Release action of its targets with `release`. @default none */
-    releaseProjects?: Partial<Record<PlatformName, { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> }>>;
+    /**
+     * The release projects, run by the Release action of targets with `release`: keyed by the target's stack (a project
+     * per target, StageProject.perTarget), or by its platform (one for all of the platform's targets). @default none
+     */
+    releaseProjects?: Partial<Record<string, { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> }>>;
     /** Each platform's job-revisions project (Platform.stageProjects), run by the JobRevisions action of its targets with `jobs`. @default none */
     jobProjects?: Partial<Record<PlatformName, { projectName: pulumi.Input<string>; projectArn: pulumi.Input<string> }>>;
     /** The snapshot project, run by each target's Backup action (targets with `snapshot`). */
@@ -254,8 +257,8 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
 /** The target's Release action (runOrder 1), when it has a release phase. */
 function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs, runOrder = 1): inputs.codepipeline.PipelineStageAction | undefined {
     if (!target.release) return undefined;
-    const project = args.releaseProjects?.[target.platform];
-    if (!project) throw new Error(`${target.stack} has a release phase, but the pipeline was given no ${target.platform} release project`);
+    const project = args.releaseProjects?.[target.stack] ?? args.releaseProjects?.[target.platform];
+    if (!project) throw new Error(`${target.stack} has a release phase, but the pipeline was given no release project for it (nor a ${target.platform} one)`);
     return {
         name: STAGE_ACTIONS.release,
         category: "Build",
@@ -334,7 +337,7 @@ export function pipelineStatements(args: DeliveryPipelineArgs): Statement[] {
             Resource: [
                 args.build.projectArn,
                 args.smokeTest.projectArn,
-                ...Object.values(args.releaseProjects ?? {}).map((p) => p.projectArn),
+                ...Object.values(args.releaseProjects ?? {}).flatMap((p) => (p ? [p.projectArn] : [])),
                 ...Object.values(args.jobProjects ?? {}).map((p) => p.projectArn),
                 ...(args.snapshot ? [args.snapshot.projectArn] : []),
             ],

@@ -13,6 +13,8 @@ import type { Platform } from "../platforms/platform";
 // The pack's own tag vocabulary (type-only imports there: nothing of @pulumi/policy loads here).
 import { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../../policy/kit";
 import { packageReadStatements } from "../packages/build-access";
+import { queueBoundaryStatements, queueConsumerStatements, queueKind } from "../platforms/ecs/queue-access";
+import { processExecutionKind } from "../platforms/ecs/process-secrets";
 import { rotationBoundaryStatements, rotationRestartStatements, rotationTriggerStatements } from "../platforms/ecs/rotation-restart";
 import { beanstalkRefreshStatements } from "../platforms/beanstalk/database";
 import { domainArn, privateRepositoryName, repositoryArn as packageRepositoryArn } from "../packages/names";
@@ -59,12 +61,32 @@ export function runtimeStatements(platform: Platform, app: string, pattern: stri
 }
 
 /**
+ * The `execution-<process>` runtime policy: the ECS agent's rights for one worker or job that chooses its secrets
+ * (infra/platforms/ecs/process-secrets.ts). As runtimeStatements for ECS, except that it reads only that process's own
+ * copy of the app's secrets (`slipway/<app>/<stack>/<process>/…`: process names have no '/', so no other process's
+ * copy matches) and, with `database`, the stack's database secrets: its connection secret
+ * (`slipway/<app>/<stack>/database-<6 random characters>`, Secrets Manager's ARN suffix) and RDS's password.
+ */
+export function processExecutionStatements(platform: Platform, app: string, pattern: string, process: string, database: boolean, repositoryArn: pulumi.Input<string>, ctx: AwsContext, ownImageRepositoryArns: pulumi.Input<string>[] = []): Statement[] {
+    const prefix = secretNamePrefixOfTag(OWN_STACK);
+    return [
+        ...runtimeStatements(platform, app, pattern, repositoryArn, ctx, ownImageRepositoryArns).filter((s) => s.Sid !== "ReadAppSecrets"),
+        {
+            Sid: "ReadOwnProcessSecrets",
+            Action: ["secretsmanager:GetSecretValue"],
+            Resource: [arnOf(ctx, "secretsmanager", `secret:${prefix}${process}/*`), ...(database ? [arnOf(ctx, "secretsmanager", `secret:${prefix}database-??????`)] : [])],
+        },
+        ...(database ? [databaseSecretStatement(app, pattern, ctx)] : []),
+    ];
+}
+
+/**
  * The ceiling of every role an environment stack creates (its deploy role may create roles only with
  * it). It allows the services the runtime policies and EB's managed policies use, and denies anything
  * on a resource tagged for another stack, other stacks' secrets, passing other stacks' roles, and every
  * IAM write: whatever is attached to such a role, it cannot reach beyond its stack.
  */
-export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">, database?: boolean, ownImageRepositoryArns: pulumi.Input<string>[] = []): Statement[] {
+export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">, database?: boolean, ownImageRepositoryArns: pulumi.Input<string>[] = [], queues: string[] = []): Statement[] {
     const pattern = stackPattern(policyStack);
     const application = arnOf(ctx, "elasticbeanstalk", `application/${app}`);
     const index = packages ? packageIndexArns(app, packages, ctx) : undefined;
@@ -91,6 +113,8 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
         },
         // What platforms' own roles need (ECS: the scheduler role's RunTask and SendMessage on the stack's own families and queue).
         ...PLATFORMS.flatMap((p) => p.boundaryStatements?.(app, policyStack, ctx) ?? []),
+        // Queue workers (ECS, slipway:workers.<name>.queue): consuming only the queues the stack file names (queue-access.ts).
+        ...queueBoundaryStatements(queues, ctx),
         {
             Sid: "NothingOfOtherStacks",
             Effect: "Deny",
@@ -224,6 +248,16 @@ export interface StackAccessArgs {
      * from exactly these besides the app's repository, and its boundary lets them. @default none
      */
     ownImageRepositoryArns?: Record<string, pulumi.Input<string>[]>;
+    /**
+     * Policy stack → worker → the SQS queue it consumes (ECS queue workers, queue-access.ts): each worker gets a
+     * `queue-<worker>` runtime policy on exactly its queue, and the stack's boundary allows consuming only these. @default none
+     */
+    workerQueues?: Record<string, Record<string, string>>;
+    /**
+     * Policy stack → process → { database } of its workers and jobs that choose their secrets (process-secrets.ts):
+     * each gets an `execution-<process>` runtime policy reading only its own secrets. @default none
+     */
+    processExecutions?: Record<string, Record<string, { database: boolean }>>;
     /** Keep the secrets-provider keys through a destroy (KMS waits 30 days before deleting). @default true */
     protect?: boolean;
     ctx: AwsContext;
@@ -262,10 +296,19 @@ export class StackAccess extends pulumi.ComponentResource {
                 policy(stack, ROTATION_RESTART_KIND, `Step Functions restarting the services of ${app}'s ${stackPattern(stack)} stack(s) after a database password rotation`, args.beanstalkDatabaseStacks?.includes(stack) ? beanstalkRefreshStatements(app, stackPattern(stack), ctx) : rotationRestartStatements(app, stackPattern(stack), ctx));
                 policy(stack, ROTATION_TRIGGER_KIND, `EventBridge starting the database-rotation restart of ${app}'s ${stackPattern(stack)} stack(s)`, rotationTriggerStatements(app, stackPattern(stack), ctx));
             }
+            const queues = args.workerQueues?.[stack] ?? {};
+            for (const [worker, queue] of Object.entries(queues)) {
+                policy(stack, queueKind(worker), `The ${worker} worker of ${app}'s ${stackPattern(stack)} stack(s) consumes its SQS queue ${queue}`, queueConsumerStatements(queue, ctx));
+            }
+            const ecs = PLATFORMS.find((p) => p.name === "ecs");
+            for (const [process, { database }] of Object.entries(args.processExecutions?.[stack] ?? {})) {
+                if (!ecs) break;
+                policy(stack, processExecutionKind(process), `The ECS agent of ${process} in ${app}'s ${stackPattern(stack)} stack(s): its image, its logs, only its own secrets`, processExecutionStatements(ecs, app, stackPattern(stack), process, database, args.repositoryArn, ctx, args.ownImageRepositoryArns?.[stack]));
+            }
             if (args.packages) {
                 policy(stack, PACKAGES_READ_KIND, `Read ${app}'s private package index from the workloads of its ${stackPattern(stack)} stack(s)`, packageReadStatements(app, args.packages, ctx));
             }
-            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn, args.packages, args.databaseStacks?.includes(stack), args.ownImageRepositoryArns?.[stack]), {
+            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn, args.packages, args.databaseStacks?.includes(stack), args.ownImageRepositoryArns?.[stack], Object.values(queues)), {
                 // The policy pack judges boundaries as ceilings (iam-boundary-confines), not as grants.
                 [POLICY_PURPOSE_TAG]: BOUNDARY_PURPOSE,
             });

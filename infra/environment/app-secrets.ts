@@ -25,11 +25,14 @@ export class AppSecrets extends pulumi.ComponentResource {
     /** Changes whenever any value changes; consumers roll on it (ECS reads secrets only at task start). */
     readonly versionId: pulumi.Output<string>;
     readonly names: string[];
+    /** NAME → value (secret Outputs): a process narrowed to some of them gets its own copy (process-secret.ts). */
+    readonly values: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:environment:AppSecrets", name, {}, opts);
         const protect = args.protect ?? false;
         this.names = Object.keys(args.values).sort();
+        this.values = args.values;
         this.secret = new secretsmanager.Secret(
             `${name}-app`,
             {

@@ -95,7 +95,8 @@ export interface StageTargetSettings {
 /**
  * A CodeBuild project of the platform's that each of its stages runs beside the deploy: the release
  * phase (slipway:releaseCommand, before every deploy action) or the scheduled jobs' new revisions (with
- * the deploy actions). One project in the delivery stack serves every target that needs it. Methods,
+ * the deploy actions). One project in the delivery stack serves every target that needs it, or one per target
+ * (perTarget). Methods,
  * so a platform's own target type stands in for `R`.
  */
 export interface StageProject<R extends { stack: string } = { stack: string }> {
@@ -103,8 +104,13 @@ export interface StageProject<R extends { stack: string } = { stack: string }> {
     readonly projectName: string;
     /** The project's time limit, minutes. */
     readonly timeoutMinutes: number;
-    /** The project's description. */
-    description(app: string): string;
+    /** The project's description (`stack`: a perTarget project's own target). */
+    description(app: string, stack?: string): string;
+    /**
+     * One project, with its own role, per target instead of one for all: each role then has only its own target's
+     * rights, which IAM enforces (ECS's release phase: infra/platforms/ecs/release-action.ts). @default false
+     */
+    readonly perTarget?: boolean;
     /** What the project does for environment stack `t.stack`, or undefined when that stack needs nothing of it. */
     target(app: string, t: StageTargetSettings): R | undefined;
     /** The stage action's variables for one target. */

@@ -329,9 +329,11 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                     add(r, `pre-release snapshots: ${runs} × ${minutes} min (${computeType})`, runs * minutes, "min", rate);
                     break;
                 }
-                if (r.name === "release-project") {
+                // The release phase: one project per target (`release-<stack>-project`, run by its own stage's Release action once
+                // per execution), or the one shared project of earlier plans (`release-project`, run by every stage's).
+                if (r.name === "release-project" || /^release-.+-project$/.test(r.name)) {
                     const minutes = Math.ceil(releaseStage("release").seconds / 60);
-                    const runs = a.buildsPerMonth * releaseRunsPerExecution;
+                    const runs = a.buildsPerMonth * (r.name === "release-project" ? releaseRunsPerExecution : 1);
                     add(r, `release phases: ${runs} × ${minutes} min (${computeType})`, runs * minutes, "min", rate);
                     break;
                 }

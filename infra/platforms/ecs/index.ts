@@ -24,6 +24,11 @@ import { releaseActionVariables, releaseBuildSpec, RELEASE_PROJECT_TIMEOUT_MINUT
 import { jobBoundaryStatements, jobSchedulerStatements } from "./job-access";
 import { jobRevisionActionVariables, jobRevisionBuildSpec, JOB_REVISIONS_TIMEOUT_MINUTES, jobRevisionStatements, jobRevisionTarget } from "./job-action";
 import { WorkerService } from "./worker";
+import { queueKind } from "./queue-access";
+import { ProcessSecret } from "../../environment/process-secret";
+import { choosesSecrets, ownSecretNames, processExecutionKind, secretNamesOf, type SecretChoice } from "./process-secrets";
+import { ProcessExecutionRole } from "./process-execution";
+import { secretNamePrefix } from "../../contract";
 import { RotationRestart } from "./rotation-restart";
 import { ScheduledJobs } from "./job";
 import { jobDeployStatements } from "./job-access";
@@ -46,7 +51,9 @@ export const ecs: Platform<EcsTarget> = {
         release: {
             projectName: "release",
             timeoutMinutes: RELEASE_PROJECT_TIMEOUT_MINUTES,
-            description: (app) => `Run ${app}'s release command before each deploy`,
+            description: (app, stack) => `Run ${app}'s release command before each deploy${stack ? ` to ${stack}` : ""}`,
+            // Each target's own project and role: staging's release cannot register, run or switch the page of production.
+            perTarget: true,
             target: (app, t) => (t.release ? releaseTarget(app, t.stack, Boolean(t.maintenance)) : undefined),
             actionVariables: releaseActionVariables,
             statements: releaseStatements,
@@ -219,6 +226,33 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
     const database = shared.database ? { databaseSecrets: shared.database.taskSecrets, extraSecurityGroupIds: [shared.database.clientSecurityGroup.id] } : {};
     const packagesRead = s.packagesRead ? { taskPolicyArns: [runtimePolicyArn(shared.ctx, app, shared.policyStack, PACKAGES_READ_KIND)] } : {};
     const shift = ingress.shifting && s.deploy.strategy !== "rolling" ? trafficShift(s, shared, ingress.shifting) : undefined;
+    const appSecrets = { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId };
+    // A worker's or a job's `secrets` and `database` (process-secrets.ts): all of the app's (its secret and the stack's
+    // execution role, as the web's), or, when it chooses, a copy of its own holding only the names it reads (so only a
+    // rotation of those rolls its tasks) and an execution role of its own that may read only that copy.
+    const processSecrets = (process: string, choice: SecretChoice) => {
+        const names = secretNamesOf(choice, shared.secrets.names);
+        if (!choosesSecrets(choice)) return { secrets: { ...appSecrets, names }, executionRoleArn: fargate.executionRole.arn as pulumi.Input<string> };
+        const own = ownSecretNames(choice, shared.secrets.names);
+        const copy = own
+            ? new ProcessSecret(`secrets-${process}`, {
+                  namePrefix: `${secretNamePrefix(app, s.stack)}${process}/`,
+                  process: `${app}-${s.stack}_${process}`,
+                  values: Object.fromEntries(own.map((n) => [n, shared.secrets.values[n]])),
+                  protect: s.protect,
+              })
+            : undefined;
+        const execution = new ProcessExecutionRole(`execution-${process}`, {
+            family: `${app}-${s.stack}_${process}`,
+            policyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, processExecutionKind(process)),
+            permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
+            rolePath: environmentRolePath(app, s.stack),
+            ctx: shared.ctx,
+        });
+        return { secrets: copy ? { arn: copy.arn, names: copy.names, versionId: copy.versionId } : { ...appSecrets, names: [] }, executionRoleArn: execution.role.arn as pulumi.Input<string> };
+    };
+    // `database: false`: no PG* secrets and not in the database's clients group.
+    const databaseOf = (choice: SecretChoice) => (choice.database === false ? {} : database);
     const fargate = new FargateApp("app", {
         name,
         image: shared.image,
@@ -284,9 +318,9 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
     let workers: WorkerService[] = [];
     if (s.workers.length) {
         // Background workers: each its own service in the cluster, deployed by the pipeline with the web service.
-        workers = s.workers.map(
-            (w) =>
-                new WorkerService(`worker-${w.name}`, {
+        workers = s.workers.map((w) => {
+            const chosen = processSecrets(w.name, w);
+            return new WorkerService(`worker-${w.name}`, {
                     serviceName: workerServiceName(app, s.stack, w.name),
                     family: workerFamily(app, s.stack, w.name),
                     clusterArn: fargate.cluster.arn,
@@ -296,21 +330,21 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
                     image: w.image ? ownImage(shared.image, w.name) : shared.image,
                     cpu: w.cpu,
                     memory: w.memory,
-                    executionRoleArn: fargate.executionRole.arn,
+                    executionRoleArn: chosen.executionRoleArn,
                     ...packagesRead,
                     permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
                     rolePath: environmentRolePath(app, s.stack),
                     vpcId: network.vpc.id,
                     subnetIds: network.publicSubnetIds,
                     environment: { ...s.appSettings },
-                    secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
-                    ...database,
+                    secrets: chosen.secrets,
+                    ...databaseOf(w),
                     healthCheckCommand: w.healthCheck,
                     desiredCount: w.desiredCount,
                     minCount: w.minCount,
                     maxCount: w.maxCount,
                     cpuTargetPercent: w.cpuTargetPercent,
-                    ...(w.queue ? { queue: { name: w.queue, messagesPerTask: w.messagesPerTask ?? 0 } } : {}),
+                    ...(w.queue ? { queue: { name: w.queue, messagesPerTask: w.messagesPerTask ?? 0 }, queuePolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, queueKind(w.name)) } : {}),
                     spot: s.fargateSpot,
                     deploymentAlarmNames: alarms?.alarmNames,
                     logGroupName: workerLogGroupName(app, s.stack, w.name),
@@ -318,8 +352,8 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
                     dependsOn: [fargate.capacity],
                     protect: s.protect,
                     ctx: shared.ctx,
-                }),
-        );
+                });
+        });
         // staging-hours.yml scales these with the web service (serviceName).
         outputs.workerServiceNames = workers.map((w) => w.service.name);
     }
@@ -329,20 +363,25 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
             name: rotationRestartName(databaseIdentifier(app, s.stack)),
             secretArn: shared.database.masterSecretArn,
             clusterName: fargate.cluster.name,
-            serviceNames: [fargate.service.name, ...workers.map((w) => w.service.name)],
+            // Not the workers that go without the database (`database: false`): they never read its password.
+            serviceNames: [fargate.service.name, ...workers.filter((_, i) => s.workers[i].database !== false).map((w) => w.service.name)],
             rolePath: environmentRolePath(app, s.stack),
             permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
             restartPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ROTATION_RESTART_KIND),
             triggerPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ROTATION_TRIGGER_KIND),
             ctx: shared.ctx,
-            dependsOn: [fargate.service, ...workers.map((w) => w.service)],
+            dependsOn: [fargate.service, ...workers.filter((_, i) => s.workers[i].database !== false).map((w) => w.service)],
         });
         outputs.databaseRotationRestart = restart.stateMachine.name;
     }
+    const jobSecrets = (j: (typeof s.jobs)[number]) => {
+        const chosen = processSecrets(j.name, j);
+        return { taskSecrets: chosen.secrets, executionRoleArn: chosen.executionRoleArn };
+    };
     if (s.jobs.length) {
         // Scheduled jobs: EventBridge Scheduler runs each job's family (its latest ACTIVE revision) in the cluster.
         const jobs = new ScheduledJobs("jobs", {
-            jobs: s.jobs.map((j) => ({ ...j, family: jobFamily(app, s.stack, j.name), logGroupName: jobLogGroupName(app, s.stack, j.name) })),
+            jobs: s.jobs.map((j) => ({ ...j, family: jobFamily(app, s.stack, j.name), logGroupName: jobLogGroupName(app, s.stack, j.name), ...jobSecrets(j) })),
             groupName: jobScheduleGroupName(app, s.stack),
             deadLetterQueueName: jobDeadLetterQueueName(app, s.stack),
             // An invocation Scheduler gave up on notifies the pipeline's topic, like the release alarms.

@@ -12,13 +12,14 @@ import { IMAGE_FIELDS } from "./service-images";
 import { z } from "zod";
 import { key } from "../../config/keys";
 import { FARGATE_SIZES } from "./settings";
+import { SECRET_FIELDS, secretChoiceOf, type SecretChoice, type SecretChoiceContext } from "./process-secrets";
 import { int, processMap, RESERVED_PROCESS_NAMES, WORKER_NAME, WORKER_NAME_MAX } from "./worker-settings";
 
 /** A job's name: the same rule as a worker's (it names the family `<app>-<stack>_<job>`, its log group, role and schedule). */
 export const JOB_NAME = WORKER_NAME;
 
 /** Fields of a job. */
-export const JOB_FIELDS = ["command", "schedule", "timezone", "cpu", "memory", "retries", "maxEventAgeSeconds"] as const;
+export const JOB_FIELDS = ["command", "schedule", "timezone", "cpu", "memory", "retries", "maxEventAgeSeconds", ...SECRET_FIELDS] as const;
 
 /** Scheduler's RetryPolicy bounds (API Reference, RetryPolicy): MaximumRetryAttempts 0–185, MaximumEventAgeInSeconds 60–86400. */
 export const RETRIES_MAX = 185;
@@ -32,13 +33,13 @@ export const JOB_KEYS = [
         roles: ["environment"],
         type: "map",
         description:
-            "Scheduled jobs (ECS only, docs/services.md): name → { command (required: run with `sh -c` in the app's image), schedule (required: `rate(N unit)` or `cron(min hour day-of-month month day-of-week year)` as EventBridge Scheduler accepts them; `at(...)` one-time schedules are refused), timezone (IANA name, default UTC), cpu and memory (a Fargate pair; default: slipway:cpu/memory), retries (0–185, default 2), maxEventAgeSeconds (60–86400, default 86400) }. Each job is its own task family, log group and task role with the app's secrets, run by an EventBridge Scheduler schedule in the environment's cluster; failed invocations land in the environment's dead-letter queue. Review stacks declare their schedules DISABLED. Empty: no jobs.",
+            "Scheduled jobs (ECS only, docs/services.md): name → { command (required: run with `sh -c` in the app's image), schedule (required: `rate(N unit)` or `cron(min hour day-of-month month day-of-week year)` as EventBridge Scheduler accepts them; `at(...)` one-time schedules are refused), timezone (IANA name, default UTC), cpu and memory (a Fargate pair; default: slipway:cpu/memory), retries (0–185, default 2), maxEventAgeSeconds (60–86400, default 86400), secrets (a list of slipway:appSecrets names the job receives; default all, [] none), database (false: none of slipway:database's PG* secrets and no path to the database; default true) }. Each job is its own task family, log group and task role with the app's secrets unless narrowed, run by an EventBridge Scheduler schedule in the environment's cluster; failed invocations land in the environment's dead-letter queue. Review stacks declare their schedules DISABLED. Empty: no jobs.",
         schema: z.record(z.string(), z.unknown()),
         example: "nightly.schedule",
     }),
 ] as const;
 
-export interface JobSettings {
+export interface JobSettings extends SecretChoice {
     name: string;
     command: string;
     /** The schedule expression, as given (checked). */
@@ -50,7 +51,7 @@ export interface JobSettings {
     maxEventAgeSeconds: number;
 }
 
-export interface JobContext {
+export interface JobContext extends Partial<SecretChoiceContext> {
     platform: string;
     cpu: number;
     memory: number;
@@ -219,8 +220,9 @@ export function jobSettings(value: Record<string, unknown>, c: JobContext, stack
         }
         const retries = num("retries", RETRIES_DEFAULT, 0, RETRIES_MAX, RETRIES_DEFAULT);
         const maxEventAgeSeconds = num("maxEventAgeSeconds", EVENT_AGE_MAX, EVENT_AGE_MIN, EVENT_AGE_MAX, 3600);
+        const choice = secretChoiceOf(j, r, { secretNames: c.secretNames ?? [], database: c.database ?? false }, set, rm, name, problems);
         if (problems.length > mine || typeof command !== "string" || typeof schedule !== "string") continue;
-        out.push({ name, command, schedule, timezone: typeof timezone === "string" ? timezone : "UTC", cpu, memory, retries, maxEventAgeSeconds });
+        out.push({ name, command, schedule, timezone: typeof timezone === "string" ? timezone : "UTC", cpu, memory, retries, maxEventAgeSeconds, ...choice });
     }
     return problems.length > before ? [] : out;
 }

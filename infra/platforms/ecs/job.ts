@@ -19,7 +19,7 @@ import * as sqs from "@pulumi/aws/sqs";
 import { AwsContext, arnOf } from "../../shared/aws-context";
 import { serviceRole } from "../../shared/iam";
 import type { JobSettings } from "./job-settings";
-import { fargateTaskDefinitionArgs } from "./task-definition";
+import { fargateTaskDefinitionArgs, type TaskSecrets } from "./task-definition";
 
 /** 14 days, SQS's maximum retention (SetQueueAttributes MessageRetentionPeriod: 60–1,209,600 seconds). */
 export const DLQ_RETENTION_SECONDS = 1209600;
@@ -30,6 +30,10 @@ export interface ScheduledJob extends JobSettings {
     family: string;
     /** contract.ts jobLogGroupName. */
     logGroupName: string;
+    /** The app's secrets this job reads (its `secrets`: process-secrets.ts). @default ScheduledJobsArgs.secrets */
+    taskSecrets?: TaskSecrets;
+    /** The job's own execution role (process-execution.ts), when it chooses its secrets. @default ScheduledJobsArgs.executionRoleArn */
+    executionRoleArn?: pulumi.Input<string>;
 }
 
 export interface ScheduledJobsArgs {
@@ -129,12 +133,13 @@ export class ScheduledJobs extends pulumi.ComponentResource {
                     family: job.family,
                     cpu: job.cpu,
                     memory: job.memory,
-                    executionRoleArn: args.executionRoleArn,
+                    executionRoleArn: job.executionRoleArn ?? args.executionRoleArn,
                     taskRoleArn: taskRole.arn,
                     image: args.image,
                     logGroupName: logGroup.name,
-                    secrets: args.secrets,
-                    databaseSecrets: args.databaseSecrets,
+                    secrets: job.taskSecrets ?? args.secrets,
+                    // `database: false`: none of the database's secrets, and (below) not in its clients group.
+                    databaseSecrets: job.database === false ? undefined : args.databaseSecrets,
                     region: ctx.region,
                     container: { command: job.command, environment: args.environment },
                 }),
@@ -160,7 +165,7 @@ export class ScheduledJobs extends pulumi.ComponentResource {
                                 taskDefinitionArn: arnOf(ctx, "ecs", `task-definition/${job.family}`),
                                 launchType: "FARGATE",
                                 taskCount: 1,
-                                networkConfiguration: { subnets: args.subnetIds, securityGroups: [securityGroup.id, ...(args.extraSecurityGroupIds ?? [])], assignPublicIp: args.assignPublicIp },
+                                networkConfiguration: { subnets: args.subnetIds, securityGroups: [securityGroup.id, ...(job.database === false ? [] : (args.extraSecurityGroupIds ?? []))], assignPublicIp: args.assignPublicIp },
                                 enableEcsManagedTags: true,
                                 propagateTags: "TASK_DEFINITION",
                             },

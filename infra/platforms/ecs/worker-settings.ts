@@ -6,6 +6,7 @@ import { key } from "../../config/keys";
 import { FARGATE_SIZES } from "./settings";
 import { RELEASE_PROCESS } from "../../contract";
 import { IMAGE_FIELDS, imageBuildOf, type ImageBuild } from "./service-images";
+import { SECRET_FIELDS, secretChoiceOf, type SecretChoice, type SecretChoiceContext } from "./process-secrets";
 
 /**
  * A worker's name: it names the ECS service `<app>-<stack>-<name>` (ECS: up to 255 letters, digits, '-'
@@ -20,7 +21,7 @@ export const WORKER_NAME_MAX = 32;
 export const RESERVED_PROCESS_NAMES = ["web", RELEASE_PROCESS] as const;
 
 /** Fields of a worker. */
-export const WORKER_FIELDS = ["command", "cpu", "memory", "desiredCount", "minCount", "maxCount", "cpuTargetPercent", "healthCheck", ...IMAGE_FIELDS, "queue", "messagesPerTask"] as const;
+export const WORKER_FIELDS = ["command", "cpu", "memory", "desiredCount", "minCount", "maxCount", "cpuTargetPercent", "healthCheck", ...IMAGE_FIELDS, "queue", "messagesPerTask", ...SECRET_FIELDS] as const;
 
 /**
  * An SQS queue name (SQS CreateQueue, QueueName): up to 80 characters of letters, digits, '-' and '_'; a FIFO
@@ -43,13 +44,13 @@ export const WORKER_KEYS = [
         roles: ["environment"],
         type: "map",
         description:
-            "Background workers (ECS only, docs/services.md): name → { command (required: run with `sh -c` in the app's image), cpu and memory (a Fargate pair; default: slipway:cpu/memory), desiredCount, minCount, maxCount (defaults: desiredCount = minCount, minCount 1, maxCount 2 or minCount if higher; review stacks run desiredCount = minCount), cpuTargetPercent (CPU autoscaling target, default slipway:cpuTargetPercent), queue (an SQS queue name in the stack's account and region: scale on its backlog per task instead of CPU, which turns on Container Insights for the cluster), messagesPerTask (with queue: the visible messages per running task to keep, default 10), healthCheck (container health-check command; default none), dockerfile and target (the worker's own image: its Dockerfile, default slipway:dockerfile, and build stage, default the last; the build pushes it to the repository <app>/<worker> with the commit's sha; default: the app's image) }. Each worker is its own ECS service in the environment's cluster, without ingress, with the app's secrets; the pipeline deploys it with the web service. Empty: no workers.",
+            "Background workers (ECS only, docs/services.md): name → { command (required: run with `sh -c` in the app's image), cpu and memory (a Fargate pair; default: slipway:cpu/memory), desiredCount, minCount, maxCount (defaults: desiredCount = minCount, minCount 1, maxCount 2 or minCount if higher; review stacks run desiredCount = minCount), cpuTargetPercent (CPU autoscaling target, default slipway:cpuTargetPercent), queue (an SQS queue name in the stack's account and region: scale on its backlog per task instead of CPU, which turns on Container Insights for the cluster), messagesPerTask (with queue: the visible messages per running task to keep, default 10), healthCheck (container health-check command; default none), dockerfile and target (the worker's own image: its Dockerfile, default slipway:dockerfile, and build stage, default the last; the build pushes it to the repository <app>/<worker> with the commit's sha; default: the app's image), secrets (a list of slipway:appSecrets names the worker receives; default all, [] none), database (false: none of slipway:database's PG* secrets and no path to the database; default true) }. Each worker is its own ECS service in the environment's cluster, without ingress, with the app's secrets unless narrowed; the pipeline deploys it with the web service. Empty: no workers.",
         schema: z.record(z.string(), z.unknown()),
         example: "mailer.command",
     }),
 ] as const;
 
-export interface WorkerSettings {
+export interface WorkerSettings extends SecretChoice {
     name: string;
     command: string;
     cpu: number;
@@ -69,7 +70,7 @@ export interface WorkerSettings {
 }
 
 /** What the workers default to from the stack's own settings, and where they may run. */
-export interface WorkerContext {
+export interface WorkerContext extends Partial<SecretChoiceContext> {
     platform: string;
     cpu: number;
     memory: number;
@@ -211,12 +212,14 @@ export function workerSettings(value: Record<string, unknown>, c: WorkerContext,
         }
         if (c.atMinimum) desiredCount = minCount;
         const image = imageBuildOf(w, r, set, rm, name, problems);
+        const choice = secretChoiceOf(w, r, { secretNames: c.secretNames ?? [], database: c.database ?? false }, set, rm, name, problems);
         if (problems.length > mine || typeof command !== "string") continue;
         out.push({
             name, command, cpu, memory, desiredCount, minCount, maxCount, cpuTargetPercent,
             healthCheck: typeof healthCheck === "string" ? healthCheck : undefined,
             ...(typeof queue === "string" ? { queue, messagesPerTask } : {}),
             ...(image ? { image } : {}),
+            ...choice,
         });
     }
     return problems.length > before ? [] : out;

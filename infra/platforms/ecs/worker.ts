@@ -33,6 +33,8 @@ export interface WorkerServiceArgs {
     executionRoleArn: pulumi.Input<string>;
     /** Managed policies for the worker's task role, as for the web's (the packages-read policy under slipway:packages.runtimeRead). @default none */
     taskPolicyArns?: pulumi.Input<string>[];
+    /** The delivery stack's `queue-<worker>` runtime policy (queue-access.ts): consuming the worker's own queue. @default none */
+    queuePolicyArn?: pulumi.Input<string>;
     /** The stack's permissions boundary: the worker's task role carries it, like the web's. */
     permissionsBoundary: pulumi.Input<string>;
     /** The stack's own role path (contract.ts environmentRolePath): the pipeline may pass only these. */
@@ -89,6 +91,8 @@ export class WorkerService extends pulumi.ComponentResource {
             { parent: this },
         );
         (args.taskPolicyArns ?? []).forEach((policyArn, i) => new iam.RolePolicyAttachment(`${name}-task-policy${i ? `-${i}` : ""}`, { role: this.taskRole.name, policyArn }, { parent: this }));
+        // A queue worker's app consumes its queue: the delivery stack's policy names exactly that queue.
+        if (args.queuePolicyArn) new iam.RolePolicyAttachment(`${name}-queue-policy`, { role: this.taskRole.name, policyArn: args.queuePolicyArn }, { parent: this });
         this.taskDefinition = new ecs.TaskDefinition(
             `${name}-task`,
             fargateTaskDefinitionArgs({
