@@ -258,7 +258,7 @@ export function pipelineStages(args: DeliveryPipelineArgs): inputs.codepipeline.
 function releaseAction(target: PipelineTarget, args: DeliveryPipelineArgs, runOrder = 1): inputs.codepipeline.PipelineStageAction | undefined {
     if (!target.release) return undefined;
     const project = args.releaseProjects?.[target.stack] ?? args.releaseProjects?.[target.platform];
-    if (!project) throw new Error(`${target.stack} has a release phase, but the pipeline was given no release project for it (nor a ${target.platform} one)`);
+    if (!project) throw new Error(`${target.stack} has a release phase, but the pipeline was given no release project for it (nor one for its platform, ${target.platform})`);
     return {
         name: STAGE_ACTIONS.release,
         category: "Build",

@@ -362,5 +362,5 @@ test("a target's Release action runs its own platform's release project, which t
             new DeliveryPipeline("pipeline", { ...pipelineArgs(ctx, [releasing]), releaseProjects: { beanstalk: { projectName: "eb-release", projectArn: releaseArn } } });
         }),
     );
-    assert.match(message, /staging has a release phase, but the pipeline was given no ecs release project/);
+    assert.match(message, /staging has a release phase, but the pipeline was given no release project for it \(nor one for its platform, ecs\)/);
 });
