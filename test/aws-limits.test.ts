@@ -405,6 +405,13 @@ const CASES: Record<LimitId, Case> = {
         breaks: [[res("aws:cloudwatch/eventRule:EventRule", "r", { name: "r1", description: x(513) })]],
         keeps: [[res("aws:cloudwatch/eventRule:EventRule", "r", { name: "r1", description: x(512) })]],
     },
+    "states.definition.state-name": {
+        breaks: [
+            [res("aws:sfn/stateMachine:StateMachine", "m", { name: "m1", definition: JSON.stringify({ StartAt: x(81), States: { [x(81)]: { Type: "Pass", End: true } } }) })],
+            [res("aws:sfn/stateMachine:StateMachine", "m", { name: "m1", definition: JSON.stringify({ StartAt: "Restart shop", States: { "Restart shop": { Type: "Pass", End: true } } }) })],
+        ],
+        keeps: [[res("aws:sfn/stateMachine:StateMachine", "m", { name: "m1", definition: JSON.stringify({ StartAt: x(80), States: { [x(80)]: { Type: "Pass", End: true } } }) })]],
+    },
     "events.rule.pattern": {
         breaks: [[res("aws:cloudwatch/eventRule:EventRule", "r", { name: "r1", eventPattern: JSON.stringify({ detail: { stage: [x(2040)] } }) })]],
         keeps: [[res("aws:cloudwatch/eventRule:EventRule", "r", { name: "r1", eventPattern: JSON.stringify({ detail: { stage: [x(2020)] } }) })]],

@@ -173,9 +173,11 @@ test("a rotation schedule grant on every RDS secret is caught: it would let stag
 test("the state machine definition refuses no service and lists services in order", () => {
     assert.throws(() => restartDefinition("aws", "c", []), /at least one service/);
     const def = JSON.parse(restartDefinition("aws", "shop-staging", ["shop-staging", "shop-staging-mailer"])) as Definition;
-    assert.equal(def.StartAt, "Restart shop-staging");
-    assert.equal(def.States["Restart shop-staging"].Next, "Restart shop-staging-mailer");
-    assert.equal(def.States["Restart shop-staging-mailer"].End, true);
+    assert.equal(def.StartAt, "Restart-1");
+    assert.equal(def.States["Restart-1"].Next, "Restart-2");
+    assert.equal(def.States["Restart-2"].End, true);
+    // Which service each restarts: its task's Service (state names stay short and without spaces, whatever the names).
+    assert.deepEqual(Object.values(def.States).map((st) => (st as unknown as { Parameters: { Service: string } }).Parameters.Service), ["shop-staging", "shop-staging-mailer"]);
 });
 
 test("a stack without a database declares no rotation, restart, rule or state machine", async () => {

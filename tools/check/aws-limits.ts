@@ -66,6 +66,7 @@ export const SOURCES = {
     // which cite these pages; the pages themselves were not read offline.
     // awsdocs/aws-cloudformation-user-guide#54 (AWS's docs team added the note), aws/aws-cdk#1749 and #2242, awsdocs/aws-codebuild-user-guide#51.
     codebuildBadge: source("AWS::CodeBuild::Project BadgeEnabled (\"build badges aren't supported for source CODEPIPELINE\"); CodeBuild build badges sample", "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html"),
+    sfnStateName: source("AWS Step Functions API Reference, StateEnteredEventDetails name (1–80 characters; no white space, brackets, wildcards or special characters)", "https://docs.aws.amazon.com/step-functions/latest/apireference/API_StateEnteredEventDetails.html"),
     eventsQuotas: source("Amazon EventBridge quotas (event pattern 2,048 characters by default, 4,096 on request)", "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html"),
     eventsPutRule: source("PutRule - Amazon EventBridge API Reference", "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html"),
     eventsInputTransformer: source("InputTransformer - Amazon EventBridge API Reference", "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html"),
@@ -587,6 +588,13 @@ const DEFS = {
         name: { min: 0, max: 512 },
         fix: "shorten the description",
         source: SOURCES.eventsPutRule,
+    },
+    "states.definition.state-name": {
+        what: "Step Functions state name",
+        bound: "1–80 characters, none of white space, < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /",
+        max: 80,
+        fix: "name the state shorter, without spaces or special characters (e.g. Restart-1, with the service in its Comment)",
+        source: SOURCES.sfnStateName,
     },
     "events.rule.pattern": {
         what: "EventBridge event pattern",
@@ -1503,6 +1511,18 @@ function checkMisc(c: Collector, plan: Plan): void {
             const n = chars(r.inputs.policy);
             const l = LIMITS["ecr.lifecycle-policy.size"];
             if (n < l.min! || n > l.max!) c.add("ecr.lifecycle-policy.size", r, "policy", `is ${fmt(n)} characters`);
+        }
+        if (r.type === "aws:sfn/stateMachine:StateMachine" && known(r.inputs.definition)) {
+            let states: Record<string, unknown> = {};
+            try {
+                states = record(record(JSON.parse(r.inputs.definition))?.States) ?? {};
+            } catch {
+                // not JSON: Step Functions' own validation names it (ValidateStateMachineDefinition)
+            }
+            for (const name of Object.keys(states)) {
+                const bad = name.length < 1 || name.length > LIMITS["states.definition.state-name"].max! || /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/.test(name);
+                if (bad) c.add("states.definition.state-name", r, "definition", `has a state named ${JSON.stringify(name)} (${fmt(name.length)} characters)`);
+            }
         }
         if (r.type === "aws:cloudwatch/eventRule:EventRule" && known(r.inputs.eventPattern)) {
             const n = r.inputs.eventPattern.length;

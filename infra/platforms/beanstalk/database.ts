@@ -53,7 +53,8 @@ export const RESTART_APP_SERVER = "aws-sdk:elasticbeanstalk:restartAppServer";
  * the environment is updating, e.g. during a pipeline deploy, with an error the retry outlasts).
  */
 export function refreshDefinition(partition: string, environment: string): string {
-    const state = `Restart ${environment}`;
+    // A state name has at most 80 characters and no white space (StateEnteredEventDetails).
+    const state = "RestartAppServer";
     return JSON.stringify({
         Comment: `Restart ${environment}'s app servers after RDS rotates the database password (Elastic Beanstalk reads environment secrets at instance bootstrap and at this restart)`,
         StartAt: state,

@@ -54,20 +54,22 @@ export function rotationEventPattern(secretArn: string): Record<string, unknown>
  */
 export function restartDefinition(partition: string, cluster: string, services: string[]): string {
     if (!services.length) throw new Error("a rotation restart needs at least one service");
-    const state = (s: string) => `Restart ${s}`;
+    // State names: at most 80 characters, no white space (StateEnteredEventDetails): numbered, the service in the Comment.
+    const state = (i: number) => `Restart-${i + 1}`;
     const states = Object.fromEntries(
         services.map((service, i) => [
-            state(service),
+            state(i),
             {
                 Type: "Task",
+                Comment: `Restart ${service}`,
                 Resource: `arn:${partition}:states:::aws-sdk:ecs:updateService`,
                 Parameters: { Cluster: cluster, Service: service, ForceNewDeployment: true },
                 Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 10, MaxAttempts: 3, BackoffRate: 2 }],
-                ...(i + 1 < services.length ? { Next: state(services[i + 1]) } : { End: true }),
+                ...(i + 1 < services.length ? { Next: state(i + 1) } : { End: true }),
             },
         ]),
     );
-    return JSON.stringify({ Comment: `Restart ${cluster}'s services after RDS rotates the database password (ECS reads secrets at task start)`, StartAt: state(services[0]), States: states });
+    return JSON.stringify({ Comment: `Restart ${cluster}'s services after RDS rotates the database password (ECS reads secrets at task start)`, StartAt: state(0), States: states });
 }
 
 /** The services' ARNs of the stacks matching `pattern`: `service/<app>-<stack>/<app>-<stack>*` (the web service and its workers). */
