@@ -49,6 +49,9 @@ export function rotationRestartName(cluster: string): string {
     return `${cluster}-db-rotation`;
 }
 
+/** The alarm on a failed rotation restart, under the stack's alarm prefix (alarmNamePrefix). */
+export const ROTATION_RESTART_ALARM = "db-rotation-restart-failed";
+
 /** The final snapshot production's cluster leaves when it is deleted. */
 export function finalSnapshotIdentifier(cluster: string): string {
     return `${cluster}-final`;

@@ -208,3 +208,17 @@ test("a configured rotation period reaches the schedule on RDS's secret, and the
     const p = await planStack("database-staging", { set: { "slipway:database": JSON.stringify({ name: "shop", rotationDays: 30 }) } });
     assert.deepEqual(one(p, "aws:secretsmanager/secretRotation:SecretRotation").inputs.rotationRules, { automaticallyAfterDays: 30 });
 });
+
+test("a restart that fails after its retries is an alarm on the pipeline's topic, on both platforms (found in review: nobody heard of it)", async () => {
+    for (const [stack, machine] of [["database-staging", "shop-database-staging-db-rotation"], ["ebdb-staging", "shop-ebdb-staging-db-rotation"]] as const) {
+        const p = await planStack(stack);
+        const alarm = all(p, "aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => String(a.inputs.name).endsWith("/db-rotation-restart-failed"));
+        assert.ok(alarm, `${stack}: no restart alarm`);
+        assert.equal(alarm.inputs.name, `slipway/shop/${stack}/db-rotation-restart-failed`);
+        assert.deepEqual([alarm.inputs.namespace, alarm.inputs.metricName, alarm.inputs.statistic, alarm.inputs.threshold, alarm.inputs.comparisonOperator], ["AWS/States", "ExecutionsFailed", "Sum", 1, "GreaterThanOrEqualToThreshold"]);
+        assert.match(String((alarm.inputs.dimensions as Record<string, string>).StateMachineArn), new RegExp(`:stateMachine:${machine}$`));
+        assert.equal(alarm.inputs.treatMissingData, "notBreaching");
+        assert.deepEqual(alarm.inputs.alarmActions, [(alarm.inputs.okActions as string[])[0]]);
+        assert.match(String((alarm.inputs.alarmActions as string[])[0]), /^arn:aws:sns:/);
+    }
+});

@@ -4,7 +4,7 @@
 // parts of the deploy and runtime policies, and the bundle the build emits for EB.
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
-import { alarmNamePrefix, boundaryArn, bundleBucketPrefix, databaseIdentifier, DELIVERY_OUTPUTS, environmentRolePath, PACKAGES_READ_KIND, rotationRestartName, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, runtimePolicyArn } from "../../contract";
+import { alarmNamePrefix, boundaryArn, bundleBucketPrefix, databaseIdentifier, DELIVERY_OUTPUTS, environmentRolePath, PACKAGES_READ_KIND, rotationRestartName, ROTATION_RESTART_ALARM, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, runtimePolicyArn } from "../../contract";
 import { RotationRestart } from "../ecs/rotation-restart";
 import { refreshDefinition } from "./database";
 import { ReleaseAlarms } from "../../environment/release-alarms";
@@ -108,6 +108,7 @@ function beanstalkEnvironment(s: EnvironmentSettings, shared: EnvironmentBase): 
               triggerPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ROTATION_TRIGGER_KIND),
               ctx: shared.ctx,
               dependsOn: [env.environment],
+              failureAlarm: { alarmName: `${alarmNamePrefix(app, s.stack)}${ROTATION_RESTART_ALARM}`, topicArn: shared.delivery.requireOutput(DELIVERY_OUTPUTS.notificationTopicArn) as pulumi.Output<string> },
           })
         : undefined;
     return {

@@ -6,7 +6,7 @@ import { ownImage } from "./service-images";
 import * as pulumi from "@pulumi/pulumi";
 import * as ssm from "@pulumi/aws/ssm";
 import type { EnvironmentSettings } from "../../config/settings";
-import { databaseIdentifier, rotationRestartName, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND } from "../../contract";
+import { databaseIdentifier, rotationRestartName, ROTATION_RESTART_ALARM, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND } from "../../contract";
 import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, ECS_LB_INFRASTRUCTURE_KIND, ecsInfrastructureRoleName, environmentRolePath, JOB_SCHEDULER_KIND, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName, logGroupPrefix, maintenanceRuleParameter, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { ecsAlarmSpecs } from "./alarms";
@@ -371,6 +371,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
             triggerPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ROTATION_TRIGGER_KIND),
             ctx: shared.ctx,
             dependsOn: [fargate.service, ...workers.filter((_, i) => s.workers[i].database !== false).map((w) => w.service)],
+            failureAlarm: { alarmName: `${alarmNamePrefix(app, s.stack)}${ROTATION_RESTART_ALARM}`, topicArn: shared.delivery.requireOutput(DELIVERY_OUTPUTS.notificationTopicArn) as pulumi.Output<string> },
         });
         outputs.databaseRotationRestart = restart.stateMachine.name;
     }

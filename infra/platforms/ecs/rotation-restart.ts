@@ -182,7 +182,16 @@ export interface RotationRestartArgs {
     ctx: AwsContext;
     /** Resources the state machine must follow (the services: a restart of a service not yet created fails). @default none */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /**
+     * An alarm when a restart fails after its retries: the services would keep the old password, and new database
+     * connections fail. Its name under the stack's alarm prefix (the deploy role writes only those), and the delivery
+     * stack's SNS topic, the only action an environment's alarm may have. @default none
+     */
+    failureAlarm?: { alarmName: string; topicArn: pulumi.Input<string> };
 }
+
+/** AWS/States publishes ExecutionsFailed per state machine (Step Functions Developer Guide, "Execution metrics"): 5-minute Sum. */
+export const RESTART_ALARM_PERIOD_SECONDS = 300;
 
 function ecsDefinition(ctx: AwsContext, args: RotationRestartArgs): pulumi.Output<string> {
     if (args.clusterName === undefined || !args.serviceNames) throw new Error(`${args.name}: a rotation restart needs an ECS cluster and services, or a definition`);
@@ -195,6 +204,8 @@ export class RotationRestart extends pulumi.ComponentResource {
     readonly rule: cloudwatch.EventRule;
     readonly restartRole: iam.Role;
     readonly triggerRole: iam.Role;
+    /** With failureAlarm: ExecutionsFailed ≥ 1 on the state machine, notifying the topic. */
+    readonly failureAlarm?: cloudwatch.MetricAlarm;
 
     constructor(name: string, args: RotationRestartArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:environment:RotationRestart", name, {}, opts);
@@ -236,6 +247,28 @@ export class RotationRestart extends pulumi.ComponentResource {
             { rule: this.rule.name, arn: this.stateMachine.arn, roleArn: this.triggerRole.arn, retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 } },
             { parent: this },
         );
+        if (args.failureAlarm) {
+            // One failed execution is enough; no executions (no rotation) is no data, which is not a failure.
+            this.failureAlarm = new cloudwatch.MetricAlarm(
+                `${name}-failed-alarm`,
+                {
+                    name: args.failureAlarm.alarmName,
+                    alarmDescription: `A restart after a database password rotation failed (${args.name}): the services still hold the old password, so new database connections fail. Read the state machine's failed execution, then restart the services by hand.`,
+                    namespace: "AWS/States",
+                    metricName: "ExecutionsFailed",
+                    dimensions: { StateMachineArn: this.stateMachine.arn },
+                    statistic: "Sum",
+                    period: RESTART_ALARM_PERIOD_SECONDS,
+                    evaluationPeriods: 1,
+                    threshold: 1,
+                    comparisonOperator: "GreaterThanOrEqualToThreshold",
+                    treatMissingData: "notBreaching",
+                    alarmActions: [args.failureAlarm.topicArn],
+                    okActions: [args.failureAlarm.topicArn],
+                },
+                { parent: this },
+            );
+        }
         this.registerOutputs({ stateMachineArn: this.stateMachine.arn, ruleArn: this.rule.arn });
     }
 }
