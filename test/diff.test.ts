@@ -266,3 +266,11 @@ test("moving a service from a traffic-shifting strategy back to rolling is calle
     const forward = find(diffPlans(rolling, canary).resources, "aws:ecs/service:Service", "app-service");
     assert.ok(!forward.notes.some((n) => /back to rolling/.test(n)), forward.notes.join("\n"));
 });
+
+test("switching a maintenance page off names the order: the delivery stack first, whose Release action still asks for the page's parameter", async () => {
+    const withPage = await planShipped("apps-production");
+    const without = await planShipped("apps-production", { set: { "slipway:maintenancePage": null } });
+    const gone = find(diffPlans(withPage, without).resources, "aws:ssm/parameter:Parameter", "maintenance-rule");
+    assert.equal(gone.kind, "delete");
+    assert.ok(gone.notes.some((n) => /pulumi up -s <delivery stack> first/.test(n)), gone.notes.join("\n"));
+});

@@ -316,6 +316,15 @@ const leavesTrafficShift = (was: PlannedResource, now: PlannedResource) => TRAFF
 export const BACK_TO_ROLLING =
     "back to rolling from a traffic-shifting strategy: this up deletes the alternate target group and the production listener rule, and production traffic may be on the alternate target group now (ECS alternates the two). Before pulumi up: aws elbv2 describe-rules --listener-arn <the HTTPS listener> must show the production listener rule (web-production, priority 2) forwarding weight 100 to the primary target group (the one in loadBalancers[0].targetGroupArn); if it forwards to the alternate, release once more through the pipeline so ECS moves traffic back, then check again. With no deployment in progress (ECS refuses the change during one), pulumi up.";
 
+/** The environment's parameter naming its maintenance rule (infra/platforms/ecs/index.ts), which the Release action reads. */
+const MAINTENANCE_PARAMETER = "maintenance-rule";
+/**
+ * CodeBuild resolves the Release action's PARAMETER_STORE variable when the build starts, and fails it when the
+ * parameter is gone: the delivery stack, which reads the page from this stack's file, must stop asking first.
+ */
+export const MAINTENANCE_OFF_ORDER =
+    "the maintenance page is switched off: run pulumi up -s <delivery stack> first (its Release action stops reading this parameter), then this stack's up; the other way round, every release of this stage fails at build start until the delivery stack is updated";
+
 export function diffPlans(base: Plan, head: Plan): PlanDiff {
     if (base.project !== head.project) {
         throw new Error(`the base plan is of project "${base.project}", this plan of "${head.project}": compare plans of one project`);
@@ -371,6 +380,7 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
         const notes: string[] = [];
         if (was.protect) notes.push("PROTECTED: `pulumi up` fails until it is unprotected (`pulumi state unprotect`)");
         if (was.retainOnDelete) notes.push("retainOnDelete: stays in AWS, only leaves the stack");
+        if (was.type === "aws:ssm/parameter:Parameter" && was.name === MAINTENANCE_PARAMETER) notes.push(MAINTENANCE_OFF_ORDER);
         resources.push({ kind: "delete", urn: was.urn, type: was.type, name: was.name, custom: was.custom, changes: [], notes });
     }
 
