@@ -6,7 +6,7 @@
 // instance bootstrap or on RestartAppServer / UpdateEnvironment (security rule #47; EB Developer Guide,
 // "Fetching secrets and parameters to Elastic Beanstalk environment variables").
 import { Props, resourceRule, SlipwayRule, stackRule } from "./kit";
-import { RDS_CLUSTER } from "./rules-database";
+import { RDS_CLUSTER, rotationRuleTargeted } from "./rules-database";
 
 const EB_ENV = "aws:elasticbeanstalk/environment:Environment";
 const PROPERTIES = "aws:elasticbeanstalk:application:environment";
@@ -61,18 +61,7 @@ export const beanstalkDatabaseRules: SlipwayRule[] = [
             // Only environments that read a secret at bootstrap depend on the rotation.
             const environments = resources.filter((x) => x.type === EB_ENV && settingsOf(x.props as Props).some((s) => s.namespace === SECRETS));
             if (!environments.length) return;
-            const rules = resources.filter((x) => {
-                if (x.type !== "aws:cloudwatch/eventRule:EventRule") return false;
-                const pattern = (x.props as Props).eventPattern;
-                if (typeof pattern !== "string") return true; // unknown during a preview: judged when known
-                try {
-                    const parsed = JSON.parse(pattern) as { source?: string[]; detail?: { eventName?: string[] } };
-                    return (parsed.source ?? []).includes("aws.secretsmanager") && (parsed.detail?.eventName ?? []).includes("RotationSucceeded");
-                } catch {
-                    return false;
-                }
-            });
-            const targeted = rules.some((rule) => resources.some((t) => t.type === "aws:cloudwatch/eventTarget:EventTarget" && (t.props as Props).rule === (rule.props as Props).name));
+            const targeted = rotationRuleTargeted(resources);
             if (!targeted) {
                 report(`${environments.length} Beanstalk environment(s) keep the old database password after a rotation: no EventBridge rule on Secrets Manager's RotationSucceeded with a target refreshes them.`, environments[0].urn);
                 return;

@@ -12,6 +12,25 @@ export const RDS_INSTANCE = "aws:rds/instance:Instance";
 
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\//;
 
+/**
+ * True when an EventBridge rule on Secrets Manager's RotationSucceeded (a pattern still unknown during a preview
+ * counts: it is judged when known) has a target: what restarts the readers of a rotated password.
+ */
+export function rotationRuleTargeted(resources: { type: string; props: unknown }[]): boolean {
+    const rules = resources.filter((x) => {
+        if (x.type !== "aws:cloudwatch/eventRule:EventRule") return false;
+        const pattern = (x.props as Props).eventPattern;
+        if (typeof pattern !== "string") return true;
+        try {
+            const parsed = JSON.parse(pattern) as { source?: string[]; detail?: { eventName?: string[] } };
+            return (parsed.source ?? []).includes("aws.secretsmanager") && (parsed.detail?.eventName ?? []).includes("RotationSucceeded");
+        } catch {
+            return false;
+        }
+    });
+    return rules.some((rule) => resources.some((t) => t.type === "aws:cloudwatch/eventTarget:EventTarget" && (t.props as Props).rule === (rule.props as Props).name));
+}
+
 export const databaseRules: SlipwayRule[] = [
     resourceRule(
         {
@@ -163,18 +182,7 @@ export const databaseRules: SlipwayRule[] = [
             if (!scheduled) report(`${clusters[0].type} "${clusters[0].name}": RDS's master password has no rotation schedule of the stack's own (aws.secretsmanager.SecretRotation with rotationRules on the cluster's masterUserSecrets[0].secretArn).`, clusters[0].urn);
             const services = resources.filter((x) => x.type === "aws:ecs/service:Service");
             if (!services.length) return;
-            const rules = resources.filter((x) => {
-                if (x.type !== "aws:cloudwatch/eventRule:EventRule") return false;
-                const pattern = (x.props as Props).eventPattern;
-                if (typeof pattern !== "string") return true; // unknown during a preview: judged when known
-                try {
-                    const parsed = JSON.parse(pattern) as { source?: string[]; detail?: { eventName?: string[] } };
-                    return (parsed.source ?? []).includes("aws.secretsmanager") && (parsed.detail?.eventName ?? []).includes("RotationSucceeded");
-                } catch {
-                    return false;
-                }
-            });
-            const targeted = rules.some((rule) => resources.some((t) => t.type === "aws:cloudwatch/eventTarget:EventTarget" && (t.props as Props).rule === (rule.props as Props).name));
+            const targeted = rotationRuleTargeted(resources);
             if (!targeted) {
                 report(`${services.length} ECS service(s) keep the old database password after a rotation: no EventBridge rule on Secrets Manager's RotationSucceeded with a target restarts them.`, services[0].urn);
                 return;

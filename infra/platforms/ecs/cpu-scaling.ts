@@ -17,13 +17,17 @@ export interface CpuScalingArgs {
  * `parent`. Scale out after a minute, in after five: a new task starts in about half a minute, and
  * scaling in slowly keeps a short dip from stopping tasks the next peak needs.
  */
-export function cpuScaling(
+/**
+ * A service's scalable target, `<name>-scaling`: its desired count between minCount and maxCount. CPU and queue
+ * scaling (queue-scaling.ts) share the logical name, so switching a worker between them keeps the target.
+ */
+export function serviceScalableTarget(
     name: string,
-    args: CpuScalingArgs,
+    args: { clusterName: pulumi.Input<string>; serviceName: pulumi.Input<string>; minCount: number; maxCount: number },
     parent: pulumi.Resource,
-    aliases?: { target?: pulumi.Input<pulumi.Alias>[]; policy?: pulumi.Input<pulumi.Alias>[] },
+    aliases?: pulumi.Input<pulumi.Alias>[],
 ): appautoscaling.Target {
-    const target = new appautoscaling.Target(
+    return new appautoscaling.Target(
         `${name}-scaling`,
         {
             serviceNamespace: "ecs",
@@ -32,8 +36,17 @@ export function cpuScaling(
             minCapacity: args.minCount,
             maxCapacity: args.maxCount,
         },
-        { parent, aliases: aliases?.target },
+        { parent, aliases },
     );
+}
+
+export function cpuScaling(
+    name: string,
+    args: CpuScalingArgs,
+    parent: pulumi.Resource,
+    aliases?: { target?: pulumi.Input<pulumi.Alias>[]; policy?: pulumi.Input<pulumi.Alias>[] },
+): appautoscaling.Target {
+    const target = serviceScalableTarget(name, args, parent, aliases?.target);
     new appautoscaling.Policy(
         `${name}-cpu`,
         {

@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import type * as inputs from "@pulumi/aws/types/input";
+import { serviceScalableTarget } from "./cpu-scaling";
 
 /** RunningTaskCount is a Container Insights metric (namespace ECS/ContainerInsights): the cluster must have it on. */
 export const RUNNING_TASKS_NAMESPACE = "ECS/ContainerInsights";
@@ -52,17 +53,7 @@ export function backlogPerTaskMetrics(a: Pick<QueueScalingArgs, "clusterName" | 
  * five, as on CPU.
  */
 export function queueScaling(name: string, args: QueueScalingArgs, parent: pulumi.Resource): appautoscaling.Target {
-    const target = new appautoscaling.Target(
-        `${name}-scaling`,
-        {
-            serviceNamespace: "ecs",
-            scalableDimension: "ecs:service:DesiredCount",
-            resourceId: pulumi.interpolate`service/${args.clusterName}/${args.serviceName}`,
-            minCapacity: args.minCount,
-            maxCapacity: args.maxCount,
-        },
-        { parent },
-    );
+    const target = serviceScalableTarget(name, args, parent);
     new appautoscaling.Policy(
         `${name}-queue`,
         {
