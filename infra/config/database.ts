@@ -250,3 +250,14 @@ export function databaseOfStackFile(config: Record<string, string> | undefined):
         return false;
     }
 }
+
+/**
+ * Whether a stack file sets slipway:database.iamAuthentication to true (the delivery stack then writes the stack's
+ * `db-connect` runtime policy: infra/delivery/database-connect.ts). Read like databaseOfStackFile; the environment's
+ * own config check (databaseSettings) refuses any value but true or false.
+ */
+export function databaseIamAuthOfStackFile(config: Record<string, string> | undefined): boolean {
+    if (!databaseOfStackFile(config)) return false;
+    const iam = (JSON.parse(config?.["slipway:database"] ?? "{}") as { iamAuthentication?: unknown }).iamAuthentication;
+    return iam === true || iam === "true";
+}
