@@ -10,6 +10,7 @@ import { Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { databaseIamUser, DATABASE_IAM_USER_VARIABLE, STACK_TAG } from "../infra/contract";
 import { all, one, planStack } from "./helpers";
 import { decisions } from "./iam-helpers";
+import { problemsOf, rawConfig, rejects } from "./config-helpers";
 
 const R = "us-east-1";
 const A = MOCK_ACCOUNT;
@@ -133,4 +134,9 @@ test("the boundary's allowance is what lets a task connect: without it rds-db:co
     });
     const web = await role(PRODUCTION, "app-task", {}, drop);
     assert.deepEqual(await decisions(web, [connect(databaseIamUser("shop", PRODUCTION), "production's web without the boundary's allowance")], "denied"), []);
+});
+
+test("with iamAuthentication an app setting or secret named PGUSER_IAM is refused (one message naming the key and the fix); without it, allowed", () => {
+    rejects(rawConfig(PRODUCTION, { "slipway:appSettings": JSON.stringify({ APP_ENV: "production", PGUSER_IAM: "someone" }) }), "slipway:appSettings.PGUSER_IAM", "collides with slipway:database", `pulumi config rm --path 'slipway:appSettings.PGUSER_IAM' --stack ${PRODUCTION}`);
+    assert.deepEqual(problemsOf(rawConfig(STAGING, { "slipway:appSettings": JSON.stringify({ APP_ENV: "staging", PGUSER_IAM: "someone" }) })), []);
 });

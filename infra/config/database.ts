@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { key } from "./keys";
 import type { Tier } from "./tiers";
+import { DATABASE_IAM_USER_VARIABLE } from "../contract";
 
 /**
  * Aurora PostgreSQL majors slipway accepts, and the first minor of each that can scale to 0 ACUs
@@ -233,7 +234,9 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
  */
 export function databaseNameProblems(database: Record<string, unknown> | undefined, appSettings: Record<string, unknown>, appSecrets: Record<string, unknown>, stack: string): string[] {
     if (!database || !Object.keys(database).length) return [];
-    const names = Object.values(DATABASE_SECRET_NAMES) as string[];
+    // With iamAuthentication the processes that use the database also get the plain variable naming their IAM user.
+    const iam = database.iamAuthentication === true || database.iamAuthentication === "true";
+    const names = [...(Object.values(DATABASE_SECRET_NAMES) as string[]), ...(iam ? [DATABASE_IAM_USER_VARIABLE] : [])];
     return [...Object.keys(appSettings).map((n) => ["appSettings", n] as const), ...Object.keys(appSecrets).map((n) => ["appSecrets", n] as const)]
         .filter(([, n]) => names.includes(n))
         .map(([key, n]) => `slipway:${key}.${n} collides with slipway:database, which gives the app ${names.join(", ")} itself. Fix: pulumi config rm --path 'slipway:${key}.${n}' --stack ${stack}`);
