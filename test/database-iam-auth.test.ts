@@ -140,3 +140,19 @@ test("with iamAuthentication an app setting or secret named PGUSER_IAM is refuse
     rejects(rawConfig(PRODUCTION, { "slipway:appSettings": JSON.stringify({ APP_ENV: "production", PGUSER_IAM: "someone" }) }), "slipway:appSettings.PGUSER_IAM", "collides with slipway:database", `pulumi config rm --path 'slipway:appSettings.PGUSER_IAM' --stack ${PRODUCTION}`);
     assert.deepEqual(problemsOf(rawConfig(STAGING, { "slipway:appSettings": JSON.stringify({ APP_ENV: "staging", PGUSER_IAM: "someone" }) })), []);
 });
+
+test("only production's deploy role may attach production's db-connect, to its own roles; staging's may not attach it, nor write any rds-db policy", async () => {
+    const d = await plan(DELIVERY);
+    const policy = `arn:aws:iam::${A}:policy/slipway/shop/shop-${PRODUCTION}-db-connect`;
+    const attach = (stack: string): Request => ({ action: "iam:AttachRolePolicy", resource: `arn:aws:iam::${A}:role/slipway/shop/${stack}/app-task-abc1234`, context: { "iam:PolicyARN": policy }, why: `db-connect onto ${stack}'s task role` });
+    const production = principalOf(d, `github-oidc-deploy-${PRODUCTION}`);
+    const staging = principalOf(d, `github-oidc-deploy-${STAGING}`);
+    assert.deepEqual(await decisions(production, [attach(PRODUCTION)], "Allowed"), [], "the environment can attach what the delivery stack wrote");
+    assert.deepEqual(await decisions(production, [attach(STAGING)], "denied"), []);
+    assert.deepEqual(await decisions(staging, [attach(STAGING), attach(PRODUCTION)], "denied"), []);
+    const rewrite: Request[] = [
+        { action: "iam:CreatePolicyVersion", resource: policy, context: {}, why: "rewriting production's db-connect" },
+        { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${A}:role/slipway/shop/${STAGING}/app-task-abc1234`, context: {}, why: "an inline rds-db:connect on its own role" },
+    ];
+    for (const r of [production, staging]) assert.deepEqual(await decisions(r, rewrite, "denied"), []);
+});
