@@ -34,6 +34,29 @@ export function databaseIdentifier(app: string, stack: string): string {
     return environmentName(app, stack).toLowerCase();
 }
 
+/**
+ * The PostgreSQL user an environment's processes connect as with IAM database authentication
+ * (slipway:database.iamAuthentication): `<app>__<stack>`, lower case, `_` for `-` (`shop__production`,
+ * `shop__review_pr_7`). An unquoted PostgreSQL identifier (a letter, then a–z, 0–9, `_`; at most 63 bytes,
+ * NAMEDATALEN - 1): the cluster identifier `<app>-<stack>` is at most 44 of a–z, 0–9, '-', starts with a
+ * letter and has no `--` (config/database.ts), so this is at most 45 bytes. The `__` between app and stack
+ * keeps it unique per stack across apps (app `shop` stack `eu-production` is `shop__eu_production`, app
+ * `shop-eu` stack `production` is `shop_eu__production`): neither part has `__` (no `--`). The delivery stack
+ * grants `rds-db:connect` on `dbuser:<any cluster>/<user>` only (infra/delivery/database-connect.ts), so the name is the grant.
+ * `stack` may be a policy stack's pattern (`review-*`): the user pattern of every review stack, `<app>__review_*`.
+ */
+export function databaseIamUser(app: string, stack: string): string {
+    const user = `${app.toLowerCase().replace(/-/g, "_")}__${stack.toLowerCase().replace(/-/g, "_")}`;
+    if (!/^[a-z][a-z0-9_*]{0,62}$/.test(user)) throw new Error(`databaseIamUser(${app}, ${stack}) = ${user}: not an unquoted PostgreSQL identifier of at most 63 bytes`);
+    return user;
+}
+
+/** The runtime policy granting an environment's database processes `rds-db:connect` as its own user (iamAuthentication). */
+export const DB_CONNECT_KIND = "db-connect";
+
+/** The plain environment variable naming that user in every process that uses the database (not a secret: a name). */
+export const DATABASE_IAM_USER_VARIABLE = "PGUSER_IAM";
+
 /** The writer instance's identifier: `<cluster>-writer` (RDS: at most 63 characters, so the cluster's is at most 56). */
 export function writerIdentifier(cluster: string): string {
     return `${cluster}-writer`;

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { key } from "./keys";
 import type { Tier } from "./tiers";
+import { DATABASE_IAM_USER_VARIABLE } from "../contract";
 
 /**
  * Aurora PostgreSQL majors slipway accepts, and the first minor of each that can scale to 0 ACUs
@@ -76,7 +77,7 @@ export const DATABASE_KEYS = [
         roles: ["environment"],
         type: "map",
         description:
-            `A PostgreSQL database for the environment (ECS or Elastic Beanstalk, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks or Beanstalk instances, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false), rotationDays (days between rotations of the master password, ${ROTATION_DAYS.min}–${ROTATION_DAYS.max}, default ${ROTATION_DAYS.default}: after each rotation the web service and workers restart, or the Beanstalk environment's app servers, to read the new password). The app's tasks and release command get ${Object.values(DATABASE_SECRET_NAMES).join(", ")} as task secrets (libpq's names); on Beanstalk they are environment secrets (aws:elasticbeanstalk:application:environmentsecrets). Empty: no database.`,
+            `A PostgreSQL database for the environment (ECS or Elastic Beanstalk, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks or Beanstalk instances, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false; true on ECS: each process that uses the database may connect as the stack's own user <app>__<stack>, told in the plain variable PGUSER_IAM, after the app creates it with GRANT rds_iam), rotationDays (days between rotations of the master password, ${ROTATION_DAYS.min}–${ROTATION_DAYS.max}, default ${ROTATION_DAYS.default}: after each rotation the web service and workers restart, or the Beanstalk environment's app servers, to read the new password). The app's tasks and release command get ${Object.values(DATABASE_SECRET_NAMES).join(", ")} as task secrets (libpq's names); on Beanstalk they are environment secrets (aws:elasticbeanstalk:application:environmentsecrets). Empty: no database.`,
         schema: z.record(z.string(), z.unknown()),
         example: "name",
     }),
@@ -233,7 +234,9 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
  */
 export function databaseNameProblems(database: Record<string, unknown> | undefined, appSettings: Record<string, unknown>, appSecrets: Record<string, unknown>, stack: string): string[] {
     if (!database || !Object.keys(database).length) return [];
-    const names = Object.values(DATABASE_SECRET_NAMES) as string[];
+    // With iamAuthentication the processes that use the database also get the plain variable naming their IAM user.
+    const iam = database.iamAuthentication === true || database.iamAuthentication === "true";
+    const names = [...(Object.values(DATABASE_SECRET_NAMES) as string[]), ...(iam ? [DATABASE_IAM_USER_VARIABLE] : [])];
     return [...Object.keys(appSettings).map((n) => ["appSettings", n] as const), ...Object.keys(appSecrets).map((n) => ["appSecrets", n] as const)]
         .filter(([, n]) => names.includes(n))
         .map(([key, n]) => `slipway:${key}.${n} collides with slipway:database, which gives the app ${names.join(", ")} itself. Fix: pulumi config rm --path 'slipway:${key}.${n}' --stack ${stack}`);
@@ -249,4 +252,15 @@ export function databaseOfStackFile(config: Record<string, string> | undefined):
     } catch {
         return false;
     }
+}
+
+/**
+ * Whether a stack file sets slipway:database.iamAuthentication to true (the delivery stack then writes the stack's
+ * `db-connect` runtime policy: infra/delivery/database-connect.ts). Read like databaseOfStackFile; the environment's
+ * own config check (databaseSettings) refuses any value but true or false.
+ */
+export function databaseIamAuthOfStackFile(config: Record<string, string> | undefined): boolean {
+    if (!databaseOfStackFile(config)) return false;
+    const iam = (JSON.parse(config?.["slipway:database"] ?? "{}") as { iamAuthentication?: unknown }).iamAuthentication;
+    return iam === true || iam === "true";
 }

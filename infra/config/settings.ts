@@ -55,7 +55,7 @@ function ownImagesOf(config: Record<string, string> | undefined): { images?: Ser
     return images.length ? { images } : {};
 }
 import { jobNamesOfStackFile, jobSettings, JobSettings } from "../platforms/ecs/job-settings";
-import { databaseNameProblems, databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
+import { databaseIamAuthOfStackFile, databaseNameProblems, databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
@@ -109,6 +109,8 @@ export interface DeployTarget {
     settleMinutes?: number;
     /** Its stack file sets slipway:database: its deploy role may manage its Aurora cluster (infra/delivery/database-policy.ts). */
     database?: boolean;
+    /** Its stack file sets slipway:database.iamAuthentication true (ECS): its database processes get the `db-connect` runtime policy. */
+    databaseIam?: boolean;
     /** The workers of its stack file that build their own image (slipway:workers.<name>.dockerfile/target, ECS); unset: none. */
     images?: ServiceImage[];
     /** Worker → SQS queue of its stack file's queue workers (slipway:workers.<name>.queue, ECS): each gets a `queue-<worker>` runtime policy. Unset: none. */
@@ -145,6 +147,8 @@ export interface DeliverySettings extends CommonSettings {
     reviewDatabase?: boolean;
     /** The review template's slipway:platform, when it sets slipway:database (its restart and its agents' read differ per platform). */
     reviewDatabasePlatform?: string;
+    /** The review template sets slipway:database.iamAuthentication true (ECS): review stacks get the `db-connect` runtime policy. */
+    reviewDatabaseIam?: boolean;
     /** The review template's workers with their own image (each must be one a pipeline stack builds); unset: none. */
     reviewImages?: ServiceImage[];
     /** Worker → SQS queue of the review template's queue workers; unset: none. */
@@ -488,6 +492,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
                     ? deployWaitOfStackFile(raw.readStackConfig?.(stack), isLast && stacks.length > 1 ? "production" : tierForStack(stack))
                     : beanstalkEvaluationOfStackFile(raw.readStackConfig?.(stack), isLast && stacks.length > 1 ? "production" : tierForStack(stack)) || undefined,
             database: databaseOfStackFile(raw.readStackConfig?.(stack)) || undefined,
+            databaseIam: (platform === "ecs" && databaseIamAuthOfStackFile(raw.readStackConfig?.(stack))) || undefined,
             ...ownImagesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
             ...queuesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
             ...secretChoicesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
@@ -531,6 +536,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         targets,
         reviewDomain: managedDomainOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)),
         reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
+        ...((reviewTemplate?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs") === "ecs" && databaseIamAuthOfStackFile(reviewTemplate) ? { reviewDatabaseIam: true } : {}),
         ...(databaseOfStackFile(reviewTemplate) ? { reviewDatabasePlatform: reviewTemplate?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs" } : {}),
         ...(reviewImages ? { reviewImages } : {}),
         ...(queuesOf(reviewTemplate).queues ? { reviewQueues: queuesOf(reviewTemplate).queues } : {}),

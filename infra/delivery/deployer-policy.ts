@@ -18,7 +18,7 @@ import { arnOf, AwsContext } from "../shared/aws-context";
 import { Statement } from "../shared/iam";
 import type { DeployConcern, Platform } from "../platforms/platform";
 import {
-    beanstalkLogGroupPrefix, BOUNDARY_CONCERN, environmentName, environmentRolePath, healthUrlParameter, logGroupPrefix, maintenanceRuleParameter, managedPolicyArn, managedPolicyName, PACKAGES_READ_KIND, parameterPrefix, runtimePolicyArn,
+    beanstalkLogGroupPrefix, BOUNDARY_CONCERN, DB_CONNECT_KIND, environmentName, environmentRolePath, healthUrlParameter, logGroupPrefix, maintenanceRuleParameter, managedPolicyArn, managedPolicyName, PACKAGES_READ_KIND, parameterPrefix, runtimePolicyArn,
     secretNamePrefix, stackPattern, stackTag, stageName, ADOPTED_TAG, ADOPTED_VALUE, STACK_TAG,
 } from "../contract";
 import { REVIEW_TEMPLATE_STACK, stateBackendStatements } from "./state-backend";
@@ -50,6 +50,8 @@ export interface DeployerScope {
     queueWorkers?: string[];
     /** The stack's workers and jobs that choose their secrets (ECS): each one's execution role may get its `execution-<process>` runtime policy. @default none */
     processExecutions?: string[];
+    /** slipway:database.iamAuthentication (ECS): the stack's database processes' task roles may get its `db-connect` runtime policy. @default false */
+    databaseConnect?: boolean;
 }
 
 /** `aws:ResourceTag/slipway:stack` / `aws:RequestTag/slipway:stack` conditions for a scope. */
@@ -415,6 +417,7 @@ export function deployRolePolicies(scope: DeployerScope, platforms: readonly Pla
         ...(scope.packagesRead ? [runtimePolicyArn(ctx, app, policyStack, PACKAGES_READ_KIND)] : []),
         ...(scope.queueWorkers ?? []).map((w) => runtimePolicyArn(ctx, app, policyStack, queueKind(w))),
         ...(scope.processExecutions ?? []).map((p) => runtimePolicyArn(ctx, app, policyStack, processExecutionKind(p))),
+        ...(scope.databaseConnect ? [runtimePolicyArn(ctx, app, policyStack, DB_CONNECT_KIND)] : []),
     ];
     const concerns: DeployConcern[] = [
         { concern: "deploy-network", what: "VPC, subnets, routes and security groups", statements: networkStatements(scope) },

@@ -17,11 +17,12 @@ import { queueBoundaryStatements, queueConsumerStatements, queueKind } from "../
 import { processExecutionKind } from "../platforms/ecs/process-secrets";
 import { rotationBoundaryStatements, rotationRestartStatements, rotationTriggerStatements } from "../platforms/ecs/rotation-restart";
 import { beanstalkRefreshStatements } from "../platforms/beanstalk/database";
+import { databaseConnectBoundaryStatements, databaseConnectStatements } from "./database-connect";
 import { domainArn, privateRepositoryName, repositoryArn as packageRepositoryArn } from "../packages/names";
 import { PUBLISH_ACTIONS, READ_ACTIONS } from "../packages/package-index";
 import type { PackageSettings } from "../packages/settings";
 import {
-    BOUNDARY_CONCERN, databaseIdentifier, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, secretNamePrefixOfTag, secretsKeyAlias,
+    BOUNDARY_CONCERN, databaseIdentifier, DB_CONNECT_KIND, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, secretNamePrefixOfTag, secretsKeyAlias,
     stackPattern, stackTag, STACK_TAG,
 } from "../contract";
 
@@ -86,7 +87,7 @@ export function processExecutionStatements(platform: Platform, app: string, patt
  * on a resource tagged for another stack, other stacks' secrets, passing other stacks' roles, and every
  * IAM write: whatever is attached to such a role, it cannot reach beyond its stack.
  */
-export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">, database?: boolean, ownImageRepositoryArns: pulumi.Input<string>[] = [], queues: string[] = []): Statement[] {
+export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">, database?: boolean, ownImageRepositoryArns: pulumi.Input<string>[] = [], queues: string[] = [], databaseConnect = false): Statement[] {
     const pattern = stackPattern(policyStack);
     const application = arnOf(ctx, "elasticbeanstalk", `application/${app}`);
     const index = packages ? packageIndexArns(app, packages, ctx) : undefined;
@@ -163,6 +164,8 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
         },
         // The database-rotation restart's roles: UpdateService of the stack's services, StartExecution of its restart.
         ...(database ? rotationBoundaryStatements(app, policyStack, ctx) : []),
+        // slipway:database.iamAuthentication (ECS): connecting as the stack's own database user (./database-connect.ts).
+        ...(database && databaseConnect ? databaseConnectBoundaryStatements(app, pattern, ctx) : []),
         ...(database
             ? [
                   {
@@ -244,6 +247,11 @@ export interface StackAccessArgs {
      */
     beanstalkDatabaseStacks?: string[];
     /**
+     * Those of databaseStacks (ECS) whose stack file sets slipway:database.iamAuthentication: each gets a `db-connect`
+     * runtime policy (rds-db:connect as its own database user, ./database-connect.ts) and a boundary that allows exactly that. @default none
+     */
+    databaseIamStacks?: string[];
+    /**
      * Policy stack → the repositories of its workers' own images (service-images.ts): its ECS agents may pull
      * from exactly these besides the app's repository, and its boundary lets them. @default none
      */
@@ -296,6 +304,10 @@ export class StackAccess extends pulumi.ComponentResource {
                 policy(stack, ROTATION_RESTART_KIND, `Step Functions restarting the services of ${app}'s ${stackPattern(stack)} stack(s) after a database password rotation`, args.beanstalkDatabaseStacks?.includes(stack) ? beanstalkRefreshStatements(app, stackPattern(stack), ctx) : rotationRestartStatements(app, stackPattern(stack), ctx));
                 policy(stack, ROTATION_TRIGGER_KIND, `EventBridge starting the database-rotation restart of ${app}'s ${stackPattern(stack)} stack(s)`, rotationTriggerStatements(app, stackPattern(stack), ctx));
             }
+            const databaseConnect = Boolean(args.databaseStacks?.includes(stack) && args.databaseIamStacks?.includes(stack));
+            if (databaseConnect) {
+                policy(stack, DB_CONNECT_KIND, `The processes of ${app}'s ${stackPattern(stack)} stack(s) connect to its database as its own user (IAM database authentication)`, databaseConnectStatements(app, stackPattern(stack), ctx));
+            }
             const queues = args.workerQueues?.[stack] ?? {};
             for (const [worker, queue] of Object.entries(queues)) {
                 policy(stack, queueKind(worker), `The ${worker} worker of ${app}'s ${stackPattern(stack)} stack(s) consumes its SQS queue ${queue}`, queueConsumerStatements(queue, ctx));
@@ -308,7 +320,7 @@ export class StackAccess extends pulumi.ComponentResource {
             if (args.packages) {
                 policy(stack, PACKAGES_READ_KIND, `Read ${app}'s private package index from the workloads of its ${stackPattern(stack)} stack(s)`, packageReadStatements(app, args.packages, ctx));
             }
-            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn, args.packages, args.databaseStacks?.includes(stack), args.ownImageRepositoryArns?.[stack], Object.values(queues)), {
+            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn, args.packages, args.databaseStacks?.includes(stack), args.ownImageRepositoryArns?.[stack], Object.values(queues), databaseConnect), {
                 // The policy pack judges boundaries as ceilings (iam-boundary-confines), not as grants.
                 [POLICY_PURPOSE_TAG]: BOUNDARY_PURPOSE,
             });

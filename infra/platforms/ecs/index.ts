@@ -6,7 +6,7 @@ import { ownImage } from "./service-images";
 import * as pulumi from "@pulumi/pulumi";
 import * as ssm from "@pulumi/aws/ssm";
 import type { EnvironmentSettings } from "../../config/settings";
-import { databaseIdentifier, rotationRestartName, ROTATION_RESTART_ALARM, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND } from "../../contract";
+import { databaseIamUser, databaseIdentifier, DATABASE_IAM_USER_VARIABLE, DB_CONNECT_KIND, rotationRestartName, ROTATION_RESTART_ALARM, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND } from "../../contract";
 import { alarmNamePrefix, appLogGroupName, boundaryArn, DELIVERY_OUTPUTS, ECS_LB_INFRASTRUCTURE_KIND, ecsInfrastructureRoleName, environmentRolePath, JOB_SCHEDULER_KIND, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName, logGroupPrefix, maintenanceRuleParameter, logGroupPrefixOfTag, OWN_STACK, PACKAGES_READ_KIND, processFamily, RELEASE_PROCESS, runtimePolicyArn, workerFamily, workerLogGroupName, workerServiceName } from "../../contract";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { ecsAlarmSpecs } from "./alarms";
@@ -225,6 +225,16 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
     // slipway:database: every process of the app (web, workers, release, scheduled jobs) carries its clients group and its secrets.
     const database = shared.database ? { databaseSecrets: shared.database.taskSecrets, extraSecurityGroupIds: [shared.database.clientSecurityGroup.id] } : {};
     const packagesRead = s.packagesRead ? { taskPolicyArns: [runtimePolicyArn(shared.ctx, app, shared.policyStack, PACKAGES_READ_KIND)] } : {};
+    // slipway:database.iamAuthentication: each process that uses the database may connect as the stack's own user (the delivery
+    // stack's db-connect policy, infra/delivery/database-connect.ts) and is told its name; `database: false` processes get neither.
+    const iamAuth = Boolean(shared.database && s.database?.iamAuthentication);
+    const connectPolicyArns = iamAuth ? [runtimePolicyArn(shared.ctx, app, shared.policyStack, DB_CONNECT_KIND)] : [];
+    const iamUserEnvironment: Record<string, string> = iamAuth ? { [DATABASE_IAM_USER_VARIABLE]: databaseIamUser(app, s.stack) } : {};
+    /** The task policies of a process: the package index's, then (using the database) db-connect. */
+    const taskPoliciesOf = (usesDatabase: boolean) => {
+        const arns = [...(packagesRead.taskPolicyArns ?? []), ...(usesDatabase ? connectPolicyArns : [])];
+        return arns.length ? { taskPolicyArns: arns } : {};
+    };
     const shift = ingress.shifting && s.deploy.strategy !== "rolling" ? trafficShift(s, shared, ingress.shifting) : undefined;
     const appSecrets = { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId };
     // A worker's or a job's `secrets` and `database` (process-secrets.ts): all of the app's (its secret and the stack's
@@ -257,8 +267,8 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         name,
         image: shared.image,
         executionPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, ECS_RUNTIME_KIND),
-        // slipway:packages.runtimeRead (delivery stack): the app installs from the private package index.
-        ...packagesRead,
+        // slipway:packages.runtimeRead (delivery stack): the app installs from the private package index; iamAuthentication: db-connect.
+        ...taskPoliciesOf(true),
         permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
         cpu: s.cpu,
         memory: s.memory,
@@ -269,7 +279,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
         targetGroupArn: ingress.targetGroupArn,
         serviceRegistryArn: ingress.serviceRegistryArn,
         dependsOn: ingress.dependsOn,
-        environment: { ...s.appSettings, PORT: String(s.containerPort) },
+        environment: { ...s.appSettings, PORT: String(s.containerPort), ...iamUserEnvironment },
         healthCheckCommand: s.containerHealthCheck,
         secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
         ...database,
@@ -307,7 +317,8 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
             memory: s.memory,
             executionRoleArn: fargate.executionRole.arn,
             taskRoleArn: fargate.taskRole.arn,
-            environment: { ...s.appSettings },
+            // The web's task role (and so its db-connect policy): the release command creates the IAM user (docs/database.md).
+            environment: { ...s.appSettings, ...iamUserEnvironment },
             secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
             ...(shared.database ? { databaseSecrets: shared.database.taskSecrets } : {}),
             logGroupName: fargate.logGroup.name,
@@ -331,12 +342,12 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
                     cpu: w.cpu,
                     memory: w.memory,
                     executionRoleArn: chosen.executionRoleArn,
-                    ...packagesRead,
+                    ...taskPoliciesOf(w.database !== false),
                     permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
                     rolePath: environmentRolePath(app, s.stack),
                     vpcId: network.vpc.id,
                     subnetIds: network.publicSubnetIds,
-                    environment: { ...s.appSettings },
+                    environment: { ...s.appSettings, ...(w.database !== false ? iamUserEnvironment : {}) },
                     secrets: chosen.secrets,
                     ...databaseOf(w),
                     healthCheckCommand: w.healthCheck,
@@ -391,6 +402,7 @@ export function ecsEnvironment(s: EnvironmentSettings, shared: EnvironmentBase):
             image: shared.image,
             executionRoleArn: fargate.executionRole.arn,
             ...packagesRead,
+            ...(iamAuth ? { databaseTaskPolicyArns: connectPolicyArns, databaseEnvironment: iamUserEnvironment } : {}),
             ...database,
             schedulerPolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, JOB_SCHEDULER_KIND),
             permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),

@@ -60,6 +60,10 @@ export interface ScheduledJobsArgs {
     secrets?: { arn: pulumi.Input<string>; names: string[]; versionId: pulumi.Input<string> };
     /** The database's secrets (slipway:database), by ECS valueFrom, as every other process of the app gets them. @default none */
     databaseSecrets?: pulumi.Input<{ name: string; valueFrom: string }[]>;
+    /** Managed policies for the task role of each job that uses the database (not `database: false`): the `db-connect` policy (iamAuthentication). @default none */
+    databaseTaskPolicyArns?: pulumi.Input<string>[];
+    /** Plain variables of each job that uses the database, beside `environment` (PGUSER_IAM with iamAuthentication). @default none */
+    databaseEnvironment?: Record<string, string>;
     /** Further security groups of the jobs' tasks (the database's clients group). @default none */
     extraSecurityGroupIds?: pulumi.Input<string>[];
     /** The dead-letter alarm (job-alarm.ts): its name under the stack's alarm prefix and the topic it notifies. @default none */
@@ -125,7 +129,8 @@ export class ScheduledJobs extends pulumi.ComponentResource {
                 { service: "ecs-tasks.amazonaws.com", description: `The scheduled job ${job.family}`, path: args.rolePath, accountId: ctx.accountId, permissionsBoundary: args.permissionsBoundary },
                 { parent: this },
             );
-            (args.taskPolicyArns ?? []).forEach((policyArn, i) => new iam.RolePolicyAttachment(`${n}-task-policy${i ? `-${i}` : ""}`, { role: taskRole.name, policyArn }, { parent: this }));
+            // After the shared ones, so their attachments keep their names: the database's (db-connect) unless `database: false`.
+            [...(args.taskPolicyArns ?? []), ...(job.database === false ? [] : (args.databaseTaskPolicyArns ?? []))].forEach((policyArn, i) => new iam.RolePolicyAttachment(`${n}-task-policy${i ? `-${i}` : ""}`, { role: taskRole.name, policyArn }, { parent: this }));
             this.taskRoles.push(taskRole);
             const taskDefinition = new ecs.TaskDefinition(
                 `${n}-task`,
@@ -141,7 +146,7 @@ export class ScheduledJobs extends pulumi.ComponentResource {
                     // `database: false`: none of the database's secrets, and (below) not in its clients group.
                     databaseSecrets: job.database === false ? undefined : args.databaseSecrets,
                     region: ctx.region,
-                    container: { command: job.command, environment: args.environment },
+                    container: { command: job.command, environment: args.databaseEnvironment && job.database !== false ? { ...args.environment, ...args.databaseEnvironment } : args.environment },
                 }),
                 { parent: this },
             );
