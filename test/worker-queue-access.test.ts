@@ -9,7 +9,9 @@ import { decide, Principal, principalOf } from "../tools/check/iam-sim";
 import type { Plan } from "../tools/plan/mock-engine";
 import { all, one, planStack } from "./helpers";
 import { parseSettings, DeliverySettings } from "../infra/config/settings";
-import { rawConfig } from "./config-helpers";
+import { problemsOf, rawConfig } from "./config-helpers";
+import { readStackFile } from "../infra/config/stack-files";
+import { FIXTURES } from "./helpers";
 import { QUEUE_CONSUMER_ACTIONS, workerQueuesOfStackFile } from "../infra/platforms/ecs/queue-access";
 
 const R = "us-east-1";
@@ -97,4 +99,23 @@ test("no other stack's worker can consume these queues, even granted sqs:* on *;
     assert.equal(await decide(granted, request("sqs:ReceiveMessage", queue(OWN.indexer), "shop/queue-staging")), "Allowed", "a stack's boundary admits all of its own queues");
     assert.notEqual(await decide(granted, request("sqs:ReceiveMessage", queue("payments-jobs"), "shop/queue-staging")), "Allowed");
     assert.notEqual(await decide(granted, request("sqs:DeleteMessage", queue("shop-mail-dlq"), "shop/queue-staging")), "Allowed");
+});
+
+test("a queue named by two pipeline stacks (or by one and the review template) is refused: each stack's workers would consume the other's messages (found in review)", () => {
+    const stagingFile = readStackFile(FIXTURES, "queue-staging");
+    assert.ok(stagingFile, "the queue-staging fixture");
+    const twoStacks = rawConfig("queue-delivery", { "slipway:pipelineStacks": JSON.stringify(["queue-staging", "queue-production"]) }, { "queue-production": stagingFile });
+    const problems = problemsOf(twoStacks);
+    const shared = problems.filter((p) => /is named by both queue-staging and queue-production/.test(p));
+    // Both workers of the staging file, each once (the copy's own messages say "queue-production and queue-staging").
+    assert.equal(shared.length, 2, problems.join("\n"));
+    assert.equal(problems.filter((p) => /is named by both queue-production and queue-staging/.test(p)).length, 2);
+    assert.match(shared[0], /slipway:workers\.\w+\.queue = shop-\w+/);
+    assert.ok(problems.some((p) => /e\.g\. shop-index-queue-staging\.fifo/.test(p)), "a FIFO queue's suggestion keeps its .fifo suffix");
+    assert.match(shared[0], /Fix: give each stack its own queue/);
+    // The review template naming staging's queue: every review stack's workers would drain it.
+    const review = problemsOf(rawConfig("queue-delivery", {}, { review: stagingFile }));
+    assert.ok(review.some((p) => /is named by both queue-staging and the review template/.test(p)), review.join("\n"));
+    // Each stack on its own queues: no problem.
+    assert.deepEqual(problemsOf(rawConfig("queue-delivery")).filter((p) => /is named by both/.test(p)), []);
 });

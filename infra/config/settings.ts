@@ -33,7 +33,7 @@ import { maintenanceOfStackFile, maintenanceProblems } from "../platforms/ecs/ma
 import { beanstalkReleaseProblems } from "../platforms/beanstalk/release";
 import { DeploySettings, deploySettings, deployWaitOfStackFile } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
-import { workerQueuesOfStackFile } from "../platforms/ecs/queue-access";
+import { sharedQueueProblems, workerQueuesOfStackFile } from "../platforms/ecs/queue-access";
 import { secretChoicesOfStackFile } from "../platforms/ecs/process-secrets";
 import { serviceImageProblems, serviceImagesOfStackFile, type ServiceImage } from "../platforms/ecs/service-images";
 
@@ -501,6 +501,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
     const reviewTemplate = raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK);
     const reviewImages = ownImagesOf(reviewTemplate).images;
     serviceImageProblems(targets, reviewImages ? { workers: workerNamesOfStackFile(reviewTemplate), images: reviewImages } : undefined, problems);
+    sharedQueueProblems(targets, queuesOf(reviewTemplate).queues, problems);
     checkNameLengths(common.appName, stacks, problems);
     const productionGate = d.productionGate;
     const reviewers = d.productionReviewers;

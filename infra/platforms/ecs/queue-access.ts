@@ -34,6 +34,27 @@ export function queueBoundaryStatements(queues: string[], ctx: AwsContext): Stat
     return own.length ? [{ Sid: "ConsumeOnlyOwnQueues", Action: [...QUEUE_WRITE_ACTIONS], Resource: own.map((q) => queueArn(ctx, q)) }] : [];
 }
 
+/**
+ * A queue named by two pipeline stacks, or by one and the review template: each stack's workers would consume and
+ * delete the other's messages, and both stacks' grants and boundaries name it (queue ARNs carry no stack). One
+ * message per worker that shares it, naming its key and the fix. Workers of one stack may share a queue.
+ */
+export function sharedQueueProblems(targets: { stack: string; queues?: Record<string, string> }[], reviewQueues: Record<string, string> | undefined, problems: string[]): void {
+    const owners = new Map<string, string[]>();
+    const named = [...targets.map((t) => ({ owner: t.stack, queues: t.queues ?? {} })), ...(reviewQueues ? [{ owner: "the review template", queues: reviewQueues }] : [])];
+    for (const { owner, queues } of named) for (const q of new Set(Object.values(queues))) owners.set(q, [...(owners.get(q) ?? []), owner]);
+    for (const { owner, queues } of named) {
+        for (const [worker, q] of Object.entries(queues)) {
+            const others = (owners.get(q) ?? []).filter((o) => o !== owner);
+            if (!others.length) continue;
+            const file = owner === "the review template" ? "Pulumi.review.yaml" : `Pulumi.${owner}.yaml`;
+            problems.push(
+                `slipway:workers.${worker}.queue = ${q} in ${file} is named by both ${[owner, ...others].join(" and ")}: each stack's workers would receive and delete the other's messages. Fix: give each stack its own queue (e.g. ${q.replace(/(\.fifo)?$/, `-${owner === "the review template" ? "review" : owner}$1`)}) in its stack file`,
+            );
+        }
+    }
+}
+
 /** Worker → queue of the queue workers a stack file declares (the delivery stack reads them, as it reads the worker names). */
 export function workerQueuesOfStackFile(config: Record<string, string> | undefined): Record<string, string> {
     const text = config?.["slipway:workers"];
