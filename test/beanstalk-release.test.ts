@@ -154,7 +154,7 @@ interface Run {
     loginStdin: string;
 }
 
-function runScript(o: { properties?: Record<string, string>; runRc?: number; currentImage?: string; secrets?: string | null } = {}): Run {
+function runScript(o: { properties?: Record<string, string>; runRc?: number; currentImage?: string; secrets?: string | null; env?: Record<string, string> } = {}): Run {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-eb-release-"));
     const bin = path.join(dir, "bin");
     const staging = path.join(dir, "staging");
@@ -205,7 +205,7 @@ function runScript(o: { properties?: Record<string, string>; runRc?: number; cur
             'case "$1" in',
             '  login) cat > "$d/login.stdin"; echo "Login Succeeded" ;;',
             "  pull) ;;",
-            '  run) shift; i=0; while [ $# -gt 0 ]; do if [ "$1" = --env-file ]; then i=$((i+1)); cp "$2" "$d/envfile.$i"; shift; fi; shift; done',
+            '  run) shift; i=0; while [ $# -gt 0 ]; do if [ "$1" = --env-file ]; then i=$((i+1)); cp "$2" "$d/envfile.$i"; shift; fi; if [ "$1" = -e ]; then printf "%s=%s\\n" "$2" "${!2-unset}" >> "$d/forwarded"; shift; fi; shift; done',
             '    echo "Operations to perform: Apply all migrations"; exit "${DOCKER_RUN_RC:-0}" ;;',
             '  *) echo "stub docker: $*" >&2; exit 2 ;;',
             "esac",
@@ -220,7 +220,7 @@ function runScript(o: { properties?: Record<string, string>; runRc?: number; cur
     const run = spawnSync("bash", [RELEASE_SCRIPT], {
         cwd: staging,
         encoding: "utf8",
-        env: { PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: dir, TMPDIR: dir, DOCKER_RUN_RC: String(o.runRc ?? 0) },
+        env: { PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: dir, TMPDIR: dir, DOCKER_RUN_RC: String(o.runRc ?? 0), ...o.env },
     });
     const count = Number(fs.existsSync(path.join(dir, "docker.n")) ? fs.readFileSync(path.join(dir, "docker.n"), "utf8") : 0);
     const docker = Array.from({ length: count }, (_, i) => fs.readFileSync(path.join(dir, `docker.${i + 1}.args`), "utf8").split("\0").slice(0, -1));
@@ -301,4 +301,20 @@ test("a missing secrets file or a multi-line property fails the deployment befor
         noValues(r);
         fs.rmSync(r.dir, { recursive: true, force: true });
     }
+});
+
+test("the database's variables, environment secrets in the command's own environment, reach the release container by name, never by value (found in review: migrations had no database)", () => {
+    const pg = { PGHOST: "db.cluster-x.us-east-1.rds.amazonaws.com", PGPORT: "5432", PGDATABASE: "app", PGUSER: "app", PGPASSWORD: SECRET_VALUE };
+    const r = runScript({ env: pg });
+    assert.equal(r.rc, 0, r.out);
+    const run = r.docker[r.docker.length - 1];
+    for (const name of Object.keys(pg)) assert.ok(run.join(" ").includes(`-e ${name}`), `${name} not forwarded: ${run.join(" ")}`);
+    assert.ok(!run.some((a) => a.includes(SECRET_VALUE)), "a value on docker's command line (a process list shows it)");
+    const forwarded = fs.readFileSync(path.join(r.dir, "forwarded"), "utf8");
+    assert.match(forwarded, new RegExp(`^PGPASSWORD=${SECRET_VALUE}$`, "m"), "docker reads the value from the script's environment");
+    noValues(r);
+    // Without a database the names are not forwarded at all.
+    const plain = runScript();
+    assert.ok(!plain.docker[plain.docker.length - 1].includes("-e"), plain.docker[plain.docker.length - 1].join(" "));
+    for (const d of [r.dir, plain.dir]) fs.rmSync(d, { recursive: true, force: true });
 });

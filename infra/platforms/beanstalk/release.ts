@@ -16,6 +16,7 @@
 // - TrafficSplitting launches the whole new set at once and sends it traffic; users report that
 //   leader-only commands do not run there (aws/elastic-beanstalk-roadmap#65): refused.
 import type { BeanstalkSettings } from "./settings";
+import { DATABASE_SECRET_NAMES } from "../../config/database";
 
 /** Environment property holding the release command, base64 (EB's property values allow few symbols). */
 export const RELEASE_COMMAND_PROPERTY = "SLIPWAY_RELEASE_COMMAND";
@@ -95,8 +96,13 @@ export function releaseScript(): string {
         'echo "slipway: release phase: pulling $image"',
         'docker pull --quiet "$image" > /dev/null',
         'echo "slipway: release phase: running slipway:releaseCommand in $image (this instance is the deployment\'s leader)"',
+        // slipway:database's PG* are environment secrets, which EB gives container commands as environment variables
+        // ("Fetching secrets and parameters to Elastic Beanstalk environment variables"): forwarded by name (docker
+        // reads the value from this environment), so no value is on docker's command line.
+        "forward=()",
+        `for name in ${Object.values(DATABASE_SECRET_NAMES).join(" ")}; do if [ -n "\${!name+set}" ]; then forward+=(-e "$name"); fi; done`,
         "set +e",
-        'docker run --rm --env-file "$work/properties.env" --env-file "$secrets" "$image" sh -c "$release_command"',
+        'docker run --rm --env-file "$work/properties.env" --env-file "$secrets" ${forward[@]+"${forward[@]}"} "$image" sh -c "$release_command"',
         "rc=$?",
         "set -e",
         'if [ "$rc" -ne 0 ]; then',
