@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 
 export interface ProcessSecretArgs {
-    /** Secret name prefix: `slipway/<app>/<stack>/<process>-` (under the stack's prefix, which its runtime policy reads and its deploy role writes). */
+    /** Secret name prefix: `slipway/<app>/<stack>/<process>/` (under the stack's prefix, which its runtime policy reads and its deploy role writes). */
     namePrefix: string;
     /** The process, for the description. */
     process: string;
