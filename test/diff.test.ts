@@ -4,7 +4,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Plan } from "../tools/plan/mock-engine";
+import * as pulumi from "@pulumi/pulumi";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import { Plan, runUnderMocks } from "../tools/plan/mock-engine";
 import {
     COMMENT_MARKER,
     REPLACE_ON,
@@ -273,4 +275,36 @@ test("switching a maintenance page off names the order: the delivery stack first
     const gone = find(diffPlans(withPage, without).resources, "aws:ssm/parameter:Parameter", "maintenance-rule");
     assert.equal(gone.kind, "delete");
     assert.ok(gone.notes.some((n) => /pulumi up -s <delivery stack> first/.test(n)), gone.notes.join("\n"));
+});
+
+test("a component renamed with an alias keeps its children: the diff pairs them with their old URNs instead of deleting them (found in review: the per-target release projects)", async () => {
+    class Project extends pulumi.ComponentResource {
+        constructor(name: string, o?: pulumi.ComponentResourceOptions) {
+            super("test:index:Project", name, {}, o);
+            new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: 30 }, { parent: this, protect: true });
+            this.registerOutputs({});
+        }
+    }
+    const opts = { project: "slipway", stack: "delivery", config: { "aws:region": "us-east-1" }, secretKeys: [] };
+    const base = await runUnderMocks(opts, () => {
+        new Project("release");
+        return {};
+    });
+    const head = await runUnderMocks(opts, () => {
+        new Project("release-staging", { aliases: [{ name: "release" }] });
+        return {};
+    });
+    const logs = head.resources.find((r) => r.name === "release-staging-logs");
+    assert.deepEqual(logs?.aliases, ["urn:pulumi:delivery::slipway::test:index:Project$aws:cloudwatch/logGroup:LogGroup::release-logs"], "the engine's inherited child alias");
+    const d = diffPlans(base, head);
+    assert.deepEqual(d.resources.filter((r) => r.kind === "delete" || r.kind === "create").map((r) => `${r.kind} ${r.name}`), []);
+    const renamed = find(d.resources, "aws:cloudwatch/logGroup:LogGroup", "release-staging-logs");
+    assert.equal(renamed.kind, "update");
+    assert.match(renamed.notes.join("\n"), /renamed from "release-logs" by an alias/);
+    // Without the alias, the protected log group would be deleted: the diff says so.
+    const unaliased = await runUnderMocks(opts, () => {
+        new Project("release-staging");
+        return {};
+    });
+    assert.ok(diffPlans(base, unaliased).resources.some((r) => r.kind === "delete" && r.name === "release-logs" && r.notes.some((n) => /PROTECTED/.test(n))));
 });

@@ -336,14 +336,18 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
     const unknownTypes = new Set<string>();
     const ignored: { resource: string; paths: string[] }[] = [];
 
+    // A resource renamed with an alias is the old one under a new URN (Pulumi updates it in place): pair them.
+    const renamed = new Set<string>();
     for (const [key, now] of after) {
-        const was = before.get(key);
+        const oldKey = before.has(key) ? undefined : (now.aliases ?? []).map(urnKey).find((k) => before.has(k) && !after.has(k));
+        if (oldKey) renamed.add(oldKey);
+        const was = before.get(oldKey ?? key);
         const common = { urn: now.urn, type: now.type, name: now.name, custom: now.custom };
         if (!was) {
             resources.push({ ...common, kind: "create", changes: [], notes: now.protect ? ["created protected"] : [] });
             continue;
         }
-        const notes: string[] = [];
+        const notes: string[] = oldKey ? [`renamed from "${was.name}" by an alias: the same resource, updated in place`] : [];
         const protect = was.protect !== now.protect ? { old: was.protect, new: now.protect } : undefined;
         // Component inputs are not sent to any provider: only their children can change.
         const changes: PropertyChange[] = now.custom
@@ -372,11 +376,11 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
             else if (was.protect) notes.push("protected until now: if `pulumi up` refuses, run it once with protect removed, or `pulumi state unprotect`");
         }
         if (kind && now.type === "aws:ecs/service:Service" && leavesTrafficShift(was, now)) notes.push(BACK_TO_ROLLING);
-        if (kind || protect) resources.push({ ...common, kind: kind ?? "update", changes, protect, notes });
+        if (kind || protect || oldKey) resources.push({ ...common, kind: kind ?? "update", changes, protect, notes });
         else if (changes.length) ignored.push({ resource: label(now), paths: changes.map((c) => c.path) });
     }
     for (const [key, was] of before) {
-        if (after.has(key)) continue;
+        if (after.has(key) || renamed.has(key)) continue;
         const notes: string[] = [];
         if (was.protect) notes.push("PROTECTED: `pulumi up` fails until it is unprotected (`pulumi state unprotect`)");
         if (was.retainOnDelete) notes.push("retainOnDelete: stays in AWS, only leaves the stack");

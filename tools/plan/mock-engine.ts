@@ -39,6 +39,12 @@ export interface PlannedResource {
     ignoreChanges: string[];
     retainOnDelete: boolean;
     deleteBeforeReplace: boolean;
+    /**
+     * Added compatibly, only when there are any: the URNs this resource answers to besides its own (its `aliases`,
+     * and those its parents' aliases give it, as the engine derives them), so a diff pairs a renamed resource with its
+     * old URN instead of reporting a delete and a create.
+     */
+    aliases?: string[];
 }
 
 export const SECRET = "[secret]";
@@ -516,6 +522,25 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
             const parent = spec?.getNoparent() ? "" : spec?.getParenturn() || req.getParent();
             return engineUrn(spec?.getStack() || opts.stack, spec?.getProject() || opts.project, parent, spec?.getType() || req.getType(), spec?.getName() || req.getName());
         });
+    /**
+     * Each resource's alias URNs: its own, and one per alias of its parent, as the engine's inheritedChildAlias
+     * derives them (pkg/resource/deploy/step_generator.go): the child under the parent's old URN, its name's
+     * parent-name prefix swapped for the old parent's name. So a component renamed with an alias keeps its children.
+     */
+    const aliasesByUrn = new Map<string, string[]>();
+    const aliasesOf = (req: resproto.RegisterResourceRequest, urn: string): string[] => {
+        const own = aliasUrns(req).filter((a) => a !== urn);
+        const parent = req.getParent();
+        const parentName = parent ? parent.split("::").pop() ?? "" : "";
+        const inherited = (parent ? aliasesByUrn.get(parent) ?? [] : []).map((old) => {
+            const [head, project, qualifiedType, oldName] = old.split("::");
+            const name = req.getName().startsWith(parentName) ? oldName + req.getName().slice(parentName.length) : req.getName();
+            return `${head}::${project}::${qualifiedType}$${req.getType()}::${name}`;
+        });
+        const all = [...new Set([...own, ...inherited])];
+        aliasesByUrn.set(urn, all);
+        return all;
+    };
     /** The engine's registration checks (pulumi/pulumi pkg/resource/deploy: step generator, resource monitor). */
     const check = ({ req, urn, read }: Registration) => {
         if (!TYPE_TOKEN.test(req.getType())) violations.push(`resource type "${req.getType()}" is not a pkg:module:Type token`);
@@ -530,7 +555,7 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         req.getPropertydependenciesMap().forEach((v) => v.getUrnsList().forEach((u) => dependencies.add(u)));
         for (const dep of dependencies) if (!urns.has(dep)) violations.push(`${urn} depends on '${dep}', which this deployment never registered`);
         // A resource may list one alias twice (the provider's type alias and the SDK's copy of it).
-        for (const alias of new Set(aliasUrns(req))) {
+        for (const alias of aliasesOf(req, urn)) {
             if (alias === urn) continue;
             const other = aliased.get(alias);
             if (other && other !== urn) violations.push(`Two resources ('${other}' and '${urn}') aliased to the same: '${alias}'`);
@@ -565,6 +590,7 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
             ignoreChanges: req.getIgnorechangesList(),
             retainOnDelete: req.getRetainondelete() === true,
             deleteBeforeReplace: req.getDeletebeforereplace(),
+            ...(aliasesByUrn.get(r.urn)?.length ? { aliases: aliasesByUrn.get(r.urn) } : {}),
         };
     };
     const monitor = new PlanMonitor(
