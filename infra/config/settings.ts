@@ -25,36 +25,20 @@ import {
 import { PULUMI_VALUE } from "./keys";
 import { readStackFile, readStackFileConfig } from "./stack-files";
 import { isProductionName, Tier, TIER_DEFAULTS, tierForStack } from "./tiers";
-import { beanstalkEvaluationOfStackFile, beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems, LISTENER_REACH_WAIVER } from "../platforms/beanstalk/settings";
+import { beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems, LISTENER_REACH_WAIVER } from "../platforms/beanstalk/settings";
 import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
-import { maintenanceOfStackFile, maintenanceProblems } from "../platforms/ecs/maintenance";
+import { maintenanceProblems } from "../platforms/ecs/maintenance";
 import { beanstalkReleaseProblems } from "../platforms/beanstalk/release";
-import { DeploySettings, deploySettings, deployWaitOfStackFile } from "../platforms/ecs/strategy-settings";
+import { DeploySettings, deploySettings } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
-import { sharedQueueProblems, workerQueuesOfStackFile } from "../platforms/ecs/queue-access";
-import { secretChoicesOfStackFile } from "../platforms/ecs/process-secrets";
-import { serviceImageProblems, serviceImagesOfStackFile, type ServiceImage } from "../platforms/ecs/service-images";
+import { sharedQueueProblems } from "../platforms/ecs/queue-access";
+import { serviceImageProblems, type ServiceImage } from "../platforms/ecs/service-images";
 
-/** `{ queues }` of a stack file's queue workers (infra/platforms/ecs/queue-access.ts), or `{}` when none (the settings stay as before). */
-function queuesOf(config: Record<string, string> | undefined): { queues?: Record<string, string> } {
-    const queues = workerQueuesOfStackFile(config);
-    return Object.keys(queues).length ? { queues } : {};
-}
-
-/** `{ secretChoices }` of a stack file's workers and jobs that choose their secrets (process-secrets.ts), or `{}` when none. */
-function secretChoicesOf(config: Record<string, string> | undefined): { secretChoices?: Record<string, { database: boolean }> } {
-    const choices = secretChoicesOfStackFile(config, (c) => [...workerNamesOfStackFile(c), ...jobNamesOfStackFile(c)], databaseOfStackFile(config));
-    return Object.keys(choices).length ? { secretChoices: choices } : {};
-}
-
-/** `{ images }` of a stack file's workers with their own image, or `{}` when none (the settings stay as before). */
-function ownImagesOf(config: Record<string, string> | undefined): { images?: ServiceImage[] } {
-    const images = serviceImagesOfStackFile(config, workerNamesOfStackFile(config));
-    return images.length ? { images } : {};
-}
-import { jobNamesOfStackFile, jobSettings, JobSettings } from "../platforms/ecs/job-settings";
+import { TARGET_FACTS } from "../platforms/target-facts";
+import { ownImagesOf, queuesOf, secretChoicesOf } from "../platforms/ecs/target-facts";
+import { jobSettings, JobSettings } from "../platforms/ecs/job-settings";
 import { databaseIamAuthOfStackFile, databaseNameProblems, databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
@@ -478,24 +462,16 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         }
         const isLast = i === stacks.length - 1;
         const platform = targetPlatform(stack, i, raw, problems);
+        const tier: Tier = isLast && stacks.length > 1 ? "production" : tierForStack(stack);
+        const file = raw.readStackConfig?.(stack);
         return {
             stack,
-            tier: isLast && stacks.length > 1 ? "production" : tierForStack(stack),
+            tier,
             platform,
-            release: platform === "ecs" && Boolean(raw.readStackConfig?.(stack)?.[`${CONFIG_NAMESPACE}:releaseCommand`]?.trim()),
-            maintenance: (platform === "ecs" && maintenanceOfStackFile(raw.readStackConfig?.(stack), CONFIG_NAMESPACE)) || undefined,
-            workers: platform === "ecs" ? workerNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
-            jobs: platform === "ecs" ? jobNamesOfStackFile(raw.readStackConfig?.(stack)) : [],
-            domain: managedDomainOfStackFile(raw.readStackConfig?.(stack)),
-            settleMinutes:
-                platform === "ecs"
-                    ? deployWaitOfStackFile(raw.readStackConfig?.(stack), isLast && stacks.length > 1 ? "production" : tierForStack(stack))
-                    : beanstalkEvaluationOfStackFile(raw.readStackConfig?.(stack), isLast && stacks.length > 1 ? "production" : tierForStack(stack)) || undefined,
-            database: databaseOfStackFile(raw.readStackConfig?.(stack)) || undefined,
-            databaseIam: (platform === "ecs" && databaseIamAuthOfStackFile(raw.readStackConfig?.(stack))) || undefined,
-            ...ownImagesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
-            ...queuesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
-            ...secretChoicesOf(platform === "ecs" ? raw.readStackConfig?.(stack) : undefined),
+            domain: managedDomainOfStackFile(file),
+            database: databaseOfStackFile(file) || undefined,
+            // The release phase, workers, jobs, waits and the rest: what this target's platform reads of its file.
+            ...TARGET_FACTS[platform](file, tier),
         };
     });
     const reviewTemplate = raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK);
