@@ -25,8 +25,7 @@ import {
 import { PULUMI_VALUE } from "./keys";
 import { readStackFile, readStackFileConfig } from "./stack-files";
 import { isProductionName, Tier, TIER_DEFAULTS, tierForStack } from "./tiers";
-import { beanstalkSettings, BeanstalkSettings, beanstalkHighAvailabilityProblems, LISTENER_REACH_WAIVER } from "../platforms/beanstalk/settings";
-import { ecsHighAvailabilityProblems, ecsSizingProblems } from "../platforms/ecs/settings";
+import { beanstalkSettings, BeanstalkSettings, LISTENER_REACH_WAIVER } from "../platforms/beanstalk/settings";
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
 import { maintenanceProblems } from "../platforms/ecs/maintenance";
@@ -36,7 +35,7 @@ import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platf
 import { sharedQueueProblems } from "../platforms/ecs/queue-access";
 import { serviceImageProblems, type ServiceImage } from "../platforms/ecs/service-images";
 
-import { TARGET_FACTS } from "../platforms/target-facts";
+import { PLATFORM_CONFIG } from "../platforms/config";
 import { ownImagesOf, queuesOf, secretChoicesOf } from "../platforms/ecs/target-facts";
 import { jobSettings, JobSettings } from "../platforms/ecs/job-settings";
 import { databaseIamAuthOfStackFile, databaseNameProblems, databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
@@ -471,7 +470,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             domain: managedDomainOfStackFile(file),
             database: databaseOfStackFile(file) || undefined,
             // The release phase, workers, jobs, waits and the rest: what this target's platform reads of its file.
-            ...TARGET_FACTS[platform](file, tier),
+            ...PLATFORM_CONFIG[platform].targetFacts(file, tier),
         };
     });
     const reviewTemplate = raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK);
@@ -617,7 +616,7 @@ export function githubSecretNameProblem(name: string): string | undefined {
 function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: RawConfig, problems: string[]): EnvironmentSettings {
     const tier: Tier = d.tier || tierForStack(raw.stack);
     const byTier = TIER_DEFAULTS[tier];
-    if (d.platform === "ecs") problems.push(...ecsSizingProblems(d, raw.stack));
+    problems.push(...PLATFORM_CONFIG[d.platform].sizingProblems(d, raw.stack));
     problems.push(...releaseProblems(d, raw.stack));
     if (d.certificateArn && !d.domainName && !d.domainZoneId) {
         problems.push(
@@ -630,7 +629,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         );
     }
     if (d.highAvailability) {
-        const found = d.platform === "beanstalk" ? beanstalkHighAvailabilityProblems(d, byTier) : ecsHighAvailabilityProblems(d);
+        const found = PLATFORM_CONFIG[d.platform].highAvailabilityProblems(d, byTier);
         for (const [what, fix] of found) {
             problems.push(`slipway:highAvailability is true but ${what}. Fix: ${fix} --stack ${raw.stack} (or pulumi config set slipway:highAvailability false --stack ${raw.stack})`);
         }

@@ -2,7 +2,7 @@
 // smoke test waits it out). Beanstalk environments have no release action, workers or jobs of the pipeline's own
 // (the release phase runs inside the deploy: docs/services.md), and no own images, queues or narrowed secrets.
 import type { Tier } from "../../config/tiers";
-import type { TargetFacts } from "../target-facts";
+import type { TargetFacts } from "../config";
 import { beanstalkEvaluationOfStackFile } from "./settings";
 
 export function beanstalkTargetFacts(file: Record<string, string> | undefined, tier: Tier): TargetFacts {

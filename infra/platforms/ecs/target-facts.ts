@@ -4,7 +4,7 @@
 import { CONFIG_NAMESPACE } from "../../config/schema";
 import { databaseIamAuthOfStackFile, databaseOfStackFile } from "../../config/database";
 import type { Tier } from "../../config/tiers";
-import type { TargetFacts } from "../target-facts";
+import type { TargetFacts } from "../config";
 import { jobNamesOfStackFile } from "./job-settings";
 import { maintenanceOfStackFile } from "./maintenance";
 import { secretChoicesOfStackFile } from "./process-secrets";
