@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { DeliverySettings, EnvironmentSettings, parseSettings } from "../infra/config/settings";
-import { deployWaitOfStackFile, ECS_DEPLOYMENT_TIMEOUT_MINUTES, strategyWaitMinutes } from "../infra/platforms/ecs/strategy-settings";
+import { deployActionTimeoutMinutes, deployWaitOfStackFile, ECS_DEPLOYMENT_TIMEOUT_MAX_MINUTES, ECS_DEPLOYMENT_TIMEOUT_MINUTES, strategyWaitMinutes } from "../infra/platforms/ecs/strategy-settings";
 import { TIER_DEFAULTS } from "../infra/config/tiers";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
 import { one, planStack } from "./helpers";
@@ -41,16 +41,24 @@ test("an unknown strategy is refused with the allowed values", () => {
     rejects(rawConfig("production", { "slipway:deployStrategy": "bluegreen" }), "slipway:deployStrategy", "blue-green");
 });
 
-test("waits longer than the pipeline's ECS deploy action waits are refused, with a bake time that fits", () => {
-    const budget = ECS_DEPLOYMENT_TIMEOUT_MINUTES - 5;
-    rejects(rawConfig("production", { "slipway:deployStrategy": "blue-green", "slipway:deployBakeMinutes": String(budget + 1) }), "slipway:deployBakeMinutes", `waits ${budget + 1} minutes`, `at most ${ECS_DEPLOYMENT_TIMEOUT_MINUTES} minutes`, `pulumi config set slipway:deployBakeMinutes ${budget} --stack production`);
+test("waits longer than the pipeline's ECS deploy action can wait (CodePipeline: an hour) are refused, with a bake time that fits", () => {
+    const budget = ECS_DEPLOYMENT_TIMEOUT_MAX_MINUTES - 5;
+    rejects(rawConfig("production", { "slipway:deployStrategy": "blue-green", "slipway:deployBakeMinutes": String(budget + 1) }), "slipway:deployBakeMinutes", `waits ${budget + 1} minutes`, `at most ${ECS_DEPLOYMENT_TIMEOUT_MAX_MINUTES} minutes`, `pulumi config set slipway:deployBakeMinutes ${budget} --stack production`);
     assert.deepEqual(problemsOf(rawConfig("production", { "slipway:deployStrategy": "blue-green", "slipway:deployBakeMinutes": String(budget) })), []);
-    // canary: its wait and the bake time together.
-    rejects(rawConfig("production", { "slipway:deployStepMinutes": "6", "slipway:deployBakeMinutes": "5" }), "slipway:deployStepMinutes", "waits 11 minutes", "slipway:deployBakeMinutes 4");
+    // canary: its wait and the bake time together (30 + 26 = 56 > 55).
+    rejects(rawConfig("production", { "slipway:deployStepMinutes": "30", "slipway:deployBakeMinutes": "26" }), "slipway:deployStepMinutes", "waits 56 minutes", "slipway:deployBakeMinutes 25");
     // linear: a wait after each step (10 % steps: ten of them).
-    rejects(rawConfig("production", { "slipway:deployStrategy": "linear", "slipway:deployStepMinutes": "1", "slipway:deployBakeMinutes": "1" }), "slipway:deployStrategy = linear", "10 steps", "slipway:deployTrafficPercent 50");
+    rejects(rawConfig("production", { "slipway:deployStrategy": "linear", "slipway:deployStepMinutes": "5", "slipway:deployBakeMinutes": "10" }), "slipway:deployStrategy = linear", "10 steps", "slipway:deployTrafficPercent 50");
     // Rolling has no deliberate wait, whatever the bake key says.
     assert.deepEqual(problemsOf(rawConfig("staging", { "slipway:deployBakeMinutes": "1440" })), []);
+});
+
+test("the ECS deploy action waits as long as the strategy needs: 15 minutes at least, the waits and 5 more, at most CodePipeline's hour", () => {
+    assert.equal(deployActionTimeoutMinutes(0), ECS_DEPLOYMENT_TIMEOUT_MINUTES);
+    assert.equal(deployActionTimeoutMinutes(7), 15, "production's canary at defaults keeps 15 minutes");
+    assert.equal(deployActionTimeoutMinutes(30), 35);
+    assert.equal(deployActionTimeoutMinutes(55), 60);
+    assert.equal(deployActionTimeoutMinutes(90), 60);
 });
 
 test("a linear step under ECS's 3 % minimum is refused", () => {
@@ -98,4 +106,12 @@ test("the smoke-test project's time limit covers every attempt of the longest st
     assert.ok(longest > 12, "production's canary adds attempts");
     // Each attempt waits 10 s, may take a 5 s request and a few AWS calls.
     assert.ok(Number(project.inputs.buildTimeout) * 60 >= longest * 15, `${String(project.inputs.buildTimeout)} min for ${longest} attempts`);
+});
+
+test("a target's deploy action carries the timeout its waits need; its workers' actions keep a rolling deployment's", async () => {
+    const { ecsTarget } = await import("../infra/platforms/ecs/pipeline");
+    const target = ecsTarget("shop", "production", { settleMinutes: 30, workers: ["mailer"] });
+    assert.equal((target.deployAction("build") as { configuration: Record<string, string> }).configuration.DeploymentTimeout, "35");
+    assert.deepEqual(target.serviceDeployActions?.("build").map((a) => (a as { configuration: Record<string, string> }).configuration.DeploymentTimeout), ["15"]);
+    assert.equal((ecsTarget("shop", "staging").deployAction("build") as { configuration: Record<string, string> }).configuration.DeploymentTimeout, "15");
 });

@@ -6,7 +6,7 @@ import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
 import { CONTAINER_NAME, environmentName, environmentRolePath, imageDefinitionsFile, jobFamily, serviceRepositoryName, workerFamily, workerServiceName } from "../../contract";
 import type { PlatformTarget } from "../platform";
-import { ECS_DEPLOYMENT_TIMEOUT_MINUTES } from "./strategy-settings";
+import { deployActionTimeoutMinutes, ECS_DEPLOYMENT_TIMEOUT_MINUTES } from "./strategy-settings";
 
 export interface EcsTarget extends PlatformTarget {
     /** Cluster and service the environment stack creates (contract.ts environmentName). */
@@ -42,7 +42,8 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
     const jobFamilies = [...(options?.jobs ?? [])].sort().map((name) => jobFamily(app, stack, name));
     // Every service's task definition names its one container CONTAINER_NAME, so the build's one
     // imagedefinitions.json names the container of each.
-    const action = (name: string, service: string, artifact: string, fileName = "imagedefinitions.json") => ({
+    // The web service's deployments wait out the strategy's steps and bake time (workers always roll).
+    const action = (name: string, service: string, artifact: string, fileName = "imagedefinitions.json", waitMinutes = 0) => ({
         name,
         category: "Deploy",
         owner: "AWS",
@@ -50,7 +51,7 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
         version: "1",
         runOrder: 1,
         inputArtifacts: [artifact],
-        configuration: { ClusterName: clusterName, ServiceName: service, FileName: fileName, DeploymentTimeout: String(ECS_DEPLOYMENT_TIMEOUT_MINUTES) },
+        configuration: { ClusterName: clusterName, ServiceName: service, FileName: fileName, DeploymentTimeout: String(deployActionTimeoutMinutes(waitMinutes)) },
     });
     return {
         stack,
@@ -62,7 +63,7 @@ export function ecsTarget(app: string, stack: string, options?: { workers?: stri
         // The workers move in the same runOrder as the web service: the stage's deploys run in parallel.
         // A worker with its own image reads its own imagedefinitions file (the build writes one per own image).
         serviceDeployActions: (artifact) => workers.map((w) => action(workerDeployActionName(w.name), w.serviceName, artifact, w.repository ? imageDefinitionsFile(w.name) : undefined)),
-        deployAction: (artifact) => action("Deploy", serviceName, artifact),
+        deployAction: (artifact) => action("Deploy", serviceName, artifact, undefined, options?.settleMinutes ?? 0),
         ...(options?.settleMinutes ? { settleMinutes: options.settleMinutes } : {}),
         smokeTestVariables: [
             { name: "PLATFORM", value: "ecs" },

@@ -26,10 +26,17 @@ export const ECS_STRATEGY: Record<DeployStrategy, "ROLLING" | "BLUE_GREEN" | "CA
 };
 
 /**
- * The pipeline's ECS deploy action's wait for a service's deployment, in minutes (its DeploymentTimeout,
- * "configurable up to the maximum default timeout for this action": 60, CDK's EcsDeployAction "1-60").
+ * The pipeline's ECS deploy action's wait for a service's deployment, in minutes (its DeploymentTimeout), at
+ * least: a rolling deployment's. At most ECS_DEPLOYMENT_TIMEOUT_MAX_MINUTES ("Quotas in AWS CodePipeline": "The
+ * Amazon ECS deployment action timeout is configurable up to one hour"; CDK's EcsDeployAction "1-60").
  */
 export const ECS_DEPLOYMENT_TIMEOUT_MINUTES = 15;
+export const ECS_DEPLOYMENT_TIMEOUT_MAX_MINUTES = 60;
+
+/** The deploy action's DeploymentTimeout for a service whose deployments deliberately wait `waitMinutes`. */
+export function deployActionTimeoutMinutes(waitMinutes: number): number {
+    return Math.min(ECS_DEPLOYMENT_TIMEOUT_MAX_MINUTES, Math.max(ECS_DEPLOYMENT_TIMEOUT_MINUTES, waitMinutes + DEPLOY_ACTION_HEADROOM_MINUTES));
+}
 
 /** ECS API Reference: bakeTimeInMinutes, canaryBakeTimeInMinutes and stepBakeTimeInMinutes are 0–1440. */
 export const MAX_BAKE_MINUTES = 1440;
@@ -37,7 +44,7 @@ export const MAX_BAKE_MINUTES = 1440;
 export const MIN_LINEAR_STEP_PERCENT = 3;
 
 /**
- * Minutes of the pipeline's ECS deploy action (ECS_DEPLOYMENT_TIMEOUT_MINUTES) left for what is not a
+ * Minutes of the pipeline's ECS deploy action (deployActionTimeoutMinutes) left for what is not a
  * deliberate wait: starting the new tasks, their health checks, draining the old ones (the lead-time model's
  * ECS floor is about a minute at slipway's target-group settings; this leaves room for a slow image pull).
  */
@@ -151,11 +158,11 @@ export function deploySettings(d: DeployConfig, tier: Tier, ingress: "alb" | "ap
         );
     }
     const wait = strategyWaitMinutes(s);
-    const budget = ECS_DEPLOYMENT_TIMEOUT_MINUTES - DEPLOY_ACTION_HEADROOM_MINUTES;
+    const budget = ECS_DEPLOYMENT_TIMEOUT_MAX_MINUTES - DEPLOY_ACTION_HEADROOM_MINUTES;
     if (wait > budget) {
         const how = strategy === "blue-green" ? "slipway:deployBakeMinutes" : strategy === "canary" ? "slipway:deployStepMinutes + slipway:deployBakeMinutes" : `${linearSteps(s.trafficPercent)} steps × slipway:deployStepMinutes + slipway:deployBakeMinutes`;
         problems.push(
-            `slipway:deployStrategy = ${strategy} waits ${wait} minutes (${how}), but the pipeline's ECS deploy action waits at most ${ECS_DEPLOYMENT_TIMEOUT_MINUTES} minutes for the whole deployment, ${DEPLOY_ACTION_HEADROOM_MINUTES} of them kept for starting and draining tasks: the stage would fail and roll back while ECS is still baking. Fix: keep the waits within ${budget} minutes, e.g. pulumi config set slipway:deployBakeMinutes ${Math.max(0, budget - (wait - s.bakeMinutes))} --stack ${stack}${strategy === "linear" ? ` or pulumi config set slipway:deployTrafficPercent 50 --stack ${stack}` : ""}`,
+            `slipway:deployStrategy = ${strategy} waits ${wait} minutes (${how}), but the pipeline's ECS deploy action waits at most ${ECS_DEPLOYMENT_TIMEOUT_MAX_MINUTES} minutes for the whole deployment (CodePipeline's quota), ${DEPLOY_ACTION_HEADROOM_MINUTES} of them kept for starting and draining tasks: the stage would fail and roll back while ECS is still baking. Fix: keep the waits within ${budget} minutes, e.g. pulumi config set slipway:deployBakeMinutes ${Math.max(0, budget - (wait - s.bakeMinutes))} --stack ${stack}${strategy === "linear" ? ` or pulumi config set slipway:deployTrafficPercent 50 --stack ${stack}` : ""}`,
         );
     }
     return s;
