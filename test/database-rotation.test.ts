@@ -222,3 +222,17 @@ test("a restart that fails after its retries is an alarm on the pipeline's topic
         assert.match(String((alarm.inputs.alarmActions as string[])[0]), /^arn:aws:sns:/);
     }
 });
+
+test("each secret and secret version of a stack is simulated at its own ARN, not at the plan's first secret's (found in review)", async () => {
+    const p = await planStack("database-staging");
+    const v = view(p);
+    const secrets = all(p, "aws:secretsmanager/secret:Secret");
+    assert.ok(secrets.length >= 2, "the app's secret and the database's connection secret");
+    const arns = secrets.map((s) => ownArns(s, v)[0].arn);
+    assert.equal(new Set(arns).size, secrets.length, arns.join("\n"));
+    for (const s of secrets) assert.ok(ownArns(s, v)[0].arn.includes(`:secret:${physicalName(s)}-`), `${s.name}: ${ownArns(s, v)[0].arn}`);
+    // A version names its own secret (secretId), whichever it is.
+    for (const version of all(p, "aws:secretsmanager/secretVersion:SecretVersion")) {
+        assert.equal(`${ownArns(version, v)[0].arn}`, String(version.inputs.secretId).replace(/-AbCdEf$/, "") + "-AbCdEf");
+    }
+});

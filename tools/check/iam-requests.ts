@@ -129,9 +129,13 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
         case "aws:cloudwatch/dashboard:Dashboard":
             return [{ service: "cloudwatch", sarType: "dashboard", arn: `arn:aws:cloudwatch::${A}:dashboard/${String(inputs.dashboardName ?? name)}` }];
         case "aws:secretsmanager/secret:Secret":
+            return [{ service: "secretsmanager", sarType: "Secret", arn: `arn:aws:secretsmanager:${R}:${A}:secret:${name}-AbCdEf` }];
         case "aws:secretsmanager/secretVersion:SecretVersion": {
-            const secret = v.plan.resources.find((x) => x.type === "aws:secretsmanager/secret:Secret");
-            return [{ service: "secretsmanager", sarType: "Secret", arn: `arn:aws:secretsmanager:${R}:${A}:secret:${secret ? physicalName(secret) : name}-AbCdEf` }];
+            // A version is authorized on its own secret: the one its secretId (the secret's ARN in the plan) names.
+            const secretId = String(inputs.secretId ?? "");
+            const secret = v.plan.resources.find((x) => x.type === "aws:secretsmanager/secret:Secret" && secretId.includes(`:secret:${physicalName(x)}-`));
+            if (!secret) throw new Error(`${v.plan.stack} ${r.name}: secretId ${secretId} names no secret of the plan`);
+            return [{ service: "secretsmanager", sarType: "Secret", arn: `arn:aws:secretsmanager:${R}:${A}:secret:${physicalName(secret)}-AbCdEf` }];
         }
         case "aws:ssm/parameter:Parameter":
             return [{ service: "ssm", sarType: "parameter", arn: `arn:aws:ssm:${R}:${A}:parameter${String(inputs.name)}` }];
