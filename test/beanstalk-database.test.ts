@@ -20,20 +20,13 @@ import { RULES } from "../policy/rules";
 import { one, planStack } from "./helpers";
 import { rawConfig } from "./config-helpers";
 import { DeliverySettings, parseSettings } from "../infra/config/settings";
-import { decisions } from "./iam-helpers";
+import { decisions, plan, view } from "./iam-helpers";
 
 const R = "us-east-1";
 const A = MOCK_ACCOUNT;
 const DELIVERY = "ebdb-delivery";
 const STAGING = "ebdb-staging";
 const PRODUCTION = "ebdb-production";
-const plans = new Map<string, Promise<Plan>>();
-function plan(stack: string, set: Record<string, string> = {}): Promise<Plan> {
-    const key = `${stack}/${JSON.stringify(set)}`;
-    if (!plans.has(key)) plans.set(key, planStack(stack, { set }));
-    return plans.get(key) as Promise<Plan>;
-}
-const view = (p: Plan): StackView => ({ plan: p, region: R, tag: `shop/${p.stack}`, app: "shop" });
 interface Setting {
     namespace: string;
     name: string;

@@ -8,8 +8,8 @@ import * as assert from "node:assert/strict";
 import { MOCK_ACCOUNT, Plan, PlannedResource } from "../tools/plan/mock-engine";
 import { Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { databaseIamUser, DATABASE_IAM_USER_VARIABLE, STACK_TAG } from "../infra/contract";
-import { all, one, planStack } from "./helpers";
-import { decisions } from "./iam-helpers";
+import { all, one } from "./helpers";
+import { decisions, plan } from "./iam-helpers";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
 
 const R = "us-east-1";
@@ -17,12 +17,6 @@ const A = MOCK_ACCOUNT;
 const DELIVERY = "database-delivery";
 const PRODUCTION = "database-production";
 const STAGING = "database-staging";
-const plans = new Map<string, Promise<Plan>>();
-function plan(stack: string, set: Record<string, string> = {}): Promise<Plan> {
-    const key = `${stack}/${JSON.stringify(set)}`;
-    if (!plans.has(key)) plans.set(key, planStack(stack, { set }));
-    return plans.get(key) as Promise<Plan>;
-}
 
 /** Production with a worker and a job that use the database and a worker and a job that go without it (`database: false`). */
 const MIXED = {

@@ -16,19 +16,12 @@ import { databaseSettings } from "../infra/config/database";
 import * as fs from "fs";
 import * as path from "path";
 import { all, one, planStack, ROOT } from "./helpers";
-import { decisions } from "./iam-helpers";
+import { decisions, plan, view } from "./iam-helpers";
 import { rawConfig, rejects } from "./config-helpers";
 
 const R = "us-east-1";
 const A = MOCK_ACCOUNT;
 const DELIVERY = "database-delivery";
-const plans = new Map<string, Promise<Plan>>();
-function plan(stack: string, set: Record<string, string> = {}): Promise<Plan> {
-    const key = `${stack}/${JSON.stringify(set)}`;
-    if (!plans.has(key)) plans.set(key, planStack(stack, { set }));
-    return plans.get(key) as Promise<Plan>;
-}
-const view = (p: Plan): StackView => ({ plan: p, region: R, tag: `shop/${p.stack}`, app: "shop" });
 
 async function role(stack: string, name: string, edit?: (d: Plan) => Plan): Promise<Principal> {
     const env = await plan(stack);

@@ -7,9 +7,10 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { MOCK_ACCOUNT, Plan } from "../tools/plan/mock-engine";
 import { decide, Doc, principalOf, Principal, Request } from "../tools/check/iam-sim";
-import { attackRequests, ownArns, StackView } from "../tools/check/iam-requests";
+import { attackRequests, ownArns } from "../tools/check/iam-requests";
 import { STACK_TAG } from "../infra/contract";
 import { one, planStack } from "./helpers";
+import { view } from "./iam-helpers";
 
 const R = "us-east-1";
 const A = MOCK_ACCOUNT;
@@ -17,7 +18,6 @@ const region = { "aws:RequestedRegion": R };
 
 let planned: Promise<Plan> | undefined;
 const plan = () => (planned ??= planStack("status-delivery"));
-const view = (p: Plan): StackView => ({ plan: p, region: R, tag: `shop/${p.stack}`, app: "shop" });
 const arnOf = (p: Plan, type: string, name: string) => ownArns(one(p, type, name), view(p))[0].arn;
 const role = async (name: string): Promise<Principal> => {
     const p = await plan();

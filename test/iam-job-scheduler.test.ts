@@ -13,7 +13,7 @@ import { physicalName, Principal, principalOf, Request } from "../tools/check/ia
 import { ownArns, StackView, tagContext } from "../tools/check/iam-requests";
 import { STACK_TAG } from "../infra/contract";
 import { all, one, planStack } from "./helpers";
-import { decisions } from "./iam-helpers";
+import { decisions, view } from "./iam-helpers";
 
 const R = "us-east-1";
 const A = MOCK_ACCOUNT;
@@ -23,7 +23,6 @@ function plan(stack: string, as?: string): Promise<Plan> {
     if (!plans.has(key)) plans.set(key, planStack(stack, as ? { stackName: as } : {}));
     return plans.get(key) as Promise<Plan>;
 }
-const view = (p: Plan): StackView => ({ plan: p, region: R, tag: `shop/${p.stack}`, app: "shop" });
 
 /** The scheduler role of `stack` (planned as `as`) with the delivery stack's policies and its boundary. */
 async function schedulerRole(stack: string, delivery: string, as?: string, edit?: (d: Plan) => Plan): Promise<Principal> {

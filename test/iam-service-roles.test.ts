@@ -18,6 +18,7 @@ import { SECRET_ARN_PROPERTY, COMPOSE_FILE } from "../infra/platforms/beanstalk/
 import { ENVIRONMENT_SECRETS_NAMESPACE } from "../infra/platforms/beanstalk/database";
 import { STACK_TAG } from "../infra/contract";
 import { all, one, planStack, ROOT } from "./helpers";
+import { view } from "./iam-helpers";
 
 const R = "us-east-1";
 const A = MOCK_ACCOUNT;
@@ -76,7 +77,6 @@ function plan(stack: string, as?: string, app?: string, set: Record<string, stri
     }
     return plans.get(key) as Promise<Plan>;
 }
-const view = (p: Plan, app = "shop"): StackView => ({ plan: p, region: R, tag: `${app}/${p.stack}`, app });
 
 /** The pipelines of the fixtures, and the environment stacks each deploys (its slipway:pipelineStacks). */
 const PIPELINES: Record<string, string[]> = { delivery: ["staging", "production"], "beanstalk-delivery": ["beanstalk-staging", "beanstalk-production"], "apps-delivery": ["apps-staging", "apps-production"] };

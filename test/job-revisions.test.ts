@@ -15,7 +15,7 @@ import { STACK_TAG } from "../infra/contract";
 import { all, one, planStack } from "./helpers";
 import { Rule, runBuildSpec } from "./aws-stub";
 import { rawConfig } from "./config-helpers";
-import { decisions } from "./iam-helpers";
+import { decisions, view } from "./iam-helpers";
 
 const R = "us-east-1";
 const A = MOCK_ACCOUNT;
@@ -190,7 +190,6 @@ test("a bad image tag, an empty family list, or a failed describe or register fa
 
 // --- the project's role, simulated -----------------------------------------------------------------------
 
-const view = (p: Plan, app = "shop"): StackView => ({ plan: p, region: R, tag: `${app}/${p.stack}`, app });
 const jobsRole = (): Principal => principalOf(apps, "job-revisions-role", [apps], {}, { [STACK_TAG]: "shop/apps-delivery" });
 
 /** Every call the script makes for `target`'s job families, as AWS authorizes it. */

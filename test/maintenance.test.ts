@@ -9,13 +9,13 @@ import { releaseBuildSpec } from "../infra/platforms/ecs/release-action";
 import { MAINTENANCE_HEADER, MAINTENANCE_OFF_CONDITIONS, MAINTENANCE_ON_CONDITIONS, MAINTENANCE_PAGE_MAX, MAINTENANCE_TAG } from "../infra/platforms/ecs/maintenance";
 import { Plan, MOCK_ACCOUNT } from "../tools/plan/mock-engine";
 import { Principal, principalOf, Request } from "../tools/check/iam-sim";
-import { ownArns, StackView, tagContext } from "../tools/check/iam-requests";
+import { ownArns, tagContext } from "../tools/check/iam-requests";
 import { STACK_TAG } from "../infra/contract";
 import { modelLeadTime } from "../tools/estimates/lead-time";
 import { all, one, planStack } from "./helpers";
 import { Rule, runBuildSpec } from "./aws-stub";
 import { rawConfig, rejects } from "./config-helpers";
-import { decisions } from "./iam-helpers";
+import { decisions, view } from "./iam-helpers";
 
 const R = "us-east-1";
 const A = MOCK_ACCOUNT;
@@ -219,7 +219,6 @@ test("without MAINTENANCE_RULE the script never touches a listener rule", () => 
 
 // --- the release project's role, simulated -----------------------------------------------------------
 
-const view = (p: Plan, app = "shop"): StackView => ({ plan: p, region: R, tag: `${app}/${p.stack}`, app });
 /** The release role of target `stack` (one project and role per target): production's by default, the target with a page. */
 const releaseRole = (stack = "apps-production"): Principal => principalOf(delivery, `release-${stack}-role`, [delivery], {}, { [STACK_TAG]: "shop/apps-delivery" });
 

@@ -15,7 +15,7 @@ import { modelLeadTime, releaseStage } from "../tools/estimates/lead-time";
 import { all, one, planStack } from "./helpers";
 import { Reply, Rule, runBuildSpec } from "./aws-stub";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
-import { decisions } from "./iam-helpers";
+import { decisions, view } from "./iam-helpers";
 
 const R = "us-east-1";
 const A = MOCK_ACCOUNT;
@@ -314,7 +314,6 @@ test("a missing or bad image tag, or a service without awsvpc networking, fails 
 
 // --- the release project's role, simulated -----------------------------------------------------------
 
-const view = (p: Plan, app = "shop"): StackView => ({ plan: p, region: R, tag: `${app}/${p.stack}`, app });
 const owned = (v: StackView) => ({ "aws:RequestedRegion": R, ...tagContext(v.tag, true, false) });
 /** The release project's role of target `stack` (one per target). */
 const releaseRole = (stack: string): Principal => principalOf(apps, `release-${stack}-role`, [apps], {}, { [STACK_TAG]: "shop/apps-delivery" });
