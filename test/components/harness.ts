@@ -6,6 +6,8 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { MOCK_ACCOUNT, Plan, PlannedResource, runUnderMocks } from "../../tools/plan/mock-engine";
 import { AwsContext, awsContext } from "../../infra/shared/aws-context";
+import { appLogGroupName, environmentRolePath } from "../../infra/contract";
+import type { FargateAppArgs } from "../../infra/platforms/ecs/service";
 
 export { MOCK_ACCOUNT };
 export { json, rejection } from "../helpers";
@@ -126,3 +128,36 @@ export function sid(r: PlannedResource, id: string, input = "policy"): PolicySta
     assert.ok(found, `${r.type} ${r.name} has no statement ${id}`);
     return found;
 }
+
+// --- the ECS web service's Args, shared by the component tests that build a FargateApp ----------------------
+
+export const VPC = "vpc-0123456789abcdef0";
+export const SUBNETS = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"];
+export const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${MOCK_ACCOUNT}:secret:slipway/shop/staging/app-AbCdEf`;
+export const TARGET_GROUP_ARN = `arn:aws:elasticloadbalancing:${REGION}:${MOCK_ACCOUNT}:targetgroup/web-app/0123456789abcdef`;
+
+/** A staging web service behind a target group, with two secrets; `over` changes any of it. */
+export const fargateArgs = (ctx: AwsContext, over: Partial<FargateAppArgs> = {}): FargateAppArgs => ({
+    name: "shop-staging",
+    image: `${MOCK_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/shop:abc1234`,
+    executionPolicyArn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/shop-staging-task-execution`,
+    permissionsBoundary: `arn:aws:iam::${MOCK_ACCOUNT}:policy/shop-staging-boundary`,
+    cpu: 256,
+    memory: 512,
+    containerPort: 8080,
+    vpcId: VPC,
+    subnetIds: SUBNETS,
+    ingressSecurityGroupId: "sg-0ingress000000000",
+    targetGroupArn: TARGET_GROUP_ARN,
+    environment: { PORT: "8080", LOG_LEVEL: "info" },
+    secrets: { arn: SECRET_ARN, names: ["DATABASE_URL", "STRIPE_KEY"], versionId: "v-1" },
+    desiredCount: 2,
+    minCount: 1,
+    maxCount: 4,
+    cpuTargetPercent: 60,
+    logRetentionDays: 14,
+    logGroupName: appLogGroupName("shop", "staging"),
+    rolePath: environmentRolePath("shop", "staging"),
+    ctx,
+    ...over,
+});

@@ -10,10 +10,8 @@ import { PRODUCTION_RULE_PRIORITY, WebLoadBalancer, WebLoadBalancerArgs } from "
 import { deploymentConfiguration, FargateApp, TrafficShift } from "../../infra/platforms/ecs/service";
 import { LoadBalancerInfrastructureRole, loadBalancerInfrastructureStatements } from "../../infra/platforms/ecs/traffic-shift";
 import { policyDocument } from "../../infra/shared/iam";
-import { assertDisjoint, assertOwnsItsChildren, build, MOCK_ACCOUNT, ofType, REGION, res, statements } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, fargateArgs, MOCK_ACCOUNT, ofType, REGION, res, statements, SUBNETS, TARGET_GROUP_ARN, VPC } from "./harness";
 
-const VPC = "vpc-0123456789abcdef0";
-const SUBNETS = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"];
 const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
 const RULE = "aws:lb/listenerRule:ListenerRule";
 const SERVICE = "aws:ecs/service:Service";
@@ -65,35 +63,18 @@ const SHIFT: TrafficShift = {
     productionListenerRuleArn: `arn:aws:elasticloadbalancing:${REGION}:${MOCK_ACCOUNT}:listener-rule/app/web/1/2/3`,
     infrastructureRoleArn: `arn:aws:iam::${MOCK_ACCOUNT}:role/slipway/shop/production/shop-production-ecs-lb`,
 };
-const TARGET_GROUP_ARN = `arn:aws:elasticloadbalancing:${REGION}:${MOCK_ACCOUNT}:targetgroup/web-app/0123456789abcdef`;
 
 const fargate = (trafficShift?: TrafficShift, balanced = true) =>
     build((ctx) => {
-        new FargateApp("app", {
-            name: "shop-production",
-            image: `${MOCK_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/shop:abc1234`,
-            executionPolicyArn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/shop-production-task-execution`,
-            permissionsBoundary: `arn:aws:iam::${MOCK_ACCOUNT}:policy/shop-production-boundary`,
-            cpu: 256,
-            memory: 512,
-            containerPort: 8080,
-            vpcId: VPC,
-            subnetIds: SUBNETS,
-            ingressSecurityGroupId: "sg-0ingress000000000",
-            targetGroupArn: balanced ? TARGET_GROUP_ARN : undefined,
-            serviceRegistryArn: balanced ? undefined : `arn:aws:servicediscovery:${REGION}:${MOCK_ACCOUNT}:service/srv-1`,
-            environment: {},
-            desiredCount: 2,
-            minCount: 2,
-            maxCount: 4,
-            cpuTargetPercent: 60,
-            deploymentAlarmNames: ["slipway/shop/production/error-rate"],
-            trafficShift,
-            logRetentionDays: 14,
-            logGroupName: "/slipway/shop/production/app",
-            rolePath: environmentRolePath("shop", "production"),
-            ctx,
-        });
+        new FargateApp(
+            "app",
+            fargateArgs(ctx, {
+                targetGroupArn: balanced ? TARGET_GROUP_ARN : undefined,
+                serviceRegistryArn: balanced ? undefined : `arn:aws:servicediscovery:${REGION}:${MOCK_ACCOUNT}:service/srv-1`,
+                deploymentAlarmNames: ["slipway/shop/production/error-rate"],
+                trafficShift,
+            }),
+        );
     });
 
 test("a rolling FargateApp declares no deploymentConfiguration and ignores only desiredCount, as before", async () => {

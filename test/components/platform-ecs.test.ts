@@ -9,24 +9,20 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as lb from "@pulumi/aws/lb";
-import { appLogGroupName, CONTAINER_NAME, environmentRolePath, logGroupPrefix, processFamily, RELEASE_PROCESS } from "../../infra/contract";
+import { appLogGroupName, CONTAINER_NAME, logGroupPrefix, processFamily, RELEASE_PROCESS } from "../../infra/contract";
 import { HttpApiIngress, HttpApiIngressArgs } from "../../infra/platforms/ecs/api-ingress";
 import { ServiceDashboard, ServiceDashboardArgs } from "../../infra/platforms/ecs/dashboard";
 import { WebLoadBalancer, WebLoadBalancerArgs } from "../../infra/platforms/ecs/load-balancer";
 import { ReleaseTask, ReleaseTaskArgs } from "../../infra/platforms/ecs/release-task";
 import { FargateApp, FargateAppArgs } from "../../infra/platforms/ecs/service";
-import { AwsContext } from "../../infra/shared/aws-context";
 import { HEALTH, TLS_POLICY } from "../../infra/shared/health";
 import { mockId } from "../../tools/plan/identities";
-import { assertDisjoint, assertOwnsItsChildren, build, json, MOCK_ACCOUNT, ofType, REGION, registeredOutputs, res, statements } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, fargateArgs, json, MOCK_ACCOUNT, ofType, REGION, registeredOutputs, res, SECRET_ARN, statements, SUBNETS, TARGET_GROUP_ARN, VPC } from "./harness";
 
-const VPC = "vpc-0123456789abcdef0";
-const SUBNETS = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"];
 const CIDR = "10.20.0.0/16";
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
-const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${MOCK_ACCOUNT}:secret:slipway/shop/staging/app-AbCdEf`;
 
 interface Container {
     name: string;
@@ -48,31 +44,6 @@ const containers = (r: { type: string; name: string; inputs: Record<string, unkn
 const FARGATE = "slipway:environment:FargateApp";
 const SERVICE = "aws:ecs/service:Service";
 const ROLE = "aws:iam/role:Role";
-const TARGET_GROUP_ARN = `arn:aws:elasticloadbalancing:${REGION}:${MOCK_ACCOUNT}:targetgroup/web-app/0123456789abcdef`;
-const fargateArgs = (ctx: AwsContext, over: Partial<FargateAppArgs> = {}): FargateAppArgs => ({
-    name: "shop-staging",
-    image: `${MOCK_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/shop:abc1234`,
-    executionPolicyArn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/shop-staging-task-execution`,
-    permissionsBoundary: `arn:aws:iam::${MOCK_ACCOUNT}:policy/shop-staging-boundary`,
-    cpu: 256,
-    memory: 512,
-    containerPort: 8080,
-    vpcId: VPC,
-    subnetIds: SUBNETS,
-    ingressSecurityGroupId: "sg-0ingress000000000",
-    targetGroupArn: TARGET_GROUP_ARN,
-    environment: { PORT: "8080", LOG_LEVEL: "info" },
-    secrets: { arn: SECRET_ARN, names: ["DATABASE_URL", "STRIPE_KEY"], versionId: "v-1" },
-    desiredCount: 2,
-    minCount: 1,
-    maxCount: 4,
-    cpuTargetPercent: 60,
-    logRetentionDays: 14,
-    logGroupName: appLogGroupName("shop", "staging"),
-    rolePath: environmentRolePath("shop", "staging"),
-    ctx,
-    ...over,
-});
 const fargate = (over: Partial<FargateAppArgs> = {}, name = "app", dependsOn = false) =>
     build((ctx) => {
         const marker = dependsOn ? new lb.Listener("app-listener", { loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web/1", defaultActions: [] }) : undefined;
