@@ -6,7 +6,7 @@
 // instance bootstrap or on RestartAppServer / UpdateEnvironment (security rule #47; EB Developer Guide,
 // "Fetching secrets and parameters to Elastic Beanstalk environment variables").
 import { Props, resourceRule, SlipwayRule, stackRule } from "./kit";
-import { RDS_CLUSTER, rotationRuleTargeted } from "./rules-database";
+import { RDS_CLUSTER, rotationRuleTargeted, stateMachineTasks } from "./rules-database";
 
 const EB_ENV = "aws:elasticbeanstalk/environment:Environment";
 const PROPERTIES = "aws:elasticbeanstalk:application:environment";
@@ -66,13 +66,9 @@ export const beanstalkDatabaseRules: SlipwayRule[] = [
                 report(`${environments.length} Beanstalk environment(s) keep the old database password after a rotation: no EventBridge rule on Secrets Manager's RotationSucceeded with a target refreshes them.`, environments[0].urn);
                 return;
             }
-            const refreshed = new Set<string>();
-            for (const m of resources.filter((x) => x.type === "aws:sfn/stateMachine:StateMachine")) {
-                const definition = (m.props as Props).definition;
-                if (typeof definition !== "string") return; // unknown during a preview
-                const states = (JSON.parse(definition) as { States?: Record<string, { Resource?: string; Parameters?: Props }> }).States ?? {};
-                for (const st of Object.values(states)) if (REFRESH_TASK.test(String(st.Resource ?? ""))) refreshed.add(String(st.Parameters?.EnvironmentName));
-            }
+            const tasks = stateMachineTasks(resources);
+            if (!tasks) return; // a definition unknown during a preview
+            const refreshed = new Set(tasks.filter((st) => REFRESH_TASK.test(String(st.Resource ?? ""))).map((st) => String(st.Parameters?.EnvironmentName)));
             for (const env of environments) {
                 const name = (env.props as Props).name;
                 if (typeof name === "string" && !refreshed.has(name)) {

@@ -31,6 +31,23 @@ export function rotationRuleTargeted(resources: { type: string; props: unknown }
     return rules.some((rule) => resources.some((t) => t.type === "aws:cloudwatch/eventTarget:EventTarget" && (t.props as Props).rule === (rule.props as Props).name));
 }
 
+/** A state machine task: its integration (Resource) and its parameters. */
+export interface StateMachineTask {
+    Resource?: string;
+    Parameters?: Props;
+}
+
+/** Every task state of the stack's state machines; undefined while a definition is unknown (a preview: judged when known). */
+export function stateMachineTasks(resources: { type: string; props: unknown }[]): StateMachineTask[] | undefined {
+    const tasks: StateMachineTask[] = [];
+    for (const m of resources.filter((x) => x.type === "aws:sfn/stateMachine:StateMachine")) {
+        const definition = (m.props as Props).definition;
+        if (typeof definition !== "string") return undefined;
+        tasks.push(...Object.values((JSON.parse(definition) as { States?: Record<string, StateMachineTask> }).States ?? {}));
+    }
+    return tasks;
+}
+
 export const databaseRules: SlipwayRule[] = [
     resourceRule(
         {
@@ -187,20 +204,12 @@ export const databaseRules: SlipwayRule[] = [
                 report(`${services.length} ECS service(s) keep the old database password after a rotation: no EventBridge rule on Secrets Manager's RotationSucceeded with a target restarts them.`, services[0].urn);
                 return;
             }
+            const tasks = stateMachineTasks(resources);
+            if (!tasks) return;
             const restarted = new Set<string>();
-            let unknown = false;
-            for (const m of resources.filter((x) => x.type === "aws:sfn/stateMachine:StateMachine")) {
-                const definition = (m.props as Props).definition;
-                if (typeof definition !== "string") {
-                    unknown = true;
-                    continue;
-                }
-                const states = (JSON.parse(definition) as { States?: Record<string, { Resource?: string; Parameters?: Props }> }).States ?? {};
-                for (const st of Object.values(states)) {
-                    if (/:states:::aws-sdk:ecs:updateService$/.test(String(st.Resource ?? "")) && st.Parameters?.ForceNewDeployment === true) restarted.add(String(st.Parameters.Service));
-                }
+            for (const st of tasks) {
+                if (/:states:::aws-sdk:ecs:updateService$/.test(String(st.Resource ?? "")) && st.Parameters?.ForceNewDeployment === true) restarted.add(String(st.Parameters.Service));
             }
-            if (unknown) return;
             // A service whose tasks never read RDS's password (a worker with `database: false`: no `rds!cluster-` secret in its
             // task definition) keeps nothing stale after a rotation. Its task definition is found by family; one not found, or
             // not yet known, still needs the restart.
