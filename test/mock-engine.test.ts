@@ -273,3 +273,23 @@ test("the ARN check catches a mock ARN in a shape AWS does not use", async () =>
     }
     assert.equal(documented, false);
 });
+
+test("an untraced run formats no stack frame, and a run that fails is made again so its error keeps the program's frames", async () => {
+    const seen: string[] = [];
+    await runUnderMocks(opts, () => {
+        // Resource.callsites() raises the limit itself: its trace must still hold no frame (nothing is looked up).
+        Error.stackTraceLimit = Infinity;
+        seen.push(new Error("probe").stack ?? "");
+        Error.stackTraceLimit = 0;
+        new iam.Role("traced-role", { assumeRolePolicy: trust });
+        return {};
+    });
+    assert.deepEqual(seen, ["Error: probe"]);
+    const failing = () => {
+        throw new Error("the program broke");
+    };
+    await assert.rejects(
+        runUnderMocks(opts, () => failing()),
+        (err: Error) => /the program broke/.test(err.message) && /at failing \(.*mock-engine\.test\.ts:\d+:\d+\)/.test(err.stack ?? ""),
+    );
+});

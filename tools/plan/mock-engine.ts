@@ -479,19 +479,24 @@ export function runUnderMocks(opts: RunOptions, program: () => Record<string, un
 }
 
 /**
- * A run with Error.stackTraceLimit at 0 and source maps off. @pulumi/pulumi captures a stack trace for every promise it makes
+ * A run with Error.stackTraceLimit at 0, no stack formatted (Error.prepareStackTrace: the first line only) and source maps off. @pulumi/pulumi captures a stack trace for every promise it makes
  * (runtime/debuggable.js: `new Error().stack`) and every resource it registers; no plan reads them, and
  * under a source-mapping loader (tsx, --enable-source-maps) formatting them was most of a plan's time.
  * Runs are one at a time (the queue above), so the process-wide limit is ours while the run lasts. The
  * program is deterministic: a run that fails is made again with traces, so its error carries the stack.
  */
+/** An error's stack while a run is untraced: its first line only, so no frame's position is ever looked up. */
+const unformattedStack = (error: Error): string => `${error.name}: ${error.message}`;
+
 async function runUntraced(opts: RunOptions, program: () => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<Plan> {
     const limit = Error.stackTraceLimit;
     // Resource.callsites() raises the limit for its own trace of every resource (its source position,
-    // which no plan records): without source maps those traces are not mapped frame by frame.
+    // which no plan records): with no frame formatted, no position in the bundle is ever looked up.
     const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
     Error.stackTraceLimit = 0;
     if (sourceMaps) process.setSourceMapsEnabled(false);
+    const prepare = Error.prepareStackTrace;
+    Error.prepareStackTrace = unformattedStack;
     let failed: unknown;
     try {
         return await runOnce(opts, program);
@@ -499,6 +504,7 @@ async function runUntraced(opts: RunOptions, program: () => Record<string, unkno
         failed = error;
     } finally {
         Error.stackTraceLimit = limit;
+        Error.prepareStackTrace = prepare;
         if (sourceMaps) process.setSourceMapsEnabled(true);
     }
     await runOnce(opts, program);
