@@ -388,13 +388,22 @@ export function snapshotStage(stage: string): StageEstimate {
  * Each platform's deploy model, from the environment's plan; null: not modelled (its stages are
  * listed as excluded). Keyed by PlatformName, so a new platform must say which.
  */
-export const DEPLOY_MODELS: Record<PlatformName, { label: string; floor(env: Plan): DeployFloor | null } | null> = {
-    ecs: { label: "ECS", floor: (env) => ecsEnvironmentFloor(env) },
+export const DEPLOY_MODELS: Record<PlatformName, DeployModel | null> = {
+    // The issue's deploy-floor target (TARGETS.ecsDeployFloorSeconds) is set for ECS deploys.
+    ecs: { label: "ECS", floor: (env) => ecsEnvironmentFloor(env), floorTarget: true },
     // Beanstalk's deploy time depends on the deployment policy, instance boot and EB's own health
     // checks, for which we have no documented floors: not modelled rather than guessed. What is known is
     // TrafficSplitting's evaluation time, a deliberate wait: that much is counted (beanstalkEvaluationFloor).
     beanstalk: { label: "Beanstalk", floor: (env) => beanstalkEvaluationFloor(env) ?? beanstalkReleaseFloor(env) },
 };
+
+/** How a platform's deploy is modelled. */
+export interface DeployModel {
+    label: string;
+    floor(env: Plan): DeployFloor | null;
+    /** Its floor without deliberate waits is held to TARGETS.ecsDeployFloorSeconds (reported in `ecsFloors`). */
+    floorTarget?: boolean;
+}
 
 /** A deploy's modelled floor; `unmodelled` names what it leaves out (listed as excluded). */
 export interface DeployFloor {
@@ -508,7 +517,7 @@ export function modelLeadTime(delivery: Plan, envs: Record<string, Plan>, app: A
         const floor = model?.floor(env);
         if (model && floor) {
             const wait = floor.waitSeconds ?? 0;
-            if (platform === "ecs") ecsFloors[stack] = floor.seconds - wait;
+            if (model.floorTarget) ecsFloors[stack] = floor.seconds - wait;
             if (wait) releaseWaits[stack] = wait;
             stages.push({ stage: `${s.name}: ${model.label} deploy (${stack})`, seconds: floor.seconds, parts: floor.parts });
             if (floor.unmodelled) excluded.push(`${s.name}: ${platform} deploy (${stack}): ${floor.unmodelled} are not modelled; only its ${wait ? "deliberate wait is" : "release command is"} counted`);
