@@ -72,7 +72,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const databaseStacks = [...s.targets.filter((t) => t.database).map((t) => t.stack), ...(s.reviewDatabase ? ["review"] : [])];
     // …on Beanstalk: its instances read it as environment secrets and its app servers restart after a rotation.
     const beanstalkDatabaseStacks = [...s.targets.filter((t) => t.database && t.platform === "beanstalk").map((t) => t.stack), ...(s.reviewDatabase && s.reviewDatabasePlatform === "beanstalk" ? ["review"] : [])];
-    // …with slipway:database.iamAuthentication (ECS): its database processes connect as its own user (infra/delivery/database-connect.ts).
+    // …with slipway:database.iamAuthentication (ECS task roles, the Beanstalk instance role): they connect as its own user (infra/delivery/database-connect.ts).
     const databaseIamStacks = [...s.targets.filter((t) => t.database && t.databaseIam).map((t) => t.stack), ...(s.reviewDatabase && s.reviewDatabaseIam ? ["review"] : [])];
     // Queue workers in an environment's stack file (or the review template's): each consumes its own queue.
     const workerQueues: Record<string, Record<string, string>> = Object.fromEntries([...s.targets.filter((t) => t.queues).map((t) => [t.stack, t.queues ?? {}]), ...(s.reviewQueues ? [["review", s.reviewQueues]] : [])]);

@@ -9,7 +9,7 @@ import * as assert from "node:assert/strict";
 import { MOCK_ACCOUNT, Plan } from "../tools/plan/mock-engine";
 import { decide, Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { attackRequests, ownArns, StackView, tagContext } from "../tools/check/iam-requests";
-import { STACK_TAG } from "../infra/contract";
+import { DATABASE_IAM_USER_VARIABLE, STACK_TAG } from "../infra/contract";
 import { RDS_CLUSTER_TAG } from "../infra/delivery/stack-access";
 import { databaseSettings, DATABASE_SECRET_NAMES } from "../infra/config/database";
 import { ENVIRONMENT_SECRETS_NAMESPACE, refreshDefinition } from "../infra/platforms/beanstalk/database";
@@ -121,9 +121,10 @@ for (const stack of [STAGING, PRODUCTION]) {
         // RDS's own secret of this cluster, its password key (EB's <arn>:<key> form, not ECS' <arn>:<key>::).
         const master = String(p.outputs.databaseSecretArn);
         assert.equal(secrets.PGPASSWORD, `${master}:password`);
-        // Nothing of the database in plain properties, and no password anywhere in the plan.
+        // Nothing of the database's connection in plain properties (PGUSER_IAM, a user name, is production's with
+        // iamAuthentication: test/beanstalk-database-iam.test.ts), and no password anywhere in the plan.
         const properties = settings.filter((s) => s.namespace === "aws:elasticbeanstalk:application:environment");
-        assert.deepEqual(properties.filter((s) => /^PG/.test(s.name) || s.value.includes("rds!cluster")), []);
+        assert.deepEqual(properties.filter((s) => (/^PG/.test(s.name) && s.name !== DATABASE_IAM_USER_VARIABLE) || s.value.includes("rds!cluster")), []);
         assert.ok(!/masterPassword/.test(JSON.stringify(p.resources)));
     });
 

@@ -16,7 +16,7 @@ import { iamPolicySize } from "../tools/check/aws-limits";
 import { BEANSTALK_MANAGED_POLICIES } from "../infra/platforms/beanstalk/environment";
 import { SECRET_ARN_PROPERTY, COMPOSE_FILE } from "../infra/platforms/beanstalk/bundle";
 import { ENVIRONMENT_SECRETS_NAMESPACE } from "../infra/platforms/beanstalk/database";
-import { STACK_TAG } from "../infra/contract";
+import { DATABASE_IAM_USER_VARIABLE, STACK_TAG } from "../infra/contract";
 import { all, one, planStack, ROOT } from "./helpers";
 import { view } from "./iam-helpers";
 
@@ -841,6 +841,10 @@ function instanceRequests(ev: StackView, delivery: string): Request[] {
             : owned(ev);
         out.push({ action: "secretsmanager:GetSecretValue", resource: secret, context, why: `${why}: bootstrap resolves ${s.name}, elasticbeanstalk:instance-profile-environment-secrets` });
     }
+    // slipway:database.iamAuthentication: the app's container signs its auth token with the instance profile and
+    // connects as the user PGUSER_IAM names (any cluster resource id: the grant names the user; test/beanstalk-database-iam.test.ts).
+    const iamUser = settings[`aws:elasticbeanstalk:application:environment:${DATABASE_IAM_USER_VARIABLE}`];
+    if (iamUser) out.push({ action: "rds-db:connect", resource: `arn:aws:rds-db:${R}:${A}:dbuser:cluster-ABCDEFGHIJKLMNOPQRSTUVWXY0/${iamUser}`, context: region, why: `${why}: the app connects as ${iamUser} (IAM database authentication)` });
     return out;
 }
 
@@ -877,6 +881,7 @@ for (const c of BEANSTALK_CASES) {
         assert.deepEqual(await denials(runtime, requests.filter((r) => /^(ecr|secretsmanager):/.test(r.action) || (r.action === "s3:GetObject" && !r.resource.startsWith(storageBucket)))), []);
         const secrets = requests.some((r) => r.why.includes("instance-profile-environment-secrets"));
         assert.equal(secrets, c.delivery === "ebdb-delivery", "environment secrets exactly where there is a database");
+        assert.equal(requests.some((r) => r.action === "rds-db:connect"), stack === "ebdb-production", "an IAM database connection exactly where iamAuthentication is on");
         assert.deepEqual(uncovered(["elasticbeanstalk:instance-profile-web-tier", "elasticbeanstalk:instance-profile-ecr-pull", ...(secrets ? ["elasticbeanstalk:instance-profile-environment-secrets"] : [])], requests, INSTANCE_EXCUSED), []);
     });
     // The registry and the EB application are the delivery stack's, tagged so; the boundary denies both (see above).

@@ -38,7 +38,7 @@ import { serviceImageProblems, type ServiceImage } from "../platforms/ecs/servic
 import { PLATFORM_CONFIG } from "../platforms/config";
 import { ownImagesOf, queuesOf, secretChoicesOf } from "../platforms/ecs/target-facts";
 import { jobSettings, JobSettings } from "../platforms/ecs/job-settings";
-import { databaseIamAuthOfStackFile, databaseNameProblems, databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
+import { DATABASE_PLATFORMS, databaseIamAuthOfStackFile, databaseNameProblems, databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
@@ -92,7 +92,7 @@ export interface DeployTarget {
     settleMinutes?: number;
     /** Its stack file sets slipway:database: its deploy role may manage its Aurora cluster (infra/delivery/database-policy.ts). */
     database?: boolean;
-    /** Its stack file sets slipway:database.iamAuthentication true (ECS): its database processes get the `db-connect` runtime policy. */
+    /** Its stack file sets slipway:database.iamAuthentication true: its database processes (ECS task roles, the Beanstalk instance role) get the `db-connect` runtime policy. */
     databaseIam?: boolean;
     /** The workers of its stack file that build their own image (slipway:workers.<name>.dockerfile/target, ECS); unset: none. */
     images?: ServiceImage[];
@@ -130,7 +130,7 @@ export interface DeliverySettings extends CommonSettings {
     reviewDatabase?: boolean;
     /** The review template's slipway:platform, when it sets slipway:database (its restart and its agents' read differ per platform). */
     reviewDatabasePlatform?: string;
-    /** The review template sets slipway:database.iamAuthentication true (ECS): review stacks get the `db-connect` runtime policy. */
+    /** The review template sets slipway:database.iamAuthentication true (ECS or Beanstalk): review stacks get the `db-connect` runtime policy. */
     reviewDatabaseIam?: boolean;
     /** The review template's workers with their own image (each must be one a pipeline stack builds); unset: none. */
     reviewImages?: ServiceImage[];
@@ -512,7 +512,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         targets,
         reviewDomain: managedDomainOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)),
         reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
-        ...((reviewTemplate?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs") === "ecs" && databaseIamAuthOfStackFile(reviewTemplate) ? { reviewDatabaseIam: true } : {}),
+        ...((DATABASE_PLATFORMS as readonly string[]).includes(reviewTemplate?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs") && databaseIamAuthOfStackFile(reviewTemplate) ? { reviewDatabaseIam: true } : {}),
         ...(databaseOfStackFile(reviewTemplate) ? { reviewDatabasePlatform: reviewTemplate?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs" } : {}),
         ...(reviewImages ? { reviewImages } : {}),
         ...(queuesOf(reviewTemplate).queues ? { reviewQueues: queuesOf(reviewTemplate).queues } : {}),

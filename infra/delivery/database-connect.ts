@@ -1,6 +1,7 @@
-// IAM database authentication (slipway:database.iamAuthentication, ECS): the `db-connect` runtime policy of a
-// policy stack, and the boundary's allowance of exactly that. Written by the delivery stack (a deploy role never
-// writes a permission); the environment attaches it to the task roles of the processes that use the database.
+// IAM database authentication (slipway:database.iamAuthentication, ECS and Elastic Beanstalk): the `db-connect`
+// runtime policy of a policy stack, and the boundary's allowance of exactly that. Written by the delivery stack (a
+// deploy role never writes a permission); the environment attaches it to the task roles of the processes that use
+// the database (ECS) or to the instance role (Beanstalk: infra/platforms/beanstalk/index.ts).
 //
 // The grant names the database user, not the cluster: `rds-db:connect` takes the resource
 // `arn:${Partition}:rds-db:${Region}:${Account}:dbuser:${DbiResourceId}/${DbUserName}` (Service Authorization

@@ -50,7 +50,7 @@ export interface DeployerScope {
     queueWorkers?: string[];
     /** The stack's workers and jobs that choose their secrets (ECS): each one's execution role may get its `execution-<process>` runtime policy. @default none */
     processExecutions?: string[];
-    /** slipway:database.iamAuthentication (ECS): the stack's database processes' task roles may get its `db-connect` runtime policy. @default false */
+    /** slipway:database.iamAuthentication: the stack's database processes' task roles (ECS) or its instance role (Beanstalk) may get its `db-connect` runtime policy. @default false */
     databaseConnect?: boolean;
 }
 

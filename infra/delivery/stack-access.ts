@@ -164,7 +164,7 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
         },
         // The database-rotation restart's roles: UpdateService of the stack's services, StartExecution of its restart.
         ...(database ? rotationBoundaryStatements(app, policyStack, ctx) : []),
-        // slipway:database.iamAuthentication (ECS): connecting as the stack's own database user (./database-connect.ts).
+        // slipway:database.iamAuthentication (ECS, Beanstalk): connecting as the stack's own database user (./database-connect.ts).
         ...(database && databaseConnect ? databaseConnectBoundaryStatements(app, pattern, ctx) : []),
         ...(database
             ? [
@@ -247,7 +247,7 @@ export interface StackAccessArgs {
      */
     beanstalkDatabaseStacks?: string[];
     /**
-     * Those of databaseStacks (ECS) whose stack file sets slipway:database.iamAuthentication: each gets a `db-connect`
+     * Those of databaseStacks (ECS or Beanstalk) whose stack file sets slipway:database.iamAuthentication: each gets a `db-connect`
      * runtime policy (rds-db:connect as its own database user, ./database-connect.ts) and a boundary that allows exactly that. @default none
      */
     databaseIamStacks?: string[];

@@ -4,7 +4,7 @@
 // parts of the deploy and runtime policies, and the bundle the build emits for EB.
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
-import { alarmNamePrefix, boundaryArn, bundleBucketPrefix, databaseIdentifier, DELIVERY_OUTPUTS, environmentRolePath, PACKAGES_READ_KIND, rotationRestartName, ROTATION_RESTART_ALARM, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, runtimePolicyArn } from "../../contract";
+import { alarmNamePrefix, boundaryArn, bundleBucketPrefix, databaseIamUser, databaseIdentifier, DATABASE_IAM_USER_VARIABLE, DB_CONNECT_KIND, DELIVERY_OUTPUTS, environmentRolePath, PACKAGES_READ_KIND, rotationRestartName, ROTATION_RESTART_ALARM, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, runtimePolicyArn } from "../../contract";
 import { RotationRestart } from "../ecs/rotation-restart";
 import { refreshDefinition } from "./database";
 import { ReleaseAlarms } from "../../environment/release-alarms";
@@ -55,6 +55,18 @@ function beanstalkEnvironment(s: EnvironmentSettings, shared: EnvironmentBase): 
     const app = s.appName;
     const eb = s.beanstalk;
     if (!eb) throw new Error("platform beanstalk without beanstalk settings (config/settings.ts always sets them)");
+    // slipway:database.iamAuthentication: the instance role is the only role the app's container can use on EB's
+    // Docker platform (no task role: "Amazon EC2 instances assume the instance profile role to sign requests to AWS
+    // and access APIs […] You can add permissions to this profile to provide your instances access to other AWS
+    // services", EB DG "Configuring environment security"), so it gets the delivery stack's db-connect policy
+    // (infra/delivery/database-connect.ts), and the app is told its user as a plain environment property. That the
+    // container reaches IMDSv2 (hop limit ≥ 2) is under docs/database.md "Not verified".
+    const iamAuth = Boolean(shared.database && s.database?.iamAuthentication);
+    const extraInstancePolicyArns = [
+        // slipway:packages.runtimeRead (delivery stack): the app installs from the private package index.
+        ...(s.packagesRead ? [runtimePolicyArn(shared.ctx, app, shared.policyStack, PACKAGES_READ_KIND)] : []),
+        ...(iamAuth ? [runtimePolicyArn(shared.ctx, app, shared.policyStack, DB_CONNECT_KIND)] : []),
+    ];
     const env = new BeanstalkEnvironment("app", {
         appName: app,
         stack: s.stack,
@@ -63,14 +75,14 @@ function beanstalkEnvironment(s: EnvironmentSettings, shared: EnvironmentBase): 
         applicationName: shared.delivery.requireOutput(DELIVERY_OUTPUTS.beanstalkApplicationName) as pulumi.Output<string>,
         image: shared.image,
         instancePolicyArn: runtimePolicyArn(shared.ctx, app, shared.policyStack, BEANSTALK_RUNTIME_KIND),
-        // slipway:packages.runtimeRead (delivery stack): the app installs from the private package index.
-        ...(s.packagesRead ? { extraInstancePolicyArns: [runtimePolicyArn(shared.ctx, app, shared.policyStack, PACKAGES_READ_KIND)] } : {}),
+        ...(extraInstancePolicyArns.length ? { extraInstancePolicyArns } : {}),
         permissionsBoundary: boundaryArn(shared.ctx, app, shared.policyStack),
         vpcId: shared.network.vpc.id,
         subnetIds: shared.network.publicSubnetIds,
         containerPort: s.containerPort,
         healthPath: s.healthPath,
-        environment: s.appSettings,
+        // PGUSER_IAM names the user, not a secret (an app setting of that name is refused: databaseNameProblems).
+        environment: iamAuth ? { ...s.appSettings, [DATABASE_IAM_USER_VARIABLE]: databaseIamUser(app, s.stack) } : s.appSettings,
         secrets: { arn: shared.secrets.arn, names: shared.secrets.names, versionId: shared.secrets.versionId },
         releaseCommand: s.releaseCommand,
         // slipway:database: the instances carry its clients group; PG* are environment secrets (./database.ts).
