@@ -117,3 +117,27 @@ test("the shipped stacks together declare the whole pipeline", async () => {
         assert.ok(types.has(t), t);
     }
 });
+
+test("what @pulumi/pulumi loads only to serialize closures is a proxy in the bundle, and each import style still reaches the real module", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const run = require("../tools/run.cjs") as { bundle: (entry: string) => Promise<string>; lazyProxySource: (id: string) => string; LAZY: RegExp };
+    const text = fs.readFileSync(await run.bundle("tools/plan/cli.ts"), "utf8");
+    for (const id of ["typescript", "@npmcli/arborist", "normalize-package-data", "fdir", "upath"]) {
+        assert.match(id, run.LAZY);
+        assert.match(text, new RegExp(`^// lazy:${id.replace("/", "\\/")}$`, "m"), `${id} is a lazy proxy`);
+        assert.doesNotMatch(text, new RegExp(`^// (?:\\S*/)?node_modules/${id.replace("/", "\\/")}/`, "m"), `${id} itself is not bundled`);
+    }
+    // The proxy, evaluated as esbuild's CommonJS wrapper would: a CommonJS function module (normalize-package-data's shape)
+    // through tslib's __importDefault, and a namespace module through __importStar.
+    const proxyOf = (real: unknown) => {
+        const mod = { exports: {} as Record<string, unknown> };
+        new Function("module", "require", run.lazyProxySource("x"))(mod, () => real);
+        return mod.exports;
+    };
+    const normalize = () => "normalized";
+    const importDefault = (m: Record<string, unknown>) => (m && m.__esModule ? m : { default: m });
+    assert.equal(importDefault(proxyOf(normalize)).default, normalize);
+    const namespace = { basename: () => "b", __esModule: true, default: "its own default" };
+    assert.equal(proxyOf(namespace).basename, namespace.basename);
+    assert.equal(importDefault(proxyOf(namespace)).default, "its own default");
+});

@@ -20,11 +20,35 @@ const ROOT = path.resolve(__dirname, "..");
  * through a link: each checkout keeps its own bundles, so two never rebuild over each other.
  */
 const CACHE = path.join(ROOT, "node_modules", ".cache", "slipway", crypto.createHash("sha256").update(ROOT).digest("hex").slice(0, 12));
-const FORMAT = 4; // bump when the bundling options below change
-/** Loaded by @pulumi/pulumi at start-up but used only to serialize closures: load on first use (and its Automation API, below). */
-const LAZY = /^(typescript|@npmcli\/arborist)$/;
+const FORMAT = 5; // bump when the bundling options below change
+/**
+ * Loaded by @pulumi/pulumi at start-up but used only to serialize closures (runtime/closure/*.js, inside
+ * functions): load on first use (and its Automation API, below). normalize-package-data alone built
+ * spdx-correct's tables at start-up, about 30 ms of a plan.
+ */
+const LAZY = /^(typescript|@npmcli\/arborist|normalize-package-data|fdir|upath)$/;
 /** Bundled although they mention __dirname/import.meta (see bundle()). */
 const SELF_LOCATING_OK = new Set(["@pulumi/pulumi", "@grpc/grpc-js"]);
+
+/**
+ * The module a LAZY import becomes: a proxy that requires the real module `id` on first property access.
+ * @param {string} id
+ */
+function lazyProxySource(id) {
+    return [
+        `const id = ${JSON.stringify(id)};`,
+        "let real;",
+        "const load = () => (real ??= require(id));",
+        "module.exports = new Proxy({}, {",
+        // __esModule: lets tslib's __importStar hand back the proxy instead of copying keys (a load).
+        // default: what tslib's __importDefault would give for a CommonJS module (its exports).
+        '    get: (_, k) => (k === "__esModule" ? true : k === "default" && !load().__esModule ? load() : load()[k]),',
+        "    has: (_, k) => k in load(),",
+        "    ownKeys: () => Reflect.ownKeys(load()),",
+        "    getOwnPropertyDescriptor: (_, k) => Reflect.getOwnPropertyDescriptor(load(), k),",
+        "});",
+    ].join("\n");
+}
 
 /** esbuild plugin: each LAZY module becomes a proxy that requires the real one on first property access. */
 /** @type {import("esbuild").Plugin} */
@@ -37,21 +61,7 @@ const lazyModules = {
             /[\\/]@pulumi[\\/]pulumi[\\/]index\.js$/.test(a.importer) ? { path: require.resolve("@pulumi/pulumi/automation", { paths: [a.resolveDir] }), namespace: "lazy" } : undefined,
         );
         // `require(id)` with a variable is left to Node at run time, from the project's node_modules.
-        build.onLoad({ filter: /.*/, namespace: "lazy" }, (a) => ({
-            loader: "js",
-            contents: [
-                `const id = ${JSON.stringify(a.path)};`,
-                "let real;",
-                "const load = () => (real ??= require(id));",
-                "module.exports = new Proxy({}, {",
-                // __esModule: lets tslib's __importStar hand back the proxy instead of copying keys (a load).
-                '    get: (_, k) => (k === "__esModule" ? true : load()[k]),',
-                "    has: (_, k) => k in load(),",
-                "    ownKeys: () => Reflect.ownKeys(load()),",
-                "    getOwnPropertyDescriptor: (_, k) => Reflect.getOwnPropertyDescriptor(load(), k),",
-                "});",
-            ].join("\n"),
-        }));
+        build.onLoad({ filter: /.*/, namespace: "lazy" }, (a) => ({ loader: "js", contents: lazyProxySource(a.path) }));
     },
 };
 
@@ -240,4 +250,4 @@ if (require.main === module) {
 }
 
 // The suite's plan thread (test/plan-worker.cjs) loads its entry the same way.
-module.exports = { bundle, load };
+module.exports = { bundle, load, lazyProxySource, LAZY };

@@ -1112,8 +1112,11 @@ function checkName(c: Collector, r: PlannedResource, limit: LimitId, candidate: 
 }
 
 function checkNames(c: Collector, plan: Plan): void {
+    const byType = new Map<string, PlannedResource[]>();
+    for (const r of plan.resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
     for (const t of NAME_TARGETS) {
-        for (const r of plan.resources.filter((x) => t.types.includes(x.type))) {
+        // In plan order, as the violations are reported.
+        for (const r of t.types.length === 1 ? (byType.get(t.types[0]) ?? []) : plan.resources.filter((x) => t.types.includes(x.type))) {
             const planned = plannedName(r, t);
             if (!planned) continue;
             const spec = LIMITS[t.limit].name;

@@ -5,7 +5,13 @@ import { createHash } from "crypto";
 
 export const MOCK_ACCOUNT = "123456789012";
 
-const hash = (s: string) => createHash("sha256").update(s).digest("hex");
+/** sha256 hex of each name, once per process (a plan mints and checks the same names many times). */
+const hashes = new Map<string, string>();
+const hash = (s: string) => {
+    let h = hashes.get(s);
+    if (h === undefined) hashes.set(s, (h = createHash("sha256").update(s).digest("hex")));
+    return h;
+};
 
 /**
  * A resource's physical name as the provider would choose it: its `name` input, else its name prefix
