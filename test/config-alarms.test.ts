@@ -40,6 +40,9 @@ test("an unhealthy-target threshold above maxCount could never fire behind an AL
     // Without a load balancer (staging's HTTP API) there is no such alarm, so nothing to refuse; nor with the alarms off.
     assert.deepEqual(problemsOf(rawConfig("staging", { "slipway:alarmUnhealthyTargets": "7" })), []);
     assert.deepEqual(problemsOf(rawConfig("production", { "slipway:alarmUnhealthyTargets": "7", "slipway:releaseAlarms": "false" })), []);
+    // Beanstalk's release alarm watches enhanced health, not targets (PLATFORM_CONFIG.countsUnhealthyTargets).
+    const beanstalk = problemsOf(rawConfig("production", { "slipway:platform": "beanstalk", "slipway:alarmUnhealthyTargets": "7" }));
+    assert.ok(!beanstalk.some((p) => p.includes("slipway:alarmUnhealthyTargets")), beanstalk.join("\n"));
 });
 
 test("the delivery stack does not read the alarm keys: setting one there is a misplaced-key problem", () => {

@@ -66,14 +66,17 @@ export const ALARM_KEYS = [
     }),
 ] as const;
 
-/** The release alarms' settings from decoded config, with the cross-key checks' problems. */
+/**
+ * The release alarms' settings from decoded config, with the cross-key checks' problems.
+ * `countsUnhealthyTargets`: the platform's release alarms watch a target group behind this ingress (PLATFORM_CONFIG).
+ */
 export function alarmSettings(
-    d: { releaseAlarms: boolean; alarmErrorRatePercent: number; alarmLatencyP95Ms: number; alarmUnhealthyTargets: number; alarmMinutes: number; maxCount: number; platform: string },
-    ingress: "alb" | "api",
+    d: { releaseAlarms: boolean; alarmErrorRatePercent: number; alarmLatencyP95Ms: number; alarmUnhealthyTargets: number; alarmMinutes: number; maxCount: number },
+    countsUnhealthyTargets: boolean,
     stack: string,
     problems: string[],
 ): AlarmSettings {
-    if (d.releaseAlarms && d.platform === "ecs" && ingress === "alb" && d.alarmUnhealthyTargets > d.maxCount) {
+    if (d.releaseAlarms && countsUnhealthyTargets && d.alarmUnhealthyTargets > d.maxCount) {
         problems.push(
             `slipway:alarmUnhealthyTargets = ${d.alarmUnhealthyTargets} is more than slipway:maxCount = ${d.maxCount}: the target group never holds that many targets, so the alarm could never fire. Fix: pulumi config set slipway:alarmUnhealthyTargets 1 --stack ${stack} (or raise slipway:maxCount)`,
         );

@@ -705,7 +705,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         appSecrets: secretValues(d.appSecrets),
         protect: byTier.protect,
         containerInsights: byTier.containerInsights,
-        alarms: alarmSettings(d, ingress, raw.stack, problems),
+        alarms: alarmSettings(d, PLATFORM_CONFIG[d.platform].countsUnhealthyTargets(ingress), raw.stack, problems),
         deploy: deploySettings(d, tier, ingress, d.platform, raw.stack, problems),
     };
 }

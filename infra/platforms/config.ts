@@ -19,10 +19,14 @@ export interface PlatformConfig {
     sizingProblems(d: EnvironmentConfig, stack: string): string[];
     /** What slipway:highAvailability needs on this platform: [what is missing, the fix] pairs. */
     highAvailabilityProblems(d: EnvironmentConfig, byTier: TierDefaults): [string, string][];
+    /** Whether its release alarms count a target group's unhealthy targets behind this ingress (slipway:alarmUnhealthyTargets applies). */
+    countsUnhealthyTargets(ingress: "alb" | "api"): boolean;
 }
 
 export const PLATFORM_CONFIG: Record<Platform, PlatformConfig> = {
-    ecs: { targetFacts: ecsTargetFacts, sizingProblems: ecsSizingProblems, highAvailabilityProblems: (d) => ecsHighAvailabilityProblems(d) },
-    // Beanstalk sizes by instance type (its own keys' checks, beanstalkSettings).
-    beanstalk: { targetFacts: beanstalkTargetFacts, sizingProblems: () => [], highAvailabilityProblems: beanstalkHighAvailabilityProblems },
+    // An HTTP API has no unhealthy-target metric (infra/platforms/ecs/alarms.ts).
+    ecs: { targetFacts: ecsTargetFacts, sizingProblems: ecsSizingProblems, highAvailabilityProblems: (d) => ecsHighAvailabilityProblems(d), countsUnhealthyTargets: (ingress) => ingress === "alb" },
+    // Beanstalk sizes by instance type (its own keys' checks, beanstalkSettings); its release alarm watches
+    // enhanced health, not targets (infra/platforms/beanstalk/alarms.ts).
+    beanstalk: { targetFacts: beanstalkTargetFacts, sizingProblems: () => [], highAvailabilityProblems: beanstalkHighAvailabilityProblems, countsUnhealthyTargets: () => false },
 };
