@@ -93,13 +93,10 @@ export const RDS_POSTGRES_MAJORS = [14, 15, 16, 17, 18] as const;
 export const DEFAULT_INSTANCE_ENGINE_VERSION = "16.11";
 /** The default instance class: the smallest Graviton burstable class RDS for PostgreSQL offers (2 vCPU, 1 GiB). */
 export const DEFAULT_INSTANCE_CLASS = "db.t4g.micro";
-/**
- * A DB instance class: `db.<family>.<size>` (CreateDBInstance DBInstanceClass; "DB instance classes", RDS User Guide:
- * e.g. db.t4g.micro, db.m7g.large, db.r6gd.2xlarge, db.m6i.metal). The shape is checked here; whether a region offers
- * the class for the version is RDS's answer (aws rds describe-orderable-db-instance-options --engine postgres).
- * db.serverless is Aurora's alone.
- */
-export const INSTANCE_CLASS = /^db\.[a-z][a-z0-9]*\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]?xlarge|metal(-[1-9][0-9]*xl)?)$/;
+/** A DB instance class: `db.<family>.<size>` (./rds-shapes.ts, shared with tools/check/aws-limits.ts). */
+export { INSTANCE_CLASS } from "./rds-shapes";
+import { INSTANCE_CLASS } from "./rds-shapes";
+
 /**
  * gp3 allocated storage of RDS for PostgreSQL: "General Purpose (SSD) storage (gp2, gp3): Must be an integer from 20
  * to 65536" (CreateDBInstance AllocatedStorage, RDS API Reference). Default 20 GiB: the smallest, the cheapest.
