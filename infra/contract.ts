@@ -25,9 +25,33 @@ export function environmentName(app: string, stack: string): string {
  * The environment's Aurora cluster identifier (`<app>-<stack>`, RDS stores it lower-case): fixed, so the
  * deploy and runtime policies name it by ARN and a later pipeline step (the pre-release snapshot) finds it.
  */
-/** The log group RDS exports a cluster's `log` to (Aurora User Guide: /aws/rds/cluster/<cluster>/<log>): the stack declares it, its deploy role may manage it. */
-export function rdsLogGroupName(identifier: string, log: string): string {
-    return `/aws/rds/cluster/${identifier}/${log}`;
+/**
+ * The log group RDS exports a database's `log` to: a cluster's /aws/rds/cluster/<cluster>/<log> (Aurora User Guide,
+ * "Publishing Aurora PostgreSQL logs to Amazon CloudWatch Logs"), a DB instance's /aws/rds/instance/<instance>/<log>
+ * (RDS User Guide, "Publishing PostgreSQL logs to Amazon CloudWatch Logs"). The stack declares it, its deploy role may manage it.
+ */
+export function rdsLogGroupName(identifier: string, log: string, kind: "serverless" | "instance" = "serverless"): string {
+    return `/aws/rds/${kind === "instance" ? "instance" : "cluster"}/${identifier}/${log}`;
+}
+
+/**
+ * The RDS ARN resource of an environment's database (`identifier`: databaseIdentifier, or a policy stack's pattern):
+ * `cluster:<id>` for the Aurora cluster, `db:<id>` for kind instance, whose DB instance has the same identifier (one
+ * name for both sides: the environment declares it, the delivery stack's policies and the pre-release snapshot name it).
+ */
+export function databaseResource(identifier: string, kind: "serverless" | "instance" = "serverless"): string {
+    return `${kind === "instance" ? "db" : "cluster"}:${identifier}`;
+}
+
+/**
+ * RDS's own master-password secret of an environment's database and the tag RDS puts on it naming the database:
+ * `rds!cluster-<uuid>` tagged aws:rds:primaryDBClusterArn for a cluster, `rds!db-<uuid>` tagged
+ * aws:rds:primaryDBInstanceArn for a DB instance (RDS User Guide, "Password management with Amazon RDS and AWS
+ * Secrets Manager"; AWS managed policy AmazonRDSServiceRolePolicy tags `rds!*` secrets with either key and
+ * aws:secretsmanager:owningService = rds).
+ */
+export function rdsMasterSecret(kind: "serverless" | "instance" = "serverless"): { pattern: string; tag: string } {
+    return kind === "instance" ? { pattern: "secret:rds!db-*", tag: "aws:rds:primaryDBInstanceArn" } : { pattern: "secret:rds!cluster-*", tag: "aws:rds:primaryDBClusterArn" };
 }
 
 export function databaseIdentifier(app: string, stack: string): string {
@@ -75,7 +99,7 @@ export function rotationRestartName(cluster: string): string {
 /** The alarm on a failed rotation restart, under the stack's alarm prefix (alarmNamePrefix). */
 export const ROTATION_RESTART_ALARM = "db-rotation-restart-failed";
 
-/** The final snapshot production's cluster leaves when it is deleted. */
+/** The final snapshot production's cluster (a DB cluster snapshot) or instance (a DB snapshot) leaves when it is deleted. */
 export function finalSnapshotIdentifier(cluster: string): string {
     return `${cluster}-final`;
 }

@@ -6,7 +6,7 @@
 // instance bootstrap or on RestartAppServer / UpdateEnvironment (security rule #47; EB Developer Guide,
 // "Fetching secrets and parameters to Elastic Beanstalk environment variables").
 import { Props, resourceRule, SlipwayRule, stackRule } from "./kit";
-import { RDS_CLUSTER, rotationRuleTargeted, stateMachineTasks } from "./rules-database";
+import { RDS_CLUSTER, RDS_INSTANCE, rotationRuleTargeted, stateMachineTasks } from "./rules-database";
 
 const EB_ENV = "aws:elasticbeanstalk/environment:Environment";
 const PROPERTIES = "aws:elasticbeanstalk:application:environment";
@@ -57,7 +57,7 @@ export const beanstalkDatabaseRules: SlipwayRule[] = [
             remediationSteps: "Declare the database through slipway's Database component on Beanstalk: it declares the RotationRestart whose state machine restarts the environment's app servers (infra/platforms/beanstalk/database.ts).",
         },
         (resources, _ctx, report) => {
-            if (!resources.some((x) => x.type === RDS_CLUSTER && (x.props as Props).manageMasterUserPassword === true)) return;
+            if (!resources.some((x) => (x.type === RDS_CLUSTER || x.type === RDS_INSTANCE) && (x.props as Props).manageMasterUserPassword === true)) return;
             // Only environments that read a secret at bootstrap depend on the rotation.
             const environments = resources.filter((x) => x.type === EB_ENV && settingsOf(x.props as Props).some((s) => s.namespace === SECRETS));
             if (!environments.length) return;

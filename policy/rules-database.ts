@@ -114,13 +114,13 @@ export const databaseRules: SlipwayRule[] = [
     resourceRule(
         {
             name: "rds-iam-authentication",
-            description: "Aurora clusters allow IAM database authentication (advisory: the password from Secrets Manager is slipway's default).",
+            description: "Aurora clusters and RDS instances allow IAM database authentication (advisory: the password from Secrets Manager is slipway's default).",
             sources: ["cdk-nag AuroraMySQLPostgresIAMAuth"],
             severity: "low",
             enforcementLevel: "advisory",
             remediationSteps: "pulumi config set --path 'slipway:database.iamAuthentication' true, and connect with rds-db:connect tokens.",
         },
-        [RDS_CLUSTER],
+        [RDS_CLUSTER, RDS_INSTANCE],
         (p, report) => {
             if (p.iamDatabaseAuthenticationEnabled !== true) report("IAM database authentication is off: only the managed password opens the database.");
         },
@@ -142,13 +142,13 @@ export const databaseRules: SlipwayRule[] = [
     resourceRule(
         {
             name: "rds-logs-exported",
-            description: "Aurora PostgreSQL clusters export their postgresql log to CloudWatch Logs.",
+            description: "Aurora PostgreSQL clusters and RDS for PostgreSQL instances export their postgresql log to CloudWatch Logs.",
             sources: ["cdk-nag RDSLoggingEnabled", "Checkov (RDS cluster log capture, intent)"],
             severity: "medium",
             enforcementLevel: "mandatory",
             remediationSteps: 'Set enabledCloudwatchLogsExports: ["postgresql"].',
         },
-        [RDS_CLUSTER],
+        [RDS_CLUSTER, RDS_INSTANCE],
         (p, report) => {
             const logs = (p.enabledCloudwatchLogsExports as unknown[] | undefined) ?? [];
             if (String(p.engine ?? "").includes("postgres") && !logs.includes("postgresql")) report('the postgresql log is not exported: set enabledCloudwatchLogsExports: ["postgresql"].');
@@ -157,15 +157,15 @@ export const databaseRules: SlipwayRule[] = [
     stackRule(
         {
             name: "rds-production-kept",
-            description: "In production a database cluster has deletion protection and leaves a final snapshot; elsewhere it deletes cleanly (no protection, no final snapshot to leave behind).",
-            sources: ["cdk-nag RDSInstanceDeletionProtectionEnabled", "Pulumi docs (pulumi destroy)", "RDS API Reference (DeleteDBCluster: SkipFinalSnapshot, FinalDBSnapshotIdentifier)"],
+            description: "In production a database cluster or instance has deletion protection and leaves a final snapshot; elsewhere it deletes cleanly (no protection, no final snapshot to leave behind).",
+            sources: ["cdk-nag RDSInstanceDeletionProtectionEnabled", "Pulumi docs (pulumi destroy)", "RDS API Reference (DeleteDBCluster and DeleteDBInstance: SkipFinalSnapshot, FinalDBSnapshotIdentifier)"],
             severity: "high",
             enforcementLevel: "mandatory",
             remediationSteps: "Production: deletionProtection: true, skipFinalSnapshot: false and a finalSnapshotIdentifier. Staging and review: deletionProtection: false, skipFinalSnapshot: true.",
         },
         (resources, ctx, report) => {
             const production = PROTECTED_TIERS.includes(ctx.tier);
-            for (const r of resources.filter((x) => x.type === RDS_CLUSTER)) {
+            for (const r of resources.filter((x) => x.type === RDS_CLUSTER || x.type === RDS_INSTANCE)) {
                 const p = r.props as Props;
                 const what = `${r.type} "${r.name}"`;
                 if (production) {
@@ -173,7 +173,7 @@ export const databaseRules: SlipwayRule[] = [
                     if (p.skipFinalSnapshot === true || typeof p.finalSnapshotIdentifier !== "string") report(`${what} would be deleted without a final snapshot: set skipFinalSnapshot: false and a finalSnapshotIdentifier.`, r.urn);
                 } else {
                     if (p.deletionProtection === true) report(`${what} has deletion protection in a ${ctx.tier} stack, so \`pulumi destroy\` would stop: turn it off.`, r.urn);
-                    if (p.skipFinalSnapshot !== true) report(`${what} needs a final snapshot to be deleted (DeleteDBCluster) and would leave it behind: set skipFinalSnapshot: true.`, r.urn);
+                    if (p.skipFinalSnapshot !== true) report(`${what} needs a final snapshot to be deleted (${r.type === RDS_INSTANCE ? "DeleteDBInstance" : "DeleteDBCluster"}) and would leave it behind: set skipFinalSnapshot: true.`, r.urn);
                 }
             }
         },
@@ -189,14 +189,14 @@ export const databaseRules: SlipwayRule[] = [
             remediationSteps: "Declare the database through slipway's Database component on ECS: it sets the rotation schedule (slipway:database.rotationDays) and the RotationRestart (infra/platforms/ecs/rotation-restart.ts).",
         },
         (resources, _ctx, report) => {
-            const clusters = resources.filter((x) => x.type === RDS_CLUSTER && (x.props as Props).manageMasterUserPassword === true);
+            const clusters = resources.filter((x) => (x.type === RDS_CLUSTER || x.type === RDS_INSTANCE) && (x.props as Props).manageMasterUserPassword === true);
             if (!clusters.length) return;
             const rotations = resources.filter((x) => x.type === "aws:secretsmanager/secretRotation:SecretRotation");
             const scheduled = rotations.some((x) => {
                 const rules = ((x.props as Props).rotationRules ?? {}) as Props;
                 return typeof rules.automaticallyAfterDays === "number" || typeof rules.scheduleExpression === "string";
             });
-            if (!scheduled) report(`${clusters[0].type} "${clusters[0].name}": RDS's master password has no rotation schedule of the stack's own (aws.secretsmanager.SecretRotation with rotationRules on the cluster's masterUserSecrets[0].secretArn).`, clusters[0].urn);
+            if (!scheduled) report(`${clusters[0].type} "${clusters[0].name}": RDS's master password has no rotation schedule of the stack's own (aws.secretsmanager.SecretRotation with rotationRules on the database's masterUserSecrets[0].secretArn).`, clusters[0].urn);
             const services = resources.filter((x) => x.type === "aws:ecs/service:Service");
             if (!services.length) return;
             const targeted = rotationRuleTargeted(resources);
@@ -210,7 +210,7 @@ export const databaseRules: SlipwayRule[] = [
             for (const st of tasks) {
                 if (/:states:::aws-sdk:ecs:updateService$/.test(String(st.Resource ?? "")) && st.Parameters?.ForceNewDeployment === true) restarted.add(String(st.Parameters.Service));
             }
-            // A service whose tasks never read RDS's password (a worker with `database: false`: no `rds!cluster-` secret in its
+            // A service whose tasks never read RDS's password (a worker with `database: false`: no `rds!cluster-` or `rds!db-` secret in its
             // task definition) keeps nothing stale after a rotation. Its task definition is found by family; one not found, or
             // not yet known, still needs the restart.
             const readsPassword = (svc: (typeof services)[number]) => {
@@ -218,7 +218,7 @@ export const databaseRules: SlipwayRule[] = [
                 const family = typeof arn === "string" ? /:task-definition\/([^:]+)(?::\d+)?$/.exec(arn)?.[1] : undefined;
                 const td = family ? resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition" && (x.props as Props).family === family) : undefined;
                 const defs = td ? (td.props as Props).containerDefinitions : undefined;
-                return typeof defs !== "string" || defs.includes(":secret:rds!cluster-");
+                return typeof defs !== "string" || /:secret:rds!(cluster|db)-/.test(defs);
             };
             for (const svc of services) {
                 const name = (svc.props as Props).name;

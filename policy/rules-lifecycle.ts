@@ -15,6 +15,8 @@ export const STATEFUL_TYPES = [
     // slipway:database: the cluster holds the data, its writer the compute that serves it.
     "aws:rds/cluster:Cluster",
     "aws:rds/clusterInstance:ClusterInstance",
+    // slipway:database kind instance: one DB instance holds both.
+    "aws:rds/instance:Instance",
 ];
 
 export const lifecycleRules: SlipwayRule[] = [

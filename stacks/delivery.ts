@@ -74,11 +74,13 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const beanstalkDatabaseStacks = [...s.targets.filter((t) => t.database && t.platform === "beanstalk").map((t) => t.stack), ...(s.reviewDatabase && s.reviewDatabasePlatform === "beanstalk" ? ["review"] : [])];
     // …with slipway:database.iamAuthentication (ECS task roles, the Beanstalk instance role): they connect as its own user (infra/delivery/database-connect.ts).
     const databaseIamStacks = [...s.targets.filter((t) => t.database && t.databaseIam).map((t) => t.stack), ...(s.reviewDatabase && s.reviewDatabaseIam ? ["review"] : [])];
+    // …with slipway:database.kind instance: its database is one RDS DB instance (db:<id>, RDS's secret rds!db-*), not a cluster.
+    const instanceDatabaseStacks = [...s.targets.filter((t) => t.database && t.databaseKind === "instance").map((t) => t.stack), ...(s.reviewDatabase && s.reviewDatabaseKind === "instance" ? ["review"] : [])];
     // Queue workers in an environment's stack file (or the review template's): each consumes its own queue.
     const workerQueues: Record<string, Record<string, string>> = Object.fromEntries([...s.targets.filter((t) => t.queues).map((t) => [t.stack, t.queues ?? {}]), ...(s.reviewQueues ? [["review", s.reviewQueues]] : [])]);
     // Workers and jobs that choose their secrets: each gets an execution role that reads only its own.
     const processExecutions: Record<string, Record<string, { database: boolean }>> = Object.fromEntries([...s.targets.filter((t) => t.secretChoices).map((t) => [t.stack, t.secretChoices ?? {}]), ...(s.reviewSecretChoices ? [["review", s.reviewSecretChoices]] : [])]);
-    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ...(databaseStacks.length ? { databaseStacks } : {}), ...(beanstalkDatabaseStacks.length ? { beanstalkDatabaseStacks } : {}), ...(databaseIamStacks.length ? { databaseIamStacks } : {}), ...(ownImages.length ? { ownImageRepositoryArns } : {}), ...(Object.keys(workerQueues).length ? { workerQueues } : {}), ...(Object.keys(processExecutions).length ? { processExecutions } : {}), ctx });
+    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ...(databaseStacks.length ? { databaseStacks } : {}), ...(beanstalkDatabaseStacks.length ? { beanstalkDatabaseStacks } : {}), ...(databaseIamStacks.length ? { databaseIamStacks } : {}), ...(instanceDatabaseStacks.length ? { instanceDatabaseStacks } : {}), ...(ownImages.length ? { ownImageRepositoryArns } : {}), ...(Object.keys(workerQueues).length ? { workerQueues } : {}), ...(Object.keys(processExecutions).length ? { processExecutions } : {}), ctx });
     const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, app, ctx });
 
     // What each platform keeps in the delivery stack for its environments (Beanstalk: the app's EB application).
@@ -100,7 +102,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         release: stageActionVariables("release", app, t),
         jobs: stageActionVariables("jobRevisions", app, t),
         // Production with slipway:database: a snapshot of its cluster before the release phase and the deploy.
-        snapshot: t.tier === "production" && t.database ? snapshotActionVariables(snapshotTarget(app, t.stack)) : undefined,
+        snapshot: t.tier === "production" && t.database ? snapshotActionVariables(snapshotTarget(app, t.stack, t.databaseKind)) : undefined,
     }));
     // The pipeline records each environment's last verified image here; the delivery stack creates
     // the parameters so an environment can read one before the pipeline's first run.
@@ -208,13 +210,13 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const jobProjects = stageProjects("jobRevisions");
 
     // The pre-release backup (production targets whose stack file sets slipway:database): one project for all.
-    const snapshotTargets = s.targets.filter((t) => t.tier === "production" && t.database).map((t) => snapshotTarget(app, t.stack));
+    const snapshotTargets = s.targets.filter((t) => t.tier === "production" && t.database).map((t) => snapshotTarget(app, t.stack, t.databaseKind));
     const snapshot = snapshotTargets.length
         ? new BuildProject("db-snapshot", {
               ...artifactAccess,
               description: `Snapshot ${app}'s production database before each release`,
               aliasLegacyNames: false,
-              buildspec: snapshotBuildSpec(),
+              buildspec: snapshotBuildSpec(snapshotTargets),
               timeoutMinutes: SNAPSHOT_PROJECT_TIMEOUT_MINUTES,
               statements: snapshotStatements(ctx, snapshotTargets),
           })
@@ -293,7 +295,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const infra = s.infraRepository;
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
     const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }, database?: boolean, databasePlatform?: string, beanstalkTrafficSplitting?: boolean) => {
-        const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages), beanstalkTrafficSplitting, ...(workerQueues[policyStack] ? { queueWorkers: Object.keys(workerQueues[policyStack]) } : {}), ...(processExecutions[policyStack] ? { processExecutions: Object.keys(processExecutions[policyStack]) } : {}), ...(databaseIamStacks.includes(policyStack) ? { databaseConnect: true } : {}) };
+        const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages), beanstalkTrafficSplitting, ...(workerQueues[policyStack] ? { queueWorkers: Object.keys(workerQueues[policyStack]) } : {}), ...(processExecutions[policyStack] ? { processExecutions: Object.keys(processExecutions[policyStack]) } : {}), ...(databaseIamStacks.includes(policyStack) ? { databaseConnect: true } : {}), ...(instanceDatabaseStacks.includes(policyStack) ? { databaseKind: "instance" as const } : {}) };
         // A managed domain (the environment's stack file sets slipway:domainZoneId): its names in its zone only.
         const grant = domain && domainGrant(domain.zoneId, domain.name, policyStack === "review");
         // slipway:database in the environment's stack file: its own Aurora cluster, by name and tag.

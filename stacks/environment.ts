@@ -46,7 +46,7 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         insecureValue: pulumi.interpolate`${front.url}${s.healthPath}`,
         description: `Health URL of ${name}, requested by the pipeline's smoke test`,
     });
-    const database = base.database ? { databaseEndpoint: base.database.cluster.endpoint, databaseSecretArn: base.database.masterSecretArn } : {};
+    const database = base.database ? { databaseEndpoint: base.database.host, databaseSecretArn: base.database.masterSecretArn } : {};
     return { url: front.url, ...front.outputs, ...database, secretArn: base.secrets.arn, platform: s.platform, tier: s.tier };
 }
 
@@ -72,6 +72,7 @@ function databaseOf(s: EnvironmentSettings, network: Network): Database | undefi
     const spare = subnetCidrs(s.vpcCidr, 4)[3];
     return new Database("database", {
         identifier: databaseIdentifier(s.appName, s.stack),
+        ...(d.kind === "instance" ? { kind: d.kind, instanceClass: d.instanceClass, allocatedStorage: d.allocatedStorage, multiAz: d.multiAz } : {}),
         engineVersion: d.engineVersion,
         databaseName: d.name,
         username: d.username,

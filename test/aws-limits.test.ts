@@ -23,6 +23,7 @@ import { FIXTURES, planStack } from "./helpers";
 
 type Inputs = Record<string, unknown>;
 
+const RDSI = "aws:rds/instance:Instance";
 const res = (type: string, name: string, inputs: Inputs = {}): PlannedResource => ({
     urn: `urn:pulumi:test::slipway::${type}::${name}`,
     type,
@@ -308,8 +309,29 @@ const CASES: Record<LimitId, Case> = {
         keeps: [[res("aws:rds/cluster:Cluster", "db", { clusterIdentifier: "shop", masterUsername: x(16) })]],
     },
     "rds.instance.identifier": {
-        breaks: [[res("aws:rds/clusterInstance:ClusterInstance", "w", { identifier: `${x(57)}-writer` })]],
+        breaks: [[res("aws:rds/clusterInstance:ClusterInstance", "w", { identifier: `${x(57)}-writer` })], [res(RDSI, "db", { identifier: x(64) })], [res(RDSI, "db", { identifier: "shop--staging" })]],
         keeps: [[res("aws:rds/clusterInstance:ClusterInstance", "w", { identifier: `${x(56)}-writer` })]],
+    },
+    // slipway:database.kind instance: the DB instance's own identifiers, storage and class.
+    "rds.instance.final-snapshot": {
+        breaks: [[res(RDSI, "db", { identifier: "shop", finalSnapshotIdentifier: "shop--final" })], [res(RDSI, "db", { identifier: "shop", finalSnapshotIdentifier: x(256) })]],
+        keeps: [[res(RDSI, "db", { identifier: "shop", finalSnapshotIdentifier: "shop-final" })], [res(RDSI, "db", { identifier: "shop", finalSnapshotIdentifier: x(255) })]],
+    },
+    "rds.instance.database-name": {
+        breaks: [[res(RDSI, "db", { identifier: "shop", dbName: "my-db" })], [res(RDSI, "db", { identifier: "shop", dbName: x(64) })]],
+        keeps: [[res(RDSI, "db", { identifier: "shop", dbName: "shop_db" })], [res(RDSI, "db", { identifier: "shop", dbName: x(63) })]],
+    },
+    "rds.instance.master-username": {
+        breaks: [[res(RDSI, "db", { identifier: "shop", username: x(64) })], [res(RDSI, "db", { identifier: "shop", username: "_app" })]],
+        keeps: [[res(RDSI, "db", { identifier: "shop", username: "app" })]],
+    },
+    "rds.instance.allocated-storage": {
+        breaks: [[res(RDSI, "db", { identifier: "shop", storageType: "gp3", allocatedStorage: 19 })], [res(RDSI, "db", { identifier: "shop", storageType: "gp3", allocatedStorage: 65537 })], [res(RDSI, "db", { identifier: "shop", storageType: "gp3", allocatedStorage: 20.5 })]],
+        keeps: [[res(RDSI, "db", { identifier: "shop", storageType: "gp3", allocatedStorage: 20 })], [res(RDSI, "db", { identifier: "shop", storageType: "gp3", allocatedStorage: 65536 })]],
+    },
+    "rds.instance.class": {
+        breaks: [[res(RDSI, "db", { identifier: "shop", instanceClass: "t4g.micro" })], [res(RDSI, "db", { identifier: "shop", instanceClass: "db.serverless" })], [res(RDSI, "db", { identifier: "shop", instanceClass: "db.t4g.huge" })]],
+        keeps: [[res(RDSI, "db", { identifier: "shop", instanceClass: "db.t4g.micro" })], [res(RDSI, "db", { identifier: "shop", instanceClass: "db.r6gd.16xlarge" })], [res(RDSI, "db", { identifier: "shop", instanceClass: "db.m6i.metal" })]],
     },
     "rds.subnet-group.name": {
         breaks: [[res("aws:rds/subnetGroup:SubnetGroup", "g", { name: "default" })], [res("aws:rds/subnetGroup:SubnetGroup", "g", { name: "shop/staging" })]],

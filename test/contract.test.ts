@@ -18,6 +18,8 @@ const PIPELINES: [delivery: string, environments: string[]][] = [
     // slipway:database: the cluster, its backup, its password's readers and its restart (tools/check/database-contract.ts).
     ["database-delivery", ["database-staging", "database-production"]],
     ["ebdb-delivery", ["ebdb-staging", "ebdb-production"]],
+    // slipway:database.kind instance: the DB instance, its DB snapshot backup, its rds!db- password's readers.
+    ["dbi-delivery", ["dbi-staging", "dbi-production"]],
 ];
 const clone = (p: Plan): Plan => JSON.parse(JSON.stringify(p)) as Plan;
 const input = async (delivery: string, environments: string[]) => ({

@@ -54,6 +54,9 @@ const CASES: Case[] = [
     // slipway:database: an Aurora cluster, its writer, subnet group, storage key and RDS-made master secret.
     { stack: "database-staging", role: "github-oidc-deploy-database-staging", delivery: "database-delivery" },
     { stack: "database-production", role: "github-oidc-deploy-database-production", delivery: "database-delivery" },
+    // slipway:database.kind instance: one RDS for PostgreSQL DB instance, its subnet group, storage key and RDS-made master secret.
+    { stack: "dbi-staging", role: "github-oidc-deploy-dbi-staging", delivery: "dbi-delivery" },
+    { stack: "dbi-production", role: "github-oidc-deploy-dbi-production", delivery: "dbi-delivery" },
     // slipway:database on Elastic Beanstalk: the same cluster, the instances in its clients group, the app servers' restart.
     { stack: "ebdb-staging", role: "github-oidc-deploy-ebdb-staging", delivery: "ebdb-delivery" },
     { stack: "ebdb-production", role: "github-oidc-deploy-ebdb-production", delivery: "ebdb-delivery" },

@@ -62,7 +62,53 @@ export const RESERVED_USERNAMES = ["postgres", "rdsadmin", "admin", "root", "rds
 export const DATABASE_PLATFORMS = ["ecs", "beanstalk"] as const;
 
 /** Fields of slipway:database. */
-export const DATABASE_FIELDS = ["name", "username", "engineVersion", "minCapacity", "maxCapacity", "secondsUntilAutoPause", "backupRetentionDays", "iamAuthentication", "rotationDays"] as const;
+export const DATABASE_FIELDS = ["kind", "name", "username", "engineVersion", "minCapacity", "maxCapacity", "secondsUntilAutoPause", "instanceClass", "allocatedStorage", "multiAz", "backupRetentionDays", "iamAuthentication", "rotationDays"] as const;
+
+/**
+ * What slipway:database declares: `serverless` (the default) an Aurora PostgreSQL Serverless v2 cluster with one
+ * db.serverless writer; `instance` one RDS for PostgreSQL DB instance (aws.rds.Instance), gp3 storage, Multi-AZ in
+ * production. Both keep every guarantee (docs/database.md "Serverless or one instance").
+ */
+export const DATABASE_KINDS = ["serverless", "instance"] as const;
+export type DatabaseKind = (typeof DATABASE_KINDS)[number];
+/** Fields that fit one kind only: set with the other, they are refused (the other kind has no such setting). */
+export const KIND_ONLY_FIELDS: Readonly<Record<DatabaseKind, readonly string[]>> = {
+    serverless: ["minCapacity", "maxCapacity", "secondsUntilAutoPause"],
+    instance: ["instanceClass", "allocatedStorage", "multiAz"],
+};
+
+/**
+ * RDS for PostgreSQL majors slipway accepts for kind `instance` (not Aurora's: the engine is `postgres`). The RDS for
+ * PostgreSQL release notes ("Release calendars for Amazon RDS for PostgreSQL") list 14–18 in standard support at the
+ * time of writing, 18.1 being the first 18 minor RDS offers ("Extension versions for Amazon RDS for PostgreSQL", the
+ * 18.1 column); 13 left standard support on 2026-02-28 (release calendar; Extended Support only, billed extra: not
+ * verified offline) and is not offered. A region's list: aws rds describe-db-engine-versions --engine postgres.
+ */
+export const RDS_POSTGRES_MAJORS = [14, 15, 16, 17, 18] as const;
+/**
+ * The default RDS for PostgreSQL version: 16.11. RDS's notice of 2026 on minors 16.5–16.8 (end of standard support
+ * 2026-05-31, no new instances from 2026-05-01) names 14.20, 15.15, 16.11 and 17.7 as the upgrade targets, so 16.11
+ * is offered. RDS upgrades minors itself (autoMinorVersionUpgrade); the config names the version to create.
+ */
+export const DEFAULT_INSTANCE_ENGINE_VERSION = "16.11";
+/** The default instance class: the smallest Graviton burstable class RDS for PostgreSQL offers (2 vCPU, 1 GiB). */
+export const DEFAULT_INSTANCE_CLASS = "db.t4g.micro";
+/** A DB instance class: `db.<family>.<size>` (./rds-shapes.ts, shared with tools/check/aws-limits.ts). */
+export { INSTANCE_CLASS } from "./rds-shapes";
+import { INSTANCE_CLASS } from "./rds-shapes";
+
+/**
+ * gp3 allocated storage of RDS for PostgreSQL: "General Purpose (SSD) storage (gp2, gp3): Must be an integer from 20
+ * to 65536" (CreateDBInstance AllocatedStorage, RDS API Reference). Default 20 GiB: the smallest, the cheapest.
+ */
+export const ALLOCATED_STORAGE = { min: 20, max: 65536, default: 20 } as const;
+
+/**
+ * Kind `instance`: Multi-AZ (a standby in a second zone, automatic failover) in production, a single zone elsewhere.
+ * Multi-AZ doubles the instance and storage bill (tools/estimates/prices.ts); staging and review stacks trade the
+ * failover for half the cost, production keeps its database through the loss of a zone.
+ */
+export const INSTANCE_MULTI_AZ_DEFAULT: Readonly<Record<Tier, boolean>> = { production: true, staging: false, review: false };
 
 /** Per tier: the capacity range and backups unless set. Staging and review pause when idle (0 ACU); production never pauses (resume takes up to 15 s). */
 export const DATABASE_TIER_DEFAULTS: Readonly<Record<Tier, { minCapacity: number; maxCapacity: number; backupRetentionDays: number }>> = {
@@ -77,21 +123,28 @@ export const DATABASE_KEYS = [
         roles: ["environment"],
         type: "map",
         description:
-            `A PostgreSQL database for the environment (ECS or Elastic Beanstalk, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks or Beanstalk instances, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false; true: each process that uses the database may connect as the stack's own user <app>__<stack>, told in the plain variable PGUSER_IAM, after the app creates it with GRANT rds_iam; on ECS the task roles of those processes are granted it, on Elastic Beanstalk the instance role, which every container of the environment uses), rotationDays (days between rotations of the master password, ${ROTATION_DAYS.min}–${ROTATION_DAYS.max}, default ${ROTATION_DAYS.default}: after each rotation the web service and workers restart, or the Beanstalk environment's app servers, to read the new password). The app's tasks and release command get ${Object.values(DATABASE_SECRET_NAMES).join(", ")} as task secrets (libpq's names); on Beanstalk they are environment secrets (aws:elasticbeanstalk:application:environmentsecrets). Empty: no database.`,
+            `A PostgreSQL database for the environment (ECS or Elastic Beanstalk, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks or Beanstalk instances, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false; true: each process that uses the database may connect as the stack's own user <app>__<stack>, told in the plain variable PGUSER_IAM, after the app creates it with GRANT rds_iam; on ECS the task roles of those processes are granted it, on Elastic Beanstalk the instance role, which every container of the environment uses), rotationDays (days between rotations of the master password, ${ROTATION_DAYS.min}–${ROTATION_DAYS.max}, default ${ROTATION_DAYS.default}: after each rotation the web service and workers restart, or the Beanstalk environment's app servers, to read the new password). kind: serverless (the default: the cluster above) or instance (one RDS for PostgreSQL DB instance instead, with the same isolation, encryption, password, backups, logs, protection and rotation; the capacity fields do not apply): engineVersion RDS for PostgreSQL ${RDS_POSTGRES_MAJORS[0]}–${RDS_POSTGRES_MAJORS[RDS_POSTGRES_MAJORS.length - 1]} (default ${DEFAULT_INSTANCE_ENGINE_VERSION}), instanceClass (db.<family>.<size>, default ${DEFAULT_INSTANCE_CLASS}), allocatedStorage (GiB of gp3, ${ALLOCATED_STORAGE.min}–${ALLOCATED_STORAGE.max}, default ${ALLOCATED_STORAGE.default}), multiAz (a standby in a second zone; default true in production, else false). The app's tasks and release command get ${Object.values(DATABASE_SECRET_NAMES).join(", ")} as task secrets (libpq's names); on Beanstalk they are environment secrets (aws:elasticbeanstalk:application:environmentsecrets). Empty: no database.`,
         schema: z.record(z.string(), z.unknown()),
         example: "name",
     }),
 ] as const;
 
 export interface DatabaseSettings {
-    /** `<app>-<stack>`: the cluster identifier the pipeline and the deploy policies derive (contract.ts databaseIdentifier). */
+    /** `<app>-<stack>`: the cluster (or instance) identifier the pipeline and the deploy policies derive (contract.ts databaseIdentifier). */
     identifier: string;
-    engine: "aurora-postgresql";
+    /** serverless: an Aurora cluster; instance: one RDS for PostgreSQL DB instance. */
+    kind: DatabaseKind;
+    engine: "aurora-postgresql" | "postgres";
     engineVersion: string;
     name: string;
     username: string;
-    minCapacity: number;
-    maxCapacity: number;
+    /** Kind serverless only. */
+    minCapacity?: number;
+    maxCapacity?: number;
+    /** Kind instance only: `db.<family>.<size>`, GiB of gp3 storage, a standby in a second zone. */
+    instanceClass?: string;
+    allocatedStorage?: number;
+    multiAz?: boolean;
     /** Set when minCapacity is 0. */
     secondsUntilAutoPause?: number;
     backupRetentionDays: number;
@@ -145,6 +198,15 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
         if (!(DATABASE_FIELDS as readonly string[]).includes(field)) problems.push(`${at}.${field} is not a database setting (it takes ${DATABASE_FIELDS.join(", ")}). Fix: ${rm(field)}`);
     }
     const byTier = DATABASE_TIER_DEFAULTS[c.tier];
+    let kind: DatabaseKind = "serverless";
+    if (value.kind !== undefined && !(DATABASE_KINDS as readonly unknown[]).includes(value.kind)) {
+        problems.push(`${at}.kind = ${JSON.stringify(value.kind)} is not a database kind: ${DATABASE_KINDS.join(" (an Aurora Serverless v2 cluster, the default) or ")} (one RDS for PostgreSQL instance). Fix: ${set("kind", "instance")} or ${rm("kind")}`);
+    } else if (value.kind !== undefined) kind = value.kind as DatabaseKind;
+    const other: DatabaseKind = kind === "serverless" ? "instance" : "serverless";
+    const kindName = (k: DatabaseKind) => (k === "serverless" ? "serverless (an Aurora Serverless v2 cluster)" : "instance (one RDS for PostgreSQL DB instance)");
+    for (const field of KIND_ONLY_FIELDS[other]) {
+        if (value[field] !== undefined) problems.push(`${at}.${field} applies only with kind ${other}; this database is kind ${kindName(kind)}, which has no such setting. Fix: ${rm(field)}${other === "instance" ? ` or ${set("kind", "instance")}` : ` or ${rm("kind")}`}`);
+    }
     const text = (field: string, fallback: string): string => {
         const v = value[field];
         if (v === undefined) return fallback;
@@ -162,10 +224,14 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
     if (!MASTER_USERNAME.test(username) || (RESERVED_USERNAMES as readonly string[]).includes(username)) {
         problems.push(`${at}.username = ${JSON.stringify(username)} is not a master username RDS accepts: 1–16 of a–z, 0–9 and '_', starting with a letter, and not one of ${RESERVED_USERNAMES.join(", ")}. Fix: ${set("username", "app")}`);
     }
-    const engineVersion = text("engineVersion", DEFAULT_ENGINE_VERSION);
+    const engineVersion = text("engineVersion", kind === "instance" ? DEFAULT_INSTANCE_ENGINE_VERSION : DEFAULT_ENGINE_VERSION);
     const versionMatch = /^(\d+)\.(\d+)$/.exec(engineVersion);
     const majors = Object.keys(AURORA_POSTGRES_MAJORS).join(", ");
-    if (!versionMatch || !AURORA_POSTGRES_MAJORS[Number(versionMatch[1])]) {
+    if (kind === "instance") {
+        if (!versionMatch || !(RDS_POSTGRES_MAJORS as readonly number[]).includes(Number(versionMatch[1]))) {
+            problems.push(`${at}.engineVersion = ${JSON.stringify(engineVersion)} is not an RDS for PostgreSQL version slipway offers: <major>.<minor> with major ${RDS_POSTGRES_MAJORS.join(", ")} (e.g. ${DEFAULT_INSTANCE_ENGINE_VERSION}; aws rds describe-db-engine-versions --engine postgres lists a region's). Fix: ${set("engineVersion", DEFAULT_INSTANCE_ENGINE_VERSION)}`);
+        }
+    } else if (!versionMatch || !AURORA_POSTGRES_MAJORS[Number(versionMatch[1])]) {
         problems.push(`${at}.engineVersion = ${JSON.stringify(engineVersion)} is not an Aurora PostgreSQL version slipway offers: <major>.<minor> with major ${majors} (e.g. ${DEFAULT_ENGINE_VERSION}; aws rds describe-db-engine-versions --engine aurora-postgresql lists a region's). Fix: ${set("engineVersion", DEFAULT_ENGINE_VERSION)}`);
     }
     const num = (field: string, fallback: number): number => {
@@ -178,26 +244,46 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
         }
         return n;
     };
-    const minCapacity = num("minCapacity", byTier.minCapacity);
-    const maxCapacity = num("maxCapacity", Math.max(byTier.maxCapacity, minCapacity));
-    for (const [field, v] of [["minCapacity", minCapacity], ["maxCapacity", maxCapacity]] as const) {
-        if (v < 0 || v > ACU_MAX || !halfStep(v)) problems.push(`${at}.${field} = ${v} is not an Aurora Serverless v2 capacity: 0 to ${ACU_MAX} ACUs in steps of 0.5. Fix: ${set(field, String(byTier[field]))}`);
-    }
-    if (maxCapacity < 1 && maxCapacity >= 0) problems.push(`${at}.maxCapacity = ${maxCapacity}: Aurora Serverless v2's maximum capacity is at least 1 ACU. Fix: ${set("maxCapacity", "1")}`);
-    if (minCapacity > maxCapacity) problems.push(`${at}.minCapacity = ${minCapacity} is greater than maxCapacity = ${maxCapacity}. Fix: ${set("maxCapacity", String(Math.max(1, minCapacity)))}`);
-    if (minCapacity === 0 && versionMatch && AURORA_POSTGRES_MAJORS[Number(versionMatch[1])] && !autoPauses(engineVersion)) {
-        const m = AURORA_POSTGRES_MAJORS[Number(versionMatch[1])];
-        problems.push(
-            `${at}.minCapacity = 0 needs an engine version with auto-pause; ${engineVersion} allows 0.5 at the least (Aurora PostgreSQL ${versionMatch[1]}.${m.autoPauseFrom} and later scale to 0). Fix: ${set("engineVersion", `${versionMatch[1]}.${m.autoPauseFrom}`)} or ${set("minCapacity", "0.5")}`,
-        );
-    }
+    let minCapacity: number | undefined;
+    let maxCapacity: number | undefined;
     let secondsUntilAutoPause: number | undefined;
-    if (value.secondsUntilAutoPause !== undefined) {
-        const s = num("secondsUntilAutoPause", AUTO_PAUSE_SECONDS.min);
-        if (minCapacity !== 0) problems.push(`${at}.secondsUntilAutoPause applies only with minCapacity 0 (a cluster that pauses). Fix: ${rm("secondsUntilAutoPause")} or ${set("minCapacity", "0")}`);
-        else if (!Number.isInteger(s) || s < AUTO_PAUSE_SECONDS.min || s > AUTO_PAUSE_SECONDS.max) problems.push(`${at}.secondsUntilAutoPause = ${s} must be an integer from ${AUTO_PAUSE_SECONDS.min} to ${AUTO_PAUSE_SECONDS.max}. Fix: ${set("secondsUntilAutoPause", "300")}`);
-        else secondsUntilAutoPause = s;
-    } else if (minCapacity === 0) secondsUntilAutoPause = AUTO_PAUSE_SECONDS.min;
+    if (kind === "serverless") {
+        minCapacity = num("minCapacity", byTier.minCapacity);
+        maxCapacity = num("maxCapacity", Math.max(byTier.maxCapacity, minCapacity));
+        for (const [field, v] of [["minCapacity", minCapacity], ["maxCapacity", maxCapacity]] as const) {
+            if (v < 0 || v > ACU_MAX || !halfStep(v)) problems.push(`${at}.${field} = ${v} is not an Aurora Serverless v2 capacity: 0 to ${ACU_MAX} ACUs in steps of 0.5. Fix: ${set(field, String(byTier[field]))}`);
+        }
+        if (maxCapacity < 1 && maxCapacity >= 0) problems.push(`${at}.maxCapacity = ${maxCapacity}: Aurora Serverless v2's maximum capacity is at least 1 ACU. Fix: ${set("maxCapacity", "1")}`);
+        if (minCapacity > maxCapacity) problems.push(`${at}.minCapacity = ${minCapacity} is greater than maxCapacity = ${maxCapacity}. Fix: ${set("maxCapacity", String(Math.max(1, minCapacity)))}`);
+        if (minCapacity === 0 && versionMatch && AURORA_POSTGRES_MAJORS[Number(versionMatch[1])] && !autoPauses(engineVersion)) {
+            const m = AURORA_POSTGRES_MAJORS[Number(versionMatch[1])];
+            problems.push(
+                `${at}.minCapacity = 0 needs an engine version with auto-pause; ${engineVersion} allows 0.5 at the least (Aurora PostgreSQL ${versionMatch[1]}.${m.autoPauseFrom} and later scale to 0). Fix: ${set("engineVersion", `${versionMatch[1]}.${m.autoPauseFrom}`)} or ${set("minCapacity", "0.5")}`,
+            );
+        }
+        if (value.secondsUntilAutoPause !== undefined) {
+            const s = num("secondsUntilAutoPause", AUTO_PAUSE_SECONDS.min);
+            if (minCapacity !== 0) problems.push(`${at}.secondsUntilAutoPause applies only with minCapacity 0 (a cluster that pauses). Fix: ${rm("secondsUntilAutoPause")} or ${set("minCapacity", "0")}`);
+            else if (!Number.isInteger(s) || s < AUTO_PAUSE_SECONDS.min || s > AUTO_PAUSE_SECONDS.max) problems.push(`${at}.secondsUntilAutoPause = ${s} must be an integer from ${AUTO_PAUSE_SECONDS.min} to ${AUTO_PAUSE_SECONDS.max}. Fix: ${set("secondsUntilAutoPause", "300")}`);
+            else secondsUntilAutoPause = s;
+        } else if (minCapacity === 0) secondsUntilAutoPause = AUTO_PAUSE_SECONDS.min;
+    }
+    let instanceClass: string | undefined;
+    let allocatedStorage: number | undefined;
+    let multiAz: boolean | undefined;
+    if (kind === "instance") {
+        instanceClass = text("instanceClass", DEFAULT_INSTANCE_CLASS);
+        if (!INSTANCE_CLASS.test(instanceClass)) {
+            problems.push(`${at}.instanceClass = ${JSON.stringify(instanceClass)} is not a DB instance class RDS for PostgreSQL takes: db.<family>.<size>, e.g. ${DEFAULT_INSTANCE_CLASS} or db.m7g.large${instanceClass === "db.serverless" ? " (db.serverless is Aurora's: use kind serverless)" : ""}. Fix: ${set("instanceClass", DEFAULT_INSTANCE_CLASS)}`);
+        }
+        allocatedStorage = num("allocatedStorage", ALLOCATED_STORAGE.default);
+        if (!Number.isInteger(allocatedStorage) || allocatedStorage < ALLOCATED_STORAGE.min || allocatedStorage > ALLOCATED_STORAGE.max) {
+            problems.push(`${at}.allocatedStorage = ${allocatedStorage} must be a whole number of GiB from ${ALLOCATED_STORAGE.min} to ${ALLOCATED_STORAGE.max} (RDS for PostgreSQL's gp3 storage). Fix: ${set("allocatedStorage", String(ALLOCATED_STORAGE.default))}`);
+        }
+        const m = value.multiAz;
+        if (m !== undefined && m !== true && m !== false && m !== "true" && m !== "false") problems.push(`${at}.multiAz must be true or false. Fix: ${set("multiAz", String(INSTANCE_MULTI_AZ_DEFAULT[c.tier]))}`);
+        multiAz = m === undefined ? INSTANCE_MULTI_AZ_DEFAULT[c.tier] : m === true || m === "true";
+    }
     const backupRetentionDays = num("backupRetentionDays", byTier.backupRetentionDays);
     if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < BACKUP_RETENTION.min || backupRetentionDays > BACKUP_RETENTION.max) {
         problems.push(`${at}.backupRetentionDays = ${backupRetentionDays} must be an integer from ${BACKUP_RETENTION.min} to ${BACKUP_RETENTION.max} (RDS keeps automated backups 1–35 days). Fix: ${set("backupRetentionDays", String(byTier.backupRetentionDays))}`);
@@ -214,13 +300,12 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
     if (problems.length > before) return undefined;
     return {
         identifier: c.environmentName,
-        engine: "aurora-postgresql",
+        kind,
+        engine: kind === "instance" ? "postgres" : "aurora-postgresql",
         engineVersion,
         name,
         username,
-        minCapacity,
-        maxCapacity,
-        secondsUntilAutoPause,
+        ...(kind === "serverless" ? { minCapacity, maxCapacity, secondsUntilAutoPause } : { instanceClass, allocatedStorage, multiAz }),
         backupRetentionDays,
         iamAuthentication: iam === true || iam === "true",
         rotationDays,
@@ -252,6 +337,16 @@ export function databaseOfStackFile(config: Record<string, string> | undefined):
     } catch {
         return false;
     }
+}
+
+/**
+ * The kind of database a stack file declares (slipway:database.kind; serverless unless it says instance): the delivery
+ * stack's deploy policy, runtime read of the password and pre-release snapshot differ per kind. Read like
+ * databaseOfStackFile; the environment's own check (databaseSettings) refuses any other value.
+ */
+export function databaseKindOfStackFile(config: Record<string, string> | undefined): DatabaseKind | undefined {
+    if (!databaseOfStackFile(config)) return undefined;
+    return (JSON.parse(config?.["slipway:database"] ?? "{}") as { kind?: unknown }).kind === "instance" ? "instance" : "serverless";
 }
 
 /**

@@ -38,7 +38,7 @@ import { serviceImageProblems, type ServiceImage } from "../platforms/ecs/servic
 import { PLATFORM_CONFIG } from "../platforms/config";
 import { ownImagesOf, queuesOf, secretChoicesOf } from "../platforms/ecs/target-facts";
 import { jobSettings, JobSettings } from "../platforms/ecs/job-settings";
-import { DATABASE_PLATFORMS, databaseIamAuthOfStackFile, databaseNameProblems, databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
+import { DATABASE_PLATFORMS, databaseIamAuthOfStackFile, databaseKindOfStackFile, databaseNameProblems, databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
@@ -92,6 +92,8 @@ export interface DeployTarget {
     settleMinutes?: number;
     /** Its stack file sets slipway:database: its deploy role may manage its Aurora cluster (infra/delivery/database-policy.ts). */
     database?: boolean;
+    /** Its stack file sets slipway:database.kind instance: one RDS for PostgreSQL DB instance, not an Aurora cluster (unset: serverless). */
+    databaseKind?: "instance";
     /** Its stack file sets slipway:database.iamAuthentication true: its database processes (ECS task roles, the Beanstalk instance role) get the `db-connect` runtime policy. */
     databaseIam?: boolean;
     /** The workers of its stack file that build their own image (slipway:workers.<name>.dockerfile/target, ECS); unset: none. */
@@ -130,6 +132,8 @@ export interface DeliverySettings extends CommonSettings {
     reviewDatabase?: boolean;
     /** The review template's slipway:platform, when it sets slipway:database (its restart and its agents' read differ per platform). */
     reviewDatabasePlatform?: string;
+    /** The review template sets slipway:database.kind instance: every review stack's database is one DB instance. */
+    reviewDatabaseKind?: "instance";
     /** The review template sets slipway:database.iamAuthentication true (ECS or Beanstalk): review stacks get the `db-connect` runtime policy. */
     reviewDatabaseIam?: boolean;
     /** The review template's workers with their own image (each must be one a pipeline stack builds); unset: none. */
@@ -469,6 +473,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
             platform,
             domain: managedDomainOfStackFile(file),
             database: databaseOfStackFile(file) || undefined,
+            ...(databaseKindOfStackFile(file) === "instance" ? { databaseKind: "instance" as const } : {}),
             // The release phase, workers, jobs, waits and the rest: what this target's platform reads of its file.
             ...PLATFORM_CONFIG[platform].targetFacts(file, tier),
         };
@@ -513,6 +518,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         reviewDomain: managedDomainOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)),
         reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
         ...((DATABASE_PLATFORMS as readonly string[]).includes(reviewTemplate?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs") && databaseIamAuthOfStackFile(reviewTemplate) ? { reviewDatabaseIam: true } : {}),
+        ...(databaseKindOfStackFile(reviewTemplate) === "instance" ? { reviewDatabaseKind: "instance" as const } : {}),
         ...(databaseOfStackFile(reviewTemplate) ? { reviewDatabasePlatform: reviewTemplate?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs" } : {}),
         ...(reviewImages ? { reviewImages } : {}),
         ...(queuesOf(reviewTemplate).queues ? { reviewQueues: queuesOf(reviewTemplate).queues } : {}),

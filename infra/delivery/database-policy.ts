@@ -14,6 +14,7 @@ import { databaseIdentifier, finalSnapshotIdentifier, managedPolicyName, rdsLogG
 import { DeployerScope, DeployRolePolicy, tagConditions } from "./deployer-policy";
 import { rotationDeployStatements } from "../platforms/ecs/rotation-restart";
 import { beanstalkDatabaseDeployStatements } from "../platforms/beanstalk/database";
+import { instanceDatabaseStatements } from "./database-instance-policy";
 
 /** The ARNs of a policy stack's database (`review`: every review stack's). */
 export function databaseArns(scope: Pick<DeployerScope, "app" | "policyStack" | "ctx">) {
@@ -127,7 +128,7 @@ export function databaseSupportStatements(scope: DeployerScope): Statement[] {
             // retention and goes with the stack (infra/environment/database.ts rdsLogGroupName).
             Sid: "OwnDatabaseLogGroups",
             Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:ListTagsLogGroup"],
-            Resource: [arnOf(ctx, "logs", `log-group:${rdsLogGroupName(databaseIdentifier(scope.app, stackPattern(scope.policyStack)), "")}*`)],
+            Resource: [arnOf(ctx, "logs", `log-group:${rdsLogGroupName(databaseIdentifier(scope.app, stackPattern(scope.policyStack)), "", scope.databaseKind === "instance" ? "instance" : "serverless")}*`)],
         },
         {
             // The account's first cluster makes AWSServiceRoleForRDS with the caller's rights (CloudFormation's
@@ -147,7 +148,9 @@ export function databaseSupportStatements(scope: DeployerScope): Statement[] {
 export function databaseRolePolicies(scope: DeployerScope, platform = "ecs"): DeployRolePolicy[] {
     const what = `GitHub deploy role of ${scope.app}'s ${stackPattern(scope.policyStack)} stack(s)`;
     return [
-        { name: managedPolicyName(scope.app, scope.policyStack, "deploy-database"), description: `${what}: its Aurora cluster, writer, subnet group and storage key`, statements: databaseStatements(scope) },
+        scope.databaseKind === "instance"
+            ? { name: managedPolicyName(scope.app, scope.policyStack, "deploy-database"), description: `${what}: its RDS for PostgreSQL instance, subnet group and storage key`, statements: instanceDatabaseStatements(scope) }
+            : { name: managedPolicyName(scope.app, scope.policyStack, "deploy-database"), description: `${what}: its Aurora cluster, writer, subnet group and storage key`, statements: databaseStatements(scope) },
         {
             name: managedPolicyName(scope.app, scope.policyStack, "deploy-database-support"),
             description: `${what}: its database's log group, RDS's service-linked role, the password's rotation schedule and the services' restart after each rotation`,

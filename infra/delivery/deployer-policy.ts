@@ -52,6 +52,8 @@ export interface DeployerScope {
     processExecutions?: string[];
     /** slipway:database.iamAuthentication: the stack's database processes' task roles (ECS) or its instance role (Beanstalk) may get its `db-connect` runtime policy. @default false */
     databaseConnect?: boolean;
+    /** slipway:database.kind instance in the stack's file: its database is one RDS DB instance `db:<id>`, not an Aurora cluster. @default serverless */
+    databaseKind?: "instance";
 }
 
 /** `aws:ResourceTag/slipway:stack` / `aws:RequestTag/slipway:stack` conditions for a scope. */

@@ -22,12 +22,11 @@ import { domainArn, privateRepositoryName, repositoryArn as packageRepositoryArn
 import { PUBLISH_ACTIONS, READ_ACTIONS } from "../packages/package-index";
 import type { PackageSettings } from "../packages/settings";
 import {
-    BOUNDARY_CONCERN, databaseIdentifier, DB_CONNECT_KIND, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, secretNamePrefixOfTag, secretsKeyAlias,
-    stackPattern, stackTag, STACK_TAG,
+    BOUNDARY_CONCERN, databaseIdentifier, databaseResource, DB_CONNECT_KIND, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, secretNamePrefixOfTag, secretsKeyAlias,
+    rdsMasterSecret, stackPattern, stackTag, STACK_TAG,
 } from "../contract";
+import type { DatabaseKind } from "../config/database";
 
-/** RDS's managed master secrets: `rds!cluster-<uuid>` (Aurora User Guide, "Password management with Amazon Aurora and AWS Secrets Manager"). */
-const RDS_CLUSTER_SECRETS = "secret:rds!cluster-*";
 /**
  * The tag RDS puts on the secret it manages for a cluster: the cluster's ARN (AWS managed policy
  * AmazonRDSServiceRolePolicy tags `rds!*` secrets with aws:rds:primaryDBClusterArn and
@@ -35,15 +34,21 @@ const RDS_CLUSTER_SECRETS = "secret:rds!cluster-*";
  */
 export const RDS_CLUSTER_TAG = "aws:rds:primaryDBClusterArn";
 
-const ownClusterArn = (app: string, pattern: string, ctx: AwsContext) => arnOf(ctx, "rds", `cluster:${databaseIdentifier(app, pattern)}`);
+/** The stack's own database: its cluster, or (kind instance) its DB instance, `db:<id>` (contract.ts databaseResource). */
+const ownClusterArn = (app: string, pattern: string, ctx: AwsContext, kind: DatabaseKind = "serverless") => arnOf(ctx, "rds", databaseResource(databaseIdentifier(app, pattern), kind));
 
-/** The ECS agent reads the password RDS keeps for the stack's own cluster (the PGPASSWORD task secret). */
-export function databaseSecretStatement(app: string, pattern: string, ctx: AwsContext): Statement {
+/**
+ * The ECS agent reads the password RDS keeps for the stack's own database (the PGPASSWORD task secret): a cluster's
+ * `rds!cluster-*` tagged aws:rds:primaryDBClusterArn, or a DB instance's `rds!db-*` tagged aws:rds:primaryDBInstanceArn
+ * (contract.ts rdsMasterSecret).
+ */
+export function databaseSecretStatement(app: string, pattern: string, ctx: AwsContext, kind: DatabaseKind = "serverless"): Statement {
+    const secret = rdsMasterSecret(kind);
     return {
         Sid: "ReadOwnDatabasePassword",
         Action: ["secretsmanager:GetSecretValue"],
-        Resource: [arnOf(ctx, "secretsmanager", RDS_CLUSTER_SECRETS)],
-        Condition: { StringLike: { [`aws:ResourceTag/${RDS_CLUSTER_TAG}`]: ownClusterArn(app, pattern, ctx) }, StringEquals: { "aws:ResourceTag/aws:secretsmanager:owningService": "rds" } },
+        Resource: [arnOf(ctx, "secretsmanager", secret.pattern)],
+        Condition: { StringLike: { [`aws:ResourceTag/${secret.tag}`]: ownClusterArn(app, pattern, ctx, kind) }, StringEquals: { "aws:ResourceTag/aws:secretsmanager:owningService": "rds" } },
     };
 }
 
@@ -68,7 +73,7 @@ export function runtimeStatements(platform: Platform, app: string, pattern: stri
  * copy matches) and, with `database`, the stack's database secrets: its connection secret
  * (`slipway/<app>/<stack>/database-<6 random characters>`, Secrets Manager's ARN suffix) and RDS's password.
  */
-export function processExecutionStatements(platform: Platform, app: string, pattern: string, process: string, database: boolean, repositoryArn: pulumi.Input<string>, ctx: AwsContext, ownImageRepositoryArns: pulumi.Input<string>[] = []): Statement[] {
+export function processExecutionStatements(platform: Platform, app: string, pattern: string, process: string, database: boolean, repositoryArn: pulumi.Input<string>, ctx: AwsContext, ownImageRepositoryArns: pulumi.Input<string>[] = [], databaseKind: DatabaseKind = "serverless"): Statement[] {
     const prefix = secretNamePrefixOfTag(OWN_STACK);
     return [
         ...runtimeStatements(platform, app, pattern, repositoryArn, ctx, ownImageRepositoryArns).filter((s) => s.Sid !== "ReadAppSecrets"),
@@ -77,7 +82,7 @@ export function processExecutionStatements(platform: Platform, app: string, patt
             Action: ["secretsmanager:GetSecretValue"],
             Resource: [arnOf(ctx, "secretsmanager", `secret:${prefix}${process}/*`), ...(database ? [arnOf(ctx, "secretsmanager", `secret:${prefix}database-??????`)] : [])],
         },
-        ...(database ? [databaseSecretStatement(app, pattern, ctx)] : []),
+        ...(database ? [databaseSecretStatement(app, pattern, ctx, databaseKind)] : []),
     ];
 }
 
@@ -87,7 +92,8 @@ export function processExecutionStatements(platform: Platform, app: string, patt
  * on a resource tagged for another stack, other stacks' secrets, passing other stacks' roles, and every
  * IAM write: whatever is attached to such a role, it cannot reach beyond its stack.
  */
-export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">, database?: boolean, ownImageRepositoryArns: pulumi.Input<string>[] = [], queues: string[] = [], databaseConnect = false): Statement[] {
+export function boundaryStatements(app: string, policyStack: string, ctx: AwsContext, repositoryArn: pulumi.Input<string>, packages?: Pick<PackageSettings, "domain" | "formats">, database?: boolean, ownImageRepositoryArns: pulumi.Input<string>[] = [], queues: string[] = [], databaseConnect = false, databaseKind: DatabaseKind = "serverless"): Statement[] {
+    const rdsSecret = rdsMasterSecret(databaseKind);
     const pattern = stackPattern(policyStack);
     const application = arnOf(ctx, "elasticbeanstalk", `application/${app}`);
     const index = packages ? packageIndexArns(app, packages, ctx) : undefined;
@@ -160,7 +166,7 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Sid: "OnlyOwnSecrets",
             Effect: "Deny",
             Action: ["secretsmanager:GetSecretValue"],
-            NotResource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefixOfTag(OWN_STACK)}*`), ...(database ? [arnOf(ctx, "secretsmanager", RDS_CLUSTER_SECRETS)] : [])],
+            NotResource: [arnOf(ctx, "secretsmanager", `secret:${secretNamePrefixOfTag(OWN_STACK)}*`), ...(database ? [arnOf(ctx, "secretsmanager", rdsSecret.pattern)] : [])],
         },
         // The database-rotation restart's roles: UpdateService of the stack's services, StartExecution of its restart.
         ...(database ? rotationBoundaryStatements(app, policyStack, ctx) : []),
@@ -169,12 +175,12 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
         ...(database
             ? [
                   {
-                      // Of RDS's secrets, only the own cluster's: untagged or another cluster's is denied (StringNotLike on a missing key holds).
+                      // Of RDS's secrets, only the own database's: untagged or another database's is denied (StringNotLike on a missing key holds).
                       Sid: "OnlyOwnDatabaseSecret",
                       Effect: "Deny" as const,
                       Action: ["secretsmanager:GetSecretValue"],
-                      Resource: [arnOf(ctx, "secretsmanager", RDS_CLUSTER_SECRETS)],
-                      Condition: { StringNotLike: { [`aws:ResourceTag/${RDS_CLUSTER_TAG}`]: ownClusterArn(app, pattern, ctx) } },
+                      Resource: [arnOf(ctx, "secretsmanager", rdsSecret.pattern)],
+                      Condition: { StringNotLike: { [`aws:ResourceTag/${rdsSecret.tag}`]: ownClusterArn(app, pattern, ctx, databaseKind) } },
                   },
               ]
             : []),
@@ -251,6 +257,8 @@ export interface StackAccessArgs {
      * runtime policy (rds-db:connect as its own database user, ./database-connect.ts) and a boundary that allows exactly that. @default none
      */
     databaseIamStacks?: string[];
+    /** Those of databaseStacks whose stack file sets slipway:database.kind instance: RDS's secret is the DB instance's (`rds!db-*`). @default none */
+    instanceDatabaseStacks?: string[];
     /**
      * Policy stack → the repositories of its workers' own images (service-images.ts): its ECS agents may pull
      * from exactly these besides the app's repository, and its boundary lets them. @default none
@@ -295,7 +303,8 @@ export class StackAccess extends pulumi.ComponentResource {
                 // The workload that reads the password: the ECS agent, or a Beanstalk database stack's instances.
                 const onBeanstalk = Boolean(args.beanstalkDatabaseStacks?.includes(stack));
                 const reads = args.databaseStacks?.includes(stack) && platform.name === (onBeanstalk ? "beanstalk" : "ecs");
-                const database = reads ? [databaseSecretStatement(app, stackPattern(stack), ctx)] : [];
+                const databaseKind: DatabaseKind = args.instanceDatabaseStacks?.includes(stack) ? "instance" : "serverless";
+                const database = reads ? [databaseSecretStatement(app, stackPattern(stack), ctx, databaseKind)] : [];
                 policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, [...runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx, platform.name === "ecs" ? args.ownImageRepositoryArns?.[stack] : undefined), ...database]);
                 for (const r of platform.serviceRuntimes ?? []) policy(stack, r.kind, `${r.description} (${app}'s ${stackPattern(stack)} stack(s))`, r.statements(app, stackPattern(stack), ctx));
             }
@@ -315,12 +324,12 @@ export class StackAccess extends pulumi.ComponentResource {
             const ecs = PLATFORMS.find((p) => p.name === "ecs");
             for (const [process, { database }] of Object.entries(args.processExecutions?.[stack] ?? {})) {
                 if (!ecs) break;
-                policy(stack, processExecutionKind(process), `The ECS agent of ${process} in ${app}'s ${stackPattern(stack)} stack(s): its image, its logs, only its own secrets`, processExecutionStatements(ecs, app, stackPattern(stack), process, database, args.repositoryArn, ctx, args.ownImageRepositoryArns?.[stack]));
+                policy(stack, processExecutionKind(process), `The ECS agent of ${process} in ${app}'s ${stackPattern(stack)} stack(s): its image, its logs, only its own secrets`, processExecutionStatements(ecs, app, stackPattern(stack), process, database, args.repositoryArn, ctx, args.ownImageRepositoryArns?.[stack], args.instanceDatabaseStacks?.includes(stack) ? "instance" : "serverless"));
             }
             if (args.packages) {
                 policy(stack, PACKAGES_READ_KIND, `Read ${app}'s private package index from the workloads of its ${stackPattern(stack)} stack(s)`, packageReadStatements(app, args.packages, ctx));
             }
-            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn, args.packages, args.databaseStacks?.includes(stack), args.ownImageRepositoryArns?.[stack], Object.values(queues), databaseConnect), {
+            policy(stack, BOUNDARY_CONCERN, `Permissions boundary of every role of ${app}'s ${stackPattern(stack)} stack(s)`, boundaryStatements(app, stack, ctx, args.repositoryArn, args.packages, args.databaseStacks?.includes(stack), args.ownImageRepositoryArns?.[stack], Object.values(queues), databaseConnect, args.instanceDatabaseStacks?.includes(stack) ? "instance" : "serverless"), {
                 // The policy pack judges boundaries as ceilings (iam-boundary-confines), not as grants.
                 [POLICY_PURPOSE_TAG]: BOUNDARY_PURPOSE,
             });

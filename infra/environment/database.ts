@@ -12,6 +12,7 @@ import * as kms from "@pulumi/aws/kms";
 import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { finalSnapshotIdentifier, rdsLogGroupName, writerIdentifier } from "../contract";
+import type { DatabaseKind } from "../config/database";
 
 /** Aurora PostgreSQL's port. */
 export const POSTGRES_PORT = 5432;
@@ -24,19 +25,37 @@ export { DATABASE_SECRET_NAMES };
  * PostgreSQL takes `instance`, `postgresql` and `iam-db-auth-error`).
  */
 export const AURORA_POSTGRES_LOG_EXPORTS = ["postgresql"] as const;
+/**
+ * Log types RDS for PostgreSQL exports (CreateDBInstance EnableCloudwatchLogsExports: RDS for PostgreSQL takes
+ * `postgresql`, `upgrade` and `iam-db-auth-error`): the same PostgreSQL log as the cluster's.
+ */
+export const RDS_POSTGRES_LOG_EXPORTS = ["postgresql"] as const;
+/** Kind instance: gp3, RDS's current general-purpose SSD (baseline 3,000 IOPS and 125 MiB/s below 400 GiB for PostgreSQL). */
+export const INSTANCE_STORAGE_TYPE = "gp3";
 
 export interface DatabaseArgs {
-    /** Cluster identifier (contract.ts databaseIdentifier): `<app>-<stack>`. */
+    /** Cluster (or, kind instance, DB instance) identifier (contract.ts databaseIdentifier): `<app>-<stack>`. */
     identifier: string;
-    /** Aurora PostgreSQL version, e.g. "16.6" (checked in config). */
+    /**
+     * `serverless`: an Aurora PostgreSQL Serverless v2 cluster and its db.serverless writer; `instance`: one RDS for
+     * PostgreSQL DB instance (gp3 storage). Every other guarantee is the same. @default "serverless"
+     */
+    kind?: DatabaseKind;
+    /** Aurora PostgreSQL version, e.g. "16.6", or with kind instance an RDS for PostgreSQL version, e.g. "16.11" (checked in config). */
     engineVersion: string;
     /** Database created in the cluster. @default "app" */
     databaseName?: string;
     /** Master user. @default "app" */
     username?: string;
-    /** ACUs: 0 pauses an idle writer (versions with auto-pause), up to 256. */
-    minCapacity: number;
-    maxCapacity: number;
+    /** ACUs: 0 pauses an idle writer (versions with auto-pause), up to 256. Kind serverless: required. */
+    minCapacity?: number;
+    maxCapacity?: number;
+    /** Kind instance: the DB instance class. @default "db.t4g.micro" */
+    instanceClass?: string;
+    /** Kind instance: GiB of gp3 storage (20–65536). @default 20 */
+    allocatedStorage?: number;
+    /** Kind instance: a synchronous standby in a second zone, with automatic failover. @default false */
+    multiAz?: boolean;
     /** Idle seconds before a 0-ACU cluster pauses (300–86400). @default 300 when minCapacity is 0 */
     secondsUntilAutoPause?: number;
     /** Automated backups, days (1–35). */
@@ -71,8 +90,13 @@ export interface DatabaseArgs {
 /** The PostgreSQL database of one environment. */
 export class Database extends pulumi.ComponentResource {
     readonly key: kms.Key;
-    readonly cluster: rds.Cluster;
-    readonly writer: rds.ClusterInstance;
+    /** Kind serverless: the Aurora cluster and its writer. */
+    readonly cluster?: rds.Cluster;
+    readonly writer?: rds.ClusterInstance;
+    /** Kind instance: the RDS for PostgreSQL DB instance. */
+    readonly instance?: rds.Instance;
+    /** The host the processes connect to: the cluster's writer endpoint, or the instance's address. */
+    readonly host: pulumi.Output<string>;
     readonly securityGroup: ec2.SecurityGroup;
     /** Attach to every task that may connect (web, workers, release): the database admits this group only. */
     readonly clientSecurityGroup: ec2.SecurityGroup;
@@ -98,11 +122,12 @@ export class Database extends pulumi.ComponentResource {
         const databaseName = args.databaseName ?? "app";
         const username = args.username ?? "app";
         const kept = { parent: this, protect };
+        const instance = args.kind === "instance";
 
         this.key = new kms.Key(
             `${name}-key`,
             {
-                description: `Storage of the ${args.identifier} Aurora cluster`,
+                description: `Storage of the ${args.identifier} ${instance ? "RDS instance" : "Aurora cluster"}`,
                 enableKeyRotation: true,
                 // 30 days (KMS's maximum) in production: a scheduled deletion can still be cancelled.
                 deletionWindowInDays: protect ? 30 : 7,
@@ -151,64 +176,114 @@ export class Database extends pulumi.ComponentResource {
         // retention, left behind on delete) unless it exists: declared first, it is kept for the stack's
         // retention and destroyed with a staging or review stack ("Publishing Aurora PostgreSQL logs to
         // Amazon CloudWatch Logs", Aurora User Guide).
-        const logGroups = AURORA_POSTGRES_LOG_EXPORTS.map(
-            (log) => new cloudwatch.LogGroup(`${name}-${log}-logs`, { name: rdsLogGroupName(args.identifier, log), retentionInDays: args.logRetentionDays ?? 30 }, kept),
+        // A DB instance's goes to /aws/rds/instance/<id>/postgresql (contract.ts rdsLogGroupName), declared the same way.
+        const logGroups = (instance ? RDS_POSTGRES_LOG_EXPORTS : AURORA_POSTGRES_LOG_EXPORTS).map(
+            (log) => new cloudwatch.LogGroup(`${name}-${log}-logs`, { name: rdsLogGroupName(args.identifier, log, instance ? "instance" : "serverless"), retentionInDays: args.logRetentionDays ?? 30 }, kept),
         );
-        const pauses = args.minCapacity === 0;
-        this.cluster = new rds.Cluster(
-            `${name}-cluster`,
-            {
-                clusterIdentifier: args.identifier,
-                engine: "aurora-postgresql",
-                // Serverless v2 is the provisioned engine mode with db.serverless instances ("serverless" is v1).
-                engineMode: "provisioned",
-                engineVersion: args.engineVersion,
-                databaseName,
-                masterUsername: username,
-                // RDS makes the password and keeps it in Secrets Manager; Pulumi never sees it.
-                manageMasterUserPassword: true,
-                port: POSTGRES_PORT,
-                // storageEncrypted defaults to false for the provisioned engine mode (provider docs).
-                storageEncrypted: true,
-                kmsKeyId: this.key.arn,
-                dbSubnetGroupName: subnetGroup.name,
-                vpcSecurityGroupIds: [this.securityGroup.id],
-                serverlessv2ScalingConfiguration: {
-                    minCapacity: args.minCapacity,
-                    maxCapacity: args.maxCapacity,
-                    ...(pauses ? { secondsUntilAutoPause: args.secondsUntilAutoPause ?? 300 } : {}),
+        let masterUserSecrets: pulumi.Output<{ secretArn?: string }[] | undefined>;
+        let primary: pulumi.Resource;
+        if (instance) {
+            this.instance = new rds.Instance(
+                `${name}-instance`,
+                {
+                    identifier: args.identifier,
+                    engine: "postgres",
+                    engineVersion: args.engineVersion,
+                    instanceClass: args.instanceClass ?? "db.t4g.micro",
+                    storageType: INSTANCE_STORAGE_TYPE,
+                    allocatedStorage: args.allocatedStorage ?? 20,
+                    dbName: databaseName,
+                    username,
+                    // RDS makes the password and keeps it in Secrets Manager (rds!db-<uuid>); Pulumi never sees it.
+                    manageMasterUserPassword: true,
+                    port: POSTGRES_PORT,
+                    // storageEncrypted defaults to false (rds/instance.d.ts); kmsKeyId needs it.
+                    storageEncrypted: true,
+                    kmsKeyId: this.key.arn,
+                    dbSubnetGroupName: subnetGroup.name,
+                    vpcSecurityGroupIds: [this.securityGroup.id],
+                    publiclyAccessible: false,
+                    multiAz: args.multiAz ?? false,
+                    backupRetentionPeriod: args.backupRetentionDays,
+                    copyTagsToSnapshot: true,
+                    iamDatabaseAuthenticationEnabled: args.iamAuthentication ?? false,
+                    enabledCloudwatchLogsExports: [...RDS_POSTGRES_LOG_EXPORTS],
+                    autoMinorVersionUpgrade: true,
+                    allowMajorVersionUpgrade: false,
+                    deletionProtection: protect,
+                    // Without skipFinalSnapshot a delete needs a snapshot name (DeleteDBInstance FinalDBSnapshotIdentifier):
+                    // production keeps one, other tiers delete cleanly.
+                    skipFinalSnapshot: !protect,
+                    finalSnapshotIdentifier: protect ? finalSnapshotIdentifier(args.identifier) : undefined,
+                    applyImmediately: !protect,
                 },
-                backupRetentionPeriod: args.backupRetentionDays,
-                copyTagsToSnapshot: true,
-                iamDatabaseAuthenticationEnabled: args.iamAuthentication ?? false,
-                enabledCloudwatchLogsExports: [...AURORA_POSTGRES_LOG_EXPORTS],
-                allowMajorVersionUpgrade: false,
-                deletionProtection: protect,
-                // Without skipFinalSnapshot a delete needs a snapshot name (DeleteDBCluster): production keeps
-                // one, other tiers delete cleanly.
-                skipFinalSnapshot: !protect,
-                finalSnapshotIdentifier: protect ? finalSnapshotIdentifier(args.identifier) : undefined,
-                // Production's changes wait for the maintenance window; elsewhere they apply at once.
-                applyImmediately: !protect,
-            },
-            { ...kept, dependsOn: logGroups },
-        );
-        this.writer = new rds.ClusterInstance(
-            `${name}-writer`,
-            {
-                identifier: writerIdentifier(args.identifier),
-                clusterIdentifier: this.cluster.id,
-                instanceClass: "db.serverless",
-                engine: "aurora-postgresql",
-                engineVersion: this.cluster.engineVersion,
-                dbSubnetGroupName: subnetGroup.name,
-                publiclyAccessible: false,
-                autoMinorVersionUpgrade: true,
-                applyImmediately: !protect,
-            },
-            { ...kept, deleteBeforeReplace: true },
-        );
-        this.masterSecretArn = this.cluster.masterUserSecrets.apply((s) => {
+                // The identifier is fixed: a replacement cannot exist beside the old one (production refuses it: protect).
+                { ...kept, dependsOn: logGroups, deleteBeforeReplace: true },
+            );
+            masterUserSecrets = this.instance.masterUserSecrets;
+            primary = this.instance;
+            this.host = this.instance.address;
+        } else {
+            if (args.minCapacity === undefined || args.maxCapacity === undefined) throw new Error(`${args.identifier}: a serverless database needs minCapacity and maxCapacity`);
+            const pauses = args.minCapacity === 0;
+            this.cluster = new rds.Cluster(
+                `${name}-cluster`,
+                {
+                    clusterIdentifier: args.identifier,
+                    engine: "aurora-postgresql",
+                    // Serverless v2 is the provisioned engine mode with db.serverless instances ("serverless" is v1).
+                    engineMode: "provisioned",
+                    engineVersion: args.engineVersion,
+                    databaseName,
+                    masterUsername: username,
+                    // RDS makes the password and keeps it in Secrets Manager; Pulumi never sees it.
+                    manageMasterUserPassword: true,
+                    port: POSTGRES_PORT,
+                    // storageEncrypted defaults to false for the provisioned engine mode (provider docs).
+                    storageEncrypted: true,
+                    kmsKeyId: this.key.arn,
+                    dbSubnetGroupName: subnetGroup.name,
+                    vpcSecurityGroupIds: [this.securityGroup.id],
+                    serverlessv2ScalingConfiguration: {
+                        minCapacity: args.minCapacity,
+                        maxCapacity: args.maxCapacity,
+                        ...(pauses ? { secondsUntilAutoPause: args.secondsUntilAutoPause ?? 300 } : {}),
+                    },
+                    backupRetentionPeriod: args.backupRetentionDays,
+                    copyTagsToSnapshot: true,
+                    iamDatabaseAuthenticationEnabled: args.iamAuthentication ?? false,
+                    enabledCloudwatchLogsExports: [...AURORA_POSTGRES_LOG_EXPORTS],
+                    allowMajorVersionUpgrade: false,
+                    deletionProtection: protect,
+                    // Without skipFinalSnapshot a delete needs a snapshot name (DeleteDBCluster): production keeps
+                    // one, other tiers delete cleanly.
+                    skipFinalSnapshot: !protect,
+                    finalSnapshotIdentifier: protect ? finalSnapshotIdentifier(args.identifier) : undefined,
+                    // Production's changes wait for the maintenance window; elsewhere they apply at once.
+                    applyImmediately: !protect,
+                },
+                { ...kept, dependsOn: logGroups },
+            );
+            this.writer = new rds.ClusterInstance(
+                `${name}-writer`,
+                {
+                    identifier: writerIdentifier(args.identifier),
+                    clusterIdentifier: this.cluster.id,
+                    instanceClass: "db.serverless",
+                    engine: "aurora-postgresql",
+                    engineVersion: this.cluster.engineVersion,
+                    dbSubnetGroupName: subnetGroup.name,
+                    publiclyAccessible: false,
+                    autoMinorVersionUpgrade: true,
+                    applyImmediately: !protect,
+                },
+                { ...kept, deleteBeforeReplace: true },
+            );
+            masterUserSecrets = this.cluster.masterUserSecrets;
+            primary = this.writer;
+            this.host = this.cluster.endpoint;
+        }
+        this.masterSecretArn = masterUserSecrets.apply((s) => {
             const arn = s?.[0]?.secretArn;
             if (!arn) throw new Error(`${args.identifier}: RDS returned no master user secret (manageMasterUserPassword)`);
             return arn;
@@ -222,7 +297,7 @@ export class Database extends pulumi.ComponentResource {
         this.rotation = new secretsmanager.SecretRotation(
             `${name}-rotation`,
             { secretId: this.masterSecretArn, rotationRules: { automaticallyAfterDays: args.rotationDays ?? 7 }, rotateImmediately: false },
-            { parent: this, dependsOn: [this.writer] },
+            { parent: this, dependsOn: [primary] },
         );
 
         // Not secret (no password): kept as a secret so that every connection detail reaches the tasks the same way.
@@ -235,7 +310,7 @@ export class Database extends pulumi.ComponentResource {
             `${name}-connection`,
             {
                 secretId: this.connectionSecret.id,
-                secretString: pulumi.jsonStringify({ host: this.cluster.endpoint, port: String(POSTGRES_PORT), dbname: databaseName, username }),
+                secretString: pulumi.jsonStringify({ host: this.host, port: String(POSTGRES_PORT), dbname: databaseName, username }),
             },
             { parent: this },
         );
@@ -252,6 +327,6 @@ export class Database extends pulumi.ComponentResource {
         this.taskSecrets = references.apply((refs) => refs.map((r) => ({ name: r.name, valueFrom: `${r.arn}:${r.key}::` })));
         // Beanstalk takes <arn>:<key> (no version fields).
         this.environmentSecrets = references.apply((refs) => refs.map((r) => ({ name: r.name, valueFrom: `${r.arn}:${r.key}` })));
-        this.registerOutputs({ endpoint: this.cluster.endpoint, masterSecretArn: this.masterSecretArn, connectionSecretArn: this.connectionSecret.arn });
+        this.registerOutputs({ endpoint: this.host, masterSecretArn: this.masterSecretArn, connectionSecretArn: this.connectionSecret.arn });
     }
 }

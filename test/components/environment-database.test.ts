@@ -88,3 +88,35 @@ test("the task secrets reference the connection secret's keys and RDS's password
     for (const s of secrets.filter((x) => x.name !== "PGPASSWORD")) assert.match(s.valueFrom, /:secret:slipway\/shop\/staging\/database-AbCdEf:[a-z]+::$/);
     assert.ok(!JSON.stringify(res(p, CLUSTER, "database-cluster").inputs).includes("masterPassword"));
 });
+
+// kind instance: one RDS for PostgreSQL DB instance in place of the cluster and its writer, nothing else changed.
+const INSTANCE_ARGS: Partial<DatabaseArgs> = { kind: "instance", engineVersion: "16.11", minCapacity: undefined, maxCapacity: undefined };
+
+test("kind instance declares one DB instance, with the documented defaults, and no cluster or writer", async () => {
+    const p = await database(INSTANCE_ARGS);
+    assertOwnsItsChildren(p, TYPE, "database");
+    assert.equal(ofType(p, CLUSTER).length, 0);
+    assert.equal(ofType(p, "aws:rds/clusterInstance:ClusterInstance").length, 0);
+    const i = res(p, "aws:rds/instance:Instance", "database-instance");
+    assert.deepEqual(
+        [i.inputs.identifier, i.inputs.engine, i.inputs.instanceClass, i.inputs.storageType, i.inputs.allocatedStorage, i.inputs.multiAz, i.inputs.dbName, i.inputs.username],
+        ["shop-staging", "postgres", "db.t4g.micro", "gp3", 20, false, "app", "app"],
+    );
+    assert.deepEqual([i.inputs.storageEncrypted, i.inputs.manageMasterUserPassword, i.inputs.publiclyAccessible, i.inputs.deletionProtection, i.inputs.skipFinalSnapshot, i.protect], [true, true, false, false, true, false]);
+    assert.equal(res(p, "aws:cloudwatch/logGroup:LogGroup", "database-postgresql-logs").inputs.name, "/aws/rds/instance/shop-staging/postgresql");
+    assert.match(String(res(p, "aws:kms/key:Key", "database-key").inputs.description), /RDS instance/);
+    const secrets = p.outputs.taskSecrets as { name: string; valueFrom: string }[];
+    assert.deepEqual(secrets.map((s) => s.name), Object.values(DATABASE_SECRET_NAMES));
+    assert.match(secrets.find((s) => s.name === "PGPASSWORD")?.valueFrom ?? "", /:secret:rds!db-.*:password::$/);
+});
+
+test("kind instance with protect: deletion protection, the final DB snapshot, protect; Args set class, disk and Multi-AZ", async () => {
+    const p = await database({ ...INSTANCE_ARGS, protect: true, instanceClass: "db.m7g.large", allocatedStorage: 100, multiAz: true });
+    const i = res(p, "aws:rds/instance:Instance", "database-instance");
+    assert.deepEqual([i.inputs.deletionProtection, i.inputs.skipFinalSnapshot, i.inputs.finalSnapshotIdentifier, i.inputs.applyImmediately, i.protect], [true, false, "shop-staging-final", false, true]);
+    assert.deepEqual([i.inputs.instanceClass, i.inputs.allocatedStorage, i.inputs.multiAz], ["db.m7g.large", 100, true]);
+});
+
+test("a serverless Database without its capacity is refused", async () => {
+    await assert.rejects(database({ minCapacity: undefined }), /a serverless database needs minCapacity and maxCapacity/);
+});

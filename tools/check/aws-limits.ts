@@ -8,6 +8,7 @@
 // `min`/`max`/`pattern` of each request member), on 2026-12-01. docs/limits.md says what is left out.
 import type { Plan, PlannedResource } from "../plan/mock-engine";
 import { idIsArn, mockArn, mockId, physicalNameOf } from "../plan/identities";
+import { INSTANCE_CLASS } from "../../infra/config/rds-shapes";
 
 /** When every limit below was last read on its source page. */
 export const CHECKED = "2026-12-01";
@@ -431,6 +432,42 @@ const DEFS = {
         bound: "1–63 letters, digits or hyphens; first a letter; no two consecutive hyphens; not ending with a hyphen",
         name: RDS_IDENTIFIER,
         fix: "shorten the cluster identifier (the writer is <cluster>-writer)",
+        source: SOURCES.rdsCreateDbInstance,
+    },
+    // slipway:database.kind instance: one RDS for PostgreSQL DB instance (aws.rds.Instance).
+    "rds.instance.final-snapshot": {
+        what: "final DB snapshot identifier",
+        bound: "1–255 letters, digits or hyphens; first a letter; no two consecutive hyphens; not ending with a hyphen",
+        name: { ...RDS_IDENTIFIER, max: 255 },
+        fix: "shorten the instance identifier (the snapshot is <id>-final)",
+        source: SOURCES.rdsCreateDbInstance,
+    },
+    "rds.instance.database-name": {
+        what: "RDS for PostgreSQL database name (DBName)",
+        bound: "1–63 letters, digits and underscores, first a letter",
+        name: { min: 1, max: 63, chars: /[A-Za-z0-9_]/, pattern: /^[A-Za-z]/, allowed: "letters, digits and _, first a letter" },
+        fix: "pulumi config set --path 'slipway:database.name' app",
+        source: SOURCES.rdsCreateDbInstance,
+    },
+    "rds.instance.master-username": {
+        what: "master username",
+        bound: "1–63 letters or digits for RDS for PostgreSQL (slipway allows 16, and also _), first a letter",
+        name: { min: 1, max: 63, chars: /[A-Za-z0-9_]/, pattern: /^[A-Za-z]/, allowed: "letters, digits and _, first a letter" },
+        fix: "pulumi config set --path 'slipway:database.username' app",
+        source: SOURCES.rdsCreateDbInstance,
+    },
+    "rds.instance.allocated-storage": {
+        what: "allocated storage of an RDS for PostgreSQL instance on gp3 (AllocatedStorage, GiB)",
+        bound: "an integer from 20 to 65,536 GiB (General Purpose SSD, gp2 and gp3)",
+        min: 20,
+        max: 65536,
+        fix: "pulumi config set --path 'slipway:database.allocatedStorage' 20",
+        source: SOURCES.rdsCreateDbInstance,
+    },
+    "rds.instance.class": {
+        what: "DB instance class (DBInstanceClass)",
+        bound: "db.<family>.<size>, e.g. db.t4g.micro; db.serverless only in an Aurora cluster",
+        fix: "pulumi config set --path 'slipway:database.instanceClass' db.t4g.micro",
         source: SOURCES.rdsCreateDbInstance,
     },
     "rds.subnet-group.name": {
@@ -1087,6 +1124,10 @@ const NAME_TARGETS: NameTarget[] = [
     { types: ["aws:rds/cluster:Cluster"], property: "masterUsername", limit: "rds.cluster.master-username" },
     { types: ["aws:rds/clusterInstance:ClusterInstance"], property: "identifier", limit: "rds.instance.identifier", auto: "lowercase" },
     { types: ["aws:rds/subnetGroup:SubnetGroup"], property: "name", limit: "rds.subnet-group.name", auto: "lowercase" },
+    { types: ["aws:rds/instance:Instance"], property: "identifier", limit: "rds.instance.identifier", auto: "lowercase" },
+    { types: ["aws:rds/instance:Instance"], property: "finalSnapshotIdentifier", limit: "rds.instance.final-snapshot" },
+    { types: ["aws:rds/instance:Instance"], property: "dbName", limit: "rds.instance.database-name" },
+    { types: ["aws:rds/instance:Instance"], property: "username", limit: "rds.instance.master-username" },
 ];
 
 /** The name a resource will have at deploy time, as far as the plan can tell. */
@@ -1565,10 +1606,26 @@ function checkMisc(c: Collector, plan: Plan): void {
                 if (returning !== 1) c.add("appautoscaling.policy.metric-math", r, at, `${returning} queries return data (returnData defaults to true)`);
             }
         }
+        if (r.type === "aws:rds/instance:Instance") checkDbInstance(c, r);
         if (r.type === "aws:sns/topic:Topic" && r.inputs.fifoTopic === true && known(r.inputs.name) && !r.inputs.name.endsWith(".fifo")) {
             c.add("sns.topic.name", r, "name", `${JSON.stringify(r.inputs.name)} is a FIFO topic without the .fifo suffix`);
         }
     }
+}
+
+/**
+ * A DB instance's storage and class (CreateDBInstance): gp2/gp3 AllocatedStorage "Must be an integer from 20 to 65536"
+ * for RDS for PostgreSQL; DBInstanceClass `db.<family>.<size>` (config/database.ts INSTANCE_CLASS: the same shape the
+ * config refuses first), and db.serverless is an Aurora cluster member's class only.
+ */
+function checkDbInstance(c: Collector, r: PlannedResource): void {
+    const storage = r.inputs.allocatedStorage;
+    const l = LIMITS["rds.instance.allocated-storage"];
+    if (["gp2", "gp3", undefined].includes(r.inputs.storageType as string | undefined) && typeof storage === "number" && (!Number.isInteger(storage) || storage < l.min! || storage > l.max!)) {
+        c.add("rds.instance.allocated-storage", r, "allocatedStorage", `is ${fmt(storage)} GiB`);
+    }
+    const cls = r.inputs.instanceClass;
+    if (known(cls) && (!INSTANCE_CLASS.test(cls) || cls === "db.serverless")) c.add("rds.instance.class", r, "instanceClass", `${JSON.stringify(cls)} is not db.<family>.<size> of an RDS DB instance`);
 }
 
 // ---------------------------------------------------------------------------------------------------

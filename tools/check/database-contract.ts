@@ -33,8 +33,11 @@ export interface DatabaseContractInput {
 
 /** The disagreements about `env`'s database, each naming both sides. */
 export function databaseContractProblems({ delivery, env, region, app, account, actions, iamMatch }: DatabaseContractInput): string[] {
-    const cluster = ofType(env, "aws:rds/cluster:Cluster")[0];
+    // Kind serverless declares an Aurora cluster; kind instance one RDS DB instance (the same identifier, db:<id>).
+    const instance = ofType(env, "aws:rds/instance:Instance")[0];
+    const cluster = ofType(env, "aws:rds/cluster:Cluster")[0] ?? instance;
     if (!cluster) return [];
+    const noun = instance ? "instance" : "cluster";
     const problems: string[] = [];
     const stack = env.stack;
     const policyStack = stack.startsWith("review") ? "review" : stack;
@@ -42,28 +45,29 @@ export function databaseContractProblems({ delivery, env, region, app, account, 
     const policy = (concern: string) => ofType(delivery, "aws:iam/policy:Policy").find((p) => p.inputs.name === managedPolicyName(app, policyStack, concern));
     const allows = (p: PlannedResource | undefined, action: string, arn: string) =>
         statementsOf(p).some((st) => (st.Effect ?? "Allow") === "Allow" && list(st.Action).some((a) => iamMatch(a, action)) && list(st.Resource).some((r) => iamMatch(r, arn)));
-    const id = String(cluster.inputs.clusterIdentifier);
-    const clusterArn = `arn:aws:rds:${region}:${account}:cluster:${id}`;
+    const id = String(instance ? instance.inputs.identifier : cluster.inputs.clusterIdentifier);
+    const clusterArn = `arn:aws:rds:${region}:${account}:${instance ? "db" : "cluster"}:${id}`;
+    const secretTag = instance ? "aws:ResourceTag/aws:rds:primaryDBInstanceArn" : "aws:ResourceTag/aws:rds:primaryDBClusterArn";
 
     // The deploy role manages exactly this cluster (database-policy.ts names it by ARN).
     const deploy = policy("deploy-database");
-    if (!deploy) problems.push(where(`the stack declares cluster ${id}, but the delivery stack gives its deploy role no ${managedPolicyName(app, policyStack, "deploy-database")} policy (does Pulumi.${stack}.yaml set slipway:database?)`));
-    else if (!allows(deploy, "rds:ModifyDBCluster", clusterArn)) problems.push(where(`the deploy role's database policy does not name cluster ${id} (${clusterArn})`));
+    if (!deploy) problems.push(where(`the stack declares ${noun} ${id}, but the delivery stack gives its deploy role no ${managedPolicyName(app, policyStack, "deploy-database")} policy (does Pulumi.${stack}.yaml set slipway:database?)`));
+    else if (!allows(deploy, instance ? "rds:ModifyDBInstance" : "rds:ModifyDBCluster", clusterArn)) problems.push(where(`the deploy role's database policy does not name ${noun} ${id} (${clusterArn})`));
 
     // The pre-release backup snapshots this cluster.
     const backup = actions.find((a) => a.name === STAGE_ACTIONS.backup && a.stage.toLowerCase() === stack.toLowerCase());
     if (backup) {
         const variables = JSON.parse(backup.configuration.EnvironmentVariables ?? "[]") as { name: string; value: string }[];
-        const target = variables.find((v) => v.name === "CLUSTER_ID")?.value;
-        if (target !== id) problems.push(where(`the pipeline's Backup action snapshots cluster ${target ?? "(none)"}; the stack's cluster is ${id}`));
+        const target = variables.find((v) => v.name === (instance ? "DB_INSTANCE_ID" : "CLUSTER_ID"))?.value;
+        if (target !== id) problems.push(where(`the pipeline's Backup action snapshots ${noun} ${target ?? "(none)"}; the stack's ${noun} is ${id}`));
     }
 
     // The workload that reads the password (ECS agent or Beanstalk instances) reads this cluster's, by RDS's tag.
     const runtimeKind = ofType(env, "aws:elasticbeanstalk/environment:Environment").length ? PASSWORD_READER_KINDS.beanstalk : PASSWORD_READER_KINDS.ecs;
     const reads = statementsOf(policy(runtimeKind)).some(
-        (st) => list(st.Action).includes("secretsmanager:GetSecretValue") && Object.values(st.Condition ?? {}).some((c) => list(c["aws:ResourceTag/aws:rds:primaryDBClusterArn"]).some((v) => iamMatch(v, clusterArn))),
+        (st) => list(st.Action).includes("secretsmanager:GetSecretValue") && Object.values(st.Condition ?? {}).some((c) => list(c[secretTag]).some((v) => iamMatch(v, clusterArn))),
     );
-    if (!reads) problems.push(where(`the ${managedPolicyName(app, policyStack, runtimeKind)} policy reads no password of cluster ${id} (RDS's secret tagged aws:rds:primaryDBClusterArn = ${clusterArn})`));
+    if (!reads) problems.push(where(`the ${managedPolicyName(app, policyStack, runtimeKind)} policy reads no password of ${noun} ${id} (RDS's secret tagged ${secretTag.replace("aws:ResourceTag/", "")} = ${clusterArn})`));
 
     // The restart: the deploy role may change the state machine the stack declares; on Beanstalk it restarts the stack's environment.
     for (const machine of ofType(env, "aws:sfn/stateMachine:StateMachine")) {

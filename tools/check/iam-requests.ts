@@ -184,6 +184,16 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
         }
         case "aws:rds/clusterInstance:ClusterInstance":
             return [{ service: "rds", sarType: "db", arn: `arn:aws:rds:${R}:${A}:db:${String(inputs.identifier ?? name)}` }];
+        case "aws:rds/instance:Instance": {
+            // slipway:database kind instance: the DB instance (named by its identifier), production's final DB snapshot, and the
+            // master secret RDS makes with the caller's rights (rds!db-<uuid>; RDS User Guide, "Password management with ... Secrets Manager").
+            const id = String(inputs.identifier ?? name);
+            return [
+                { service: "rds", sarType: "db", arn: `arn:aws:rds:${R}:${A}:db:${id}` },
+                { service: "rds", sarType: "snapshot", arn: `arn:aws:rds:${R}:${A}:snapshot:${String(inputs.finalSnapshotIdentifier ?? `${id}-final`)}` },
+                { service: "secretsmanager", sarType: "Secret", arn: `arn:aws:secretsmanager:${R}:${A}:secret:rds!db-${hex(r.urn, 8)}-0000-4000-8000-${hex(`${r.urn}/s`, 12)}-AbCdEf` },
+            ];
+        }
         case "aws:rds/subnetGroup:SubnetGroup":
             return [{ service: "rds", sarType: "subgrp", arn: `arn:aws:rds:${R}:${A}:subgrp:${String(inputs.name ?? name)}` }];
         case "aws:route53/record:Record":
@@ -246,8 +256,8 @@ export function ownArns(r: PlannedResource, v: StackView): OwnArn[] {
         case "aws:sfn/stateMachine:StateMachine":
             return [{ service: "states", sarType: "statemachine", arn: `arn:aws:states:${R}:${A}:stateMachine:${name}` }];
         case "aws:secretsmanager/secretRotation:SecretRotation": {
-            // The schedule is set on RDS's own secret of the stack's cluster (Database.masterSecretArn).
-            const cluster = v.plan.resources.find((x) => x.type === "aws:rds/cluster:Cluster");
+            // The schedule is set on RDS's own secret of the stack's cluster or DB instance (Database.masterSecretArn).
+            const cluster = v.plan.resources.find((x) => x.type === "aws:rds/cluster:Cluster" || x.type === "aws:rds/instance:Instance");
             return cluster ? ownArns(cluster, v).filter((a) => a.service === "secretsmanager") : [];
         }
         default:
@@ -294,6 +304,7 @@ const CREATES: Record<string, string[]> = {
     "aws:rds/cluster:Cluster": ["rds:CreateDBCluster"],
     "aws:kms/key:Key": ["kms:CreateKey"],
     "aws:rds/clusterInstance:ClusterInstance": ["rds:CreateDBInstance"],
+    "aws:rds/instance:Instance": ["rds:CreateDBInstance"],
     "aws:rds/subnetGroup:SubnetGroup": ["rds:CreateDBSubnetGroup"],
     "aws:cloudwatch/eventRule:EventRule": ["events:PutRule"],
     "aws:sfn/stateMachine:StateMachine": ["states:CreateStateMachine"],
@@ -395,6 +406,32 @@ export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; ops?: Op[];
         ],
         when: () => true,
         why: "a cluster member: CreateDBInstance into the cluster, no replica, restore or backup replication of its own (Aurora keeps backups and snapshots per cluster), its password is the cluster's, and DeleteDBInstance of a member takes no final snapshot",
+    },
+    // slipway:database kind instance (infra/environment/database.ts): one empty DB instance of its own.
+    {
+        type: "aws:rds/instance:Instance",
+        actions: ["rds:AddRoleToDBInstance", "rds:RemoveRoleFromDBInstance", "iam:PassRole", "iam:GetRole", "iam:ListRoles"],
+        when: (r) => r.inputs.monitoringRoleArn === undefined && r.inputs.domainIamRoleName === undefined,
+        why: "the instance has no enhanced-monitoring role (no monitoringRoleArn), no directory role (no domainIamRoleName) and associates no IAM roles",
+    },
+    {
+        type: "aws:rds/instance:Instance",
+        actions: ["rds:CreateDBInstanceReadReplica", "rds:PromoteReadReplica", "rds:RestoreDBInstanceFromDBSnapshot", "rds:RestoreDBInstanceToPointInTime", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots", "rds:DescribeDBClusters"],
+        when: (r) => r.inputs.replicateSourceDb === undefined && r.inputs.snapshotIdentifier === undefined && r.inputs.restoreToPointInTime === undefined && r.inputs.s3Import === undefined,
+        why: "the instance starts empty and stands alone (no replicateSourceDb, snapshotIdentifier, restoreToPointInTime or s3Import): CreateDBInstance, never a replica or restore, in no cluster",
+    },
+    {
+        type: "aws:rds/instance:Instance",
+        actions: ["rds:StartDBInstanceAutomatedBackupsReplication", "rds:StopDBInstanceAutomatedBackupsReplication"],
+        when: () => true,
+        why: "backups are not replicated to another region: that is the separate aws_db_instance_automated_backups_replication resource in the provider, which slipway does not declare",
+    },
+    {
+        type: "aws:rds/instance:Instance",
+        actions: ["rds:CreateDBSnapshot"],
+        ops: ["delete"],
+        when: (r) => r.inputs.skipFinalSnapshot === true,
+        why: "the instance is deleted without a final snapshot (skipFinalSnapshot: staging and review stacks)",
     },
     {
         type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
@@ -672,6 +709,12 @@ const AWS_OWNED = new Set(["ec2/image", "elasticbeanstalk/solutionstack", "elast
  */
 function defaultRdsGroupArn(service: string, sarType: string, v: StackView): string | undefined {
     if (service !== "rds" || !["cluster-pg", "pg", "og"].includes(sarType)) return undefined;
+    // Kind instance: RDS for PostgreSQL's defaults, default.postgres<major> and default:postgres-<major>.
+    const instance = v.plan.resources.find((x) => x.type === "aws:rds/instance:Instance");
+    if (instance) {
+        const m = String(instance.inputs.engineVersion ?? "16").split(".")[0];
+        return `arn:aws:rds:${v.region}:${MOCK_ACCOUNT}:${sarType}:${sarType === "og" ? `default:postgres-${m}` : `default.postgres${m}`}`;
+    }
     const cluster = v.plan.resources.find((x) => x.type === "aws:rds/cluster:Cluster");
     const major = String(cluster?.inputs.engineVersion ?? "16").split(".")[0];
     return `arn:aws:rds:${v.region}:${MOCK_ACCOUNT}:${sarType}:${sarType === "og" ? `default:aurora-postgresql-${major}` : `default.aurora-postgresql${major}`}`;
@@ -711,6 +754,7 @@ const SERVICE_LINKED: Record<string, string> = {
     // AWSServiceRoleForRDS, made by the first cluster of an account ("Using service-linked roles for Amazon RDS").
     "aws:rds/cluster:Cluster": "rds.amazonaws.com",
     "aws:rds/clusterInstance:ClusterInstance": "rds.amazonaws.com",
+    "aws:rds/instance:Instance": "rds.amazonaws.com",
     "aws:rds/subnetGroup:SubnetGroup": "rds.amazonaws.com",
 };
 
@@ -720,6 +764,7 @@ const VIA_SERVICE: Record<string, string[]> = {
     // RDS makes the managed master secret (and grants itself the storage key) with the caller's rights.
     "aws:rds/cluster:Cluster": ["secretsmanager:"],
     "aws:rds/clusterInstance:ClusterInstance": ["secretsmanager:", "kms:CreateGrant"],
+    "aws:rds/instance:Instance": ["secretsmanager:", "kms:CreateGrant"],
 };
 
 /**
@@ -827,6 +872,9 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
  * aws:secretsmanager:owningService = rds). Whether RDS also copies the cluster's tags is not relied on.
  */
 function rdsSecretTags(v: StackView): Record<string, string> {
+    // Kind instance: RDS tags the DB instance's secret with aws:rds:primaryDBInstanceArn instead.
+    const instance = v.plan.resources.find((x) => x.type === "aws:rds/instance:Instance");
+    if (instance) return { "aws:ResourceTag/aws:rds:primaryDBInstanceArn": ownArns(instance, v)[0].arn, "aws:ResourceTag/aws:secretsmanager:owningService": "rds" };
     const cluster = v.plan.resources.find((x) => x.type === "aws:rds/cluster:Cluster");
     return cluster ? { "aws:ResourceTag/aws:rds:primaryDBClusterArn": ownArns(cluster, v)[0].arn, "aws:ResourceTag/aws:secretsmanager:owningService": "rds" } : {};
 }
@@ -863,7 +911,7 @@ export function requestContext(action: string, op: Op, r: PlannedResource): Reco
             "route53:ChangeResourceRecordSetsActions": RECORD_CHANGE_ACTIONS[op].length ? RECORD_CHANGE_ACTIONS[op] : ["UPSERT"],
         };
     }
-    if (action === "rds:CreateDBCluster" && r.type === "aws:rds/cluster:Cluster") {
+    if ((action === "rds:CreateDBCluster" && r.type === "aws:rds/cluster:Cluster") || (action === "rds:CreateDBInstance" && r.type === "aws:rds/instance:Instance")) {
         return { "rds:StorageEncrypted": String(r.inputs.storageEncrypted === true), "rds:ManageMasterUserPassword": String(r.inputs.manageMasterUserPassword === true) };
     }
     if (action === "acm:RequestCertificate") {

@@ -461,6 +461,23 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
                 add(r, `backup storage beyond the free ${gb} GB: ${days} d × ${a.databaseDailyChange * 100} % daily change (assumed)`, Math.max(0, backupGb - gb), "GB-mo", PRICES.aurora.backupGbMonth);
                 break;
             }
+            case "aws:rds/instance:Instance": {
+                // slipway:database.kind instance: billed every hour it exists (an instance never pauses), twice with Multi-AZ.
+                const copies = r.inputs.multiAz === true ? 2 : 1;
+                const az = copies === 2 ? "Multi-AZ (primary and standby)" : "Single-AZ";
+                const cls = String(r.inputs.instanceClass);
+                const rate = PRICES.rdsPostgres.singleAzHour[cls];
+                if (rate === undefined) notPriced.push(`${label(r)}: RDS for PostgreSQL ${cls} instance hours (not in the price table)`);
+                else add(r, `RDS for PostgreSQL ${cls}, ${az}, all month`, HOURS_PER_MONTH * copies, "instance-h", rate);
+                const allocated = num(r.inputs.allocatedStorage, 20);
+                add(r, `gp3 storage, ${allocated} GB provisioned${copies === 2 ? " × 2 (standby)" : ""}`, allocated * copies, "GB-mo", PRICES.rdsPostgres.gp3GbMonth);
+                // Automated backups up to the provisioned size are free; beyond it, each retained day's changes of the data stored.
+                const gb = prod ? a.databaseStoredGb.production : a.databaseStoredGb.other;
+                const days = num(r.inputs.backupRetentionPeriod, 1);
+                const backupGb = gb + gb * a.databaseDailyChange * days;
+                add(r, `backup storage beyond the free ${allocated} GB: ${gb} GB stored, ${days} d × ${a.databaseDailyChange * 100} % daily change (assumed)`, Math.max(0, backupGb - allocated), "GB-mo", PRICES.rdsPostgres.backupGbMonth);
+                break;
+            }
             case "aws:ec2/eip:Eip":
                 ipv4(r, 1, "Elastic IP");
                 break;
@@ -498,6 +515,9 @@ export function estimateCost(plan: Plan, a: CostAssumptions = DEFAULT_ASSUMPTION
             : []),
         ...(plan.resources.some((r) => r.type === "aws:rds/cluster:Cluster")
             ? [`database: ${a.databaseStoredGb.other} GB stored outside production (${a.databaseStoredGb.production} GB production), ${a.databaseMillionIo.other} million I/O (${a.databaseMillionIo.production} million), a cluster that pauses awake ${a.databaseAwakeHours} h a month; manual snapshots not included`]
+            : []),
+        ...(plan.resources.some((r) => r.type === "aws:rds/instance:Instance")
+            ? [`database instance: runs all month; ${a.databaseStoredGb.other} GB of data outside production (${a.databaseStoredGb.production} GB production) for its backups; storage is the provisioned size, used or not; manual snapshots not included`]
             : []),
         ...(plan.resources.some((r) => r.type === "aws:codeartifact/domain:Domain")
             ? [`package index: ${a.packageStoredGb} GB stored, ${a.packageRequestsPerBuild} requests per build or publish, ${a.publishesPerMonth} tag publishes a month of ${a.publishMinutes} min`]

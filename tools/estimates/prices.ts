@@ -132,6 +132,22 @@ export const PRICES = {
      */
     aurora: { acuHour: 0.12, storageGbMonth: 0.1, perMillionIo: 0.2, backupGbMonth: 0.021 },
     /**
+     * RDS for PostgreSQL (slipway:database.kind instance), us-east-1 on-demand, read 2026-12-02: Single-AZ instance
+     * hours db.t4g.micro $0.016, db.t4g.small $0.032, db.t4g.medium $0.065 (Multi-AZ exactly twice: the standby is
+     * billed as a second instance); gp3 storage $0.115 per GB-month (Multi-AZ: provisioned for both, so twice), its
+     * 3,000 IOPS and 125 MB/s baseline included; backup storage beyond the free allowance (100 % of the provisioned
+     * storage) $0.095 per GB-month. UNVERIFIED against aws.amazon.com/rds/postgresql/pricing/ (not readable here):
+     * third-party figures (infratally.com, "AWS RDS pricing explained 2026", us-east-1 table; usage.ai, "RDS
+     * pricing calculator", June 2026, for gp3 and backups). That Multi-AZ bills compute and storage for both the
+     * primary and the standby is AWS's own (RDS User Guide, "On-Demand DB instances for Amazon RDS"). A class not
+     * listed here is left out of the estimate and named as not priced.
+     */
+    rdsPostgres: {
+        singleAzHour: { "db.t4g.micro": 0.016, "db.t4g.small": 0.032, "db.t4g.medium": 0.065 } as Record<string, number>,
+        gp3GbMonth: 0.115,
+        backupGbMonth: 0.095,
+    },
+    /**
      * Amazon SNS standard topics: $0.50 per million publishes (the first million a month free, not deducted)
      * and $0.60 per million HTTP/S deliveries, the protocol of AWS Chatbot's subscription to a topic. NOT read
      * from aws.amazon.com/sns/pricing/ (2026-12-02): third-party guide only (factualminds.com, "Amazon SNS

@@ -145,6 +145,11 @@ export const REPLACE_ON: Readonly<Record<string, { inputs: readonly string[]; ex
         note: "DATABASE REPLACED: the new cluster starts empty and the old one, with every row, is deleted (restore from a snapshot first; production refuses: deletion protection)",
     },
     "aws:rds/subnetGroup:SubnetGroup": { inputs: ["name", "namePrefix"] },
+    // slipway:database.kind instance: the DB instance holds the data itself; a new one is an EMPTY database.
+    "aws:rds/instance:Instance": {
+        inputs: ["availabilityZone", "backupTarget", "characterSetName", "customIamInstanceProfile", "dbName", "engine", "kmsKeyId", "ncharCharacterSetName", "restoreToPointInTime", "s3Import", "snapshotIdentifier", "storageEncrypted", "timezone", "username"],
+        note: "DATABASE REPLACED: the new instance starts empty and the old one, with every row, is deleted (restore from a snapshot first; production refuses: deletion protection)",
+    },
     "aws:rds/clusterInstance:ClusterInstance": { inputs: ["availabilityZone", "clusterIdentifier", "customIamInstanceProfile", "dbSubnetGroupName", "engine", "identifier", "identifierPrefix"], note: "the writer is replaced: connections drop until the new one is available (the data stays in the cluster)" },
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": { inputs: ["name", "vpc"] },
     "aws:servicediscovery/service:Service": { inputs: ["name", "namespaceId", "healthCheckCustomConfig", "type"] },

@@ -153,6 +153,7 @@ export function mockArn(type: string, name: string, physical: string, id: string
         case "aws:rds/cluster:Cluster":
             return `arn:aws:rds:${R}:${A}:cluster:${String(inputs.clusterIdentifier ?? physical)}`;
         case "aws:rds/clusterInstance:ClusterInstance":
+        case "aws:rds/instance:Instance":
             return `arn:aws:rds:${R}:${A}:db:${String(inputs.identifier ?? physical)}`;
         case "aws:rds/subnetGroup:SubnetGroup":
             return `arn:aws:rds:${R}:${A}:subgrp:${physical}`;

@@ -174,6 +174,23 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
             }
             break;
         }
+        case "aws:rds/instance:Instance": {
+            // slipway:database kind instance: a DB instance's address (<id>.<hash>.<region>.rds.amazonaws.com), its
+            // endpoint (address:port) and, with manageMasterUserPassword, the secret RDS makes: rds!db-<uuid>.
+            const identifier = String(unwrap(inputs.identifier) ?? physical);
+            state.address = `${identifier}.${hash(name).slice(0, 12)}.${region}.rds.amazonaws.com`;
+            state.port = unwrap(inputs.port) ?? 5432;
+            state.endpoint = `${state.address}:${String(state.port)}`;
+            // The provider's id of an instance is its identifier; its DbiResourceId is db-<26 characters>.
+            id = identifier;
+            state.id = id;
+            state.resourceId = `db-${hash(`${name}/resource`).slice(0, 26).toUpperCase()}`;
+            if (unwrap(inputs.manageMasterUserPassword) === true) {
+                const uuid = `${hash(`${name}/secret`).slice(0, 8)}-0000-4000-8000-${hash(`${name}/secret`).slice(8, 20)}`;
+                state.masterUserSecrets = [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT}:secret:rds!db-${uuid}-AbCdEf`, secretStatus: "active", kmsKeyId: unwrap(inputs.masterUserSecretKmsKeyId) ?? "" }];
+            }
+            break;
+        }
         case "aws:cloudwatch/dashboard:Dashboard":
             // The provider names it dashboardArn, not arn.
             state.dashboardArn = `arn:aws:cloudwatch::${MOCK_ACCOUNT}:dashboard/${String(unwrap(inputs.dashboardName) ?? physical)}`;

@@ -24,7 +24,7 @@ import { arnOf, AwsContext } from "../../shared/aws-context";
 import { serviceRole, Statement } from "../../shared/iam";
 import type { DeployerScope } from "../../delivery/deployer-policy";
 import { tagConditions } from "../../delivery/deployer-policy";
-import { databaseIdentifier, environmentName, OWN_STACK, rotationRestartName, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, runtimePolicyArn, stackPattern, STACK_TAG } from "../../contract";
+import { databaseIdentifier, databaseResource, environmentName, OWN_STACK, rdsMasterSecret, rotationRestartName, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, runtimePolicyArn, stackPattern, STACK_TAG } from "../../contract";
 
 /** The service principals of the two roles (their trust policies). */
 export const STATES_PRINCIPAL = "states.amazonaws.com";
@@ -121,7 +121,10 @@ export function rotationDeployStatements(scope: DeployerScope): Statement[] {
     const pattern = stackPattern(scope.policyStack);
     const rule = ruleArn(ctx, app, pattern);
     const machine = stateMachineArn(ctx, app, pattern);
-    const cluster = arnOf(ctx, "rds", `cluster:${databaseIdentifier(app, pattern)}`);
+    // Kind instance: RDS's secret of the DB instance (rds!db-*, tagged aws:rds:primaryDBInstanceArn = db:<id>; contract.ts rdsMasterSecret).
+    const kind = scope.databaseKind === "instance" ? "instance" : "serverless";
+    const cluster = arnOf(ctx, "rds", databaseResource(databaseIdentifier(app, pattern), kind));
+    const secret = rdsMasterSecret(kind);
     return [
         { Sid: "CreateOwnRotationRule", Action: ["events:PutRule"], Resource: [rule], Condition: t.creating },
         { Sid: "OwnRotationRule", Action: ["events:PutRule", "events:DescribeRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule", "events:ListTagsForResource"], Resource: [rule], Condition: t.owned },
@@ -154,8 +157,8 @@ export function rotationDeployStatements(scope: DeployerScope): Statement[] {
         {
             Sid: "OwnPasswordRotationSchedule",
             Action: ["secretsmanager:RotateSecret", "secretsmanager:DescribeSecret", "secretsmanager:CancelRotateSecret"],
-            Resource: [arnOf(ctx, "secretsmanager", "secret:rds!cluster-*")],
-            Condition: { StringLike: { "aws:ResourceTag/aws:rds:primaryDBClusterArn": cluster }, StringEquals: { "aws:ResourceTag/aws:secretsmanager:owningService": "rds" } },
+            Resource: [arnOf(ctx, "secretsmanager", secret.pattern)],
+            Condition: { StringLike: { [`aws:ResourceTag/${secret.tag}`]: cluster }, StringEquals: { "aws:ResourceTag/aws:secretsmanager:owningService": "rds" } },
         },
     ];
 }
