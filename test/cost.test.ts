@@ -98,15 +98,15 @@ test("unknown resource types are listed as not priced, free plumbing and compone
         stack: "s",
         outputs: {},
         resources: [
-            resource("aws:rds/instance:Instance", "db", {}),
+            resource("aws:redshift/cluster:Cluster", "warehouse", {}),
             resource("aws:iam/role:Role", "role", {}),
             resource("slipway:environment:Network", "network", {}, false),
         ],
     };
     const e = estimateCost(plan);
-    assert.deepEqual(e.notPriced, ["Instance db (aws:rds/instance:Instance)"]);
+    assert.deepEqual(e.notPriced, ["Cluster warehouse (aws:redshift/cluster:Cluster)"]);
     assert.equal(e.total, 0);
-    assert.match(renderCost(e), /Not priced:\n {2}- Instance db/);
+    assert.match(renderCost(e), /Not priced:\n {2}- Cluster warehouse/);
 });
 
 test("a single-instance Beanstalk environment pays for one instance and its Elastic IP, no load balancer", () => {
