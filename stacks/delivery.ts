@@ -299,7 +299,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         // A managed domain (the environment's stack file sets slipway:domainZoneId): its names in its zone only.
         const grant = domain && domainGrant(domain.zoneId, domain.name, policyStack === "review");
         // slipway:database in the environment's stack file: its own Aurora cluster, by name and tag.
-        return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : []), ...(database ? databaseRolePolicies(scope, databasePlatform) : [])];
+        return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : []), ...(database ? databaseRolePolicies(scope, platformNamed(databasePlatform ?? "ecs")) : [])];
     };
     // Pull-request previews reach only staging-tier pipeline stacks: production and delivery get the offline plan only.
     const previewable = s.targets.filter((t) => t.tier === "staging").map((t) => t.stack);

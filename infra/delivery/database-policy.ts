@@ -13,7 +13,7 @@ import { Statement } from "../shared/iam";
 import { databaseIdentifier, finalSnapshotIdentifier, managedPolicyName, rdsLogGroupName, stackPattern, writerIdentifier } from "../contract";
 import { DeployerScope, DeployRolePolicy, tagConditions } from "./deployer-policy";
 import { rotationDeployStatements } from "../platforms/ecs/rotation-restart";
-import { beanstalkDatabaseDeployStatements } from "../platforms/beanstalk/database";
+import type { Platform } from "../platforms/platform";
 import { instanceDatabaseStatements } from "./database-instance-policy";
 
 /** The ARNs of a policy stack's database (`review`: every review stack's). */
@@ -145,7 +145,7 @@ export function databaseSupportStatements(scope: DeployerScope): Statement[] {
  * A database stack's deploy policies: its cluster, writer, subnet group and key; and what RDS needs
  * around them (a second policy: together they pass IAM's 6,144-character managed-policy quota).
  */
-export function databaseRolePolicies(scope: DeployerScope, platform = "ecs"): DeployRolePolicy[] {
+export function databaseRolePolicies(scope: DeployerScope, platform: Pick<Platform, "databaseDeployStatements">): DeployRolePolicy[] {
     const what = `GitHub deploy role of ${scope.app}'s ${stackPattern(scope.policyStack)} stack(s)`;
     return [
         scope.databaseKind === "instance"
@@ -155,9 +155,8 @@ export function databaseRolePolicies(scope: DeployerScope, platform = "ecs"): De
             name: managedPolicyName(scope.app, scope.policyStack, "deploy-database-support"),
             description: `${what}: its database's log group, RDS's service-linked role, the password's rotation schedule and the services' restart after each rotation`,
             // The restart (infra/platforms/ecs/rotation-restart.ts): the rule, the state machine, their roles, the schedule.
-            // On Beanstalk no platform statement lists log groups (ECS' access-log statement does): the provider reads the
-            // database's log group with DescribeLogGroups, an action on no one log group ("*" in the region).
-            statements: [...databaseSupportStatements(scope), ...rotationDeployStatements(scope), ...(platform === "beanstalk" ? beanstalkDatabaseDeployStatements(scope) : [])],
+            // And what the stack's platform adds (Platform.databaseDeployStatements).
+            statements: [...databaseSupportStatements(scope), ...rotationDeployStatements(scope), ...(platform.databaseDeployStatements?.(scope) ?? [])],
         },
     ];
 }

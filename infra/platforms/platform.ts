@@ -168,6 +168,11 @@ export interface Platform<T extends PlatformTarget = PlatformTarget> {
      * @default none
      */
     readonly serviceRuntimes?: readonly { kind: string; description: string; statements(app: string, pattern: string, ctx: AwsContext): Statement[] }[];
+    /**
+     * What a deploy role needs beyond the shared database statements (infra/delivery/database-policy.ts) when this
+     * platform's stack has slipway:database. @default none
+     */
+    databaseDeployStatements?(scope: DeployerScope): Statement[];
     /** What this platform's roles need in every policy stack's permissions boundary beyond the shared statements. @default none */
     boundaryStatements?(app: string, policyStack: string, ctx: AwsContext): Statement[];
     /** AWS managed policies this platform's roles attach (a deploy role may attach exactly these). */

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
 import { alarmNamePrefix, boundaryArn, bundleBucketPrefix, databaseIamUser, databaseIdentifier, DATABASE_IAM_USER_VARIABLE, DB_CONNECT_KIND, DELIVERY_OUTPUTS, environmentRolePath, PACKAGES_READ_KIND, rotationRestartName, ROTATION_RESTART_ALARM, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, runtimePolicyArn } from "../../contract";
 import { RotationRestart } from "../ecs/rotation-restart";
-import { refreshDefinition } from "./database";
+import { beanstalkDatabaseDeployStatements, refreshDefinition } from "./database";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { beanstalkAlarmSpecs } from "./alarms";
 import type { AppFront, EnvironmentBase, Platform } from "../platform";
@@ -34,6 +34,9 @@ export const beanstalk: Platform<BeanstalkTarget> = {
         const application = new BeanstalkApplication("beanstalk", { app, ctx, protect });
         return { [DELIVERY_OUTPUTS.beanstalkApplicationName]: application.application.name };
     },
+    // No Beanstalk statement lists log groups (ECS' access-log statement does): the provider reads the database's
+    // log group with DescribeLogGroups, an action on no one log group ("*" in the region).
+    databaseDeployStatements: beanstalkDatabaseDeployStatements,
     deployConcerns: (scope) => [
         { concern: "deploy-beanstalk", what: "Elastic Beanstalk environments and the stacks and groups EB creates", statements: beanstalkEnvironmentStatements(scope) },
         { concern: "deploy-beanstalk-resources", what: "the instances, addresses, alarms and buckets of its Beanstalk environments", statements: beanstalkResourceStatements(scope) },
