@@ -6,6 +6,7 @@ import { z } from "zod";
 import { key } from "./keys";
 import type { Tier } from "./tiers";
 import { DATABASE_IAM_USER_VARIABLE } from "../contract";
+import { RestoreSource, restoreSource } from "./database-restore";
 
 /**
  * Aurora PostgreSQL majors slipway accepts, and the first minor of each that can scale to 0 ACUs
@@ -62,7 +63,7 @@ export const RESERVED_USERNAMES = ["postgres", "rdsadmin", "admin", "root", "rds
 export const DATABASE_PLATFORMS = ["ecs", "beanstalk"] as const;
 
 /** Fields of slipway:database. */
-export const DATABASE_FIELDS = ["name", "username", "engineVersion", "minCapacity", "maxCapacity", "secondsUntilAutoPause", "backupRetentionDays", "iamAuthentication", "rotationDays"] as const;
+export const DATABASE_FIELDS = ["name", "username", "engineVersion", "minCapacity", "maxCapacity", "secondsUntilAutoPause", "backupRetentionDays", "iamAuthentication", "rotationDays", "restoreFrom"] as const;
 
 /** Per tier: the capacity range and backups unless set. Staging and review pause when idle (0 ACU); production never pauses (resume takes up to 15 s). */
 export const DATABASE_TIER_DEFAULTS: Readonly<Record<Tier, { minCapacity: number; maxCapacity: number; backupRetentionDays: number }>> = {
@@ -77,7 +78,7 @@ export const DATABASE_KEYS = [
         roles: ["environment"],
         type: "map",
         description:
-            `A PostgreSQL database for the environment (ECS or Elastic Beanstalk, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks or Beanstalk instances, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false; true on ECS: each process that uses the database may connect as the stack's own user <app>__<stack>, told in the plain variable PGUSER_IAM, after the app creates it with GRANT rds_iam), rotationDays (days between rotations of the master password, ${ROTATION_DAYS.min}–${ROTATION_DAYS.max}, default ${ROTATION_DAYS.default}: after each rotation the web service and workers restart, or the Beanstalk environment's app servers, to read the new password). The app's tasks and release command get ${Object.values(DATABASE_SECRET_NAMES).join(", ")} as task secrets (libpq's names); on Beanstalk they are environment secrets (aws:elasticbeanstalk:application:environmentsecrets). Empty: no database.`,
+            `A PostgreSQL database for the environment (ECS or Elastic Beanstalk, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks or Beanstalk instances, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false; true on ECS: each process that uses the database may connect as the stack's own user <app>__<stack>, told in the plain variable PGUSER_IAM, after the app creates it with GRANT rds_iam), rotationDays (days between rotations of the master password, ${ROTATION_DAYS.min}–${ROTATION_DAYS.max}, default ${ROTATION_DAYS.default}: after each rotation the web service and workers restart, or the Beanstalk environment's app servers, to read the new password), restoreFrom (the review template only: a staging stack, e.g. staging, whose most recent automated snapshot each new review stack's cluster starts from instead of empty; name, username and engineVersion must agree with that stack's, and it needs the written waiver slipway:policyWaivers.review-staging-data: pull-request code then runs against a copy of staging's data). The app's tasks and release command get ${Object.values(DATABASE_SECRET_NAMES).join(", ")} as task secrets (libpq's names); on Beanstalk they are environment secrets (aws:elasticbeanstalk:application:environmentsecrets). Empty: no database.`,
         schema: z.record(z.string(), z.unknown()),
         example: "name",
     }),
@@ -98,6 +99,8 @@ export interface DatabaseSettings {
     iamAuthentication: boolean;
     /** Days between rotations of the master password RDS keeps (the services restart after each). */
     rotationDays: number;
+    /** The review template's slipway:database.restoreFrom: start from the newest automated snapshot of this staging cluster. */
+    restoreFrom?: RestoreSource;
 }
 
 /** What the database defaults to and where it may run. */
@@ -106,6 +109,8 @@ export interface DatabaseContext {
     tier: Tier;
     /** `<app>-<stack>`. */
     environmentName: string;
+    /** For restoreFrom (infra/config/database-restore.ts): the app, region, the review-staging-data waiver, other stacks' files. */
+    restore?: { appName: string; region: string; waived: boolean; readStackConfig?: (stack: string) => Record<string, string> | undefined };
 }
 
 /** RDS DB cluster identifier: 1–63 letters, digits or hyphens, first a letter, no trailing hyphen nor two consecutive (CreateDBCluster DBClusterIdentifier). */
@@ -211,6 +216,17 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
     if (!CLUSTER_IDENTIFIER.test(c.environmentName) || c.environmentName.length > DATABASE_IDENTIFIER_MAX) {
         problems.push(`${at}: the cluster identifier ${c.environmentName} (<app>-<stack>) is not one RDS accepts with room for its writer and pre-release snapshots (<id>-writer, <id>-pre-<time>): 1–${DATABASE_IDENTIFIER_MAX} of a–z, 0–9 and '-', starting with a letter, without '--' or a trailing '-'. Fix: a shorter slipway:appName or stack name, or pulumi config rm ${at} --stack ${stack}`);
     }
+    const iamAuthentication = iam === true || iam === "true";
+    const restoreFrom =
+        value.restoreFrom === undefined
+            ? undefined
+            : restoreSource(
+                  value.restoreFrom,
+                  { tier: c.tier, appName: c.restore?.appName ?? "", region: c.restore?.region ?? "", name, username, engineVersion, iamAuthentication, waived: c.restore?.waived ?? false, readStackConfig: c.restore?.readStackConfig },
+                  stack,
+                  problems,
+                  { name: "app", username: "app", engineVersion: DEFAULT_ENGINE_VERSION },
+              );
     if (problems.length > before) return undefined;
     return {
         identifier: c.environmentName,
@@ -222,8 +238,9 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
         maxCapacity,
         secondsUntilAutoPause,
         backupRetentionDays,
-        iamAuthentication: iam === true || iam === "true",
+        iamAuthentication,
         rotationDays,
+        ...(restoreFrom ? { restoreFrom } : {}),
     };
 }
 
