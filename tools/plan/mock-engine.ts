@@ -665,14 +665,23 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
     pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
 
     const failures: unknown[] = [];
-    const onRejection = (reason: unknown) => failures.push(reason);
+    // An output that rejects (an invoke's error, a check in an apply) never calls resolveOutput's apply: the first
+    // unhandled rejection ends the wait for the outputs, as the engine fails the update on it.
+    let failNow: (reason: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (failNow = reject));
+    failed.catch(() => undefined);
+    const onRejection = (reason: unknown) => {
+        failures.push(reason);
+        failNow(reason);
+    };
     process.on("unhandledRejection", onRejection);
     try {
         // As the language host runs a program: inside the root stack resource, so stack transformations
         // and stack-level defaults behave as under `pulumi up`.
         let exported: Record<string, unknown> | undefined;
         let thrown: { error: unknown } | undefined;
-        await pulumi.runtime.runInPulumiStack(async () => {
+        // The root stack waits for its outputs, which never settle when one depends on a registration that failed.
+        const stack = pulumi.runtime.runInPulumiStack(async () => {
             // A program that throws (bad config) must fail this run, not leave the stack's own promises rejected.
             try {
                 exported = await program();
@@ -681,13 +690,18 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
             }
             return thrown ? {} : exported;
         });
+        await Promise.race([stack, failed]);
         // The root stack registers its outputs asynchronously: let that reach this run's monitor, not the
         // next one's. disconnect() waits for every outstanding request, then closes the monitor, as the
         // language host does when a program ends.
         await pulumi.runtime.disconnect();
         if (thrown) throw thrown.error;
+        // A registration whose input rejected (runtime/resource.js runAsyncResourceOp re-raises it as an unhandled
+        // rejection, which fails a real update) is reported after the current microtasks: let it arrive.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (failures.length) throw failures[0];
         const outputs: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(exported ?? {})) outputs[k] = await resolveOutput(v);
+        for (const [k, v] of Object.entries(exported ?? {})) outputs[k] = await Promise.race([resolveOutput(v), failed]);
         await pulumi.runtime.disconnect();
         if (failures.length) throw failures[0];
         // An alias may only name a resource that is gone from the program (its old name).
