@@ -196,6 +196,8 @@ export const STACK_FILE_CHECKS: Record<string, string> = {
     "production-https": "a production-tier environment serves plain HTTP (no slipway:certificateArn and slipway:domainName)",
     "beanstalk-listener-reach":
         "a Beanstalk environment deploys by TrafficSplitting: its deploy role and the pipeline role may re-weight the listeners and rules of every load balancer Elastic Beanstalk made in the account and region (CloudFormation cannot tag them, and EB names them)",
+    "review-staging-data":
+        "a review stack's database starts from a snapshot of a staging database (slipway:database.restoreFrom): pull-request code runs against a copy of staging's data, and the one review deploy role may read staging's automated snapshots and use staging's database key through RDS",
     "stack-secrets-provider": "an environment stack's config is not encrypted with its own KMS key (awskms://alias/slipway/<app>/<stack>)",
 };
 

@@ -7,6 +7,7 @@ import { DeliverySettings } from "../infra/config/settings";
 import {
     CONTAINER_NAME, DELIVERY_OUTPUTS, deployRoleVariable, environmentRoleArnPattern, GITHUB_VARIABLES, healthUrlParameter, imageTagParameter, parameterPrefix, PREVIEW_ENVIRONMENT,
     PACKAGES_READ_ROLE, repositoryName, REVIEW_ENVIRONMENT, serviceRepositoryName, REVIEW_TEARDOWN_ENVIRONMENT, rolePath, secretNamePrefix, secretsProviderUrl, stageName,
+    managedPolicyName,
 } from "../infra/contract";
 import { ArtifactStore } from "../infra/delivery/artifact-store";
 import { BuildProject, imageBuildSpec, imageBuildStatements, smokeTestBuildSpec } from "../infra/delivery/build";
@@ -14,6 +15,8 @@ import { deployRolePolicies, previewStatements } from "../infra/delivery/deploye
 import { domainRolePolicy } from "../infra/delivery/domain-policy";
 import { snapshotActionVariables, snapshotBuildSpec, SNAPSHOT_PROJECT_TIMEOUT_MINUTES, snapshotStatements, snapshotTarget } from "../infra/delivery/database-snapshot";
 import { databaseRolePolicies } from "../infra/delivery/database-policy";
+import { databaseRestoreRolePolicy } from "../infra/delivery/database-restore-policy";
+import { fitManagedPolicies } from "../infra/delivery/role-policy-fit";
 import { domainGrant } from "../infra/config/domain";
 import { stateBackendStatements } from "../infra/delivery/state-backend";
 import { DeploymentEnvironments } from "../infra/delivery/github-environments";
@@ -299,7 +302,9 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
         // A managed domain (the environment's stack file sets slipway:domainZoneId): its names in its zone only.
         const grant = domain && domainGrant(domain.zoneId, domain.name, policyStack === "review");
         // slipway:database in the environment's stack file: its own Aurora cluster, by name and tag.
-        return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : []), ...(database ? databaseRolePolicies(scope, platformNamed(databasePlatform ?? "ecs")) : [])];
+        return [...deployRolePolicies(scope, platforms), ...(grant ? [domainRolePolicy(scope, grant)] : []), ...(database ? databaseRolePolicies(scope, platformNamed(databasePlatform ?? "ecs")) : []),
+            // The review template's restoreFrom (with its review-staging-data waiver): restore from staging's automated snapshots.
+            ...(database && policyStack === "review" && s.reviewDatabaseRestore ? [databaseRestoreRolePolicy(scope, s.reviewDatabaseRestore.stack)] : [])];
     };
     // Pull-request previews reach only staging-tier pipeline stacks: production and delivery get the offline plan only.
     const previewable = s.targets.filter((t) => t.tier === "staging").map((t) => t.stack);
@@ -337,7 +342,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             // branch's scheduled teardown, which must not wait for a reviewer.
             subjects: [`environment:${REVIEW_ENVIRONMENT}`, `environment:${REVIEW_TEARDOWN_ENVIRONMENT}`],
             // A review stack is made from the review template's config, so it may be on any platform.
-            policies: deployPolicies("review", PLATFORMS, undefined, s.reviewDomain, s.reviewDatabase),
+            // With a database (and restoreFrom) the review role passes IAM's 10 managed policies: those concerns move inline.
+            ...fitManagedPolicies(deployPolicies("review", PLATFORMS, undefined, s.reviewDomain, s.reviewDatabase), ["deploy-database-support", "deploy-database-restore", "deploy-domain"].map((c) => managedPolicyName(app, "review", c))),
         },
         // The app repository's own CI installs from the private index: read only, its release branch and pull requests.
         ...(packages

@@ -89,6 +89,7 @@ function databaseOf(s: EnvironmentSettings, network: Network): Database | undefi
         protect: s.protect,
         logRetentionDays: s.logRetentionDays,
         rotationDays: d.rotationDays,
+        ...(d.restoreFrom ? { restoreFrom: { clusterIdentifier: d.restoreFrom.clusterIdentifier } } : {}),
         // On Beanstalk the instances carry the clients group (infra/platforms/beanstalk/database.ts).
         ...(s.platform === "beanstalk" ? { clients: "the Beanstalk instances" } : {}),
     });

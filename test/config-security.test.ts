@@ -159,7 +159,7 @@ test("Beanstalk TrafficSplitting needs the beanstalk-listener-reach waiver (its 
 });
 
 test("the config checks a stack may waive are named, and reach the program before any resource", async () => {
-    assert.deepEqual(Object.keys(CONFIG_WAIVERS).sort(), ["beanstalk-listener-reach", "production-https", "production-reviewers", "production-tier"]);
+    assert.deepEqual(Object.keys(CONFIG_WAIVERS).sort(), ["beanstalk-listener-reach", "production-https", "production-reviewers", "production-tier", "review-staging-data"]);
     const message = await rejection(() => planStack("production", { set: { "slipway:certificateArn": "", "slipway:domainName": "" } }));
     assert.match(message, /slipway:certificateArn and slipway:domainName are empty on the production tier/);
 });

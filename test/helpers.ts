@@ -24,6 +24,8 @@ export interface Overrides {
     stackName?: string;
     /** Record secret inputs in clear (to follow a rotated value to its consumer). */
     revealSecrets?: boolean;
+    /** Plan a stack of another fixture directory (e.g. test/fixtures/review-restore), its stack files read there. @default FIXTURES */
+    dir?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface Overrides {
  * name, config, secret keys, revealSecrets), and each caller gets its own deep copy to read or change.
  */
 export async function planStack(stack: string, overrides: Overrides = {}): Promise<Plan> {
-    const cfg = fixtureConfig(stack);
+    const cfg = fixtureConfig(stack, overrides.dir);
     const config = { ...cfg.config };
     const secretKeys = new Set(cfg.secretKeys);
     // The fixture's CI secrets belong to its own pipeline's environments: another pipeline starts with none.
@@ -46,17 +48,18 @@ export async function planStack(stack: string, overrides: Overrides = {}): Promi
         config[k] = v;
         secretKeys.add(k);
     }
-    const opts: RunOptions = { project: cfg.project, stack: overrides.stackName ?? stack, config, secretKeys: [...secretKeys], revealSecrets: overrides.revealSecrets };
+    const opts: RunOptions = { project: cfg.project, stack: overrides.stackName ?? stack, config, secretKeys: [...secretKeys], revealSecrets: overrides.revealSecrets, ...(overrides.dir ? { stackDir: overrides.dir } : {}) };
     return structuredClone(await memoizedPlan(opts));
 }
 
 /** The fixture stack files, read once per process (the suite never changes them; callers copy what they change). */
 const fixtureConfigs = new Map<string, ReturnType<typeof loadStackConfig>>();
-function fixtureConfig(stack: string): ReturnType<typeof loadStackConfig> {
-    let cfg = fixtureConfigs.get(stack);
+function fixtureConfig(stack: string, dir = FIXTURES): ReturnType<typeof loadStackConfig> {
+    const at = dir === FIXTURES ? stack : `${dir}/${stack}`;
+    let cfg = fixtureConfigs.get(at);
     if (!cfg) {
-        cfg = loadStackConfig(FIXTURES, stack);
-        fixtureConfigs.set(stack, cfg);
+        cfg = loadStackConfig(dir, stack);
+        fixtureConfigs.set(at, cfg);
     }
     return cfg;
 }
@@ -67,7 +70,7 @@ const plans = new Map<string, Promise<Plan>>();
 /** What a plan depends on besides the fixture files: everything its run receives (config keys sorted). */
 export function planKey(opts: RunOptions): string {
     const config = Object.entries(opts.config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return JSON.stringify([opts.project, opts.stack, config, [...opts.secretKeys].sort(), opts.revealSecrets === true]);
+    return JSON.stringify([opts.project, opts.stack, config, [...opts.secretKeys].sort(), opts.revealSecrets === true, ...(opts.stackDir ? [opts.stackDir] : [])]);
 }
 
 function memoizedPlan(opts: RunOptions): Promise<Plan> {

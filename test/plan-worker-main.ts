@@ -35,7 +35,8 @@ async function plan({ key, opts }: PlanRequest): Promise<Plan> {
     // A plan with secrets in clear (revealSecrets, fixture values only) stays in memory.
     const file = opts.revealSecrets ? undefined : shared(key);
     if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as Plan;
-    const made = await runUnderMocks(opts, () => program({ stackDir: FIXTURES }));
+    const stackDir = opts.stackDir ?? FIXTURES;
+    const made = await runUnderMocks({ ...opts, stackDir }, () => program({ stackDir }));
     if (file) {
         const partial = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(partial, JSON.stringify(made));

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { key } from "./keys";
 import type { Tier } from "./tiers";
 import { DATABASE_IAM_USER_VARIABLE } from "../contract";
+import { RestoreSource, restoreSource } from "./database-restore";
 
 /**
  * Aurora PostgreSQL majors slipway accepts, and the first minor of each that can scale to 0 ACUs
@@ -62,7 +63,7 @@ export const RESERVED_USERNAMES = ["postgres", "rdsadmin", "admin", "root", "rds
 export const DATABASE_PLATFORMS = ["ecs", "beanstalk"] as const;
 
 /** Fields of slipway:database. */
-export const DATABASE_FIELDS = ["kind", "name", "username", "engineVersion", "minCapacity", "maxCapacity", "secondsUntilAutoPause", "instanceClass", "allocatedStorage", "multiAz", "backupRetentionDays", "iamAuthentication", "rotationDays"] as const;
+export const DATABASE_FIELDS = ["kind", "name", "username", "engineVersion", "minCapacity", "maxCapacity", "secondsUntilAutoPause", "instanceClass", "allocatedStorage", "multiAz", "backupRetentionDays", "iamAuthentication", "rotationDays", "restoreFrom"] as const;
 
 /**
  * What slipway:database declares: `serverless` (the default) an Aurora PostgreSQL Serverless v2 cluster with one
@@ -123,7 +124,7 @@ export const DATABASE_KEYS = [
         roles: ["environment"],
         type: "map",
         description:
-            `A PostgreSQL database for the environment (ECS or Elastic Beanstalk, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks or Beanstalk instances, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false; true: each process that uses the database may connect as the stack's own user <app>__<stack>, told in the plain variable PGUSER_IAM, after the app creates it with GRANT rds_iam; on ECS the task roles of those processes are granted it, on Elastic Beanstalk the instance role, which every container of the environment uses), rotationDays (days between rotations of the master password, ${ROTATION_DAYS.min}–${ROTATION_DAYS.max}, default ${ROTATION_DAYS.default}: after each rotation the web service and workers restart, or the Beanstalk environment's app servers, to read the new password). kind: serverless (the default: the cluster above) or instance (one RDS for PostgreSQL DB instance instead, with the same isolation, encryption, password, backups, logs, protection and rotation; the capacity fields do not apply): engineVersion RDS for PostgreSQL ${RDS_POSTGRES_MAJORS[0]}–${RDS_POSTGRES_MAJORS[RDS_POSTGRES_MAJORS.length - 1]} (default ${DEFAULT_INSTANCE_ENGINE_VERSION}), instanceClass (db.<family>.<size>, default ${DEFAULT_INSTANCE_CLASS}), allocatedStorage (GiB of gp3, ${ALLOCATED_STORAGE.min}–${ALLOCATED_STORAGE.max}, default ${ALLOCATED_STORAGE.default}), multiAz (a standby in a second zone; default true in production, else false). The app's tasks and release command get ${Object.values(DATABASE_SECRET_NAMES).join(", ")} as task secrets (libpq's names); on Beanstalk they are environment secrets (aws:elasticbeanstalk:application:environmentsecrets). Empty: no database.`,
+            `A PostgreSQL database for the environment (ECS or Elastic Beanstalk, docs/database.md): an Aurora PostgreSQL Serverless v2 cluster in the stack's isolated subnets, reachable only from the app's tasks or Beanstalk instances, encrypted with its own KMS key, its master password made and kept by RDS in Secrets Manager. Fields: name (database, default app), username (default app), engineVersion (Aurora PostgreSQL 13–17, default 16.6), minCapacity and maxCapacity (ACUs, 0–256 in steps of 0.5; defaults production 0.5–4, staging 0–2, review 0–1; 0 pauses when idle and needs a version with auto-pause), secondsUntilAutoPause (300–86400, default 300), backupRetentionDays (1–35; defaults production 14, else 1), iamAuthentication (default false; true: each process that uses the database may connect as the stack's own user <app>__<stack>, told in the plain variable PGUSER_IAM, after the app creates it with GRANT rds_iam; on ECS the task roles of those processes are granted it, on Elastic Beanstalk the instance role, which every container of the environment uses), rotationDays (days between rotations of the master password, ${ROTATION_DAYS.min}–${ROTATION_DAYS.max}, default ${ROTATION_DAYS.default}: after each rotation the web service and workers restart, or the Beanstalk environment's app servers, to read the new password). kind: serverless (the default: the cluster above) or instance (one RDS for PostgreSQL DB instance instead, with the same isolation, encryption, password, backups, logs, protection and rotation; the capacity fields do not apply): engineVersion RDS for PostgreSQL ${RDS_POSTGRES_MAJORS[0]}–${RDS_POSTGRES_MAJORS[RDS_POSTGRES_MAJORS.length - 1]} (default ${DEFAULT_INSTANCE_ENGINE_VERSION}), instanceClass (db.<family>.<size>, default ${DEFAULT_INSTANCE_CLASS}), allocatedStorage (GiB of gp3, ${ALLOCATED_STORAGE.min}–${ALLOCATED_STORAGE.max}, default ${ALLOCATED_STORAGE.default}), multiAz (a standby in a second zone; default true in production, else false). restoreFrom (the review template only, kind serverless: a staging stack, e.g. staging, whose most recent automated snapshot each new review stack's cluster starts from instead of empty; name, username and engineVersion must agree with that stack's, and it needs the written waiver slipway:policyWaivers.review-staging-data: pull-request code then runs against a copy of staging's data). The app's tasks and release command get ${Object.values(DATABASE_SECRET_NAMES).join(", ")} as task secrets (libpq's names); on Beanstalk they are environment secrets (aws:elasticbeanstalk:application:environmentsecrets). Empty: no database.`,
         schema: z.record(z.string(), z.unknown()),
         example: "name",
     }),
@@ -151,6 +152,8 @@ export interface DatabaseSettings {
     iamAuthentication: boolean;
     /** Days between rotations of the master password RDS keeps (the services restart after each). */
     rotationDays: number;
+    /** The review template's slipway:database.restoreFrom: start from the newest automated snapshot of this staging cluster. */
+    restoreFrom?: RestoreSource;
 }
 
 /** What the database defaults to and where it may run. */
@@ -159,6 +162,8 @@ export interface DatabaseContext {
     tier: Tier;
     /** `<app>-<stack>`. */
     environmentName: string;
+    /** For restoreFrom (infra/config/database-restore.ts): the app, region, the review-staging-data waiver, other stacks' files. */
+    restore?: { appName: string; region: string; waived: boolean; readStackConfig?: (stack: string) => Record<string, string> | undefined };
 }
 
 /** RDS DB cluster identifier: 1–63 letters, digits or hyphens, first a letter, no trailing hyphen nor two consecutive (CreateDBCluster DBClusterIdentifier). */
@@ -297,6 +302,21 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
     if (!CLUSTER_IDENTIFIER.test(c.environmentName) || c.environmentName.length > DATABASE_IDENTIFIER_MAX) {
         problems.push(`${at}: the cluster identifier ${c.environmentName} (<app>-<stack>) is not one RDS accepts with room for its writer and pre-release snapshots (<id>-writer, <id>-pre-<time>): 1–${DATABASE_IDENTIFIER_MAX} of a–z, 0–9 and '-', starting with a letter, without '--' or a trailing '-'. Fix: a shorter slipway:appName or stack name, or pulumi config rm ${at} --stack ${stack}`);
     }
+    const iamAuthentication = iam === true || iam === "true";
+    // restoreFrom restores an Aurora cluster snapshot (RestoreDBClusterFromSnapshot): a DB instance is not restored from one.
+    if (value.restoreFrom !== undefined && kind === "instance") {
+        problems.push(`${at}.restoreFrom starts an Aurora cluster from staging's cluster snapshot, but ${at}.kind is instance (one RDS for PostgreSQL DB instance, which cannot restore a cluster snapshot). Fix: ${rm("restoreFrom")} (an empty review database), or ${rm("kind")} (serverless)`);
+    }
+    const restoreFrom =
+        value.restoreFrom === undefined || kind === "instance"
+            ? undefined
+            : restoreSource(
+                  value.restoreFrom,
+                  { tier: c.tier, appName: c.restore?.appName ?? "", region: c.restore?.region ?? "", name, username, engineVersion, iamAuthentication, waived: c.restore?.waived ?? false, readStackConfig: c.restore?.readStackConfig },
+                  stack,
+                  problems,
+                  { name: "app", username: "app", engineVersion: DEFAULT_ENGINE_VERSION },
+              );
     if (problems.length > before) return undefined;
     return {
         identifier: c.environmentName,
@@ -307,8 +327,9 @@ export function databaseSettings(value: Record<string, unknown> | undefined, c: 
         username,
         ...(kind === "serverless" ? { minCapacity, maxCapacity, secondsUntilAutoPause } : { instanceClass, allocatedStorage, multiAz }),
         backupRetentionDays,
-        iamAuthentication: iam === true || iam === "true",
+        iamAuthentication,
         rotationDays,
+        ...(restoreFrom ? { restoreFrom } : {}),
     };
 }
 

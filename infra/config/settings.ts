@@ -39,6 +39,7 @@ import { PLATFORM_CONFIG } from "../platforms/config";
 import { ownImagesOf, queuesOf, secretChoicesOf } from "../platforms/ecs/target-facts";
 import { jobSettings, JobSettings } from "../platforms/ecs/job-settings";
 import { DATABASE_PLATFORMS, databaseIamAuthOfStackFile, databaseKindOfStackFile, databaseNameProblems, databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
+import { REVIEW_STAGING_DATA_WAIVER, restoreSourceOfStackFile } from "./database-restore";
 import { domainProblems, ManagedDomain, managedDomainOfStackFile, REVIEW_TEMPLATE_FILE_STACK, reviewDomainName } from "./domain";
 import { packageSettings, PackageSettings, runtimeReadOf } from "../packages/settings";
 import { ChatChannel, chatSettings } from "../delivery/chat-settings";
@@ -136,6 +137,11 @@ export interface DeliverySettings extends CommonSettings {
     reviewDatabaseKind?: "instance";
     /** The review template sets slipway:database.iamAuthentication true (ECS or Beanstalk): review stacks get the `db-connect` runtime policy. */
     reviewDatabaseIam?: boolean;
+    /**
+     * The review template sets slipway:database.restoreFrom with the review-staging-data waiver: the staging stack whose
+     * automated snapshots review stacks restore (the review deploy role then gets infra/delivery/database-restore-policy.ts).
+     */
+    reviewDatabaseRestore?: { stack: string };
     /** The review template's workers with their own image (each must be one a pipeline stack builds); unset: none. */
     reviewImages?: ServiceImage[];
     /** Worker → SQS queue of the review template's queue workers; unset: none. */
@@ -483,6 +489,13 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
     serviceImageProblems(targets, reviewImages ? { workers: workerNamesOfStackFile(reviewTemplate), images: reviewImages } : undefined, problems);
     sharedQueueProblems(targets, queuesOf(reviewTemplate).queues, problems);
     checkNameLengths(common.appName, stacks, problems);
+    // The review template's restoreFrom widens the review deploy role into staging's snapshots and key: only with its written waiver.
+    const reviewRestore = databaseOfStackFile(reviewTemplate) ? restoreSourceOfStackFile(reviewTemplate) : undefined;
+    if (reviewRestore && !reviewRestore.waived) {
+        problems.push(
+            `Pulumi.review.yaml sets slipway:database.restoreFrom = ${reviewRestore.stack} without slipway:policyWaivers.${REVIEW_STAGING_DATA_WAIVER}: the review deploy role would get read rights on ${reviewRestore.stack}'s snapshots and its database key. Fix: pulumi config set --path 'slipway:policyWaivers.${REVIEW_STAGING_DATA_WAIVER}' '<why review stacks may hold staging data>' --stack review, or pulumi config rm --path 'slipway:database.restoreFrom' --stack review`,
+        );
+    }
     const productionGate = d.productionGate;
     const reviewers = d.productionReviewers;
     if (productionGate === "github-reviewers" && reviewers.length === 0 && targets.some((t) => t.tier === "production") && !waived(common, "production-reviewers")) {
@@ -519,6 +532,7 @@ function deliverySettings(common: CommonSettings, d: DeliveryConfig, raw: RawCon
         reviewDatabase: databaseOfStackFile(raw.readStackConfig?.(REVIEW_TEMPLATE_FILE_STACK)) || undefined,
         ...((DATABASE_PLATFORMS as readonly string[]).includes(reviewTemplate?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs") && databaseIamAuthOfStackFile(reviewTemplate) ? { reviewDatabaseIam: true } : {}),
         ...(databaseKindOfStackFile(reviewTemplate) === "instance" ? { reviewDatabaseKind: "instance" as const } : {}),
+        ...(reviewRestore?.waived ? { reviewDatabaseRestore: { stack: reviewRestore.stack } } : {}),
         ...(databaseOfStackFile(reviewTemplate) ? { reviewDatabasePlatform: reviewTemplate?.[`${CONFIG_NAMESPACE}:platform`] ?? "ecs" } : {}),
         ...(reviewImages ? { reviewImages } : {}),
         ...(queuesOf(reviewTemplate).queues ? { reviewQueues: queuesOf(reviewTemplate).queues } : {}),
@@ -697,7 +711,12 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
             problems,
         ),
         jobs: jobSettings(d.jobs, { platform: d.platform, cpu: d.cpu, memory: d.memory, workerNames: Object.keys(d.workers), environmentName: `${common.appName}-${raw.stack}`, ...processSecretContext }, raw.stack, problems),
-        database: databaseSettings(d.database, { platform: d.platform, tier, environmentName: `${common.appName}-${raw.stack}` }, raw.stack, problems),
+        database: databaseSettings(
+            d.database,
+            { platform: d.platform, tier, environmentName: `${common.appName}-${raw.stack}`, restore: { appName: common.appName, region: common.region, waived: waived(common, REVIEW_STAGING_DATA_WAIVER), readStackConfig: raw.readStackConfig } },
+            raw.stack,
+            problems,
+        ),
         certificateArn: d.certificateArn || undefined,
         domainName: managedDomain?.name ?? (d.domainName || undefined),
         managedDomain,

@@ -85,6 +85,37 @@ export interface DatabaseArgs {
     rotationDays?: number;
     /** Who carries the clients group, in its and the database group's descriptions. @default "the app tasks" (ECS) */
     clients?: string;
+    /**
+     * Start from the most recent automated snapshot of this cluster instead of empty (the review template's
+     * slipway:database.restoreFrom, checked in infra/config/database-restore.ts). Found at plan time; a later, newer
+     * snapshot never replaces the live cluster (ignoreChanges on snapshotIdentifier). @default undefined (empty)
+     */
+    restoreFrom?: { clusterIdentifier: string };
+}
+
+/**
+ * The snapshot a restoring cluster starts from: the newest automated snapshot of the source cluster, checked as RDS
+ * would refuse it, before anything is created. The data source (rds/getClusterSnapshot.d.ts; terraform-provider-aws
+ * cluster_snapshot_data_source.go) calls DescribeDBClusterSnapshots, fails with "Your query returned no results" when
+ * there is none, and with mostRecent takes the latest SnapshotCreateTime whatever its status: a snapshot still being
+ * made is refused here. Automated only: their names (`rds:<cluster>-<YYYY-MM-DD-HH-MM>`) are RDS's, which the review
+ * deploy role's rights pin (infra/delivery/database-restore-policy.ts); a manual snapshot could be named anything.
+ */
+export function sourceSnapshotIdentifier(source: { clusterIdentifier: string }, engineVersion: string, opts: pulumi.InvokeOptions): pulumi.Output<string> {
+    const snapshot = rds.getClusterSnapshotOutput({ dbClusterIdentifier: source.clusterIdentifier, snapshotType: "automated", mostRecent: true }, opts);
+    return snapshot.apply((s) => {
+        const at = `the newest automated snapshot of ${source.clusterIdentifier} (${s.id})`;
+        if (s.dbClusterIdentifier !== undefined && s.dbClusterIdentifier !== source.clusterIdentifier) throw new Error(`${at} is of another cluster, ${s.dbClusterIdentifier}`);
+        if (s.status !== "available") throw new Error(`${at} is ${s.status}, not available: RDS restores only an available snapshot. Run pulumi up again when it is`);
+        if (s.engine !== "aurora-postgresql") throw new Error(`${at} is ${s.engine}, not aurora-postgresql`);
+        if (!s.storageEncrypted) throw new Error(`${at} is not encrypted: slipway restores only encrypted snapshots (into this stack's own key)`);
+        const [mine, theirs] = [engineVersion, s.engineVersion].map((v) => v.split(".").map(Number));
+        // The running staging cluster may have taken a minor upgrade past its config (autoMinorVersionUpgrade).
+        if (mine[0] !== theirs[0] || mine[1] < theirs[1]) {
+            throw new Error(`${at} is Aurora PostgreSQL ${s.engineVersion}, newer than this stack's ${engineVersion} (or another major): a cluster restores at the snapshot's version or later. Fix: pulumi config set --path 'slipway:database.engineVersion' ${s.engineVersion}`);
+        }
+        return s.id;
+    });
 }
 
 /** The PostgreSQL database of one environment. */
@@ -226,6 +257,7 @@ export class Database extends pulumi.ComponentResource {
         } else {
             if (args.minCapacity === undefined || args.maxCapacity === undefined) throw new Error(`${args.identifier}: a serverless database needs minCapacity and maxCapacity`);
             const pauses = args.minCapacity === 0;
+            const snapshotIdentifier = args.restoreFrom ? sourceSnapshotIdentifier(args.restoreFrom, args.engineVersion, { parent: this }) : undefined;
             this.cluster = new rds.Cluster(
                 `${name}-cluster`,
                 {
@@ -261,8 +293,14 @@ export class Database extends pulumi.ComponentResource {
                     finalSnapshotIdentifier: protect ? finalSnapshotIdentifier(args.identifier) : undefined,
                     // Production's changes wait for the maintenance window; elsewhere they apply at once.
                     applyImmediately: !protect,
+                    // restoreFrom: RestoreDBClusterFromSnapshot instead of CreateDBCluster. The provider sends kmsKeyId as the
+                    // restore's KmsKeyId, so staging's data is re-encrypted into this stack's key; manageMasterUserPassword, the
+                    // scaling and backups follow in one ModifyDBCluster (cluster.go resourceClusterCreate): RDS makes this
+                    // stack's own password and secret, and staging's master password does not carry over.
+                    ...(snapshotIdentifier ? { snapshotIdentifier } : {}),
                 },
-                { ...kept, dependsOn: logGroups },
+                // snapshotIdentifier is ForceNew: the snapshot found at the next pulumi up is newer, and must not replace a live database.
+                { ...kept, dependsOn: logGroups, ...(snapshotIdentifier ? { ignoreChanges: ["snapshotIdentifier"] } : {}) },
             );
             this.writer = new rds.ClusterInstance(
                 `${name}-writer`,

@@ -301,7 +301,8 @@ const CREATES: Record<string, string[]> = {
     "aws:scheduler/scheduleGroup:ScheduleGroup": ["scheduler:CreateScheduleGroup"],
     "aws:scheduler/schedule:Schedule": ["scheduler:CreateSchedule"],
     "aws:sqs/queue:Queue": ["sqs:CreateQueue"],
-    "aws:rds/cluster:Cluster": ["rds:CreateDBCluster"],
+    // A cluster with snapshotIdentifier comes into being by the restore (its request carries the tags).
+    "aws:rds/cluster:Cluster": ["rds:CreateDBCluster", "rds:RestoreDBClusterFromSnapshot"],
     "aws:kms/key:Key": ["kms:CreateKey"],
     "aws:rds/clusterInstance:ClusterInstance": ["rds:CreateDBInstance"],
     "aws:rds/instance:Instance": ["rds:CreateDBInstance"],
@@ -371,6 +372,15 @@ export const PROVIDER_CALLS_LESS: { type: string; actions: string[]; ops?: Op[];
         ops: ["create"],
         when: (r) => r.inputs.snapshotIdentifier === undefined && r.inputs.restoreToPointInTime === undefined,
         why: "the cluster starts empty (no snapshotIdentifier, no restoreToPointInTime): CreateDBCluster, never a restore",
+    },
+    {
+        // slipway:database.restoreFrom (infra/environment/database.ts): cluster.go resourceClusterCreate's snapshot branch
+        // calls RestoreDBClusterFromSnapshot (then ModifyDBCluster), never CreateDBCluster nor a point-in-time restore.
+        type: "aws:rds/cluster:Cluster",
+        actions: ["rds:CreateDBCluster", "rds:RestoreDBClusterToPointInTime", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterAutomatedBackups"],
+        ops: ["create"],
+        when: (r) => r.inputs.snapshotIdentifier !== undefined && r.inputs.restoreToPointInTime === undefined,
+        why: "the cluster is restored from a cluster snapshot (snapshotIdentifier): RestoreDBClusterFromSnapshot, no CreateDBCluster, no point-in-time restore, no instance snapshots or automated backups read",
     },
     {
         type: "aws:rds/cluster:Cluster",
@@ -843,6 +853,12 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
         const related = mine ? undefined : (defaultRdsGroupArn(service, type, v) ?? relatedArn(service, type, v));
         // ELB's reference merges v1 and v2: a v2 resource answers for a v1-named type of its own service.
         const sameFamily = !mine && !related && service === "elasticloadbalancing" && mineOfService.length === 1 && types.length === 1 ? mineOfService[0] : undefined;
+        // A restoring cluster's snapshot is the source stack's (rds:<cluster>-<time>), not its own final snapshot, and not tagged for it.
+        const source = sourceSnapshotArn(r, action, type, v);
+        if (source) {
+            requests.push({ action, resource: source, context: { ...base }, why: `${why} (the source snapshot)` });
+            continue;
+        }
         const arn = mine?.arn ?? related ?? sameFamily?.arn ?? (await synthesizedArn(service, type, v, `${r.urn}/${type}`));
         if (!arn) continue;
         const awsOwned = AWS_OWNED.has(`${service}/${type}`);
@@ -864,6 +880,13 @@ async function requestsFor(action: string, op: Op, r: PlannedResource, own: OwnA
         requests.push({ action, resource: arn, context, why });
     }
     return requests;
+}
+
+/** The snapshot a restoring cluster names (snapshotIdentifier), for the restore's cluster-snapshot resource; else undefined. */
+function sourceSnapshotArn(r: PlannedResource, action: string, sarType: string, v: StackView): string | undefined {
+    if (r.type !== "aws:rds/cluster:Cluster" || typeof r.inputs.snapshotIdentifier !== "string" || sarType !== "cluster-snapshot") return undefined;
+    if (!["rds:RestoreDBClusterFromSnapshot", "rds:DescribeDBClusterSnapshots"].includes(action)) return undefined;
+    return `arn:aws:rds:${v.region}:${MOCK_ACCOUNT}:cluster-snapshot:${r.inputs.snapshotIdentifier}`;
 }
 
 /**

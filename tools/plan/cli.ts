@@ -68,7 +68,7 @@ async function planWithConfig(dir: string, stack: string): Promise<{ plan: Plan;
     const cfg = loadStackConfig(dir, stack);
     // Loaded after the config so an unknown stack fails before the heavy provider modules load.
     const { program } = await import("../../stacks/program");
-    const plan = await runUnderMocks({ project: cfg.project, stack: cfg.stack, config: cfg.config, secretKeys: cfg.secretKeys }, () => program({ stackDir: dir }));
+    const plan = await runUnderMocks({ project: cfg.project, stack: cfg.stack, config: cfg.config, secretKeys: cfg.secretKeys, stackDir: dir }, () => program({ stackDir: dir }));
     return { plan, cfg };
 }
 
@@ -128,7 +128,7 @@ function checkedStack(plan: Plan, cfg: StackConfig, dir: string): CheckedStack {
         // The review template is checked as the review stack its config makes (review-pr-N).
         planAs: async (stackName) => {
             const { program } = await import("../../stacks/program");
-            return runUnderMocks({ project: cfg.project, stack: stackName, config: cfg.config, secretKeys: cfg.secretKeys }, () => program({ stackDir: dir }));
+            return runUnderMocks({ project: cfg.project, stack: stackName, config: cfg.config, secretKeys: cfg.secretKeys, stackDir: dir }, () => program({ stackDir: dir }));
         },
         backendUrl: tier === "delivery" ? cfg.config["slipway:pulumiBackendUrl"] : undefined,
         project: cfg.project,

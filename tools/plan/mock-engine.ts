@@ -10,6 +10,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { assertWithinLimits } from "../check/aws-limits";
 import { idIsArn, MOCK_ACCOUNT, mockArn, mockId, physicalNameOf } from "./identities";
 import { beanstalkApplicationName, DELIVERY_OUTPUTS, repositoryName } from "../../infra/contract";
+import { readStackFile } from "../../infra/config/stack-files";
 
 export { MOCK_ACCOUNT, mockArn, mockId } from "./identities";
 
@@ -79,6 +80,7 @@ const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 interface EngineContext {
     region: string;
     appName: string;
+    stackDir: string;
 }
 
 /** Computed outputs a real provider would return, shaped like AWS's so the program's string work holds. */
@@ -284,11 +286,58 @@ function mockCall(token: string, inputs: Record<string, unknown>, ctx: EngineCon
                 id: inputs.path,
             };
         }
+        case "aws:rds/getClusterSnapshot:getClusterSnapshot":
+            return clusterSnapshot(inputs, ctx);
         case "aws:elasticbeanstalk/getSolutionStack:getSolutionStack":
             return { name: "64bit Amazon Linux 2023 v4.5.2 running Docker", nameRegex: inputs.nameRegex, mostRecent: inputs.mostRecent, id: "solution-stack" };
         default:
             throw new Error(`the offline plan has no mock for the invoke ${token}; add one in tools/plan/mock-engine.ts`);
     }
+}
+
+/** The offline plan's one automated snapshot per cluster: its time is fixed, so plans stay byte-identical run to run. */
+export const MOCK_SNAPSHOT_TIME = { id: "2026-01-01-03-00", iso: "2026-01-01T03:00:00Z" } as const;
+
+/**
+ * rds.getClusterSnapshot, as DescribeDBClusterSnapshots answers it for a cluster identifier: the cluster is the
+ * stack file's `<app>-<stack>` with slipway:database (its engine version, the snapshot encrypted as slipway's clusters
+ * are), else no snapshot, and the provider's own error ("Your query returned no results", cluster_snapshot_data_source.go).
+ * Tests may state the answer per cluster with the config key mock:clusterSnapshots (JSON: identifier → fields to
+ * override, or null for none). Only the lookups slipway makes are answered: by cluster, automated, most recent.
+ */
+function clusterSnapshot(inputs: Record<string, unknown>, ctx: EngineContext): Record<string, unknown> {
+    const cluster = String(inputs.dbClusterIdentifier ?? "");
+    if (!cluster || inputs.dbClusterSnapshotIdentifier !== undefined || inputs.snapshotType !== "automated" || inputs.mostRecent !== true) {
+        throw new Error(`the offline plan's getClusterSnapshot answers dbClusterIdentifier + snapshotType automated + mostRecent only, not ${JSON.stringify(inputs)}`);
+    }
+    const none = new Error(`reading RDS Cluster Snapshots for ${cluster}: Your query returned no results. Please change your search criteria and try again.`);
+    const stated = JSON.parse(pulumi.runtime.getConfig("mock:clusterSnapshots") ?? "{}") as Record<string, Record<string, unknown> | null>;
+    if (stated[cluster] === null) throw none;
+    const prefix = `${ctx.appName}-`;
+    const stack = cluster.startsWith(prefix) ? cluster.slice(prefix.length) : undefined;
+    const file = stack ? readStackFile(ctx.stackDir, stack) : undefined;
+    const database = file?.["slipway:database"] ? (JSON.parse(file["slipway:database"]) as Record<string, unknown>) : undefined;
+    if (!stated[cluster] && (!database || !Object.keys(database).length || file?.["aws:region"] !== ctx.region)) throw none;
+    const id = `rds:${cluster}-${MOCK_SNAPSHOT_TIME.id}`;
+    return {
+        id,
+        dbClusterIdentifier: cluster,
+        dbClusterSnapshotIdentifier: id,
+        dbClusterSnapshotArn: `arn:aws:rds:${ctx.region}:${MOCK_ACCOUNT}:cluster-snapshot:${id}`,
+        engine: "aurora-postgresql",
+        engineVersion: String(database?.engineVersion ?? "16.6"),
+        kmsKeyId: `arn:aws:kms:${ctx.region}:${MOCK_ACCOUNT}:key/${hash(`${cluster}/key`).slice(0, 8)}-0000-4000-8000-${hash(`${cluster}/key`).slice(8, 20)}`,
+        port: 5432,
+        snapshotCreateTime: MOCK_SNAPSHOT_TIME.iso,
+        snapshotType: "automated",
+        status: "available",
+        storageEncrypted: true,
+        mostRecent: true,
+        includePublic: false,
+        includeShared: false,
+        tags: {},
+        ...(stated[cluster] ?? {}),
+    };
 }
 
 /** What the Pulumi engine refuses at registration, found by the offline plan first. */
@@ -479,6 +528,11 @@ export interface RunOptions {
     secretKeys: string[];
     /** Tests only: record secret inputs in clear instead of "[secret]". Never set by the plan tool. */
     revealSecrets?: boolean;
+    /**
+     * Where the project's stack files are (the program's stackDir): the mock answers an RDS snapshot lookup from the
+     * source stack's file, as AWS answers from the cluster that file declares. @default process.cwd()
+     */
+    stackDir?: string;
 }
 
 /** The Pulumi runtime is process-global: runs queue here so two plans never interleave. */
@@ -532,6 +586,7 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
     const ctx: EngineContext = {
         region: opts.config["aws:region"] ?? "us-east-1",
         appName: opts.config["slipway:appName"] ?? "app",
+        stackDir: opts.stackDir ?? process.cwd(),
     };
     const resources: PlannedResource[] = [];
     const violations: string[] = [];
@@ -633,14 +688,23 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
     pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
 
     const failures: unknown[] = [];
-    const onRejection = (reason: unknown) => failures.push(reason);
+    // An output that rejects (an invoke's error, a check in an apply) never calls resolveOutput's apply: the first
+    // unhandled rejection ends the wait for the outputs, as the engine fails the update on it.
+    let failNow: (reason: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (failNow = reject));
+    failed.catch(() => undefined);
+    const onRejection = (reason: unknown) => {
+        failures.push(reason);
+        failNow(reason);
+    };
     process.on("unhandledRejection", onRejection);
     try {
         // As the language host runs a program: inside the root stack resource, so stack transformations
         // and stack-level defaults behave as under `pulumi up`.
         let exported: Record<string, unknown> | undefined;
         let thrown: { error: unknown } | undefined;
-        await pulumi.runtime.runInPulumiStack(async () => {
+        // The root stack waits for its outputs, which never settle when one depends on a registration that failed.
+        const stack = pulumi.runtime.runInPulumiStack(async () => {
             // A program that throws (bad config) must fail this run, not leave the stack's own promises rejected.
             try {
                 exported = await program();
@@ -649,13 +713,18 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
             }
             return thrown ? {} : exported;
         });
+        await Promise.race([stack, failed]);
         // The root stack registers its outputs asynchronously: let that reach this run's monitor, not the
         // next one's. disconnect() waits for every outstanding request, then closes the monitor, as the
         // language host does when a program ends.
         await pulumi.runtime.disconnect();
         if (thrown) throw thrown.error;
+        // A registration whose input rejected (runtime/resource.js runAsyncResourceOp re-raises it as an unhandled
+        // rejection, which fails a real update) is reported after the current microtasks: let it arrive.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (failures.length) throw failures[0];
         const outputs: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(exported ?? {})) outputs[k] = await resolveOutput(v);
+        for (const [k, v] of Object.entries(exported ?? {})) outputs[k] = await Promise.race([resolveOutput(v), failed]);
         await pulumi.runtime.disconnect();
         if (failures.length) throw failures[0];
         // An alias may only name a resource that is gone from the program (its old name).
