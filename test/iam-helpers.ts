@@ -1,17 +1,13 @@
 // Shared by the tests that simulate a role's calls (tools/check/iam-sim.ts).
-import { decide, Principal, Request } from "../tools/check/iam-sim";
+import { decideAll, Principal, Request } from "../tools/check/iam-sim";
 import type { StackView } from "../tools/check/iam-requests";
 import type { Plan } from "../tools/plan/mock-engine";
 import { planStack } from "./helpers";
 
 /** Each request `principal` decides otherwise than `want`, one line naming action, resource, decision and why. */
 export async function decisions(principal: Principal, requests: Request[], want: "Allowed" | "denied"): Promise<string[]> {
-    const out: string[] = [];
-    for (const r of requests) {
-        const d = await decide(principal, r);
-        if ((want === "Allowed") !== (d === "Allowed")) out.push(`${principal.name}: ${r.action} on ${r.resource} is ${d} (${r.why})`);
-    }
-    return out;
+    const decided = await decideAll(principal, requests);
+    return requests.flatMap((r, i) => ((want === "Allowed") !== (decided[i] === "Allowed") ? [`${principal.name}: ${r.action} on ${r.resource} is ${decided[i]} (${r.why})`] : []));
 }
 
 /** The fixtures' region. */

@@ -10,7 +10,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { MOCK_ACCOUNT, Plan, PlannedResource } from "../tools/plan/mock-engine";
-import { decide, Doc, physicalName, Principal, principalOf, Request } from "../tools/check/iam-sim";
+import { decide, decideAll, Doc, physicalName, Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { attackRequests, beanstalkOperationRequests, beanstalkStorageAttackRequests, ebArn, ownArns, StackView, tagContext } from "../tools/check/iam-requests";
 import { iamPolicySize } from "../tools/check/aws-limits";
 import { BEANSTALK_MANAGED_POLICIES } from "../infra/platforms/beanstalk/environment";
@@ -101,12 +101,8 @@ const onlyPolicies = (p: Principal, match: RegExp): Principal => ({ ...p, name: 
 
 /** Requests `principal` is not allowed, as "role: action on resource is … (why)". */
 async function denials(principal: Principal, requests: Request[]): Promise<string[]> {
-    const out: string[] = [];
-    for (const r of requests) {
-        const d = await decide(principal, r, resourcePolicyOf(r));
-        if (d !== "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is ${d} (${r.why})`);
-    }
-    return out;
+    const decided = await decideAll(principal, requests, resourcePolicyOf);
+    return requests.flatMap((r, i) => (decided[i] !== "Allowed" ? [`${principal.name}: ${r.action} on ${r.resource} is ${decided[i]} (${r.why})`] : []));
 }
 
 /**
@@ -131,19 +127,15 @@ const SHARED: { test: (r: Request, victim: StackView) => boolean; why: string }[
 
 /** The requests of `requests` that `principal` gets through, as "role: action on resource is allowed (why)". */
 async function breaches(principal: Principal, requests: Request[], victim: StackView): Promise<string[]> {
-    const out: string[] = [];
-    for (const r of requests) {
-        if (SHARED.some((s) => s.test(r, victim))) continue;
-        if ((await decide(principal, r, resourcePolicyOf(r))) === "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is allowed (${r.why})`);
-    }
-    return out;
+    const asked = requests.filter((r) => !SHARED.some((s) => s.test(r, victim)));
+    const decided = await decideAll(principal, asked, resourcePolicyOf);
+    return asked.flatMap((r, i) => (decided[i] === "Allowed" ? [`${principal.name}: ${r.action} on ${r.resource} is allowed (${r.why})`] : []));
 }
 
 /** The requests `principal` is allowed, with nothing excused. */
 async function allowedOf(principal: Principal, requests: Request[]): Promise<string[]> {
-    const out: string[] = [];
-    for (const r of requests) if ((await decide(principal, r, resourcePolicyOf(r))) === "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is allowed (${r.why})`);
-    return out;
+    const decided = await decideAll(principal, requests, resourcePolicyOf);
+    return requests.flatMap((r, i) => (decided[i] === "Allowed" ? [`${principal.name}: ${r.action} on ${r.resource} is allowed (${r.why})`] : []));
 }
 
 /** Documented actions neither simulated nor excused. */

@@ -2,7 +2,7 @@
 // (sufficiency) and nothing to any other stack (containment), evaluated with iam-simulate on the plans
 // just made. The same functions back test/iam-sufficiency.test.ts and test/iam-containment.test.ts.
 import { Plan } from "../plan/mock-engine";
-import { decide, Principal, principalOf, Request } from "./iam-sim";
+import { decideAll, Principal, principalOf, Request } from "./iam-sim";
 import { attackRequests, deployRequests, StackView } from "./iam-requests";
 import { kmsDeployRequests } from "./kms-requests";
 import { policyStackOf } from "../../infra/contract";
@@ -21,22 +21,15 @@ export const ACCOUNT_WIDE: Record<string, string> = {
 
 /** Requests the principal is not allowed, as "role: action on resource is <decision> (why)". */
 export async function denials(principal: Principal, requests: Request[]): Promise<string[]> {
-    const out: string[] = [];
-    for (const r of requests) {
-        const d = await decide(principal, r);
-        if (d !== "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is ${d} (${r.why})`);
-    }
-    return out;
+    const decided = await decideAll(principal, requests);
+    return requests.flatMap((r, i) => (decided[i] !== "Allowed" ? [`${principal.name}: ${r.action} on ${r.resource} is ${decided[i]} (${r.why})`] : []));
 }
 
 /** Attacks the principal gets through, as "role: action on resource is allowed (why)". */
 export async function breaches(principal: Principal, requests: Request[]): Promise<string[]> {
-    const out: string[] = [];
-    for (const r of requests) {
-        if (ACCOUNT_WIDE[r.action]) continue;
-        if ((await decide(principal, r)) === "Allowed") out.push(`${principal.name}: ${r.action} on ${r.resource} is allowed (${r.why})`);
-    }
-    return out;
+    const asked = requests.filter((r) => !ACCOUNT_WIDE[r.action]);
+    const decided = await decideAll(principal, asked);
+    return asked.flatMap((r, i) => (decided[i] === "Allowed" ? [`${principal.name}: ${r.action} on ${r.resource} is allowed (${r.why})`] : []));
 }
 
 /** One planned stack with what the checks need to know of its config. */

