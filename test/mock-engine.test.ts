@@ -293,3 +293,15 @@ test("an untraced run formats no stack frame, and a run that fails is made again
         (err: Error) => /the program broke/.test(err.message) && /at failing \(.*mock-engine\.test\.ts:\d+:\d+\)/.test(err.stack ?? ""),
     );
 });
+
+test("with retraceFailures off, a failed run is not made again: its error is the untraced one", async () => {
+    let runs = 0;
+    const failing = () => {
+        runs++;
+        throw new Error("the program broke");
+    };
+    await assert.rejects(runUnderMocks({ ...opts, retraceFailures: false }, () => failing()), (err: Error) => /the program broke/.test(err.message) && !/\n\s+at /.test(err.stack ?? ""));
+    assert.equal(runs, 1);
+    await assert.rejects(runUnderMocks(opts, () => failing()), /the program broke/);
+    assert.equal(runs, 3, "by default a failed run is made again, traced");
+});

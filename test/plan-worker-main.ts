@@ -36,7 +36,8 @@ async function plan({ key, opts }: PlanRequest): Promise<Plan> {
     const file = opts.revealSecrets ? undefined : shared(key);
     if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as Plan;
     const stackDir = opts.stackDir ?? FIXTURES;
-    const made = await runUnderMocks({ ...opts, stackDir }, () => program({ stackDir }));
+    // A failed plan answers with its message only (the tests read nothing else): no traced second run.
+    const made = await runUnderMocks({ ...opts, stackDir, retraceFailures: false }, () => program({ stackDir }));
     if (file) {
         const partial = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(partial, JSON.stringify(made));

@@ -533,6 +533,11 @@ export interface RunOptions {
      * source stack's file, as AWS answers from the cluster that file declares. @default process.cwd()
      */
     stackDir?: string;
+    /**
+     * Run a failed plan again with stack traces, so its error carries the program's frames (runUntraced).
+     * The test suite's plan thread, which only ever reads an error's message, turns it off. @default true
+     */
+    retraceFailures?: boolean;
 }
 
 /** The Pulumi runtime is process-global: runs queue here so two plans never interleave. */
@@ -578,6 +583,7 @@ async function runUntraced(opts: RunOptions, program: () => Record<string, unkno
         Error.prepareStackTrace = prepare;
         if (sourceMaps) process.setSourceMapsEnabled(true);
     }
+    if (opts.retraceFailures === false) throw failed;
     await runOnce(opts, program);
     throw failed; // the traced run did not fail: keep the first run's error
 }
