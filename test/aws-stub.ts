@@ -47,13 +47,14 @@ export function stubAws(dir: string, rules: Rule[], before: string[] = []): void
         path.join(dir, "aws"),
         [
             "#!/bin/bash",
-            'd="$(cd "$(dirname "$0")" && pwd)"',
+            // Builtins only, but for cat of a non-empty reply: the scripts call the stub hundreds of times a run.
+            `d=${dq(path.resolve(dir))}`,
             'printf "%s\\n" "$*" >> "$d/aws.log"',
             ...before,
             "reply() {",
-            '  n=$(( $(cat "$d/n.$1" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$d/n.$1"',
+            '  n=0; [ -e "$d/n.$1" ] && read -r n < "$d/n.$1"; n=$((n + 1)); echo "$n" > "$d/n.$1"',
             '  r="$d/replies/$1.$n"; [ -e "$r.rc" ] || r="$d/replies/$1.last"',
-            '  cat "$r.out"; cat "$r.err" >&2; exit "$(cat "$r.rc")"',
+            '  [ -s "$r.out" ] && cat "$r.out"; [ -s "$r.err" ] && cat "$r.err" >&2; read -r rc < "$r.rc"; exit "$rc"',
             "}",
             'case "$*" in',
             ...cases,
@@ -63,6 +64,11 @@ export function stubAws(dir: string, rules: Rule[], before: string[] = []): void
         ].join("\n"),
         { mode: 0o755 },
     );
+}
+
+/** Writes `<dir>/sleep`, which only logs its argument to `<dir>/sleep.log`: a script's waits take no time. */
+export function stubSleep(dir: string): void {
+    fs.writeFileSync(path.join(dir, "sleep"), `#!/bin/bash\necho "$*" >> ${dq(path.join(path.resolve(dir), "sleep.log"))}\n`, { mode: 0o755 });
 }
 
 /** The calls the stub in `dir` was made, one line each. */
@@ -95,7 +101,7 @@ export function runBuildSpec(spec: unknown, o: { rules: Rule[]; before?: string[
         fs.mkdirSync(bin);
         fs.mkdirSync(work);
         stubAws(bin, o.rules, o.before);
-        fs.writeFileSync(path.join(bin, "sleep"), '#!/bin/bash\necho "$*" >> "$(dirname "$0")/sleep.log"\n', { mode: 0o755 });
+        stubSleep(bin);
         for (const [command, script] of Object.entries(o.stubs ?? {})) fs.writeFileSync(path.join(bin, command), script, { mode: 0o755 });
         const python = spawnSync("/bin/sh", ["-c", "command -v python3"], { encoding: "utf8" }).stdout.trim();
         if (!python) throw new Error("python3 is needed to run the script (CodeBuild's Amazon Linux 2023 image has it)");

@@ -200,7 +200,7 @@ function runScript(o: { properties?: Record<string, string>; runRc?: number; cur
         [
             "#!/bin/bash",
             `d=${JSON.stringify(dir)}`,
-            'n=$(( $(cat "$d/docker.n" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$d/docker.n"',
+            'n=0; [ -e "$d/docker.n" ] && read -r n < "$d/docker.n"; n=$((n + 1)); echo "$n" > "$d/docker.n"',
             'printf "%s\\0" "$@" > "$d/docker.$n.args"',
             'case "$1" in',
             '  login) cat > "$d/login.stdin"; echo "Login Succeeded" ;;',

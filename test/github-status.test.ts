@@ -139,7 +139,7 @@ function stubCurl(replies: GitHubReply[]): string {
     const cases = replies.map((r, i) => `  "${r.route}"*) code=${JSON.stringify(r.code)}; body=${JSON.stringify(r.body ?? "{}")}; n=${i} ;;`);
     return [
         "#!/bin/bash",
-        'd="$(cd "$(dirname "$0")" && pwd)"',
+        'd="${0%/*}"',
         'for a in "$@"; do printf "%s\\n" "$a" >> "$d/curl.log"; done; echo "--" >> "$d/curl.log"',
         'cat >> "$d/curl.stdin"',
         'method=GET; output=/dev/null; url=""',

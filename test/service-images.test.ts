@@ -155,7 +155,7 @@ function runBuild(o: { fail?: string; pushed?: boolean; branch?: string } = {}):
     stubAws(bin, rules);
     fs.writeFileSync(
         path.join(bin, "docker"),
-        ["#!/bin/bash", 'd="$(cd "$(dirname "$0")" && pwd)"', 'printf "%s\\n" "$*" >> "$d/docker.log"', ...(o.fail ? [`[ "$1" = build ] && [[ "$*" == *${o.fail}* ]] && { echo "stub docker: build failed" >&2; exit 1; }`] : []), "exit 0", ""].join("\n"),
+        ["#!/bin/bash", 'd="${0%/*}"', 'printf "%s\\n" "$*" >> "$d/docker.log"', ...(o.fail ? [`[ "$1" = build ] && [[ "$*" == *${o.fail}* ]] && { echo "stub docker: build failed" >&2; exit 1; }`] : []), "exit 0", ""].join("\n"),
         { mode: 0o755 },
     );
     const spec = buildspecOf(delivery, "build-project") as { phases: { build: { commands: string[] } } };

@@ -13,7 +13,7 @@ import { beanstalkBundleFiles } from "../infra/platforms/beanstalk/bundle";
 import { smokeTestBuildSpec } from "../infra/delivery/build";
 import { Plan } from "../tools/plan/mock-engine";
 import { all, one, planStack } from "./helpers";
-import { Reply, Rule, stubAws } from "./aws-stub";
+import { dq, Reply, Rule, stubAws, stubSleep } from "./aws-stub";
 
 interface Stage {
     name: string;
@@ -53,11 +53,11 @@ function stubCurl(dir: string, codes: string[]): void {
         path.join(dir, "curl"),
         [
             "#!/bin/bash",
-            'd="$(cd "$(dirname "$0")" && pwd)"',
+            `d=${dq(path.resolve(dir))}`,
             'printf "%s\\n" "$*" >> "$d/curl.log"',
-            'n=$(( $(cat "$d/curl.n" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$d/curl.n"',
+            'n=0; [ -e "$d/curl.n" ] && read -r n < "$d/curl.n"; n=$((n + 1)); echo "$n" > "$d/curl.n"',
             'f="$d/code.$n"; [ -e "$f" ] || f="$d/code.last"',
-            'code="$(cat "$f")"; printf "%s" "$code"; [ "$code" = 000 ] && exit 7; exit 0',
+            'read -r code < "$f"; printf "%s" "$code"; [ "$code" = 000 ] && exit 7; exit 0',
             "",
         ].join("\n"),
         { mode: 0o755 },
@@ -82,7 +82,7 @@ function runSmoke(env: Record<string, string>, rules: Rule[], codes: string[], i
     fs.mkdirSync(work);
     stubAws(bin, rules);
     stubCurl(bin, codes);
-    fs.writeFileSync(path.join(bin, "sleep"), '#!/bin/bash\necho "$*" >> "$(dirname "$0")/sleep.log"\n', { mode: 0o755 });
+    stubSleep(bin);
     fs.writeFileSync(path.join(work, "image-tag.txt"), imageTag);
     const spec = smokeTestBuildSpec() as { env: { shell: string }; phases: { build: { commands: string[] } } };
     assert.equal(spec.env.shell, "bash");
