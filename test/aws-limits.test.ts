@@ -1,7 +1,7 @@
 // AWS's limits, broken and kept: for every limit a tiny plan that breaks it (and is caught) and one that
 // keeps it (and passes), then every fixture stack's plan, whose current violations are reported as
 // diagnostics rather than asserted away.
-import { execFileSync } from "child_process";
+import * as esbuild from "esbuild";
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Plan, PlannedResource, SECRET, UNKNOWN } from "../tools/plan/mock-engine";
@@ -716,10 +716,16 @@ test("LimitError's message has one line per violation naming the type, logical n
     assert.doesNotThrow(() => assertWithinLimits(plan(role("deploy"))));
 });
 
+/** The packages `file` loads, through every module of ours it imports (esbuild's import graph; type-only imports load nothing). */
+function packagesLoaded(file: string): string[] {
+    const { metafile } = esbuild.buildSync({ entryPoints: [file], bundle: true, write: false, metafile: true, platform: "node", packages: "external", logLevel: "silent" });
+    return [...new Set(Object.values(metafile.inputs).flatMap((input) => input.imports.filter((i) => i.external).map((i) => i.path)))].sort();
+}
+
 test("the module reads only the plan: it loads without the Pulumi runtime", () => {
-    const script = `require(${JSON.stringify(require.resolve("../tools/check/aws-limits"))}); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes("@pulumi"))))`;
-    const loaded = execFileSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8" });
-    assert.deepEqual(JSON.parse(loaded), []);
+    assert.deepEqual(packagesLoaded(require.resolve("../tools/check/aws-limits")).filter((p) => p.startsWith("@pulumi")), []);
+    // The check can fail: it sees the runtime the mock engine loads.
+    assert.ok(packagesLoaded(require.resolve("../tools/plan/mock-engine")).includes("@pulumi/pulumi"));
     // Its placeholders are the plan contract's.
     assert.deepEqual(ids(res(T.role, "r", { name: SECRET }), res(T.bucket, "b", { bucket: UNKNOWN })), []);
 });

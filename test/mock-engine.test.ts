@@ -192,15 +192,7 @@ test("a stack reference is recorded as a read, and a secret output stays hidden"
 });
 
 test("a resource registered after the program finished fails loudly instead of landing in the next plan", () => {
-    const script = [
-        'const iam = require("@pulumi/aws/iam");',
-        'const { runUnderMocks } = require("./tools/plan/mock-engine");',
-        'runUnderMocks({ project: "p", stack: "s", config: {}, secretKeys: [] }, () => {',
-        '    setTimeout(() => new iam.Role("late", { assumeRolePolicy: "{}" }), 100);',
-        "    return {};",
-        "}).then(() => setTimeout(() => process.exit(0), 400));",
-    ].join("\n");
-    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "tools", "run.cjs"), path.join("test", "entries", "late-registration.ts")], { cwd: ROOT, encoding: "utf8" });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /registering aws:iam\/role:Role late reached the offline plan after the program finished/);
 });
