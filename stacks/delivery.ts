@@ -32,7 +32,7 @@ import { SeedImage, SEED_TAG } from "../infra/delivery/seed-image";
 import { StackAccess } from "../infra/delivery/stack-access";
 import { pipelineImages } from "../infra/platforms/ecs/service-images";
 import { platformNamed, PLATFORMS } from "../infra/platforms";
-import type { ActionVariable, Platform, StageProjectKind, StageTargetSettings } from "../infra/platforms/platform";
+import type { ActionVariable, Platform, PlatformName, StageProjectKind, StageTargetSettings } from "../infra/platforms/platform";
 import { awsContext } from "../infra/shared/aws-context";
 import { packageIndexVariables, packageReadStatements, PACKAGES_READ_TOKEN_MINUTES } from "../infra/packages/build-access";
 import { PackageIndex } from "../infra/packages/package-index";
@@ -73,8 +73,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const runtimePackages = s.packages?.runtimeRead ? s.packages : undefined;
     // slipway:database in an environment's stack file (or the review template's): its agents read its cluster's password.
     const databaseStacks = [...s.targets.filter((t) => t.database).map((t) => t.stack), ...(s.reviewDatabase ? ["review"] : [])];
-    // …on Beanstalk: its instances read it as environment secrets and its app servers restart after a rotation.
-    const beanstalkDatabaseStacks = [...s.targets.filter((t) => t.database && t.platform === "beanstalk").map((t) => t.stack), ...(s.reviewDatabase && s.reviewDatabasePlatform === "beanstalk" ? ["review"] : [])];
+    // …on its platform: whose workloads read it (the ECS agent, Beanstalk's instances), and what restarts after a rotation.
+    const databasePlatforms = Object.fromEntries([...s.targets.filter((t) => t.database).map((t) => [t.stack, t.platform]), ...(s.reviewDatabase && s.reviewDatabasePlatform ? [["review", s.reviewDatabasePlatform]] : [])]) as Record<string, PlatformName>;
     // …with slipway:database.iamAuthentication (ECS task roles, the Beanstalk instance role): they connect as its own user (infra/delivery/database-connect.ts).
     const databaseIamStacks = [...s.targets.filter((t) => t.database && t.databaseIam).map((t) => t.stack), ...(s.reviewDatabase && s.reviewDatabaseIam ? ["review"] : [])];
     // …with slipway:database.kind instance: its database is one RDS DB instance (db:<id>, RDS's secret rds!db-*), not a cluster.
@@ -83,7 +83,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     const workerQueues: Record<string, Record<string, string>> = Object.fromEntries([...s.targets.filter((t) => t.queues).map((t) => [t.stack, t.queues ?? {}]), ...(s.reviewQueues ? [["review", s.reviewQueues]] : [])]);
     // Workers and jobs that choose their secrets: each gets an execution role that reads only its own.
     const processExecutions: Record<string, Record<string, { database: boolean }>> = Object.fromEntries([...s.targets.filter((t) => t.secretChoices).map((t) => [t.stack, t.secretChoices ?? {}]), ...(s.reviewSecretChoices ? [["review", s.reviewSecretChoices]] : [])]);
-    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ...(databaseStacks.length ? { databaseStacks } : {}), ...(beanstalkDatabaseStacks.length ? { beanstalkDatabaseStacks } : {}), ...(databaseIamStacks.length ? { databaseIamStacks } : {}), ...(instanceDatabaseStacks.length ? { instanceDatabaseStacks } : {}), ...(ownImages.length ? { ownImageRepositoryArns } : {}), ...(Object.keys(workerQueues).length ? { workerQueues } : {}), ...(Object.keys(processExecutions).length ? { processExecutions } : {}), ctx });
+    const access = new StackAccess("runtime-policies", { app, stacks: policyStacks, repositoryArn: registry.arn, ...(runtimePackages ? { packages: runtimePackages } : {}), ...(databaseStacks.length ? { databaseStacks } : {}), ...(databaseStacks.length ? { databasePlatforms } : {}), ...(databaseIamStacks.length ? { databaseIamStacks } : {}), ...(instanceDatabaseStacks.length ? { instanceDatabaseStacks } : {}), ...(ownImages.length ? { ownImageRepositoryArns } : {}), ...(Object.keys(workerQueues).length ? { workerQueues } : {}), ...(Object.keys(processExecutions).length ? { processExecutions } : {}), ctx });
     const notifications = new Notifications("notifications", { emails: s.notificationEmails, kmsKeyArn: store.key.arn, app, ctx });
 
     // What each platform keeps in the delivery stack for its environments (Beanstalk: the app's EB application).
@@ -297,8 +297,8 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
     // environment in `sub` when the job names one).
     const infra = s.infraRepository;
     /** A deploy role's managed policies, one per concern, for one policy stack (`review`: every review-* stack). */
-    const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }, database?: boolean, databasePlatform?: string, beanstalkTrafficSplitting?: boolean) => {
-        const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages), beanstalkTrafficSplitting, ...(workerQueues[policyStack] ? { queueWorkers: Object.keys(workerQueues[policyStack]) } : {}), ...(processExecutions[policyStack] ? { processExecutions: Object.keys(processExecutions[policyStack]) } : {}), ...(databaseIamStacks.includes(policyStack) ? { databaseConnect: true } : {}), ...(instanceDatabaseStacks.includes(policyStack) ? { databaseKind: "instance" as const } : {}) };
+    const deployPolicies = (policyStack: string, platforms: readonly Platform[], pipelineName?: pulumi.Input<string>, domain?: { zoneId: string; name: string }, database?: boolean, databasePlatform?: string, settles?: boolean) => {
+        const scope = { app, policyStack, ctx, secretsKeyArn: access.secretsKeyArns[policyStack], pipelineName, backendUrl: s.pulumiBackendUrl, project: s.project, deliveryStack: s.stack, topicArn: notifications.topic.arn, packagesRead: Boolean(runtimePackages), settles, ...(workerQueues[policyStack] ? { queueWorkers: Object.keys(workerQueues[policyStack]) } : {}), ...(processExecutions[policyStack] ? { processExecutions: Object.keys(processExecutions[policyStack]) } : {}), ...(databaseIamStacks.includes(policyStack) ? { databaseConnect: true } : {}), ...(instanceDatabaseStacks.includes(policyStack) ? { databaseKind: "instance" as const } : {}) };
         // A managed domain (the environment's stack file sets slipway:domainZoneId): its names in its zone only.
         const grant = domain && domainGrant(domain.zoneId, domain.name, policyStack === "review");
         // slipway:database in the environment's stack file: its own Aurora cluster, by name and tag.
@@ -331,8 +331,7 @@ export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
             name: `deploy-${t.stack}`,
             description: `GitHub Actions: pulumi up of the ${t.stack} stack`,
             subjects: [`environment:${t.stack}`],
-            // A Beanstalk target's settleMinutes is its TrafficSplitting evaluation time (beanstalkEvaluationOfStackFile).
-            policies: deployPolicies(t.stack, [platformNamed(t.platform)], pipeline.pipeline.name, t.domain, t.database, t.platform, t.platform === "beanstalk" && Boolean(t.settleMinutes)),
+            policies: deployPolicies(t.stack, [platformNamed(t.platform)], pipeline.pipeline.name, t.domain, t.database, t.platform, Boolean(t.settleMinutes)),
         })),
         {
             // Pull-request jobs deploy review stacks with a role of their own: it cannot touch staging.

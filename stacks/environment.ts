@@ -70,6 +70,7 @@ function databaseOf(s: EnvironmentSettings, network: Network): Database | undefi
     const zones = getAvailabilityZonesOutput({ state: "available" });
     const ctx = awsContext(s.region);
     const spare = subnetCidrs(s.vpcCidr, 4)[3];
+    const clients = platformNamed(s.platform).databaseClients;
     return new Database("database", {
         identifier: databaseIdentifier(s.appName, s.stack),
         ...(d.kind === "instance" ? { kind: d.kind, instanceClass: d.instanceClass, allocatedStorage: d.allocatedStorage, multiAz: d.multiAz } : {}),
@@ -90,7 +91,6 @@ function databaseOf(s: EnvironmentSettings, network: Network): Database | undefi
         logRetentionDays: s.logRetentionDays,
         rotationDays: d.rotationDays,
         ...(d.restoreFrom ? { restoreFrom: { clusterIdentifier: d.restoreFrom.clusterIdentifier } } : {}),
-        // On Beanstalk the instances carry the clients group (infra/platforms/beanstalk/database.ts).
-        ...(s.platform === "beanstalk" ? { clients: "the Beanstalk instances" } : {}),
+        ...(clients ? { clients } : {}),
     });
 }

@@ -25,17 +25,16 @@ import {
 import { PULUMI_VALUE } from "./keys";
 import { readStackFile, readStackFileConfig } from "./stack-files";
 import { isProductionName, Tier, TIER_DEFAULTS, tierForStack } from "./tiers";
-import { beanstalkSettings, BeanstalkSettings, LISTENER_REACH_WAIVER } from "../platforms/beanstalk/settings";
+import type { BeanstalkSettings } from "../platforms/beanstalk/settings";
 import { AlarmSettings, alarmSettings } from "./alarm-keys";
 import { releaseProblems } from "../platforms/ecs/release-settings";
 import { maintenanceProblems } from "../platforms/ecs/maintenance";
-import { beanstalkReleaseProblems } from "../platforms/beanstalk/release";
 import { DeploySettings, deploySettings } from "../platforms/ecs/strategy-settings";
 import { workerNamesOfStackFile, workerSettings, WorkerSettings } from "../platforms/ecs/worker-settings";
 import { sharedQueueProblems } from "../platforms/ecs/queue-access";
 import { serviceImageProblems, type ServiceImage } from "../platforms/ecs/service-images";
 
-import { PLATFORM_CONFIG } from "../platforms/config";
+import { PLATFORM_CONFIG, type Serving } from "../platforms/config";
 import { ownImagesOf, queuesOf, secretChoicesOf } from "../platforms/ecs/target-facts";
 import { jobSettings, JobSettings } from "../platforms/ecs/job-settings";
 import { DATABASE_PLATFORMS, databaseIamAuthOfStackFile, databaseKindOfStackFile, databaseNameProblems, databaseOfStackFile, databaseSettings, DatabaseSettings } from "./database";
@@ -663,14 +662,13 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
     checkDeployedByDelivery(d.deliveryStack, tier, raw, problems);
     const ingress = d.ingress || byTier.ingress;
     problems.push(...maintenanceProblems(d, ingress, raw.stack));
-    const beanstalk =
-        d.platform === "beanstalk"
-            ? beanstalkSettings(byTier, d, raw.stack, problems, { waived: waived(common, LISTENER_REACH_WAIVER), waiverHint: waiverHint(LISTENER_REACH_WAIVER, raw.stack), review: tier === "review" })
-            : undefined;
-    if (beanstalk) problems.push(...beanstalkReleaseProblems(d.releaseCommand, beanstalk, raw.stack));
-    checkVpcCidr(d.vpcCidr, d.azCount, beanstalk ? beanstalk.environmentType === "LoadBalanced" : ingress === "alb", raw.stack, problems, Object.keys(d.database ?? {}).length > 0);
-    if (tier === "production" && !waived(common, "production-https")) checkProductionHttps(d, ingress, beanstalk, raw.stack, problems);
-    problems.push(...domainProblems(d, { stack: raw.stack, review: tier === "review", singleInstance: beanstalk?.environmentType === "SingleInstance" }));
+    const { own, serving } = PLATFORM_CONFIG[d.platform].environment(
+        { d, byTier, tier, stack: raw.stack, ingress, waived: (id) => waived(common, id), waiverHint: (id) => waiverHint(id, raw.stack) },
+        problems,
+    );
+    checkVpcCidr(d.vpcCidr, d.azCount, serving.loadBalanced, raw.stack, problems, Object.keys(d.database ?? {}).length > 0);
+    if (tier === "production" && !waived(common, "production-https")) checkProductionHttps(d, serving, raw.stack, problems);
+    problems.push(...domainProblems(d, { stack: raw.stack, review: tier === "review", singleInstance: serving.singleInstance !== undefined }));
     const managedDomain = d.domainZoneId && d.domainName && !d.certificateArn
         ? { zoneId: d.domainZoneId, name: tier === "review" ? reviewDomainName(raw.stack, d.domainName) : d.domainName }
         : undefined;
@@ -725,7 +723,7 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
         logRetentionDays: d.logRetentionDays,
         vpcCidr: d.vpcCidr,
         azCount: d.azCount,
-        beanstalk,
+        ...own,
         appSettings: settings,
         appSecrets: secretValues(d.appSecrets),
         protect: byTier.protect,
@@ -738,22 +736,20 @@ function environmentSettings(common: CommonSettings, d: EnvironmentConfig, raw: 
 /**
  * A production-tier environment serves HTTPS. Behind a load balancer (ECS `alb` ingress, or a
  * load-balanced Beanstalk environment) that needs the certificate and the name; the HTTP API's own
- * execute-api endpoint is HTTPS already. A single-instance Beanstalk environment has no load balancer
- * to hold a certificate, so it serves HTTP whatever is set.
+ * execute-api endpoint is HTTPS already. A single instance (Beanstalk's SingleInstance) has no load
+ * balancer to hold a certificate, so it serves HTTP whatever is set.
  */
-function checkProductionHttps(d: Record<string, unknown>, ingress: "alb" | "api", beanstalk: BeanstalkSettings | undefined, stack: string, problems: string[]) {
+function checkProductionHttps(d: Record<string, unknown>, serving: Serving, stack: string, problems: string[]) {
     const fix = `pulumi config set slipway:domainZoneId <route53-hosted-zone-id> --stack ${stack} && pulumi config set slipway:domainName app.example.com --stack ${stack} (the stack makes and renews the certificate), or pulumi config set slipway:certificateArn <acm-certificate-arn> --stack ${stack} with the same domainName`;
     const waive = `or waive it with a written reason: ${waiverHint("production-https", stack)}`;
-    if (beanstalk?.environmentType === "SingleInstance") {
+    if (serving.singleInstance) {
         problems.push(
-            `slipway:beanstalkEnvironmentType is SingleInstance on the production tier: a single instance has no load balancer to hold slipway:certificateArn, so production would serve plain HTTP. Fix: pulumi config set slipway:beanstalkEnvironmentType LoadBalanced --stack ${stack} (${waive})`,
+            `${serving.singleInstance.chosenBy} on the production tier: a single instance has no load balancer to hold slipway:certificateArn, so production would serve plain HTTP. Fix: ${serving.singleInstance.fix} (${waive})`,
         );
         return;
     }
-    if (d.certificateArn || d.domainZoneId || (!beanstalk && ingress === "api")) return;
-    problems.push(
-        `slipway:certificateArn and slipway:domainName are empty on the production tier: ${beanstalk ? "the Beanstalk load balancer" : "the load balancer"} would serve production over plain HTTP. Fix: ${fix} (${waive})`,
-    );
+    if (d.certificateArn || d.domainZoneId || serving.httpsBuiltIn) return;
+    problems.push(`slipway:certificateArn and slipway:domainName are empty on the production tier: ${serving.frontDoor} would serve production over plain HTTP. Fix: ${fix} (${waive})`);
 }
 
 /** The CIDR's network address (host bits cleared), e.g. 10.20.0.0/16 for 10.20.1.0/16. */

@@ -44,8 +44,12 @@ export interface DeployerScope {
     topicArn?: pulumi.Input<string>;
     /** slipway:packages.runtimeRead: the stack's workload roles may get the `packages-read` runtime policy. */
     packagesRead?: boolean;
-    /** A Beanstalk stack deploying by TrafficSplitting (under its beanstalk-listener-reach waiver): EB's listeners and rules. */
-    beanstalkTrafficSplitting?: boolean;
+    /**
+     * The stack's deployments deliberately wait before they settle (its target's settleMinutes): ECS blue/green, canary
+     * and linear deployments, whose rights are those of every ECS deploy; Beanstalk's TrafficSplitting (under its
+     * beanstalk-listener-reach waiver), whose re-weighting of EB's listener and rules needs its own statement.
+     */
+    settles?: boolean;
     /** The stack's queue workers (ECS): each worker's task role may get its `queue-<worker>` runtime policy. @default none */
     queueWorkers?: string[];
     /** The stack's workers and jobs that choose their secrets (ECS): each one's execution role may get its `execution-<process>` runtime policy. @default none */

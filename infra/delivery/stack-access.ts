@@ -8,15 +8,14 @@ import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import { arnOf, AwsContext } from "../shared/aws-context";
 import { policyDocument, Statement } from "../shared/iam";
-import { PLATFORMS } from "../platforms";
-import type { Platform } from "../platforms/platform";
+import { platformNamed, PLATFORMS } from "../platforms";
+import type { Platform, PlatformName } from "../platforms/platform";
 // The pack's own tag vocabulary (type-only imports there: nothing of @pulumi/policy loads here).
 import { BOUNDARY_PURPOSE, POLICY_PURPOSE_TAG } from "../../policy/kit";
 import { packageReadStatements } from "../packages/build-access";
 import { queueBoundaryStatements, queueConsumerStatements, queueKind } from "../platforms/ecs/queue-access";
 import { processExecutionKind } from "../platforms/ecs/process-secrets";
-import { rotationBoundaryStatements, rotationRestartStatements, rotationTriggerStatements } from "../platforms/ecs/rotation-restart";
-import { beanstalkRefreshStatements } from "../platforms/beanstalk/database";
+import { rotationBoundaryStatements, rotationTriggerStatements } from "../platforms/ecs/rotation-restart";
 import { databaseConnectBoundaryStatements, databaseConnectStatements } from "./database-connect";
 import { domainArn, privateRepositoryName, repositoryArn as packageRepositoryArn } from "../packages/names";
 import { PUBLISH_ACTIONS, READ_ACTIONS } from "../packages/package-index";
@@ -248,10 +247,10 @@ export interface StackAccessArgs {
      */
     databaseStacks?: string[];
     /**
-     * Those of databaseStacks whose environments run on Elastic Beanstalk: their instances read the password as
-     * environment secrets, and the rotation restart restarts their app servers (infra/platforms/beanstalk/database.ts). @default none
+     * Each of databaseStacks → the platform its environments run on: that platform's workloads read the password
+     * (the ECS agent; Beanstalk's instances, as environment secrets), and its rotation restart follows each rotation.
      */
-    beanstalkDatabaseStacks?: string[];
+    databasePlatforms?: Record<string, PlatformName>;
     /**
      * Those of databaseStacks (ECS or Beanstalk) whose stack file sets slipway:database.iamAuthentication: each gets a `db-connect`
      * runtime policy (rds-db:connect as its own database user, ./database-connect.ts) and a boundary that allows exactly that. @default none
@@ -296,21 +295,25 @@ export class StackAccess extends pulumi.ComponentResource {
                 { name: managedPolicyName(app, stack, concern), path: rolePath(app), description, policy: policyDocument(statements), tags },
                 { parent: this, aliases: renamedFrom(`${stack}-${concern}`) },
             );
+        const databasePlatformOf = (stack: string): Platform => {
+            const platform = args.databasePlatforms?.[stack];
+            if (!platform) throw new Error(`StackAccess: databaseStacks holds ${stack}, databasePlatforms names no platform for it`);
+            return platformNamed(platform);
+        };
         for (const stack of args.stacks) {
             // Every platform's: a policy stack may run on any (review stacks on whichever their template picks).
             for (const platform of PLATFORMS) {
                 const kind = platform.runtime.kind;
-                // The workload that reads the password: the ECS agent, or a Beanstalk database stack's instances.
-                const onBeanstalk = Boolean(args.beanstalkDatabaseStacks?.includes(stack));
-                const reads = args.databaseStacks?.includes(stack) && platform.name === (onBeanstalk ? "beanstalk" : "ecs");
+                // The workload that reads the password: that of the platform the database stack runs on (the ECS agent, Beanstalk's instances).
+                const reads = args.databaseStacks?.includes(stack) && platform.name === databasePlatformOf(stack).name;
                 const databaseKind: DatabaseKind = args.instanceDatabaseStacks?.includes(stack) ? "instance" : "serverless";
                 const database = reads ? [databaseSecretStatement(app, stackPattern(stack), ctx, databaseKind)] : [];
-                policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, [...runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx, platform.name === "ecs" ? args.ownImageRepositoryArns?.[stack] : undefined), ...database]);
+                policy(stack, kind, `${kind} permissions of ${app}'s ${stackPattern(stack)} stack(s)`, [...runtimeStatements(platform, app, stackPattern(stack), args.repositoryArn, ctx, platform.ownImages ? args.ownImageRepositoryArns?.[stack] : undefined), ...database]);
                 for (const r of platform.serviceRuntimes ?? []) policy(stack, r.kind, `${r.description} (${app}'s ${stackPattern(stack)} stack(s))`, r.statements(app, stackPattern(stack), ctx));
             }
             if (args.databaseStacks?.includes(stack)) {
                 // After each rotation of the database password: EventBridge starts the restart, Step Functions restarts the services.
-                policy(stack, ROTATION_RESTART_KIND, `Step Functions restarting the services of ${app}'s ${stackPattern(stack)} stack(s) after a database password rotation`, args.beanstalkDatabaseStacks?.includes(stack) ? beanstalkRefreshStatements(app, stackPattern(stack), ctx) : rotationRestartStatements(app, stackPattern(stack), ctx));
+                policy(stack, ROTATION_RESTART_KIND, `Step Functions restarting the services of ${app}'s ${stackPattern(stack)} stack(s) after a database password rotation`, databasePlatformOf(stack).rotationRestartStatements(app, stackPattern(stack), ctx));
                 policy(stack, ROTATION_TRIGGER_KIND, `EventBridge starting the database-rotation restart of ${app}'s ${stackPattern(stack)} stack(s)`, rotationTriggerStatements(app, stackPattern(stack), ctx));
             }
             const databaseConnect = Boolean(args.databaseStacks?.includes(stack) && args.databaseIamStacks?.includes(stack));
@@ -321,10 +324,10 @@ export class StackAccess extends pulumi.ComponentResource {
             for (const [worker, queue] of Object.entries(queues)) {
                 policy(stack, queueKind(worker), `The ${worker} worker of ${app}'s ${stackPattern(stack)} stack(s) consumes its SQS queue ${queue}`, queueConsumerStatements(queue, ctx));
             }
-            const ecs = PLATFORMS.find((p) => p.name === "ecs");
+            const chooser = PLATFORMS.find((p) => p.processSecrets);
             for (const [process, { database }] of Object.entries(args.processExecutions?.[stack] ?? {})) {
-                if (!ecs) break;
-                policy(stack, processExecutionKind(process), `The ECS agent of ${process} in ${app}'s ${stackPattern(stack)} stack(s): its image, its logs, only its own secrets`, processExecutionStatements(ecs, app, stackPattern(stack), process, database, args.repositoryArn, ctx, args.ownImageRepositoryArns?.[stack], args.instanceDatabaseStacks?.includes(stack) ? "instance" : "serverless"));
+                if (!chooser) break;
+                policy(stack, processExecutionKind(process), `The ECS agent of ${process} in ${app}'s ${stackPattern(stack)} stack(s): its image, its logs, only its own secrets`, processExecutionStatements(chooser, app, stackPattern(stack), process, database, args.repositoryArn, ctx, args.ownImageRepositoryArns?.[stack], args.instanceDatabaseStacks?.includes(stack) ? "instance" : "serverless"));
             }
             if (args.packages) {
                 policy(stack, PACKAGES_READ_KIND, `Read ${app}'s private package index from the workloads of its ${stackPattern(stack)} stack(s)`, packageReadStatements(app, args.packages, ctx));

@@ -177,4 +177,16 @@ export interface Platform<T extends PlatformTarget = PlatformTarget> {
     boundaryStatements?(app: string, policyStack: string, ctx: AwsContext): Statement[];
     /** AWS managed policies this platform's roles attach (a deploy role may attach exactly these). */
     readonly awsManagedPolicies: string[];
+
+    // --- a stack's database (slipway:database) on this platform ---
+    /** What carries the database's clients security group, in its description (infra/environment/database.ts). @default the Database component's own ("the app's tasks") */
+    readonly databaseClients?: string;
+    /** The rights of the Step Functions restart that follows each rotation of the database password (`rotation-restart` runtime policy). */
+    rotationRestartStatements(app: string, pattern: string, ctx: AwsContext): Statement[];
+
+    // --- what this platform's processes can do ---
+    /** Its workers may run an image of their own repository (ECS: infra/platforms/ecs/service-images.ts): the runtime policy pulls those too. @default false */
+    readonly ownImages?: boolean;
+    /** Its workers and jobs may choose their secrets, each with an execution role of its own (ECS: infra/platforms/ecs/process-secrets.ts). @default false */
+    readonly processSecrets?: boolean;
 }

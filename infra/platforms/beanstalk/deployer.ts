@@ -22,7 +22,8 @@ export function beanstalkResourceStatements(scope: DeployerScope): Statement[] {
 }
 
 function beanstalkDeployerStatements(scope: DeployerScope): Statement[] {
-    return [...beanstalkDeployerBase(scope), ...(scope.beanstalkTrafficSplitting ? [trafficSplitStatement(scope)] : [])];
+    // A Beanstalk stack settles only when it deploys by TrafficSplitting (its evaluation time: beanstalkEvaluationOfStackFile).
+    return [...beanstalkDeployerBase(scope), ...(scope.settles ? [trafficSplitStatement(scope)] : [])];
 }
 
 /**

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSettings } from "../../config/settings";
 import { alarmNamePrefix, boundaryArn, bundleBucketPrefix, databaseIamUser, databaseIdentifier, DATABASE_IAM_USER_VARIABLE, DB_CONNECT_KIND, DELIVERY_OUTPUTS, environmentRolePath, PACKAGES_READ_KIND, rotationRestartName, ROTATION_RESTART_ALARM, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, runtimePolicyArn } from "../../contract";
 import { RotationRestart } from "../ecs/rotation-restart";
-import { beanstalkDatabaseDeployStatements, refreshDefinition } from "./database";
+import { beanstalkDatabaseDeployStatements, beanstalkRefreshStatements, refreshDefinition } from "./database";
 import { ReleaseAlarms } from "../../environment/release-alarms";
 import { beanstalkAlarmSpecs } from "./alarms";
 import type { AppFront, EnvironmentBase, Platform } from "../platform";
@@ -48,6 +48,10 @@ export const beanstalk: Platform<BeanstalkTarget> = {
         statements: (app, pattern, ctx) => [{ Sid: "ReadBundles", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::${bundleBucketPrefix(app, pattern)}*/*`] }],
     },
     awsManagedPolicies: Object.values(BEANSTALK_MANAGED_POLICIES),
+    // The instances carry the database's clients group (infra/platforms/beanstalk/database.ts).
+    databaseClients: "the Beanstalk instances",
+    // After a rotation the app servers restart to read the new password (RestartAppServer).
+    rotationRestartStatements: beanstalkRefreshStatements,
 };
 
 /**

@@ -29,7 +29,7 @@ import { ProcessSecret } from "../../environment/process-secret";
 import { choosesSecrets, ownSecretNames, processExecutionKind, secretNamesOf, type SecretChoice } from "./process-secrets";
 import { ProcessExecutionRole } from "./process-execution";
 import { secretNamePrefix } from "../../contract";
-import { RotationRestart } from "./rotation-restart";
+import { RotationRestart, rotationRestartStatements } from "./rotation-restart";
 import { ScheduledJobs } from "./job";
 import { jobDeployStatements } from "./job-access";
 import { LoadBalancerInfrastructureRole, loadBalancerRuntime } from "./traffic-shift";
@@ -90,6 +90,9 @@ export const ecs: Platform<EcsTarget> = {
     ],
     boundaryStatements: jobBoundaryStatements,
     awsManagedPolicies: [],
+    rotationRestartStatements,
+    ownImages: true,
+    processSecrets: true,
 };
 
 /** What the Fargate service needs from its ingress, whichever kind it is. */
