@@ -1,5 +1,6 @@
-// The simulation's own shortcut (tools/check/iam-sim.ts forAction): statements whose Action cannot match
-// the request are left out before iam-simulate evaluates it. AWS's decision must not change; these tests
+// The simulation's own shortcuts (tools/check/iam-sim.ts): statements whose Action cannot match the request
+// are left out before iam-simulate evaluates it (forAction), and a request no statement is left for is
+// implicitly denied without it. AWS's decision must not change; these tests
 // compare decisions with and without the shortcut, on crafted policies and on the fixture stacks' roles.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -41,6 +42,10 @@ test("decisions are the same with and without the shortcut: allow, explicit deny
     for (const [p, r, expected] of cases) assert.deepEqual(await both(p, r), [expected, expected], `${r.action}`);
     const bucketPolicy = doc({ Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: "*" });
     assert.deepEqual(await both(principal(allow), request("s3:GetObject"), bucketPolicy), ["ExplicitlyDenied", "ExplicitlyDenied"]);
+    // No identity statement applies to PutObject (decided without the simulator, implicitly denied), unless a
+    // resource policy of the same account grants it to the role: then the simulator decides, and allows.
+    const bucketGrant = doc({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${MOCK_ACCOUNT}:role/r` }, Action: "s3:PutObject", Resource: "*" });
+    assert.deepEqual(await both(principal(allow), request("s3:PutObject"), bucketGrant), ["Allowed", "Allowed"]);
 });
 
 test("on the fixture stacks' deploy roles, every job request and a sample of attacks decide alike", async () => {

@@ -265,6 +265,10 @@ function decideRead(principal: Principal, request: Request, resourcePolicy: Doc 
     const identityPolicies = principal.policies.map((p) => ({ name: p.name, policy: only(p.doc) }));
     const boundary = principal.boundary ? only(principal.boundary) : undefined;
     const resource = resourcePolicy ? only(resourcePolicy) : undefined;
+    // IAM's evaluation logic: a request is implicitly denied unless an Allow applies, and explicitly only by a Deny
+    // that applies. When no identity or resource statement can apply to the action (forAction keeps every one that
+    // might), nothing can allow or deny it: the simulator would say the same (test/iam-sim.test.ts compares).
+    if (identityPolicies.every((p) => p.policy.Statement.length === 0) && (!resource || resource.Statement.length === 0)) return "ImplicitlyDenied";
     const simulationRequest = {
         principal: principal.arn,
         action: request.action,
