@@ -119,8 +119,7 @@ async function readFacts(actions: Iterable<string>): Promise<void> {
                     await Promise.all(names.map((name) => resourceTypeFacts(service, name)));
                     servicesRead.set(service, names);
                 }
-                // actionFacts' own `then` records the facts after this continuation may run: record them here too.
-                actionsRead.set(action.toLowerCase(), facts);
+                // (actionFacts and resourceTypeFacts keep what they read by value before this continuation runs.)
                 actionsReady.add(action.toLowerCase());
             })(),
         );
