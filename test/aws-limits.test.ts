@@ -1,7 +1,6 @@
 // AWS's limits, broken and kept: for every limit a tiny plan that breaks it (and is caught) and one that
 // keeps it (and passes), then every fixture stack's plan, whose current violations are reported as
 // diagnostics rather than asserted away.
-import * as esbuild from "esbuild";
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Plan, PlannedResource, SECRET, UNKNOWN } from "../tools/plan/mock-engine";
@@ -19,7 +18,7 @@ import {
     parseCidr,
     planIdentifiers,
 } from "../tools/check/aws-limits";
-import { FIXTURES, planStack } from "./helpers";
+import { FIXTURES, packagesLoaded, planStack } from "./helpers";
 
 type Inputs = Record<string, unknown>;
 
@@ -715,12 +714,6 @@ test("LimitError's message has one line per violation naming the type, logical n
     assert.throws(() => assertWithinLimits(plan(...resources)), LimitError);
     assert.doesNotThrow(() => assertWithinLimits(plan(role("deploy"))));
 });
-
-/** The packages `file` loads, through every module of ours it imports (esbuild's import graph; type-only imports load nothing). */
-function packagesLoaded(file: string): string[] {
-    const { metafile } = esbuild.buildSync({ entryPoints: [file], bundle: true, write: false, metafile: true, platform: "node", packages: "external", logLevel: "silent" });
-    return [...new Set(Object.values(metafile.inputs).flatMap((input) => input.imports.filter((i) => i.external).map((i) => i.path)))].sort();
-}
 
 test("the module reads only the plan: it loads without the Pulumi runtime", () => {
     assert.deepEqual(packagesLoaded(require.resolve("../tools/check/aws-limits")).filter((p) => p.startsWith("@pulumi")), []);

@@ -1,6 +1,7 @@
 // Shared test helpers: run the real program for a shipped stack (optionally with config changed) under
 // the mock engine, and look resources up in the resulting plan.
 import { spawnSync, SpawnSyncReturns } from "child_process";
+import * as esbuild from "esbuild";
 import * as path from "path";
 import { Worker } from "worker_threads";
 import { Plan, PlannedResource, RunOptions } from "../tools/plan/mock-engine";
@@ -179,4 +180,10 @@ export async function runMain(argv: string[], dir = FIXTURES): Promise<{ code: n
     } finally {
         process.stdout.write = write;
     }
+}
+
+/** The packages `file` loads, through every module of ours it imports (esbuild's import graph; type-only imports load nothing). */
+export function packagesLoaded(file: string): string[] {
+    const { metafile } = esbuild.buildSync({ entryPoints: [file], bundle: true, write: false, metafile: true, platform: "node", packages: "external", logLevel: "silent" });
+    return [...new Set(Object.values(metafile.inputs).flatMap((input) => input.imports.filter((i) => i.external).map((i) => i.path)))].sort();
 }

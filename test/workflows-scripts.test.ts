@@ -23,7 +23,7 @@ import {
 } from "../.github/scripts/ci";
 import { tierForStack } from "../infra/config/settings";
 import { stageName as pipelineStageName } from "../infra/contract";
-import { FIXTURES, ROOT } from "./helpers";
+import { FIXTURES, packagesLoaded, ROOT } from "./helpers";
 
 const STACKS = ["delivery", "production", "staging"];
 
@@ -188,6 +188,10 @@ test("rotation replaces an existing secret only; a new name is refused with the 
         /staging has no secret NEW_TOKEN to rotate \(it has API_KEY, DATABASE_URL\)\. To add one, open a pull request with: pulumi config set --secret --path 'slipway:appSecrets.NEW_TOKEN' <value> -s staging/,
     );
     assert.throws(() => rotationTarget("production", "appSecrets.API_KEY", appSecretNames({ config: {} })), /it has none/);
+});
+
+test("the workflows' helper loads no Pulumi package: every pull-request job runs it through npx tsx, twice", () => {
+    assert.deepEqual(packagesLoaded(path.join(ROOT, ".github", "scripts", "ci.ts")).filter((p) => p.startsWith("@pulumi")), []);
 });
 
 test("the rotation-key command reads the stack file's secret names", () => {

@@ -12,7 +12,7 @@
 import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
 import { tierForStack } from "../../infra/config/tiers";
-import { s3Backend } from "../../infra/delivery/state-backend";
+import { s3Backend } from "../../infra/delivery/state-backend-url";
 
 /** Changes to these reach every stack's program (or what `pulumi preview`/`up` checks it against). */
 const PROGRAM_PATHS = [/^infra\//, /^stacks\//, /^policy\//, /^index\.ts$/, /^Pulumi\.yaml$/, /^package(-lock)?\.json$/, /^tsconfig\.json$/];

@@ -12,17 +12,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
 import { Statement } from "../shared/iam";
+import { s3Backend } from "./state-backend-url";
 
 /** The review template stack: holds review-pr-N stacks' config (review-stack.yml copies it), never deployed. */
 export const REVIEW_TEMPLATE_STACK = "review";
 
-/** The bucket and key prefix of an `s3://` backend URL, or undefined for any other backend. */
-export function s3Backend(backendUrl: string | undefined): { bucket: string; root: string } | undefined {
-    const match = backendUrl ? /^s3:\/\/([^/?]+)\/?([^?]*)/.exec(backendUrl) : null;
-    if (!match) return undefined;
-    const prefix = match[2].replace(/\/+$/, "");
-    return { bucket: match[1], root: prefix ? `${prefix}/.pulumi` : ".pulumi" };
-}
+// The backend URL's parts, in a module of their own: CI's helper (.github/scripts/ci.ts) reads them without the Pulumi SDK.
+export { s3Backend } from "./state-backend-url";
 
 /** Which stacks' state a role may touch, and how. Stack names may end in `*` (review-pr-*). */
 export interface StateAccess {
