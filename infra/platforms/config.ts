@@ -20,7 +20,7 @@ export interface EnvironmentInput {
     tier: Tier;
     stack: string;
     ingress: "alb" | "api";
-    /** Whether the stack's slipway:waivers holds `id`, and the hint that tells how to write it. */
+    /** Whether the stack's slipway:policyWaivers holds `id`, and the hint that tells how to write it. */
     waived(id: string): boolean;
     waiverHint(id: string): string;
 }
