@@ -24,6 +24,9 @@ export interface Rule {
 /** A bash double-quoted word for `s`. */
 export const dq = (s: string) => `"${s.replace(/[\\"$`]/g, "\\$&")}"`;
 
+/** Bash that counts a stub's calls in `file` (a bash word, e.g. `"$d/n.$1"`) and leaves this call's number in `$n`, with builtins only. */
+export const countCall = (file: string) => `n=0; [ -e ${file} ] && read -r n < ${file}; n=$((n + 1)); echo "$n" > ${file}`;
+
 /**
  * Writes `<dir>/aws` (replies under `<dir>/replies/`). `before`: bash lines run on every call first,
  * with `$d` the stub's directory (e.g. to keep an argument for the test to read).
@@ -52,7 +55,7 @@ export function stubAws(dir: string, rules: Rule[], before: string[] = []): void
             'printf "%s\\n" "$*" >> "$d/aws.log"',
             ...before,
             "reply() {",
-            '  n=0; [ -e "$d/n.$1" ] && read -r n < "$d/n.$1"; n=$((n + 1)); echo "$n" > "$d/n.$1"',
+            `  ${countCall('"$d/n.$1"')}`,
             '  r="$d/replies/$1.$n"; [ -e "$r.rc" ] || r="$d/replies/$1.last"',
             '  [ -s "$r.out" ] && cat "$r.out"; [ -s "$r.err" ] && cat "$r.err" >&2; read -r rc < "$r.rc"; exit "$rc"',
             "}",

@@ -24,6 +24,7 @@ import { Plan } from "../tools/plan/mock-engine";
 import { FIGURES, modelLeadTime } from "../tools/estimates/lead-time";
 import { one, planStack } from "./helpers";
 import { problemsOf, rawConfig, rejects } from "./config-helpers";
+import { countCall } from "./aws-stub";
 
 const COMMAND = "./manage.py migrate --noinput && ./manage.py check --deploy";
 const ENV = "aws:elasticbeanstalk/environment:Environment";
@@ -200,7 +201,7 @@ function runScript(o: { properties?: Record<string, string>; runRc?: number; cur
         [
             "#!/bin/bash",
             `d=${JSON.stringify(dir)}`,
-            'n=0; [ -e "$d/docker.n" ] && read -r n < "$d/docker.n"; n=$((n + 1)); echo "$n" > "$d/docker.n"',
+            countCall('"$d/docker.n"'),
             'printf "%s\\0" "$@" > "$d/docker.$n.args"',
             'case "$1" in',
             '  login) cat > "$d/login.stdin"; echo "Login Succeeded" ;;',

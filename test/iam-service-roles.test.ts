@@ -13,6 +13,7 @@ import { MOCK_ACCOUNT, Plan, PlannedResource } from "../tools/plan/mock-engine";
 import { decide, decideAll, Doc, physicalName, Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { attackRequests, beanstalkOperationRequests, beanstalkStorageAttackRequests, ebArn, ownArns, StackView, tagContext } from "../tools/check/iam-requests";
 import { iamPolicySize } from "../tools/check/aws-limits";
+import { denials as deniedOf } from "../tools/check/iam-check";
 import { BEANSTALK_MANAGED_POLICIES } from "../infra/platforms/beanstalk/environment";
 import { SECRET_ARN_PROPERTY, COMPOSE_FILE } from "../infra/platforms/beanstalk/bundle";
 import { ENVIRONMENT_SECRETS_NAMESPACE } from "../infra/platforms/beanstalk/database";
@@ -99,11 +100,8 @@ async function environmentRole(stack: string, role: string, delivery: string, as
 const withoutBoundary = (p: Principal): Principal => ({ ...p, name: `${p.name} (identity policies only)`, boundary: undefined });
 const onlyPolicies = (p: Principal, match: RegExp): Principal => ({ ...p, name: `${p.name} (${match.source} only)`, policies: p.policies.filter((x) => match.test(x.name)) });
 
-/** Requests `principal` is not allowed, as "role: action on resource is … (why)". */
-async function denials(principal: Principal, requests: Request[]): Promise<string[]> {
-    const decided = await decideAll(principal, requests, resourcePolicyOf);
-    return requests.flatMap((r, i) => (decided[i] !== "Allowed" ? [`${principal.name}: ${r.action} on ${r.resource} is ${decided[i]} (${r.why})`] : []));
-}
+/** Requests `principal` is not allowed, as "role: action on resource is … (why)", with the fixtures' key policies. */
+const denials = (principal: Principal, requests: Request[]): Promise<string[]> => deniedOf(principal, requests, resourcePolicyOf);
 
 /**
  * Requests the role's job makes that reach every stack by AWS's design, so containment cannot deny

@@ -13,7 +13,7 @@ import { beanstalkBundleFiles } from "../infra/platforms/beanstalk/bundle";
 import { smokeTestBuildSpec } from "../infra/delivery/build";
 import { Plan } from "../tools/plan/mock-engine";
 import { all, one, planStack } from "./helpers";
-import { dq, Reply, Rule, stubAws, stubSleep } from "./aws-stub";
+import { countCall, dq, Reply, Rule, stubAws, stubSleep } from "./aws-stub";
 
 interface Stage {
     name: string;
@@ -55,7 +55,7 @@ function stubCurl(dir: string, codes: string[]): void {
             "#!/bin/bash",
             `d=${dq(path.resolve(dir))}`,
             'printf "%s\\n" "$*" >> "$d/curl.log"',
-            'n=0; [ -e "$d/curl.n" ] && read -r n < "$d/curl.n"; n=$((n + 1)); echo "$n" > "$d/curl.n"',
+            countCall('"$d/curl.n"'),
             'f="$d/code.$n"; [ -e "$f" ] || f="$d/code.last"',
             'read -r code < "$f"; printf "%s" "$code"; [ "$code" = 000 ] && exit 7; exit 0',
             "",

@@ -2,7 +2,7 @@
 // (sufficiency) and nothing to any other stack (containment), evaluated with iam-simulate on the plans
 // just made. The same functions back test/iam-sufficiency.test.ts and test/iam-containment.test.ts.
 import { Plan } from "../plan/mock-engine";
-import { decideAll, Principal, principalOf, Request } from "./iam-sim";
+import { decideAll, Doc, Principal, principalOf, Request } from "./iam-sim";
 import { attackRequests, deployRequests, StackView } from "./iam-requests";
 import { kmsDeployRequests } from "./kms-requests";
 import { policyStackOf } from "../../infra/contract";
@@ -19,9 +19,12 @@ export const ACCOUNT_WIDE: Record<string, string> = {
     "ecs:DeregisterTaskDefinition": "marks a revision INACTIVE; services keep running and scaling it, and the pipeline's next deploy registers a new one",
 };
 
-/** Requests the principal is not allowed, as "role: action on resource is <decision> (why)". */
-export async function denials(principal: Principal, requests: Request[]): Promise<string[]> {
-    const decided = await decideAll(principal, requests);
+/**
+ * Requests the principal is not allowed, as "role: action on resource is <decision> (why)". `policyOf`: a
+ * request's resource policy, as decideAll takes it (its own by default).
+ */
+export async function denials(principal: Principal, requests: Request[], policyOf?: (r: Request) => Doc | undefined): Promise<string[]> {
+    const decided = await decideAll(principal, requests, policyOf);
     return requests.flatMap((r, i) => (decided[i] !== "Allowed" ? [`${principal.name}: ${r.action} on ${r.resource} is ${decided[i]} (${r.why})`] : []));
 }
 
