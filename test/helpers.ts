@@ -162,7 +162,7 @@ export function cli(script: string, args: string[], opts: { cwd?: string; env?: 
     return spawnSync(process.execPath, [path.join(ROOT, "tools", "run.cjs"), path.join(ROOT, script), ...args], { cwd: opts.cwd ?? FIXTURES, env: opts.env, encoding: "utf8" });
 }
 
-/** Runs tools/plan/cli.ts main() in this process, in `dir`, with stdout captured; returns its exit code and output. */
+/** Runs tools/plan/cli.ts main() in this process, in `dir`, with stdout captured and its plans made in the plan thread; returns its exit code and output. */
 export async function runMain(argv: string[], dir = FIXTURES): Promise<{ code: number; out: string }> {
     const { main } = await import("../tools/plan/cli");
     const write = process.stdout.write.bind(process.stdout);
@@ -175,7 +175,8 @@ export async function runMain(argv: string[], dir = FIXTURES): Promise<{ code: n
         return true;
     }) as typeof process.stdout.write;
     try {
-        const code = await main(argv, dir);
+        // Planned in the plan thread, as every fixture plan is (the command's own planner is planHere).
+        const code = await main(argv, dir, async (opts) => structuredClone(await memoizedPlan(opts)));
         return { code, out };
     } finally {
         process.stdout.write = write;

@@ -1,10 +1,10 @@
-// The simulation's own shortcuts (tools/check/iam-sim.ts): statements whose Action cannot match the request
-// are left out before iam-simulate evaluates it (forAction), and a request no statement is left for is
+// The simulation's own shortcuts (tools/check/iam-sim.ts): statements whose Action or Resource cannot match the
+// request are left out before iam-simulate evaluates it (forAction, forResource), and a request no statement is left for is
 // implicitly denied without it. AWS's decision must not change; these tests
 // compare decisions with and without the shortcut, on crafted policies and on the fixture stacks' roles.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { decide, Doc, forAction, Principal, principalOf, Request } from "../tools/check/iam-sim";
+import { decide, Doc, forAction, forResource, Principal, principalOf, Request } from "../tools/check/iam-sim";
 import { attackRequests, deployRequests } from "../tools/check/iam-requests";
 import { MOCK_ACCOUNT } from "../tools/plan/mock-engine";
 import { planStack } from "./helpers";
@@ -27,6 +27,43 @@ test("only statements whose Action matches, and every NotAction statement, are k
     );
     assert.equal(forAction(d, "s3:GetObject"), forAction(d, "s3:GetObject"), "made once per document and action");
     assert.equal(forAction(doc({ Effect: "Allow", Action: "*", Resource: "*" }), "ec2:RunInstances").Statement.length, 1);
+});
+
+test("only statements whose Resource can match, and every one with NotResource, no Resource or a policy variable, are kept", () => {
+    const d = doc(
+        { Sid: "Mine", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket-a/*" },
+        { Sid: "Case", Effect: "Allow", Action: "s3:GetObject", Resource: ["arn:aws:s3:::other", "ARN:AWS:S3:::BUCKET-?/KEY"] },
+        { Sid: "Across", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:*y" },
+        { Sid: "Theirs", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket-b/*" },
+        { Sid: "Variable", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::${aws:PrincipalTag/bucket}/*" },
+        { Sid: "NotResource", Effect: "Deny", Action: "s3:GetObject", NotResource: "arn:aws:s3:::bucket-b/*" },
+        { Sid: "NoResource", Effect: "Allow", Principal: "*", Action: "s3:GetObject" },
+    );
+    const sids = (x: Doc) => x.Statement.map((s) => (s as { Sid: string }).Sid);
+    assert.deepEqual(sids(forResource(d, "arn:aws:s3:::bucket-a/key")), ["Mine", "Case", "Across", "Variable", "NotResource", "NoResource"]);
+    assert.equal(forResource(d, "arn:aws:s3:::bucket-a/key"), forResource(d, "arn:aws:s3:::bucket-A/KEY"), "one view per document and kept set");
+    assert.equal(forResource(d, "*"), d, "a request on * keeps every statement");
+    const all = doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" });
+    assert.equal(forResource(all, "arn:aws:s3:::bucket-a/key"), all, "nothing left out: the document itself");
+});
+
+test("decisions are the same with and without leaving out statements whose Resource cannot match", async () => {
+    const scoped = doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket-a/*" }, { Effect: "Deny", Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket-a/secret*" });
+    const cases: [Principal, Request, string][] = [
+        [principal(scoped), request("s3:GetObject"), "Allowed"],
+        [principal(scoped), request("s3:GetObject", "arn:aws:s3:::bucket-b/key"), "ImplicitlyDenied"],
+        [principal(scoped), request("s3:GetObject", "arn:aws:s3:::bucket-a/secret-1"), "ExplicitlyDenied"],
+        // A boundary whose statements are all for another bucket grants nothing here.
+        [principal(scoped, doc({ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::bucket-b/*" })), request("s3:GetObject"), "ImplicitlyDenied"],
+        // A Deny with NotResource applies to every resource it does not name.
+        [principal(doc({ Effect: "Allow", Action: "s3:*", Resource: "*" }, { Effect: "Deny", Action: "s3:*", NotResource: "arn:aws:s3:::bucket-b/*" })), request("s3:GetObject"), "ExplicitlyDenied"],
+        // A policy variable is resolved by the simulator (here from the principal's tag), never guessed here.
+        [{ ...principal(doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::${aws:PrincipalTag/bucket}/*" })), tags: { bucket: "bucket-a" } }, request("s3:GetObject"), "Allowed"],
+    ];
+    for (const [p, r, expected] of cases) assert.deepEqual(await both(p, r), [expected, expected], `${r.action} on ${r.resource}`);
+    // A key policy with no Resource element still decides: kept, and the simulator allows the grant in it.
+    const keyGrant = doc({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${MOCK_ACCOUNT}:role/r` }, Action: "s3:GetObject" });
+    assert.deepEqual(await both(principal(doc()), request("s3:GetObject"), keyGrant), ["Allowed", "Allowed"]);
 });
 
 test("decisions are the same with and without the shortcut: allow, explicit deny, NotAction deny, boundary", async () => {

@@ -11,7 +11,6 @@ import { evaluatePlan, policyReport, WAIVERS_KEY } from "../tools/check/policy-r
 import { packPolicies, WAIVERS_RULE } from "../policy/pack";
 import { RULES } from "../policy/rules";
 import { Plan } from "../tools/plan/mock-engine";
-import { main } from "../tools/plan/cli";
 import { listStacks, loadStackConfig } from "../tools/plan/stack-config";
 import { FIXTURES, one, planStack, rejection, ROOT, runMain } from "./helpers";
 
@@ -105,7 +104,7 @@ test("npm run check exits 3 on a mandatory violation and 0 when every stack pass
         assert.match(passed.out, /IAM simulation of the deploy roles \(every needed request allowed, every other stack's resource denied\): 0 problem\(s\)/);
         assert.match(passed.out, /Contract between the delivery stack, its environments and the workflows: 0 problem\(s\)/);
         fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), `${staging}    no-such-rule: "a waiver for a rule that does not exist"\n`);
-        assert.equal(await main(["--all", "--check", "--quiet"], dir), 3);
+        assert.equal((await runMain(["--all", "--check", "--quiet"], dir)).code, 3);
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }

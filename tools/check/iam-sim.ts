@@ -225,7 +225,7 @@ export function forAction(doc: Doc, action: string): Doc {
         const statements = doc.Statement.filter((raw) => {
             const st = raw as { Action?: string | string[]; NotAction?: unknown };
             if (st.Action === undefined) return true;
-            return (Array.isArray(st.Action) ? st.Action : [st.Action]).some((pattern) => actionPattern(pattern).test(action));
+            return (Array.isArray(st.Action) ? st.Action : [st.Action]).some((pattern) => wildcard(pattern).test(action));
         });
         byAction.set(action, (out = statements.length === doc.Statement.length ? doc : { ...doc, Statement: statements }));
     }
@@ -233,12 +233,41 @@ export function forAction(doc: Doc, action: string): Doc {
 }
 
 const filtered = new WeakMap<Doc, Map<string, Doc>>();
-const actionPatterns = new Map<string, RegExp>();
-function actionPattern(pattern: string): RegExp {
-    let re = actionPatterns.get(pattern);
-    if (!re) actionPatterns.set(pattern, (re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i")));
+
+/**
+ * `doc` (already narrowed by forAction) without the statements whose Resource cannot match `resource`. IAM's
+ * evaluation logic: a statement applies only if the request's resource matches its Resource element, so one that
+ * cannot match takes no part in the decision. The match here is looser than AWS's, never stricter: case-insensitive,
+ * `*` across segments, and every statement kept whose Resource holds a policy variable, has NotResource or no
+ * Resource; and every statement is kept for a request on "*". So a statement left out is one AWS ignores too, and
+ * a request no statement is left for is implicitly denied (decideRead) as the simulator would decide it
+ * (test/iam-sim.test.ts compares, on crafted policies and the fixture roles).
+ */
+export function forResource(doc: Doc, resource: string): Doc {
+    if (resource === "*" || doc.Statement.length === 0) return doc;
+    let kept = "";
+    for (const raw of doc.Statement) {
+        const st = raw as { Resource?: string | string[] };
+        const patterns = st.Resource === undefined ? undefined : Array.isArray(st.Resource) ? st.Resource : [st.Resource];
+        kept += !patterns || patterns.some((pattern) => pattern.includes("${") || wildcard(pattern).test(resource)) ? "1" : "0";
+    }
+    if (!kept.includes("0")) return doc;
+    // One object per document and kept set, so contentId serializes each view once.
+    let views = byResource.get(doc);
+    if (!views) byResource.set(doc, (views = new Map()));
+    let out = views.get(kept);
+    if (!out) views.set(kept, (out = { ...doc, Statement: doc.Statement.filter((_, i) => kept[i] === "1") }));
+    return out;
+}
+
+const byResource = new WeakMap<Doc, Map<string, Doc>>();
+/** IAM's wildcards (`*` any run of characters, `?` one), matched case-insensitively over the whole string. */
+function wildcard(pattern: string): RegExp {
+    let re = wildcards.get(pattern);
+    if (!re) wildcards.set(pattern, (re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "is")));
     return re;
 }
+const wildcards = new Map<string, RegExp>();
 
 /** AWS's decision on one request. A request the simulator cannot evaluate (bad ARN, unknown action) throws. */
 export async function decide(principal: Principal, request: Request, resourcePolicy: Doc | undefined = request.resourcePolicy, opts: { everyStatement?: boolean } = {}): Promise<Decision> {
@@ -254,7 +283,7 @@ export async function decideAll(principal: Principal, requests: Request[], polic
 
 /** decide() on facts already read. */
 function decideRead(principal: Principal, request: Request, resourcePolicy: Doc | undefined, opts: { everyStatement?: boolean }): Decision {
-    const only = (doc: Doc) => (opts.everyStatement ? doc : forAction(doc, request.action));
+    const only = (doc: Doc) => (opts.everyStatement ? doc : forResource(forAction(doc, request.action), request.resource));
     for (const p of principal.policies) assertValidDocument(p.doc, `${principal.name} ${p.name}`);
     if (principal.boundary) assertValidDocument(principal.boundary, `${principal.name} boundary`);
     const match = matchRead(request.action, request.resource);

@@ -9,7 +9,7 @@ import { RunError } from "@pulumi/pulumi/errors";
 import { LimitError } from "../check/aws-limits";
 import { parseFlags } from "../flags";
 import type { CheckedStack } from "../check/iam-check";
-import { EngineViolation, Plan, runUnderMocks } from "./mock-engine";
+import { EngineViolation, Plan, RunOptions, runUnderMocks } from "./mock-engine";
 import { renderTree } from "./render";
 import { listStacks, loadStackConfig, StackConfig, StackNotFoundError } from "./stack-config";
 
@@ -58,18 +58,29 @@ export function parseArgs(argv: string[]): PlanOptions {
     return opts;
 }
 
+/**
+ * What makes a plan of the program from a run's options (its stackDir always set). The command plans
+ * here, under the mock engine; the test suite passes its plan thread's (test/helpers.ts runMain), which
+ * runs the same program and engine.
+ */
+export type Planner = (opts: RunOptions & { stackDir: string }) => Promise<Plan>;
+
+/** The program, planned in this process. */
+export const planHere: Planner = async (opts) => {
+    // Loaded on first use so an unknown stack fails before the heavy provider modules load.
+    const { program } = await import("../../stacks/program");
+    return runUnderMocks(opts, () => program({ stackDir: opts.stackDir }));
+};
+
 /** Plans one stack of the project in `dir` (the program is loaded once and reused for every stack). */
 export async function planStack(dir: string, stack: string): Promise<Plan> {
-    return (await planWithConfig(dir, stack)).plan;
+    return (await planWithConfig(dir, stack, planHere)).plan;
 }
 
 /** The plan and the stack config it was made from (the policy report reads the config's waivers). */
-async function planWithConfig(dir: string, stack: string): Promise<{ plan: Plan; cfg: StackConfig }> {
+async function planWithConfig(dir: string, stack: string, plan: Planner): Promise<{ plan: Plan; cfg: StackConfig }> {
     const cfg = loadStackConfig(dir, stack);
-    // Loaded after the config so an unknown stack fails before the heavy provider modules load.
-    const { program } = await import("../../stacks/program");
-    const plan = await runUnderMocks({ project: cfg.project, stack: cfg.stack, config: cfg.config, secretKeys: cfg.secretKeys, stackDir: dir }, () => program({ stackDir: dir }));
-    return { plan, cfg };
+    return { plan: await plan({ project: cfg.project, stack: cfg.stack, config: cfg.config, secretKeys: cfg.secretKeys, stackDir: dir }), cfg };
 }
 
 function writeJson(file: string, plan: Plan) {
@@ -77,14 +88,15 @@ function writeJson(file: string, plan: Plan) {
     fs.writeFileSync(file, JSON.stringify(plan, null, 2) + "\n");
 }
 
-export async function main(argv: string[], dir = process.cwd()): Promise<number> {
+/** The command, on the project in `dir`; `planner` makes each plan (@default planHere). Resolves to the exit code. */
+export async function main(argv: string[], dir = process.cwd(), planner: Planner = planHere): Promise<number> {
     const opts = parseArgs(argv);
     const stacks = opts.all ? listStacks(dir) : [opts.stack as string];
     let code = 0;
     const checked: CheckedStack[] = [];
     for (const stack of stacks) {
-        const { plan, cfg } = await planWithConfig(dir, stack);
-        checked.push(checkedStack(plan, cfg, dir));
+        const { plan, cfg } = await planWithConfig(dir, stack, planner);
+        checked.push(checkedStack(plan, cfg, dir, planner));
         if (opts.json) writeJson(opts.json, plan);
         if (opts.jsonDir) writeJson(path.join(opts.jsonDir, `${stack}.json`), plan);
         if (opts.diff) {
@@ -115,7 +127,7 @@ export async function main(argv: string[], dir = process.cwd()): Promise<number>
 }
 
 /** What the IAM check needs of a planned stack. */
-function checkedStack(plan: Plan, cfg: StackConfig, dir: string): CheckedStack {
+function checkedStack(plan: Plan, cfg: StackConfig, dir: string, planner: Planner): CheckedStack {
     const tier = String(plan.resources.find((r) => r.type === "slipway:policy:Waivers")?.inputs.tier ?? "");
     return {
         plan,
@@ -126,10 +138,7 @@ function checkedStack(plan: Plan, cfg: StackConfig, dir: string): CheckedStack {
         deliveryStack: (cfg.config["slipway:deliveryStack"] ?? "delivery").split("/").pop(),
         secretsProvider: cfg.secretsProvider,
         // The review template is checked as the review stack its config makes (review-pr-N).
-        planAs: async (stackName) => {
-            const { program } = await import("../../stacks/program");
-            return runUnderMocks({ project: cfg.project, stack: stackName, config: cfg.config, secretKeys: cfg.secretKeys, stackDir: dir }, () => program({ stackDir: dir }));
-        },
+        planAs: (stackName) => planner({ project: cfg.project, stack: stackName, config: cfg.config, secretKeys: cfg.secretKeys, stackDir: dir }),
         backendUrl: tier === "delivery" ? cfg.config["slipway:pulumiBackendUrl"] : undefined,
         project: cfg.project,
     };
