@@ -2,8 +2,10 @@
 // `npm test`: the type-check and the whole suite, side by side.
 // - `tsc -p .` (TypeScript 7, see TSC) runs in its own process; its output is printed after the tests, and it fails the run
 //   like a failing test does.
-// - `node --test` runs the shard entries (test/shards/*.ts), one process per shard, each running its
-//   share of the test files in-process (test/shard.ts), every file's tests in a suite named after it.
+// - the suite is bundled (test/suite.ts, every test file, through tools/run.cjs as `npm run plan` is), then
+// - `node --test` runs the shard entries (test/shards/*.cjs), one process per shard, each loading the
+//   bundle and running its share of the test files in-process (test/shard.ts), every file's tests in a
+//   suite named after it.
 // Exit code 0 only when the type-check and every test pass. Arguments go to `node --test`
 // (e.g. `npm test -- --test-name-pattern=registry`); `--no-typecheck` skips tsc.
 "use strict";
@@ -11,6 +13,7 @@ const { spawn, spawnSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
+const { bundle } = require("../tools/run.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
 const SHARDS = path.join(__dirname, "shards");
@@ -41,6 +44,20 @@ function pathWithRealPython(dir) {
     return `${bin}${path.delimiter}${PATH}`;
 }
 
+/**
+ * The test files, relative to the repository: test/shard.ts testFiles()'s rule (*.test.ts in test/ and
+ * test/components/). Part of the suite bundle's key, so a new or removed test file rebuilds it.
+ */
+function testFiles() {
+    return ["test", "test/components"].flatMap((dir) =>
+        fs
+            .readdirSync(path.join(ROOT, dir))
+            .filter((f) => f.endsWith(".test.ts"))
+            .map((f) => `${dir}/${f}`)
+            .sort(),
+    );
+}
+
 /** @param {import("child_process").ChildProcess} child @returns {Promise<number>} */
 const exited = (child) => new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 
@@ -58,7 +75,7 @@ async function main() {
 
     const shards = fs
         .readdirSync(SHARDS)
-        .filter((f) => f.endsWith(".ts"))
+        .filter((f) => f.endsWith(".cjs"))
         .sort()
         .map((f) => path.join("test", "shards", f));
     // The shards' plans, shared for this run (test/plan-worker-main.ts) and removed after it.
@@ -66,8 +83,15 @@ async function main() {
     // A larger young generation: the suite allocates fast (plans, policy documents), and fewer
     // scavenges cost about 5 % less CPU here. NODE_OPTIONS reaches the shards and what they start.
     const nodeOptions = [process.env.NODE_OPTIONS, "--max-semi-space-size=64"].filter(Boolean).join(" ");
-    const env = { ...process.env, SLIPWAY_TEST_PLAN_CACHE: planCache, NODE_OPTIONS: nodeOptions, PATH: pathWithRealPython(planCache) };
-    const tests = spawn(node, ["--import", "tsx", "--test", `--test-concurrency=${shards.length}`, ...testArgs, ...shards], { cwd: ROOT, stdio: "inherit", env });
+    let suite;
+    try {
+        suite = await bundle("test/suite.ts", { key: testFiles().join("\n") });
+    } catch (err) {
+        tsc?.kill("SIGTERM");
+        throw err;
+    }
+    const env = { ...process.env, SLIPWAY_TEST_BUNDLE: suite, SLIPWAY_TEST_PLAN_CACHE: planCache, NODE_OPTIONS: nodeOptions, PATH: pathWithRealPython(planCache) };
+    const tests = spawn(node, ["--test", `--test-concurrency=${shards.length}`, ...testArgs, ...shards], { cwd: ROOT, stdio: "inherit", env });
     const stop = () => {
         for (const child of [tsc, tests]) child?.kill("SIGTERM");
     };

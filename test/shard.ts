@@ -45,8 +45,12 @@ export function assign(files: string[], shards = SHARDS, cost: Record<string, nu
     return out.map((s) => s.sort());
 }
 
-/** Registers shard `n`'s files (0-based), each as a suite named after the file. */
-export function runShard(n: number, shards = SHARDS): void {
+/**
+ * Registers shard `n`'s files (0-based), each as a suite named after the file. `load` requires a file
+ * (relative to test/): from the suite's bundle in `npm test` (test/suite.ts), through tsx otherwise.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export function runShard(n: number, shards = SHARDS, load: (file: string) => unknown = (file) => require(path.join(__dirname, file))): void {
     const timings = process.env.SLIPWAY_TEST_COSTS;
     for (const file of assign(testFiles(), shards)[n]) {
         describe(`test/${file}`, () => {
@@ -57,8 +61,7 @@ export function runShard(n: number, shards = SHARDS): void {
                 after(() => fs.appendFileSync(timings, `${JSON.stringify({ file, seconds: (performance.now() - started) / 1000 })}\n`));
             }
             // The file's tests register into this suite as the module loads.
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            require(path.join(__dirname, file));
+            load(file);
         });
     }
 }

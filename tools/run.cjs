@@ -20,7 +20,7 @@ const ROOT = path.resolve(__dirname, "..");
  * through a link: each checkout keeps its own bundles, so two never rebuild over each other.
  */
 const CACHE = path.join(ROOT, "node_modules", ".cache", "slipway", crypto.createHash("sha256").update(ROOT).digest("hex").slice(0, 12));
-const FORMAT = 7; // bump when the bundling options below change
+const FORMAT = 8; // bump when the bundling options below change
 /**
  * Loaded by @pulumi/pulumi at start-up but used only to serialize closures (runtime/closure/*.js, inside
  * functions): load on first use (and its Automation API, below). normalize-package-data alone built
@@ -99,9 +99,29 @@ const narrowAwsIndex = {
     },
 };
 
-/** @param {string[]} files */
-function hashFiles(files) {
-    const h = crypto.createHash("sha256").update(`${FORMAT}\0${process.version}\0`);
+/**
+ * esbuild plugin: a file of ours (outside node_modules) that reads `__dirname` or `__filename` keeps its own,
+ * as Node gives it, instead of the bundle's: the names are declared at its top (after a "use strict"
+ * directive, so it stays one). esbuild keeps each module's top-level names apart, so every module sees its own.
+ */
+/** @type {import("esbuild").Plugin} */
+const ownPaths = {
+    name: "own-paths",
+    setup(build) {
+        build.onLoad({ filter: /\.(ts|cjs|js)$/ }, (a) => {
+            if (a.path.includes(`${path.sep}node_modules${path.sep}`) || !a.path.startsWith(ROOT + path.sep)) return undefined;
+            const source = fs.readFileSync(a.path, "utf8");
+            if (!/\b__(dirname|filename)\b/.test(source)) return undefined;
+            const paths = `var __dirname = ${JSON.stringify(path.dirname(a.path))}, __filename = ${JSON.stringify(a.path)};`;
+            const directive = /^(#![^\n]*\n)?((?:\s*(?:\/\/[^\n]*\n|"use strict";?))*)/.exec(source)?.[0] ?? "";
+            return { loader: a.path.endsWith(".ts") ? "ts" : "js", contents: `${directive}${paths}${source.slice(directive.length)}` };
+        });
+    },
+};
+
+/** @param {string[]} files @param {string} [key] */
+function hashFiles(files, key = "") {
+    const h = crypto.createHash("sha256").update(`${FORMAT}\0${process.version}\0${key}\0`);
     for (const f of files) {
         h.update(f).update("\0");
         try {
@@ -122,17 +142,20 @@ function writeAtomic(file, data) {
 }
 
 /**
- * Returns the bundle of `entry` (relative to the repo), rebuilding it when a source file changed.
+ * Returns the bundle of `entry` (relative to the repo), rebuilding it when a source file changed, or `key`
+ * (what else the bundle depends on, such as the list of files a glob import matches).
  * @param {string} entry
+ * @param {{ key?: string }} [opts]
  * @returns {Promise<string>}
  */
-async function bundle(entry) {
+async function bundle(entry, opts = {}) {
+    const key = opts.key ?? "";
     const base = entry.replace(/[\\/]/g, "_").replace(/\.ts$/, "");
     const out = path.join(CACHE, `${base}.js`);
     const metaFile = path.join(CACHE, `${base}.inputs.json`);
     try {
         const meta = JSON.parse(fs.readFileSync(metaFile, "utf8"));
-        if (fs.existsSync(out) && meta.hash === hashFiles(meta.inputs)) return out;
+        if (fs.existsSync(out) && meta.hash === hashFiles(meta.inputs, key)) return out;
     } catch {
         // no bundle yet, or an unreadable record: rebuild
     }
@@ -159,10 +182,13 @@ async function bundle(entry) {
         minifyWhitespace: true,
         minifySyntax: true,
         lineLimit: 240,
+        // import() becomes require(): the bundle runs in a vm.Script, which has no loader for import() (of a
+        // built-in module or a package left outside the bundle) once it comes from the code cache.
+        supported: { "dynamic-import": false },
         outfile: out,
         metafile: true,
         logLevel: "silent",
-        plugins: [lazyModules, narrowAwsIndex],
+        plugins: [lazyModules, narrowAwsIndex, ownPaths],
     };
     // A package that finds its own files through __dirname or import.meta breaks when bundled: leave
     // it to Node (a first pass finds them). Audited exceptions: @pulumi/pulumi uses them only to find
@@ -190,7 +216,7 @@ async function bundle(entry) {
         .filter((f) => !f.includes("node_modules/") && !f.startsWith("lazy:"))
         .sort();
     inputs.push("package-lock.json");
-    writeAtomic(metaFile, JSON.stringify({ entry, hash: hashFiles(inputs), inputs }, null, 2));
+    writeAtomic(metaFile, JSON.stringify({ entry, hash: hashFiles(inputs, key), inputs }, null, 2));
     try {
         fs.unlinkSync(`${out}.v8cache`);
     } catch {

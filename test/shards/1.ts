@@ -1,4 +1,0 @@
-// Shard 1 of the suite (test/shard.ts).
-import { runShard } from "../shard";
-
-runShard(0);
