@@ -10,7 +10,7 @@ import { parse as parseYaml } from "yaml";
 import { RunError } from "@pulumi/pulumi/errors";
 import { encrypt, EXAMPLE_PASSPHRASE } from "../tools/docs/encrypt-example";
 import { decryptV1, listStacks, loadStackConfig, passphraseKey, secretsProviderOf, secureValueProblems, StackFile, v1CiphertextProblem } from "../tools/plan/stack-config";
-import { cli, FIXTURES } from "./helpers";
+import { FIXTURES, runCli } from "./helpers";
 
 const fixture = (stack: string) => parseYaml(fs.readFileSync(path.join(FIXTURES, `Pulumi.${stack}.yaml`), "utf8")) as StackFile;
 /**
@@ -145,9 +145,9 @@ test("a bare key's leaf is named with the project namespace, and a top-level sec
     assert.ok(problem.includes("pulumi config set --secret 'slipway:dbPassword' <value> --stack staging"), problem);
 });
 
-test("npm run plan with a wrong passphrase exits 1 with the message and no stack trace", () => {
-    const run = cli("tools/plan/cli.ts", ["--stack", "staging", "--quiet"], { env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" } });
-    assert.equal(run.status, 1, run.stderr);
-    assert.match(run.stderr, /PULUMI_CONFIG_PASSPHRASE does not unlock Pulumi\.staging\.yaml/);
-    assert.doesNotMatch(run.stderr, /at \w+ \(|node:internal|Unsupported state|bad decrypt/);
+test("npm run plan with a wrong passphrase exits 1 with the message and no stack trace", async () => {
+    const run = await runCli(["--stack", "staging", "--quiet"], { env: { PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" } });
+    assert.equal(run.code, 1, run.err);
+    assert.match(run.err, /PULUMI_CONFIG_PASSPHRASE does not unlock Pulumi\.staging\.yaml/);
+    assert.doesNotMatch(run.err, /at \w+ \(|node:internal|Unsupported state|bad decrypt/);
 });

@@ -19,7 +19,7 @@ import {
     secureConfigChanges,
 } from "../tools/plan/diff";
 import { listStacks } from "../tools/plan/stack-config";
-import { cli, FIXTURES, Overrides, planStack as planShipped, runMain } from "./helpers";
+import { FIXTURES, Overrides, planStack as planShipped, runCli, runMain } from "./helpers";
 
 /**
  * These tests exercise the diff on the load-balanced shape (ALB, target group, listeners), whose
@@ -236,9 +236,9 @@ test("a missing or malformed base plan is an error, and the CLI exits 1", async 
     const bad = path.join(tmp, "bad.json");
     fs.writeFileSync(bad, JSON.stringify({ hello: 1 }));
     await assert.rejects(runMain(["--stack", "staging", "--diff", bad]), /not a plan/);
-    const run = cli("tools/plan/cli.ts", ["--stack", "staging", "--diff", bad]);
-    assert.equal(run.status, 1, run.stderr);
-    assert.match(run.stderr, /not a plan/);
+    const run = await runCli(["--stack", "staging", "--diff", bad]);
+    assert.equal(run.code, 1, run.err);
+    assert.match(run.err, /not a plan/);
 });
 
 test("a value holding a code fence cannot end the Markdown code block early", async () => {

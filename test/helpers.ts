@@ -165,21 +165,57 @@ export function cli(script: string, args: string[], opts: { cwd?: string; env?: 
 /** Runs tools/plan/cli.ts main() in this process, in `dir`, with stdout captured and its plans made in the plan thread; returns its exit code and output. */
 export async function runMain(argv: string[], dir = FIXTURES): Promise<{ code: number; out: string }> {
     const { main } = await import("../tools/plan/cli");
+    let code = 0;
+    const { out } = await capturingStdout(async () => void (code = await main(argv, dir, planInThread)));
+    return { code, out };
+}
+
+/** The command's plans, made in the plan thread as every fixture plan is (the command's own planner is planHere); each caller gets a copy. */
+const planInThread = async (opts: RunOptions): Promise<Plan> => structuredClone(await memoizedPlan(opts));
+
+/** Runs `fn` with the text it writes to stdout kept (and not printed); resolves to that text. */
+async function capturingStdout(fn: () => Promise<void>): Promise<{ out: string }> {
     const write = process.stdout.write.bind(process.stdout);
     let out = "";
     // The test runner reports to its parent through this process's stdout in binary chunks: pass
-    // those through and keep the text main() writes.
+    // those through and keep the text written.
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
         if (typeof chunk !== "string") return (write as (c: Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
         out += chunk;
         return true;
     }) as typeof process.stdout.write;
     try {
-        // Planned in the plan thread, as every fixture plan is (the command's own planner is planHere).
-        const code = await main(argv, dir, async (opts) => structuredClone(await memoizedPlan(opts)));
-        return { code, out };
+        await fn();
+        return { out };
     } finally {
         process.stdout.write = write;
+    }
+}
+
+/**
+ * Runs tools/plan/cli.ts cli() in this process, in `dir` (with `env` set meanwhile), as `npm run plan` runs it:
+ * its plans made in the plan thread, stdout and stderr captured. Resolves to its exit code and output.
+ */
+export async function runCli(argv: string[], opts: { dir?: string; env?: Record<string, string> } = {}): Promise<{ code: number; out: string; err: string }> {
+    const { cli } = await import("../tools/plan/cli");
+    const saved = Object.fromEntries(Object.keys(opts.env ?? {}).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, opts.env);
+    const write = process.stderr.write.bind(process.stderr);
+    let err = "";
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+        err += String(chunk);
+        return true;
+    }) as typeof process.stderr.write;
+    try {
+        let code = 0;
+        const { out } = await capturingStdout(async () => void (code = await cli(argv, opts.dir ?? FIXTURES, planInThread)));
+        return { code, out, err };
+    } finally {
+        process.stderr.write = write;
+        for (const [k, v] of Object.entries(saved)) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
     }
 }
 

@@ -5,9 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs, UsageError } from "../tools/plan/cli";
 import { Plan } from "../tools/plan/mock-engine";
-import { cli, FIXTURES, planStack, ROOT } from "./helpers";
-
-const plan = (...args: string[]) => cli("tools/plan/cli.ts", args);
+import { cli, FIXTURES, planStack, ROOT, runCli } from "./helpers";
 
 /**
  * The key esbuild gives a bundled CommonJS module (`__commonJS({"node_modules/…/x.js"(exports, module) {…}})`), which
@@ -16,12 +14,14 @@ const plan = (...args: string[]) => cli("tools/plan/cli.ts", args);
  */
 const moduleKey = (file: string, o: { prefix?: boolean } = {}) => new RegExp(`"(?:[^"]*/)?${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}${o.prefix ? '[^"]*' : ""}"`);
 
-test("the plan prints a tree of every resource and writes the JSON contract", () => {
+// The command in this process (runCli: its plans from the plan thread); the bundled command as its own
+// process is run below where the process itself is what is tested (its exit, the bundle's plans).
+test("the plan prints a tree of every resource and writes the JSON contract", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
     const file = path.join(dir, "staging.json");
-    const run = plan("--stack", "staging", "--json", file);
-    assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /\+ aws:ecs\/service:Service {2}app-service/);
+    const run = await runCli(["--stack", "staging", "--json", file]);
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.out, /\+ aws:ecs\/service:Service {2}app-service/);
     const json = JSON.parse(fs.readFileSync(file, "utf8")) as Plan;
     assert.deepEqual(Object.keys(json), ["project", "stack", "resources", "outputs"]);
     assert.equal(json.project, "slipway");
@@ -34,11 +34,11 @@ test("the plan prints a tree of every resource and writes the JSON contract", ()
     assert.ok(repoLine);
 });
 
-test("an unknown stack exits non-zero and lists the stacks there are", () => {
-    const run = plan("--stack", "qa");
-    assert.equal(run.status, 1);
-    assert.match(run.stderr, /no stack "qa"/);
-    assert.match(run.stderr, /delivery, .*production, .*staging/);
+test("an unknown stack exits non-zero and lists the stacks there are", async () => {
+    const run = await runCli(["--stack", "qa"]);
+    assert.equal(run.code, 1);
+    assert.match(run.err, /no stack "qa"/);
+    assert.match(run.err, /delivery, .*production, .*staging/);
 });
 
 test("a bad config value exits non-zero with the key, the value and the fix", () => {

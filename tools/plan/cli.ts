@@ -144,9 +144,9 @@ function checkedStack(plan: Plan, cfg: StackConfig, dir: string, planner: Planne
     };
 }
 
-/** The command line: runs main(), printing a known error as one line (no stack trace); resolves to the exit code. */
-export function cli(argv: string[]): Promise<number> {
-    return main(argv).catch((err: unknown) => {
+/** The command line: runs main() (in `dir`, with `planner`), printing a known error as one line (no stack trace); resolves to the exit code. */
+export function cli(argv: string[], dir = process.cwd(), planner: Planner = planHere): Promise<number> {
+    return main(argv, dir, planner).catch((err: unknown) => {
         const known = err instanceof UsageError || err instanceof StackNotFoundError || err instanceof EngineViolation || err instanceof LimitError || RunError.isInstance(err);
         process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
         return 1;
