@@ -90,6 +90,14 @@ export interface BuildSpecRun {
     kept: (file: string) => string | undefined;
 }
 
+/** python3 on this process's PATH, looked up once (a shell per script run cost more than some scripts). */
+let python3Path: string | undefined;
+function python3(): string {
+    python3Path ??= spawnSync("/bin/sh", ["-c", "command -v python3"], { encoding: "utf8" }).stdout.trim();
+    if (!python3Path) throw new Error("python3 is needed to run the script (CodeBuild's Amazon Linux 2023 image has it)");
+    return python3Path;
+}
+
 /**
  * Runs a buildspec's build commands as CodeBuild would (bash, `env.shell`), hermetically: a stand-in
  * `aws` (stubAws: `rules`, `before`), `sleep` that only logs, and python3 first on the PATH, no inherited
@@ -106,9 +114,7 @@ export function runBuildSpec(spec: unknown, o: { rules: Rule[]; before?: string[
         stubAws(bin, o.rules, o.before);
         stubSleep(bin);
         for (const [command, script] of Object.entries(o.stubs ?? {})) fs.writeFileSync(path.join(bin, command), script, { mode: 0o755 });
-        const python = spawnSync("/bin/sh", ["-c", "command -v python3"], { encoding: "utf8" }).stdout.trim();
-        if (!python) throw new Error("python3 is needed to run the script (CodeBuild's Amazon Linux 2023 image has it)");
-        fs.symlinkSync(python, path.join(bin, "python3"));
+        fs.symlinkSync(python3(), path.join(bin, "python3"));
         fs.writeFileSync(path.join(work, "image-tag.txt"), o.imageTag);
         const s = spec as { env: { shell: string }; phases: { build: { commands: string[] } } };
         if (s.env.shell !== "bash") throw new Error(`the buildspec runs in ${s.env.shell}, not bash`);
