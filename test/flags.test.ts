@@ -9,7 +9,7 @@ import * as bench from "../tools/bench";
 import * as cost from "../tools/estimates/cost";
 import * as leadTime from "../tools/estimates/lead-time";
 import * as plan from "../tools/plan/cli";
-import { ROOT } from "./helpers";
+import { capturing, ROOT } from "./helpers";
 
 const FLAGS = { stack: { type: "string", short: "s" }, all: { type: "boolean" }, "no-test": { type: "boolean" } } as const;
 const fail = (m: string) => new RangeError(m);
@@ -59,17 +59,9 @@ test("a number flag names the flag, the range and the value it got", () => {
 
 /** Runs a tool's cli() in this process with stderr captured. */
 async function run(cli: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; stderr: string }> {
-    let stderr = "";
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((s: string | Uint8Array) => {
-        stderr += String(s);
-        return true;
-    }) as typeof process.stderr.write;
-    try {
-        return { code: await cli(argv), stderr };
-    } finally {
-        process.stderr.write = write;
-    }
+    let code = 0;
+    const stderr = await capturing(process.stderr, async () => void (code = await cli(argv)));
+    return { code, stderr };
 }
 
 const TOOLS: { name: string; cli: (argv: string[]) => Promise<number>; bad: string[]; says: RegExp }[] = [

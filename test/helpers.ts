@@ -166,29 +166,30 @@ export function cli(script: string, args: string[], opts: { cwd?: string; env?: 
 export async function runMain(argv: string[], dir = FIXTURES): Promise<{ code: number; out: string }> {
     const { main } = await import("../tools/plan/cli");
     let code = 0;
-    const { out } = await capturingStdout(async () => void (code = await main(argv, dir, planInThread)));
+    const out = await capturing(process.stdout, async () => void (code = await main(argv, dir, planInThread)));
     return { code, out };
 }
 
 /** The command's plans, made in the plan thread as every fixture plan is (the command's own planner is planHere); each caller gets a copy. */
 const planInThread = async (opts: RunOptions): Promise<Plan> => structuredClone(await memoizedPlan(opts));
 
-/** Runs `fn` with the text it writes to stdout kept (and not printed); resolves to that text. */
-async function capturingStdout(fn: () => Promise<void>): Promise<{ out: string }> {
-    const write = process.stdout.write.bind(process.stdout);
-    let out = "";
-    // The test runner reports to its parent through this process's stdout in binary chunks: pass
-    // those through and keep the text written.
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+/**
+ * Runs `fn` with the text it writes to `stream` kept, not printed; resolves to that text. Binary chunks
+ * pass through: the test runner reports to its parent through this process's stdout in them.
+ */
+export async function capturing(stream: NodeJS.WriteStream, fn: () => Promise<void>): Promise<string> {
+    const write = stream.write.bind(stream);
+    let text = "";
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
         if (typeof chunk !== "string") return (write as (c: Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
-        out += chunk;
+        text += chunk;
         return true;
-    }) as typeof process.stdout.write;
+    }) as typeof stream.write;
     try {
         await fn();
-        return { out };
+        return text;
     } finally {
-        process.stdout.write = write;
+        stream.write = write;
     }
 }
 
@@ -200,18 +201,12 @@ export async function runCli(argv: string[], opts: { dir?: string; env?: Record<
     const { cli } = await import("../tools/plan/cli");
     const saved = Object.fromEntries(Object.keys(opts.env ?? {}).map((k) => [k, process.env[k]]));
     Object.assign(process.env, opts.env);
-    const write = process.stderr.write.bind(process.stderr);
-    let err = "";
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-        err += String(chunk);
-        return true;
-    }) as typeof process.stderr.write;
     try {
         let code = 0;
-        const { out } = await capturingStdout(async () => void (code = await cli(argv, opts.dir ?? FIXTURES, planInThread)));
+        let out = "";
+        const err = await capturing(process.stderr, async () => void (out = await capturing(process.stdout, async () => void (code = await cli(argv, opts.dir ?? FIXTURES, planInThread)))));
         return { code, out, err };
     } finally {
-        process.stderr.write = write;
         for (const [k, v] of Object.entries(saved)) {
             if (v === undefined) delete process.env[k];
             else process.env[k] = v;
