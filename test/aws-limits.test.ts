@@ -18,6 +18,7 @@ import {
     assertWithinLimits,
     parseCidr,
     planIdentifiers,
+    thousands,
 } from "../tools/check/aws-limits";
 import { FIXTURES, packagesLoaded, planStack, ROOT } from "./helpers";
 
@@ -654,6 +655,12 @@ test("every limit names its source page, its title and the date it was checked",
         assert.equal(l.source.checked, CHECKED);
         assert.equal(CHECKED, "2026-12-01");
         assert.ok(l.bound && l.fix && l.what, l.id);
+    }
+});
+
+test("numbers in messages are written as en-US writes them, without ICU's number format", () => {
+    for (const n of [0, 7, 56, 999, 1000, 1011, 10240, 131072, 6144000, 1234567890, -1, -1000, -1234567, Number.MAX_SAFE_INTEGER, 1.5, 1234.5678]) {
+        assert.equal(thousands(n), n.toLocaleString("en-US"), String(n));
     }
 });
 

@@ -20,6 +20,7 @@ test("only statements whose Action matches, and every NotAction statement, are k
         { Sid: "One", Effect: "Allow", Action: ["s3:GetObjec?"], Resource: "*" },
         { Sid: "Put", Effect: "Allow", Action: ["s3:PutObject"], Resource: "*" },
         { Sid: "Not", Effect: "Deny", NotAction: ["s3:PutObject"], Resource: "*" },
+        { Sid: "None", Effect: "Allow", Action: [], Resource: "*" },
     );
     assert.deepEqual(
         forAction(d, "s3:GetObject").Statement.map((s) => (s as { Sid: string }).Sid),
@@ -38,6 +39,7 @@ test("only statements whose Resource can match, and every one with NotResource, 
         { Sid: "Variable", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::${aws:PrincipalTag/bucket}/*" },
         { Sid: "NotResource", Effect: "Deny", Action: "s3:GetObject", NotResource: "arn:aws:s3:::bucket-b/*" },
         { Sid: "NoResource", Effect: "Allow", Principal: "*", Action: "s3:GetObject" },
+        { Sid: "Empty", Effect: "Allow", Action: "s3:GetObject", Resource: [] },
     );
     const sids = (x: Doc) => x.Statement.map((s) => (s as { Sid: string }).Sid);
     assert.deepEqual(sids(forResource(d, "arn:aws:s3:::bucket-a/key")), ["Mine", "Case", "Across", "Variable", "NotResource", "NoResource"]);
@@ -45,6 +47,19 @@ test("only statements whose Resource can match, and every one with NotResource, 
     assert.equal(forResource(d, "*"), d, "a request on * keeps every statement");
     const all = doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" });
     assert.equal(forResource(all, "arn:aws:s3:::bucket-a/key"), all, "nothing left out: the document itself");
+});
+
+test("principals built from the same plan share one frozen document per policy, which cannot be edited in place", async () => {
+    const delivery = await planStack("delivery");
+    const [a, b] = [principalOf(delivery, "github-oidc-deploy-staging"), principalOf(delivery, "github-oidc-deploy-staging")];
+    assert.ok(a.policies.length > 1);
+    a.policies.forEach((p, i) => assert.equal(p.doc, b.policies[i].doc, p.name));
+    assert.equal(a.boundary, b.boundary);
+    assert.throws(() => (a.policies[0].doc.Statement as unknown[]).push({}), TypeError);
+    assert.throws(() => ((a.policies[0].doc.Statement[0] as { Resource: unknown }).Resource = "*"), TypeError);
+    // A changed copy is a new document, decided on its own.
+    const copy: Doc = { ...a.policies[0].doc, Statement: [] };
+    assert.notEqual(copy, a.policies[0].doc);
 });
 
 test("decisions are the same with and without leaving out statements whose Resource cannot match", async () => {

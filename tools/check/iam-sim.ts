@@ -222,11 +222,8 @@ export function forAction(doc: Doc, action: string): Doc {
     if (!byAction) filtered.set(doc, (byAction = new Map()));
     let out = byAction.get(action);
     if (!out) {
-        const statements = doc.Statement.filter((raw) => {
-            const st = raw as { Action?: string | string[]; NotAction?: unknown };
-            if (st.Action === undefined) return true;
-            return (Array.isArray(st.Action) ? st.Action : [st.Action]).some((pattern) => wildcard(pattern).test(action));
-        });
+        const matchers = statementMatchers(doc, "Action");
+        const statements = doc.Statement.filter((_, i) => matchers[i]?.test(action) ?? true);
         byAction.set(action, (out = statements.length === doc.Statement.length ? doc : { ...doc, Statement: statements }));
     }
     return out;
@@ -245,12 +242,18 @@ const filtered = new WeakMap<Doc, Map<string, Doc>>();
  */
 export function forResource(doc: Doc, resource: string): Doc {
     if (resource === "*" || doc.Statement.length === 0) return doc;
+    // A role's requests name the same resources again and again (each stack's job, its attacks, several tests).
+    let seen = resourceViews.get(doc);
+    if (!seen) resourceViews.set(doc, (seen = new Map()));
+    let view = seen.get(resource);
+    if (!view) seen.set(resource, (view = narrowedTo(doc, resource)));
+    return view;
+}
+const resourceViews = new WeakMap<Doc, Map<string, Doc>>();
+
+function narrowedTo(doc: Doc, resource: string): Doc {
     let kept = "";
-    for (const raw of doc.Statement) {
-        const st = raw as { Resource?: string | string[] };
-        const patterns = st.Resource === undefined ? undefined : Array.isArray(st.Resource) ? st.Resource : [st.Resource];
-        kept += !patterns || patterns.some((pattern) => pattern.includes("${") || wildcard(pattern).test(resource)) ? "1" : "0";
-    }
+    for (const matcher of statementMatchers(doc, "Resource")) kept += (matcher?.test(resource) ?? true) ? "1" : "0";
     if (!kept.includes("0")) return doc;
     // One object per document and kept set, so contentId serializes each view once.
     let views = byResource.get(doc);
@@ -261,13 +264,32 @@ export function forResource(doc: Doc, resource: string): Doc {
 }
 
 const byResource = new WeakMap<Doc, Map<string, Doc>>();
-/** IAM's wildcards (`*` any run of characters, `?` one), matched case-insensitively over the whole string. */
-function wildcard(pattern: string): RegExp {
-    let re = wildcards.get(pattern);
-    if (!re) wildcards.set(pattern, (re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "is")));
-    return re;
+/**
+ * Per statement of `doc`, one RegExp that matches what any pattern of its `element` (Action or Resource)
+ * matches: IAM's wildcards (`*` any run of characters, `?` one), case-insensitively, over the whole string.
+ * null where the statement is always kept: it has no such element (NotAction, NotResource), or a Resource
+ * pattern holds a policy variable. Compiled once per document (principalOf shares documents).
+ */
+function statementMatchers(doc: Doc, element: "Action" | "Resource"): (RegExp | null)[] {
+    const cache = element === "Action" ? actionMatchers : resourceMatchers;
+    let matchers = cache.get(doc);
+    if (!matchers) {
+        matchers = doc.Statement.map((raw) => {
+            const value = (raw as Record<string, unknown>)[element] as string | string[] | undefined;
+            if (value === undefined) return null;
+            const patterns = Array.isArray(value) ? value : [value];
+            if (element === "Resource" && patterns.some((p) => p.includes("${"))) return null;
+            if (!patterns.length) return NOTHING;
+            return new RegExp(`^(?:${patterns.map((p) => p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")).join("|")})$`, "is");
+        });
+        cache.set(doc, matchers);
+    }
+    return matchers;
 }
-const wildcards = new Map<string, RegExp>();
+const actionMatchers = new WeakMap<Doc, (RegExp | null)[]>();
+const resourceMatchers = new WeakMap<Doc, (RegExp | null)[]>();
+/** An element with no pattern (`"Resource": []`) matches nothing. */
+const NOTHING = /(?!)/;
 
 /** AWS's decision on one request. A request the simulator cannot evaluate (bad ARN, unknown action) throws. */
 export async function decide(principal: Principal, request: Request, resourcePolicy: Doc | undefined = request.resourcePolicy, opts: { everyStatement?: boolean } = {}): Promise<Decision> {
@@ -360,7 +382,28 @@ const contentIds = new Map<string, number>();
 // ---------------------------------------------------------------------------------------------------
 // Principals from plans
 
-const json = (v: unknown): Doc => JSON.parse(String(v)) as Doc;
+/**
+ * A policy document parsed once per text, and frozen. Every principal built from the same policy then shares
+ * one object, so the per-document views (forAction, forResource) and contentId's id are made once for it,
+ * not once per principalOf call (the tests build the same roles from the same plans many times). Frozen, so
+ * a caller that edits a principal's document in place fails loudly instead of changing every other
+ * principal's: build a changed one from a copy (`{ ...p.doc, Statement: … }`).
+ */
+function json(v: unknown): Doc {
+    const text = String(v);
+    let doc = parsedDocs.get(text);
+    if (!doc) parsedDocs.set(text, (doc = deepFreeze(JSON.parse(text) as Doc)));
+    return doc;
+}
+const parsedDocs = new Map<string, Doc>();
+
+function deepFreeze<T>(v: T): T {
+    if (v && typeof v === "object" && !Object.isFrozen(v)) {
+        for (const child of Object.values(v)) deepFreeze(child);
+        Object.freeze(v);
+    }
+    return v;
+}
 
 /** The role named `roleName` in `plan`, with every policy attached to it found in `policySources`. */
 export function principalOf(plan: Plan, roleName: string, policySources: Plan[] = [plan], awsManaged: Record<string, Doc> = {}, tags: Record<string, string> = {}): Principal {
