@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: the type-check and the whole suite, side by side.
-// - `tsc -p .` (TypeScript 7, see TSC) runs in its own process; its output is printed after the tests, and it fails the run
-//   like a failing test does.
+// - `tsc -p .` (TypeScript 7, see TSC; incremental, see TSC_STATE) runs in its own process; its output is printed
+//   after the tests, and it fails the run like a failing test does.
 // - the suite is bundled (test/suite.ts, every test file, through tools/run.cjs as `npm run plan` is), then
 // - `node --test` runs the shard entries (test/shards/*.cjs), one process per shard, each loading the
 //   bundle and running its share of the test files in-process (test/shard.ts), every file's tests in a
@@ -13,7 +13,7 @@ const { spawn, spawnSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { bundle } = require("../tools/run.cjs");
+const { bundle, CACHE } = require("../tools/run.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
 const SHARDS = path.join(__dirname, "shards");
@@ -24,6 +24,12 @@ const SHARDS = path.join(__dirname, "shards");
  * busy, and one checker thread does the same work in about two thirds of the CPU.
  */
 const TSC = path.join(path.dirname(require.resolve("typescript-native/package.json")), "bin", "tsc");
+/**
+ * The type-check's incremental state (`--incremental`), beside this checkout's bundles (tools/run.cjs CACHE): tsc keeps
+ * each file's hash and what it found, and checks again only the files a change can affect (with nothing
+ * changed, about a third of a full check's CPU here). A fresh clone has none and checks everything.
+ */
+const TSC_STATE = path.join(CACHE, "npm-test.tsbuildinfo");
 
 /**
  * PATH with python3 resolved to the interpreter itself, first. The suite runs the pipeline's shell scripts
@@ -68,7 +74,7 @@ async function main() {
     const node = process.execPath;
 
     let tscOutput = "";
-    const tsc = typecheck ? spawn(node, [TSC, "-p", ".", "--singleThreaded"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] }) : undefined;
+    const tsc = typecheck ? spawn(node, [TSC, "-p", ".", "--singleThreaded", "--incremental", "--tsBuildInfoFile", TSC_STATE], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] }) : undefined;
     tsc?.stdout.on("data", (d) => (tscOutput += d));
     tsc?.stderr.on("data", (d) => (tscOutput += d));
     const typeChecked = tsc ? exited(tsc) : Promise.resolve(0);

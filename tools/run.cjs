@@ -281,5 +281,5 @@ if (require.main === module) {
     });
 }
 
-// The suite's plan thread (test/plan-worker.cjs) loads its entry the same way.
-module.exports = { bundle, load, lazyProxySource, LAZY };
+// The suite's plan thread (test/plan-worker.cjs) loads its entry the same way; test/run.cjs keeps the type-check's state in CACHE.
+module.exports = { bundle, load, lazyProxySource, LAZY, CACHE };

@@ -1,0 +1,285 @@
+#!/usr/bin/env node
+// The one way the offline tools run (npm run plan, check, cost, lead-time): the TypeScript entry is
+// bundled with esbuild into node_modules/.cache/slipway (rebuilt when a source file or the lockfile
+// changes) and run with V8's code cache kept beside the bundle. Modules @pulumi/pulumi loads at start
+// but uses only to serialize closures (typescript, @npmcli/arborist) become proxies in the bundle, loaded
+// on first use. Only public Node APIs: esbuild, vm.Script's cachedData and module.createRequire; Node's
+// module loader is not patched. The entry exports `cli(argv): Promise<number>` (its exit code).
+//
+//   node tools/run.cjs tools/plan/cli.ts --all --check --quiet
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const { createRequire } = require("module");
+const path = require("path");
+const vm = require("vm");
+
+const ROOT = path.resolve(__dirname, "..");
+/**
+ * Bundles of this checkout. A second checkout of the repository (a git worktree) may share node_modules
+ * through a link: each checkout keeps its own bundles, so two never rebuild over each other.
+ */
+const CACHE = path.join(ROOT, "node_modules", ".cache", "slipway", crypto.createHash("sha256").update(ROOT).digest("hex").slice(0, 12));
+const FORMAT = 8; // bump when the bundling options below change
+/**
+ * Loaded by @pulumi/pulumi at start-up but used only to serialize closures (runtime/closure/*.js, inside
+ * functions): load on first use (and its Automation API, below). normalize-package-data alone built
+ * spdx-correct's tables at start-up, about 30 ms of a plan.
+ */
+const LAZY = /^(typescript|@npmcli\/arborist|normalize-package-data|fdir|upath)$/;
+/** Bundled although they mention __dirname/import.meta (see bundle()). */
+const SELF_LOCATING_OK = new Set(["@pulumi/pulumi", "@grpc/grpc-js"]);
+
+/**
+ * The module a LAZY import becomes: a proxy that requires the real module `id` on first property access.
+ * @param {string} id
+ */
+function lazyProxySource(id) {
+    return [
+        `const id = ${JSON.stringify(id)};`,
+        "let real;",
+        "const load = () => (real ??= require(id));",
+        "module.exports = new Proxy({}, {",
+        // __esModule: lets tslib's __importStar hand back the proxy instead of copying keys (a load).
+        // default: what tslib's __importDefault would give for a CommonJS module (its exports).
+        '    get: (_, k) => (k === "__esModule" ? true : k === "default" && !load().__esModule ? load() : load()[k]),',
+        "    has: (_, k) => k in load(),",
+        "    ownKeys: () => Reflect.ownKeys(load()),",
+        "    getOwnPropertyDescriptor: (_, k) => Reflect.getOwnPropertyDescriptor(load(), k),",
+        "});",
+    ].join("\n");
+}
+
+/** esbuild plugin: each LAZY module becomes a proxy that requires the real one on first property access. */
+/** @type {import("esbuild").Plugin} */
+const lazyModules = {
+    name: "lazy-modules",
+    setup(build) {
+        build.onResolve({ filter: LAZY }, (a) => ({ path: a.path, namespace: "lazy" }));
+        // @pulumi/pulumi's index loads its Automation API (a third of its start-up); programs never use it.
+        build.onResolve({ filter: /^\.\/automation$/ }, (a) =>
+            /[\\/]@pulumi[\\/]pulumi[\\/]index\.js$/.test(a.importer) ? { path: require.resolve("@pulumi/pulumi/automation", { paths: [a.resolveDir] }), namespace: "lazy" } : undefined,
+        );
+        // `require(id)` with a variable is left to Node at run time, from the project's node_modules.
+        build.onLoad({ filter: /.*/, namespace: "lazy" }, (a) => ({ loader: "js", contents: lazyProxySource(a.path) }));
+    },
+};
+
+/**
+ * esbuild plugin: awsx's classic CloudWatch widgets (infra/platforms/ecs/dashboard.ts) import the whole
+ * @pulumi/aws index, every AWS service (about two thirds of the bundle, loaded whenever a stack has a
+ * dashboard), and use two of its members: `cloudwatch` (Dashboard, MetricAlarm) and `config` (the region).
+ * Inside awsx/classic the index resolves to a module with just those two, the same submodules the program
+ * bundles; any other member is an error naming this plugin. pulumi preview/up load awsx unbundled, as published.
+ */
+const AWS_INDEX_FOR_AWSX = ["cloudwatch", "config"];
+/** @type {import("esbuild").Plugin} */
+const narrowAwsIndex = {
+    name: "narrow-aws-index",
+    setup(build) {
+        build.onResolve({ filter: /^@pulumi\/aws$/ }, (a) =>
+            /[\\/]node_modules[\\/]@pulumi[\\/]awsx[\\/]classic[\\/]/.test(a.importer) ? { path: "@pulumi/aws", namespace: "aws-index-for-awsx", pluginData: { resolveDir: a.resolveDir } } : undefined,
+        );
+        build.onLoad({ filter: /.*/, namespace: "aws-index-for-awsx" }, (a) => ({
+            loader: "js",
+            resolveDir: a.pluginData.resolveDir,
+            contents: [
+                "const members = {",
+                ...AWS_INDEX_FOR_AWSX.map((m) => `    get ${m}() { return require("@pulumi/aws/${m}"); },`),
+                "};",
+                "module.exports = new Proxy(members, {",
+                '    get: (t, k) => {',
+                '        if (k === "__esModule") return true;',
+                '        if (typeof k !== "string" || k in t) return t[k];',
+                '        throw new Error(`@pulumi/aws.${k} is used by @pulumi/awsx but not in the bundle\'s narrowed index: add it to AWS_INDEX_FOR_AWSX in tools/run.cjs`);',
+                "    },",
+                "});",
+            ].join("\n"),
+        }));
+    },
+};
+
+/**
+ * esbuild plugin: a file of ours (outside node_modules) that reads `__dirname` or `__filename` keeps its own,
+ * as Node gives it, instead of the bundle's: the names are declared at its top (after a "use strict"
+ * directive, so it stays one). esbuild keeps each module's top-level names apart, so every module sees its own.
+ */
+/** @type {import("esbuild").Plugin} */
+const ownPaths = {
+    name: "own-paths",
+    setup(build) {
+        build.onLoad({ filter: /\.(ts|cjs|js)$/ }, (a) => {
+            if (a.path.includes(`${path.sep}node_modules${path.sep}`) || !a.path.startsWith(ROOT + path.sep)) return undefined;
+            const source = fs.readFileSync(a.path, "utf8");
+            if (!/\b__(dirname|filename)\b/.test(source)) return undefined;
+            const paths = `var __dirname = ${JSON.stringify(path.dirname(a.path))}, __filename = ${JSON.stringify(a.path)};`;
+            const directive = /^(#![^\n]*\n)?((?:\s*(?:\/\/[^\n]*\n|"use strict";?))*)/.exec(source)?.[0] ?? "";
+            return { loader: a.path.endsWith(".ts") ? "ts" : "js", contents: `${directive}${paths}${source.slice(directive.length)}` };
+        });
+    },
+};
+
+/** @param {string[]} files @param {string} [key] */
+function hashFiles(files, key = "") {
+    const h = crypto.createHash("sha256").update(`${FORMAT}\0${process.version}\0${key}\0`);
+    for (const f of files) {
+        h.update(f).update("\0");
+        try {
+            h.update(fs.readFileSync(path.join(ROOT, f)));
+        } catch {
+            h.update("(missing)");
+        }
+        h.update("\0");
+    }
+    return h.digest("hex");
+}
+
+/** @param {string} file @param {string | Buffer} data */
+function writeAtomic(file, data) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+}
+
+/**
+ * Returns the bundle of `entry` (relative to the repo), rebuilding it when a source file changed, or `key`
+ * (what else the bundle depends on, such as the list of files a glob import matches).
+ * @param {string} entry
+ * @param {{ key?: string }} [opts]
+ * @returns {Promise<string>}
+ */
+async function bundle(entry, opts = {}) {
+    const key = opts.key ?? "";
+    const base = "dbg_" + entry.replace(/[\\/]/g, "_").replace(/\.ts$/, "");
+    const out = path.join(CACHE, `${base}.js`);
+    const metaFile = path.join(CACHE, `${base}.inputs.json`);
+    try {
+        const meta = JSON.parse(fs.readFileSync(metaFile, "utf8"));
+        if (fs.existsSync(out) && meta.hash === hashFiles(meta.inputs, key)) return out;
+    } catch {
+        // no bundle yet, or an unreadable record: rebuild
+    }
+    /** @type {typeof import("esbuild")} */
+    let esbuild;
+    try {
+        esbuild = require("esbuild");
+    } catch {
+        throw new Error("esbuild is not installed: run `npm ci`");
+    }
+    fs.mkdirSync(CACHE, { recursive: true });
+    /** @type {import("esbuild").BuildOptions & { metafile: true }} */
+    const options = {
+        entryPoints: [path.join(ROOT, entry)],
+        absWorkingDir: ROOT,
+        bundle: true,
+        platform: "node",
+        target: `node${process.versions.node.split(".")[0]}`,
+        format: "cjs",
+        keepNames: true,
+        // Whitespace and syntax only (names stay): a third smaller bundle, about 10 MB less peak memory for
+        // `npm run plan -- --all` (225 → 215 MB, 2026-12-02), the same plans (test/plan-cli.test.ts, npm run bench).
+        // Lines stay short, so the source line Node prints with an uncaught error is one line, not a module.
+        minifyWhitespace: false,
+        minifySyntax: false,
+        
+        // import() becomes require(): the bundle runs in a vm.Script, which has no loader for import() (of a
+        // built-in module or a package left outside the bundle) once it comes from the code cache.
+        supported: { "dynamic-import": false },
+        outfile: out,
+        metafile: true,
+        logLevel: "silent",
+        plugins: [lazyModules, narrowAwsIndex, ownPaths],
+    };
+    // A package that finds its own files through __dirname or import.meta breaks when bundled: leave
+    // it to Node (a first pass finds them). Audited exceptions: @pulumi/pulumi uses them only to find
+    // TypeScript for closure serialization (lazy here), @grpc/grpc-js only to load channelz/ORCA protos.
+    const probe = await esbuild.build({ ...options, write: false });
+    /** @type {Set<string>} */
+    const external = new Set();
+    for (const f of Object.keys(probe.metafile.inputs)) {
+        const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1];
+        if (!pkg || SELF_LOCATING_OK.has(pkg) || external.has(pkg)) continue;
+        if (/__dirname|__filename|import\.meta/.test(fs.readFileSync(path.join(ROOT, f), "utf8"))) external.add(pkg);
+    }
+    for (const pkg of external) {
+        // Loaded from node_modules, such a package would get its own copy of the Pulumi runtime, not the mocked one.
+        const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", pkg, "package.json"), "utf8"));
+        const deps = { ...manifest.dependencies, ...manifest.peerDependencies };
+        if (Object.keys(deps).some((d) => d.startsWith("@pulumi/"))) {
+            throw new Error(`${pkg} locates its own files and depends on Pulumi, so it can be neither bundled nor left out`);
+        }
+    }
+    // Written atomically: another run may be reading the previous bundle right now.
+    const result = await esbuild.build({ ...options, external: [...external], write: false });
+    for (const f of result.outputFiles ?? []) writeAtomic(f.path, f.contents);
+    const inputs = Object.keys(result.metafile.inputs)
+        .filter((f) => !f.includes("node_modules/") && !f.startsWith("lazy:"))
+        .sort();
+    inputs.push("package-lock.json");
+    writeAtomic(metaFile, JSON.stringify({ entry, hash: hashFiles(inputs, key), inputs }, null, 2));
+    try {
+        fs.unlinkSync(`${out}.v8cache`);
+    } catch {
+        // no code cache for the old bundle
+    }
+    return out;
+}
+
+/**
+ * Loads the bundle as a CommonJS module with V8's code cache and returns its exports. A new cache is
+ * written at the process's exit, or, for a worker thread (which the process may end without an exit
+ * event), when `cacheAfter(exports)` settles.
+ * @param {string} file
+ * @param {{ cacheAfter?: (exports: any) => Promise<unknown> }} [opts]
+ * @returns {{ cli?: (argv: string[]) => Promise<number> }}
+ */
+function load(file, opts = {}) {
+    const cacheFile = `${file}.v8cache`;
+    /** @type {Buffer | undefined} */
+    let cachedData;
+    try {
+        cachedData = fs.readFileSync(cacheFile);
+    } catch {
+        cachedData = undefined;
+    }
+    // The CommonJS wrapper Node gives every module, written out (its arguments are the module's scope).
+    const source = `(function (exports, require, module, __filename, __dirname) { ${fs.readFileSync(file, "utf8")}\n})`;
+    const script = new vm.Script(source, { filename: file, cachedData });
+    const writeCache = () => {
+        try {
+            writeAtomic(cacheFile, script.createCachedData());
+        } catch {
+            // a read-only cache only costs speed
+        }
+    };
+    const mod = { exports: {}, filename: file, id: file, loaded: false };
+    script.runInThisContext()(mod.exports, createRequire(file), mod, file, path.dirname(file));
+    mod.loaded = true;
+    if (!cachedData || script.cachedDataRejected) {
+        // After the run (or its first piece of work), so the cache also holds the functions it compiled.
+        if (opts.cacheAfter) opts.cacheAfter(mod.exports).then(writeCache, writeCache);
+        else process.on("exit", writeCache);
+    }
+    return mod.exports;
+}
+
+async function main() {
+    const [entry, ...args] = process.argv.slice(2);
+    if (!entry || !entry.endsWith(".ts")) {
+        process.stderr.write("usage: node tools/run.cjs <entry.ts> [args...]\n");
+        process.exit(2);
+    }
+    const exported = load(await bundle(path.relative(ROOT, path.resolve(entry))));
+    if (typeof exported.cli !== "function") throw new Error(`${entry} exports no cli(argv)`);
+    process.exit(await exported.cli(args));
+}
+
+if (require.main === module) {
+    main().catch((err) => {
+        process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+    });
+}
+
+// The suite's plan thread (test/plan-worker.cjs) loads its entry the same way.
+module.exports = { bundle, load, lazyProxySource, LAZY };
