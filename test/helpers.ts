@@ -88,7 +88,7 @@ function memoizedPlan(opts: RunOptions): Promise<Plan> {
 
 let worker: Worker | undefined;
 let nextId = 0;
-const waiting = new Map<number, { resolve: (p: Plan) => void; reject: (e: Error) => void }>();
+const waiting = new Map<number, { resolve: (answer: PlanAnswer) => void; reject: (e: Error) => void }>();
 
 /**
  * Plans in the suite's plan thread (test/plan-worker.cjs), the same program and mock engine as
@@ -96,6 +96,19 @@ const waiting = new Map<number, { resolve: (p: Plan) => void; reject: (e: Error)
  * thread. The thread keeps the process alive only while a plan is awaited.
  */
 function planInWorker(key: string, opts: RunOptions): Promise<Plan> {
+    return askPlanThread({ key, opts }).then((answer) => ("plan" in answer ? (answer.plan as Plan) : Promise.reject(new Error("the plan thread answered a plan request with no plan"))));
+}
+
+/**
+ * Runs the component test `name` of test/components/<file>.test.ts in the plan thread, where its
+ * builds run as the fixture plans do (test/components/harness.ts componentTests); resolves when it
+ * passes, rejects with its error (message and stack) when it fails.
+ */
+export function runComponentTest(file: string, name: string): Promise<void> {
+    return askPlanThread({ test: { file, name } }).then(() => undefined);
+}
+
+function askPlanThread(request: Omit<PlanRequest, "id">): Promise<PlanAnswer> {
     if (!worker) {
         worker = new Worker(path.join(__dirname, "plan-worker.cjs"), { workerData: { fixtures: FIXTURES } });
         worker.on("message", (answer: PlanAnswer) => {
@@ -103,8 +116,8 @@ function planInWorker(key: string, opts: RunOptions): Promise<Plan> {
             if (!w) return;
             waiting.delete(answer.id);
             if (waiting.size === 0) worker?.unref();
-            if ("error" in answer) w.reject(new Error(answer.error));
-            else w.resolve(answer.plan as Plan);
+            if ("error" in answer) w.reject(Object.assign(new Error(answer.error), answer.stack ? { stack: answer.stack } : {}));
+            else w.resolve(answer);
         });
         worker.on("error", (err) => {
             for (const w of waiting.values()) w.reject(err);
@@ -114,9 +127,9 @@ function planInWorker(key: string, opts: RunOptions): Promise<Plan> {
     }
     const id = nextId++;
     worker.ref();
-    return new Promise<Plan>((resolve, reject) => {
+    return new Promise<PlanAnswer>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        worker?.postMessage({ id, key, opts } satisfies PlanRequest);
+        worker?.postMessage({ id, ...request } as PlanRequest);
     });
 }
 

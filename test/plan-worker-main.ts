@@ -1,20 +1,20 @@
-// Plans fixture stacks on request from test/helpers.ts (test/plan-worker.cjs loads this file).
+// Plans fixture stacks, and runs component tests, on request from test/helpers.ts (test/plan-worker.cjs loads this file).
 import { parentPort, workerData } from "worker_threads";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { Plan, RunOptions, runUnderMocks } from "../tools/plan/mock-engine";
 import { program } from "../stacks/program";
+import { registeredTests, runningInPlanThread } from "./components/harness";
 
-/** A plan request: `id` pairs the answer with it, `key` is what the plan depends on (helpers.planKey). */
-export interface PlanRequest {
-    id: number;
-    key: string;
-    opts: RunOptions;
-}
+/**
+ * A request: `id` pairs the answer with it. A plan (`key` is what it depends on, helpers.planKey), or a
+ * component test to run (`test`: test/components/<file>.test.ts's test `name`, see harness.componentTests).
+ */
+export type PlanRequest = { id: number } & ({ key: string; opts: RunOptions } | { test: { file: string; name: string } });
 
-/** The answer: the plan, or the message of the error the run failed with. */
-export type PlanAnswer = { id: number; plan: unknown } | { id: number; error: string };
+/** The answer: the plan, a component test that passed, or the error a run or test failed with (its message, and a test's stack). */
+export type PlanAnswer = { id: number; plan: unknown } | { id: number; passed: true } | { id: number; error: string; stack?: string };
 
 /** The fixture stack files (test/helpers.ts FIXTURES): this file runs bundled, away from test/. */
 const FIXTURES = (workerData as { fixtures: string }).fixtures;
@@ -31,7 +31,16 @@ function shared(key: string): string | undefined {
     return SHARED ? path.join(SHARED, `${crypto.createHash("sha256").update(key).digest("hex")}.json`) : undefined;
 }
 
-async function plan({ key, opts }: PlanRequest): Promise<Plan> {
+/** Runs a component test registered by its file (loaded on the first of its tests: esbuild bundles every file the pattern matches). */
+async function componentTest(file: string, name: string): Promise<void> {
+    runningInPlanThread();
+    if (!registeredTests.has(file)) require(`./components/${file}.test.ts`);
+    const run = registeredTests.get(file)?.get(name);
+    if (!run) throw new Error(`test/components/${file}.test.ts has no component test named ${JSON.stringify(name)}`);
+    await run();
+}
+
+async function plan({ key, opts }: { key: string; opts: RunOptions }): Promise<Plan> {
     // A plan with secrets in clear (revealSecrets, fixture values only) stays in memory.
     const file = opts.revealSecrets ? undefined : shared(key);
     if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as Plan;
@@ -53,6 +62,13 @@ export const firstPlan = new Promise<void>((resolve) => (firstPlanMade = resolve
 const port = parentPort;
 if (!port) throw new Error("test/plan-worker-main.ts runs as a worker thread (test/plan-worker.cjs)");
 port.on("message", (request: PlanRequest) => {
+    if ("test" in request) {
+        componentTest(request.test.file, request.test.name).then(
+            () => port.postMessage({ id: request.id, passed: true } satisfies PlanAnswer),
+            (err: unknown) => port.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined } satisfies PlanAnswer),
+        );
+        return;
+    }
     plan(request).then(
         (made) => {
             port.postMessage({ id: request.id, plan: made } satisfies PlanAnswer);

@@ -1,9 +1,10 @@
 // GitHubStatus built from its Args: the token secret, the reporter project and its role, and the
 // EventBridge rule, target and role that start it on the pipeline's stage events.
-import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { GitHubStatus, GitHubStatusArgs } from "../../infra/delivery/github-status";
-import { assertDisjoint, assertOwnsItsChildren, build, json, MOCK_ACCOUNT, REGION, registeredOutputs, res, sid, statements } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, componentTests, json, MOCK_ACCOUNT, REGION, registeredOutputs, res, sid, statements } from "./harness";
+
+const test = componentTests(__filename);
 
 const TYPE = "slipway:delivery:GitHubStatus";
 const KEY = `arn:aws:kms:${REGION}:${MOCK_ACCOUNT}:key/0a1b2c3d-0000-4000-8000-000000000000`;

@@ -1,12 +1,13 @@
 // GitHubOidc, DeploymentEnvironments and RepoSettings built from their Args: what GitHub Actions may
 // assume in AWS, which environments gate it, and what the workflows read.
-import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { DeploymentEnvironments, DeploymentEnvironmentSpec } from "../../infra/delivery/github-environments";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, GitHubOidc, GitHubRoleSpec } from "../../infra/delivery/github-oidc";
 import { RepoSettings } from "../../infra/delivery/repo-settings";
-import { assertDisjoint, assertOwnsItsChildren, build, MOCK_ACCOUNT, registeredOutputs, rejection, res, statements } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, componentTests, MOCK_ACCOUNT, registeredOutputs, rejection, res, statements } from "./harness";
+
+const test = componentTests(__filename);
 
 // --- GitHubOidc --------------------------------------------------------------------------------------------
 

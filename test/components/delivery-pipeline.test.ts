@@ -1,5 +1,4 @@
 // BuildProject, DeliveryPipeline, Notifications and SeedImage built from their Args.
-import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { BUILD_IMAGE, BuildProject, BuildProjectArgs } from "../../infra/delivery/build";
@@ -10,7 +9,9 @@ import { healthUrlParameter, imageTagParameter } from "../../infra/contract";
 import { beanstalkTarget } from "../../infra/platforms/beanstalk/pipeline";
 import { ecsTarget } from "../../infra/platforms/ecs/pipeline";
 import { AwsContext } from "../../infra/shared/aws-context";
-import { assertDisjoint, assertOwnsItsChildren, build, MOCK_ACCOUNT, REGION, registeredOutputs, rejection, res, sid, statements } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, componentTests, MOCK_ACCOUNT, REGION, registeredOutputs, rejection, res, sid, statements } from "./harness";
+
+const test = componentTests(__filename);
 
 const ARTIFACTS = `arn:aws:s3:::shop-artifacts`;
 const KEY = `arn:aws:kms:${REGION}:${MOCK_ACCOUNT}:key/artifacts`;

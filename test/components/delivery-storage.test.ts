@@ -1,9 +1,10 @@
 // Registry and ArtifactStore built from their Args: what the delivery stack's images and artifacts live in.
-import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { ArtifactStore } from "../../infra/delivery/artifact-store";
 import { Registry, RegistryArgs } from "../../infra/delivery/registry";
-import { assertDisjoint, assertOwnsItsChildren, build, json, MOCK_ACCOUNT, REGION, registeredOutputs, rejection, res, sid, statements } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, componentTests, json, MOCK_ACCOUNT, REGION, registeredOutputs, rejection, res, sid, statements } from "./harness";
+
+const test = componentTests(__filename);
 
 const REGISTRY = "slipway:delivery:Registry";
 const REPOSITORY = "aws:ecr/repository:Repository";

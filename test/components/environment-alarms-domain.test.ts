@@ -3,11 +3,12 @@
 // path the alarm names must sit under the deploy role's prefix and notify on ALARM and OK; the certificate
 // must validate by DNS in the given zone without ever overwriting someone else's record, and the app's
 // record must be an alias (apex-safe) or a CNAME with the documented TTLs.
-import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { ALARM_PERIOD_SECONDS, AlarmSpec, errorRateQueries, ReleaseAlarms } from "../../infra/environment/release-alarms";
 import { DomainCertificate, DomainCertificateArgs, DomainRecord, DomainTarget } from "../../infra/environment/domain";
-import { assertDisjoint, assertOwnsItsChildren, build, ofType, registeredOutputs, res } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, componentTests, ofType, registeredOutputs, res } from "./harness";
+
+const test = componentTests(__filename);
 
 // --- ReleaseAlarms -----------------------------------------------------------------------------------------
 

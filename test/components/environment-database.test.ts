@@ -1,10 +1,11 @@
 // Database built from its Args: an Aurora PostgreSQL Serverless v2 cluster and its writer in isolated
 // subnets, admitted from the clients group only, encrypted with its own key, the master password RDS's.
 // Production (protect) keeps it; otherwise it deletes cleanly. Its task secrets reference, never hold.
-import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Database, DatabaseArgs, DATABASE_SECRET_NAMES } from "../../infra/environment/database";
-import { assertDisjoint, assertOwnsItsChildren, build, ofType, registeredOutputs, res } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, componentTests, ofType, registeredOutputs, res } from "./harness";
+
+const test = componentTests(__filename);
 
 const TYPE = "slipway:environment:Database";
 const CLUSTER = "aws:rds/cluster:Cluster";

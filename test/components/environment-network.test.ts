@@ -2,12 +2,13 @@
 // real path is what the component promises in its doc comments: public subnets only, no NAT gateway,
 // subnets that hand out no public IP by themselves, a default security group adopted with no rules (and
 // tagged so no deploy role may open it), and the documented defaults (10.20.0.0/16 over two zones).
-import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { ADOPTED_TAG, ADOPTED_VALUE } from "../../infra/contract";
 import { Network, NetworkArgs } from "../../infra/environment/network";
 import { mockId } from "../../tools/plan/identities";
-import { assertDisjoint, assertOwnsItsChildren, build, ofType, REGION, registeredOutputs, res } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, componentTests, ofType, REGION, registeredOutputs, res } from "./harness";
+
+const test = componentTests(__filename);
 
 const NETWORK = "slipway:environment:Network";
 const VPC = "aws:ec2/vpc:Vpc";

@@ -3,12 +3,13 @@
 // names as one JSON object, and follow `protect`: a 30-day recovery window and a protected secret in
 // production, immediate deletion (so a review stack can reuse the name) otherwise — while the version is
 // never protected, or every production rotation would fail.
-import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { AppSecrets, AppSecretsArgs } from "../../infra/environment/app-secrets";
 import { SECRET } from "../../tools/plan/mock-engine";
-import { assertDisjoint, assertOwnsItsChildren, build, MOCK_ACCOUNT, REGION, registeredOutputs, res } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, componentTests, MOCK_ACCOUNT, REGION, registeredOutputs, res } from "./harness";
+
+const test = componentTests(__filename);
 
 const APP_SECRETS = "slipway:environment:AppSecrets";
 const SECRET_TYPE = "aws:secretsmanager/secret:Secret";

@@ -3,6 +3,7 @@
 // tests and `npm run plan` read (tools/plan/mock-engine.ts), so what these tests assert is what a stack
 // built from the component shows.
 import * as assert from "node:assert/strict";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { MOCK_ACCOUNT, Plan, PlannedResource, runUnderMocks } from "../../tools/plan/mock-engine";
 import { AwsContext, awsContext } from "../../infra/shared/aws-context";
@@ -11,6 +12,42 @@ import type { FargateAppArgs } from "../../infra/platforms/ecs/service";
 
 export { MOCK_ACCOUNT };
 export { json, rejection } from "../helpers";
+
+type TestBody = () => unknown;
+
+/** The component tests of each file loaded in the plan thread, by file (`delivery-github`) and name. */
+export const registeredTests = new Map<string, Map<string, TestBody>>();
+let inPlanThread = false;
+/** Called by the plan thread (test/plan-worker-main.ts) before it loads a component test file. */
+export function runningInPlanThread(): void {
+    inPlanThread = true;
+}
+
+/**
+ * The `test` of a component test file (`const test = componentTests(__filename)`). Under the test runner,
+ * each test is registered as usual, and runs in the plan thread (test/plan-worker-main.ts, through
+ * helpers.runComponentTest): its builds are whole Pulumi runs, which cost about half as much again in the
+ * runner's own thread, where node:test's async hook sees every promise they make. In the plan thread the
+ * file's tests are only kept, by name, for the runner's requests. SLIPWAY_TEST_IN_THREAD=1 runs them in the
+ * runner's thread, where a failure's stack shows the file's own lines (`node --import tsx --test <file>`).
+ */
+export function componentTests(filename: string): (name: string, body: TestBody) => void {
+    const file = path.basename(filename).replace(/\.test\.ts$/, "");
+    if (inPlanThread) {
+        const tests = new Map<string, TestBody>();
+        registeredTests.set(file, tests);
+        return (name, body) => {
+            if (tests.has(name)) throw new Error(`test/components/${file}.test.ts has two tests named ${JSON.stringify(name)}`);
+            tests.set(name, body);
+        };
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { test } = require("node:test") as typeof import("node:test");
+    if (process.env.SLIPWAY_TEST_IN_THREAD === "1") return (name, body) => void test(name, body as () => Promise<void>);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runComponentTest } = require("../helpers") as typeof import("../helpers");
+    return (name) => void test(name, () => runComponentTest(file, name));
+}
 
 /** Not us-east-1 (the mock's default), so a component that ignores its context's region shows. */
 export const REGION = "eu-west-1";

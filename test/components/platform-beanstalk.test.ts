@@ -6,7 +6,6 @@
 // properties (only the secret's ARN and version id do); IMDSv2 only; HTTPS on slipway's TLS policy; the
 // load balancer's checks from infra/shared/health.ts; and `protect` (default false, true for the
 // application) on the environment, bucket, version and streamed logs.
-import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { beanstalkLogGroupPrefix, environmentRolePath, rolePath } from "../../infra/contract";
 import { BeanstalkApplication } from "../../infra/platforms/beanstalk/application";
@@ -15,7 +14,9 @@ import { BEANSTALK_MANAGED_POLICIES, BeanstalkEnvironment, BeanstalkEnvironmentA
 import { RELEASE_COMMAND_PROPERTY } from "../../infra/platforms/beanstalk/release";
 import { BeanstalkSettings } from "../../infra/platforms/beanstalk/settings";
 import { HEALTH, TLS_POLICY } from "../../infra/shared/health";
-import { assertDisjoint, assertOwnsItsChildren, build, MOCK_ACCOUNT, ofType, REGION, registeredOutputs, res, sid, statements } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, componentTests, MOCK_ACCOUNT, ofType, REGION, registeredOutputs, res, sid, statements } from "./harness";
+
+const test = componentTests(__filename);
 
 const ROLE = "aws:iam/role:Role";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";

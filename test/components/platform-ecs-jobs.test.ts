@@ -3,12 +3,13 @@
 // reference, its own task role and log group, and a schedule in the group running the family (no revision)
 // in the cluster with the given network, retries and dead-letter queue; the scheduler role trusts only
 // Scheduler for that group and gets exactly the runtime policy it is given; DISABLED schedules on request.
-import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { environmentRolePath, jobDeadLetterQueueName, jobFamily, jobLogGroupName, jobScheduleGroupName } from "../../infra/contract";
 import { DLQ_RETENTION_SECONDS, ScheduledJob, ScheduledJobs, ScheduledJobsArgs } from "../../infra/platforms/ecs/job";
 import { AwsContext } from "../../infra/shared/aws-context";
-import { assertDisjoint, assertOwnsItsChildren, build, json, MOCK_ACCOUNT, ofType, REGION, registeredOutputs, res } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, componentTests, json, MOCK_ACCOUNT, ofType, REGION, registeredOutputs, res } from "./harness";
+
+const test = componentTests(__filename);
 
 const COMPONENT = "slipway:environment:ScheduledJobs";
 const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${MOCK_ACCOUNT}:secret:slipway/shop/staging/app-AbCdEf`;

@@ -3,14 +3,15 @@
 // FargateApp with a trafficShift (deploymentConfiguration, the load balancer's advancedConfiguration and the
 // ignored pair), and LoadBalancerInfrastructureRole (the role ECS assumes, under the stack's path and
 // boundary, trusted by ECS alone, given only the delivery stack's runtime policy).
-import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { environmentRolePath, ecsInfrastructureRoleName } from "../../infra/contract";
 import { PRODUCTION_RULE_PRIORITY, WebLoadBalancer, WebLoadBalancerArgs } from "../../infra/platforms/ecs/load-balancer";
 import { deploymentConfiguration, FargateApp, TrafficShift } from "../../infra/platforms/ecs/service";
 import { LoadBalancerInfrastructureRole, loadBalancerInfrastructureStatements } from "../../infra/platforms/ecs/traffic-shift";
 import { policyDocument } from "../../infra/shared/iam";
-import { assertDisjoint, assertOwnsItsChildren, build, fargateArgs, MOCK_ACCOUNT, ofType, REGION, res, statements, SUBNETS, TARGET_GROUP_ARN, VPC } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, componentTests, fargateArgs, MOCK_ACCOUNT, ofType, REGION, res, statements, SUBNETS, TARGET_GROUP_ARN, VPC } from "./harness";
+
+const test = componentTests(__filename);
 
 const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
 const RULE = "aws:lb/listenerRule:ListenerRule";

@@ -2,13 +2,14 @@
 // in the given cluster, with the circuit breaker (and deployment alarms only when given), the contract's
 // family running the command through sh with the app's secrets by reference, a task role with the
 // stack's path and boundary, its own log group (protected when asked), and CPU target tracking.
-import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { environmentRolePath, workerFamily, workerLogGroupName, workerServiceName } from "../../infra/contract";
 import { WorkerService, WorkerServiceArgs } from "../../infra/platforms/ecs/worker";
 import { AwsContext } from "../../infra/shared/aws-context";
 import { HEALTH } from "../../infra/shared/health";
-import { assertDisjoint, assertOwnsItsChildren, build, json, MOCK_ACCOUNT, ofType, REGION, registeredOutputs, res } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, componentTests, json, MOCK_ACCOUNT, ofType, REGION, registeredOutputs, res } from "./harness";
+
+const test = componentTests(__filename);
 
 const COMPONENT = "slipway:environment:WorkerService";
 const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${MOCK_ACCOUNT}:secret:slipway/shop/staging/app-AbCdEf`;

@@ -6,7 +6,6 @@
 // values), HTTPS listeners use slipway's TLS policy, health checks and draining come from
 // infra/shared/health.ts, the log group is the one infra/contract.ts names, and the documented defaults
 // (protect, Spot, Container Insights, deletion protection, API throttling) show.
-import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as lb from "@pulumi/aws/lb";
 import { appLogGroupName, CONTAINER_NAME, logGroupPrefix, processFamily, RELEASE_PROCESS } from "../../infra/contract";
@@ -17,7 +16,9 @@ import { ReleaseTask, ReleaseTaskArgs } from "../../infra/platforms/ecs/release-
 import { FargateApp, FargateAppArgs } from "../../infra/platforms/ecs/service";
 import { HEALTH, TLS_POLICY } from "../../infra/shared/health";
 import { mockId } from "../../tools/plan/identities";
-import { assertDisjoint, assertOwnsItsChildren, build, fargateArgs, json, MOCK_ACCOUNT, ofType, REGION, registeredOutputs, res, SECRET_ARN, statements, SUBNETS, TARGET_GROUP_ARN, VPC } from "./harness";
+import { assertDisjoint, assertOwnsItsChildren, build, componentTests, fargateArgs, json, MOCK_ACCOUNT, ofType, REGION, registeredOutputs, res, SECRET_ARN, statements, SUBNETS, TARGET_GROUP_ARN, VPC } from "./harness";
+
+const test = componentTests(__filename);
 
 const CIDR = "10.20.0.0/16";
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
