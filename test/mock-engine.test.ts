@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { EngineViolation, mockArn, mockId, runUnderMocks } from "../tools/plan/mock-engine";
 import { listStacks } from "../tools/plan/stack-config";
-import { FIXTURES, planStack, rejection, ROOT } from "./helpers";
+import { FIXTURES, planStack, rejection, ROOT, runComponentTest } from "./helpers";
 
 const opts = { project: "slipway", stack: "engine", config: { "aws:region": "us-east-1" }, secretKeys: [] };
 const trust = JSON.stringify({ Version: "2012-10-17", Statement: [] });
@@ -298,3 +298,10 @@ test("with retraceFailures off, a failed run is not made again: its error is the
     await assert.rejects(runUnderMocks(opts, () => failing()), /the program broke/);
     assert.equal(runs, 3, "by default a failed run is made again, traced");
 });
+
+test("a component test runs in the plan thread by file and name; one the file does not have fails, naming both", async () => {
+    await runComponentTest("environment-secrets", "an AppSecrets owns its secret and its current version, both named after it");
+    assert.match(await rejection(() => runComponentTest("environment-secrets", "no such test")), /^test\/components\/environment-secrets\.test\.ts has no component test named "no such test"$/);
+    assert.match(await rejection(() => runComponentTest("no-such-file", "x")), /no-such-file/);
+});
+
