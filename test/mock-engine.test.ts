@@ -305,3 +305,14 @@ test("a component test runs in the plan thread by file and name; one the file do
     assert.match(await rejection(() => runComponentTest("no-such-file", "x")), /no-such-file/);
 });
 
+test("every component test file takes its test from componentTests, so its builds run in the plan thread", () => {
+    const dir = path.join(ROOT, "test", "components");
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".test.ts"));
+    assert.ok(files.length > 10, files.join(", "));
+    for (const f of files) {
+        const source = fs.readFileSync(path.join(dir, f), "utf8");
+        assert.match(source, /^const test = componentTests\(__filename\);$/m, f);
+        assert.doesNotMatch(source, /from "node:test"/, `${f} imports node:test: its tests would run in the runner's thread`);
+    }
+});
+
