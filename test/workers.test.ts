@@ -243,7 +243,11 @@ test("every service of a stage moves in the same runOrder, the smoke test after 
 
 // --- staging hours -----------------------------------------------------------------------------------
 
-/** Runs staging-hours.yml's "Scale to zero" step in bash with stub `pulumi` (answering `outputs`) and `aws`; returns aws's calls. */
+/**
+ * Runs staging-hours.yml's "Scale to zero" step in bash with stub `pulumi` (answering `outputs`) and `aws`;
+ * returns aws's calls. Hermetic, as runBuildSpec is: no inherited environment, so neither a real `aws` earlier
+ * on the caller's PATH nor its credentials can be reached.
+ */
 function scaleDown(outputs: Record<string, unknown>): { status: number | null; stderr: string; aws: string[] } {
     const wf = parseYaml(fs.readFileSync(path.join(ROOT, ".github", "workflows", "staging-hours.yml"), "utf8")) as { jobs: { scale: { steps: { name?: string; run?: string }[] } } };
     const step = wf.jobs.scale.steps.find((x) => x.name === "Scale to zero");
@@ -255,7 +259,7 @@ function scaleDown(outputs: Record<string, unknown>): { status: number | null; s
     ]);
     fs.writeFileSync(path.join(dir, "outputs.json"), JSON.stringify(outputs));
     fs.writeFileSync(path.join(dir, "pulumi"), `#!/bin/bash\n[ "$1 $2 $3" = "stack output --json" ] && cat ${JSON.stringify(path.join(dir, "outputs.json"))} && exit 0\necho "stub pulumi: $*" >&2; exit 1\n`, { mode: 0o755 });
-    const run = spawnSync("bash", ["-e", "-o", "pipefail", "-c", step.run], { encoding: "utf8", env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, PULUMI_BACKEND_URL: "" } });
+    const run = spawnSync("bash", ["-e", "-o", "pipefail", "-c", step.run], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir } });
     const log = path.join(dir, "aws.log");
     return { status: run.status, stderr: run.stderr, aws: fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [] };
 }
