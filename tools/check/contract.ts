@@ -10,6 +10,7 @@ import type { Plan, PlannedResource } from "../plan/mock-engine";
 import type { CheckedStack } from "./iam-check";
 import { MOCK_ACCOUNT, mockArn, mockId, physicalNameOf } from "../plan/identities";
 import { databaseContractProblems } from "./database-contract";
+import { iamWildcardSource } from "../../policy/kit";
 import { CONDITIONAL_GITHUB_VARIABLES, STACK_TAG, STAGE_ACTIONS, TEAM_SET_WORKFLOW_VARIABLES, workerFamily, workerServiceName } from "../../infra/contract";
 
 type Statement = { Effect?: string; Sid?: string; Action?: string | string[]; Resource?: string | string[] };
@@ -35,7 +36,7 @@ const ofType = (plan: Plan, type: string) => plan.resources.filter((r) => r.cust
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 /** IAM's wildcard match: `*` any run of characters, `?` one. */
 export function iamMatch(pattern: string, value: string): boolean {
-    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    const re = new RegExp(`^${iamWildcardSource(pattern)}$`);
     return re.test(value);
 }
 

