@@ -5,6 +5,7 @@ import {
     asArray,
     get,
     identityDocuments,
+    iamWildcardSource,
     IDENTITY_POLICY_TYPES,
     isBoundaryPolicy,
     ofType,
@@ -167,7 +168,7 @@ export const identityRules: SlipwayRule[] = [
             allows(args.type, p).forEach((s, i) => {
                 if (!hasWildcardResource(s)) return;
                 const bad = s.Action.filter((a) => {
-                    const re = new RegExp(`^${a.toLowerCase().replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+                    const re = new RegExp(`^${iamWildcardSource(a)}$`, "i");
                     return ESCALATION.some((e) => re.test(e));
                 });
                 if (bad.length) report(`${statementLabel(s, i)} allows ${bad.join(", ")} on every resource: scope it to slipway's own roles.`);

@@ -613,6 +613,13 @@ for (const [id, c] of Object.entries(CASES)) {
     });
 }
 
+test("iam-no-privilege-escalation reads IAM's wildcards as IAM does: `?` is any one character, case does not matter", async () => {
+    for (const action of ["iam:PassRol?", "IAM:passrole", "iam:Put*Policy", "iam:?assRole"]) {
+        assert.ok((await violationsOf("iam-no-privilege-escalation", [policy({ Action: [action], Resource: ["*"] })])).length > 0, action);
+    }
+    assert.deepEqual(await violationsOf("iam-no-privilege-escalation", [policy({ Action: ["iam:PassRoles?", "iam:Get*"], Resource: ["*"] })]), []);
+});
+
 test("every rule documents its sources, severity, enforcement and what to change", () => {
     for (const rule of RULES) {
         assert.match(rule.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
