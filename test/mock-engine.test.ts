@@ -315,4 +315,3 @@ test("every component test file takes its test from componentTests, so its build
         assert.doesNotMatch(source, /from "node:test"/, `${f} imports node:test: its tests would run in the runner's thread`);
     }
 });
-
