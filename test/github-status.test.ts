@@ -350,3 +350,10 @@ test("codebuild-event-input-variables-only catches each way an event could chang
     const planned = one(await planStack("status-delivery"), TARGET, "github-status-target");
     assert.deepEqual(await check(planned.inputs), []);
 });
+
+test("under npm test the scripts' python3 starts without the site module (test/run.cjs): the standard library only, as the scripts need", { skip: !process.env.SLIPWAY_TEST_BUNDLE && "run by npm test (test/run.cjs puts that python3 on PATH)" }, () => {
+    const spec = { env: { shell: "bash" }, phases: { build: { commands: ['python3 -c "import sys; print(sys.flags.no_site)"'] } } };
+    const r = runBuildSpec(spec, { rules: [], env: {}, imageTag: SHA, name: "python-site" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), "1");
+});

@@ -32,21 +32,23 @@ const TSC = path.join(path.dirname(require.resolve("typescript-native/package.js
 const TSC_STATE = path.join(CACHE, "npm-test.tsbuildinfo");
 
 /**
- * PATH with python3 resolved to the interpreter itself, first. The suite runs the pipeline's shell scripts
- * for real and they call python3 often; where python3 is a version manager's shim (pyenv's is a bash script
- * that runs `pyenv exec`), every call cost about 200 ms here, ten times the interpreter's own start.
- * Unchanged when python3 is missing or already the interpreter.
- * @param {string} dir a directory of this run, for the link
+ * PATH with a python3 of this run first: the interpreter itself (where python3 is a version manager's
+ * shim: pyenv's is a bash script that runs `pyenv exec`, about 200 ms a call here), started with `-S`. The
+ * suite runs the pipeline's shell scripts for real and they call python3 often; the scripts use only the
+ * standard library, and `-S` skips the `site` module: the machine's site-packages and its `.pth` files (here
+ * one imports certifi at every start: 70 ms a call against 15 ms). So a script that needs more than the
+ * standard library, or site's `exit()`, fails here though CodeBuild's image might run it: stricter, never
+ * more lenient. Unchanged when python3 is missing.
+ * @param {string} dir a directory of this run, for the wrapper
  */
-function pathWithRealPython(dir) {
+function pathWithPython(dir) {
     const PATH = process.env.PATH ?? "";
     const found = spawnSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" });
     const executable = found.status === 0 ? found.stdout.trim() : "";
-    const onPath = spawnSync("/bin/sh", ["-c", "command -v python3"], { encoding: "utf8" }).stdout.trim();
-    if (!executable || !onPath || fs.realpathSync(onPath) === fs.realpathSync(executable)) return PATH;
+    if (!executable) return PATH;
     const bin = path.join(dir, "bin");
     fs.mkdirSync(bin);
-    fs.symlinkSync(executable, path.join(bin, "python3"));
+    fs.writeFileSync(path.join(bin, "python3"), `#!/bin/sh\nexec '${executable.replace(/'/g, "'\\''")}' -S "$@"\n`, { mode: 0o755 });
     return `${bin}${path.delimiter}${PATH}`;
 }
 
@@ -96,7 +98,7 @@ async function main() {
         tsc?.kill("SIGTERM");
         throw err;
     }
-    const env = { ...process.env, SLIPWAY_TEST_BUNDLE: suite, SLIPWAY_TEST_PLAN_CACHE: planCache, NODE_OPTIONS: nodeOptions, PATH: pathWithRealPython(planCache) };
+    const env = { ...process.env, SLIPWAY_TEST_BUNDLE: suite, SLIPWAY_TEST_PLAN_CACHE: planCache, NODE_OPTIONS: nodeOptions, PATH: pathWithPython(planCache) };
     const tests = spawn(node, ["--test", `--test-concurrency=${shards.length}`, ...testArgs, ...shards], { cwd: ROOT, stdio: "inherit", env });
     const stop = () => {
         for (const child of [tsc, tests]) child?.kill("SIGTERM");
