@@ -39,17 +39,20 @@ const TSC_STATE = path.join(CACHE, "npm-test.tsbuildinfo");
  * one imports certifi at every start: 70 ms a call against 15 ms). So a script that needs more than the
  * standard library, or site's `exit()`, fails here though CodeBuild's image might run it: stricter, never
  * more lenient. Unchanged when python3 is missing.
+ * Returns PATH, and SLIPWAY_TEST_PYTHON3 (the wrapper) when it made one.
  * @param {string} dir a directory of this run, for the wrapper
  */
-function pathWithPython(dir) {
+function pythonEnv(dir) {
     const PATH = process.env.PATH ?? "";
     const found = spawnSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" });
     const executable = found.status === 0 ? found.stdout.trim() : "";
-    if (!executable) return PATH;
+    if (!executable) return { PATH };
     const bin = path.join(dir, "bin");
     fs.mkdirSync(bin);
-    fs.writeFileSync(path.join(bin, "python3"), `#!/bin/sh\nexec '${executable.replace(/'/g, "'\\''")}' -S "$@"\n`, { mode: 0o755 });
-    return `${bin}${path.delimiter}${PATH}`;
+    const wrapper = path.join(bin, "python3");
+    fs.writeFileSync(wrapper, `#!/bin/sh\nexec '${executable.replace(/'/g, "'\\''")}' -S "$@"\n`, { mode: 0o755 });
+    // SLIPWAY_TEST_PYTHON3: the wrapper, for test/github-status.test.ts to check what the scripts run.
+    return { PATH: `${bin}${path.delimiter}${PATH}`, SLIPWAY_TEST_PYTHON3: wrapper };
 }
 
 /**
@@ -98,7 +101,7 @@ async function main() {
         tsc?.kill("SIGTERM");
         throw err;
     }
-    const env = { ...process.env, SLIPWAY_TEST_BUNDLE: suite, SLIPWAY_TEST_PLAN_CACHE: planCache, NODE_OPTIONS: nodeOptions, PATH: pathWithPython(planCache) };
+    const env = { ...process.env, SLIPWAY_TEST_BUNDLE: suite, SLIPWAY_TEST_PLAN_CACHE: planCache, NODE_OPTIONS: nodeOptions, ...pythonEnv(planCache) };
     const tests = spawn(node, ["--test", `--test-concurrency=${shards.length}`, ...testArgs, ...shards], { cwd: ROOT, stdio: "inherit", env });
     const stop = () => {
         for (const child of [tsc, tests]) child?.kill("SIGTERM");
