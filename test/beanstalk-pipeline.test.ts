@@ -121,17 +121,21 @@ function hermeticEnv(home: string): NodeJS.ProcessEnv {
     return { PATH: "/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" };
 }
 
-test("a shell test is immune to the machine's start-up files: BASH_ENV with a real-looking aws on the PATH changes nothing", () => {
+test("a shell test is immune to the machine's start-up files: BASH_ENV, or a ~/.bashrc, with a real-looking aws on the PATH changes nothing", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-hostile-"));
     const evil = path.join(dir, "evil");
     fs.mkdirSync(evil);
     fs.writeFileSync(path.join(evil, "aws"), "#!/bin/bash\necho REAL-AWS; exit 42\n", { mode: 0o755 });
     fs.writeFileSync(path.join(dir, "bashrc"), `export PATH="${evil}:$PATH"\n`);
+    // Bash also reads ~/.bashrc when it thinks sshd started it: stdin a socket (Node's stdio pipes are) and
+    // SHLVL under 2 (bash(1), INVOCATION). HOME is `dir` in both runs, so the machine's own ~/.bashrc (here
+    // pyenv's shims, with a real aws) never decides the outcome.
+    fs.copyFileSync(path.join(dir, "bashrc"), path.join(dir, ".bashrc"));
     const probe = "command -v aws || echo none";
-    const hostile = { ...process.env, BASH_ENV: path.join(dir, "bashrc"), PATH: `/usr/bin:/bin` };
+    const hostile = { ...process.env, BASH_ENV: path.join(dir, "bashrc"), HOME: dir, PATH: `/usr/bin:/bin` };
     // Inheriting the environment, bash sources BASH_ENV and the stand-in `aws` answers…
     assert.match(execFileSync("bash", ["-c", probe], { env: hostile }).toString(), /evil\/aws/);
-    // …while the hermetic environment the shell tests use keeps it out.
+    // …while the hermetic environment the shell tests use keeps it out, even read as sshd's shell (no SHLVL).
     assert.equal(execFileSync("bash", ["--noprofile", "--norc", "-c", probe], { env: hermeticEnv(dir) }).toString().trim(), "none");
     fs.rmSync(dir, { recursive: true, force: true });
 });
