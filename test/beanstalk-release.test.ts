@@ -116,10 +116,11 @@ test("every Beanstalk bundle has one leader-only container command running the r
 
 test("the pipeline's build writes the same release files into the bundle it promotes", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-eb-bundle-"));
-    const run = spawnSync("bash", ["-euo", "pipefail", "-c", bundleBuildCommands().join("\n")], {
+    // HOME is the test's own: with none, bash run as sshd's shell would be (stdin a socket, no SHLVL) reads the machine's ~/.bashrc.
+    const run = spawnSync("bash", ["--noprofile", "--norc", "-euo", "pipefail", "-c", bundleBuildCommands().join("\n")], {
         cwd: dir,
         encoding: "utf8",
-        env: { PATH: process.env.PATH ?? "", REPOSITORY_URL: "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop", IMAGE_TAG: "abc123" },
+        env: { PATH: process.env.PATH ?? "", HOME: dir, REPOSITORY_URL: "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop", IMAGE_TAG: "abc123" },
     });
     assert.equal(run.status, 0, run.stderr);
     const expected = beanstalkBundleFiles("123456789012.dkr.ecr.us-east-1.amazonaws.com/shop:abc123");
