@@ -116,7 +116,7 @@ test("every Beanstalk bundle has one leader-only container command running the r
 
 test("the pipeline's build writes the same release files into the bundle it promotes", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-eb-bundle-"));
-    // HOME is the test's own: with none, bash run as sshd's shell would be (stdin a socket, no SHLVL) reads the machine's ~/.bashrc.
+    // Its own HOME and --norc: bash started as sshd starts a command (stdin a socket, no SHLVL) reads ~/.bashrc, here the machine's.
     const run = spawnSync("bash", ["--noprofile", "--norc", "-euo", "pipefail", "-c", bundleBuildCommands().join("\n")], {
         cwd: dir,
         encoding: "utf8",
