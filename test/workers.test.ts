@@ -259,7 +259,8 @@ function scaleDown(outputs: Record<string, unknown>): { status: number | null; s
     ]);
     fs.writeFileSync(path.join(dir, "outputs.json"), JSON.stringify(outputs));
     fs.writeFileSync(path.join(dir, "pulumi"), `#!/bin/bash\n[ "$1 $2 $3" = "stack output --json" ] && cat ${JSON.stringify(path.join(dir, "outputs.json"))} && exit 0\necho "stub pulumi: $*" >&2; exit 1\n`, { mode: 0o755 });
-    const run = spawnSync("bash", ["-e", "-o", "pipefail", "-c", step.run], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir } });
+    // As GitHub runs a `shell: bash` step: bash --noprofile --norc -eo pipefail.
+    const run = spawnSync("bash", ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step.run], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir } });
     const log = path.join(dir, "aws.log");
     return { status: run.status, stderr: run.stderr, aws: fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [] };
 }
