@@ -124,7 +124,7 @@ test("a release phase on one side only is named as the disagreement", async () =
     assert.ok(td);
     td.inputs.family = "shop-apps-staging_migrate";
     assert.deepEqual(contractProblems({ ...i, environments: [renamed] }), [
-        "apps-delivery ↔ apps-staging: the Release action runs task family shop-apps-staging_release; the stack's families: shop-apps-staging_migrate, shop-apps-staging_mailer, shop-apps-staging_nightly, shop-apps-staging",
+        "apps-delivery ↔ apps-staging: the Release action runs task family shop-apps-staging_release; the stack's families: shop-apps-staging, shop-apps-staging_migrate, shop-apps-staging_mailer, shop-apps-staging_nightly",
     ]);
     // The environment has a release command, the delivery stack's plan of it has none (not applied since).
     const staging = clone(i.environments[0]);

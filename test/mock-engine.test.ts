@@ -153,6 +153,24 @@ test("a provider inside a component serves its own package's resources", async (
     assert.ok(plan.resources.some((r) => r.type === "aws:iam/role:Role"));
 });
 
+test("the plan lists resources in the order the program constructs them, however many turns their inputs take to resolve", async () => {
+    // The engine receives a registration once its inputs resolve: `slow`'s name takes 40 applies, so
+    // `quick` (constructed after it) arrives first. The plan keeps the program's order, so a program
+    // whose inputs resolve in more or fewer turns (a leaner Output helper) plans the same bytes.
+    const plan = await runUnderMocks(opts, () => {
+        let name = pulumi.output("slow-role");
+        for (let i = 0; i < 40; i++) name = name.apply((n) => n);
+        const box = new Box("box", "box-role");
+        new iam.Role("slow", { name, assumeRolePolicy: trust }, { parent: box });
+        new iam.Role("quick", { assumeRolePolicy: trust });
+        return {};
+    });
+    assert.deepEqual(
+        plan.resources.map((r) => r.name),
+        ["box", "box-role", "slow", "quick"],
+    );
+});
+
 test("a resource type that is not a pkg:module:Type token is refused", async () => {
     const message = await rejection(() =>
         runUnderMocks(opts, () => {

@@ -595,6 +595,8 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         stackDir: opts.stackDir ?? process.cwd(),
     };
     const resources: PlannedResource[] = [];
+    /** URN → when the program constructed it (the plan's order; see recordConstructionOrder). */
+    const constructed = new Map<string, number>();
     const violations: string[] = [];
     const urns = new Set<string>();
     /** alias URN → the resource that claims it */
@@ -711,6 +713,7 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         let thrown: { error: unknown } | undefined;
         // The root stack waits for its outputs, which never settle when one depends on a registration that failed.
         const stack = pulumi.runtime.runInPulumiStack(async () => {
+            recordConstructionOrder(constructed, (parent, type, name) => engineUrn(opts.stack, opts.project, parent, type, name));
             // A program that throws (bad config) must fail this run, not leave the stack's own promises rejected.
             try {
                 exported = await program();
@@ -740,7 +743,10 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         if (violations.length) throw new EngineViolation(violations);
         // The plan lists the program's resources; the root stack is implicit (its children have no parent).
         const root = resources.find((r) => r.type === ROOT_STACK_TYPE)?.urn;
-        resources.splice(0, resources.length, ...resources.filter((r) => r.type !== ROOT_STACK_TYPE).map((r) => (r.parent === root ? { ...r, parent: null } : r)));
+        const listed = resources.filter((r) => r.type !== ROOT_STACK_TYPE).map((r) => (r.parent === root ? { ...r, parent: null } : r));
+        // The program's order, not the order registrations arrived in (a stable sort: a URN registered twice was refused above).
+        const at = (r: PlannedResource) => constructed.get(r.urn) ?? Number.MAX_SAFE_INTEGER;
+        resources.splice(0, resources.length, ...listed.sort((a, b) => at(a) - at(b)));
         const plan = { project: opts.project, stack: opts.stack, resources, outputs };
         // What AWS's quotas and validation would refuse, the plan refuses first (tools/check/aws-limits.ts).
         assertWithinLimits(plan);
@@ -748,6 +754,26 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
     } finally {
         process.off("unhandledRejection", onRejection);
     }
+}
+
+/**
+ * Records, in `constructed`, each resource's URN in the order the program constructs it. The engine receives
+ * a registration only once all its inputs have resolved, so the order registrations arrive in depends on
+ * how many promise turns each input takes: an Output helper that resolves in fewer turns would reorder the
+ * plan, and an input waiting on I/O could reorder it from run to run. The constructor order is the
+ * program's own, and a parent and every resource passed as an input come before the resources using them.
+ * A stack transformation (public API, runtime/stack) runs synchronously in every resource's constructor
+ * under the root stack and changes nothing; the URN is derived from the parent's, as the engine derives it.
+ */
+function recordConstructionOrder(constructed: Map<string, number>, urnOf: (parent: string, type: string, name: string) => string): void {
+    const urns = new WeakMap<pulumi.Resource, string>();
+    pulumi.runtime.registerStackTransformation((args) => {
+        const parent = args.opts.parent ? urns.get(args.opts.parent) ?? "" : "";
+        const urn = urnOf(parent, args.type, args.name);
+        urns.set(args.resource, urn);
+        if (!constructed.has(urn)) constructed.set(urn, constructed.size);
+        return undefined;
+    });
 }
 
 /** Resolves a stack output to plain JSON, keeping secrets hidden. */
