@@ -3,6 +3,7 @@ import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "../shared/aws-context";
 import { policyDocument, Statement } from "../shared/iam";
 import { renamedFrom } from "../contract";
+import { jsonOutput } from "../shared/json";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
@@ -43,7 +44,7 @@ export function githubTrustPolicy(providerArn: pulumi.Input<string>, owner: stri
     for (const s of subjects) {
         if (!s || s.includes("*")) throw new Error(`GitHub OIDC subject "${s}" must name one pull_request, environment or ref, without wildcards`);
     }
-    return pulumi.jsonStringify({
+    return jsonOutput({
         Version: "2012-10-17",
         Statement: [
             {

@@ -15,6 +15,7 @@ import * as iam from "@pulumi/aws/iam";
 import { AwsContext } from "../shared/aws-context";
 import { policyDocument, Statement } from "../shared/iam";
 import { alarmNamePrefix, imageTagParameter, stageName } from "../contract";
+import { jsonOutput } from "../shared/json";
 
 /** What the read-only ops role may call, by what tools/ops/ calls it for. */
 export const OPS_READ_ACTIONS = {
@@ -54,7 +55,7 @@ export function opsTrustPolicy(ctx: AwsContext, principals: string[]): pulumi.Ou
               Action: "sts:AssumeRole",
               Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
           };
-    return pulumi.jsonStringify({ Version: "2012-10-17", Statement: [statement] });
+    return jsonOutput({ Version: "2012-10-17", Statement: [statement] });
 }
 
 /** The read-only ops role's statements. */

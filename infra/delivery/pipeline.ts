@@ -11,6 +11,7 @@ import { policyDocument, serviceRole, Statement } from "../shared/iam";
 import { renamedFrom, rolePath, STAGE_ACTIONS, stageName } from "../contract";
 import { verifiedTagPrefix } from "./registry";
 import { snapshotNamespace } from "./database-snapshot";
+import { jsonOutput } from "../shared/json";
 
 /** One environment the pipeline deploys to, in order. */
 export interface PipelineTarget {
@@ -113,7 +114,7 @@ export const SOURCE_NAMESPACE = "SourceVariables";
 
 
 function environmentVariables(vars: ActionVariable[]): pulumi.Output<string> {
-    return pulumi.jsonStringify(vars.map((v) => ({ name: v.name, value: v.value, type: v.type ?? "PLAINTEXT" })));
+    return jsonOutput(vars.map((v) => ({ name: v.name, value: v.value, type: v.type ?? "PLAINTEXT" })));
 }
 
 /**

@@ -18,6 +18,7 @@ import type { DatabaseKind } from "../config/database";
 export const POSTGRES_PORT = 5432;
 
 import { DATABASE_SECRET_NAMES } from "../config/database";
+import { jsonOutput } from "../shared/json";
 export { DATABASE_SECRET_NAMES };
 
 /**
@@ -164,7 +165,7 @@ export class Database extends pulumi.ComponentResource {
                 deletionWindowInDays: protect ? 30 : 7,
                 // KMS's default key policy, stated: the account administers the key, so access is what IAM
                 // policies grant (KMS Developer Guide, "Default key policy"). RDS uses it through a grant.
-                policy: pulumi.jsonStringify({
+                policy: jsonOutput({
                     Version: "2012-10-17",
                     Statement: [{ Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" }],
                 }),
@@ -348,7 +349,7 @@ export class Database extends pulumi.ComponentResource {
             `${name}-connection`,
             {
                 secretId: this.connectionSecret.id,
-                secretString: pulumi.jsonStringify({ host: this.host, port: String(POSTGRES_PORT), dbname: databaseName, username }),
+                secretString: jsonOutput({ host: this.host, port: String(POSTGRES_PORT), dbname: databaseName, username }),
             },
             { parent: this },
         );

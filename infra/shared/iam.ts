@@ -1,6 +1,7 @@
-// Typed IAM policy builders: documents are built from data with pulumi.jsonStringify, never hand-written JSON.
+// Typed IAM policy builders: documents are built from data (jsonOutput, pulumi.jsonStringify's text), never hand-written JSON.
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
+import { jsonOutput } from "./json";
 
 export interface Statement {
     Sid?: string;
@@ -16,7 +17,7 @@ export interface Statement {
 
 /** A policy document as a JSON string Output. */
 export function policyDocument(statements: Statement[]): pulumi.Output<string> {
-    return pulumi.jsonStringify({
+    return jsonOutput({
         Version: "2012-10-17",
         Statement: statements.map((s) => ({ Effect: "Allow", ...s })),
     });
@@ -28,7 +29,7 @@ export function policyDocument(statements: Statement[]): pulumi.Output<string> {
  */
 export function serviceTrustPolicy(service: string, accountId?: pulumi.Input<string>, condition?: Statement["Condition"]): pulumi.Output<string> {
     const guard = condition ?? (accountId ? { StringEquals: { "aws:SourceAccount": accountId } } : undefined);
-    return pulumi.jsonStringify({
+    return jsonOutput({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(guard ? { Condition: guard } : {}) }],
     });

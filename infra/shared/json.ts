@@ -1,0 +1,39 @@
+// JSON text of a value that holds Inputs (policy documents, action variables), with fewer Outputs.
+import * as pulumi from "@pulumi/pulumi";
+
+/** Where the template holds the `index`th Input of the value. */
+class Slot {
+    constructor(readonly index: number) {}
+}
+
+const isPlainContainer = (v: unknown): v is Record<string, unknown> | unknown[] =>
+    Array.isArray(v) || (typeof v === "object" && v !== null && [Object.prototype, null].includes(Object.getPrototypeOf(v)));
+
+/**
+ * The JSON text `pulumi.jsonStringify(value)` gives: the same string, secret, unknown and dependencies
+ * as it. jsonStringify lifts every array and object on the way into an Output of its own; this gathers
+ * the Outputs and promises the value holds into one `pulumi.all`, and fills a plain copy once they
+ * resolve. A policy document of the delivery stack takes about a quarter of the promises that way, and
+ * Output bookkeeping is most of what planning a stack costs (docs/performance.md). A Resource, or any
+ * object that is not a plain object or array, is an Input to lift, as `pulumi.output` would.
+ */
+export function jsonOutput(value: unknown): pulumi.Output<string> {
+    const inputs: unknown[] = [];
+    const template = (v: unknown): unknown => {
+        if (pulumi.Output.isInstance(v) || pulumi.Resource.isInstance(v) || (typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function")) {
+            inputs.push(v);
+            return new Slot(inputs.length - 1);
+        }
+        if (Array.isArray(v)) return v.map(template);
+        if (isPlainContainer(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, template(x)]));
+        return v;
+    };
+    const shape = template(value);
+    const fill = (v: unknown, values: unknown[]): unknown => {
+        if (v instanceof Slot) return values[v.index];
+        if (Array.isArray(v)) return v.map((x) => fill(x, values));
+        if (isPlainContainer(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, values)]));
+        return v;
+    };
+    return pulumi.all(inputs as pulumi.Input<unknown>[]).apply((values) => JSON.stringify(fill(shape, values)));
+}
