@@ -19,13 +19,18 @@ export function awsContext(region: string, opts?: pulumi.InvokeOutputOptions): A
 
 /**
  * `arn:<partition>:<service>:<region>:<account>:<resource>`. One apply on the context's partition and
- * account, combined once per context: the program builds hundreds of ARNs, and an interpolate over the
- * two Outputs each time cost a fifth of the delivery stack's promises (docs/performance.md).
+ * account (combined once per context), and one Output per ARN: the delivery stack names hundreds, many
+ * in several statements, and an interpolate over the two Outputs each time made a fifth of its plan's
+ * promises (docs/performance.md).
  */
 export function arnOf(ctx: AwsContext, service: string, resource: string, opts: { global?: boolean } = {}): pulumi.Output<string> {
-    let account = accounts.get(ctx);
-    if (!account) accounts.set(ctx, (account = pulumi.all([ctx.partition, ctx.accountId])));
+    let known = arns.get(ctx);
+    if (!known) arns.set(ctx, (known = { account: pulumi.all([ctx.partition, ctx.accountId]), arns: new Map() }));
     const region = opts.global ? "" : ctx.region;
-    return account.apply(([partition, accountId]) => `arn:${partition}:${service}:${region}:${accountId}:${resource}`);
+    const key = `${service}:${region}:${resource}`;
+    let arn = known.arns.get(key);
+    if (!arn) known.arns.set(key, (arn = known.account.apply(([partition, accountId]) => `arn:${partition}:${service}:${region}:${accountId}:${resource}`)));
+    return arn;
 }
-const accounts = new WeakMap<AwsContext, pulumi.Output<[string, string]>>();
+/** Per context: its partition and account combined, and each ARN made from them (one Output for an ARN named in many statements). */
+const arns = new WeakMap<AwsContext, { account: pulumi.Output<[string, string]>; arns: Map<string, pulumi.Output<string>> }>();

@@ -19,10 +19,13 @@ const isPlainContainer = (v: unknown): v is Record<string, unknown> | unknown[] 
  */
 export function jsonOutput(value: unknown): pulumi.Output<string> {
     const inputs: unknown[] = [];
+    // One slot per Input object: a document names the same ARN Output in several statements.
+    const slots = new Map<unknown, Slot>();
     const template = (v: unknown): unknown => {
         if (pulumi.Output.isInstance(v) || pulumi.Resource.isInstance(v) || (typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function")) {
-            inputs.push(v);
-            return new Slot(inputs.length - 1);
+            let slot = slots.get(v);
+            if (!slot) slots.set(v, (slot = new Slot(inputs.push(v) - 1)));
+            return slot;
         }
         if (Array.isArray(v)) return v.map(template);
         if (isPlainContainer(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, template(x)]));
