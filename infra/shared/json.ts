@@ -6,16 +6,16 @@ class Slot {
     constructor(readonly index: number) {}
 }
 
-const isPlainContainer = (v: unknown): v is Record<string, unknown> | unknown[] =>
-    Array.isArray(v) || (typeof v === "object" && v !== null && [Object.prototype, null].includes(Object.getPrototypeOf(v)));
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && [Object.prototype, null].includes(Object.getPrototypeOf(v));
 
 /**
  * The JSON text `pulumi.jsonStringify(value)` gives: the same string, secret, unknown and dependencies
  * as it. jsonStringify lifts every array and object on the way into an Output of its own; this gathers
  * the Outputs and promises the value holds into one `pulumi.all`, and fills a plain copy once they
  * resolve. With arnOf's one Output per ARN, that took the delivery plan from 241,000 promises to 143,000,
- * and Output bookkeeping is most of what planning a stack costs (docs/performance.md). A Resource, or any
- * object that is not a plain object or array, is an Input to lift, as `pulumi.output` would.
+ * and Output bookkeeping is most of what planning a stack costs (docs/performance.md). Outputs, promises
+ * and Resources are lifted; only plain objects and arrays are walked, and any other object (the callers
+ * pass none) goes to JSON.stringify as it is.
  */
 export function jsonOutput(value: unknown): pulumi.Output<string> {
     const inputs: unknown[] = [];
@@ -28,14 +28,14 @@ export function jsonOutput(value: unknown): pulumi.Output<string> {
             return slot;
         }
         if (Array.isArray(v)) return v.map(template);
-        if (isPlainContainer(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, template(x)]));
+        if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, template(x)]));
         return v;
     };
     const shape = template(value);
     const fill = (v: unknown, values: unknown[]): unknown => {
         if (v instanceof Slot) return values[v.index];
         if (Array.isArray(v)) return v.map((x) => fill(x, values));
-        if (isPlainContainer(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, values)]));
+        if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, values)]));
         return v;
     };
     return pulumi.all(inputs as pulumi.Input<unknown>[]).apply((values) => JSON.stringify(fill(shape, values)));

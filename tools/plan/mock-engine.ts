@@ -595,6 +595,8 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         stackDir: opts.stackDir ?? process.cwd(),
     };
     const resources: PlannedResource[] = [];
+    /** The URN the engine gives a resource: the monitor's at registration, recordConstructionOrder's at construction. */
+    const urnOf = (parent: string, type: string, name: string) => engineUrn(opts.stack, opts.project, parent, type, name);
     /** URN → when the program constructed it (the plan's order; see recordConstructionOrder). */
     const constructed = new Map<string, number>();
     const violations: string[] = [];
@@ -684,7 +686,7 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
             newResource: (args) => mockState(args.type, args.name, args.inputs, ctx),
             call: (args) => mockCall(args.token, args.inputs, ctx),
         },
-        (parent, type, name) => engineUrn(opts.stack, opts.project, parent, type, name),
+        urnOf,
         (r) => {
             check(r);
             resources.push(plannedOf(r));
@@ -713,7 +715,7 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         let thrown: { error: unknown } | undefined;
         // The root stack waits for its outputs, which never settle when one depends on a registration that failed.
         const stack = pulumi.runtime.runInPulumiStack(async () => {
-            recordConstructionOrder(constructed, (parent, type, name) => engineUrn(opts.stack, opts.project, parent, type, name));
+            recordConstructionOrder(constructed, urnOf);
             // A program that throws (bad config) must fail this run, not leave the stack's own promises rejected.
             try {
                 exported = await program();
