@@ -69,6 +69,14 @@ function testFiles() {
     );
 }
 
+/**
+ * The other bundles the suite runs (tools/run.cjs): the plan thread's (test/plan-worker.cjs), and those of
+ * the programs tests run as their own process (`node tools/run.cjs <entry>`: test/plan-cli.test.ts,
+ * test/flags.test.ts, test/ops-credentials.test.ts, test/mock-engine.test.ts). One left out of this list
+ * is still built, on first use: only a fresh clone's first run is slower.
+ */
+const PROCESS_BUNDLES = ["test/plan-worker-main.ts", "tools/plan/cli.ts", "tools/ops/metrics-command.ts", "test/entries/late-registration.ts"];
+
 /** @param {import("child_process").ChildProcess} child @returns {Promise<number>} */
 const exited = (child) => new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 
@@ -96,7 +104,9 @@ async function main() {
     const nodeOptions = [process.env.NODE_OPTIONS, "--max-semi-space-size=64"].filter(Boolean).join(" ");
     let suite;
     try {
-        suite = await bundle("test/suite.ts", { key: testFiles().join("\n") });
+        // Built side by side before the shards start: on a fresh clone, each one built on first use cost its
+        // whole build while a shard waited for it, and both shards' plan threads built the same one at once.
+        [suite] = await Promise.all([bundle("test/suite.ts", { key: testFiles().join("\n") }), ...PROCESS_BUNDLES.map((entry) => bundle(entry))]);
     } catch (err) {
         tsc?.kill("SIGTERM");
         throw err;

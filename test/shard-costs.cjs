@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// `npm run test:costs`: times every test file in one process (test/all-in-one.ts) and writes
-// test/shard-costs.json, which test/shard.ts balances the shards by. Only the balance depends on it.
+// `npm run test:costs`: times every test file in the shards of a real run (`node test/run.cjs --no-typecheck`,
+// SLIPWAY_TEST_COSTS) and writes test/shard-costs.json, which test/shard.ts balances the shards by. Only the
+// balance depends on it. A file's time includes the plans it is the first in its shard to ask for (the plan
+// thread makes each plan once per run), so the table is a measure of this assignment: run it again after
+// moving costs around, until the shards end close together.
 "use strict";
 const { spawnSync } = require("child_process");
 const fs = require("fs");
@@ -8,7 +11,7 @@ const os = require("os");
 const path = require("path");
 
 const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "slipway-costs-")), "costs.jsonl");
-const run = spawnSync(process.execPath, ["--import", "tsx", "--test", path.join("test", "all-in-one.ts")], {
+const run = spawnSync(process.execPath, [path.join("test", "run.cjs"), "--no-typecheck"], {
     cwd: path.resolve(__dirname, ".."),
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, SLIPWAY_TEST_COSTS: log },
