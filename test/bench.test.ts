@@ -1,6 +1,9 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { compare, measured, median, parseBenchArgs, parseGnuTime } from "../tools/bench";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { compare, measured, median, npmScriptArgs, parseBenchArgs, parseGnuTime } from "../tools/bench";
+import { ROOT } from "./helpers";
 
 test("the median of an odd count is the middle value, of an even count the mean of the two middle ones", () => {
     assert.equal(median([3, 1, 2]), 2);
@@ -31,4 +34,22 @@ test("bench options default to five runs with the anchor and npm test", () => {
     assert.equal(parseBenchArgs(["--runs", "3", "--no-anchor"]).runs, 3);
     assert.throws(() => parseBenchArgs(["--runs", "0"]), /whole number/);
     assert.throws(() => parseBenchArgs(["--fast"]), /unknown option/);
+});
+
+test("the bench times npm run plan's own command line, node flags included", () => {
+    assert.deepEqual(npmScriptArgs("plan"), ["--max-semi-space-size=8", path.join(ROOT, "tools", "run.cjs"), path.join(ROOT, "tools", "plan", "cli.ts")]);
+    assert.throws(() => npmScriptArgs("test-that-is-not-there"), /not a node command line/);
+    assert.throws(() => npmScriptArgs("bench"), /not a node command line/);
+});
+
+test("every tool npm runs through tools/run.cjs starts node with the same flags as npm run plan", () => {
+    const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const tools = Object.entries(scripts).filter(([, command]) => command.includes("tools/run.cjs"));
+    assert.ok(tools.length >= 7, `${tools.length} scripts run tools/run.cjs`);
+    // node's own flags: what comes before tools/run.cjs (what comes after is the tool's).
+    const flags = (name: string) => {
+        const args = npmScriptArgs(name);
+        return args.slice(0, args.indexOf(path.join(ROOT, "tools", "run.cjs")));
+    };
+    for (const [name] of tools) assert.deepEqual(flags(name), flags("plan"), name);
 });

@@ -192,14 +192,23 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     return opts;
 }
 
+/** The arguments package.json's `npm run <script>` gives node (`node <flags> tools/run.cjs <entry>`), paths from the repository. */
+export function npmScriptArgs(script: string): string[] {
+    const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts ?? {};
+    const [command, ...args] = (scripts[script] ?? "").trim().split(/\s+/);
+    if (command !== "node" || !args.length) throw new Error(`package.json's ${script} script is not a node command line: ${JSON.stringify(scripts[script])}`);
+    return args.map((a) => (a.startsWith("-") ? a : path.join(ROOT, a)));
+}
+
 export async function main(argv: string[]): Promise<number> {
     const opts = parseBenchArgs(argv);
     const log = (s: string) => process.stdout.write(s);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bench-"));
     const node = process.execPath;
     const tsxCli = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
-    // `npm run plan` without npm's own start-up (~0.3 s), like the anchor's `node dist/app.js`.
-    const fast = [node, path.join(ROOT, "tools", "run.cjs"), "tools/plan/cli.ts"];
+    // `npm run plan` without npm's own start-up (~0.3 s), like the anchor's `node dist/app.js`: the script's
+    // own command line (its node flags too), with this node.
+    const fast = [node, ...npmScriptArgs("plan")];
     const stacks = listStacks(ROOT);
     log(`slipway bench, ${new Date().toISOString()}: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${opts.runs} runs each\n`);
     log(`peak RSS from ${fs.existsSync(GNU_TIME) ? "GNU time (%M %U %S)" : "/proc VmHWM polling"}; stacks: ${stacks.join(", ")}; load average ${loadavg()}\n\n`);
