@@ -128,11 +128,16 @@ test("what @pulumi/pulumi loads only to serialize closures is a proxy in the bun
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const run = require("../tools/run.cjs") as { bundle: (entry: string) => Promise<string>; lazyProxySource: (id: string) => string; LAZY: RegExp };
     const text = fs.readFileSync(await run.bundle("tools/plan/cli.ts"), "utf8");
-    for (const id of ["typescript", "@npmcli/arborist", "normalize-package-data", "fdir", "upath"]) {
+    for (const id of ["typescript", "@npmcli/arborist", "normalize-package-data", "fdir", "upath", "@grpc/grpc-js"]) {
         assert.match(id, run.LAZY);
         assert.match(text, new RegExp(`"lazy:${id.replace("/", "\\/")}"`), `${id} is a lazy proxy`);
         assert.doesNotMatch(text, moduleKey(`node_modules/${id}/`, { prefix: true }), `${id} itself is not bundled`);
     }
+    // @pulumi/pulumi's generated gRPC clients (for a real engine) are proxies of the files in node_modules, which they reach.
+    const clients = [...text.matchAll(/"lazy:([^"]*\/@pulumi\/pulumi\/proto\/[a-z_]+_grpc_pb\.js)"/g)].map((m) => m[1]);
+    assert.ok(clients.some((f) => f.endsWith("/resource_grpc_pb.js")) && clients.some((f) => f.endsWith("/engine_grpc_pb.js")), `gRPC clients are lazy: ${clients.join(", ")}`);
+    assert.ok(!text.includes('"node_modules/@pulumi/pulumi/proto/resource_grpc_pb.js"'), "the resource monitor's gRPC client is not bundled");
+    for (const f of clients) assert.ok(fs.existsSync(f), `${f} exists`);
     // The proxy, evaluated as esbuild's CommonJS wrapper would: a CommonJS function module (normalize-package-data's shape)
     // through tslib's __importDefault, and a namespace module through __importStar.
     const proxyOf = (real: unknown) => {
@@ -146,6 +151,27 @@ test("what @pulumi/pulumi loads only to serialize closures is a proxy in the bun
     const namespace = { basename: () => "b", __esModule: true, default: "its own default" };
     assert.equal(proxyOf(namespace).basename, namespace.basename);
     assert.equal(importDefault(proxyOf(namespace)).default, "its own default");
+    // The SDK compares RPC errors with grpc-js's status codes: the proxy hands over the real module's (this suite is bundled too).
+    const grpc = await import("@grpc/grpc-js");
+    assert.equal(grpc.status.UNAVAILABLE, 14);
+});
+
+test("a bundle's key covers tools/run.cjs itself: a change to its options, plugins or proxies rebuilds every bundle", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bundler-"));
+    fs.mkdirSync(path.join(dir, "tools"));
+    const copy = path.join(dir, "tools", "run.cjs");
+    const keyOf = (text: string) => {
+        fs.writeFileSync(copy, text);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { createRequire } = require("module") as typeof import("module");
+        const req = createRequire(copy);
+        delete req.cache[copy];
+        return (req(copy) as { hashFiles: (files: string[], key?: string) => string }).hashFiles([], "k");
+    };
+    const source = fs.readFileSync(path.join(ROOT, "tools", "run.cjs"), "utf8");
+    assert.equal(keyOf(source), keyOf(source));
+    assert.notEqual(keyOf(source.replace("minifySyntax: true", "minifySyntax: false")), keyOf(source));
+    fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test("a package that reads its own location stays out of the bundle, a package that does not is bundled, and a wrong guess is not left out", async () => {

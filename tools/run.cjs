@@ -24,15 +24,23 @@ const ROOT = path.resolve(__dirname, "..");
  * through a link: each checkout keeps its own bundles, so two never rebuild over each other.
  */
 const CACHE = path.join(ROOT, "node_modules", ".cache", "slipway", crypto.createHash("sha256").update(ROOT).digest("hex").slice(0, 12));
-const FORMAT = 8; // bump when the bundling options below change
+/** This file's own text: a bundle is rebuilt when the bundling options, plugins or proxies here change. */
+const BUNDLER_SOURCE = fs.readFileSync(__filename);
 /**
  * Loaded by @pulumi/pulumi at start-up but used only to serialize closures (runtime/closure/*.js, inside
- * functions): load on first use (and its Automation API, below). normalize-package-data alone built
- * spdx-correct's tables at start-up, about 30 ms of a plan.
+ * functions), or only to talk to a real engine over gRPC: load on first use (and its Automation API and
+ * generated gRPC clients, below). normalize-package-data alone built spdx-correct's tables at start-up, about
+ * 30 ms of a plan; @grpc/grpc-js and the Node modules it loads (http2, tls, http) about 30 ms and 8 MB
+ * (2026-12-04). Under the mock engine the SDK touches grpc-js only to compare an RPC error's code.
  */
-const LAZY = /^(typescript|@npmcli\/arborist|normalize-package-data|fdir|upath)$/;
-/** Bundled although they mention __dirname/import.meta (see bundle()). */
-const SELF_LOCATING_OK = new Set(["@pulumi/pulumi", "@grpc/grpc-js"]);
+const LAZY = /^(typescript|@npmcli\/arborist|normalize-package-data|fdir|upath|@grpc\/grpc-js)$/;
+/**
+ * @pulumi/pulumi's generated gRPC clients (proto/*_grpc_pb.js): runtime/settings.js loads them at start-up to
+ * connect to a real engine, and each builds its client class with grpc-js as it loads.
+ */
+const PULUMI_GRPC_CLIENT = /_grpc_pb$/;
+/** Bundled although it mentions __dirname/import.meta (see bundle()). */
+const SELF_LOCATING_OK = new Set(["@pulumi/pulumi"]);
 
 /**
  * The module a LAZY import becomes: a proxy that requires the real module `id` on first property access.
@@ -49,7 +57,13 @@ function lazyProxySource(id) {
         '    get: (_, k) => (k === "__esModule" ? true : k === "default" && !load().__esModule ? load() : load()[k]),',
         "    has: (_, k) => k in load(),",
         "    ownKeys: () => Reflect.ownKeys(load()),",
-        "    getOwnPropertyDescriptor: (_, k) => Reflect.getOwnPropertyDescriptor(load(), k),",
+        // A proxy may report a property non-configurable only if its target has it so (grpc-js's __esModule):
+        // esbuild's __toESM copies every descriptor.
+        "    getOwnPropertyDescriptor: (target, k) => {",
+        "        const d = Reflect.getOwnPropertyDescriptor(load(), k);",
+        "        if (d && !d.configurable && !Reflect.getOwnPropertyDescriptor(target, k)) Object.defineProperty(target, k, d);",
+        "        return d;",
+        "    },",
         "});",
     ].join("\n");
 }
@@ -63,6 +77,9 @@ const lazyModules = {
         // @pulumi/pulumi's index loads its Automation API (a third of its start-up); programs never use it.
         build.onResolve({ filter: /^\.\/automation$/ }, (a) =>
             /[\\/]@pulumi[\\/]pulumi[\\/]index\.js$/.test(a.importer) ? { path: require.resolve("@pulumi/pulumi/automation", { paths: [a.resolveDir] }), namespace: "lazy" } : undefined,
+        );
+        build.onResolve({ filter: PULUMI_GRPC_CLIENT }, (a) =>
+            /[\\/]@pulumi[\\/]pulumi[\\/]/.test(a.importer) ? { path: require.resolve(a.path, { paths: [a.resolveDir] }), namespace: "lazy" } : undefined,
         );
         // `require(id)` with a variable is left to Node at run time, from the project's node_modules.
         build.onLoad({ filter: /.*/, namespace: "lazy" }, (a) => ({ loader: "js", contents: lazyProxySource(a.path) }));
@@ -125,7 +142,7 @@ const ownPaths = {
 
 /** @param {string[]} files @param {string} [key] */
 function hashFiles(files, key = "") {
-    const h = crypto.createHash("sha256").update(`${FORMAT}\0${process.version}\0${key}\0`);
+    const h = crypto.createHash("sha256").update(BUNDLER_SOURCE).update(`\0${process.version}\0${key}\0`);
     for (const f of files) {
         h.update(f).update("\0");
         try {
@@ -270,7 +287,7 @@ async function bundle(entry, opts = {}) {
     };
     // A package that finds its own files through __dirname or import.meta breaks when bundled: leave it to
     // Node. Audited exceptions: @pulumi/pulumi uses them only to find TypeScript for closure serialization
-    // (lazy here), @grpc/grpc-js only to load channelz/ORCA protos. The first pass leaves out the packages
+    // (lazy here); @grpc/grpc-js, which loads channelz/ORCA protos so, is lazy too. The first pass leaves out the packages
     // known to do so (selfLocatingGuess: each one checked); when it bundled another such package, a second
     // pass leaves that out too. (A probe pass before every build cost as much as the build: about 2 s each.)
     const external = new Set([...selfLocatingGuess()].filter(locatesItself));
@@ -361,4 +378,4 @@ if (require.main === module) {
 }
 
 // The suite's plan thread (test/plan-worker.cjs) loads its entry the same way; test/run.cjs keeps the type-check's state in CACHE.
-module.exports = { bundle, load, lazyProxySource, LAZY, CACHE, locatesItself, selfLocatingBundled };
+module.exports = { bundle, load, lazyProxySource, LAZY, CACHE, locatesItself, selfLocatingBundled, hashFiles };
