@@ -3,7 +3,7 @@
 // CLI would hand the program (tools/plan/stack-config.ts) from the same parse.
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, parseDocument } from "yaml";
 
 /** A stack file as written: its config block, and where its secrets are encrypted. */
 export interface StackFile {
@@ -25,13 +25,34 @@ const parsed = new Map<string, unknown>();
 const PARSES_KEPT = 64;
 
 /**
+ * Parses kept between processes: the offline plan's (tools/plan/parse-store.ts); none under `pulumi up`.
+ * It is handed only texts that parse with no error and no warning, so a hit is what the parser would return.
+ */
+export interface ParseStore {
+    get(text: string): { value: unknown } | undefined;
+    set(text: string, value: unknown): void;
+}
+let store: ParseStore | undefined;
+
+/** Installs (or, with undefined, removes) the store readYamlFile consults before parsing. */
+export function useParseStore(s: ParseStore | undefined): void {
+    store = s;
+}
+
+/**
  * A YAML file's document (Pulumi.yaml, a stack file). The same text is parsed once per process; each
  * caller gets its own copy. A text that does not parse throws the parser's error every time.
  */
 export function readYamlFile(file: string): unknown {
     const text = fs.readFileSync(file, "utf8");
     if (!parsed.has(text)) {
-        parsed.set(text, parseYaml(text));
+        const kept = store?.get(text);
+        const value = kept ? kept.value : parseYaml(text);
+        if (store && !kept) {
+            const doc = parseDocument(text);
+            if (!doc.errors.length && !doc.warnings.length) store.set(text, value);
+        }
+        parsed.set(text, value);
         if (parsed.size > PARSES_KEPT) parsed.delete(parsed.keys().next().value as string);
     }
     return structuredClone(parsed.get(text));

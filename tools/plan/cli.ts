@@ -11,6 +11,8 @@ import { parseFlags } from "../flags";
 import type { CheckedStack } from "../check/iam-check";
 import { EngineViolation, Plan, RunOptions, runUnderMocks } from "./mock-engine";
 import { renderTree } from "./render";
+import { useParseStore } from "../../infra/config/stack-files";
+import { parseStore } from "./parse-store";
 import { listStacks, loadStackConfig, StackConfig, StackNotFoundError } from "./stack-config";
 
 export interface PlanOptions {
@@ -146,6 +148,7 @@ function checkedStack(plan: Plan, cfg: StackConfig, dir: string, planner: Planne
 
 /** The command line: runs main() (in `dir`, with `planner`), printing a known error as one line (no stack trace); resolves to the exit code. */
 export function cli(argv: string[], dir = process.cwd(), planner: Planner = planHere): Promise<number> {
+    useParseStore(parseStore());
     return main(argv, dir, planner).catch((err: unknown) => {
         const known = err instanceof UsageError || err instanceof StackNotFoundError || err instanceof EngineViolation || err instanceof LimitError || RunError.isInstance(err);
         process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
