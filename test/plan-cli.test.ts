@@ -174,6 +174,32 @@ test("a bundle's key covers tools/run.cjs itself: a change to its options, plugi
     fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test("the code cache is made again by a run that did much more than the one that made it, and only then", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { execFile } = require("child_process") as typeof import("child_process");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "code-cache-"));
+    const file = path.join(dir, "entry.js");
+    // A "big" run compiles and runs more (here: spins for 250 ms of CPU); a "small" one returns at once.
+    fs.writeFileSync(
+        file,
+        "exports.cli = async (argv) => { if (argv[0] === 'big') { const t = process.cpuUsage(); let x = 0; while (process.cpuUsage(t).user < 250000) x += Math.sqrt(x + 1); } return 0; };\n",
+    );
+    const runner = `require(${JSON.stringify(path.join(ROOT, "tools", "run.cjs"))}).load(${JSON.stringify(file)}).cli(process.argv.slice(1)).then((c) => process.exit(c))`;
+    const run = (kind: string) => new Promise<void>((resolve, reject) => execFile(process.execPath, ["-e", runner, kind], (err) => (err ? reject(err) : resolve())));
+    const made = () => Number((JSON.parse(fs.readFileSync(`${file}.v8cache.json`, "utf8")) as { cpuMs: number }).cpuMs);
+    await run("small");
+    assert.ok(fs.existsSync(`${file}.v8cache`), "the first run makes the cache");
+    const small = made();
+    await run("small");
+    assert.equal(made(), small, "a run of the same size leaves it");
+    await run("big");
+    assert.ok(made() > small + 200, `the big run made it again (${small} → ${made()} ms of CPU)`);
+    const big = made();
+    await run("small");
+    assert.equal(made(), big, "a smaller run leaves the big run's cache");
+    fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test("a package that reads its own location stays out of the bundle, a package that does not is bundled, and a wrong guess is not left out", async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const run = require("../tools/run.cjs") as { bundle: (entry: string) => Promise<string>; locatesItself: (pkg: string) => boolean; selfLocatingBundled: (m: { inputs: Record<string, unknown> }) => string[] };
