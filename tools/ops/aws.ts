@@ -31,8 +31,8 @@ export interface Clients {
 
 /** The clients of `region`; the SDK retries throttled and transient calls itself (standard retry mode, here up to 5 attempts). */
 export function clients(region: string): Clients {
-    // The pinned SDK runs on Node 20 (package.json engines); it warns that versions published after
-    // January 2027 will need Node 22. Said once in docs/day-to-day.md instead of on every run.
+    // slipway runs on Node 24 and still on Node 20 (package.json engines), where the pinned SDK warns that versions
+    // published after January 2027 will need Node 22. Said once in docs/day-to-day.md instead of on every run.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     const config = { region, maxAttempts: 5 };
     return { codepipeline: new CodePipelineClient(config), cloudwatch: new CloudWatchClient(config), ssm: new SSMClient(config), region };
