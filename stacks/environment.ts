@@ -13,7 +13,7 @@ import { Network, subnetCidrs } from "../infra/environment/network";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { platformNamed } from "../infra/platforms";
 import type { EnvironmentBase } from "../infra/platforms/platform";
-import { awsContext } from "../infra/shared/aws-context";
+import { awsContext, AwsContext } from "../infra/shared/aws-context";
 
 export function environmentStack(s: EnvironmentSettings): Record<string, unknown> {
     const app = s.appName;
@@ -24,6 +24,7 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
     // or forward to an unverified build ("latest" until the pipeline's first smoke test passes).
     const imageTag = ssm.getParameterOutput({ name: imageTagParameter(app, s.imageStack) }).value;
     const network = new Network("network", { cidr: s.vpcCidr, azCount: s.azCount });
+    const ctx = awsContext(s.region);
     const base: EnvironmentBase = {
         name,
         image: pulumi.interpolate`${repositoryUrl}:${imageTag}`,
@@ -35,9 +36,9 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
         }),
         delivery,
         policyStack: policyStackOf(s.stack, s.tier),
-        ctx: awsContext(s.region),
+        ctx,
         https: httpsOf(s),
-        database: databaseOf(s, network),
+        database: databaseOf(s, network, ctx),
     };
     const front = platformNamed(s.platform).environment(s, base);
     new ssm.Parameter("health-url", {
@@ -64,11 +65,10 @@ function httpsOf(s: EnvironmentSettings): EnvironmentBase["https"] {
  * The stack's own database (slipway:database): isolated subnets in the VPC's last quarter, which the
  * public subnets (one quarter per zone, at most three zones) never use.
  */
-function databaseOf(s: EnvironmentSettings, network: Network): Database | undefined {
+function databaseOf(s: EnvironmentSettings, network: Network, ctx: AwsContext): Database | undefined {
     const d = s.database;
     if (!d) return undefined;
     const zones = getAvailabilityZonesOutput({ state: "available" });
-    const ctx = awsContext(s.region);
     const spare = subnetCidrs(s.vpcCidr, 4)[3];
     const clients = platformNamed(s.platform).databaseClients;
     return new Database("database", {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as kms from "@pulumi/aws/kms";
 import * as s3 from "@pulumi/aws/s3";
-import { AwsContext } from "../shared/aws-context";
+import { accountRootArn, AwsContext } from "../shared/aws-context";
 import { policyDocument } from "../shared/iam";
 import { renamedFrom } from "../contract";
 
@@ -36,7 +36,7 @@ export class ArtifactStore extends pulumi.ComponentResource {
                     {
                         // AWS's default key policy: IAM policies in this account decide who uses the key.
                         Sid: "AccountAdministersKey",
-                        Principal: { AWS: pulumi.interpolate`arn:${args.ctx.partition}:iam::${args.ctx.accountId}:root` },
+                        Principal: { AWS: accountRootArn(args.ctx) },
                         Action: ["kms:*"],
                         Resource: ["*"],
                     },

@@ -12,7 +12,7 @@
 // the condition would lock them out; naming them is the restriction.
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
-import { AwsContext } from "../shared/aws-context";
+import { accountRootArn, AwsContext } from "../shared/aws-context";
 import { policyDocument, Statement } from "../shared/iam";
 import { alarmNamePrefix, imageTagParameter, stageName } from "../contract";
 import { jsonOutput } from "../shared/json";
@@ -51,7 +51,7 @@ export function opsTrustPolicy(ctx: AwsContext, principals: string[]): pulumi.Ou
         : {
               Sid: "AccountPrincipalsWithMfa",
               Effect: "Allow",
-              Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+              Principal: { AWS: accountRootArn(ctx) },
               Action: "sts:AssumeRole",
               Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
           };

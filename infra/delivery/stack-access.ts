@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
-import { arnOf, AwsContext } from "../shared/aws-context";
+import { accountRootArn, arnOf, AwsContext } from "../shared/aws-context";
 import { policyDocument, Statement } from "../shared/iam";
 import { platformNamed, PLATFORMS } from "../platforms";
 import type { Platform, PlatformName } from "../platforms/platform";
@@ -224,7 +224,7 @@ export function secretsKeyPolicy(ctx: AwsContext): pulumi.Output<string> {
     return policyDocument([
         {
             Sid: "AccountAdministersKey",
-            Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+            Principal: { AWS: accountRootArn(ctx) },
             Action: ["kms:*"],
             Resource: ["*"],
         },

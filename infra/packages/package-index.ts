@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as codeartifact from "@pulumi/aws/codeartifact";
 import * as kms from "@pulumi/aws/kms";
-import { AwsContext } from "../shared/aws-context";
+import { accountRootArn, AwsContext } from "../shared/aws-context";
 import { policyDocument, Statement } from "../shared/iam";
 import { privateRepositoryName, repositoryEndpoint, upstreamRepositoryName } from "./names";
 import type { PackageFormat, PackageSettings } from "./settings";
@@ -56,7 +56,7 @@ export interface PackageRepository {
  * Principals are role ARNs and the account; never `*`.
  */
 export function repositoryPolicyStatements(args: { readers: pulumi.Input<string>[]; publisher?: pulumi.Input<string>; environmentReaders?: pulumi.Input<string>[]; ctx: AwsContext }): Statement[] {
-    const account = pulumi.interpolate`arn:${args.ctx.partition}:iam::${args.ctx.accountId}:root`;
+    const account = accountRootArn(args.ctx);
     const statements: Statement[] = [
         // In a repository policy the resource is the repository itself (CodeArtifact User Guide, "Repository policies").
         { Sid: "ReadPackages", Principal: { AWS: pulumi.all([...args.readers, ...(args.publisher ? [args.publisher] : [])]) }, Action: READ_ACTIONS, Resource: "*" },
@@ -86,7 +86,7 @@ function environmentReadStatement(sid: string, actions: string[], patterns: pulu
 export function domainPolicyStatements(principals: pulumi.Input<string>[], environmentReaders: pulumi.Input<string>[] = [], ctx?: AwsContext): Statement[] {
     const statements: Statement[] = [{ Sid: "IssueTokens", Principal: { AWS: pulumi.all(principals) }, Action: ["codeartifact:GetAuthorizationToken"], Resource: "*" }];
     if (environmentReaders.length && ctx) {
-        statements.push(environmentReadStatement("EnvironmentsGetTokens", ["codeartifact:GetAuthorizationToken"], environmentReaders, pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root`));
+        statements.push(environmentReadStatement("EnvironmentsGetTokens", ["codeartifact:GetAuthorizationToken"], environmentReaders, accountRootArn(ctx)));
     }
     return statements;
 }
@@ -110,7 +110,7 @@ export class PackageIndex extends pulumi.ComponentResource {
                 // AWS's default key policy: IAM policies in the account decide who uses the key; the domain's
                 // creator needs kms:DescribeKey and kms:CreateGrant on it (CodeArtifact CreateDomain encryptionKey).
                 policy: policyDocument([
-                    { Sid: "AccountAdministersKey", Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root` }, Action: ["kms:*"], Resource: ["*"] },
+                    { Sid: "AccountAdministersKey", Principal: { AWS: accountRootArn(ctx) }, Action: ["kms:*"], Resource: ["*"] },
                 ]),
             },
             { parent: this, protect },

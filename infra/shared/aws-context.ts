@@ -32,5 +32,12 @@ export function arnOf(ctx: AwsContext, service: string, resource: string, opts: 
     if (!arn) known.arns.set(key, (arn = known.account.apply(([partition, accountId]) => `arn:${partition}:${service}:${region}:${accountId}:${resource}`)));
     return arn;
 }
+/**
+ * The account itself as a principal (`arn:<partition>:iam::<account>:root`): a resource policy that names
+ * it leaves access to what the account's IAM policies grant (KMS Developer Guide, "Default key policy").
+ */
+export function accountRootArn(ctx: AwsContext): pulumi.Output<string> {
+    return arnOf(ctx, "iam", "root", { global: true });
+}
 /** Per context: its partition and account combined, and each ARN made from them (one Output for an ARN named in many statements). */
 const arns = new WeakMap<AwsContext, { account: pulumi.Output<[string, string]>; arns: Map<string, pulumi.Output<string>> }>();
