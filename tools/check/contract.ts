@@ -36,9 +36,12 @@ const ofType = (plan: Plan, type: string) => plan.resources.filter((r) => r.cust
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 /** IAM's wildcard match: `*` any run of characters, `?` one. */
 export function iamMatch(pattern: string, value: string): boolean {
-    const re = new RegExp(`^${iamWildcardSource(pattern)}$`);
+    let re = patterns.get(pattern);
+    if (!re) patterns.set(pattern, (re = new RegExp(`^${iamWildcardSource(pattern)}$`)));
     return re.test(value);
 }
+/** Each pattern's expression, made once: the check matches every statement of every stack against each name. */
+const patterns = new Map<string, RegExp>();
 
 function statementsOf(r: PlannedResource): Statement[] {
     const doc = typeof r.inputs.policy === "string" ? (JSON.parse(r.inputs.policy) as { Statement: Statement[] }) : undefined;
