@@ -289,7 +289,7 @@ async function bundle(entry, opts = {}) {
     };
     // A package that finds its own files through __dirname or import.meta breaks when bundled: leave it to
     // Node. Audited exceptions: @pulumi/pulumi uses them only to find TypeScript for closure serialization
-    // (lazy here); @grpc/grpc-js, which loads channelz/ORCA protos so, is lazy too. The first pass leaves out the packages
+    // (lazy here); @grpc/grpc-js, which finds its channelz/ORCA protos so, is lazy as well. The first pass leaves out the packages
     // known to do so (selfLocatingGuess: each one checked); when it bundled another such package, a second
     // pass leaves that out too. (A probe pass before every build cost as much as the build: about 2 s each.)
     const external = new Set([...selfLocatingGuess()].filter(locatesItself));
