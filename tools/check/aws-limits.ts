@@ -1164,7 +1164,11 @@ function checkName(c: Collector, r: PlannedResource, limit: LimitId, candidate: 
 
 function checkNames(c: Collector, plan: Plan): void {
     const byType = new Map<string, PlannedResource[]>();
-    for (const r of plan.resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+    for (const r of plan.resources) {
+        const same = byType.get(r.type);
+        if (same) same.push(r);
+        else byType.set(r.type, [r]);
+    }
     for (const t of NAME_TARGETS) {
         // In plan order, as the violations are reported.
         for (const r of t.types.length === 1 ? (byType.get(t.types[0]) ?? []) : plan.resources.filter((x) => t.types.includes(x.type))) {
@@ -1475,9 +1479,15 @@ function checkTaskDefinitions(c: Collector, plan: Plan): void {
 
 /** The Region in the plan's ARNs (an SSM parameter name's budget includes its ARN), else a 14-character one (as long as any). */
 function planRegion(plan: Plan): string {
-    const m = /arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-gov)?-[a-z]+-\d):\d{12}:/.exec(JSON.stringify(plan.resources.map((r) => r.inputs)));
-    return m ? m[1] : "ap-southeast-1";
+    // The first regional ARN in plan order (one never spans two resources' inputs): each resource's inputs
+    // serialized in turn, not the whole plan at once.
+    for (const r of plan.resources) {
+        const m = REGIONAL_ARN.exec(JSON.stringify(r.inputs));
+        if (m) return m[1];
+    }
+    return "ap-southeast-1";
 }
+const REGIONAL_ARN = /arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-gov)?-[a-z]+-\d):\d{12}:/;
 
 function checkSsm(c: Collector, plan: Plan): void {
     const region = planRegion(plan);
