@@ -37,7 +37,7 @@ test("bench options default to five runs with the anchor and npm test", () => {
 });
 
 test("the bench times npm run plan's own command line, node flags included", () => {
-    assert.deepEqual(npmScriptArgs("plan"), ["--max-semi-space-size=16", path.join(ROOT, "tools", "run.cjs"), path.join(ROOT, "tools", "plan", "cli.ts")]);
+    assert.deepEqual(npmScriptArgs("plan"), ["--max-semi-space-size=16", "--min-semi-space-size=2", path.join(ROOT, "tools", "run.cjs"), path.join(ROOT, "tools", "plan", "cli.ts")]);
     assert.throws(() => npmScriptArgs("test-that-is-not-there"), /not a node command line/);
     assert.throws(() => npmScriptArgs("bench"), /not a node command line/);
 });

@@ -8,11 +8,13 @@
 //
 //   node tools/run.cjs tools/plan/cli.ts --all --check --quiet
 //
-// package.json's scripts start it with `--max-semi-space-size=16` (test/bench.test.ts keeps them alike): Node 24's
-// young generation grows to 128 MB here where Node 20's stops at 32 MB (v8.getHeapSpaceStatistics, 24 GiB machine,
-// 2026-12-03), and that raised `npm run plan -- --all`'s peak RSS from 190 to 248 MB at the same speed. At 16 MB,
-// `--all` takes 21 scavenges instead of 36 at 8 MB (fewer objects live long enough to be promoted) and 2.5 to 8 %
-// less CPU, its peak RSS within 12 MB either way (three sets of 8 to 20 interleaved rounds, 2026-12-04).
+// package.json's scripts start it with `--max-semi-space-size=16 --min-semi-space-size=2` (test/bench.test.ts keeps
+// them alike). Node 24's young generation grows to 128 MB here where Node 20's stops at 32 MB
+// (v8.getHeapSpaceStatistics, 24 GiB machine, 2026-12-03), and that raised `npm run plan -- --all`'s peak RSS from 190
+// to 248 MB at the same speed. At most 16 MB: `--all` takes 21 scavenges instead of 36 at 8 MB (fewer objects live
+// long enough to be promoted), 2.5 to 8 % less CPU. Starting at 2 MB instead of 1: its one mark-compact comes later
+// and leaves a smaller heap, and it peaks at 158-170 MB instead of 183-187 at the same speed (15 interleaved rounds,
+// 2026-12-04; 176-179 MB with at most 8 MB).
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
