@@ -54,7 +54,12 @@ export function expandAction(action: string): Promise<ActionFacts[]> {
     const key = action.toLowerCase();
     let found = expanded.get(key);
     if (!found) {
-        found = expand(action);
+        try {
+            found = expand(action);
+        } catch (error) {
+            // An unreadable data file fails the caller's await, as the package's async reader did.
+            return Promise.reject(error);
+        }
         expanded.set(key, found);
     }
     return Promise.resolve(found.map((f) => ({ ...f })));

@@ -13,7 +13,7 @@ import { Network, subnetCidrs } from "../infra/environment/network";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { platformNamed } from "../infra/platforms";
 import type { EnvironmentBase } from "../infra/platforms/platform";
-import { awsContext, AwsContext } from "../infra/shared/aws-context";
+import { accountRootArn, awsContext, AwsContext } from "../infra/shared/aws-context";
 
 export function environmentStack(s: EnvironmentSettings): Record<string, unknown> {
     const app = s.appName;
@@ -85,8 +85,7 @@ function databaseOf(s: EnvironmentSettings, network: Network, ctx: AwsContext): 
         vpcId: network.vpc.id,
         subnets: subnetCidrs(spare, s.azCount).map((cidr, i) => ({ cidr, availabilityZone: zones.names[i] })),
         secretNamePrefix: secretNamePrefix(s.appName, s.stack),
-        accountId: ctx.accountId,
-        partition: ctx.partition,
+        accountRootArn: accountRootArn(ctx),
         protect: s.protect,
         logRetentionDays: s.logRetentionDays,
         rotationDays: d.rotationDays,

@@ -35,12 +35,15 @@ const BUNDLER_SOURCE = fs.readFileSync(__filename);
  * functions), or only to talk to a real engine over gRPC: load on first use (and its Automation API and
  * generated gRPC clients, below). normalize-package-data alone built spdx-correct's tables at start-up, about
  * 30 ms of a plan; @grpc/grpc-js and the Node modules it loads (http2, tls, http) about 30 ms and 8 MB
- * (2026-12-04). Under the mock engine the SDK touches grpc-js only to compare an RPC error's code.
+ * (2026-12-04). Under the mock engine the SDK touches grpc-js only to compare a failed request's error code
+ * with its status codes: the proxy loads it then.
  */
 const LAZY = /^(typescript|@npmcli\/arborist|normalize-package-data|fdir|upath|@grpc\/grpc-js)$/;
 /**
  * @pulumi/pulumi's generated gRPC clients (proto/*_grpc_pb.js): runtime/settings.js loads them at start-up to
- * connect to a real engine, and each builds its client class with grpc-js as it loads.
+ * connect to a real engine, and each builds its client class with grpc-js as it loads. A bundle never drives a
+ * real engine (`pulumi preview`/`up` run the program unbundled, through tsx): a client loaded from node_modules
+ * would bring its own copies of the protocol's messages, which the bundle's copies are not instances of.
  */
 const PULUMI_GRPC_CLIENT = /_grpc_pb$/;
 /** Bundled although it mentions __dirname/import.meta (see bundle()). */
@@ -317,11 +320,8 @@ async function bundle(entry, opts = {}) {
         .sort();
     inputs.push("package-lock.json");
     writeAtomic(metaFile, JSON.stringify({ entry, hash: hashFiles(inputs, key), inputs }, null, 2));
-    try {
-        fs.unlinkSync(`${out}.v8cache`);
-    } catch {
-        // no code cache for the old bundle
-    }
+    // The old bundle's code cache and the record of the run that made it.
+    for (const stale of [`${out}.v8cache`, `${out}.v8cache.json`]) fs.rmSync(stale, { force: true });
     return out;
 }
 
@@ -334,7 +334,8 @@ async function bundle(entry, opts = {}) {
  * one small stack: `npm test` runs such ones first) left every later `--all` compiling the rest: about a
  * tenth slower (2026-12-04). A process's exit writes the cache again when the process used more than
  * CACHE_REWRITE_RATIO times the CPU of the run that wrote it (`<bundle>.v8cache.json`): so the largest kind
- * of run sets it, once, and runs of the same size or smaller leave it be.
+ * of run sets it, once, and runs of the same size or smaller leave it be. A worker thread's cache (cacheAfter)
+ * records no CPU (its process's is its host's), so the next process run of that bundle makes it again.
  * @param {string} file
  * @param {{ cacheAfter?: (exports: any) => Promise<unknown> }} [opts]
  * @returns {{ cli?: (argv: string[]) => Promise<number> }}
@@ -356,10 +357,12 @@ function load(file, opts = {}) {
         const { user, system } = process.cpuUsage();
         return (user + system) / 1000;
     };
-    const writeCache = () => {
+    /** @param {boolean} measured whether this process's CPU is the run's own (not a worker thread's host's) */
+    const writeCache = (measured) => {
         try {
             writeAtomic(cacheFile, script.createCachedData());
-            writeAtomic(statsFile, JSON.stringify({ cpuMs: Math.round(cpuMs()) }));
+            if (measured) writeAtomic(statsFile, JSON.stringify({ cpuMs: Math.round(cpuMs()) }));
+            else fs.rmSync(statsFile, { force: true });
         } catch {
             // a read-only cache only costs speed
         }
@@ -369,8 +372,8 @@ function load(file, opts = {}) {
     mod.loaded = true;
     if (!cachedData || script.cachedDataRejected) {
         // After the run (or its first piece of work), so the cache also holds the functions it compiled.
-        if (opts.cacheAfter) opts.cacheAfter(mod.exports).then(writeCache, writeCache);
-        else process.on("exit", writeCache);
+        if (opts.cacheAfter) opts.cacheAfter(mod.exports).then(() => writeCache(false), () => writeCache(false));
+        else process.on("exit", () => writeCache(true));
     } else if (!opts.cacheAfter) {
         process.on("exit", () => {
             let made = 0;
@@ -379,7 +382,7 @@ function load(file, opts = {}) {
             } catch {
                 // no record of the run that made it: make it again
             }
-            if (cpuMs() > CACHE_REWRITE_RATIO * made) writeCache();
+            if (cpuMs() > CACHE_REWRITE_RATIO * made) writeCache(true);
         });
     }
     return mod.exports;

@@ -256,8 +256,8 @@ export interface RawConfig {
 
 /**
  * How each config value is validated: without zod's compiled fast path (jitless), which builds a parser
- * with `new Function` for each object schema on its first use; a stack's config is validated once per
- * process, so compiling cost more than it saved (about 4 ms of `npm run plan -- --all`, 2026-12-04).
+ * with `new Function` for each object schema on its first use. A process validates a handful of stacks'
+ * config at most (`--all`: four), so compiling cost more than it saved (about 4 ms of `npm run plan -- --all`, 2026-12-04).
  */
 const ONCE = { jitless: true } as const;
 

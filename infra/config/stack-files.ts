@@ -34,28 +34,38 @@ export interface ParseStore {
 }
 let store: ParseStore | undefined;
 
-/** Installs (or, with undefined, removes) the store readYamlFile consults before parsing. */
-export function useParseStore(s: ParseStore | undefined): void {
+/** Installs (or, with undefined, removes) the store readYamlFile consults for `keep` reads; returns the one it replaces. */
+export function useParseStore(s: ParseStore | undefined): ParseStore | undefined {
+    const previous = store;
     store = s;
+    return previous;
 }
 
 /**
  * A YAML file's document (Pulumi.yaml, a stack file). The same text is parsed once per process; each
- * caller gets its own copy. A text that does not parse throws the parser's error every time.
+ * caller gets its own copy. A text that does not parse throws the parser's error every time. With `keep`,
+ * a clean parse is also kept in the installed ParseStore: only for the project file, never a stack file,
+ * whose text may hold a value a user set in plain text by mistake (the plan refuses it; a cache would keep it).
  */
-export function readYamlFile(file: string): unknown {
+export function readYamlFile(file: string, opts: { keep?: boolean } = {}): unknown {
     const text = fs.readFileSync(file, "utf8");
     if (!parsed.has(text)) {
-        const kept = store?.get(text);
-        const value = kept ? kept.value : parseYaml(text);
-        if (store && !kept) {
-            const doc = parseDocument(text);
-            if (!doc.errors.length && !doc.warnings.length) store.set(text, value);
-        }
-        parsed.set(text, value);
+        parsed.set(text, opts.keep && store ? keptParse(store, text) : parseYaml(text));
         if (parsed.size > PARSES_KEPT) parsed.delete(parsed.keys().next().value as string);
     }
     return structuredClone(parsed.get(text));
+}
+
+/** The store's parse of `text`, or a parse kept in it when clean; otherwise the parser's own result, warnings and error. */
+function keptParse(kept: ParseStore, text: string): unknown {
+    const hit = kept.get(text);
+    if (hit) return hit.value;
+    const doc = parseDocument(text);
+    if (!doc || doc.errors.length || doc.warnings.length) return parseYaml(text);
+    // What parse() returns for a document with no error or warning.
+    const value: unknown = doc.toJS();
+    kept.set(text, value);
+    return value;
 }
 
 /** The parsed `Pulumi.<stack>.yaml`, or undefined when there is no such file. */

@@ -68,9 +68,11 @@ export interface DatabaseArgs {
     subnets: { cidr: string; availabilityZone: pulumi.Input<string> }[];
     /** The stack's secret-name prefix (contract.ts secretNamePrefix): the connection secret is `<prefix>database`. */
     secretNamePrefix: string;
-    /** The account: the key policy lets it administer the key, so IAM policies (the deploy role's, tag-scoped) decide. */
-    accountId: pulumi.Input<string>;
-    partition: pulumi.Input<string>;
+    /**
+     * The account's root principal (aws-context.ts accountRootArn): the key policy lets it administer the key, so
+     * IAM policies (the deploy role's, tag-scoped) decide.
+     */
+    accountRootArn: pulumi.Input<string>;
     /**
      * Production: deletion protection, a final snapshot on delete, Pulumi `protect`, changes held to the
      * maintenance window. Otherwise the stack destroys cleanly (no final snapshot). @default false
@@ -167,7 +169,7 @@ export class Database extends pulumi.ComponentResource {
                 // policies grant (KMS Developer Guide, "Default key policy"). RDS uses it through a grant.
                 policy: jsonOutput({
                     Version: "2012-10-17",
-                    Statement: [{ Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" }],
+                    Statement: [{ Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: args.accountRootArn }, Action: "kms:*", Resource: "*" }],
                 }),
             },
             kept,

@@ -21,8 +21,7 @@ const ARGS: DatabaseArgs = {
         { cidr: "10.20.208.0/20", availabilityZone: "eu-west-1b" },
     ],
     secretNamePrefix: "slipway/shop/staging/",
-    accountId: "123456789012",
-    partition: "aws",
+    accountRootArn: "arn:aws:iam::123456789012:root",
 };
 const database = (args: Partial<DatabaseArgs> = {}, name = "database") =>
     build(() => {

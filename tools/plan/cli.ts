@@ -148,12 +148,14 @@ function checkedStack(plan: Plan, cfg: StackConfig, dir: string, planner: Planne
 
 /** The command line: runs main() (in `dir`, with `planner`), printing a known error as one line (no stack trace); resolves to the exit code. */
 export function cli(argv: string[], dir = process.cwd(), planner: Planner = planHere): Promise<number> {
-    useParseStore(parseStore());
-    return main(argv, dir, planner).catch((err: unknown) => {
-        const known = err instanceof UsageError || err instanceof StackNotFoundError || err instanceof EngineViolation || err instanceof LimitError || RunError.isInstance(err);
-        process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
-        return 1;
-    });
+    const previous = useParseStore(parseStore());
+    return main(argv, dir, planner)
+        .catch((err: unknown) => {
+            const known = err instanceof UsageError || err instanceof StackNotFoundError || err instanceof EngineViolation || err instanceof LimitError || RunError.isInstance(err);
+            process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
+            return 1;
+        })
+        .finally(() => useParseStore(previous));
 }
 
 if (require.main === module) cli(process.argv.slice(2)).then((code) => process.exit(code));

@@ -34,8 +34,12 @@ interface ProjectFile {
     config?: Record<string, unknown>;
 }
 
+/**
+ * The project file, its parse kept between runs (readYamlFile's `keep`): it is the committed Pulumi.yaml,
+ * which holds no secret values (`pulumi config set --secret` writes to a stack file).
+ */
 export function readProject(dir: string): ProjectFile {
-    return readYamlFile(path.join(dir, "Pulumi.yaml")) as ProjectFile;
+    return readYamlFile(path.join(dir, "Pulumi.yaml"), { keep: true }) as ProjectFile;
 }
 
 /** Stack names that have a `Pulumi.<stack>.yaml` in `dir`. */
