@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The one way the offline tools run (npm run plan, check, cost, lead-time): the TypeScript entry is
-// bundled with esbuild into node_modules/.cache/slipway (rebuilt when a source file or the lockfile
-// changes) and run with V8's code cache kept beside the bundle. Modules @pulumi/pulumi loads at start
-// but uses only to serialize closures (typescript, @npmcli/arborist) become proxies in the bundle, loaded
-// on first use. Only public Node APIs: esbuild, vm.Script's cachedData and module.createRequire; Node's
+// bundled with esbuild into node_modules/.cache/slipway (rebuilt when a source file, the lockfile or this
+// file changes) and run with V8's code cache kept beside the bundle. Modules @pulumi/pulumi loads at start
+// but uses only to serialize closures (typescript, @npmcli/arborist) or to reach a real engine (@grpc/grpc-js)
+// become proxies in the bundle, loaded on first use. Only public Node APIs: esbuild, vm.Script's cachedData and module.createRequire; Node's
 // module loader is not patched. The entry exports `cli(argv): Promise<number>` (its exit code).
 //
 //   node tools/run.cjs tools/plan/cli.ts --all --check --quiet
