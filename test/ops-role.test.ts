@@ -24,9 +24,16 @@ const A = "123456789012";
 const region = { "aws:RequestedRegion": R };
 
 interface Sent {
-    constructor: { name: string };
+    constructor: unknown;
     input: Record<string, unknown>;
 }
+
+/**
+ * Each CodePipeline command class by the name the SDK exports it under: the IAM action is that name without
+ * "Command". Not the class's own `name`: the bundle the suite runs in renames a class whose name another
+ * bundled module also declares (GetPipelineCommand5), and keeps no original names (tools/run.cjs, keepNames).
+ */
+const commandNames = new Map(Object.entries(cp).filter(([name]) => name.endsWith("Command")).map(([name, command]) => [command as unknown, name]));
 
 /** The IAM requests of the calls the mocks received; the recorded pipeline's name stands for the planned one. */
 function requestsOf(m: Mocks, pipelineArn: string, why: string): Request[] {
@@ -34,7 +41,9 @@ function requestsOf(m: Mocks, pipelineArn: string, why: string): Request[] {
     const arnOf = (name: unknown) => (name === PIPELINE ? pipelineArn : `arn:aws:codepipeline:${R}:${A}:${String(name)}`);
     const sent = (stub: { calls(): { args: unknown[] }[] }) => stub.calls().map((c) => c.args[0] as Sent);
     for (const c of sent(m.codepipeline)) {
-        const action = `codepipeline:${c.constructor.name.replace(/Command$/, "")}`;
+        const command = commandNames.get(c.constructor);
+        assert.ok(command, `a CodePipeline call the SDK exports no command for: ${String(c.constructor)}`);
+        const action = `codepipeline:${command.replace(/Command$/, "")}`;
         const i = c.input;
         const resource =
             action === "codepipeline:ListPipelines"
