@@ -2,7 +2,6 @@
 // delivery stack's pipeline, policies and GitHub variables on one side; the environment stacks'
 // resources and the workflows on the other), in one place. test/contract.test.ts plans both sides
 // and checks they agree on each. Everything else is auto-named by Pulumi.
-import * as pulumi from "@pulumi/pulumi";
 import type { Alias } from "@pulumi/pulumi";
 import type { AwsContext } from "./shared/aws-context";
 
@@ -272,8 +271,8 @@ export function managedPolicyName(app: string, policyStack: string, concern: str
 }
 
 /** A managed policy's ARN, known without a stack reference (IAM policy ARNs are path + name). */
-export function managedPolicyArn(ctx: AwsContext, app: string, policyStack: string, concern: string): pulumi.Output<string> {
-    return pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:policy${rolePath(app)}${managedPolicyName(app, policyStack, concern)}`;
+export function managedPolicyArn(ctx: AwsContext, app: string, policyStack: string, concern: string): string {
+    return `arn:${ctx.partition}:iam::${ctx.accountId}:policy${rolePath(app)}${managedPolicyName(app, policyStack, concern)}`;
 }
 
 /** The permissions boundary every role of a policy stack's environments must carry. */
@@ -286,7 +285,7 @@ export const BOUNDARY_CONCERN = "boundary";
 export const OWN_STACK = `\${aws:PrincipalTag/${STACK_TAG}}`;
 
 /** The runtime policy of one kind of workload role (a platform's: `task-execution`, `beanstalk-instance`) for a policy stack. */
-export function runtimePolicyArn(ctx: AwsContext, app: string, policyStack: string, kind: string): pulumi.Output<string> {
+export function runtimePolicyArn(ctx: AwsContext, app: string, policyStack: string, kind: string): string {
     return managedPolicyArn(ctx, app, policyStack, kind);
 }
 
@@ -318,12 +317,12 @@ export function ecsInfrastructureRoleName(app: string, stack: string): string {
 }
 
 /** The ARN pattern of every role of a policy stack's environments (`…:role/slipway/<app>/<stack>/*`; review: `review-*`). */
-export function environmentRoleArnPattern(ctx: AwsContext, app: string, policyStack: string): pulumi.Output<string> {
-    return pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, stackPattern(policyStack))}*`;
+export function environmentRoleArnPattern(ctx: AwsContext, app: string, policyStack: string): string {
+    return `arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, stackPattern(policyStack))}*`;
 }
 
 /** The permissions boundary of a policy stack's roles. */
-export function boundaryArn(ctx: AwsContext, app: string, policyStack: string): pulumi.Output<string> {
+export function boundaryArn(ctx: AwsContext, app: string, policyStack: string): string {
     return managedPolicyArn(ctx, app, policyStack, BOUNDARY_CONCERN);
 }
 

@@ -38,9 +38,9 @@ import { packageIndexVariables, packageReadStatements, PACKAGES_READ_TOKEN_MINUT
 import { PackageIndex } from "../infra/packages/package-index";
 import { PackagePublishing } from "../infra/packages/publishing";
 
-export function deliveryStack(s: DeliverySettings): Record<string, unknown> {
+export async function deliveryStack(s: DeliverySettings): Promise<Record<string, unknown>> {
     const app = s.appName;
-    const ctx = awsContext(s.region);
+    const ctx = await awsContext(s.region);
     const path = rolePath(app);
     const protect = s.protect;
 

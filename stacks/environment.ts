@@ -15,7 +15,7 @@ import { platformNamed } from "../infra/platforms";
 import type { EnvironmentBase } from "../infra/platforms/platform";
 import { accountRootArn, awsContext, AwsContext } from "../infra/shared/aws-context";
 
-export function environmentStack(s: EnvironmentSettings): Record<string, unknown> {
+export async function environmentStack(s: EnvironmentSettings): Promise<Record<string, unknown>> {
     const app = s.appName;
     const name = environmentName(app, s.stack);
     const delivery = new pulumi.StackReference("delivery", { name: s.deliveryStack });
@@ -24,7 +24,7 @@ export function environmentStack(s: EnvironmentSettings): Record<string, unknown
     // or forward to an unverified build ("latest" until the pipeline's first smoke test passes).
     const imageTag = ssm.getParameterOutput({ name: imageTagParameter(app, s.imageStack) }).value;
     const network = new Network("network", { cidr: s.vpcCidr, azCount: s.azCount });
-    const ctx = awsContext(s.region);
+    const ctx = await awsContext(s.region);
     const base: EnvironmentBase = {
         name,
         image: pulumi.interpolate`${repositoryUrl}:${imageTag}`,

@@ -32,8 +32,11 @@ export interface ProgramOptions {
     stackDir?: string;
 }
 
-/** Declares the current stack's resources and returns its outputs. */
-export function program(opts: ProgramOptions = {}): Record<string, unknown> {
+/**
+ * Declares the current stack's resources and resolves to its outputs. Config is validated before this returns:
+ * a bad config throws here, before any resource is declared.
+ */
+export function program(opts: ProgramOptions = {}): Promise<Record<string, unknown>> {
     let settings: Settings;
     try {
         settings = loadSettings(opts.stackDir);

@@ -209,15 +209,13 @@ test("a wider capacity range updates the cluster in place", async () => {
 
 test("review stacks' database policy reaches only review clusters (<app>-review-*), a pipeline stack's only its own", async () => {
     const { databaseArns } = await import("../infra/delivery/database-policy");
-    const pulumi = await import("@pulumi/pulumi");
-    const ctx = { region: "us-east-1", accountId: pulumi.output("123456789012"), partition: pulumi.output("aws") };
-    const resolve = (o: unknown) => new Promise<string>((ok) => (o as { apply: (f: (v: string) => void) => void }).apply(ok));
+    const ctx = { region: "us-east-1", accountId: "123456789012", partition: "aws" };
     const review = databaseArns({ app: "shop", policyStack: "review", ctx });
-    assert.equal(await resolve(review.cluster), "arn:aws:rds:us-east-1:123456789012:cluster:shop-review-*");
-    assert.equal(await resolve(review.writer), "arn:aws:rds:us-east-1:123456789012:db:shop-review-*-writer");
+    assert.equal(review.cluster, "arn:aws:rds:us-east-1:123456789012:cluster:shop-review-*");
+    assert.equal(review.writer, "arn:aws:rds:us-east-1:123456789012:db:shop-review-*-writer");
     const staging = databaseArns({ app: "shop", policyStack: "staging", ctx });
-    assert.equal(await resolve(staging.cluster), "arn:aws:rds:us-east-1:123456789012:cluster:shop-staging");
-    assert.equal(await resolve(staging.finalSnapshot), "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:shop-staging-final");
+    assert.equal(staging.cluster, "arn:aws:rds:us-east-1:123456789012:cluster:shop-staging");
+    assert.equal(staging.finalSnapshot, "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:shop-staging-final");
 });
 
 test("a deploy role gets the database policy only when its stack file sets slipway:database", async () => {

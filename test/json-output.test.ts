@@ -54,8 +54,20 @@ for (const secret of [false, true]) {
     });
 }
 
-test("jsonOutput of plain JSON is that JSON", async () => {
-    const plain = { a: [1, "two", { three: null }], b: false };
+test("jsonOutput of plain JSON is that JSON, carried as jsonStringify carries it: known, not secret, no dependency", async () => {
+    const plain = { a: [1, "two", { three: null }], b: false, gone: undefined };
     const text = await new Promise<string>((resolve) => jsonOutput(plain).apply(resolve));
     assert.equal(text, JSON.stringify(plain));
+    let lean: Awaited<ReturnType<typeof carried>> | undefined;
+    let stock: Awaited<ReturnType<typeof carried>> | undefined;
+    let known: boolean[] = [];
+    await runUnderMocks(opts, async () => {
+        const [a, b] = [jsonOutput(plain), pulumi.jsonStringify(plain)];
+        [lean, stock] = await Promise.all([carried(a), carried(b)]);
+        known = await Promise.all([a, b].map((o) => (o as unknown as { isKnown: Promise<boolean> }).isKnown));
+        return {};
+    });
+    assert.deepEqual(lean, stock);
+    assert.deepEqual(lean, { value: JSON.stringify(plain), secret: false, urns: [] });
+    assert.deepEqual(known, [true, true]);
 });

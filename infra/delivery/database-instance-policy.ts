@@ -7,7 +7,6 @@
 // password RDS keeps (rds:StorageEncrypted is a condition key of the `db` resource type, rds:ManageMasterUserPassword
 // of CreateDBInstance: service authorization reference, RDS), so no request of this role can carry a plaintext
 // password or leave storage unencrypted. RDS makes its `rds!db-…` secret with the caller's rights, through RDS only.
-import * as pulumi from "@pulumi/pulumi";
 import { arnOf } from "../shared/aws-context";
 import { Statement } from "../shared/iam";
 import { databaseIdentifier, finalSnapshotIdentifier, rdsMasterSecret, stackPattern } from "../contract";
@@ -106,7 +105,7 @@ export function instanceDatabaseStatements(scope: DeployerScope): Statement[] {
             Sid: "GrantOwnKeysToRds",
             Action: ["kms:CreateGrant"],
             Resource: [keys],
-            Condition: { ...t.owned, Bool: { "kms:GrantIsForAWSResource": "true" }, StringEquals: { "kms:ViaService": pulumi.interpolate`rds.${ctx.region}.amazonaws.com` } },
+            Condition: { ...t.owned, Bool: { "kms:GrantIsForAWSResource": "true" }, StringEquals: { "kms:ViaService": `rds.${ctx.region}.amazonaws.com` } },
         },
     ];
 }

@@ -7,7 +7,6 @@
 // allowed by name. The master password's secret is made by RDS with the caller's rights (Aurora User
 // Guide, "Password management with Amazon Aurora and AWS Secrets Manager": secretsmanager:CreateSecret and
 // TagResource), only as RDS's own (`rds!cluster-…`) and only through RDS (aws:ViaAWSService).
-import * as pulumi from "@pulumi/pulumi";
 import { arnOf } from "../shared/aws-context";
 import { Statement } from "../shared/iam";
 import { databaseIdentifier, finalSnapshotIdentifier, managedPolicyName, rdsLogGroupName, stackPattern, writerIdentifier } from "../contract";
@@ -113,7 +112,7 @@ export function databaseStatements(scope: DeployerScope): Statement[] {
             Sid: "GrantOwnKeysToRds",
             Action: ["kms:CreateGrant"],
             Resource: [keys],
-            Condition: { ...t.owned, Bool: { "kms:GrantIsForAWSResource": "true" }, StringEquals: { "kms:ViaService": pulumi.interpolate`rds.${ctx.region}.amazonaws.com` } },
+            Condition: { ...t.owned, Bool: { "kms:GrantIsForAWSResource": "true" }, StringEquals: { "kms:ViaService": `rds.${ctx.region}.amazonaws.com` } },
         },
     ];
 }

@@ -12,7 +12,6 @@
 // a grant and writes with the target key (RDS API RestoreDBClusterFromSnapshot KmsKeyId: "When you don't specify a value
 // for the KmsKeyId parameter … the restored DB cluster is encrypted using the KMS key that was used to encrypt the DB
 // snapshot"; the target key's rights are the review role's own, infra/delivery/database-policy.ts GrantOwnKeysToRds).
-import * as pulumi from "@pulumi/pulumi";
 import { arnOf } from "../shared/aws-context";
 import { Statement } from "../shared/iam";
 import { databaseIdentifier, managedPolicyName, STACK_TAG, stackPattern, stackTag } from "../contract";
@@ -34,7 +33,7 @@ export function databaseRestoreStatements(scope: DeployerScope, source: string):
     const own = databaseArns(scope);
     const sourceCluster = databaseIdentifier(scope.app, source);
     const snapshots = arnOf(ctx, "rds", `cluster-snapshot:${automatedSnapshotPattern(sourceCluster)}`);
-    const viaRds = pulumi.interpolate`rds.${ctx.region}.amazonaws.com`;
+    const viaRds = `rds.${ctx.region}.amazonaws.com`;
     const sourceKeys = { [`aws:ResourceTag/${STACK_TAG}`]: stackTag(scope.app, source) };
     return [
         {

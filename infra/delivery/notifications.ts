@@ -42,7 +42,7 @@ export class Notifications extends pulumi.ComponentResource {
                         Resource: [this.topic.arn],
                         Condition: {
                             StringEquals: { "aws:SourceAccount": args.ctx.accountId },
-                            ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${args.ctx.partition}:cloudwatch:${args.ctx.region}:${args.ctx.accountId}:alarm:${alarmNamePrefixOfTag(`${args.app}/*`)}*` },
+                            ArnLike: { "aws:SourceArn": `arn:${args.ctx.partition}:cloudwatch:${args.ctx.region}:${args.ctx.accountId}:alarm:${alarmNamePrefixOfTag(`${args.app}/*`)}*` },
                         },
                     },
                     {

@@ -68,12 +68,12 @@ export function opsReadStatements(a: Pick<OpsAccessArgs, "app" | "pipelineArn" |
             Sid: "ReadVerifiedImageTags",
             Action: [...OPS_READ_ACTIONS.parameters],
             // Parameter ARNs drop the name's leading slash (service authorization reference, parameter).
-            Resource: a.targets.map((t) => pulumi.interpolate`arn:${ctx.partition}:ssm:${ctx.region}:${ctx.accountId}:parameter${imageTagParameter(a.app, t.stack)}`),
+            Resource: a.targets.map((t) => `arn:${ctx.partition}:ssm:${ctx.region}:${ctx.accountId}:parameter${imageTagParameter(a.app, t.stack)}`),
         },
         {
             Sid: "ReadReleaseAlarms",
             Action: [...OPS_READ_ACTIONS.alarms],
-            Resource: a.targets.map((t) => pulumi.interpolate`arn:${ctx.partition}:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:${alarmNamePrefix(a.app, t.stack)}*`),
+            Resource: a.targets.map((t) => `arn:${ctx.partition}:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:${alarmNamePrefix(a.app, t.stack)}*`),
         },
     ];
 }

@@ -145,7 +145,7 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
                 "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging",
                 "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:RestoreObject", "s3:ReplicateObject", "s3:ReplicateDelete",
             ],
-            NotResource: [pulumi.interpolate`arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}/resources/environments/logs/*`],
+            NotResource: [`arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}/resources/environments/logs/*`],
         },
         {
             // …and none changes EB's buckets' policy, ACL or settings (EB applies its policy when the delivery stack's
@@ -153,7 +153,7 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Sid: "BeanstalkStorageUnchanged",
             Effect: "Deny",
             Action: ["s3:PutBucket*", "s3:DeleteBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration", "s3:PutAccelerateConfiguration"],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::elasticbeanstalk-*`],
+            Resource: [`arn:${ctx.partition}:s3:::elasticbeanstalk-*`],
         },
         {
             Sid: "SharedApplicationUnchanged",
@@ -190,7 +190,7 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Action: ["iam:PassRole"],
             // The role's own stack tag fills <app>/<stack> (roles live under /slipway/<app>/<stack>/): review stacks
             // share this boundary, and none passes another's roles.
-            NotResource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${OWN_STACK}/*`],
+            NotResource: [`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${OWN_STACK}/*`],
         },
     ];
 }

@@ -9,7 +9,6 @@
 //   <root>/.pulumi/locks/organization/<project>/<stack>/<id>.json the update lock (keyed by the stack's
 //                                                                fully qualified name, organization/<project>/<stack>)
 // Nothing for a Pulumi Cloud backend: it authenticates with its own token.
-import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
 import { Statement } from "../shared/iam";
 import { s3Backend } from "./state-backend-url";
@@ -41,8 +40,8 @@ export function stateBackendStatements(a: StateAccess): Statement[] {
     const backend = s3Backend(a.backendUrl);
     if (!backend) return [];
     const { bucket, root } = backend;
-    const bucketArn = pulumi.interpolate`arn:${a.ctx.partition}:s3:::${bucket}`;
-    const key = (path: string) => pulumi.interpolate`${bucketArn}/${root}/${path}`;
+    const bucketArn = `arn:${a.ctx.partition}:s3:::${bucket}`;
+    const key = (path: string) => `${bucketArn}/${root}/${path}`;
     const perStack = (stacks: string[], f: (s: string) => string) => stacks.map((s) => key(f(s)));
     // `<stack>.json*`: the checkpoint in any compression, and its `.bak`.
     const checkpoints = (stacks: string[]) => perStack(stacks, (s) => `stacks/${a.project}/${s}.json*`);

@@ -1,6 +1,5 @@
 // Names and ARNs of the package index, derived from config alone: the build and publish roles' policies
 // name the repositories before they exist, and the buildspecs name their endpoints.
-import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "../shared/aws-context";
 import type { PackageFormat } from "./settings";
 
@@ -15,12 +14,12 @@ export function upstreamRepositoryName(app: string, format: PackageFormat): stri
 }
 
 /** `arn:…:codeartifact:<region>:<account>:domain/<domain>` (Service Authorization Reference, CodeArtifact). */
-export function domainArn(ctx: AwsContext, domain: string): pulumi.Output<string> {
+export function domainArn(ctx: AwsContext, domain: string): string {
     return arnOf(ctx, "codeartifact", `domain/${domain}`);
 }
 
 /** `arn:…:repository/<domain>/<repository>` */
-export function repositoryArn(ctx: AwsContext, domain: string, repository: string): pulumi.Output<string> {
+export function repositoryArn(ctx: AwsContext, domain: string, repository: string): string {
     return arnOf(ctx, "codeartifact", `repository/${domain}/${repository}`);
 }
 
@@ -28,7 +27,7 @@ export function repositoryArn(ctx: AwsContext, domain: string, repository: strin
  * Every package of a repository: `arn:…:package/<domain>/<repository>/<format>/<namespace>/<name>`
  * (CodeArtifact User Guide, "Repository policies": package ARNs). Publishing is authorized on it.
  */
-export function packagesArn(ctx: AwsContext, domain: string, repository: string, format: PackageFormat): pulumi.Output<string> {
+export function packagesArn(ctx: AwsContext, domain: string, repository: string, format: PackageFormat): string {
     return arnOf(ctx, "codeartifact", `package/${domain}/${repository}/${format}/*`);
 }
 
@@ -36,6 +35,6 @@ export function packagesArn(ctx: AwsContext, domain: string, repository: string,
  * A repository's endpoint (no secret in it): `https://<domain>-<owner>.d.codeartifact.<region>.amazonaws.com/<format>/<repository>/`,
  * the form `aws codeartifact get-repository-endpoint` answers (CodeArtifact User Guide, pip/npm/mvn pages).
  */
-export function repositoryEndpoint(ctx: AwsContext, domain: string, format: PackageFormat, repository: string): pulumi.Output<string> {
-    return pulumi.interpolate`https://${domain}-${ctx.accountId}.d.codeartifact.${ctx.region}.amazonaws.com/${format}/${repository}/`;
+export function repositoryEndpoint(ctx: AwsContext, domain: string, format: PackageFormat, repository: string): string {
+    return `https://${domain}-${ctx.accountId}.d.codeartifact.${ctx.region}.amazonaws.com/${format}/${repository}/`;
 }

@@ -47,7 +47,7 @@ export interface PackageRepository {
     name: string;
     repository: codeartifact.Repository;
     /** The endpoint package managers use (no credential in it). */
-    endpoint: pulumi.Output<string>;
+    endpoint: string;
 }
 
 /**

@@ -62,7 +62,7 @@ const proto = pulumi.ComponentResource.prototype as unknown as { registerOutputs
 
 /**
  * Runs `program` (which constructs components) as a one-off stack and returns its plan. `program`
- * gets an AwsContext whose invokes the mock answers; what it returns becomes the plan's outputs (so
+ * gets the AwsContext the mock's invokes answer; what it returns becomes the plan's outputs (so
  * a component's public fields can be resolved). registerOutputs calls are recorded while it runs.
  */
 export async function build(
@@ -73,14 +73,17 @@ export async function build(
     const calls: { urn: pulumi.Output<string>; outputs: unknown }[] = [];
     const plan = await runUnderMocks(
         { project: "slipway", stack: opts.stack ?? "components", config: { "aws:region": region }, secretKeys: [], revealSecrets: opts.revealSecrets },
-        () => {
+        async () => {
+            const ctx = await awsContext(region);
             const original = proto.registerOutputs;
             proto.registerOutputs = function (outputs) {
                 calls.push({ urn: this.urn, outputs: outputs ?? {} });
                 return original.call(this, outputs);
             };
+            // Only while the components are constructed: the SDK's own later registerOutputs() of each (with no
+            // outputs, after its initialize) must not replace what the component registered.
             try {
-                const exported = program(awsContext(region)) ?? {};
+                const exported = program(ctx) ?? {};
                 return { ...exported, __registered: calls.map((c) => ({ urn: c.urn, outputs: c.outputs })) };
             } finally {
                 proto.registerOutputs = original;

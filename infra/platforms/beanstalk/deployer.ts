@@ -5,7 +5,6 @@
 // EB applies an environment's tags (the program's defaultTags, `slipway:stack`) to that
 // CloudFormation stack, which propagates them to the groups, instances and load balancer it creates
 // (EB "Tagging resources in your environments"): the same tag conditions scope all of them.
-import * as pulumi from "@pulumi/pulumi";
 import { arnOf } from "../../shared/aws-context";
 import { DeployerScope } from "../../delivery/deployer-policy";
 import { Statement } from "../../shared/iam";
@@ -54,11 +53,11 @@ function beanstalkDeployerBase(scope: DeployerScope): Statement[] {
     const env = environmentName(app, pattern);
     const eb = (resource: string) => arnOf(ctx, "elasticbeanstalk", resource);
     const stacks = arnOf(ctx, "cloudformation", "stack/awseb-e-*");
-    const asg = pulumi.interpolate`arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*`;
-    const bundles = pulumi.interpolate`arn:${ctx.partition}:s3:::${bundleBucketPrefix(app, pattern)}*`;
+    const asg = `arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*`;
+    const bundles = `arn:${ctx.partition}:s3:::${bundleBucketPrefix(app, pattern)}*`;
     // EB's own storage bucket: EB reads and writes it for the environment (templates, logs); the
     // pipeline's deploy action uploads bundles there, so deploy roles only read it, and never set its policy.
-    const storage = pulumi.interpolate`arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}`;
+    const storage = `arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}`;
     const ec2 = (type: string) => arnOf(ctx, "ec2", `${type}/*`);
     return [
         {
@@ -76,8 +75,8 @@ function beanstalkDeployerBase(scope: DeployerScope): Statement[] {
                 eb(`applicationversion/${application}/${env}-*`),
                 eb(`environment/${application}/${env}`),
                 // Platforms are AWS-owned resources without an account.
-                pulumi.interpolate`arn:${ctx.partition}:elasticbeanstalk:${ctx.region}::solutionstack/*`,
-                pulumi.interpolate`arn:${ctx.partition}:elasticbeanstalk:${ctx.region}::platform/*`,
+                `arn:${ctx.partition}:elasticbeanstalk:${ctx.region}::solutionstack/*`,
+                `arn:${ctx.partition}:elasticbeanstalk:${ctx.region}::platform/*`,
             ],
         },
         {
@@ -164,7 +163,7 @@ function beanstalkDeployerBase(scope: DeployerScope): Statement[] {
             Resource: [ec2("subnet"), ec2("security-group")],
             Condition: owned,
         },
-        { Sid: "LaunchPublicImages", Action: ["ec2:RunInstances"], Resource: [pulumi.interpolate`arn:${ctx.partition}:ec2:${ctx.region}::image/*`] },
+        { Sid: "LaunchPublicImages", Action: ["ec2:RunInstances"], Resource: [`arn:${ctx.partition}:ec2:${ctx.region}::image/*`] },
         {
             Sid: "ChangeOwnBeanstalkInstances",
             Action: [
@@ -210,7 +209,7 @@ function beanstalkDeployerBase(scope: DeployerScope): Statement[] {
                 "s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls",
                 "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:DeleteObjectVersion",
             ],
-            Resource: [bundles, pulumi.interpolate`${bundles}/*`],
+            Resource: [bundles, `${bundles}/*`],
         },
         {
             // EB's per-region storage bucket is shared by every environment of the account (EB's design) and
@@ -222,7 +221,7 @@ function beanstalkDeployerBase(scope: DeployerScope): Statement[] {
             // pipeline role deploys every release (UpdateEnvironment) without it. docs/credentials.md.
             Sid: "BeanstalkStorage",
             Action: ["s3:CreateBucket", "s3:GetBucketLocation", "s3:ListBucket", "s3:GetBucketPolicy", "s3:GetObject"],
-            Resource: [storage, pulumi.interpolate`${storage}/*`],
+            Resource: [storage, `${storage}/*`],
         },
     ];
 }

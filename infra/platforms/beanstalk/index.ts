@@ -45,7 +45,7 @@ export const beanstalk: Platform<BeanstalkTarget> = {
         kind: BEANSTALK_RUNTIME_KIND,
         description: "the stack's Beanstalk instances: pull the image, read the secret and the stack's own bundles",
         // The instance fetches its application version's bundle (EB's own log streaming is in the managed web-tier policy).
-        statements: (app, pattern, ctx) => [{ Sid: "ReadBundles", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::${bundleBucketPrefix(app, pattern)}*/*`] }],
+        statements: (app, pattern, ctx) => [{ Sid: "ReadBundles", Action: ["s3:GetObject"], Resource: [`arn:${ctx.partition}:s3:::${bundleBucketPrefix(app, pattern)}*/*`] }],
     },
     awsManagedPolicies: Object.values(BEANSTALK_MANAGED_POLICIES),
     // The instances carry the database's clients group (infra/platforms/beanstalk/database.ts).

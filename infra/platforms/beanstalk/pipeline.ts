@@ -12,7 +12,6 @@
 // the targets' stack tags (EB applies an environment's tags to its stack, which propagates them), so
 // the pipeline can change no other stack's groups, instances or alarms; only calls AWS cannot scope use
 // "*", limited to the stack's region. test/iam-service-roles.test.ts simulates every call.
-import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
 import { beanstalkApplicationName, environmentName, environmentRolePath, stackTag, STACK_TAG } from "../../contract";
@@ -71,9 +70,9 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
     const creating = { StringEquals: { [`aws:RequestTag/${STACK_TAG}`]: tags } };
     const regionOnly = { StringEquals: { "aws:RequestedRegion": ctx.region } };
     // EB's per-region storage bucket, where application versions and bundles are kept.
-    const storage = pulumi.interpolate`arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}`;
+    const storage = `arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}`;
     const stacks = arnOf(ctx, "cloudformation", "stack/awseb-e-*");
-    const groups = pulumi.interpolate`arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*`;
+    const groups = `arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*`;
     const ec2 = (type: string) => arnOf(ctx, "ec2", `${type}/*`);
     return [
         {
@@ -87,13 +86,13 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
                 ...apps.map((a) => eb(`applicationversion/${a}/*`)),
                 ...targets.map((t) => eb(`environment/${t.applicationName}/${t.environmentName}`)),
                 // UpdateEnvironment also authorizes the environment's platform; solution stacks are AWS-owned (no account).
-                pulumi.interpolate`arn:${ctx.partition}:elasticbeanstalk:${ctx.region}::solutionstack/*`,
+                `arn:${ctx.partition}:elasticbeanstalk:${ctx.region}::solutionstack/*`,
             ],
         },
         {
             Sid: "BeanstalkStorageBucket",
             Action: ["s3:CreateBucket", "s3:GetBucketLocation", "s3:ListBucket", "s3:GetBucketPolicy", "s3:GetObject", "s3:GetObjectAcl", "s3:PutObject", "s3:PutObjectAcl"],
-            Resource: [storage, pulumi.interpolate`${storage}/*`],
+            Resource: [storage, `${storage}/*`],
         },
         // An immutable deploy's temporary stack; EB's stacks are named after generated ids, told apart by the tag.
         { Sid: "CreateBeanstalkStacks", Action: ["cloudformation:CreateStack"], Resource: [stacks], Condition: creating },
@@ -147,7 +146,7 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
             Condition: owned,
         },
         // Public AMIs are AWS's: no tag of ours.
-        { Sid: "LaunchPublicImages", Action: ["ec2:RunInstances"], Resource: [pulumi.interpolate`arn:${ctx.partition}:ec2:${ctx.region}::image/*`] },
+        { Sid: "LaunchPublicImages", Action: ["ec2:RunInstances"], Resource: [`arn:${ctx.partition}:ec2:${ctx.region}::image/*`] },
         {
             // Tags only while creating; never re-tagging an existing resource.
             Sid: "BeanstalkTagOnCreate",
@@ -184,7 +183,7 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
             // New instances launch with the environment's instance profile.
             Sid: "PassInstanceRoles",
             Action: ["iam:PassRole"],
-            Resource: targets.map((t) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
+            Resource: targets.map((t) => `arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
             Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
         },
     ];
@@ -261,7 +260,7 @@ export function beanstalkSmokeTestStatements(ctx: AwsContext, targets: Beanstalk
         {
             Sid: "ReadBeanstalkBundles",
             Action: ["s3:GetObject"],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}/*`],
+            Resource: [`arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}/*`],
         },
     ];
 }

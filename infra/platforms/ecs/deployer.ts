@@ -2,7 +2,6 @@
 // stack: the cluster, service, task family and autoscaling, and the HTTP API ingress (API Gateway, its
 // VPC link and access logs, Cloud Map). Scoped like the shared statements (delivery/deployer-policy.ts):
 // names the pipeline knows by ARN, everything else by the stack tag.
-import * as pulumi from "@pulumi/pulumi";
 import { arnOf } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
 import { DeployerScope, tagConditions } from "../../delivery/deployer-policy";
@@ -25,7 +24,7 @@ function passInfrastructureRole(scope: DeployerScope): Statement {
     return {
         Sid: "PassEcsInfrastructureRole",
         Action: ["iam:PassRole"],
-        Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, pattern)}${ecsInfrastructureRoleName(app, pattern)}`],
+        Resource: [`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, pattern)}${ecsInfrastructureRoleName(app, pattern)}`],
         Condition: { StringEquals: { "iam:PassedToService": ECS_SERVICE_PRINCIPAL } },
     };
 }
@@ -43,7 +42,7 @@ function computeAndIngressStatements(scope: DeployerScope): Statement[] {
     const ecs = [arnOf(ctx, "ecs", `cluster/${name}`), arnOf(ctx, "ecs", `service/${name}/*`), arnOf(ctx, "ecs", `task-definition/${name}:*`), arnOf(ctx, "ecs", `task-definition/${name}_*:*`)];
     const scalableTargets = arnOf(ctx, "application-autoscaling", "scalable-target/*");
     const cloudMap = [arnOf(ctx, "servicediscovery", "namespace/*"), arnOf(ctx, "servicediscovery", "service/*")];
-    const api = (path: string) => pulumi.interpolate`arn:${ctx.partition}:apigateway:${ctx.region}::${path}`;
+    const api = (path: string) => `arn:${ctx.partition}:apigateway:${ctx.region}::${path}`;
     return [
         { Sid: "CreateOwnEcs", Action: ["ecs:CreateCluster", "ecs:CreateService", "ecs:RegisterTaskDefinition"], Resource: ecs, Condition: t.creating },
         {
@@ -149,7 +148,7 @@ function computeAndIngressStatements(scope: DeployerScope): Statement[] {
             // and zone ids are generated, so zones cannot be told apart: only reads are granted on them.
             Sid: "NamespaceReads",
             Action: ["servicediscovery:GetOperation", "route53:GetHostedZone", "route53:GetChange"],
-            Resource: [...cloudMap, pulumi.interpolate`arn:${ctx.partition}:route53:::hostedzone/*`, pulumi.interpolate`arn:${ctx.partition}:route53:::change/*`],
+            Resource: [...cloudMap, `arn:${ctx.partition}:route53:::hostedzone/*`, `arn:${ctx.partition}:route53:::change/*`],
         },
         {
             // If Cloud Map deletes a namespace's zone with the caller's permissions (older editions of its
@@ -157,7 +156,7 @@ function computeAndIngressStatements(scope: DeployerScope): Statement[] {
             // aws:ViaAWSService keeps the role itself from calling Route 53 on any zone.
             Sid: "NamespaceZoneCleanup",
             Action: ["route53:DeleteHostedZone", "route53:ChangeResourceRecordSets"],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:route53:::hostedzone/*`],
+            Resource: [`arn:${ctx.partition}:route53:::hostedzone/*`],
             Condition: { Bool: { "aws:ViaAWSService": "true" } },
         },
         {

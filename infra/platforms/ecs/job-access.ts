@@ -9,7 +9,6 @@
 // `<app>-<stack>-jobs-dlq`. Schedules carry no tags (ScheduleArgs has no tags input; the service
 // authorization reference gives the `schedule` resource type no condition key), so their ARN,
 // `schedule/<group>/<name>`, is what pins them to their stack.
-import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
 import type { DeployerScope } from "../../delivery/deployer-policy";
@@ -50,7 +49,7 @@ export function jobSchedulerStatements(app: string, pattern: string, ctx: AwsCon
             // Roles live under /slipway/<app>/<stack>/ (contract.ts environmentRolePath): the tag value fills <app>/<stack>.
             Sid: "PassOwnTaskRoles",
             Action: ["iam:PassRole"],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${OWN_STACK}/*`],
+            Resource: [`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${OWN_STACK}/*`],
             Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
         },
         {
@@ -94,7 +93,7 @@ export function jobDeployStatements(scope: DeployerScope): Statement[] {
             // A schedule names its execution role: only the stack's own roles, only for Scheduler to assume.
             Sid: "PassOwnSchedulerRoles",
             Action: ["iam:PassRole"],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${app}/${pattern}/*`],
+            Resource: [`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${app}/${pattern}/*`],
             Condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } },
         },
         // The queue's name pins it to the stack; CreateQueue and TagQueue carry its tags (aws:RequestTag).

@@ -14,7 +14,6 @@
 // A stage rollback re-runs the stage's actions with the last good execution's artifacts
 // ("Configuring stage rollback", CodePipeline User Guide), so this action then registers the earlier image
 // again, and the jobs go back with the services.
-import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
 import { CONTAINER_NAME, environmentRolePath, jobFamily, STAGE_ACTIONS } from "../../contract";
@@ -73,7 +72,7 @@ export function jobRevisionStatements(ctx: AwsContext, targets: JobRevisionTarge
             // A revision names the job's task role and the stack's execution role: only the target stacks' own, to ECS tasks.
             Sid: "PassJobRoles",
             Action: ["iam:PassRole"],
-            Resource: targets.map((t) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
+            Resource: targets.map((t) => `arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
             Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
         },
     ];

@@ -1,7 +1,6 @@
 // The pipeline side of an ECS environment: CodePipeline's ECS deploy action (imagedefinitions.json →
 // RegisterTaskDefinition + UpdateService), what the pipeline's and the smoke test's roles need for it,
 // and the smoke test's check that the service runs the expected image.
-import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
 import { CONTAINER_NAME, environmentName, environmentRolePath, imageDefinitionsFile, jobFamily, serviceRepositoryName, workerFamily, workerServiceName } from "../../contract";
@@ -129,7 +128,7 @@ export function ecsDeployStatements(ctx: AwsContext, targets: EcsTarget[], app: 
             // Only the deployed environments' own roles (their stack's sub-path), never delivery's.
             Sid: "PassTaskRoles",
             Action: ["iam:PassRole"],
-            Resource: targets.map((t) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
+            Resource: targets.map((t) => `arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
             Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
         },
     ];

@@ -3,7 +3,6 @@
 // Fargate task in the web service's network, waits for it to stop, and fails the action unless the
 // release container exited 0. The stage's Release action runs before its Deploy action, so a failed
 // release deploys nothing. Names come from contract.ts, like the deploy action's.
-import * as pulumi from "@pulumi/pulumi";
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
 import { appLogGroupName, CONTAINER_NAME, environmentName, environmentRolePath, maintenanceRuleParameter, processFamily, RELEASE_PROCESS, stageName } from "../../contract";
@@ -99,7 +98,7 @@ export function releaseStatements(ctx: AwsContext, targets: ReleaseTarget[], app
             // Registering and running a task definition with roles passes them (to ECS tasks only); only the target stacks' own.
             Sid: "PassReleaseRoles",
             Action: ["iam:PassRole"],
-            Resource: targets.map((t) => pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
+            Resource: targets.map((t) => `arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
             Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
         },
         {

@@ -144,14 +144,14 @@ export function rotationDeployStatements(scope: DeployerScope): Statement[] {
             // The rule's target and the state machine name the roles EventBridge and Step Functions assume: only the stack's own.
             Sid: "PassOwnRotationRoles",
             Action: ["iam:PassRole"],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${app}/${pattern}/*`],
+            Resource: [`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${app}/${pattern}/*`],
             Condition: { StringEquals: { "iam:PassedToService": [EVENTS_PRINCIPAL, STATES_PRINCIPAL] } },
         },
         {
             // The two roles get exactly the delivery stack's rotation runtime policies of this policy stack.
             Sid: "AttachRotationPolicies",
             Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-            Resource: [pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${app}/${pattern}/*`],
+            Resource: [`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${app}/${pattern}/*`],
             Condition: { ArnEquals: { "iam:PolicyARN": [runtimePolicyArn(ctx, app, scope.policyStack, ROTATION_RESTART_KIND), runtimePolicyArn(ctx, app, scope.policyStack, ROTATION_TRIGGER_KIND)] } },
         },
         {
