@@ -394,12 +394,26 @@ export function engineUrn(stack: string, project: string, parent: string, type: 
 }
 
 /** A registration the monitor accepted: the request as the SDK sent it, and the URN it got. */
-export type Registration = { read: false; req: resproto.RegisterResourceRequest; urn: string } | { read: true; req: resproto.ReadResourceRequest; urn: string };
+/** An accepted request, with its properties as the Struct's plain JavaScript (`properties`: converted once, for the mock and the plan). */
+export type Registration =
+    | { read: false; req: resproto.RegisterResourceRequest; urn: string; properties: Record<string, unknown> }
+    | { read: true; req: resproto.ReadResourceRequest; urn: string; properties: Record<string, unknown> };
 
 type Callback<T> = (err: unknown, resp?: T) => void;
 
 /** A value a protobuf Struct holds. */
 type StructValue = Parameters<typeof Struct.fromJavaScript>[0][string];
+
+/**
+ * What `pulumi.runtime.deserializeProperties(struct)` returns, from the Struct's plain JavaScript (runtime/rpc.js:
+ * each property but an undefined one, through the public deserializeProperty), so a request's Struct is converted
+ * once for both the mock and the plan.
+ */
+function deserializedProperties(properties: Record<string, unknown>): Record<string, unknown> {
+    const props: Record<string, unknown> = {};
+    for (const k of Object.keys(properties)) if (properties[k] !== undefined) props[k] = pulumi.runtime.deserializeProperty(properties[k]);
+    return props;
+}
 
 /**
  * The resource monitor the SDK talks to under the offline plan, installed with the public
@@ -452,10 +466,11 @@ class PlanMonitor {
     async readResource(req: resproto.ReadResourceRequest, callback: Callback<resproto.ReadResourceResponse>): Promise<void> {
         try {
             this.open(`reading ${req.getType()} ${req.getName()}`);
+            const properties = req.getProperties()?.toJavaScript() ?? {};
             const result = await this.mocks.newResource({
                 type: req.getType(),
                 name: req.getName(),
-                inputs: pulumi.runtime.deserializeProperties(req.getProperties() ?? new Struct()),
+                inputs: deserializedProperties(properties),
                 provider: req.getProvider(),
                 custom: true,
                 id: req.getId(),
@@ -466,7 +481,7 @@ class PlanMonitor {
             const response = new resproto.ReadResourceResponse();
             response.setUrn(urn);
             response.setProperties(Struct.fromJavaScript(state));
-            this.accepted({ read: true, req, urn });
+            this.accepted({ read: true, req, urn, properties });
             callback(null, response);
         } catch (err) {
             callback(err, undefined);
@@ -476,10 +491,11 @@ class PlanMonitor {
     async registerResource(req: resproto.RegisterResourceRequest, callback: Callback<resproto.RegisterResourceResponse>): Promise<void> {
         try {
             this.open(`registering ${req.getType()} ${req.getName()}`);
+            const properties = req.getObject()?.toJavaScript() ?? {};
             const result = await this.mocks.newResource({
                 type: req.getType(),
                 name: req.getName(),
-                inputs: pulumi.runtime.deserializeProperties(req.getObject() ?? new Struct()),
+                inputs: deserializedProperties(properties),
                 provider: req.getProvider(),
                 custom: req.getCustom(),
                 id: req.getImportid(),
@@ -491,7 +507,7 @@ class PlanMonitor {
             response.setUrn(urn);
             response.setId(result.id || "");
             response.setObject(Struct.fromJavaScript(state));
-            this.accepted({ read: false, req, urn });
+            this.accepted({ read: false, req, urn, properties });
             callback(null, response);
         } catch (err) {
             callback(err, undefined);
@@ -663,7 +679,7 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
     const plannedOf = (r: Registration): PlannedResource => {
         const common = { urn: r.urn, type: r.req.getType(), name: r.req.getName(), parent: r.req.getParent() || null };
         if (r.read) {
-            const inputs = plainValue(r.req.getProperties()?.toJavaScript() ?? {}, opts.revealSecrets) as Record<string, unknown>;
+            const inputs = plainValue(r.properties, opts.revealSecrets) as Record<string, unknown>;
             return { ...common, inputs, protect: false, dependsOn: [], custom: true, ignoreChanges: [], retainOnDelete: false, deleteBeforeReplace: false };
         }
         const req = r.req;
@@ -671,7 +687,7 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         req.getPropertydependenciesMap().forEach((v) => v.getUrnsList().forEach((u) => propertyDeps.add(u)));
         return {
             ...common,
-            inputs: plainValue(req.getObject()?.toJavaScript() ?? {}, opts.revealSecrets) as Record<string, unknown>,
+            inputs: plainValue(r.properties, opts.revealSecrets) as Record<string, unknown>,
             protect: req.getProtect() === true,
             dependsOn: req.getDependenciesList().filter((u) => !propertyDeps.has(u)),
             custom: req.getCustom(),
