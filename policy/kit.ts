@@ -164,8 +164,34 @@ export interface PolicyStatement {
     Condition?: Record<string, Record<string, unknown>>;
 }
 
-/** Statements of a policy document (a JSON string or object); [] when the document is unknown. */
-export function statements(doc: unknown): PolicyStatement[] {
+/**
+ * Statements of a policy document (a JSON string or object); [] when the document is unknown. A document's
+ * text is parsed once per process: the rules ask for the same documents again and again (511 times for 79
+ * documents in `npm run plan -- --all`, 2026-12-04). What is returned is frozen, so no rule changes what
+ * the next one reads.
+ */
+export function statements(doc: unknown): readonly Readonly<PolicyStatement>[] {
+    if (typeof doc !== "string") return parseStatements(doc);
+    let found = parsedStatements.get(doc);
+    if (!found) {
+        // A bound on what a long-lived process (the suite's plan thread) keeps.
+        if (parsedStatements.size >= 2000) parsedStatements.clear();
+        found = Object.freeze(parseStatements(doc).map((st) => deepFreeze(st)));
+        parsedStatements.set(doc, found);
+    }
+    return found;
+}
+const parsedStatements = new Map<string, readonly Readonly<PolicyStatement>[]>();
+
+function deepFreeze<T>(v: T): T {
+    if (v && typeof v === "object" && !Object.isFrozen(v)) {
+        Object.freeze(v);
+        for (const x of Object.values(v)) deepFreeze(x);
+    }
+    return v;
+}
+
+function parseStatements(doc: unknown): PolicyStatement[] {
     const parsed = parseJson(doc);
     if (!parsed || typeof parsed !== "object") return [];
     return asRecords((parsed as Props).Statement).map((s) => ({
