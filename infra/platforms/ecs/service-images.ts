@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SEED_TAG } from "../../delivery/seed-image";
 import { imageDefinitionsFile } from "../../contract";
+import { byName } from "../../shared/order";
 
 /**
  * The app-wide `slipway:dockerfile` rule (infra/config/schema.ts): a relative path inside the repository,
@@ -119,7 +120,7 @@ export function ownImage(appImage: pulumi.Input<string>, service: string): pulum
  */
 export function ownImageBuildCommands(images: readonly ServiceImage[], secrets: string): { start: string; wait: string; after: string[] } {
     if (!images.length) return { start: "", wait: "", after: [] };
-    const sorted = [...images].sort((a, b) => a.service.localeCompare(b.service));
+    const sorted = [...images].sort((a, b) => byName(a.service, b.service));
     const start = [
         // $1 the worker, $2 its Dockerfile, $3 its target (empty: the last stage).
         "build_own_image() {",
@@ -158,7 +159,7 @@ export function ownImageBuildCommands(images: readonly ServiceImage[], secrets: 
 
 /** The artifact files the own images add: each worker's imagedefinitions file. */
 export function ownImageArtifactFiles(images: readonly ServiceImage[]): string[] {
-    return [...images].sort((a, b) => a.service.localeCompare(b.service)).map((i) => imageDefinitionsFile(i.service));
+    return [...images].sort((a, b) => byName(a.service, b.service)).map((i) => imageDefinitionsFile(i.service));
 }
 
 /**
@@ -194,5 +195,5 @@ export function serviceImageProblems(targets: readonly { stack: string; workers:
 export function pipelineImages(targets: readonly { images?: readonly ServiceImage[] }[]): ServiceImage[] {
     const out = new Map<string, ServiceImage>();
     for (const t of targets) for (const i of t.images ?? []) if (!out.has(i.service)) out.set(i.service, i);
-    return [...out.values()].sort((a, b) => a.service.localeCompare(b.service));
+    return [...out.values()].sort((a, b) => byName(a.service, b.service));
 }

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as ecs from "@pulumi/aws/ecs";
 import { CONTAINER_NAME } from "../../contract";
 import { HEALTH } from "../../shared/health";
+import { byName } from "../../shared/order";
 
 /** The app's secrets as a task reads them: the JSON secret, its version (a rotation changes it) and the names in it. */
 export interface TaskSecrets {
@@ -88,7 +89,7 @@ export function containerDefinitions(a: {
             portMappings: a.containerPort === undefined ? [] : [{ containerPort: a.containerPort, protocol: "tcp" }],
             ...(a.command === undefined ? {} : { command: ["sh", "-c", a.command] }),
             environment: Object.entries(a.environment)
-                .sort(([x], [y]) => x.localeCompare(y))
+                .sort(([x], [y]) => byName(x, y))
                 .map(([name, value]) => ({ name, value })),
             // Secrets are resolved by ECS at task start from Secrets Manager; they never sit in the definition.
             secrets: [...(a.secretArn ? a.secretNames.map((name) => ({ name, valueFrom: `${a.secretArn}:${name}::` })) : []), ...(a.extraSecrets ?? [])],
