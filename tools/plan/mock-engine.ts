@@ -646,7 +646,7 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         return all;
     };
     /** The engine's registration checks (pulumi/pulumi pkg/resource/deploy: step generator, resource monitor). */
-    const check = ({ req, urn, read }: Registration) => {
+    const check = ({ req, urn, read }: Registration, propertyDeps: ReadonlySet<string>) => {
         if (!TYPE_TOKEN.test(req.getType())) violations.push(`resource type "${req.getType()}" is not a pkg:module:Type token`);
         if (!req.getName()) violations.push(`a ${req.getType()} has an empty name`);
         if (urns.has(urn)) violations.push(`Duplicate resource URN '${urn}'; try giving it a unique name`);
@@ -655,8 +655,7 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         const parent = req.getParent();
         if (parent && !urns.has(parent)) violations.push(`${urn} names parent '${parent}', which this deployment never registered`);
         if (read) return;
-        const dependencies = new Set(req.getDependenciesList());
-        req.getPropertydependenciesMap().forEach((v) => v.getUrnsList().forEach((u) => dependencies.add(u)));
+        const dependencies = new Set([...req.getDependenciesList(), ...propertyDeps]);
         for (const dep of dependencies) if (!urns.has(dep)) violations.push(`${urn} depends on '${dep}', which this deployment never registered`);
         // A resource may list one alias twice (the provider's type alias and the SDK's copy of it).
         for (const alias of aliasesOf(req, urn)) {
@@ -676,15 +675,13 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
             if (providerUrn.split("::")[2]?.split("$").pop() !== `pulumi:providers:${pkg}`) violations.push(`${urn} uses provider ${providerUrn}, which is not a ${pkg} provider`);
         }
     };
-    const plannedOf = (r: Registration): PlannedResource => {
+    const plannedOf = (r: Registration, propertyDeps: ReadonlySet<string>): PlannedResource => {
         const common = { urn: r.urn, type: r.req.getType(), name: r.req.getName(), parent: r.req.getParent() || null };
         if (r.read) {
             const inputs = plainValue(r.properties, opts.revealSecrets) as Record<string, unknown>;
             return { ...common, inputs, protect: false, dependsOn: [], custom: true, ignoreChanges: [], retainOnDelete: false, deleteBeforeReplace: false };
         }
         const req = r.req;
-        const propertyDeps = new Set<string>();
-        req.getPropertydependenciesMap().forEach((v) => v.getUrnsList().forEach((u) => propertyDeps.add(u)));
         return {
             ...common,
             inputs: plainValue(r.properties, opts.revealSecrets) as Record<string, unknown>,
@@ -704,8 +701,11 @@ async function runOnce(opts: RunOptions, program: () => Record<string, unknown> 
         },
         urnOf,
         (r) => {
-            check(r);
-            resources.push(plannedOf(r));
+            // The URNs the request's inputs depend on (its propertyDependencies map), read once for both.
+            const propertyDeps = new Set<string>();
+            if (!r.read) r.req.getPropertydependenciesMap().forEach((v) => v.getUrnsList().forEach((u) => propertyDeps.add(u)));
+            check(r, propertyDeps);
+            resources.push(plannedOf(r, propertyDeps));
         },
     );
     // Public API (runtime/settings): installs our monitor as `setMocks` installs MockMonitor. The SDK
