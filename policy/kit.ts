@@ -153,15 +153,16 @@ export const SENSITIVE_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|CREDENTIAL|
 
 // --- IAM policy documents --------------------------------------------------------------------------------
 
+/** A statement as statements() returns it: normalized and frozen, so read-only all the way down. */
 export interface PolicyStatement {
-    Sid?: string;
-    Effect: "Allow" | "Deny";
-    Principal?: unknown;
-    Action: string[];
-    NotAction: string[];
-    Resource: string[];
-    NotResource: string[];
-    Condition?: Record<string, Record<string, unknown>>;
+    readonly Sid?: string;
+    readonly Effect: "Allow" | "Deny";
+    readonly Principal?: unknown;
+    readonly Action: readonly string[];
+    readonly NotAction: readonly string[];
+    readonly Resource: readonly string[];
+    readonly NotResource: readonly string[];
+    readonly Condition?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /**
@@ -170,7 +171,7 @@ export interface PolicyStatement {
  * documents in `npm run plan -- --all`, 2026-12-04). What is returned is frozen, so no rule changes what
  * the next one reads.
  */
-export function statements(doc: unknown): readonly Readonly<PolicyStatement>[] {
+export function statements(doc: unknown): readonly PolicyStatement[] {
     if (typeof doc !== "string") return parseStatements(doc);
     let found = parsedStatements.get(doc);
     if (!found) {
@@ -181,7 +182,7 @@ export function statements(doc: unknown): readonly Readonly<PolicyStatement>[] {
     }
     return found;
 }
-const parsedStatements = new Map<string, readonly Readonly<PolicyStatement>[]>();
+const parsedStatements = new Map<string, readonly PolicyStatement[]>();
 
 function deepFreeze<T>(v: T): T {
     if (v && typeof v === "object" && !Object.isFrozen(v)) {

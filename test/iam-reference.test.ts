@@ -56,6 +56,11 @@ test("a service's reduction is kept beside the package and used only while it ma
         fs.writeFileSync(file, JSON.stringify({ ...stored, size: stored.size + 1, names: ["Planted", ...stored.names.slice(1)] }));
         assert.deepEqual(asFacts(readServiceActions("sqs", dir)), expected);
         assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).size, stored.size);
+        // Made in another format, from another version of the package, or from the file at another time: ignored.
+        for (const stale of [{ format: -1 }, { version: "0.0.0" }, { mtimeMs: (stored as unknown as { mtimeMs: number }).mtimeMs + 1 }]) {
+            fs.writeFileSync(file, JSON.stringify({ ...stored, ...stale, names: ["Planted", ...stored.names.slice(1)] }));
+            assert.deepEqual(asFacts(readServiceActions("sqs", dir)), expected, JSON.stringify(stale));
+        }
         // Corrupt, or names and flags that disagree: ignored.
         fs.writeFileSync(file, "{");
         assert.deepEqual(asFacts(readServiceActions("sqs", dir)), expected);
@@ -67,5 +72,28 @@ test("a service's reduction is kept beside the package and used only while it ma
         assert.deepEqual(asFacts(readServiceActions("sqs", blocked)), expected);
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
+    }
+});
+
+test("the reductions kept beside the package are what this code makes now (when one is not, bump REDUCED_FORMAT in policy/iam-reference.ts)", async () => {
+    const fs = await import("fs");
+    const os = await import("os");
+    const path = await import("path");
+    const { readServiceActions, REDUCED_DIR, REDUCED_FORMAT } = await import("../policy/iam-reference");
+    // One made now, so the store holds at least one; a developer's store also holds those earlier code made.
+    readServiceActions("sts");
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "iam-reference-"));
+    try {
+        const kept = fs.readdirSync(REDUCED_DIR).filter((f) => f.endsWith(".json"));
+        assert.ok(kept.includes("sts.json"), `sts's reduction is kept in ${REDUCED_DIR}`);
+        for (const f of kept) {
+            const reduced = JSON.parse(fs.readFileSync(path.join(REDUCED_DIR, f), "utf8")) as { format: number };
+            if (reduced.format !== REDUCED_FORMAT) continue; // another format: never read
+            const service = f.replace(/\.json$/, "");
+            // What the store answers (a current reduction, or the data file when it is stale), against one made now.
+            assert.deepEqual(readServiceActions(service), readServiceActions(service, fresh), `${f} in ${REDUCED_DIR} differs from what policy/iam-reference.ts makes: bump REDUCED_FORMAT`);
+        }
+    } finally {
+        fs.rmSync(fresh, { recursive: true, force: true });
     }
 });

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { byName } from "../infra/shared/order";
 import { containerDefinitions } from "../infra/platforms/ecs/task-definition";
-import { ownImageArtifactFiles, pipelineImages } from "../infra/platforms/ecs/service-images";
+import { ownImageArtifactFiles, ownImageBuildCommands, pipelineImages } from "../infra/platforms/ecs/service-images";
 
 const english = new Intl.Collator("en");
 
@@ -30,10 +30,13 @@ test("a container's environment and the pipeline's images keep the root order wh
         environment: (containerDefinitions({ image: "i", environment: { ZONE: "1", AA_X: "2", YEAR: "3", IMAGE: "4", AB: "5" }, secretNames: [], logGroup: "g", region: "us-east-1" })[0].environment as { name: string }[]).map((e) => e.name),
         images: pipelineImages([{ images: [{ service: "aa-sync" }, { service: "zebra" }, { service: "yard" }, { service: "ink" }] as never }]).map((i) => i.service),
         files: ownImageArtifactFiles([{ service: "aa-sync" }, { service: "zebra" }] as never),
+        // The buildspec builds and promotes the own images in that order too.
+        builds: ownImageBuildCommands([{ service: "zebra" }, { service: "aa-sync" }] as never, "").after,
     });
     const expected = planned();
     assert.deepEqual(expected.environment, ["AA_X", "AB", "IMAGE", "YEAR", "ZONE"]);
     assert.deepEqual(expected.images, ["aa-sync", "ink", "yard", "zebra"]);
+    assert.match(expected.builds.join("\n"), /aa-sync[\s\S]*zebra/);
     try {
         for (const locale of ["da", "lt"]) {
             // What localeCompare does with no locale argument on a machine whose LANG is that locale's.

@@ -27,6 +27,9 @@ test("the same text gives every caller the same statements, which no caller can 
     const first = statements(text);
     assert.equal(statements(text), first, "parsed once");
     assert.throws(() => (first as unknown as { Resource: string[] }[])[0].Resource.push("*"), TypeError);
+    // The type says so too: a rule that tried would not compile.
+    // @ts-expect-error Action is a readonly array
+    assert.throws(() => first[0].Action.push("*"), TypeError);
     assert.throws(() => {
         (first[0].Condition as Record<string, Record<string, unknown>>).StringEquals["aws:ResourceAccount"] = "*";
     }, TypeError);

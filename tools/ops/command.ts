@@ -1,5 +1,6 @@
 // What the three ops commands share: where they write, what they read from the terminal, and how a
 // refusal (bad flag, bad stack file, AWS saying no) becomes one line and exit code 1.
+import { RunError } from "@pulumi/pulumi/errors";
 import { ConfigError } from "../../infra/config/settings";
 import { StackNotFoundError } from "../plan/stack-config";
 import { OpsError } from "./aws";
@@ -44,7 +45,7 @@ export async function run(io: Io, main: () => Promise<number>): Promise<number> 
     try {
         return await main();
     } catch (err) {
-        const known = err instanceof OpsError || err instanceof ConfigError || err instanceof StackNotFoundError || (err instanceof Error && err.name === "RunError");
+        const known = err instanceof OpsError || err instanceof ConfigError || err instanceof StackNotFoundError || RunError.isInstance(err);
         io.err(`error: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}\n`);
         return 1;
     }

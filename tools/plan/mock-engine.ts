@@ -393,8 +393,10 @@ export function engineUrn(stack: string, project: string, parent: string, type: 
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
-/** A registration the monitor accepted: the request as the SDK sent it, and the URN it got. */
-/** An accepted request, with its properties as the Struct's plain JavaScript (`properties`: converted once, for the mock and the plan). */
+/**
+ * A registration the monitor accepted: the request as the SDK sent it, the URN it got, and its properties as
+ * the Struct's plain JavaScript (converted once, for the mock and the plan).
+ */
 export type Registration =
     | { read: false; req: resproto.RegisterResourceRequest; urn: string; properties: Record<string, unknown> }
     | { read: true; req: resproto.ReadResourceRequest; urn: string; properties: Record<string, unknown> };
