@@ -4,6 +4,7 @@
 // and checks they agree on each. Everything else is auto-named by Pulumi.
 import type { Alias } from "@pulumi/pulumi";
 import type { AwsContext } from "./shared/aws-context";
+import { arnOf } from "./shared/arn";
 
 /**
  * Aliases for a component's child now named `${component}-${suffix}`, to `legacyName`, the name it had
@@ -272,7 +273,7 @@ export function managedPolicyName(app: string, policyStack: string, concern: str
 
 /** A managed policy's ARN, known without a stack reference (IAM policy ARNs are path + name). */
 export function managedPolicyArn(ctx: AwsContext, app: string, policyStack: string, concern: string): string {
-    return `arn:${ctx.partition}:iam::${ctx.accountId}:policy${rolePath(app)}${managedPolicyName(app, policyStack, concern)}`;
+    return arnOf(ctx, "iam", `policy${rolePath(app)}${managedPolicyName(app, policyStack, concern)}`, { global: true });
 }
 
 /** The permissions boundary every role of a policy stack's environments must carry. */
@@ -318,7 +319,17 @@ export function ecsInfrastructureRoleName(app: string, stack: string): string {
 
 /** The ARN pattern of every role of a policy stack's environments (`…:role/slipway/<app>/<stack>/*`; review: `review-*`). */
 export function environmentRoleArnPattern(ctx: AwsContext, app: string, policyStack: string): string {
-    return `arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, stackPattern(policyStack))}*`;
+    return stackRolesArn(ctx, app, stackPattern(policyStack));
+}
+
+/** Every role under a stack's (or a stack pattern's) IAM path: `arn:…:iam::<account>:role/slipway/<app>/<stack>/*`. */
+export function stackRolesArn(ctx: AwsContext, app: string, stack: string): string {
+    return arnOf(ctx, "iam", `role${environmentRolePath(app, stack)}*`, { global: true });
+}
+
+/** Every role of the calling principal's own stack, by its stack tag (OWN_STACK): `…:role/slipway/<app>/<stack>/*`. */
+export function ownStackRolesArn(ctx: AwsContext): string {
+    return arnOf(ctx, "iam", `role/slipway/${OWN_STACK}/*`, { global: true });
 }
 
 /** The permissions boundary of a policy stack's roles. */
@@ -369,6 +380,19 @@ export function beanstalkLogGroupPrefix(app: string, stack: string): string {
 /** The app's one Elastic Beanstalk application (declared in the delivery stack; environments join it). */
 export function beanstalkApplicationName(app: string): string {
     return app;
+}
+
+/**
+ * The bucket Elastic Beanstalk keeps a region's application versions and environment files in
+ * (`elasticbeanstalk-<region>-<account>`, named by EB), and, with `path`, objects under it.
+ */
+export function beanstalkStorageArn(ctx: AwsContext, path = ""): string {
+    return `arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}${path}`;
+}
+
+/** The Auto Scaling groups Elastic Beanstalk makes for its environments (`awseb-e-…`, named by EB). */
+export function beanstalkGroupsArn(ctx: AwsContext): string {
+    return arnOf(ctx, "autoscaling", "autoScalingGroup:*:autoScalingGroupName/awseb-e-*");
 }
 
 /** Name prefix of an environment's bundle bucket: one bucket per stack, so no stack can write another's bundles. */

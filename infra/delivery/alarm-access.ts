@@ -4,13 +4,14 @@
 // name pins them to the stack: slipway/<app>/<stack>/… (contract.ts alarmNamePrefix). Tag calls are
 // judged by the alarm's stack tag as well.
 import type { Statement } from "../shared/iam";
+import { arnOf } from "../shared/aws-context";
 import { alarmNamePrefix, stackPattern, STACK_TAG } from "../contract";
 import { tagConditions, type DeployerScope } from "./deployer-policy";
 
 export function alarmStatements(scope: DeployerScope): Statement[] {
     const { ctx, app } = scope;
     const t = tagConditions(scope);
-    const alarms = `arn:${ctx.partition}:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:${alarmNamePrefix(app, stackPattern(scope.policyStack))}*`;
+    const alarms = arnOf(ctx, "cloudwatch", `alarm:${alarmNamePrefix(app, stackPattern(scope.policyStack))}*`);
     // An alarm may notify only the pipeline's topic: no EC2 stop/terminate, Systems Manager or other stacks' actions.
     const onlyTopic: NonNullable<Statement["Condition"]> = scope.topicArn ? { "ForAllValues:StringEquals": { "cloudwatch:AlarmActions": [scope.topicArn] } } : {};
     return [

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as chatbot from "@pulumi/aws/chatbot";
 import * as codestarnotifications from "@pulumi/aws/codestarnotifications";
 import * as iam from "@pulumi/aws/iam";
-import { AwsContext } from "../shared/aws-context";
+import { arnOf, AwsContext } from "../shared/aws-context";
 import { policyDocument, serviceRole } from "../shared/iam";
 import { alarmNamePrefixOfTag } from "../contract";
 import { ChatChannel, PIPELINE_EVENT_IDS, TOPIC_EVENTS } from "./chat-settings";
@@ -44,7 +44,7 @@ export class ChatNotifications extends pulumi.ComponentResource {
         // Chatbot assumes this role for the channel (the configuration's iamRoleArn). No aws:SourceAccount
         // guard: whether Chatbot sends one is not documented (not verified), and the role only reads CloudWatch.
         this.role = serviceRole(`${name}-role`, { service: "chatbot.amazonaws.com", description: `AWS Chatbot: ${args.app}'s pipeline channels (CloudWatch read only)`, path: args.rolePath }, { parent: this });
-        new iam.RolePolicy(`${name}-role-policy`, { role: this.role.id, policy: policyDocument([{ Sid: "RenderAlarms", Action: CHAT_ROLE_ACTIONS, Resource: [`arn:${args.ctx.partition}:cloudwatch:${args.ctx.region}:${args.ctx.accountId}:alarm:${alarmNamePrefixOfTag(`${args.app}/*`)}*`] }]) }, { parent: this });
+        new iam.RolePolicy(`${name}-role-policy`, { role: this.role.id, policy: policyDocument([{ Sid: "RenderAlarms", Action: CHAT_ROLE_ACTIONS, Resource: [arnOf(args.ctx, "cloudwatch", `alarm:${alarmNamePrefixOfTag(`${args.app}/*`)}*`)] }]) }, { parent: this });
         const guardrail = `arn:${args.ctx.partition}:iam::aws:policy/${CHAT_GUARDRAIL_POLICY}`;
         args.channels.forEach((c, i) => {
             const common = {

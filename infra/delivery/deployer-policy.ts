@@ -274,8 +274,8 @@ export function identityStatements(scope: DeployerScope, attachable: pulumi.Inpu
     const { ctx, app } = scope;
     // Roles and instance profiles are pinned by IAM path (the stack's own), so they need no tag condition.
     const path = environmentRolePath(app, stackPattern(scope.policyStack));
-    const roles = `arn:${ctx.partition}:iam::${ctx.accountId}:role${path}*`;
-    const profiles = `arn:${ctx.partition}:iam::${ctx.accountId}:instance-profile${path}*`;
+    const roles = arnOf(ctx, "iam", `role${path}*`, { global: true });
+    const profiles = arnOf(ctx, "iam", `instance-profile${path}*`, { global: true });
     const boundary = managedPolicyArn(ctx, app, scope.policyStack, BOUNDARY_CONCERN);
     const t = tagConditions(scope);
     return [
@@ -333,7 +333,7 @@ export function identityStatements(scope: DeployerScope, attachable: pulumi.Inpu
             // First use of ECS, ELB, ECS autoscaling, EB or API Gateway VPC links creates their service-linked roles.
             Sid: "ServiceLinkedRoles",
             Action: ["iam:CreateServiceLinkedRole"],
-            Resource: [`arn:${ctx.partition}:iam::${ctx.accountId}:role/aws-service-role/*`],
+            Resource: [arnOf(ctx, "iam", "role/aws-service-role/*", { global: true })],
             Condition: {
                 StringEquals: {
                     "iam:AWSServiceName": [
@@ -377,7 +377,7 @@ export function dataStatements(scope: DeployerScope): Statement[] {
         {
             Sid: "OwnDashboards",
             Action: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
-            Resource: [`arn:${ctx.partition}:cloudwatch::${ctx.accountId}:dashboard/${environmentName(app, pattern)}`],
+            Resource: [arnOf(ctx, "cloudwatch", `dashboard/${environmentName(app, pattern)}`, { global: true })],
         },
         ...alarmStatements(scope),
         {

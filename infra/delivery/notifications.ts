@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as sns from "@pulumi/aws/sns";
-import { AwsContext } from "../shared/aws-context";
+import { arnOf, AwsContext } from "../shared/aws-context";
 import { policyDocument } from "../shared/iam";
 import { alarmNamePrefixOfTag, renamedFrom } from "../contract";
 
@@ -42,7 +42,7 @@ export class Notifications extends pulumi.ComponentResource {
                         Resource: [this.topic.arn],
                         Condition: {
                             StringEquals: { "aws:SourceAccount": args.ctx.accountId },
-                            ArnLike: { "aws:SourceArn": `arn:${args.ctx.partition}:cloudwatch:${args.ctx.region}:${args.ctx.accountId}:alarm:${alarmNamePrefixOfTag(`${args.app}/*`)}*` },
+                            ArnLike: { "aws:SourceArn": arnOf(args.ctx, "cloudwatch", `alarm:${alarmNamePrefixOfTag(`${args.app}/*`)}*`) },
                         },
                     },
                     {

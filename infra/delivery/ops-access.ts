@@ -12,7 +12,7 @@
 // the condition would lock them out; naming them is the restriction.
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
-import { accountRootArn, AwsContext } from "../shared/aws-context";
+import { accountRootArn, arnOf, AwsContext } from "../shared/aws-context";
 import { policyDocument, Statement } from "../shared/iam";
 import { alarmNamePrefix, imageTagParameter, stageName } from "../contract";
 import { jsonOutput } from "../shared/json";
@@ -68,12 +68,12 @@ export function opsReadStatements(a: Pick<OpsAccessArgs, "app" | "pipelineArn" |
             Sid: "ReadVerifiedImageTags",
             Action: [...OPS_READ_ACTIONS.parameters],
             // Parameter ARNs drop the name's leading slash (service authorization reference, parameter).
-            Resource: a.targets.map((t) => `arn:${ctx.partition}:ssm:${ctx.region}:${ctx.accountId}:parameter${imageTagParameter(a.app, t.stack)}`),
+            Resource: a.targets.map((t) => arnOf(ctx, "ssm", `parameter${imageTagParameter(a.app, t.stack)}`)),
         },
         {
             Sid: "ReadReleaseAlarms",
             Action: [...OPS_READ_ACTIONS.alarms],
-            Resource: a.targets.map((t) => `arn:${ctx.partition}:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:${alarmNamePrefix(a.app, t.stack)}*`),
+            Resource: a.targets.map((t) => arnOf(ctx, "cloudwatch", `alarm:${alarmNamePrefix(a.app, t.stack)}*`)),
         },
     ];
 }

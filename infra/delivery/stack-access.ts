@@ -21,7 +21,7 @@ import { domainArn, privateRepositoryName, repositoryArn as packageRepositoryArn
 import { PUBLISH_ACTIONS, READ_ACTIONS } from "../packages/package-index";
 import type { PackageSettings } from "../packages/settings";
 import {
-    BOUNDARY_CONCERN, databaseIdentifier, databaseResource, DB_CONNECT_KIND, managedPolicyName, OWN_STACK, PACKAGES_READ_KIND, renamedFrom, rolePath, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, secretNamePrefixOfTag, secretsKeyAlias,
+    beanstalkStorageArn, BOUNDARY_CONCERN, databaseIdentifier, databaseResource, DB_CONNECT_KIND, managedPolicyName, OWN_STACK, ownStackRolesArn, PACKAGES_READ_KIND, renamedFrom, rolePath, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, secretNamePrefixOfTag, secretsKeyAlias,
     rdsMasterSecret, stackPattern, stackTag, STACK_TAG,
 } from "../contract";
 import type { DatabaseKind } from "../config/database";
@@ -145,7 +145,7 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
                 "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging",
                 "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:RestoreObject", "s3:ReplicateObject", "s3:ReplicateDelete",
             ],
-            NotResource: [`arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}/resources/environments/logs/*`],
+            NotResource: [beanstalkStorageArn(ctx, "/resources/environments/logs/*")],
         },
         {
             // …and none changes EB's buckets' policy, ACL or settings (EB applies its policy when the delivery stack's
@@ -190,7 +190,7 @@ export function boundaryStatements(app: string, policyStack: string, ctx: AwsCon
             Action: ["iam:PassRole"],
             // The role's own stack tag fills <app>/<stack> (roles live under /slipway/<app>/<stack>/): review stacks
             // share this boundary, and none passes another's roles.
-            NotResource: [`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${OWN_STACK}/*`],
+            NotResource: [ownStackRolesArn(ctx)],
         },
     ];
 }

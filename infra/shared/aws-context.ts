@@ -1,5 +1,7 @@
 import { getCallerIdentity } from "@pulumi/aws/getCallerIdentity";
 import { getPartition } from "@pulumi/aws/getPartition";
+// arnOf lives in ./arn, which loads nothing, so that infra/contract.ts can build its ARNs with it too.
+import { arnOf } from "./arn";
 
 /** Account facts every policy needs to build exact ARNs: plain strings, known before any ARN is made. */
 export interface AwsContext {
@@ -19,10 +21,7 @@ export async function awsContext(region: string): Promise<AwsContext> {
     return { accountId: identity.accountId, partition: partition.partition, region };
 }
 
-/** `arn:<partition>:<service>:<region>:<account>:<resource>`; `global` leaves the region out (IAM, CloudFront). */
-export function arnOf(ctx: AwsContext, service: string, resource: string, opts: { global?: boolean } = {}): string {
-    return `arn:${ctx.partition}:${service}:${opts.global ? "" : ctx.region}:${ctx.accountId}:${resource}`;
-}
+export { arnOf };
 /**
  * The account itself as a principal (`arn:<partition>:iam::<account>:root`): a resource policy that names
  * it leaves access to what the account's IAM policies grant (KMS Developer Guide, "Default key policy").

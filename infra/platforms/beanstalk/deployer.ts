@@ -8,7 +8,7 @@
 import { arnOf } from "../../shared/aws-context";
 import { DeployerScope } from "../../delivery/deployer-policy";
 import { Statement } from "../../shared/iam";
-import { beanstalkApplicationName, bundleBucketPrefix, environmentName, stackPattern, stackTag, STACK_TAG } from "../../contract";
+import { beanstalkApplicationName, beanstalkGroupsArn, beanstalkStorageArn, bundleBucketPrefix, environmentName, stackPattern, stackTag, STACK_TAG } from "../../contract";
 
 /** EB environments and versions, and the CloudFormation stacks and Auto Scaling groups EB makes. */
 export function beanstalkEnvironmentStatements(scope: DeployerScope): Statement[] {
@@ -53,11 +53,11 @@ function beanstalkDeployerBase(scope: DeployerScope): Statement[] {
     const env = environmentName(app, pattern);
     const eb = (resource: string) => arnOf(ctx, "elasticbeanstalk", resource);
     const stacks = arnOf(ctx, "cloudformation", "stack/awseb-e-*");
-    const asg = `arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*`;
+    const asg = beanstalkGroupsArn(ctx);
     const bundles = `arn:${ctx.partition}:s3:::${bundleBucketPrefix(app, pattern)}*`;
     // EB's own storage bucket: EB reads and writes it for the environment (templates, logs); the
     // pipeline's deploy action uploads bundles there, so deploy roles only read it, and never set its policy.
-    const storage = `arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}`;
+    const storage = beanstalkStorageArn(ctx);
     const ec2 = (type: string) => arnOf(ctx, "ec2", `${type}/*`);
     return [
         {

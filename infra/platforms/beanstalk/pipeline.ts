@@ -14,7 +14,7 @@
 // "*", limited to the stack's region. test/iam-service-roles.test.ts simulates every call.
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
-import { beanstalkApplicationName, environmentName, environmentRolePath, stackTag, STACK_TAG } from "../../contract";
+import { beanstalkApplicationName, beanstalkGroupsArn, beanstalkStorageArn, environmentName, stackRolesArn, stackTag, STACK_TAG } from "../../contract";
 import type { PlatformTarget } from "../platform";
 import { COMPOSE_FILE } from "./bundle";
 
@@ -70,9 +70,9 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
     const creating = { StringEquals: { [`aws:RequestTag/${STACK_TAG}`]: tags } };
     const regionOnly = { StringEquals: { "aws:RequestedRegion": ctx.region } };
     // EB's per-region storage bucket, where application versions and bundles are kept.
-    const storage = `arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}`;
+    const storage = beanstalkStorageArn(ctx);
     const stacks = arnOf(ctx, "cloudformation", "stack/awseb-e-*");
-    const groups = `arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.accountId}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*`;
+    const groups = beanstalkGroupsArn(ctx);
     const ec2 = (type: string) => arnOf(ctx, "ec2", `${type}/*`);
     return [
         {
@@ -183,7 +183,7 @@ export function beanstalkDeployStatements(ctx: AwsContext, targets: BeanstalkTar
             // New instances launch with the environment's instance profile.
             Sid: "PassInstanceRoles",
             Action: ["iam:PassRole"],
-            Resource: targets.map((t) => `arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
+            Resource: targets.map((t) => stackRolesArn(ctx, app, t.stack)),
             Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
         },
     ];
@@ -260,7 +260,7 @@ export function beanstalkSmokeTestStatements(ctx: AwsContext, targets: Beanstalk
         {
             Sid: "ReadBeanstalkBundles",
             Action: ["s3:GetObject"],
-            Resource: [`arn:${ctx.partition}:s3:::elasticbeanstalk-${ctx.region}-${ctx.accountId}/*`],
+            Resource: [beanstalkStorageArn(ctx, "/*")],
         },
     ];
 }

@@ -24,7 +24,7 @@ function passInfrastructureRole(scope: DeployerScope): Statement {
     return {
         Sid: "PassEcsInfrastructureRole",
         Action: ["iam:PassRole"],
-        Resource: [`arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, pattern)}${ecsInfrastructureRoleName(app, pattern)}`],
+        Resource: [arnOf(ctx, "iam", `role${environmentRolePath(app, pattern)}${ecsInfrastructureRoleName(app, pattern)}`, { global: true })],
         Condition: { StringEquals: { "iam:PassedToService": ECS_SERVICE_PRINCIPAL } },
     };
 }

@@ -13,7 +13,7 @@ import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
 import type { DeployerScope } from "../../delivery/deployer-policy";
 import { tagConditions } from "../../delivery/deployer-policy";
-import { environmentName, jobDeadLetterQueueName, jobScheduleGroupName, OWN_STACK, stackPattern, STACK_TAG } from "../../contract";
+import { environmentName, jobDeadLetterQueueName, jobScheduleGroupName, OWN_STACK, ownStackRolesArn, stackPattern, stackRolesArn, STACK_TAG } from "../../contract";
 
 /** The stack's task families, every revision and none (`<app>-<stack>_*`): RunTask is authorized on the ARN as given. */
 function familyArns(ctx: AwsContext, app: string, pattern: string) {
@@ -49,7 +49,7 @@ export function jobSchedulerStatements(app: string, pattern: string, ctx: AwsCon
             // Roles live under /slipway/<app>/<stack>/ (contract.ts environmentRolePath): the tag value fills <app>/<stack>.
             Sid: "PassOwnTaskRoles",
             Action: ["iam:PassRole"],
-            Resource: [`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${OWN_STACK}/*`],
+            Resource: [ownStackRolesArn(ctx)],
             Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
         },
         {
@@ -93,7 +93,7 @@ export function jobDeployStatements(scope: DeployerScope): Statement[] {
             // A schedule names its execution role: only the stack's own roles, only for Scheduler to assume.
             Sid: "PassOwnSchedulerRoles",
             Action: ["iam:PassRole"],
-            Resource: [`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${app}/${pattern}/*`],
+            Resource: [stackRolesArn(ctx, app, pattern)],
             Condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } },
         },
         // The queue's name pins it to the stack; CreateQueue and TagQueue carry its tags (aws:RequestTag).

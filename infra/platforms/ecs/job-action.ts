@@ -16,7 +16,7 @@
 // again, and the jobs go back with the services.
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
-import { CONTAINER_NAME, environmentRolePath, jobFamily, STAGE_ACTIONS } from "../../contract";
+import { CONTAINER_NAME, jobFamily, stackRolesArn, STAGE_ACTIONS } from "../../contract";
 import type { ActionVariable } from "../platform";
 import { REWRITE, shellQuote } from "./release-action";
 
@@ -72,7 +72,7 @@ export function jobRevisionStatements(ctx: AwsContext, targets: JobRevisionTarge
             // A revision names the job's task role and the stack's execution role: only the target stacks' own, to ECS tasks.
             Sid: "PassJobRoles",
             Action: ["iam:PassRole"],
-            Resource: targets.map((t) => `arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
+            Resource: targets.map((t) => stackRolesArn(ctx, app, t.stack)),
             Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
         },
     ];

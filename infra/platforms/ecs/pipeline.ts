@@ -3,7 +3,7 @@
 // and the smoke test's check that the service runs the expected image.
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
-import { CONTAINER_NAME, environmentName, environmentRolePath, imageDefinitionsFile, jobFamily, serviceRepositoryName, workerFamily, workerServiceName } from "../../contract";
+import { CONTAINER_NAME, environmentName, imageDefinitionsFile, jobFamily, serviceRepositoryName, stackRolesArn, workerFamily, workerServiceName } from "../../contract";
 import type { PlatformTarget } from "../platform";
 import { deployActionTimeoutMinutes, ECS_DEPLOYMENT_TIMEOUT_MINUTES } from "./strategy-settings";
 
@@ -128,7 +128,7 @@ export function ecsDeployStatements(ctx: AwsContext, targets: EcsTarget[], app: 
             // Only the deployed environments' own roles (their stack's sub-path), never delivery's.
             Sid: "PassTaskRoles",
             Action: ["iam:PassRole"],
-            Resource: targets.map((t) => `arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
+            Resource: targets.map((t) => stackRolesArn(ctx, app, t.stack)),
             Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
         },
     ];

@@ -5,7 +5,7 @@
 // release deploys nothing. Names come from contract.ts, like the deploy action's.
 import { arnOf, AwsContext } from "../../shared/aws-context";
 import { Statement } from "../../shared/iam";
-import { appLogGroupName, CONTAINER_NAME, environmentName, environmentRolePath, maintenanceRuleParameter, processFamily, RELEASE_PROCESS, stageName } from "../../contract";
+import { appLogGroupName, CONTAINER_NAME, environmentName, maintenanceRuleParameter, processFamily, RELEASE_PROCESS, stackRolesArn, stageName } from "../../contract";
 import type { ActionVariable } from "../platform";
 import { maintenanceScript, maintenanceStatements } from "./maintenance";
 
@@ -98,7 +98,7 @@ export function releaseStatements(ctx: AwsContext, targets: ReleaseTarget[], app
             // Registering and running a task definition with roles passes them (to ECS tasks only); only the target stacks' own.
             Sid: "PassReleaseRoles",
             Action: ["iam:PassRole"],
-            Resource: targets.map((t) => `arn:${ctx.partition}:iam::${ctx.accountId}:role${environmentRolePath(app, t.stack)}*`),
+            Resource: targets.map((t) => stackRolesArn(ctx, app, t.stack)),
             Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
         },
         {

@@ -24,7 +24,7 @@ import { arnOf, AwsContext } from "../../shared/aws-context";
 import { serviceRole, Statement } from "../../shared/iam";
 import type { DeployerScope } from "../../delivery/deployer-policy";
 import { tagConditions } from "../../delivery/deployer-policy";
-import { databaseIdentifier, databaseResource, environmentName, OWN_STACK, rdsMasterSecret, rotationRestartName, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, runtimePolicyArn, stackPattern, STACK_TAG } from "../../contract";
+import { databaseIdentifier, databaseResource, environmentName, OWN_STACK, rdsMasterSecret, rotationRestartName, ROTATION_RESTART_KIND, ROTATION_TRIGGER_KIND, runtimePolicyArn, stackPattern, stackRolesArn, STACK_TAG } from "../../contract";
 
 /** The service principals of the two roles (their trust policies). */
 export const STATES_PRINCIPAL = "states.amazonaws.com";
@@ -144,14 +144,14 @@ export function rotationDeployStatements(scope: DeployerScope): Statement[] {
             // The rule's target and the state machine name the roles EventBridge and Step Functions assume: only the stack's own.
             Sid: "PassOwnRotationRoles",
             Action: ["iam:PassRole"],
-            Resource: [`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${app}/${pattern}/*`],
+            Resource: [stackRolesArn(ctx, app, pattern)],
             Condition: { StringEquals: { "iam:PassedToService": [EVENTS_PRINCIPAL, STATES_PRINCIPAL] } },
         },
         {
             // The two roles get exactly the delivery stack's rotation runtime policies of this policy stack.
             Sid: "AttachRotationPolicies",
             Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-            Resource: [`arn:${ctx.partition}:iam::${ctx.accountId}:role/slipway/${app}/${pattern}/*`],
+            Resource: [stackRolesArn(ctx, app, pattern)],
             Condition: { ArnEquals: { "iam:PolicyARN": [runtimePolicyArn(ctx, app, scope.policyStack, ROTATION_RESTART_KIND), runtimePolicyArn(ctx, app, scope.policyStack, ROTATION_TRIGGER_KIND)] } },
         },
         {
