@@ -34,7 +34,7 @@ export const REDUCED_FORMAT = 2;
 let dataVersion: string | undefined;
 /** The installed package's version (read once). */
 function packageVersion(): string {
-    dataVersion ??= String((JSON.parse(fs.readFileSync(path.join(DATA_DIR, "..", "package.json"), "utf8")) as { version?: unknown }).version);
+    dataVersion ??= String((readData("..", "package.json") as { version?: unknown }).version);
     return dataVersion;
 }
 

@@ -397,9 +397,7 @@ export function engineUrn(stack: string, project: string, parent: string, type: 
  * A registration the monitor accepted: the request as the SDK sent it, the URN it got, and its properties as
  * the Struct's plain JavaScript (converted once, for the mock and the plan).
  */
-export type Registration =
-    | { read: false; req: resproto.RegisterResourceRequest; urn: string; properties: Record<string, unknown> }
-    | { read: true; req: resproto.ReadResourceRequest; urn: string; properties: Record<string, unknown> };
+export type Registration = ({ read: false; req: resproto.RegisterResourceRequest } | { read: true; req: resproto.ReadResourceRequest }) & { urn: string; properties: Record<string, unknown> };
 
 type Callback<T> = (err: unknown, resp?: T) => void;
 
