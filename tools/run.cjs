@@ -279,10 +279,10 @@ async function bundle(entry, opts = {}) {
         format: "cjs",
         // No keepNames: it wraps every function and class in a call that sets its `name` as the module loads,
         // about 3 % of `npm run plan -- --all` and 7 MB (2026-12-04). Only a class esbuild renames (one whose
-        // name another bundled module declares too: GetPipelineCommand5) has another `name`. Of the bundled code,
-        // only zod's messages about a value's class and @pulumi/pulumi's async-function check read a constructor's
-        // name, never of a renamed class (audited 2026-12-04); test/ops-role.test.ts maps SDK commands by their
-        // exported names.
+        // name another bundled module declares too: GetPipelineCommand5) has another `name`. The bundled code reads a
+        // constructor's name only in error messages, to compare two values of one bundle (sinon), or against a
+        // built-in's or @pulumi/policy's (CommonJS, never renamed) (audited 2026-12-04); test/ops-role.test.ts
+        // maps SDK commands by their exported names.
         // Whitespace and syntax only (identifiers stay): a third smaller bundle, about 10 MB less peak memory for
         // `npm run plan -- --all` (225 → 215 MB, 2026-12-02), the same plans (test/plan-cli.test.ts, npm run bench).
         // Lines stay short, so the source line Node prints with an uncaught error is one line, not a module.
